@@ -1,0 +1,19 @@
+/* cmd.h -- the subcommands. Each returns the process exit code (SPEC §4:
+ * 0 ok, 1 deny for gate, 2 error) and prints its own errors, once. */
+#ifndef HR_CMD_H
+#define HR_CMD_H
+
+struct hr_command {
+  const char *name;
+  int (*run)(int argc, char **argv); /* argv[0] is the command name */
+  const char *help;                  /* one line; also in docs/cli/<name>.md */
+};
+
+extern const struct hr_command hr_commands[];
+extern const unsigned hr_ncommands;
+
+int cmd_check(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+
+#endif

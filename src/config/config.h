@@ -1,0 +1,181 @@
+/* config.h -- the OpenSLO v1 configuration model (Service, SLI, SLO,
+ * DataSource, AlertPolicy, AlertCondition, AlertNotificationTarget) plus
+ * headroom's own keys. See docs/config.md for every key.
+ *
+ * config_load() reads one file (several YAML documents) or a directory of
+ * *.yaml / *.yml files, resolves indicatorRef / alertPolicyRef /
+ * metricSourceRef, and fills a struct hr_config whose strings it owns.
+ * Every error carries file:line:col. */
+#ifndef HR_CONFIG_H
+#define HR_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/format.h"
+
+struct hr_loc {
+  const char *file; /* borrowed from hr_config.files */
+  int line, col;    /* 1-based */
+};
+
+struct hr_datasource {
+  char *name;
+  char *type; /* "headroom.logs" or "prometheus" */
+  struct hr_format_opts fmt; /* strings owned by the config */
+  struct hr_jsonl_map *map;  /* owned; fmt.map points here */
+  char **paths;              /* globs to tail / ingest; may be empty */
+  size_t npaths;
+  char *url; /* prometheus */
+  struct hr_loc loc;
+};
+
+enum hr_budgeting { HR_BUDGET_OCCURRENCES = 0, HR_BUDGET_TIMESLICES, HR_BUDGET_RATIO_TIMESLICES };
+
+enum hr_window_kind { HR_WIN_ROLLING = 0, HR_WIN_CALENDAR };
+enum hr_cal_unit { HR_CAL_DAY = 0, HR_CAL_WEEK, HR_CAL_MONTH, HR_CAL_QUARTER, HR_CAL_YEAR };
+
+struct hr_window {
+  enum hr_window_kind kind;
+  int64_t length_us;  /* rolling: the duration */
+  enum hr_cal_unit unit; /* calendar: "1w" -> WEEK count 1, "1M" MONTH, "1Q" QUARTER, "1y" YEAR, "1d" DAY */
+  int count;
+  int64_t start_us;   /* calendar.startTime (UTC instant) */
+  char *tz;           /* calendar.timeZone, e.g. "Europe/Berlin"; "UTC" default */
+};
+
+/* A maintenance window or known-bad period. One-off: [start_us, end_us).
+ * Recurring: every day whose bit is set in weekdays (bit 0 = Sunday ... bit 6
+ * = Saturday; 0x7f = daily), from local time-of-day start_min for
+ * duration_us, in time zone tz. */
+struct hr_exclusion {
+  int recurring;
+  int64_t start_us, end_us;
+  unsigned weekdays;
+  int start_min;
+  int64_t duration_us;
+  char *tz;
+  char *reason;
+};
+
+enum hr_cond_kind {
+  HR_COND_BURNRATE = 0, /* burn over long AND over short lookback > factor */
+  HR_COND_EXHAUSTION,   /* time to exhaustion at burn over lookback < horizon */
+  HR_COND_BUDGET        /* remaining budget below level */
+};
+
+struct hr_condition {
+  char *name;
+  char *severity; /* "page", "ticket", ... */
+  enum hr_cond_kind kind;
+  double factor;         /* BURNRATE: threshold (op gt) */
+  int64_t long_us;       /* BURNRATE: long lookback; EXHAUSTION: lookback */
+  int64_t short_us;      /* BURNRATE: short lookback (0: none) */
+  int64_t horizon_us;    /* EXHAUSTION */
+  double level;          /* BUDGET: fraction */
+  int64_t alert_after_us; /* pending this long before firing */
+  struct hr_loc loc;
+};
+
+struct hr_alert_target {
+  char *name;
+  char *kind; /* "alertmanager" | "webhook" */
+  char *url;
+};
+
+struct hr_alert_policy {
+  char *name;
+  struct hr_condition *conds;
+  size_t nconds;
+  char **targets; /* AlertNotificationTarget names */
+  size_t ntargets;
+  struct hr_loc loc;
+};
+
+/* Status thresholds (SPEC §1 table). */
+struct hr_thresholds {
+  double rem_yellow; /* remaining <= this: at least yellow (0.70) */
+  double rem_orange; /* remaining < this: at least orange (0.30) */
+  double rem_red;    /* remaining <= this: red (0.0) */
+  double burn_yellow, burn_orange, burn_red; /* 1h burn > this (2, 5, 10) */
+  int64_t burn_lookback_us; /* 1h */
+};
+
+#define HR_MAX_LOOKBACKS 16
+
+struct hr_slo {
+  char *name;
+  char *display_name;
+  char *service;
+  char *description;
+  char *sli_name;
+  struct hr_datasource *source; /* borrowed from hr_config.sources */
+  char *good_filter;  /* exactly one of good_filter / bad_filter is set */
+  char *bad_filter;
+  char *total_filter; /* NULL: every event of the source is valid */
+  struct hr_loc good_loc, bad_loc, total_loc;
+  enum hr_budgeting budgeting;
+  double target; /* fraction */
+  double slice_target;  /* timeslices */
+  int64_t slice_us;     /* timeslices */
+  struct hr_window window;
+  int64_t min_events;   /* per lookback; default 1 */
+  struct hr_exclusion *excl;
+  size_t nexcl;
+  struct hr_thresholds thr;
+  struct hr_alert_policy **policies; /* borrowed; empty: default conditions */
+  size_t npolicies;
+  /* Every lookback the status and the alert conditions use, ascending,
+   * deduplicated (default 5m 30m 1h 2h 6h 1d 3d). */
+  int64_t lookbacks_us[HR_MAX_LOOKBACKS];
+  size_t nlookbacks;
+  struct hr_loc loc;
+};
+
+struct hr_service {
+  char *name;
+  char *display_name;
+  char *description;
+};
+
+struct hr_config {
+  char **files; /* every file read (owned) */
+  size_t nfiles;
+  struct hr_service *services;
+  size_t nservices;
+  struct hr_datasource *sources;
+  size_t nsources;
+  struct hr_slo *slos;
+  size_t nslos;
+  struct hr_alert_policy *policies;
+  size_t npolicies;
+  struct hr_alert_target *targets;
+  size_t ntargets;
+  char *db_path; /* headroom.dev/db annotation, resolved against the config's dir; else <dir>/headroom.db */
+  char *listen;  /* headroom.dev/listen; default "127.0.0.1:8080" */
+  char *base_dir; /* directory of the configuration */
+};
+
+/* One message per problem: "file:line:col: message". */
+struct hr_diag {
+  char **msgs;
+  size_t n, cap;
+  size_t nwarn; /* how many of msgs are warnings ("warning: ...") */
+};
+void diag_add(struct hr_diag *d, const struct hr_loc *loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void diag_free(struct hr_diag *d);
+
+/* Load path (a file or a directory). On success returns HR_OK and *out
+ * (caller frees with config_free()); warnings may still be in *diag. On
+ * failure returns HR_ERR_CONFIG (or HR_ERR_IO), *out = NULL, and *diag holds
+ * every error found (never stops at the first). strict: also warn about
+ * known quirks of other tools' files. */
+enum hr_rc config_load(const char *path, int strict, struct hr_config **out /* OUT */, struct hr_diag *diag);
+void config_free(struct hr_config *c);
+
+/* Find by name; NULL when absent. */
+struct hr_slo *config_slo(const struct hr_config *c, const char *name);
+struct hr_datasource *config_source(const struct hr_config *c, const char *name);
+
+#endif

@@ -1,0 +1,37 @@
+/* format_impl.h -- the layout of struct hr_format shared by the format
+ * implementations (format.c dispatches; fmt_alb.c, fmt_logfmt.c,
+ * fmt_jsonl.c implement). Not for use outside src/core/fmt_*.c, format.c. */
+#ifndef HR_FORMAT_IMPL_H
+#define HR_FORMAT_IMPL_H
+
+#include "core/format.h"
+
+struct hr_format {
+  enum hr_fmt_kind kind;
+  int nfields;                 /* ids 0..nfields-1 are named; >= HR_F_NSTD */
+  char *names[HR_MAX_FIELDS];  /* owned copies; [0..HR_F_NSTD) are the standard names */
+  void *impl;                  /* kind-specific compiled state, owned */
+};
+
+/* Add a name and return its id, or -1 when all HR_MAX_FIELDS are used.
+ * Returns the existing id when the name is already there. */
+int format_add_field(struct hr_format *f, const char *name, size_t n);
+
+/* fmt_alb.c */
+enum hr_rc fmt_alb_new(const struct hr_format_opts *o, struct hr_format *f, struct hr_err *err);
+void fmt_alb_free(struct hr_format *f);
+int fmt_alb_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev);
+
+/* fmt_logfmt.c: nginx log_format and Apache LogFormat strings */
+enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, struct hr_err *err);
+void fmt_logfmt_free(struct hr_format *f);
+int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev);
+
+/* fmt_jsonl.c */
+enum hr_rc fmt_jsonl_new(const struct hr_format_opts *o, struct hr_format *f, struct hr_err *err);
+void fmt_jsonl_free(struct hr_format *f);
+int fmt_jsonl_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev);
+/* JSON lines accept any field name: adds it and returns its id (-1 when full). */
+int fmt_jsonl_field(struct hr_format *f, const char *name, size_t n);
+
+#endif

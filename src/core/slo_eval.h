@@ -1,0 +1,58 @@
+/* slo_eval.h -- the SPEC §1 math for one SLO at one instant: SLI, error
+ * budget (fraction and time), burn rates for every lookback, time to
+ * exhaustion, the status light with the red latch, timeslices.
+ *
+ * Pure: no I/O, no clock. `at_us` is always passed in. */
+#ifndef HR_SLO_EVAL_H
+#define HR_SLO_EVAL_H
+
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/series.h"
+#include "core/tz.h"
+
+enum hr_status { HR_ST_NODATA = 0, HR_ST_GREEN, HR_ST_YELLOW, HR_ST_ORANGE, HR_ST_RED };
+
+/* "green", "yellow", "orange", "red", "nodata". */
+const char *status_name(enum hr_status s);
+
+struct hr_burn {
+  int64_t lookback_us;
+  double rate;        /* (1 - SLI_w) / (1 - target); 0 with no events */
+  uint64_t good, valid;
+  int low_traffic;    /* valid < slo->min_events */
+};
+
+struct hr_slo_state {
+  int64_t at_us;
+  int64_t window_start_us; /* the SLI counts [window_start, at) */
+  int64_t window_us;       /* W: rolling length or the calendar period's real length */
+  uint64_t good, valid;    /* events in [window_start, at), exclusions removed */
+  int has_sli;             /* 0: no data (sli meaningless, printed as null) */
+  double sli;
+  double budget_remaining;   /* fraction; negative when overspent; 1 with no data */
+  double budget_s;           /* (1 - target) * W in seconds */
+  double budget_remaining_s; /* budget_remaining * budget_s */
+  size_t nburn;
+  struct hr_burn burn[HR_MAX_LOOKBACKS]; /* one per slo->lookbacks_us, same order */
+  double burn_status;        /* burn over thr.burn_lookback_us (1h) */
+  int has_tte;               /* 0: never (burn 0) */
+  double tte_s;              /* time to exhaustion at the 1h burn; 0 when already exhausted */
+  enum hr_status status;
+  int latched;               /* red because of the latch, not the thresholds */
+  /* Timeslices: */
+  uint64_t good_slices, total_slices;
+};
+
+/* Evaluate slo at at_us from the counts in s. s must hold the buckets of
+ * [at - 2W - longest lookback, at) for the latch to be exact, and
+ * (at_us - s->phase_us) must be a multiple of s->step_us. tz is the window's
+ * zone (NULL for rolling windows). Never produces NaN or infinity. */
+void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, int64_t at_us,
+              struct hr_slo_state *out /* OUT */);
+
+/* How many buckets a series needs to evaluate slo (2W + longest lookback + slack). */
+size_t slo_eval_span(const struct hr_slo *slo, int64_t step_us);
+
+#endif

@@ -1,0 +1,37 @@
+/* timeparse.h -- timestamps of logs to int64 microseconds since the epoch (UTC).
+ *
+ * No mktime/localtime/gmtime: civil dates are converted with
+ * days_from_civil(), offsets are read from the text. All functions take
+ * (ptr, len), need no NUL, and return 0 on success or -1 (out untouched). */
+#ifndef HR_TIMEPARSE_H
+#define HR_TIMEPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (m 1..12, d 1..31). */
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The inverse. */
+void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+
+/* RFC 3339 / ISO 8601: 2015-05-13T23:39:43.945958Z, 2026-03-29T02:30:00+02:00,
+ * also a space for 'T' and no zone (taken as UTC). Up to 9 fraction digits. */
+int time_parse_rfc3339(const char *p, size_t n, int64_t *us);
+/* nginx $time_local / Apache %t: 10/Oct/2000:13:55:36 -0700 (no brackets). */
+int time_parse_clf(const char *p, size_t n, int64_t *us);
+/* Epoch seconds with optional fraction: 1234567890.123 ($msec). */
+int time_parse_epoch(const char *p, size_t n, int64_t *us);
+/* Any of the above (tries RFC 3339, CLF, then epoch). */
+int time_parse_any(const char *p, size_t n, int64_t *us);
+
+/* Format us as RFC 3339 UTC with second precision ("2026-03-29T00:00:00Z")
+ * into buf (at least 32 bytes). Returns buf. */
+char *time_format_rfc3339(int64_t us, char *buf, size_t n);
+
+/* Durations: "28d", "1h", "30m", "10s", "800ms", "1h30m", "2w". Returns 0 and
+ * *us, or -1. Used by config and the filter language. */
+int duration_parse(const char *p, size_t n, int64_t *us);
+/* Shortest exact text for a duration ("5m", "1h", "1d", "90s") into buf. */
+char *duration_format(int64_t us, char *buf, size_t n);
+
+#endif
