@@ -1,0 +1,130 @@
+/* test_series.c -- the ring of minute buckets (series.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/series.h"
+
+#define MIN_US 60000000LL
+
+static void test_index_floor(void **state) {
+  (void)state;
+  static const struct {
+    int64_t phase_us, ts_us, k, start_us;
+  } cases[] = {
+      {0, 0, 0, 0},
+      {0, MIN_US - 1, 0, 0},
+      {0, MIN_US, 1, MIN_US},
+      {0, -1, -1, -MIN_US},                 /* floor(-1/60e6) = -1, not 0 */
+      {0, -MIN_US, -1, -MIN_US},
+      {0, -MIN_US - 1, -2, -2 * MIN_US},
+      {30000000, 29999999, -1, -30000000},  /* phase 30 s: bucket -1 is [-30 s, 30 s) */
+      {30000000, 30000000, 0, 30000000},
+      {30000000, 90000000, 1, 90000000},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct hr_series s;
+    series_init(&s, MIN_US, cases[i].phase_us, 4);
+    int64_t k = series_index(&s, cases[i].ts_us);
+    assert_int_equal(k, cases[i].k);
+    assert_int_equal(series_start(&s, k), cases[i].start_us);
+    series_reset(&s);
+  }
+}
+
+static void test_add_and_ring(void **state) {
+  (void)state;
+  struct hr_series s;
+  series_init(&s, MIN_US, 0, 3);
+  uint64_t g, v;
+  assert_int_equal(series_add(&s, 10 * MIN_US + 5, 1, 1), 0);
+  assert_int_equal(series_add(&s, 10 * MIN_US + 7, 0, 1), 0);
+  series_get(&s, 10, &g, &v);
+  assert_int_equal(g, 1);
+  assert_int_equal(v, 2);
+  /* advance to 12: ring holds 10..12 */
+  assert_int_equal(series_add(&s, 12 * MIN_US, 3, 4), 0);
+  assert_int_equal(s.head, 12);
+  series_sum(&s, 0, 100, &g, &v);
+  assert_int_equal(g, 4);
+  assert_int_equal(v, 6);
+  /* late event in the ring lands in its bucket */
+  assert_int_equal(series_add(&s, 11 * MIN_US + 1, 1, 1), 0);
+  series_get(&s, 11, &g, &v);
+  assert_int_equal(v, 1);
+  /* advance to 13: bucket 10 falls out, 13's slot (was 10's) cleared */
+  assert_int_equal(series_add(&s, 13 * MIN_US, 0, 1), 0);
+  series_get(&s, 10, &g, &v);
+  assert_int_equal(v, 0);
+  series_get(&s, 13, &g, &v);
+  assert_int_equal(g, 0);
+  assert_int_equal(v, 1);
+  series_sum(&s, 11, 14, &g, &v); /* 11: 1/1, 12: 3/4, 13: 0/1 */
+  assert_int_equal(g, 4);
+  assert_int_equal(v, 6);
+  series_sum(&s, 12, 13, &g, &v);
+  assert_int_equal(g, 3);
+  assert_int_equal(v, 4);
+  /* too old: dropped by valid (5), or by 1 when valid is 0 */
+  assert_int_equal(series_add(&s, 10 * MIN_US, 2, 5), -1);
+  assert_int_equal(series_add(&s, 9 * MIN_US, 0, 0), -1);
+  assert_int_equal(s.dropped, 6);
+  series_sum(&s, 0, 100, &g, &v);
+  assert_int_equal(v, 6); /* unchanged */
+  /* a jump beyond the ring clears everything */
+  assert_int_equal(series_add(&s, 100 * MIN_US, 1, 1), 0);
+  series_sum(&s, 0, 101, &g, &v);
+  assert_int_equal(g, 1);
+  assert_int_equal(v, 1);
+  series_get(&s, 101, &g, &v); /* newer than head */
+  assert_int_equal(v, 0);
+  series_reset(&s);
+}
+
+static void test_negative_indices(void **state) {
+  (void)state;
+  struct hr_series s;
+  series_init(&s, MIN_US, 0, 5);
+  assert_int_equal(series_add(&s, -3 * MIN_US, 1, 2), 0); /* k = -3 */
+  assert_int_equal(series_add(&s, -1, 1, 1), 0);          /* k = -1 */
+  assert_int_equal(series_add(&s, 0, 0, 1), 0);           /* k = 0 */
+  uint64_t g, v;
+  series_get(&s, -3, &g, &v);
+  assert_int_equal(v, 2);
+  series_get(&s, -1, &g, &v);
+  assert_int_equal(v, 1);
+  series_sum(&s, -3, 1, &g, &v);
+  assert_int_equal(g, 2);
+  assert_int_equal(v, 4);
+  series_sum(&s, -2, 0, &g, &v);
+  assert_int_equal(v, 1);
+  series_reset(&s);
+}
+
+static void test_no_wrap(void **state) {
+  (void)state;
+  struct hr_series s;
+  series_init(&s, MIN_US, 0, 2);
+  assert_int_equal(series_add(&s, 0, UINT32_MAX - 1, UINT32_MAX - 1), 0);
+  assert_int_equal(series_add(&s, 1, 1, 1), 0); /* exactly UINT32_MAX */
+  assert_int_equal(series_add(&s, 2, 0, 1), -1); /* would wrap: refused */
+  uint64_t g, v;
+  series_get(&s, 0, &g, &v);
+  assert_int_equal(v, UINT32_MAX);
+  assert_int_equal(g, UINT32_MAX);
+  assert_int_equal(s.dropped, 1);
+  series_reset(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest t[] = {
+      cmocka_unit_test(test_index_floor),
+      cmocka_unit_test(test_add_and_ring),
+      cmocka_unit_test(test_negative_indices),
+      cmocka_unit_test(test_no_wrap),
+  };
+  return cmocka_run_group_tests(t, NULL, NULL);
+}
