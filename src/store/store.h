@@ -54,6 +54,14 @@ enum hr_rc store_file_put(struct hr_store *st, const char *key, const struct hr_
 enum hr_rc store_load(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, struct hr_series *s,
                       struct hr_err *err);
 
+/* Exact sums of good and valid of slo_id over [from_s, to_s) (UTC seconds,
+ * multiples of 60; an empty or inverted range sums to 0). Whole UTC days are
+ * read from the day rollup, whole hours from the hour rollup and only the
+ * ragged edges from minute rows, so a 12-week window visits a few hundred
+ * rows at most. On failure *good and *valid are 0 and *err is filled. */
+enum hr_rc store_sums(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, uint64_t *good /* OUT */,
+                      uint64_t *valid /* OUT */, struct hr_err *err);
+
 /* Newest minute with counts for any SLO, or INT64_MIN when the store is empty. */
 enum hr_rc store_last_minute(struct hr_store *st, int64_t *minute_s /* OUT */, struct hr_err *err);
 

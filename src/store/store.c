@@ -1,0 +1,550 @@
+/* store.c -- the embedded SQLite store: see store.h and docs/internals/store.md.
+ *
+ * One connection per struct hr_store. Every statement is prepared once in
+ * store_open() and reused; every sqlite3_step() goes through st_step(), which
+ * also implements the fault-injection hook store_fail_after(). */
+#include "store/store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/xmalloc.h"
+
+/* ------------------------------------------------------------------------ */
+/* Schema: one migration step per version. Step i takes a store from
+ * user_version i to i + 1; a later version appends a step (alerts,
+ * annotations, outbox...) and never edits an old one. The same text is in
+ * docs/internals/store.md. */
+
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE slo (\n"
+    "  id   INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE\n"
+    ");\n"
+    "CREATE TABLE minute (\n"
+    "  slo_id INTEGER NOT NULL,\n"
+    "  t      INTEGER NOT NULL,  -- UTC seconds, multiple of 60\n"
+    "  good   INTEGER NOT NULL,\n"
+    "  valid  INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (slo_id, t)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE hour (\n"
+    "  slo_id INTEGER NOT NULL,\n"
+    "  t      INTEGER NOT NULL,  -- UTC seconds, multiple of 3600\n"
+    "  good   INTEGER NOT NULL,\n"
+    "  valid  INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (slo_id, t)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE day (\n"
+    "  slo_id INTEGER NOT NULL,\n"
+    "  t      INTEGER NOT NULL,  -- UTC seconds, multiple of 86400\n"
+    "  good   INTEGER NOT NULL,\n"
+    "  valid  INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (slo_id, t)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE file (\n"
+    "  key       TEXT PRIMARY KEY,   -- real path of the input\n"
+    "  fp_hash   INTEGER NOT NULL,   -- uint64 stored as its int64 bit pattern\n"
+    "  fp_len    INTEGER NOT NULL,\n"
+    "  \"offset\"  INTEGER NOT NULL,\n"
+    "  lines     INTEGER NOT NULL,\n"
+    "  malformed INTEGER NOT NULL,\n"
+    "  updated   INTEGER NOT NULL    -- UTC seconds of the last store_file_put\n"
+    ");\n"
+    "CREATE TABLE meta (\n"
+    "  key   TEXT PRIMARY KEY,\n"
+    "  value TEXT\n"
+    ");\n"
+    "INSERT INTO meta(key, value) VALUES ('app', 'headroom');\n",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+/* Timestamps outside +-2^50 s (35 million years) are refused, so that the
+ * rounding below can never overflow. */
+#define T_LIMIT ((int64_t)1 << 50)
+
+/* ------------------------------------------------------------------------ */
+/* Statements, prepared once (table-driven). */
+
+enum q {
+  Q_BEGIN,
+  Q_BEGIN_RO,
+  Q_COMMIT,
+  Q_ROLLBACK,
+  Q_SLO_GET,
+  Q_SLO_INS,
+  Q_ADD_MINUTE,
+  Q_ADD_HOUR,
+  Q_ADD_DAY,
+  Q_FILE_GET,
+  Q_FILE_PUT,
+  Q_LOAD,
+  Q_LAST,
+  Q_SUMS,
+  Q_N
+};
+
+#define UPSERT(table)                                                                                                  \
+  "INSERT INTO " table "(slo_id, t, good, valid) VALUES (?1, ?2, ?3, ?4) "                                             \
+  "ON CONFLICT(slo_id, t) DO UPDATE SET good = good + excluded.good, valid = valid + excluded.valid"
+
+static const char *const q_sql[Q_N] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_BEGIN_RO] = "BEGIN",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_SLO_GET] = "SELECT id FROM slo WHERE name = ?1",
+    [Q_SLO_INS] = "INSERT INTO slo(name) VALUES (?1) ON CONFLICT(name) DO NOTHING",
+    [Q_ADD_MINUTE] = UPSERT("minute"),
+    [Q_ADD_HOUR] = UPSERT("hour"),
+    [Q_ADD_DAY] = UPSERT("day"),
+    [Q_FILE_GET] = "SELECT fp_hash, fp_len, \"offset\", lines, malformed FROM file WHERE key = ?1",
+    [Q_FILE_PUT] = "INSERT INTO file(key, fp_hash, fp_len, \"offset\", lines, malformed, updated) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, unixepoch()) "
+                   "ON CONFLICT(key) DO UPDATE SET fp_hash = excluded.fp_hash, fp_len = excluded.fp_len, "
+                   "\"offset\" = excluded.\"offset\", lines = excluded.lines, malformed = excluded.malformed, "
+                   "updated = excluded.updated",
+    [Q_LOAD] = "SELECT t, good, valid FROM minute WHERE slo_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
+    /* max(t) per SLO uses the primary key (one seek each) instead of a scan. */
+    [Q_LAST] = "SELECT max((SELECT max(t) FROM minute WHERE slo_id = slo.id)) FROM slo",
+    /* Ranges: ?2..?3 days, ?4..?5 and ?6..?7 hours, ?8..?9 and ?10..?11
+     * minutes; each branch is one range scan of a primary key. */
+    [Q_SUMS] = "SELECT coalesce(sum(g), 0), coalesce(sum(v), 0) FROM ("
+               " SELECT sum(good) AS g, sum(valid) AS v FROM day WHERE slo_id = ?1 AND t >= ?2 AND t < ?3"
+               " UNION ALL SELECT sum(good), sum(valid) FROM hour WHERE slo_id = ?1 AND t >= ?4 AND t < ?5"
+               " UNION ALL SELECT sum(good), sum(valid) FROM hour WHERE slo_id = ?1 AND t >= ?6 AND t < ?7"
+               " UNION ALL SELECT sum(good), sum(valid) FROM minute WHERE slo_id = ?1 AND t >= ?8 AND t < ?9"
+               " UNION ALL SELECT sum(good), sum(valid) FROM minute WHERE slo_id = ?1 AND t >= ?10 AND t < ?11)",
+};
+
+struct hr_store {
+  sqlite3 *db;
+  char *path;     /* owned */
+  int readonly;
+  int fail_after; /* store_fail_after(): steps left before the injected fault; 0 = off */
+  int injected;   /* the last failed step was the injected fault */
+  int poisoned;   /* a step failed inside the current transaction: commit refuses */
+  sqlite3_stmt *q[Q_N];
+};
+
+/* ------------------------------------------------------------------------ */
+/* Helpers */
+
+static const char *st_errmsg(const struct hr_store *st) {
+  return st->injected ? "injected fault (store_fail_after)" : sqlite3_errmsg(st->db);
+}
+
+/* Fill *err with "store: <what>: <sqlite message>"; remember that the open
+ * transaction (if any) must not be committed. */
+#define ST_FAIL(st, err, what)                                                                                         \
+  (((st)->poisoned = !sqlite3_get_autocommit((st)->db)),                                                               \
+   HR_FAIL((err), HR_ERR_DB, "store: %s: %s", (what), st_errmsg(st)))
+
+/* The one place that calls sqlite3_step(): counts steps for store_fail_after(). */
+static int st_step(struct hr_store *st, sqlite3_stmt *q) {
+  if (st->fail_after > 0 && --st->fail_after == 0) {
+    st->injected = 1;
+    return SQLITE_IOERR;
+  }
+  st->injected = 0;
+  return sqlite3_step(q);
+}
+
+/* Step a statement that returns no row, then reset it. */
+static int st_exec(struct hr_store *st, enum q which) {
+  sqlite3_stmt *q = st->q[which];
+  int rc = st_step(st, q);
+  sqlite3_reset(q);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int64_t floor_to(int64_t t, int64_t m) {
+  int64_t r = t % m;
+  return r < 0 ? t - r - m : t - r;
+}
+
+static int64_t ceil_to(int64_t t, int64_t m) {
+  int64_t f = floor_to(t, m);
+  return f == t ? t : f + m;
+}
+
+static int t_ok(int64_t t) { return t > -T_LIMIT && t < T_LIMIT; }
+
+/* ------------------------------------------------------------------------ */
+/* Open, migrate, close */
+
+static enum hr_rc migrate(struct hr_store *st, struct hr_err *err) {
+  char *msg = NULL;
+  sqlite3_stmt *q = NULL;
+  int version = -1;
+  enum hr_rc rc = HR_OK;
+
+  if (!st->readonly && sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return HR_FAIL(err, HR_ERR_DB, "store: open %s: begin migration: %s", st->path, sqlite3_errmsg(st->db));
+  if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK ||
+      sqlite3_step(q) != SQLITE_ROW) {
+    rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: read schema version: %s", st->path, sqlite3_errmsg(st->db));
+    goto out;
+  }
+  version = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  q = NULL;
+
+  if (version > SCHEMA_VERSION) {
+    rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: schema version %d is newer than this headroom's (%d)", st->path,
+                 version, SCHEMA_VERSION);
+    goto out;
+  }
+  if (st->readonly) {
+    if (version < SCHEMA_VERSION)
+      rc = HR_FAIL(err, HR_ERR_DB,
+                   "store: open %s: schema version %d, need %d: open it read-write once to migrate it", st->path,
+                   version, SCHEMA_VERSION);
+    return rc;
+  }
+  for (int v = version; v < SCHEMA_VERSION; v++) {
+    if (sqlite3_exec(st->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK) {
+      rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: migrate to version %d: %s", st->path, v + 1,
+                   msg ? msg : sqlite3_errmsg(st->db));
+      goto out;
+    }
+  }
+  if (version < SCHEMA_VERSION) {
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", SCHEMA_VERSION);
+    if (sqlite3_exec(st->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+      rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: set schema version: %s", st->path,
+                   msg ? msg : sqlite3_errmsg(st->db));
+      goto out;
+    }
+  }
+  if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: commit migration: %s", st->path, sqlite3_errmsg(st->db));
+    goto out;
+  }
+  return HR_OK;
+out:
+  sqlite3_finalize(q);
+  sqlite3_free(msg);
+  if (!st->readonly && !sqlite3_get_autocommit(st->db))
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+static enum hr_rc open_common(const char *path, int readonly, struct hr_store **out, struct hr_err *err) {
+  *out = NULL;
+  struct hr_store *st = xcalloc(1, sizeof *st);
+  st->path = xstrdup(path);
+  st->readonly = readonly;
+  enum hr_rc rc = HR_OK;
+  int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
+
+  if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+    rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    goto fail;
+  }
+  sqlite3_extended_result_codes(st->db, 0);
+  sqlite3_busy_timeout(st->db, 5000);
+  if (!readonly) {
+    /* WAL persists in the file; ":memory:" answers "memory", which is fine. */
+    static const char *const pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+    if (sqlite3_exec(st->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+      rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: %s", path, sqlite3_errmsg(st->db));
+      goto fail;
+    }
+  }
+  if ((rc = migrate(st, err)) != HR_OK)
+    goto fail;
+  for (int i = 0; i < Q_N; i++) {
+    if (sqlite3_prepare_v3(st->db, q_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
+      rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: prepare: %s", path, sqlite3_errmsg(st->db));
+      goto fail;
+    }
+  }
+  *out = st;
+  return HR_OK;
+fail:
+  store_close(st);
+  return rc;
+}
+
+enum hr_rc store_open(const char *path, struct hr_store **out, struct hr_err *err) {
+  return open_common(path, 0, out, err);
+}
+
+enum hr_rc store_open_ro(const char *path, struct hr_store **out, struct hr_err *err) {
+  struct stat sb;
+  *out = NULL;
+  if (stat(path, &sb) != 0) {
+    if (errno == ENOENT)
+      return HR_FAIL(err, HR_ERR_NOTFOUND, "store: open %s: no such file", path);
+    return HR_FAIL(err, HR_ERR_DB, "store: open %s: %s", path, strerror(errno));
+  }
+  return open_common(path, 1, out, err);
+}
+
+void store_close(struct hr_store *st) {
+  if (st == NULL)
+    return;
+  if (st->db && !sqlite3_get_autocommit(st->db))
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  for (int i = 0; i < Q_N; i++)
+    sqlite3_finalize(st->q[i]);
+  sqlite3_close(st->db);
+  free(st->path);
+  free(st);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Transactions */
+
+enum hr_rc store_begin(struct hr_store *st, struct hr_err *err) {
+  st->poisoned = 0;
+  if (st_exec(st, st->readonly ? Q_BEGIN_RO : Q_BEGIN) != SQLITE_OK)
+    return ST_FAIL(st, err, "begin");
+  return HR_OK;
+}
+
+enum hr_rc store_commit(struct hr_store *st, struct hr_err *err) {
+  if (sqlite3_get_autocommit(st->db))
+    return HR_FAIL(err, HR_ERR_DB, "store: commit: no transaction is open (it was rolled back after an error)");
+  if (st->poisoned)
+    return HR_FAIL(err, HR_ERR_DB, "store: commit: a step of this transaction failed; roll it back");
+  if (st_exec(st, Q_COMMIT) != SQLITE_OK)
+    return ST_FAIL(st, err, "commit");
+  return HR_OK;
+}
+
+void store_rollback(struct hr_store *st) {
+  st->poisoned = 0;
+  if (sqlite3_get_autocommit(st->db))
+    return; /* SQLite already rolled back (or nothing was open) */
+  /* Not through st_step(): a rollback is never the injected fault. */
+  sqlite3_step(st->q[Q_ROLLBACK]);
+  sqlite3_reset(st->q[Q_ROLLBACK]);
+}
+
+void store_fail_after(struct hr_store *st, int nth) {
+  st->fail_after = nth > 0 ? nth : 0;
+  st->injected = 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* SLOs */
+
+/* 1 found, 0 absent, -1 error (message on the handle). */
+static int slo_get(struct hr_store *st, const char *name, int64_t *id) {
+  sqlite3_stmt *q = st->q[Q_SLO_GET];
+  sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC); /* name outlives the step */
+  int rc = st_step(st, q);
+  int found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+  if (found == 1)
+    *id = sqlite3_column_int64(q, 0);
+  sqlite3_reset(q);
+  sqlite3_clear_bindings(q);
+  return found;
+}
+
+enum hr_rc store_slo_find(struct hr_store *st, const char *name, int64_t *id, struct hr_err *err) {
+  int found = slo_get(st, name, id);
+  if (found < 0)
+    return ST_FAIL(st, err, "find slo");
+  if (found == 0)
+    return HR_FAIL(err, HR_ERR_NOTFOUND, "store: slo %s: not in the store", name);
+  return HR_OK;
+}
+
+enum hr_rc store_slo_id(struct hr_store *st, const char *name, int64_t *id, struct hr_err *err) {
+  int found = slo_get(st, name, id);
+  if (found < 0)
+    return ST_FAIL(st, err, "find slo");
+  if (found)
+    return HR_OK;
+  sqlite3_stmt *q = st->q[Q_SLO_INS];
+  sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+  int rc = st_exec(st, Q_SLO_INS);
+  sqlite3_clear_bindings(q);
+  if (rc != SQLITE_OK)
+    return ST_FAIL(st, err, "add slo");
+  found = slo_get(st, name, id);
+  if (found <= 0)
+    return ST_FAIL(st, err, "find slo");
+  return HR_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Counts */
+
+static int upsert(struct hr_store *st, enum q which, int64_t slo_id, int64_t t, int64_t good, int64_t valid) {
+  sqlite3_stmt *q = st->q[which];
+  sqlite3_bind_int64(q, 1, slo_id);
+  sqlite3_bind_int64(q, 2, t);
+  sqlite3_bind_int64(q, 3, good);
+  sqlite3_bind_int64(q, 4, valid);
+  return st_exec(st, which);
+}
+
+enum hr_rc store_add(struct hr_store *st, int64_t slo_id, int64_t minute_s, uint64_t good, uint64_t valid,
+                     struct hr_err *err) {
+  if (!t_ok(minute_s) || floor_to(minute_s, 60) != minute_s)
+    return HR_FAIL(err, HR_ERR_DB, "store: add: minute %lld is not a whole minute", (long long)minute_s);
+  if (good > INT64_MAX || valid > INT64_MAX)
+    return HR_FAIL(err, HR_ERR_DB, "store: add: count out of range");
+  /* Outside a transaction the three rows still change together. */
+  int own = sqlite3_get_autocommit(st->db);
+  enum hr_rc rc;
+  if (own && (rc = store_begin(st, err)) != HR_OK)
+    return rc;
+  const char *what = NULL;
+  if (upsert(st, Q_ADD_MINUTE, slo_id, minute_s, (int64_t)good, (int64_t)valid) != SQLITE_OK)
+    what = "add minute";
+  else if (upsert(st, Q_ADD_HOUR, slo_id, floor_to(minute_s, 3600), (int64_t)good, (int64_t)valid) != SQLITE_OK)
+    what = "add hour";
+  else if (upsert(st, Q_ADD_DAY, slo_id, floor_to(minute_s, 86400), (int64_t)good, (int64_t)valid) != SQLITE_OK)
+    what = "add day";
+  if (what != NULL) {
+    rc = ST_FAIL(st, err, what);
+    if (own)
+      store_rollback(st);
+    return rc;
+  }
+  if (own && (rc = store_commit(st, err)) != HR_OK) {
+    store_rollback(st);
+    return rc;
+  }
+  return HR_OK;
+}
+
+enum hr_rc store_load(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, struct hr_series *s,
+                      struct hr_err *err) {
+  if (s->step_us != 60 * INT64_C(1000000) || s->phase_us != 0)
+    return HR_FAIL(err, HR_ERR_DB, "store: load: the series must have a 60 s step and phase 0");
+  sqlite3_stmt *q = st->q[Q_LOAD];
+  sqlite3_bind_int64(q, 1, slo_id);
+  sqlite3_bind_int64(q, 2, from_s);
+  sqlite3_bind_int64(q, 3, to_s);
+  int rc;
+  while ((rc = st_step(st, q)) == SQLITE_ROW) {
+    int64_t t = sqlite3_column_int64(q, 0);
+    uint64_t good = (uint64_t)sqlite3_column_int64(q, 1);
+    uint64_t valid = (uint64_t)sqlite3_column_int64(q, 2);
+    /* Buckets hold uint32: a minute above that is added in pieces. */
+    do {
+      uint32_t g = good > UINT32_MAX ? UINT32_MAX : (uint32_t)good;
+      uint32_t v = valid > UINT32_MAX ? UINT32_MAX : (uint32_t)valid;
+      series_add(s, t * INT64_C(1000000), g, v);
+      good -= g;
+      valid -= v;
+    } while (good > 0 || valid > 0);
+  }
+  enum hr_rc ret = rc == SQLITE_DONE ? HR_OK : ST_FAIL(st, err, "load");
+  sqlite3_reset(q);
+  return ret;
+}
+
+enum hr_rc store_sums(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, uint64_t *good,
+                      uint64_t *valid, struct hr_err *err) {
+  *good = *valid = 0;
+  if (!t_ok(from_s) || !t_ok(to_s) || floor_to(from_s, 60) != from_s || floor_to(to_s, 60) != to_s)
+    return HR_FAIL(err, HR_ERR_DB, "store: sums: range [%lld, %lld) is not minute-aligned", (long long)from_s,
+                   (long long)to_s);
+  if (from_s >= to_s)
+    return HR_OK;
+  /* r[0..1] days, r[2..5] hours, r[6..9] minutes; empty ranges are [0, 0). */
+  int64_t r[10] = {0};
+  int64_t d0 = ceil_to(from_s, 86400), d1 = floor_to(to_s, 86400);
+  if (d0 < d1) {
+    r[0] = d0, r[1] = d1;
+    int64_t hl = ceil_to(from_s, 3600), hr = floor_to(to_s, 3600);
+    r[2] = hl, r[3] = d0;     /* hours before the first whole day */
+    r[4] = d1, r[5] = hr;     /* hours after the last whole day */
+    r[6] = from_s, r[7] = hl; /* minutes before the first whole hour */
+    r[8] = hr, r[9] = to_s;   /* minutes after the last whole hour */
+  } else {
+    int64_t h0 = ceil_to(from_s, 3600), h1 = floor_to(to_s, 3600);
+    if (h0 < h1) {
+      r[2] = h0, r[3] = h1;
+      r[6] = from_s, r[7] = h0;
+      r[8] = h1, r[9] = to_s;
+    } else {
+      r[6] = from_s, r[7] = to_s;
+    }
+  }
+  sqlite3_stmt *q = st->q[Q_SUMS];
+  sqlite3_bind_int64(q, 1, slo_id);
+  for (int i = 0; i < 10; i++)
+    sqlite3_bind_int64(q, i + 2, r[i]);
+  int rc = st_step(st, q);
+  enum hr_rc ret = HR_OK;
+  if (rc == SQLITE_ROW) {
+    *good = (uint64_t)sqlite3_column_int64(q, 0);
+    *valid = (uint64_t)sqlite3_column_int64(q, 1);
+  } else {
+    ret = ST_FAIL(st, err, "sums");
+  }
+  sqlite3_reset(q);
+  return ret;
+}
+
+enum hr_rc store_last_minute(struct hr_store *st, int64_t *minute_s, struct hr_err *err) {
+  sqlite3_stmt *q = st->q[Q_LAST];
+  *minute_s = INT64_MIN;
+  int rc = st_step(st, q);
+  enum hr_rc ret = HR_OK;
+  if (rc == SQLITE_ROW) {
+    if (sqlite3_column_type(q, 0) != SQLITE_NULL)
+      *minute_s = sqlite3_column_int64(q, 0);
+  } else {
+    ret = ST_FAIL(st, err, "last minute");
+  }
+  sqlite3_reset(q);
+  return ret;
+}
+
+/* ------------------------------------------------------------------------ */
+/* File positions */
+
+enum hr_rc store_file_get(struct hr_store *st, const char *key, struct hr_filepos *pos, int *found,
+                          struct hr_err *err) {
+  sqlite3_stmt *q = st->q[Q_FILE_GET];
+  memset(pos, 0, sizeof *pos);
+  *found = 0;
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  int rc = st_step(st, q);
+  enum hr_rc ret = HR_OK;
+  if (rc == SQLITE_ROW) {
+    *found = 1;
+    pos->fp_hash = (uint64_t)sqlite3_column_int64(q, 0);
+    pos->fp_len = sqlite3_column_int64(q, 1);
+    pos->offset = sqlite3_column_int64(q, 2);
+    pos->lines = sqlite3_column_int64(q, 3);
+    pos->malformed = sqlite3_column_int64(q, 4);
+  } else if (rc != SQLITE_DONE) {
+    ret = ST_FAIL(st, err, "file position");
+  }
+  sqlite3_reset(q);
+  sqlite3_clear_bindings(q);
+  return ret;
+}
+
+enum hr_rc store_file_put(struct hr_store *st, const char *key, const struct hr_filepos *pos, struct hr_err *err) {
+  sqlite3_stmt *q = st->q[Q_FILE_PUT];
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 2, (int64_t)pos->fp_hash);
+  sqlite3_bind_int64(q, 3, pos->fp_len);
+  sqlite3_bind_int64(q, 4, pos->offset);
+  sqlite3_bind_int64(q, 5, pos->lines);
+  sqlite3_bind_int64(q, 6, pos->malformed);
+  int rc = st_exec(st, Q_FILE_PUT);
+  sqlite3_clear_bindings(q);
+  if (rc != SQLITE_OK)
+    return ST_FAIL(st, err, "save file position");
+  return HR_OK;
+}

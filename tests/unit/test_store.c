@@ -1,0 +1,552 @@
+/* test_store.c -- the SQLite store (store.h): UPSERT accumulation, rollups,
+ * store_load, persistence, read-only opens, WAL, migrations, fault injection
+ * and the transaction that holds counts and file positions together.
+ *
+ * Stores live on ":memory:" or in a fresh mkdtemp directory under /tmp. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "core/series.h"
+#include "store/store.h"
+#include "util/xmalloc.h"
+
+#define MIN_US INT64_C(60000000)
+#define T0 INT64_C(1700006400) /* 2023-11-15T00:00:00Z, a whole UTC day */
+
+/* ------------------------------------------------------------------------ */
+/* Temp directory fixture */
+
+struct tmp {
+  char dir[64];
+  char *db;
+};
+
+static void tmp_make(struct tmp *t) {
+  snprintf(t->dir, sizeof t->dir, "/tmp/hr_store_XXXXXX");
+  assert_non_null(mkdtemp(t->dir));
+  t->db = xasprintf("%s/h.db", t->dir);
+}
+
+static void tmp_remove(struct tmp *t) {
+  static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+    char *p = xasprintf("%s%s", t->db, suffix[i]);
+    unlink(p);
+    free(p);
+  }
+  assert_int_equal(rmdir(t->dir), 0);
+  free(t->db);
+}
+
+static struct hr_store *open_ok(const char *path) {
+  struct hr_store *st = NULL;
+  struct hr_err err = {0};
+  enum hr_rc rc = store_open(path, &st, &err);
+  if (rc != HR_OK)
+    fail_msg("store_open(%s): %s", path, err.msg);
+  assert_non_null(st);
+  return st;
+}
+
+static int64_t slo(struct hr_store *st, const char *name) {
+  int64_t id = -1;
+  struct hr_err err = {0};
+  assert_int_equal(store_slo_id(st, name, &id, &err), HR_OK);
+  return id;
+}
+
+static void add_ok(struct hr_store *st, int64_t id, int64_t t, uint64_t g, uint64_t v) {
+  struct hr_err err = {0};
+  enum hr_rc rc = store_add(st, id, t, g, v, &err);
+  if (rc != HR_OK)
+    fail_msg("store_add: %s", err.msg);
+}
+
+static void sums_ok(struct hr_store *st, int64_t id, int64_t from, int64_t to, uint64_t *g, uint64_t *v) {
+  struct hr_err err = {0};
+  enum hr_rc rc = store_sums(st, id, from, to, g, v, &err);
+  if (rc != HR_OK)
+    fail_msg("store_sums: %s", err.msg);
+}
+
+/* Raw SQL on a file (to check what the store wrote). Returns the first
+ * column of the first row as text in buf. */
+static void raw_query(const char *path, const char *sql, char *buf, size_t n) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *q = NULL;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+  int rc = sqlite3_step(q);
+  buf[0] = '\0';
+  if (rc == SQLITE_ROW && sqlite3_column_text(q, 0))
+    snprintf(buf, n, "%s", (const char *)sqlite3_column_text(q, 0));
+  else
+    assert_int_equal(rc, SQLITE_DONE);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void test_slo_ids(void **state) {
+  (void)state;
+  struct hr_store *st = open_ok(":memory:");
+  struct hr_err err = {0};
+  int64_t a = slo(st, "checkout"), b = slo(st, "search"), id = 0;
+  assert_true(a != b);
+  assert_int_equal(slo(st, "checkout"), a);
+  assert_int_equal(store_slo_find(st, "search", &id, &err), HR_OK);
+  assert_int_equal(id, b);
+  assert_int_equal(store_slo_find(st, "nope", &id, &err), HR_ERR_NOTFOUND);
+  store_close(st);
+}
+
+/* Repeated adds to the same minute accumulate (UPSERT), and reach the hour
+ * and day rollups; table of (minute offset, good, valid) adds. */
+static void test_upsert_accumulates(void **state) {
+  (void)state;
+  static const struct {
+    int64_t dt;
+    uint64_t good, valid;
+  } adds[] = {
+      {0, 3, 4}, {0, 5, 5}, {0, 0, 2},         /* minute T0: 8/11 */
+      {60, 1, 1},                              /* minute T0+1m */
+      {3540, 10, 20}, {3540, 1, 1},            /* last minute of the hour: 11/21 */
+      {3600, 7, 7},                            /* next hour */
+      {86400 - 60, 2, 3},                      /* last minute of the day */
+      {86400, 100, 100},                       /* next day */
+  };
+  static const struct {
+    int64_t from, to;
+    uint64_t good, valid;
+  } want[] = {
+      {0, 60, 8, 11},
+      {0, 120, 9, 12},
+      {60, 120, 1, 1},
+      {0, 3600, 20, 33},
+      {3540, 3660, 18, 28},
+      {0, 86400, 29, 43},
+      {0, 2 * 86400, 129, 143},
+      {86400 - 60, 86400 + 60, 102, 103},
+      {120, 3540, 0, 0},
+      {60, 60, 0, 0},   /* empty */
+      {3600, 0, 0, 0},  /* inverted */
+  };
+  struct hr_store *st = open_ok(":memory:");
+  int64_t id = slo(st, "a"), other = slo(st, "b");
+  for (size_t i = 0; i < sizeof adds / sizeof adds[0]; i++)
+    add_ok(st, id, T0 + adds[i].dt, adds[i].good, adds[i].valid);
+  add_ok(st, other, T0, 1000, 1000); /* another SLO never leaks in */
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    uint64_t g = 99, v = 99;
+    sums_ok(st, id, T0 + want[i].from, T0 + want[i].to, &g, &v);
+    assert_int_equal(g, want[i].good);
+    assert_int_equal(v, want[i].valid);
+  }
+  int64_t last = 0;
+  struct hr_err err = {0};
+  assert_int_equal(store_last_minute(st, &last, &err), HR_OK);
+  assert_int_equal(last, T0 + 86400);
+  store_close(st);
+}
+
+static void test_bad_arguments(void **state) {
+  (void)state;
+  struct hr_store *st = open_ok(":memory:");
+  struct hr_err err = {0};
+  int64_t id = slo(st, "a"), last = 0;
+  uint64_t g = 1, v = 1;
+  assert_int_equal(store_last_minute(st, &last, &err), HR_OK);
+  assert_true(last == INT64_MIN);
+  assert_int_equal(store_add(st, id, T0 + 30, 1, 1, &err), HR_ERR_DB); /* not a whole minute */
+  assert_non_null(strstr(err.msg, "store: add:"));
+  assert_int_equal(store_add(st, id, T0, (uint64_t)INT64_MAX + 1, 1, &err), HR_ERR_DB);
+  assert_int_equal(store_sums(st, id, T0 + 1, T0 + 60, &g, &v, &err), HR_ERR_DB);
+  assert_int_equal(g, 0);
+  assert_int_equal(v, 0);
+  struct hr_series s;
+  series_init(&s, MIN_US, 30000000, 10); /* phase 30 s: refused */
+  assert_int_equal(store_load(st, id, T0, T0 + 600, &s, &err), HR_ERR_DB);
+  series_reset(&s);
+  store_close(st);
+}
+
+/* xorshift64*: deterministic, seeded. */
+static uint64_t rnd(uint64_t *x) {
+  *x ^= *x >> 12;
+  *x ^= *x << 25;
+  *x ^= *x >> 27;
+  return *x * UINT64_C(2685821657736338717);
+}
+
+/* Random adds over 10 days (plus a few before 1970 to check floor rounding),
+ * then store_sums over many random ranges against a brute-force sum over an
+ * in-memory array of minutes. */
+static void test_rollups_match_minutes(void **state) {
+  (void)state;
+  enum { DAYS = 10, MINUTES = DAYS * 1440, ADDS = 6000, RANGES = 3000 };
+  static const int64_t bases[] = {T0 + 7 * 60, -3 * 86400 - 7 * 3600 - 17 * 60}; /* ragged starts */
+  for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++) {
+    int64_t base = bases[b];
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15) + b;
+    uint64_t *gm = xcalloc(MINUTES, sizeof *gm), *vm = xcalloc(MINUTES, sizeof *vm);
+    struct hr_store *st = open_ok(":memory:");
+    int64_t id = slo(st, "r"), noise = slo(st, "noise");
+    struct hr_err err = {0};
+    assert_int_equal(store_begin(st, &err), HR_OK);
+    for (int i = 0; i < ADDS; i++) {
+      size_t m = (size_t)(rnd(&x) % MINUTES);
+      uint64_t v = rnd(&x) % 50, g = v ? rnd(&x) % (v + 1) : 0;
+      gm[m] += g;
+      vm[m] += v;
+      add_ok(st, id, base + (int64_t)m * 60, g, v);
+      if (i % 7 == 0)
+        add_ok(st, noise, base + (int64_t)m * 60, 1, 1);
+    }
+    assert_int_equal(store_commit(st, &err), HR_OK);
+    for (int i = 0; i < RANGES; i++) {
+      /* Ranges may stick out of the data on both sides. */
+      int64_t a = (int64_t)(rnd(&x) % (MINUTES + 200)) - 100, c = (int64_t)(rnd(&x) % (MINUTES + 200)) - 100;
+      if (i % 5 == 0)
+        c = a + (int64_t)(rnd(&x) % 200); /* short ranges too */
+      if (a > c) {
+        int64_t tmp = a;
+        a = c;
+        c = tmp;
+      }
+      uint64_t wg = 0, wv = 0, g, v;
+      for (int64_t m = a < 0 ? 0 : a; m < c && m < MINUTES; m++)
+        wg += gm[m], wv += vm[m];
+      sums_ok(st, id, base + a * 60, base + c * 60, &g, &v);
+      if (g != wg || v != wv)
+        fail_msg("range [%lld, %lld) min: store %llu/%llu, brute force %llu/%llu", (long long)a, (long long)c,
+                 (unsigned long long)g, (unsigned long long)v, (unsigned long long)wg, (unsigned long long)wv);
+    }
+    /* The whole thing, and the rollups themselves. */
+    uint64_t tg = 0, tv = 0, g, v;
+    for (int m = 0; m < MINUTES; m++)
+      tg += gm[m], tv += vm[m];
+    sums_ok(st, id, base - 86400, base + (DAYS + 1) * 86400, &g, &v);
+    assert_int_equal(g, tg);
+    assert_int_equal(v, tv);
+    store_close(st);
+    free(gm);
+    free(vm);
+  }
+}
+
+static void test_load_series(void **state) {
+  (void)state;
+  static const struct {
+    int64_t dt;
+    uint64_t good, valid;
+  } adds[] = {{0, 1, 2}, {60, 3, 4}, {60, 1, 1}, {600, 5, 9}, {1200, 7, 7} /* outside [from, to) */};
+  struct hr_store *st = open_ok(":memory:");
+  struct hr_err err = {0};
+  int64_t id = slo(st, "l"), other = slo(st, "m");
+  for (size_t i = 0; i < sizeof adds / sizeof adds[0]; i++)
+    add_ok(st, id, T0 + adds[i].dt, adds[i].good, adds[i].valid);
+  add_ok(st, other, T0 + 120, 50, 50);
+  struct hr_series s;
+  series_init(&s, MIN_US, 0, 60);
+  assert_int_equal(store_load(st, id, T0, T0 + 1200, &s, &err), HR_OK);
+  static const struct {
+    int64_t dt;
+    uint64_t good, valid;
+  } want[] = {{0, 1, 2}, {60, 4, 5}, {120, 0, 0}, {600, 5, 9}, {1200, 0, 0}};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    uint64_t g = 99, v = 99;
+    series_get(&s, series_index(&s, (T0 + want[i].dt) * 1000000), &g, &v);
+    assert_int_equal(g, want[i].good);
+    assert_int_equal(v, want[i].valid);
+  }
+  uint64_t g, v;
+  series_sum(&s, series_index(&s, T0 * 1000000), series_index(&s, (T0 + 3600) * 1000000), &g, &v);
+  assert_int_equal(g, 10);
+  assert_int_equal(v, 16);
+  series_reset(&s);
+  store_close(st);
+}
+
+/* Counts and file positions survive close/reopen; opening twice does not
+ * migrate twice; the file is in WAL mode at schema version 1. */
+static void test_file_persistence_wal_migration(void **state) {
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  struct hr_err err = {0};
+  struct hr_filepos pos = {.fp_hash = UINT64_C(0xFEDCBA9876543210), .fp_len = 1024, .offset = 4096, .lines = 40,
+                           .malformed = 2};
+  struct hr_store *st = open_ok(t.db);
+  int64_t id = slo(st, "p");
+  assert_int_equal(store_begin(st, &err), HR_OK);
+  add_ok(st, id, T0, 9, 10);
+  assert_int_equal(store_file_put(st, "/var/log/a.log", &pos, &err), HR_OK);
+  assert_int_equal(store_commit(st, &err), HR_OK);
+  store_close(st);
+
+  for (int round = 0; round < 2; round++) { /* open twice more: idempotent migration */
+    st = open_ok(t.db);
+    assert_int_equal(slo(st, "p"), id);
+    uint64_t g, v;
+    sums_ok(st, id, T0, T0 + 86400, &g, &v);
+    assert_int_equal(g, 9);
+    assert_int_equal(v, 10);
+    struct hr_filepos got;
+    int found = 0;
+    assert_int_equal(store_file_get(st, "/var/log/a.log", &got, &found, &err), HR_OK);
+    assert_int_equal(found, 1);
+    assert_true(got.fp_hash == pos.fp_hash);
+    assert_int_equal(got.fp_len, 1024);
+    assert_int_equal(got.offset, 4096);
+    assert_int_equal(got.lines, 40);
+    assert_int_equal(got.malformed, 2);
+    assert_int_equal(store_file_get(st, "/var/log/b.log", &got, &found, &err), HR_OK);
+    assert_int_equal(found, 0);
+    store_close(st);
+  }
+  char buf[64];
+  raw_query(t.db, "PRAGMA journal_mode", buf, sizeof buf);
+  assert_string_equal(buf, "wal");
+  raw_query(t.db, "PRAGMA user_version", buf, sizeof buf);
+  assert_string_equal(buf, "1");
+  raw_query(t.db, "SELECT count(*) FROM meta", buf, sizeof buf);
+  assert_string_equal(buf, "1"); /* the v1 step ran once */
+
+  /* A store from a newer headroom is refused, naming the file. */
+  raw_query(t.db, "PRAGMA user_version = 99", buf, sizeof buf);
+  st = (struct hr_store *)&err; /* must be reset to NULL */
+  assert_int_equal(store_open(t.db, &st, &err), HR_ERR_DB);
+  assert_null(st);
+  assert_non_null(strstr(err.msg, t.db));
+  assert_non_null(strstr(err.msg, "schema version 99"));
+  tmp_remove(&t);
+}
+
+static void test_open_errors(void **state) {
+  (void)state;
+  struct hr_store *st = NULL;
+  struct hr_err err = {0};
+  assert_int_equal(store_open("/nonexistent-dir/x/h.db", &st, &err), HR_ERR_DB);
+  assert_null(st);
+  assert_string_equal(err.msg, "store: open /nonexistent-dir/x/h.db: unable to open database file");
+  assert_int_equal(store_open_ro("/nonexistent-dir/x/h.db", &st, &err), HR_ERR_NOTFOUND);
+  assert_null(st);
+}
+
+static void test_read_only(void **state) {
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  struct hr_err err = {0};
+  struct hr_store *ro = NULL;
+  assert_int_equal(store_open_ro(t.db, &ro, &err), HR_ERR_NOTFOUND);
+  assert_null(ro);
+
+  struct hr_store *st = open_ok(t.db);
+  int64_t id = slo(st, "ro");
+  add_ok(st, id, T0 + 120, 4, 5);
+  /* A reader beside the open writer (WAL) sees committed data. */
+  assert_int_equal(store_open_ro(t.db, &ro, &err), HR_OK);
+  int64_t rid = 0, last = 0;
+  assert_int_equal(store_slo_find(ro, "ro", &rid, &err), HR_OK);
+  assert_int_equal(rid, id);
+  uint64_t g, v;
+  sums_ok(ro, id, T0, T0 + 3600, &g, &v);
+  assert_int_equal(g, 4);
+  assert_int_equal(v, 5);
+  assert_int_equal(store_last_minute(ro, &last, &err), HR_OK);
+  assert_int_equal(last, T0 + 120);
+  /* Writes are refused with a store message and change nothing. */
+  assert_int_equal(store_add(ro, id, T0, 1, 1, &err), HR_ERR_DB);
+  assert_int_equal(strncmp(err.msg, "store: ", 7), 0);
+  assert_non_null(strstr(err.msg, "readonly"));
+  assert_int_equal(store_slo_id(ro, "new", &rid, &err), HR_ERR_DB);
+  sums_ok(st, id, T0, T0 + 3600, &g, &v);
+  assert_int_equal(v, 5);
+  store_close(ro);
+  store_close(st);
+  tmp_remove(&t);
+}
+
+/* Counts and a file position committed together; a second transaction that
+ * adds both and rolls back leaves no trace, also after reopening. */
+static void test_position_in_transaction(void **state) {
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  struct hr_err err = {0};
+  struct hr_store *st = open_ok(t.db);
+  int64_t id = slo(st, "tx");
+  struct hr_filepos p1 = {.fp_hash = 7, .fp_len = 100, .offset = 500, .lines = 5, .malformed = 0};
+  struct hr_filepos p2 = {.fp_hash = 7, .fp_len = 100, .offset = 900, .lines = 9, .malformed = 1};
+  assert_int_equal(store_begin(st, &err), HR_OK);
+  add_ok(st, id, T0, 5, 5);
+  assert_int_equal(store_file_put(st, "/l", &p1, &err), HR_OK);
+  assert_int_equal(store_commit(st, &err), HR_OK);
+
+  assert_int_equal(store_begin(st, &err), HR_OK);
+  add_ok(st, id, T0, 3, 4);
+  add_ok(st, id, T0 + 86400, 1, 1);
+  assert_int_equal(store_file_put(st, "/l", &p2, &err), HR_OK);
+  assert_int_equal(store_file_put(st, "/other", &p2, &err), HR_OK);
+  store_rollback(st);
+
+  for (int round = 0; round < 2; round++) {
+    uint64_t g, v;
+    struct hr_filepos got;
+    int found = 0;
+    sums_ok(st, id, T0 - 86400, T0 + 3 * 86400, &g, &v);
+    assert_int_equal(g, 5);
+    assert_int_equal(v, 5);
+    assert_int_equal(store_file_get(st, "/l", &got, &found, &err), HR_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(got.offset, 500);
+    assert_int_equal(got.lines, 5);
+    assert_int_equal(store_file_get(st, "/other", &got, &found, &err), HR_OK);
+    assert_int_equal(found, 0);
+    store_close(st);
+    if (round == 0)
+      st = open_ok(t.db);
+  }
+  tmp_remove(&t);
+}
+
+/* The nth step of a transaction fails, for every n it has: after the
+ * rollback nothing of it is visible (also after reopening a file), and a
+ * retry lands exactly once. */
+static const struct {
+  int64_t dt;
+  uint64_t good, valid;
+} fault_batch[] = {{0, 1, 2}, {60, 3, 3}, {3600, 4, 8}, {86400, 16, 16}};
+
+/* The transaction under test: 4 adds and a file position. */
+static enum hr_rc fault_tx(struct hr_store *st, int64_t id, int64_t offset, struct hr_err *err) {
+  struct hr_filepos next = {.fp_hash = 1, .fp_len = 10, .offset = offset, .lines = 2};
+  enum hr_rc rc = store_begin(st, err);
+  for (size_t i = 0; i < sizeof fault_batch / sizeof fault_batch[0] && rc == HR_OK; i++)
+    rc = store_add(st, id, T0 + fault_batch[i].dt, fault_batch[i].good, fault_batch[i].valid, err);
+  if (rc == HR_OK)
+    rc = store_file_put(st, "/f", &next, err);
+  if (rc == HR_OK)
+    rc = store_commit(st, err);
+  return rc;
+}
+
+/* Baseline 100/100 at T0 and offset 10, plus `extra` batches. */
+static void fault_check(struct hr_store *st, int64_t id, int extra, int64_t offset) {
+  uint64_t g, v;
+  struct hr_filepos got;
+  int found = 0;
+  struct hr_err err = {0};
+  sums_ok(st, id, T0 - 86400, T0 + 7 * 86400, &g, &v);
+  assert_int_equal(g, 100 + 24 * (uint64_t)extra);
+  assert_int_equal(v, 100 + 29 * (uint64_t)extra);
+  sums_ok(st, id, T0 + 3600, T0 + 7200, &g, &v); /* an hour row alone */
+  assert_int_equal(g, 4 * (uint64_t)extra);
+  assert_int_equal(v, 8 * (uint64_t)extra);
+  sums_ok(st, id, T0, T0 + 60, &g, &v); /* a minute row alone */
+  assert_int_equal(v, 100 + 2 * (uint64_t)extra);
+  assert_int_equal(store_file_get(st, "/f", &got, &found, &err), HR_OK);
+  assert_int_equal(found, 1);
+  assert_int_equal(got.offset, offset);
+}
+
+static void test_fault_injection(void **state) {
+  (void)state;
+  enum { STEPS = 1 + 4 * 3 + 1 + 1 }; /* begin, 4 adds x 3 upserts, file put, commit */
+  for (int onfile = 0; onfile < 2; onfile++) {
+    int failed = 0;
+    for (int n = 1; n <= STEPS + 1; n++) {
+      struct tmp t;
+      struct hr_err err = {0};
+      struct hr_filepos base = {.fp_hash = 1, .fp_len = 10, .offset = 10, .lines = 1};
+      if (onfile)
+        tmp_make(&t);
+      struct hr_store *st = open_ok(onfile ? t.db : ":memory:");
+      int64_t id = slo(st, "f");
+      add_ok(st, id, T0, 100, 100);
+      assert_int_equal(store_file_put(st, "/f", &base, &err), HR_OK);
+
+      store_fail_after(st, n);
+      enum hr_rc rc = fault_tx(st, id, 20 + n, &err);
+      if (n == STEPS + 1) { /* past the last step: the transaction goes through */
+        assert_int_equal(rc, HR_OK);
+        store_fail_after(st, 0); /* still armed: the transaction had exactly STEPS steps */
+        fault_check(st, id, 1, 20 + n);
+      } else {
+        failed++;
+        assert_int_equal(rc, HR_ERR_DB);
+        assert_non_null(strstr(err.msg, "injected fault"));
+        store_rollback(st);
+        fault_check(st, id, 0, 10);
+        if (onfile) {
+          store_close(st);
+          st = open_ok(t.db);
+          fault_check(st, id, 0, 10);
+        }
+        store_fail_after(st, 0);
+        assert_int_equal(fault_tx(st, id, 20 + n, &err), HR_OK); /* retry */
+        fault_check(st, id, 1, 20 + n);
+      }
+      store_close(st);
+      if (onfile)
+        tmp_remove(&t);
+    }
+    assert_int_equal(failed, STEPS);
+  }
+}
+
+/* After a failed step inside a transaction, commit refuses. */
+static void test_commit_after_failure_refused(void **state) {
+  (void)state;
+  struct hr_store *st = open_ok(":memory:");
+  struct hr_err err = {0};
+  int64_t id = slo(st, "c");
+  assert_int_equal(store_begin(st, &err), HR_OK);
+  add_ok(st, id, T0, 1, 1);
+  store_fail_after(st, 2); /* the hour upsert of the next add */
+  assert_int_equal(store_add(st, id, T0 + 60, 1, 1, &err), HR_ERR_DB);
+  assert_string_equal(err.msg, "store: add hour: injected fault (store_fail_after)");
+  assert_int_equal(store_commit(st, &err), HR_ERR_DB);
+  store_rollback(st);
+  uint64_t g, v;
+  sums_ok(st, id, T0, T0 + 86400, &g, &v);
+  assert_int_equal(v, 0);
+  /* Outside a transaction, store_add is atomic on its own. */
+  store_fail_after(st, 4); /* begin, minute, hour, [day] */
+  assert_int_equal(store_add(st, id, T0, 1, 1, &err), HR_ERR_DB);
+  assert_string_equal(err.msg, "store: add day: injected fault (store_fail_after)");
+  sums_ok(st, id, T0, T0 + 60, &g, &v); /* minute rows */
+  assert_int_equal(v, 0);
+  add_ok(st, id, T0, 1, 1);
+  sums_ok(st, id, T0, T0 + 86400, &g, &v); /* day row */
+  assert_int_equal(v, 1);
+  store_close(st);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_slo_ids),
+      cmocka_unit_test(test_upsert_accumulates),
+      cmocka_unit_test(test_bad_arguments),
+      cmocka_unit_test(test_rollups_match_minutes),
+      cmocka_unit_test(test_load_series),
+      cmocka_unit_test(test_file_persistence_wal_migration),
+      cmocka_unit_test(test_open_errors),
+      cmocka_unit_test(test_read_only),
+      cmocka_unit_test(test_position_in_transaction),
+      cmocka_unit_test(test_fault_injection),
+      cmocka_unit_test(test_commit_after_failure_refused),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
