@@ -1,0 +1,339 @@
+/* common.c -- see common.h. */
+#include "cli/common.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/calendar.h"
+#include "core/timeparse.h"
+#include "ingest/pipeline.h"
+#include "ingest/reader.h"
+#include "store/store.h"
+#include "util/xmalloc.h"
+
+#define MINUTE_US 60000000LL
+#define SPLIT_MIN (32LL << 20) /* plain files above this are split between threads */
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("headroom: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+struct hr_config *cli_load_config(const char *path) {
+  struct hr_diag d = {0};
+  struct hr_config *cfg = NULL;
+  enum hr_rc rc = config_load(path, 0, &cfg, &d);
+  for (size_t i = 0; i < d.n; i++)
+    fprintf(stderr, "%s\n", d.msgs[i]);
+  diag_free(&d);
+  if (rc != HR_OK) {
+    config_free(cfg);
+    return NULL;
+  }
+  return cfg;
+}
+
+int cli_parse_time(const char *opt, const char *s, int64_t *us) {
+  if (s == NULL || time_parse_rfc3339(s, strlen(s), us) != 0) {
+    cli_error("%s: expected an RFC 3339 time such as 2026-03-01T12:00:00Z, got '%s'", opt, s ? s : "");
+    return -1;
+  }
+  return 0;
+}
+
+int cli_isatty(FILE *f) { return isatty(fileno(f)); }
+
+/* ---- reading logs, possibly on several threads ---- */
+
+struct unit {
+  const char *path;
+  size_t file; /* index into the logs named */
+  int si;      /* data source */
+  int ranged;
+  int64_t from, to;
+  struct hr_scan_stats stats;
+  char *error; /* malloc'd; a read error after which the counts stay */
+};
+
+struct worker {
+  const struct hr_config *cfg;
+  struct unit *units;
+  size_t nunits;
+  atomic_size_t *next;
+  int64_t at_us;
+  int64_t phase_us;
+  struct hr_series *series; /* one per SLO, owned */
+  enum hr_rc rc;
+  struct hr_err err;
+};
+
+static void sink_series(void *ctx, size_t j, int64_t ts, int good) {
+  series_add(&((struct hr_series *)ctx)[j], ts, (uint32_t)good, 1);
+}
+
+static void series_set_init(struct hr_series *s, const struct hr_config *cfg, int64_t phase_us) {
+  for (size_t j = 0; j < cfg->nslos; j++)
+    series_init(&s[j], MINUTE_US, phase_us, slo_eval_span(&cfg->slos[j], MINUTE_US));
+}
+
+static void *work(void *arg) {
+  struct worker *w = arg;
+  struct hr_pipeline *p = NULL;
+  w->rc = pipeline_new(w->cfg, &p, &w->err);
+  if (w->rc != HR_OK)
+    return NULL;
+  for (;;) {
+    size_t u = atomic_fetch_add(w->next, 1);
+    if (u >= w->nunits)
+      break;
+    struct unit *un = &w->units[u];
+    struct hr_reader *r = NULL;
+    struct hr_err e = {0};
+    enum hr_rc rc = un->ranged ? reader_open_range(un->path, un->from, un->to, &r, &e)
+                               : reader_open(un->path, &r, &e);
+    if (rc != HR_OK) {
+      un->error = xstrdup(e.msg);
+      continue;
+    }
+    rc = scan_reader(p, (size_t)un->si, r, w->at_us, sink_series, w->series, 0, NULL, &un->stats, &e);
+    if (rc != HR_OK)
+      un->error = xasprintf("%s; the lines before it are counted", e.msg);
+    reader_close(r);
+  }
+  pipeline_free(p);
+  return NULL;
+}
+
+/* Add every bucket of src into dst (same step and phase). */
+static void series_merge(struct hr_series *dst, const struct hr_series *src) {
+  if (src->head == INT64_MIN)
+    return;
+  int64_t lo = src->head - (int64_t)src->cap + 1;
+  for (int64_t k = lo; k <= src->head; k++) {
+    uint64_t g, v;
+    series_get(src, k, &g, &v);
+    if (v != 0 || g != 0)
+      series_add(dst, series_start(src, k), (uint32_t)g, (uint32_t)v);
+  }
+  dst->dropped += src->dropped;
+}
+
+static enum hr_rc read_logs(const struct hr_config *cfg, const struct hr_status_opts *o, int64_t at_us,
+                            int64_t phase_us, struct hr_series *series, struct hr_report *rep, struct hr_err *err) {
+  /* Assign each file to its data source (checked up front, so a wrong name
+   * fails before any work). */
+  struct hr_pipeline *p = NULL;
+  enum hr_rc rc = pipeline_new(cfg, &p, err);
+  if (rc != HR_OK)
+    return rc;
+  int nthreads = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+  size_t cap = o->nlogs * (size_t)nthreads + 1, n = 0;
+  struct unit *units = xcalloc(cap, sizeof *units);
+  for (size_t i = 0; i < o->nlogs && rc == HR_OK; i++) {
+    int si = pipeline_source_for(p, o->logs[i], o->source, err);
+    if (si < 0) {
+      rc = HR_ERR_USAGE;
+      break;
+    }
+    struct stat sb;
+    if (stat(o->logs[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+      if (strcmp(o->logs[i], "-") != 0) {
+        rc = HR_FAIL(err, HR_ERR_IO, "%s: not a readable file", o->logs[i]);
+        break;
+      }
+      sb.st_size = 0;
+    }
+    int parts = 1;
+    if (nthreads > 1 && sb.st_size >= SPLIT_MIN) {
+      struct hr_reader *r = NULL;
+      if (reader_open(o->logs[i], &r, err) != HR_OK) {
+        rc = HR_ERR_IO;
+        break;
+      }
+      if (!reader_is_gzip(r))
+        parts = nthreads;
+      reader_close(r);
+    }
+    for (int k = 0; k < parts; k++) {
+      struct unit *u = &units[n++];
+      u->path = o->logs[i];
+      u->file = i;
+      u->si = si;
+      u->ranged = parts > 1;
+      u->from = (int64_t)sb.st_size * k / parts;
+      u->to = (int64_t)sb.st_size * (k + 1) / parts;
+      scan_stats_init(&u->stats);
+    }
+  }
+  pipeline_free(p);
+  if (rc != HR_OK) {
+    free(units);
+    return rc;
+  }
+  atomic_size_t next = 0;
+  if ((size_t)nthreads > n)
+    nthreads = n > 0 ? (int)n : 1;
+  struct worker *ws = xcalloc((size_t)nthreads, sizeof *ws);
+  pthread_t *tids = xcalloc((size_t)nthreads, sizeof *tids);
+  for (int t = 0; t < nthreads; t++) {
+    ws[t].cfg = cfg;
+    ws[t].units = units;
+    ws[t].nunits = n;
+    ws[t].next = &next;
+    ws[t].at_us = at_us;
+    ws[t].phase_us = phase_us;
+    ws[t].series = t == 0 ? series : xcalloc(cfg->nslos ? cfg->nslos : 1, sizeof(struct hr_series));
+    if (t > 0)
+      series_set_init(ws[t].series, cfg, phase_us);
+  }
+  for (int t = 1; t < nthreads; t++)
+    if (pthread_create(&tids[t], NULL, work, &ws[t]) != 0) {
+      ws[t].rc = HR_ERR_IO; /* run its share on this thread instead */
+      tids[t] = 0;
+    }
+  work(&ws[0]);
+  for (int t = 1; t < nthreads; t++)
+    if (tids[t])
+      pthread_join(tids[t], NULL);
+  for (int t = 0; t < nthreads && rc == HR_OK; t++)
+    if (ws[t].rc != HR_OK && ws[t].err.msg[0]) {
+      *err = ws[t].err;
+      rc = ws[t].rc;
+    }
+  for (int t = 1; t < nthreads; t++) {
+    for (size_t j = 0; j < cfg->nslos; j++) {
+      series_merge(&series[j], &ws[t].series[j]);
+      series_reset(&ws[t].series[j]);
+    }
+    free(ws[t].series);
+  }
+  /* Per file, in order: shift each part's sample line numbers by the lines of
+   * the parts before it. */
+  scan_stats_init(&rep->stats);
+  int64_t shift = 0;
+  for (size_t u = 0; u < n; u++) {
+    if (u > 0 && units[u].file != units[u - 1].file)
+      shift = 0;
+    for (size_t s = 0; s < units[u].stats.nsamples; s++)
+      if (rep->stats.nsamples + s < HR_SAMPLES)
+        fprintf(stderr, "%s:%lld: %s\n", units[u].path, (long long)(units[u].stats.samples[s].line + shift),
+                format_reason(units[u].stats.samples[s].reason));
+    scan_stats_merge(&rep->stats, &units[u].stats, shift);
+    shift += (int64_t)units[u].stats.lines;
+    if (units[u].error != NULL) {
+      report_add_error(rep, units[u].error);
+      free(units[u].error);
+    }
+  }
+  free(units);
+  free(ws);
+  free(tids);
+  return rc;
+}
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_opts *o, struct hr_report *rep,
+                          struct hr_err *err) {
+  memset(rep, 0, sizeof *rep);
+  scan_stats_init(&rep->stats);
+  int use_store = o->store || o->nlogs == 0;
+  const char *db = o->db ? o->db : cfg->db_path;
+  struct hr_store *st = NULL;
+  enum hr_rc rc = HR_OK;
+  if (use_store) {
+    if (db == NULL)
+      return HR_FAIL(err, HR_ERR_USAGE, "no store configured; name log files or --db");
+    rc = store_open_ro(db, &st, err);
+    if (rc == HR_ERR_NOTFOUND && o->nlogs == 0)
+      return HR_FAIL(err, HR_ERR_NOTFOUND,
+                     "no log files named and no store at %s (run 'headroom ingest' first, or name log files)", db);
+    if (rc == HR_ERR_NOTFOUND) {
+      use_store = 0; /* --db named with logs, store absent: logs only */
+      rc = HR_OK;
+    }
+    if (rc != HR_OK)
+      return rc;
+  }
+  /* The grid: with the store, whole minutes; with logs only and --at, the
+   * minute phase of --at so [T - w, T) is exact to the event. */
+  int64_t at_us = o->at_us;
+  int64_t phase_us = 0;
+  if (o->has_at) {
+    if (use_store)
+      at_us = floor_div(at_us, MINUTE_US) * MINUTE_US;
+    else
+      phase_us = at_us - floor_div(at_us, MINUTE_US) * MINUTE_US;
+  }
+  size_t ns = cfg->nslos ? cfg->nslos : 1;
+  struct hr_series *series = xcalloc(ns, sizeof *series);
+  series_set_init(series, cfg, phase_us);
+  if (o->nlogs > 0) {
+    rep->has_logs = 1;
+    rc = read_logs(cfg, o, o->has_at ? at_us : INT64_MAX, phase_us, series, rep, err);
+  }
+  int64_t t_us = at_us;
+  if (rc == HR_OK && !o->has_at) {
+    /* Just after the last event read, its minute rounded up. */
+    int64_t last = INT64_MIN;
+    if (rep->stats.max_ts_us != INT64_MIN)
+      last = rep->stats.max_ts_us;
+    if (use_store) {
+      int64_t m;
+      if (store_last_minute(st, &m, err) == HR_OK && m != INT64_MIN && m * 1000000 > last)
+        last = m * 1000000;
+    }
+    t_us = last == INT64_MIN ? 0 : (floor_div(last, MINUTE_US) + 1) * MINUTE_US;
+  }
+  if (rc == HR_OK && use_store) {
+    rep->from_store = 1;
+    rep->store_path = (char *)db;
+    for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++) {
+      int64_t id;
+      enum hr_rc r2 = store_slo_find(st, cfg->slos[j].name, &id, err);
+      if (r2 == HR_ERR_NOTFOUND)
+        continue;
+      if (r2 != HR_OK) {
+        rc = r2;
+        break;
+      }
+      int64_t span_s = (int64_t)series[j].cap * 60;
+      int64_t to_s = t_us / 1000000;
+      rc = store_load(st, id, to_s - span_s, to_s, &series[j], err);
+    }
+  }
+  store_close(st);
+  if (rc == HR_OK) {
+    rep->at_us = t_us;
+    rep->nslos = cfg->nslos;
+    rep->slos = xcalloc(ns, sizeof *rep->slos);
+    for (size_t j = 0; j < cfg->nslos; j++) {
+      const struct hr_slo *slo = &cfg->slos[j];
+      struct hr_tz *tz = NULL;
+      if (slo->window.kind == HR_WIN_CALENDAR) {
+        struct hr_err e = {0};
+        if (tz_load(slo->window.tz ? slo->window.tz : "UTC", &tz, &e) != HR_OK) {
+          rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: %s", slo->name, e.msg);
+          break;
+        }
+      }
+      rep->slos[j].slo = slo;
+      slo_eval(slo, tz, &series[j], t_us, &rep->slos[j].st);
+      rep->dropped += series[j].dropped;
+      tz_free(tz);
+    }
+  }
+  for (size_t j = 0; j < cfg->nslos; j++)
+    series_reset(&series[j]);
+  free(series);
+  return rc;
+}

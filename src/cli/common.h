@@ -1,0 +1,42 @@
+/* common.h -- what every subcommand shares: loading the configuration with
+ * its diagnostics printed once, parsing --at, computing the status of all
+ * SLOs from logs and/or the store. */
+#ifndef HR_COMMON_H
+#define HR_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config/config.h"
+#include "out/report.h"
+
+/* Load CONF; prints every diagnostic to stderr. Returns NULL on failure. */
+struct hr_config *cli_load_config(const char *path);
+
+/* Parse an RFC 3339 instant for --at; prints the error. 0 ok, -1 bad. */
+int cli_parse_time(const char *opt, const char *s, int64_t *us);
+
+/* 1 when f is a terminal (colours, progress). */
+int cli_isatty(FILE *f);
+
+/* Print "headroom: <msg>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct hr_status_opts {
+  char **logs; /* files named on the command line */
+  size_t nlogs;
+  const char *source; /* --source */
+  const char *db;     /* --db; NULL: the configuration's */
+  int store;          /* 1: read the store too (default when no logs are named) */
+  int has_at;
+  int64_t at_us;
+  int threads; /* >= 1 */
+};
+
+/* Evaluate every SLO of cfg. Fills *rep (report_free() it). Returns HR_OK, or
+ * an error that stopped the evaluation (err filled). Input errors that did not
+ * stop it (a truncated gzip) are in rep->errors. */
+enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_opts *o, struct hr_report *rep,
+                          struct hr_err *err);
+
+#endif

@@ -1,0 +1,251 @@
+/* pipeline.c -- see pipeline.h. */
+#include "ingest/pipeline.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xmalloc.h"
+
+static int resolve(void *ctx, const char *name, size_t n) { return format_field((struct hr_format *)ctx, name, n); }
+
+static enum hr_rc compile(struct hr_format *fmt, const struct hr_slo *slo, const char *what, const char *src,
+                          struct hr_expr **out, struct hr_err *err) {
+  if (src == NULL) {
+    *out = NULL;
+    return HR_OK;
+  }
+  struct hr_err e = {0};
+  if (expr_compile(src, strlen(src), resolve, fmt, out, &e) != HR_OK)
+    return HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: %s filter: %s", slo->name, what, e.msg);
+  return HR_OK;
+}
+
+enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, struct hr_err *err) {
+  *out = NULL;
+  struct hr_pipeline *p = xcalloc(1, sizeof *p);
+  p->cfg = cfg;
+  p->nsrc = cfg->nsources;
+  p->src = xcalloc(p->nsrc ? p->nsrc : 1, sizeof *p->src);
+  p->nslo = cfg->nslos;
+  p->slo = xcalloc(p->nslo ? p->nslo : 1, sizeof *p->slo);
+  enum hr_rc rc = HR_OK;
+  for (size_t i = 0; i < p->nsrc && rc == HR_OK; i++) {
+    const struct hr_datasource *ds = &cfg->sources[i];
+    p->src[i].ds = ds;
+    p->src[i].slos = xcalloc(p->nslo ? p->nslo : 1, sizeof(size_t));
+    if (ds->type == NULL || strcmp(ds->type, "headroom.logs") != 0)
+      continue;
+    struct hr_err e = {0};
+    if (format_new(&ds->fmt, &p->src[i].fmt, &e) != HR_OK)
+      rc = HR_FAIL(err, HR_ERR_CONFIG, "data source %s: %s", ds->name, e.msg);
+  }
+  for (size_t j = 0; j < p->nslo && rc == HR_OK; j++) {
+    const struct hr_slo *slo = &cfg->slos[j];
+    struct hr_slo_rt *rt = &p->slo[j];
+    rt->slo = slo;
+    size_t si = p->nsrc;
+    for (size_t i = 0; i < p->nsrc; i++)
+      if (slo->source == &cfg->sources[i])
+        si = i;
+    if (si == p->nsrc || p->src[si].fmt == NULL)
+      continue; /* not read from logs: shows no data */
+    struct hr_format *fmt = p->src[si].fmt;
+    rc = compile(fmt, slo, "good", slo->good_filter, &rt->good, err);
+    if (rc == HR_OK)
+      rc = compile(fmt, slo, "bad", slo->bad_filter, &rt->bad, err);
+    if (rc == HR_OK)
+      rc = compile(fmt, slo, "total", slo->total_filter, &rt->total, err);
+    if (rc == HR_OK && slo->nexcl > 0) {
+      struct hr_err e = {0};
+      if (excluder_new(slo->excl, slo->nexcl, &rt->ex, &e) != HR_OK)
+        rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: exclusions: %s", slo->name, e.msg);
+    }
+    if (rc == HR_OK && rt->good == NULL && rt->bad == NULL)
+      rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: neither a good nor a bad filter", slo->name);
+    if (rc == HR_OK)
+      p->src[si].slos[p->src[si].nslos++] = j;
+  }
+  if (rc != HR_OK) {
+    pipeline_free(p);
+    return rc;
+  }
+  *out = p;
+  return HR_OK;
+}
+
+void pipeline_free(struct hr_pipeline *p) {
+  if (p == NULL)
+    return;
+  for (size_t i = 0; i < p->nsrc; i++) {
+    format_free(p->src[i].fmt);
+    free(p->src[i].slos);
+  }
+  for (size_t j = 0; j < p->nslo; j++) {
+    expr_free(p->slo[j].good);
+    expr_free(p->slo[j].bad);
+    expr_free(p->slo[j].total);
+    excluder_free(p->slo[j].ex);
+  }
+  free(p->src);
+  free(p->slo);
+  free(p);
+}
+
+static int glob_matches(const char *pattern, const char *file) {
+  if (fnmatch(pattern, file, 0) == 0)
+    return 1;
+  const char *pb = strrchr(pattern, '/');
+  const char *fb = strrchr(file, '/');
+  pb = pb ? pb + 1 : pattern;
+  fb = fb ? fb + 1 : file;
+  return fnmatch(pb, fb, 0) == 0;
+}
+
+int pipeline_source_for(const struct hr_pipeline *p, const char *file, const char *source, struct hr_err *err) {
+  if (source != NULL) {
+    for (size_t i = 0; i < p->nsrc; i++)
+      if (strcmp(p->src[i].ds->name, source) == 0) {
+        if (p->src[i].fmt == NULL) {
+          HR_FAIL(err, HR_ERR_USAGE, "data source %s is not a log source (type %s)", source,
+                  p->src[i].ds->type ? p->src[i].ds->type : "?");
+          return -1;
+        }
+        return (int)i;
+      }
+    HR_FAIL(err, HR_ERR_USAGE, "no data source named %s", source);
+    return -1;
+  }
+  int found = -1, nlog = 0, only = -1;
+  for (size_t i = 0; i < p->nsrc; i++) {
+    if (p->src[i].fmt == NULL)
+      continue;
+    nlog++;
+    only = (int)i;
+    for (size_t k = 0; k < p->src[i].ds->npaths; k++)
+      if (glob_matches(p->src[i].ds->paths[k], file)) {
+        if (found >= 0 && found != (int)i) {
+          HR_FAIL(err, HR_ERR_USAGE, "%s matches the paths of data sources %s and %s; pick one with --source", file,
+                  p->src[found].ds->name, p->src[i].ds->name);
+          return -1;
+        }
+        found = (int)i;
+      }
+  }
+  if (found >= 0)
+    return found;
+  if (nlog == 1)
+    return only;
+  if (nlog == 0)
+    HR_FAIL(err, HR_ERR_USAGE, "the configuration has no log data source (type headroom.logs)");
+  else
+    HR_FAIL(err, HR_ERR_USAGE, "%s matches no data source's paths and there are %d; name one with --source", file,
+            nlog);
+  return -1;
+}
+
+void scan_stats_init(struct hr_scan_stats *st) {
+  memset(st, 0, sizeof *st);
+  st->min_ts_us = INT64_MAX;
+  st->max_ts_us = INT64_MIN;
+}
+
+void scan_stats_merge(struct hr_scan_stats *a, const struct hr_scan_stats *b, int64_t line_shift) {
+  a->lines += b->lines;
+  a->blank += b->blank;
+  a->malformed += b->malformed;
+  for (int i = 0; i < HR_BAD__COUNT; i++)
+    a->by_reason[i] += b->by_reason[i];
+  a->after_at += b->after_at;
+  a->events += b->events;
+  a->bytes += b->bytes;
+  if (b->min_ts_us < a->min_ts_us)
+    a->min_ts_us = b->min_ts_us;
+  if (b->max_ts_us > a->max_ts_us)
+    a->max_ts_us = b->max_ts_us;
+  for (size_t i = 0; i < b->nsamples && a->nsamples < HR_SAMPLES; i++) {
+    a->samples[a->nsamples] = b->samples[i];
+    a->samples[a->nsamples++].line += line_shift;
+  }
+}
+
+static int is_blank(const char *line, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (line[i] != ' ' && line[i] != '\t')
+      return 0;
+  return 1;
+}
+
+static void bad_line(struct hr_scan_stats *st, int reason) {
+  st->malformed++;
+  st->by_reason[reason < HR_BAD__COUNT ? reason : HR_BAD_SHAPE]++;
+  if (st->nsamples < HR_SAMPLES) {
+    st->samples[st->nsamples].line = (int64_t)st->lines;
+    st->samples[st->nsamples++].reason = reason;
+  }
+}
+
+enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, int64_t at_us, hr_sink_fn sink,
+                       void *ctx, uint64_t max_lines, int *more, struct hr_scan_stats *st, struct hr_err *err) {
+  struct hr_source_rt *src = &p->src[si];
+  struct hr_event *ev = xmalloc(sizeof *ev);
+  enum hr_rc rc = HR_OK;
+  uint64_t n = 0;
+  int64_t off0 = reader_offset(r);
+  if (more != NULL)
+    *more = 0;
+  for (;;) {
+    if (max_lines > 0 && n >= max_lines) {
+      if (more != NULL)
+        *more = 1;
+      break;
+    }
+    const char *line;
+    size_t len;
+    int k = reader_next(r, &line, &len, err);
+    if (k == HR_READ_EOF)
+      break;
+    if (k == HR_READ_ERROR) {
+      rc = err != NULL ? err->rc : HR_ERR_IO;
+      break;
+    }
+    n++;
+    st->lines++;
+    if (k == HR_READ_TOOLONG) {
+      bad_line(st, HR_BAD_TOOLONG);
+      continue;
+    }
+    if (is_blank(line, len)) {
+      st->blank++;
+      continue;
+    }
+    int bad = format_parse(src->fmt, line, len, ev);
+    if (bad != 0) {
+      bad_line(st, bad);
+      continue;
+    }
+    st->events++;
+    int64_t ts = ev->ts_us;
+    if (ts < st->min_ts_us)
+      st->min_ts_us = ts;
+    if (ts > st->max_ts_us)
+      st->max_ts_us = ts;
+    if (ts >= at_us) {
+      st->after_at++;
+      continue;
+    }
+    for (size_t i = 0; i < src->nslos; i++) {
+      size_t j = src->slos[i];
+      struct hr_slo_rt *rt = &p->slo[j];
+      if (rt->total != NULL && !expr_eval(rt->total, ev))
+        continue;
+      if (rt->ex != NULL && excluder_test(rt->ex, ts))
+        continue;
+      int good = rt->good != NULL ? expr_eval(rt->good, ev) : !expr_eval(rt->bad, ev);
+      sink(ctx, j, ts, good);
+    }
+  }
+  st->bytes += (uint64_t)(reader_offset(r) - off0);
+  free(ev);
+  return rc;
+}

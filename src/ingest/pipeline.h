@@ -1,0 +1,89 @@
+/* pipeline.h -- from lines to per-SLO counts.
+ *
+ * A pipeline is the configuration compiled once: a format per data source,
+ * the good/bad/total filters and the exclusions of every SLO. scan_reader()
+ * then reads lines, parses them, and hands every valid event of every SLO
+ * to a sink (the report's in-memory series, or ingest's batch for the
+ * store). A pipeline is used by one thread; threads compile their own. */
+#ifndef HR_PIPELINE_H
+#define HR_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/err.h"
+#include "core/exclude.h"
+#include "core/expr.h"
+#include "core/format.h"
+#include "core/tz.h"
+#include "ingest/reader.h"
+
+struct hr_slo_rt {
+  const struct hr_slo *slo;
+  struct hr_expr *good, *bad, *total; /* total NULL: every event is valid */
+  struct hr_excluder *ex;             /* NULL: no exclusions */
+};
+
+struct hr_source_rt {
+  const struct hr_datasource *ds;
+  struct hr_format *fmt; /* NULL for sources headroom does not read (prometheus) */
+  size_t *slos;          /* indexes into hr_pipeline.slo of the SLOs reading this source */
+  size_t nslos;
+};
+
+struct hr_pipeline {
+  const struct hr_config *cfg; /* borrowed; must outlive the pipeline */
+  struct hr_source_rt *src;
+  size_t nsrc;
+  struct hr_slo_rt *slo; /* parallel to cfg->slos */
+  size_t nslo;
+};
+
+/* Compile cfg. On failure *out = NULL and err names the SLO and filter. */
+enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out /* OUT */, struct hr_err *err);
+void pipeline_free(struct hr_pipeline *p);
+
+/* Index of the data source a log file belongs to: the one named by
+ * `source` when given; else the one whose `paths` glob matches the file (by
+ * full path or base name); else the only log source. -1 with err filled when
+ * none fits or several do. */
+int pipeline_source_for(const struct hr_pipeline *p, const char *file, const char *source, struct hr_err *err);
+
+/* Receives each valid event of SLO slo_idx (index into cfg->slos). */
+typedef void (*hr_sink_fn)(void *ctx, size_t slo_idx, int64_t ts_us, int good);
+
+#define HR_SAMPLES 5
+
+struct hr_sample {
+  int64_t line; /* 1-based within the file (or range, see scan_reader) */
+  int reason;   /* enum hr_bad */
+};
+
+struct hr_scan_stats {
+  uint64_t lines;     /* every line, blank ones included (as awk's NR) */
+  uint64_t blank;     /* skipped, not malformed */
+  uint64_t malformed; /* never change a figure */
+  uint64_t by_reason[HR_BAD__COUNT];
+  uint64_t after_at;  /* events at or after the evaluation instant, not counted */
+  uint64_t events;    /* parsed events */
+  int64_t min_ts_us, max_ts_us; /* of parsed events (INT64_MAX / INT64_MIN when none) */
+  uint64_t bytes;
+  struct hr_sample samples[HR_SAMPLES]; /* the first malformed lines */
+  size_t nsamples;
+};
+
+void scan_stats_init(struct hr_scan_stats *st);
+/* Add b into a (samples of b are appended after a's, with their line numbers
+ * shifted by line_shift). */
+void scan_stats_merge(struct hr_scan_stats *a, const struct hr_scan_stats *b, int64_t line_shift);
+
+/* Read every line of r as data source si: parse, drop events at or after
+ * at_us (pass INT64_MAX for none), classify, and sink. Returns HR_OK at end of
+ * input, or the reader's error (what was read before it stays counted).
+ * max_lines > 0 stops after that many lines (ingest batches), and *more is
+ * then set to 1 when input remains. */
+enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, int64_t at_us, hr_sink_fn sink,
+                       void *ctx, uint64_t max_lines, int *more, struct hr_scan_stats *st, struct hr_err *err);
+
+#endif

@@ -1,0 +1,241 @@
+/* report.c -- see report.h. */
+#include "out/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timeparse.h"
+#include "out/jw.h"
+#include "util/xmalloc.h"
+
+void report_free(struct hr_report *r) {
+  free(r->slos);
+  for (size_t i = 0; i < r->nerrors; i++)
+    free(r->errors[i]);
+  free(r->errors);
+  memset(r, 0, sizeof *r);
+}
+
+void report_add_error(struct hr_report *r, const char *msg) {
+  r->errors = xrealloc(r->errors, (r->nerrors + 1) * sizeof *r->errors);
+  r->errors[r->nerrors++] = xstrdup(msg);
+}
+
+static const char *budgeting_name(enum hr_budgeting b) {
+  switch (b) {
+  case HR_BUDGET_OCCURRENCES: return "Occurrences";
+  case HR_BUDGET_TIMESLICES: return "Timeslices";
+  case HR_BUDGET_RATIO_TIMESLICES: return "RatioTimeslices";
+  }
+  return "Occurrences";
+}
+
+static const char *bad_key(int reason) {
+  switch (reason) {
+  case HR_BAD_SHAPE: return "shape";
+  case HR_BAD_TIME: return "time";
+  case HR_BAD_STATUS: return "status";
+  case HR_BAD_NUMBER: return "number";
+  case HR_BAD_JSON: return "json";
+  case HR_BAD_TYPE: return "type";
+  case HR_BAD_TOOLONG: return "too_long";
+  }
+  return "other";
+}
+
+void report_json_slo(struct hr_jw *w, const struct hr_report_slo *rs) {
+  const struct hr_slo *slo = rs->slo;
+  const struct hr_slo_state *st = &rs->st;
+  char buf[64];
+  jw_obj(w, NULL);
+  jw_str(w, "name", slo->name);
+  jw_str(w, "display_name", slo->display_name ? slo->display_name : slo->name);
+  jw_str(w, "service", slo->service);
+  jw_num(w, "target", slo->target);
+  jw_int(w, "window_seconds", st->window_us / 1000000);
+  jw_str(w, "window_start", time_format_rfc3339(st->window_start_us, buf, sizeof buf));
+  jw_str(w, "budgeting_method", budgeting_name(slo->budgeting));
+  jw_uint(w, "good", st->good);
+  jw_uint(w, "valid", st->valid);
+  if (st->has_sli)
+    jw_num(w, "sli", st->sli);
+  else
+    jw_null(w, "sli");
+  jw_num(w, "budget_remaining", st->budget_remaining);
+  jw_num(w, "budget_seconds", st->budget_s);
+  jw_num(w, "budget_remaining_seconds", st->budget_remaining_s);
+  jw_obj(w, "burn_rate");
+  for (size_t i = 0; i < st->nburn; i++)
+    jw_num(w, duration_format(st->burn[i].lookback_us, buf, sizeof buf), st->burn[i].rate);
+  jw_obj_end(w);
+  jw_obj(w, "events");
+  for (size_t i = 0; i < st->nburn; i++) {
+    jw_obj(w, duration_format(st->burn[i].lookback_us, buf, sizeof buf));
+    jw_uint(w, "good", st->burn[i].good);
+    jw_uint(w, "valid", st->burn[i].valid);
+    jw_bool(w, "low_traffic", st->burn[i].low_traffic);
+    jw_obj_end(w);
+  }
+  jw_obj_end(w);
+  if (st->has_tte)
+    jw_num(w, "time_to_exhaustion_seconds", st->tte_s);
+  else
+    jw_null(w, "time_to_exhaustion_seconds");
+  jw_str(w, "status", status_name(st->status));
+  jw_bool(w, "latched", st->latched);
+  if (slo->budgeting != HR_BUDGET_OCCURRENCES) {
+    jw_uint(w, "good_slices", st->good_slices);
+    jw_uint(w, "total_slices", st->total_slices);
+    jw_int(w, "slice_seconds", slo->slice_us / 1000000);
+  }
+  jw_obj_end(w);
+}
+
+void report_json(FILE *f, const struct hr_report *r) {
+  struct hr_jw w;
+  char buf[64];
+  jw_init(&w, f, 1);
+  jw_obj(&w, NULL);
+  jw_str(&w, "at", time_format_rfc3339(r->at_us, buf, sizeof buf));
+  jw_uint(&w, "lines_read", r->stats.lines);
+  jw_uint(&w, "lines_malformed", r->stats.malformed);
+  jw_obj(&w, "malformed_by_reason");
+  for (int i = 1; i < HR_BAD__COUNT; i++)
+    if (r->stats.by_reason[i])
+      jw_uint(&w, bad_key(i), r->stats.by_reason[i]);
+  jw_obj_end(&w);
+  jw_uint(&w, "lines_blank", r->stats.blank);
+  jw_uint(&w, "events_after_at", r->stats.after_at);
+  jw_uint(&w, "events_dropped", r->dropped);
+  jw_str(&w, "store", r->from_store ? r->store_path : NULL);
+  jw_arr(&w, "errors");
+  for (size_t i = 0; i < r->nerrors; i++)
+    jw_str(&w, NULL, r->errors[i]);
+  jw_arr_end(&w);
+  jw_arr(&w, "slos");
+  for (size_t i = 0; i < r->nslos; i++)
+    report_json_slo(&w, &r->slos[i]);
+  jw_arr_end(&w);
+  jw_obj_end(&w);
+}
+
+char *human_duration(double s, char *buf, size_t n) {
+  const char *sign = s < 0 ? "-" : "";
+  s = fabs(s);
+  if (!isfinite(s)) {
+    snprintf(buf, n, "never");
+    return buf;
+  }
+  long long t = (long long)(s + 0.5);
+  if (s < 1) {
+    snprintf(buf, n, s == 0 ? "0s" : "%s%.2gs", sign, s);
+  } else if (t < 60) {
+    snprintf(buf, n, "%s%llds", sign, t);
+  } else if (t < 3600) {
+    snprintf(buf, n, "%s%lldm %llds", sign, t / 60, t % 60);
+  } else if (t < 86400) {
+    snprintf(buf, n, "%s%lldh %lldm", sign, t / 3600, t % 3600 / 60);
+  } else {
+    snprintf(buf, n, "%s%lldd %lldh", sign, t / 86400, t % 86400 / 3600);
+  }
+  return buf;
+}
+
+static const char *color_of(enum hr_status s) {
+  switch (s) {
+  case HR_ST_GREEN: return "\033[32m";
+  case HR_ST_YELLOW: return "\033[33m";
+  case HR_ST_ORANGE: return "\033[38;5;208m";
+  case HR_ST_RED: return "\033[31;1m";
+  case HR_ST_NODATA: return "\033[2m";
+  }
+  return "";
+}
+
+static void pct(double x, char *buf, size_t n) {
+  /* Enough digits to tell 99.9% from 99.95%. */
+  double p = x * 100;
+  if (fabs(p) >= 99.99 && fabs(p) < 100)
+    snprintf(buf, n, "%.4f%%", p);
+  else
+    snprintf(buf, n, "%.3f%%", p);
+}
+
+static const struct hr_burn *burn_at(const struct hr_slo_state *st, int64_t lb) {
+  for (size_t i = 0; i < st->nburn; i++)
+    if (st->burn[i].lookback_us == lb)
+      return &st->burn[i];
+  return NULL;
+}
+
+void report_text(FILE *f, const struct hr_report *r, int color) {
+  char at[64];
+  time_format_rfc3339(r->at_us, at, sizeof at);
+  fprintf(f, "headroom report at %s", at);
+  if (r->has_logs)
+    fprintf(f, "  (lines read %llu, malformed %llu)", (unsigned long long)r->stats.lines,
+            (unsigned long long)r->stats.malformed);
+  if (r->from_store)
+    fprintf(f, "  (store %s)", r->store_path);
+  fputs("\n\n", f);
+  static const int64_t cols[] = {300000000LL, 3600000000LL, 21600000000LL, 259200000000LL};
+  static const char *const coln[] = {"BURN 5m", "BURN 1h", "BURN 6h", "BURN 3d"};
+  fprintf(f, "%-8s %-16s %-28s %-10s %-8s %-22s", "STATUS", "SERVICE", "SLO", "SLI", "TARGET", "BUDGET LEFT");
+  for (int c = 0; c < 4; c++)
+    fprintf(f, " %8s", coln[c]);
+  fprintf(f, "  %s\n", "EXHAUSTED IN");
+  for (size_t i = 0; i < r->nslos; i++) {
+    const struct hr_report_slo *rs = &r->slos[i];
+    const struct hr_slo_state *st = &rs->st;
+    char sli[32], tgt[32], left[64], lt[32], tte[32];
+    if (st->has_sli)
+      pct(st->sli, sli, sizeof sli);
+    else
+      snprintf(sli, sizeof sli, "no data");
+    pct(rs->slo->target, tgt, sizeof tgt);
+    human_duration(st->budget_remaining_s, lt, sizeof lt);
+    snprintf(left, sizeof left, "%.1f%% (%s)", st->budget_remaining * 100, lt);
+    if (!st->has_sli)
+      snprintf(left, sizeof left, "-");
+    if (!st->has_tte)
+      snprintf(tte, sizeof tte, "never");
+    else if (st->tte_s <= 0)
+      snprintf(tte, sizeof tte, "exhausted");
+    else
+      human_duration(st->tte_s, tte, sizeof tte);
+    char stname[16];
+    snprintf(stname, sizeof stname, "%s%s", status_name(st->status), st->latched ? "*" : "");
+    for (char *p = stname; *p; p++)
+      if (*p >= 'a' && *p <= 'z')
+        *p = (char)(*p - 'a' + 'A');
+    if (color)
+      fprintf(f, "%s%-8s\033[0m", color_of(st->status), stname);
+    else
+      fprintf(f, "%-8s", stname);
+    fprintf(f, " %-16.16s %-28.28s %-10s %-8s %-22s", rs->slo->service ? rs->slo->service : "-", rs->slo->name, sli,
+            tgt, left);
+    for (int c = 0; c < 4; c++) {
+      const struct hr_burn *b = burn_at(st, cols[c]);
+      if (b == NULL)
+        fprintf(f, " %8s", "-");
+      else if (b->low_traffic)
+        fprintf(f, " %8s", "low");
+      else
+        fprintf(f, " %7.2fx", b->rate);
+    }
+    fprintf(f, "  %s\n", tte);
+  }
+  int any_latch = 0;
+  for (size_t i = 0; i < r->nslos; i++)
+    any_latch |= r->slos[i].st.latched;
+  if (any_latch)
+    fputs("\n* red latch: the freeze lifts once the SLI over the window is back at the target and the 1h burn rate is "
+          "below 1.\n",
+          f);
+  if (r->has_logs && r->stats.malformed)
+    fprintf(f, "\n%llu malformed lines were skipped (they change no figure).\n",
+            (unsigned long long)r->stats.malformed);
+  for (size_t i = 0; i < r->nerrors; i++)
+    fprintf(f, "warning: %s\n", r->errors[i]);
+}
