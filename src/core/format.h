@@ -61,7 +61,6 @@ const char *format_reason(int reason);
 /* Kind from its configuration name ("alb", "nginx", "apache", "jsonl"); -1 if unknown. */
 int format_kind_from_name(const char *name);
 
-#endif
 
 /* Reasons a line is malformed (format_parse() return values). */
 enum hr_bad {
@@ -76,3 +75,5 @@ enum hr_bad {
   HR_BAD__COUNT
 };
 #define HR_MAX_LINE (64 * 1024) /* longer lines are malformed (HR_BAD_TOOLONG) */
+
+#endif

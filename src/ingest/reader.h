@@ -27,7 +27,7 @@ enum hr_rc reader_open(const char *path, struct hr_reader **out /* OUT */, struc
 enum hr_rc reader_open_range(const char *path, int64_t from, int64_t to, struct hr_reader **out /* OUT */,
                              struct hr_err *err);
 
-/* Next line. HR_READ_LINE: *line/*len set (no newline, no trailing \r).
+/* Next line. HR_READ_LINE: line and len set (no newline, no trailing \r).
  * HR_READ_TOOLONG: a line over the limit was skipped (*len = its length so far).
  * HR_READ_EOF: end. HR_READ_ERROR: err filled (e.g. truncated gzip); lines
  * returned before stay valid data. */
