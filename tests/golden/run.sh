@@ -1,0 +1,82 @@
+#!/bin/sh
+# Golden black-box case runner: sh run.sh HEADROOM_BIN CASE_DIR
+#
+# A case directory holds:
+#   cmd       one line: arguments after the binary; $CASE is the case dir,
+#             $SHARED the shared data dir (../shared), $TMP a scratch dir
+#   expected  the expected standard output (exactly), or
+#   expected.json  expected JSON output, compared after normalising with python3
+#   exit      expected exit code (default 0)
+#   stderr    optional: lines that must each appear in standard error
+# UPDATE=1 rewrites expected output from the current binary.
+set -u
+bin=$1
+case_dir=$2
+CASE=$case_dir
+SHARED=${HR_SHARED_DIR:-$case_dir/../../../../shared}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export CASE SHARED TMP
+args=$(sed -e "s#\$CASE#$CASE#g" -e "s#\$SHARED#$SHARED#g" -e "s#\$TMP#$TMP#g" "$case_dir/cmd")
+want_exit=0
+[ -f "$case_dir/exit" ] && want_exit=$(cat "$case_dir/exit")
+# shellcheck disable=SC2086
+"$bin" $args >"$TMP/out" 2>"$TMP/err"
+got_exit=$?
+fail=0
+if [ "$got_exit" != "$want_exit" ]; then
+  echo "exit code $got_exit, expected $want_exit"; fail=1
+fi
+if [ -f "$case_dir/expected.json" ]; then
+  if [ "${UPDATE:-0}" = 1 ]; then
+    python3 -m json.tool --sort-keys "$TMP/out" >"$case_dir/expected.json"
+  elif ! python3 - "$case_dir/expected.json" "$TMP/out" <<'PY'
+import json, sys, math
+want = json.load(open(sys.argv[1]))
+got = json.load(open(sys.argv[2]))
+def cmp(a, b, path):
+    if isinstance(a, float) or isinstance(b, float):
+        if a is None or b is None or not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12):
+            print(f"{path}: want {a!r} got {b!r}"); return False
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        ok = True
+        for k in set(a) | set(b):
+            if k not in a or k not in b:
+                print(f"{path}.{k}: present in only one of want/got"); ok = False
+            else:
+                ok = cmp(a[k], b[k], f"{path}.{k}") and ok
+        return ok
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            print(f"{path}: want {len(a)} items, got {len(b)}"); return False
+        return all([cmp(x, y, f"{path}[{i}]") for i, (x, y) in enumerate(zip(a, b))])
+    if a != b:
+        print(f"{path}: want {a!r} got {b!r}"); return False
+    return True
+sys.exit(0 if cmp(want, got, "$") else 1)
+PY
+  then
+    fail=1
+  fi
+elif [ -f "$case_dir/expected" ]; then
+  if [ "${UPDATE:-0}" = 1 ]; then
+    cp "$TMP/out" "$case_dir/expected"
+  elif ! diff -u "$case_dir/expected" "$TMP/out"; then
+    fail=1
+  fi
+fi
+if [ -f "$case_dir/stderr" ]; then
+  while IFS= read -r line; do
+    [ -z "$line" ] && continue
+    if ! grep -qF -- "$line" "$TMP/err"; then
+      echo "stderr lacks: $line"; fail=1
+    fi
+  done <"$case_dir/stderr"
+fi
+if [ $fail != 0 ]; then
+  echo "--- stderr ---"; head -20 "$TMP/err"
+  echo "golden $(basename "$case_dir"): FAILED"
+  exit 1
+fi
+echo "golden $(basename "$case_dir"): ok"
