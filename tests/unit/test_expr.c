@@ -1,0 +1,376 @@
+/* test_expr.c -- the filter language: precedence, operators, null semantics,
+ * regexes, in-lists, durations, field-vs-field, and errors with columns.
+ *
+ * Expected values are worked out by hand from the three fixed events below
+ * (each case's comment gives the reasoning where it is not obvious). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/expr.h"
+#include "util/xmalloc.h"
+
+/* Field names: the standard ones keep their ids; extras follow. */
+enum { F_VP = HR_F_NSTD, F_A, F_B, F_S, F_N, F_NAME, F_CODE, F_FLAG, F_ZERO, F_Q, F_COUNT };
+static const char *const extra_names[] = {"validation_passed", "a", "b", "s", "n", "name", "code", "flag",
+                                          "zero", "q"};
+
+static int resolve(void *ctx, const char *name, size_t n) {
+  (void)ctx;
+  for (int i = 0; i < HR_F_NSTD; i++)
+    if (strlen(hr_std_field_names[i]) == n && memcmp(hr_std_field_names[i], name, n) == 0)
+      return i;
+  for (int i = 0; i < F_COUNT - HR_F_NSTD; i++)
+    if (strlen(extra_names[i]) == n && memcmp(extra_names[i], name, n) == 0)
+      return HR_F_NSTD + i;
+  return -1;
+}
+
+static struct hr_event evs[3];
+
+/* ev0: a 200 GET to /api/matches/42 in 250 ms; ev1: nothing set; ev2: a
+ * 404 HEAD to /health in 1.5 s with n explicitly null. */
+static int setup(void **state) {
+  (void)state;
+  struct hr_event *e = &evs[0];
+  event_reset(e);
+  event_set_num(e, HR_F_STATUS, 200, "200", 3);
+  event_set_str(e, HR_F_METHOD, "GET", 3);
+  event_set_str(e, HR_F_PATH, "/api/matches/42", 15);
+  event_set_num(e, HR_F_DURATION, 0.25, "0.250", 5);
+  event_set_bool(e, F_VP, 1);
+  event_set_num(e, F_A, 5, NULL, 0);
+  event_set_num(e, F_B, 7, NULL, 0);
+  event_set_str(e, F_S, "503", 3);
+  event_set_str(e, F_NAME, "", 0);
+  event_set_str(e, F_CODE, "abc", 3);
+  event_set_str(e, F_FLAG, "true", 4);
+  event_set_num(e, F_ZERO, 0, "0", 1);
+  event_set_str(e, F_Q, "say \"hi\"", 8);
+  event_reset(&evs[1]);
+  e = &evs[2];
+  event_reset(e);
+  event_set_num(e, HR_F_STATUS, 404, "404", 3);
+  event_set_str(e, HR_F_METHOD, "HEAD", 4);
+  event_set_str(e, HR_F_PATH, "/health", 7);
+  event_set_num(e, HR_F_DURATION, 1.5, NULL, 0);
+  event_set_bool(e, F_VP, 0);
+  event_set_num(e, F_A, 7, NULL, 0);
+  event_set_num(e, F_B, 7, NULL, 0);
+  event_set_null(e, F_N);
+  return 0;
+}
+
+static const struct {
+  const char *src;
+  int want[3]; /* ev0, ev1 (empty), ev2 */
+} cases[] = {
+    /* comparison operators on a numeric field */
+    {"status == 200", {1, 0, 0}},
+    {"status != 200", {0, 0, 1}}, /* absent: false, even for != */
+    {"status < 300", {1, 0, 0}},
+    {"status <= 200", {1, 0, 0}},
+    {"status > 200", {0, 0, 1}},
+    {"status >= 404", {0, 0, 1}},
+    {"status >= 2e2", {1, 0, 1}},
+    {"a > -1", {1, 0, 1}},
+    {"200 <= status", {1, 0, 1}}, /* literal on the left: flipped to status >= 200 */
+    {"300 > status", {1, 0, 0}},
+    /* boolean structure and precedence */
+    {"status >= 200 && status < 300", {1, 0, 0}},
+    {"!(status >= 400 && status < 500)", {1, 1, 0}},
+    {"status < 300 || status == 404", {1, 0, 1}},
+    /* && binds tighter: ev0 is 1 || (0 && 0) = 1; (1 || 0) && 0 would give 0 */
+    {"status == 200 || method == \"HEAD\" && status == 999", {1, 0, 0}},
+    {"(status == 200 || method == \"HEAD\") && status == 999", {0, 0, 0}},
+    /* ! binds tighter than nothing: !status == 200 is !(status == 200) */
+    {"!status == 200", {0, 1, 1}},
+    {"!!validation_passed", {1, 0, 0}},
+    {"a && b && status", {1, 0, 1}},
+    {"status\n==\t200", {1, 0, 0}},
+    /* durations are seconds */
+    {"duration < 800ms", {1, 0, 0}},
+    {"duration >= 1.5s", {0, 0, 1}},
+    {"duration < 1m", {1, 0, 1}},
+    {"duration > 250ms", {0, 0, 1}}, /* 0.25 > 0.25 is false */
+    {"duration <= 250ms", {1, 0, 0}},
+    {"duration < 1h30m", {1, 0, 1}},
+    {"duration == 0.25", {1, 0, 0}},
+    /* in-lists */
+    {"method in [\"GET\",\"HEAD\"]", {1, 0, 1}},
+    {"method in ['POST']", {0, 0, 0}},
+    {"status in [500, 502]", {0, 0, 0}},
+    {"status in [404, 500]", {0, 0, 1}},
+    {"status in []", {0, 0, 0}},
+    {"status in [\"200\"]", {1, 0, 0}}, /* numeric string equals the number */
+    {"n in [null, 1]", {1, 1, 1}},      /* n absent (ev0, ev1) or null (ev2) */
+    {"\"GET\" in [\"GET\"]", {1, 1, 1}},
+    /* booleans and truthiness */
+    {"validation_passed == true", {1, 0, 0}},
+    {"validation_passed == false", {0, 0, 1}},
+    {"validation_passed != false", {1, 0, 0}},
+    {"validation_passed", {1, 0, 0}},
+    {"!validation_passed", {0, 1, 1}},
+    {"flag == true", {1, 0, 0}}, /* STR "true" against a bool */
+    {"name", {0, 0, 0}},         /* empty string: falsy */
+    {"zero", {0, 0, 0}},
+    {"a", {1, 0, 1}},
+    {"method", {1, 0, 1}},
+    /* null semantics */
+    {"n == null", {1, 1, 1}},
+    {"n != null", {0, 0, 0}},
+    {"status == null", {0, 1, 0}},
+    {"status != null", {1, 0, 1}},
+    {"null == status", {0, 1, 0}},
+    {"status > null", {0, 0, 0}},
+    {"null == null", {1, 1, 1}},
+    {"null != null", {0, 0, 0}},
+    {"1 != null", {1, 1, 1}},
+    /* regexes (unanchored, bytewise) */
+    {"path =~ \"^/api/matches\"", {1, 0, 0}},
+    {"path !~ \"^/api\"", {0, 0, 1}}, /* absent: neither =~ nor !~ */
+    {"path =~ \"\\d+$\"", {1, 0, 0}},
+    {"path =~ \"matches\"", {1, 0, 0}},
+    {"path =~ 'HEALTH'", {0, 0, 0}},
+    {"path =~ \"(?i)HEALTH\"", {0, 0, 1}},
+    {"status =~ \"^2\"", {1, 0, 0}}, /* NUM fields match their raw text */
+    {"\"abc\" =~ \"b\"", {1, 1, 1}},
+    /* numeric strings, mixed types */
+    {"s == 503", {1, 0, 0}},
+    {"s > 500", {1, 0, 0}},
+    {"s == \"503\"", {1, 0, 0}},
+    {"status == \"200\"", {1, 0, 0}},
+    {"code == 5", {0, 0, 0}},
+    {"code != 5", {1, 0, 0}}, /* "abc" vs 5: not comparable, only != holds */
+    {"code < 5", {0, 0, 0}},
+    {"validation_passed == 1", {0, 0, 0}},
+    /* strings compare bytewise */
+    {"method < \"HEAD\"", {1, 0, 0}}, /* 'G' < 'H' */
+    {"method >= \"GET\"", {1, 0, 1}},
+    {"path > \"/api\"", {1, 0, 1}}, /* prefix is smaller; '/h' > '/a' */
+    {"method == \"GE\"", {0, 0, 0}},
+    {"name == \"\"", {1, 0, 0}},
+    {"q == \"say \\\"hi\\\"\"", {1, 0, 0}},
+    {"q == 'say \"hi\"'", {1, 0, 0}},
+    /* field vs field */
+    {"a < b", {1, 0, 0}},
+    {"a == b", {0, 0, 1}}, /* both absent in ev1: false */
+    {"b >= a", {1, 0, 1}},
+    {"a != b", {1, 0, 0}},
+    /* literals */
+    {"true", {1, 1, 1}},
+    {"false", {0, 0, 0}},
+    {"null", {0, 0, 0}},
+    {"1", {1, 1, 1}},
+    {"0", {0, 0, 0}},
+    {"\"x\"", {1, 1, 1}},
+    {"''", {0, 0, 0}},
+    {"1 < 2", {1, 1, 1}},
+    {"\"a\" > \"b\"", {0, 0, 0}},
+};
+
+static void test_eval_table(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct hr_expr *e = NULL;
+    struct hr_err err = {0};
+    enum hr_rc rc = expr_compile(cases[i].src, strlen(cases[i].src), resolve, NULL, &e, &err);
+    if (rc != HR_OK)
+      fail_msg("%s: %s", cases[i].src, err.msg);
+    for (int k = 0; k < 3; k++) {
+      int got = expr_eval(e, &evs[k]);
+      if (got != cases[i].want[k])
+        fail_msg("%s on ev%d: got %d, want %d", cases[i].src, k, got, cases[i].want[k]);
+    }
+    expr_free(e);
+  }
+}
+
+static const struct {
+  const char *src;
+  const char *msg; /* exact, or a prefix when it ends in '*' */
+} bad[] = {
+    {"", "col 1: empty expression"},
+    {"   ", "col 1: empty expression"},
+    {"status ==", "col 10: unexpected end of expression, expected a field or a value"},
+    {"status = 200", "col 8: '=' is not an operator (use ==)"},
+    {"status == 200 & a", "col 15: '&' is not an operator (use &&)"},
+    {"status == 200 | a", "col 15: '|' is not an operator (use ||)"},
+    {"foo == 1", "col 1: unknown field 'foo'"},
+    {"status == 200 && bar", "col 18: unknown field 'bar'"},
+    {"(status == 200", "col 15: expected ')' to close the '(' at col 1, found end of expression"},
+    {"path =~ \"(\"", "col 9: bad regex: missing closing parenthesis*"},
+    {"path == \"abc", "col 9: unterminated string"},
+    {"path == 'abc\\'", "col 9: unterminated string"},
+    {"duration < 5q", "col 12: bad number or duration '5q'"},
+    {"duration < 1.2.3", "col 12: bad number '1.2.3'"},
+    {"status == 200 200", "col 15: unexpected '200'"},
+    {"status in 200", "col 11: expected '[' after 'in', found '200'"},
+    {"status in [200, method]", "col 17: list items must be values, not fields"},
+    {"status in [200", "col 15: unexpected end of expression, expected ',' or ']'"},
+    {"status in [200,]", "col 16: expected a value, found ']'"},
+    {"a < b < 3", "col 7: comparisons do not chain (use &&)"},
+    {"path =~ status", "col 9: the right side of =~ must be a string (the regex)"},
+    {"path !~ 5", "col 9: the right side of !~ must be a string (the regex)"},
+    {"[1] == status", "col 1: a list is only allowed after 'in'"},
+    {"status == @", "col 11: unexpected character '@'"},
+    {"(a) == 1", "col 5: a parenthesized expression cannot be compared"},
+    {"a == (1)", "col 6: a parenthesized expression cannot be compared"},
+    {"a &&", "col 5: unexpected end of expression, expected a field or a value"},
+    {"&& a", "col 1: expected a field or a value, found '&&'"},
+    {"()", "col 2: expected a field or a value, found ')'"},
+    {"a)", "col 2: unexpected ')'"},
+    {"status == -", "col 11: unexpected character '-'"},
+};
+
+static void test_errors(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    struct hr_expr *e = (struct hr_expr *)&e; /* must be reset to NULL */
+    struct hr_err err = {0};
+    enum hr_rc rc = expr_compile(bad[i].src, strlen(bad[i].src), resolve, NULL, &e, &err);
+    if (rc == HR_OK)
+      fail_msg("%s: compiled, want error %s", bad[i].src, bad[i].msg);
+    assert_null(e);
+    size_t n = strlen(bad[i].msg);
+    int ok = bad[i].msg[n - 1] == '*' ? strncmp(err.msg, bad[i].msg, n - 1) == 0 : strcmp(err.msg, bad[i].msg) == 0;
+    if (!ok)
+      fail_msg("%s: got \"%s\", want \"%s\"", bad[i].src, err.msg, bad[i].msg);
+  }
+}
+
+/* Nesting beyond 64 levels of '(' or '!' is refused; 64 is accepted. */
+static void test_depth(void **state) {
+  (void)state;
+  char src[400];
+  struct hr_err err = {0};
+  struct hr_expr *e;
+  size_t k = 0;
+  for (int i = 0; i < 64; i++)
+    src[k++] = '(';
+  src[k++] = 'a';
+  for (int i = 0; i < 64; i++)
+    src[k++] = ')';
+  assert_int_equal(expr_compile(src, k, resolve, NULL, &e, &err), HR_OK);
+  assert_int_equal(expr_eval(e, &evs[0]), 1);
+  expr_free(e);
+  k = 0;
+  for (int i = 0; i < 65; i++)
+    src[k++] = '(';
+  src[k++] = 'a';
+  for (int i = 0; i < 65; i++)
+    src[k++] = ')';
+  assert_int_not_equal(expr_compile(src, k, resolve, NULL, &e, &err), HR_OK);
+  /* the 65th '(' is at col 65; the parser notices at the token after it */
+  assert_string_equal(err.msg, "col 66: nested deeper than 64");
+  k = 0;
+  for (int i = 0; i < 100; i++)
+    src[k++] = '!';
+  src[k++] = 'a';
+  assert_int_not_equal(expr_compile(src, k, resolve, NULL, &e, &err), HR_OK);
+  assert_string_equal(err.msg, "col 66: nested deeper than 64");
+  assert_null(e);
+}
+
+/* A long flat chain stays within limits (n-ary &&), 64 KiB + 1 is refused. */
+static void test_length(void **state) {
+  (void)state;
+  size_t cap = 64 * 1024 + 1;
+  char *src = xmalloc(cap);
+  size_t k = 0;
+  /* "a && " is 5 bytes; 13000 terms = 64,996 bytes incl. the last "a" */
+  for (int i = 0; i < 12999; i++) {
+    memcpy(src + k, "a && ", 5);
+    k += 5;
+  }
+  src[k++] = 'a';
+  assert_int_equal(k, 64996);
+  struct hr_expr *e;
+  struct hr_err err = {0};
+  assert_int_equal(expr_compile(src, k, resolve, NULL, &e, &err), HR_OK);
+  assert_int_equal(expr_eval(e, &evs[0]), 1);
+  assert_int_equal(expr_eval(e, &evs[1]), 0);
+  expr_free(e);
+  memset(src, ' ', cap);
+  assert_int_equal(expr_compile(src, cap, resolve, NULL, &e, &err), HR_ERR_TOOBIG);
+  assert_string_equal(err.msg, "col 65537: expression longer than 65536 bytes");
+  assert_null(e);
+  free(src);
+}
+
+static void test_fields(void **state) {
+  (void)state;
+  struct hr_expr *e;
+  struct hr_err err = {0};
+  const char *src = "status == 200 && path =~ \"x\" || a < b || !(n == null)";
+  assert_int_equal(expr_compile(src, strlen(src), resolve, NULL, &e, &err), HR_OK);
+  uint64_t want = (1u << HR_F_STATUS) | (1u << HR_F_PATH) | ((uint64_t)1 << F_A) | ((uint64_t)1 << F_B) |
+                  ((uint64_t)1 << F_N);
+  assert_int_equal(expr_fields(e), want);
+  expr_free(e);
+  src = "true";
+  assert_int_equal(expr_compile(src, strlen(src), resolve, NULL, &e, &err), HR_OK);
+  assert_int_equal(expr_fields(e), 0);
+  expr_free(e);
+}
+
+/* The source need not be NUL-terminated: only [0, n) is read. */
+static void test_not_nul_terminated(void **state) {
+  (void)state;
+  const char src[] = {'s', 't', 'a', 't', 'u', 's', '=', '=', '2', '0', '0'};
+  struct hr_expr *e;
+  struct hr_err err = {0};
+  assert_int_equal(expr_compile(src, sizeof src, resolve, NULL, &e, &err), HR_OK);
+  assert_int_equal(expr_eval(e, &evs[0]), 1);
+  expr_free(e);
+  /* the first 10 bytes read "status==20" */
+  assert_int_equal(expr_compile(src, 10, resolve, NULL, &e, &err), HR_OK);
+  assert_int_equal(expr_eval(e, &evs[0]), 0);
+  expr_free(e);
+}
+
+/* A string field that changes type between events (e.g. JSON lines). */
+static void test_types_change(void **state) {
+  (void)state;
+  struct hr_expr *e;
+  struct hr_err err = {0};
+  const char *src = "status >= 500";
+  assert_int_equal(expr_compile(src, strlen(src), resolve, NULL, &e, &err), HR_OK);
+  static const struct {
+    int type; /* HR_V_* */
+    const char *text;
+    double num;
+    int want;
+  } vals[] = {
+      {HR_V_NUM, "503", 503, 1}, {HR_V_STR, "503", 0, 1},  {HR_V_STR, "5e2", 0, 1}, {HR_V_STR, "oops", 0, 0},
+      {HR_V_BOOL, NULL, 1, 0},   {HR_V_NULL, NULL, 0, 0},  {HR_V_STR, "", 0, 0},    {HR_V_STR, "499", 0, 0},
+  };
+  for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+    struct hr_event ev;
+    event_reset(&ev);
+    switch (vals[i].type) {
+    case HR_V_NUM: event_set_num(&ev, HR_F_STATUS, vals[i].num, vals[i].text, strlen(vals[i].text)); break;
+    case HR_V_STR: event_set_str(&ev, HR_F_STATUS, vals[i].text, strlen(vals[i].text)); break;
+    case HR_V_BOOL: event_set_bool(&ev, HR_F_STATUS, 1); break;
+    default: event_set_null(&ev, HR_F_STATUS);
+    }
+    if (expr_eval(e, &ev) != vals[i].want)
+      fail_msg("value %zu: want %d", i, vals[i].want);
+  }
+  expr_free(e);
+}
+
+int main(void) {
+  const struct CMUnitTest t[] = {
+      cmocka_unit_test(test_eval_table), cmocka_unit_test(test_errors),  cmocka_unit_test(test_depth),
+      cmocka_unit_test(test_length),     cmocka_unit_test(test_fields),  cmocka_unit_test(test_not_nul_terminated),
+      cmocka_unit_test(test_types_change),
+  };
+  return cmocka_run_group_tests(t, setup, NULL);
+}
