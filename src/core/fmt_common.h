@@ -1,0 +1,45 @@
+/* fmt_common.h -- small helpers shared by the line parsers (fmt_alb.c,
+ * fmt_logfmt.c): numbers, status codes, request lines, upstream lists.
+ * All take (ptr, len), need no NUL and never read past len. Views written
+ * into the event borrow the line (or static text). Not for use outside
+ * src/core/fmt_*.c. */
+#ifndef HR_FMT_COMMON_H
+#define HR_FMT_COMMON_H
+
+#include <stddef.h>
+
+#include "core/event.h"
+
+#define FMT_IS_DIGIT(c) ((unsigned)((unsigned char)(c) - (unsigned)'0') <= 9u)
+
+/* Decimal number: optional '-', digits, optional '.' and digits (at least
+ * one digit overall, no exponent). 0 and *out, or -1 (*out untouched). */
+int fmt_num(const char *p, size_t n, double *out);
+
+/* Status code: 1 to 3 digits. 0 and *out (0..999), or -1. */
+int fmt_status(const char *p, size_t n, int *out);
+
+/* Split a request line ("GET /a?b=1 HTTP/1.1") into method, path, query and
+ * protocol of ev. An absolute target (http://host:port/path) loses scheme and
+ * host; the host (without port) is returned in *url_host (n = 0 when none).
+ * A method of "-" (ALB 400s: "- - - ", "- http://h:80- -") or a request
+ * without a space (TLS bytes sent to an HTTP port) leaves all four null. */
+void fmt_request(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_host);
+
+/* Set path and query of ev from a request target ("/a?b" or absolute). */
+void fmt_target(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_host);
+
+/* Host part of "host:port" / "[v6]:port" / "v6" / "host": the address
+ * without the port. */
+struct hr_sv fmt_strip_port(const char *p, size_t n);
+
+/* A list of numbers as nginx writes $upstream_response_time: separated by
+ * ", " (several upstreams) or " : " (internal redirects), "-" items
+ * skipped. *sum = the sum; *count = numbers seen. 0, or -1 when an item is
+ * not a number. */
+int fmt_num_list_sum(const char *p, size_t n, double *sum, int *count);
+
+/* First item of a status list ("502, 403" -> 502). 0 and *out, or -1. */
+int fmt_first_status(const char *p, size_t n, int *out);
+
+#endif

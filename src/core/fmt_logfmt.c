@@ -1,0 +1,552 @@
+/* fmt_logfmt.c -- nginx log_format and Apache LogFormat strings.
+ *
+ * The format string is compiled once (fmt_logfmt_new) into an array of ops:
+ * literal text that must be there, or a variable captured up to the next
+ * literal. A variable between '"' literals skips backslash-escaped quotes
+ * and ends only where the whole following literal matches (so a stray quote
+ * inside a user agent does not split the line); a variable whose value
+ * starts with '[' (Apache %t) runs to the ']'. An unquoted variable keeps
+ * nginx list separators ", " and " : " ("0.000, 1.000"). The last variable of a format
+ * runs to the end of the line; text after a format's final literal is
+ * ignored (extra fields appended to combined).
+ *
+ * Each variable fills its standard field (SPEC §3) and is also available
+ * under its own name (nginx: the name without '$'; Apache: see apache_dirs)
+ * as a number when its whole value is numeric, else as a string. "-" is
+ * null. $upstream_response_time is the SUM of a list ("0.000, 1.000" -> 1):
+ * the total time spent waiting for upstreams; $upstream_status is the first
+ * code of its list. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/fmt_common.h"
+#include "core/format_impl.h"
+#include "core/timeparse.h"
+#include "util/xmalloc.h"
+
+enum conv {
+  C_STR = 0,    /* own name only: number if numeric, else string */
+  C_TIME_CLF,   /* 10/Oct/2000:13:55:36 -0700, optionally [bracketed] */
+  C_TIME_ISO,   /* RFC 3339 */
+  C_TIME_EPOCH, /* seconds[.fraction] */
+  C_TIME_MS,    /* integer milliseconds since the epoch (Apache %{msec}t) */
+  C_TIME_US,    /* integer microseconds (Apache %{usec}t) */
+  C_STATUS,
+  C_UPSTREAM_STATUS,
+  C_REQUEST,
+  C_METHOD,
+  C_REQUEST_URI, /* path + query */
+  C_URI,         /* path only */
+  C_QUERY,       /* with or without a leading '?' */
+  C_PROTOCOL,
+  C_DUR_S,
+  C_DUR_MS,
+  C_DUR_US,
+  C_UPSTREAM_TIME,
+  C_HOST,
+  C_CLIENT,
+  C_BYTES_SENT,
+  C_BYTES_RECV,
+  C_UA,
+};
+
+struct op {
+  const char *lit; /* literal op: text (into struct logfmt.text); NULL for a variable */
+  size_t litn;
+  enum conv conv;
+  int id;     /* own-name field id, or -1 */
+  int quoted; /* variable between '"' literals */
+};
+
+struct logfmt {
+  struct op *ops; /* owned */
+  int nops;
+  char *text; /* owned: the literal bytes */
+};
+
+/* ------------------------------------------------------------ compiling */
+
+static const struct {
+  const char *name;
+  enum conv conv;
+} nginx_vars[] = {
+    {"time_local", C_TIME_CLF},
+    {"time_iso8601", C_TIME_ISO},
+    {"msec", C_TIME_EPOCH},
+    {"status", C_STATUS},
+    {"upstream_status", C_UPSTREAM_STATUS},
+    {"request", C_REQUEST},
+    {"request_method", C_METHOD},
+    {"request_uri", C_REQUEST_URI},
+    {"uri", C_URI},
+    {"document_uri", C_URI},
+    {"args", C_QUERY},
+    {"query_string", C_QUERY},
+    {"server_protocol", C_PROTOCOL},
+    {"request_time", C_DUR_S},
+    {"upstream_response_time", C_UPSTREAM_TIME},
+    {"host", C_HOST},
+    {"http_host", C_HOST},
+    {"server_name", C_HOST},
+    {"remote_addr", C_CLIENT},
+    {"body_bytes_sent", C_BYTES_SENT},
+    {"bytes_sent", C_BYTES_SENT},
+    {"request_length", C_BYTES_RECV},
+    {"http_user_agent", C_UA},
+};
+
+/* Apache directives without {arg}: letter -> conversion and own name (NULL: none). */
+static const struct {
+  char c;
+  enum conv conv;
+  const char *name;
+} apache_dirs[] = {
+    {'h', C_CLIENT, "remote_host"},    {'a', C_CLIENT, "remote_addr"},   {'l', C_STR, "remote_logname"},
+    {'u', C_STR, "remote_user"},       {'t', C_TIME_CLF, NULL},          {'r', C_REQUEST, "request"},
+    {'s', C_STATUS, NULL},             {'b', C_BYTES_SENT, NULL},        {'B', C_BYTES_SENT, NULL},
+    {'D', C_DUR_US, "request_time_us"}, {'T', C_DUR_S, "request_time_s"}, {'v', C_HOST, "server_name"},
+    {'V', C_HOST, NULL},               {'U', C_URI, NULL},               {'q', C_QUERY, NULL},
+    {'m', C_METHOD, NULL},             {'H', C_PROTOCOL, NULL},          {'I', C_BYTES_RECV, "bytes_in"},
+    {'O', C_BYTES_SENT, "bytes_out"},  {'S', C_STR, "bytes_transferred"}, {'A', C_STR, "local_addr"},
+    {'p', C_STR, "server_port"},       {'P', C_STR, "pid"},              {'X', C_STR, "connection_status"},
+    {'k', C_STR, "keepalive"},         {'L', C_STR, "log_id"},           {'R', C_STR, "handler"},
+    {'f', C_STR, "filename"},
+};
+
+/* {arg}X directives: letter -> own-name prefix. */
+static const struct {
+  char c;
+  const char *prefix;
+} apache_arg_dirs[] = {{'i', "http_"}, {'o', "sent_http_"}, {'e', "env_"}, {'n', "note_"}, {'C', "cookie_"}};
+
+struct builder {
+  struct op *ops;
+  int nops, cap;
+  char *text;  /* literal bytes, at most the format's length */
+  size_t tlen; /* used */
+  size_t lit_start;
+};
+
+static void push_op(struct builder *b, struct op o) {
+  if (b->nops == b->cap) {
+    b->cap = b->cap ? b->cap * 2 : 16;
+    b->ops = xrealloc(b->ops, (size_t)b->cap * sizeof *b->ops);
+  }
+  b->ops[b->nops++] = o;
+}
+
+/* Close the literal accumulated since lit_start, if any. */
+static void flush_lit(struct builder *b) {
+  if (b->tlen > b->lit_start) {
+    struct op o = {b->text + b->lit_start, b->tlen - b->lit_start, C_STR, -1, 0};
+    push_op(b, o);
+  }
+  b->lit_start = b->tlen;
+}
+
+static enum hr_rc push_var(struct builder *b, struct hr_format *f, enum conv conv, const char *own, size_t ownn,
+                           const char *fmt, size_t pos, struct hr_err *err) {
+  flush_lit(b);
+  if (b->nops > 0 && b->ops[b->nops - 1].lit == NULL)
+    return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": variable at position %zu follows another variable "
+                                       "with no text between them", fmt, pos + 1);
+  int id = -1;
+  if (own != NULL) {
+    id = format_add_field(f, own, ownn);
+    if (id < 0)
+      return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": too many fields (at position %zu)", fmt, pos + 1);
+    if (id < HR_F_NSTD)
+      id = -1; /* a standard name: the conversion fills it */
+  }
+  struct op o = {NULL, 0, conv, id, 0};
+  push_op(b, o);
+  return HR_OK;
+}
+
+static int is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static enum hr_rc compile_nginx(struct builder *b, struct hr_format *f, const char *fmt, struct hr_err *err) {
+  size_t n = strlen(fmt);
+  for (size_t i = 0; i < n;) {
+    if (fmt[i] != '$' || i + 1 == n || (!is_name_char(fmt[i + 1]) && fmt[i + 1] != '{')) {
+      b->text[b->tlen++] = fmt[i++];
+      continue;
+    }
+    size_t pos = i, s, e;
+    if (fmt[i + 1] == '{') {
+      s = i + 2;
+      for (e = s; e < n && is_name_char(fmt[e]); e++) {
+      }
+      if (e == s || e == n || fmt[e] != '}')
+        return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": bad ${name} at position %zu", fmt, pos + 1);
+      i = e + 1;
+    } else {
+      s = i + 1;
+      for (e = s; e < n && is_name_char(fmt[e]); e++) {
+      }
+      i = e;
+    }
+    enum conv conv = C_STR;
+    for (size_t k = 0; k < sizeof nginx_vars / sizeof nginx_vars[0]; k++)
+      if (strlen(nginx_vars[k].name) == e - s && memcmp(nginx_vars[k].name, fmt + s, e - s) == 0)
+        conv = nginx_vars[k].conv;
+    enum hr_rc rc = push_var(b, f, conv, fmt + s, e - s, fmt, pos, err);
+    if (rc != HR_OK)
+      return rc;
+  }
+  return HR_OK;
+}
+
+static enum hr_rc compile_apache(struct builder *b, struct hr_format *f, const char *fmt, struct hr_err *err) {
+  size_t n = strlen(fmt);
+  for (size_t i = 0; i < n;) {
+    if (fmt[i] != '%') {
+      b->text[b->tlen++] = fmt[i++];
+      continue;
+    }
+    size_t pos = i++;
+    if (i < n && fmt[i] == '%') {
+      b->text[b->tlen++] = '%';
+      i++;
+      continue;
+    }
+    /* modifiers: < > and status conditions like !200,304 */
+    while (i < n && (fmt[i] == '<' || fmt[i] == '>' || fmt[i] == '!' || fmt[i] == ',' || FMT_IS_DIGIT(fmt[i])))
+      i++;
+    const char *arg = NULL;
+    size_t argn = 0;
+    if (i < n && fmt[i] == '{') {
+      const char *close = memchr(fmt + i, '}', n - i);
+      if (close == NULL)
+        return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": unclosed { at position %zu", fmt, i + 1);
+      arg = fmt + i + 1;
+      argn = (size_t)(close - arg);
+      i = (size_t)(close - fmt) + 1;
+    }
+    if (i == n)
+      return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": directive at position %zu has no letter", fmt, pos + 1);
+    char c = fmt[i++];
+    enum hr_rc rc;
+    if (arg != NULL) {
+      char own[128];
+      if (c == 'T' || c == 't') {
+        enum conv conv;
+        struct hr_sv a = sv_make(arg, argn);
+        if (c == 'T')
+          conv = sv_eqz(a, "ms") ? C_DUR_MS : sv_eqz(a, "us") ? C_DUR_US : sv_eqz(a, "s") ? C_DUR_S : C_STR;
+        else
+          conv = sv_eqz(a, "sec") ? C_TIME_EPOCH : sv_eqz(a, "msec") ? C_TIME_MS : sv_eqz(a, "usec") ? C_TIME_US
+                                                                                                     : C_STR;
+        if (conv == C_STR)
+          return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": %%{%.*s}%c at position %zu is not supported "
+                                             "(use %%t, %%{sec}t, %%{msec}t, %%{usec}t, %%D, %%T, %%{ms}T, %%{us}T)",
+                         fmt, (int)argn, arg, c, pos + 1);
+        rc = push_var(b, f, conv, NULL, 0, fmt, pos, err);
+      } else if (c == 'i' && argn == 10 && strncasecmp(arg, "User-Agent", 10) == 0) {
+        rc = push_var(b, f, C_UA, NULL, 0, fmt, pos, err);
+      } else {
+        const char *prefix = NULL;
+        for (size_t k = 0; k < sizeof apache_arg_dirs / sizeof apache_arg_dirs[0]; k++)
+          if (apache_arg_dirs[k].c == c)
+            prefix = apache_arg_dirs[k].prefix;
+        if (prefix == NULL && c != 'p' && c != 'P')
+          return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": unknown directive %%{...}%c at position %zu", fmt,
+                         c, pos + 1);
+        if (prefix == NULL)
+          prefix = c == 'p' ? "server_port_" : "pid_";
+        size_t pl = strlen(prefix);
+        if (pl + argn >= sizeof own)
+          return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": name too long at position %zu", fmt, pos + 1);
+        memcpy(own, prefix, pl);
+        for (size_t k = 0; k < argn; k++) {
+          char ch = arg[k];
+          if (ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch - 'A' + 'a');
+          else if (ch == '-')
+            ch = '_';
+          own[pl + k] = ch;
+        }
+        enum conv conv = C_STR;
+        if (c == 'i' && argn == 4 && strncasecmp(arg, "Host", 4) == 0)
+          conv = C_HOST;
+        rc = push_var(b, f, conv, own, pl + argn, fmt, pos, err);
+      }
+    } else {
+      size_t k, nd = sizeof apache_dirs / sizeof apache_dirs[0];
+      for (k = 0; k < nd && apache_dirs[k].c != c; k++) {
+      }
+      if (k == nd)
+        return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": unknown directive %%%c at position %zu", fmt, c,
+                       pos + 1);
+      const char *own = apache_dirs[k].name;
+      rc = push_var(b, f, apache_dirs[k].conv, own, own ? strlen(own) : 0, fmt, pos, err);
+    }
+    if (rc != HR_OK)
+      return rc;
+  }
+  return HR_OK;
+}
+
+enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, struct hr_err *err) {
+  const char *fmt = o->log_format;
+  if (fmt == NULL)
+    fmt = o->kind == HR_FMT_APACHE
+              ? "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-agent}i\""
+              : "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" "
+                "\"$http_user_agent\"";
+  struct builder b = {0};
+  b.text = xmalloc(strlen(fmt) + 1);
+  enum hr_rc rc = o->kind == HR_FMT_APACHE ? compile_apache(&b, f, fmt, err) : compile_nginx(&b, f, fmt, err);
+  if (rc == HR_OK) {
+    flush_lit(&b);
+    int has_time = 0;
+    for (int i = 0; i < b.nops; i++)
+      if (b.ops[i].lit == NULL && b.ops[i].conv >= C_TIME_CLF && b.ops[i].conv <= C_TIME_US)
+        has_time = 1;
+    if (!has_time)
+      rc = HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\" has no time (%s)", fmt,
+                   o->kind == HR_FMT_APACHE ? "%t, %{sec}t, %{msec}t or %{usec}t"
+                                            : "$time_local, $time_iso8601 or $msec");
+  }
+  if (rc != HR_OK) {
+    free(b.ops);
+    free(b.text);
+    return rc;
+  }
+  /* quoted variables: between a literal ending in '"' and one starting with it */
+  for (int i = 1; i + 1 < b.nops; i++)
+    if (b.ops[i].lit == NULL && b.ops[i - 1].litn > 0 && b.ops[i - 1].lit[b.ops[i - 1].litn - 1] == '"' &&
+        b.ops[i + 1].lit[0] == '"')
+      b.ops[i].quoted = 1;
+  struct logfmt *l = xcalloc(1, sizeof *l);
+  l->ops = b.ops;
+  l->nops = b.nops;
+  l->text = b.text;
+  f->impl = l;
+  return HR_OK;
+}
+
+void fmt_logfmt_free(struct hr_format *f) {
+  struct logfmt *l = f->impl;
+  if (l == NULL)
+    return;
+  free(l->ops);
+  free(l->text);
+  free(l);
+  f->impl = NULL;
+}
+
+/* -------------------------------------------------------------- parsing */
+
+/* End of a variable's value starting at cur, given the next literal op. */
+static const char *find_lit(const char *cur, const char *end, const struct op *var, const struct op *lit) {
+  const char *from = cur;
+  if (cur < end && *cur == '[' && var->conv == C_TIME_CLF) { /* Apache %t: [..] with a space inside */
+    const char *rb = memchr(cur, ']', (size_t)(end - cur));
+    if (rb == NULL)
+      return NULL;
+    from = rb + 1;
+  }
+  while (from < end) {
+    const char *q = memchr(from, lit->lit[0], (size_t)(end - from));
+    if (q == NULL)
+      return NULL;
+    if (var->quoted) { /* an escaped quote is part of the value */
+      size_t bs = 0;
+      for (const char *r = q; r > cur && r[-1] == '\\'; r--)
+        bs++;
+      if (bs & 1) {
+        from = q + 1;
+        continue;
+      }
+    }
+    if (!var->quoted && *q == ' ' && q > cur) {
+      /* nginx lists inside an unquoted value: "a, b" and "a : b" */
+      if (q[-1] == ',') {
+        from = q + 1;
+        continue;
+      }
+      if (end - q >= 3 && q[1] == ':' && q[2] == ' ') {
+        from = q + 3;
+        continue;
+      }
+    }
+    if ((size_t)(end - q) >= lit->litn && memcmp(q, lit->lit, lit->litn) == 0)
+      return q;
+    from = q + 1;
+  }
+  return NULL;
+}
+
+static int set_time(struct hr_event *ev, int64_t us, const char *p, size_t n) {
+  ev->ts_us = us;
+  event_set_num(ev, HR_F_TIME, (double)us / 1e6, p, n);
+  return 0;
+}
+
+/* Convert one captured value. Returns 0 or an enum hr_bad. */
+static int convert(struct hr_event *ev, const struct op *o, const char *p, size_t n, int *got_time) {
+  int dash = n == 1 && p[0] == '-';
+  double x;
+  int64_t us, i64;
+  int st, cnt;
+  struct hr_sv host;
+  if (o->id >= 0) {
+    if (dash)
+      event_set_null(ev, o->id);
+    else if (o->conv != C_UPSTREAM_TIME && n > 0 && (FMT_IS_DIGIT(p[0]) || p[0] == '-') && fmt_num(p, n, &x) == 0)
+      event_set_num(ev, o->id, x, p, n);
+    else
+      event_set_str(ev, o->id, p, n);
+  }
+  switch (o->conv) {
+  case C_STR: break;
+  case C_TIME_CLF:
+    if (n >= 2 && p[0] == '[' && p[n - 1] == ']') {
+      p++;
+      n -= 2;
+    }
+    if (time_parse_clf(p, n, &us))
+      return HR_BAD_TIME;
+    *got_time = set_time(ev, us, p, n) == 0;
+    break;
+  case C_TIME_ISO:
+    if (time_parse_rfc3339(p, n, &us))
+      return HR_BAD_TIME;
+    *got_time = set_time(ev, us, p, n) == 0;
+    break;
+  case C_TIME_EPOCH:
+    if (time_parse_epoch(p, n, &us))
+      return HR_BAD_TIME;
+    *got_time = set_time(ev, us, p, n) == 0;
+    break;
+  case C_TIME_MS:
+  case C_TIME_US:
+    if (n > 17 || sv_to_i64(sv_make(p, n), &i64) || i64 < 0)
+      return HR_BAD_TIME;
+    *got_time = set_time(ev, o->conv == C_TIME_MS ? i64 * 1000 : i64, p, n) == 0;
+    break;
+  case C_STATUS:
+    if (fmt_status(p, n, &st))
+      return HR_BAD_STATUS;
+    event_set_num(ev, HR_F_STATUS, st, p, n);
+    break;
+  case C_UPSTREAM_STATUS:
+    if (fmt_first_status(p, n, &st) == 0)
+      event_set_num(ev, HR_F_UPSTREAM_STATUS, st, p, n);
+    else
+      event_set_null(ev, HR_F_UPSTREAM_STATUS);
+    break;
+  case C_REQUEST:
+    fmt_request(ev, p, n, &host);
+    if (host.n > 0 && !(ev->set >> HR_F_HOST & 1))
+      event_set_str(ev, HR_F_HOST, host.p, host.n);
+    break;
+  case C_METHOD:
+    if (!dash)
+      event_set_str(ev, HR_F_METHOD, p, n);
+    break;
+  case C_REQUEST_URI:
+  case C_URI:
+    if (!dash && n > 0) {
+      if (o->conv == C_URI)
+        event_set_str(ev, HR_F_PATH, p, n);
+      else
+        fmt_target(ev, p, n, &host);
+    }
+    break;
+  case C_QUERY:
+    if (n > 0 && p[0] == '?') {
+      p++;
+      n--;
+    }
+    if (!dash && n > 0)
+      event_set_str(ev, HR_F_QUERY, p, n);
+    break;
+  case C_PROTOCOL:
+    if (!dash && n > 0)
+      event_set_str(ev, HR_F_PROTOCOL, p, n);
+    break;
+  case C_DUR_S:
+  case C_DUR_MS:
+  case C_DUR_US:
+    if (dash) {
+      event_set_null(ev, HR_F_DURATION);
+      break;
+    }
+    if (fmt_num(p, n, &x) || x < 0)
+      return HR_BAD_NUMBER;
+    event_set_num(ev, HR_F_DURATION, o->conv == C_DUR_S ? x : o->conv == C_DUR_MS ? x / 1e3 : x / 1e6, p, n);
+    break;
+  case C_UPSTREAM_TIME:
+    if (o->id < 0 || dash)
+      break;
+    if (fmt_num_list_sum(p, n, &x, &cnt) == 0 && cnt > 0)
+      event_set_num(ev, o->id, x, p, n);
+    else if (fmt_num_list_sum(p, n, &x, &cnt) == 0)
+      event_set_null(ev, o->id); /* "-, -" */
+    break;
+  case C_HOST:
+    if (!dash && n > 0)
+      event_set_str(ev, HR_F_HOST, p, n);
+    break;
+  case C_CLIENT:
+    if (!dash && n > 0)
+      event_set_str(ev, HR_F_CLIENT, p, n);
+    break;
+  case C_BYTES_SENT:
+  case C_BYTES_RECV: {
+    int id = o->conv == C_BYTES_SENT ? HR_F_BYTES_SENT : HR_F_BYTES_RECEIVED;
+    if (dash) {
+      event_set_null(ev, id);
+      break;
+    }
+    if (fmt_num(p, n, &x) || x < 0)
+      return HR_BAD_NUMBER;
+    event_set_num(ev, id, x, p, n);
+    break;
+  }
+  case C_UA:
+    if (dash)
+      event_set_null(ev, HR_F_USER_AGENT);
+    else
+      event_set_str(ev, HR_F_USER_AGENT, p, n);
+    break;
+  }
+  return 0;
+}
+
+int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev) {
+  const struct logfmt *l = f->impl;
+  const char *cur = line, *end = line + len;
+  int got_time = 0;
+  if (len == 0)
+    return HR_BAD_SHAPE;
+  for (int i = 0; i < l->nops; i++) {
+    const struct op *o = &l->ops[i];
+    if (o->lit != NULL) {
+      if ((size_t)(end - cur) < o->litn || memcmp(cur, o->lit, o->litn) != 0)
+        return HR_BAD_SHAPE;
+      cur += o->litn;
+      continue;
+    }
+    const char *ve;
+    if (i + 1 < l->nops) {
+      ve = find_lit(cur, end, o, &l->ops[i + 1]);
+      if (ve == NULL)
+        return HR_BAD_SHAPE;
+    } else {
+      ve = end;
+    }
+    int bad = convert(ev, o, cur, (size_t)(ve - cur), &got_time);
+    if (bad)
+      return bad;
+    cur = ve;
+  }
+  if (!got_time)
+    return HR_BAD_TIME; /* not reached: compile demands a time variable */
+  return HR_BAD_NONE;
+}
