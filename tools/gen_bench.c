@@ -256,7 +256,7 @@ int main(int argc, char **argv) {
   setvbuf(f, NULL, _IOFBF, 1 << 20);
   struct rng r = {seed * 0x2545f4914f6cdd1dULL + 1};
   /* Spread the lines over the days: estimate the count from a typical size. */
-  double avg = alb ? 548.0 : 194.0;
+  double avg = alb ? 540.0 : 194.0;
   double nlines = (double)bytes / avg;
   if (nlines < 1)
     nlines = 1;
