@@ -87,7 +87,9 @@ enum q {
   Q_FILE_PUT,
   Q_LOAD,
   Q_LAST,
-  Q_SUMS,
+  Q_SUM_DAY,
+  Q_SUM_HOUR,
+  Q_SUM_MINUTE,
   Q_N
 };
 
@@ -114,14 +116,11 @@ static const char *const q_sql[Q_N] = {
     [Q_LOAD] = "SELECT t, good, valid FROM minute WHERE slo_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
     /* max(t) per SLO uses the primary key (one seek each) instead of a scan. */
     [Q_LAST] = "SELECT max((SELECT max(t) FROM minute WHERE slo_id = slo.id)) FROM slo",
-    /* Ranges: ?2..?3 days, ?4..?5 and ?6..?7 hours, ?8..?9 and ?10..?11
-     * minutes; each branch is one range scan of a primary key. */
-    [Q_SUMS] = "SELECT coalesce(sum(g), 0), coalesce(sum(v), 0) FROM ("
-               " SELECT sum(good) AS g, sum(valid) AS v FROM day WHERE slo_id = ?1 AND t >= ?2 AND t < ?3"
-               " UNION ALL SELECT sum(good), sum(valid) FROM hour WHERE slo_id = ?1 AND t >= ?4 AND t < ?5"
-               " UNION ALL SELECT sum(good), sum(valid) FROM hour WHERE slo_id = ?1 AND t >= ?6 AND t < ?7"
-               " UNION ALL SELECT sum(good), sum(valid) FROM minute WHERE slo_id = ?1 AND t >= ?8 AND t < ?9"
-               " UNION ALL SELECT sum(good), sum(valid) FROM minute WHERE slo_id = ?1 AND t >= ?10 AND t < ?11)",
+    /* One range scan of a primary key each; store_sums() runs only the
+     * ranges that are not empty. */
+    [Q_SUM_DAY] = "SELECT sum(good), sum(valid) FROM day WHERE slo_id = ?1 AND t >= ?2 AND t < ?3",
+    [Q_SUM_HOUR] = "SELECT sum(good), sum(valid) FROM hour WHERE slo_id = ?1 AND t >= ?2 AND t < ?3",
+    [Q_SUM_MINUTE] = "SELECT sum(good), sum(valid) FROM minute WHERE slo_id = ?1 AND t >= ?2 AND t < ?3",
 };
 
 struct hr_store {
@@ -449,6 +448,62 @@ enum hr_rc store_load(struct hr_store *st, int64_t slo_id, int64_t from_s, int64
   return ret;
 }
 
+/* store_sums() plans: [from, to) as a signed sum of aligned ranges of the
+ * minute, hour and day tables. Each end is rounded to the hour boundary
+ * below or above it (the minutes in between are added or subtracted), the
+ * hour ends likewise to days, and the plan that visits the fewest rows wins:
+ * at most 30 minute rows and 12 hour rows per end. A range with x > y stands
+ * for minus [y, x); the identity S[x,y) + S[y,z) = S[x,z) makes every plan
+ * exact because store_add keeps the three tables in one transaction. */
+struct srange {
+  enum q table;
+  int64_t x, y;
+};
+struct splan {
+  int n;
+  int64_t cost; /* rows visited + SEEK_ROWS per range */
+  struct srange r[5];
+};
+#define SEEK_ROWS 8 /* one index seek costs about as much as 8 row visits */
+
+static void plan_add(struct splan *p, enum q table, int64_t x, int64_t y, int64_t unit) {
+  if (x == y)
+    return;
+  p->r[p->n++] = (struct srange){table, x, y};
+  p->cost += (x < y ? y - x : x - y) / unit + SEEK_ROWS;
+}
+
+static void plan_ranges(int64_t from_s, int64_t to_s, struct splan *best) {
+  struct splan p = {0};
+  plan_add(&p, Q_SUM_MINUTE, from_s, to_s, 60); /* minutes only */
+  *best = p;
+  const int64_t ha_c[2] = {ceil_to(from_s, 3600), floor_to(from_s, 3600)};
+  const int64_t hb_c[2] = {floor_to(to_s, 3600), ceil_to(to_s, 3600)};
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 2; j++) {
+      int64_t ha = ha_c[i], hb = hb_c[j];
+      const int64_t da_c[3] = {ceil_to(ha, 86400), floor_to(ha, 86400), 0};
+      const int64_t db_c[3] = {floor_to(hb, 86400), ceil_to(hb, 86400), 0};
+      for (int u = 0; u < 3; u++)
+        for (int v = 0; v < 3; v++) {
+          if ((u == 2) != (v == 2))
+            continue; /* u == v == 2: no day level */
+          p = (struct splan){0};
+          plan_add(&p, Q_SUM_MINUTE, from_s, ha, 60);
+          plan_add(&p, Q_SUM_MINUTE, hb, to_s, 60);
+          if (u == 2) {
+            plan_add(&p, Q_SUM_HOUR, ha, hb, 3600);
+          } else {
+            plan_add(&p, Q_SUM_HOUR, ha, da_c[u], 3600);
+            plan_add(&p, Q_SUM_HOUR, db_c[v], hb, 3600);
+            plan_add(&p, Q_SUM_DAY, da_c[u], db_c[v], 86400);
+          }
+          if (p.cost < best->cost)
+            *best = p;
+        }
+    }
+}
+
 enum hr_rc store_sums(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, uint64_t *good,
                       uint64_t *valid, struct hr_err *err) {
   *good = *valid = 0;
@@ -457,40 +512,30 @@ enum hr_rc store_sums(struct hr_store *st, int64_t slo_id, int64_t from_s, int64
                    (long long)to_s);
   if (from_s >= to_s)
     return HR_OK;
-  /* r[0..1] days, r[2..5] hours, r[6..9] minutes; empty ranges are [0, 0). */
-  int64_t r[10] = {0};
-  int64_t d0 = ceil_to(from_s, 86400), d1 = floor_to(to_s, 86400);
-  if (d0 < d1) {
-    r[0] = d0, r[1] = d1;
-    int64_t hl = ceil_to(from_s, 3600), hr = floor_to(to_s, 3600);
-    r[2] = hl, r[3] = d0;     /* hours before the first whole day */
-    r[4] = d1, r[5] = hr;     /* hours after the last whole day */
-    r[6] = from_s, r[7] = hl; /* minutes before the first whole hour */
-    r[8] = hr, r[9] = to_s;   /* minutes after the last whole hour */
-  } else {
-    int64_t h0 = ceil_to(from_s, 3600), h1 = floor_to(to_s, 3600);
-    if (h0 < h1) {
-      r[2] = h0, r[3] = h1;
-      r[6] = from_s, r[7] = h0;
-      r[8] = h1, r[9] = to_s;
-    } else {
-      r[6] = from_s, r[7] = to_s;
+  struct splan p;
+  plan_ranges(from_s, to_s, &p);
+  uint64_t g = 0, v = 0; /* partial sums may dip below 0: modular, exact at the end */
+  for (int i = 0; i < p.n; i++) {
+    const struct srange *r = &p.r[i];
+    sqlite3_stmt *q = st->q[r->table];
+    sqlite3_bind_int64(q, 1, slo_id);
+    sqlite3_bind_int64(q, 2, r->x < r->y ? r->x : r->y);
+    sqlite3_bind_int64(q, 3, r->x < r->y ? r->y : r->x);
+    if (st_step(st, q) != SQLITE_ROW) {
+      enum hr_rc ret = ST_FAIL(st, err, "sums");
+      sqlite3_reset(q);
+      return ret;
     }
+    uint64_t dg = (uint64_t)sqlite3_column_int64(q, 0), dv = (uint64_t)sqlite3_column_int64(q, 1); /* NULL: 0 */
+    sqlite3_reset(q);
+    if (r->x < r->y)
+      g += dg, v += dv;
+    else
+      g -= dg, v -= dv;
   }
-  sqlite3_stmt *q = st->q[Q_SUMS];
-  sqlite3_bind_int64(q, 1, slo_id);
-  for (int i = 0; i < 10; i++)
-    sqlite3_bind_int64(q, i + 2, r[i]);
-  int rc = st_step(st, q);
-  enum hr_rc ret = HR_OK;
-  if (rc == SQLITE_ROW) {
-    *good = (uint64_t)sqlite3_column_int64(q, 0);
-    *valid = (uint64_t)sqlite3_column_int64(q, 1);
-  } else {
-    ret = ST_FAIL(st, err, "sums");
-  }
-  sqlite3_reset(q);
-  return ret;
+  *good = g;
+  *valid = v;
+  return HR_OK;
 }
 
 enum hr_rc store_last_minute(struct hr_store *st, int64_t *minute_s, struct hr_err *err) {
