@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "core/exclude.h"
 #include "core/series.h"
 #include "core/tz.h"
 
@@ -51,6 +52,14 @@ struct hr_slo_state {
  * zone (NULL for rolling windows). Never produces NaN or infinity. */
 void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, int64_t at_us,
               struct hr_slo_state *out /* OUT */);
+
+/* slo_eval() with the SLO's excluder (x may be NULL; borrowed, its cache is
+ * updated). Events are already filtered by the caller (excluded events are in
+ * no bucket); x only matters for timeslices budgeting: slices that lie wholly
+ * inside an exclusion count neither as good nor as bad slices, and are not in
+ * the slice total. */
+void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, struct hr_excluder *x,
+                 int64_t at_us, struct hr_slo_state *out /* OUT */);
 
 /* How many buckets a series needs to evaluate slo (2W + longest lookback + slack). */
 size_t slo_eval_span(const struct hr_slo *slo, int64_t step_us);
