@@ -148,7 +148,7 @@ static void flush_lit(struct builder *b) {
 static enum hr_rc push_var(struct builder *b, struct hr_format *f, enum conv conv, const char *own, size_t ownn,
                            const char *fmt, size_t pos, struct hr_err *err) {
   flush_lit(b);
-  if (b->nops > 0 && b->ops[b->nops - 1].lit == NULL)
+  if (b->nops > 0 && b->ops[b->nops - 1].lit == NULL && !(conv == C_QUERY && b->ops[b->nops - 1].conv == C_URI))
     return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": variable at position %zu follows another variable "
                                        "with no text between them", fmt, pos + 1);
   int id = -1;
@@ -319,7 +319,7 @@ enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, s
   /* quoted variables: between a literal ending in '"' and one starting with it */
   for (int i = 1; i + 1 < b.nops; i++)
     if (b.ops[i].lit == NULL && b.ops[i - 1].litn > 0 && b.ops[i - 1].lit[b.ops[i - 1].litn - 1] == '"' &&
-        b.ops[i + 1].lit[0] == '"')
+        b.ops[i + 1].lit != NULL && b.ops[i + 1].lit[0] == '"')
       b.ops[i].quoted = 1;
   struct logfmt *l = xcalloc(1, sizeof *l);
   l->ops = b.ops;
@@ -534,6 +534,22 @@ int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct h
       continue;
     }
     const char *ve;
+    if (i + 1 < l->nops && l->ops[i + 1].lit == NULL) { /* Apache %U%q: split at the '?' */
+      const struct op *q = &l->ops[i + 1];
+      ve = i + 2 < l->nops ? find_lit(cur, end, q, &l->ops[i + 2]) : end;
+      if (ve == NULL)
+        return HR_BAD_SHAPE;
+      const char *qm = memchr(cur, '?', (size_t)(ve - cur));
+      const char *mid = qm ? qm : ve;
+      int bad = convert(ev, o, cur, (size_t)(mid - cur), &got_time);
+      if (!bad)
+        bad = convert(ev, q, mid, (size_t)(ve - mid), &got_time);
+      if (bad)
+        return bad;
+      cur = ve;
+      i++;
+      continue;
+    }
     if (i + 1 < l->nops) {
       ve = find_lit(cur, end, o, &l->ops[i + 1]);
       if (ve == NULL)

@@ -1,0 +1,363 @@
+/* test_fmt_logfmt.c -- nginx log_format and Apache LogFormat: compiling,
+ * hand-checked lines, and counts over the real sample files in
+ * $HR_SHARED_DIR/data/real. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "core/format.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define NUL (-12345.0) /* expected: field null or absent */
+
+static struct hr_event ev;
+
+static struct hr_format *make(enum hr_fmt_kind kind, const char *log_format) {
+  struct hr_format_opts o = {0};
+  o.kind = kind;
+  o.log_format = log_format;
+  struct hr_format *f = NULL;
+  struct hr_err err;
+  if (format_new(&o, &f, &err) != HR_OK)
+    fail_msg("format_new: %s", err.msg);
+  return f;
+}
+
+static double num(int id) {
+  const struct hr_val *v = event_get(&ev, id);
+  return v == NULL ? NUL : v->num;
+}
+
+static void assert_str(int id, const char *want) {
+  const struct hr_val *v = event_get(&ev, id);
+  if (want == NULL) {
+    assert_null(v);
+    return;
+  }
+  assert_non_null(v);
+  assert_int_equal(v->type, HR_V_STR);
+  assert_int_equal(v->sv.n, strlen(want));
+  assert_memory_equal(v->sv.p, want, v->sv.n);
+}
+
+static const char *ingress_fmt =
+    "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" "
+    "\"$http_user_agent\" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] "
+    "$upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id";
+
+struct line_case {
+  const char *line;
+  int rc;
+  int64_t ts_s;
+  double status, duration;
+  const char *method, *path, *query, *protocol, *client, *ua;
+};
+
+static void run_cases(struct hr_format *f, const struct line_case *cases, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    print_message("case %zu\n", i);
+    int rc = format_parse(f, cases[i].line, strlen(cases[i].line), &ev);
+    assert_int_equal(rc, cases[i].rc);
+    if (rc != 0)
+      continue;
+    assert_int_equal(ev.ts_us, cases[i].ts_s * 1000000);
+    assert_true(num(HR_F_TIME) == (double)cases[i].ts_s);
+    assert_true(num(HR_F_STATUS) == cases[i].status);
+    if (cases[i].duration == NUL)
+      assert_true(num(HR_F_DURATION) == NUL);
+    else
+      assert_float_equal(num(HR_F_DURATION), cases[i].duration, 1e-9);
+    assert_str(HR_F_METHOD, cases[i].method);
+    assert_str(HR_F_PATH, cases[i].path);
+    assert_str(HR_F_QUERY, cases[i].query);
+    assert_str(HR_F_PROTOCOL, cases[i].protocol);
+    assert_str(HR_F_CLIENT, cases[i].client);
+    assert_str(HR_F_USER_AGENT, cases[i].ua);
+  }
+}
+
+/* Epoch seconds: python3 datetime.strptime(s, '%d/%b/%Y:%H:%M:%S %z').timestamp() */
+static void test_nginx_combined(void **state) {
+  (void)state;
+  struct hr_format *f = make(HR_FMT_NGINX, NULL);
+  static const struct line_case cases[] = {
+      {"10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET /a/b?x=1 HTTP/1.1\" 200 3829 \"-\" \"curl/7.1\"", 0,
+       1372677638, 200, NUL, "GET", "/a/b", "x=1", "HTTP/1.1", "10.0.0.1", "curl/7.1"},
+      /* DST in the text: +0100 then +0200, one second apart (1490489999, 1490490000) */
+      {"1.2.3.4 - bob [26/Mar/2017:01:59:59 +0100] \"GET / HTTP/2.0\" 304 0 \"-\" \"-\"", 0, 1490489999, 304, NUL,
+       "GET", "/", NULL, "HTTP/2.0", "1.2.3.4", NULL},
+      {"1.2.3.4 - - [26/Mar/2017:03:00:00 +0200] \"GET / HTTP/2.0\" 499 0 \"-\" \"ua\"", 0, 1490490000, 499, NUL,
+       "GET", "/", NULL, "HTTP/2.0", "1.2.3.4", "ua"},
+      /* empty request (hakathon) and TLS bytes with an escaped quote (lovecoding): valid lines, no method */
+      {"5.6.7.8 - - [17/Apr/2025:05:10:56 +0100] \"\" 400 0 \"-\" \"-\"", 0, 1744863056, 400, NUL, NULL, NULL, NULL,
+       NULL, "5.6.7.8", NULL},
+      {"164.52.24.163 - - [17/Nov/2020:17:07:16 +0000] \"\\x16\\x03\\x01\\x01\\\"\\x01\" 400 0 \"-\" \"-\"", 0,
+       1605632836, 400, NUL, NULL, NULL, NULL, NULL, "164.52.24.163", NULL},
+      /* escaped quotes inside the user agent (kept as logged); extra text after the format is ignored */
+      {"::1 - - [01/Jul/2013:06:20:38 -0500] \"POST http://ex.com:8080/p?q HTTP/1.0\" 201 5 \"-\" \"a \\\"b\\\" c\" "
+       "\"extra\"",
+       0, 1372677638, 201, NUL, "POST", "/p", "q", "HTTP/1.0", "::1", "a \\\"b\\\" c"},
+      /* malformed */
+      {"19.45.90.254 - - [01/Dec/2020:15:24:26 +0000] \"PUT /alerts HTTP/1.1\" 500 3335", HR_BAD_SHAPE, 0, 0, 0, 0,
+       0, 0, 0, 0, 0},
+      {"10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET / HTTP/1.1\" 2x0 1 \"-\" \"-\"", HR_BAD_STATUS, 0, 0, 0, 0,
+       0, 0, 0, 0, 0},
+      {"10.0.0.1 - - [01/Jul/2013:06:20:38] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", HR_BAD_TIME, 0, 0, 0, 0, 0, 0, 0,
+       0, 0},
+      {"10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET / HTTP/1.1\" 200 x \"-\" \"-\"", HR_BAD_NUMBER, 0, 0, 0, 0,
+       0, 0, 0, 0, 0},
+      {"", HR_BAD_SHAPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      {"garbage", HR_BAD_SHAPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+  };
+  run_cases(f, cases, N(cases));
+  /* own names: http_referer as a string, "-" as null */
+  const char *l = "10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET / HTTP/1.1\" 200 3829 \"http://r/\" \"-\"";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_str(format_field(f, "http_referer", 12), "http://r/");
+  assert_null(event_get(&ev, format_field(f, "remote_user", 11)));
+  assert_true(num(HR_F_BYTES_SENT) == 3829);
+  assert_true(num(format_field(f, "body_bytes_sent", 15)) == 3829);
+  /* never read past len: the same line cut inside the user agent */
+  assert_int_equal(format_parse(f, l, strlen(l) - 2, &ev), HR_BAD_SHAPE);
+  format_free(f);
+}
+
+static void test_nginx_custom(void **state) {
+  (void)state;
+  struct hr_format *f = make(HR_FMT_NGINX, ingress_fmt);
+  /* the multi-upstream line of the ingress fixture: lists in unquoted variables */
+  const char *l = "2a02:cf40::4e36 - - [24/Aug/2022:18:05:41 +0000] \"GET /favicon.ico HTTP/2.0\" 502 552 "
+                  "\"https://localhost:8080/\" \"Mozilla/5.0\" 27 0.000 [localhost-8080] [] [2a02:cf40::7]:5000, "
+                  "[2a02:cf40::4e36]:5000 0, 1 0.000, 1.000 502, 403 3db73c6c673c4256ade033a6ce08c2ab";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_int_equal(ev.ts_us, INT64_C(1661364341) * 1000000);
+  assert_true(num(HR_F_STATUS) == 502);
+  assert_true(num(HR_F_UPSTREAM_STATUS) == 502); /* first of "502, 403" */
+  assert_true(num(HR_F_DURATION) == 0);
+  assert_true(num(HR_F_BYTES_RECEIVED) == 27);
+  assert_str(HR_F_CLIENT, "2a02:cf40::4e36");
+  assert_true(num(format_field(f, "upstream_response_time", 22)) == 1.0); /* sum of 0.000 + 1.000 */
+  assert_str(format_field(f, "upstream_addr", 13), "[2a02:cf40::7]:5000, [2a02:cf40::4e36]:5000");
+  assert_str(format_field(f, "proxy_upstream_name", 19), "localhost-8080");
+  assert_str(format_field(f, "proxy_alternative_upstream_name", 31), "");
+  assert_str(format_field(f, "req_id", 6), "3db73c6c673c4256ade033a6ce08c2ab");
+  assert_true(num(format_field(f, "request_length", 14)) == 27); /* numeric own name */
+  assert_true(event_get(&ev, format_field(f, "request_length", 14))->type == HR_V_NUM);
+  format_free(f);
+
+  /* $msec, $request_time, $host, $request_method/$uri/$args, " : " lists, ${name} */
+  f = make(HR_FMT_NGINX, "$msec ${host} $request_method $uri?$args $status $request_time $upstream_response_time "
+                         "$upstream_status|$remote_addr");
+  l = "1234567890.123 api.ex GET /x?a=1 200 0.250 0.100 : 0.050, - 504 : 200|10.1.1.1";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_int_equal(ev.ts_us, 1234567890123000);
+  assert_str(HR_F_HOST, "api.ex");
+  assert_str(HR_F_METHOD, "GET");
+  assert_str(HR_F_PATH, "/x");
+  assert_str(HR_F_QUERY, "a=1");
+  assert_float_equal(num(HR_F_DURATION), 0.25, 1e-12);
+  assert_float_equal(num(format_field(f, "upstream_response_time", 22)), 0.15, 1e-12);
+  assert_true(num(HR_F_UPSTREAM_STATUS) == 504);
+  assert_str(HR_F_CLIENT, "10.1.1.1");
+  l = "1234567890 h GET /x? 200 - - -|1.1.1.1";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_null(event_get(&ev, HR_F_DURATION));
+  assert_null(event_get(&ev, HR_F_UPSTREAM_STATUS));
+  assert_null(event_get(&ev, format_field(f, "upstream_response_time", 22)));
+  assert_null(event_get(&ev, HR_F_QUERY));
+  format_free(f);
+
+  /* $time_iso8601 */
+  f = make(HR_FMT_NGINX, "$time_iso8601 $status");
+  l = "2026-03-29T02:30:00+02:00 503";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_int_equal(ev.ts_us, INT64_C(1774744200) * 1000000); /* python datetime.fromisoformat */
+  format_free(f);
+}
+
+static void test_bad_formats(void **state) {
+  (void)state;
+  static const struct {
+    enum hr_fmt_kind kind;
+    const char *fmt;
+  } cases[] = {
+      {HR_FMT_NGINX, "$remote_addr $status"},      /* no time */
+      {HR_FMT_NGINX, "$time_local$status"},        /* two variables with nothing between */
+      {HR_FMT_NGINX, "${time_local $status"},      /* unclosed ${ */
+      {HR_FMT_APACHE, "%h %y %t"},                 /* unknown directive */
+      {HR_FMT_APACHE, "%{%Y-%m-%d}t %>s"},         /* strftime formats are not supported */
+      {HR_FMT_APACHE, "%t %{Referer"},             /* unclosed { */
+      {HR_FMT_APACHE, "%t %"},                     /* % at the end */
+  };
+  for (size_t i = 0; i < N(cases); i++) {
+    struct hr_format_opts o = {0};
+    o.kind = cases[i].kind;
+    o.log_format = cases[i].fmt;
+    struct hr_format *f = (struct hr_format *)&o; /* must become NULL */
+    struct hr_err err = {0};
+    assert_int_equal(format_new(&o, &f, &err), HR_ERR_CONFIG);
+    assert_null(f);
+    assert_true(strlen(err.msg) > 0);
+  }
+}
+
+static void test_apache(void **state) {
+  (void)state;
+  struct hr_format *f = make(HR_FMT_APACHE, NULL);
+  static const struct line_case cases[] = {
+      /* Apache docs example line, 10/Oct/2000:13:55:36 -0700 = 971211336 */
+      {"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326 "
+       "\"http://www.example.com/start.html\" \"Mozilla/4.08 [en] (Win98; I ;Nav)\"",
+       0, 971211336, 200, NUL, "GET", "/apache_pb.gif", NULL, "HTTP/1.0", "127.0.0.1",
+       "Mozilla/4.08 [en] (Win98; I ;Nav)"},
+      {"83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /x HTTP/1.1\" 304 - \"-\" \"-\"", 0, 1431857103, 304, NUL,
+       "GET", "/x", NULL, "HTTP/1.1", "83.149.9.216", NULL},
+      {"83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /x HTTP/1.1\" 200 1 \"-\" \"Googlebot", HR_BAD_SHAPE, 0,
+       0, 0, 0, 0, 0, 0, 0, 0},
+  };
+  run_cases(f, cases, N(cases));
+  const char *l0 = "83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /x HTTP/1.1\" 304 - \"-\" \"-\"";
+  assert_int_equal(format_parse(f, l0, strlen(l0), &ev), 0);
+  assert_null(event_get(&ev, HR_F_BYTES_SENT)); /* "-" bytes -> null */
+  assert_null(event_get(&ev, format_field(f, "http_referer", 12)));
+  format_free(f);
+
+  f = make(HR_FMT_APACHE, "%a %v %{sec}t \"%m %U%q %H\" %>s %O %I %D %{X-Request-ID}i %{ms}T %%");
+  const char *l = "10.0.0.9 www.ex 1431857103 \"PUT /u?k=v HTTP/1.1\" 201 10 20 1500 abc-1 2 %";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_int_equal(ev.ts_us, INT64_C(1431857103) * 1000000);
+  assert_str(HR_F_CLIENT, "10.0.0.9");
+  assert_str(HR_F_HOST, "www.ex");
+  assert_str(HR_F_METHOD, "PUT");
+  assert_str(HR_F_PATH, "/u");
+  assert_str(HR_F_QUERY, "k=v");
+  assert_str(HR_F_PROTOCOL, "HTTP/1.1");
+  assert_true(num(HR_F_STATUS) == 201);
+  assert_true(num(HR_F_BYTES_SENT) == 10);
+  assert_true(num(HR_F_BYTES_RECEIVED) == 20);
+  /* %D then %{ms}T: the last duration wins: 2 ms */
+  assert_float_equal(num(HR_F_DURATION), 0.002, 1e-12);
+  assert_true(num(format_field(f, "request_time_us", 15)) == 1500);
+  assert_str(format_field(f, "http_x_request_id", 17), "abc-1");
+  format_free(f);
+
+  f = make(HR_FMT_APACHE, "%t %D");
+  l = "[10/Oct/2000:13:55:36 -0700] 1500";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_int_equal(ev.ts_us, INT64_C(971211336) * 1000000);
+  assert_float_equal(num(HR_F_DURATION), 0.0015, 1e-12); /* 1500 us */
+  format_free(f);
+}
+
+/* ---------------------------------------------------------- real files */
+
+struct counts {
+  int ok, bad[HR_BAD__COUNT], cls[10];
+};
+
+static int count_file(struct hr_format *f, const char *rel, struct counts *c) {
+  const char *dir = getenv("HR_SHARED_DIR");
+  char path[1024];
+  snprintf(path, sizeof path, "%s/data/real/%s", dir, rel);
+  gzFile gz = gzopen(path, "rb");
+  if (gz == NULL)
+    return -1;
+  static char buf[HR_MAX_LINE + 2];
+  while (gzgets(gz, buf, sizeof buf) != NULL) {
+    size_t n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+      n--;
+    if (n == 0)
+      continue; /* the caller skips empty lines */
+    char *line = malloc(n);
+    memcpy(line, buf, n);
+    int rc = format_parse(f, line, n, &ev);
+    if (rc == 0) {
+      c->ok++;
+      c->cls[(int)num(HR_F_STATUS) / 100]++;
+    } else {
+      c->bad[rc]++;
+    }
+    free(line);
+  }
+  gzclose(gz);
+  return 0;
+}
+
+static void test_real(void **state) {
+  (void)state;
+  if (getenv("HR_SHARED_DIR") == NULL)
+    skip(); /* real logs live outside the repo; ctest sets HR_SHARED_DIR */
+  struct counts c;
+  struct hr_format *ap = make(HR_FMT_APACHE, NULL), *ng = make(HR_FMT_NGINX, NULL);
+
+  /* awk -F'"' 'NF>=7{split($3,a," "); c[substr(a[1],1,1)]++} NF<7{bad++}' apache_logs
+   * -> 2:9170 3:609 4:217 5:3, bad 1 (a user agent cut off without its closing quote) */
+  memset(&c, 0, sizeof c);
+  assert_int_equal(count_file(ap, "elastic-examples-apache/apache_logs", &c), 0);
+  assert_int_equal(c.ok, 9999);
+  assert_int_equal(c.bad[HR_BAD_SHAPE], 1);
+  assert_int_equal(c.cls[2], 9170);
+  assert_int_equal(c.cls[3], 609);
+  assert_int_equal(c.cls[4], 217);
+  assert_int_equal(c.cls[5], 3);
+
+  /* same awk -> 2:7701 3:445 4:1810 (1809 + the empty-request 400) 5:44, bad 0 */
+  memset(&c, 0, sizeof c);
+  assert_int_equal(count_file(ng, "wordpress-hakathon-wap/access.log", &c), 0);
+  assert_int_equal(c.ok, 10000);
+  assert_int_equal(c.cls[2], 7701);
+  assert_int_equal(c.cls[3], 445);
+  assert_int_equal(c.cls[4], 1810);
+  assert_int_equal(c.cls[5], 44);
+
+  /* same awk -> 2:596 3:393 4:7 (995 newlines + a last line without one) */
+  memset(&c, 0, sizeof c);
+  assert_int_equal(count_file(ng, "coralogix-samples/nginx_access.log", &c), 0);
+  assert_int_equal(c.ok, 996);
+  assert_int_equal(c.cls[2], 596);
+  assert_int_equal(c.cls[3], 393);
+  assert_int_equal(c.cls[4], 7);
+
+  /* cat access.log.* | awk '{gsub(/\\"/,"")} NF==0{next} {n=split($0,q,"\""); if(n<7){bad++;next};
+   *   split(q[3],a," "); c[substr(a[1],1,1)]++}' -> 2:2583 3:253 4:4553 5:8, bad 1 (no referer/UA) */
+  memset(&c, 0, sizeof c);
+  for (int i = 1; i <= 14; i++) {
+    char rel[64];
+    snprintf(rel, sizeof rel, "lovecoding-nginx-rotated/access.log.%d", i);
+    assert_int_equal(count_file(ng, rel, &c), 0);
+  }
+  assert_int_equal(c.ok, 7397);
+  assert_int_equal(c.bad[HR_BAD_SHAPE], 1);
+  assert_int_equal(c.cls[2], 2583);
+  assert_int_equal(c.cls[3], 253);
+  assert_int_equal(c.cls[4], 4553);
+  assert_int_equal(c.cls[5], 8);
+  format_free(ap);
+  format_free(ng);
+
+  /* awk '{print $9}' nginx-ingress-test-ingest-raw.log | sort | uniq -c -> 21x200, 2x4xx, 1x502 */
+  struct hr_format *in = make(HR_FMT_NGINX, ingress_fmt);
+  memset(&c, 0, sizeof c);
+  assert_int_equal(count_file(in, "elastic-integrations-fixtures/nginx-ingress-test-ingest-raw.log", &c), 0);
+  assert_int_equal(c.ok, 24);
+  assert_int_equal(c.cls[2], 21);
+  assert_int_equal(c.cls[4], 2);
+  assert_int_equal(c.cls[5], 1);
+  format_free(in);
+}
+
+int main(void) {
+  const struct CMUnitTest t[] = {
+      cmocka_unit_test(test_nginx_combined), cmocka_unit_test(test_nginx_custom), cmocka_unit_test(test_bad_formats),
+      cmocka_unit_test(test_apache),         cmocka_unit_test(test_real),
+  };
+  return cmocka_run_group_tests(t, NULL, NULL);
+}
