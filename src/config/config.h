@@ -174,6 +174,12 @@ void diag_free(struct hr_diag *d);
 enum hr_rc config_load(const char *path, int strict, struct hr_config **out /* OUT */, struct hr_diag *diag);
 void config_free(struct hr_config *c);
 
+/* As config_load(), from n bytes of YAML in memory (fuzzers, tests). name is
+ * the file name used in messages; relative paths and the default db resolve
+ * against its directory. buf needs no NUL. */
+enum hr_rc config_load_mem(const char *name, const char *buf, size_t n, int strict, struct hr_config **out /* OUT */,
+                           struct hr_diag *diag);
+
 /* Find by name; NULL when absent. */
 struct hr_slo *config_slo(const struct hr_config *c, const char *name);
 struct hr_datasource *config_source(const struct hr_config *c, const char *name);
