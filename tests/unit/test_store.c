@@ -534,6 +534,44 @@ static void test_commit_after_failure_refused(void **state) {
   store_close(st);
 }
 
+/* docs/internals/store.md holds the schema text: every CREATE statement
+ * SQLite stored must appear there verbatim. */
+static void test_doc_has_schema(void **state) {
+  (void)state;
+  const char *src = getenv("HR_SOURCE_DIR");
+  if (src == NULL)
+    skip(); /* run through ctest, which sets it */
+  char *docpath = xasprintf("%s/docs/internals/store.md", src);
+  FILE *f = fopen(docpath, "rb");
+  assert_non_null(f);
+  char *doc = xcalloc(1, 1 << 16);
+  size_t n = fread(doc, 1, (1 << 16) - 1, f);
+  fclose(f);
+  assert_true(n > 0);
+
+  struct tmp t;
+  tmp_make(&t);
+  store_close(open_ok(t.db));
+  sqlite3 *db = NULL;
+  sqlite3_stmt *q = NULL;
+  assert_int_equal(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL", -1, &q, NULL),
+                   SQLITE_OK);
+  int tables = 0;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    const char *sql = (const char *)sqlite3_column_text(q, 1);
+    if (strstr(doc, sql) == NULL)
+      fail_msg("docs/internals/store.md lacks the DDL of %s:\n%s", sqlite3_column_text(q, 0), sql);
+    tables++;
+  }
+  assert_int_equal(tables, 6); /* slo minute hour day file meta */
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  tmp_remove(&t);
+  free(doc);
+  free(docpath);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_slo_ids),
@@ -547,6 +585,7 @@ int main(void) {
       cmocka_unit_test(test_position_in_transaction),
       cmocka_unit_test(test_fault_injection),
       cmocka_unit_test(test_commit_after_failure_refused),
+      cmocka_unit_test(test_doc_has_schema),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
