@@ -67,6 +67,8 @@ struct ev {
   uint32_t *px; /* prefix of excluded buckets (n + 1) or NULL */
   uint32_t *sbad, *sev, *sx; /* strided prefixes (n) */
   double *sratio;
+  const struct hr_series *s; /* read directly while pg is NULL */
+  int64_t kmax;              /* absolute bucket of T: later buckets count as empty */
   double eb;    /* 1 - target, floored at EPS_BUDGET */
   double eb_raw;
 };
@@ -80,7 +82,41 @@ static int64_t clampi(int64_t v, int64_t lo, int64_t hi) {
   return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* Sum the ring over absolute buckets [ka, kb), none at or after kmax. */
+static void ring_sum(const struct ev *e, int64_t ka, int64_t kb, uint64_t *g, uint64_t *v) {
+  const struct hr_series *s = e->s;
+  uint64_t sg = 0, sv = 0;
+  if (s->head != INT64_MIN && s->cap > 0) {
+    int64_t oldest = s->head - (int64_t)s->cap + 1;
+    int64_t newest = s->head + 1 < e->kmax ? s->head + 1 : e->kmax;
+    if (ka < oldest)
+      ka = oldest;
+    if (kb > newest)
+      kb = newest;
+    if (ka < kb) {
+      int64_t rr = ka % (int64_t)s->cap;
+      size_t r = (size_t)(rr < 0 ? rr + (int64_t)s->cap : rr);
+      for (int64_t k = ka; k < kb; k++) {
+        sg += s->good[r];
+        sv += s->valid[r];
+        if (++r == s->cap)
+          r = 0;
+      }
+    }
+  }
+  *g = sg;
+  *v = sv;
+}
+
 static void bsum(const struct ev *e, int64_t a, int64_t b, uint64_t *g, uint64_t *v) {
+  if (e->pg == NULL) {
+    if (a >= b) {
+      *g = *v = 0;
+      return;
+    }
+    ring_sum(e, e->base + a, e->base + b, g, v);
+    return;
+  }
   a = clampi(a, 0, (int64_t)e->n);
   b = clampi(b, 0, (int64_t)e->n);
   if (a >= b) {
@@ -294,17 +330,27 @@ static void build(struct ev *e, const struct hr_series *s, struct hr_excluder *x
   e->pg = xmalloc((n + 1) * sizeof *e->pg);
   e->pv = xmalloc((n + 1) * sizeof *e->pv);
   e->pg[0] = e->pv[0] = 0;
-  int fast = s->head != INT64_MIN && s->cap > 0;
-  int64_t oldest = fast ? s->head - (int64_t)s->cap + 1 : 0;
-  for (size_t i = 0; i < n; i++) {
-    int64_t k = e->base + (int64_t)i;
+  /* Buckets held by the ring and before T: [lo, hi) in positions; the rest is 0. */
+  int64_t lo = 0, hi = 0;
+  if (s->head != INT64_MIN && s->cap > 0) {
+    int64_t oldest = s->head - (int64_t)s->cap + 1;
+    int64_t newest = s->head + 1 < kmax ? s->head + 1 : kmax;
+    lo = clampi(oldest - e->base, 0, (int64_t)n);
+    hi = clampi(newest - e->base, lo, (int64_t)n);
+  }
+  size_t r = 0;
+  if (hi > lo) {
+    int64_t k = e->base + lo;
+    int64_t rr = k % (int64_t)s->cap;
+    r = (size_t)(rr < 0 ? rr + (int64_t)s->cap : rr);
+  }
+  for (int64_t i = 0; i < (int64_t)n; i++) {
     uint64_t g = 0, v = 0;
-    if (fast && k < kmax && k >= oldest && k <= s->head) {
-      int64_t r = k % (int64_t)s->cap;
-      if (r < 0)
-        r += (int64_t)s->cap;
+    if (i >= lo && i < hi) {
       g = s->good[r];
       v = s->valid[r];
+      if (++r == s->cap)
+        r = 0;
     }
     e->pg[i + 1] = e->pg[i] + g;
     e->pv[i + 1] = e->pv[i] + v;
@@ -432,7 +478,10 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
   }
   e.base = first - e.m - 1;
   e.n = (size_t)(last - e.base + e.m + 1);
-  build(&e, s, x, kT);
+  e.s = s;
+  e.kmax = kT;
+  if (e.slices) /* occurrences read the ring directly until the latch scan needs prefix sums */
+    build(&e, s, x, kT);
   int64_t KT = kT - e.base; /* position of T */
 
   /* Lookbacks in buckets. */
@@ -440,24 +489,62 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
   int64_t blb = ceildiv(t.burn_lookback_us, e.step);
   int64_t min_ev = slo->min_events > 0 ? slo->min_events : 1;
 
-  /* The latch walk: minutes T - W .. T. */
+  /* The figures at T. */
   struct walkwin cache = {0};
-  int latch = 0;
-  struct fig f = {0};
-  double burn = 0;
+  struct fig f;
+  int64_t ks, kfull;
+  win_at(&e, &cache, KT, wb, &ks, &kfull);
+  window_fig(&e, ks, KT, kfull, &f);
   uint64_t bg = 0, bv = 0;
-  enum hr_status st = HR_ST_NODATA;
-  for (int64_t k = KT - wb; k <= KT; k++) {
-    int64_t ks, kfull;
-    win_at(&e, &cache, k, wb, &ks, &kfull);
-    window_fig(&e, ks, k, kfull, &f);
-    burn = burn_fig(&e, k - blb, k, &bg, &bv);
-    st = thr_status(&t, &f, burn, bv < (uint64_t)min_ev);
-    if (st == HR_ST_RED)
-      latch = 1;
-    else if (latch && (f.valid == 0 || (f.has_sli && f.sli >= slo->target && burn < 1.0)))
-      latch = 0;
+  double burn = burn_fig(&e, KT - blb, KT, &bg, &bv);
+  enum hr_status st = thr_status(&t, &f, burn, bv < (uint64_t)min_ev);
+
+  /* The red latch. Walking the minutes T - W .. T forward (starting
+   * unlatched), a red step sets the latch and a release step (not red, and no
+   * data or SLI >= target with burn < 1) clears it; so the latch at T is set
+   * iff the last red-or-release step is red. Scan backward for it: O(1) for a
+   * healthy SLO. */
+  int latch = 0;
+  int released = f.valid == 0 || (f.has_sli && f.sli >= slo->target && burn < 1.0);
+  if (st != HR_ST_RED && !released) {
+    if (e.pg == NULL)
+      build(&e, s, x, kT);
+    struct walkwin c2 = {0};
+    int rolling = slo->window.kind == HR_WIN_ROLLING;
+    for (int64_t k = KT; k >= KT - wb; k--) {
+      int64_t ks2 = k - wb, kf2 = k;
+      if (!rolling)
+        win_at(&e, &c2, k, wb, &ks2, &kf2);
+      if (!e.slices) { /* occurrences: the same tests as thr_status(), inlined */
+        uint64_t v = e.pv[k] - e.pv[ks2], g = e.pg[k] - e.pg[ks2];
+        if (v == 0)
+          break; /* no data: released */
+        uint64_t v1 = e.pv[k] - e.pv[k - blb], g1 = e.pg[k] - e.pg[k - blb];
+        double sli = (double)g / (double)v;
+        double rem = fin(1.0 - (double)(v - g) / (e.eb * (double)v));
+        double bk = v1 ? fin((1.0 - (double)g1 / (double)v1) / e.eb) : 0.0;
+        if (rem <= t.rem_red || (v1 >= (uint64_t)min_ev && bk > t.burn_red)) {
+          latch = 1;
+          break;
+        }
+        if (sli >= slo->target && bk < 1.0)
+          break;
+        continue;
+      }
+      struct fig fk;
+      uint64_t g2, v2;
+      window_fig(&e, ks2, k, kf2, &fk);
+      double bk = burn_fig(&e, k - blb, k, &g2, &v2);
+      enum hr_status sk = thr_status(&t, &fk, bk, v2 < (uint64_t)min_ev);
+      if (sk == HR_ST_RED) {
+        latch = 1;
+        break;
+      }
+      if (fk.valid == 0 || (fk.has_sli && fk.sli >= slo->target && bk < 1.0))
+        break; /* released (or never latched) */
+    }
   }
+
   /* f, burn, st are now the figures at T (the walk's last step). */
   out->good = f.good;
   out->valid = f.valid;

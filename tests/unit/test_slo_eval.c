@@ -341,6 +341,88 @@ static void test_timeslices(void **state) {
   series_reset(&s);
 }
 
+/* 5-minute slices aligned to the window start, with an excluded hour. */
+static void test_timeslices_excluded(void **state) {
+  (void)state;
+  struct hr_slo slo = mk_slo(0.99, DAY);
+  slo.budgeting = HR_BUDGET_TIMESLICES;
+  slo.slice_us = 5 * MIN;
+  slo.slice_target = 0.95;
+  int64_t T = 1000 * DAY;
+  struct hr_exclusion ex = {.recurring = 0, .start_us = T - 6 * HOUR, .end_us = T - 5 * HOUR};
+  struct hr_excluder *x = NULL;
+  assert_int_equal(excluder_new(&ex, 1, &x, NULL), HR_OK);
+  struct hr_series s;
+  series_init(&s, MIN, 0, slo_eval_span(&slo, MIN));
+  series_add(&s, T - 3 * HOUR, 100, 100);
+  series_add(&s, T - 3 * HOUR + 2 * MIN, 0, 10); /* slice ratio 100/110 = 0.909: bad */
+  series_add(&s, T - 2 * HOUR, 99, 100);         /* 0.99: good */
+  struct hr_slo_state st;
+  slo_eval_ex(&slo, NULL, &s, x, T, &st);
+  assert_int_equal(st.total_slices, 288 - 12); /* 1440 / 5 slices, 12 excluded */
+  assert_int_equal(st.good_slices, 275);
+  near(st.sli, 275.0 / 276, 1e-12, "sli");
+  near(st.budget_remaining, 1 - 1 / (0.01 * 276), 1e-9, "remaining"); /* 0.63768 */
+  near(burn_of(&st, 6 * HOUR)->rate, 1 / (0.01 * 60), 1e-9, "6h burn"); /* 72 slices - 12 excluded */
+  near(burn_of(&st, HOUR)->rate, 0, 0, "1h burn");
+  assert_int_equal(st.status, HR_ST_YELLOW);
+  /* without the excluder: 288 slices */
+  slo_eval(&slo, NULL, &s, T, &st);
+  assert_int_equal(st.total_slices, 288);
+  near(st.budget_remaining, 1 - 1 / 2.88, 1e-9, "remaining, no exclusion");
+  series_reset(&s);
+  excluder_free(x);
+}
+
+/* RatioTimeslices: SLI = mean of the per-slice ratios of slices with events. */
+static void test_ratio_timeslices(void **state) {
+  (void)state;
+  struct hr_slo slo = mk_slo(0.9, DAY);
+  slo.budgeting = HR_BUDGET_RATIO_TIMESLICES;
+  slo.slice_us = MIN;
+  int64_t T = 1000 * DAY;
+  struct hr_series s;
+  series_init(&s, MIN, 0, slo_eval_span(&slo, MIN));
+  series_add(&s, T - 4 * HOUR, 10, 10);
+  series_add(&s, T - 3 * HOUR, 5, 10);
+  series_add(&s, T - 2 * HOUR, 1, 1);
+  series_add(&s, T - HOUR + MIN, 3, 3);
+  struct hr_slo_state st;
+  slo_eval(&slo, NULL, &s, T, &st);
+  near(st.sli, 0.875, 1e-12, "sli");               /* (1 + 0.5 + 1 + 1) / 4 */
+  near(st.budget_remaining, -0.25, 1e-9, "remaining"); /* 1 - (1 - 0.875) / 0.1 */
+  near(burn_of(&st, 6 * HOUR)->rate, 1.25, 1e-9, "6h burn");
+  near(burn_of(&st, HOUR)->rate, 0, 1e-12, "1h burn");
+  assert_int_equal(st.good, 19);
+  assert_int_equal(st.valid, 24);
+  assert_int_equal(st.status, HR_ST_RED);
+  series_reset(&s);
+}
+
+/* A target of 1 (rejected by config) still gives finite numbers. */
+static void test_target_one(void **state) {
+  (void)state;
+  struct hr_slo slo = mk_slo(1.0, DAY);
+  int64_t T = 1000 * DAY;
+  struct hr_series s;
+  series_init(&s, MIN, 0, slo_eval_span(&slo, MIN));
+  series_add(&s, T - 10 * MIN, 9, 10);
+  struct hr_slo_state st;
+  slo_eval(&slo, NULL, &s, T, &st);
+  check_finite(&st);
+  assert_true(st.budget_remaining < 0);
+  near(st.budget_s, 0, 0, "budget_s");
+  assert_int_equal(st.status, HR_ST_RED);
+  series_reset(&s);
+}
+
+static void test_span(void **state) {
+  (void)state;
+  struct hr_slo slo = mk_slo(0.999, 28 * DAY);
+  /* 2 * 40320 + 4320 (3d) + 2 + 1 */
+  assert_int_equal(slo_eval_span(&slo, MIN), 84963);
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_budget_time),   cmocka_unit_test(test_negative_remaining),
@@ -348,6 +430,8 @@ int main(void) {
       cmocka_unit_test(test_latch),         cmocka_unit_test(test_low_traffic),
       cmocka_unit_test(test_nodata),        cmocka_unit_test(test_edges),
       cmocka_unit_test(test_calendar_window), cmocka_unit_test(test_timeslices),
+      cmocka_unit_test(test_timeslices_excluded), cmocka_unit_test(test_ratio_timeslices),
+      cmocka_unit_test(test_target_one),  cmocka_unit_test(test_span),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
