@@ -1,6 +1,6 @@
 /* tz.h -- IANA time zones from the system's TZif files (tzdata), read once.
  *
- * No localtime()/mktime(): the TZif v2+ transitions are loaded into memory
+ * No libc local-time functions: the TZif v2+ transitions are loaded into memory
  * and the POSIX TZ footer rule covers instants after the last transition.
  * Looks in $TZDIR, else /usr/share/zoneinfo. */
 #ifndef HR_TZ_H
