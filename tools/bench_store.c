@@ -51,6 +51,12 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+static double cpu_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static uint64_t mix(uint64_t x) {
   x ^= x >> 33;
   x *= UINT64_C(0xff51afd7ed558ccd);
@@ -170,10 +176,10 @@ int main(int argc, char **argv) {
   /* ---- status of every SLO, read-only as report/serve would ---- */
   if (store_open_ro(path, &st, &err) != HR_OK)
     return die("open_ro", &err);
-  double first_ms = 0, best_ms = 1e30, sum_ms = 0;
+  double first_ms = 0, best_ms = 1e30, sum_ms = 0, best_cpu_ms = 1e30;
   uint64_t checked = 0;
   for (long r = 0; r < runs; r++) {
-    double a = now_ms();
+    double a = now_ms(), c = cpu_ms();
     /* One read transaction: every figure of a status from one snapshot. */
     if (store_begin(st, &err) != HR_OK)
       return die("begin", &err);
@@ -192,7 +198,9 @@ int main(int argc, char **argv) {
       }
     if (store_commit(st, &err) != HR_OK)
       return die("commit", &err);
-    double ms = now_ms() - a;
+    double ms = now_ms() - a, cms = cpu_ms() - c;
+    if (cms < best_cpu_ms)
+      best_cpu_ms = cms;
     if (r == 0)
       first_ms = ms;
     if (ms < best_ms)
@@ -217,6 +225,7 @@ int main(int argc, char **argv) {
   printf("  best of %-3ld      %.1f ms (%.2f us per store_sums)\n", runs, best_ms,
          best_ms * 1e3 / (double)(nslo * (long)NWIN));
   printf("  mean             %.1f ms\n", sum_ms / (double)runs);
+  printf("  best CPU time    %.1f ms (less sensitive to other load on the machine)\n", best_cpu_ms);
   printf("result             %s\n", rc == 0 ? "all sums exact" : "MISMATCH");
 
   if (!keep) {
