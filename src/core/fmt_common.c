@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-static const double pow10_neg[19] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+static const double pow10_tab[19] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
                                      1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
 
 int fmt_num(const char *p, size_t n, double *out) {
@@ -30,7 +30,7 @@ int fmt_num(const char *p, size_t n, double *out) {
   if (i < n && p[i] == '.') {
     i++;
     for (; i < n && FMT_IS_DIGIT(p[i]); i++, any = 1) {
-      if (sig < 18) {
+      if (sig < 18 && fdig < 18) { /* later digits are below double precision */
         mant = mant * 10 + (uint64_t)(p[i] - '0');
         if (mant)
           sig++;
@@ -42,7 +42,7 @@ int fmt_num(const char *p, size_t n, double *out) {
     return -1;
   double x = (double)mant;
   if (fdig)
-    x /= pow10_neg[fdig];
+    x /= pow10_tab[fdig];
   while (drop-- > 0)
     x *= 10;
   *out = neg ? -x : x;
