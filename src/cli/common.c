@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/calendar.h"
+#include "core/exclude.h"
 #include "core/timeparse.h"
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
@@ -326,9 +327,17 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
           break;
         }
       }
+      struct hr_excluder *ex = NULL;
+      struct hr_err e = {0};
+      if (slo->nexcl > 0 && excluder_new(slo->excl, slo->nexcl, &ex, &e) != HR_OK) {
+        tz_free(tz);
+        rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: exclusions: %s", slo->name, e.msg);
+        break;
+      }
       rep->slos[j].slo = slo;
-      slo_eval(slo, tz, &series[j], t_us, &rep->slos[j].st);
+      slo_eval_ex(slo, tz, &series[j], ex, t_us, &rep->slos[j].st);
       rep->dropped += series[j].dropped;
+      excluder_free(ex);
       tz_free(tz);
     }
   }
