@@ -86,6 +86,7 @@ fi
 
 echo
 echo "headroom bench: $(nproc 2>/dev/null || echo ?) CPUs, input $BYTES per format (goaccess: first $GBYTES)"
+echo "lines: nginx $(wc -l < "$NGINX"), alb $(wc -l < "$ALB"), goaccess slice $(wc -l < "$SLICE")"
 awk '
   { name[NR] = $1; mb[NR] = $2 / 1048576; sec[NR] = $3; rss[NR] = $4 / 1024
     if ($3 != "FAILED") { s = $3 < 0.01 ? 0.01 : $3; rate[NR] = mb[NR] / s } else rate[NR] = 0
