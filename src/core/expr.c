@@ -220,8 +220,8 @@ static int truthy(const struct hr_val *v) {
 
 static int re_match(const struct hr_expr *e, const struct node *nd, const char *p, size_t n) {
   PCRE2_SPTR s = (PCRE2_SPTR)(p != NULL ? p : "");
-  int rc = nd->jit ? pcre2_jit_match(nd->re, s, n, 0, 0, nd->md, e->mctx)
-                   : pcre2_match(nd->re, s, n, 0, 0, nd->md, e->mctx);
+  int rc =
+      nd->jit ? pcre2_jit_match(nd->re, s, n, 0, 0, nd->md, e->mctx) : pcre2_match(nd->re, s, n, 0, 0, nd->md, e->mctx);
   if (rc >= 0)
     return 1;
   if (rc == PCRE2_ERROR_NOMATCH)
@@ -300,9 +300,13 @@ static int eval(struct hr_expr *e, int i, const struct hr_event *ev) {
   return 0;
 }
 
-int expr_eval(struct hr_expr *e, const struct hr_event *ev) { return eval(e, e->root, ev); }
+int expr_eval(struct hr_expr *e, const struct hr_event *ev) {
+  return eval(e, e->root, ev);
+}
 
-uint64_t expr_fields(const struct hr_expr *e) { return e->fields; }
+uint64_t expr_fields(const struct hr_expr *e) {
+  return e->fields;
+}
 
 void expr_free(struct hr_expr *e) {
   if (e == NULL)
@@ -344,8 +348,8 @@ enum tk {
 
 struct tok {
   enum tk t;
-  size_t pos; /* byte offset of the token in the source */
-  size_t len; /* bytes of source */
+  size_t pos;    /* byte offset of the token in the source */
+  size_t len;    /* bytes of source */
   const char *p; /* IDENT: source; STR: decoded */
   size_t n;
   double num;
@@ -377,9 +381,15 @@ static int fail(struct parser *P, size_t pos, const char *fmt, ...) {
   return -1;
 }
 
-static int is_ident0(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int is_ident(int c) { return is_ident0(c) || is_digit(c) || c == '.'; }
+static int is_ident0(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+static int is_digit(int c) {
+  return c >= '0' && c <= '9';
+}
+static int is_ident(int c) {
+  return is_ident0(c) || is_digit(c) || c == '.';
+}
 
 /* Text of the current token for messages: at most 24 bytes, printable. */
 static void tok_text(const struct parser *P, char *buf, size_t cap) {
@@ -415,9 +425,7 @@ static int lex_string(struct parser *P, size_t start) {
       case '\\':
       case '"':
       case '\'': out[k++] = d; break;
-      default: /* kept as written: regex escapes like \d, \. */
-        out[k++] = '\\';
-        out[k++] = d;
+      default: /* kept as written: regex escapes like \d, \. */ out[k++] = '\\'; out[k++] = d;
       }
     } else {
       out[k++] = c;
@@ -643,7 +651,9 @@ static void make_lit(const struct tok *t, struct lit *l) {
   }
 }
 
-static int is_lit_tok(enum tk t) { return t == T_NUM || t == T_STR || t == T_TRUE || t == T_FALSE || t == T_NULL; }
+static int is_lit_tok(enum tk t) {
+  return t == T_NUM || t == T_STR || t == T_TRUE || t == T_FALSE || t == T_NULL;
+}
 
 static int expected(struct parser *P, const char *what) {
   char buf[40];

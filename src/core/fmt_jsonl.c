@@ -293,7 +293,9 @@ static int decode_string(struct hr_event *ev, struct hr_sv raw, struct hr_sv *ou
   return 0;
 }
 
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
+static int is_digit(int c) {
+  return c >= '0' && c <= '9';
+}
 
 /* A JSON number at s->p: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
  * *raw = its text, *plain = integer of at most 15 digits. */
@@ -429,9 +431,7 @@ static int read_value(struct scan *s, struct hr_val *v) {
   memset(v, 0, sizeof *v);
   switch (*s->p) {
   case '{':
-  case '[':
-    v->type = V_SKIPPED;
-    return skip_container(s, 1);
+  case '[': v->type = V_SKIPPED; return skip_container(s, 1);
   case '"':
     if ((rc = scan_string(s, &v->sv, &flag)) != 0)
       return rc;
@@ -441,12 +441,8 @@ static int read_value(struct scan *s, struct hr_val *v) {
     v->type = HR_V_BOOL;
     v->num = 1;
     return expect_word(s, "true", 4);
-  case 'f':
-    v->type = HR_V_BOOL;
-    return expect_word(s, "false", 5);
-  case 'n':
-    v->type = HR_V_NULL;
-    return expect_word(s, "null", 4);
+  case 'f': v->type = HR_V_BOOL; return expect_word(s, "false", 5);
+  case 'n': v->type = HR_V_NULL; return expect_word(s, "null", 4);
   default:
     if ((rc = scan_number(s, &v->sv, &flag)) != 0)
       return rc;

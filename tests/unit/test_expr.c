@@ -18,8 +18,7 @@
 
 /* Field names: the standard ones keep their ids; extras follow. */
 enum { F_VP = HR_F_NSTD, F_A, F_B, F_S, F_N, F_NAME, F_CODE, F_FLAG, F_ZERO, F_Q, F_COUNT };
-static const char *const extra_names[] = {"validation_passed", "a", "b", "s", "n", "name", "code", "flag",
-                                          "zero", "q"};
+static const char *const extra_names[] = {"validation_passed", "a", "b", "s", "n", "name", "code", "flag", "zero", "q"};
 
 static int resolve(void *ctx, const char *name, size_t n) {
   (void)ctx;
@@ -310,8 +309,8 @@ static void test_fields(void **state) {
   struct hr_err err = {0};
   const char *src = "status == 200 && path =~ \"x\" || a < b || !(n == null)";
   assert_int_equal(expr_compile(src, strlen(src), resolve, NULL, &e, &err), HR_OK);
-  uint64_t want = (1u << HR_F_STATUS) | (1u << HR_F_PATH) | ((uint64_t)1 << F_A) | ((uint64_t)1 << F_B) |
-                  ((uint64_t)1 << F_N);
+  uint64_t want =
+      (1u << HR_F_STATUS) | (1u << HR_F_PATH) | ((uint64_t)1 << F_A) | ((uint64_t)1 << F_B) | ((uint64_t)1 << F_N);
   assert_int_equal(expr_fields(e), want);
   expr_free(e);
   src = "true";
@@ -348,8 +347,8 @@ static void test_types_change(void **state) {
     double num;
     int want;
   } vals[] = {
-      {HR_V_NUM, "503", 503, 1}, {HR_V_STR, "503", 0, 1},  {HR_V_STR, "5e2", 0, 1}, {HR_V_STR, "oops", 0, 0},
-      {HR_V_BOOL, NULL, 1, 0},   {HR_V_NULL, NULL, 0, 0},  {HR_V_STR, "", 0, 0},    {HR_V_STR, "499", 0, 0},
+      {HR_V_NUM, "503", 503, 1}, {HR_V_STR, "503", 0, 1}, {HR_V_STR, "5e2", 0, 1}, {HR_V_STR, "oops", 0, 0},
+      {HR_V_BOOL, NULL, 1, 0},   {HR_V_NULL, NULL, 0, 0}, {HR_V_STR, "", 0, 0},    {HR_V_STR, "499", 0, 0},
   };
   for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
     struct hr_event ev;
@@ -368,8 +367,8 @@ static void test_types_change(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_eval_table), cmocka_unit_test(test_errors),  cmocka_unit_test(test_depth),
-      cmocka_unit_test(test_length),     cmocka_unit_test(test_fields),  cmocka_unit_test(test_not_nul_terminated),
+      cmocka_unit_test(test_eval_table),   cmocka_unit_test(test_errors), cmocka_unit_test(test_depth),
+      cmocka_unit_test(test_length),       cmocka_unit_test(test_fields), cmocka_unit_test(test_not_nul_terminated),
       cmocka_unit_test(test_types_change),
   };
   return cmocka_run_group_tests(t, setup, NULL);

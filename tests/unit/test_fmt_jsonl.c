@@ -29,7 +29,9 @@ static struct hr_format *mk(const struct hr_format_opts *o) {
   return f;
 }
 
-static int resolve(void *ctx, const char *name, size_t n) { return format_field(ctx, name, n); }
+static int resolve(void *ctx, const char *name, size_t n) {
+  return format_field(ctx, name, n);
+}
 
 /* Expected field value: type 0 = absent; HR_V_NULL = present and null. */
 struct want {
@@ -85,11 +87,16 @@ static void run_cases(struct hr_format *f, const struct pcase *c, size_t n) {
 }
 
 #define S 1000000LL
-#define NUM(f, x) {(f), HR_V_NUM, (x), NULL, 0}
-#define STR(f, s) {(f), HR_V_STR, 0, (s), 0}
-#define BOOL(f, b) {(f), HR_V_BOOL, (b), NULL, 0}
-#define NUL(f) {(f), HR_V_NULL, 0, NULL, 0}
-#define ABSENT(f) {(f), 0, 0, NULL, 0}
+#define NUM(f, x)                                                                                                      \
+  { (f), HR_V_NUM, (x), NULL, 0 }
+#define STR(f, s)                                                                                                      \
+  { (f), HR_V_STR, 0, (s), 0 }
+#define BOOL(f, b)                                                                                                     \
+  { (f), HR_V_BOOL, (b), NULL, 0 }
+#define NUL(f)                                                                                                         \
+  { (f), HR_V_NULL, 0, NULL, 0 }
+#define ABSENT(f)                                                                                                      \
+  { (f), 0, 0, NULL, 0 }
 
 /* No mapping: keys keep their names; time from "time". */
 static void test_plain(void **state) {
@@ -195,7 +202,7 @@ static void test_not_nul_terminated(void **state) {
   assert_int_equal(ev.ts_us, S);
   assert_int_equal(format_parse(f, line, 24, &ev), HR_BAD_JSON); /* one byte of the next object */
   assert_int_equal(format_parse(f, line, 22, &ev), HR_BAD_JSON); /* cut before '}' */
-  char *heap = xmalloc(23);                                       /* ASan checks the bound */
+  char *heap = xmalloc(23);                                      /* ASan checks the bound */
   memcpy(heap, line, 23);
   assert_int_equal(format_parse(f, heap, 23, &ev), 0);
   assert_int_equal(format_parse(f, heap, 12, &ev), HR_BAD_JSON);
@@ -299,8 +306,7 @@ static void test_mapping(void **state) {
 /* Jobs: duration = completed_at - requested_at; the freshness SLI. */
 static void test_derived_duration(void **state) {
   (void)state;
-  struct hr_format_opts o = {
-      .kind = HR_FMT_JSONL, .duration_start = "requested_at", .duration_end = "completed_at"};
+  struct hr_format_opts o = {.kind = HR_FMT_JSONL, .duration_start = "requested_at", .duration_end = "completed_at"};
   struct hr_format *f = mk(&o);
   struct hr_expr *fresh, *isnull, *valid;
   struct hr_err err = {0};
@@ -325,8 +331,7 @@ static void test_derived_duration(void **state) {
        "\"validation_passed\":false,\"report_id\":\"r-2\"}",
        0, 600, 0, 0, 0},
       /* never completed */
-      {"{\"time\":1774743000,\"requested_at\":1774742400,\"completed_at\":null,\"report_id\":\"x\"}", 0, -1, 0,
-       1, 0},
+      {"{\"time\":1774743000,\"requested_at\":1774742400,\"completed_at\":null,\"report_id\":\"x\"}", 0, -1, 0, 1, 0},
       {"{\"time\":1774743000,\"requested_at\":1774742400}", 0, -1, 0, 1, 0},
       {"{\"time\":1774743000,\"completed_at\":1774742400}", 0, -1, 0, 1, 0},
       /* completed before requested: -60 s, which is < 10m */
@@ -369,8 +374,7 @@ static void test_bad_options(void **state) {
     struct hr_format_opts o;
     const char *msg;
   } c[] = {
-      {{.kind = HR_FMT_JSONL, .duration_start = "a"},
-       "jsonl: duration_start and duration_end must be set together"},
+      {{.kind = HR_FMT_JSONL, .duration_start = "a"}, "jsonl: duration_start and duration_end must be set together"},
       {{.kind = HR_FMT_JSONL, .map = twice, .nmap = 2}, "jsonl: field 'status' is mapped twice"},
       {{.kind = HR_FMT_JSONL, .map = dur, .nmap = 1, .duration_start = "a", .duration_end = "b"},
        "jsonl: 'duration' is derived from duration_start/duration_end; do not map it too"},
@@ -417,10 +421,10 @@ static void test_filter_on_lines(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_plain),         cmocka_unit_test(test_not_nul_terminated),
-      cmocka_unit_test(test_depth),         cmocka_unit_test(test_scratch),
-      cmocka_unit_test(test_mapping),       cmocka_unit_test(test_derived_duration),
-      cmocka_unit_test(test_bad_options),   cmocka_unit_test(test_filter_on_lines),
+      cmocka_unit_test(test_plain),       cmocka_unit_test(test_not_nul_terminated),
+      cmocka_unit_test(test_depth),       cmocka_unit_test(test_scratch),
+      cmocka_unit_test(test_mapping),     cmocka_unit_test(test_derived_duration),
+      cmocka_unit_test(test_bad_options), cmocka_unit_test(test_filter_on_lines),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
