@@ -93,6 +93,8 @@ int sv_to_i64(struct hr_sv v, int64_t *out) {
   return 0;
 }
 
+static int is_digit(char c) { return (unsigned)((unsigned char)c - (unsigned)'0') <= 9u; }
+
 int sv_to_double(struct hr_sv v, double *out) {
   /* Exact for the short decimals logs carry: integer part and up to 15
    * fraction digits are accumulated as integers, then scaled once. */
@@ -106,7 +108,7 @@ int sv_to_double(struct hr_sv v, double *out) {
   }
   uint64_t mant = 0;
   int digits = 0, frac = 0, any = 0;
-  for (; i < v.n && (unsigned char)v.p[i] - '0' <= 9; i++, any = 1) {
+  for (; i < v.n && is_digit(v.p[i]); i++, any = 1) {
     if (digits < 18) {
       mant = mant * 10 + (uint64_t)(v.p[i] - '0');
       if (mant)
@@ -117,7 +119,7 @@ int sv_to_double(struct hr_sv v, double *out) {
   }
   if (i < v.n && v.p[i] == '.') {
     i++;
-    for (; i < v.n && (unsigned char)v.p[i] - '0' <= 9; i++, any = 1) {
+    for (; i < v.n && is_digit(v.p[i]); i++, any = 1) {
       if (digits < 18) {
         mant = mant * 10 + (uint64_t)(v.p[i] - '0');
         if (mant)
@@ -136,7 +138,7 @@ int sv_to_double(struct hr_sv v, double *out) {
       eneg = v.p[i] == '-';
       i++;
     }
-    for (; i < v.n && (unsigned char)v.p[i] - '0' <= 9; i++, edig++)
+    for (; i < v.n && is_digit(v.p[i]); i++, edig++)
       if (exp10 < 400)
         exp10 = exp10 * 10 + (v.p[i] - '0');
     if (!edig)
