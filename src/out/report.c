@@ -179,11 +179,43 @@ void report_text(FILE *f, const struct hr_report *r, int color) {
   if (r->from_store)
     fprintf(f, "  (store %s)", r->store_path);
   fputs("\n\n", f);
-  static const int64_t cols[] = {300000000LL, 3600000000LL, 21600000000LL, 259200000000LL};
-  static const char *const coln[] = {"BURN 5m", "BURN 1h", "BURN 6h", "BURN 3d"};
+  /* Burn columns: the lookbacks the SLOs use (their union), at most four,
+   * preferring the SPEC's 5m, 1h, 6h, 3d when there are more. */
+  int64_t cols[HR_MAX_LOOKBACKS];
+  size_t ncols = 0;
+  for (size_t i = 0; i < r->nslos; i++)
+    for (size_t k = 0; k < r->slos[i].st.nburn; k++) {
+      int64_t lb = r->slos[i].st.burn[k].lookback_us;
+      size_t c = 0;
+      while (c < ncols && cols[c] != lb)
+        c++;
+      if (c == ncols && ncols < HR_MAX_LOOKBACKS)
+        cols[ncols++] = lb;
+    }
+  for (size_t a = 1; a < ncols; a++) /* ascending */
+    for (size_t b = a; b > 0 && cols[b - 1] > cols[b]; b--) {
+      int64_t t = cols[b];
+      cols[b] = cols[b - 1];
+      cols[b - 1] = t;
+    }
+  if (ncols > 4) {
+    static const int64_t pref[] = {300000000LL, 3600000000LL, 21600000000LL, 259200000000LL};
+    size_t m = 0;
+    for (size_t a = 0; a < ncols; a++)
+      for (size_t p = 0; p < 4; p++)
+        if (cols[a] == pref[p] && m < 4)
+          cols[m++] = cols[a];
+    if (m > 0)
+      ncols = m;
+    else
+      ncols = 4;
+  }
   fprintf(f, "%-8s %-16s %-28s %-10s %-8s %-22s", "STATUS", "SERVICE", "SLO", "SLI", "TARGET", "BUDGET LEFT");
-  for (int c = 0; c < 4; c++)
-    fprintf(f, " %8s", coln[c]);
+  for (size_t c = 0; c < ncols; c++) {
+    char lb[32], head[40];
+    snprintf(head, sizeof head, "BURN %s", duration_format(cols[c], lb, sizeof lb));
+    fprintf(f, " %8s", head);
+  }
   fprintf(f, "  %s\n", "EXHAUSTED IN");
   for (size_t i = 0; i < r->nslos; i++) {
     const struct hr_report_slo *rs = &r->slos[i];
@@ -215,7 +247,7 @@ void report_text(FILE *f, const struct hr_report *r, int color) {
       fprintf(f, "%-8s", stname);
     fprintf(f, " %-16.16s %-28.28s %-10s %-8s %-22s", rs->slo->service ? rs->slo->service : "-", rs->slo->name, sli,
             tgt, left);
-    for (int c = 0; c < 4; c++) {
+    for (size_t c = 0; c < ncols; c++) {
       const struct hr_burn *b = burn_at(st, cols[c]);
       if (b == NULL)
         fprintf(f, " %8s", "-");
