@@ -853,7 +853,7 @@ static int parse_cmp(struct parser *P, int depth) {
   if (parse_operand(P, &l))
     return -1;
   if (P->tok.t == T_IN) {
-    int first, n, hasnull;
+    int first = 0, n = 0, hasnull = 0;
     lex(P);
     if (parse_list(P, &first, &n, &hasnull))
       return -1;
