@@ -36,6 +36,7 @@ enum hr_rc format_new(const struct hr_format_opts *o, struct hr_format **out, st
   for (int i = 0; i < HR_F_NSTD; i++)
     f->names[i] = xstrdup(hr_std_field_names[i]);
   f->nfields = HR_F_NSTD;
+  f->need = ~(uint64_t)0;
   enum hr_rc rc;
   switch (o->kind) {
   case HR_FMT_ALB: rc = fmt_alb_new(o, f, err); break;
@@ -77,6 +78,8 @@ int format_field(struct hr_format *f, const char *name, size_t n) {
       return i;
   return -1;
 }
+
+void format_need(struct hr_format *f, uint64_t mask) { f->need = mask | ((uint64_t)1 << HR_F_TIME); }
 
 const char *format_field_name(const struct hr_format *f, int id) {
   return id >= 0 && id < f->nfields ? f->names[id] : NULL;

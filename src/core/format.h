@@ -47,6 +47,12 @@ void format_free(struct hr_format *f);
  * filters use. */
 int format_field(struct hr_format *f, const char *name, size_t n);
 
+/* Tell the parser which field ids the filters read (bit i: id i). Fields
+ * outside the mask that no standard field depends on (a format's own-name
+ * variables) are then neither stored nor converted. Validation does not
+ * change: a line is malformed or not whatever the mask. Default: all. */
+void format_need(struct hr_format *f, uint64_t mask);
+
 /* Name of field id (borrowed, valid while f lives), or NULL. */
 const char *format_field_name(const struct hr_format *f, int id);
 

@@ -11,6 +11,7 @@ struct hr_format {
   int nfields;                 /* ids 0..nfields-1 are named; >= HR_F_NSTD */
   char *names[HR_MAX_FIELDS];  /* owned copies; [0..HR_F_NSTD) are the standard names */
   void *impl;                  /* kind-specific compiled state, owned */
+  uint64_t need;               /* format_need(); all ones by default */
 };
 
 /* Add a name and return its id, or -1 when all HR_MAX_FIELDS are used.

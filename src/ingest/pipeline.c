@@ -66,6 +66,22 @@ enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, s
     if (rc == HR_OK)
       p->src[si].slos[p->src[si].nslos++] = j;
   }
+  /* Each format extracts only what its SLOs' filters read. */
+  for (size_t i = 0; i < p->nsrc && rc == HR_OK; i++) {
+    if (p->src[i].fmt == NULL)
+      continue;
+    uint64_t need = 0;
+    for (size_t k = 0; k < p->src[i].nslos; k++) {
+      const struct hr_slo_rt *rt = &p->slo[p->src[i].slos[k]];
+      if (rt->good)
+        need |= expr_fields(rt->good);
+      if (rt->bad)
+        need |= expr_fields(rt->bad);
+      if (rt->total)
+        need |= expr_fields(rt->total);
+    }
+    format_need(p->src[i].fmt, need);
+  }
   if (rc != HR_OK) {
     pipeline_free(p);
     return rc;
