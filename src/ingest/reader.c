@@ -28,6 +28,18 @@ struct hr_reader {
 
 enum { SKIP_NONE = 0, SKIP_RANGE_START, SKIP_TOOLONG };
 
+/* zlib's message without the "<fd:N>: " it prefixes for gzdopen()ed streams. */
+static const char *gz_message(gzFile gz) {
+  int zerr;
+  const char *msg = gzerror(gz, &zerr);
+  if (strncmp(msg, "<fd:", 4) == 0) {
+    const char *colon = strstr(msg, ": ");
+    if (colon != NULL)
+      msg = colon + 2;
+  }
+  return msg;
+}
+
 static int is_gzip_file(int fd) {
   unsigned char m[2];
   ssize_t n = pread(fd, m, 2, 0);
@@ -110,19 +122,17 @@ static ssize_t fill(struct hr_reader *r, struct hr_err *err) {
   if (r->gz != NULL) {
     int k = gzread(r->gz, r->buf + r->end, (unsigned)room);
     if (k < 0) {
-      int zerr;
-      const char *msg = gzerror(r->gz, &zerr);
-      HR_FAIL(err, HR_ERR_IO, "%s: gzip: %s (after %lld decompressed bytes)", r->path, msg,
+      HR_FAIL(err, HR_ERR_IO, "%s: gzip: %s (after %lld decompressed bytes)", r->path, gz_message(r->gz),
               (long long)(r->consumed + (int64_t)r->end));
       r->eof = 1;
       return -1;
     }
     if (k == 0) {
       int zerr;
-      const char *msg = gzerror(r->gz, &zerr);
+      gzerror(r->gz, &zerr);
       r->eof = 1;
       if (zerr != Z_OK && zerr != Z_STREAM_END) {
-        HR_FAIL(err, HR_ERR_IO, "%s: gzip: %s (after %lld decompressed bytes)", r->path, msg,
+        HR_FAIL(err, HR_ERR_IO, "%s: gzip: %s (after %lld decompressed bytes)", r->path, gz_message(r->gz),
                 (long long)(r->consumed + (int64_t)r->end));
         return -1;
       }
