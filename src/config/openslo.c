@@ -192,35 +192,32 @@ static void check_keys(struct ld *L, struct doc *d, const yaml_node_t *m, const 
   }
 }
 
-/* Require a mapping (or absent when !required). Returns m or NULL. */
-static yaml_node_t *want_map(struct ld *L, struct doc *d, const yaml_node_t *parent, const char *key, int required,
-                             const char *where) {
+/* Require a node of the given type at parent.key (or absent when
+ * !required). Returns it or NULL. */
+static yaml_node_t *want_node(struct ld *L, struct doc *d, const yaml_node_t *parent, const char *key, int required,
+                              const char *where, yaml_node_type_t type) {
   yaml_node_t *v = mget(d, parent, key);
   if (v == NULL) {
     if (required)
       err_at(L, d, parent, "missing required key '%s' in %s", key, where);
     return NULL;
   }
-  if (v->type != YAML_MAPPING_NODE) {
-    err_at(L, d, v, "%s.%s must be a mapping, found %s", where, key, type_word(v));
+  if (v->type != type) {
+    err_at(L, d, v, "%s.%s must be a %s, found %s", where, key, type == YAML_MAPPING_NODE ? "mapping" : "list",
+           type_word(v));
     return NULL;
   }
   return v;
 }
 
+static yaml_node_t *want_map(struct ld *L, struct doc *d, const yaml_node_t *parent, const char *key, int required,
+                             const char *where) {
+  return want_node(L, d, parent, key, required, where, YAML_MAPPING_NODE);
+}
+
 static yaml_node_t *want_seq(struct ld *L, struct doc *d, const yaml_node_t *parent, const char *key, int required,
                              const char *where) {
-  yaml_node_t *v = mget(d, parent, key);
-  if (v == NULL) {
-    if (required)
-      err_at(L, d, parent, "missing required key '%s' in %s", key, where);
-    return NULL;
-  }
-  if (v->type != YAML_SEQUENCE_NODE) {
-    err_at(L, d, v, "%s.%s must be a list, found %s", where, key, type_word(v));
-    return NULL;
-  }
-  return v;
+  return want_node(L, d, parent, key, required, where, YAML_SEQUENCE_NODE);
 }
 
 /* A string value; NULL when absent (error when required) or of another type. */
