@@ -62,6 +62,54 @@ static const char *const migrations[] = {
     "  value TEXT\n"
     ");\n"
     "INSERT INTO meta(key, value) VALUES ('app', 'headroom');\n",
+    /* 1 -> 2: alert states and their history, the notification outbox,
+     * the timeline (issue: alerting, gate, annotate, backtest) */
+    "CREATE TABLE alert (\n"
+    "  slo         TEXT NOT NULL,     -- SLO name\n"
+    "  condition   TEXT NOT NULL,     -- condition name\n"
+    "  severity    TEXT NOT NULL,\n"
+    "  state       TEXT NOT NULL,     -- inactive | pending | firing | resolved\n"
+    "  since       INTEGER NOT NULL,  -- UTC seconds the state began\n"
+    "  fired_at    INTEGER,           -- UTC seconds; NULL when never fired\n"
+    "  resolved_at INTEGER,\n"
+    "  value       REAL,              -- what the condition measured at the last round\n"
+    "  updated     INTEGER NOT NULL,  -- the round (UTC seconds) that wrote the row\n"
+    "  PRIMARY KEY (slo, condition)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE alert_event (\n"
+    "  id        INTEGER PRIMARY KEY,\n"
+    "  slo       TEXT NOT NULL,\n"
+    "  condition TEXT NOT NULL,\n"
+    "  severity  TEXT NOT NULL,\n"
+    "  kind      TEXT NOT NULL,       -- firing | resolved\n"
+    "  at        INTEGER NOT NULL,    -- UTC seconds\n"
+    "  value     REAL,\n"
+    "  summary   TEXT\n"
+    ");\n"
+    "CREATE INDEX alert_event_at ON alert_event(at);\n"
+    "CREATE TABLE outbox (\n"
+    "  id         INTEGER PRIMARY KEY,\n"
+    "  target     TEXT NOT NULL,      -- AlertNotificationTarget name\n"
+    "  kind       TEXT NOT NULL,      -- alertmanager | webhook\n"
+    "  url        TEXT NOT NULL,\n"
+    "  payload    TEXT NOT NULL,      -- the JSON body to send\n"
+    "  created    INTEGER NOT NULL,   -- UTC seconds\n"
+    "  attempts   INTEGER NOT NULL DEFAULT 0,\n"
+    "  next_try   INTEGER NOT NULL,   -- UTC seconds of the next attempt\n"
+    "  last_error TEXT,\n"
+    "  sent       INTEGER             -- UTC seconds when delivered; NULL while pending\n"
+    ");\n"
+    "CREATE INDEX outbox_pending ON outbox(next_try) WHERE sent IS NULL;\n"
+    "CREATE TABLE annotation (\n"
+    "  id      INTEGER PRIMARY KEY,\n"
+    "  service TEXT NOT NULL,\n"
+    "  kind    TEXT NOT NULL,         -- deploy | incident | maintenance | note | ...\n"
+    "  at      INTEGER NOT NULL,      -- UTC seconds\n"
+    "  end_at  INTEGER,               -- maintenance: end of the window (exclusive)\n"
+    "  text    TEXT,\n"
+    "  created INTEGER NOT NULL       -- UTC seconds\n"
+    ");\n"
+    "CREATE INDEX annotation_service_at ON annotation(service, at);\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -288,6 +336,10 @@ enum hr_rc store_open_ro(const char *path, struct hr_store **out, struct hr_err 
   }
   return open_common(path, 1, out, err);
 }
+
+sqlite3 *store_db(struct hr_store *st) { return st->db; }
+
+int store_is_readonly(const struct hr_store *st) { return st->readonly; }
 
 void store_close(struct hr_store *st) {
   if (st == NULL)

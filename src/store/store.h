@@ -65,6 +65,14 @@ enum hr_rc store_sums(struct hr_store *st, int64_t slo_id, int64_t from_s, int64
 /* Newest minute with counts for any SLO, or INT64_MIN when the store is empty. */
 enum hr_rc store_last_minute(struct hr_store *st, int64_t *minute_s /* OUT */, struct hr_err *err);
 
+/* The SQLite handle, for the store's other tables (alerts, outbox, timeline:
+ * src/store/<name>.c), which prepare their own statements on it. Borrowed
+ * while st is open; use it from st's thread only, inside store_begin() /
+ * store_commit() for writes that must land together with counts. */
+struct sqlite3;
+struct sqlite3 *store_db(struct hr_store *st);
+int store_is_readonly(const struct hr_store *st);
+
 /* Test hook: make the nth sqlite3_step() from now fail (0 disables). */
 void store_fail_after(struct hr_store *st, int nth);
 
