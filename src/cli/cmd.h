@@ -15,5 +15,10 @@ extern const unsigned hr_ncommands;
 int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_gate(int argc, char **argv);
+int cmd_annotate(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 
 #endif

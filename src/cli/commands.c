@@ -5,5 +5,10 @@ const struct hr_command hr_commands[] = {
     {"check", cmd_check, "validate an OpenSLO configuration"},
     {"report", cmd_report, "SLO status of the given logs and/or the store"},
     {"ingest", cmd_ingest, "backfill logs into the store"},
+    {"serve", cmd_serve, "daemon: tail sources, evaluate alerts, HTTP API, dashboard, /metrics"},
+    {"gate", cmd_gate, "release decision for a service (exit 0 allow, 1 deny)"},
+    {"annotate", cmd_annotate, "add a deploy, incident, maintenance or note to the timeline"},
+    {"backtest", cmd_backtest, "replay alert policies over history"},
+    {"evaluate", cmd_evaluate, "one alert-evaluation round over the store (for cron)"},
 };
 const unsigned hr_ncommands = sizeof hr_commands / sizeof hr_commands[0];
