@@ -20,5 +20,6 @@ int cmd_gate(int argc, char **argv);
 int cmd_annotate(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 #endif

@@ -10,5 +10,6 @@ const struct hr_command hr_commands[] = {
     {"annotate", cmd_annotate, "add a deploy, incident, maintenance or note to the timeline"},
     {"backtest", cmd_backtest, "replay alert policies over history"},
     {"evaluate", cmd_evaluate, "one alert-evaluation round over the store (for cron)"},
+    {"rules", cmd_rules, "Prometheus recording and alerting rules for every SLO"},
 };
 const unsigned hr_ncommands = sizeof hr_commands / sizeof hr_commands[0];
