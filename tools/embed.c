@@ -106,7 +106,10 @@ int main(int argc, char **argv) {
   if (n == 0)
     fprintf(o, "  {0, 0, 0, 0, 0},\n");
   fprintf(o, "};\nconst size_t hr_assets_len = %zu;\n", n);
-  if (fclose(o) != 0)
-    return 1;
-  return 0;
+  for (size_t i = 0; i < n; i++) {
+    free(files[i].path);
+    free(files[i].data);
+  }
+  free(files);
+  return fclose(o) != 0;
 }

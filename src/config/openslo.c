@@ -83,7 +83,7 @@ static struct hr_loc loc_of(const struct ld *L, const struct doc *d, const yaml_
   return l;
 }
 
-static void vreport(struct ld *L, const struct hr_loc *loc, int warn, const char *fmt, va_list ap) {
+__attribute__((format(printf, 4, 0))) static void vreport(struct ld *L, const struct hr_loc *loc, int warn, const char *fmt, va_list ap) {
   char buf[900];
   vsnprintf(buf, sizeof buf, fmt, ap);
   diag_add(L->diag, loc, "%s%s", warn ? "warning: " : "", buf);
