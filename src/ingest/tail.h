@@ -1,0 +1,70 @@
+/* tail.h -- follow the log files of a configuration into the store, exactly
+ * once (SPEC §5).
+ *
+ * tail_poll() is one round: expand every `paths` glob of the log data
+ * sources, follow rename rotation (a tracked file keeps being read through
+ * its open descriptor, under its new name or, when it left the globs, until
+ * it stays idle), copytruncate (the content under the name changed: the old
+ * position is kept as an orphan row so the copy is read from where the
+ * original stopped), rotated .gz files (matched by fingerprint) and new
+ * files. Only whole lines are counted: a last line without its newline waits.
+ * Every batch commits its counts together with the file's position, in one
+ * store transaction. See docs/internals/serve.md.
+ *
+ * A struct hr_tail belongs to one thread (it uses the writer's store). */
+#ifndef HR_TAIL_H
+#define HR_TAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/err.h"
+#include "ingest/pipeline.h"
+#include "store/store.h"
+
+struct hr_tail;
+
+struct hr_tail_stats {
+  uint64_t lines;     /* lines counted (committed) since tail_new() */
+  uint64_t malformed; /* of which malformed */
+  uint64_t events;    /* parsed events */
+  uint64_t bytes;     /* bytes consumed */
+  uint64_t commits;   /* transactions committed (a change counter for caches) */
+  uint64_t files;     /* files currently followed */
+  uint64_t files_opened; /* files started since tail_new() */
+  uint64_t rotations;    /* renames and truncations seen */
+  double lag_s;       /* how long the oldest unread complete line has waited (0: caught up) */
+};
+
+/* Follow cfg's log sources into st. cfg and st are borrowed and must outlive
+ * the tailer (or be replaced with tail_set_config()). No file is read before
+ * the first tail_poll(). On failure *out = NULL and err is filled. */
+enum hr_rc tail_new(const struct hr_config *cfg, struct hr_store *st, struct hr_tail **out /* OUT */,
+                    struct hr_err *err);
+
+/* Switch to a new configuration (after a reload). Files keep their
+ * positions; a file that no data source claims any more is dropped. On
+ * failure the tailer keeps the old configuration. cfg is borrowed. */
+enum hr_rc tail_set_config(struct hr_tail *t, const struct hr_config *cfg, struct hr_err *err);
+
+/* One round (see above). mono_s: a monotonic clock in seconds, for the lag
+ * and for closing rotated files that stay idle. Returns HR_OK, or the first
+ * store error (nothing of the failed batch is kept; the next round retries
+ * it). A file that cannot be read is skipped and retried next round. */
+enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err);
+
+void tail_stats(const struct hr_tail *t, struct hr_tail_stats *out /* OUT */);
+
+/* Close every file and free t (positions are already committed). NULL ok. */
+void tail_free(struct hr_tail *t);
+
+/* Count the JSON lines (or any lines of the data source's format) in
+ * buf[0..n) as data source `source` (NULL: the only log source) and commit
+ * the counts in one transaction of st. p is compiled from cfg (borrowed;
+ * one thread). *stats is filled (lines, malformed, events). On failure
+ * nothing is committed. */
+enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const char *source, const char *buf,
+                              size_t n, struct hr_scan_stats *stats /* OUT */, struct hr_err *err);
+
+#endif
