@@ -1,0 +1,827 @@
+/* notify.c -- alert transitions to Alertmanager (v2 API) and JSON webhooks
+ * through the store's outbox table. See notify.h and docs/notifications.md.
+ *
+ * notify_enqueue() renders the payload once, when the transition happens,
+ * and stores it with the target's URL; notify_deliver() only POSTs stored
+ * bytes, so a retry an hour later sends exactly what the round saw. */
+#include "notify/notify.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <sqlite3.h>
+
+#include "core/timeparse.h"
+#include "out/jw.h"
+#include "out/report.h"
+#include "util/xmalloc.h"
+
+#define US INT64_C(1000000)
+
+/* A firing alert tells Alertmanager it ends this far ahead (see
+ * docs/notifications.md "Why endsAt is a week ahead"). */
+#define FIRING_TTL_S (INT64_C(7) * 86400)
+
+/* Backoff after the nth failed attempt: 10 s doubling, capped at 10 min. */
+#define BACKOFF_FIRST_S 10
+#define BACKOFF_MAX_S 600
+
+/* Rows tried per pass at most; the rest wait for the next pass. */
+#define DELIVER_BATCH 256
+
+/* Bytes of a failed response's body kept in last_error. */
+#define ERR_BODY_MAX 200
+
+/* ------------------------------------------------------------------------ */
+/* Words and numbers for people */
+
+/* "14.6", "120", "0.85". */
+static char *fmt_rate(double x, char *buf, size_t n) {
+  if (!isfinite(x))
+    x = 0;
+  if (fabs(x) >= 100)
+    snprintf(buf, n, "%.0f", x);
+  else if (fabs(x) >= 1)
+    snprintf(buf, n, "%.1f", x);
+  else
+    snprintf(buf, n, "%.2f", x);
+  return buf;
+}
+
+/* A fraction as a percentage: "12%", "4.5%", "-35%". */
+static char *fmt_pct(double frac, char *buf, size_t n) {
+  double p = isfinite(frac) ? frac * 100 : 0;
+  if (fabs(p) >= 10 || p == 0)
+    snprintf(buf, n, "%.0f%%", p);
+  else
+    snprintf(buf, n, "%.1f%%", p);
+  return buf;
+}
+
+/* A target: 0.999 -> "99.9%". */
+static char *fmt_target(double t, char *buf, size_t n) {
+  snprintf(buf, n, "%.6g%%", t * 100);
+  return buf;
+}
+
+static char *fmt_dur(int64_t us, char *buf, size_t n) { return duration_format(us, buf, n); }
+
+/* "the 28-day budget", "this month's budget". */
+static char *budget_name(const struct hr_slo *slo, const struct hr_slo_state *st, char *buf, size_t n) {
+  const struct hr_window *w = &slo->window;
+  if (w->kind == HR_WIN_CALENDAR) {
+    static const char *const unit[] = {"day", "week", "month", "quarter", "year"};
+    const char *u = (unsigned)w->unit < sizeof unit / sizeof unit[0] ? unit[w->unit] : "period";
+    if (w->count <= 1)
+      snprintf(buf, n, "this %s's budget", u);
+    else
+      snprintf(buf, n, "the current %d-%s budget", w->count, u);
+    return buf;
+  }
+  int64_t len = w->length_us > 0 ? w->length_us : st->window_us;
+  if (len > 0 && len % (86400 * US) == 0) {
+    snprintf(buf, n, "the %lld-day budget", (long long)(len / (86400 * US)));
+  } else {
+    char d[32];
+    snprintf(buf, n, "the %s budget", fmt_dur(len, d, sizeof d));
+  }
+  return buf;
+}
+
+/* The burn rate the state holds for lookback_us; -1 when it has none. */
+static double state_burn(const struct hr_slo_state *st, int64_t lookback_us) {
+  for (size_t i = 0; i < st->nburn && i < HR_MAX_LOOKBACKS; i++)
+    if (st->burn[i].lookback_us == lookback_us)
+      return st->burn[i].rate;
+  return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The facts of one notice, computed once for both payload shapes */
+
+struct facts {
+  const struct hr_notice *n;
+  int resolved;
+  const char *alertname;
+  const char *cond_kind;       /* "burnrate" | "exhaustion" | "budget" */
+  double burn, burn_short;     /* the lookbacks the condition reads; burn_short < 0: none */
+  int64_t long_us, short_us;
+  double threshold;            /* factor, horizon seconds or level */
+  double rem;                  /* budget remaining, fraction */
+  int tte_kind;                /* 0 never, 1 in tte_s, 2 already exhausted */
+  double tte_s;
+  char starts[40], ends[40];   /* RFC 3339 */
+  char summary[768];
+  char description[1536];
+  char ann_burn[192], ann_rem[64], ann_tte[64];
+  char *link;                  /* owned, NULL without a dashboard */
+};
+
+/* Percent-encode s (everything but unreserved characters) onto f. */
+static void put_escaped(FILE *f, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+        *p == '_' || *p == '.' || *p == '~')
+      fputc(*p, f);
+    else
+      fprintf(f, "%%%02X", *p);
+  }
+}
+
+static char *dashboard_link(const char *base, const char *slo) {
+  if (base == NULL || base[0] == '\0')
+    return NULL;
+  size_t bl = strlen(base);
+  while (bl > 0 && base[bl - 1] == '/')
+    bl--;
+  char *s = NULL;
+  size_t sn = 0;
+  FILE *f = open_memstream(&s, &sn);
+  if (f == NULL)
+    abort();
+  fprintf(f, "%.*s/#/slo/", (int)bl, base);
+  put_escaped(f, slo);
+  fclose(f);
+  return s;
+}
+
+static void facts_tte(struct facts *fx, const struct hr_notice *n) {
+  const struct hr_slo_state *st = n->state;
+  double w_s = (double)st->window_us / 1e6;
+  fx->tte_kind = 0;
+  fx->tte_s = 0;
+  switch (n->cond->kind) {
+  case HR_COND_EXHAUSTION:
+    if (n->res.value >= 0 && isfinite(n->res.value)) {
+      fx->tte_kind = n->res.value <= 0 ? 2 : 1;
+      fx->tte_s = n->res.value;
+    }
+    return;
+  case HR_COND_BUDGET:
+    if (st->has_tte) {
+      fx->tte_kind = st->tte_s <= 0 ? 2 : 1;
+      fx->tte_s = st->tte_s;
+    } else if (fx->rem <= 0) {
+      fx->tte_kind = 2;
+    }
+    return;
+  case HR_COND_BURNRATE:
+    break;
+  }
+  if (fx->rem <= 0)
+    fx->tte_kind = 2;
+  else if (fx->burn > 0 && w_s > 0) {
+    fx->tte_kind = 1;
+    fx->tte_s = fx->rem * w_s / fx->burn;
+  }
+}
+
+static void facts_words(struct facts *fx) {
+  const struct hr_notice *n = fx->n;
+  const struct hr_slo *slo = n->slo;
+  const struct hr_condition *c = n->cond;
+  const struct hr_slo_state *st = n->state;
+  char bn[64], lw[32], sw[32], r1[32], r2[32], pct[32], tte[48], thr[48], tgt[32], win[32];
+  budget_name(slo, st, bn, sizeof bn);
+  fmt_dur(fx->long_us, lw, sizeof lw);
+  fmt_dur(fx->short_us, sw, sizeof sw);
+  fmt_rate(fx->burn, r1, sizeof r1);
+  fmt_rate(fx->burn_short, r2, sizeof r2);
+  fmt_pct(fx->rem, pct, sizeof pct);
+  if (fx->tte_kind == 1)
+    human_duration(fx->tte_s, tte, sizeof tte);
+  else
+    snprintf(tte, sizeof tte, "%s", fx->tte_kind == 2 ? "exhausted" : "never");
+
+  /* Budget clause: "12% of the 28-day budget left" or "the ... is spent". */
+  char budget[160];
+  if (fx->rem > 0)
+    snprintf(budget, sizeof budget, "%s of %s left", pct, bn);
+  else
+    snprintf(budget, sizeof budget, "%s is spent (%s left)", bn, pct);
+  char rate_tail[96] = "";
+  if (fx->tte_kind == 1 && fx->rem > 0)
+    snprintf(rate_tail, sizeof rate_tail, "; at this rate it is exhausted in %s", tte);
+
+  char shortpart[128] = "";
+  if (fx->burn_short >= 0 && fx->short_us > 0)
+    snprintf(shortpart, sizeof shortpart, " (%s: %sx)", sw, r2);
+
+  /* The condition in one phrase, for the description. */
+  char def[192];
+  switch (c->kind) {
+  case HR_COND_BURNRATE:
+    fmt_rate(c->factor, thr, sizeof thr);
+    if (c->short_us > 0)
+      snprintf(def, sizeof def, "the burn rate over %s and over %s are both above %sx", lw, sw, thr);
+    else
+      snprintf(def, sizeof def, "the burn rate over %s is above %sx", lw, thr);
+    break;
+  case HR_COND_EXHAUSTION:
+    fmt_dur(c->horizon_us, thr, sizeof thr);
+    snprintf(def, sizeof def, "the budget runs out within %s at the burn rate of the last %s", thr, lw);
+    break;
+  case HR_COND_BUDGET:
+  default:
+    fmt_pct(c->level, thr, sizeof thr);
+    snprintf(def, sizeof def, "less than %s of the error budget is left", thr);
+    break;
+  }
+
+  const char *name = slo->name;
+  if (fx->resolved && n->res.low_traffic) {
+    snprintf(fx->summary, sizeof fx->summary,
+             "RESOLVED: %s has too little traffic to judge (fewer than %lld events in a lookback), so %s no longer "
+             "fires; %s",
+             name, (long long)slo->min_events, c->name ? c->name : "the condition", budget);
+  } else if (fx->resolved) {
+    switch (c->kind) {
+    case HR_COND_BURNRATE:
+      snprintf(fx->summary, sizeof fx->summary,
+               "RESOLVED: %s burns its error budget at %sx over the last %s%s, back under the %sx alert level; %s",
+               name, r1, lw, shortpart, thr, budget);
+      break;
+    case HR_COND_EXHAUSTION:
+      snprintf(fx->summary, sizeof fx->summary,
+               "RESOLVED: %s no longer runs out of error budget within %s (burn over the last %s: %sx, "
+               "exhaustion: %s); %s",
+               name, thr, lw, r1, tte, budget);
+      break;
+    case HR_COND_BUDGET:
+    default:
+      snprintf(fx->summary, sizeof fx->summary, "RESOLVED: %s has %s of %s left again, above the %s alert level",
+               name, pct, bn, thr);
+      break;
+    }
+  } else {
+    switch (c->kind) {
+    case HR_COND_BURNRATE:
+      snprintf(fx->summary, sizeof fx->summary,
+               "%s is burning its error budget %sx faster than sustainable over the last %s%s; %s%s", name, r1, lw,
+               shortpart, budget, rate_tail);
+      break;
+    case HR_COND_EXHAUSTION:
+      if (fx->tte_kind == 2)
+        snprintf(fx->summary, sizeof fx->summary,
+                 "%s has exhausted its error budget (%s left; burn over the last %s: %sx)", name, pct, lw, r1);
+      else
+        snprintf(fx->summary, sizeof fx->summary,
+                 "%s will run out of error budget in %s at the burn rate of the last %s (%sx); %s", name, tte, lw,
+                 r1, budget);
+      break;
+    case HR_COND_BUDGET:
+    default:
+      if (fx->rem > 0)
+        snprintf(fx->summary, sizeof fx->summary, "%s has only %s of %s left (alert below %s); burning %sx over the "
+                 "last %s%s", name, pct, bn, thr, r1, lw, rate_tail);
+      else
+        snprintf(fx->summary, sizeof fx->summary, "%s: %s (alert below %s); burning %sx over the last %s", name,
+                 budget, thr, r1, lw);
+      break;
+    }
+  }
+
+  /* Description: what the condition is, the SLO, the figures, the times. */
+  char *d = NULL;
+  size_t dn = 0;
+  FILE *f = open_memstream(&d, &dn);
+  if (f == NULL)
+    abort();
+  fprintf(f, "Condition %s (%s) %s when %s. ", c->name ? c->name : "?", c->severity ? c->severity : "no severity",
+          fx->resolved ? "stopped firing; it fires" : "fires", def);
+  fmt_target(slo->target, tgt, sizeof tgt);
+  fmt_dur(st->window_us, win, sizeof win);
+  fprintf(f, "SLO %s", name);
+  if (slo->service)
+    fprintf(f, " of service %s", slo->service);
+  fprintf(f, " targets %s over %s; ", tgt, win);
+  if (st->has_sli)
+    fprintf(f, "SLI over the window %.3f%% (%llu of %llu events good), %s. ", st->sli * 100,
+            (unsigned long long)st->good, (unsigned long long)st->valid, budget);
+  else
+    fprintf(f, "no events in the window yet. ");
+  fprintf(f, "Fired at %s", fx->starts);
+  if (fx->resolved && n->ends_at_us > n->starts_at_us) {
+    char lasted[48];
+    human_duration((double)(n->ends_at_us - n->starts_at_us) / 1e6, lasted, sizeof lasted);
+    fprintf(f, ", resolved at %s after %s", fx->ends, lasted);
+  }
+  fputc('.', f);
+  if (fx->link)
+    fprintf(f, " Dashboard: %s", fx->link);
+  fclose(f);
+  snprintf(fx->description, sizeof fx->description, "%s", d);
+  free(d);
+
+  /* Short annotation strings. */
+  if (fx->burn_short >= 0 && fx->short_us > 0)
+    snprintf(fx->ann_burn, sizeof fx->ann_burn, "%sx over %s, %sx over %s", r1, lw, r2, sw);
+  else
+    snprintf(fx->ann_burn, sizeof fx->ann_burn, "%sx over %s", r1, lw);
+  snprintf(fx->ann_rem, sizeof fx->ann_rem, "%s", pct);
+  snprintf(fx->ann_tte, sizeof fx->ann_tte, "%s", tte);
+}
+
+static void facts_make(struct facts *fx, const struct hr_notice *n, int64_t now_s) {
+  memset(fx, 0, sizeof *fx);
+  fx->n = n;
+  fx->resolved = n->kind == HR_TR_RESOLVED;
+  const struct hr_condition *c = n->cond;
+  const struct hr_slo_state *st = n->state;
+  fx->rem = isfinite(st->budget_remaining) ? st->budget_remaining : 0;
+  fx->burn_short = -1;
+  switch (c->kind) {
+  case HR_COND_BURNRATE:
+    fx->alertname = "SLOBurnRate";
+    fx->cond_kind = "burnrate";
+    fx->burn = n->res.value;
+    fx->long_us = c->long_us;
+    if (c->short_us > 0) {
+      fx->short_us = c->short_us;
+      fx->burn_short = n->res.value2;
+    }
+    fx->threshold = c->factor;
+    break;
+  case HR_COND_EXHAUSTION:
+    fx->alertname = "SLOBudgetExhaustion";
+    fx->cond_kind = "exhaustion";
+    fx->long_us = c->long_us;
+    fx->burn = state_burn(st, c->long_us);
+    fx->threshold = (double)c->horizon_us / 1e6;
+    break;
+  case HR_COND_BUDGET:
+  default:
+    fx->alertname = "SLOBudgetLow";
+    fx->cond_kind = "budget";
+    fx->long_us = n->slo->thr.burn_lookback_us > 0 ? n->slo->thr.burn_lookback_us : 3600 * US;
+    fx->burn = st->burn_status;
+    fx->threshold = c->level;
+    break;
+  }
+  if (!isfinite(fx->burn) || fx->burn < 0)
+    fx->burn = 0;
+  if (!isfinite(fx->burn_short))
+    fx->burn_short = 0;
+  facts_tte(fx, n);
+
+  int64_t starts_us = n->starts_at_us;
+  time_format_rfc3339(starts_us, fx->starts, sizeof fx->starts);
+  if (fx->resolved) {
+    time_format_rfc3339(n->ends_at_us, fx->ends, sizeof fx->ends);
+  } else {
+    /* Far ahead, so Alertmanager does not resolve it on its own. */
+    int64_t base_s = starts_us / US > now_s ? starts_us / US : now_s;
+    time_format_rfc3339((base_s + FIRING_TTL_S) * US, fx->ends, sizeof fx->ends);
+  }
+  fx->link = dashboard_link(n->dashboard_url, n->slo->name);
+  facts_words(fx);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Payloads */
+
+static char *payload_alertmanager(const struct facts *fx) {
+  const struct hr_notice *n = fx->n;
+  char *s = NULL;
+  size_t sn = 0;
+  FILE *f = open_memstream(&s, &sn);
+  if (f == NULL)
+    abort();
+  struct hr_jw w;
+  jw_init(&w, f, 0);
+  jw_arr(&w, NULL);
+  jw_obj(&w, NULL);
+  /* Labels identify the alert: the same set for its firing and its resolve,
+   * nothing that changes from round to round. */
+  jw_obj(&w, "labels");
+  jw_str(&w, "alertname", fx->alertname);
+  jw_str(&w, "slo", n->slo->name);
+  if (n->slo->service && n->slo->service[0])
+    jw_str(&w, "service", n->slo->service);
+  if (n->cond->severity && n->cond->severity[0])
+    jw_str(&w, "severity", n->cond->severity);
+  jw_str(&w, "condition", n->cond->name ? n->cond->name : fx->cond_kind);
+  jw_obj_end(&w);
+  jw_obj(&w, "annotations");
+  jw_str(&w, "summary", fx->summary);
+  jw_str(&w, "description", fx->description);
+  jw_str(&w, "burn_rate", fx->ann_burn);
+  jw_str(&w, "budget_remaining", fx->ann_rem);
+  jw_str(&w, "time_to_exhaustion", fx->ann_tte);
+  if (fx->link)
+    jw_str(&w, "dashboard", fx->link);
+  jw_obj_end(&w);
+  jw_str(&w, "startsAt", fx->starts);
+  jw_str(&w, "endsAt", fx->ends);
+  if (fx->link)
+    jw_str(&w, "generatorURL", fx->link);
+  jw_obj_end(&w);
+  jw_arr_end(&w);
+  fclose(f);
+  return s;
+}
+
+static char *payload_webhook(const struct facts *fx, int64_t now_s) {
+  const struct hr_notice *n = fx->n;
+  const struct hr_slo_state *st = n->state;
+  char *s = NULL;
+  size_t sn = 0;
+  FILE *f = open_memstream(&s, &sn);
+  if (f == NULL)
+    abort();
+  struct hr_jw w;
+  char buf[40];
+  jw_init(&w, f, 0);
+  jw_obj(&w, NULL);
+  jw_str(&w, "status", fx->resolved ? "resolved" : "firing");
+  jw_str(&w, "slo", n->slo->name);
+  jw_str(&w, "service", n->slo->service);
+  jw_str(&w, "condition", n->cond->name);
+  jw_str(&w, "severity", n->cond->severity);
+  jw_str(&w, "kind", fx->cond_kind);
+  jw_str(&w, "startsAt", fx->starts);
+  if (fx->resolved)
+    jw_str(&w, "endsAt", fx->ends);
+  else
+    jw_null(&w, "endsAt");
+  jw_str(&w, "at", time_format_rfc3339(now_s * US, buf, sizeof buf));
+  jw_num(&w, "threshold", fx->threshold);
+  jw_num(&w, "burn_rate", fx->burn);
+  jw_str(&w, "burn_window", fmt_dur(fx->long_us, buf, sizeof buf));
+  if (fx->burn_short >= 0 && fx->short_us > 0) {
+    jw_num(&w, "burn_rate_short", fx->burn_short);
+    jw_str(&w, "burn_window_short", fmt_dur(fx->short_us, buf, sizeof buf));
+  } else {
+    jw_null(&w, "burn_rate_short");
+    jw_null(&w, "burn_window_short");
+  }
+  jw_obj(&w, "burn_rates");
+  for (size_t i = 0; i < st->nburn && i < HR_MAX_LOOKBACKS; i++)
+    jw_num(&w, fmt_dur(st->burn[i].lookback_us, buf, sizeof buf), st->burn[i].rate);
+  jw_obj_end(&w);
+  jw_num(&w, "budget_remaining", fx->rem);
+  if (fx->tte_kind == 0)
+    jw_null(&w, "time_to_exhaustion_seconds");
+  else
+    jw_num(&w, "time_to_exhaustion_seconds", fx->tte_kind == 2 ? 0 : floor(fx->tte_s + 0.5));
+  if (st->has_sli)
+    jw_num(&w, "sli", st->sli);
+  else
+    jw_null(&w, "sli");
+  jw_num(&w, "target", n->slo->target);
+  jw_str(&w, "window", fmt_dur(st->window_us, buf, sizeof buf));
+  jw_bool(&w, "low_traffic", n->res.low_traffic);
+  jw_str(&w, "summary", fx->summary);
+  jw_str(&w, "description", fx->description);
+  jw_str(&w, "dashboard", fx->link);
+  jw_obj_end(&w);
+  fclose(f);
+  return s;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Targets and the outbox */
+
+/* Does the condition pointer c live in policy p's conditions? */
+static int policy_has(const struct hr_alert_policy *p, const struct hr_condition *c) {
+  return p->nconds > 0 && c >= p->conds && c < p->conds + p->nconds;
+}
+
+static const struct hr_alert_target *find_target(const struct hr_config *cfg, const char *name) {
+  for (size_t i = 0; i < cfg->ntargets; i++)
+    if (cfg->targets[i].name && strcmp(cfg->targets[i].name, name) == 0)
+      return &cfg->targets[i];
+  return NULL;
+}
+
+/* Collect the targets of n (deduplicated, config order of discovery). */
+static size_t collect_targets(const struct hr_config *cfg, const struct hr_notice *n,
+                              const struct hr_alert_target **out, size_t max) {
+  size_t k = 0;
+  const struct hr_slo *slo = n->slo;
+  if (slo->npolicies == 0) {
+    for (size_t i = 0; i < cfg->ntargets && k < max; i++)
+      out[k++] = &cfg->targets[i];
+    return k;
+  }
+  /* The policies that hold this condition; when none does (a condition
+   * not taken from the config), every policy of the SLO. */
+  int owned = 0;
+  for (size_t i = 0; i < slo->npolicies; i++)
+    if (slo->policies[i] && policy_has(slo->policies[i], n->cond))
+      owned = 1;
+  for (size_t i = 0; i < slo->npolicies; i++) {
+    const struct hr_alert_policy *p = slo->policies[i];
+    if (p == NULL || (owned && !policy_has(p, n->cond)))
+      continue;
+    for (size_t j = 0; j < p->ntargets; j++) {
+      const struct hr_alert_target *t = p->targets[j] ? find_target(cfg, p->targets[j]) : NULL;
+      if (t == NULL)
+        continue;
+      int dup = 0;
+      for (size_t m = 0; m < k; m++)
+        dup |= out[m] == t;
+      if (!dup && k < max)
+        out[k++] = t;
+    }
+  }
+  return k;
+}
+
+/* The URL a target's payload is POSTed to. Owned by the caller. */
+static char *post_url(const struct hr_alert_target *t, int am) {
+  size_t len = strlen(t->url);
+  while (len > 0 && t->url[len - 1] == '/')
+    len--;
+  static const char suffix[] = "/api/v2/alerts";
+  size_t sl = sizeof suffix - 1;
+  if (!am || (len >= sl && memcmp(t->url + len - sl, suffix, sl) == 0))
+    return am ? xstrndup(t->url, len) : xstrdup(t->url);
+  return xasprintf("%.*s%s", (int)len, t->url, suffix);
+}
+
+enum hr_rc notify_enqueue(struct hr_store *st, const struct hr_config *cfg, const struct hr_notice *n, int64_t now_s,
+                          struct hr_err *err) {
+  if (st == NULL || cfg == NULL || n == NULL || n->slo == NULL || n->cond == NULL || n->state == NULL)
+    return HR_FAIL(err, HR_ERR_USAGE, "notify: enqueue: missing store, config, SLO, condition or state");
+  if (n->kind != HR_TR_FIRING && n->kind != HR_TR_RESOLVED)
+    return HR_OK;
+  enum { MAXT = 64 };
+  const struct hr_alert_target *tg[MAXT];
+  size_t nt = collect_targets(cfg, n, tg, MAXT);
+  if (nt == 0)
+    return HR_OK;
+
+  struct facts fx;
+  facts_make(&fx, n, now_s);
+  char *body[2] = {NULL, NULL}; /* [0] alertmanager, [1] webhook, made on demand */
+  enum hr_rc rc = HR_OK;
+  sqlite3 *db = store_db(st);
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(db,
+                         "INSERT INTO outbox(target, kind, url, payload, created, next_try) VALUES (?, ?, ?, ?, ?, ?)",
+                         -1, &q, NULL) != SQLITE_OK) {
+    rc = HR_FAIL(err, HR_ERR_DB, "notify: prepare insert: %s", sqlite3_errmsg(db));
+    goto out;
+  }
+  for (size_t i = 0; i < nt && rc == HR_OK; i++) {
+    const struct hr_alert_target *t = tg[i];
+    if (t->url == NULL || t->url[0] == '\0' || t->kind == NULL)
+      continue; /* config check warns: nothing is sent */
+    int am = strcmp(t->kind, "alertmanager") == 0;
+    if (!am && strcmp(t->kind, "webhook") != 0)
+      continue;
+    char **b = &body[am ? 0 : 1];
+    if (*b == NULL)
+      *b = am ? payload_alertmanager(&fx) : payload_webhook(&fx, now_s);
+    char *url = post_url(t, am);
+    sqlite3_bind_text(q, 1, t->name ? t->name : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, am ? "alertmanager" : "webhook", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, url, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 4, *b, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 5, now_s);
+    sqlite3_bind_int64(q, 6, now_s);
+    if (sqlite3_step(q) != SQLITE_DONE)
+      rc = HR_FAIL(err, HR_ERR_DB, "notify: queue for target %s: %s", t->name ? t->name : "?", sqlite3_errmsg(db));
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    free(url);
+  }
+out:
+  sqlite3_finalize(q);
+  free(body[0]);
+  free(body[1]);
+  free(fx.link);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Delivery */
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+struct sink {
+  char buf[ERR_BODY_MAX + 1];
+  size_t n;
+};
+
+static size_t sink_write(char *p, size_t size, size_t nmemb, void *ud) {
+  struct sink *s = ud;
+  size_t len = size * nmemb;
+  size_t room = ERR_BODY_MAX - s->n;
+  size_t take = len < room ? len : room;
+  memcpy(s->buf + s->n, p, take);
+  s->n += take;
+  s->buf[s->n] = '\0';
+  return len;
+}
+
+/* POST body to url. Returns 1 on a 2xx answer; else 0 with why in msg (the
+ * HTTP status and the start of the answer, or curl's error). */
+static int http_post(CURL *h, struct curl_slist *hdr, const char *url, const char *body, char *msg, size_t msgn) {
+  struct sink sk = {.n = 0};
+  char ebuf[CURL_ERROR_SIZE] = "";
+  sk.buf[0] = '\0';
+  curl_easy_setopt(h, CURLOPT_URL, url);
+  curl_easy_setopt(h, CURLOPT_POST, 1L);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "headroom");
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sk);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+  CURLcode cc = curl_easy_perform(h);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+  if (cc != CURLE_OK) {
+    snprintf(msg, msgn, "%s", ebuf[0] ? ebuf : curl_easy_strerror(cc));
+    return 0;
+  }
+  long code = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  if (code >= 200 && code < 300)
+    return 1;
+  /* Keep the start of the answer on one line: receivers say why there. */
+  for (size_t i = 0; i < sk.n; i++)
+    if (sk.buf[i] == '\n' || sk.buf[i] == '\r' || sk.buf[i] == '\t')
+      sk.buf[i] = ' ';
+  if (sk.n > 0)
+    snprintf(msg, msgn, "HTTP %ld: %s", code, sk.buf);
+  else
+    snprintf(msg, msgn, "HTTP %ld", code);
+  return 0;
+}
+
+static int64_t backoff_s(int64_t attempts) {
+  int64_t b = BACKOFF_FIRST_S;
+  for (int64_t i = 1; i < attempts && b < BACKOFF_MAX_S; i++)
+    b *= 2;
+  return b < BACKOFF_MAX_S ? b : BACKOFF_MAX_S;
+}
+
+struct row {
+  int64_t id, attempts;
+  char *url, *payload;
+};
+
+/* Due rows, oldest first. A row waits while an older unsent row to the same
+ * URL is not yet due, so a resolve never overtakes its firing. */
+static enum hr_rc load_due(sqlite3 *db, int64_t now_s, struct row **rows, size_t *nrows, struct hr_err *err) {
+  static const char sql[] =
+      "SELECT id, attempts, url, payload FROM outbox AS o"
+      " WHERE sent IS NULL AND next_try <= ?1"
+      "   AND NOT EXISTS (SELECT 1 FROM outbox AS p"
+      "                    WHERE p.sent IS NULL AND p.url = o.url AND p.id < o.id AND p.next_try > ?1)"
+      " ORDER BY id LIMIT ?2";
+  sqlite3_stmt *q = NULL;
+  *rows = NULL;
+  *nrows = 0;
+  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+    return HR_FAIL(err, HR_ERR_DB, "notify: prepare select: %s", sqlite3_errmsg(db));
+  sqlite3_bind_int64(q, 1, now_s);
+  sqlite3_bind_int(q, 2, DELIVER_BATCH);
+  struct row *r = xcalloc(DELIVER_BATCH, sizeof *r);
+  size_t k = 0;
+  int s;
+  while ((s = sqlite3_step(q)) == SQLITE_ROW && k < DELIVER_BATCH) {
+    const unsigned char *u = sqlite3_column_text(q, 2);
+    const unsigned char *p = sqlite3_column_text(q, 3);
+    r[k].id = sqlite3_column_int64(q, 0);
+    r[k].attempts = sqlite3_column_int64(q, 1);
+    r[k].url = xstrdup(u ? (const char *)u : "");
+    r[k].payload = xstrdup(p ? (const char *)p : "");
+    k++;
+  }
+  enum hr_rc rc = HR_OK;
+  if (s != SQLITE_DONE && s != SQLITE_ROW)
+    rc = HR_FAIL(err, HR_ERR_DB, "notify: select due rows: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(q);
+  *rows = r;
+  *nrows = k;
+  return rc;
+}
+
+/* One row's outcome, in its own transaction. */
+static enum hr_rc record(struct hr_store *st, const struct row *r, int ok, const char *msg, int64_t now_s,
+                         struct hr_err *err) {
+  sqlite3 *db = store_db(st);
+  sqlite3_stmt *q = NULL;
+  enum hr_rc rc = store_begin(st, err);
+  if (rc != HR_OK)
+    return rc;
+  const char *sql = ok ? "UPDATE outbox SET sent = ?1, last_error = NULL WHERE id = ?2"
+                       : "UPDATE outbox SET attempts = ?3, next_try = ?4, last_error = ?5 WHERE id = ?2";
+  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+    rc = HR_FAIL(err, HR_ERR_DB, "notify: prepare update: %s", sqlite3_errmsg(db));
+    goto fail;
+  }
+  sqlite3_bind_int64(q, 2, r->id);
+  if (ok) {
+    sqlite3_bind_int64(q, 1, now_s);
+  } else {
+    int64_t a = r->attempts + 1;
+    sqlite3_bind_int64(q, 3, a);
+    sqlite3_bind_int64(q, 4, now_s + backoff_s(a));
+    sqlite3_bind_text(q, 5, msg, -1, SQLITE_TRANSIENT);
+  }
+  if (sqlite3_step(q) != SQLITE_DONE) {
+    rc = HR_FAIL(err, HR_ERR_DB, "notify: update row %lld: %s", (long long)r->id, sqlite3_errmsg(db));
+    goto fail;
+  }
+  sqlite3_finalize(q);
+  q = NULL;
+  if ((rc = store_commit(st, err)) != HR_OK)
+    goto fail;
+  return HR_OK;
+fail:
+  sqlite3_finalize(q);
+  store_rollback(st);
+  return rc;
+}
+
+static enum hr_rc count_pending(sqlite3 *db, int *out, struct hr_err *err) {
+  sqlite3_stmt *q = NULL;
+  *out = 0;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox WHERE sent IS NULL", -1, &q, NULL) != SQLITE_OK)
+    return HR_FAIL(err, HR_ERR_DB, "notify: prepare count: %s", sqlite3_errmsg(db));
+  enum hr_rc rc = HR_OK;
+  if (sqlite3_step(q) == SQLITE_ROW)
+    *out = sqlite3_column_int(q, 0);
+  else
+    rc = HR_FAIL(err, HR_ERR_DB, "notify: count pending: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(q);
+  return rc;
+}
+
+enum hr_rc notify_deliver(struct hr_store *st, int64_t now_s, struct hr_deliver_stats *out, struct hr_err *err) {
+  struct hr_deliver_stats stats = {0, 0, 0};
+  if (out)
+    *out = stats;
+  if (st == NULL)
+    return HR_FAIL(err, HR_ERR_USAGE, "notify: deliver: no store");
+  if (store_is_readonly(st))
+    return HR_FAIL(err, HR_ERR_DB, "notify: deliver: the store is open read-only");
+  sqlite3 *db = store_db(st);
+  struct row *rows = NULL;
+  size_t nrows = 0;
+  enum hr_rc rc = load_due(db, now_s, &rows, &nrows, err);
+  CURL *h = NULL;
+  struct curl_slist *hdr = NULL;
+  /* URLs that failed in this pass: their later rows wait (order per URL). */
+  const char **failed = nrows ? xcalloc(nrows, sizeof *failed) : NULL;
+  size_t nfailed = 0;
+  if (rc == HR_OK && nrows > 0) {
+    pthread_once(&curl_once, curl_init_once);
+    h = curl_easy_init();
+    hdr = curl_slist_append(hdr, "Content-Type: application/json");
+    hdr = curl_slist_append(hdr, "Expect:");
+  }
+  for (size_t i = 0; i < nrows && rc == HR_OK; i++) {
+    const struct row *r = &rows[i];
+    int held = 0;
+    for (size_t j = 0; j < nfailed; j++)
+      held |= strcmp(failed[j], r->url) == 0;
+    if (held)
+      continue;
+    char msg[256] = "";
+    int ok;
+    if (h == NULL || hdr == NULL) {
+      snprintf(msg, sizeof msg, "libcurl could not be initialised");
+      ok = 0;
+    } else {
+      ok = http_post(h, hdr, r->url, r->payload, msg, sizeof msg);
+    }
+    rc = record(st, r, ok, msg, now_s, err);
+    if (ok) {
+      stats.sent++;
+    } else {
+      stats.failed++;
+      failed[nfailed++] = r->url;
+    }
+  }
+  if (h)
+    curl_easy_cleanup(h);
+  curl_slist_free_all(hdr);
+  free(failed);
+  for (size_t i = 0; i < nrows; i++) {
+    free(rows[i].url);
+    free(rows[i].payload);
+  }
+  free(rows);
+  if (rc == HR_OK)
+    rc = count_pending(db, &stats.pending, err);
+  if (out)
+    *out = stats;
+  return rc;
+}
