@@ -1,15 +1,216 @@
-/* cmd_evaluate.c -- placeholder until its issue lands: registered so the table,
- * --help and docs stay in one piece. */
+/* cmd_evaluate.c -- headroom evaluate: one alert-evaluation round over the
+ * store (for cron); see docs/cli/evaluate.md. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
+#include "alerting/round.h"
 #include "cli/cmd.h"
+#include "cli/common.h"
+#include "core/timeparse.h"
+#include "notify/notify.h"
+#include "out/jw.h"
+#include "store/alerts.h"
+
+static const char usage_text[] =
+    "usage: headroom evaluate -c CONF [--db FILE] [--at T] [--send] [--format text|json]\n"
+    "                         [--dashboard-url URL]\n"
+    "\n"
+    "One alert-evaluation round over the store (for cron): evaluates every alert\n"
+    "condition of every SLO at the whole minute, steps the persisted states\n"
+    "(pending, firing, resolved), records each transition and queues its\n"
+    "notifications. Prints the alerts firing and pending and this round's\n"
+    "transitions.\n"
+    "\n"
+    "  -c, --config CONF      OpenSLO file or directory (required)\n"
+    "      --db FILE          the store (default: the configuration's headroom.db)\n"
+    "      --at T             evaluate as of T (RFC 3339, rounded down to the minute);\n"
+    "                         default: now\n"
+    "      --send             deliver the queued notifications that are due\n"
+    "      --format F         text (default) or json\n"
+    "      --dashboard-url U  link put in the notifications\n"
+    "\n"
+    "Exit codes: 0 ok (whether or not alerts fire), 2 error.\n";
+
+static void tfmt(int64_t s, char *buf, size_t n) { time_format_rfc3339(s * 1000000, buf, n); }
+
+static void json_time(struct hr_jw *w, const char *key, int64_t us) {
+  char b[40];
+  if (us == INT64_MIN) {
+    jw_null(w, key);
+    return;
+  }
+  time_format_rfc3339(us, b, sizeof b);
+  jw_str(w, key, b);
+}
+
+static void print_json(const struct hr_round_stats *rs, int64_t at_us, const struct hr_alert_row *rows, size_t nrows,
+                       const struct hr_alert_event *ev, size_t nev, const struct hr_deliver_stats *ds) {
+  struct hr_jw w;
+  jw_init(&w, stdout, 1);
+  jw_obj(&w, NULL);
+  json_time(&w, "at", at_us);
+  jw_int(&w, "slos", rs->slos);
+  jw_int(&w, "conditions", rs->conditions);
+  jw_int(&w, "firing", rs->firing);
+  jw_int(&w, "pending", rs->pending);
+  jw_arr(&w, "alerts");
+  for (size_t i = 0; i < nrows; i++) {
+    const struct hr_alert_row *r = &rows[i];
+    jw_obj(&w, NULL);
+    jw_str(&w, "slo", r->slo);
+    jw_str(&w, "condition", r->condition);
+    jw_str(&w, "severity", r->severity);
+    jw_str(&w, "state", alert_state_name(r->a.state));
+    json_time(&w, "since", r->a.since_us);
+    json_time(&w, "fired_at", r->a.state == HR_AL_FIRING ? r->a.fired_at_us : INT64_MIN);
+    jw_num(&w, "value", r->value);
+    jw_obj_end(&w);
+  }
+  jw_arr_end(&w);
+  jw_arr(&w, "transitions");
+  for (size_t i = 0; i < nev; i++) {
+    jw_obj(&w, NULL);
+    jw_str(&w, "slo", ev[i].slo);
+    jw_str(&w, "condition", ev[i].condition);
+    jw_str(&w, "severity", ev[i].severity);
+    jw_str(&w, "kind", ev[i].kind == HR_TR_RESOLVED ? "resolved" : "firing");
+    json_time(&w, "at", ev[i].at_s * 1000000);
+    jw_num(&w, "value", ev[i].value);
+    jw_str(&w, "summary", ev[i].summary);
+    jw_obj_end(&w);
+  }
+  jw_arr_end(&w);
+  if (ds != NULL) {
+    jw_obj(&w, "delivery");
+    jw_int(&w, "sent", ds->sent);
+    jw_int(&w, "failed", ds->failed);
+    jw_int(&w, "pending", ds->pending);
+    jw_obj_end(&w);
+  }
+  jw_obj_end(&w);
+  fputc('\n', stdout);
+}
+
+static void print_text(const struct hr_round_stats *rs, int64_t at_us, const struct hr_alert_row *rows, size_t nrows,
+                       const struct hr_alert_event *ev, size_t nev, const struct hr_deliver_stats *ds) {
+  char t[40], t2[40];
+  time_format_rfc3339(at_us, t, sizeof t);
+  printf("evaluate at %s: %d SLOs, %d conditions; %d firing, %d pending; this round: %d fired, %d resolved\n", t,
+         rs->slos, rs->conditions, rs->firing, rs->pending, rs->fired, rs->resolved);
+  for (int pass = 0; pass < 2; pass++) {
+    enum hr_alert_state want = pass == 0 ? HR_AL_FIRING : HR_AL_PENDING;
+    int any = 0;
+    for (size_t i = 0; i < nrows; i++) {
+      if (rows[i].a.state != want)
+        continue;
+      if (!any)
+        printf("\n%s:\n", pass == 0 ? "firing" : "pending");
+      any = 1;
+      tfmt(rows[i].a.since_us / 1000000, t2, sizeof t2);
+      printf("  %-28s %-24s %-8s since %s  value %.4g\n", rows[i].slo, rows[i].condition, rows[i].severity, t2,
+             rows[i].value);
+    }
+  }
+  if (nev > 0) {
+    printf("\ntransitions:\n");
+    for (size_t i = 0; i < nev; i++) {
+      tfmt(ev[i].at_s, t2, sizeof t2);
+      printf("  %s  %-8s %-28s %-24s %-8s %s\n", t2, ev[i].kind == HR_TR_RESOLVED ? "resolved" : "firing",
+             ev[i].slo, ev[i].condition, ev[i].severity, ev[i].summary ? ev[i].summary : "");
+    }
+  }
+  if (ds != NULL)
+    printf("\ndelivery: %d sent, %d failed (retried later), %d still queued\n", ds->sent, ds->failed, ds->pending);
+}
 
 int cmd_evaluate(int argc, char **argv) {
-  if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-    printf("usage: headroom evaluate ... (not implemented yet)\n");
-    return 0;
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                       {"db", required_argument, 0, 'd'},
+                                       {"at", required_argument, 0, 'a'},
+                                       {"send", no_argument, 0, 'S'},
+                                       {"format", required_argument, 0, 'f'},
+                                       {"dashboard-url", required_argument, 0, 'u'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  const char *conf = NULL, *db = NULL, *format = "text", *url = NULL;
+  int64_t at_us = 0;
+  int has_at = 0, send = 0, c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'c': conf = optarg; break;
+    case 'd': db = optarg; break;
+    case 'a':
+      if (cli_parse_time("--at", optarg, &at_us) != 0)
+        return 2;
+      has_at = 1;
+      break;
+    case 'S': send = 1; break;
+    case 'f': format = optarg; break;
+    case 'u': url = optarg; break;
+    case 'h': fputs(usage_text, stdout); return 0;
+    default: fputs(usage_text, stderr); return 2;
+    }
   }
-  fprintf(stderr, "headroom: evaluate: not implemented yet\n");
-  return 2;
+  if (conf == NULL || optind < argc) {
+    cli_error(conf == NULL ? "evaluate: -c CONF is required" : "evaluate: reads the store only; no LOG arguments");
+    fputs(usage_text, stderr);
+    return 2;
+  }
+  if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+    cli_error("--format: expected text or json, got '%s'", format);
+    return 2;
+  }
+  if (!has_at)
+    at_us = (int64_t)time(NULL) * 1000000; /* the CLI reads the clock; tests pass --at */
+  at_us -= ((at_us % 60000000) + 60000000) % 60000000;
+  struct hr_config *cfg = cli_load_config(conf);
+  if (cfg == NULL)
+    return 2;
+  if (db == NULL)
+    db = cfg->db_path;
+  struct stat sb;
+  if (db == NULL || (strcmp(db, ":memory:") != 0 && stat(db, &sb) != 0)) {
+    cli_error("no store at %s (run 'headroom ingest' first)", db ? db : "(none)");
+    config_free(cfg);
+    return 2;
+  }
+  struct hr_store *st = NULL;
+  struct hr_err err = {0};
+  struct hr_round_stats rs = {0};
+  struct hr_deliver_stats ds = {0};
+  struct hr_alert_row *rows = NULL;
+  struct hr_alert_event *ev = NULL;
+  size_t nrows = 0, nev = 0;
+  int64_t last_id = 0;
+  enum hr_rc rc = store_open(db, &st, &err);
+  if (rc == HR_OK)
+    rc = alerts_last_event_id(st, &last_id, &err);
+  if (rc == HR_OK)
+    rc = alert_round(st, cfg, at_us, 0, url, &rs, &err);
+  if (rc == HR_OK && send)
+    rc = notify_deliver(st, at_us / 1000000, &ds, &err);
+  if (rc == HR_OK)
+    rc = alerts_list(st, (1u << HR_AL_FIRING) | (1u << HR_AL_PENDING), &rows, &nrows, &err);
+  if (rc == HR_OK)
+    rc = alerts_events(st, last_id, 0, &ev, &nev, &err);
+  int code = 0;
+  if (rc != HR_OK) {
+    cli_error("%s", err.msg);
+    code = 2;
+  } else if (strcmp(format, "json") == 0) {
+    print_json(&rs, at_us, rows, nrows, ev, nev, send ? &ds : NULL);
+  } else {
+    print_text(&rs, at_us, rows, nrows, ev, nev, send ? &ds : NULL);
+  }
+  if (code == 0 && fflush(stdout) != 0)
+    code = 2;
+  alerts_rows_free(rows, nrows);
+  alerts_events_free(ev, nev);
+  store_close(st);
+  config_free(cfg);
+  return code;
 }

@@ -582,3 +582,135 @@ void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_
               struct hr_slo_state *out) {
   slo_eval_ex(slo, tz, s, NULL, at_us, out);
 }
+
+/* ---- single burn rates and replays (alert conditions, backtest) ---- */
+
+static void ev_setup(struct ev *e, const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s) {
+  memset(e, 0, sizeof *e);
+  e->slo = slo;
+  e->tz = tz;
+  e->step = s->step_us > 0 ? s->step_us : 60000000;
+  e->phase = s->phase_us;
+  e->eb_raw = 1.0 - slo->target;
+  if (!(e->eb_raw > 0))
+    e->eb_raw = 0;
+  e->eb = e->eb_raw > EPS_BUDGET ? e->eb_raw : EPS_BUDGET;
+  e->slices = slo->budgeting != HR_BUDGET_OCCURRENCES;
+  e->m = e->slices && slo->slice_us > e->step ? (slo->slice_us + e->step / 2) / e->step : 1;
+  e->s = s;
+}
+
+double slo_burn_at(const struct hr_slo *slo, const struct hr_series *s, int64_t at_us, int64_t lookback_us,
+                   uint64_t *good, uint64_t *valid) {
+  struct ev e;
+  ev_setup(&e, slo, NULL, s);
+  int64_t kT = floordiv(at_us - e.phase, e.step);
+  int64_t lb = ceildiv(lookback_us > 0 ? lookback_us : 0, e.step);
+  e.base = kT - lb - e.m - 1;
+  e.n = (size_t)(lb + 2 * e.m + 2);
+  e.kmax = kT;
+  if (e.slices)
+    build(&e, s, NULL, kT);
+  int64_t KT = kT - e.base;
+  uint64_t g = 0, v = 0;
+  double b = burn_fig(&e, KT - lb, KT, &g, &v);
+  release(&e);
+  if (good)
+    *good = g;
+  if (valid)
+    *valid = v;
+  return fin(b);
+}
+
+struct hr_slo_replay {
+  struct ev e;
+  struct hr_thresholds t;
+  struct walkwin cache;
+};
+
+struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
+                                     struct hr_excluder *x, int64_t from_us, int64_t to_us) {
+  struct hr_slo_replay *r = xcalloc(1, sizeof *r);
+  struct ev *e = &r->e;
+  ev_setup(e, slo, tz, s);
+  r->t = thresholds(slo);
+  int64_t kF = floordiv(from_us - e->phase, e->step);
+  int64_t kTo = floordiv(to_us - e->phase, e->step);
+  if (kTo < kF)
+    kTo = kF;
+  int64_t wmax = ceildiv(max_window_us(&slo->window), e->step);
+  int64_t lbmax = ceildiv(longest_lookback(slo, &r->t), e->step);
+  int64_t first = kF - (wmax > lbmax ? wmax : lbmax);
+  int64_t last = kTo;
+  if (slo->window.kind == HR_WIN_CALENDAR) { /* future slices of the last period */
+    int64_t a, b;
+    window_bounds(&slo->window, tz, e->phase + kTo * e->step, &a, &b);
+    int64_t kwe = ceildiv(b - e->phase, e->step);
+    if (kwe > last)
+      last = kwe;
+  }
+  e->base = first - e->m - 1;
+  e->n = (size_t)(last - e->base + e->m + 1);
+  e->kmax = kTo + 1; /* buckets up to the one starting at `to`; each instant sums only before itself */
+  build(e, s, x, e->kmax);
+  return r;
+}
+
+void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *out) {
+  const struct ev *e = &r->e;
+  const struct hr_slo *slo = e->slo;
+  memset(out, 0, sizeof *out);
+  int64_t kT = floordiv(at_us - e->phase, e->step);
+  int64_t KT = kT - e->base;
+  int64_t W, ws, ks, kfull;
+  if (slo->window.kind == HR_WIN_ROLLING) {
+    W = slo->window.length_us > 0 ? slo->window.length_us : 0;
+    ws = at_us - W;
+    win_at(e, &r->cache, KT, ceildiv(W, e->step), &ks, &kfull);
+  } else {
+    win_at(e, &r->cache, KT, 0, &ks, &kfull);
+    ws = r->cache.ps;
+    W = r->cache.pe - r->cache.ps;
+  }
+  out->at_us = at_us;
+  out->window_start_us = ws;
+  out->window_us = W;
+  struct fig f;
+  window_fig(e, ks, KT, kfull, &f);
+  int64_t min_ev = slo->min_events > 0 ? slo->min_events : 1;
+  uint64_t bg = 0, bv = 0;
+  double burn = burn_fig(e, KT - ceildiv(r->t.burn_lookback_us, e->step), KT, &bg, &bv);
+  out->good = f.good;
+  out->valid = f.valid;
+  out->has_sli = f.has_sli;
+  out->sli = f.has_sli ? fin(f.sli) : 0;
+  out->budget_remaining = fin(f.remaining);
+  out->budget_s = fin(e->eb_raw * ((double)W / 1e6));
+  out->budget_remaining_s = fin(out->budget_remaining * out->budget_s);
+  out->good_slices = f.good_slices;
+  out->total_slices = f.total_slices;
+  size_t nlb = slo->nlookbacks < HR_MAX_LOOKBACKS ? slo->nlookbacks : HR_MAX_LOOKBACKS;
+  out->nburn = nlb;
+  for (size_t i = 0; i < nlb; i++) {
+    struct hr_burn *b = &out->burn[i];
+    b->lookback_us = slo->lookbacks_us[i];
+    b->rate = burn_fig(e, KT - ceildiv(b->lookback_us, e->step), KT, &b->good, &b->valid);
+    b->low_traffic = b->valid < (uint64_t)min_ev;
+  }
+  out->burn_status = fin(burn);
+  if (out->budget_remaining <= 0) {
+    out->has_tte = 1;
+    out->tte_s = 0;
+  } else if (burn > 0) {
+    out->has_tte = 1;
+    out->tte_s = fin(out->budget_remaining * ((double)W / 1e6) / burn);
+  }
+  out->status = thr_status(&r->t, &f, burn, bv < (uint64_t)min_ev);
+}
+
+void slo_replay_free(struct hr_slo_replay *r) {
+  if (r == NULL)
+    return;
+  release(&r->e);
+  free(r);
+}

@@ -64,4 +64,24 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
 /* How many buckets a series needs to evaluate slo (2W + longest lookback + slack). */
 size_t slo_eval_span(const struct hr_slo *slo, int64_t step_us);
 
+/* Burn rate of slo over [at_us - lookback_us, at_us) from the counts in s,
+ * by the same rules as hr_slo_state.burn (timeslices included; 0 with no
+ * events). *good / *valid (may be NULL) get the event counts of the lookback.
+ * (at_us - s->phase_us) must be a multiple of s->step_us. */
+double slo_burn_at(const struct hr_slo *slo, const struct hr_series *s, int64_t at_us, int64_t lookback_us,
+                   uint64_t *good /* OUT */, uint64_t *valid /* OUT */);
+
+/* Replays: the figures of slo_eval_ex() at many instants of [from_us, to_us]
+ * (each on the series' grid) for the cost of one pass of prefix sums, then
+ * O(lookbacks) per instant (backtest). s must hold the buckets of
+ * [from - W - longest lookback, to); slo, tz, s and x are borrowed until
+ * slo_replay_free(). */
+struct hr_slo_replay;
+struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
+                                     struct hr_excluder *x, int64_t from_us, int64_t to_us);
+/* As slo_eval_ex() at at_us in [from_us, to_us], except the red latch:
+ * status is what the thresholds give, latched is 0. */
+void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *out /* OUT */);
+void slo_replay_free(struct hr_slo_replay *r); /* NULL: no-op */
+
 #endif

@@ -1,0 +1,160 @@
+/* round.c -- see round.h and docs/alerting.md. */
+#include "alerting/round.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alert.h"
+#include "core/exclude.h"
+#include "core/series.h"
+#include "core/slo_eval.h"
+#include "core/timeparse.h"
+#include "core/tz.h"
+#include "notify/notify.h"
+#include "out/report.h"
+#include "store/alerts.h"
+#include "util/xmalloc.h"
+
+#define MINUTE_US INT64_C(60000000)
+#define MAX_CONDS 256
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+/* One line a person reads at 3 a.m. */
+static void summary(const struct hr_condition *c, const struct hr_cond_result *r, const struct hr_slo_state *s,
+                    char *buf, size_t n) {
+  char l[32], sh[32], h[48], rem[48];
+  duration_format(c->long_us, l, sizeof l);
+  switch (c->kind) {
+  case HR_COND_BURNRATE:
+    if (c->short_us > 0) {
+      duration_format(c->short_us, sh, sizeof sh);
+      snprintf(buf, n, "burn rate %.2fx over %s and %.2fx over %s (threshold %gx); budget left %.1f%%", r->value,
+               l, r->value2, sh, c->factor, s->budget_remaining * 100);
+    } else {
+      snprintf(buf, n, "burn rate %.2fx over %s (threshold %gx); budget left %.1f%%", r->value, l, c->factor,
+               s->budget_remaining * 100);
+    }
+    return;
+  case HR_COND_EXHAUSTION:
+    duration_format(c->horizon_us, sh, sizeof sh);
+    if (r->value < 0)
+      snprintf(buf, n, "no budget burning over %s; budget left %.1f%%", l, s->budget_remaining * 100);
+    else if (r->value <= 0)
+      snprintf(buf, n, "budget exhausted (%.1f%% left); burning over %s", s->budget_remaining * 100, l);
+    else
+      snprintf(buf, n, "budget gone in %s at the %s burn rate (horizon %s); budget left %.1f%%",
+               human_duration(r->value, h, sizeof h), l, sh, s->budget_remaining * 100);
+    return;
+  case HR_COND_BUDGET:
+    snprintf(rem, sizeof rem, "%.1f%%", r->value * 100);
+    snprintf(buf, n, "budget left %s (threshold %.1f%%)", rem, c->level * 100);
+    return;
+  }
+  buf[0] = '\0';
+}
+
+/* Evaluate and step every condition of one SLO; writes inside the open transaction. */
+static enum hr_rc round_slo(struct hr_store *st, const struct hr_config *cfg, const struct hr_slo *slo, int64_t at_us,
+                            const char *dashboard_url, struct hr_round_stats *rs, struct hr_err *err) {
+  struct hr_tz *tz = NULL;
+  struct hr_excluder *ex = NULL;
+  struct hr_err e = {0};
+  if (slo->window.kind == HR_WIN_CALENDAR && tz_load(slo->window.tz ? slo->window.tz : "UTC", &tz, &e) != HR_OK)
+    return HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: %s", slo->name, e.msg);
+  if (slo->nexcl > 0 && excluder_new(slo->excl, slo->nexcl, &ex, &e) != HR_OK) {
+    tz_free(tz);
+    return HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: exclusions: %s", slo->name, e.msg);
+  }
+  struct hr_series s;
+  series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
+  int64_t id;
+  enum hr_rc rc = store_slo_find(st, slo->name, &id, err);
+  if (rc == HR_OK) {
+    int64_t to_s = at_us / 1000000;
+    rc = store_load(st, id, to_s - (int64_t)s.cap * 60, to_s, &s, err);
+  } else if (rc == HR_ERR_NOTFOUND) {
+    rc = HR_OK; /* never ingested: no data, nothing fires */
+  }
+  struct hr_slo_state state;
+  const struct hr_condition *conds[MAX_CONDS];
+  size_t nc = 0;
+  if (rc == HR_OK) {
+    slo_eval_ex(slo, tz, &s, ex, at_us, &state);
+    nc = alert_conditions(slo, conds, MAX_CONDS);
+    if (nc > MAX_CONDS)
+      nc = MAX_CONDS;
+    rs->slos++;
+  }
+  int64_t at_s = at_us / 1000000;
+  for (size_t i = 0; i < nc && rc == HR_OK; i++) {
+    const struct hr_condition *c = conds[i];
+    struct hr_cond_result res;
+    alert_cond_eval(slo, c, &s, &state, at_us, &res);
+    struct hr_alert a;
+    int64_t updated;
+    int found;
+    rs->conditions++;
+    rc = alerts_get(st, slo->name, c->name, &a, &updated, &found, err);
+    if (rc != HR_OK)
+      break;
+    enum hr_transition tr = HR_TR_NONE;
+    if (!found || updated <= at_s) { /* never step a state backwards */
+      tr = alert_step(&a, res.active, at_us, c->alert_after_us);
+      rc = alerts_put(st, slo->name, c->name, c->severity, &a, res.value, at_s, err);
+    }
+    if (a.state == HR_AL_FIRING)
+      rs->firing++;
+    else if (a.state == HR_AL_PENDING)
+      rs->pending++;
+    if (rc != HR_OK || tr == HR_TR_NONE)
+      continue;
+    char sum[256];
+    summary(c, &res, &state, sum, sizeof sum);
+    rc = alerts_event_add(st, slo->name, c->name, c->severity, tr, at_s, res.value, sum, err);
+    if (rc != HR_OK)
+      break;
+    struct hr_notice n = {.slo = slo,
+                          .cond = c,
+                          .kind = tr,
+                          .starts_at_us = a.fired_at_us,
+                          .ends_at_us = tr == HR_TR_RESOLVED ? a.resolved_at_us : 0,
+                          .res = res,
+                          .state = &state,
+                          .dashboard_url = dashboard_url};
+    rc = notify_enqueue(st, cfg, &n, at_s, err);
+    if (tr == HR_TR_FIRING)
+      rs->fired++;
+    else
+      rs->resolved++;
+  }
+  series_reset(&s);
+  excluder_free(ex);
+  tz_free(tz);
+  return rc;
+}
+
+enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t at_us, int send,
+                       const char *dashboard_url, struct hr_round_stats *out, struct hr_err *err) {
+  struct hr_round_stats rs = {0};
+  at_us = floor_div(at_us, MINUTE_US) * MINUTE_US;
+  enum hr_rc rc = store_begin(st, err);
+  if (rc != HR_OK)
+    return rc;
+  for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
+    rc = round_slo(st, cfg, &cfg->slos[j], at_us, dashboard_url, &rs, err);
+  if (rc == HR_OK)
+    rc = store_commit(st, err);
+  if (rc != HR_OK) {
+    store_rollback(st);
+    return rc;
+  }
+  if (out)
+    *out = rs;
+  if (send) {
+    struct hr_deliver_stats ds;
+    rc = notify_deliver(st, at_us / 1000000, &ds, err);
+  }
+  return rc;
+}

@@ -1,0 +1,148 @@
+/* alert.c -- see alert.h and docs/alerting.md.
+ *
+ * The burn rate over a lookback comes from the SLO's state when slo_eval
+ * computed it at the same instant (every condition lookback of a policy is
+ * among slo->lookbacks_us), else from slo_burn_at(): the math lives in
+ * slo_eval.c only. */
+#include "core/alert.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MIN_US (INT64_C(60) * 1000000)
+#define HOUR_US (60 * MIN_US)
+#define DAY_US (24 * HOUR_US)
+
+static const struct hr_condition defaults[] = {
+    {.name = "page-1h-5m", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 14.4, .long_us = HOUR_US,
+     .short_us = 5 * MIN_US},
+    {.name = "page-6h-30m", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 6, .long_us = 6 * HOUR_US,
+     .short_us = 30 * MIN_US},
+    {.name = "ticket-1d-2h", .severity = "ticket", .kind = HR_COND_BURNRATE, .factor = 3, .long_us = DAY_US,
+     .short_us = 2 * HOUR_US},
+    {.name = "ticket-3d-6h", .severity = "ticket", .kind = HR_COND_BURNRATE, .factor = 1, .long_us = 3 * DAY_US,
+     .short_us = 6 * HOUR_US},
+};
+
+const struct hr_condition *alert_default_conditions(size_t *n) {
+  *n = sizeof defaults / sizeof defaults[0];
+  return defaults;
+}
+
+size_t alert_conditions(const struct hr_slo *slo, const struct hr_condition **out, size_t max) {
+  size_t n = 0;
+  if (slo->npolicies == 0) {
+    size_t nd;
+    const struct hr_condition *d = alert_default_conditions(&nd);
+    for (size_t i = 0; i < nd; i++, n++)
+      if (n < max)
+        out[n] = &d[i];
+    return n;
+  }
+  for (size_t p = 0; p < slo->npolicies; p++)
+    for (size_t i = 0; i < slo->policies[p]->nconds; i++, n++)
+      if (n < max)
+        out[n] = &slo->policies[p]->conds[i];
+  return n;
+}
+
+/* Burn over [at - lookback, at): from st when it holds that lookback at at_us. */
+static double burn_over(const struct hr_slo *slo, const struct hr_series *s, const struct hr_slo_state *st,
+                        int64_t at_us, int64_t lookback_us, uint64_t *valid) {
+  if (st != NULL && st->at_us == at_us)
+    for (size_t i = 0; i < st->nburn && i < HR_MAX_LOOKBACKS; i++)
+      if (st->burn[i].lookback_us == lookback_us) {
+        *valid = st->burn[i].valid;
+        return st->burn[i].rate;
+      }
+  return slo_burn_at(slo, s, at_us, lookback_us, NULL, valid);
+}
+
+static double fin(double v) { return isfinite(v) ? v : 0.0; }
+
+void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, const struct hr_series *s,
+                     const struct hr_slo_state *st, int64_t at_us, struct hr_cond_result *out) {
+  memset(out, 0, sizeof *out);
+  uint64_t min_ev = slo->min_events > 0 ? (uint64_t)slo->min_events : 1;
+  switch (c->kind) {
+  case HR_COND_BURNRATE: {
+    uint64_t vl = 0, vs = 0;
+    out->value = fin(burn_over(slo, s, st, at_us, c->long_us, &vl));
+    int low = vl < min_ev;
+    int hold = out->value > c->factor;
+    if (c->short_us > 0) {
+      out->value2 = fin(burn_over(slo, s, st, at_us, c->short_us, &vs));
+      low = low || vs < min_ev;
+      hold = hold && out->value2 > c->factor;
+    }
+    out->low_traffic = low;
+    out->active = hold && !low;
+    return;
+  }
+  case HR_COND_EXHAUSTION: {
+    uint64_t v = 0;
+    double burn = fin(burn_over(slo, s, st, at_us, c->long_us, &v));
+    out->low_traffic = v < min_ev;
+    double rem = st ? st->budget_remaining : 1.0;
+    double w_s = st ? (double)st->window_us / 1e6 : 0.0;
+    if (!(burn > 0)) {
+      out->value = -1; /* never */
+      return;
+    }
+    out->value = rem <= 0 ? 0.0 : fin(rem * w_s / burn);
+    out->active = !out->low_traffic && out->value < (double)c->horizon_us / 1e6;
+    return;
+  }
+  case HR_COND_BUDGET: {
+    out->value = st ? st->budget_remaining : 1.0;
+    out->low_traffic = st == NULL || st->valid < min_ev;
+    out->active = !out->low_traffic && out->value < c->level;
+    return;
+  }
+  }
+}
+
+const char *alert_state_name(enum hr_alert_state s) {
+  switch (s) {
+  case HR_AL_PENDING: return "pending";
+  case HR_AL_FIRING: return "firing";
+  case HR_AL_RESOLVED: return "resolved";
+  case HR_AL_INACTIVE: break;
+  }
+  return "inactive";
+}
+
+int alert_state_from_name(const char *name) {
+  static const char *const names[] = {"inactive", "pending", "firing", "resolved"};
+  for (int i = 0; name != NULL && i < 4; i++)
+    if (strcmp(name, names[i]) == 0)
+      return i;
+  return -1;
+}
+
+enum hr_transition alert_step(struct hr_alert *a, int active, int64_t t_us, int64_t alert_after_us) {
+  if (active) {
+    if (a->state == HR_AL_INACTIVE || a->state == HR_AL_RESOLVED) {
+      a->state = HR_AL_PENDING;
+      a->since_us = t_us;
+    }
+    if (a->state == HR_AL_PENDING && t_us - a->since_us >= alert_after_us) {
+      a->state = HR_AL_FIRING;
+      a->since_us = t_us;
+      a->fired_at_us = t_us;
+      a->resolved_at_us = INT64_MIN;
+      return HR_TR_FIRING;
+    }
+    return HR_TR_NONE;
+  }
+  if (a->state == HR_AL_PENDING) {
+    a->state = HR_AL_INACTIVE;
+    a->since_us = t_us;
+  } else if (a->state == HR_AL_FIRING) {
+    a->state = HR_AL_RESOLVED;
+    a->since_us = t_us;
+    a->resolved_at_us = t_us;
+    return HR_TR_RESOLVED;
+  }
+  return HR_TR_NONE;
+}

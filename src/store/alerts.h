@@ -1,0 +1,62 @@
+/* alerts.h -- alert states and their transitions in the store (tables
+ * `alert` and `alert_event`, schema v2; see docs/internals/store.md). Times
+ * in the tables are UTC seconds; struct hr_alert carries microseconds.
+ *
+ * Every function runs its own statements on store_db(st); writes belong
+ * inside the caller's store_begin() / store_commit(). On failure *err is
+ * filled and nothing is returned in the OUT parameters. */
+#ifndef HR_STORE_ALERTS_H
+#define HR_STORE_ALERTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/alert.h"
+#include "core/err.h"
+#include "store/store.h"
+
+/* The persisted state of (slo, condition). *found = 0 (and *a inactive,
+ * *updated_s = INT64_MIN) when there is no row. */
+enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *condition, struct hr_alert *a /* OUT */,
+                      int64_t *updated_s /* OUT */, int *found /* OUT */, struct hr_err *err);
+
+/* Insert or replace the row of (slo, condition). */
+enum hr_rc alerts_put(struct hr_store *st, const char *slo, const char *condition, const char *severity,
+                      const struct hr_alert *a, double value, int64_t updated_s, struct hr_err *err);
+
+/* Append one transition (kind HR_TR_FIRING or HR_TR_RESOLVED) to alert_event. */
+enum hr_rc alerts_event_add(struct hr_store *st, const char *slo, const char *condition, const char *severity,
+                            enum hr_transition kind, int64_t at_s, double value, const char *summary,
+                            struct hr_err *err);
+
+/* Rows of the alert table (strings owned by the list). */
+struct hr_alert_row {
+  char *slo, *condition, *severity;
+  struct hr_alert a;
+  double value;
+  int64_t updated_s;
+};
+struct hr_alert_event {
+  int64_t id;
+  char *slo, *condition, *severity, *summary;
+  enum hr_transition kind;
+  int64_t at_s;
+  double value;
+};
+
+/* Alerts whose state is in states_mask (bit 1 << enum hr_alert_state), by
+ * SLO then condition. *out owned by the caller: alerts_rows_free(). */
+enum hr_rc alerts_list(struct hr_store *st, unsigned states_mask, struct hr_alert_row **out /* OUT */,
+                       size_t *n /* OUT */, struct hr_err *err);
+void alerts_rows_free(struct hr_alert_row *rows, size_t n);
+
+/* Transitions with id > after_id (oldest first, at most max; 0: all).
+ * *out owned by the caller: alerts_events_free(). */
+enum hr_rc alerts_events(struct hr_store *st, int64_t after_id, size_t max, struct hr_alert_event **out /* OUT */,
+                         size_t *n /* OUT */, struct hr_err *err);
+void alerts_events_free(struct hr_alert_event *ev, size_t n);
+
+/* The newest alert_event id (0 when none). */
+enum hr_rc alerts_last_event_id(struct hr_store *st, int64_t *id /* OUT */, struct hr_err *err);
+
+#endif
