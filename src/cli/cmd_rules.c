@@ -1,14 +1,93 @@
-/* cmd_rules.c -- placeholder until its issue lands. */
+/* cmd_rules.c -- headroom rules: Prometheus recording and alerting rules for
+ * every SLO (src/out/rules.h, docs/prometheus.md). */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/common.h"
+#include "out/rules.h"
+
+static const char usage_text[] =
+    "usage: headroom rules -c CONF [--format prometheus|k8s] [--sloth-compat] [-o FILE]\n"
+    "\n"
+    "Prometheus recording and alerting rules for every SLO: event counts over every\n"
+    "lookback and the SLO window (per-minute counter deltas, summed), SLI, error\n"
+    "budget remaining, burn rates, and the SLO's alert conditions as alerting rules.\n"
+    "Log sources: over headroom_slo_good_total / headroom_slo_valid_total exported by\n"
+    "`headroom serve` agents, summed across instances. Prometheus sources: over the\n"
+    "SLI's good/total (or bad/total) queries.\n"
+    "\n"
+    "  -c, --config CONF    OpenSLO file or directory (required)\n"
+    "      --format F       prometheus (default: a rule file) or k8s (a PrometheusRule\n"
+    "                       resource of the Prometheus Operator)\n"
+    "      --sloth-compat   also record Sloth's series (slo:sli_error:ratio_rate5m,\n"
+    "                       slo:error_budget:ratio, ...) for existing Sloth dashboards\n"
+    "  -o, --output FILE    write there instead of standard output\n"
+    "\n"
+    "Check the output with `promtool check rules FILE`.\n"
+    "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_rules(int argc, char **argv) {
-  if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-    printf("usage: headroom rules ... (not implemented yet)\n");
-    return 0;
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'}, {"sloth-compat", no_argument, 0, 's'},
+                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  const char *conf = NULL, *output = NULL;
+  struct hr_rules_opts ro = {0};
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'c': conf = optarg; break;
+    case 'f':
+      if (strcmp(optarg, "prometheus") == 0)
+        ro.format = HR_RULES_PROMETHEUS;
+      else if (strcmp(optarg, "k8s") == 0)
+        ro.format = HR_RULES_K8S;
+      else {
+        cli_error("--format: expected prometheus or k8s, got '%s'", optarg);
+        return 2;
+      }
+      break;
+    case 'o': output = optarg; break;
+    case 's': ro.sloth_compat = 1; break;
+    case 'h': fputs(usage_text, stdout); return 0;
+    default: fputs(usage_text, stderr); return 2;
+    }
   }
-  fprintf(stderr, "headroom: rules: not implemented yet\n");
-  return 2;
+  if (optind < argc) {
+    cli_error("rules: unexpected argument '%s'", argv[optind]);
+    return 2;
+  }
+  if (conf == NULL) {
+    cli_error("rules: -c CONF is required");
+    fputs(usage_text, stderr);
+    return 2;
+  }
+  struct hr_config *cfg = cli_load_config(conf);
+  if (cfg == NULL)
+    return 2;
+  ro.origin = conf;
+  struct hr_err err = {0};
+  char *text = rules_render(cfg, &ro, &err);
+  config_free(cfg);
+  if (text == NULL) {
+    cli_error("%s", err.msg);
+    return 2;
+  }
+  int code = 0;
+  FILE *f = stdout;
+  if (output != NULL && (f = fopen(output, "w")) == NULL) {
+    cli_error("%s: cannot write", output);
+    code = 2;
+  } else {
+    fputs(text, f);
+    if (f != stdout ? fclose(f) != 0 : fflush(stdout) != 0) {
+      cli_error("%s: write failed", output ? output : "standard output");
+      code = 2;
+    }
+  }
+  free(text);
+  return code;
 }

@@ -1,0 +1,566 @@
+/* rules.c -- see rules.h and docs/prometheus.md.
+ *
+ * Every SLO gets one rule group evaluated every minute. Its first rules
+ * record the counters' increase since the previous evaluation (per series,
+ * counter resets handled, then summed); the window and lookback counts are
+ * sum_over_time of those deltas over (T - w, T], which telescopes to the
+ * exact count. Everything else is instant arithmetic on those counts. */
+#include "out/rules.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alert.h"
+#include "util/xmalloc.h"
+
+#define US_PER_S INT64_C(1000000)
+#define MAX_WINDOWS (HR_MAX_LOOKBACKS + 16)
+#define MAX_CONDS 64
+#define STEP "1m" /* the group interval: also the offset of the delta rules */
+
+/* ------------------------------------------------------------ buffer */
+
+struct sb {
+  char *p;
+  size_t n, cap;
+};
+
+static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sb *b, const char *fmt, ...) {
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = b->cap - b->n;
+    int k = vsnprintf(b->p ? b->p + b->n : NULL, room, fmt, ap);
+    va_end(ap);
+    if (k < 0)
+      return;
+    if ((size_t)k < room) {
+      b->n += (size_t)k;
+      return;
+    }
+    b->cap = (b->cap + (size_t)k + 1) * 2;
+    b->p = xrealloc(b->p, b->cap);
+  }
+}
+
+/* A YAML single-quoted scalar: ' doubled. */
+static void sb_sq(struct sb *b, const char *s) {
+  sb_printf(b, "'");
+  for (const char *p = s; *p; p++)
+    sb_printf(b, *p == '\'' ? "''" : "%c", *p);
+  sb_printf(b, "'");
+}
+
+/* A PromQL string literal body: \ and " escaped. Caller frees. */
+static char *pq_escape(const char *s) {
+  char *o = xmalloc(strlen(s) * 2 + 1), *q = o;
+  for (; *s; s++) {
+    if (*s == '\\' || *s == '"')
+      *q++ = '\\';
+    *q++ = *s;
+  }
+  *q = 0;
+  return o;
+}
+
+/* Shortest %g that reads back as x (0.99, not 0.98999999999999999). */
+static void fmt_double(double x, char *out, size_t n) {
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(out, n, "%.*g", prec, x);
+    if (strtod(out, NULL) == x)
+      return;
+  }
+}
+
+char *rules_duration(int64_t s, char *out) {
+  static const struct {
+    char unit;
+    int64_t secs;
+  } u[] = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+  size_t n = 0;
+  if (s <= 0) {
+    snprintf(out, 32, "0s");
+    return out;
+  }
+  for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+    if (s >= u[i].secs) {
+      n += (size_t)snprintf(out + n, 32 - n, "%lld%c", (long long)(s / u[i].secs), u[i].unit);
+      s %= u[i].secs;
+    }
+  }
+  return out;
+}
+
+/* ------------------------------------------------ PromQL counter queries */
+
+static const char *skip_ws(const char *p) {
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+    p++;
+  return p;
+}
+
+/* p at an opening bracket: return just past its match (quotes skipped), or NULL. */
+static const char *skip_balanced(const char *p, char open, char close) {
+  int depth = 0;
+  for (; *p; p++) {
+    if (*p == '"' || *p == '\'' || *p == '`') {
+      char q = *p;
+      for (p++; *p && *p != q; p++)
+        if (*p == '\\' && q != '`' && p[1])
+          p++;
+      if (!*p)
+        return NULL;
+    } else if (*p == open) {
+      depth++;
+    } else if (*p == close && --depth == 0) {
+      return p + 1;
+    }
+  }
+  return NULL;
+}
+
+static int is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':'; }
+static int is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+
+/* A bare vector selector spans [p, end): name, {matchers} or both. */
+static int is_selector(const char *p, const char *end) {
+  p = skip_ws(p);
+  while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+    end--;
+  const char *s = p;
+  if (p < end && is_name_start(*p))
+    while (p < end && is_name_char(*p))
+      p++;
+  int named = p > s;
+  if (p < end && *p == '{') {
+    const char *q = skip_balanced(p, '{', '}');
+    if (q == NULL || q > end)
+      return 0;
+    p = q;
+  } else if (!named) {
+    return 0;
+  }
+  if (named) { /* keywords are not metric names */
+    static const char *const kw[] = {"sum", "rate", "increase", "by", "without", "offset", "on", "ignoring", NULL};
+    for (size_t i = 0; kw[i]; i++)
+      if ((size_t)(p - s) == strlen(kw[i]) && strncmp(s, kw[i], strlen(kw[i])) == 0)
+        return 0;
+  }
+  return p == end;
+}
+
+/* "by (...)" / "without (...)" at p: return past it; p unchanged when absent. */
+static const char *skip_grouping(const char *p) {
+  const char *q = skip_ws(p);
+  size_t k = strncmp(q, "by", 2) == 0 ? 2 : strncmp(q, "without", 7) == 0 ? 7 : 0;
+  if (k == 0 || is_name_char(q[k]))
+    return p;
+  q = skip_ws(q + k);
+  if (*q != '(')
+    return p;
+  q = skip_balanced(q, '(', ')');
+  return q ? q : p;
+}
+
+char *rules_counter_delta(const char *q) {
+  const char *p = skip_ws(q), *sel = p, *sel_end = p + strlen(p);
+  if (strncmp(p, "sum", 3) == 0 && !is_name_char(p[3])) {
+    const char *r = skip_ws(skip_grouping(p + 3));
+    if (*r != '(')
+      return NULL;
+    const char *e = skip_balanced(r, '(', ')');
+    if (e == NULL)
+      return NULL;
+    const char *t = skip_ws(skip_grouping(e));
+    if (*t)
+      return NULL;
+    sel = r + 1;
+    sel_end = e - 1;
+  }
+  if (!is_selector(sel, sel_end))
+    return NULL;
+  char *s = xstrndup(sel, (size_t)(sel_end - sel));
+  /* trim */
+  char *a = (char *)skip_ws(s), *z = a + strlen(a);
+  while (z > a && (z[-1] == ' ' || z[-1] == '\t' || z[-1] == '\n' || z[-1] == '\r'))
+    *--z = 0;
+  char *out = xasprintf("(%s - %s offset " STEP " >= 0) or (%s < %s offset " STEP ")", a, a, a, a);
+  free(s);
+  return out;
+}
+
+/* ------------------------------------------------------------ one SLO */
+
+struct ctx {
+  struct sb *b;
+  const char *ind; /* indentation of a rule's "- " */
+  const struct hr_slo *slo;
+  const struct hr_rules_opts *o;
+  char *m;        /* service="S",slo="N" */
+  char *svc_id;   /* Sloth's sloth_id: service-slo */
+  char obj[32];   /* the target, shortest form */
+  char ebud[48];  /* "(1 - 0.999)" */
+  int bad;        /* the SLI names bad events */
+  int64_t win_s;  /* the SLO window */
+  char win[32];   /* its label, "28d" */
+  int64_t wins[MAX_WINDOWS]; /* lookbacks and the window, ascending */
+  size_t nwins;
+};
+
+static void rule_labels(struct ctx *c, const char *window, int sloth) {
+  sb_printf(c->b, "%s  labels:\n", c->ind);
+  sb_printf(c->b, "%s    service: ", c->ind);
+  sb_sq(c->b, c->slo->service ? c->slo->service : "");
+  sb_printf(c->b, "\n%s    slo: ", c->ind);
+  sb_sq(c->b, c->slo->name);
+  sb_printf(c->b, "\n");
+  if (window != NULL && !sloth)
+    sb_printf(c->b, "%s    window: '%s'\n", c->ind, window);
+  if (sloth) {
+    sb_printf(c->b, "%s    sloth_id: ", c->ind);
+    sb_sq(c->b, c->svc_id);
+    sb_printf(c->b, "\n%s    sloth_service: ", c->ind);
+    sb_sq(c->b, c->slo->service ? c->slo->service : "");
+    sb_printf(c->b, "\n%s    sloth_slo: ", c->ind);
+    sb_sq(c->b, c->slo->name);
+    sb_printf(c->b, "\n");
+    if (window != NULL)
+      sb_printf(c->b, "%s    sloth_window: '%s'\n", c->ind, window);
+  }
+}
+
+/* One recording rule; expr is consumed (freed). */
+static void rec(struct ctx *c, const char *record, char *expr, const char *window, int sloth) {
+  sb_printf(c->b, "%s- record: %s\n%s  expr: ", c->ind, record, c->ind);
+  sb_sq(c->b, expr);
+  sb_printf(c->b, "\n");
+  rule_labels(c, window, sloth);
+  free(expr);
+}
+
+/* metric{service="S",slo="N"[,window="w"]}; caller frees. */
+static char *sel(const struct ctx *c, const char *metric, const char *window) {
+  if (window == NULL)
+    return xasprintf("%s{%s}", metric, c->m);
+  return xasprintf("%s{%s,window=\"%s\"}", metric, c->m, window);
+}
+
+/* Errors over window w (an expression); caller frees. */
+static char *errors_expr(const struct ctx *c, const char *w) {
+  char *v = sel(c, "headroom_slo:valid:increase", w);
+  char *x = sel(c, c->bad ? "headroom_slo:bad:increase" : "headroom_slo:good:increase", w);
+  char *e = c->bad ? xstrdup(x) : xasprintf("(%s - %s)", v, x);
+  free(v);
+  free(x);
+  return e;
+}
+
+static char *good_expr(const struct ctx *c, const char *w) {
+  char *v = sel(c, "headroom_slo:valid:increase", w);
+  char *x = sel(c, c->bad ? "headroom_slo:bad:increase" : "headroom_slo:good:increase", w);
+  char *e = c->bad ? xasprintf("(%s - %s)", v, x) : xstrdup(x);
+  free(v);
+  free(x);
+  return e;
+}
+
+/* The delta rule of one counter: which is "valid", "good" or "bad". */
+static enum hr_rc delta_rules(struct ctx *c, const char *which, const char *query, struct hr_err *err) {
+  char name[64];
+  snprintf(name, sizeof name, "headroom_slo:%s:delta1m", which);
+  const struct hr_datasource *src = c->slo->source;
+  if (strcmp(src->type, "headroom.logs") == 0) {
+    char metric[64];
+    snprintf(metric, sizeof metric, "headroom_slo_%s_total", strcmp(which, "valid") == 0 ? "valid" : "good");
+    char *s = sel(c, metric, NULL);
+    rec(c, name, xasprintf("sum by (service, slo) ((%s - %s offset " STEP " >= 0) or (%s < %s offset " STEP "))", s, s, s, s),
+        NULL, 0);
+    free(s);
+    return HR_OK;
+  }
+  if (query == NULL || *skip_ws(query) == 0)
+    return HR_FAIL(err, HR_ERR_CONFIG,
+                   "SLO '%s': a Prometheus SLI needs a %s query (ratioMetric.%s.metricSource.spec.query)", c->slo->name,
+                   which, strcmp(which, "valid") == 0 ? "total" : which);
+  char *d = rules_counter_delta(query);
+  if (d != NULL) {
+    rec(c, name, xasprintf("sum(%s)", d), NULL, 0);
+    free(d);
+    return HR_OK;
+  }
+  /* Some other expression: record its value, then delta the recorded series. */
+  char vname[64];
+  snprintf(vname, sizeof vname, "headroom_slo:%s:value", which);
+  sb_printf(c->b, "%s# %s is not a selector or a sum of one: its summed value is recorded and differenced\n", c->ind,
+            which);
+  rec(c, vname, xasprintf("sum(%s)", query), NULL, 0);
+  char *s = sel(c, vname, NULL);
+  rec(c, name, xasprintf("sum((%s - %s offset " STEP " >= 0) or (%s < %s offset " STEP "))", s, s, s, s), NULL, 0);
+  free(s);
+  return HR_OK;
+}
+
+static void add_win(struct ctx *c, int64_t s) {
+  if (s <= 0)
+    return;
+  size_t i = 0;
+  while (i < c->nwins && c->wins[i] < s)
+    i++;
+  if (i < c->nwins && c->wins[i] == s)
+    return;
+  if (c->nwins == MAX_WINDOWS)
+    return;
+  memmove(&c->wins[i + 1], &c->wins[i], (c->nwins - i) * sizeof c->wins[0]);
+  c->wins[i] = s;
+  c->nwins++;
+}
+
+static int64_t window_seconds(const struct hr_window *w) {
+  if (w->kind == HR_WIN_ROLLING)
+    return w->length_us / US_PER_S;
+  static const int64_t days[] = {1, 7, 30, 90, 365}; /* DAY WEEK MONTH QUARTER YEAR */
+  int64_t d = (w->unit >= HR_CAL_DAY && w->unit <= HR_CAL_YEAR) ? days[w->unit] : 30;
+  return d * (w->count > 0 ? w->count : 1) * 86400;
+}
+
+static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
+  char lw[32], sw[32], hz[32], fo[32], fac[32], lvl[32], lasts[32], wsec[32];
+  struct sb *b = c->b;
+  rules_duration(cd->long_us / US_PER_S, lw);
+  rules_duration(cd->short_us / US_PER_S, sw);
+  fmt_double(cd->factor, fac, sizeof fac);
+  snprintf(wsec, sizeof wsec, "%lld", (long long)c->win_s);
+  char *expr = NULL, *summary = NULL, *desc = NULL;
+  const char *alert = "HeadroomBurnRate";
+  long long min = (long long)(c->slo->min_events > 1 ? c->slo->min_events : 1);
+  if (cd->kind == HR_COND_BURNRATE) {
+    char *bl = sel(c, "headroom_slo:burn_rate:ratio", lw);
+    expr = xasprintf("%s > %s", bl, fac);
+    free(bl);
+    if (cd->short_us > 0) {
+      char *bs = sel(c, "headroom_slo:burn_rate:ratio", sw);
+      char *e2 = xasprintf("%s and on (service, slo) %s > %s", expr, bs, fac);
+      free(bs);
+      free(expr);
+      expr = e2;
+    }
+    if (min > 1) {
+      for (int k = 0; k < (cd->short_us > 0 ? 2 : 1); k++) {
+        char *v = sel(c, "headroom_slo:valid:increase", k ? sw : lw);
+        char *e2 = xasprintf("%s and on (service, slo) %s >= %lld", expr, v, min);
+        free(v);
+        free(expr);
+        expr = e2;
+      }
+    }
+    rules_duration(cd->factor > 0 ? (int64_t)((double)c->win_s / cd->factor) : c->win_s, lasts);
+    summary = xasprintf("{{ $labels.slo }} is burning its error budget {{ $value | printf \"%%.1f\" }}x as fast as the SLO "
+                        "allows (over the last %s%s%s)",
+                        lw, cd->short_us > 0 ? " and the last " : "", cd->short_us > 0 ? sw : "");
+    desc = xasprintf("SLO {{ $labels.slo }} of service {{ $labels.service }}: burn rate above %sx over %s%s%s; at that "
+                     "rate the whole %s error budget is gone in %s. Condition %s (%s).",
+                     fac, lw, cd->short_us > 0 ? " and over " : "", cd->short_us > 0 ? sw : "", c->win, lasts,
+                     cd->name, cd->severity);
+  } else if (cd->kind == HR_COND_EXHAUSTION) {
+    alert = "HeadroomBudgetExhaustion";
+    rules_duration(cd->horizon_us / US_PER_S, hz);
+    char *rem = sel(c, "headroom_slo:budget_remaining:ratio", NULL);
+    char *burn = sel(c, "headroom_slo:burn_rate:ratio", lw);
+    char *v = sel(c, "headroom_slo:valid:increase", lw);
+    expr = xasprintf("(%s * %s / on (service, slo) (%s > 0) < %lld or (%s <= 0) * 0) and on (service, slo) %s >= %lld",
+                     rem, wsec, burn, (long long)(cd->horizon_us / US_PER_S), rem, v, min);
+    free(rem);
+    free(burn);
+    free(v);
+    summary = xasprintf("{{ $labels.slo }} exhausts its error budget in {{ $value | humanizeDuration }} at the burn rate "
+                        "of the last %s (alert below %s)",
+                        lw, hz);
+    desc = xasprintf("SLO {{ $labels.slo }} of service {{ $labels.service }}: remaining budget x %s / burn rate over %s "
+                     "is under %s (0s: already exhausted). Condition %s (%s).",
+                     c->win, lw, hz, cd->name, cd->severity);
+  } else {
+    alert = "HeadroomBudgetLow";
+    fmt_double(cd->level, lvl, sizeof lvl);
+    char *rem = sel(c, "headroom_slo:budget_remaining:ratio", NULL);
+    expr = xasprintf("%s < %s", rem, lvl);
+    free(rem);
+    summary = xasprintf("{{ $labels.slo }} has {{ $value | humanizePercentage }} of its error budget left (alert below "
+                        "%g%%)",
+                        cd->level * 100);
+    desc = xasprintf("SLO {{ $labels.slo }} of service {{ $labels.service }}: remaining error budget over %s is below "
+                     "%s. Condition %s (%s).",
+                     c->win, lvl, cd->name, cd->severity);
+  }
+  sb_printf(b, "%s- alert: %s\n%s  expr: ", c->ind, alert, c->ind);
+  sb_sq(b, expr);
+  sb_printf(b, "\n");
+  if (cd->alert_after_us > 0)
+    sb_printf(b, "%s  for: %s\n", c->ind, rules_duration(cd->alert_after_us / US_PER_S, fo));
+  rule_labels(c, NULL, 0);
+  sb_printf(b, "%s    severity: ", c->ind);
+  sb_sq(b, cd->severity ? cd->severity : "page");
+  sb_printf(b, "\n%s    condition: ", c->ind);
+  sb_sq(b, cd->name ? cd->name : "");
+  sb_printf(b, "\n%s  annotations:\n%s    summary: ", c->ind, c->ind);
+  sb_sq(b, summary);
+  sb_printf(b, "\n%s    description: ", c->ind);
+  sb_sq(b, desc);
+  sb_printf(b, "\n");
+  free(expr);
+  free(summary);
+  free(desc);
+}
+
+static void sloth_rules(struct ctx *c) {
+  char wb[32], days[32];
+  for (size_t i = 0; i < c->nwins; i++) {
+    rules_duration(c->wins[i], wb);
+    char name[64];
+    snprintf(name, sizeof name, "slo:sli_error:ratio_rate%s", wb);
+    char *e = errors_expr(c, wb), *v = sel(c, "headroom_slo:valid:increase", wb);
+    rec(c, name, xasprintf("%s / (%s > 0)", e, v), wb, 1);
+    free(e);
+    free(v);
+  }
+  rec(c, "slo:objective:ratio", xasprintf("vector(%s)", c->obj), NULL, 1);
+  rec(c, "slo:error_budget:ratio", xasprintf("vector%s", c->ebud), NULL, 1);
+  fmt_double((double)c->win_s / 86400.0, days, sizeof days);
+  rec(c, "slo:time_period:days", xasprintf("vector(%s)", days), NULL, 1);
+  char *e5 = errors_expr(c, "5m"), *v5 = sel(c, "headroom_slo:valid:increase", "5m");
+  rec(c, "slo:current_burn_rate:ratio", xasprintf("%s / (%s > 0) / %s", e5, v5, c->ebud), NULL, 1);
+  free(e5);
+  free(v5);
+  char *ew = errors_expr(c, c->win), *vw = sel(c, "headroom_slo:valid:increase", c->win);
+  rec(c, "slo:period_burn_rate:ratio", xasprintf("%s / (%s > 0) / %s", ew, vw, c->ebud), NULL, 1);
+  rec(c, "slo:period_error_budget_remaining:ratio", xasprintf("1 - %s / (%s > 0) / %s", ew, vw, c->ebud), NULL, 1);
+  free(ew);
+  free(vw);
+  rec(c, "sloth_slo_info", xstrdup("vector(1)"), NULL, 1);
+}
+
+static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo *slo, const struct hr_rules_opts *o,
+                            struct hr_err *err) {
+  const struct hr_datasource *src = slo->source;
+  int logs = src != NULL && strcmp(src->type, "headroom.logs") == 0;
+  int prom = src != NULL && strcmp(src->type, "prometheus") == 0;
+  if (!logs && !prom) {
+    sb_printf(b, "%s# SLO %s skipped: headroom writes rules for headroom.logs and prometheus sources only\n", gind,
+              slo->name);
+    return HR_OK;
+  }
+  char rind[64];
+  snprintf(rind, sizeof rind, "%s    ", gind);
+  struct ctx c = {.b = b, .ind = rind, .slo = slo, .o = o, .bad = prom && slo->bad_filter != NULL && slo->good_filter == NULL};
+  /* log sources: the agents export good and valid whatever the SLI names */
+  char *es = pq_escape(slo->service ? slo->service : ""), *en = pq_escape(slo->name);
+  c.m = xasprintf("service=\"%s\",slo=\"%s\"", es, en);
+  free(es);
+  free(en);
+  c.svc_id = xasprintf("%s-%s", slo->service ? slo->service : "", slo->name);
+  fmt_double(slo->target, c.obj, sizeof c.obj);
+  snprintf(c.ebud, sizeof c.ebud, "(1 - %s)", c.obj);
+  c.win_s = window_seconds(&slo->window);
+  rules_duration(c.win_s, c.win);
+
+  static const int64_t defaults[] = {300, 1800, 3600, 7200, 21600, 86400, 259200};
+  for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+    add_win(&c, defaults[i]);
+  for (size_t i = 0; i < slo->nlookbacks; i++)
+    add_win(&c, slo->lookbacks_us[i] / US_PER_S);
+  add_win(&c, slo->thr.burn_lookback_us / US_PER_S);
+  const struct hr_condition *conds[MAX_CONDS];
+  size_t nc = alert_conditions(slo, conds, MAX_CONDS);
+  if (nc > MAX_CONDS)
+    nc = MAX_CONDS;
+  for (size_t i = 0; i < nc; i++) {
+    add_win(&c, conds[i]->long_us / US_PER_S);
+    add_win(&c, conds[i]->short_us / US_PER_S);
+  }
+  add_win(&c, c.win_s);
+
+  sb_printf(b, "%s- name: ", gind);
+  char *gname = xasprintf("headroom-%s", slo->name);
+  sb_sq(b, gname);
+  free(gname);
+  sb_printf(b, "\n%s  interval: " STEP "\n", gind);
+  if (slo->window.kind == HR_WIN_CALENDAR)
+    sb_printf(b, "%s  # calendar window: Prometheus sums the last %s (rolling), not the calendar period\n", gind,
+              c.win);
+  if (slo->budgeting != HR_BUDGET_OCCURRENCES)
+    sb_printf(b, "%s  # %s budgeting is computed here as Occurrences (event counts)\n", gind,
+              slo->budgeting == HR_BUDGET_TIMESLICES ? "Timeslices" : "RatioTimeslices");
+  sb_printf(b, "%s  rules:\n", gind);
+
+  enum hr_rc rc = delta_rules(&c, "valid", slo->total_filter, err);
+  if (rc == HR_OK)
+    rc = delta_rules(&c, c.bad ? "bad" : "good", c.bad ? slo->bad_filter : slo->good_filter, err);
+  if (rc != HR_OK) {
+    free(c.m);
+    free(c.svc_id);
+    return rc;
+  }
+  /* Counts over every lookback and the window: the deltas of (T - w, T]. */
+  char wb[32], rb[32];
+  for (int pass = 0; pass < 2; pass++) {
+    const char *which = pass == 0 ? "valid" : c.bad ? "bad" : "good";
+    char dname[64], iname[64];
+    snprintf(dname, sizeof dname, "headroom_slo:%s:delta1m", which);
+    snprintf(iname, sizeof iname, "headroom_slo:%s:increase", which);
+    char *d = sel(&c, dname, NULL);
+    for (size_t i = 0; i < c.nwins; i++) {
+      rules_duration(c.wins[i], wb);
+      rules_duration(c.wins[i] - 1, rb);
+      rec(&c, iname, xasprintf("sum_over_time(%s[%s])", d, rb), wb, 0);
+    }
+    free(d);
+  }
+  rec(&c, "headroom_slo:objective:ratio", xasprintf("vector(%s)", c.obj), NULL, 0);
+  rec(&c, "headroom_slo:window:seconds", xasprintf("vector(%lld)", (long long)c.win_s), NULL, 0);
+  char *g = good_expr(&c, c.win), *e = errors_expr(&c, c.win), *v = sel(&c, "headroom_slo:valid:increase", c.win);
+  rec(&c, "headroom_slo:sli:ratio", xasprintf("%s / (%s > 0)", g, v), c.win, 0);
+  rec(&c, "headroom_slo:budget_remaining:ratio", xasprintf("1 - %s / (%s > 0) / %s", e, v, c.ebud), NULL, 0);
+  free(g);
+  free(e);
+  free(v);
+  for (size_t i = 0; i < c.nwins; i++) {
+    rules_duration(c.wins[i], wb);
+    char *ew = errors_expr(&c, wb), *vw = sel(&c, "headroom_slo:valid:increase", wb);
+    rec(&c, "headroom_slo:burn_rate:ratio", xasprintf("%s / clamp_min(%s, 1) / %s", ew, vw, c.ebud), wb, 0);
+    free(ew);
+    free(vw);
+  }
+  if (o->sloth_compat)
+    sloth_rules(&c);
+  for (size_t i = 0; i < nc; i++)
+    alert_rule(&c, conds[i]);
+  free(c.m);
+  free(c.svc_id);
+  return HR_OK;
+}
+
+char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *o, struct hr_err *err) {
+  struct sb b = {0};
+  sb_printf(&b, "# Generated by `headroom rules`%s%s: recording and alerting rules for %zu SLOs.\n",
+            o->origin ? " from " : "", o->origin ? o->origin : "", cfg->nslos);
+  sb_printf(&b, "# Event-weighted: per-minute counter deltas summed over each window (docs/prometheus.md).\n"
+                "# Keep every group's interval at " STEP ": the window sums rely on it.\n");
+  const char *gind = "  ";
+  if (o->format == HR_RULES_K8S) {
+    sb_printf(&b, "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: headroom-slos\n"
+                  "  labels:\n    app.kubernetes.io/managed-by: headroom\nspec:\n  groups:%s\n",
+              cfg->nslos == 0 ? " []" : "");
+    gind = "    ";
+  } else {
+    sb_printf(&b, "groups:%s\n", cfg->nslos == 0 ? " []" : "");
+  }
+  for (size_t i = 0; i < cfg->nslos; i++) {
+    if (slo_rules(&b, gind, &cfg->slos[i], o, err) != HR_OK) {
+      free(b.p);
+      return NULL;
+    }
+  }
+  return b.p;
+}

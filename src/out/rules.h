@@ -1,0 +1,45 @@
+/* rules.h -- Prometheus recording and alerting rules for every SLO of a
+ * configuration (`headroom rules`). See docs/prometheus.md for the series,
+ * and why the window counts are exact.
+ *
+ * Per SLO one rule group, evaluated every minute:
+ *   headroom_slo:{valid,good|bad}:delta1m   the counters' increase since the
+ *       previous evaluation, per series with counter resets handled, summed
+ *       across instances (log sources: headroom_slo_{valid,good}_total;
+ *       Prometheus sources: the SLI's own queries);
+ *   headroom_slo:{valid,good|bad}:increase{window}  sum_over_time of those
+ *       deltas over every lookback and over the SLO window: event counts;
+ *   headroom_slo:sli:ratio, :budget_remaining:ratio, :burn_rate:ratio{window},
+ *   :objective:ratio, :window:seconds;
+ *   alerting rules for the SLO's conditions (alert_conditions()).
+ * With sloth_compat the same figures are also recorded under Sloth's names. */
+#ifndef HR_RULES_H
+#define HR_RULES_H
+
+#include "config/config.h"
+#include "core/err.h"
+
+enum hr_rules_format { HR_RULES_PROMETHEUS = 0, HR_RULES_K8S };
+
+struct hr_rules_opts {
+  enum hr_rules_format format;
+  int sloth_compat;   /* also record slo:sli_error:ratio_rate5m, ... */
+  const char *origin; /* named in the header comment (the config path); may be NULL */
+};
+
+/* Render the rules of every SLO of cfg as one YAML document. Returns a
+ * malloc'd NUL-terminated string the caller frees, or NULL with *err filled
+ * (HR_ERR_CONFIG: an SLO cannot be expressed, e.g. a Prometheus SLI without a
+ * total query). cfg is borrowed for the call. */
+char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *o, struct hr_err *err /* OUT */);
+
+/* Format a duration as Prometheus writes one ("5m", "1h30m", "27d23h59m59s"),
+ * whole seconds; out must hold 32 bytes. Returns out. */
+char *rules_duration(int64_t seconds, char *out);
+
+/* The delta expression for one counter expression q: exact per-series deltas
+ * when q is a selector or a sum of a selector; NULL when q is some other
+ * expression (its value is then recorded first). Caller frees. */
+char *rules_counter_delta(const char *q);
+
+#endif
