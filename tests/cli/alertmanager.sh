@@ -8,9 +8,9 @@
 #   2. once it is up, the next pass delivers it: GET /api/v2/alerts shows the
 #      alert active, with our labels and annotations and endsAt a week ahead;
 #   3. the resolve takes it out of the active alerts.
-# Optionally (when `headroom evaluate --help` offers --send) the same through
-# the real command. Prints "SKIP: ..." and exits 0 when Alertmanager cannot
-# be installed.
+#   4. when `headroom evaluate --help` offers --send, the same through the
+#      real command: ingest a log, a round that fires, a round that resolves.
+# Prints "SKIP: ..." and exits 0 when Alertmanager cannot be installed.
 set -u
 HR=${1:?usage: alertmanager.sh HEADROOM_BIN BUILD_DIR}
 BUILD=${2:?usage: alertmanager.sh HEADROOM_BIN BUILD_DIR}
@@ -159,12 +159,117 @@ wait_alerts "$SLO" 0 || { cat "$TMP/alerts.json"; fail "the alert is still activ
 echo "alertmanager.sh: resolved alert left Alertmanager's active alerts"
 
 # 4. Optional: the real command, once `headroom evaluate --send` exists.
+# Logs of one SLO: good traffic for an hour, then 10 minutes of nothing but
+# 500s up to T1, then good traffic again up to T2 (both in the past, so the
+# resolve time is behind Alertmanager's clock). A round at T1 fires the
+# fast-burn condition (1h and 5m above 14.4x) and sends it; a round at T2
+# (the 5m window clean again) resolves it.
+e2e() {
+  E="$TMP/e2e"
+  mkdir -p "$E"
+  M=$(($(date +%s) / 60 * 60))
+  T1=$((M - 20 * 60))
+  T2=$((M - 5 * 60))
+  cat > "$E/slo.yaml" <<YAML
+apiVersion: openslo/v1
+kind: DataSource
+metadata:
+  name: web
+  annotations:
+    headroom.dev/db: h.db
+spec:
+  type: headroom.logs
+  connectionDetails:
+    format: nginx
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: e2e-availability
+spec:
+  service: e2e
+  indicator:
+    metadata:
+      name: e2e-availability
+    spec:
+      ratioMetric:
+        good:
+          metricSource:
+            metricSourceRef: web
+            type: headroom.logs
+            spec:
+              filter: 'status < 500'
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  objectives:
+    - target: 0.999
+  alertPolicies:
+    - alertPolicyRef: pager
+---
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata:
+  name: pager
+spec:
+  conditions:
+    - conditionRef: e2e-fast-burn
+  notificationTargets:
+    - targetRef: am
+---
+apiVersion: openslo/v1
+kind: AlertCondition
+metadata:
+  name: e2e-fast-burn
+  annotations:
+    headroom.dev/short-window: 5m
+spec:
+  severity: page
+  condition:
+    kind: burnrate
+    op: gt
+    threshold: 14.4
+    lookbackWindow: 1h
+---
+apiVersion: openslo/v1
+kind: AlertNotificationTarget
+metadata:
+  name: am
+  annotations:
+    headroom.dev/url: $BASE
+spec:
+  target: alertmanager
+YAML
+  t=$((T1 - 70 * 60))
+  : > "$E/access.log"
+  while [ $t -lt $T2 ]; do
+    code=200
+    [ $t -ge $((T1 - 10 * 60)) ] && [ $t -lt $T1 ] && code=500
+    d=$(LC_ALL=C date -u -d "@$t" '+%d/%b/%Y:%H:%M:%S +0000')
+    for k in 1 2 3 4 5; do
+      echo "127.0.0.1 - - [$d] \"GET /api/$k HTTP/1.1\" $code 12 \"-\" \"curl\"" >> "$E/access.log"
+    done
+    t=$((t + 60))
+  done
+  "$HR" ingest -c "$E/slo.yaml" "$E/access.log" > "$E/ingest.out" 2>&1 || { cat "$E/ingest.out"; return 1; }
+  at1=$(date -u -d "@$T1" '+%Y-%m-%dT%H:%M:%SZ')
+  at2=$(date -u -d "@$T2" '+%Y-%m-%dT%H:%M:%SZ')
+  "$HR" evaluate -c "$E/slo.yaml" --at "$at1" --send --dashboard-url http://127.0.0.1:8080 > "$E/eval1.out" 2>&1 ||
+    { cat "$E/eval1.out"; return 1; }
+  grep -q "1 sent, 0 failed" "$E/eval1.out" || { cat "$E/eval1.out"; echo "evaluate --send at T1: want 1 sent"; return 1; }
+  wait_alerts e2e-availability 1 || { cat "$TMP/alerts.json"; echo "evaluate's alert is not in Alertmanager"; return 1; }
+  for want in '"condition":"e2e-fast-burn"' '"state":"active"' '"service":"e2e"' \
+    '"generatorURL":"http://127.0.0.1:8080/#/slo/e2e-availability"'; do
+    grep -qF "$want" "$TMP/alerts.json" || { cat "$TMP/alerts.json"; echo "evaluate's alert lacks $want"; return 1; }
+  done
+  "$HR" evaluate -c "$E/slo.yaml" --at "$at2" --send > "$E/eval2.out" 2>&1 || { cat "$E/eval2.out"; return 1; }
+  grep -q "1 sent, 0 failed" "$E/eval2.out" || { cat "$E/eval2.out"; echo "evaluate --send at T2: want 1 sent"; return 1; }
+  wait_alerts e2e-availability 0 || { cat "$TMP/alerts.json"; echo "evaluate's resolve left it active"; return 1; }
+  return 0
+}
 if "$HR" evaluate --help > "$TMP/eval-help.txt" 2>&1 && grep -q -- '--send' "$TMP/eval-help.txt"; then
-  if [ -f "$(dirname "$0")/alertmanager_evaluate.sh" ]; then
-    BASE="$BASE" sh "$(dirname "$0")/alertmanager_evaluate.sh" "$HR" "$BUILD" || fail "headroom evaluate --send"
-  else
-    echo "alertmanager.sh: headroom evaluate --send exists; no end-to-end case for it here yet"
-  fi
+  e2e || fail "headroom evaluate --send did not fire and resolve the alert in Alertmanager"
+  echo "alertmanager.sh: headroom evaluate --send fired and resolved the alert in Alertmanager"
 else
   echo "alertmanager.sh: headroom evaluate --send is not implemented yet; skipped that part"
 fi
