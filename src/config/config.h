@@ -137,6 +137,7 @@ struct hr_service {
   char *name;
   char *display_name;
   char *description;
+  char *gate_policy; /* headroom.dev/gate-policy as written (checked by gate_policy_parse()); NULL: default */
 };
 
 struct hr_config {

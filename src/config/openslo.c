@@ -19,6 +19,7 @@
 #include <yaml.h>
 
 #include "config/config.h"
+#include "core/gate.h"
 #include "core/timeparse.h"
 #include "core/tz.h"
 #include "util/xmalloc.h"
@@ -422,8 +423,8 @@ static const char *annotation(struct doc *d, const char *key, yaml_node_t **node
 static const char *const known_annotations[] = {"headroom.dev/min-events", "headroom.dev/exclude",
                                                 "headroom.dev/status-thresholds", "headroom.dev/db",
                                                 "headroom.dev/listen", "headroom.dev/short-window",
-                                                "headroom.dev/url", NULL};
-static const int annotation_kinds[] = {K_SLO, K_SLO, K_SLO, -1, -1, K_COND, K_TARGET};
+                                                "headroom.dev/url", "headroom.dev/gate-policy", NULL};
+static const int annotation_kinds[] = {K_SLO, K_SLO, K_SLO, -1, -1, K_COND, K_TARGET, K_SERVICE};
 
 static void check_annotations(struct ld *L, struct doc *d, yaml_node_t *meta, int kind) {
   yaml_node_t *ann = mget(d, meta, "annotations");
@@ -756,6 +757,18 @@ static void build_service(struct ld *L, struct doc *d) {
   s->display_name = v ? xstrdup(v) : NULL;
   v = want_str(L, d, d->spec, "description", 0, "Service.spec", NULL);
   s->description = v ? xstrdup(v) : NULL;
+  /* headroom.dev/gate-policy: the release gate's table (core/gate.h). */
+  yaml_node_t *an;
+  v = annotation(d, "headroom.dev/gate-policy", &an);
+  if (v != NULL) {
+    struct hr_gate_policy pol;
+    char msg[200];
+    gate_policy_default(&pol);
+    if (gate_policy_parse(v, strlen(v), &pol, msg, sizeof msg) != 0)
+      err_at(L, d, an, "headroom.dev/gate-policy: %s", msg);
+    else
+      s->gate_policy = xstrdup(v);
+  }
 }
 
 /* ------------------------------------------------------------- DataSource */
@@ -1995,6 +2008,7 @@ void config_free(struct hr_config *c) {
     free(c->services[i].name);
     free(c->services[i].display_name);
     free(c->services[i].description);
+    free(c->services[i].gate_policy);
   }
   free(c->services);
   for (size_t i = 0; i < c->nsources; i++) {

@@ -1,0 +1,325 @@
+/* gate.c -- see gate.h. */
+#include "core/gate.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/timeparse.h"
+
+#define ALL_RISKS ((1u << HR_NRISKS) - 1)
+
+static const char *const risk_names[HR_NRISKS] = {"fix", "low", "normal", "high"};
+
+const char *risk_name(enum hr_risk r) { return (unsigned)r < HR_NRISKS ? risk_names[r] : "?"; }
+
+static int risk_lookup(const char *s, size_t n) {
+  for (int i = 0; i < HR_NRISKS; i++)
+    if (strlen(risk_names[i]) == n && memcmp(risk_names[i], s, n) == 0)
+      return i;
+  return -1;
+}
+
+int risk_parse(const char *s, enum hr_risk *out) {
+  int i = s ? risk_lookup(s, strlen(s)) : -1;
+  if (i < 0)
+    return -1;
+  *out = (enum hr_risk)i;
+  return 0;
+}
+
+void gate_policy_default(struct hr_gate_policy *p) {
+  p->allow[HR_ST_NODATA] = ALL_RISKS;
+  p->allow[HR_ST_GREEN] = ALL_RISKS;
+  p->allow[HR_ST_YELLOW] = (1u << HR_RISK_FIX) | (1u << HR_RISK_LOW);
+  p->allow[HR_ST_ORANGE] = 1u << HR_RISK_FIX;
+  p->allow[HR_ST_RED] = 1u << HR_RISK_FIX;
+}
+
+/* ---- the policy text: a tiny parser for {key: [word, ...], ...} ---- */
+
+struct cur {
+  const char *p, *end;
+};
+
+static void skip_ws(struct cur *c) {
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+static int eat(struct cur *c, char ch) {
+  skip_ws(c);
+  if (c->p < c->end && *c->p == ch) {
+    c->p++;
+    return 1;
+  }
+  return 0;
+}
+
+/* A bare word [A-Za-z0-9_-]+ or a '...' / "..." quoted one. */
+static int word(struct cur *c, const char **w, size_t *n) {
+  skip_ws(c);
+  if (c->p >= c->end)
+    return -1;
+  if (*c->p == '"' || *c->p == '\'') {
+    char q = *c->p++;
+    const char *s = c->p;
+    while (c->p < c->end && *c->p != q)
+      c->p++;
+    if (c->p >= c->end)
+      return -1;
+    *w = s;
+    *n = (size_t)(c->p - s);
+    c->p++;
+    return 0;
+  }
+  const char *s = c->p;
+  while (c->p < c->end && ((*c->p >= 'a' && *c->p <= 'z') || (*c->p >= 'A' && *c->p <= 'Z') ||
+                           (*c->p >= '0' && *c->p <= '9') || *c->p == '_' || *c->p == '-'))
+    c->p++;
+  *w = s;
+  *n = (size_t)(c->p - s);
+  return *n > 0 ? 0 : -1;
+}
+
+static int status_lookup(const char *s, size_t n) {
+  for (int i = 0; i < HR_NSTATUS; i++) {
+    const char *name = status_name((enum hr_status)i);
+    if (strlen(name) == n && memcmp(name, s, n) == 0)
+      return i;
+  }
+  return -1;
+}
+
+int gate_policy_parse(const char *s, size_t n, struct hr_gate_policy *p, char *msg, size_t msg_n) {
+  struct cur c = {s, s + n};
+  struct hr_gate_policy out = *p;
+  unsigned seen = 0;
+  const char *w;
+  size_t wn;
+  if (!eat(&c, '{')) {
+    snprintf(msg, msg_n, "expected a mapping such as {green: [fix, low, normal, high], yellow: [fix, low]}");
+    return -1;
+  }
+  if (!eat(&c, '}')) {
+    for (;;) {
+      if (word(&c, &w, &wn) != 0) {
+        snprintf(msg, msg_n, "expected a status (green, yellow, orange, red, nodata) at offset %zu",
+                 (size_t)(c.p - s));
+        return -1;
+      }
+      int st = status_lookup(w, wn);
+      if (st < 0) {
+        snprintf(msg, msg_n, "unknown status '%.*s' (green, yellow, orange, red, nodata)", (int)(wn > 40 ? 40 : wn),
+                 w);
+        return -1;
+      }
+      if (seen & (1u << st)) {
+        snprintf(msg, msg_n, "status '%s' named twice", status_name((enum hr_status)st));
+        return -1;
+      }
+      seen |= 1u << st;
+      if (!eat(&c, ':') || !eat(&c, '[')) {
+        snprintf(msg, msg_n, "%s: expected ': [' and a list of risk classes (fix, low, normal, high)",
+                 status_name((enum hr_status)st));
+        return -1;
+      }
+      unsigned row = 0;
+      if (!eat(&c, ']')) {
+        for (;;) {
+          if (word(&c, &w, &wn) != 0) {
+            snprintf(msg, msg_n, "%s: expected a risk class (fix, low, normal, high, all)",
+                     status_name((enum hr_status)st));
+            return -1;
+          }
+          int r = risk_lookup(w, wn);
+          if (r >= 0)
+            row |= 1u << r;
+          else if (wn == 3 && memcmp(w, "all", 3) == 0)
+            row = ALL_RISKS;
+          else {
+            snprintf(msg, msg_n, "%s: unknown risk class '%.*s' (fix, low, normal, high, all)",
+                     status_name((enum hr_status)st), (int)(wn > 40 ? 40 : wn), w);
+            return -1;
+          }
+          if (eat(&c, ']'))
+            break;
+          if (!eat(&c, ',')) {
+            snprintf(msg, msg_n, "%s: expected ',' or ']' in the list", status_name((enum hr_status)st));
+            return -1;
+          }
+        }
+      }
+      out.allow[st] = row;
+      if (eat(&c, '}'))
+        break;
+      if (!eat(&c, ',')) {
+        snprintf(msg, msg_n, "expected ',' or '}' after the list of %s", status_name((enum hr_status)st));
+        return -1;
+      }
+    }
+  }
+  skip_ws(&c);
+  if (c.p != c.end) {
+    snprintf(msg, msg_n, "unexpected text after the closing '}'");
+    return -1;
+  }
+  *p = out;
+  return 0;
+}
+
+char *gate_allowed_text(unsigned allow, char *buf, size_t n) {
+  allow &= ALL_RISKS;
+  if (allow == ALL_RISKS) {
+    snprintf(buf, n, "all changes");
+    return buf;
+  }
+  if (allow == 0) {
+    snprintf(buf, n, "no change");
+    return buf;
+  }
+  int k = 0, total = 0;
+  for (int r = 0; r < HR_NRISKS; r++)
+    total += (allow >> r) & 1;
+  size_t len = 0;
+  buf[0] = '\0';
+  for (int r = 0; r < HR_NRISKS; r++) {
+    if (!((allow >> r) & 1))
+      continue;
+    const char *sep = k == 0 ? "" : k == total - 1 ? " and " : ", ";
+    int w = snprintf(buf + len, len < n ? n - len : 0, "%s%s", sep, risk_names[r]);
+    if (w > 0)
+      len += (size_t)w;
+    k++;
+  }
+  if (total == 1 && len < n)
+    snprintf(buf + len, n - len, " only");
+  return buf;
+}
+
+/* ---- the decision ---- */
+
+static int severity(enum hr_status s) {
+  switch (s) {
+  case HR_ST_RED: return 4;
+  case HR_ST_ORANGE: return 3;
+  case HR_ST_YELLOW: return 2;
+  case HR_ST_NODATA: return 1;
+  case HR_ST_GREEN: return 0;
+  }
+  return 0;
+}
+
+/* 1 when a is worse than b. */
+static int worse(const struct hr_gate_slo *a, const struct hr_gate_slo *b) {
+  int sa = severity(a->st->status), sb = severity(b->st->status);
+  if (sa != sb)
+    return sa > sb;
+  if (a->st->budget_remaining != b->st->budget_remaining)
+    return a->st->budget_remaining < b->st->budget_remaining;
+  return a->st->burn_status > b->st->burn_status;
+}
+
+struct out {
+  char *buf;
+  size_t n, len;
+};
+
+__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int w = vsnprintf(o->buf + o->len, o->len < o->n ? o->n - o->len : 0, fmt, ap);
+  va_end(ap);
+  if (w > 0)
+    o->len += (size_t)w;
+  if (o->len >= o->n)
+    o->len = o->n - 1; /* truncated: keep the buffer terminated */
+}
+
+/* Percent with enough digits to tell 99.9 % from 99.95 %. */
+static void pct(struct out *o, double x) {
+  double p = x * 100;
+  if (fabs(p) >= 99.99 && fabs(p) < 100)
+    put(o, "%.4f%%", p);
+  else if (fabs(p) >= 90 && fabs(p) < 100)
+    put(o, "%.3f%%", p);
+  else
+    put(o, "%.1f%%", p);
+}
+
+static const struct hr_burn *status_burn(const struct hr_gate_slo *g) {
+  for (size_t i = 0; i < g->st->nburn; i++)
+    if (g->st->burn[i].lookback_us == g->slo->thr.burn_lookback_us)
+      return &g->st->burn[i];
+  return NULL;
+}
+
+/* "X is red (latched): budget left -35.2%, 1h burn 0.00x" */
+static void describe(struct out *o, const struct hr_gate_slo *g) {
+  const struct hr_slo_state *st = g->st;
+  char lb[32];
+  duration_format(g->slo->thr.burn_lookback_us, lb, sizeof lb);
+  put(o, "SLO %s is %s%s", g->slo->name, status_name(st->status), st->latched ? " (latched)" : "");
+  if (!st->has_sli) {
+    put(o, ": no data in its window, so the gate cannot judge it");
+    return;
+  }
+  put(o, ": budget left ");
+  pct(o, st->budget_remaining);
+  const struct hr_burn *b = status_burn(g);
+  if (b != NULL && b->low_traffic)
+    put(o, ", %s burn: low traffic", lb);
+  else
+    put(o, ", %s burn %.2fx", lb, st->burn_status);
+}
+
+void gate_decide(const struct hr_gate_policy *p, const char *service, enum hr_risk risk, const struct hr_gate_slo *slos,
+                 size_t n, struct hr_gate_decision *out) {
+  struct out o = {out->reason, sizeof out->reason, 0};
+  out->reason[0] = '\0';
+  out->allow = 1;
+  out->deciding = -1;
+  unsigned bit = 1u << risk;
+  const char *svc = service ? service : "the service";
+  if (n == 0) {
+    put(&o, "%s has no SLOs: nothing to judge", svc);
+    return;
+  }
+  long deny = -1, all = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned row = p->allow[(unsigned)slos[i].st->status < HR_NSTATUS ? slos[i].st->status : HR_ST_NODATA];
+    if (!(row & bit) && (deny < 0 || worse(&slos[i], &slos[deny])))
+      deny = (long)i;
+    if (i > 0 && worse(&slos[i], &slos[all]))
+      all = (long)i;
+  }
+  char allowed[64];
+  if (deny >= 0) {
+    const struct hr_gate_slo *g = &slos[deny];
+    out->allow = 0;
+    out->deciding = deny;
+    describe(&o, g);
+    put(&o, "; %s allows %s, not a %s change", status_name(g->st->status),
+        gate_allowed_text(p->allow[g->st->status], allowed, sizeof allowed), risk_name(risk));
+    if (g->st->status == HR_ST_RED) {
+      put(&o, ". The freeze lifts once the SLI over the window (now ");
+      if (g->st->has_sli)
+        pct(&o, g->st->sli);
+      else
+        put(&o, "no data");
+      put(&o, ") is back at >= the target ");
+      pct(&o, g->slo->target);
+      char lb[32];
+      put(&o, " and the %s burn rate (now %.2fx) is below 1",
+          duration_format(g->slo->thr.burn_lookback_us, lb, sizeof lb), g->st->burn_status);
+    }
+    return;
+  }
+  const struct hr_gate_slo *g = &slos[all];
+  out->deciding = all;
+  put(&o, "every SLO of %s allows a %s change; worst: ", svc, risk_name(risk));
+  describe(&o, g);
+  put(&o, " (%s allows %s)", status_name(g->st->status),
+      gate_allowed_text(p->allow[g->st->status], allowed, sizeof allowed));
+}

@@ -1,0 +1,70 @@
+/* gate.h -- the release gate (SPEC §1 "Release gate"): may a change of a
+ * given risk class ship now, given the status of every SLO of a service?
+ *
+ * A policy is a table status -> the risk classes it allows. The default is
+ * SPEC §1's: green allows every change; yellow low-risk changes and fixes;
+ * orange fixes only; red (the latch included) fixes only, the hard freeze.
+ * An SLO with no data does not block: nodata allows every change, and the
+ * reason says the gate could not judge that SLO. A service may carry its own
+ * table (Service annotation headroom.dev/gate-policy, docs/cli/gate.md).
+ *
+ * Pure: no I/O, no clock, no allocation. */
+#ifndef HR_GATE_H
+#define HR_GATE_H
+
+#include <stddef.h>
+
+#include "config/config.h"
+#include "core/slo_eval.h"
+
+enum hr_risk { HR_RISK_FIX = 0, HR_RISK_LOW, HR_RISK_NORMAL, HR_RISK_HIGH };
+#define HR_NRISKS 4
+#define HR_NSTATUS 5 /* enum hr_status: nodata, green, yellow, orange, red */
+
+/* "fix", "low", "normal", "high". */
+const char *risk_name(enum hr_risk r);
+/* 0 and *out, or -1 when s names no risk class. */
+int risk_parse(const char *s, enum hr_risk *out /* OUT */);
+
+struct hr_gate_policy {
+  unsigned allow[HR_NSTATUS]; /* indexed by enum hr_status; bit (1u << risk) set: allowed */
+};
+
+/* SPEC §1's table, and nodata allowing everything. */
+void gate_policy_default(struct hr_gate_policy *p /* OUT */);
+
+/* Apply a policy text onto *p: a mapping from status to a list of risk
+ * classes, as YAML flow or JSON:
+ *   {green: [fix, low, normal, high], yellow: [fix, low], orange: [fix], red: [fix]}
+ * Keys are green, yellow, orange, red, nodata; list items fix, low, normal,
+ * high, or all; [] allows nothing. Statuses the text does not name keep the
+ * row *p had. s need not be NUL-terminated. Returns 0, or -1 with the problem
+ * written to msg (and *p unchanged). */
+int gate_policy_parse(const char *s, size_t n, struct hr_gate_policy *p, char *msg, size_t msg_n);
+
+/* "fix only", "fix and low", "fix, low and normal", "all changes", "no change"
+ * for a row of the table; into buf. */
+char *gate_allowed_text(unsigned allow, char *buf, size_t n);
+
+struct hr_gate_slo {
+  const struct hr_slo *slo;        /* borrowed */
+  const struct hr_slo_state *st;   /* borrowed */
+};
+
+struct hr_gate_decision {
+  int allow;
+  long deciding; /* index into the SLOs given of the one that decided; -1 when none were given */
+  char reason[1024];
+};
+
+/* Decide for a change of class risk to service (named in the reason) whose
+ * SLOs are slos[0..n). Deny when any SLO's status forbids the risk; the
+ * deciding SLO is then the worst of those that forbid it, otherwise the worst
+ * of all (worst: red, orange, yellow, nodata, green; then least budget left;
+ * then highest burn rate over the status lookback; then the first). The
+ * reason names it, its status, budget left and burn rate, and for a red one
+ * what lifts the freeze. With n == 0 the change is allowed (nothing to judge). */
+void gate_decide(const struct hr_gate_policy *p, const char *service, enum hr_risk risk, const struct hr_gate_slo *slos,
+                 size_t n, struct hr_gate_decision *out /* OUT */);
+
+#endif
