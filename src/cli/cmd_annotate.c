@@ -1,15 +1,172 @@
-/* cmd_annotate.c -- placeholder until its issue lands: registered so the table,
- * --help and docs stay in one piece. */
+/* cmd_annotate.c -- headroom annotate: record a deploy, incident,
+ * maintenance window or note on a service's timeline in the store
+ * (store/timeline.h). Exit 0 recorded, 2 error. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cmd.h"
+#include "cli/common.h"
+#include "core/timeparse.h"
+#include "out/jw.h"
+#include "store/store.h"
+#include "store/timeline.h"
+
+static const char usage_text[] =
+    "usage: headroom annotate -c CONF --service S --kind deploy|incident|maintenance|note\n"
+    "                         [--text TEXT] [--at T] [--until T] [--db FILE]\n"
+    "                         [--format text|json]\n"
+    "\n"
+    "Add an event to a service's timeline in the store. report and gate show the\n"
+    "budget spent since the last deploy; a maintenance window [--at, --until)\n"
+    "excludes the events of every SLO of the service.\n"
+    "\n"
+    "  -c, --config CONF    OpenSLO file or directory (required)\n"
+    "      --service S      the service (required; a Service or an SLO's spec.service)\n"
+    "      --kind K         deploy, incident, maintenance or note (required)\n"
+    "      --text TEXT      what happened (a version, a ticket, a reason)\n"
+    "      --at T           when (RFC 3339); default: now\n"
+    "      --until T        end of a maintenance window (required for maintenance)\n"
+    "      --db FILE        the store (default: the configuration's headroom.db;\n"
+    "                       created when absent)\n"
+    "      --format F       text (default) or json: what was recorded\n"
+    "\n"
+    "Exit codes: 0 recorded, 2 error.\n";
+
+static int service_known(const struct hr_config *cfg, const char *s) {
+  for (size_t i = 0; i < cfg->nservices; i++)
+    if (strcmp(cfg->services[i].name, s) == 0)
+      return 1;
+  for (size_t j = 0; j < cfg->nslos; j++)
+    if (cfg->slos[j].service != NULL && strcmp(cfg->slos[j].service, s) == 0)
+      return 1;
+  return 0;
+}
+
+static int64_t floor_s(int64_t us) { return us / 1000000 - (us % 1000000 < 0); }
 
 int cmd_annotate(int argc, char **argv) {
-  if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-    printf("usage: headroom annotate ... (not implemented yet)\n");
-    return 0;
+  static const struct option opts[] = {
+      {"config", required_argument, 0, 'c'}, {"service", required_argument, 0, 'S'},
+      {"kind", required_argument, 0, 'k'},   {"text", required_argument, 0, 't'},
+      {"at", required_argument, 0, 'a'},     {"until", required_argument, 0, 'u'},
+      {"db", required_argument, 0, 'd'},     {"format", required_argument, 0, 'f'},
+      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  const char *conf = NULL, *service = NULL, *kind = NULL, *text = NULL, *db = NULL, *format = "text";
+  int64_t at_us = 0, until_us = 0;
+  int has_at = 0, has_until = 0;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'c': conf = optarg; break;
+    case 'S': service = optarg; break;
+    case 'k': kind = optarg; break;
+    case 't': text = optarg; break;
+    case 'a':
+      if (cli_parse_time("--at", optarg, &at_us) != 0)
+        return 2;
+      has_at = 1;
+      break;
+    case 'u':
+      if (cli_parse_time("--until", optarg, &until_us) != 0)
+        return 2;
+      has_until = 1;
+      break;
+    case 'd': db = optarg; break;
+    case 'f': format = optarg; break;
+    case 'h': fputs(usage_text, stdout); return 0;
+    default: fputs(usage_text, stderr); return 2;
+    }
   }
-  fprintf(stderr, "headroom: annotate: not implemented yet\n");
-  return 2;
+  if (conf == NULL || service == NULL || kind == NULL) {
+    cli_error("annotate: %s is required", conf == NULL ? "-c CONF" : service == NULL ? "--service S" : "--kind K");
+    fputs(usage_text, stderr);
+    return 2;
+  }
+  if (optind < argc) {
+    cli_error("annotate: unexpected argument '%s' (quote a --text with spaces)", argv[optind]);
+    return 2;
+  }
+  if (!timeline_kind_ok(kind)) {
+    cli_error("--kind: expected deploy, incident, maintenance or note, got '%s'", kind);
+    return 2;
+  }
+  if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+    cli_error("--format: expected text or json, got '%s'", format);
+    return 2;
+  }
+  struct hr_config *cfg = cli_load_config(conf);
+  if (cfg == NULL)
+    return 2;
+  int code = 2;
+  struct hr_store *st = NULL;
+  if (!service_known(cfg, service)) {
+    cli_error("annotate: unknown service '%s' (no Service document or SLO names it)", service);
+    goto out;
+  }
+  if (db == NULL)
+    db = cfg->db_path;
+  if (db == NULL) {
+    cli_error("annotate: no store configured; use --db FILE");
+    goto out;
+  }
+  time_t now = time(NULL);
+  struct hr_annotation a = {0};
+  a.service = (char *)service;
+  a.kind = (char *)kind;
+  a.at_s = has_at ? floor_s(at_us) : (int64_t)now;
+  a.has_end = has_until;
+  a.end_s = has_until ? floor_s(until_us) : 0;
+  a.text = (char *)text;
+  a.created_s = (int64_t)now;
+  struct hr_err err = {0};
+  int64_t id = 0;
+  /* Check the annotation before the store is created, so a typo leaves no file. */
+  if (strcmp(kind, "maintenance") == 0 && !has_until) {
+    cli_error("annotate: a maintenance window needs --until");
+    goto out;
+  }
+  if (strcmp(kind, "maintenance") != 0 && has_until) {
+    cli_error("annotate: --until is for a maintenance window only");
+    goto out;
+  }
+  if (has_until && a.end_s <= a.at_s) {
+    cli_error("annotate: --until must be after --at (a window [at, until))");
+    goto out;
+  }
+  if (store_open(db, &st, &err) != HR_OK || timeline_add(st, &a, &id, &err) != HR_OK) {
+    cli_error("%s", err.msg);
+    goto out;
+  }
+  char at[64], until[64];
+  time_format_rfc3339(a.at_s * 1000000, at, sizeof at);
+  time_format_rfc3339(a.end_s * 1000000, until, sizeof until);
+  if (strcmp(format, "json") == 0) {
+    struct hr_jw w;
+    jw_init(&w, stdout, 1);
+    jw_obj(&w, NULL);
+    jw_int(&w, "id", id);
+    jw_str(&w, "service", service);
+    jw_str(&w, "kind", kind);
+    jw_str(&w, "at", at);
+    jw_str(&w, "until", a.has_end ? until : NULL);
+    jw_str(&w, "text", text);
+    jw_str(&w, "store", db);
+    jw_obj_end(&w);
+  } else {
+    printf("recorded %s #%lld for %s at %s", kind, (long long)id, service, at);
+    if (a.has_end)
+      printf(" until %s", until);
+    if (text != NULL)
+      printf(": %s", text);
+    printf(" (store %s)\n", db);
+  }
+  code = fflush(stdout) == 0 ? 0 : 2;
+out:
+  store_close(st);
+  config_free(cfg);
+  return code;
 }

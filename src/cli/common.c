@@ -15,6 +15,7 @@
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
 #include "store/store.h"
+#include "store/timeline.h"
 #include "util/xmalloc.h"
 
 #define MINUTE_US 60000000LL
@@ -243,6 +244,150 @@ static enum hr_rc read_logs(const struct hr_config *cfg, const struct hr_status_
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
+/* ---- the timeline: maintenance windows as exclusions, since the last deploy ---- */
+
+struct timeline {
+  struct hr_annotation *maint, *deploys; /* owned */
+  size_t nmaint, ndeploys;
+  struct hr_config eff;   /* cfg with each SLO's maintenance windows added to its exclusions */
+  struct hr_slo *slos;    /* eff.slos (owned; their excl arrays too, when changed) */
+  int changed;            /* any SLO got a window: use eff */
+};
+
+static int same_service(const struct hr_slo *slo, const char *svc) {
+  return slo->service != NULL && svc != NULL && strcmp(slo->service, svc) == 0;
+}
+
+/* Read the deploys and maintenance windows of the store st. */
+static enum hr_rc timeline_read(struct timeline *tl, struct hr_store *st, struct hr_err *err) {
+  enum hr_rc rc = timeline_list(st, NULL, "maintenance", INT64_MIN, INT64_MAX, &tl->maint, &tl->nmaint, err);
+  if (rc == HR_OK)
+    rc = timeline_list(st, NULL, "deploy", INT64_MIN, INT64_MAX, &tl->deploys, &tl->ndeploys, err);
+  return rc;
+}
+
+/* Build tl->eff: each SLO's exclusions plus the maintenance windows of its
+ * service as one-off exclusions [at, end). Counts how many windows apply. */
+static size_t timeline_effective(struct timeline *tl, const struct hr_config *cfg) {
+  size_t used = 0;
+  tl->eff = *cfg;
+  tl->slos = xcalloc(cfg->nslos ? cfg->nslos : 1, sizeof *tl->slos);
+  if (cfg->nslos)
+    memcpy(tl->slos, cfg->slos, cfg->nslos * sizeof *tl->slos);
+  tl->eff.slos = tl->slos;
+  for (size_t i = 0; i < tl->nmaint; i++) {
+    int applies = 0;
+    for (size_t j = 0; j < cfg->nslos; j++)
+      applies |= same_service(&cfg->slos[j], tl->maint[i].service);
+    used += (size_t)applies;
+  }
+  for (size_t j = 0; j < cfg->nslos; j++) {
+    size_t n = 0;
+    for (size_t i = 0; i < tl->nmaint; i++)
+      n += (size_t)same_service(&cfg->slos[j], tl->maint[i].service);
+    if (n == 0)
+      continue;
+    struct hr_slo *s = &tl->slos[j];
+    struct hr_exclusion *x = xcalloc(s->nexcl + n, sizeof *x);
+    if (s->nexcl)
+      memcpy(x, s->excl, s->nexcl * sizeof *x);
+    size_t k = s->nexcl;
+    for (size_t i = 0; i < tl->nmaint; i++) {
+      if (!same_service(&cfg->slos[j], tl->maint[i].service))
+        continue;
+      x[k].start_us = tl->maint[i].at_s * 1000000;
+      x[k].end_us = tl->maint[i].end_s * 1000000;
+      x[k].reason = tl->maint[i].text;
+      k++;
+    }
+    s->excl = x;
+    s->nexcl = k;
+    tl->changed = 1;
+  }
+  return used;
+}
+
+static void timeline_done(struct timeline *tl, const struct hr_config *cfg) {
+  for (size_t j = 0; tl->slos != NULL && j < cfg->nslos; j++)
+    if (tl->slos[j].excl != cfg->slos[j].excl)
+      free(tl->slos[j].excl);
+  free(tl->slos);
+  timeline_free(tl->maint, tl->nmaint);
+  timeline_free(tl->deploys, tl->ndeploys);
+  memset(tl, 0, sizeof *tl);
+}
+
+/* Store minutes wholly inside [from_us, to_us) count nothing (the store keeps
+ * whole minutes; events of logs were already filtered exactly). */
+static void zero_window(struct hr_series *s, int64_t from_us, int64_t to_us) {
+  if (s->head == INT64_MIN)
+    return;
+  int64_t k = series_index(s, from_us);
+  if (series_start(s, k) < from_us)
+    k++;
+  int64_t lo = s->head - (int64_t)s->cap + 1, c = (int64_t)s->cap;
+  if (k < lo)
+    k = lo;
+  for (; k <= s->head && series_start(s, k) + s->step_us <= to_us; k++) {
+    size_t i = (size_t)(((k % c) + c) % c);
+    s->good[i] = 0;
+    s->valid[i] = 0;
+  }
+}
+
+/* The newest deploy of service at or before t_us; NULL when none. */
+static const struct hr_annotation *last_deploy(const struct timeline *tl, const char *service, int64_t t_us) {
+  const struct hr_annotation *best = NULL;
+  for (size_t i = 0; i < tl->ndeploys; i++) {
+    const struct hr_annotation *a = &tl->deploys[i];
+    if (service != NULL && strcmp(a->service, service) == 0 && a->at_s <= floor_div(t_us, 1000000) &&
+        (best == NULL || a->at_s > best->at_s || (a->at_s == best->at_s && a->id > best->id)))
+      best = a;
+  }
+  return best;
+}
+
+/* Fill rs's since_deploy figures: evaluate the SLO again on a copy of its
+ * series holding only the buckets that start at or after max(deploy, window
+ * start), and share the window's consumed budget out in proportion to the bad
+ * events (or bad slices) found there. */
+static void since_deploy(struct hr_report_slo *rs, const struct hr_tz *tz, const struct hr_series *s,
+                         struct hr_excluder *ex, int64_t t_us, const struct hr_annotation *dep) {
+  const struct hr_slo *slo = rs->slo;
+  int64_t dep_us = dep->at_s * 1000000;
+  int64_t from = dep_us > rs->st.window_start_us ? dep_us : rs->st.window_start_us;
+  int64_t k0 = series_index(s, from);
+  if (series_start(s, k0) < from)
+    k0++;
+  rs->has_deploy = 1;
+  rs->deploy_at_us = dep_us;
+  rs->deploy_from_us = series_start(s, k0);
+  rs->deploy_text = dep->text ? xstrdup(dep->text) : NULL;
+  struct hr_series m;
+  series_init(&m, s->step_us, s->phase_us, s->cap);
+  if (s->head != INT64_MIN) {
+    int64_t lo = s->head - (int64_t)s->cap + 1;
+    for (int64_t k = k0 > lo ? k0 : lo; k <= s->head; k++) {
+      uint64_t g, v;
+      series_get(s, k, &g, &v);
+      if (g != 0 || v != 0)
+        series_add(&m, series_start(s, k), (uint32_t)g, (uint32_t)v);
+    }
+  }
+  struct hr_slo_state ms;
+  slo_eval_ex(slo, tz, &m, ex, t_us, &ms);
+  series_reset(&m);
+  rs->deploy_good = ms.good;
+  rs->deploy_valid = ms.valid;
+  int slices = slo->budgeting != HR_BUDGET_OCCURRENCES;
+  uint64_t bad_d = slices ? ms.total_slices - ms.good_slices : ms.valid - ms.good;
+  uint64_t bad_w = slices ? rs->st.total_slices - rs->st.good_slices : rs->st.valid - rs->st.good;
+  if (bad_d > bad_w)
+    bad_d = bad_w; /* a slice cut by the deploy can look worse than whole */
+  double consumed = rs->st.has_sli ? 1.0 - rs->st.budget_remaining : 0.0;
+  rs->deploy_budget_spent = bad_w > 0 ? consumed * (double)bad_d / (double)bad_w : 0.0;
+}
+
 enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_opts *o, struct hr_report *rep,
                           struct hr_err *err) {
   memset(rep, 0, sizeof *rep);
@@ -265,6 +410,24 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
     if (rc != HR_OK)
       return rc;
   }
+  /* The timeline (deploys, maintenance windows) lives in the store; a report
+   * of logs alone reads it too when the store exists. */
+  struct timeline tl = {0};
+  if (db != NULL) {
+    struct hr_store *ts = st;
+    struct hr_err e = {0};
+    enum hr_rc r2 = ts != NULL ? HR_OK : store_open_ro(db, &ts, &e);
+    if (r2 == HR_OK)
+      r2 = timeline_read(&tl, ts, &e);
+    if (r2 == HR_OK)
+      rep->has_timeline = 1;
+    else if (r2 != HR_ERR_NOTFOUND)
+      report_add_error(rep, e.msg); /* the figures stand without it */
+    if (ts != st)
+      store_close(ts);
+  }
+  rep->nmaintenance = timeline_effective(&tl, cfg);
+  const struct hr_config *ecfg = tl.changed ? &tl.eff : cfg;
   /* The grid: with the store, whole minutes; with logs only and --at, the
    * minute phase of --at so [T - w, T) is exact to the event. */
   int64_t at_us = o->at_us;
@@ -280,7 +443,7 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
   series_set_init(series, cfg, phase_us);
   if (o->nlogs > 0) {
     rep->has_logs = 1;
-    rc = read_logs(cfg, o, o->has_at ? at_us : INT64_MAX, phase_us, series, rep, err);
+    rc = read_logs(ecfg, o, o->has_at ? at_us : INT64_MAX, phase_us, series, rep, err);
   }
   int64_t t_us = at_us;
   if (rc == HR_OK && !o->has_at) {
@@ -310,6 +473,9 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
       int64_t span_s = (int64_t)series[j].cap * 60;
       int64_t to_s = t_us / 1000000;
       rc = store_load(st, id, to_s - span_s, to_s, &series[j], err);
+      for (size_t i = 0; rc == HR_OK && i < tl.nmaint; i++)
+        if (same_service(&cfg->slos[j], tl.maint[i].service))
+          zero_window(&series[j], tl.maint[i].at_s * 1000000, tl.maint[i].end_s * 1000000);
     }
   }
   store_close(st);
@@ -319,6 +485,7 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
     rep->slos = xcalloc(ns, sizeof *rep->slos);
     for (size_t j = 0; j < cfg->nslos; j++) {
       const struct hr_slo *slo = &cfg->slos[j];
+      const struct hr_slo *eslo = &ecfg->slos[j]; /* its exclusions with the maintenance windows */
       struct hr_tz *tz = NULL;
       if (slo->window.kind == HR_WIN_CALENDAR) {
         struct hr_err e = {0};
@@ -329,13 +496,17 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
       }
       struct hr_excluder *ex = NULL;
       struct hr_err e = {0};
-      if (slo->nexcl > 0 && excluder_new(slo->excl, slo->nexcl, &ex, &e) != HR_OK) {
+      if (eslo->nexcl > 0 && excluder_new(eslo->excl, eslo->nexcl, &ex, &e) != HR_OK) {
         tz_free(tz);
         rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: exclusions: %s", slo->name, e.msg);
         break;
       }
       rep->slos[j].slo = slo;
       slo_eval_ex(slo, tz, &series[j], ex, t_us, &rep->slos[j].st);
+      rep->slos[j].timeline_read = rep->has_timeline;
+      const struct hr_annotation *dep = last_deploy(&tl, slo->service, t_us);
+      if (dep != NULL)
+        since_deploy(&rep->slos[j], tz, &series[j], ex, t_us, dep);
       rep->dropped += series[j].dropped;
       excluder_free(ex);
       tz_free(tz);
@@ -344,5 +515,8 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
   for (size_t j = 0; j < cfg->nslos; j++)
     series_reset(&series[j]);
   free(series);
+  timeline_done(&tl, cfg);
+  if (rc != HR_OK)
+    report_free(rep); /* nothing of a failed evaluation is kept */
   return rc;
 }

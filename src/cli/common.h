@@ -34,8 +34,14 @@ struct hr_status_opts {
 };
 
 /* Evaluate every SLO of cfg. Fills *rep (report_free() it). Returns HR_OK, or
- * an error that stopped the evaluation (err filled). Input errors that did not
- * stop it (a truncated gzip) are in rep->errors. */
+ * an error that stopped the evaluation (err filled; *rep then holds nothing).
+ * Input errors that did not stop it (a truncated gzip) are in rep->errors.
+ *
+ * The timeline of the store (o->db, else the configuration's) is read when
+ * the store exists, with or without logs: maintenance windows of a service
+ * exclude its SLOs' events (log events exactly; store minutes lying wholly
+ * inside the window), and each SLO gets the figures since the last deploy of
+ * its service at or before the evaluation instant (docs/cli/annotate.md). */
 enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_opts *o, struct hr_report *rep,
                           struct hr_err *err);
 

@@ -10,6 +10,8 @@
 #include "util/xmalloc.h"
 
 void report_free(struct hr_report *r) {
+  for (size_t i = 0; r->slos != NULL && i < r->nslos; i++)
+    free(r->slos[i].deploy_text);
   free(r->slos);
   for (size_t i = 0; i < r->nerrors; i++)
     free(r->errors[i]);
@@ -89,34 +91,54 @@ void report_json_slo(struct hr_jw *w, const struct hr_report_slo *rs) {
     jw_uint(w, "total_slices", st->total_slices);
     jw_int(w, "slice_seconds", slo->slice_us / 1000000);
   }
+  if (rs->has_deploy) {
+    jw_obj(w, "since_deploy");
+    jw_str(w, "at", time_format_rfc3339(rs->deploy_at_us, buf, sizeof buf));
+    jw_str(w, "counted_from", time_format_rfc3339(rs->deploy_from_us, buf, sizeof buf));
+    jw_str(w, "text", rs->deploy_text);
+    jw_uint(w, "good", rs->deploy_good);
+    jw_uint(w, "valid", rs->deploy_valid);
+    jw_num(w, "budget_spent", rs->deploy_budget_spent);
+    jw_num(w, "budget_spent_seconds", rs->deploy_budget_spent * st->budget_s);
+    jw_obj_end(w);
+  } else if (rs->timeline_read) {
+    jw_null(w, "since_deploy");
+  }
   jw_obj_end(w);
+}
+
+
+void report_json_members(struct hr_jw *w, const struct hr_report *r) {
+  char buf[64];
+  jw_str(w, "at", time_format_rfc3339(r->at_us, buf, sizeof buf));
+  jw_uint(w, "lines_read", r->stats.lines);
+  jw_uint(w, "lines_malformed", r->stats.malformed);
+  jw_obj(w, "malformed_by_reason");
+  for (int i = 1; i < HR_BAD__COUNT; i++)
+    if (r->stats.by_reason[i])
+      jw_uint(w, bad_key(i), r->stats.by_reason[i]);
+  jw_obj_end(w);
+  jw_uint(w, "lines_blank", r->stats.blank);
+  jw_uint(w, "events_after_at", r->stats.after_at);
+  jw_uint(w, "events_dropped", r->dropped);
+  jw_str(w, "store", r->from_store ? r->store_path : NULL);
+  jw_arr(w, "errors");
+  for (size_t i = 0; i < r->nerrors; i++)
+    jw_str(w, NULL, r->errors[i]);
+  jw_arr_end(w);
+  if (r->has_timeline)
+    jw_uint(w, "maintenance_windows", r->nmaintenance);
+  jw_arr(w, "slos");
+  for (size_t i = 0; i < r->nslos; i++)
+    report_json_slo(w, &r->slos[i]);
+  jw_arr_end(w);
 }
 
 void report_json(FILE *f, const struct hr_report *r) {
   struct hr_jw w;
-  char buf[64];
   jw_init(&w, f, 1);
   jw_obj(&w, NULL);
-  jw_str(&w, "at", time_format_rfc3339(r->at_us, buf, sizeof buf));
-  jw_uint(&w, "lines_read", r->stats.lines);
-  jw_uint(&w, "lines_malformed", r->stats.malformed);
-  jw_obj(&w, "malformed_by_reason");
-  for (int i = 1; i < HR_BAD__COUNT; i++)
-    if (r->stats.by_reason[i])
-      jw_uint(&w, bad_key(i), r->stats.by_reason[i]);
-  jw_obj_end(&w);
-  jw_uint(&w, "lines_blank", r->stats.blank);
-  jw_uint(&w, "events_after_at", r->stats.after_at);
-  jw_uint(&w, "events_dropped", r->dropped);
-  jw_str(&w, "store", r->from_store ? r->store_path : NULL);
-  jw_arr(&w, "errors");
-  for (size_t i = 0; i < r->nerrors; i++)
-    jw_str(&w, NULL, r->errors[i]);
-  jw_arr_end(&w);
-  jw_arr(&w, "slos");
-  for (size_t i = 0; i < r->nslos; i++)
-    report_json_slo(&w, &r->slos[i]);
-  jw_arr_end(&w);
+  report_json_members(&w, r);
   jw_obj_end(&w);
 }
 
@@ -265,6 +287,28 @@ void report_text(FILE *f, const struct hr_report *r, int color) {
     fputs("\n* red latch: the freeze lifts once the SLI over the window is back at the target and the 1h burn rate is "
           "below 1.\n",
           f);
+  int any_deploy = 0;
+  for (size_t i = 0; i < r->nslos; i++)
+    any_deploy |= r->slos[i].has_deploy;
+  if (any_deploy) {
+    fputs("\nSince the last deploy:\n", f);
+    for (size_t i = 0; i < r->nslos; i++) {
+      const struct hr_report_slo *rs = &r->slos[i];
+      if (!rs->has_deploy)
+        continue;
+      char when[64], ago[32], spent[32];
+      time_format_rfc3339(rs->deploy_at_us, when, sizeof when);
+      human_duration((double)(r->at_us - rs->deploy_at_us) / 1e6, ago, sizeof ago);
+      human_duration(rs->deploy_budget_spent * rs->st.budget_s, spent, sizeof spent);
+      fprintf(f, "  %-28.28s deployed %s (%s ago): %.1f%% of the budget spent (%s), %llu good of %llu%s%s\n",
+              rs->slo->name, when, ago, rs->deploy_budget_spent * 100, spent, (unsigned long long)rs->deploy_good,
+              (unsigned long long)rs->deploy_valid, rs->deploy_text ? " -- " : "",
+              rs->deploy_text ? rs->deploy_text : "");
+    }
+  }
+  if (r->nmaintenance > 0)
+    fprintf(f, "\n%zu maintenance window%s from the timeline excluded.\n", r->nmaintenance,
+            r->nmaintenance == 1 ? "" : "s");
   if (r->has_logs && r->stats.malformed)
     fprintf(f, "\n%llu malformed lines were skipped (they change no figure).\n",
             (unsigned long long)r->stats.malformed);

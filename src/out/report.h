@@ -13,6 +13,17 @@
 struct hr_report_slo {
   const struct hr_slo *slo; /* borrowed from the configuration */
   struct hr_slo_state st;
+  /* Since the last deploy of its service (the store's timeline; see
+   * docs/cli/annotate.md). JSON: since_deploy, an object when has_deploy,
+   * null when only timeline_read, absent when no timeline was read. */
+  int timeline_read;
+  int has_deploy;
+  int64_t deploy_at_us;       /* the deploy (at or before at_us) */
+  int64_t deploy_from_us;     /* counting starts here: the first bucket at or after
+                               * max(deploy, window start) */
+  char *deploy_text;          /* the deploy's text, may be NULL (owned) */
+  uint64_t deploy_good, deploy_valid; /* events since, exclusions removed */
+  double deploy_budget_spent; /* fraction of the window's error budget those events consumed */
 };
 
 struct hr_report {
@@ -26,6 +37,8 @@ struct hr_report {
   size_t nslos;
   char **errors;                /* input errors that did not stop the report (owned) */
   size_t nerrors;
+  int has_timeline;             /* the store's timeline was read: JSON has since_deploy per SLO */
+  size_t nmaintenance;          /* maintenance annotations applied as exclusions */
 };
 
 void report_free(struct hr_report *r);
@@ -33,6 +46,10 @@ void report_add_error(struct hr_report *r, const char *msg);
 
 /* One JSON object: lines_read, lines_malformed, at, slos[...] (SPEC §4). */
 void report_json(FILE *f, const struct hr_report *r);
+/* The members of that object, written into an object the caller opened on w
+ * (gate adds its own members, then closes it). */
+struct hr_jw;
+void report_json_members(struct hr_jw *w, const struct hr_report *r);
 /* Write one SLO's JSON object as a member of an open array (for gate/api). */
 struct hr_jw;
 void report_json_slo(struct hr_jw *w, const struct hr_report_slo *rs);
