@@ -60,6 +60,13 @@ static double burn_over(const struct hr_slo *slo, const struct hr_series *s, con
 
 static double fin(double v) { return isfinite(v) ? v : 0.0; }
 
+/* Strict comparisons with a relative tolerance of 1e-9: a burn computed as
+ * 2.800000000000022 from 28 bad events in 10,000 at 99.9 % is "exactly at"
+ * a factor of 2.8 and does not fire (docs/alerting.md). */
+#define REL_EPS 1e-9
+static int above(double v, double limit) { return v > limit + REL_EPS * fmax(1.0, fabs(limit)); }
+static int below(double v, double limit) { return v < limit - REL_EPS * fmax(1.0, fabs(limit)); }
+
 void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, const struct hr_series *s,
                      const struct hr_slo_state *st, int64_t at_us, struct hr_cond_result *out) {
   memset(out, 0, sizeof *out);
@@ -69,11 +76,11 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
     uint64_t vl = 0, vs = 0;
     out->value = fin(burn_over(slo, s, st, at_us, c->long_us, &vl));
     int low = vl < min_ev;
-    int hold = out->value > c->factor;
+    int hold = above(out->value, c->factor);
     if (c->short_us > 0) {
       out->value2 = fin(burn_over(slo, s, st, at_us, c->short_us, &vs));
       low = low || vs < min_ev;
-      hold = hold && out->value2 > c->factor;
+      hold = hold && above(out->value2, c->factor);
     }
     out->low_traffic = low;
     out->active = hold && !low;
@@ -90,13 +97,13 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
       return;
     }
     out->value = rem <= 0 ? 0.0 : fin(rem * w_s / burn);
-    out->active = !out->low_traffic && out->value < (double)c->horizon_us / 1e6;
+    out->active = !out->low_traffic && (out->value <= 0 || below(out->value, (double)c->horizon_us / 1e6));
     return;
   }
   case HR_COND_BUDGET: {
     out->value = st ? st->budget_remaining : 1.0;
     out->low_traffic = st == NULL || st->valid < min_ev;
-    out->active = !out->low_traffic && out->value < c->level;
+    out->active = !out->low_traffic && below(out->value, c->level);
     return;
   }
   }
