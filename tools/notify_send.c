@@ -25,9 +25,10 @@
 #define US INT64_C(1000000)
 
 static int usage(void) {
-  fprintf(stderr, "usage: notify_send --db FILE --url URL [--kind alertmanager|webhook] [--state firing|resolved|none]\n"
-                  "                   --at EPOCH_S [--starts EPOCH_S] [--slo NAME] [--service NAME]\n"
-                  "                   [--condition NAME] [--severity S] [--dashboard URL]\n");
+  fprintf(stderr,
+          "usage: notify_send --db FILE --url URL [--kind alertmanager|webhook] [--state firing|resolved|none]\n"
+          "                   --at EPOCH_S [--starts EPOCH_S] [--slo NAME] [--service NAME]\n"
+          "                   [--condition NAME] [--severity S] [--dashboard URL]\n");
   return 2;
 }
 
@@ -59,8 +60,14 @@ int main(int argc, char **argv) {
     case 'u': url = optarg; break;
     case 'k': kind = optarg; break;
     case 's': state = optarg; break;
-    case 'a': if (num(optarg, &at_s)) return usage(); break;
-    case 'b': if (num(optarg, &starts_s)) return usage(); break;
+    case 'a':
+      if (num(optarg, &at_s))
+        return usage();
+      break;
+    case 'b':
+      if (num(optarg, &starts_s))
+        return usage();
+      break;
     case 'o': slo_name = optarg; break;
     case 'v': service = optarg; break;
     case 'c': cond_name = optarg; break;
@@ -82,22 +89,31 @@ int main(int argc, char **argv) {
     starts_s = at_s;
 
   /* One SLO (99.9 % over 28 days) on the default fast-burn condition, one target. */
-  struct hr_condition cond = {.name = (char *)cond_name, .severity = (char *)severity, .kind = HR_COND_BURNRATE,
-                              .factor = 14.4, .long_us = 3600 * US, .short_us = 300 * US};
+  struct hr_condition cond = {.name = (char *)cond_name,
+                              .severity = (char *)severity,
+                              .kind = HR_COND_BURNRATE,
+                              .factor = 14.4,
+                              .long_us = 3600 * US,
+                              .short_us = 300 * US};
   struct hr_alert_target target = {.name = "receiver", .kind = (char *)kind, .url = (char *)url};
   struct hr_slo slo = {.name = (char *)slo_name, .service = (char *)service, .target = 0.999, .min_events = 1};
   slo.window.kind = HR_WIN_ROLLING;
   slo.window.length_us = 28 * 86400 * US;
   slo.thr.burn_lookback_us = 3600 * US;
   struct hr_config cfg = {.slos = &slo, .nslos = 1, .targets = &target, .ntargets = 1};
-  struct hr_slo_state st = {.at_us = at_s * US, .window_us = 28 * 86400 * US, .has_sli = 1, .good = 99900,
-                            .valid = 100000, .sli = 0.999, .budget_remaining = tr == HR_TR_FIRING ? 0.42 : 0.4};
+  struct hr_slo_state st = {.at_us = at_s * US,
+                            .window_us = 28 * 86400 * US,
+                            .has_sli = 1,
+                            .good = 99900,
+                            .valid = 100000,
+                            .sli = 0.999,
+                            .budget_remaining = tr == HR_TR_FIRING ? 0.42 : 0.4};
   st.nburn = 2;
   st.burn[0] = (struct hr_burn){.lookback_us = 300 * US, .rate = tr == HR_TR_FIRING ? 21.0 : 0.3};
   st.burn[1] = (struct hr_burn){.lookback_us = 3600 * US, .rate = tr == HR_TR_FIRING ? 15.2 : 0.9};
   st.burn_status = st.burn[1].rate;
-  struct hr_notice n = {.slo = &slo, .cond = &cond, .kind = tr, .starts_at_us = starts_s * US, .state = &st,
-                        .dashboard_url = dash};
+  struct hr_notice n = {
+      .slo = &slo, .cond = &cond, .kind = tr, .starts_at_us = starts_s * US, .state = &st, .dashboard_url = dash};
   n.ends_at_us = tr == HR_TR_RESOLVED ? at_s * US : 0;
   n.res.active = tr == HR_TR_FIRING;
   n.res.value = st.burn[1].rate;

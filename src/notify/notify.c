@@ -68,7 +68,9 @@ static char *fmt_target(double t, char *buf, size_t n) {
   return buf;
 }
 
-static char *fmt_dur(int64_t us, char *buf, size_t n) { return duration_format(us, buf, n); }
+static char *fmt_dur(int64_t us, char *buf, size_t n) {
+  return duration_format(us, buf, n);
+}
 
 /* "the 28-day budget", "this month's budget". */
 static char *budget_name(const struct hr_slo *slo, const struct hr_slo_state *st, char *buf, size_t n) {
@@ -107,25 +109,25 @@ struct facts {
   const struct hr_notice *n;
   int resolved;
   const char *alertname;
-  const char *cond_kind;       /* "burnrate" | "exhaustion" | "budget" */
-  double burn, burn_short;     /* the lookbacks the condition reads; burn_short < 0: none */
+  const char *cond_kind;   /* "burnrate" | "exhaustion" | "budget" */
+  double burn, burn_short; /* the lookbacks the condition reads; burn_short < 0: none */
   int64_t long_us, short_us;
-  double threshold;            /* factor, horizon seconds or level */
-  double rem;                  /* budget remaining, fraction */
-  int tte_kind;                /* 0 never, 1 in tte_s, 2 already exhausted */
+  double threshold; /* factor, horizon seconds or level */
+  double rem;       /* budget remaining, fraction */
+  int tte_kind;     /* 0 never, 1 in tte_s, 2 already exhausted */
   double tte_s;
-  char starts[40], ends[40];   /* RFC 3339 */
+  char starts[40], ends[40]; /* RFC 3339 */
   char summary[768];
   char description[1536];
   char ann_burn[192], ann_rem[64], ann_tte[64];
-  char *link;                  /* owned, NULL without a dashboard */
+  char *link; /* owned, NULL without a dashboard */
 };
 
 /* Percent-encode s (everything but unreserved characters) onto f. */
 static void put_escaped(FILE *f, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-        *p == '_' || *p == '.' || *p == '~')
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+        *p == '.' || *p == '~')
       fputc(*p, f);
     else
       fprintf(f, "%%%02X", *p);
@@ -169,8 +171,7 @@ static void facts_tte(struct facts *fx, const struct hr_notice *n) {
       fx->tte_kind = 2;
     }
     return;
-  case HR_COND_BURNRATE:
-    break;
+  case HR_COND_BURNRATE: break;
   }
   if (fx->rem <= 0)
     fx->tte_kind = 2;
@@ -253,8 +254,8 @@ static void facts_words(struct facts *fx) {
       break;
     case HR_COND_BUDGET:
     default:
-      snprintf(fx->summary, sizeof fx->summary, "RESOLVED: %s has %s of %s left again, above the %s alert level",
-               name, pct, bn, thr);
+      snprintf(fx->summary, sizeof fx->summary, "RESOLVED: %s has %s of %s left again, above the %s alert level", name,
+               pct, bn, thr);
       break;
     }
   } else {
@@ -270,17 +271,19 @@ static void facts_words(struct facts *fx) {
                  "%s has exhausted its error budget (%s left; burn over the last %s: %sx)", name, pct, lw, r1);
       else
         snprintf(fx->summary, sizeof fx->summary,
-                 "%s will run out of error budget in %s at the burn rate of the last %s (%sx); %s", name, tte, lw,
-                 r1, budget);
+                 "%s will run out of error budget in %s at the burn rate of the last %s (%sx); %s", name, tte, lw, r1,
+                 budget);
       break;
     case HR_COND_BUDGET:
     default:
       if (fx->rem > 0)
-        snprintf(fx->summary, sizeof fx->summary, "%s has only %s of %s left (alert below %s); burning %sx over the "
-                 "last %s%s", name, pct, bn, thr, r1, lw, rate_tail);
+        snprintf(fx->summary, sizeof fx->summary,
+                 "%s has only %s of %s left (alert below %s); burning %sx over the "
+                 "last %s%s",
+                 name, pct, bn, thr, r1, lw, rate_tail);
       else
-        snprintf(fx->summary, sizeof fx->summary, "%s: %s (alert below %s); burning %sx over the last %s", name,
-                 budget, thr, r1, lw);
+        snprintf(fx->summary, sizeof fx->summary, "%s: %s (alert below %s); burning %sx over the last %s", name, budget,
+                 thr, r1, lw);
       break;
     }
   }
@@ -603,7 +606,9 @@ out:
 /* Delivery */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+static void curl_init_once(void) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 struct sink {
   char buf[ERR_BODY_MAX + 1];

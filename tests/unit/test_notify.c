@@ -183,12 +183,19 @@ struct fx {
 
 static void fx_init(struct fx *f, const char *am_url, const char *hook_url) {
   memset(f, 0, sizeof *f);
-  f->conds[0] = (struct hr_condition){.name = "fast-burn", .severity = "page", .kind = HR_COND_BURNRATE,
-                                      .factor = 14.4, .long_us = 3600 * US, .short_us = 300 * US};
-  f->conds[1] = (struct hr_condition){.name = "low-budget", .severity = "ticket", .kind = HR_COND_BUDGET,
-                                      .level = 0.25};
-  f->conds[2] = (struct hr_condition){.name = "red-exhaustion", .severity = "page", .kind = HR_COND_EXHAUSTION,
-                                      .long_us = 2 * 3600 * US, .horizon_us = 3 * DAY_US};
+  f->conds[0] = (struct hr_condition){.name = "fast-burn",
+                                      .severity = "page",
+                                      .kind = HR_COND_BURNRATE,
+                                      .factor = 14.4,
+                                      .long_us = 3600 * US,
+                                      .short_us = 300 * US};
+  f->conds[1] =
+      (struct hr_condition){.name = "low-budget", .severity = "ticket", .kind = HR_COND_BUDGET, .level = 0.25};
+  f->conds[2] = (struct hr_condition){.name = "red-exhaustion",
+                                      .severity = "page",
+                                      .kind = HR_COND_EXHAUSTION,
+                                      .long_us = 2 * 3600 * US,
+                                      .horizon_us = 3 * DAY_US};
   f->urls[0] = xstrdup(am_url);
   f->urls[1] = xstrdup(hook_url);
   f->targets[0] = (struct hr_alert_target){.name = "oncall", .kind = "alertmanager", .url = f->urls[0]};
@@ -198,10 +205,10 @@ static void fx_init(struct fx *f, const char *am_url, const char *hook_url) {
   f->pager_targets[0] = "oncall";
   f->pager_targets[1] = "oncall"; /* listed twice: one row */
   f->ticket_targets[0] = "chat";
-  f->pol[0] = (struct hr_alert_policy){.name = "pager", .conds = &f->conds[0], .nconds = 1,
-                                       .targets = f->pager_targets, .ntargets = 2};
-  f->pol[1] = (struct hr_alert_policy){.name = "tickets", .conds = &f->conds[1], .nconds = 1,
-                                       .targets = f->ticket_targets, .ntargets = 1};
+  f->pol[0] = (struct hr_alert_policy){
+      .name = "pager", .conds = &f->conds[0], .nconds = 1, .targets = f->pager_targets, .ntargets = 2};
+  f->pol[1] = (struct hr_alert_policy){
+      .name = "tickets", .conds = &f->conds[1], .nconds = 1, .targets = f->ticket_targets, .ntargets = 1};
   f->pols[0] = &f->pol[0];
   f->pols[1] = &f->pol[1];
   f->slo.name = "matching-availability";
@@ -261,12 +268,8 @@ static struct hr_notice notice(const struct fx *f, int cond, enum hr_transition 
     n.res.value = kind == HR_TR_FIRING ? 14.62 : 0.8;
     n.res.value2 = kind == HR_TR_FIRING ? 20.1 : 0.2;
     break;
-  case HR_COND_EXHAUSTION:
-    n.res.value = 0.12 * 28 * 86400 / 11.5;
-    break;
-  case HR_COND_BUDGET:
-    n.res.value = 0.12;
-    break;
+  case HR_COND_EXHAUSTION: n.res.value = 0.12 * 28 * 86400 / 11.5; break;
+  case HR_COND_BUDGET: n.res.value = 0.12; break;
   }
   return n;
 }
@@ -317,10 +320,10 @@ static void rows_free(struct orow *r, int n) {
     free(r[i].payload);
 }
 
-#define assert_has(hay, needle)                                                                                     \
-  do {                                                                                                             \
-    if (strstr((hay), (needle)) == NULL)                                                                           \
-      fail_msg("expected\n  %s\nin\n  %s", (needle), (hay));                                                       \
+#define assert_has(hay, needle)                                                                                        \
+  do {                                                                                                                 \
+    if (strstr((hay), (needle)) == NULL)                                                                               \
+      fail_msg("expected\n  %s\nin\n  %s", (needle), (hay));                                                           \
   } while (0)
 
 static struct hr_deliver_stats deliver(struct fx *f, int64_t now_s) {
@@ -428,7 +431,7 @@ static void test_summaries(void **state) {
     int low_traffic;
     const char *summary;
   } cases[] = {
-      {2, HR_TR_FIRING, 0.12,  0,
+      {2, HR_TR_FIRING, 0.12, 0,
        "matching-availability will run out of error budget in 7h 0m at the burn rate of the last 2h (11.5x); 12% "
        "of the 28-day budget left"},
       {2, HR_TR_RESOLVED, 0.12, 0,
