@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Independent reference for this case: replays the alert conditions over
+traffic.jsonl with plain per-minute sums in Python (no code shared with
+headroom) and prints the JSON `headroom backtest --format json` must give.
+Run: python3 ref.py > expected.json
+
+Rules (SPEC §1): counts over [T - w, T); burn = (1 - good/valid)/(1 - target),
+0 with no events; a lookback with fewer than 1 valid event is low traffic
+and fires nothing; conditions fire strictly above the factor (1e-9 relative
+tolerance); time to exhaustion = remaining * W / burn_2h (exhausted when
+remaining <= 0, never when burn is 0); alertAfter 0: firing at the first
+minute a condition holds, resolved at the first minute it does not."""
+import datetime, json
+from collections import defaultdict
+
+TARGET, W = 0.99, 7 * 1440  # minutes
+good, valid = defaultdict(int), defaultdict(int)
+lines = 0
+for line in open("traffic.jsonl"):
+    lines += 1
+    e = json.loads(line)
+    m = e["t"] // 60
+    valid[m] += 1
+    good[m] += e["s"] < 500
+first, last = min(valid), max(valid)
+
+def sums(t, w):  # minutes [t - w, t)
+    return (sum(good[k] for k in range(t - w, t) if k in good), sum(valid[k] for k in range(t - w, t) if k in valid))
+
+def burn(t, w):
+    g, v = sums(t, w)
+    return ((1 - g / v) / (1 - TARGET) if v else 0.0), v
+
+def above(x, f): return x > f + 1e-9 * max(1.0, abs(f))
+def below(x, f): return x < f - 1e-9 * max(1.0, abs(f))
+
+def burnrate(f, lw, sw):
+    def c(t):
+        bl, vl = burn(t, lw)
+        bs, vs = burn(t, sw) if sw else (0, 1)
+        return vl >= 1 and vs >= 1 and above(bl, f) and (sw == 0 or above(bs, f))
+    return c
+
+def exhaustion(lw, horizon):
+    def c(t):
+        b, v = burn(t, lw)
+        if v < 1 or b <= 0:
+            return False
+        g, vw = sums(t, W)
+        rem = 1 - (vw - g) / ((1 - TARGET) * vw)
+        return rem <= 0 or below(rem * W * 60 / b, horizon * 60)
+    return c
+
+sets = {
+    "config": [("page-1h-5m", "page", burnrate(14.4, 60, 5)), ("page-6h-30m", "page", burnrate(6, 360, 30)),
+               ("ticket-1d-2h", "ticket", burnrate(3, 1440, 120)), ("ticket-3d-6h", "ticket", burnrate(1, 4320, 360))],
+    "policy": [("yellow-burn-1h", "page", burnrate(2.8, 60, 0)), ("red-exhaustion-3d", "page", exhaustion(120, 3 * 1440))],
+}
+def iso(m): return datetime.datetime.fromtimestamp(m * 60, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+frm, to = first, last + 1
+out = {"from": iso(frm), "to": iso(to), "minutes": to - frm + 1, "lines_read": lines, "lines_malformed": 0}
+for name, conds in sets.items():
+    alerts, minutes, pages, tickets = [], 0, 0, 0
+    firing = [None] * len(conds)
+    for t in range(frm, to + 1):
+        for i, (cn, sev, c) in enumerate(conds):
+            on = c(t)
+            if on and firing[i] is None:
+                firing[i] = len(alerts)
+                alerts.append({"slo": "api-availability", "condition": cn, "severity": sev, "fired_at": t, "resolved_at": None, "_i": i})
+                pages += sev == "page"; tickets += sev == "ticket"
+            elif not on and firing[i] is not None:
+                alerts[firing[i]]["resolved_at"] = iso(t)
+                firing[i] = None
+        minutes += any(f is not None for f in firing)
+    alerts.sort(key=lambda a: (a["fired_at"], a["_i"]))
+    for a in alerts:
+        a["fired_at"] = iso(a["fired_at"]); del a["_i"]
+    block = {"alerts": alerts, "summary": [{"slo": "api-availability", "pages": pages, "tickets": tickets, "minutes_firing": minutes}]}
+    if name == "config":
+        out.update(block)
+    else:
+        out["policy"] = dict(block, file="$CASE/../../../examples/soulsync/alert-policies.yaml")
+print(json.dumps(out, indent=4, sort_keys=True))
