@@ -1,0 +1,885 @@
+/* api.c -- see api.h. The JSON of /api/v1/slos is exactly report --format
+ * json over the store; the SLO page, alerts, annotations and events are
+ * read and written through per-request store connections. */
+#include "http/api.h"
+
+#include <math.h>
+#include <microhttpd.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/common.h"
+#include "core/timeparse.h"
+#include "http/assets.h"
+#include "http/metrics.h"
+#include "out/jw.h"
+#include "util/xmalloc.h"
+
+#if defined(__has_include)
+#if __has_include("core/gate.h")
+#include "core/gate.h"
+#define HR_HAVE_GATE 1
+#endif
+#endif
+
+#define MINUTE_US 60000000LL
+#define MAX_POINTS 720
+#define TIMELINE_MAX 1000
+#define RECENT_ALERTS 50
+
+/* ------------------------------------------------------------------------ */
+/* Shared state */
+
+void api_init(struct hr_api *a, const struct hr_config *cfg, const char *db, int has_at, int64_t at_us) {
+  memset(a, 0, sizeof *a);
+  pthread_rwlock_init(&a->cfg_lock, NULL);
+  pthread_mutex_init(&a->mu, NULL);
+  a->cfg = cfg;
+  a->db = db;
+  a->has_at = has_at;
+  a->at_us = at_us;
+  atomic_init(&a->store_ready, 0);
+  atomic_init(&a->generation, 1);
+}
+
+void api_destroy(struct hr_api *a) {
+  free(a->cache_slos);
+  free(a->cache_metrics);
+  pthread_rwlock_destroy(&a->cfg_lock);
+  pthread_mutex_destroy(&a->mu);
+}
+
+static int64_t floor_div(int64_t x, int64_t y) { return x / y - (x % y != 0 && (x < 0) != (y < 0)); }
+
+int64_t api_eval_at(const struct hr_api *a) {
+  if (a->has_at)
+    return a->at_us;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+  return (floor_div(now, MINUTE_US) + 1) * MINUTE_US;
+}
+
+static int reply_stream(struct MHD_Connection *c, unsigned status, const char *ctype, char *buf, size_t len) {
+  return server_reply_take(c, status, ctype, buf, len);
+}
+
+static unsigned status_for(enum hr_rc rc) {
+  switch (rc) {
+  case HR_ERR_USAGE:
+  case HR_ERR_PARSE: return 400;
+  case HR_ERR_NOTFOUND: return 404;
+  case HR_ERR_TOOBIG: return 413;
+  default: return 500;
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* The snapshot: the report at T (JSON) and the per-SLO /metrics families,
+ * recomputed when the store, the configuration or T changed. */
+
+static enum hr_rc compute(struct hr_api *a, int64_t at_us, char **slos, size_t *slos_len, char **met,
+                          size_t *met_len, struct hr_err *err) {
+  const struct hr_config *cfg = a->cfg;
+  struct hr_status_opts so = {0};
+  so.db = a->db;
+  so.store = 1;
+  so.has_at = 1;
+  so.at_us = at_us;
+  so.threads = 1;
+  struct hr_report rep;
+  enum hr_rc rc = status_compute(cfg, &so, &rep, err);
+  if (rc != HR_OK)
+    return rc;
+  size_t ns = rep.nslos ? rep.nslos : 1;
+  uint64_t *good = xcalloc(ns, sizeof *good), *valid = xcalloc(ns, sizeof *valid);
+  struct hr_store *st = NULL;
+  if (store_open_ro(a->db, &st, NULL) == HR_OK) {
+    int64_t to_s = floor_div(at_us, MINUTE_US) * 60;
+    for (size_t j = 0; j < rep.nslos; j++) {
+      int64_t id;
+      if (store_slo_find(st, rep.slos[j].slo->name, &id, NULL) == HR_OK)
+        store_sums(st, id, 0, to_s, &good[j], &valid[j], NULL);
+    }
+    store_close(st);
+  }
+  FILE *f = open_memstream(slos, slos_len);
+  report_json(f, &rep);
+  fputc('\n', f);
+  fclose(f);
+  f = open_memstream(met, met_len);
+  metrics_slo_families(f, &rep, good, valid);
+  fclose(f);
+  free(good);
+  free(valid);
+  report_free(&rep);
+  return HR_OK;
+}
+
+enum hr_rc api_snapshot(struct hr_api *a, char **slos_json, size_t *slos_len, char **metrics, size_t *metrics_len,
+                        struct hr_err *err) {
+  int64_t at = api_eval_at(a);
+  uint64_t gen = atomic_load(&a->generation);
+  enum hr_rc rc = HR_OK;
+  pthread_mutex_lock(&a->mu);
+  if (!a->cache_valid || a->cache_gen != gen || a->cache_at_us != at) {
+    char *s = NULL, *m = NULL;
+    size_t sl = 0, ml = 0;
+    pthread_rwlock_rdlock(&a->cfg_lock);
+    gen = atomic_load(&a->generation); /* the configuration read under the lock */
+    rc = compute(a, at, &s, &sl, &m, &ml, err);
+    pthread_rwlock_unlock(&a->cfg_lock);
+    if (rc == HR_OK) {
+      free(a->cache_slos);
+      free(a->cache_metrics);
+      a->cache_slos = s;
+      a->cache_slos_len = sl;
+      a->cache_metrics = m;
+      a->cache_metrics_len = ml;
+      a->cache_gen = gen;
+      a->cache_at_us = at;
+      a->cache_valid = 1;
+    }
+  }
+  if (rc == HR_OK) {
+    if (slos_json != NULL) {
+      *slos_json = xstrndup(a->cache_slos, a->cache_slos_len);
+      *slos_len = a->cache_slos_len;
+    }
+    if (metrics != NULL) {
+      *metrics = xstrndup(a->cache_metrics, a->cache_metrics_len);
+      *metrics_len = a->cache_metrics_len;
+    }
+  }
+  pthread_mutex_unlock(&a->mu);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /api/v1/slos */
+
+static int h_slos(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  char *body = NULL;
+  size_t len = 0;
+  struct hr_err err = {0};
+  enum hr_rc rc = api_snapshot(a, &body, &len, NULL, NULL, &err);
+  if (rc != HR_OK)
+    return server_error(rq->conn, status_for(rc) == 404 ? 503 : 500, "%s", err.msg);
+  return reply_stream(rq->conn, 200, "application/json", body, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /api/v1/slos/NAME */
+
+static double ratio_or_nan(uint64_t good, uint64_t valid) {
+  return valid == 0 ? NAN : (double)good / (double)valid;
+}
+
+static void write_series(struct hr_jw *w, const struct hr_report_slo *rs, struct hr_store *st) {
+  const struct hr_slo_state *s = &rs->st;
+  const struct hr_slo *slo = rs->slo;
+  static const int64_t steps[] = {60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 86400, 7 * 86400};
+  int64_t ws = floor_div(s->window_start_us, MINUTE_US) * 60, at = floor_div(s->at_us, MINUTE_US) * 60;
+  int64_t step = steps[sizeof steps / sizeof steps[0] - 1];
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+    if ((at - ws) / steps[i] <= MAX_POINTS) {
+      step = steps[i];
+      break;
+    }
+  int64_t id = 0;
+  int have = st != NULL && store_slo_find(st, slo->name, &id, NULL) == HR_OK;
+  jw_obj(w, "series");
+  jw_int(w, "step_seconds", step);
+  jw_arr(w, "points");
+  double budget_events = (1 - slo->target) * (double)s->valid;
+  uint64_t cum_good = 0, cum_valid = 0;
+  char buf[64];
+  for (int64_t b = floor_div(ws, step) * step; have && b < at; b += step) {
+    int64_t from = b < ws ? ws : b, to = b + step > at ? at : b + step;
+    uint64_t g = 0, v = 0, g1 = 0, v1 = 0;
+    if (store_sums(st, id, from, to, &g, &v, NULL) != HR_OK ||
+        store_sums(st, id, to - 3600, to, &g1, &v1, NULL) != HR_OK)
+      break;
+    cum_good += g;
+    cum_valid += v;
+    jw_obj(w, NULL);
+    jw_str(w, "t", time_format_rfc3339(to * 1000000, buf, sizeof buf));
+    jw_uint(w, "good", g);
+    jw_uint(w, "valid", v);
+    jw_num(w, "sli", ratio_or_nan(g, v));
+    jw_num(w, "sli_window", ratio_or_nan(cum_good, cum_valid));
+    if (budget_events > 0)
+      jw_num(w, "budget_remaining", 1 - (double)(cum_valid - cum_good) / budget_events);
+    else
+      jw_null(w, "budget_remaining");
+    jw_num(w, "burn_rate_1h", v1 == 0 || slo->target >= 1 ? 0 : (1 - (double)g1 / (double)v1) / (1 - slo->target));
+    jw_obj_end(w);
+  }
+  jw_arr_end(w);
+  jw_obj_end(w);
+}
+
+static void write_timeline(struct hr_jw *w, const struct hr_report_slo *rs, struct hr_store *st) {
+  const struct hr_slo *slo = rs->slo;
+  int64_t ws = floor_div(rs->st.window_start_us, 1000000), at = floor_div(rs->st.at_us, 1000000);
+  char buf[64];
+  jw_arr(w, "timeline");
+  for (size_t i = 0; i < slo->nexcl; i++) {
+    const struct hr_exclusion *x = &slo->excl[i];
+    if (x->recurring || x->end_us <= rs->st.window_start_us || x->start_us >= rs->st.at_us)
+      continue;
+    jw_obj(w, NULL);
+    jw_str(w, "at", time_format_rfc3339(x->start_us, buf, sizeof buf));
+    jw_str(w, "end", time_format_rfc3339(x->end_us, buf, sizeof buf));
+    jw_str(w, "source", "exclusion");
+    jw_str(w, "kind", "exclusion");
+    jw_str(w, "text", x->reason);
+    jw_obj_end(w);
+  }
+  sqlite3 *db = st != NULL ? store_db(st) : NULL;
+  sqlite3_stmt *q = NULL;
+  static const char sql[] =
+      "SELECT at, end_at, kind, text, 'annotation', NULL, NULL FROM annotation "
+      "WHERE service = ?1 AND at < ?3 AND COALESCE(end_at, at + 1) > ?2 "
+      "UNION ALL SELECT at, NULL, kind, summary, 'alert', condition, severity FROM alert_event "
+      "WHERE slo = ?4 AND at >= ?2 AND at < ?3 ORDER BY 1 LIMIT " "1000";
+  if (db != NULL && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(q, 1, slo->service ? slo->service : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, ws);
+    sqlite3_bind_int64(q, 3, at);
+    sqlite3_bind_text(q, 4, slo->name, -1, SQLITE_STATIC);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      jw_obj(w, NULL);
+      jw_str(w, "at", time_format_rfc3339(sqlite3_column_int64(q, 0) * 1000000, buf, sizeof buf));
+      if (sqlite3_column_type(q, 1) != SQLITE_NULL)
+        jw_str(w, "end", time_format_rfc3339(sqlite3_column_int64(q, 1) * 1000000, buf, sizeof buf));
+      jw_str(w, "source", (const char *)sqlite3_column_text(q, 4));
+      jw_str(w, "kind", (const char *)sqlite3_column_text(q, 2));
+      jw_str(w, "text", (const char *)sqlite3_column_text(q, 3));
+      if (sqlite3_column_type(q, 5) != SQLITE_NULL) {
+        jw_str(w, "condition", (const char *)sqlite3_column_text(q, 5));
+        jw_str(w, "severity", (const char *)sqlite3_column_text(q, 6));
+      }
+      jw_obj_end(w);
+    }
+  }
+  sqlite3_finalize(q);
+  jw_arr_end(w);
+}
+
+void api_slo_detail_json(FILE *f, const struct hr_report_slo *rs, struct hr_store *st) {
+  /* The report's object for this SLO, reopened to add two members. */
+  char *obj = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&obj, &len);
+  struct hr_jw w;
+  jw_init(&w, m, 0);
+  report_json_slo(&w, rs);
+  fclose(m);
+  while (len > 0 && (obj[len - 1] == '}' || obj[len - 1] == '\n' || obj[len - 1] == ' '))
+    if (obj[--len] == '}')
+      break;
+  fwrite(obj, 1, len, f);
+  free(obj);
+  jw_init(&w, f, 0);
+  w.depth = 1;
+  w.count[0] = 1;
+  write_series(&w, rs, st);
+  write_timeline(&w, rs, st);
+  jw_obj_end(&w);
+}
+
+static int h_slo(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  int64_t at = api_eval_at(a);
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  const struct hr_config *cfg = a->cfg;
+  size_t j = 0;
+  while (j < cfg->nslos && strcmp(cfg->slos[j].name, rq->rest) != 0)
+    j++;
+  if (j == cfg->nslos) {
+    pthread_rwlock_unlock(&a->cfg_lock);
+    return server_error(rq->conn, 404, "no SLO named %.200s", rq->rest);
+  }
+  struct hr_status_opts so = {0};
+  so.db = a->db;
+  so.store = 1;
+  so.has_at = 1;
+  so.at_us = at;
+  so.threads = 1;
+  struct hr_report rep;
+  enum hr_rc rc = status_compute(cfg, &so, &rep, &err);
+  if (rc != HR_OK) {
+    pthread_rwlock_unlock(&a->cfg_lock);
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : 500, "%s", err.msg);
+  }
+  struct hr_store *st = NULL;
+  store_open_ro(a->db, &st, NULL);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  api_slo_detail_json(f, &rep.slos[j], st);
+  fputc('\n', f);
+  fclose(f);
+  store_close(st);
+  report_free(&rep);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  return reply_stream(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /api/v1/alerts */
+
+static void col_time(struct hr_jw *w, const char *key, sqlite3_stmt *q, int i) {
+  char buf[64];
+  if (sqlite3_column_type(q, i) == SQLITE_NULL)
+    jw_null(w, key);
+  else
+    jw_str(w, key, time_format_rfc3339(sqlite3_column_int64(q, i) * 1000000, buf, sizeof buf));
+}
+
+static void col_text(struct hr_jw *w, const char *key, sqlite3_stmt *q, int i) {
+  jw_str(w, key, (const char *)sqlite3_column_text(q, i));
+}
+
+static void col_num(struct hr_jw *w, const char *key, sqlite3_stmt *q, int i) {
+  if (sqlite3_column_type(q, i) == SQLITE_NULL)
+    jw_null(w, key);
+  else
+    jw_num(w, key, sqlite3_column_double(q, i));
+}
+
+static int h_alerts(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct hr_store *st = NULL;
+  struct hr_err err = {0};
+  enum hr_rc rc = store_open_ro(a->db, &st, &err);
+  if (rc != HR_OK)
+    return server_error(rq->conn, 503, "%s", err.msg);
+  sqlite3 *db = store_db(st);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  struct hr_jw w;
+  char tb[64];
+  jw_init(&w, f, 1);
+  jw_obj(&w, NULL);
+  jw_str(&w, "at", time_format_rfc3339(api_eval_at(a), tb, sizeof tb));
+  jw_arr(&w, "alerts");
+  sqlite3_stmt *q = NULL;
+  int ok = 1;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT slo, condition, severity, state, since, fired_at, resolved_at, value, updated "
+                         "FROM alert WHERE state IN ('firing', 'pending') ORDER BY state = 'pending', slo, condition",
+                         -1, &q, NULL) == SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      jw_obj(&w, NULL);
+      col_text(&w, "slo", q, 0);
+      col_text(&w, "condition", q, 1);
+      col_text(&w, "severity", q, 2);
+      col_text(&w, "state", q, 3);
+      col_time(&w, "since", q, 4);
+      col_time(&w, "fired_at", q, 5);
+      col_time(&w, "resolved_at", q, 6);
+      col_num(&w, "value", q, 7);
+      col_time(&w, "updated", q, 8);
+      jw_obj_end(&w);
+    }
+  } else {
+    ok = 0;
+  }
+  sqlite3_finalize(q);
+  q = NULL;
+  jw_arr_end(&w);
+  jw_arr(&w, "recent");
+  if (sqlite3_prepare_v2(db,
+                         "SELECT id, slo, condition, severity, kind, at, value, summary FROM alert_event "
+                         "ORDER BY id DESC LIMIT 50",
+                         -1, &q, NULL) == SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      jw_obj(&w, NULL);
+      jw_int(&w, "id", sqlite3_column_int64(q, 0));
+      col_text(&w, "slo", q, 1);
+      col_text(&w, "condition", q, 2);
+      col_text(&w, "severity", q, 3);
+      col_text(&w, "kind", q, 4);
+      col_time(&w, "at", q, 5);
+      col_num(&w, "value", q, 6);
+      col_text(&w, "summary", q, 7);
+      jw_obj_end(&w);
+    }
+  } else {
+    ok = 0;
+  }
+  sqlite3_finalize(q);
+  jw_arr_end(&w);
+  jw_obj_end(&w);
+  fputc('\n', f);
+  fclose(f);
+  if (!ok) {
+    const char *msg = sqlite3_errmsg(db);
+    int r = server_error(rq->conn, 500, "store: alerts: %s", msg);
+    store_close(st);
+    free(buf);
+    return r;
+  }
+  store_close(st);
+  return reply_stream(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /api/v1/gate */
+
+static int h_gate(struct hr_req *rq) {
+#ifdef HR_HAVE_GATE
+  struct hr_api *a = rq->app;
+  const char *service = server_arg(rq, "service");
+  const char *risk_s = server_arg(rq, "risk");
+  enum hr_risk risk;
+  if (service == NULL || service[0] == '\0')
+    return server_error(rq->conn, 400, "service=S is required");
+  if (risk_parse(risk_s ? risk_s : "normal", &risk) != 0)
+    return server_error(rq->conn, 400, "risk: expected fix, low, normal or high, got '%.64s'", risk_s);
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  const struct hr_config *cfg = a->cfg;
+  struct hr_gate_policy pol;
+  gate_policy_default(&pol);
+  int known = 0;
+  for (size_t i = 0; i < cfg->nslos; i++)
+    known |= cfg->slos[i].service != NULL && strcmp(cfg->slos[i].service, service) == 0;
+  for (size_t i = 0; i < cfg->nservices; i++) {
+    char msg[256];
+    if (strcmp(cfg->services[i].name, service) != 0)
+      continue;
+    known = 1;
+    if (cfg->services[i].gate_policy != NULL)
+      gate_policy_parse(cfg->services[i].gate_policy, strlen(cfg->services[i].gate_policy), &pol, msg, sizeof msg);
+  }
+  if (!known) {
+    pthread_rwlock_unlock(&a->cfg_lock);
+    return server_error(rq->conn, 404, "no service named %.200s", service);
+  }
+  struct hr_status_opts so = {0};
+  so.db = a->db;
+  so.store = 1;
+  so.has_at = 1;
+  so.at_us = api_eval_at(a);
+  so.threads = 1;
+  struct hr_report rep;
+  struct hr_err err = {0};
+  enum hr_rc rc = status_compute(cfg, &so, &rep, &err);
+  if (rc != HR_OK) {
+    pthread_rwlock_unlock(&a->cfg_lock);
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : 500, "%s", err.msg);
+  }
+  struct hr_gate_slo *g = xcalloc(rep.nslos ? rep.nslos : 1, sizeof *g);
+  size_t *idx = xcalloc(rep.nslos ? rep.nslos : 1, sizeof *idx);
+  size_t k = 0;
+  for (size_t j = 0; j < rep.nslos; j++)
+    if (rep.slos[j].slo->service != NULL && strcmp(rep.slos[j].slo->service, service) == 0) {
+      g[k].slo = rep.slos[j].slo;
+      g[k].st = &rep.slos[j].st;
+      idx[k++] = j;
+    }
+  struct hr_gate_decision d;
+  gate_decide(&pol, service, risk, g, k, &d);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  struct hr_jw w;
+  jw_init(&w, f, 1);
+  jw_obj(&w, NULL);
+  report_json_members(&w, &rep);
+  jw_str(&w, "service", service);
+  jw_str(&w, "risk", risk_name(risk));
+  jw_str(&w, "decision", d.allow ? "allow" : "deny");
+  jw_str(&w, "reason", d.reason);
+  jw_str(&w, "deciding_slo", d.deciding >= 0 ? rep.slos[idx[d.deciding]].slo->name : NULL);
+  jw_obj(&w, "policy");
+  static const enum hr_status order[] = {HR_ST_GREEN, HR_ST_YELLOW, HR_ST_ORANGE, HR_ST_RED, HR_ST_NODATA};
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    jw_arr(&w, status_name(order[i]));
+    for (int r = 0; r < HR_NRISKS; r++)
+      if (pol.allow[order[i]] & (1u << r))
+        jw_str(&w, NULL, risk_name((enum hr_risk)r));
+    jw_arr_end(&w);
+  }
+  jw_obj_end(&w);
+  jw_obj_end(&w);
+  fputc('\n', f);
+  fclose(f);
+  free(g);
+  free(idx);
+  report_free(&rep);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  return reply_stream(rq->conn, 200, "application/json", buf, len);
+#else
+  return server_error(rq->conn, 501, "the release gate is not built into this headroom yet; use 'headroom gate'");
+#endif
+}
+
+/* ------------------------------------------------------------------------ */
+/* POST /api/v1/events?source=NAME */
+
+static int h_events(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  const char *source = server_arg(rq, "source");
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  struct hr_pipeline *p = NULL;
+  struct hr_store *st = NULL;
+  struct hr_scan_stats s;
+  scan_stats_init(&s);
+  enum hr_rc rc = pipeline_new(a->cfg, &p, &err);
+  if (rc == HR_OK)
+    rc = store_open(a->db, &st, &err);
+  if (rc == HR_OK)
+    rc = tail_ingest_buffer(p, st, source, rq->body, rq->body_len, &s, &err);
+  store_close(st);
+  pipeline_free(p);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK)
+    return server_error(rq->conn, status_for(rc), "%s", err.msg);
+  atomic_fetch_add(&a->generation, 1);
+  pthread_mutex_lock(&a->mu);
+  a->http_lines += s.lines;
+  a->http_malformed += s.malformed;
+  a->http_events += s.events;
+  a->http_bytes += s.bytes;
+  pthread_mutex_unlock(&a->mu);
+  char *body = xasprintf("{\"lines\": %llu, \"events\": %llu, \"malformed\": %llu, \"blank\": %llu}\n",
+                         (unsigned long long)s.lines, (unsigned long long)s.events, (unsigned long long)s.malformed,
+                         (unsigned long long)s.blank);
+  return reply_stream(rq->conn, 200, "application/json", body, strlen(body));
+}
+
+/* ------------------------------------------------------------------------ */
+/* POST /api/v1/annotations: a flat JSON object of strings and numbers. */
+
+struct jfield {
+  const char *key;
+  char *s;     /* decoded string, or NULL */
+  double num;
+  int is_num, present;
+};
+
+static const char *ws(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+/* A JSON string at *pp (after the quote is checked): malloc'd, UTF-8. */
+static char *jstring(const char **pp, const char *end) {
+  const char *p = *pp + 1;
+  size_t cap = 64, n = 0;
+  char *out = xmalloc(cap);
+  while (p < end && *p != '"') {
+    unsigned c = (unsigned char)*p++;
+    if (c < 0x20)
+      goto bad;
+    if (c == '\\') {
+      if (p >= end)
+        goto bad;
+      char e = *p++;
+      switch (e) {
+      case '"': c = '"'; break;
+      case '\\': c = '\\'; break;
+      case '/': c = '/'; break;
+      case 'b': c = '\b'; break;
+      case 'f': c = '\f'; break;
+      case 'n': c = '\n'; break;
+      case 'r': c = '\r'; break;
+      case 't': c = '\t'; break;
+      case 'u': {
+        if (end - p < 4)
+          goto bad;
+        unsigned v = 0;
+        for (int i = 0; i < 4; i++) {
+          char h = p[i];
+          v = v * 16 + (unsigned)(h >= '0' && h <= '9'   ? h - '0'
+                                  : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                  : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                         : 99);
+          if (v > 0xffff)
+            goto bad;
+        }
+        p += 4;
+        if (v >= 0xd800 && v <= 0xdfff)
+          v = 0xfffd; /* surrogates: replaced */
+        if (n + 4 >= cap)
+          out = xrealloc(out, cap *= 2);
+        if (v < 0x80) {
+          out[n++] = (char)v;
+        } else if (v < 0x800) {
+          out[n++] = (char)(0xc0 | (v >> 6));
+          out[n++] = (char)(0x80 | (v & 0x3f));
+        } else {
+          out[n++] = (char)(0xe0 | (v >> 12));
+          out[n++] = (char)(0x80 | ((v >> 6) & 0x3f));
+          out[n++] = (char)(0x80 | (v & 0x3f));
+        }
+        continue;
+      }
+      default: goto bad;
+      }
+    }
+    if (n + 2 >= cap)
+      out = xrealloc(out, cap *= 2);
+    out[n++] = (char)c;
+  }
+  if (p >= end)
+    goto bad;
+  out[n] = '\0';
+  *pp = p + 1;
+  return out;
+bad:
+  free(out);
+  return NULL;
+}
+
+/* Parse {"k": v, ...} filling the fields named in fs (others ignored when
+ * scalar). 0 ok, -1 malformed (msg set). */
+static int parse_object(const char *p, const char *end, struct jfield *fs, size_t nf, const char **msg) {
+  p = ws(p, end);
+  if (p >= end || *p != '{') {
+    *msg = "expected a JSON object";
+    return -1;
+  }
+  p = ws(p + 1, end);
+  if (p < end && *p == '}')
+    return ws(p + 1, end) == end ? 0 : (*msg = "trailing bytes after the object", -1);
+  for (;;) {
+    if (p >= end || *p != '"') {
+      *msg = "expected a key";
+      return -1;
+    }
+    char *key = jstring(&p, end);
+    if (key == NULL) {
+      *msg = "bad string";
+      return -1;
+    }
+    p = ws(p, end);
+    if (p >= end || *p != ':') {
+      free(key);
+      *msg = "expected ':'";
+      return -1;
+    }
+    p = ws(p + 1, end);
+    struct jfield *fld = NULL;
+    for (size_t i = 0; i < nf; i++)
+      if (strcmp(fs[i].key, key) == 0)
+        fld = &fs[i];
+    free(key);
+    if (fld != NULL && fld->present) {
+      *msg = "duplicate key";
+      return -1;
+    }
+    if (p < end && *p == '"') {
+      char *s = jstring(&p, end);
+      if (s == NULL) {
+        *msg = "bad string";
+        return -1;
+      }
+      if (fld != NULL) {
+        fld->s = s;
+        fld->present = 1;
+      } else {
+        free(s);
+      }
+    } else if (p < end && (*p == '-' || (*p >= '0' && *p <= '9'))) {
+      char tmp[64];
+      size_t n = 0;
+      while (p < end && n < sizeof tmp - 1 && strchr("+-.eE0123456789", *p) != NULL)
+        tmp[n++] = *p++;
+      tmp[n] = '\0';
+      char *e;
+      double x = strtod(tmp, &e);
+      if (*e != '\0' || !isfinite(x)) {
+        *msg = "bad number";
+        return -1;
+      }
+      if (fld != NULL) {
+        fld->num = x;
+        fld->is_num = 1;
+        fld->present = 1;
+      }
+    } else if (end - p >= 4 && strncmp(p, "null", 4) == 0) {
+      p += 4;
+    } else if (end - p >= 4 && strncmp(p, "true", 4) == 0) {
+      p += 4;
+    } else if (end - p >= 5 && strncmp(p, "false", 5) == 0) {
+      p += 5;
+    } else {
+      *msg = "values must be strings, numbers, true, false or null";
+      return -1;
+    }
+    p = ws(p, end);
+    if (p < end && *p == ',') {
+      p = ws(p + 1, end);
+      continue;
+    }
+    if (p < end && *p == '}' && ws(p + 1, end) == end)
+      return 0;
+    *msg = "expected ',' or '}'";
+    return -1;
+  }
+}
+
+/* A time member: RFC 3339 string or UTC seconds. 0 ok (or absent: *has 0). */
+static int field_time(const struct jfield *f, int64_t *s, int *has) {
+  *has = f->present;
+  if (!f->present)
+    return 0;
+  if (f->is_num) {
+    if (!(f->num > -1e12 && f->num < 1e12))
+      return -1;
+    *s = (int64_t)floor(f->num);
+    return 0;
+  }
+  int64_t us;
+  if (time_parse_rfc3339(f->s, strlen(f->s), &us) != 0)
+    return -1;
+  *s = floor_div(us, 1000000);
+  return 0;
+}
+
+static int h_annotations(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct jfield fs[] = {{"service", NULL, 0, 0, 0}, {"kind", NULL, 0, 0, 0}, {"text", NULL, 0, 0, 0},
+                        {"at", NULL, 0, 0, 0},      {"end", NULL, 0, 0, 0}};
+  enum { F_SERVICE, F_KIND, F_TEXT, F_AT, F_END, F_N };
+  const char *msg = NULL;
+  int code = 0;
+  char why[600];
+  int64_t at_s, end_s = 0; /* default: now (serve --at: T) */
+  int has_at, has_end;
+  if (a->has_at) {
+    at_s = floor_div(a->at_us, 1000000);
+  } else {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    at_s = (int64_t)ts.tv_sec;
+  }
+  if (parse_object(rq->body, rq->body + rq->body_len, fs, F_N, &msg) != 0) {
+    code = 400;
+    snprintf(why, sizeof why, "body: %s", msg);
+  } else if (fs[F_SERVICE].s == NULL || fs[F_SERVICE].s[0] == '\0') {
+    code = 400;
+    snprintf(why, sizeof why, "\"service\" (a string) is required");
+  } else if (fs[F_KIND].s == NULL || (strcmp(fs[F_KIND].s, "deploy") != 0 && strcmp(fs[F_KIND].s, "incident") != 0 &&
+                                      strcmp(fs[F_KIND].s, "maintenance") != 0 && strcmp(fs[F_KIND].s, "note") != 0)) {
+    code = 400;
+    snprintf(why, sizeof why, "\"kind\" must be deploy, incident, maintenance or note");
+  } else if (fs[F_TEXT].present && (fs[F_TEXT].s == NULL || strlen(fs[F_TEXT].s) > 4096)) {
+    code = 400;
+    snprintf(why, sizeof why, "\"text\" must be a string of at most 4096 bytes");
+  } else if (field_time(&fs[F_AT], &at_s, &has_at) != 0 || field_time(&fs[F_END], &end_s, &has_end) != 0) {
+    code = 400;
+    snprintf(why, sizeof why, "\"at\" and \"end\" are RFC 3339 times or UTC seconds");
+  } else if ((strcmp(fs[F_KIND].s, "maintenance") == 0) != has_end || (has_end && end_s <= at_s)) {
+    code = 400;
+    snprintf(why, sizeof why, "a maintenance annotation needs \"end\" after \"at\"; other kinds take none");
+  }
+  if (code == 0) {
+    struct hr_store *st = NULL;
+    struct hr_err err = {0};
+    if (store_open(a->db, &st, &err) != HR_OK) {
+      code = 500;
+      snprintf(why, sizeof why, "%s", err.msg);
+    } else {
+      sqlite3 *db = store_db(st);
+      sqlite3_stmt *q = NULL;
+      struct timespec ts;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      if (sqlite3_prepare_v2(db,
+                             "INSERT INTO annotation(service, kind, at, end_at, text, created) "
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             -1, &q, NULL) != SQLITE_OK) {
+        code = 500;
+      } else {
+        sqlite3_bind_text(q, 1, fs[F_SERVICE].s, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, fs[F_KIND].s, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 3, at_s);
+        if (has_end)
+          sqlite3_bind_int64(q, 4, end_s);
+        else
+          sqlite3_bind_null(q, 4);
+        if (fs[F_TEXT].s != NULL)
+          sqlite3_bind_text(q, 5, fs[F_TEXT].s, -1, SQLITE_STATIC);
+        else
+          sqlite3_bind_null(q, 5);
+        sqlite3_bind_int64(q, 6, (int64_t)ts.tv_sec);
+        if (sqlite3_step(q) != SQLITE_DONE)
+          code = 500;
+      }
+      if (code == 500)
+        snprintf(why, sizeof why, "store: annotation: %s", sqlite3_errmsg(db));
+      int64_t id = sqlite3_last_insert_rowid(db);
+      sqlite3_finalize(q);
+      store_close(st);
+      if (code == 0) {
+        char tb[64];
+        snprintf(why, sizeof why, "{\"id\": %lld, \"at\": \"%s\"}\n", (long long)id,
+                 time_format_rfc3339(at_s * 1000000, tb, sizeof tb));
+      }
+    }
+  }
+  for (size_t i = 0; i < F_N; i++)
+    free(fs[i].s);
+  if (code != 0)
+    return server_error(rq->conn, (unsigned)code, "%s", why);
+  atomic_fetch_add(&a->generation, 1);
+  return server_reply(rq->conn, 200, "application/json", why, strlen(why));
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /healthz and the dashboard files */
+
+static int h_healthz(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  if (!atomic_load(&a->store_ready))
+    return server_error(rq->conn, 503, "the store is not open yet");
+  static const char ok[] = "{\"status\": \"ok\"}\n";
+  return server_reply(rq->conn, 200, "application/json", ok, sizeof ok - 1);
+}
+
+int api_asset(struct hr_req *rq) {
+  const struct hr_asset *as = hr_asset_find(rq->path);
+  if (as == NULL)
+    return server_error(rq->conn, 404, "not found: %.200s", rq->path);
+  const char *inm = server_header(rq, "If-None-Match");
+  struct MHD_Response *r;
+  unsigned status = 200;
+  if (inm != NULL && as->etag != NULL && strstr(inm, as->etag) != NULL) {
+    r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    status = 304;
+  } else {
+    r = MHD_create_response_from_buffer(as->len, (void *)as->data, MHD_RESPMEM_PERSISTENT);
+  }
+  if (r == NULL)
+    return MHD_NO;
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, as->mime);
+  if (as->etag != NULL)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, as->etag);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+  enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
+const struct hr_route api_routes[] = {
+    {"GET", "/api/v1/slos", 0, h_slos},
+    {"GET", "/api/v1/slos/", 0, h_slo},
+    {"GET", "/api/v1/alerts", 0, h_alerts},
+    {"GET", "/api/v1/gate", 0, h_gate},
+    {"POST", "/api/v1/events", 1, h_events},
+    {"POST", "/api/v1/annotations", 1, h_annotations},
+    {"GET", "/metrics", 0, metrics_handler},
+    {"GET", "/healthz", 0, h_healthz},
+};
+const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

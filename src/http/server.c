@@ -1,0 +1,280 @@
+/* server.c -- see server.h. libmicrohttpd 0.9.75: a pool of internal
+ * threads, every limit set explicitly; anything not in the route table is a
+ * JSON 404/405. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "out/jw.h"
+#include "util/xmalloc.h"
+
+#define POOL_THREADS 4
+
+struct hr_server {
+  struct MHD_Daemon *d;
+  struct hr_server_opts o;
+  char *token;
+  int port;
+};
+
+struct rqstate {
+  const struct hr_route *route;
+  char *body;
+  size_t len, cap;
+  int too_big;
+};
+
+/* ---- answers ---- */
+
+int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len) {
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  if (r == NULL) {
+    free(body);
+    return MHD_NO;
+  }
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  enum MHD_Result ok = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
+int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len) {
+  char *copy = xmalloc(len + 1);
+  memcpy(copy, body, len);
+  return server_reply_take(c, status, ctype, copy, len);
+}
+
+int server_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (f == NULL)
+    return MHD_NO;
+  fputs("{\"error\": ", f);
+  jw_escape(f, msg, strlen(msg));
+  fputs("}\n", f);
+  fclose(f);
+  return server_reply_take(c, status, "application/json", buf, len);
+}
+
+const char *server_arg(struct hr_req *rq, const char *name) {
+  return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *server_header(struct hr_req *rq, const char *name) {
+  return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+/* ---- routing ---- */
+
+static int path_matches(const struct hr_route *r, const char *path, const char **rest) {
+  size_t n = strlen(r->path);
+  if (n > 0 && r->path[n - 1] == '/') {
+    if (strncmp(path, r->path, n) != 0 || path[n] == '\0')
+      return 0;
+    *rest = path + n;
+    return 1;
+  }
+  *rest = "";
+  return strcmp(path, r->path) == 0;
+}
+
+static int token_ok(const struct hr_server *s, struct MHD_Connection *c) {
+  if (s->token == NULL)
+    return 1;
+  const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  if (h == NULL || strncmp(h, "Bearer ", 7) != 0)
+    return 0;
+  h += 7;
+  size_t n = strlen(h), m = strlen(s->token);
+  unsigned diff = (unsigned)(n ^ m);
+  for (size_t i = 0; i < m; i++) /* constant time over the token */
+    diff |= (unsigned)(unsigned char)s->token[i] ^ (unsigned)(unsigned char)(i < n ? h[i] : 0);
+  return diff == 0;
+}
+
+static enum MHD_Result dispatch(struct hr_server *s, struct MHD_Connection *c, const struct hr_route *route,
+                                const char *path, const char *method, const char *body, size_t len) {
+  struct hr_req rq = {c, method, path, "", body ? body : "", body ? len : 0, s->o.app};
+  if (route != NULL)
+    path_matches(route, path, &rq.rest);
+  int r = route != NULL ? route->fn(&rq) : s->o.fallback(&rq);
+  return r == MHD_YES ? MHD_YES : MHD_NO;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **con_cls) {
+  (void)version;
+  struct hr_server *s = cls;
+  struct rqstate *rs = *con_cls;
+  if (rs == NULL) {
+    rs = xcalloc(1, sizeof *rs);
+    *con_cls = rs;
+    int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    const struct hr_route *found = NULL;
+    const char *allow = NULL;
+    for (size_t i = 0; i < s->o.nroutes && found == NULL; i++) {
+      const char *rest;
+      if (!path_matches(&s->o.routes[i], url, &rest))
+        continue;
+      if (strcmp(s->o.routes[i].method, method) == 0 || (is_get && strcmp(s->o.routes[i].method, "GET") == 0))
+        found = &s->o.routes[i];
+      else
+        allow = s->o.routes[i].method;
+    }
+    if (found == NULL) {
+      if (allow != NULL) {
+        struct MHD_Response *r = NULL;
+        char *buf = xasprintf("{\"error\": \"method %s not allowed here (use %s)\"}\n",
+                              strlen(method) < 16 ? method : "?", allow);
+        r = MHD_create_response_from_buffer(strlen(buf), buf, MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+        enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+        MHD_destroy_response(r);
+        return ok;
+      }
+      if (is_get && s->o.fallback != NULL)
+        return dispatch(s, c, NULL, url, method, NULL, 0);
+      return server_error(c, is_get ? MHD_HTTP_NOT_FOUND : MHD_HTTP_METHOD_NOT_ALLOWED, "no such endpoint: %s %.200s",
+                          strlen(method) < 16 ? method : "?", url) == MHD_YES
+                 ? MHD_YES
+                 : MHD_NO;
+    }
+    rs->route = found;
+    if (found->auth && !token_ok(s, c))
+      return server_error(c, MHD_HTTP_UNAUTHORIZED, "a bearer token is required (Authorization: Bearer TOKEN)") ==
+                     MHD_YES
+                 ? MHD_YES
+                 : MHD_NO;
+    if (strcmp(found->method, "POST") == 0) {
+      const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+      if (cl != NULL && strtoull(cl, NULL, 10) > s->o.max_body)
+        return server_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body over %zu bytes", s->o.max_body) == MHD_YES
+                   ? MHD_YES
+                   : MHD_NO;
+      return MHD_YES; /* the body follows */
+    }
+    return dispatch(s, c, found, url, method, NULL, 0);
+  }
+  if (*upload_size > 0) {
+    size_t n = *upload_size;
+    *upload_size = 0;
+    if (rs->too_big || rs->len + n > s->o.max_body) {
+      rs->too_big = 1;
+      return MHD_YES;
+    }
+    if (rs->len + n + 1 > rs->cap) {
+      rs->cap = (rs->len + n + 1) * 2;
+      if (rs->cap > s->o.max_body + 1)
+        rs->cap = s->o.max_body + 1;
+      rs->body = xrealloc(rs->body, rs->cap);
+    }
+    memcpy(rs->body + rs->len, upload, n);
+    rs->len += n;
+    return MHD_YES;
+  }
+  if (rs->too_big)
+    return server_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body over %zu bytes", s->o.max_body) == MHD_YES
+               ? MHD_YES
+               : MHD_NO;
+  if (rs->body == NULL)
+    rs->body = xcalloc(1, 1);
+  rs->body[rs->len] = '\0';
+  return dispatch(s, c, rs->route, url, method, rs->body, rs->len);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
+  (void)cls;
+  (void)c;
+  (void)toe;
+  struct rqstate *rs = *con_cls;
+  if (rs != NULL) {
+    free(rs->body);
+    free(rs);
+    *con_cls = NULL;
+  }
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+  (void)cls;
+  fputs("headroom: http: ", stderr);
+  vfprintf(stderr, fmt, ap);
+}
+
+/* ---- lifecycle ---- */
+
+static enum hr_rc parse_listen(const char *s, struct sockaddr_in *sa, struct hr_err *err) {
+  memset(sa, 0, sizeof *sa);
+  sa->sin_family = AF_INET;
+  const char *colon = strrchr(s, ':');
+  char host[64];
+  size_t hn = colon ? (size_t)(colon - s) : 0;
+  if (colon == NULL || hn >= sizeof host)
+    return HR_FAIL(err, HR_ERR_USAGE, "--listen %s: expected ADDR:PORT such as 127.0.0.1:8080", s);
+  memcpy(host, s, hn);
+  host[hn] = '\0';
+  char *end;
+  unsigned long port = strtoul(colon + 1, &end, 10);
+  if (*end != '\0' || colon[1] == '\0' || port > 65535)
+    return HR_FAIL(err, HR_ERR_USAGE, "--listen %s: bad port", s);
+  if (hn == 0 || strcmp(host, "localhost") == 0)
+    memcpy(host, "127.0.0.1", 10);
+  if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+    return HR_FAIL(err, HR_ERR_USAGE, "--listen %s: expected an IPv4 address such as 127.0.0.1 or 0.0.0.0", s);
+  sa->sin_port = htons((uint16_t)port);
+  return HR_OK;
+}
+
+enum hr_rc server_start(const struct hr_server_opts *o, struct hr_server **out, struct hr_err *err) {
+  *out = NULL;
+  struct sockaddr_in sa;
+  enum hr_rc rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
+  if (rc != HR_OK)
+    return rc;
+  struct hr_server *s = xcalloc(1, sizeof *s);
+  s->o = *o;
+  s->o.listen = NULL;
+  s->token = o->token && o->token[0] ? xstrdup(o->token) : NULL;
+  s->o.token = NULL;
+  unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+  s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+                          o->max_conns ? o->max_conns : 256u, MHD_OPTION_CONNECTION_TIMEOUT,
+                          o->timeout_s ? o->timeout_s : 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+  if (s->d == NULL) {
+    free(s->token);
+    free(s);
+    return HR_FAIL(err, HR_ERR_IO, "http: cannot listen on %s (address in use or not available)",
+                   o->listen ? o->listen : "127.0.0.1:8080");
+  }
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+  s->port = di ? di->port : ntohs(sa.sin_port);
+  *out = s;
+  return HR_OK;
+}
+
+int server_port(const struct hr_server *s) { return s->port; }
+
+void server_stop(struct hr_server *s) {
+  if (s == NULL)
+    return;
+  MHD_stop_daemon(s->d);
+  free(s->token);
+  free(s);
+}

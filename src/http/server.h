@@ -1,0 +1,71 @@
+/* server.h -- the HTTP front of `serve`: libmicrohttpd with one internal
+ * thread per connection, a route table {method, path, handler}, bounded
+ * connections, headers and request bodies, a bearer token for the routes
+ * that write, and errors as JSON {"error": "..."}.
+ *
+ * Handlers run on MHD's threads: they must only touch what is safe to share
+ * (their own read-only store connection, data under a lock). */
+#ifndef HR_SERVER_H
+#define HR_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct hr_server;
+struct MHD_Connection;
+
+/* One request, borrowed by the handler for the call. */
+struct hr_req {
+  struct MHD_Connection *conn;
+  const char *method;
+  const char *path;     /* without the query string */
+  const char *rest;     /* path after the route's prefix (prefix routes) */
+  const char *body;     /* NUL-terminated copy of the body (POST), else "" */
+  size_t body_len;
+  void *app;            /* hr_server_opts.app */
+};
+
+/* A handler answers with server_reply*(); returns what they return. */
+typedef int (*hr_handler_fn)(struct hr_req *rq);
+
+struct hr_route {
+  const char *method; /* "GET", "POST" */
+  const char *path;   /* exact path, or a prefix when it ends in '/' */
+  int auth;           /* 1: needs the bearer token (when one is configured) */
+  hr_handler_fn fn;
+};
+
+struct hr_server_opts {
+  const char *listen;           /* "ADDR:PORT" (IPv4); port 0 picks a free one */
+  const struct hr_route *routes; /* borrowed, must outlive the server */
+  size_t nroutes;
+  hr_handler_fn fallback;       /* GET/HEAD of any other path (assets), NULL: 404 */
+  void *app;
+  const char *token;            /* NULL or "": POST routes are open */
+  size_t max_body;              /* bytes; larger bodies get 413 */
+  unsigned max_conns;
+  unsigned timeout_s;
+};
+
+/* Listen and serve on MHD's threads. The strings of o are copied. On failure
+ * *out = NULL and err says why (address in use, bad address). */
+enum hr_rc server_start(const struct hr_server_opts *o, struct hr_server **out /* OUT */, struct hr_err *err);
+/* The port actually bound. */
+int server_port(const struct hr_server *s);
+/* Stop accepting, finish the requests in flight, free. NULL ok. */
+void server_stop(struct hr_server *s);
+
+/* Answers, for handlers. body is copied (server_reply) or taken over
+ * (server_reply_take: malloc'd, freed by the server in every case). */
+int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len);
+int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len);
+/* {"error": msg} with that status. */
+int server_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A query argument of the request, or NULL. Borrowed for the call. */
+const char *server_arg(struct hr_req *rq, const char *name);
+/* A request header, or NULL. Borrowed for the call. */
+const char *server_header(struct hr_req *rq, const char *name);
+
+#endif
