@@ -68,7 +68,10 @@ static char *pq_escape(const char *s) {
 
 /* Shortest %g that reads back as x (0.99, not 0.98999999999999999). */
 static void fmt_double(double x, char *out, size_t n) {
-  for (int prec = 1; prec <= 17; prec++) {
+  int prec = 1; /* at least the integer digits: 10, not 1e+01 */
+  for (double a = x < 0 ? -x : x; a >= 10 && prec < 17; a /= 10)
+    prec++;
+  for (; prec <= 17; prec++) {
     snprintf(out, n, "%.*g", prec, x);
     if (strtod(out, NULL) == x)
       return;
@@ -283,8 +286,10 @@ static enum hr_rc delta_rules(struct ctx *c, const char *which, const char *quer
   }
   if (query == NULL || *skip_ws(query) == 0)
     return HR_FAIL(err, HR_ERR_CONFIG,
-                   "SLO '%s': a Prometheus SLI needs a %s query (ratioMetric.%s.metricSource.spec.query)", c->slo->name,
-                   which, strcmp(which, "valid") == 0 ? "total" : which);
+                   "SLO '%s': a Prometheus SLI needs a %s query (ratioMetric.%s.metricSource.spec.query): rules "
+                   "count events with counters",
+                   c->slo->name, strcmp(which, "valid") == 0 ? "total" : which,
+                   strcmp(which, "valid") == 0 ? "total" : which);
   char *d = rules_counter_delta(query);
   if (d != NULL) {
     rec(c, name, xasprintf("sum(%s)", d), NULL, 0);
