@@ -15,10 +15,11 @@
 
 #define MINUTE_US_ ((int64_t)60000000)
 
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+static int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
 
-void slo_series_json(struct hr_jw *w, const struct hr_report_slo *rs, const struct hr_series *s,
-                     size_t max_points) {
+void slo_series_json(struct hr_jw *w, const struct hr_report_slo *rs, const struct hr_series *s, size_t max_points) {
   const struct hr_slo *slo = rs->slo;
   int64_t at = rs->st.at_us, from = rs->st.window_start_us;
   if (max_points < 2)
@@ -306,7 +307,8 @@ void report_html(FILE *f, const struct hr_report *r, const struct hr_series *ser
                  const struct hr_annotation *timeline, size_t ntimeline) {
   const struct hr_asset *index = hr_asset_find("/index.html");
   if (index == NULL) {
-    fputs("<!doctype html><meta charset=\"utf-8\"><title>headroom</title><p>headroom: this build has no dashboard\n", f);
+    fputs("<!doctype html><meta charset=\"utf-8\"><title>headroom</title><p>headroom: this build has no dashboard\n",
+          f);
     return;
   }
   const char *p = (const char *)index->data, *end = p + index->len;

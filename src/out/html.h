@@ -29,8 +29,7 @@ struct hr_jw;
  *    lookback of the SLO, e.g. burn_rate_1h), "good": [n], "valid": [n]}
  * good[i]/valid[i] count the events in [t[i-1], t[i]) ([window start, t[0])
  * for i = 0). s must be the series rs->st was evaluated from (same grid). */
-void slo_series_json(struct hr_jw *w, const struct hr_report_slo *rs, const struct hr_series *s,
-                     size_t max_points);
+void slo_series_json(struct hr_jw *w, const struct hr_report_slo *rs, const struct hr_series *s, size_t max_points);
 
 /* Write the member "thresholds": the SLO's burn-rate alert conditions,
  * [{"name", "severity", "lookback", "short_lookback", "burn_rate"}]; nothing
