@@ -211,6 +211,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
   (void)cls;
+  if (strncmp(fmt, "Error processing request", 24) == 0)
+    return; /* a client's malformed request: answered with its 4xx, not a server problem */
   fputs("headroom: http: ", stderr);
   vfprintf(stderr, fmt, ap);
 }
