@@ -326,7 +326,11 @@
     alertsList(s.alerts).forEach(function (a) {
       if (a.fired_at) tl.push({ at: a.fired_at, end: a.resolved_at || null, kind: 'alert', text: (a.condition || a.name || 'alert') + (a.severity ? ' (' + a.severity + ')' : '') });
     });
-    return tl.map(function (e) { return { at: toSecs(e.at), end: e.end ? toSecs(e.end) : null, kind: e.kind || 'note', text: e.text || '' }; })
+    return tl.map(function (e) {
+      var alert = e.source === 'alert';
+      return { at: toSecs(e.at), end: e.end ? toSecs(e.end) : null, kind: alert ? 'alert' : e.kind || 'note',
+        text: alert ? (e.kind ? e.kind + ': ' : '') + (e.text || e.condition || '') + (e.severity ? ' (' + e.severity + ')' : '') : e.text || '' };
+    })
       .filter(function (e) { return isNum(e.at); })
       .sort(function (a, b) { return b.at - a.at; });
   }
@@ -505,8 +509,28 @@
     return el.querySelector('.holder');
   }
 
+  /* The series as columns {t: [unix s], sli: [...], ...}. Also accepts rows,
+   * {"points": [{"t": RFC 3339 or unix s, "good", "valid", "sli" (of the
+   * interval), "sli_window" (since the window start), "budget_remaining",
+   * "burn_rate_1h", ...}]}: sli_window then draws the SLI line. */
+  function seriesOf(s) {
+    var ser = s.series;
+    if (!ser || typeof ser !== 'object') return null;
+    if (Array.isArray(ser.t)) return ser;
+    if (!Array.isArray(ser.points) || !ser.points.length) return null;
+    var cols = { step_seconds: ser.step_seconds, t: [] }, keys = {};
+    ser.points.forEach(function (p) { Object.keys(p).forEach(function (k) { if (k !== 't') keys[k] = 1; }); });
+    Object.keys(keys).forEach(function (k) { cols[k] = []; });
+    ser.points.forEach(function (p) {
+      cols.t.push(toSecs(p.t));
+      Object.keys(keys).forEach(function (k) { cols[k].push(isNum(p[k]) ? p[k] : null); });
+    });
+    if (keys.sli_window) { cols.sli_interval = cols.sli; cols.sli = cols.sli_window; }
+    return cols;
+  }
+
   function renderCharts(s) {
-    var ser = s.series && Array.isArray(s.series.t) ? s.series : null;
+    var ser = seriesOf(s);
     var tb = $('toolbar');
     if (!window.Chart) {
       $('charts').innerHTML = '<div class="panel"><p class="nochart">Charts need the chart library (/vendor/chart.js), which this build does not embed.</p></div>';
@@ -540,7 +564,7 @@
     var pfmt = function (v) { return isNum(v) ? (v * 100).toFixed(d) + '%' : '—'; };
 
     /* 1. SLI against the target line */
-    var h1 = panel('p-sli', 'SLI vs target', 'rolling over the window');
+    var h1 = panel('p-sli', 'SLI vs target', ser && ser.sli_interval ? 'since the window start' : 'rolling over the window');
     if (ser && Array.isArray(ser.sli)) {
       var vals = ser.sli.filter(isNum);
       var lo = Math.min.apply(null, vals.concat([s.target || 1]));
