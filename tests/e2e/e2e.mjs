@@ -68,7 +68,10 @@ try {
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    // A build without the chart library answers 404 for it: reported as a note below, not an error.
+    if (m.type() === 'error' && !/\/vendor\/chart\.js$/.test((m.location() || {}).url || '')) errors.push(m.text());
+  });
   page.setDefaultTimeout(15000);
 
   // 1. Overview
@@ -103,6 +106,12 @@ try {
   await page.click(`.card[data-slo="${pick.name}"]`);
   await page.waitForSelector(`.slo-page[data-slo="${pick.name}"]`);
   check(decodeURIComponent(new URL(page.url()).hash) === `#/slo/${pick.name}`, `a click on the card opens #/slo/${pick.name}`);
+  const hasChart = await page.evaluate(() => !!window.Chart);
+  if (!hasChart) {
+    // A build without HR_CHART_JS (tools/web-deps.sh): the page says so and shows the figures.
+    console.log(`note ${label}: this build embeds no chart library (/vendor/chart.js): chart checks skipped`);
+    check(await page.$('.nochart') !== null, 'without the chart library the SLO page says the charts are missing');
+  } else {
   await page.waitForSelector('.chart-box canvas');
   await page.waitForTimeout(300);
   const canvases = await page.$$eval('.chart-box canvas', (els) => els.map((c) => {
@@ -119,6 +128,7 @@ try {
   if (wantSeries) {
     for (const p of ['p-sli', 'p-budget', 'p-burn', 'p-traffic'])
       check(drawn.some((c) => c.panel === p), `chart ${p} drawn`);
+  }
   }
   const budget = await page.$eval('.kpi.budget .big', (e) => e.textContent.trim());
   check(budget.length > 0, `SLO page: budget left "${budget}"`);
