@@ -45,15 +45,16 @@ static int service_known(const struct hr_config *cfg, const char *s) {
   return 0;
 }
 
-static int64_t floor_s(int64_t us) { return us / 1000000 - (us % 1000000 < 0); }
+static int64_t floor_s(int64_t us) {
+  return us / 1000000 - (us % 1000000 < 0);
+}
 
 int cmd_annotate(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"config", required_argument, 0, 'c'}, {"service", required_argument, 0, 'S'},
-      {"kind", required_argument, 0, 'k'},   {"text", required_argument, 0, 't'},
-      {"at", required_argument, 0, 'a'},     {"until", required_argument, 0, 'u'},
-      {"db", required_argument, 0, 'd'},     {"format", required_argument, 0, 'f'},
-      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"service", required_argument, 0, 'S'},
+                                       {"kind", required_argument, 0, 'k'},   {"text", required_argument, 0, 't'},
+                                       {"at", required_argument, 0, 'a'},     {"until", required_argument, 0, 'u'},
+                                       {"db", required_argument, 0, 'd'},     {"format", required_argument, 0, 'f'},
+                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   const char *conf = NULL, *service = NULL, *kind = NULL, *text = NULL, *db = NULL, *format = "text";
   int64_t at_us = 0, until_us = 0;
   int has_at = 0, has_until = 0;

@@ -14,29 +14,28 @@
 #include "out/report.h"
 #include "util/xmalloc.h"
 
-static const char usage_text[] =
-    "usage: headroom gate -c CONF --service S [--risk fix|low|normal|high] [LOG...]\n"
-    "                     [--at T] [--db FILE] [--store] [--format text|json]\n"
-    "\n"
-    "Release decision for a service: allow (exit 0) or deny (exit 1) a change of\n"
-    "the given risk class, by the status of every SLO of the service and the\n"
-    "policy table (default: green all changes; yellow fix and low; orange fix\n"
-    "only; red, the latch included, fix only; no data does not block).\n"
-    "\n"
-    "  -c, --config CONF    OpenSLO file or directory (required)\n"
-    "      --service S      the service (spec.service of its SLOs; required)\n"
-    "      --risk R         fix, low, normal (default) or high\n"
-    "      --at T           evaluate as of T (RFC 3339); default: just after the last\n"
-    "                       event read, its minute rounded up\n"
-    "      --format F       text (default) or json (the report's keys plus decision,\n"
-    "                       reason, risk, service, deciding_slo, policy)\n"
-    "      --source NAME    the DataSource the logs are read with\n"
-    "      --db FILE        the store (default: the configuration's headroom.db)\n"
-    "      --store          read the store as well as the logs named\n"
-    "\n"
-    "With no LOG, the store is read. The policy table comes from the Service's\n"
-    "headroom.dev/gate-policy annotation when it has one.\n"
-    "Exit codes: 0 allow, 1 deny, 2 error (unknown service, bad risk, config).\n";
+static const char usage_text[] = "usage: headroom gate -c CONF --service S [--risk fix|low|normal|high] [LOG...]\n"
+                                 "                     [--at T] [--db FILE] [--store] [--format text|json]\n"
+                                 "\n"
+                                 "Release decision for a service: allow (exit 0) or deny (exit 1) a change of\n"
+                                 "the given risk class, by the status of every SLO of the service and the\n"
+                                 "policy table (default: green all changes; yellow fix and low; orange fix\n"
+                                 "only; red, the latch included, fix only; no data does not block).\n"
+                                 "\n"
+                                 "  -c, --config CONF    OpenSLO file or directory (required)\n"
+                                 "      --service S      the service (spec.service of its SLOs; required)\n"
+                                 "      --risk R         fix, low, normal (default) or high\n"
+                                 "      --at T           evaluate as of T (RFC 3339); default: just after the last\n"
+                                 "                       event read, its minute rounded up\n"
+                                 "      --format F       text (default) or json (the report's keys plus decision,\n"
+                                 "                       reason, risk, service, deciding_slo, policy)\n"
+                                 "      --source NAME    the DataSource the logs are read with\n"
+                                 "      --db FILE        the store (default: the configuration's headroom.db)\n"
+                                 "      --store          read the store as well as the logs named\n"
+                                 "\n"
+                                 "With no LOG, the store is read. The policy table comes from the Service's\n"
+                                 "headroom.dev/gate-policy annotation when it has one.\n"
+                                 "Exit codes: 0 allow, 1 deny, 2 error (unknown service, bad risk, config).\n";
 
 /* The services named anywhere (SLOs and Service documents), for the error. */
 static void known_services(const struct hr_config *cfg, char *buf, size_t n) {
@@ -153,8 +152,8 @@ int cmd_gate(int argc, char **argv) {
   for (size_t i = 0; i < cfg->nservices; i++) {
     char msg[200];
     if (strcmp(cfg->services[i].name, service) == 0 && cfg->services[i].gate_policy != NULL &&
-        gate_policy_parse(cfg->services[i].gate_policy, strlen(cfg->services[i].gate_policy), &pol, msg,
-                          sizeof msg) != 0) {
+        gate_policy_parse(cfg->services[i].gate_policy, strlen(cfg->services[i].gate_policy), &pol, msg, sizeof msg) !=
+            0) {
       cli_error("gate: service %s: headroom.dev/gate-policy: %s", service, msg); /* config_load checked it */
       config_free(cfg);
       return 2;

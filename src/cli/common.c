@@ -249,9 +249,9 @@ static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (
 struct timeline {
   struct hr_annotation *maint, *deploys; /* owned */
   size_t nmaint, ndeploys;
-  struct hr_config eff;   /* cfg with each SLO's maintenance windows added to its exclusions */
-  struct hr_slo *slos;    /* eff.slos (owned; their excl arrays too, when changed) */
-  int changed;            /* any SLO got a window: use eff */
+  struct hr_config eff; /* cfg with each SLO's maintenance windows added to its exclusions */
+  struct hr_slo *slos;  /* eff.slos (owned; their excl arrays too, when changed) */
+  int changed;          /* any SLO got a window: use eff */
 };
 
 static int same_service(const struct hr_slo *slo, const char *svc) {

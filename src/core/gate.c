@@ -12,7 +12,9 @@
 
 static const char *const risk_names[HR_NRISKS] = {"fix", "low", "normal", "high"};
 
-const char *risk_name(enum hr_risk r) { return (unsigned)r < HR_NRISKS ? risk_names[r] : "?"; }
+const char *risk_name(enum hr_risk r) {
+  return (unsigned)r < HR_NRISKS ? risk_names[r] : "?";
+}
 
 static int risk_lookup(const char *s, size_t n) {
   for (int i = 0; i < HR_NRISKS; i++)
@@ -105,14 +107,12 @@ int gate_policy_parse(const char *s, size_t n, struct hr_gate_policy *p, char *m
   if (!eat(&c, '}')) {
     for (;;) {
       if (word(&c, &w, &wn) != 0) {
-        snprintf(msg, msg_n, "expected a status (green, yellow, orange, red, nodata) at offset %zu",
-                 (size_t)(c.p - s));
+        snprintf(msg, msg_n, "expected a status (green, yellow, orange, red, nodata) at offset %zu", (size_t)(c.p - s));
         return -1;
       }
       int st = status_lookup(w, wn);
       if (st < 0) {
-        snprintf(msg, msg_n, "unknown status '%.*s' (green, yellow, orange, red, nodata)", (int)(wn > 40 ? 40 : wn),
-                 w);
+        snprintf(msg, msg_n, "unknown status '%.*s' (green, yellow, orange, red, nodata)", (int)(wn > 40 ? 40 : wn), w);
         return -1;
       }
       if (seen & (1u << st)) {

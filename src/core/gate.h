@@ -47,8 +47,8 @@ int gate_policy_parse(const char *s, size_t n, struct hr_gate_policy *p, char *m
 char *gate_allowed_text(unsigned allow, char *buf, size_t n);
 
 struct hr_gate_slo {
-  const struct hr_slo *slo;        /* borrowed */
-  const struct hr_slo_state *st;   /* borrowed */
+  const struct hr_slo *slo;      /* borrowed */
+  const struct hr_slo_state *st; /* borrowed */
 };
 
 struct hr_gate_decision {

@@ -144,8 +144,8 @@ enum hr_rc timeline_last(struct hr_store *st, const char *service, const char *k
   memset(out, 0, sizeof *out);
   sqlite3 *db = store_db(st);
   sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(db, COLS "WHERE service = ?1 AND kind = ?2 AND at <= ?3 ORDER BY at DESC, id DESC LIMIT 1",
-                         -1, &q, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db, COLS "WHERE service = ?1 AND kind = ?2 AND at <= ?3 ORDER BY at DESC, id DESC LIMIT 1", -1,
+                         &q, NULL) != SQLITE_OK)
     return db_fail(db, err, "prepare");
   sqlite3_bind_text(q, 1, service, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);

@@ -22,9 +22,9 @@ struct hr_annotation {
   char *service; /* owned by the list (timeline_list) or borrowed (timeline_add) */
   char *kind;    /* deploy | incident | maintenance | note */
   int64_t at_s;
-  int has_end;   /* maintenance: [at_s, end_s) */
+  int has_end; /* maintenance: [at_s, end_s) */
   int64_t end_s;
-  char *text;    /* may be NULL */
+  char *text; /* may be NULL */
   int64_t created_s;
 };
 
@@ -36,8 +36,7 @@ int timeline_kind_ok(const char *kind);
  * Runs in its own transaction unless one is open. *id (may be NULL) gets
  * the new row's id. On failure nothing is written and *err is filled
  * (HR_ERR_USAGE for a bad annotation, HR_ERR_DB for the store). */
-enum hr_rc timeline_add(struct hr_store *st, const struct hr_annotation *a, int64_t *id /* OUT */,
-                        struct hr_err *err);
+enum hr_rc timeline_add(struct hr_store *st, const struct hr_annotation *a, int64_t *id /* OUT */, struct hr_err *err);
 
 /* The annotations of service (NULL: every service) and kind (NULL: every
  * kind) that touch [from_s, to_s): a point annotation when from <= at < to,

@@ -237,8 +237,8 @@ static void test_names(void **state) {
   static const struct {
     unsigned allow;
     const char *text;
-  } cases[] = {{1, "fix only"},  {3, "fix and low"},  {7, "fix, low and normal"}, {15, "all changes"},
-               {0, "no change"}, {8, "high only"},    {9, "fix and high"},        {14, "low, normal and high"}};
+  } cases[] = {{1, "fix only"},  {3, "fix and low"}, {7, "fix, low and normal"}, {15, "all changes"},
+               {0, "no change"}, {8, "high only"},   {9, "fix and high"},        {14, "low, normal and high"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char buf[64];
     assert_string_equal(gate_allowed_text(cases[i].allow, buf, sizeof buf), cases[i].text);

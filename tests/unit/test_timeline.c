@@ -95,15 +95,14 @@ static void test_ranges(void **state) {
     int64_t from, to;
     size_t n;
   } cases[] = {
-      {T0, T0 + 1, 1},               /* the point, exactly at from */
-      {T0 - 10, T0, 0},              /* the point is at to: excluded */
-      {T0 + 1, T0 + 3600, 0},        /* between: the window starts at to */
-      {T0 + 3600, T0 + 3601, 1},     /* the window's first second */
-      {T0 + 7199, T0 + 9000, 1},     /* its last second */
-      {T0 + 7200, T0 + 9000, 0},     /* its end is exclusive */
-      {T0 + 4000, T0 + 5000, 1},     /* inside it */
-      {T0, T0 + 7200, 2},
-      {T0 + 10, T0 + 10, 0},         /* empty range */
+      {T0, T0 + 1, 1},                                  /* the point, exactly at from */
+      {T0 - 10, T0, 0},                                 /* the point is at to: excluded */
+      {T0 + 1, T0 + 3600, 0},                           /* between: the window starts at to */
+      {T0 + 3600, T0 + 3601, 1},                        /* the window's first second */
+      {T0 + 7199, T0 + 9000, 1},                        /* its last second */
+      {T0 + 7200, T0 + 9000, 0},                        /* its end is exclusive */
+      {T0 + 4000, T0 + 5000, 1},                        /* inside it */
+      {T0, T0 + 7200, 2},        {T0 + 10, T0 + 10, 0}, /* empty range */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct hr_annotation *v;
