@@ -9,25 +9,24 @@
 #include "cli/common.h"
 #include "out/rules.h"
 
-static const char usage_text[] =
-    "usage: headroom rules -c CONF [--format prometheus|k8s] [--sloth-compat] [-o FILE]\n"
-    "\n"
-    "Prometheus recording and alerting rules for every SLO: event counts over every\n"
-    "lookback and the SLO window (per-minute counter deltas, summed), SLI, error\n"
-    "budget remaining, burn rates, and the SLO's alert conditions as alerting rules.\n"
-    "Log sources: over headroom_slo_good_total / headroom_slo_valid_total exported by\n"
-    "`headroom serve` agents, summed across instances. Prometheus sources: over the\n"
-    "SLI's good/total (or bad/total) queries.\n"
-    "\n"
-    "  -c, --config CONF    OpenSLO file or directory (required)\n"
-    "      --format F       prometheus (default: a rule file) or k8s (a PrometheusRule\n"
-    "                       resource of the Prometheus Operator)\n"
-    "      --sloth-compat   also record Sloth's series (slo:sli_error:ratio_rate5m,\n"
-    "                       slo:error_budget:ratio, ...) for existing Sloth dashboards\n"
-    "  -o, --output FILE    write there instead of standard output\n"
-    "\n"
-    "Check the output with `promtool check rules FILE`.\n"
-    "Exit codes: 0 ok, 2 error.\n";
+static const char usage_text[] = "usage: headroom rules -c CONF [--format prometheus|k8s] [--sloth-compat] [-o FILE]\n"
+                                 "\n"
+                                 "Prometheus recording and alerting rules for every SLO: event counts over every\n"
+                                 "lookback and the SLO window (per-minute counter deltas, summed), SLI, error\n"
+                                 "budget remaining, burn rates, and the SLO's alert conditions as alerting rules.\n"
+                                 "Log sources: over headroom_slo_good_total / headroom_slo_valid_total exported by\n"
+                                 "`headroom serve` agents, summed across instances. Prometheus sources: over the\n"
+                                 "SLI's good/total (or bad/total) queries.\n"
+                                 "\n"
+                                 "  -c, --config CONF    OpenSLO file or directory (required)\n"
+                                 "      --format F       prometheus (default: a rule file) or k8s (a PrometheusRule\n"
+                                 "                       resource of the Prometheus Operator)\n"
+                                 "      --sloth-compat   also record Sloth's series (slo:sli_error:ratio_rate5m,\n"
+                                 "                       slo:error_budget:ratio, ...) for existing Sloth dashboards\n"
+                                 "  -o, --output FILE    write there instead of standard output\n"
+                                 "\n"
+                                 "Check the output with `promtool check rules FILE`.\n"
+                                 "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_rules(int argc, char **argv) {
   static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"format", required_argument, 0, 'f'},

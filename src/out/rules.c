@@ -125,8 +125,12 @@ static const char *skip_balanced(const char *p, char open, char close) {
   return NULL;
 }
 
-static int is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':'; }
-static int is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+static int is_name_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+}
+static int is_name_char(char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9');
+}
 
 /* A bare vector selector spans [p, end): name, {matchers} or both. */
 static int is_selector(const char *p, const char *end) {
@@ -202,13 +206,13 @@ struct ctx {
   const char *ind; /* indentation of a rule's "- " */
   const struct hr_slo *slo;
   const struct hr_rules_opts *o;
-  char *m;        /* service="S",slo="N" */
-  char *svc_id;   /* Sloth's sloth_id: service-slo */
-  char obj[32];   /* the target, shortest form */
-  char ebud[48];  /* "(1 - 0.999)" */
-  int bad;        /* the SLI names bad events */
-  int64_t win_s;  /* the SLO window */
-  char win[32];   /* its label, "28d" */
+  char *m;                   /* service="S",slo="N" */
+  char *svc_id;              /* Sloth's sloth_id: service-slo */
+  char obj[32];              /* the target, shortest form */
+  char ebud[48];             /* "(1 - 0.999)" */
+  int bad;                   /* the SLI names bad events */
+  int64_t win_s;             /* the SLO window */
+  char win[32];              /* its label, "28d" */
   int64_t wins[MAX_WINDOWS]; /* lookbacks and the window, ascending */
   size_t nwins;
 };
@@ -279,7 +283,8 @@ static enum hr_rc delta_rules(struct ctx *c, const char *which, const char *quer
     char metric[64];
     snprintf(metric, sizeof metric, "headroom_slo_%s_total", strcmp(which, "valid") == 0 ? "valid" : "good");
     char *s = sel(c, metric, NULL);
-    rec(c, name, xasprintf("sum by (service, slo) ((%s - %s offset " STEP " >= 0) or (%s < %s offset " STEP "))", s, s, s, s),
+    rec(c, name,
+        xasprintf("sum by (service, slo) ((%s - %s offset " STEP " >= 0) or (%s < %s offset " STEP "))", s, s, s, s),
         NULL, 0);
     free(s);
     return HR_OK;
@@ -362,13 +367,14 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
       }
     }
     rules_duration(cd->factor > 0 ? (int64_t)((double)c->win_s / cd->factor) : c->win_s, lasts);
-    summary = xasprintf("{{ $labels.slo }} is burning its error budget {{ $value | printf \"%%.1f\" }}x as fast as the SLO "
-                        "allows (over the last %s%s%s)",
-                        lw, cd->short_us > 0 ? " and the last " : "", cd->short_us > 0 ? sw : "");
+    summary =
+        xasprintf("{{ $labels.slo }} is burning its error budget {{ $value | printf \"%%.1f\" }}x as fast as the SLO "
+                  "allows (over the last %s%s%s)",
+                  lw, cd->short_us > 0 ? " and the last " : "", cd->short_us > 0 ? sw : "");
     desc = xasprintf("SLO {{ $labels.slo }} of service {{ $labels.service }}: burn rate above %sx over %s%s%s; at that "
                      "rate the whole %s error budget is gone in %s. Condition %s (%s).",
-                     fac, lw, cd->short_us > 0 ? " and over " : "", cd->short_us > 0 ? sw : "", c->win, lasts,
-                     cd->name, cd->severity);
+                     fac, lw, cd->short_us > 0 ? " and over " : "", cd->short_us > 0 ? sw : "", c->win, lasts, cd->name,
+                     cd->severity);
   } else if (cd->kind == HR_COND_EXHAUSTION) {
     alert = "HeadroomBudgetExhaustion";
     rules_duration(cd->horizon_us / US_PER_S, hz);
@@ -380,12 +386,14 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
     free(rem);
     free(burn);
     free(v);
-    summary = xasprintf("{{ $labels.slo }} exhausts its error budget in {{ $value | humanizeDuration }} at the burn rate "
-                        "of the last %s (alert below %s)",
-                        lw, hz);
-    desc = xasprintf("SLO {{ $labels.slo }} of service {{ $labels.service }}: remaining budget x %s / burn rate over %s "
-                     "is under %s (0s: already exhausted). Condition %s (%s).",
-                     c->win, lw, hz, cd->name, cd->severity);
+    summary =
+        xasprintf("{{ $labels.slo }} exhausts its error budget in {{ $value | humanizeDuration }} at the burn rate "
+                  "of the last %s (alert below %s)",
+                  lw, hz);
+    desc =
+        xasprintf("SLO {{ $labels.slo }} of service {{ $labels.service }}: remaining budget x %s / burn rate over %s "
+                  "is under %s (0s: already exhausted). Condition %s (%s).",
+                  c->win, lw, hz, cd->name, cd->severity);
   } else {
     alert = "HeadroomBudgetLow";
     fmt_double(cd->level, lvl, sizeof lvl);
@@ -458,7 +466,8 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   }
   char rind[64];
   snprintf(rind, sizeof rind, "%s    ", gind);
-  struct ctx c = {.b = b, .ind = rind, .slo = slo, .o = o, .bad = prom && slo->bad_filter != NULL && slo->good_filter == NULL};
+  struct ctx c = {
+      .b = b, .ind = rind, .slo = slo, .o = o, .bad = prom && slo->bad_filter != NULL && slo->good_filter == NULL};
   /* log sources: the agents export good and valid whatever the SLI names */
   char *es = pq_escape(slo->service ? slo->service : ""), *en = pq_escape(slo->name);
   c.m = xasprintf("service=\"%s\",slo=\"%s\"", es, en);
@@ -554,8 +563,9 @@ char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *o, s
                 "# Keep every group's interval at " STEP ": the window sums rely on it.\n");
   const char *gind = "  ";
   if (o->format == HR_RULES_K8S) {
-    sb_printf(&b, "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: headroom-slos\n"
-                  "  labels:\n    app.kubernetes.io/managed-by: headroom\nspec:\n  groups:%s\n",
+    sb_printf(&b,
+              "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: headroom-slos\n"
+              "  labels:\n    app.kubernetes.io/managed-by: headroom\nspec:\n  groups:%s\n",
               cfg->nslos == 0 ? " []" : "");
     gind = "    ";
   } else {

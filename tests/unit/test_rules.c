@@ -21,9 +21,10 @@ static void test_duration(void **state) {
   static const struct {
     int64_t s;
     const char *want;
-  } cases[] = {{0, "0s"},           {-5, "0s"},        {1, "1s"},          {60, "1m"},           {299, "4m59s"},
-               {300, "5m"},         {3600, "1h"},      {5400, "1h30m"},    {86400, "1d"},        {86399, "23h59m59s"},
-               {2419200, "28d"},    {2419199, "27d23h59m59s"}, {90061, "1d1h1m1s"}};
+  } cases[] = {{0, "0s"},          {-5, "0s"},           {1, "1s"},        {60, "1m"},
+               {299, "4m59s"},     {300, "5m"},          {3600, "1h"},     {5400, "1h30m"},
+               {86400, "1d"},      {86399, "23h59m59s"}, {2419200, "28d"}, {2419199, "27d23h59m59s"},
+               {90061, "1d1h1m1s"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char buf[32];
     assert_string_equal(rules_duration(cases[i].s, buf), cases[i].want);
@@ -122,27 +123,30 @@ static void test_logs_source(void **state) {
   assert_non_null(strstr(r, "record: headroom_slo:good:delta1m"));
   assert_null(strstr(r, "headroom_slo:bad:"));
   /* the window: 28 days of per-minute deltas, (T - 28d, T] */
-  assert_non_null(strstr(r, "sum_over_time(headroom_slo:valid:delta1m{service=\"shop\",slo=\"avail\"}[27d23h59m59s])'\n"
-                            "        labels:\n          service: 'shop'\n          slo: 'avail'\n          window: '28d'\n"));
+  assert_non_null(
+      strstr(r, "sum_over_time(headroom_slo:valid:delta1m{service=\"shop\",slo=\"avail\"}[27d23h59m59s])'\n"
+                "        labels:\n          service: 'shop'\n          slo: 'avail'\n          window: '28d'\n"));
   /* default lookbacks + the window, for valid and good, and burn rates */
   assert_int_equal(count(r, "record: headroom_slo:valid:increase\n"), 8);
   assert_int_equal(count(r, "record: headroom_slo:good:increase\n"), 8);
   assert_int_equal(count(r, "record: headroom_slo:burn_rate:ratio\n"), 8);
   assert_non_null(strstr(r, "expr: 'vector(0.999)'"));
   assert_non_null(strstr(r, "expr: 'vector(2419200)'"));
-  assert_non_null(strstr(r, "record: headroom_slo:budget_remaining:ratio\n        expr: '1 - "
-                            "(headroom_slo:valid:increase{service=\"shop\",slo=\"avail\",window=\"28d\"} - "
-                            "headroom_slo:good:increase{service=\"shop\",slo=\"avail\",window=\"28d\"}) / "
-                            "(headroom_slo:valid:increase{service=\"shop\",slo=\"avail\",window=\"28d\"} > 0) / (1 - 0.999)'"));
+  assert_non_null(
+      strstr(r, "record: headroom_slo:budget_remaining:ratio\n        expr: '1 - "
+                "(headroom_slo:valid:increase{service=\"shop\",slo=\"avail\",window=\"28d\"} - "
+                "headroom_slo:good:increase{service=\"shop\",slo=\"avail\",window=\"28d\"}) / "
+                "(headroom_slo:valid:increase{service=\"shop\",slo=\"avail\",window=\"28d\"} > 0) / (1 - 0.999)'"));
   assert_non_null(strstr(r, "expr: '(headroom_slo:valid:increase{service=\"shop\",slo=\"avail\",window=\"5m\"} - "
                             "headroom_slo:good:increase{service=\"shop\",slo=\"avail\",window=\"5m\"}) / "
                             "clamp_min(headroom_slo:valid:increase{service=\"shop\",slo=\"avail\",window=\"5m\"}, 1) / "
                             "(1 - 0.999)'"));
   /* the four default conditions */
   assert_int_equal(count(r, "- alert: HeadroomBurnRate\n"), 4);
-  assert_non_null(strstr(r, "expr: 'headroom_slo:burn_rate:ratio{service=\"shop\",slo=\"avail\",window=\"1h\"} > 14.4 and "
-                            "on (service, slo) headroom_slo:burn_rate:ratio{service=\"shop\",slo=\"avail\",window=\"5m\"} "
-                            "> 14.4'"));
+  assert_non_null(strstr(r,
+                         "expr: 'headroom_slo:burn_rate:ratio{service=\"shop\",slo=\"avail\",window=\"1h\"} > 14.4 and "
+                         "on (service, slo) headroom_slo:burn_rate:ratio{service=\"shop\",slo=\"avail\",window=\"5m\"} "
+                         "> 14.4'"));
   assert_non_null(strstr(r, "condition: 'ticket-3d-6h'"));
   assert_non_null(strstr(r, "gone in 1d22h40m")); /* 28d / 14.4 */
   assert_null(strstr(r, "for:"));
@@ -189,7 +193,8 @@ static const char prom_conf[] =
     "  conditions:\n"
     "    - kind: AlertCondition\n"
     "      metadata: {name: fast, annotations: {headroom.dev/short-window: 10m}}\n"
-    "      spec: {severity: page, condition: {kind: burnrate, op: gt, threshold: 10, lookbackWindow: 90m, alertAfter: 2m}}\n"
+    "      spec: {severity: page, condition: {kind: burnrate, op: gt, threshold: 10, lookbackWindow: 90m, alertAfter: "
+    "2m}}\n"
     "    - kind: AlertCondition\n"
     "      metadata: {name: soon}\n"
     "      spec: {severity: page, condition: {kind: headroom.dev/exhaustion, threshold: 3d, lookbackWindow: 2h}}\n"
@@ -221,12 +226,15 @@ static void test_prom_source(void **state) {
   struct hr_err err = {0};
   char *r = rules_render(c, &o, &err);
   assert_non_null(r);
-  assert_non_null(strstr(r, "record: headroom_slo:valid:delta1m\n        expr: 'sum((x_count - x_count offset 1m >= 0) or "
-                            "(x_count < x_count offset 1m))'"));
+  assert_non_null(strstr(r,
+                         "record: headroom_slo:valid:delta1m\n        expr: 'sum((x_count - x_count offset 1m >= 0) or "
+                         "(x_count < x_count offset 1m))'"));
   /* not a counter selector: its value is recorded, then differenced */
-  assert_non_null(strstr(r, "record: headroom_slo:good:value\n        expr: 'sum(sum(rate(x_bucket{le=\"0.5\"}[5m])))'"));
-  assert_non_null(strstr(r, "record: headroom_slo:good:delta1m\n        expr: 'sum((headroom_slo:good:value{service=\"api\","
-                            "slo=\"lat\"} - "));
+  assert_non_null(
+      strstr(r, "record: headroom_slo:good:value\n        expr: 'sum(sum(rate(x_bucket{le=\"0.5\"}[5m])))'"));
+  assert_non_null(
+      strstr(r, "record: headroom_slo:good:delta1m\n        expr: 'sum((headroom_slo:good:value{service=\"api\","
+                "slo=\"lat\"} - "));
   /* lookbacks of the condition are recorded: 90m and 10m */
   assert_non_null(strstr(r, "[1h29m59s]"));
   assert_non_null(strstr(r, "window: '1h30m'"));
@@ -234,29 +242,31 @@ static void test_prom_source(void **state) {
   assert_non_null(strstr(r, "window: '7d'"));
   /* no default conditions: the policy's three */
   assert_int_equal(count(r, "- alert: "), 3);
-  assert_non_null(strstr(r, "window=\"1h30m\"} > 10 and on (service, slo) headroom_slo:burn_rate:ratio{service=\"api\","
-                            "slo=\"lat\",window=\"10m\"} > 10 and on (service, slo) headroom_slo:valid:increase{service="
-                            "\"api\",slo=\"lat\",window=\"1h30m\"} >= 20 and on (service, slo) headroom_slo:valid:increase{"
-                            "service=\"api\",slo=\"lat\",window=\"10m\"} >= 20'\n        for: 2m\n"));
-  assert_non_null(strstr(r, "- alert: HeadroomBudgetExhaustion\n        expr: '(headroom_slo:budget_remaining:ratio{service="
-                            "\"api\",slo=\"lat\"} * 604800 / on (service, slo) (headroom_slo:burn_rate:ratio{service=\"api\","
-                            "slo=\"lat\",window=\"2h\"} > 0) < 259200 or (headroom_slo:budget_remaining:ratio{service="
-                            "\"api\",slo=\"lat\"} <= 0) * 0) and on (service, slo) headroom_slo:valid:increase{service="
-                            "\"api\",slo=\"lat\",window=\"2h\"} >= 20'"));
-  assert_non_null(strstr(r, "- alert: HeadroomBudgetLow\n        expr: 'headroom_slo:budget_remaining:ratio{service=\"api\","
-                            "slo=\"lat\"} < 0.25'"));
+  assert_non_null(
+      strstr(r, "window=\"1h30m\"} > 10 and on (service, slo) headroom_slo:burn_rate:ratio{service=\"api\","
+                "slo=\"lat\",window=\"10m\"} > 10 and on (service, slo) headroom_slo:valid:increase{service="
+                "\"api\",slo=\"lat\",window=\"1h30m\"} >= 20 and on (service, slo) headroom_slo:valid:increase{"
+                "service=\"api\",slo=\"lat\",window=\"10m\"} >= 20'\n        for: 2m\n"));
+  assert_non_null(
+      strstr(r, "- alert: HeadroomBudgetExhaustion\n        expr: '(headroom_slo:budget_remaining:ratio{service="
+                "\"api\",slo=\"lat\"} * 604800 / on (service, slo) (headroom_slo:burn_rate:ratio{service=\"api\","
+                "slo=\"lat\",window=\"2h\"} > 0) < 259200 or (headroom_slo:budget_remaining:ratio{service="
+                "\"api\",slo=\"lat\"} <= 0) * 0) and on (service, slo) headroom_slo:valid:increase{service="
+                "\"api\",slo=\"lat\",window=\"2h\"} >= 20'"));
+  assert_non_null(
+      strstr(r, "- alert: HeadroomBudgetLow\n        expr: 'headroom_slo:budget_remaining:ratio{service=\"api\","
+                "slo=\"lat\"} < 0.25'"));
   assert_non_null(strstr(r, "(alert below 25%)"));
   free(r);
   config_free(c);
 
   /* a Prometheus SLI without a total query cannot be expressed */
-  static const char no_total[] =
-      "apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: prom}\n"
-      "spec: {type: prometheus, connectionDetails: {url: 'http://p:9090'}}\n---\n"
-      "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a}\nspec:\n  service: s\n"
-      "  indicator:\n    metadata: {name: a}\n    spec:\n      ratioMetric:\n"
-      "        good: {metricSource: {metricSourceRef: prom, spec: {query: 'ok_total'}}}\n"
-      "  timeWindow: [{duration: 28d, isRolling: true}]\n  objectives: [{target: 0.99}]\n";
+  static const char no_total[] = "apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: prom}\n"
+                                 "spec: {type: prometheus, connectionDetails: {url: 'http://p:9090'}}\n---\n"
+                                 "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a}\nspec:\n  service: s\n"
+                                 "  indicator:\n    metadata: {name: a}\n    spec:\n      ratioMetric:\n"
+                                 "        good: {metricSource: {metricSourceRef: prom, spec: {query: 'ok_total'}}}\n"
+                                 "  timeWindow: [{duration: 28d, isRolling: true}]\n  objectives: [{target: 0.99}]\n";
   c = load(no_total);
   assert_null(rules_render(c, &o, &err));
   assert_int_equal(err.rc, HR_ERR_CONFIG);
