@@ -6,10 +6,11 @@
 
 #include "cli/cmd.h"
 #include "cli/common.h"
+#include "out/html.h"
 #include "out/report.h"
 
 static const char usage_text[] =
-    "usage: headroom report -c CONF [LOG...] [--at T] [--format text|json] [-o FILE]\n"
+    "usage: headroom report -c CONF [LOG...] [--at T] [--format text|json|html] [-o FILE]\n"
     "                       [--source NAME] [--db FILE] [--store] [--threads N]\n"
     "\n"
     "SLO status of the log files named (plain or .gz) and/or the store: SLI against\n"
@@ -19,7 +20,8 @@ static const char usage_text[] =
     "  -c, --config CONF    OpenSLO file or directory (required)\n"
     "      --at T           evaluate as of T (RFC 3339); default: just after the last\n"
     "                       event read, its minute rounded up\n"
-    "      --format F       text (default) or json (SPEC section 4 keys)\n"
+    "      --format F       text (default), json (SPEC section 4 keys), or html: the\n"
+    "                       dashboard as one self-contained file (data inlined)\n"
     "  -o, --output FILE    write there instead of standard output\n"
     "      --source NAME    the DataSource the logs are read with (default: the one\n"
     "                       whose paths match the file, or the only one)\n"
@@ -75,8 +77,8 @@ int cmd_report(int argc, char **argv) {
     fputs(usage_text, stderr);
     return 2;
   }
-  if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-    cli_error("--format: expected text or json, got '%s' (html comes with the dashboard)", format);
+  if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0) {
+    cli_error("--format: expected text, json or html, got '%s'", format);
     return 2;
   }
   so.logs = argv + optind;
@@ -89,6 +91,9 @@ int cmd_report(int argc, char **argv) {
   struct hr_report rep;
   struct hr_err err = {0};
   int code = 0;
+  struct hr_series *series = NULL;
+  if (strcmp(format, "html") == 0)
+    so.keep_series = &series;
   if (status_compute(cfg, &so, &rep, &err) != HR_OK) {
     cli_error("%s", err.msg);
     code = 2;
@@ -100,6 +105,8 @@ int cmd_report(int argc, char **argv) {
     } else {
       if (strcmp(format, "json") == 0)
         report_json(f, &rep);
+      else if (strcmp(format, "html") == 0)
+        report_html(f, &rep, series, NULL, 0);
       else
         report_text(f, &rep, output == NULL && cli_isatty(stdout));
       for (size_t i = 0; i < rep.nerrors; i++)
@@ -110,6 +117,11 @@ int cmd_report(int argc, char **argv) {
       } else if (f == stdout && fflush(stdout) != 0) {
         code = 2;
       }
+    }
+    if (series != NULL) {
+      for (size_t j = 0; j < rep.nslos; j++)
+        series_reset(&series[j]);
+      free(series);
     }
     report_free(&rep);
   }

@@ -512,7 +512,11 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
       tz_free(tz);
     }
   }
-  for (size_t j = 0; j < cfg->nslos; j++)
+  if (rc == HR_OK && o->keep_series != NULL) {
+    *o->keep_series = series;
+    series = NULL;
+  }
+  for (size_t j = 0; series != NULL && j < cfg->nslos; j++)
     series_reset(&series[j]);
   free(series);
   timeline_done(&tl, cfg);

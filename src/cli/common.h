@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "config/config.h"
+#include "core/series.h"
 #include "out/report.h"
 
 /* Load CONF; prints every diagnostic to stderr. Returns NULL on failure. */
@@ -31,6 +32,10 @@ struct hr_status_opts {
   int has_at;
   int64_t at_us;
   int threads; /* >= 1 */
+  /* Non-NULL: receives the per-SLO minute series the report was evaluated
+   * from (cfg->nslos of them, order of rep->slos) on success; the caller
+   * series_reset()s each and frees the array. */
+  struct hr_series **keep_series;
 };
 
 /* Evaluate every SLO of cfg. Fills *rep (report_free() it). Returns HR_OK, or
