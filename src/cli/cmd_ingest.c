@@ -190,9 +190,15 @@ static enum hr_rc ingest_file(struct hr_pipeline *p, struct hr_store *st, const 
     }
     if (progress) {
       double dt = now_s() - t0;
-      double done = (double)(pos.offset - start_off);
-      fprintf(stderr, "\r%s: %.1f MB, %llu lines, %.0f lines/s   ", path, done / 1e6,
-              (unsigned long long)pos.lines, dt > 0 ? (double)tot->lines / dt : 0.0);
+      int64_t ondisk, size;
+      reader_progress(r, &ondisk, &size);
+      char eta[48] = "";
+      double rate = dt > 0 ? (double)ondisk / dt : 0; /* on-disk bytes per second */
+      if (size > 0 && rate > 0 && more)
+        snprintf(eta, sizeof eta, ", ETA %.0f s", (double)(size - ondisk) / rate);
+      fprintf(stderr, "\r%s: %.1f MB, %llu lines, %.0f lines/s%s   ", path,
+              (double)(pos.offset - start_off) / 1e6, (unsigned long long)pos.lines,
+              dt > 0 ? (double)tot->lines / dt : 0.0, eta);
     }
   }
   if (progress)

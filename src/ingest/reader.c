@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -226,6 +227,17 @@ int reader_next(struct hr_reader *r, const char **line, size_t *len, struct hr_e
 int64_t reader_offset(const struct hr_reader *r) { return r->consumed; }
 
 int reader_is_gzip(const struct hr_reader *r) { return r->gz != NULL; }
+
+void reader_progress(const struct hr_reader *r, int64_t *done, int64_t *total) {
+  struct stat sb;
+  int fd = r->gz != NULL ? -1 : r->fd;
+  *total = 0;
+  *done = r->gz != NULL ? (int64_t)gzoffset(r->gz) : r->consumed;
+  if (fd < 0 && r->path != NULL && stat(r->path, &sb) == 0)
+    *total = sb.st_size;
+  else if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+    *total = sb.st_size;
+}
 
 enum hr_rc reader_seek(struct hr_reader *r, int64_t offset, struct hr_err *err) {
   r->start = r->end = 0;

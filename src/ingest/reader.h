@@ -44,6 +44,10 @@ enum hr_rc reader_seek(struct hr_reader *r, int64_t offset, struct hr_err *err);
 enum hr_rc reader_fingerprint(const char *path, int64_t n, uint64_t *hash /* OUT */, int64_t *len /* OUT */,
                               struct hr_err *err);
 
+/* Progress through the file on disk: *done of *total bytes (for gzip, the
+ * compressed position), for a progress display. *total is 0 when unknown. */
+void reader_progress(const struct hr_reader *r, int64_t *done /* OUT */, int64_t *total /* OUT */);
+
 int reader_is_gzip(const struct hr_reader *r);
 void reader_close(struct hr_reader *r);
 
