@@ -28,6 +28,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,11 @@ struct node {
   pcre2_code *re;
   pcre2_match_data *md;
   int jit;
+  /* A regex that is plain text needs no regex engine: "^/api/" is a prefix
+   * test, "timeout" a substring search. plain is owned; NULL otherwise. */
+  char *plain;
+  size_t plainn;
+  unsigned char anchored; /* plain: must match at the start */
 };
 
 struct hr_expr {
@@ -218,7 +224,29 @@ static int truthy(const struct hr_val *v) {
   return 0;
 }
 
+/* 1 when needle[0..k) occurs in hay[0..n). */
+static int find_text(const char *hay, size_t n, const char *needle, size_t k) {
+  if (k == 0)
+    return 1;
+  const char *end = hay + n;
+  for (const char *q = hay; (size_t)(end - q) >= k; q++) {
+    q = memchr(q, needle[0], (size_t)(end - q) - k + 1);
+    if (q == NULL)
+      return 0;
+    if (memcmp(q, needle, k) == 0)
+      return 1;
+  }
+  return 0;
+}
+
 static int re_match(const struct hr_expr *e, const struct node *nd, const char *p, size_t n) {
+  if (nd->plain != NULL) {
+    if (n < nd->plainn)
+      return 0;
+    if (nd->anchored)
+      return memcmp(p, nd->plain, nd->plainn) == 0;
+    return find_text(p, n, nd->plain, nd->plainn);
+  }
   PCRE2_SPTR s = (PCRE2_SPTR)(p != NULL ? p : "");
   int rc =
       nd->jit ? pcre2_jit_match(nd->re, s, n, 0, 0, nd->md, e->mctx) : pcre2_match(nd->re, s, n, 0, 0, nd->md, e->mctx);
@@ -314,6 +342,7 @@ void expr_free(struct hr_expr *e) {
   for (int i = 0; i < e->nnodes; i++) {
     pcre2_match_data_free(e->nodes[i].md);
     pcre2_code_free(e->nodes[i].re);
+    free(e->nodes[i].plain);
   }
   pcre2_match_context_free(e->mctx);
   free(e->nodes);
@@ -736,6 +765,37 @@ static int flip(int op) {
   return op;
 }
 
+/* If pat is "^" followed by plain text, or plain text alone (letters,
+ * digits, '/', '-', '_', ':', '=', ',', '@', '%', '~', ' ', and any
+ * punctuation escaped with a backslash), return it decoded (malloc'd) with
+ * *anchored set; else NULL. Such a regex matches exactly where a prefix test
+ * or a substring search does. */
+static char *plain_text(const char *pat, size_t n, size_t *outn, unsigned char *anchored) {
+  size_t i = 0;
+  *anchored = 0;
+  if (n > 0 && pat[0] == '^') {
+    *anchored = 1;
+    i = 1;
+  }
+  char *out = xmalloc(n + 1);
+  size_t k = 0;
+  for (; i < n; i++) {
+    unsigned char c = (unsigned char)pat[i];
+    if (c == '\\' && i + 1 < n && ispunct((unsigned char)pat[i + 1])) {
+      out[k++] = pat[++i];
+      continue;
+    }
+    if (isalnum(c) || strchr("/-_:=,@%~ ", c) != NULL || c >= 0x80) {
+      out[k++] = (char)c;
+      continue;
+    }
+    free(out);
+    return NULL;
+  }
+  *outn = k;
+  return out;
+}
+
 static int compile_regex(struct parser *P, int ni, const struct operand *r) {
   struct hr_expr *e = P->e;
   int errcode;
@@ -750,6 +810,7 @@ static int compile_regex(struct parser *P, int ni, const struct operand *r) {
   }
   struct node *nd = &e->nodes[ni];
   nd->re = re;
+  nd->plain = plain_text(pat, r->lit.v.sv.n, &nd->plainn, &nd->anchored);
   nd->jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
   nd->md = pcre2_match_data_create(1, NULL);
   if (nd->md == NULL)

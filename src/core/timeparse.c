@@ -134,10 +134,17 @@ int time_parse_rfc3339(const char *p, size_t n, int64_t *us) {
   return combine(y, mo, d, h, mi, s, frac, off, us);
 }
 
+/* "Jan" .. "Dec" -> 1 .. 12, else -1. The three bytes are packed into one
+ * integer and compared with a table: no library call on the hot path. */
 static int month_from_abbr(const char *p) {
-  static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+#define M3(a, b, c) ((unsigned)(a) << 16 | (unsigned)(b) << 8 | (unsigned)(c))
+  static const unsigned names[12] = {M3('J', 'a', 'n'), M3('F', 'e', 'b'), M3('M', 'a', 'r'), M3('A', 'p', 'r'),
+                                     M3('M', 'a', 'y'), M3('J', 'u', 'n'), M3('J', 'u', 'l'), M3('A', 'u', 'g'),
+                                     M3('S', 'e', 'p'), M3('O', 'c', 't'), M3('N', 'o', 'v'), M3('D', 'e', 'c')};
+  unsigned k = M3((unsigned char)p[0], (unsigned char)p[1], (unsigned char)p[2]);
+#undef M3
   for (int i = 0; i < 12; i++)
-    if (memcmp(names + 3 * i, p, 3) == 0)
+    if (names[i] == k)
       return i + 1;
   return -1;
 }

@@ -365,8 +365,48 @@ static void test_types_change(void **state) {
   expr_free(e);
 }
 
+/* Regexes that are plain text take a prefix/substring path instead of
+ * PCRE2; both paths must agree. Each pattern is checked against paths with
+ * the answer PCRE2 gives (checked with python3's re.search, whose semantics
+ * match for these patterns). */
+static void test_plain_regex(void **state) {
+  (void)state;
+  static const struct {
+    const char *pattern, *path;
+    int match;
+  } rcases[] = {
+      {"^/api/v1/", "/api/v1/matches", 1},      {"^/api/v1/", "/api/v2/matches", 0},
+      {"^/api/v1/", "/x/api/v1/", 0},           {"^/api/v1/", "/api/v1", 0}, /* shorter than the prefix */
+      {"matches", "/api/v1/matches/7", 1},      {"matches", "/api/v1/match", 0},
+      {"s/7", "/api/v1/matches/7", 1},          {"^\\.well-known", ".well-known/x", 1},
+      {"^\\.well-known", "awell-known", 0},     {"\\?", "/a?b", 1},
+      {"^", "/anything", 1},                    {"", "/anything", 1},
+      /* not plain: PCRE2 decides */
+      {"^/api/v1/reports/[0-9]+$", "/api/v1/reports/12", 1},
+      {"^/api/v1/reports/[0-9]+$", "/api/v1/reports/12/x", 0},
+      {"^/a.c", "/abc", 1},                     {"^/a.c", "/a/c", 1},
+      {"^/a\\.c", "/abc", 0},                   {"x$", "/abx", 1},
+      {"x$", "/axb", 0},
+  };
+  for (size_t i = 0; i < sizeof rcases / sizeof rcases[0]; i++) {
+    char src[128];
+    snprintf(src, sizeof src, "path =~ \"%s\"", rcases[i].pattern);
+    struct hr_expr *e = NULL;
+    struct hr_err err = {0};
+    if (expr_compile(src, strlen(src), resolve, NULL, &e, &err) != HR_OK)
+      fail_msg("%s: %s", src, err.msg);
+    struct hr_event ev;
+    event_reset(&ev);
+    event_set_str(&ev, HR_F_PATH, rcases[i].path, strlen(rcases[i].path));
+    if (expr_eval(e, &ev) != rcases[i].match)
+      fail_msg("%s on %s: want %d", src, rcases[i].path, rcases[i].match);
+    expr_free(e);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
+      cmocka_unit_test(test_plain_regex),
       cmocka_unit_test(test_eval_table),   cmocka_unit_test(test_errors), cmocka_unit_test(test_depth),
       cmocka_unit_test(test_length),       cmocka_unit_test(test_fields), cmocka_unit_test(test_not_nul_terminated),
       cmocka_unit_test(test_types_change),
