@@ -534,12 +534,14 @@ int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct h
   int got_time = 0;
   if (len == 0)
     return HR_BAD_SHAPE;
+  int verified = 0; /* find_lit() already matched the literal at cur */
   for (int i = 0; i < l->nops; i++) {
     const struct op *o = &l->ops[i];
     if (o->lit != NULL) {
-      if ((size_t)(end - cur) < o->litn || !lit_eq(cur, o->lit, o->litn))
+      if (!verified && ((size_t)(end - cur) < o->litn || !lit_eq(cur, o->lit, o->litn)))
         return HR_BAD_SHAPE;
       cur += o->litn;
+      verified = 0;
       continue;
     }
     const char *ve;
@@ -548,6 +550,7 @@ int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct h
       ve = i + 2 < l->nops ? find_lit(cur, end, q, &l->ops[i + 2]) : end;
       if (ve == NULL)
         return HR_BAD_SHAPE;
+      verified = i + 2 < l->nops;
       const char *qm = memchr(cur, '?', (size_t)(ve - cur));
       const char *mid = qm ? qm : ve;
       int bad = convert(ev, o, cur, (size_t)(mid - cur), &got_time, f->need);
@@ -563,6 +566,7 @@ int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct h
       ve = find_lit(cur, end, o, &l->ops[i + 1]);
       if (ve == NULL)
         return HR_BAD_SHAPE;
+      verified = 1;
     } else {
       ve = end;
     }
