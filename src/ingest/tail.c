@@ -127,6 +127,7 @@ struct tfile {
   int done;    /* gzip: read to its end */
   int64_t gz_failed_size; /* gzip: size at the last read error (retry when it changes) */
   int seen;
+  int moved; /* its position must be committed under key */
   double behind_since; /* when unread complete lines were first seen; 0 caught up */
 };
 
@@ -343,14 +344,33 @@ struct cand {
  * when started, 0 when deferred (its content is a file still followed: a
  * copy being made, or a rotated copy of a file not yet finished). */
 static int start_file(struct hr_tail *t, const struct cand *c, const struct row *rows, size_t nrows) {
-  for (size_t i = 0; i < t->nf; i++)
-    if (content_matches(c->path, t->f[i].pos.fp_hash, t->f[i].pos.fp_len))
+  for (size_t i = 0; i < t->nf; i++) {
+    const struct tfile *f = &t->f[i];
+    uint64_t ch, th;
+    int64_t cl, tl;
+    if (f->pos.fp_len <= 0 || file_fingerprint(c->path, f->pos.fp_len, &ch, &cl) != 0 || cl <= 0)
+      continue;
+    if (cl == f->pos.fp_len) {
+      if (ch == f->pos.fp_hash)
+        return 0;
+      continue;
+    }
+    /* Shorter than the fingerprint: a copy still being written? */
+    if (f->fd >= 0)
+      fd_fingerprint(f->fd, cl, &th, &tl);
+    else if (file_fingerprint(f->path, cl, &th, &tl) != 0)
+      continue;
+    if (tl == cl && th == ch)
       return 0;
+  }
   /* The furthest position recorded for this content, under any key. */
   struct hr_filepos pos = {0};
+  const char *from_key = NULL;
   for (size_t r = 0; r < nrows; r++)
-    if (rows[r].pos.offset > pos.offset && content_matches(c->path, rows[r].pos.fp_hash, rows[r].pos.fp_len))
+    if (rows[r].pos.offset > pos.offset && content_matches(c->path, rows[r].pos.fp_hash, rows[r].pos.fp_len)) {
       pos = rows[r].pos;
+      from_key = rows[r].key;
+    }
   int fd = open(c->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return 0;
@@ -383,6 +403,10 @@ static int start_file(struct hr_tail *t, const struct cand *c, const struct row 
   }
   f->pos = pos;
   f->seen = 1;
+  /* Found under another name (rotated, compressed, copied): its position is
+   * written under its own name now, before the row it came from is reused
+   * by another file. */
+  f->moved = from_key != NULL && strcmp(from_key, f->key) != 0;
   t->stats.files_opened++;
   return 1;
 }
@@ -641,6 +665,13 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
       start_file(t, &cs[q], rows, nrows);
     rows_free(rows, nrows);
   }
+  for (size_t i = 0; i < t->nf; i++)
+    if (t->f[i].moved) {
+      if ((rc = put_pos(t, t->f[i].key, &t->f[i].pos, err)) != HR_OK)
+        goto out;
+      t->f[i].moved = 0;
+      t->stats.commits++;
+    }
   /* 4. Read. */
   t->stats.lag_s = 0;
   for (size_t i = 0; i < t->nf;) {
