@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/calendar.h"
@@ -14,6 +15,7 @@
 #include "core/timeparse.h"
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
+#include "prom/prom.h"
 #include "store/store.h"
 #include "store/timeline.h"
 #include "util/xmalloc.h"
@@ -392,19 +394,26 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
                           struct hr_err *err) {
   memset(rep, 0, sizeof *rep);
   scan_stats_init(&rep->stats);
+  /* SLOs on a prometheus DataSource read their counts from Prometheus
+   * (prom.h); with only such SLOs no store is needed. */
+  size_t nprom = 0;
+  for (size_t j = 0; j < cfg->nslos; j++)
+    nprom += (size_t)prom_slo_is_prom(&cfg->slos[j]);
   int use_store = o->store || o->nlogs == 0;
   const char *db = o->db ? o->db : cfg->db_path;
   struct hr_store *st = NULL;
   enum hr_rc rc = HR_OK;
+  if (use_store && db == NULL && nprom > 0 && o->nlogs == 0 && !o->store)
+    use_store = 0;
   if (use_store) {
     if (db == NULL)
       return HR_FAIL(err, HR_ERR_USAGE, "no store configured; name log files or --db");
     rc = store_open_ro(db, &st, err);
-    if (rc == HR_ERR_NOTFOUND && o->nlogs == 0)
+    if (rc == HR_ERR_NOTFOUND && o->nlogs == 0 && nprom == 0)
       return HR_FAIL(err, HR_ERR_NOTFOUND,
                      "no log files named and no store at %s (run 'headroom ingest' first, or name log files)", db);
     if (rc == HR_ERR_NOTFOUND) {
-      use_store = 0; /* --db named with logs, store absent: logs only */
+      use_store = 0; /* --db named with logs (or Prometheus SLOs only), store absent */
       rc = HR_OK;
     }
     if (rc != HR_OK)
@@ -457,12 +466,20 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
         last = m * 1000000;
     }
     t_us = last == INT64_MIN ? 0 : (floor_div(last, MINUTE_US) + 1) * MINUTE_US;
+    if (last == INT64_MIN && nprom > 0) {
+      /* Nothing read locally: Prometheus is live, evaluate now (whole minute). */
+      struct timespec ts;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      t_us = floor_div((int64_t)ts.tv_sec * 1000000, MINUTE_US) * MINUTE_US;
+    }
   }
   if (rc == HR_OK && use_store) {
     rep->from_store = 1;
     rep->store_path = (char *)db;
     for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++) {
       int64_t id;
+      if (prom_slo_is_prom(&cfg->slos[j]))
+        continue; /* read from Prometheus below */
       enum hr_rc r2 = store_slo_find(st, cfg->slos[j].name, &id, err);
       if (r2 == HR_ERR_NOTFOUND)
         continue;
@@ -479,6 +496,20 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
     }
   }
   store_close(st);
+  for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++) {
+    if (!prom_slo_is_prom(&cfg->slos[j]))
+      continue;
+    int nodata;
+    char *note = NULL;
+    rc = prom_slo_series(&cfg->slos[j], t_us, &series[j], &nodata, &note, err);
+    if (note != NULL) {
+      report_add_error(rep, note);
+      free(note);
+    }
+    for (size_t i = 0; rc == HR_OK && i < tl.nmaint; i++)
+      if (same_service(&cfg->slos[j], tl.maint[i].service))
+        zero_window(&series[j], tl.maint[i].at_s * 1000000, tl.maint[i].end_s * 1000000);
+  }
   if (rc == HR_OK) {
     rep->at_us = t_us;
     rep->nslos = cfg->nslos;

@@ -46,7 +46,15 @@ struct hr_status_opts {
  * the store exists, with or without logs: maintenance windows of a service
  * exclude its SLOs' events (log events exactly; store minutes lying wholly
  * inside the window), and each SLO gets the figures since the last deploy of
- * its service at or before the evaluation instant (docs/cli/annotate.md). */
+ * its service at or before the evaluation instant (docs/cli/annotate.md).
+ *
+ * SLOs on a prometheus DataSource get their minute series from Prometheus
+ * (prom_slo_series(): range queries over the span slo_eval needs), never from
+ * logs or the store; with only such SLOs no store is needed, and without
+ * --at and nothing read locally the instant is now (whole minute). A
+ * connection or query error stops the evaluation ("prometheus: <url>:
+ * connection refused"); a total query without data leaves the SLO at no data
+ * with a message in rep->errors. */
 enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_opts *o, struct hr_report *rep,
                           struct hr_err *err);
 

@@ -28,6 +28,15 @@ struct hr_datasource {
   char **paths;              /* globs to tail / ingest; may be empty */
   size_t npaths;
   char *url; /* prometheus */
+  /* prometheus connection (docs/config.md): at most one of bearer token and
+   * basic auth. A *_file is read at query time (path resolved against the
+   * configuration's directory). timeout_us 0: the default (30 s). */
+  char *bearer_token;
+  char *bearer_token_file;
+  char *basic_user;
+  char *basic_password;
+  char *basic_password_file;
+  int64_t timeout_us;
   struct hr_loc loc;
 };
 

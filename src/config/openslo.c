@@ -788,10 +788,48 @@ static struct hr_datasource *new_source(struct hr_config *c) {
   return s;
 }
 
+/* connectionDetails of a prometheus DataSource past its url: bearerToken /
+ * bearerTokenFile, basicAuth {username, password | passwordFile}, timeout. */
+static void prom_connection(struct ld *L, struct doc *d, yaml_node_t *cd, struct hr_datasource *s) {
+  static const char *const bakeys[] = {"username", "password", "passwordFile", NULL};
+  const char *where = "DataSource.spec.connectionDetails";
+  yaml_node_t *tokn, *tfn;
+  const char *tok = want_str(L, d, cd, "bearerToken", 0, where, &tokn);
+  const char *tf = want_str(L, d, cd, "bearerTokenFile", 0, where, &tfn);
+  if (tok != NULL && tf != NULL)
+    err_at(L, d, tfn, "name either bearerToken or bearerTokenFile, not both");
+  else if (tok != NULL)
+    s->bearer_token = xstrdup(tok);
+  else if (tf != NULL)
+    s->bearer_token_file = path_join(L->dirs[d->fi], tf);
+  yaml_node_t *ba = want_map(L, d, cd, "basicAuth", 0, where);
+  if (ba != NULL) {
+    const char *bw = "connectionDetails.basicAuth";
+    check_keys(L, d, ba, bakeys, bw);
+    if (tok != NULL || tf != NULL)
+      err_at(L, d, ba, "a Prometheus DataSource uses a bearer token or basicAuth, not both");
+    const char *u = want_str(L, d, ba, "username", 1, bw, NULL);
+    yaml_node_t *pfn;
+    const char *pw = want_str(L, d, ba, "password", 0, bw, NULL);
+    const char *pf = want_str(L, d, ba, "passwordFile", 0, bw, &pfn);
+    if (pw != NULL && pf != NULL)
+      err_at(L, d, pfn, "name either password or passwordFile, not both");
+    if (u != NULL)
+      s->basic_user = xstrdup(u);
+    if (pw != NULL)
+      s->basic_password = xstrdup(pw);
+    else if (pf != NULL)
+      s->basic_password_file = path_join(L->dirs[d->fi], pf);
+  }
+  int64_t t;
+  if (want_dur(L, d, cd, "timeout", 0, where, 1, &t) == 1)
+    s->timeout_us = t;
+}
+
 static void build_datasource(struct ld *L, struct doc *d) {
   static const char *const keys[] = {"type", "connectionDetails", "description", NULL};
   static const char *const logkeys[] = {"format", "logFormat", "paths", "fields", "duration", "durationUnit", NULL};
-  static const char *const promkeys[] = {"url", NULL};
+  static const char *const promkeys[] = {"url", "bearerToken", "bearerTokenFile", "basicAuth", "timeout", NULL};
   check_keys(L, d, d->spec, keys, "DataSource.spec");
   yaml_node_t *tn;
   const char *type = want_str(L, d, d->spec, "type", 1, "DataSource.spec", &tn);
@@ -814,6 +852,8 @@ static void build_datasource(struct ld *L, struct doc *d) {
       s->url = xstrdup(url);
     else if (L->strict)
       warn_at(L, d, cd ? cd : tn, "Prometheus DataSource '%s' has no connectionDetails.url", d->name);
+    if (cd != NULL)
+      prom_connection(L, d, cd, s);
     return;
   }
   if (!is_logs_type(type)) {
@@ -2027,6 +2067,11 @@ void config_free(struct hr_config *c) {
       free(s->paths[j]);
     free(s->paths);
     free(s->url);
+    free(s->bearer_token);
+    free(s->bearer_token_file);
+    free(s->basic_user);
+    free(s->basic_password);
+    free(s->basic_password_file);
   }
   free(c->sources);
   for (size_t i = 0; i < c->nslos; i++)

@@ -1,0 +1,553 @@
+/* promjson.c -- a strict scanner of the fixed shape of a Prometheus API
+ * answer (prom_parse(), see prom.h):
+ *
+ *   {"status":"success","data":{"resultType":"matrix",
+ *     "result":[{"metric":{...},"values":[[1700000000.5,"12"],...]}]},
+ *    "warnings":["..."]}
+ *   {"status":"error","errorType":"bad_data","error":"..."}
+ *
+ * Keys may come in any order; unknown keys are skipped (any JSON value, at
+ * most MAX_DEPTH deep). Strings are checked (escapes, no control characters,
+ * \u escapes decoded to UTF-8); numbers follow the JSON grammar. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prom/prom.h"
+#include "util/xmalloc.h"
+
+#define MAX_DEPTH 64
+
+struct cur {
+  const char *b, *p, *end;
+  const char *why; /* first error */
+  const char *at;
+};
+
+static int fail(struct cur *c, const char *why) {
+  if (c->why == NULL) {
+    c->why = why;
+    c->at = c->p;
+  }
+  return -1;
+}
+
+static void ws(struct cur *c) {
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+static int peek(struct cur *c) {
+  ws(c);
+  return c->p < c->end ? (unsigned char)*c->p : -1;
+}
+
+static int eat(struct cur *c, char ch) {
+  if (peek(c) != (unsigned char)ch)
+    return fail(c, ch == ':' ? "expected ':'" : ch == '{' ? "expected an object" : "unexpected character");
+  c->p++;
+  return 0;
+}
+
+static int hex4(const char *p, unsigned *out) {
+  unsigned v = 0;
+  for (int i = 0; i < 4; i++) {
+    char h = p[i];
+    v <<= 4;
+    if (h >= '0' && h <= '9')
+      v |= (unsigned)(h - '0');
+    else if (h >= 'a' && h <= 'f')
+      v |= (unsigned)(h - 'a' + 10);
+    else if (h >= 'A' && h <= 'F')
+      v |= (unsigned)(h - 'A' + 10);
+    else
+      return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+static size_t utf8_put(char *o, unsigned cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xc0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3f));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xe0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[2] = (char)(0x80 | (cp & 0x3f));
+    return 3;
+  }
+  o[0] = (char)(0xf0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+  o[3] = (char)(0x80 | (cp & 0x3f));
+  return 4;
+}
+
+/* A string; *out (may be NULL: checked and skipped) gets it decoded and
+ * NUL-terminated (malloc'd). The decoded text is never longer than the
+ * escaped one. */
+static int str(struct cur *c, char **out) {
+  if (peek(c) != '"')
+    return fail(c, "expected a string");
+  const char *s = ++c->p;
+  char *o = NULL;
+  size_t n = 0;
+  if (out != NULL)
+    o = xmalloc((size_t)(c->end - s) + 1);
+  while (c->p < c->end && *c->p != '"') {
+    unsigned char ch = (unsigned char)*c->p;
+    if (ch < 0x20) {
+      free(o);
+      return fail(c, "control character in a string");
+    }
+    if (ch != '\\') {
+      if (o)
+        o[n++] = (char)ch;
+      c->p++;
+      continue;
+    }
+    if (c->end - c->p < 2) {
+      free(o);
+      return fail(c, "unterminated escape");
+    }
+    char e = c->p[1];
+    c->p += 2;
+    char lit = 0;
+    switch (e) {
+    case '"': lit = '"'; break;
+    case '\\': lit = '\\'; break;
+    case '/': lit = '/'; break;
+    case 'b': lit = '\b'; break;
+    case 'f': lit = '\f'; break;
+    case 'n': lit = '\n'; break;
+    case 'r': lit = '\r'; break;
+    case 't': lit = '\t'; break;
+    case 'u': {
+      unsigned cp;
+      if (c->end - c->p < 4 || hex4(c->p, &cp) != 0) {
+        free(o);
+        return fail(c, "bad \\u escape");
+      }
+      c->p += 4;
+      if (cp >= 0xd800 && cp < 0xdc00) {
+        unsigned lo;
+        if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u' || hex4(c->p + 2, &lo) != 0 || lo < 0xdc00 ||
+            lo > 0xdfff) {
+          free(o);
+          return fail(c, "unpaired surrogate in a \\u escape");
+        }
+        c->p += 6;
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+      } else if (cp >= 0xdc00 && cp < 0xe000) {
+        free(o);
+        return fail(c, "unpaired surrogate in a \\u escape");
+      }
+      if (o) /* 6 or 12 escaped bytes become at most 4 */
+        n += utf8_put(o + n, cp);
+      continue;
+    }
+    default: free(o); return fail(c, "bad escape in a string");
+    }
+    if (o)
+      o[n++] = lit;
+  }
+  if (c->p >= c->end) {
+    free(o);
+    return fail(c, "unterminated string");
+  }
+  c->p++;
+  if (o) {
+    o[n] = '\0';
+    *out = o;
+  }
+  return 0;
+}
+
+/* A JSON number; *out (may be NULL) gets its value. */
+static int num(struct cur *c, double *out) {
+  ws(c);
+  const char *s = c->p, *p = s;
+  if (p < c->end && *p == '-')
+    p++;
+  if (p >= c->end || *p < '0' || *p > '9')
+    return fail(c, "expected a number");
+  if (*p == '0')
+    p++;
+  else
+    while (p < c->end && *p >= '0' && *p <= '9')
+      p++;
+  if (p < c->end && *p == '.') {
+    p++;
+    if (p >= c->end || *p < '0' || *p > '9')
+      return fail(c, "bad number");
+    while (p < c->end && *p >= '0' && *p <= '9')
+      p++;
+  }
+  if (p < c->end && (*p == 'e' || *p == 'E')) {
+    p++;
+    if (p < c->end && (*p == '+' || *p == '-'))
+      p++;
+    if (p >= c->end || *p < '0' || *p > '9')
+      return fail(c, "bad number");
+    while (p < c->end && *p >= '0' && *p <= '9')
+      p++;
+  }
+  if (p - s > 63)
+    return fail(c, "number too long");
+  char tmp[64];
+  memcpy(tmp, s, (size_t)(p - s));
+  tmp[p - s] = '\0';
+  c->p = p;
+  if (out != NULL)
+    *out = strtod(tmp, NULL);
+  return 0;
+}
+
+static int lit(struct cur *c, const char *w) {
+  size_t n = strlen(w);
+  if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0)
+    return fail(c, "unexpected character");
+  c->p += n;
+  return 0;
+}
+
+static int skip(struct cur *c, int depth) {
+  if (depth > MAX_DEPTH)
+    return fail(c, "nested too deep");
+  int ch = peek(c);
+  if (ch == '"')
+    return str(c, NULL);
+  if (ch == '{' || ch == '[') {
+    char close = ch == '{' ? '}' : ']';
+    c->p++;
+    if (peek(c) == close) {
+      c->p++;
+      return 0;
+    }
+    for (;;) {
+      if (ch == '{' && (str(c, NULL) != 0 || eat(c, ':') != 0))
+        return -1;
+      if (skip(c, depth + 1) != 0)
+        return -1;
+      int nx = peek(c);
+      if (nx == ',') {
+        c->p++;
+        continue;
+      }
+      if (nx == close) {
+        c->p++;
+        return 0;
+      }
+      return fail(c, "expected ',' or the end of a list or object");
+    }
+  }
+  if (ch == 't')
+    return lit(c, "true");
+  if (ch == 'f')
+    return lit(c, "false");
+  if (ch == 'n')
+    return lit(c, "null");
+  return num(c, NULL);
+}
+
+/* Iterate the members of an object: calls member(c, key, ctx) with the
+ * cursor on the value; member consumes it. */
+typedef int (*member_fn)(struct cur *c, const char *key, void *ctx);
+
+static int object(struct cur *c, member_fn member, void *ctx) {
+  if (eat(c, '{') != 0)
+    return -1;
+  if (peek(c) == '}') {
+    c->p++;
+    return 0;
+  }
+  for (;;) {
+    char *key = NULL;
+    if (str(c, &key) != 0)
+      return -1;
+    int rc = eat(c, ':') == 0 ? member(c, key, ctx) : -1;
+    free(key);
+    if (rc != 0)
+      return -1;
+    int nx = peek(c);
+    if (nx == ',') {
+      c->p++;
+      continue;
+    }
+    if (nx == '}') {
+      c->p++;
+      return 0;
+    }
+    return fail(c, "expected ',' or '}'");
+  }
+}
+
+/* [t, "v"] */
+static int sample(struct cur *c, struct hr_prom_sample *s) {
+  double t;
+  char *v = NULL;
+  if (eat(c, '[') != 0 || num(c, &t) != 0 || eat(c, ',') != 0 || str(c, &v) != 0)
+    return -1;
+  char *end;
+  double x = strtod(v, &end);
+  int bad = end == v || *end != '\0';
+  free(v);
+  if (bad)
+    return fail(c, "a sample value is not a number");
+  if (eat(c, ']') != 0)
+    return -1;
+  if (!(t > -9.2e15 && t < 9.2e15))
+    return fail(c, "a sample time is out of range");
+  s->t_ms = (int64_t)llround(t * 1000.0);
+  s->v = x;
+  return 0;
+}
+
+static void push_sample(struct hr_prom_series *se, size_t *cap, const struct hr_prom_sample *s) {
+  if (se->n == *cap) {
+    *cap = *cap ? *cap * 2 : 16;
+    se->s = xrealloc(se->s, *cap * sizeof *se->s);
+  }
+  se->s[se->n++] = *s;
+}
+
+struct series_ctx {
+  struct hr_prom_series *se;
+  size_t cap;
+};
+
+static int series_member(struct cur *c, const char *key, void *ctx) {
+  struct series_ctx *x = ctx;
+  if (strcmp(key, "metric") == 0) {
+    if (peek(c) != '{')
+      return fail(c, "metric must be an object");
+    const char *s = c->p;
+    if (skip(c, 1) != 0)
+      return -1;
+    free(x->se->metric);
+    x->se->metric = xstrndup(s, (size_t)(c->p - s));
+    return 0;
+  }
+  if (strcmp(key, "value") == 0) {
+    struct hr_prom_sample s;
+    if (sample(c, &s) != 0)
+      return -1;
+    push_sample(x->se, &x->cap, &s);
+    return 0;
+  }
+  if (strcmp(key, "values") == 0) {
+    if (eat(c, '[') != 0)
+      return -1;
+    if (peek(c) == ']') {
+      c->p++;
+      return 0;
+    }
+    for (;;) {
+      struct hr_prom_sample s;
+      if (sample(c, &s) != 0)
+        return -1;
+      push_sample(x->se, &x->cap, &s);
+      int nx = peek(c);
+      if (nx == ',') {
+        c->p++;
+        continue;
+      }
+      if (nx == ']') {
+        c->p++;
+        return 0;
+      }
+      return fail(c, "expected ',' or ']' in values");
+    }
+  }
+  return skip(c, 2); /* histogram(s), future keys */
+}
+
+struct data_ctx {
+  struct hr_prom_result *r;
+  char *type;
+  int have_result;
+  int scalar_shape; /* result was [t, "v"] */
+};
+
+static int data_member(struct cur *c, const char *key, void *ctx) {
+  struct data_ctx *x = ctx;
+  struct hr_prom_result *r = x->r;
+  if (strcmp(key, "resultType") == 0) {
+    free(x->type);
+    x->type = NULL;
+    return str(c, &x->type);
+  }
+  if (strcmp(key, "result") != 0)
+    return skip(c, 2);
+  if (x->have_result)
+    return fail(c, "two results");
+  x->have_result = 1;
+  if (peek(c) != '[')
+    return fail(c, "result must be a list");
+  const char *lb = c->p++;
+  int ch = peek(c);
+  if (ch == ']') {
+    c->p++;
+    return 0;
+  }
+  if (ch != '{') { /* scalar or string: [t, "v"] */
+    c->p = lb;
+    struct hr_prom_sample s;
+    r->series = xcalloc(1, sizeof *r->series);
+    r->nseries = 1;
+    r->series[0].metric = xstrdup("{}");
+    size_t cap = 0;
+    x->scalar_shape = 1;
+    if (sample(c, &s) != 0)
+      return -1;
+    push_sample(&r->series[0], &cap, &s);
+    return 0;
+  }
+  size_t cap = 0;
+  for (;;) {
+    if (r->nseries == cap) {
+      cap = cap ? cap * 2 : 4;
+      r->series = xrealloc(r->series, cap * sizeof *r->series);
+    }
+    struct hr_prom_series *se = &r->series[r->nseries++];
+    memset(se, 0, sizeof *se);
+    struct series_ctx sc = {se, 0};
+    if (object(c, series_member, &sc) != 0)
+      return -1;
+    if (se->metric == NULL)
+      se->metric = xstrdup("{}");
+    int nx = peek(c);
+    if (nx == ',') {
+      c->p++;
+      continue;
+    }
+    if (nx == ']') {
+      c->p++;
+      return 0;
+    }
+    return fail(c, "expected ',' or ']' in result");
+  }
+}
+
+struct top_ctx {
+  struct hr_prom_result *r;
+  char *status, *etype, *error;
+  struct data_ctx data;
+  int have_data;
+};
+
+static int top_member(struct cur *c, const char *key, void *ctx) {
+  struct top_ctx *x = ctx;
+  char **dst = strcmp(key, "status") == 0      ? &x->status
+               : strcmp(key, "errorType") == 0 ? &x->etype
+               : strcmp(key, "error") == 0     ? &x->error
+                                               : NULL;
+  if (dst != NULL) {
+    free(*dst);
+    *dst = NULL;
+    return str(c, dst);
+  }
+  if (strcmp(key, "data") == 0) {
+    if (peek(c) == 'n') /* "data": null in some error answers */
+      return lit(c, "null");
+    if (x->have_data)
+      return fail(c, "two data members");
+    x->have_data = 1;
+    return object(c, data_member, &x->data);
+  }
+  if (strcmp(key, "warnings") == 0 && peek(c) == '[') {
+    c->p++;
+    if (peek(c) == ']') {
+      c->p++;
+      return 0;
+    }
+    for (;;) {
+      char *w = NULL;
+      if (str(c, &w) != 0)
+        return -1;
+      if (x->r->warning == NULL)
+        x->r->warning = w;
+      else
+        free(w);
+      int nx = peek(c);
+      if (nx == ',') {
+        c->p++;
+        continue;
+      }
+      if (nx == ']') {
+        c->p++;
+        return 0;
+      }
+      return fail(c, "expected ',' or ']' in warnings");
+    }
+  }
+  return skip(c, 1);
+}
+
+void prom_result_free(struct hr_prom_result *r) {
+  if (r == NULL)
+    return;
+  for (size_t i = 0; i < r->nseries; i++) {
+    free(r->series[i].metric);
+    free(r->series[i].s);
+  }
+  free(r->series);
+  free(r->warning);
+  memset(r, 0, sizeof *r);
+}
+
+enum hr_rc prom_parse(const char *buf, size_t n, struct hr_prom_result *out, struct hr_err *err) {
+  memset(out, 0, sizeof *out);
+  struct cur c = {buf, buf, buf + n, NULL, NULL};
+  struct top_ctx x = {.r = out};
+  x.data.r = out;
+  int rc = object(&c, top_member, &x);
+  if (rc == 0 && peek(&c) != -1)
+    rc = fail(&c, "text after the answer");
+  enum hr_rc ret = HR_OK;
+  if (rc != 0) {
+    ret = HR_FAIL(err, HR_ERR_PARSE, "not a Prometheus API answer: %s at byte %zu", c.why ? c.why : "malformed",
+                  (size_t)((c.at ? c.at : c.p) - buf));
+  } else if (x.status == NULL) {
+    ret = HR_FAIL(err, HR_ERR_PARSE, "not a Prometheus API answer: no status");
+  } else if (strcmp(x.status, "error") == 0) {
+    ret = HR_FAIL(err, HR_ERR_IO, "%s%s%s", x.etype ? x.etype : "", x.etype ? ": " : "",
+                  x.error ? x.error : "error without a message");
+  } else if (strcmp(x.status, "success") != 0) {
+    ret = HR_FAIL(err, HR_ERR_PARSE, "not a Prometheus API answer: status '%.40s'", x.status);
+  } else if (!x.have_data || x.data.type == NULL || !x.data.have_result) {
+    ret = HR_FAIL(err, HR_ERR_PARSE, "not a Prometheus API answer: no data.resultType and data.result");
+  } else {
+    const char *t = x.data.type;
+    if (strcmp(t, "matrix") == 0)
+      out->type = HR_PROM_MATRIX;
+    else if (strcmp(t, "vector") == 0)
+      out->type = HR_PROM_VECTOR;
+    else if (strcmp(t, "scalar") == 0)
+      out->type = HR_PROM_SCALAR;
+    else if (strcmp(t, "string") == 0)
+      out->type = HR_PROM_STRING;
+    else
+      ret = HR_FAIL(err, HR_ERR_PARSE, "not a Prometheus API answer: resultType '%.40s'", t);
+    int scalar = out->type == HR_PROM_SCALAR || out->type == HR_PROM_STRING;
+    if (ret == HR_OK && out->nseries > 0 && scalar != x.data.scalar_shape)
+      ret = HR_FAIL(err, HR_ERR_PARSE, "not a Prometheus API answer: result does not match resultType '%s'", t);
+    for (size_t i = 0; ret == HR_OK && out->type == HR_PROM_VECTOR && i < out->nseries; i++)
+      if (out->series[i].n != 1)
+        ret = HR_FAIL(err, HR_ERR_PARSE, "not a Prometheus API answer: a vector element without one value");
+  }
+  free(x.status);
+  free(x.etype);
+  free(x.error);
+  free(x.data.type);
+  if (ret != HR_OK)
+    prom_result_free(out);
+  return ret;
+}
