@@ -13,6 +13,7 @@
 #include "core/tz.h"
 #include "notify/notify.h"
 #include "out/report.h"
+#include "prom/prom.h"
 #include "store/alerts.h"
 #include "util/xmalloc.h"
 
@@ -57,7 +58,8 @@ static void summary(const struct hr_condition *c, const struct hr_cond_result *r
 
 /* Evaluate and step every condition of one SLO; writes inside the open transaction. */
 static enum hr_rc round_slo(struct hr_store *st, const struct hr_config *cfg, const struct hr_slo *slo, int64_t at_us,
-                            const char *dashboard_url, struct hr_round_stats *rs, struct hr_err *err) {
+                            const char *dashboard_url, struct hr_series *pre, struct hr_round_stats *rs,
+                            struct hr_err *err) {
   struct hr_tz *tz = NULL;
   struct hr_excluder *ex = NULL;
   struct hr_err e = {0};
@@ -68,9 +70,16 @@ static enum hr_rc round_slo(struct hr_store *st, const struct hr_config *cfg, co
     return HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: exclusions: %s", slo->name, e.msg);
   }
   struct hr_series s;
-  series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
-  int64_t id;
-  enum hr_rc rc = store_slo_find(st, slo->name, &id, err);
+  int64_t id = 0;
+  enum hr_rc rc;
+  if (pre != NULL) { /* read from Prometheus before the transaction */
+    s = *pre;
+    memset(pre, 0, sizeof *pre);
+    rc = HR_ERR_NOTFOUND;
+  } else {
+    series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
+    rc = store_slo_find(st, slo->name, &id, err);
+  }
   if (rc == HR_OK) {
     int64_t to_s = at_us / 1000000;
     rc = store_load(st, id, to_s - (int64_t)s.cap * 60, to_s, &s, err);
@@ -139,15 +148,48 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
                        const char *dashboard_url, struct hr_round_stats *out, struct hr_err *err) {
   struct hr_round_stats rs = {0};
   at_us = floor_div(at_us, MINUTE_US) * MINUTE_US;
+  /* SLOs on a prometheus DataSource: their minutes come from Prometheus,
+   * read before the transaction. One that cannot be read is left out of
+   * this round (its states stay as they are: Prometheus being down resolves
+   * nothing), and the round then reports that error after committing the
+   * others. */
+  size_t ns = cfg->nslos ? cfg->nslos : 1;
+  struct hr_series *pre = xcalloc(ns, sizeof *pre);
+  unsigned char *is_pre = xcalloc(ns, 1), *skip = xcalloc(ns, 1);
+  struct hr_err perr = {0};
+  enum hr_rc prc = HR_OK;
+  for (size_t j = 0; j < cfg->nslos; j++) {
+    if (!prom_slo_is_prom(&cfg->slos[j]))
+      continue;
+    series_init(&pre[j], MINUTE_US, 0, slo_eval_span(&cfg->slos[j], MINUTE_US));
+    is_pre[j] = 1;
+    int nodata;
+    struct hr_err e = {0};
+    enum hr_rc r2 = prom_slo_series(&cfg->slos[j], at_us, &pre[j], &nodata, NULL, &e);
+    if (r2 != HR_OK) {
+      skip[j] = 1;
+      if (prc == HR_OK) {
+        prc = r2;
+        perr = e;
+      }
+    }
+  }
   enum hr_rc rc = store_begin(st, err);
-  if (rc != HR_OK)
-    return rc;
+  int began = rc == HR_OK;
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
-    rc = round_slo(st, cfg, &cfg->slos[j], at_us, dashboard_url, &rs, err);
+    if (!skip[j])
+      rc = round_slo(st, cfg, &cfg->slos[j], at_us, dashboard_url, is_pre[j] ? &pre[j] : NULL, &rs, err);
+  for (size_t j = 0; j < cfg->nslos; j++)
+    if (is_pre[j] && pre[j].good != NULL)
+      series_reset(&pre[j]);
+  free(pre);
+  free(is_pre);
+  free(skip);
   if (rc == HR_OK)
     rc = store_commit(st, err);
   if (rc != HR_OK) {
-    store_rollback(st);
+    if (began)
+      store_rollback(st);
     return rc;
   }
   if (out)
@@ -155,6 +197,11 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   if (send) {
     struct hr_deliver_stats ds;
     rc = notify_deliver(st, at_us / 1000000, &ds, err);
+  }
+  if (rc == HR_OK && prc != HR_OK) {
+    if (err != NULL)
+      *err = perr;
+    rc = prc;
   }
   return rc;
 }
