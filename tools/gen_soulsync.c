@@ -188,9 +188,12 @@ static const double hour_weight[24] = {0.55, 0.35, 0.22, 0.15, 0.12, 0.13, 0.20,
                                        0.85, 0.70, 0.60, 0.60, 0.65, 0.75, 0.90, 1.00, 1.15, 1.30, 1.25, 0.90};
 
 struct world {
-  int64_t start, end; /* [start, end) */
+  int64_t start, end; /* [start, end): the traffic written */
+  int64_t anchor;     /* the schedule (deploys, incidents, growth) counts back from here; default end */
+  int64_t days;       /* the history the volumes are normalised over: [anchor - days, anchor) */
   double scale;
   uint64_t seed;
+  int append;         /* append to the files instead of rewriting them (live demo) */
 };
 
 static double weight_at(const struct world *w, int64_t t) {
@@ -201,7 +204,7 @@ static double weight_at(const struct world *w, int64_t t) {
   double x = hour_weight[hour];
   if (wday == 0 || wday == 6)
     x *= 1.15;
-  double days_before_end = (double)(w->end - t) / (double)DAY_US;
+  double days_before_end = (double)(w->anchor - t) / (double)DAY_US;
   return x * pow(1.01, -days_before_end); /* 1 %/day growth */
 }
 
@@ -218,19 +221,19 @@ struct span {
 
 static struct span span_before(const struct world *w, double hours_from, double hours_len) {
   struct span s;
-  s.from = w->end - (int64_t)(hours_from * (double)HOUR_US);
+  s.from = w->anchor - (int64_t)(hours_from * (double)HOUR_US);
   s.to = s.from + (int64_t)(hours_len * (double)HOUR_US);
   return s;
 }
 
 static int in_span(struct span s, int64_t t) { return t >= s.from && t < s.to; }
 
-static int in_calm(const struct world *w, int64_t t) { return t >= w->end - 3 * HOUR_US; }
+static int in_calm(const struct world *w, int64_t t) { return t >= w->anchor - 3 * HOUR_US; }
 
 /* Within the 4 minutes after a deploy (connection draining). */
 static int in_deploy(const struct world *w, int64_t t) {
   for (size_t i = 0; i < NDEPLOYS; i++) {
-    int64_t d = w->end - (int64_t)(deploy_hours_before[i] * (double)HOUR_US);
+    int64_t d = w->anchor - (int64_t)(deploy_hours_before[i] * (double)HOUR_US);
     if (t >= d && t < d + 4 * MIN_US)
       return 1;
   }
@@ -258,13 +261,13 @@ struct out {
   char *path;
 };
 
-static int out_open(struct out *o, const char *dir, const char *name) {
+static int out_open(struct out *o, const char *dir, const char *name, int append) {
   size_t n = strlen(dir) + strlen(name) + 2;
   o->path = malloc(n);
   if (!o->path)
     return -1;
   snprintf(o->path, n, "%s/%s", dir, name);
-  o->f = fopen(o->path, "w");
+  o->f = fopen(o->path, append ? "a" : "w");
   o->lines = 0;
   if (!o->f) {
     fprintf(stderr, "gen_soulsync: %s: %s\n", o->path, strerror(errno));
@@ -300,11 +303,12 @@ static long minute_events(struct rng *r, int64_t minute, double lambda, int64_t 
   return n;
 }
 
-/* Mean weight over [start, end) at minute resolution, to normalise volumes. */
+/* Mean weight over the history before the anchor at minute resolution, to
+ * normalise volumes (the same whatever range is written). */
 static double mean_weight(const struct world *w) {
   double sum = 0;
   long n = 0;
-  for (int64_t t = w->start; t < w->end; t += MIN_US, n++)
+  for (int64_t t = w->anchor - w->days * DAY_US; t < w->anchor; t += MIN_US, n++)
     sum += weight_at(w, t);
   return n ? sum / (double)n : 1.0;
 }
@@ -511,7 +515,7 @@ static void alb_line(FILE *f, struct rng *r, const struct world *w, int64_t t, s
 
 static int gen_alb(const struct world *w, const char *dir, double mw, long *lines, struct alb_stats *st) {
   struct out o;
-  if (out_open(&o, dir, "gateway-alb.log"))
+  if (out_open(&o, dir, "gateway-alb.log", w->append))
     return -1;
   struct rng r = {w->seed ^ 0xa1b0000000000001ULL};
   struct acc a5 = {0.5}, aslow = {0.5}, ao5 = {0.5};
@@ -537,7 +541,7 @@ struct chat_stats {
 
 static int gen_chat(const struct world *w, const char *dir, double mw, long *lines, struct chat_stats *st) {
   struct out o;
-  if (out_open(&o, dir, "chat-events.jsonl"))
+  if (out_open(&o, dir, "chat-events.jsonl", w->append))
     return -1;
   struct rng r = {w->seed ^ 0xc4a7000000000002ULL};
   struct acc afail = {0.5}, aslow = {0.5};
@@ -596,7 +600,7 @@ struct job_stats {
 
 static int gen_jobs(const struct world *w, const char *dir, double mw, long *lines, struct job_stats *st) {
   struct out o;
-  if (out_open(&o, dir, "report-jobs.jsonl"))
+  if (out_open(&o, dir, "report-jobs.jsonl", w->append))
     return -1;
   struct rng r = {w->seed ^ 0x5e90000000000003ULL};
   struct acc afail = {0.5}, alate = {0.5};
@@ -663,14 +667,19 @@ static void usage(FILE *f) {
              "  --end T        end of the traffic, exclusive (default 2026-11-01T00:00:00Z)\n"
              "  --days N       days of traffic before --end (default 28)\n"
              "  --seed N       PRNG seed (default 20261101)\n"
-             "  --scale F      volume multiplier (default 1)\n");
+             "  --scale F      volume multiplier (default 1)\n"
+             "  --from T       start of the traffic instead of --days before --end\n"
+             "  --anchor T     the instant the schedule (deploys, incidents) counts back from\n"
+             "                 (default: --end); keep it fixed while appending minute by minute\n"
+             "  --append       append to the files (live demo: --from last --end now --append)\n");
 }
 
 int main(int argc, char **argv) {
   const char *out = ".";
   struct world w;
-  int64_t days = 28;
+  int64_t days = 28, from = INT64_MIN, anchor = INT64_MIN;
   w.scale = 1.0;
+  w.append = 0;
   w.seed = 20261101ULL;
   if (parse_time("2026-11-01T00:00:00Z", &w.end))
     return 2;
@@ -679,6 +688,10 @@ int main(int argc, char **argv) {
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
       return 0;
+    }
+    if (strcmp(a, "--append") == 0) {
+      w.append = 1;
+      continue;
     }
     if (i + 1 >= argc) {
       fprintf(stderr, "gen_soulsync: %s: missing value\n", a);
@@ -693,6 +706,11 @@ int main(int argc, char **argv) {
     } else if (strcmp(a, "--end") == 0) {
       if (parse_time(v, &w.end)) {
         fprintf(stderr, "gen_soulsync: --end: not an RFC 3339 time: %s\n", v);
+        return 2;
+      }
+    } else if (strcmp(a, "--from") == 0 || strcmp(a, "--anchor") == 0) {
+      if (parse_time(v, a[2] == 'f' ? &from : &anchor)) {
+        fprintf(stderr, "gen_soulsync: %s: not an RFC 3339 time: %s\n", a, v);
         return 2;
       }
     } else if (strcmp(a, "--days") == 0) {
@@ -722,14 +740,21 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  w.start = w.end - days * DAY_US;
+  w.start = from != INT64_MIN ? from : w.end - days * DAY_US;
+  w.anchor = anchor != INT64_MIN ? anchor : w.end;
+  w.days = days;
+  if (w.start > w.end) {
+    fprintf(stderr, "gen_soulsync: --from is after --end\n");
+    return 2;
+  }
   if (mkdir(out, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "gen_soulsync: %s: %s\n", out, strerror(errno));
     return 2;
   }
-  /* Seed mixing: the user's seed through splitmix once. */
+  /* Seed mixing: the user's seed through splitmix once; a range given with
+   * --from gets its own stream, so appended minutes do not repeat. */
   {
-    struct rng s = {w.seed};
+    struct rng s = {w.seed ^ (from != INT64_MIN ? (uint64_t)from : 0)};
     w.seed = rng_next(&s);
   }
   double mw = mean_weight(&w);

@@ -1,9 +1,13 @@
 #!/bin/sh
 # SoulSync AI demo (make demo): generate four weeks of deterministic traffic,
 # validate the configuration, report the six SLOs straight from the logs,
-# then backfill a store and report again from the store.
+# then backfill a store and report again from the store; finally run the
+# daemon on live traffic: four weeks up to the present minute, still arriving
+# minute by minute, with the dashboard at its URL (Ctrl-C stops it).
 #
 #   sh examples/soulsync/demo.sh BUILD_DIR
+#   DEMO_LIVE=0 sh examples/soulsync/demo.sh BUILD_DIR     # without the daemon
+#   DEMO_LISTEN=127.0.0.1:9090 sh examples/soulsync/demo.sh BUILD_DIR
 #
 # Logs go to examples/soulsync/logs/ (gitignored) and are kept between runs;
 # delete that directory to regenerate. The store lives in a temporary
@@ -44,7 +48,13 @@ echo
 "$HR" report -c "$CONF" "$LOGS"/*
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/headroom-demo.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT INT TERM
+SERVE_PID=
+cleanup() {
+  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
 DB="$TMP/soulsync.db"
 
 heading "4. headroom ingest -c examples/soulsync --db $DB"
@@ -53,7 +63,52 @@ heading "4. headroom ingest -c examples/soulsync --db $DB"
 heading "5. headroom report -c examples/soulsync --db $DB (from the store)"
 "$HR" report -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z
 
-heading "done"
+echo
 echo "Expected: matching-availability red (GPU pool outage), matching-latency yellow"
 echo "(cache regression), chat-latency orange (PubSub failover, slow node), the other"
 echo "three green. See examples/soulsync/README.md."
+
+[ "${DEMO_LIVE:-1}" = 0 ] && exit 0
+
+# ---- live: the same journeys, their four weeks ending now, still arriving ----
+NOW=$(date -u +%Y-%m-%dT%H:%M:00Z)
+ANCHOR=$(date -u +%Y-%m-%dT00:00:00Z) # the incidents sit where the example puts them, before today
+LIVE="$TMP/live"
+mkdir -p "$LIVE"
+cp "$CONF"/*.yaml "$LIVE"/ # the paths (logs/...) now point at $LIVE/logs
+heading "6. Live: four weeks of traffic up to $NOW, then a new minute every minute"
+"$GEN" --out "$LIVE/logs" --end "$NOW" --anchor "$ANCHOR" | sed 's/^/  /'
+
+LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
+start_serve() {
+  "$HR" serve -c "$LIVE" --db "$LIVE/headroom.db" --listen "$1" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+  SERVE_PID=$!
+  i=0
+  while [ $i -lt 100 ]; do
+    grep -q "listening on" "$TMP/serve.out" "$TMP/serve.err" 2>/dev/null && return 0
+    kill -0 "$SERVE_PID" 2>/dev/null || { SERVE_PID=; return 1; }
+    sleep 0.1
+    i=$((i + 1))
+  done
+  return 1
+}
+if ! start_serve "$LISTEN"; then
+  echo "($LISTEN is taken; picking a free port)"
+  start_serve 127.0.0.1:0 || { cat "$TMP/serve.err" >&2; exit 2; }
+fi
+URL=$(grep -ho "http://[^ ]*" "$TMP/serve.out" "$TMP/serve.err" | head -1)
+heading "headroom serve is running: open the dashboard at $URL"
+echo "  API: ${URL}api/v1/slos   metrics: ${URL}metrics   gate: ${URL}api/v1/gate?service=core-matching&risk=normal"
+echo "  New traffic is appended every minute (the charts move). Ctrl-C stops the demo."
+
+LAST=$NOW
+while kill -0 "$SERVE_PID" 2>/dev/null; do
+  sleep $((60 - $(date -u +%S | sed 's/^0//') + 1))
+  NEXT=$(date -u +%Y-%m-%dT%H:%M:00Z)
+  [ "$NEXT" = "$LAST" ] && continue
+  "$GEN" --out "$LIVE/logs" --from "$LAST" --end "$NEXT" --anchor "$ANCHOR" --append >/dev/null
+  echo "  $(date -u +%H:%M:%S) appended traffic $LAST .. $NEXT"
+  LAST=$NEXT
+done
+echo "headroom serve stopped:" >&2
+cat "$TMP/serve.err" >&2
