@@ -21,6 +21,7 @@
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
 #include "out/jw.h"
+#include "prom/prom.h"
 #include "util/xmalloc.h"
 
 #define MINUTE_US INT64_C(60000000)
@@ -245,8 +246,9 @@ int cmd_backtest(int argc, char **argv) {
   }
   so.logs = argv + optind;
   so.nlogs = (size_t)(argc - optind);
-  if (conf == NULL || so.nlogs == 0) {
-    cli_error(conf == NULL ? "backtest: -c CONF is required" : "backtest: name at least one LOG file");
+  if (conf == NULL || (so.nlogs == 0 && !(has_from && has_to))) {
+    cli_error(conf == NULL ? "backtest: -c CONF is required"
+                           : "backtest: name at least one LOG file (or --from and --to to replay Prometheus sources)");
     fputs(usage_text, stderr);
     return 2;
   }
@@ -329,6 +331,23 @@ int cmd_backtest(int argc, char **argv) {
       to_us = (floor_div(stats.max_ts_us, MINUTE_US) + 1) * MINUTE_US;
     if (to_us < from_us)
       to_us = from_us;
+  }
+  /* SLOs on a prometheus DataSource: their minutes come from its range
+   * queries over everything the replay needs, ending at --to. */
+  for (size_t j = 0; j < cfg->nslos; j++) {
+    if (!prom_slo_is_prom(&cfg->slos[j]))
+      continue;
+    int nodata = 0;
+    char *note = NULL;
+    if (prom_slo_series(&slos[j], to_us, &series[j], &nodata, &note, &err) != HR_OK) {
+      cli_error("%s", err.msg);
+      free(note);
+      code = 2;
+      goto done;
+    }
+    if (note != NULL)
+      cli_error("warning: %s", note);
+    free(note);
   }
   /* The replay starts no earlier than the rings still hold what it needs
    * (logs longer than the default history without --from/--to). */

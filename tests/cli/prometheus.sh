@@ -188,6 +188,34 @@ assert slos["avail"]["valid"] == exp["all_ab_valid"], slos["avail"]["valid"]
 assert slos["avail"]["good"] == exp["all_ab_good"], slos["avail"]["good"]
 PY
 
+# backtest replays the alert conditions over the same range queries. Each
+# alert it reports must agree with report (another code path) at that minute:
+# both lookbacks of the condition above its factor at fired_at, and not both
+# one minute before.
+"$HR" backtest -c "$TMP/slos.yaml" --from "$(iso $((END - 6 * 3600)))" --to "$(iso $END)" --format json \
+  > "$TMP/bt.json" 2> "$TMP/bt.err" || { cat "$TMP/bt.err" >&2; fail "backtest over Prometheus: exit $?"; }
+python3 - "$TMP/bt.json" "$HR" "$TMP/slos.yaml" <<'PY' || fail "backtest over Prometheus disagrees with report"
+import json, subprocess, sys
+from datetime import datetime, timedelta
+d = json.load(open(sys.argv[1])); hr, conf = sys.argv[2], sys.argv[3]
+factors = {"page-1h-5m": (14.4, "1h", "5m"), "page-6h-30m": (6, "6h", "30m"),
+           "ticket-1d-2h": (3, "1d", "2h"), "ticket-3d-6h": (1, "3d", "6h")}
+alerts = [a for a in d["alerts"] if a["condition"] in factors]
+assert alerts, d["alerts"]
+def burns(at, slo):
+    out = subprocess.run([hr, "report", "-c", conf, "--at", at, "--format", "json"], capture_output=True, check=True)
+    return {s["name"]: s for s in json.loads(out.stdout)["slos"]}[slo]["burn_rate"]
+for a in alerts[:4]:
+    f, lo, sh = factors[a["condition"]]
+    t = datetime.fromisoformat(a["fired_at"].replace("Z", "+00:00"))
+    b = burns(a["fired_at"], a["slo"])
+    assert b[lo] > f and b[sh] > f, (a, b)
+    before = (t - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    b0 = burns(before, a["slo"])
+    assert not (b0[lo] > f and b0[sh] > f), (a, b0)
+print(len(alerts), "alerts agree with report")
+PY
+
 # A query Prometheus rejects: its message, exit 2.
 {
   ds "http://127.0.0.1:$PORT"
