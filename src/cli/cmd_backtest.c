@@ -30,7 +30,7 @@
 #define MAX_CONDS 256
 
 static const char usage_text[] =
-    "usage: headroom backtest -c CONF LOG... [--from T] [--to T] [--policy FILE]\n"
+    "usage: headroom backtest -c CONF [LOG...] [--from T] [--to T] [--policy FILE]\n"
     "                         [--format text|json] [--source NAME]\n"
     "\n"
     "Replays the alert conditions of every SLO (its policies, or the defaults) over\n"
