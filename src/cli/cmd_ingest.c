@@ -15,6 +15,7 @@
 
 #include "cli/cmd.h"
 #include "cli/common.h"
+#include "ingest/counts.h"
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
 #include "store/store.h"
@@ -37,68 +38,6 @@ static const char usage_text[] =
     "\n"
     "Exit codes: 0 ok, 2 error (what was read before an error stays committed).\n";
 
-/* (slo, minute) -> counts, open addressing; flushed to the store per batch. */
-struct cell {
-  int64_t minute; /* INT64_MIN: empty */
-  uint32_t slo;
-  uint64_t good, valid;
-};
-struct counts {
-  struct cell *c;
-  size_t cap, n;
-};
-
-static void counts_init(struct counts *m, size_t cap) {
-  m->cap = cap;
-  m->n = 0;
-  m->c = xmalloc(cap * sizeof *m->c);
-  for (size_t i = 0; i < cap; i++)
-    m->c[i].minute = INT64_MIN;
-}
-
-static void counts_put(struct counts *m, uint32_t slo, int64_t minute, uint64_t good, uint64_t valid);
-
-static void counts_grow(struct counts *m) {
-  struct counts bigger;
-  counts_init(&bigger, m->cap * 2);
-  for (size_t i = 0; i < m->cap; i++)
-    if (m->c[i].minute != INT64_MIN)
-      counts_put(&bigger, m->c[i].slo, m->c[i].minute, m->c[i].good, m->c[i].valid);
-  free(m->c);
-  *m = bigger;
-}
-
-static void counts_put(struct counts *m, uint32_t slo, int64_t minute, uint64_t good, uint64_t valid) {
-  if (m->n * 2 >= m->cap)
-    counts_grow(m);
-  uint64_t h = ((uint64_t)minute * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)slo * 0xC2B2AE3D27D4EB4FULL);
-  size_t i = (size_t)(h >> 17) & (m->cap - 1);
-  while (m->c[i].minute != INT64_MIN && (m->c[i].minute != minute || m->c[i].slo != slo))
-    i = (i + 1) & (m->cap - 1);
-  if (m->c[i].minute == INT64_MIN) {
-    m->c[i].minute = minute;
-    m->c[i].slo = slo;
-    m->c[i].good = m->c[i].valid = 0;
-    m->n++;
-  }
-  m->c[i].good += good;
-  m->c[i].valid += valid;
-}
-
-static void counts_clear(struct counts *m) {
-  for (size_t i = 0; i < m->cap; i++)
-    m->c[i].minute = INT64_MIN;
-  m->n = 0;
-}
-
-static int64_t floor_minute(int64_t ts_us) {
-  int64_t s = ts_us / 1000000 - (ts_us % 1000000 < 0);
-  return s / 60 * 60 - (s % 60 < 0 ? 60 : 0);
-}
-
-static void sink_counts(void *ctx, size_t j, int64_t ts, int good) {
-  counts_put(ctx, (uint32_t)j, floor_minute(ts), (uint64_t)good, 1);
-}
 
 static double now_s(void) {
   struct timespec t;
@@ -111,7 +50,7 @@ struct totals {
 };
 
 /* Commit one batch: counts + the file's new position. */
-static enum hr_rc flush(struct hr_store *st, const int64_t *ids, struct counts *m, const char *key,
+static enum hr_rc flush(struct hr_store *st, const int64_t *ids, struct hr_counts *m, const char *key,
                         const struct hr_filepos *pos, struct hr_err *err) {
   enum hr_rc rc = store_begin(st, err);
   for (size_t i = 0; i < m->cap && rc == HR_OK; i++)
@@ -127,7 +66,7 @@ static enum hr_rc flush(struct hr_store *st, const int64_t *ids, struct counts *
   return rc;
 }
 
-static enum hr_rc ingest_file(struct hr_pipeline *p, struct hr_store *st, const int64_t *ids, struct counts *m,
+static enum hr_rc ingest_file(struct hr_pipeline *p, struct hr_store *st, const int64_t *ids, struct hr_counts *m,
                               const char *path, const char *source, int progress, struct totals *tot,
                               struct hr_err *err) {
   int si = pipeline_source_for(p, path, source, err);
@@ -172,7 +111,7 @@ static enum hr_rc ingest_file(struct hr_pipeline *p, struct hr_store *st, const 
     scan_stats_init(&s);
     struct hr_err rerr = {0};
     enum hr_rc read_rc =
-        scan_reader(p, (size_t)si, r, INT64_MAX, sink_counts, m, BATCH_LINES, &more, &s, &rerr);
+        scan_reader(p, (size_t)si, r, INT64_MAX, counts_sink, m, BATCH_LINES, &more, &s, &rerr);
     for (size_t i = 0; i < s.nsamples && tot->malformed + i < HR_SAMPLES; i++)
       fprintf(stderr, "%s:%lld: %s\n", path, (long long)(pos.lines + s.samples[i].line),
               format_reason(s.samples[i].reason));
@@ -241,7 +180,7 @@ int cmd_ingest(int argc, char **argv) {
   char **files = argv + optind;
   size_t nfiles = (size_t)(argc - optind);
   int64_t *ids = xcalloc(cfg->nslos ? cfg->nslos : 1, sizeof *ids);
-  struct counts m;
+  struct hr_counts m;
   counts_init(&m, 1 << 14);
   if (pipeline_new(cfg, &p, &err) != HR_OK || store_open(db ? db : cfg->db_path, &st, &err) != HR_OK) {
     cli_error("%s", err.msg);
@@ -287,7 +226,7 @@ int cmd_ingest(int argc, char **argv) {
 done:
   if (globbed)
     globfree(&g);
-  free(m.c);
+  counts_free(&m);
   free(ids);
   store_close(st);
   pipeline_free(p);

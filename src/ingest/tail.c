@@ -21,6 +21,7 @@
 #include "core/event.h"
 #include "core/exclude.h"
 #include "core/expr.h"
+#include "ingest/counts.h"
 #include "util/xmalloc.h"
 
 #define FP_BYTES 1024
@@ -28,74 +29,9 @@
 #define CLOSE_IDLE_ROUNDS 10 /* rounds without growth before a rotated-away file is closed */
 #define TAIL_CHUNK 65536
 
-/* ---- (slo, minute) -> counts, open addressing ---- */
-
-struct cell {
-  int64_t minute; /* INT64_MIN: empty */
-  uint32_t slo;
-  uint64_t good, valid;
-};
-struct counts {
-  struct cell *c;
-  size_t cap, n;
-};
-
-static void counts_init(struct counts *m, size_t cap) {
-  m->cap = cap;
-  m->n = 0;
-  m->c = xmalloc(cap * sizeof *m->c);
-  for (size_t i = 0; i < cap; i++)
-    m->c[i].minute = INT64_MIN;
-}
-
-static void counts_put(struct counts *m, uint32_t slo, int64_t minute, uint64_t good, uint64_t valid);
-
-static void counts_grow(struct counts *m) {
-  struct counts bigger;
-  counts_init(&bigger, m->cap * 2);
-  for (size_t i = 0; i < m->cap; i++)
-    if (m->c[i].minute != INT64_MIN)
-      counts_put(&bigger, m->c[i].slo, m->c[i].minute, m->c[i].good, m->c[i].valid);
-  free(m->c);
-  *m = bigger;
-}
-
-static void counts_put(struct counts *m, uint32_t slo, int64_t minute, uint64_t good, uint64_t valid) {
-  if (m->n * 2 >= m->cap)
-    counts_grow(m);
-  uint64_t h = ((uint64_t)minute * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)slo * 0xC2B2AE3D27D4EB4FULL);
-  size_t i = (size_t)(h >> 17) & (m->cap - 1);
-  while (m->c[i].minute != INT64_MIN && (m->c[i].minute != minute || m->c[i].slo != slo))
-    i = (i + 1) & (m->cap - 1);
-  if (m->c[i].minute == INT64_MIN) {
-    m->c[i].minute = minute;
-    m->c[i].slo = slo;
-    m->c[i].good = m->c[i].valid = 0;
-    m->n++;
-  }
-  m->c[i].good += good;
-  m->c[i].valid += valid;
-}
-
-static void counts_clear(struct counts *m) {
-  if (m->n == 0)
-    return;
-  for (size_t i = 0; i < m->cap; i++)
-    m->c[i].minute = INT64_MIN;
-  m->n = 0;
-}
-
-static int64_t floor_minute(int64_t ts_us) {
-  int64_t s = ts_us / 1000000 - (ts_us % 1000000 < 0);
-  return s / 60 * 60 - (s % 60 < 0 ? 60 : 0);
-}
-
-static void sink_counts(void *ctx, size_t j, int64_t ts, int good) {
-  counts_put(ctx, (uint32_t)j, floor_minute(ts), (uint64_t)good, 1);
-}
 
 /* Counts + positions in one transaction. keys/pos: n file rows to write. */
-static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct counts *m, const char *const *keys,
+static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct hr_counts *m, const char *const *keys,
                          const struct hr_filepos *const *pos, size_t n, struct hr_err *err) {
   enum hr_rc rc = store_begin(st, err);
   for (size_t i = 0; i < m->cap && m->n > 0 && rc == HR_OK; i++)
@@ -138,7 +74,7 @@ struct hr_tail {
   int64_t *ids;
   struct tfile *f;
   size_t nf, capf;
-  struct counts m;
+  struct hr_counts m;
   struct hr_tail_stats stats;
 };
 
@@ -260,7 +196,7 @@ void tail_free(struct hr_tail *t) {
   for (size_t i = 0; i < t->nf; i++)
     tfile_close(&t->f[i]);
   free(t->f);
-  free(t->m.c);
+  counts_free(&t->m);
   free(t->ids);
   pipeline_free(t->p);
   free(t);
@@ -447,7 +383,7 @@ static enum hr_rc read_batches(struct hr_tail *t, struct tfile *f, struct hr_rea
     scan_stats_init(&s);
     struct hr_err rerr = {0};
     enum hr_rc read_rc =
-        scan_reader(t->p, (size_t)f->si, r, INT64_MAX, sink_counts, &t->m, BATCH_LINES, &more, &s, &rerr);
+        scan_reader(t->p, (size_t)f->si, r, INT64_MAX, counts_sink, &t->m, BATCH_LINES, &more, &s, &rerr);
     struct hr_filepos pos = f->pos;
     pos.offset = reader_offset(r);
     pos.lines += (int64_t)s.lines;
@@ -717,7 +653,7 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
   enum hr_rc rc = load_ids(cfg, st, &ids, err);
   if (rc != HR_OK)
     return rc;
-  struct counts m;
+  struct hr_counts m;
   counts_init(&m, 1 << 8);
   struct hr_source_rt *src = &p->src[si];
   struct hr_event *ev = xmalloc(sizeof *ev);
@@ -757,13 +693,13 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
       if (rt->ex != NULL && excluder_test(rt->ex, ev->ts_us))
         continue;
       int good = rt->good != NULL ? expr_eval(rt->good, ev) : !expr_eval(rt->bad, ev);
-      sink_counts(&m, j, ev->ts_us, good);
+      counts_sink(&m, j, ev->ts_us, good);
     }
   }
   stats->bytes = n;
   free(ev);
   rc = commit(st, ids, &m, NULL, NULL, 0, err);
-  free(m.c);
+  counts_free(&m);
   free(ids);
   return rc;
 }
