@@ -13,6 +13,7 @@
 #include "core/calendar.h"
 #include "core/exclude.h"
 #include "core/timeparse.h"
+#include "ingest/counts.h"
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
 #include "prom/prom.h"
@@ -74,11 +75,37 @@ struct worker {
   size_t nunits;
   atomic_size_t *next;
   int64_t at_us;
-  int64_t phase_us;
-  struct hr_series *series; /* one per SLO, owned */
+  struct hr_series *series; /* one per SLO, shared by every worker */
+  pthread_mutex_t *mu;      /* NULL: the only worker, which adds to series directly */
   enum hr_rc rc;
   struct hr_err err;
 };
+
+/* With several workers, each counts into a small (SLO, bucket) batch and
+ * adds it to the shared series under the mutex every BATCH_LINES lines: one
+ * set of rings in memory whatever the number of threads. */
+#define BATCH_LINES 16384
+
+struct batch {
+  struct hr_counts counts; /* keyed by (SLO, bucket index of the series) */
+  const struct hr_series *series;
+};
+
+static void sink_batch(void *ctx, size_t j, int64_t ts, int good) {
+  struct batch *b = ctx;
+  counts_put(&b->counts, (uint32_t)j, series_index(&b->series[j], ts), (uint64_t)good, 1);
+}
+
+static void batch_flush(struct batch *b, struct hr_series *series, pthread_mutex_t *mu) {
+  pthread_mutex_lock(mu);
+  for (size_t i = 0; i < b->counts.cap; i++) {
+    const struct hr_count_cell *c = &b->counts.c[i];
+    if (c->minute != INT64_MIN)
+      series_add(&series[c->slo], series_start(&series[c->slo], c->minute), (uint32_t)c->good, (uint32_t)c->valid);
+  }
+  pthread_mutex_unlock(mu);
+  counts_clear(&b->counts);
+}
 
 static void sink_series(void *ctx, size_t j, int64_t ts, int good) {
   series_add(&((struct hr_series *)ctx)[j], ts, (uint32_t)good, 1);
@@ -108,7 +135,18 @@ static void *work(void *arg) {
       un->error = xstrdup(e.msg);
       continue;
     }
-    rc = scan_reader(p, (size_t)un->si, r, w->at_us, sink_series, w->series, 0, NULL, &un->stats, &e);
+    if (w->mu == NULL) {
+      rc = scan_reader(p, (size_t)un->si, r, w->at_us, sink_series, w->series, 0, NULL, &un->stats, &e);
+    } else {
+      struct batch b = {.series = w->series};
+      counts_init(&b.counts, 1 << 12);
+      int more = 1;
+      while (more && rc == HR_OK) {
+        rc = scan_reader(p, (size_t)un->si, r, w->at_us, sink_batch, &b, BATCH_LINES, &more, &un->stats, &e);
+        batch_flush(&b, w->series, w->mu); /* what was read before an error counts too */
+      }
+      counts_free(&b.counts);
+    }
     if (rc != HR_OK)
       un->error = xasprintf("%s; the lines before it are counted", e.msg);
     reader_close(r);
@@ -117,22 +155,8 @@ static void *work(void *arg) {
   return NULL;
 }
 
-/* Add every bucket of src into dst (same step and phase). */
-static void series_merge(struct hr_series *dst, const struct hr_series *src) {
-  if (src->head == INT64_MIN)
-    return;
-  int64_t lo = src->head - (int64_t)src->cap + 1;
-  for (int64_t k = lo; k <= src->head; k++) {
-    uint64_t g, v;
-    series_get(src, k, &g, &v);
-    if (v != 0 || g != 0)
-      series_add(dst, series_start(src, k), (uint32_t)g, (uint32_t)v);
-  }
-  dst->dropped += src->dropped;
-}
-
 static enum hr_rc read_logs(const struct hr_config *cfg, const struct hr_status_opts *o, int64_t at_us,
-                            int64_t phase_us, struct hr_series *series, struct hr_report *rep, struct hr_err *err) {
+                            struct hr_series *series, struct hr_report *rep, struct hr_err *err) {
   /* Assign each file to its data source (checked up front, so a wrong name
    * fails before any work). */
   struct hr_pipeline *p = NULL;
@@ -188,16 +212,15 @@ static enum hr_rc read_logs(const struct hr_config *cfg, const struct hr_status_
     nthreads = n > 0 ? (int)n : 1;
   struct worker *ws = xcalloc((size_t)nthreads, sizeof *ws);
   pthread_t *tids = xcalloc((size_t)nthreads, sizeof *tids);
+  pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
   for (int t = 0; t < nthreads; t++) {
     ws[t].cfg = cfg;
     ws[t].units = units;
     ws[t].nunits = n;
     ws[t].next = &next;
     ws[t].at_us = at_us;
-    ws[t].phase_us = phase_us;
-    ws[t].series = t == 0 ? series : xcalloc(cfg->nslos ? cfg->nslos : 1, sizeof(struct hr_series));
-    if (t > 0)
-      series_set_init(ws[t].series, cfg, phase_us);
+    ws[t].series = series;
+    ws[t].mu = nthreads > 1 ? &mu : NULL;
   }
   for (int t = 1; t < nthreads; t++)
     if (pthread_create(&tids[t], NULL, work, &ws[t]) != 0) {
@@ -213,13 +236,6 @@ static enum hr_rc read_logs(const struct hr_config *cfg, const struct hr_status_
       *err = ws[t].err;
       rc = ws[t].rc;
     }
-  for (int t = 1; t < nthreads; t++) {
-    for (size_t j = 0; j < cfg->nslos; j++) {
-      series_merge(&series[j], &ws[t].series[j]);
-      series_reset(&ws[t].series[j]);
-    }
-    free(ws[t].series);
-  }
   /* Per file, in order: shift each part's sample line numbers by the lines of
    * the parts before it. */
   scan_stats_init(&rep->stats);
@@ -452,7 +468,7 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
   series_set_init(series, cfg, phase_us);
   if (o->nlogs > 0) {
     rep->has_logs = 1;
-    rc = read_logs(ecfg, o, o->has_at ? at_us : INT64_MAX, phase_us, series, rep, err);
+    rc = read_logs(ecfg, o, o->has_at ? at_us : INT64_MAX, series, rep, err);
   }
   int64_t t_us = at_us;
   if (rc == HR_OK && !o->has_at) {

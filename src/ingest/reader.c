@@ -12,7 +12,7 @@
 #include "core/format.h"
 #include "util/xmalloc.h"
 
-#define BUF_SIZE (1 << 20) /* must exceed HR_MAX_LINE */
+#define BUF_SIZE (256 << 10) /* must exceed HR_MAX_LINE */
 
 struct hr_reader {
   char *path;
