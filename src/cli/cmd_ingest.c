@@ -18,6 +18,7 @@
 #include "ingest/counts.h"
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
+#include "store/detail.h"
 #include "store/store.h"
 #include "util/xmalloc.h"
 
@@ -49,13 +50,16 @@ struct totals {
   uint64_t lines, malformed, events, bytes, files, skipped_files;
 };
 
-/* Commit one batch: counts + the file's new position. */
-static enum hr_rc flush(struct hr_store *st, const int64_t *ids, struct hr_counts *m, const char *key,
-                        const struct hr_filepos *pos, struct hr_err *err) {
+/* Commit one batch: counts + latency histograms and bad events (d) + the
+ * file's new position. */
+static enum hr_rc flush(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
+                        const char *key, const struct hr_filepos *pos, struct hr_err *err) {
   enum hr_rc rc = store_begin(st, err);
   for (size_t i = 0; i < m->cap && rc == HR_OK; i++)
     if (m->c[i].minute != INT64_MIN)
       rc = store_add(st, ids[m->c[i].slo], m->c[i].minute, m->c[i].good, m->c[i].valid, err);
+  if (rc == HR_OK)
+    rc = details_write(d, st, ids, err);
   if (rc == HR_OK)
     rc = store_file_put(st, key, pos, err);
   if (rc == HR_OK)
@@ -63,11 +67,12 @@ static enum hr_rc flush(struct hr_store *st, const int64_t *ids, struct hr_count
   if (rc != HR_OK)
     store_rollback(st);
   counts_clear(m);
+  details_clear(d);
   return rc;
 }
 
 static enum hr_rc ingest_file(struct hr_pipeline *p, struct hr_store *st, const int64_t *ids, struct hr_counts *m,
-                              const char *path, const char *source, int progress, struct totals *tot,
+                              struct hr_details *d, const char *path, const char *source, int progress, struct totals *tot,
                               struct hr_err *err) {
   int si = pipeline_source_for(p, path, source, err);
   if (si < 0)
@@ -122,7 +127,7 @@ static enum hr_rc ingest_file(struct hr_pipeline *p, struct hr_store *st, const 
     tot->malformed += s.malformed;
     tot->events += s.events;
     tot->bytes += s.bytes;
-    rc = flush(st, ids, m, real, &pos, err); /* what was read is kept, even before a read error */
+    rc = flush(st, ids, m, d, real, &pos, err); /* what was read is kept, even before a read error */
     if (rc == HR_OK && read_rc != HR_OK) {
       *err = rerr;
       rc = read_rc;
@@ -182,11 +187,13 @@ int cmd_ingest(int argc, char **argv) {
   int64_t *ids = xcalloc(cfg->nslos ? cfg->nslos : 1, sizeof *ids);
   struct hr_counts m;
   counts_init(&m, 1 << 14);
+  struct hr_details *d = details_new(cfg->nslos);
   if (pipeline_new(cfg, &p, &err) != HR_OK || store_open(db ? db : cfg->db_path, &st, &err) != HR_OK) {
     cli_error("%s", err.msg);
     code = 2;
     goto done;
   }
+  pipeline_set_hook(p, details_hook, d, HR_DETAILS_NEED);
   for (size_t j = 0; j < cfg->nslos; j++)
     if (store_slo_id(st, cfg->slos[j].name, &ids[j], &err) != HR_OK) {
       cli_error("%s", err.msg);
@@ -212,7 +219,7 @@ int cmd_ingest(int argc, char **argv) {
   struct totals tot = {0};
   int progress = !quiet && cli_isatty(stderr);
   for (size_t i = 0; i < nfiles; i++) {
-    if (ingest_file(p, st, ids, &m, files[i], source, progress, &tot, &err) != HR_OK) {
+    if (ingest_file(p, st, ids, &m, d, files[i], source, progress, &tot, &err) != HR_OK) {
       cli_error("%s", err.msg);
       code = 2;
       if (err.rc == HR_ERR_DB)
@@ -227,6 +234,7 @@ done:
   if (globbed)
     globfree(&g);
   counts_free(&m);
+  details_free(d);
   free(ids);
   store_close(st);
   pipeline_free(p);

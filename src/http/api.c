@@ -15,6 +15,7 @@
 #include "http/assets.h"
 #include "http/metrics.h"
 #include "out/jw.h"
+#include "store/detail.h"
 #include "util/xmalloc.h"
 
 #if defined(__has_include)
@@ -178,17 +179,20 @@ static double ratio_or_nan(uint64_t good, uint64_t valid) {
   return valid == 0 ? NAN : (double)good / (double)valid;
 }
 
+/* The series' grid: its window [*ws, *at) in whole minutes, and the
+ * shortest step that keeps it to MAX_POINTS points. */
+static int64_t series_grid(const struct hr_report_slo *rs, int64_t *ws_out, int64_t *at_out) {
+  const struct hr_slo_state *s = &rs->st;
+  int64_t ws = floor_div(s->window_start_us, MINUTE_US) * 60, at = floor_div(s->at_us, MINUTE_US) * 60;
+  *ws_out = ws;
+  *at_out = at;
+  return details_step(at - ws, MAX_POINTS);
+}
+
 static void write_series(struct hr_jw *w, const struct hr_report_slo *rs, struct hr_store *st) {
   const struct hr_slo_state *s = &rs->st;
   const struct hr_slo *slo = rs->slo;
-  static const int64_t steps[] = {60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 86400, 7 * 86400};
-  int64_t ws = floor_div(s->window_start_us, MINUTE_US) * 60, at = floor_div(s->at_us, MINUTE_US) * 60;
-  int64_t step = steps[sizeof steps / sizeof steps[0] - 1];
-  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-    if ((at - ws) / steps[i] <= MAX_POINTS) {
-      step = steps[i];
-      break;
-    }
+  int64_t ws, at, step = series_grid(rs, &ws, &at);
   int64_t id = 0;
   int have = st != NULL && store_slo_find(st, slo->name, &id, NULL) == HR_OK;
   jw_obj(w, "series");
@@ -270,6 +274,19 @@ static void write_timeline(struct hr_jw *w, const struct hr_report_slo *rs, stru
   jw_arr_end(w);
 }
 
+/* "latency" (p50/p95/p99 on the series' grid, when the store has
+ * durations) and "bad_events" (the latest ones, newest first). */
+static void write_details(struct hr_jw *w, const struct hr_report_slo *rs, struct hr_store *st) {
+  int64_t id = 0;
+  if (st == NULL || store_slo_find(st, rs->slo->name, &id, NULL) != HR_OK)
+    return;
+  int64_t ws, at, step = series_grid(rs, &ws, &at);
+  store_begin(st, NULL); /* one snapshot for both */
+  details_latency_json(w, st, id, ws, at, step, details_threshold(rs->slo->good_filter));
+  details_bad_events_json(w, st, id, HR_BAD_KEEP);
+  store_rollback(st);
+}
+
 void api_slo_detail_json(FILE *f, const struct hr_report_slo *rs, struct hr_store *st) {
   /* The report's object for this SLO, reopened to add two members. */
   char *obj = NULL;
@@ -289,6 +306,7 @@ void api_slo_detail_json(FILE *f, const struct hr_report_slo *rs, struct hr_stor
   w.count[0] = 1;
   write_series(&w, rs, st);
   write_timeline(&w, rs, st);
+  write_details(&w, rs, st);
   jw_obj_end(&w);
 }
 

@@ -21,6 +21,31 @@ static enum hr_rc compile(struct hr_format *fmt, const struct hr_slo *slo, const
   return HR_OK;
 }
 
+/* Tell every log format the fields its SLOs' filters read, plus extra. */
+static void set_need(struct hr_pipeline *p, uint64_t extra) {
+  for (size_t i = 0; i < p->nsrc; i++) {
+    if (p->src[i].fmt == NULL)
+      continue;
+    uint64_t need = extra;
+    for (size_t k = 0; k < p->src[i].nslos; k++) {
+      const struct hr_slo_rt *rt = &p->slo[p->src[i].slos[k]];
+      if (rt->good)
+        need |= expr_fields(rt->good);
+      if (rt->bad)
+        need |= expr_fields(rt->bad);
+      if (rt->total)
+        need |= expr_fields(rt->total);
+    }
+    format_need(p->src[i].fmt, need);
+  }
+}
+
+void pipeline_set_hook(struct hr_pipeline *p, hr_event_hook_fn fn, void *ctx, uint64_t need) {
+  p->on_event = fn;
+  p->on_event_ctx = fn != NULL ? ctx : NULL;
+  set_need(p, fn != NULL ? need : 0);
+}
+
 enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, struct hr_err *err) {
   *out = NULL;
   struct hr_pipeline *p = xcalloc(1, sizeof *p);
@@ -67,21 +92,8 @@ enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, s
       p->src[si].slos[p->src[si].nslos++] = j;
   }
   /* Each format extracts only what its SLOs' filters read. */
-  for (size_t i = 0; i < p->nsrc && rc == HR_OK; i++) {
-    if (p->src[i].fmt == NULL)
-      continue;
-    uint64_t need = 0;
-    for (size_t k = 0; k < p->src[i].nslos; k++) {
-      const struct hr_slo_rt *rt = &p->slo[p->src[i].slos[k]];
-      if (rt->good)
-        need |= expr_fields(rt->good);
-      if (rt->bad)
-        need |= expr_fields(rt->bad);
-      if (rt->total)
-        need |= expr_fields(rt->total);
-    }
-    format_need(p->src[i].fmt, need);
-  }
+  if (rc == HR_OK)
+    set_need(p, 0);
   if (rc != HR_OK) {
     pipeline_free(p);
     return rc;
@@ -259,6 +271,8 @@ enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, in
         continue;
       int good = rt->good != NULL ? expr_eval(rt->good, ev) : !expr_eval(rt->bad, ev);
       sink(ctx, j, ts, good);
+      if (p->on_event != NULL)
+        p->on_event(p->on_event_ctx, j, ev, line, len, good);
     }
   }
   st->bytes += (uint64_t)(reader_offset(r) - off0);

@@ -32,17 +32,31 @@ struct hr_source_rt {
   size_t nslos;
 };
 
+/* Optional: called for every valid event of SLO slo_idx right after the
+ * sink, with the parsed event and the line it came from (both die with the
+ * line), and whether it was good. Set with pipeline_set_hook(); NULL (the
+ * default, `report`) costs one predictable branch per valid event. */
+typedef void (*hr_event_hook_fn)(void *ctx, size_t slo_idx, const struct hr_event *ev, const char *line, size_t len,
+                                 int good);
+
 struct hr_pipeline {
   const struct hr_config *cfg; /* borrowed; must outlive the pipeline */
   struct hr_source_rt *src;
   size_t nsrc;
   struct hr_slo_rt *slo; /* parallel to cfg->slos */
   size_t nslo;
+  hr_event_hook_fn on_event; /* NULL: none (see pipeline_set_hook) */
+  void *on_event_ctx;
 };
 
 /* Compile cfg. On failure *out = NULL and err names the SLO and filter. */
 enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out /* OUT */, struct hr_err *err);
 void pipeline_free(struct hr_pipeline *p);
+
+/* Install (fn non-NULL) or remove the per-event hook. need: extra field ids
+ * the hook reads (bit i: id i, e.g. 1 << HR_F_DURATION), which every log
+ * format then extracts on top of what the filters read. */
+void pipeline_set_hook(struct hr_pipeline *p, hr_event_hook_fn fn, void *ctx, uint64_t need);
 
 /* Index of the data source a log file belongs to: the one named by
  * `source` when given; else the one whose `paths` glob matches the file (by

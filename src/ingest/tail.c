@@ -22,6 +22,7 @@
 #include "core/exclude.h"
 #include "core/expr.h"
 #include "ingest/counts.h"
+#include "store/detail.h"
 #include "util/xmalloc.h"
 
 #define FP_BYTES 1024
@@ -30,13 +31,16 @@
 #define TAIL_CHUNK 65536
 
 
-/* Counts + positions in one transaction. keys/pos: n file rows to write. */
-static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct hr_counts *m, const char *const *keys,
-                         const struct hr_filepos *const *pos, size_t n, struct hr_err *err) {
+/* Counts, latency histograms and bad events (d, NULL: none) and positions
+ * in one transaction. keys/pos: n file rows to write. */
+static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
+                         const char *const *keys, const struct hr_filepos *const *pos, size_t n, struct hr_err *err) {
   enum hr_rc rc = store_begin(st, err);
   for (size_t i = 0; i < m->cap && m->n > 0 && rc == HR_OK; i++)
     if (m->c[i].minute != INT64_MIN)
       rc = store_add(st, ids[m->c[i].slo], m->c[i].minute, m->c[i].good, m->c[i].valid, err);
+  if (rc == HR_OK && d != NULL)
+    rc = details_write(d, st, ids, err);
   for (size_t i = 0; i < n && rc == HR_OK; i++)
     rc = store_file_put(st, keys[i], pos[i], err);
   if (rc == HR_OK)
@@ -44,6 +48,8 @@ static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct hr_coun
   if (rc != HR_OK)
     store_rollback(st);
   counts_clear(m);
+  if (d != NULL)
+    details_clear(d);
   return rc;
 }
 
@@ -75,6 +81,7 @@ struct hr_tail {
   struct tfile *f;
   size_t nf, capf;
   struct hr_counts m;
+  struct hr_details *d; /* latency histograms and bad events of the batch */
   struct hr_tail_stats stats;
 };
 
@@ -156,6 +163,8 @@ enum hr_rc tail_new(const struct hr_config *cfg, struct hr_store *st, struct hr_
     return rc;
   }
   counts_init(&t->m, 1 << 12);
+  t->d = details_new(cfg->nslos);
+  pipeline_set_hook(t->p, details_hook, t->d, HR_DETAILS_NEED);
   *out = t;
   return HR_OK;
 }
@@ -184,6 +193,9 @@ enum hr_rc tail_set_config(struct hr_tail *t, const struct hr_config *cfg, struc
   }
   pipeline_free(t->p);
   free(t->ids);
+  details_free(t->d); /* empty between rounds: every batch ends in a commit */
+  t->d = details_new(cfg->nslos);
+  pipeline_set_hook(p, details_hook, t->d, HR_DETAILS_NEED);
   t->p = p;
   t->ids = ids;
   t->cfg = cfg;
@@ -197,6 +209,7 @@ void tail_free(struct hr_tail *t) {
     tfile_close(&t->f[i]);
   free(t->f);
   counts_free(&t->m);
+  details_free(t->d);
   free(t->ids);
   pipeline_free(t->p);
   free(t);
@@ -370,7 +383,7 @@ static int64_t last_line_end(int fd, int64_t from, int64_t size) {
 static enum hr_rc put_pos(struct hr_tail *t, const char *key, const struct hr_filepos *pos, struct hr_err *err) {
   const char *keys[1] = {key};
   const struct hr_filepos *ps[1] = {pos};
-  return commit(t->st, t->ids, &t->m, keys, ps, 1, err);
+  return commit(t->st, t->ids, &t->m, t->d, keys, ps, 1, err);
 }
 
 /* Read r to its end in batches, each committed with f's position. */
@@ -396,6 +409,7 @@ static enum hr_rc read_batches(struct hr_tail *t, struct tfile *f, struct hr_rea
     }
     if (pos.offset == f->pos.offset && s.lines == 0) {
       counts_clear(&t->m);
+      details_clear(t->d);
       if (read_rc != HR_OK) {
         *err = rerr;
         return read_rc;
@@ -436,7 +450,7 @@ static enum hr_rc read_plain(struct hr_tail *t, struct tfile *f, double mono_s, 
     fd_fingerprint(f->fd, FP_BYTES, &fresh.fp_hash, &fresh.fp_len);
     const char *keys[2] = {ok, f->key};
     const struct hr_filepos *ps[2] = {&f->pos, &fresh};
-    enum hr_rc rc = commit(t->st, t->ids, &t->m, keys, ps, 2, err);
+    enum hr_rc rc = commit(t->st, t->ids, &t->m, t->d, keys, ps, 2, err);
     free(ok);
     if (rc != HR_OK)
       return rc;
@@ -655,6 +669,10 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
     return rc;
   struct hr_counts m;
   counts_init(&m, 1 << 8);
+  struct hr_details *d = details_new(cfg->nslos);
+  hr_event_hook_fn hook0 = p->on_event;
+  void *hook0_ctx = p->on_event_ctx;
+  pipeline_set_hook(p, details_hook, d, HR_DETAILS_NEED); /* for the fields it needs; called below */
   struct hr_source_rt *src = &p->src[si];
   struct hr_event *ev = xmalloc(sizeof *ev);
   size_t at = 0;
@@ -694,12 +712,15 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
         continue;
       int good = rt->good != NULL ? expr_eval(rt->good, ev) : !expr_eval(rt->bad, ev);
       counts_sink(&m, j, ev->ts_us, good);
+      details_hook(d, j, ev, line, len, good);
     }
   }
   stats->bytes = n;
   free(ev);
-  rc = commit(st, ids, &m, NULL, NULL, 0, err);
+  pipeline_set_hook(p, hook0, hook0_ctx, hook0 != NULL ? HR_DETAILS_NEED : 0);
+  rc = commit(st, ids, &m, d, NULL, NULL, 0, err);
   counts_free(&m);
+  details_free(d);
   free(ids);
   return rc;
 }

@@ -11,6 +11,7 @@
 #include "core/tz.h"
 #include "http/assets.h"
 #include "out/jw.h"
+#include "store/detail.h"
 #include "util/xmalloc.h"
 
 #define MINUTE_US_ ((int64_t)60000000)
@@ -237,6 +238,11 @@ static void data_script(FILE *f, const struct hr_report *r, const struct hr_seri
   struct hr_jw w;
   jw_init(&w, m, 0);
   jw_obj(&w, NULL);
+  /* A report that read the store also carries its latency percentiles and
+   * latest bad events (GET /api/v1/slos/NAME's "latency", "bad_events"). */
+  struct hr_store *st = NULL;
+  if (r->from_store && r->store_path != NULL && store_open_ro(r->store_path, &st, NULL) == HR_OK)
+    store_begin(st, NULL);
   for (size_t i = 0; i < r->nslos; i++) {
     const struct hr_report_slo *rs = &r->slos[i];
     if (rs->slo == NULL)
@@ -250,8 +256,16 @@ static void data_script(FILE *f, const struct hr_report *r, const struct hr_seri
     if (tl != NULL)
       slo_annotations_json(&w, tl, ntl, rs->slo->service);
     jw_arr_end(&w);
+    int64_t id = 0;
+    if (st != NULL && store_slo_find(st, rs->slo->name, &id, NULL) == HR_OK) {
+      int64_t ws = floor_div(rs->st.window_start_us, MINUTE_US_) * 60, at = floor_div(rs->st.at_us, MINUTE_US_) * 60;
+      details_latency_json(&w, st, id, ws, at, details_step(at - ws, HR_SERIES_POINTS),
+                           details_threshold(rs->slo->good_filter));
+      details_bad_events_json(&w, st, id, HR_BAD_KEEP);
+    }
     jw_obj_end(&w);
   }
+  store_close(st);
   jw_obj_end(&w);
   fclose(m);
   fputs("<script>\nwindow.HEADROOM_DATA = ", f);

@@ -110,6 +110,32 @@ static const char *const migrations[] = {
     "  created INTEGER NOT NULL       -- UTC seconds\n"
     ");\n"
     "CREATE INDEX annotation_service_at ON annotation(service, at);\n",
+    /* 2 -> 3: per-minute latency histograms and the latest bad events of
+     * each SLO (src/store/detail.c; issue: dashboard details) */
+    "CREATE TABLE latency (\n"
+    "  slo_id INTEGER NOT NULL,\n"
+    "  t      INTEGER NOT NULL,  -- UTC seconds, multiple of 60\n"
+    "  b      INTEGER NOT NULL,  -- bucket of the duration (detail.h)\n"
+    "  n      INTEGER NOT NULL,  -- valid events with a duration in it\n"
+    "  PRIMARY KEY (slo_id, t, b)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE latency_hour (\n"
+    "  slo_id INTEGER NOT NULL,\n"
+    "  t      INTEGER NOT NULL,  -- UTC seconds, multiple of 3600\n"
+    "  b      INTEGER NOT NULL,\n"
+    "  n      INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (slo_id, t, b)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE bad_event (\n"
+    "  id       INTEGER PRIMARY KEY,\n"
+    "  slo_id   INTEGER NOT NULL,\n"
+    "  t_us     INTEGER NOT NULL,  -- event time, UTC microseconds\n"
+    "  status,                     -- number or text as the log had it; NULL when absent\n"
+    "  path     TEXT,\n"
+    "  duration REAL,              -- seconds; NULL when absent\n"
+    "  line     TEXT NOT NULL      -- the log line, cut to 2 KiB\n"
+    ");\n"
+    "CREATE INDEX bad_event_slo_t ON bad_event(slo_id, t_us);\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

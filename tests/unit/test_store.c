@@ -318,7 +318,7 @@ static void test_file_persistence_wal_migration(void **state) {
   raw_query(t.db, "PRAGMA journal_mode", buf, sizeof buf);
   assert_string_equal(buf, "wal");
   raw_query(t.db, "PRAGMA user_version", buf, sizeof buf);
-  assert_string_equal(buf, "2");
+  assert_string_equal(buf, "3");
   raw_query(t.db, "SELECT count(*) FROM sqlite_master WHERE name IN ('alert','alert_event','outbox','annotation')",
             buf, sizeof buf);
   assert_string_equal(buf, "4"); /* the v2 step ran */
@@ -567,7 +567,8 @@ static void test_doc_has_schema(void **state) {
       fail_msg("docs/internals/store.md lacks the DDL of %s:\n%s", sqlite3_column_text(q, 0), sql);
     tables++;
   }
-  assert_int_equal(tables, 13); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3 indexes */
+  assert_int_equal(tables, 17); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3 indexes;
+                                   v3: latency latency_hour bad_event + 1 index */
   sqlite3_finalize(q);
   sqlite3_close(db);
   tmp_remove(&t);
