@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <string.h>
 
-static const double pow10_tab[19] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+const double fmt_pow10[19] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
                                      1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
 
-int fmt_num(const char *p, size_t n, double *out) {
+int fmt_num_full(const char *p, size_t n, double *out) {
   size_t i = 0;
   int neg = 0;
   if (n == 0 || n > 40)
@@ -42,7 +42,7 @@ int fmt_num(const char *p, size_t n, double *out) {
     return -1;
   double x = (double)mant;
   if (fdig)
-    x /= pow10_tab[fdig];
+    x /= fmt_pow10[fdig];
   while (drop-- > 0)
     x *= 10;
   *out = neg ? -x : x;

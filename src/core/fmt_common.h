@@ -7,14 +7,52 @@
 #define HR_FMT_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/event.h"
 
 #define FMT_IS_DIGIT(c) ((unsigned)((unsigned char)(c) - (unsigned)'0') <= 9u)
 
 /* Decimal number: optional '-', digits, optional '.' and digits (at least
- * one digit overall, no exponent). 0 and *out, or -1 (*out untouched). */
-int fmt_num(const char *p, size_t n, double *out);
+ * one digit overall, no exponent). 0 and *out, or -1 (*out untouched).
+ * fmt_num_full() is the general case; fmt_num() first tries, inline, the
+ * common one (1 to 18 bytes starting with a digit, at most one '.'), where
+ * every digit is kept and the result is fmt_num_full()'s bit for bit. */
+int fmt_num_full(const char *p, size_t n, double *out);
+
+extern const double fmt_pow10[19];
+
+static inline int fmt_num(const char *p, size_t n, double *out) {
+  if (n - 1 < 18 && FMT_IS_DIGIT(p[0])) {
+    uint64_t m = 0;
+    size_t i = 0;
+    for (; i < n; i++) {
+      unsigned d = (unsigned)(unsigned char)p[i] - (unsigned)'0';
+      if (d > 9)
+        break;
+      m = m * 10 + d;
+    }
+    if (i == n) {
+      *out = (double)m;
+      return 0;
+    }
+    if (p[i] != '.')
+      return -1;
+    size_t dot = i;
+    for (i++; i < n; i++) {
+      unsigned d = (unsigned)(unsigned char)p[i] - (unsigned)'0';
+      if (d > 9)
+        return -1;
+      m = m * 10 + d;
+    }
+    double x = (double)m;
+    if (n - dot - 1 > 0)
+      x /= fmt_pow10[n - dot - 1];
+    *out = x;
+    return 0;
+  }
+  return fmt_num_full(p, n, out);
+}
 
 /* Status code: 1 to 3 digits. 0 and *out (0..999), or -1. */
 int fmt_status(const char *p, size_t n, int *out);

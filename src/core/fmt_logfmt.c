@@ -57,12 +57,29 @@ struct op {
   enum conv conv;
   int id;     /* own-name field id, or -1 */
   int quoted; /* variable between '"' literals */
+  /* Precomputed for a variable by fmt_logfmt_new, so the hot loop need not
+   * look at its neighbours: */
+  unsigned char pair;    /* followed directly by a variable (Apache %U%q) */
+  unsigned char last;    /* the last op: its value runs to the end of the line */
+  unsigned char listsep; /* unquoted and the next literal starts with ' ' */
+  unsigned char bracket; /* C_TIME_CLF: a value starting with '[' runs to ']' first */
+  const char *next;      /* !pair && !last: the next literal's text and length */
+  size_t nextn;
+};
+
+/* The date part of the last CLF timestamp ("10/Oct/2000" and "-0700"): the
+ * day changes rarely, so a line of the same day only parses hh:mm:ss. */
+struct clf_cache {
+  char key[16];  /* bytes 0..10 and 21..25 of the timestamp */
+  int64_t base;  /* seconds since the epoch of 00:00:00 of that day and zone */
+  int valid;
 };
 
 struct logfmt {
   struct op *ops; /* owned */
   int nops;
   char *text; /* owned: the literal bytes */
+  struct clf_cache clf;
 };
 
 /* ------------------------------------------------------------ compiling */
@@ -139,7 +156,7 @@ static void push_op(struct builder *b, struct op o) {
 /* Close the literal accumulated since lit_start, if any. */
 static void flush_lit(struct builder *b) {
   if (b->tlen > b->lit_start) {
-    struct op o = {b->text + b->lit_start, b->tlen - b->lit_start, C_STR, -1, 0};
+    struct op o = {.lit = b->text + b->lit_start, .litn = b->tlen - b->lit_start, .conv = C_STR, .id = -1};
     push_op(b, o);
   }
   b->lit_start = b->tlen;
@@ -159,7 +176,7 @@ static enum hr_rc push_var(struct builder *b, struct hr_format *f, enum conv con
     if (id < HR_F_NSTD)
       id = -1; /* a standard name: the conversion fills it */
   }
-  struct op o = {NULL, 0, conv, id, 0};
+  struct op o = {.lit = NULL, .conv = conv, .id = id};
   push_op(b, o);
   return HR_OK;
 }
@@ -321,6 +338,19 @@ enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, s
     if (b.ops[i].lit == NULL && b.ops[i - 1].litn > 0 && b.ops[i - 1].lit[b.ops[i - 1].litn - 1] == '"' &&
         b.ops[i + 1].lit != NULL && b.ops[i + 1].lit[0] == '"')
       b.ops[i].quoted = 1;
+  for (int i = 0; i < b.nops; i++) {
+    struct op *v = &b.ops[i];
+    if (v->lit != NULL)
+      continue;
+    v->last = i + 1 == b.nops;
+    v->pair = !v->last && b.ops[i + 1].lit == NULL;
+    v->bracket = v->conv == C_TIME_CLF;
+    if (!v->last && !v->pair) {
+      v->next = b.ops[i + 1].lit;
+      v->nextn = b.ops[i + 1].litn;
+      v->listsep = !v->quoted && v->next[0] == ' ';
+    }
+  }
   struct logfmt *l = xcalloc(1, sizeof *l);
   l->ops = b.ops;
   l->nops = b.nops;
@@ -350,29 +380,33 @@ static inline int lit_eq(const char *a, const char *b, size_t n) {
   return 1;
 }
 
-/* End of a variable's value starting at cur, given the next literal op. */
-static const char *find_lit(const char *cur, const char *end, const struct op *var, const struct op *lit) {
-  const char *from = cur;
-  if (cur < end && *cur == '[' && var->conv == C_TIME_CLF) { /* Apache %t: [..] with a space inside */
+/* End of a variable's value starting at cur: where its next literal
+ * (v->next) matches. */
+static inline __attribute__((always_inline)) const char *find_lit(const char *cur, const char *end, const struct op *v) {
+  const char *from = cur, *lit = v->next;
+  size_t litn = v->nextn;
+  char c0 = lit[0];
+  if (v->bracket && cur < end && *cur == '[') { /* Apache %t: [..] with a space inside */
     const char *rb = memchr(cur, ']', (size_t)(end - cur));
     if (rb == NULL)
       return NULL;
     from = rb + 1;
   }
-  while (from < end) {
-    const char *q = memchr(from, lit->lit[0], (size_t)(end - from));
+  for (;;) {
+    const char *q = memchr(from, c0, (size_t)(end - from));
     if (q == NULL)
       return NULL;
-    if (var->quoted) { /* an escaped quote is part of the value */
-      size_t bs = 0;
-      for (const char *r = q; r > cur && r[-1] == '\\'; r--)
-        bs++;
-      if (bs & 1) {
-        from = q + 1;
-        continue;
+    if (v->quoted) { /* an escaped quote is part of the value */
+      if (q > cur && q[-1] == '\\') {
+        size_t bs = 0;
+        for (const char *r = q; r > cur && r[-1] == '\\'; r--)
+          bs++;
+        if (bs & 1) {
+          from = q + 1;
+          continue;
+        }
       }
-    }
-    if (!var->quoted && *q == ' ' && q > cur) {
+    } else if (v->listsep && q > cur) {
       /* nginx lists inside an unquoted value: "a, b" and "a : b" */
       if (q[-1] == ',') {
         from = q + 1;
@@ -383,11 +417,42 @@ static const char *find_lit(const char *cur, const char *end, const struct op *v
         continue;
       }
     }
-    if ((size_t)(end - q) >= lit->litn && lit_eq(q + 1, lit->lit + 1, lit->litn - 1))
+    if ((size_t)(end - q) >= litn && lit_eq(q + 1, lit + 1, litn - 1))
       return q;
     from = q + 1;
   }
-  return NULL;
+}
+
+static inline int two_digits(const char *p) {
+  unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
+  return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
+}
+
+/* time_parse_clf() with a cache of the date and zone: a timestamp whose
+ * bytes 0..10 ("10/Oct/2000") and 21..25 ("-0700") are those of the last
+ * good one only needs hh:mm:ss parsed and checked (the day's validity does
+ * not depend on them). The result is time_parse_clf()'s, bit for bit. */
+static int clf_time(struct clf_cache *c, const char *p, size_t n, int64_t *us) {
+  if (n != 26)
+    return -1;
+  if (c->valid && memcmp(p, c->key, 11) == 0 && memcmp(p + 21, c->key + 11, 5) == 0) {
+    if (p[11] != ':' || p[14] != ':' || p[17] != ':' || p[20] != ' ')
+      return -1;
+    int h = two_digits(p + 12), mi = two_digits(p + 15), s = two_digits(p + 18);
+    if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
+      return -1;
+    *us = (c->base + h * 3600 + mi * 60 + s) * INT64_C(1000000);
+    return 0;
+  }
+  if (time_parse_clf(p, n, us))
+    return -1;
+  /* success: p[12..20) are valid digits and separators */
+  int h = two_digits(p + 12), mi = two_digits(p + 15), s = two_digits(p + 18);
+  memcpy(c->key, p, 11);
+  memcpy(c->key + 11, p + 21, 5);
+  c->base = *us / INT64_C(1000000) - (h * 3600 + mi * 60 + s);
+  c->valid = 1;
+  return 0;
 }
 
 static int set_time(struct hr_event *ev, int64_t us, const char *p, size_t n) {
@@ -397,7 +462,7 @@ static int set_time(struct hr_event *ev, int64_t us, const char *p, size_t n) {
 }
 
 /* Convert one captured value. Returns 0 or an enum hr_bad. */
-static int convert(struct hr_event *ev, const struct op *o, const char *p, size_t n, int *got_time, uint64_t need) {
+static int convert(struct logfmt *l, struct hr_event *ev, const struct op *o, const char *p, size_t n, int *got_time, uint64_t need) {
   int dash = n == 1 && p[0] == '-';
   double x;
   int64_t us, i64;
@@ -418,7 +483,7 @@ static int convert(struct hr_event *ev, const struct op *o, const char *p, size_
       p++;
       n -= 2;
     }
-    if (time_parse_clf(p, n, &us))
+    if (clf_time(&l->clf, p, n, &us))
       return HR_BAD_TIME;
     *got_time = set_time(ev, us, p, n) == 0;
     break;
@@ -529,51 +594,57 @@ static int convert(struct hr_event *ev, const struct op *o, const char *p, size_
 }
 
 int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev) {
-  const struct logfmt *l = f->impl;
+  struct logfmt *l = f->impl;
   const char *cur = line, *end = line + len;
+  const struct op *o = l->ops, *oend = l->ops + l->nops;
+  uint64_t need = f->need;
   int got_time = 0;
   if (len == 0)
     return HR_BAD_SHAPE;
-  int verified = 0; /* find_lit() already matched the literal at cur */
-  for (int i = 0; i < l->nops; i++) {
-    const struct op *o = &l->ops[i];
-    if (o->lit != NULL) {
-      if (!verified && ((size_t)(end - cur) < o->litn || !lit_eq(cur, o->lit, o->litn)))
+  while (o < oend) {
+    if (o->lit != NULL) { /* only a leading literal, or one after an Apache %U%q pair */
+      if ((size_t)(end - cur) < o->litn || !lit_eq(cur, o->lit, o->litn))
         return HR_BAD_SHAPE;
       cur += o->litn;
-      verified = 0;
+      o++;
       continue;
     }
     const char *ve;
-    if (i + 1 < l->nops && l->ops[i + 1].lit == NULL) { /* Apache %U%q: split at the '?' */
-      const struct op *q = &l->ops[i + 1];
-      ve = i + 2 < l->nops ? find_lit(cur, end, q, &l->ops[i + 2]) : end;
+    int bad;
+    if (o->pair) { /* Apache %U%q: split at the '?' */
+      const struct op *q = o + 1;
+      ve = q->last ? end : find_lit(cur, end, q);
       if (ve == NULL)
         return HR_BAD_SHAPE;
-      verified = i + 2 < l->nops;
       const char *qm = memchr(cur, '?', (size_t)(ve - cur));
       const char *mid = qm ? qm : ve;
-      int bad = convert(ev, o, cur, (size_t)(mid - cur), &got_time, f->need);
+      bad = convert(l, ev, o, cur, (size_t)(mid - cur), &got_time, need);
       if (!bad)
-        bad = convert(ev, q, mid, (size_t)(ve - mid), &got_time, f->need);
+        bad = convert(l, ev, q, mid, (size_t)(ve - mid), &got_time, need);
       if (bad)
         return bad;
-      cur = ve;
-      i++;
+      if (q->last)
+        break;
+      cur = ve + q->nextn; /* find_lit() matched the literal */
+      o += 3;
       continue;
     }
-    if (i + 1 < l->nops) {
-      ve = find_lit(cur, end, o, &l->ops[i + 1]);
-      if (ve == NULL)
-        return HR_BAD_SHAPE;
-      verified = 1;
-    } else {
-      ve = end;
+    if (o->last) {
+      bad = convert(l, ev, o, cur, (size_t)(end - cur), &got_time, need);
+      if (bad)
+        return bad;
+      break;
     }
-    int bad = convert(ev, o, cur, (size_t)(ve - cur), &got_time, f->need);
-    if (bad)
-      return bad;
-    cur = ve;
+    ve = find_lit(cur, end, o);
+    if (ve == NULL)
+      return HR_BAD_SHAPE;
+    if (o->conv != C_STR || (o->id >= 0 && (need >> o->id & 1))) {
+      bad = convert(l, ev, o, cur, (size_t)(ve - cur), &got_time, need);
+      if (bad)
+        return bad;
+    }
+    cur = ve + o->nextn; /* find_lit() matched the literal */
+    o += 2;
   }
   if (!got_time)
     return HR_BAD_TIME; /* not reached: compile demands a time variable */

@@ -12,7 +12,9 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "core/fmt_common.h"
 #include "core/format.h"
+#include "core/timeparse.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define NUL (-12345.0) /* expected: field null or absent */
@@ -354,10 +356,77 @@ static void test_real(void **state) {
   format_free(in);
 }
 
+/* fmt_num() takes an inline path for short plain numbers; it must agree
+ * with fmt_num_full() bit for bit, and reject what it rejects. */
+static void test_num_fast_path(void **state) {
+  (void)state;
+  static const char alpha[] = "0123456789.-x 9";
+  uint64_t rng = 42;
+  char buf[32];
+  for (int t = 0; t < 200000; t++) {
+    rng = rng * 6364136223846793005u + 1442695040888963407u;
+    size_t n = (size_t)(rng >> 59) % 23; /* 0..22: across the 18-byte limit */
+    for (size_t i = 0; i < n; i++) {
+      rng = rng * 6364136223846793005u + 1442695040888963407u;
+      unsigned r = (unsigned)(rng >> 40) % 100;
+      buf[i] = r < 80 ? (char)('0' + r % 10) : alpha[r % (sizeof alpha - 1)]; /* mostly digits */
+    }
+    double a = -1, b = -1;
+    int ra = fmt_num(buf, n, &a), rb = fmt_num_full(buf, n, &b);
+    if (ra != rb || (ra == 0 && memcmp(&a, &b, sizeof a) != 0))
+      fail_msg("'%.*s': fast %d %.17g, full %d %.17g", (int)n, buf, ra, a, rb, b);
+  }
+  static const struct {
+    const char *s;
+    int rc;
+    double x;
+  } cases[] = {{"0", 0, 0},       {"007", 0, 7},    {"0.040", 0, 0.04}, {"12.", 0, 12},
+               {"123456789012345678", 0, 123456789012345678.0},          {"1.5.", -1, 0},
+               {"1e3", -1, 0},    {"1 ", -1, 0},    {".5", 0, 0.5},     {"-1", 0, -1}};
+  for (size_t i = 0; i < N(cases); i++) {
+    double x = 0;
+    assert_int_equal(fmt_num(cases[i].s, strlen(cases[i].s), &x), cases[i].rc);
+    if (cases[i].rc == 0)
+      assert_true(x == cases[i].x);
+  }
+}
+
+/* Consecutive lines share the date part of $time_local, which the parser
+ * keeps from the last good line: a line with the same date and zone only
+ * has its time of day read. Random mutations of the time, date and zone
+ * must give time_parse_clf()'s answer every time. */
+static void test_clf_cache(void **state) {
+  (void)state;
+  struct hr_format *f = make(HR_FMT_NGINX, NULL);
+  static const char *dates[] = {"04/Oct/2026", "05/Oct/2026", "29/Feb/2024", "29/Feb/2023", "31/Dec/1969",
+                                "01/Jan/1970", "4/Oct/2026x", "04/Okt/2026"};
+  static const char *zones[] = {"+0000", "-0500", "+0530", "+2400", "+0060", "x0000", "-1200"};
+  static const char *times[] = {"00:00:00", "23:59:59", "23:59:60", "12:34:56", "24:00:00", "12:60:00",
+                                "12:00:61", "1a:00:00", "12-00:00", "12:00.00", "09:05:07", "0:00:000"};
+  uint64_t rng = 7;
+  for (int t = 0; t < 20000; t++) {
+    rng = rng * 6364136223846793005u + 1442695040888963407u;
+    unsigned r = (unsigned)(rng >> 33);
+    /* mostly the same day and zone, so that the cache is used */
+    const char *d = dates[r % 8 < 5 ? 0 : r % 8], *z = zones[(r >> 3) % 8 < 5 ? 0 : (r >> 3) % 7];
+    const char *tm = times[(r >> 6) % 12];
+    char ts[64], line[160];
+    snprintf(ts, sizeof ts, "%s:%s %s", d, tm, z);
+    snprintf(line, sizeof line, "1.2.3.4 - - [%s] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", ts);
+    int64_t want = 0;
+    int wrc = time_parse_clf(ts, strlen(ts), &want);
+    int rc = format_parse(f, line, strlen(line), &ev);
+    if (rc != (wrc == 0 ? 0 : HR_BAD_TIME) || (rc == 0 && ev.ts_us != want))
+      fail_msg("%s: rc %d ts %lld, want %d %lld", ts, rc, (long long)ev.ts_us, wrc, (long long)want);
+  }
+  format_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_nginx_combined), cmocka_unit_test(test_nginx_custom), cmocka_unit_test(test_bad_formats),
       cmocka_unit_test(test_apache),         cmocka_unit_test(test_real),
+      cmocka_unit_test(test_num_fast_path),  cmocka_unit_test(test_clf_cache),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
