@@ -89,6 +89,21 @@ struct hr_expr {
   pcre2_match_context *mctx; /* owned, NULL until the first regex */
   uint64_t fields;
   int root;
+  /* The tree compiled to a branch program (compile_prog): one instruction
+   * per leaf test, in evaluation order, with where to go when it holds and
+   * when it does not. &&, ||, ! and constants become jumps, so evaluation
+   * is a loop over the tests that short-circuiting reaches. */
+  struct ins *prog; /* owned */
+  int nprog;
+  int entry; /* first instruction, or PC_TRUE / PC_FALSE */
+};
+
+#define PC_TRUE (-1)
+#define PC_FALSE (-2)
+
+struct ins {
+  const struct node *nd; /* a leaf: not K_CONST, K_NOT, K_AND, K_OR */
+  int t, f;              /* next pc when the test holds / does not */
 };
 
 /* ------------------------------------------------------------ evaluation */
@@ -151,10 +166,18 @@ static int apply(int op, int c) {
   return 0;
 }
 
-static int cmp_num(double x, double y, int op) {
-  if (x != x || y != y) /* NaN: not comparable */
-    return op == OP_NE;
-  return apply(op, (x > y) - (x < y));
+/* x op y. A NaN is not comparable (only != holds): exactly what C's own
+ * operators give, NaN or not. */
+static inline int cmp_num(double x, double y, int op) {
+  switch (op) {
+  case OP_EQ: return x == y;
+  case OP_NE: return x != y;
+  case OP_LT: return x < y;
+  case OP_LE: return x <= y;
+  case OP_GT: return x > y;
+  case OP_GE: return x >= y;
+  }
+  return 0;
 }
 
 static int str_bool(struct hr_sv s, double *x) {
@@ -224,6 +247,37 @@ static int truthy(const struct hr_val *v) {
   return 0;
 }
 
+/* memcmp(a, b, n) == 0 without a library call: the filters' literals and
+ * the fields they meet are short. */
+static inline int bytes_eq(const char *a, const char *b, size_t n) {
+  uint64_t x, y;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, a + i, 8);
+      memcpy(&y, b + i, 8);
+      if (x != y)
+        return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    uint32_t u, w;
+    memcpy(&u, a, 4);
+    memcpy(&w, b, 4);
+    if (u != w)
+      return 0;
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&w, b + n - 4, 4);
+    return u == w;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return 0;
+  return 1;
+}
+
 /* 1 when needle[0..k) occurs in hay[0..n). */
 static int find_text(const char *hay, size_t n, const char *needle, size_t k) {
   if (k == 0)
@@ -244,7 +298,7 @@ static int re_match(const struct hr_expr *e, const struct node *nd, const char *
     if (n < nd->plainn)
       return 0;
     if (nd->anchored)
-      return memcmp(p, nd->plain, nd->plainn) == 0;
+      return bytes_eq(p, nd->plain, nd->plainn);
     return find_text(p, n, nd->plain, nd->plainn);
   }
   PCRE2_SPTR s = (PCRE2_SPTR)(p != NULL ? p : "");
@@ -257,27 +311,24 @@ static int re_match(const struct hr_expr *e, const struct node *nd, const char *
   return -1; /* match limit, JIT stack: unknown */
 }
 
-static int eval(struct hr_expr *e, int i, const struct hr_event *ev) {
-  const struct node *nd = &e->nodes[i];
+/* The value of field id (0 <= id < HR_MAX_FIELDS, checked at compile
+ * time), or NULL when absent or null: event_get() without the range test. */
+static inline const struct hr_val *get(const struct hr_event *ev, int id) {
+  if (!(ev->set >> id & 1) || ev->f[id].type == HR_V_NULL)
+    return NULL;
+  return &ev->f[id];
+}
+
+/* One leaf test: the uncommon cases (see test() for the common ones). */
+static __attribute__((noinline)) int test_slow(struct hr_expr *e, const struct node *nd,
+                                               const struct hr_event *ev) {
   const struct hr_val *v;
   switch (nd->kind) {
-  case K_CONST: return nd->b;
-  case K_TRUTHY: return truthy(event_get(ev, nd->field));
-  case K_NOT: return !eval(e, nd->a, ev);
-  case K_AND:
-    for (int k = 0; k < nd->n; k++)
-      if (!eval(e, e->kids[nd->a + k], ev))
-        return 0;
-    return 1;
-  case K_OR:
-    for (int k = 0; k < nd->n; k++)
-      if (eval(e, e->kids[nd->a + k], ev))
-        return 1;
-    return 0;
-  case K_NULL: return (event_get(ev, nd->field) == NULL) == (nd->op == OP_EQ);
+  case K_TRUTHY: return truthy(get(ev, nd->field));
+  case K_NULL: return (get(ev, nd->field) == NULL) == (nd->op == OP_EQ);
   case K_NUM: {
     double x;
-    if ((v = event_get(ev, nd->field)) == NULL)
+    if ((v = get(ev, nd->field)) == NULL)
       return 0;
     if (v->type == HR_V_NUM)
       return cmp_num(v->num, nd->lit.v.num, nd->op);
@@ -286,25 +337,25 @@ static int eval(struct hr_expr *e, int i, const struct hr_event *ev) {
     return cmp_num(x, nd->lit.v.num, nd->op);
   }
   case K_STREQ:
-    if ((v = event_get(ev, nd->field)) == NULL)
+    if ((v = get(ev, nd->field)) == NULL)
       return 0;
     if (v->type == HR_V_STR) {
-      int eq = v->sv.n == nd->lit.v.sv.n && (v->sv.n == 0 || memcmp(v->sv.p, nd->lit.v.sv.p, v->sv.n) == 0);
+      int eq = v->sv.n == nd->lit.v.sv.n && bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n);
       return eq == (nd->op == OP_EQ);
     }
     return cmp_vals(v, &nd->lit.v, nd->lit.numok, nd->op);
   case K_LIT:
-    if ((v = event_get(ev, nd->field)) == NULL)
+    if ((v = get(ev, nd->field)) == NULL)
       return 0;
     return cmp_vals(v, &nd->lit.v, nd->lit.numok, nd->op);
   case K_FF: {
     const struct hr_val *w;
-    if ((v = event_get(ev, nd->field)) == NULL || (w = event_get(ev, nd->field2)) == NULL)
+    if ((v = get(ev, nd->field)) == NULL || (w = get(ev, nd->field2)) == NULL)
       return 0;
     return cmp_vals(v, w, -1, nd->op);
   }
   case K_IN:
-    if ((v = event_get(ev, nd->field)) == NULL)
+    if ((v = get(ev, nd->field)) == NULL)
       return nd->b;
     for (int k = 0; k < nd->n; k++) {
       const struct lit *l = &e->lits[nd->a + k];
@@ -314,7 +365,7 @@ static int eval(struct hr_expr *e, int i, const struct hr_event *ev) {
     return 0;
   case K_RE: {
     int m;
-    if ((v = event_get(ev, nd->field)) == NULL)
+    if ((v = get(ev, nd->field)) == NULL)
       return 0;
     if (v->type == HR_V_STR || (v->type == HR_V_NUM && v->sv.n > 0))
       m = re_match(e, nd, v->sv.p, v->sv.n);
@@ -328,8 +379,71 @@ static int eval(struct hr_expr *e, int i, const struct hr_event *ev) {
   return 0;
 }
 
+/* One leaf test. Inline here: a string field ==/!= a string, a number
+ * field against a number, a plain-text prefix regex on a string field;
+ * anything else (other types, PCRE2) goes through test_slow(). */
+static inline int test(struct hr_expr *e, const struct node *nd, const struct hr_event *ev) {
+  const struct hr_val *v;
+  switch (nd->kind) {
+  case K_STREQ:
+    if (!(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_STR)
+      break;
+    return (v->sv.n == nd->lit.v.sv.n && bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n)) == (nd->op == OP_EQ);
+  case K_NUM:
+    if (!(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_NUM)
+      break;
+    return cmp_num(v->num, nd->lit.v.num, nd->op);
+  case K_RE:
+    if (nd->plain == NULL || !nd->anchored || !(ev->set >> nd->field & 1) ||
+        (v = &ev->f[nd->field])->type != HR_V_STR)
+      break;
+    return (v->sv.n >= nd->plainn && bytes_eq(v->sv.p, nd->plain, nd->plainn)) == (nd->op == OP_RE);
+  }
+  return test_slow(e, nd, ev);
+}
+
 int expr_eval(struct hr_expr *e, const struct hr_event *ev) {
-  return eval(e, e->root, ev);
+  int pc = e->entry;
+  while (pc >= 0) {
+    const struct ins *in = &e->prog[pc];
+    pc = test(e, in->nd, ev) ? in->t : in->f;
+  }
+  return pc == PC_TRUE;
+}
+
+/* Append the instructions of node i, whose value sends control to t when
+ * true and to f when false; returns its entry pc. Children are emitted
+ * last to first, so each knows where its successor starts. Recursion
+ * depth is bounded by the nesting of '(' and '!' (EXPR_MAX_DEPTH). */
+static int emit(struct hr_expr *e, int i, int t, int f) {
+  const struct node *nd = &e->nodes[i];
+  switch (nd->kind) {
+  case K_CONST: return nd->b ? t : f;
+  case K_NOT: return emit(e, nd->a, f, t);
+  case K_AND: {
+    int pc = t;
+    for (int k = nd->n - 1; k >= 0; k--)
+      pc = emit(e, e->kids[nd->a + k], pc, f);
+    return pc;
+  }
+  case K_OR: {
+    int pc = f;
+    for (int k = nd->n - 1; k >= 0; k--)
+      pc = emit(e, e->kids[nd->a + k], t, pc);
+    return pc;
+  }
+  default: break;
+  }
+  e->prog[e->nprog].nd = nd;
+  e->prog[e->nprog].t = t;
+  e->prog[e->nprog].f = f;
+  return e->nprog++;
+}
+
+static void compile_prog(struct hr_expr *e) {
+  e->prog = xmalloc((size_t)(e->nnodes > 0 ? e->nnodes : 1) * sizeof *e->prog); /* a leaf is emitted once */
+  e->nprog = 0;
+  e->entry = emit(e, e->root, PC_TRUE, PC_FALSE);
 }
 
 uint64_t expr_fields(const struct hr_expr *e) {
@@ -346,6 +460,7 @@ void expr_free(struct hr_expr *e) {
   }
   pcre2_match_context_free(e->mctx);
   free(e->nodes);
+  free(e->prog);
   free(e->kids);
   free(e->lits);
   free(e->text);
@@ -1038,6 +1153,7 @@ enum hr_rc expr_compile(const char *src, size_t n, hr_resolve_fn resolve, void *
     }
     goto fail;
   }
+  compile_prog(e);
   *out = e;
   return HR_OK;
 fail:

@@ -404,12 +404,129 @@ static void test_plain_regex(void **state) {
   }
 }
 
+/* `path == "lit"` and `path =~ "^lit"` compare inline, 8 and 4 bytes at a
+ * time: every length from 0 to 24 and a difference at every position. */
+static void test_streq_lengths(void **state) {
+  (void)state;
+  const char *base = "/abcdefghijklmnopqrstuvwxyz"; /* 24 + 2 extra bytes used */
+  for (size_t n = 0; n <= 24; n++) {
+    char src[96];
+    snprintf(src, sizeof src, "path == \"%.*s\"", (int)n, base);
+    struct hr_expr *eq = NULL, *ne = NULL, *re = NULL;
+    struct hr_err err = {0};
+    assert_int_equal(expr_compile(src, strlen(src), resolve, NULL, &eq, &err), HR_OK);
+    snprintf(src, sizeof src, "path != \"%.*s\"", (int)n, base);
+    assert_int_equal(expr_compile(src, strlen(src), resolve, NULL, &ne, &err), HR_OK);
+    snprintf(src, sizeof src, "path =~ \"^%.*s\"", (int)n, base);
+    assert_int_equal(expr_compile(src, strlen(src), resolve, NULL, &re, &err), HR_OK);
+    char path[32];
+    for (size_t pos = 0; pos <= n; pos++) { /* pos == n: no difference */
+      for (size_t extra = 0; extra <= 2; extra++) {
+        memcpy(path, base, n + extra);
+        if (pos < n)
+          path[pos] = 'Z';
+        struct hr_event ev;
+        event_reset(&ev);
+        event_set_str(&ev, HR_F_PATH, path, n + extra);
+        int same = pos == n;
+        if (expr_eval(eq, &ev) != (same && extra == 0) || expr_eval(ne, &ev) != !(same && extra == 0) ||
+            expr_eval(re, &ev) != same)
+          fail_msg("n %zu pos %zu extra %zu", n, pos, extra);
+        if (n > 0) { /* shorter than the literal */
+          event_set_str(&ev, HR_F_PATH, path, n - 1);
+          if (expr_eval(eq, &ev) != 0 || expr_eval(ne, &ev) != 1 || expr_eval(re, &ev) != 0)
+            fail_msg("n %zu shorter", n);
+        }
+      }
+    }
+    expr_free(eq);
+    expr_free(ne);
+    expr_free(re);
+  }
+}
+
+/* Random expressions of &&, ||, ! and parentheses over leaves whose value
+ * the test knows, against a reference evaluation of the same tree: the
+ * compiled branch program must short-circuit to the same answer. */
+struct gen {
+  uint64_t rng;
+  char *buf;
+  size_t n, cap;
+};
+
+static unsigned rnd(struct gen *g, unsigned k) {
+  g->rng = g->rng * 6364136223846793005u + 1442695040888963407u;
+  return (unsigned)(g->rng >> 33) % k;
+}
+
+static void put(struct gen *g, const char *s) {
+  size_t k = strlen(s);
+  assert_true(g->n + k < g->cap);
+  memcpy(g->buf + g->n, s, k + 1);
+  g->n += k;
+}
+
+/* Appends an expression; returns its value on ev0, ev1 and ev2 as bits. */
+static int gen_expr(struct gen *g, int depth) {
+  static const struct {
+    const char *src;
+    int bits; /* bit i: value on evs[i] */
+  } leaves[] = {
+      {"true", 7},           {"false", 0},           {"status < 300", 1},    {"status >= 404", 4},
+      {"path == \"/health\"", 4}, {"path != \"/health\"", 1}, {"method == \"GET\"", 1}, {"n == null", 7},
+      {"n != null", 0},      {"path =~ \"^/api/\"", 1}, {"a == b", 4},         {"status in [200, 404]", 5},
+      {"duration < 1s", 1},  {"q", 1},               {"flag == true", 1},    {"code != 5", 1},
+  };
+  unsigned k = depth > 4 ? 0 : rnd(g, 5);
+  if (k <= 1) {
+    unsigned i = rnd(g, sizeof leaves / sizeof leaves[0]);
+    put(g, leaves[i].src);
+    return leaves[i].bits;
+  }
+  if (k == 2) {
+    put(g, "!(");
+    int b = gen_expr(g, depth + 1);
+    put(g, ")");
+    return ~b & 7;
+  }
+  int n = 2 + (int)rnd(g, 3), acc = k == 3 ? 7 : 0;
+  put(g, "(");
+  for (int i = 0; i < n; i++) {
+    if (i > 0)
+      put(g, k == 3 ? " && " : " || ");
+    int b = gen_expr(g, depth + 1);
+    acc = k == 3 ? acc & b : acc | b;
+  }
+  put(g, ")");
+  return acc;
+}
+
+static void test_random_logic(void **state) {
+  (void)state;
+  char buf[8192];
+  struct gen g = {12345, buf, 0, sizeof buf};
+  for (int t = 0; t < 3000; t++) {
+    g.n = 0;
+    buf[0] = 0;
+    int bits = gen_expr(&g, 0);
+    struct hr_expr *e = NULL;
+    struct hr_err err = {0};
+    if (expr_compile(buf, g.n, resolve, NULL, &e, &err) != HR_OK)
+      fail_msg("%s: %s", buf, err.msg);
+    for (int i = 0; i < 3; i++)
+      if (expr_eval(e, &evs[i]) != (bits >> i & 1))
+        fail_msg("%s on ev%d: want %d", buf, i, bits >> i & 1);
+    expr_free(e);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_plain_regex),
       cmocka_unit_test(test_eval_table),   cmocka_unit_test(test_errors), cmocka_unit_test(test_depth),
       cmocka_unit_test(test_length),       cmocka_unit_test(test_fields), cmocka_unit_test(test_not_nul_terminated),
-      cmocka_unit_test(test_types_change),
+      cmocka_unit_test(test_types_change), cmocka_unit_test(test_streq_lengths),
+      cmocka_unit_test(test_random_logic),
   };
   return cmocka_run_group_tests(t, setup, NULL);
 }
