@@ -283,7 +283,8 @@
         '<div class="slo-head" id="slo-head"></div><section class="kpis" id="kpis"></section>' +
         '<div class="toolbar" id="toolbar"></div><section class="charts" id="charts"></section>' +
         '<section class="lower"><div class="panel"><h3>Timeline <small>deploys, incidents, alerts, exclusions</small></h3><div id="timeline"></div></div>' +
-        '<div class="panel"><h3>Alerts</h3><div id="alerts"></div></div></section></div>';
+        '<div class="panel"><h3>Alerts</h3><div id="alerts"></div></div>' +
+        '<div class="panel wide" id="p-bad" hidden><h3>Latest bad events <small id="bad-sub"></small></h3><div id="bad-events"></div></div></section></div>';
     }
     $('slo-head').innerHTML = '<a href="#/">← all SLOs</a><h1>' + esc(name(s)) + '</h1><span class="pill ' + st + '">' +
       esc(st === 'nodata' ? 'no data' : st) + '</span>' + (s.latched ? ' <span class="meta">(red latch: held until the SLI recovers)</span>' : '') +
@@ -312,7 +313,48 @@
     renderCharts(s);
     renderTimeline(s);
     renderAlerts(s);
+    renderBadEvents(s);
   }
+
+  /* The latest bad events (detail "bad_events", newest first): hidden when
+   * the data has none (a report of logs without a store). A click on a row
+   * shows its whole line. */
+  function fmtSecs(v) { /* a duration in seconds: "87 ms", "1.24 s", "3m 20s" */
+    if (!isNum(v)) return '—';
+    if (v < 1) return (v < 0.01 ? (v * 1000).toFixed(2) : v < 0.1 ? (v * 1000).toFixed(1) : (v * 1000).toFixed(0)) + ' ms';
+    if (v < 60) return v.toFixed(v < 10 ? 2 : 1) + ' s';
+    return fmtDur(v);
+  }
+  function fmtAtMs(at) {
+    var sec = toSecs(at);
+    if (!isNum(sec)) return '—';
+    var ms = Math.round((sec - Math.floor(sec)) * 1000), d = new Date(Math.floor(sec) * 1000);
+    return fmtTime(sec) + ':' + pad(d.getUTCSeconds()) + '.' + ('00' + ms).slice(-3);
+  }
+  function renderBadEvents(s) {
+    var box = $('p-bad');
+    if (!box) return;
+    var list = Array.isArray(s.bad_events) ? s.bad_events : null;
+    box.hidden = !list;
+    if (!list) { $('bad-events').innerHTML = ''; return; }
+    $('bad-sub').textContent = list.length ? 'newest first · ' + (list.length >= 100 ? 'the latest ' + list.length : 'all ' + list.length + ' in the store') +
+      ' · click a row for its whole line' : '';
+    if (!list.length) { $('bad-events').innerHTML = '<p class="empty">No bad events recorded for this SLO.</p>'; return; }
+    var open = {};
+    Array.prototype.forEach.call($('bad-events').querySelectorAll('tr.open'), function (tr) { open[tr.getAttribute('data-k')] = 1; });
+    $('bad-events').innerHTML = '<div class="scroll"><table class="list bad-events"><thead><tr><th>time (UTC)</th><th>status</th><th>path</th>' +
+      '<th class="n">duration</th><th>log line</th></tr></thead><tbody>' + list.map(function (e) {
+        var k = esc(String(e.at) + '|' + String(e.line).length + '|' + String(e.path));
+        return '<tr data-k="' + k + '"' + (open[k] ? ' class="open"' : '') + '><td class="when">' + esc(fmtAtMs(e.at)) + '</td><td>' +
+          (e.status == null ? '—' : '<span class="st' + (isNum(e.status) && e.status >= 500 ? ' s5' : '') + '">' + esc(e.status) + '</span>') +
+          '</td><td class="path">' + (e.path == null ? '—' : esc(e.path)) + '</td><td class="n">' + esc(fmtSecs(e.duration)) +
+          '</td><td class="line"><code>' + esc(e.line) + '</code></td></tr>';
+      }).join('') + '</tbody></table></div>';
+  }
+  document.addEventListener('click', function (ev) {
+    var tr = ev.target && ev.target.closest ? ev.target.closest('table.bad-events tbody tr') : null;
+    if (tr) tr.classList.toggle('open');
+  });
 
   function sinceDeploy(s) {
     var d = s.since_deploy;
@@ -660,7 +702,32 @@
         })
       }, range);
     }
+
+    /* 5. Latency percentiles, when the data has durations */
+    var lat = s.latency;
+    if (lat && Array.isArray(lat.t) && lat.t.length && ['p50', 'p95', 'p99'].some(function (k) { return Array.isArray(lat[k]) && lat[k].some(isNum); })) {
+      var w = lat.window || {};
+      var h5 = panel('p-latency', 'Latency percentiles', isNum(w.p50) ? 'over the window: p50 ' + fmtSecs(w.p50) + ' · p95 ' + fmtSecs(w.p95) +
+        ' · p99 ' + fmtSecs(w.p99) + (isNum(w.count) ? ' of ' + w.count + ' events' : '') : 'p50 / p95 / p99');
+      var lt = lat.t.map(toSecs);
+      var ds5 = [['p99', COLORS.bad, 1.4], ['p95', COLORS.burn[0], 1.6], ['p50', COLORS.sli, 2]].filter(function (x) { return Array.isArray(lat[x[0]]); })
+        .map(function (x) { return { label: x[0], data: xy(lt, lat[x[0]]), borderColor: x[1], borderWidth: x[2], fill: false }; });
+      var thrS = lat.threshold_seconds;
+      upsertChart('latency', h5, {
+        data: { datasets: ds5 },
+        options: baseOptions(range, fmtSecs, function (o) {
+          o.scales.y.min = 0;
+          if (isNum(thrS)) o.scales.y.suggestedMax = thrS * 1.15;
+          o.plugins.hrLines = { h: isNum(thrS) ? [{ y: thrS, color: COLORS.target, label: 'good below ' + fmtSecs(thrS), width: 1.5 }] : [], v: markers, bands: bands };
+        })
+      }, range);
+    } else dropPanel('p-latency', 'latency');
     applyZoomButtons();
+  }
+  function dropPanel(id, key) {
+    if (state.charts[key]) { state.charts[key].destroy(); delete state.charts[key]; }
+    var el = $(id);
+    if (el && el.parentNode) el.parentNode.removeChild(el);
   }
   function applyZoomButtons() {
     var tb = $('toolbar');

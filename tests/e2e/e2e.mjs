@@ -2,6 +2,7 @@
 // /usr/bin/chromium driven by playwright-core; no browser is downloaded).
 //
 //   node e2e.mjs --out DIR --expect REPORT.json (--file F.html | --url URL) [--label L] [--series]
+//                [--details yes|no]
 //
 // Against the page (a self-contained `report --format html` file, or a live
 // `headroom serve`), asserts:
@@ -10,6 +11,11 @@
 //   - a click on a card opens that SLO's page (#/slo/NAME);
 //   - the SLO page draws its charts: canvases of non-zero size with ink on
 //     them (with --series: the SLI, burn-down and burn-rate charts at least);
+//   - the SLO page's store details: with --details yes (the default with
+//     --url: serve reads its store) the latest bad events table has rows
+//     (time, status, path, duration, line; a click shows the whole line) and
+//     the latency percentile chart is drawn; with --details no (the default
+//     with --file: a report of logs has no store) both panels are hidden;
 //   - no JavaScript error on the page.
 // Screenshots go to DIR: <label>-overview.png, <label>-overview-phone.png,
 // <label>-slo.png. Prints "N passed, N failed".
@@ -29,6 +35,7 @@ const file = opt('--file');
 const url = opt('--url');
 const label = opt('--label', file ? 'report' : 'serve');
 const wantSeries = args.includes('--series');
+const wantDetails = opt('--details', url ? 'yes' : 'no') === 'yes';
 if (!expectFile || (!file && !url)) {
   console.error('usage: node e2e.mjs --out DIR --expect REPORT.json (--file F.html | --url URL) [--label L] [--series]');
   process.exit(2);
@@ -129,6 +136,28 @@ try {
     for (const p of ['p-sli', 'p-budget', 'p-burn', 'p-traffic'])
       check(drawn.some((c) => c.panel === p), `chart ${p} drawn`);
   }
+  if (wantDetails)
+    check(drawn.some((c) => c.panel === 'p-latency'), 'latency percentile chart (p-latency) drawn');
+  else
+    check(await page.$('#p-latency') === null, 'no latency chart without a store');
+  }
+  // The latest bad events.
+  if (wantDetails) {
+    const sel = '#p-bad:not([hidden]) table.bad-events tbody tr';
+    await page.waitForSelector(sel).catch(() => null);
+    const rows = await page.$$eval(sel, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    check(rows.length > 0 && rows.length <= 100, `bad events table: ${rows.length} rows (1..100)`);
+    if (rows.length) {
+      const r = rows[0];
+      check(r.length === 5 && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/.test(r[0]) && r[4].length > 20,
+        `bad event row: time, status, path, duration, line ("${r.slice(0, 4).join(' | ')}")`);
+      const times = rows.map((x) => x[0]);
+      check(times.every((t, i) => i === 0 || times[i - 1] >= t), 'bad events newest first');
+      await page.click(sel + ':first-child td.line');
+      check(await page.$eval(sel + ':first-child', (tr) => tr.classList.contains('open')), 'a click on a bad event shows its whole line');
+    }
+  } else {
+    check(await page.$eval('#p-bad', (e) => e.hidden).catch(() => true), 'no bad events panel without a store');
   }
   const budget = await page.$eval('.kpi.budget .big', (e) => e.textContent.trim());
   check(budget.length > 0, `SLO page: budget left "${budget}"`);
