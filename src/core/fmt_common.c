@@ -93,7 +93,9 @@ static int has_prefix_ci(const char *p, size_t n, const char *s, size_t sn) {
 void fmt_target(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_host) {
   url_host->p = p;
   url_host->n = 0;
-  size_t skip = has_prefix_ci(p, n, "http://", 7) ? 7 : has_prefix_ci(p, n, "https://", 8) ? 8 : 0;
+  size_t skip = 0;
+  if (n > 0 && (p[0] == 'h' || p[0] == 'H')) /* most targets start with '/' */
+    skip = has_prefix_ci(p, n, "http://", 7) ? 7 : has_prefix_ci(p, n, "https://", 8) ? 8 : 0;
   if (skip) {
     const char *h = p + skip, *end = p + n, *e = h;
     while (e < end && *e != '/' && *e != '?' && *e != '#')
@@ -117,6 +119,10 @@ void fmt_target(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_
   }
 }
 
+static inline int is_dash(struct hr_sv s) {
+  return s.n == 1 && s.p[0] == '-';
+}
+
 void fmt_request(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_host) {
   url_host->p = p;
   url_host->n = 0;
@@ -136,8 +142,8 @@ void fmt_request(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url
   } else {
     target = sv_make(t, (size_t)(end - t)); /* HTTP/0.9: "GET /" */
   }
-  if (method.n == 0 || sv_eq(method, "-", 1)) {
-    if (target.n > 0 && !sv_eq(target, "-", 1)) { /* keep only the URL's host */
+  if (method.n == 0 || is_dash(method)) {
+    if (target.n > 0 && !is_dash(target)) { /* keep only the URL's host */
       struct hr_event tmp;
       event_reset(&tmp);
       fmt_target(&tmp, target.p, target.n, url_host);
@@ -145,9 +151,9 @@ void fmt_request(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url
     return;
   }
   event_set_str(ev, HR_F_METHOD, method.p, method.n);
-  if (proto.n > 0 && !sv_eq(proto, "-", 1))
+  if (proto.n > 0 && !is_dash(proto))
     event_set_str(ev, HR_F_PROTOCOL, proto.p, proto.n);
-  if (target.n > 0 && !sv_eq(target, "-", 1))
+  if (target.n > 0 && !is_dash(target))
     fmt_target(ev, target.p, target.n, url_host);
 }
 

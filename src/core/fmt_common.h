@@ -22,7 +22,7 @@ int fmt_num_full(const char *p, size_t n, double *out);
 
 extern const double fmt_pow10[19];
 
-static inline int fmt_num(const char *p, size_t n, double *out) {
+static inline __attribute__((always_inline)) int fmt_num(const char *p, size_t n, double *out) {
   if (n - 1 < 18 && FMT_IS_DIGIT(p[0])) {
     uint64_t m = 0;
     size_t i = 0;

@@ -16,6 +16,7 @@
  * null. $upstream_response_time is the SUM of a list ("0.000, 1.000" -> 1):
  * the total time spent waiting for upstreams; $upstream_status is the first
  * code of its list. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -70,7 +71,9 @@ struct op {
 /* The date part of the last CLF timestamp ("10/Oct/2000" and "-0700"): the
  * day changes rarely, so a line of the same day only parses hh:mm:ss. */
 struct clf_cache {
-  char key[16];  /* bytes 0..10 and 21..25 of the timestamp */
+  uint64_t k0;   /* bytes 0..7 of the timestamp */
+  uint64_t k1;   /* bytes 18..25: "SS -0700", the seconds masked out */
+  uint32_t k2;   /* bytes 7..10 */
   int64_t base;  /* seconds since the epoch of 00:00:00 of that day and zone */
   int valid;
 };
@@ -380,6 +383,16 @@ static inline int lit_eq(const char *a, const char *b, size_t n) {
   return 1;
 }
 
+/* lit[1 .. litn) at q + 1 (the caller checked the length). */
+static inline int lit_rest_eq(const char *q, const char *lit, size_t litn) {
+  switch (litn) {
+  case 1: return 1;
+  case 2: return q[1] == lit[1];
+  case 3: return q[1] == lit[1] && q[2] == lit[2];
+  }
+  return lit_eq(q + 1, lit + 1, litn - 1);
+}
+
 /* End of a variable's value starting at cur: where its next literal
  * (v->next) matches. */
 static inline __attribute__((always_inline)) const char *find_lit(const char *cur, const char *end, const struct op *v) {
@@ -417,7 +430,7 @@ static inline __attribute__((always_inline)) const char *find_lit(const char *cu
         continue;
       }
     }
-    if ((size_t)(end - q) >= litn && lit_eq(q + 1, lit + 1, litn - 1))
+    if ((size_t)(end - q) >= litn && lit_rest_eq(q, lit, litn))
       return q;
     from = q + 1;
   }
@@ -428,6 +441,14 @@ static inline int two_digits(const char *p) {
   return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
 }
 
+/* bytes 18..25 of a CLF timestamp, loaded little- or big-endian, without
+ * bytes 18..20 ("SS "): what is left is the zone. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define CLF_ZONE_MASK UINT64_C(0x000000FFFFFFFFFF)
+#else
+#define CLF_ZONE_MASK UINT64_C(0xFFFFFFFFFF000000)
+#endif
+
 /* time_parse_clf() with a cache of the date and zone: a timestamp whose
  * bytes 0..10 ("10/Oct/2000") and 21..25 ("-0700") are those of the last
  * good one only needs hh:mm:ss parsed and checked (the day's validity does
@@ -435,7 +456,13 @@ static inline int two_digits(const char *p) {
 static int clf_time(struct clf_cache *c, const char *p, size_t n, int64_t *us) {
   if (n != 26)
     return -1;
-  if (c->valid && memcmp(p, c->key, 11) == 0 && memcmp(p + 21, c->key + 11, 5) == 0) {
+  uint64_t k0, k1;
+  uint32_t k2;
+  memcpy(&k0, p, 8);
+  memcpy(&k2, p + 7, 4); /* bytes 7..10: the year */
+  memcpy(&k1, p + 18, 8);
+  k1 &= CLF_ZONE_MASK;
+  if (c->valid && k0 == c->k0 && k1 == c->k1 && k2 == c->k2) {
     if (p[11] != ':' || p[14] != ':' || p[17] != ':' || p[20] != ' ')
       return -1;
     int h = two_digits(p + 12), mi = two_digits(p + 15), s = two_digits(p + 18);
@@ -448,8 +475,9 @@ static int clf_time(struct clf_cache *c, const char *p, size_t n, int64_t *us) {
     return -1;
   /* success: p[12..20) are valid digits and separators */
   int h = two_digits(p + 12), mi = two_digits(p + 15), s = two_digits(p + 18);
-  memcpy(c->key, p, 11);
-  memcpy(c->key + 11, p + 21, 5);
+  c->k0 = k0;
+  c->k1 = k1;
+  c->k2 = k2;
   c->base = *us / INT64_C(1000000) - (h * 3600 + mi * 60 + s);
   c->valid = 1;
   return 0;
@@ -462,7 +490,7 @@ static int set_time(struct hr_event *ev, int64_t us, const char *p, size_t n) {
 }
 
 /* Convert one captured value. Returns 0 or an enum hr_bad. */
-static int convert(struct logfmt *l, struct hr_event *ev, const struct op *o, const char *p, size_t n, int *got_time, uint64_t need) {
+static inline __attribute__((always_inline)) int convert(struct logfmt *l, struct hr_event *ev, const struct op *o, const char *p, size_t n, int *got_time, uint64_t need) {
   int dash = n == 1 && p[0] == '-';
   double x;
   int64_t us, i64;
@@ -504,7 +532,9 @@ static int convert(struct logfmt *l, struct hr_event *ev, const struct op *o, co
     *got_time = set_time(ev, o->conv == C_TIME_MS ? i64 * 1000 : i64, p, n) == 0;
     break;
   case C_STATUS:
-    if (fmt_status(p, n, &st))
+    if (n == 3 && FMT_IS_DIGIT(p[0]) && FMT_IS_DIGIT(p[1]) && FMT_IS_DIGIT(p[2])) /* fmt_status(), inline */
+      st = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+    else if (fmt_status(p, n, &st))
       return HR_BAD_STATUS;
     event_set_num(ev, HR_F_STATUS, st, p, n);
     break;
