@@ -22,6 +22,8 @@ static int64_t floordiv(int64_t a, int64_t b) {
 }
 
 static size_t slot(const struct hr_series *s, int64_t k) {
+  if ((uint64_t)k <= UINT32_MAX && s->cap <= UINT32_MAX) /* minutes since 1970: a cheaper 32-bit division */
+    return (uint32_t)k % (uint32_t)s->cap;
   int64_t c = (int64_t)s->cap;
   int64_t r = k % c;
   if (r < 0)
@@ -71,7 +73,17 @@ static int held(const struct hr_series *s, int64_t k) {
 }
 
 int series_add(struct hr_series *s, int64_t ts_us, uint32_t good, uint32_t valid) {
-  int64_t k = series_index(s, ts_us);
+  int64_t k;
+  if (s->head != INT64_MIN) {
+    /* most events fall in the head bucket: a multiplication, not a division */
+    int64_t start = s->phase_us + s->head * s->step_us;
+    if (ts_us >= start && (uint64_t)ts_us - (uint64_t)start < (uint64_t)s->step_us)
+      k = s->head;
+    else
+      k = series_index(s, ts_us);
+  } else {
+    k = series_index(s, ts_us);
+  }
   if (s->head == INT64_MIN) {
     memset(s->good, 0, s->cap * sizeof *s->good);
     memset(s->valid, 0, s->cap * sizeof *s->valid);

@@ -119,12 +119,50 @@ static void test_no_wrap(void **state) {
   series_reset(&s);
 }
 
+/* series_add() takes the head bucket without a division when the instant
+ * falls inside it: instants around bucket edges, before and after 1970, with
+ * a phase, must land where series_index() says, as a reference ring does. */
+static void test_head_fast_path(void **state) {
+  (void)state;
+  static const int64_t phases[] = {0, 7, 59999999};
+  for (size_t pi = 0; pi < sizeof phases / sizeof phases[0]; pi++) {
+    for (int64_t base = -3; base <= 3; base += 3) {
+      struct hr_series s;
+      series_init(&s, 60000000, phases[pi], 8);
+      uint64_t want_g[16] = {0}, want_v[16] = {0};
+      int64_t k0 = base * 1000 - 2; /* buckets k0 .. k0+5, all held by the ring */
+      uint64_t rng = 99;
+      for (int i = 0; i < 3000; i++) {
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        int64_t k = k0 + (int64_t)((rng >> 33) % 6);
+        /* first microsecond, last microsecond, or inside the bucket */
+        int64_t off = (rng >> 20) % 3 == 0 ? 0 : (rng >> 20) % 3 == 1 ? 59999999 : (int64_t)((rng >> 40) % 60000000);
+        int64_t ts = series_start(&s, k) + off;
+        assert_int_equal(series_index(&s, ts), k);
+        if (i == 0) /* make the newest bucket the head first: nothing is dropped */
+          assert_int_equal(series_add(&s, series_start(&s, k0 + 5), 0, 0), 0);
+        assert_int_equal(series_add(&s, ts, (uint32_t)(i & 1), 1), 0);
+        want_g[k - k0] += (uint64_t)(i & 1);
+        want_v[k - k0]++;
+      }
+      for (int64_t k = k0; k < k0 + 6; k++) {
+        uint64_t g, v;
+        series_get(&s, k, &g, &v);
+        assert_int_equal(g, want_g[k - k0]);
+        assert_int_equal(v, want_v[k - k0]);
+      }
+      series_reset(&s);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_index_floor),
       cmocka_unit_test(test_add_and_ring),
       cmocka_unit_test(test_negative_indices),
       cmocka_unit_test(test_no_wrap),
+      cmocka_unit_test(test_head_fast_path),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
