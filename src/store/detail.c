@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/timeparse.h"
+#include "ingest/counts.h"
 #include "out/jw.h"
 #include "util/xmalloc.h"
 
@@ -83,17 +84,6 @@ double latency_quantile(const uint64_t *h, double q) {
 /* ------------------------------------------------------------------------ */
 /* The batch */
 
-struct cell {
-  int64_t t; /* minute (or hour) UTC seconds; INT64_MIN: empty */
-  uint32_t slo;
-  uint64_t h[HR_LAT_BUCKETS];
-};
-
-struct cellmap {
-  struct cell *c;
-  size_t cap, n; /* cap a power of two */
-};
-
 #define STATUS_MAX 64
 #define PATH_MAX_ 1024
 
@@ -118,66 +108,20 @@ struct badheap {
 
 struct hr_details {
   size_t nslo;
-  struct cellmap m;
-  size_t *last; /* per SLO: index of the cell of its last event, or SIZE_MAX */
+  struct hr_counts m; /* (KEY(slo, bucket), minute) -> events */
   struct badheap *bad;
   uint64_t seq;
 };
 
-static void map_init(struct cellmap *m, size_t cap) {
-  m->cap = cap;
-  m->n = 0;
-  m->c = xmalloc(cap * sizeof *m->c);
-  for (size_t i = 0; i < cap; i++)
-    m->c[i].t = INT64_MIN;
-}
-
-static size_t map_slot(struct cellmap *m, uint32_t slo, int64_t t);
-
-static void map_grow(struct cellmap *m) {
-  struct cellmap bigger;
-  map_init(&bigger, m->cap * 2);
-  for (size_t i = 0; i < m->cap; i++)
-    if (m->c[i].t != INT64_MIN) {
-      size_t j = map_slot(&bigger, m->c[i].slo, m->c[i].t);
-      memcpy(bigger.c[j].h, m->c[i].h, sizeof m->c[i].h);
-    }
-  free(m->c);
-  *m = bigger;
-}
-
-/* The cell of (slo, t), created (zeroed) when absent. May grow the map. */
-static size_t map_slot(struct cellmap *m, uint32_t slo, int64_t t) {
-  if ((m->n + 1) * 2 > m->cap)
-    map_grow(m);
-  uint64_t h = ((uint64_t)t * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)slo * 0xC2B2AE3D27D4EB4FULL);
-  size_t i = (size_t)(h >> 17) & (m->cap - 1);
-  while (m->c[i].t != INT64_MIN && (m->c[i].t != t || m->c[i].slo != slo))
-    i = (i + 1) & (m->cap - 1);
-  if (m->c[i].t == INT64_MIN) {
-    m->c[i].t = t;
-    m->c[i].slo = slo;
-    memset(m->c[i].h, 0, sizeof m->c[i].h);
-    m->n++;
-  }
-  return i;
-}
-
-static void map_clear(struct cellmap *m) {
-  if (m->n == 0)
-    return;
-  for (size_t i = 0; i < m->cap; i++)
-    m->c[i].t = INT64_MIN;
-  m->n = 0;
-}
+/* Histogram cells live in a struct hr_counts (ingest/counts.h) keyed by
+ * (slo * 64 + bucket, minute), the count in `valid`: 32 bytes per bucket that
+ * occurs instead of a whole histogram per minute. */
+#define KEY(slo, b) ((uint32_t)(slo) * 64u + (uint32_t)(b))
 
 struct hr_details *details_new(size_t nslo) {
   struct hr_details *d = xcalloc(1, sizeof *d);
   d->nslo = nslo;
-  map_init(&d->m, 256);
-  d->last = xmalloc((nslo ? nslo : 1) * sizeof *d->last);
-  for (size_t j = 0; j < nslo; j++)
-    d->last[j] = SIZE_MAX;
+  counts_init(&d->m, 256);
   d->bad = xcalloc(nslo ? nslo : 1, sizeof *d->bad);
   return d;
 }
@@ -185,8 +129,7 @@ struct hr_details *details_new(size_t nslo) {
 void details_free(struct hr_details *d) {
   if (d == NULL)
     return;
-  free(d->m.c);
-  free(d->last);
+  counts_free(&d->m);
   for (size_t j = 0; j < d->nslo; j++)
     free(d->bad[j].e);
   free(d->bad);
@@ -194,11 +137,9 @@ void details_free(struct hr_details *d) {
 }
 
 void details_clear(struct hr_details *d) {
-  map_clear(&d->m);
-  for (size_t j = 0; j < d->nslo; j++) {
-    d->last[j] = SIZE_MAX;
+  counts_clear(&d->m);
+  for (size_t j = 0; j < d->nslo; j++)
     d->bad[j].n = 0;
-  }
 }
 
 static int64_t floor_to(int64_t t, int64_t m) {
@@ -209,11 +150,6 @@ static int64_t floor_to(int64_t t, int64_t m) {
 static int64_t ceil_to(int64_t t, int64_t m) {
   int64_t f = floor_to(t, m);
   return f == t ? t : f + m;
-}
-
-static int64_t minute_of(int64_t ts_us) {
-  int64_t s = ts_us / 1000000 - (ts_us % 1000000 < 0);
-  return floor_to(s, 60);
 }
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid. */
@@ -338,19 +274,8 @@ void details_hook(void *ctx, size_t j, const struct hr_event *ev, const char *li
   const struct hr_val *dur = event_get(ev, HR_F_DURATION);
   if (dur != NULL && dur->type == HR_V_NUM) {
     int b = latency_bucket(dur->num);
-    if (b >= 0) {
-      int64_t t = minute_of(ev->ts_us);
-      size_t i = d->last[j];
-      if (i == SIZE_MAX || d->m.c[i].t != t || d->m.c[i].slo != (uint32_t)j) {
-        size_t cap = d->m.cap;
-        i = map_slot(&d->m, (uint32_t)j, t);
-        if (d->m.cap != cap) /* grown: every cached index moved */
-          for (size_t k = 0; k < d->nslo; k++)
-            d->last[k] = SIZE_MAX;
-        d->last[j] = i;
-      }
-      d->m.c[i].h[b]++;
-    }
+    if (b >= 0)
+      counts_put(&d->m, KEY(j, b), counts_minute(ev->ts_us), 0, 1);
   }
   if (good)
     return;
@@ -387,21 +312,17 @@ static int step_done(sqlite3_stmt *q) {
   return rc == SQLITE_DONE;
 }
 
-static int upsert_cells(sqlite3_stmt *q, const struct cellmap *m, const int64_t *ids) {
+static int upsert_cells(sqlite3_stmt *q, const struct hr_counts *m, const int64_t *ids) {
   for (size_t i = 0; i < m->cap; i++) {
-    const struct cell *c = &m->c[i];
-    if (c->t == INT64_MIN)
+    const struct hr_count_cell *c = &m->c[i];
+    if (c->minute == INT64_MIN)
       continue;
-    for (int b = 0; b < HR_LAT_BUCKETS; b++) {
-      if (c->h[b] == 0)
-        continue;
-      sqlite3_bind_int64(q, 1, ids[c->slo]);
-      sqlite3_bind_int64(q, 2, c->t);
-      sqlite3_bind_int(q, 3, b);
-      sqlite3_bind_int64(q, 4, (int64_t)c->h[b]);
-      if (!step_done(q))
-        return 0;
-    }
+    sqlite3_bind_int64(q, 1, ids[c->slo / 64]);
+    sqlite3_bind_int64(q, 2, c->minute);
+    sqlite3_bind_int(q, 3, (int)(c->slo % 64));
+    sqlite3_bind_int64(q, 4, (int64_t)c->valid);
+    if (!step_done(q))
+      return 0;
   }
   return 1;
 }
@@ -437,19 +358,14 @@ enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_
     if (!upsert_cells(q[Q_MIN], &d->m, ids))
       rc = db_fail(db, err, "details: latency");
     /* The hour rollup: the batch's minutes summed per hour first. */
-    struct cellmap hm;
-    map_init(&hm, 64);
-    for (size_t i = 0; i < d->m.cap && rc == HR_OK; i++) {
-      const struct cell *c = &d->m.c[i];
-      if (c->t == INT64_MIN)
-        continue;
-      size_t k = map_slot(&hm, c->slo, floor_to(c->t, 3600));
-      for (int b = 0; b < HR_LAT_BUCKETS; b++)
-        hm.c[k].h[b] += c->h[b];
-    }
+    struct hr_counts hm;
+    counts_init(&hm, 64);
+    for (size_t i = 0; i < d->m.cap && rc == HR_OK; i++)
+      if (d->m.c[i].minute != INT64_MIN)
+        counts_put(&hm, d->m.c[i].slo, floor_to(d->m.c[i].minute, 3600), 0, d->m.c[i].valid);
     if (rc == HR_OK && !upsert_cells(q[Q_HOUR], &hm, ids))
       rc = db_fail(db, err, "details: latency hour");
-    free(hm.c);
+    counts_free(&hm);
   }
   struct bad **order = nbad ? xmalloc(nbad * sizeof *order) : NULL;
   for (size_t j = 0; j < d->nslo && rc == HR_OK; j++) {
