@@ -64,7 +64,11 @@ struct op {
   unsigned char last;    /* the last op: its value runs to the end of the line */
   unsigned char listsep; /* unquoted and the next literal starts with ' ' */
   unsigned char bracket; /* C_TIME_CLF: a value starting with '[' runs to ']' first */
-  const char *next;      /* !pair && !last: the next literal's text and length */
+  unsigned char rare;    /* a literal, pair or last: not the common var-then-literal step */
+  /* From f->need, refreshed by need_refresh() when it changes: */
+  unsigned char own;  /* id >= 0 and the field is needed: fill it */
+  unsigned char skip; /* C_STR and not own: nothing to convert */
+  const char *next;   /* !pair && !last: the next literal's text and length */
   size_t nextn;
 };
 
@@ -83,7 +87,19 @@ struct logfmt {
   int nops;
   char *text; /* owned: the literal bytes */
   struct clf_cache clf;
+  uint64_t need; /* the f->need that own and skip were computed for */
+  int need_ok;
 };
+
+static void need_refresh(struct logfmt *l, uint64_t need) {
+  for (int i = 0; i < l->nops; i++) {
+    struct op *o = &l->ops[i];
+    o->own = o->id >= 0 && (need >> o->id & 1);
+    o->skip = o->lit == NULL && o->conv == C_STR && !o->own;
+  }
+  l->need = need;
+  l->need_ok = 1;
+}
 
 /* ------------------------------------------------------------ compiling */
 
@@ -343,11 +359,14 @@ enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, s
       b.ops[i].quoted = 1;
   for (int i = 0; i < b.nops; i++) {
     struct op *v = &b.ops[i];
-    if (v->lit != NULL)
+    if (v->lit != NULL) {
+      v->rare = 1;
       continue;
+    }
     v->last = i + 1 == b.nops;
     v->pair = !v->last && b.ops[i + 1].lit == NULL;
     v->bracket = v->conv == C_TIME_CLF;
+    v->rare = v->last || v->pair;
     if (!v->last && !v->pair) {
       v->next = b.ops[i + 1].lit;
       v->nextn = b.ops[i + 1].litn;
@@ -490,13 +509,14 @@ static int set_time(struct hr_event *ev, int64_t us, const char *p, size_t n) {
 }
 
 /* Convert one captured value. Returns 0 or an enum hr_bad. */
-static inline __attribute__((always_inline)) int convert(struct logfmt *l, struct hr_event *ev, const struct op *o, const char *p, size_t n, int *got_time, uint64_t need) {
+static inline __attribute__((always_inline)) int convert(struct logfmt *l, struct hr_event *ev, const struct op *o,
+                                                         const char *p, size_t n, int *got_time) {
   int dash = n == 1 && p[0] == '-';
   double x;
   int64_t us, i64;
   int st, cnt;
   struct hr_sv host;
-  if (o->id >= 0 && (need >> o->id & 1)) {
+  if (o->own) {
     if (dash)
       event_set_null(ev, o->id);
     else if (o->conv != C_UPSTREAM_TIME && n > 0 && (FMT_IS_DIGIT(p[0]) || p[0] == '-') && fmt_num(p, n, &x) == 0)
@@ -586,7 +606,7 @@ static inline __attribute__((always_inline)) int convert(struct logfmt *l, struc
     event_set_num(ev, HR_F_DURATION, o->conv == C_DUR_S ? x : o->conv == C_DUR_MS ? x / 1e3 : x / 1e6, p, n);
     break;
   case C_UPSTREAM_TIME:
-    if (o->id < 0 || dash || !(need >> o->id & 1))
+    if (!o->own || dash)
       break;
     if (fmt_num_list_sum(p, n, &x, &cnt) == 0 && cnt > 0)
       event_set_num(ev, o->id, x, p, n);
@@ -627,30 +647,36 @@ int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct h
   struct logfmt *l = f->impl;
   const char *cur = line, *end = line + len;
   const struct op *o = l->ops, *oend = l->ops + l->nops;
-  uint64_t need = f->need;
-  int got_time = 0;
+  int got_time = 0, bad;
   if (len == 0)
     return HR_BAD_SHAPE;
+  if (!l->need_ok || l->need != f->need)
+    need_refresh(l, f->need);
   while (o < oend) {
-    if (o->lit != NULL) { /* only a leading literal, or one after an Apache %U%q pair */
-      if ((size_t)(end - cur) < o->litn || !lit_eq(cur, o->lit, o->litn))
-        return HR_BAD_SHAPE;
-      cur += o->litn;
-      o++;
-      continue;
-    }
-    const char *ve;
-    int bad;
-    if (o->pair) { /* Apache %U%q: split at the '?' */
+    if (o->rare) {
+      if (o->lit != NULL) { /* only a leading literal, or one after an Apache %U%q pair */
+        if ((size_t)(end - cur) < o->litn || !lit_eq(cur, o->lit, o->litn))
+          return HR_BAD_SHAPE;
+        cur += o->litn;
+        o++;
+        continue;
+      }
+      if (o->last) {
+        bad = convert(l, ev, o, cur, (size_t)(end - cur), &got_time);
+        if (bad)
+          return bad;
+        break;
+      }
+      /* Apache %U%q: split at the '?' */
       const struct op *q = o + 1;
-      ve = q->last ? end : find_lit(cur, end, q);
+      const char *ve = q->last ? end : find_lit(cur, end, q);
       if (ve == NULL)
         return HR_BAD_SHAPE;
       const char *qm = memchr(cur, '?', (size_t)(ve - cur));
       const char *mid = qm ? qm : ve;
-      bad = convert(l, ev, o, cur, (size_t)(mid - cur), &got_time, need);
+      bad = convert(l, ev, o, cur, (size_t)(mid - cur), &got_time);
       if (!bad)
-        bad = convert(l, ev, q, mid, (size_t)(ve - mid), &got_time, need);
+        bad = convert(l, ev, q, mid, (size_t)(ve - mid), &got_time);
       if (bad)
         return bad;
       if (q->last)
@@ -659,17 +685,12 @@ int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct h
       o += 3;
       continue;
     }
-    if (o->last) {
-      bad = convert(l, ev, o, cur, (size_t)(end - cur), &got_time, need);
-      if (bad)
-        return bad;
-      break;
-    }
-    ve = find_lit(cur, end, o);
+    /* the common step: a variable, then the literal that ends it */
+    const char *ve = find_lit(cur, end, o);
     if (ve == NULL)
       return HR_BAD_SHAPE;
-    if (o->conv != C_STR || (o->id >= 0 && (need >> o->id & 1))) {
-      bad = convert(l, ev, o, cur, (size_t)(ve - cur), &got_time, need);
+    if (!o->skip) {
+      bad = convert(l, ev, o, cur, (size_t)(ve - cur), &got_time);
       if (bad)
         return bad;
     }

@@ -422,11 +422,34 @@ static void test_clf_cache(void **state) {
   format_free(f);
 }
 
+/* The parser keeps, per variable, whether its own-name field is needed;
+ * a later format_need() must take effect on the next line. */
+static void test_need_changes(void **state) {
+  (void)state;
+  struct hr_format *f = make(HR_FMT_NGINX, NULL);
+  const char *l = "10.0.0.1 - bob [01/Jul/2013:06:20:38 -0500] \"GET / HTTP/1.1\" 200 3829 \"http://r/\" \"ua\"";
+  int ref = format_field(f, "http_referer", 12), user = format_field(f, "remote_user", 11);
+  assert_true(ref >= HR_F_NSTD && user >= HR_F_NSTD);
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_str(ref, "http://r/");
+  assert_str(user, "bob");
+  format_need(f, (uint64_t)1 << HR_F_STATUS);
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_null(event_get(&ev, ref));
+  assert_null(event_get(&ev, user));
+  assert_true(num(HR_F_STATUS) == 200);
+  format_need(f, (uint64_t)1 << user);
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_null(event_get(&ev, ref));
+  assert_str(user, "bob");
+  format_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_nginx_combined), cmocka_unit_test(test_nginx_custom), cmocka_unit_test(test_bad_formats),
       cmocka_unit_test(test_apache),         cmocka_unit_test(test_real),
-      cmocka_unit_test(test_num_fast_path),  cmocka_unit_test(test_clf_cache),
+      cmocka_unit_test(test_num_fast_path),  cmocka_unit_test(test_clf_cache), cmocka_unit_test(test_need_changes),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
