@@ -424,12 +424,12 @@ static inline __attribute__((always_inline)) const char *find_lit(const char *cu
       return NULL;
     from = rb + 1;
   }
-  for (;;) {
-    const char *q = memchr(from, c0, (size_t)(end - from));
-    if (q == NULL)
-      return NULL;
-    if (v->quoted) { /* an escaped quote is part of the value */
-      if (q > cur && q[-1] == '\\') {
+  if (v->quoted) {
+    for (;;) {
+      const char *q = memchr(from, c0, (size_t)(end - from));
+      if (q == NULL)
+        return NULL;
+      if (q > cur && q[-1] == '\\') { /* an escaped quote is part of the value */
         size_t bs = 0;
         for (const char *r = q; r > cur && r[-1] == '\\'; r--)
           bs++;
@@ -438,7 +438,16 @@ static inline __attribute__((always_inline)) const char *find_lit(const char *cu
           continue;
         }
       }
-    } else if (v->listsep && q > cur) {
+      if ((size_t)(end - q) >= litn && lit_rest_eq(q, lit, litn))
+        return q;
+      from = q + 1;
+    }
+  }
+  for (;;) {
+    const char *q = memchr(from, c0, (size_t)(end - from));
+    if (q == NULL)
+      return NULL;
+    if (v->listsep && q > cur) {
       /* nginx lists inside an unquoted value: "a, b" and "a : b" */
       if (q[-1] == ',') {
         from = q + 1;
