@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test test-debug test-asan asan demo bench fuzz clean
+.PHONY: all deps test-deps build test test-debug test-asan asan demo bench fuzz clean
 
 all: build
 
@@ -18,10 +18,13 @@ asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHR_SANITIZE=ON -DHR_WERROR=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 
-test-debug: build
+test-deps:
+	@sh tools/test-deps.sh
+
+test-debug: build test-deps
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
-test-asan: asan
+test-asan: asan test-deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 
 # The whole suite: normal build, then everything again under ASan+UBSan,
