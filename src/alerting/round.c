@@ -144,6 +144,59 @@ static enum hr_rc round_slo(struct hr_store *st, const struct hr_config *cfg, co
   return rc;
 }
 
+/* Alerts whose SLO or condition is no longer in the configuration: each is
+ * stepped as a condition that stopped holding -- a firing one resolves (with
+ * its transition row and its resolve sent, so Alertmanager does not keep it
+ * active), a pending one goes back to inactive. */
+static enum hr_rc retire_orphans(struct hr_store *st, const struct hr_config *cfg, int64_t at_us,
+                                 const char *dashboard_url, struct hr_round_stats *rs, struct hr_err *err) {
+  struct hr_alert_row *rows = NULL;
+  size_t n = 0;
+  enum hr_rc rc = alerts_list(st, 1u << HR_AL_FIRING | 1u << HR_AL_PENDING, &rows, &n, err);
+  int64_t at_s = at_us / 1000000;
+  for (size_t i = 0; i < n && rc == HR_OK; i++) {
+    struct hr_alert_row *row = &rows[i];
+    const struct hr_slo *slo = config_slo(cfg, row->slo);
+    int configured = 0;
+    if (slo != NULL) {
+      const struct hr_condition *conds[MAX_CONDS];
+      size_t nc = alert_conditions(slo, conds, MAX_CONDS);
+      for (size_t k = 0; k < nc && k < MAX_CONDS && !configured; k++)
+        configured = strcmp(conds[k]->name, row->condition) == 0;
+    }
+    if (configured || row->updated_s > at_s)
+      continue;
+    struct hr_alert a = row->a;
+    enum hr_transition tr = alert_step(&a, 0, at_us, 0);
+    rc = alerts_put(st, row->slo, row->condition, row->severity, &a, row->value, at_s, err);
+    if (rc != HR_OK || tr != HR_TR_RESOLVED)
+      continue;
+    rc = alerts_event_add(st, row->slo, row->condition, row->severity, tr, at_s, row->value,
+                          "resolved: the condition is no longer in the configuration", err);
+    /* Where the firing went is no longer in the configuration: the resolve
+     * goes to every target (an SLO without policies), with the labels the
+     * firing had -- the SLO's name and service, the condition's name and
+     * severity. The store does not keep a removed condition's kind, so the
+     * alertname is the burn-rate one (the default conditions' kind); an
+     * Alertmanager alert of another kind then expires at its endsAt. */
+    struct hr_slo gone = {.name = row->slo, .service = slo != NULL ? slo->service : NULL};
+    struct hr_condition cond = {.name = row->condition, .severity = row->severity};
+    struct hr_slo_state state = {.budget_remaining = 1};
+    struct hr_notice nt = {.slo = &gone,
+                           .cond = &cond,
+                           .kind = tr,
+                           .starts_at_us = a.fired_at_us,
+                           .ends_at_us = a.resolved_at_us,
+                           .state = &state,
+                           .dashboard_url = dashboard_url};
+    if (rc == HR_OK)
+      rc = notify_enqueue(st, cfg, &nt, at_s, err);
+    rs->resolved++;
+  }
+  alerts_rows_free(rows, n);
+  return rc;
+}
+
 enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t at_us, int send,
                        const char *dashboard_url, struct hr_round_stats *out, struct hr_err *err) {
   struct hr_round_stats rs = {0};
@@ -179,6 +232,8 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
     if (!skip[j])
       rc = round_slo(st, cfg, &cfg->slos[j], at_us, dashboard_url, is_pre[j] ? &pre[j] : NULL, &rs, err);
+  if (rc == HR_OK)
+    rc = retire_orphans(st, cfg, at_us, dashboard_url, &rs, err);
   for (size_t j = 0; j < cfg->nslos; j++)
     if (is_pre[j] && pre[j].good != NULL)
       series_reset(&pre[j]);

@@ -84,6 +84,52 @@ static const char conf_yaml[] =
     "  objectives: [{target: 0.99}]\n"
     "  alertPolicies: [{alertPolicyRef: slow}]\n";
 
+/* The same, after an edit: api follows the policy "slow" instead of the
+ * default conditions, and the SLO web is gone. */
+static const char conf2_yaml[] =
+    "apiVersion: openslo/v1\n"
+    "kind: DataSource\n"
+    "metadata: {name: logs}\n"
+    "spec:\n"
+    "  type: headroom.logs\n"
+    "  connectionDetails: {format: jsonl}\n"
+    "---\n"
+    "apiVersion: openslo/v1\n"
+    "kind: AlertNotificationTarget\n"
+    "metadata:\n"
+    "  name: hook\n"
+    "  annotations: {headroom.dev/url: 'http://127.0.0.1:1/hook'}\n"
+    "spec: {target: webhook}\n"
+    "---\n"
+    "apiVersion: openslo/v1\n"
+    "kind: AlertPolicy\n"
+    "metadata: {name: slow}\n"
+    "spec:\n"
+    "  conditions:\n"
+    "    - kind: AlertCondition\n"
+    "      metadata: {name: yellow}\n"
+    "      spec:\n"
+    "        severity: page\n"
+    "        condition: {kind: burnrate, op: gt, threshold: 2.8, lookbackWindow: 1h, alertAfter: 2m}\n"
+    "---\n"
+    "apiVersion: openslo/v1\n"
+    "kind: SLO\n"
+    "metadata: {name: api}\n"
+    "spec:\n"
+    "  service: s\n"
+    "  indicator:\n"
+    "    metadata: {name: api}\n"
+    "    spec:\n"
+    "      ratioMetric:\n"
+    "        counter: true\n"
+    "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n"
+    "        total: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status > 0'}}}\n"
+    "  timeWindow: [{duration: 28d, isRolling: true}]\n"
+    "  budgetingMethod: Occurrences\n"
+    "  objectives: [{target: 0.99}]\n"
+    "  alertPolicies: [{alertPolicyRef: slow}]\n"
+;
+
 struct fx {
   char dir[64], db[96];
   struct hr_config *cfg;
@@ -263,10 +309,51 @@ static void test_round_no_data(void **state) {
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event"), 0);
 }
 
+
+/* Conditions that leave the configuration: api's four default conditions
+ * (firing) resolve with a transition row and a queued resolve each; web's
+ * pending "yellow" (web removed) goes back to inactive without a transition;
+ * api's new "yellow" starts pending. */
+static void test_round_orphans(void **state) {
+  struct fx *f = *state;
+  struct hr_round_stats rs;
+  round_ok(f, f->T, &rs);
+  want_stats(&rs, 5, 4, 1, 4, 0);
+  int64_t out0 = count(f->st, "SELECT count(*) FROM outbox");
+  struct hr_config *c2 = NULL;
+  struct hr_diag d = {0};
+  char name[96];
+  snprintf(name, sizeof name, "%s/conf2.yaml", f->dir);
+  assert_int_equal(config_load_mem(name, conf2_yaml, sizeof conf2_yaml - 1, 0, &c2, &d), HR_OK);
+  diag_free(&d);
+  struct hr_err err = {0};
+  int64_t t1 = f->T + MIN_US;
+  assert_int_equal(alert_round(f->st, c2, t1, 0, NULL, &rs, &err), HR_OK);
+  assert_int_equal(rs.resolved, 4);
+  assert_int_equal(rs.fired, 0);
+  want_state(f, "api", "page-1h-5m", HR_AL_RESOLVED, f->T, t1);
+  want_state(f, "api", "ticket-3d-6h", HR_AL_RESOLVED, f->T, t1);
+  want_state(f, "web", "yellow", HR_AL_INACTIVE, INT64_MIN, INT64_MIN);
+  struct hr_alert a;
+  int64_t upd;
+  int found;
+  assert_int_equal(alerts_get(f->st, "api", "yellow", &a, &upd, &found, &err), HR_OK);
+  assert_true(found && a.state == HR_AL_PENDING);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event WHERE kind = 'resolved' AND slo = 'api'"), 4);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event WHERE slo = 'web'"), 0);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox") - out0, 4); /* one resolve per target (one) */
+  /* Idempotent: the same round again changes nothing. */
+  assert_int_equal(alert_round(f->st, c2, t1, 0, NULL, &rs, &err), HR_OK);
+  assert_int_equal(rs.resolved, 0);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox") - out0, 4);
+  config_free(c2);
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test_setup_teardown(test_round_persistence, setup, teardown),
       cmocka_unit_test_setup_teardown(test_round_no_data, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_round_orphans, setup, teardown),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
