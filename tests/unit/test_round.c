@@ -25,47 +25,51 @@
 
 #define MIN_US INT64_C(60000000)
 
-static const char conf_yaml[] =
-    "apiVersion: openslo/v1\n"
-    "kind: DataSource\n"
-    "metadata: {name: logs}\n"
-    "spec:\n"
-    "  type: headroom.logs\n"
-    "  connectionDetails: {format: jsonl}\n"
-    "---\n"
-    "apiVersion: openslo/v1\n"
-    "kind: AlertNotificationTarget\n"
-    "metadata:\n"
-    "  name: hook\n"
-    "  annotations: {headroom.dev/url: 'http://127.0.0.1:1/hook'}\n"
-    "spec: {target: webhook}\n"
-    "---\n"
-    "apiVersion: openslo/v1\n"
-    "kind: AlertPolicy\n"
-    "metadata: {name: slow}\n"
-    "spec:\n"
-    "  conditions:\n"
-    "    - kind: AlertCondition\n"
-    "      metadata: {name: yellow}\n"
-    "      spec:\n"
-    "        severity: page\n"
-    "        condition: {kind: burnrate, op: gt, threshold: 2.8, lookbackWindow: 1h, alertAfter: 2m}\n"
-    "---\n"
-    "apiVersion: openslo/v1\n"
-    "kind: SLO\n"
-    "metadata: {name: api}\n"
-    "spec:\n"
-    "  service: s\n"
-    "  indicator:\n"
-    "    metadata: {name: api}\n"
-    "    spec:\n"
-    "      ratioMetric:\n"
-    "        counter: true\n"
-    "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n"
-    "        total: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status > 0'}}}\n"
-    "  timeWindow: [{duration: 28d, isRolling: true}]\n"
-    "  budgetingMethod: Occurrences\n"
+/* The documents both configurations share: a source, a target, the policy
+ * "slow" and the SLO api up to its objectives. */
+#define CONF_HEAD \
+    "apiVersion: openslo/v1\n" \
+    "kind: DataSource\n" \
+    "metadata: {name: logs}\n" \
+    "spec:\n" \
+    "  type: headroom.logs\n" \
+    "  connectionDetails: {format: jsonl}\n" \
+    "---\n" \
+    "apiVersion: openslo/v1\n" \
+    "kind: AlertNotificationTarget\n" \
+    "metadata:\n" \
+    "  name: hook\n" \
+    "  annotations: {headroom.dev/url: 'http://127.0.0.1:1/hook'}\n" \
+    "spec: {target: webhook}\n" \
+    "---\n" \
+    "apiVersion: openslo/v1\n" \
+    "kind: AlertPolicy\n" \
+    "metadata: {name: slow}\n" \
+    "spec:\n" \
+    "  conditions:\n" \
+    "    - kind: AlertCondition\n" \
+    "      metadata: {name: yellow}\n" \
+    "      spec:\n" \
+    "        severity: page\n" \
+    "        condition: {kind: burnrate, op: gt, threshold: 2.8, lookbackWindow: 1h, alertAfter: 2m}\n" \
+    "---\n" \
+    "apiVersion: openslo/v1\n" \
+    "kind: SLO\n" \
+    "metadata: {name: api}\n" \
+    "spec:\n" \
+    "  service: s\n" \
+    "  indicator:\n" \
+    "    metadata: {name: api}\n" \
+    "    spec:\n" \
+    "      ratioMetric:\n" \
+    "        counter: true\n" \
+    "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n" \
+    "        total: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status > 0'}}}\n" \
+    "  timeWindow: [{duration: 28d, isRolling: true}]\n" \
+    "  budgetingMethod: Occurrences\n" \
     "  objectives: [{target: 0.99}]\n"
+
+static const char conf_yaml[] = CONF_HEAD
     "---\n"
     "apiVersion: openslo/v1\n"
     "kind: SLO\n"
@@ -86,49 +90,7 @@ static const char conf_yaml[] =
 
 /* The same, after an edit: api follows the policy "slow" instead of the
  * default conditions, and the SLO web is gone. */
-static const char conf2_yaml[] =
-    "apiVersion: openslo/v1\n"
-    "kind: DataSource\n"
-    "metadata: {name: logs}\n"
-    "spec:\n"
-    "  type: headroom.logs\n"
-    "  connectionDetails: {format: jsonl}\n"
-    "---\n"
-    "apiVersion: openslo/v1\n"
-    "kind: AlertNotificationTarget\n"
-    "metadata:\n"
-    "  name: hook\n"
-    "  annotations: {headroom.dev/url: 'http://127.0.0.1:1/hook'}\n"
-    "spec: {target: webhook}\n"
-    "---\n"
-    "apiVersion: openslo/v1\n"
-    "kind: AlertPolicy\n"
-    "metadata: {name: slow}\n"
-    "spec:\n"
-    "  conditions:\n"
-    "    - kind: AlertCondition\n"
-    "      metadata: {name: yellow}\n"
-    "      spec:\n"
-    "        severity: page\n"
-    "        condition: {kind: burnrate, op: gt, threshold: 2.8, lookbackWindow: 1h, alertAfter: 2m}\n"
-    "---\n"
-    "apiVersion: openslo/v1\n"
-    "kind: SLO\n"
-    "metadata: {name: api}\n"
-    "spec:\n"
-    "  service: s\n"
-    "  indicator:\n"
-    "    metadata: {name: api}\n"
-    "    spec:\n"
-    "      ratioMetric:\n"
-    "        counter: true\n"
-    "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n"
-    "        total: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status > 0'}}}\n"
-    "  timeWindow: [{duration: 28d, isRolling: true}]\n"
-    "  budgetingMethod: Occurrences\n"
-    "  objectives: [{target: 0.99}]\n"
-    "  alertPolicies: [{alertPolicyRef: slow}]\n"
-;
+static const char conf2_yaml[] = CONF_HEAD "  alertPolicies: [{alertPolicyRef: slow}]\n";
 
 struct fx {
   char dir[64], db[96];
