@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "core/format.h"
+#include "real_logs.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define NUL (-12345.0) /* expected: field null or absent */
@@ -162,55 +163,18 @@ static void test_alb_own_fields(void **state) {
 
 /* ---------------------------------------------------------- real files */
 
-struct counts {
-  int ok, bad[HR_BAD__COUNT], cls[10];
-  double dur_sum;
-};
-
-/* Parse every non-empty line of path (plain or gzip, via gzgets). Returns 0,
- * or -1 when the file cannot be opened. */
-static int count_file(struct hr_format *f, const char *rel, struct counts *c) {
-  const char *dir = getenv("HR_SHARED_DIR");
-  char path[1024];
-  snprintf(path, sizeof path, "%s/data/real/%s", dir, rel);
-  gzFile gz = gzopen(path, "rb");
-  if (gz == NULL)
-    return -1;
-  static char buf[HR_MAX_LINE + 2];
-  while (gzgets(gz, buf, sizeof buf) != NULL) {
-    size_t n = strlen(buf);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-      n--;
-    if (n == 0)
-      continue;
-    char *line = malloc(n); /* exact size: ASan sees reads past the line */
-    memcpy(line, buf, n);
-    int rc = format_parse(f, line, n, &ev);
-    if (rc == 0) {
-      c->ok++;
-      c->cls[(int)num(HR_F_STATUS) / 100]++;
-      if (num(HR_F_DURATION) != NUL)
-        c->dur_sum += num(HR_F_DURATION);
-    } else {
-      c->bad[rc]++;
-    }
-    free(line);
-  }
-  gzclose(gz);
-  return 0;
-}
 
 static void test_alb_real(void **state) {
   (void)state;
   if (getenv("HR_SHARED_DIR") == NULL)
     skip(); /* real logs live outside the repo; ctest sets HR_SHARED_DIR */
-  struct counts c;
+  struct real_counts c;
 
   /* awk '{c[substr($9,1,1)]++} END{for(k in c) print k, c[k]}' alb_logs.log -> 2 543, 3 122, 4 1
    * (665 newlines + a last line without one = 666 lines);
    * awk '{s+=$6+$7+$8} END{printf "%.6f", s}' -> 32.575423 (no -1 times: awk '$6==-1||..' | wc -l = 0) */
   memset(&c, 0, sizeof c);
-  assert_int_equal(count_file(alb, "coralogix-samples/alb_logs.log", &c), 0);
+  assert_int_equal(real_count_file(alb, "coralogix-samples/alb_logs.log", &c), 0);
   assert_int_equal(c.ok, 666);
   assert_int_equal(c.cls[2], 543);
   assert_int_equal(c.cls[3], 122);
@@ -219,7 +183,7 @@ static void test_alb_real(void **state) {
 
   /* awk 'NF&&$1~/^(http|https|h2|grpcs|ws|wss)$/{c[substr($9,1,1)]++}' -> 1:2 2:4 4:2 5:1 */
   memset(&c, 0, sizeof c);
-  assert_int_equal(count_file(alb, "elastic-beats-elb-fixtures/example-alb-http.log", &c), 0);
+  assert_int_equal(real_count_file(alb, "elastic-beats-elb-fixtures/example-alb-http.log", &c), 0);
   assert_int_equal(c.ok, 9);
   assert_int_equal(c.cls[1], 2);
   assert_int_equal(c.cls[2], 4);
@@ -228,7 +192,7 @@ static void test_alb_real(void **state) {
 
   /* same awk -> 2:3 4:1 5:6 */
   memset(&c, 0, sizeof c);
-  assert_int_equal(count_file(alb, "elastic-beats-elb-fixtures/application-lb-http.log", &c), 0);
+  assert_int_equal(real_count_file(alb, "elastic-beats-elb-fixtures/application-lb-http.log", &c), 0);
   assert_int_equal(c.ok, 10);
   assert_int_equal(c.cls[2], 3);
   assert_int_equal(c.cls[4], 1);
@@ -236,7 +200,7 @@ static void test_alb_real(void **state) {
 
   /* 3 ALB lines (2:2 3:1); 4 NLB "tls 2.0" + 3 connection-log lines -> HR_BAD_TYPE */
   memset(&c, 0, sizeof c);
-  assert_int_equal(count_file(alb, "elastic-integrations-fixtures/test-alb.log", &c), 0);
+  assert_int_equal(real_count_file(alb, "elastic-integrations-fixtures/test-alb.log", &c), 0);
   assert_int_equal(c.ok, 3);
   assert_int_equal(c.cls[2], 2);
   assert_int_equal(c.cls[3], 1);
@@ -244,7 +208,7 @@ static void test_alb_real(void **state) {
 
   /* zcat | awk 'NF' | wc -l -> 100 lines, all 2xx (unquoted trace/domain fields) */
   memset(&c, 0, sizeof c);
-  assert_int_equal(count_file(alb, "jdwit-alb-log-pipe/xy89z_elasticloadbalancing_eu-west-1_abc123.log.gz", &c), 0);
+  assert_int_equal(real_count_file(alb, "jdwit-alb-log-pipe/xy89z_elasticloadbalancing_eu-west-1_abc123.log.gz", &c), 0);
   assert_int_equal(c.ok, 100);
   assert_int_equal(c.cls[2], 100);
 }

@@ -14,6 +14,7 @@
 
 #include "core/fmt_common.h"
 #include "core/format.h"
+#include "real_logs.h"
 #include "core/timeparse.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -260,50 +261,18 @@ static void test_apache(void **state) {
 
 /* ---------------------------------------------------------- real files */
 
-struct counts {
-  int ok, bad[HR_BAD__COUNT], cls[10];
-};
-
-static int count_file(struct hr_format *f, const char *rel, struct counts *c) {
-  const char *dir = getenv("HR_SHARED_DIR");
-  char path[1024];
-  snprintf(path, sizeof path, "%s/data/real/%s", dir, rel);
-  gzFile gz = gzopen(path, "rb");
-  if (gz == NULL)
-    return -1;
-  static char buf[HR_MAX_LINE + 2];
-  while (gzgets(gz, buf, sizeof buf) != NULL) {
-    size_t n = strlen(buf);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-      n--;
-    if (n == 0)
-      continue; /* the caller skips empty lines */
-    char *line = malloc(n);
-    memcpy(line, buf, n);
-    int rc = format_parse(f, line, n, &ev);
-    if (rc == 0) {
-      c->ok++;
-      c->cls[(int)num(HR_F_STATUS) / 100]++;
-    } else {
-      c->bad[rc]++;
-    }
-    free(line);
-  }
-  gzclose(gz);
-  return 0;
-}
 
 static void test_real(void **state) {
   (void)state;
   if (getenv("HR_SHARED_DIR") == NULL)
     skip(); /* real logs live outside the repo; ctest sets HR_SHARED_DIR */
-  struct counts c;
+  struct real_counts c;
   struct hr_format *ap = make(HR_FMT_APACHE, NULL), *ng = make(HR_FMT_NGINX, NULL);
 
   /* awk -F'"' 'NF>=7{split($3,a," "); c[substr(a[1],1,1)]++} NF<7{bad++}' apache_logs
    * -> 2:9170 3:609 4:217 5:3, bad 1 (a user agent cut off without its closing quote) */
   memset(&c, 0, sizeof c);
-  assert_int_equal(count_file(ap, "elastic-examples-apache/apache_logs", &c), 0);
+  assert_int_equal(real_count_file(ap, "elastic-examples-apache/apache_logs", &c), 0);
   assert_int_equal(c.ok, 9999);
   assert_int_equal(c.bad[HR_BAD_SHAPE], 1);
   assert_int_equal(c.cls[2], 9170);
@@ -313,7 +282,7 @@ static void test_real(void **state) {
 
   /* same awk -> 2:7701 3:445 4:1810 (1809 + the empty-request 400) 5:44, bad 0 */
   memset(&c, 0, sizeof c);
-  assert_int_equal(count_file(ng, "wordpress-hakathon-wap/access.log", &c), 0);
+  assert_int_equal(real_count_file(ng, "wordpress-hakathon-wap/access.log", &c), 0);
   assert_int_equal(c.ok, 10000);
   assert_int_equal(c.cls[2], 7701);
   assert_int_equal(c.cls[3], 445);
@@ -322,7 +291,7 @@ static void test_real(void **state) {
 
   /* same awk -> 2:596 3:393 4:7 (995 newlines + a last line without one) */
   memset(&c, 0, sizeof c);
-  assert_int_equal(count_file(ng, "coralogix-samples/nginx_access.log", &c), 0);
+  assert_int_equal(real_count_file(ng, "coralogix-samples/nginx_access.log", &c), 0);
   assert_int_equal(c.ok, 996);
   assert_int_equal(c.cls[2], 596);
   assert_int_equal(c.cls[3], 393);
@@ -334,7 +303,7 @@ static void test_real(void **state) {
   for (int i = 1; i <= 14; i++) {
     char rel[64];
     snprintf(rel, sizeof rel, "lovecoding-nginx-rotated/access.log.%d", i);
-    assert_int_equal(count_file(ng, rel, &c), 0);
+    assert_int_equal(real_count_file(ng, rel, &c), 0);
   }
   assert_int_equal(c.ok, 7397);
   assert_int_equal(c.bad[HR_BAD_SHAPE], 1);
@@ -348,7 +317,7 @@ static void test_real(void **state) {
   /* awk '{print $9}' nginx-ingress-test-ingest-raw.log | sort | uniq -c -> 21x200, 2x4xx, 1x502 */
   struct hr_format *in = make(HR_FMT_NGINX, ingress_fmt);
   memset(&c, 0, sizeof c);
-  assert_int_equal(count_file(in, "elastic-integrations-fixtures/nginx-ingress-test-ingest-raw.log", &c), 0);
+  assert_int_equal(real_count_file(in, "elastic-integrations-fixtures/nginx-ingress-test-ingest-raw.log", &c), 0);
   assert_int_equal(c.ok, 24);
   assert_int_equal(c.cls[2], 21);
   assert_int_equal(c.cls[4], 2);

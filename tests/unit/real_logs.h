@@ -1,0 +1,55 @@
+/* real_logs.h -- for the parser tests: parse every non-empty line of one of
+ * the real logs in ../shared/data/real (plain or gzip, read with gzgets) and
+ * count what came out. Each line is copied into a buffer of its exact size,
+ * so AddressSanitizer sees any read past its end. */
+#ifndef HR_TEST_REAL_LOGS_H
+#define HR_TEST_REAL_LOGS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "core/event.h"
+#include "core/format.h"
+
+struct real_counts {
+  int ok, bad[HR_BAD__COUNT], cls[10]; /* cls: parsed lines by status class (2 for 2xx) */
+  double dur_sum;                      /* sum of the durations that are not null */
+};
+
+/* Returns 0, or -1 when $HR_SHARED_DIR/data/real/rel cannot be opened. */
+static int real_count_file(struct hr_format *f, const char *rel, struct real_counts *c) {
+  static struct hr_event rev;
+  static char buf[HR_MAX_LINE + 2];
+  char path[1024];
+  snprintf(path, sizeof path, "%s/data/real/%s", getenv("HR_SHARED_DIR"), rel);
+  gzFile gz = gzopen(path, "rb");
+  if (gz == NULL)
+    return -1;
+  while (gzgets(gz, buf, sizeof buf) != NULL) {
+    size_t n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+      n--;
+    if (n == 0)
+      continue; /* the caller skips empty lines */
+    char *line = malloc(n);
+    memcpy(line, buf, n);
+    int rc = format_parse(f, line, n, &rev);
+    if (rc == 0) {
+      const struct hr_val *st = event_get(&rev, HR_F_STATUS), *d = event_get(&rev, HR_F_DURATION);
+      c->ok++;
+      if (st != NULL && st->type == HR_V_NUM && st->num >= 0 && st->num < 1000)
+        c->cls[(int)st->num / 100]++;
+      if (d != NULL && d->type == HR_V_NUM)
+        c->dur_sum += d->num;
+    } else {
+      c->bad[rc]++;
+    }
+    free(line);
+  }
+  gzclose(gz);
+  return 0;
+}
+
+#endif
