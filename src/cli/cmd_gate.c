@@ -126,8 +126,6 @@ int cmd_gate(int argc, char **argv) {
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
-  if (so.db != NULL && so.nlogs > 0)
-    so.store = 1;
 
   /* The service and its policy. */
   size_t nsvc = 0;

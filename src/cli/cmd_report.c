@@ -86,8 +86,6 @@ int cmd_report(int argc, char **argv) {
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
-  if (so.db != NULL && so.nlogs > 0)
-    so.store = 1;
   struct hr_report rep;
   struct hr_err err = {0};
   int code = 0;

@@ -415,7 +415,7 @@ enum hr_rc status_compute(const struct hr_config *cfg, const struct hr_status_op
   size_t nprom = 0;
   for (size_t j = 0; j < cfg->nslos; j++)
     nprom += (size_t)prom_slo_is_prom(&cfg->slos[j]);
-  int use_store = o->store || o->nlogs == 0;
+  int use_store = o->store || o->nlogs == 0 || o->db != NULL; /* --db with logs: both */
   const char *db = o->db ? o->db : cfg->db_path;
   struct hr_store *st = NULL;
   enum hr_rc rc = HR_OK;

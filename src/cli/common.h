@@ -28,7 +28,7 @@ struct hr_status_opts {
   size_t nlogs;
   const char *source; /* --source */
   const char *db;     /* --db; NULL: the configuration's */
-  int store;          /* 1: read the store too (default when no logs are named) */
+  int store;          /* 1: read the store too (default when no logs are named, or --db is) */
   int has_at;
   int64_t at_us;
   int threads; /* >= 1 */
