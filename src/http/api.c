@@ -15,6 +15,7 @@
 #include "http/assets.h"
 #include "http/metrics.h"
 #include "out/jw.h"
+#include "store/alerts.h"
 #include "store/detail.h"
 #include "util/xmalloc.h"
 
@@ -352,23 +353,12 @@ static int h_slo(struct hr_req *rq) {
 /* ------------------------------------------------------------------------ */
 /* GET /api/v1/alerts */
 
-static void col_time(struct hr_jw *w, const char *key, sqlite3_stmt *q, int i) {
-  char buf[64];
-  if (sqlite3_column_type(q, i) == SQLITE_NULL)
+static void time_or_null(struct hr_jw *w, const char *key, int64_t us) {
+  char tb[64];
+  if (us == INT64_MIN)
     jw_null(w, key);
   else
-    jw_str(w, key, time_format_rfc3339(sqlite3_column_int64(q, i) * 1000000, buf, sizeof buf));
-}
-
-static void col_text(struct hr_jw *w, const char *key, sqlite3_stmt *q, int i) {
-  jw_str(w, key, (const char *)sqlite3_column_text(q, i));
-}
-
-static void col_num(struct hr_jw *w, const char *key, sqlite3_stmt *q, int i) {
-  if (sqlite3_column_type(q, i) == SQLITE_NULL)
-    jw_null(w, key);
-  else
-    jw_num(w, key, sqlite3_column_double(q, i));
+    jw_str(w, key, time_format_rfc3339(us, tb, sizeof tb));
 }
 
 static int h_alerts(struct hr_req *rq) {
@@ -378,7 +368,6 @@ static int h_alerts(struct hr_req *rq) {
   enum hr_rc rc = store_open_ro(a->db, &st, &err);
   if (rc != HR_OK)
     return server_error(rq->conn, 503, "%s", err.msg);
-  sqlite3 *db = store_db(st);
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
@@ -388,59 +377,60 @@ static int h_alerts(struct hr_req *rq) {
   jw_obj(&w, NULL);
   jw_str(&w, "at", time_format_rfc3339(api_eval_at(a), tb, sizeof tb));
   jw_arr(&w, "alerts");
-  sqlite3_stmt *q = NULL;
   int ok = 1;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT slo, condition, severity, state, since, fired_at, resolved_at, value, updated "
-                         "FROM alert WHERE state IN ('firing', 'pending') ORDER BY state = 'pending', slo, condition",
-                         -1, &q, NULL) == SQLITE_OK) {
-    while (sqlite3_step(q) == SQLITE_ROW) {
-      jw_obj(&w, NULL);
-      col_text(&w, "slo", q, 0);
-      col_text(&w, "condition", q, 1);
-      col_text(&w, "severity", q, 2);
-      col_text(&w, "state", q, 3);
-      col_time(&w, "since", q, 4);
-      col_time(&w, "fired_at", q, 5);
-      col_time(&w, "resolved_at", q, 6);
-      col_num(&w, "value", q, 7);
-      col_time(&w, "updated", q, 8);
-      jw_obj_end(&w);
-    }
+  struct hr_alert_row *rows = NULL;
+  size_t nrows = 0;
+  if (alerts_list(st, 1u << HR_AL_FIRING | 1u << HR_AL_PENDING, &rows, &nrows, NULL) == HR_OK) {
+    for (int pass = 0; pass < 2; pass++) /* firing first, then pending; each by SLO and condition */
+      for (size_t k = 0; k < nrows; k++) {
+        const struct hr_alert_row *r = &rows[k];
+        if ((r->a.state == HR_AL_FIRING) != (pass == 0))
+          continue;
+        jw_obj(&w, NULL);
+        jw_str(&w, "slo", r->slo);
+        jw_str(&w, "condition", r->condition);
+        jw_str(&w, "severity", r->severity);
+        jw_str(&w, "state", alert_state_name(r->a.state));
+        time_or_null(&w, "since", r->a.since_us);
+        time_or_null(&w, "fired_at", r->a.fired_at_us);
+        time_or_null(&w, "resolved_at", r->a.resolved_at_us);
+        jw_num(&w, "value", r->value);
+        time_or_null(&w, "updated", r->updated_s * 1000000);
+        jw_obj_end(&w);
+      }
+    alerts_rows_free(rows, nrows);
   } else {
     ok = 0;
   }
-  sqlite3_finalize(q);
-  q = NULL;
   jw_arr_end(&w);
   jw_arr(&w, "recent");
-  if (sqlite3_prepare_v2(db,
-                         "SELECT id, slo, condition, severity, kind, at, value, summary FROM alert_event "
-                         "ORDER BY id DESC LIMIT 50",
-                         -1, &q, NULL) == SQLITE_OK) {
-    while (sqlite3_step(q) == SQLITE_ROW) {
+  int64_t last = 0;
+  struct hr_alert_event *ev = NULL;
+  size_t nev = 0;
+  if (alerts_last_event_id(st, &last, NULL) == HR_OK &&
+      alerts_events(st, last > 50 ? last - 50 : 0, 50, &ev, &nev, NULL) == HR_OK) {
+    for (size_t k = nev; k-- > 0;) { /* newest first */
       jw_obj(&w, NULL);
-      jw_int(&w, "id", sqlite3_column_int64(q, 0));
-      col_text(&w, "slo", q, 1);
-      col_text(&w, "condition", q, 2);
-      col_text(&w, "severity", q, 3);
-      col_text(&w, "kind", q, 4);
-      col_time(&w, "at", q, 5);
-      col_num(&w, "value", q, 6);
-      col_text(&w, "summary", q, 7);
+      jw_int(&w, "id", ev[k].id);
+      jw_str(&w, "slo", ev[k].slo);
+      jw_str(&w, "condition", ev[k].condition);
+      jw_str(&w, "severity", ev[k].severity);
+      jw_str(&w, "kind", ev[k].kind == HR_TR_RESOLVED ? "resolved" : "firing");
+      time_or_null(&w, "at", ev[k].at_s * 1000000);
+      jw_num(&w, "value", ev[k].value);
+      jw_str(&w, "summary", ev[k].summary);
       jw_obj_end(&w);
     }
+    alerts_events_free(ev, nev);
   } else {
     ok = 0;
   }
-  sqlite3_finalize(q);
   jw_arr_end(&w);
   jw_obj_end(&w);
   fputc('\n', f);
   fclose(f);
   if (!ok) {
-    const char *msg = sqlite3_errmsg(db);
-    int r = server_error(rq->conn, 500, "store: alerts: %s", msg);
+    int r = server_error(rq->conn, 500, "store: alerts: %s", sqlite3_errmsg(store_db(st)));
     store_close(st);
     free(buf);
     return r;
