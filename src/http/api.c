@@ -17,6 +17,7 @@
 #include "out/jw.h"
 #include "store/alerts.h"
 #include "store/detail.h"
+#include "store/timeline.h"
 #include "util/xmalloc.h"
 
 #if defined(__has_include)
@@ -800,35 +801,20 @@ static int h_annotations(struct hr_req *rq) {
       code = 500;
       snprintf(why, sizeof why, "%s", err.msg);
     } else {
-      sqlite3 *db = store_db(st);
-      sqlite3_stmt *q = NULL;
       struct timespec ts;
       clock_gettime(CLOCK_REALTIME, &ts);
-      if (sqlite3_prepare_v2(db,
-                             "INSERT INTO annotation(service, kind, at, end_at, text, created) "
-                             "VALUES (?, ?, ?, ?, ?, ?)",
-                             -1, &q, NULL) != SQLITE_OK) {
-        code = 500;
-      } else {
-        sqlite3_bind_text(q, 1, fs[F_SERVICE].s, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, fs[F_KIND].s, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 3, at_s);
-        if (has_end)
-          sqlite3_bind_int64(q, 4, end_s);
-        else
-          sqlite3_bind_null(q, 4);
-        if (fs[F_TEXT].s != NULL)
-          sqlite3_bind_text(q, 5, fs[F_TEXT].s, -1, SQLITE_STATIC);
-        else
-          sqlite3_bind_null(q, 5);
-        sqlite3_bind_int64(q, 6, (int64_t)ts.tv_sec);
-        if (sqlite3_step(q) != SQLITE_DONE)
-          code = 500;
+      struct hr_annotation an = {.service = fs[F_SERVICE].s,
+                                 .kind = fs[F_KIND].s,
+                                 .at_s = at_s,
+                                 .has_end = has_end,
+                                 .end_s = end_s,
+                                 .text = fs[F_TEXT].s,
+                                 .created_s = (int64_t)ts.tv_sec};
+      int64_t id = 0;
+      if (timeline_add(st, &an, &id, &err) != HR_OK) {
+        code = err.rc == HR_ERR_DB ? 500 : 400;
+        snprintf(why, sizeof why, "%s", err.msg);
       }
-      if (code == 500)
-        snprintf(why, sizeof why, "store: annotation: %s", sqlite3_errmsg(db));
-      int64_t id = sqlite3_last_insert_rowid(db);
-      sqlite3_finalize(q);
       store_close(st);
       if (code == 0) {
         char tb[64];
