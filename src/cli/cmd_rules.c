@@ -7,12 +7,14 @@
 
 #include "cli/cmd.h"
 #include "cli/common.h"
+#include "core/timeparse.h"
 #include "out/rules.h"
 
-static const char usage_text[] = "usage: headroom rules -c CONF [--format prometheus|k8s] [--sloth-compat] [-o FILE]\n"
+static const char usage_text[] = "usage: headroom rules -c CONF [--format prometheus|k8s] [--sloth-compat]\n"
+                                 "                      [--interval D] [--delay D] [-o FILE]\n"
                                  "\n"
                                  "Prometheus recording and alerting rules for every SLO: event counts over every\n"
-                                 "lookback and the SLO window (per-minute counter deltas, summed), SLI, error\n"
+                                 "lookback and the SLO window (counter deltas per interval, summed), SLI, error\n"
                                  "budget remaining, burn rates, and the SLO's alert conditions as alerting rules.\n"
                                  "Log sources: over headroom_slo_good_total / headroom_slo_valid_total exported by\n"
                                  "`headroom serve` agents, summed across instances. Prometheus sources: over the\n"
@@ -23,6 +25,13 @@ static const char usage_text[] = "usage: headroom rules -c CONF [--format promet
                                  "                       resource of the Prometheus Operator)\n"
                                  "      --sloth-compat   also record Sloth's series (slo:sli_error:ratio_rate5m,\n"
                                  "                       slo:error_budget:ratio, ...) for existing Sloth dashboards\n"
+                                 "      --interval D     the rule groups' evaluation interval (default 1m); every\n"
+                                 "                       window and lookback must be a whole multiple of it\n"
+                                 "      --delay D        read the counters D behind the evaluation time, so a\n"
+                                 "                       scrape still in flight is never missed (default 1m, a whole\n"
+                                 "                       number of intervals): at least the scrape timeout, more\n"
+                                 "                       when samples arrive late (remote write, federation).\n"
+                                 "                       Figures and alerts lag by D.\n"
                                  "  -o, --output FILE    write there instead of standard output\n"
                                  "\n"
                                  "Check the output with `promtool check rules FILE`.\n"
@@ -31,9 +40,10 @@ static const char usage_text[] = "usage: headroom rules -c CONF [--format promet
 int cmd_rules(int argc, char **argv) {
   static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"format", required_argument, 0, 'f'},
                                        {"output", required_argument, 0, 'o'}, {"sloth-compat", no_argument, 0, 's'},
+                                       {"interval", required_argument, 0, 'i'}, {"delay", required_argument, 0, 'd'},
                                        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   const char *conf = NULL, *output = NULL;
-  struct hr_rules_opts ro = {0};
+  struct hr_rules_opts ro = {.interval_s = HR_RULES_DEFAULT_INTERVAL_S, .delay_s = HR_RULES_DEFAULT_DELAY_S};
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
@@ -51,6 +61,17 @@ int cmd_rules(int argc, char **argv) {
       break;
     case 'o': output = optarg; break;
     case 's': ro.sloth_compat = 1; break;
+    case 'i':
+    case 'd': {
+      int64_t us = 0;
+      if (duration_parse(optarg, strlen(optarg), &us) != 0 || us % 1000000 != 0 || (c == 'i' && us < 2000000)) {
+        cli_error("--%s: expected a duration in whole seconds%s (30s, 1m), got '%s'", c == 'i' ? "interval" : "delay",
+                  c == 'i' ? " of at least 2s" : "", optarg);
+        return 2;
+      }
+      *(c == 'i' ? &ro.interval_s : &ro.delay_s) = us / 1000000;
+      break;
+    }
     case 'h': fputs(usage_text, stdout); return 0;
     default: fputs(usage_text, stderr); return 2;
     }

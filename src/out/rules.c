@@ -1,10 +1,13 @@
 /* rules.c -- see rules.h and docs/prometheus.md.
  *
- * Every SLO gets one rule group evaluated every minute. Its first rules
- * record the counters' increase since the previous evaluation (per series,
- * counter resets handled, then summed); the window and lookback counts are
- * sum_over_time of those deltas over (T - w, T], which telescopes to the
- * exact count. Everything else is instant arithmetic on those counts. */
+ * Every SLO gets one rule group evaluated every interval (1m). Its first
+ * rules record the counters' increase over one interval, read `delay` (whole
+ * intervals, 1m) behind the evaluation time so that a scrape still in flight
+ * cannot hide an increase (per series, counter resets handled, then summed);
+ * the window and
+ * lookback counts are sum_over_time of those deltas over (T - w, T], which
+ * telescopes to the exact count. Everything else is instant arithmetic on
+ * those counts. */
 #include "out/rules.h"
 
 #include <stdarg.h>
@@ -18,7 +21,6 @@
 #define US_PER_S INT64_C(1000000)
 #define MAX_WINDOWS (HR_MAX_LOOKBACKS + 16)
 #define MAX_CONDS 64
-#define STEP "1m" /* the group interval: also the offset of the delta rules */
 
 /* ------------------------------------------------------------ buffer */
 
@@ -172,7 +174,31 @@ static const char *skip_grouping(const char *p) {
   return q ? q : p;
 }
 
-char *rules_counter_delta(const char *q) {
+/* "x offset D" ("x" when D is 0); caller frees. */
+/* last_over_time(x[HOLD] offset D): the latest sample of each series at or
+ * before t - D. A range ignores the staleness markers Prometheus writes when
+ * a scrape fails, so one failed scrape does not make a series vanish from a
+ * delta (an instant selector would lose the increase across it); HOLD is the
+ * instant selectors' own lookback. Caller frees. */
+#define HOLD "5m"
+static char *at_expr(const char *x, int64_t d) {
+  if (d <= 0)
+    return xasprintf("last_over_time(%s[" HOLD "])", x);
+  char b[32];
+  return xasprintf("last_over_time(%s[" HOLD "] offset %s)", x, rules_duration(d, b));
+}
+
+/* The delta of one counter expression x (a selector): per series,
+ * x(t - delay) - x(t - delay - interval), or x(t - delay) after a reset. */
+static char *delta_of(const char *x, int64_t interval_s, int64_t delay_s) {
+  char *now = at_expr(x, delay_s), *then = at_expr(x, delay_s + interval_s);
+  char *out = xasprintf("(%s - %s >= 0) or (%s < %s)", now, then, now, then);
+  free(now);
+  free(then);
+  return out;
+}
+
+char *rules_counter_delta(const char *q, int64_t interval_s, int64_t delay_s) {
   const char *p = skip_ws(q), *sel = p, *sel_end = p + strlen(p);
   if (strncmp(p, "sum", 3) == 0 && !is_name_char(p[3])) {
     const char *r = skip_ws(skip_grouping(p + 3));
@@ -194,7 +220,7 @@ char *rules_counter_delta(const char *q) {
   char *a = (char *)skip_ws(s), *z = a + strlen(a);
   while (z > a && (z[-1] == ' ' || z[-1] == '\t' || z[-1] == '\n' || z[-1] == '\r'))
     *--z = 0;
-  char *out = xasprintf("(%s - %s offset " STEP " >= 0) or (%s < %s offset " STEP ")", a, a, a, a);
+  char *out = delta_of(a, interval_s, delay_s);
   free(s);
   return out;
 }
@@ -282,11 +308,10 @@ static enum hr_rc delta_rules(struct ctx *c, const char *which, const char *quer
   if (strcmp(src->type, "headroom.logs") == 0) {
     char metric[64];
     snprintf(metric, sizeof metric, "headroom_slo_%s_total", strcmp(which, "valid") == 0 ? "valid" : "good");
-    char *s = sel(c, metric, NULL);
-    rec(c, name,
-        xasprintf("sum by (service, slo) ((%s - %s offset " STEP " >= 0) or (%s < %s offset " STEP "))", s, s, s, s),
-        NULL, 0);
+    char *s = sel(c, metric, NULL), *d = delta_of(s, c->o->interval_s, c->o->delay_s);
+    rec(c, name, xasprintf("sum by (service, slo) (%s)", d), NULL, 0);
     free(s);
+    free(d);
     return HR_OK;
   }
   if (query == NULL || *skip_ws(query) == 0)
@@ -295,21 +320,26 @@ static enum hr_rc delta_rules(struct ctx *c, const char *which, const char *quer
                    "count events with counters",
                    c->slo->name, strcmp(which, "valid") == 0 ? "total" : which,
                    strcmp(which, "valid") == 0 ? "total" : which);
-  char *d = rules_counter_delta(query);
+  char *d = rules_counter_delta(query, c->o->interval_s, c->o->delay_s);
   if (d != NULL) {
     rec(c, name, xasprintf("sum(%s)", d), NULL, 0);
     free(d);
     return HR_OK;
   }
-  /* Some other expression: record its value, then delta the recorded series. */
+  /* Some other expression: record its value, then delta the recorded series
+   * over the same interval, as far back as the selectors' deltas (the delay
+   * is whole intervals, so the offsets land on recorded samples). A recorded
+   * sample is final once written: an increase a late scrape hid from one
+   * evaluation shows in the next one's value, and the deltas telescope. */
   char vname[64];
   snprintf(vname, sizeof vname, "headroom_slo:%s:value", which);
   sb_printf(c->b, "%s# %s is not a selector or a sum of one: its summed value is recorded and differenced\n", c->ind,
             which);
   rec(c, vname, xasprintf("sum(%s)", query), NULL, 0);
-  char *s = sel(c, vname, NULL);
-  rec(c, name, xasprintf("sum((%s - %s offset " STEP " >= 0) or (%s < %s offset " STEP "))", s, s, s, s), NULL, 0);
+  char *s = sel(c, vname, NULL), *dv = delta_of(s, c->o->interval_s, c->o->delay_s);
+  rec(c, name, xasprintf("sum(%s)", dv), NULL, 0);
   free(s);
+  free(dv);
   return HR_OK;
 }
 
@@ -494,12 +524,24 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
     add_win(&c, conds[i]->short_us / US_PER_S);
   }
   add_win(&c, c.win_s);
+  for (size_t i = 0; i < c.nwins; i++) {
+    if (c.wins[i] % o->interval_s != 0) {
+      char wb[32], ib[32];
+      free(c.m);
+      free(c.svc_id);
+      return HR_FAIL(err, HR_ERR_CONFIG,
+                     "SLO '%s': its %s window is not a whole number of %s rule intervals: the window sums "
+                     "would not be exact (choose an --interval that divides every window)",
+                     slo->name, rules_duration(c.wins[i], wb), rules_duration(o->interval_s, ib));
+    }
+  }
 
   sb_printf(b, "%s- name: ", gind);
   char *gname = xasprintf("headroom-%s", slo->name);
   sb_sq(b, gname);
   free(gname);
-  sb_printf(b, "\n%s  interval: " STEP "\n", gind);
+  char ib[32];
+  sb_printf(b, "\n%s  interval: %s\n", gind, rules_duration(o->interval_s, ib));
   if (slo->window.kind == HR_WIN_CALENDAR)
     sb_printf(b, "%s  # calendar window: Prometheus sums the last %s (rolling), not the calendar period\n", gind,
               c.win);
@@ -555,12 +597,32 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   return HR_OK;
 }
 
-char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *o, struct hr_err *err) {
+char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *opts, struct hr_err *err) {
+  struct hr_rules_opts oo = *opts;
+  const struct hr_rules_opts *o = &oo;
+  if (oo.interval_s == 0)
+    oo.interval_s = 60;
+  if (oo.interval_s < 2) {
+    HR_FAIL(err, HR_ERR_USAGE, "the rule interval must be at least 2s (got %llds)", (long long)oo.interval_s);
+    return NULL;
+  }
+  if (oo.delay_s < 0 || oo.delay_s % oo.interval_s != 0) {
+    char ib[32], db[32];
+    HR_FAIL(err, HR_ERR_USAGE, "the delay must be a whole number of rule intervals (%s), got %s",
+            rules_duration(oo.interval_s, ib), oo.delay_s < 0 ? "a negative one" : rules_duration(oo.delay_s, db));
+    return NULL;
+  }
   struct sb b = {0};
   sb_printf(&b, "# Generated by `headroom rules`%s%s: recording and alerting rules for %zu SLOs.\n",
             o->origin ? " from " : "", o->origin ? o->origin : "", cfg->nslos);
-  sb_printf(&b, "# Event-weighted: per-minute counter deltas summed over each window (docs/prometheus.md).\n"
-                "# Keep every group's interval at " STEP ": the window sums rely on it.\n");
+  char ib[32], db[32];
+  rules_duration(o->interval_s, ib);
+  rules_duration(o->delay_s, db);
+  sb_printf(&b,
+            "# Event-weighted: counter deltas of every %s interval summed over each window (docs/prometheus.md),\n"
+            "# read %s behind the evaluation time so that a scrape still in flight is not missed.\n"
+            "# Keep every group's interval at %s: the window sums rely on it.\n",
+            ib, db, ib);
   const char *gind = "  ";
   if (o->format == HR_RULES_K8S) {
     sb_printf(&b,

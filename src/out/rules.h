@@ -2,9 +2,11 @@
  * configuration (`headroom rules`). See docs/prometheus.md for the series,
  * and why the window counts are exact.
  *
- * Per SLO one rule group, evaluated every minute:
- *   headroom_slo:{valid,good|bad}:delta1m   the counters' increase since the
- *       previous evaluation, per series with counter resets handled, summed
+ * Per SLO one rule group, evaluated every interval (1m by default):
+ *   headroom_slo:{valid,good|bad}:delta1m   the counters' increase over one
+ *       interval, read `delay` behind the evaluation time (a scrape still in
+ *       flight at the evaluation would otherwise hide its increase from every
+ *       delta), per series with counter resets handled, summed
  *       across instances (log sources: headroom_slo_{valid,good}_total;
  *       Prometheus sources: the SLI's own queries);
  *   headroom_slo:{valid,good|bad}:increase{window}  sum_over_time of those
@@ -21,8 +23,13 @@
 
 enum hr_rules_format { HR_RULES_PROMETHEUS = 0, HR_RULES_K8S };
 
+#define HR_RULES_DEFAULT_INTERVAL_S 60
+#define HR_RULES_DEFAULT_DELAY_S 60
+
 struct hr_rules_opts {
   enum hr_rules_format format;
+  int64_t interval_s; /* the groups' evaluation interval; 0: 60. Every window must be a multiple */
+  int64_t delay_s;    /* read the counters this far behind the evaluation time: whole intervals (0: none) */
   int sloth_compat;   /* also record slo:sli_error:ratio_rate5m, ... */
   const char *origin; /* named in the header comment (the config path); may be NULL */
 };
@@ -38,8 +45,9 @@ char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *o, s
 char *rules_duration(int64_t seconds, char *out);
 
 /* The delta expression for one counter expression q: exact per-series deltas
- * when q is a selector or a sum of a selector; NULL when q is some other
- * expression (its value is then recorded first). Caller frees. */
-char *rules_counter_delta(const char *q);
+ * q(t - delay) - q(t - delay - interval) when q is a selector or a sum of a
+ * selector; NULL when q is some other expression (its value is then recorded
+ * first). Caller frees. */
+char *rules_counter_delta(const char *q, int64_t interval_s, int64_t delay_s);
 
 #endif

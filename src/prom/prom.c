@@ -250,7 +250,7 @@ enum hr_rc prom_query_range(const struct hr_prom_conn *c, const char *q, int64_t
 /* ------------------------------------------------------------- SLO counts */
 
 char *prom_count_query(const char *q, int *is_delta) {
-  char *d = rules_counter_delta(q);
+  char *d = rules_counter_delta(q, MINUTE_US / 1000000, 0); /* read after the fact: no delay */
   if (d != NULL) {
     *is_delta = 1;
     char *r = xasprintf("sum(%s)", d);

@@ -29,6 +29,15 @@ expect 2 "cannot open" -c "$tmp/nope.yaml"
 expect 0 "record: headroom_slo:valid:delta1m" -c "$src/examples/soulsync"
 expect 0 "apiVersion: monitoring.coreos.com/v1" -c "$src/examples/soulsync" --format k8s
 expect 0 "record: slo:sli_error:ratio_rate5m" -c "$src/examples/soulsync" --sloth-compat
+# the counters are read a minute behind the evaluation by default (docs/prometheus.md)
+expect 0 "last_over_time(headroom_slo_valid_total{service=\"core-matching\",slo=\"matching-availability\"}[5m] offset 1m)" -c "$src/examples/soulsync"
+expect 0 "    interval: 30s" -c "$src/examples/soulsync" --interval 30s --delay 1m
+expect 0 "[5m] offset 1m)" -c "$src/examples/soulsync" --interval 30s --delay 30s
+expect 2 "its 5m window is not a whole number of 7s rule intervals" -c "$src/examples/soulsync" --interval 7s --delay 7s
+expect 2 "the delay must be a whole number of rule intervals (7s), got 1m" -c "$src/examples/soulsync" --interval 7s
+expect 2 "--interval: expected a duration in whole seconds of at least 2s (30s, 1m), got '1s'" -c "$src/examples/soulsync" --interval 1s
+expect 2 "--delay: expected a duration in whole seconds (30s, 1m), got 'soon'" -c "$src/examples/soulsync" --delay soon
+expect 2 "the delay must be a whole number of rule intervals (1m), got 30s" -c "$src/examples/soulsync" --delay 30s
 cat >"$tmp/nototal.yaml" <<'YAML'
 apiVersion: openslo/v1
 kind: DataSource

@@ -127,8 +127,11 @@ static void test_count_query(void **st) {
   int d;
   char *q = prom_count_query("sum(headroom_slo_valid_total{slo=\"x\"})", &d);
   assert_int_equal(d, 1);
-  assert_string_equal(q, "sum((headroom_slo_valid_total{slo=\"x\"} - headroom_slo_valid_total{slo=\"x\"} offset 1m >= "
-                         "0) or (headroom_slo_valid_total{slo=\"x\"} < headroom_slo_valid_total{slo=\"x\"} offset 1m))");
+  /* the same per-series delta as the rules, read after the fact (no delay) */
+  assert_string_equal(q, "sum((last_over_time(headroom_slo_valid_total{slo=\"x\"}[5m]) - last_over_time("
+                         "headroom_slo_valid_total{slo=\"x\"}[5m] offset 1m) >= 0) or (last_over_time("
+                         "headroom_slo_valid_total{slo=\"x\"}[5m]) < last_over_time(headroom_slo_valid_total{slo="
+                         "\"x\"}[5m] offset 1m)))");
   free(q);
   q = prom_count_query("sum(a) - sum(b)", &d);
   assert_int_equal(d, 0);

@@ -54,7 +54,7 @@ static void test_counter_delta(void **state) {
       {"", NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    char *d = rules_counter_delta(cases[i].q);
+    char *d = rules_counter_delta(cases[i].q, 60, 0);
     if (cases[i].sel == NULL) {
       if (d != NULL)
         fail_msg("%s: expected no delta, got %s", cases[i].q, d);
@@ -62,7 +62,19 @@ static void test_counter_delta(void **state) {
     }
     assert_non_null(d);
     const char *s = cases[i].sel;
-    char *want = xasprintf("(%s - %s offset 1m >= 0) or (%s < %s offset 1m)", s, s, s, s);
+    /* each end is the series' last sample in a 5m range: a failed scrape's
+     * staleness marker does not hide it */
+    char *want = xasprintf("(last_over_time(%s[5m]) - last_over_time(%s[5m] offset 1m) >= 0) or "
+                           "(last_over_time(%s[5m]) < last_over_time(%s[5m] offset 1m))",
+                           s, s, s, s);
+    assert_string_equal(d, want);
+    free(want);
+    free(d);
+    /* read behind the evaluation: both ends move back by the delay */
+    d = rules_counter_delta(cases[i].q, 60, 30);
+    want = xasprintf("(last_over_time(%s[5m] offset 30s) - last_over_time(%s[5m] offset 1m30s) >= 0) or "
+                     "(last_over_time(%s[5m] offset 30s) < last_over_time(%s[5m] offset 1m30s))",
+                     s, s, s, s);
     assert_string_equal(d, want);
     free(want);
     free(d);
@@ -109,17 +121,20 @@ static size_t count(const char *hay, const char *needle) {
 static void test_logs_source(void **state) {
   (void)state;
   struct hr_config *c = load(logs_conf);
-  struct hr_rules_opts o = {.origin = "mem.yaml"};
+  struct hr_rules_opts o = {.origin = "mem.yaml", .delay_s = HR_RULES_DEFAULT_DELAY_S};
   struct hr_err err = {0};
   char *r = rules_render(c, &o, &err);
   assert_non_null(r);
   assert_non_null(strstr(r, "\ngroups:\n  - name: 'headroom-avail'\n    interval: 1m\n    rules:\n"));
-  /* the agents' counters, per series with resets, summed across instances;
-   * a bad SLI of a log source still reads good_total (the agents export it) */
-  assert_non_null(strstr(r, "expr: 'sum by (service, slo) ((headroom_slo_valid_total{service=\"shop\",slo=\"avail\"} - "
-                            "headroom_slo_valid_total{service=\"shop\",slo=\"avail\"} offset 1m >= 0) or "
-                            "(headroom_slo_valid_total{service=\"shop\",slo=\"avail\"} < "
-                            "headroom_slo_valid_total{service=\"shop\",slo=\"avail\"} offset 1m))'"));
+  assert_non_null(strstr(r, "# read 1m behind the evaluation time"));
+  /* the agents' counters, per series with resets, summed across instances,
+   * read 1m behind the evaluation (a scrape in flight at the evaluation is
+   * committed by then); a bad SLI of a log source still reads good_total */
+  assert_non_null(strstr(r, "expr: 'sum by (service, slo) ((last_over_time(headroom_slo_valid_total{service=\"shop\","
+                            "slo=\"avail\"}[5m] offset 1m) - last_over_time(headroom_slo_valid_total{service=\"shop\","
+                            "slo=\"avail\"}[5m] offset 2m) >= 0) or (last_over_time(headroom_slo_valid_total{service="
+                            "\"shop\",slo=\"avail\"}[5m] offset 1m) < last_over_time(headroom_slo_valid_total{service="
+                            "\"shop\",slo=\"avail\"}[5m] offset 2m)))'"));
   assert_non_null(strstr(r, "record: headroom_slo:good:delta1m"));
   assert_null(strstr(r, "headroom_slo:bad:"));
   /* the window: 28 days of per-minute deltas, (T - 28d, T] */
@@ -226,15 +241,15 @@ static void test_prom_source(void **state) {
   struct hr_err err = {0};
   char *r = rules_render(c, &o, &err);
   assert_non_null(r);
-  assert_non_null(strstr(r,
-                         "record: headroom_slo:valid:delta1m\n        expr: 'sum((x_count - x_count offset 1m >= 0) or "
-                         "(x_count < x_count offset 1m))'"));
+  assert_non_null(strstr(r, "record: headroom_slo:valid:delta1m\n        expr: 'sum((last_over_time(x_count[5m]) - "
+                            "last_over_time(x_count[5m] offset 1m) >= 0) or (last_over_time(x_count[5m]) < "
+                            "last_over_time(x_count[5m] offset 1m)))'"));
   /* not a counter selector: its value is recorded, then differenced */
   assert_non_null(
       strstr(r, "record: headroom_slo:good:value\n        expr: 'sum(sum(rate(x_bucket{le=\"0.5\"}[5m])))'"));
   assert_non_null(
-      strstr(r, "record: headroom_slo:good:delta1m\n        expr: 'sum((headroom_slo:good:value{service=\"api\","
-                "slo=\"lat\"} - "));
+      strstr(r, "record: headroom_slo:good:delta1m\n        expr: 'sum((last_over_time(headroom_slo:good:value{"
+                "service=\"api\",slo=\"lat\"}[5m]) - "));
   /* lookbacks of the condition are recorded: 90m and 10m */
   assert_non_null(strstr(r, "[1h29m59s]"));
   assert_non_null(strstr(r, "window: '1h30m'"));
@@ -258,6 +273,39 @@ static void test_prom_source(void **state) {
                 "slo=\"lat\"} < 0.25'"));
   assert_non_null(strstr(r, "(alert below 25%)"));
   free(r);
+
+  /* a 30s interval read 30s behind: the selector's delta and the recorded
+   * value's move back together, so good and total cover the same minutes */
+  o.interval_s = 30;
+  o.delay_s = 30;
+  r = rules_render(c, &o, &err);
+  assert_non_null(r);
+  assert_non_null(strstr(r, "    interval: 30s\n"));
+  assert_non_null(strstr(r, "expr: 'sum((last_over_time(x_count[5m] offset 30s) - last_over_time(x_count[5m] offset 1m) "
+                            ">= 0) or (last_over_time(x_count[5m] offset 30s) < last_over_time(x_count[5m] offset 1m)))'"));
+  assert_non_null(strstr(r, "expr: 'sum((last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset "
+                            "30s) - last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset 1m) "
+                            ">= 0) or "));
+  assert_non_null(strstr(r, "[1h29m59s]"));
+  free(r);
+
+  /* an interval that does not divide a window is refused, naming both */
+  o.interval_s = 7 * 60;
+  o.delay_s = 7 * 60;
+  assert_null(rules_render(c, &o, &err));
+  assert_int_equal(err.rc, HR_ERR_CONFIG);
+  assert_non_null(strstr(err.msg, "SLO 'lat': its 5m window is not a whole number of 7m rule intervals"));
+  o.interval_s = 1;
+  assert_null(rules_render(c, &o, &err));
+  assert_int_equal(err.rc, HR_ERR_USAGE);
+  /* a delay between two evaluations would miss the recorded samples */
+  o.interval_s = 30;
+  o.delay_s = 45;
+  assert_null(rules_render(c, &o, &err));
+  assert_int_equal(err.rc, HR_ERR_USAGE);
+  assert_non_null(strstr(err.msg, "the delay must be a whole number of rule intervals (30s), got 45s"));
+  o.interval_s = 0;
+  o.delay_s = 0;
   config_free(c);
 
   /* a Prometheus SLI without a total query cannot be expressed */
