@@ -9,13 +9,20 @@
 #   - a real Alertmanager (Debian `prometheus-alertmanager`);
 #   - a central headroom whose SLOs read those counters back from Prometheus
 #     (tests/multiagent/central-slos.yaml).
+#   - a deliberately slow exporter (tests/multiagent/slow_exporter.py: every
+#     scrape answered 0.6 s late, its counters one higher each time).
 # Checks: (a) the incident fires HeadroomBurnRate / page-1h-5m for checkout in
 # Alertmanager (GET /api/v2/alerts), and nothing for browse; (b) the central
 # headroom (report --at T from Prometheus) gives each SLO the same status and
 # a budget within 1 % of one headroom reading all the logs at T (and the same
-# counts). The rules are generated with their 1m group interval and `offset
-# 1m` turned into 5s so the test runs in about 70 s instead of minutes (the
-# window sums stay exact: the offset still equals the interval).
+# counts); (c) every delta the rules recorded during the run equals the one
+# Prometheus computes afterwards from the stored samples, for the agents and
+# for the slow exporter, and no evaluation was skipped: the window sums are
+# exact even when scrapes are still in flight at an evaluation. Rules read
+# with --delay 0s (HR_MULTIAGENT_DELAY=0s) fail (c): the race behind a CI
+# failure where the incident's increase vanished from every window.
+# The rules are generated with `--interval 5s --delay 5s` instead of 1m and 1m
+# so the test runs in about 70 s instead of minutes.
 # The events are "now": this test reads the clock (bounded waits, < 90 s).
 # Prints "SKIP: ..." and exits 0 when the packages cannot be installed.
 set -u
@@ -131,11 +138,47 @@ mkdir -p "$TMP/am"
 AMPID=$!
 PIDS="$PIDS $AMPID"
 
+# ---- the slow exporter
+python3 "$MA/slow_exporter.py" "$TMP/slow.port" 0.6 > "$TMP/slow.log" 2>&1 &
+PIDS="$PIDS $!"
+i=0
+until [ -s "$TMP/slow.port" ]; do
+  i=$((i + 1))
+  [ $i -lt 100 ] || { cat "$TMP/slow.log" >&2; fail "the slow exporter did not start"; }
+  sleep 0.1
+done
+SLOWPORT=$(cat "$TMP/slow.port")
+
 # ---- the rules, accelerated (see the header), checked by promtool
-"$HR" rules -c "$TMP/agent-a.yaml" -o "$TMP/rules.orig.yml" || fail "headroom rules failed"
-sed -e 's/interval: 1m$/interval: 5s/' -e 's/offset 1m/offset 5s/g' "$TMP/rules.orig.yml" > "$TMP/rules.yml"
-grep -q 'offset 1m' "$TMP/rules.yml" && fail "the rules still hold 'offset 1m'"
-"$PROMTOOL" check rules "$TMP/rules.yml" > "$TMP/check.log" 2>&1 || { cat "$TMP/check.log" >&2; fail "promtool check rules"; }
+DELAY=${HR_MULTIAGENT_DELAY:-5s}
+{
+  sed -n '1,/^---$/p' "$TMP/agent-a.yaml"
+  cat <<'EOF'
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: slow
+spec:
+  service: slow
+  indicator:
+    metadata:
+      name: slow
+    spec:
+      ratioMetric:
+        counter: true
+        good: {metricSource: {metricSourceRef: web, spec: {filter: 'status < 500'}}}
+        total: {metricSource: {metricSourceRef: web, spec: {filter: 'path =~ "^/"'}}}
+  timeWindow: [{duration: 1d, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.99}]
+EOF
+} > "$TMP/slow.yaml"
+for r in agent-a slow; do
+  "$HR" rules -c "$TMP/$r.yaml" --interval 5s --delay "$DELAY" -o "$TMP/rules-$r.yml" || fail "headroom rules failed"
+  grep -q '^    interval: 5s$' "$TMP/rules-$r.yml" || fail "rules-$r.yml: the groups are not at 5s"
+  "$PROMTOOL" check rules "$TMP/rules-$r.yml" > "$TMP/check.log" 2>&1 ||
+    { cat "$TMP/check.log" >&2; fail "promtool check rules rules-$r.yml"; }
+done
 
 # ---- Prometheus
 PPORT=$(free_port)
@@ -143,7 +186,7 @@ cat > "$TMP/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s
   evaluation_interval: 5s
-rule_files: ["$TMP/rules.yml"]
+rule_files: ["$TMP/rules-agent-a.yml", "$TMP/rules-slow.yml"]
 alerting:
   alertmanagers:
     - static_configs:
@@ -152,6 +195,9 @@ scrape_configs:
   - job_name: headroom
     static_configs:
       - targets: ["$ADDR_a", "$ADDR_b"]
+  - job_name: slow
+    static_configs:
+      - targets: ["127.0.0.1:$SLOWPORT"]
 EOF
 mkdir -p "$TMP/tsdb"
 "$PROM" --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
@@ -164,7 +210,7 @@ PURL="http://127.0.0.1:$PPORT"
 
 # Both agents scraped at 0 before any log line: count(...) == 4 series (2 SLOs x 2 agents).
 i=0
-until [ "$(curl -sf "$PURL/api/v1/query" --data-urlencode 'query=count(headroom_slo_valid_total == 0)' |
+until [ "$(curl -sf "$PURL/api/v1/query" --data-urlencode 'query=count(headroom_slo_valid_total{job="headroom"} == 0)' |
   python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)' 2>/dev/null)" = 4 ]; do
   i=$((i + 1))
   [ $i -lt 150 ] || fail "prometheus did not scrape both agents within 15 s"
@@ -172,7 +218,10 @@ until [ "$(curl -sf "$PURL/api/v1/query" --data-urlencode 'query=count(headroom_
 done
 P=$(date +%s) # every series has a sample at or before P, all 0
 T=$((P + 61)) # the central headroom reads at T: [T - 1m, T] holds the whole increase
-sleep 3
+# A delta needs a sample of the series `delay + interval` (10 s) before the
+# instant it reads: a counter's first sample is its starting point, as for
+# increase(). Append the logs only once every series has such a baseline.
+while [ "$(date +%s)" -lt $((P + 12)) ]; do sleep 0.2; done
 
 # ---- the logs, half to each agent
 NOW=$(date +%s)
@@ -196,7 +245,13 @@ PY
   i=$((i + 1))
   if [ $i -ge 180 ]; then
     cat "$TMP/alerts.json" >&2
-    curl -sf "$PURL/api/v1/query" --data-urlencode 'query={__name__=~"headroom_slo:burn_rate:ratio"}' >&2
+    for e in '{__name__=~"headroom_slo:burn_rate:ratio",window="5m"}' \
+      '{__name__=~"headroom_slo_(valid|good)_total",job="headroom"}[2m]' '{__name__=~"headroom_slo:(valid|good):delta1m"}[2m]'; do
+      echo "multiagent.sh: $e:" >&2
+      curl -sf "$PURL/api/v1/query" --data-urlencode "query=$e" >&2
+      echo >&2
+    done
+    cat "$TMP/serve-a.err" "$TMP/serve-b.err" >&2
     fail "no HeadroomBurnRate page-1h-5m alert for checkout in Alertmanager"
   fi
   sleep 0.5
@@ -255,6 +310,56 @@ if c["checkout"]["status"] != "red":
     bad.append("checkout: the incident should leave it red, got %s" % c["checkout"]["status"])
 if bad:
     print("\n".join(bad), file=sys.stderr)
+    sys.exit(1)
+PY
+# ---- (c) every recorded delta is the exact delta of the stored samples
+python3 - "$PURL" "$DELAY" <<'PY' || fail "the recorded deltas differ from the stored samples (see above)"
+import json, sys, urllib.parse, urllib.request
+url, delay = sys.argv[1], sys.argv[2]
+def q(expr, t=None):
+    form = {"query": expr}
+    if t is not None:
+        form["time"] = "%.3f" % t
+    with urllib.request.urlopen(url + "/api/v1/query", urllib.parse.urlencode(form).encode(), timeout=10) as r:
+        return json.load(r)["data"]["result"]
+d = int(delay[:-1]) if delay.endswith("s") else None
+if d is None:
+    sys.exit("multiagent.sh: HR_MULTIAGENT_DELAY must be in seconds, e.g. 5s")
+def off(sel, k):  # a range selector reaching back to t - k
+    return sel + "[5m]" if k == 0 else "%s[5m] offset %ds" % (sel, k)
+bad, n, gaps = [], 0, []
+for which in ("valid", "good"):
+    for s in q("headroom_slo:%s:delta1m[3m]" % which):
+        svc, slo = s["metric"]["service"], s["metric"]["slo"]
+        # the same delta, computed now that every scrape is stored (no resets here)
+        sel = 'headroom_slo_%s_total{service="%s",slo="%s"}' % (which, svc, slo)
+        expr = "sum(last_over_time(%s)) - sum(last_over_time(%s))" % (off(sel, d), off(sel, d + 5))
+        prev = None
+        for ts, v in s["values"]:
+            ts = float(ts)
+            if prev is not None and abs(ts - prev - 5) > 0.01:
+                gaps.append("%s %s: evaluations %.3f and %.3f are not 5s apart" % (slo, which, prev, ts))
+            prev = ts
+            want = q(expr, ts)
+            n += 1
+            if not want or float(want[0]["value"][1]) != float(v):
+                bad.append("%s %s at %.3f: recorded %s, the stored samples give %s"
+                           % (slo, which, ts, v, want[0]["value"][1] if want else "nothing"))
+                for r in q("%s[20s]" % sel, ts):
+                    bad.append("  %s: %s" % (r["metric"].get("instance"),
+                                             " ".join("%.3f=%s" % (float(t), x) for t, x in r["values"])))
+print("multiagent.sh: %d recorded deltas checked against the stored samples, %d differ, %d gaps"
+      % (n, len(bad), len(gaps)), file=sys.stderr)
+for s in q('max_over_time(scrape_duration_seconds[5m])'):
+    failed = q('count_over_time((up{instance="%s"} == 0)[5m:1s])' % s["metric"]["instance"])
+    print("multiagent.sh: scrapes of %s (%s): longest %.3f s, failed in %s of the last 300 s"
+          % (s["metric"]["instance"], s["metric"]["job"], float(s["value"][1]),
+             failed[0]["value"][1] if failed else 0), file=sys.stderr)
+slos = {s["metric"]["slo"] for s in q("headroom_slo:valid:delta1m")}
+if slos != {"checkout", "browse", "slow"}:
+    bad.append("delta series for %s, want checkout, browse and slow" % sorted(slos))
+if bad or gaps or n < 40:
+    print("\n".join(bad[:10] + gaps[:5]), file=sys.stderr)
     sys.exit(1)
 PY
 echo "multiagent.sh: ok in $(elapsed)s"
