@@ -27,6 +27,7 @@ const char *hr_strerror(enum hr_rc rc) {
   case HR_ERR_IO: return "i/o error";
   case HR_ERR_DB: return "store error";
   case HR_ERR_NOTFOUND: return "not found";
+  case HR_ERR_CONFLICT: return "conflict";
   }
   return "unknown error";
 }

@@ -14,7 +14,8 @@ enum hr_rc {
   HR_ERR_TOOBIG, /* a size limit was hit */
   HR_ERR_IO,     /* file system, read, write */
   HR_ERR_DB,     /* SQLite */
-  HR_ERR_NOTFOUND
+  HR_ERR_NOTFOUND,
+  HR_ERR_CONFLICT /* a request that contradicts what is already recorded */
 };
 
 struct hr_err {

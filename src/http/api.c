@@ -75,6 +75,7 @@ static unsigned status_for(enum hr_rc rc) {
   case HR_ERR_PARSE: return 400;
   case HR_ERR_NOTFOUND: return 404;
   case HR_ERR_TOOBIG: return 413;
+  case HR_ERR_CONFLICT: return 422;
   default: return 500;
   }
 }
@@ -532,11 +533,13 @@ static int h_gate(struct hr_req *rq) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* POST /api/v1/events?source=NAME */
+/* POST /api/v1/events?source=NAME, optional header Idempotency-Key: K */
 
 static int h_events(struct hr_req *rq) {
   struct hr_api *a = rq->app;
   const char *source = server_arg(rq, "source");
+  const char *key = server_header(rq, "Idempotency-Key");
+  int dup = 0;
   struct hr_err err = {0};
   pthread_rwlock_rdlock(&a->cfg_lock);
   struct hr_pipeline *p = NULL;
@@ -547,22 +550,25 @@ static int h_events(struct hr_req *rq) {
   if (rc == HR_OK)
     rc = store_open(a->db, &st, &err);
   if (rc == HR_OK)
-    rc = tail_ingest_buffer(p, st, source, rq->body, rq->body_len, &s, &err);
+    rc = tail_ingest_buffer(p, st, source, key, rq->body, rq->body_len, &s, &dup, &err);
   store_close(st);
   pipeline_free(p);
   pthread_rwlock_unlock(&a->cfg_lock);
   if (rc != HR_OK)
     return server_error(rq->conn, status_for(rc), "%s", err.msg);
-  atomic_fetch_add(&a->generation, 1);
-  pthread_mutex_lock(&a->mu);
-  a->http_lines += s.lines;
-  a->http_malformed += s.malformed;
-  a->http_events += s.events;
-  a->http_bytes += s.bytes;
-  pthread_mutex_unlock(&a->mu);
-  char *body = xasprintf("{\"lines\": %llu, \"events\": %llu, \"malformed\": %llu, \"blank\": %llu}\n",
+  if (!dup) { /* a retried batch: nothing was committed */
+    atomic_fetch_add(&a->generation, 1);
+    pthread_mutex_lock(&a->mu);
+    a->http_lines += s.lines;
+    a->http_malformed += s.malformed;
+    a->http_events += s.events;
+    a->http_bytes += s.bytes;
+    pthread_mutex_unlock(&a->mu);
+  }
+  char *body = xasprintf("{\"lines\": %llu, \"events\": %llu, \"malformed\": %llu, \"blank\": %llu, "
+                         "\"duplicate\": %s}\n",
                          (unsigned long long)s.lines, (unsigned long long)s.events, (unsigned long long)s.malformed,
-                         (unsigned long long)s.blank);
+                         (unsigned long long)s.blank, dup ? "true" : "false");
   return reply_stream(rq->conn, 200, "application/json", body, strlen(body));
 }
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/event.h"
@@ -31,11 +32,23 @@
 #define TAIL_CHUNK 65536
 
 
+/* FNV-1a, continued from h (start: FNV_START): the fingerprint hash. */
+#define FNV_START 1469598103934665603ULL
+static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    h ^= p[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
 /* Counts, latency histograms and bad events (d, NULL: none) and positions
- * in one transaction. keys/pos: n file rows to write. */
-static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
-                         const char *const *keys, const struct hr_filepos *const *pos, size_t n, struct hr_err *err) {
-  enum hr_rc rc = store_begin(st, err);
+ * in the transaction begun on st, then commit (rollback on failure).
+ * keys/pos: n file rows to write. */
+static enum hr_rc commit_begun(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
+                               const char *const *keys, const struct hr_filepos *const *pos, size_t n,
+                               struct hr_err *err) {
+  enum hr_rc rc = HR_OK;
   for (size_t i = 0; i < m->cap && m->n > 0 && rc == HR_OK; i++)
     if (m->c[i].minute != INT64_MIN)
       rc = store_add(st, ids[m->c[i].slo], m->c[i].minute, m->c[i].good, m->c[i].valid, err);
@@ -51,6 +64,19 @@ static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct hr_coun
   if (d != NULL)
     details_clear(d);
   return rc;
+}
+
+/* The same in a transaction of its own. */
+static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
+                         const char *const *keys, const struct hr_filepos *const *pos, size_t n, struct hr_err *err) {
+  enum hr_rc rc = store_begin(st, err);
+  if (rc != HR_OK) {
+    counts_clear(m);
+    if (d != NULL)
+      details_clear(d);
+    return rc;
+  }
+  return commit_begun(st, ids, m, d, keys, pos, n, err);
 }
 
 /* ---- followed files ---- */
@@ -89,17 +115,14 @@ struct hr_tail {
  * hash as reader_fingerprint(). */
 static void fd_fingerprint(int fd, int64_t n, uint64_t *hash, int64_t *len) {
   unsigned char buf[FP_BYTES];
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = FNV_START;
   int64_t got = 0;
   while (got < n) {
     size_t want = (size_t)(n - got < (int64_t)sizeof buf ? n - got : (int64_t)sizeof buf);
     ssize_t k = pread(fd, buf, want, (off_t)got);
     if (k <= 0)
       break;
-    for (ssize_t i = 0; i < k; i++) {
-      h ^= buf[i];
-      h *= 1099511628211ULL;
-    }
+    h = fnv1a(h, buf, (size_t)k);
     got += k;
   }
   *hash = h;
@@ -239,8 +262,11 @@ static enum hr_rc rows_load(struct hr_store *st, struct row **out, size_t *nout,
   sqlite3_stmt *q = NULL;
   *out = NULL;
   *nout = 0;
-  if (sqlite3_prepare_v2(db, "SELECT key, fp_hash, fp_len, \"offset\", lines, malformed FROM file", -1, &q, NULL) !=
-      SQLITE_OK)
+  /* files only: not the rows of posted batches */
+  if (sqlite3_prepare_v2(db,
+                         "SELECT key, fp_hash, fp_len, \"offset\", lines, malformed FROM file "
+                         "WHERE substr(key, 1, length('" TAIL_BATCH_PREFIX "')) != '" TAIL_BATCH_PREFIX "'",
+                         -1, &q, NULL) != SQLITE_OK)
     return HR_FAIL(err, HR_ERR_DB, "store: file positions: %s", sqlite3_errmsg(db));
   struct row *rows = NULL;
   size_t n = 0, cap = 0;
@@ -656,12 +682,15 @@ out:
 
 /* ---- lines from memory (POST /api/v1/events) ---- */
 
-enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const char *source, const char *buf,
-                              size_t n, struct hr_scan_stats *stats, struct hr_err *err) {
+enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const char *source, const char *key,
+                              const char *buf, size_t n, struct hr_scan_stats *stats, int *dup, struct hr_err *err) {
   scan_stats_init(stats);
+  *dup = 0;
   int si = pipeline_source_for(p, "", source, err);
   if (si < 0)
     return HR_ERR_USAGE;
+  if (key != NULL && (*key == 0 || strlen(key) > TAIL_BATCH_KEY_MAX))
+    return HR_FAIL(err, HR_ERR_USAGE, "an idempotency key has 1 to %d characters", TAIL_BATCH_KEY_MAX);
   const struct hr_config *cfg = p->cfg;
   int64_t *ids = NULL;
   enum hr_rc rc = load_ids(cfg, st, &ids, err);
@@ -718,7 +747,49 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
   stats->bytes = n;
   free(ev);
   pipeline_set_hook(p, hook0, hook0_ctx, hook0 != NULL ? HR_DETAILS_NEED : 0);
-  rc = commit(st, ids, &m, d, NULL, NULL, 0, err);
+  if (key == NULL) {
+    rc = commit(st, ids, &m, d, NULL, NULL, 0, err);
+  } else {
+    /* The key is looked up inside the (immediate) write transaction, so two
+     * requests with one key cannot both count. */
+    char *bkey = xasprintf(TAIL_BATCH_PREFIX "%s:%s", src->ds->name, key);
+    struct hr_filepos pos = {.fp_hash = fnv1a(FNV_START, (const unsigned char *)buf, n),
+                             .fp_len = (int64_t)n,
+                             .offset = (int64_t)n,
+                             .lines = (int64_t)stats->lines,
+                             .malformed = (int64_t)stats->malformed},
+                      old;
+    int found = 0;
+    rc = store_begin(st, err);
+    if (rc == HR_OK)
+      rc = store_file_prune(st, TAIL_BATCH_PREFIX, (int64_t)time(NULL) - TAIL_BATCH_KEEP_S, err);
+    if (rc == HR_OK)
+      rc = store_file_get(st, bkey, &old, &found, err);
+    if (rc == HR_OK && found) {
+      store_rollback(st);
+      counts_clear(&m);
+      details_clear(d);
+      if (old.fp_hash != pos.fp_hash || old.fp_len != pos.fp_len)
+        rc = HR_FAIL(err, HR_ERR_CONFLICT,
+                     "idempotency key '%s' was used for another batch (%lld bytes) of source %s: nothing counted",
+                     key, (long long)old.fp_len, src->ds->name);
+      else {
+        *dup = 1;
+        scan_stats_init(stats);
+        stats->lines = (uint64_t)old.lines;
+        stats->malformed = (uint64_t)old.malformed;
+      }
+    } else if (rc == HR_OK) {
+      const char *keys[] = {bkey};
+      const struct hr_filepos *poss[] = {&pos};
+      rc = commit_begun(st, ids, &m, d, keys, poss, 1, err);
+    } else {
+      store_rollback(st);
+      counts_clear(&m);
+      details_clear(d);
+    }
+    free(bkey);
+  }
   counts_free(&m);
   details_free(d);
   free(ids);

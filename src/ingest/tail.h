@@ -59,12 +59,26 @@ void tail_stats(const struct hr_tail *t, struct hr_tail_stats *out /* OUT */);
 /* Close every file and free t (positions are already committed). NULL ok. */
 void tail_free(struct hr_tail *t);
 
+/* Store rows of batches posted with an idempotency key: TAIL_BATCH_PREFIX
+ * SOURCE ":" KEY, kept TAIL_BATCH_KEEP_S seconds after they were written. */
+#define TAIL_BATCH_PREFIX "http-batch:"
+#define TAIL_BATCH_KEEP_S (7 * 86400)
+#define TAIL_BATCH_KEY_MAX 200
+
 /* Count the JSON lines (or any lines of the data source's format) in
  * buf[0..n) as data source `source` (NULL: the only log source) and commit
  * the counts in one transaction of st. p is compiled from cfg (borrowed;
  * one thread). *stats is filled (lines, malformed, events). On failure
- * nothing is committed. */
-enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const char *source, const char *buf,
-                              size_t n, struct hr_scan_stats *stats /* OUT */, struct hr_err *err);
+ * nothing is committed.
+ * With key (an idempotency key, at most TAIL_BATCH_KEY_MAX bytes; NULL:
+ * none) the batch is recorded under it in the same transaction, so a client
+ * that retries after a lost answer counts nothing twice: a batch whose key
+ * is recorded with the same body commits nothing, sets *dup to 1 and fills
+ * *stats with what the first one read (lines, malformed; events 0); the same
+ * key with another body is HR_ERR_CONFLICT. Keys are forgotten
+ * TAIL_BATCH_KEEP_S after they were recorded. */
+enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const char *source, const char *key,
+                              const char *buf, size_t n, struct hr_scan_stats *stats /* OUT */, int *dup /* OUT */,
+                              struct hr_err *err);
 
 #endif

@@ -159,6 +159,7 @@ enum q {
   Q_ADD_DAY,
   Q_FILE_GET,
   Q_FILE_PUT,
+  Q_FILE_PRUNE,
   Q_LOAD,
   Q_LAST,
   Q_SUM_DAY,
@@ -187,6 +188,8 @@ static const char *const q_sql[Q_N] = {
                    "ON CONFLICT(key) DO UPDATE SET fp_hash = excluded.fp_hash, fp_len = excluded.fp_len, "
                    "\"offset\" = excluded.\"offset\", lines = excluded.lines, malformed = excluded.malformed, "
                    "updated = excluded.updated",
+    /* keys in [?1, ?2): one range of the primary key */
+    [Q_FILE_PRUNE] = "DELETE FROM file WHERE key >= ?1 AND key < ?2 AND updated < ?3",
     [Q_LOAD] = "SELECT t, good, valid FROM minute WHERE slo_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
     /* max(t) per SLO uses the primary key (one seek each) instead of a scan. */
     [Q_LAST] = "SELECT max((SELECT max(t) FROM minute WHERE slo_id = slo.id)) FROM slo",
@@ -669,5 +672,23 @@ enum hr_rc store_file_put(struct hr_store *st, const char *key, const struct hr_
   sqlite3_clear_bindings(q);
   if (rc != SQLITE_OK)
     return ST_FAIL(st, err, "save file position");
+  return HR_OK;
+}
+
+enum hr_rc store_file_prune(struct hr_store *st, const char *prefix, int64_t before_s, struct hr_err *err) {
+  size_t n = strlen(prefix);
+  if (n == 0 || (unsigned char)prefix[n - 1] == 0xff)
+    return HR_FAIL(err, HR_ERR_USAGE, "store: prune: unusable key prefix");
+  char *hi = xstrdup(prefix);
+  hi[n - 1]++;
+  sqlite3_stmt *q = st->q[Q_FILE_PRUNE];
+  sqlite3_bind_text(q, 1, prefix, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, hi, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 3, before_s);
+  int rc = st_exec(st, Q_FILE_PRUNE);
+  sqlite3_clear_bindings(q);
+  free(hi);
+  if (rc != SQLITE_OK)
+    return ST_FAIL(st, err, "prune file positions");
   return HR_OK;
 }

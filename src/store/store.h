@@ -48,6 +48,9 @@ struct hr_filepos {
 enum hr_rc store_file_get(struct hr_store *st, const char *key, struct hr_filepos *pos /* OUT */, int *found /* OUT */,
                           struct hr_err *err);
 enum hr_rc store_file_put(struct hr_store *st, const char *key, const struct hr_filepos *pos, struct hr_err *err);
+/* Drop the rows whose key starts with prefix and that were last written
+ * before before_s (UTC seconds). Inside or outside a transaction. */
+enum hr_rc store_file_prune(struct hr_store *st, const char *prefix, int64_t before_s, struct hr_err *err);
 
 /* Add the minute buckets of slo_id in [from_s, to_s) into s (whose phase must
  * be 0 and step 60 s). */

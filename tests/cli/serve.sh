@@ -107,6 +107,22 @@ check(s == 200 and e.get("lines") == 4 and e.get("events") == 3 and e.get("malfo
 s, h, b = req("GET", "/api/v1/slos")
 v = (js(b) or {"slos": [{}]})["slos"][0]
 check(v.get("valid") == 23 and v.get("good") == 15, "posted events are counted at once: %r" % v.get("valid"))
+# Idempotency-Key: a client that retries after a lost answer counts once
+hdr = {"Authorization": "Bearer s3cret-token", "Idempotency-Key": "batch-7"}
+s, h, b = req("POST", "/api/v1/events", line * 2, hdr)
+e = js(b) or {}
+check(s == 200 and e.get("events") == 2 and e.get("duplicate") is False, "keyed batch: %d %r" % (s, e))
+s, h, b = req("POST", "/api/v1/events", line * 2, hdr)
+e = js(b) or {}
+check(s == 200 and e.get("duplicate") is True and e.get("events") == 0 and e.get("lines") == 2,
+      "retried keyed batch: %d %r" % (s, e))
+s, h, b = req("POST", "/api/v1/events", line, hdr)
+check(s == 422 and "batch-7" in (js(b) or {}).get("error", ""), "a key reused for another body: %d %r" % (s, b))
+s, h, b = req("POST", "/api/v1/events", line, {"Authorization": "Bearer s3cret-token", "Idempotency-Key": "k" * 201})
+check(s == 400, "an idempotency key over 200 characters: %d" % s)
+s, h, b = req("GET", "/api/v1/slos")
+v = (js(b) or {"slos": [{}]})["slos"][0]
+check(v.get("valid") == 25, "the retried batch counted once: %r" % v.get("valid"))
 s, h, b = req("POST", "/api/v1/events?source=nope", line, {"Authorization": "Bearer s3cret-token"})
 check(s == 400, "events for an unknown source: 400")
 
@@ -172,7 +188,7 @@ for fam in ["headroom_slo_valid_total", "headroom_slo_good_total", "headroom_slo
             "headroom_slo_budget_remaining_ratio", "headroom_slo_burn_rate", "headroom_slo_status",
             "headroom_ingest_lines_total", "headroom_tail_lag_seconds", "headroom_tail_files"]:
     check("# TYPE " + fam + " " in m, "metrics family " + fam)
-check('headroom_slo_valid_total{service="web",slo="avail"} 23' in m, "valid_total 23")
+check('headroom_slo_valid_total{service="web",slo="avail"} 25' in m, "valid_total 25")
 check('headroom_slo_status{service="web",slo="avail",status="%s"} 1' % slo["status"] in m, "status gauge")
 open(tmp + "/metrics.txt", "w").write(m)
 
@@ -224,10 +240,10 @@ python3 "$src/tests/cli/lib/latency.py" "$url" logs/access.log 40 5 || fail "tai
 # another followed file is counted in the same round, the partial one not.
 printf '%s' "$(gen_lines 45 1)" >>logs/access.log
 gen_lines 46 1 >logs/access.log.b
-wait_valid 29 || fail "the whole line of the second file was not counted"
-[ "$(api_valid)" = 29 ] || fail "a line without its newline was counted"
+wait_valid 31 || fail "the whole line of the second file was not counted"
+[ "$(api_valid)" = 31 ] || fail "a line without its newline was counted"
 echo >>logs/access.log
-wait_valid 30 || fail "the completed line was not counted"
+wait_valid 32 || fail "the completed line was not counted"
 
 # SIGHUP with a broken configuration: refused, the old one keeps serving.
 cp conf.yaml conf.good
@@ -236,7 +252,7 @@ kill -HUP "$pid"
 i=0
 while [ $i -lt 50 ] && ! grep -q "reload of conf.yaml refused" err; do sleep 0.1; i=$((i + 1)); done
 grep -q "reload of conf.yaml refused" err || fail "a broken configuration was not refused"
-[ "$(api_valid)" = 30 ] || fail "serve stopped answering after a refused reload"
+[ "$(api_valid)" = 32 ] || fail "serve stopped answering after a refused reload"
 cp conf.good conf.yaml
 kill -HUP "$pid"
 i=0

@@ -355,15 +355,47 @@ static void test_ingest_buffer(void **state) {
                       "\n"
                       "10.0.0.1 - - [01/Mar/2026:12:00:01 +0000] \"GET / HTTP/1.1\" 503 1 \"-\" \"t\"";
   struct hr_scan_stats s;
-  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, body, strlen(body), &s, &err), HR_OK);
+  int dup = -1;
+  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, NULL, body, strlen(body), &s, &dup, &err), HR_OK);
   assert_int_equal(s.lines, 4);
   assert_int_equal(s.malformed, 1);
   assert_int_equal(s.events, 2);
+  assert_int_equal(dup, 0);
   uint64_t g;
   assert_int_equal(valid_in_store(&x, &g), 2);
   assert_int_equal(g, 1);
-  assert_int_equal(tail_ingest_buffer(p, x.st, "nope", body, strlen(body), &s, &err), HR_ERR_USAGE);
+  assert_int_equal(tail_ingest_buffer(p, x.st, "nope", NULL, body, strlen(body), &s, &dup, &err), HR_ERR_USAGE);
   assert_int_equal(valid_in_store(&x, NULL), 2);
+  /* without a key a retried batch counts again */
+  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, NULL, body, strlen(body), &s, &dup, &err), HR_OK);
+  assert_int_equal(valid_in_store(&x, NULL), 4);
+
+  /* with one, once: the retry commits nothing and says what the first read */
+  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, "b-1", body, strlen(body), &s, &dup, &err), HR_OK);
+  assert_int_equal(dup, 0);
+  assert_int_equal(s.events, 2);
+  assert_int_equal(valid_in_store(&x, NULL), 6);
+  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, "b-1", body, strlen(body), &s, &dup, &err), HR_OK);
+  assert_int_equal(dup, 1);
+  assert_int_equal(s.lines, 4);
+  assert_int_equal(s.malformed, 1);
+  assert_int_equal(s.events, 0);
+  assert_int_equal(valid_in_store(&x, NULL), 6);
+  /* the same key for another body is refused, nothing counted */
+  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, "b-1", body, strlen(body) - 3, &s, &dup, &err),
+                   HR_ERR_CONFLICT);
+  assert_non_null(strstr(err.msg, "idempotency key 'b-1' was used for another batch"));
+  assert_int_equal(valid_in_store(&x, NULL), 6);
+  /* another key counts */
+  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, "b-2", body, strlen(body), &s, &dup, &err), HR_OK);
+  assert_int_equal(dup, 0);
+  assert_int_equal(valid_in_store(&x, NULL), 8);
+  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, "", body, strlen(body), &s, &dup, &err), HR_ERR_USAGE);
+  /* forgotten keys count again (kept TAIL_BATCH_KEEP_S; pruned here at once) */
+  assert_int_equal(store_file_prune(x.st, TAIL_BATCH_PREFIX, INT64_MAX, &err), HR_OK);
+  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, "b-1", body, strlen(body), &s, &dup, &err), HR_OK);
+  assert_int_equal(dup, 0);
+  assert_int_equal(valid_in_store(&x, NULL), 10);
   pipeline_free(p);
   teardown(&x);
 }
