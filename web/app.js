@@ -642,8 +642,10 @@
       }, range);
     } else noChart(h2, 'budget');
 
-    /* 3. Burn rates with the alert thresholds */
-    var h3 = panel('p-burn', 'Burn rate', 'budget spent per unit of time; 1× spends it exactly over the window');
+    /* 3. Burn rates with the alert thresholds. The axis stops at twice the
+     * highest threshold: an incident at 300x would otherwise flatten every
+     * threshold line into the floor; the subtitle names the peak instead
+     * (tooltips keep the real values). */
     var bkeys = ser ? Object.keys(ser).filter(function (k) { return /^burn_rate_/.test(k) && Array.isArray(ser[k]); })
       .sort(function (a, b) { return durSecs(a.slice(10)) - durSecs(b.slice(10)); }) : [];
     var thr = Array.isArray(s.thresholds) && s.thresholds.length ? s.thresholds : DEFAULT_THRESHOLDS;
@@ -652,6 +654,16 @@
         label: x.burn_rate + '× ' + (x.severity || '') + (x.lookback ? ' ' + x.lookback : '') };
     });
     var maxThr = Math.max.apply(null, thrLines.map(function (l) { return l.y; }).concat([1]));
+    var burnCap = 2 * maxThr, peak = { v: 0, t: null, k: null };
+    if (bkeys.length) bkeys.forEach(function (k) {
+      ser[k].forEach(function (v, i) { if (isNum(v) && v > peak.v) { peak.v = v; peak.t = ser.t[i]; peak.k = k.slice(10); } });
+    });
+    else burnKeys(s).forEach(function (k) { var v = s.burn_rate[k]; if (isNum(v) && v > peak.v) { peak.v = v; peak.k = k; } });
+    var capped = peak.v > burnCap;
+    var h3 = panel('p-burn', 'Burn rate', 'budget spent per unit of time; 1× spends it exactly over the window' +
+      (capped ? ' · axis capped at ' + fmtBurn(burnCap) + ': peak ' + fmtBurn(peak.v) + ' (' + peak.k +
+        (peak.t !== null ? ', ' + fmtTime(toSecs(peak.t)) : '') + ')' : ''));
+    h3.parentNode.setAttribute('data-capped', capped ? fmtBurn(burnCap) : '');
     if (bkeys.length) {
       var main = bkeys.indexOf('burn_rate_1h') >= 0 ? 'burn_rate_1h' : bkeys[0];
       var ds3 = bkeys.map(function (k, i) {
@@ -662,6 +674,7 @@
         data: { datasets: ds3 },
         options: baseOptions(range, function (v) { return fmtBurn(v); }, function (o) {
           o.scales.y.min = 0; o.scales.y.suggestedMax = maxThr * 1.1;
+          if (capped) o.scales.y.max = burnCap;
           o.plugins.hrLines = { h: thrLines, v: markers, bands: bands };
         })
       }, range);
@@ -676,6 +689,7 @@
             var o = baseOptions([0, 1], function (v) { return fmtBurn(v); });
             o.scales.x = { type: 'category' };
             o.scales.y.min = 0; o.scales.y.suggestedMax = maxThr * 1.1;
+            if (capped) o.scales.y.max = burnCap;
             o.plugins.tooltip.callbacks.title = function (it) { return it.length ? 'lookback ' + it[0].label : ''; };
             o.plugins.hrLines = { h: thrLines };
             return o;

@@ -136,6 +136,30 @@ try {
     for (const p of ['p-sli', 'p-budget', 'p-burn', 'p-traffic'])
       check(drawn.some((c) => c.panel === p), `chart ${p} drawn`);
   }
+  // The burn-rate axis stops at twice the highest alert threshold, so a
+  // 300x incident does not flatten the threshold lines; the subtitle names
+  // the peak instead.
+  const burn = await page.evaluate(() => {
+    const c = document.querySelector('#p-burn canvas');
+    const ch = c && window.Chart.getChart(c);
+    if (!ch) return null;
+    let peak = 0;
+    for (const d of ch.data.datasets)
+      for (const p of d.data) {
+        const v = p !== null && typeof p === 'object' ? p.y : p;
+        if (typeof v === 'number' && v > peak) peak = v;
+      }
+    const thr = ((ch.options.plugins.hrLines || {}).h || []).map((l) => l.y);
+    return { peak, yMax: ch.scales.y.max, maxThr: Math.max(1, ...thr), sub: c.closest('.panel').querySelector('h3 small').textContent };
+  });
+  if (burn) {
+    const cap = 2 * burn.maxThr;
+    if (burn.peak > cap)
+      check(Math.abs(burn.yMax - cap) < 1e-9 && /axis capped at .*: peak /.test(burn.sub),
+        `burn-rate axis capped at ${cap}x below the ${burn.peak.toFixed(1)}x peak (axis max ${burn.yMax}; "${burn.sub}")`);
+    else
+      check(burn.yMax >= burn.peak && !/capped/.test(burn.sub), `burn-rate axis holds the ${burn.peak.toFixed(2)}x peak uncapped (max ${burn.yMax})`);
+  }
   if (wantDetails)
     check(drawn.some((c) => c.panel === 'p-latency'), 'latency percentile chart (p-latency) drawn');
   else
