@@ -5,6 +5,7 @@
 #   sh bench/run.sh BUILD_DIR
 #   BENCH_BYTES=64M sh bench/run.sh build          # smaller input
 #   BENCH_GOACCESS_BYTES=32M ...                    # goaccess slice (default 64M)
+#   BENCH_RUNS=5 ...                                # runs per row (default 3): the median is shown
 #
 # Writes bench/out/ (gitignored): the logs, each tool's output and time.
 # Only the ratios within one run mean something; absolute MB/s depend on the
@@ -19,6 +20,7 @@ GEN="$BUILD/gen_bench"
 OUT="$ROOT/bench/out"
 BYTES=${BENCH_BYTES:-512M}
 GBYTES=${BENCH_GOACCESS_BYTES:-64M}
+RUNS=${BENCH_RUNS:-3}
 TIME=/usr/bin/time
 
 [ -x "$GEN" ] || { echo "bench: $GEN not found; build first (make build)" >&2; exit 2; }
@@ -54,18 +56,29 @@ head -c "$(to_bytes "$GBYTES")" "$NGINX" | head -n -1 > "$SLICE"
 RES="$OUT/results.txt"
 : > "$RES"
 
-# run NAME FILE CMD...: time CMD (output to $OUT/NAME.out), append a row.
+# run NAME FILE CMD...: run CMD $RUNS times (output to $OUT/NAME.out), append
+# a row: the median wall time (nanosecond clock; /usr/bin/time's %e has only
+# 10 ms, 2 % of a half-second run) and the largest peak RSS of the runs.
 run() {
   name=$1 file=$2
   shift 2
   cat "$file" > /dev/null # same page-cache state for everyone
-  if $TIME -f "%e %M" -o "$OUT/$name.time" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"; then
-    set -- $(tail -n 1 "$OUT/$name.time")
-    echo "$name $(wc -c < "$file") $1 $2" >> "$RES"
-  else
-    echo "bench: $name failed (see $OUT/$name.err)" >&2
-    echo "$name $(wc -c < "$file") FAILED 0" >> "$RES"
-  fi
+  k=0 times= rss=0
+  while [ $k -lt "$RUNS" ]; do
+    t0=$(date +%s%N)
+    if ! $TIME -f "%M" -o "$OUT/$name.time" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"; then
+      echo "bench: $name failed (see $OUT/$name.err)" >&2
+      echo "$name $(wc -c < "$file") FAILED 0" >> "$RES"
+      return
+    fi
+    t1=$(date +%s%N)
+    times="$times $((t1 - t0))"
+    m=$(tail -n 1 "$OUT/$name.time")
+    [ "$m" -gt "$rss" ] && rss=$m
+    k=$((k + 1))
+  done
+  med=$(printf '%s\n' $times | sort -n | awk '{ v[NR] = $1 } END { printf "%.4f", v[int((NR + 1) / 2)] / 1e9 }')
+  echo "$name $(wc -c < "$file") $med $rss" >> "$RES"
 }
 
 run "wc-l" "$NGINX" wc -l "$NGINX"
@@ -85,20 +98,21 @@ else
 fi
 
 echo
-echo "headroom bench: $(nproc 2>/dev/null || echo ?) CPUs, input $BYTES per format (goaccess: first $GBYTES)"
+echo "headroom bench: $(nproc 2>/dev/null || echo ?) CPUs, input $BYTES per format (goaccess: first $GBYTES), median of $RUNS runs"
 echo "lines: nginx $(wc -l < "$NGINX"), alb $(wc -l < "$ALB"), goaccess slice $(wc -l < "$SLICE")"
 awk '
-  { name[NR] = $1; mb[NR] = $2 / 1048576; sec[NR] = $3; rss[NR] = $4 / 1024
-    if ($3 != "FAILED") { s = $3 < 0.01 ? 0.01 : $3; rate[NR] = mb[NR] / s } else rate[NR] = 0
+  { name[NR] = $1; mb[NR] = $2 / 1e6; sec[NR] = $3; rss[NR] = $4 / 1024
+    if ($3 != "FAILED") { s = $3 < 0.001 ? 0.001 : $3; rate[NR] = mb[NR] / s } else rate[NR] = 0
     if ($1 == "headroom-nginx-t1" && $3 != "FAILED") base = rate[NR] }
   END {
     printf "%-20s %9s %9s %9s %12s %10s\n", "tool", "input MB", "seconds", "MB/s", "vs headroom", "peak MiB"
     for (i = 1; i <= NR; i++) {
       if (sec[i] == "FAILED") { printf "%-20s %9.1f %9s\n", name[i], mb[i], "failed"; continue }
       ratio = base > 0 ? sprintf("%.2fx", rate[i] / base) : "-"
-      printf "%-20s %9.1f %9.2f %9.1f %12s %10.1f\n", name[i], mb[i], sec[i], rate[i], ratio, rss[i]
+      printf "%-20s %9.1f %9.3f %9.1f %12s %10.1f\n", name[i], mb[i], sec[i], rate[i], ratio, rss[i]
     }
     print ""
+    print "MB = 10^6 bytes (512M input = 536.9 MB; MiB/s = MB/s / 1.048576); peak RSS in MiB."
     print "vs headroom: MB/s of the tool / MB/s of headroom-nginx-t1 (above 1: faster than headroom)."
   }' "$RES"
 
