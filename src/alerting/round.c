@@ -111,7 +111,7 @@ static enum hr_rc round_slo(struct hr_store *st, const struct hr_config *cfg, co
     enum hr_transition tr = HR_TR_NONE;
     if (!found || updated <= at_s) { /* never step a state backwards */
       tr = alert_step(&a, res.active, at_us, c->alert_after_us);
-      rc = alerts_put(st, slo->name, c->name, c->severity, &a, res.value, at_s, err);
+      rc = alerts_put(st, slo->name, c->name, c->kind, c->severity, &a, res.value, at_s, err);
     }
     if (a.state == HR_AL_FIRING)
       rs->firing++;
@@ -168,19 +168,17 @@ static enum hr_rc retire_orphans(struct hr_store *st, const struct hr_config *cf
       continue;
     struct hr_alert a = row->a;
     enum hr_transition tr = alert_step(&a, 0, at_us, 0);
-    rc = alerts_put(st, row->slo, row->condition, row->severity, &a, row->value, at_s, err);
+    rc = alerts_put(st, row->slo, row->condition, row->kind, row->severity, &a, row->value, at_s, err);
     if (rc != HR_OK || tr != HR_TR_RESOLVED)
       continue;
     rc = alerts_event_add(st, row->slo, row->condition, row->severity, tr, at_s, row->value,
                           "resolved: the condition is no longer in the configuration", err);
     /* Where the firing went is no longer in the configuration: the resolve
      * goes to every target (an SLO without policies), with the labels the
-     * firing had -- the SLO's name and service, the condition's name and
-     * severity. The store does not keep a removed condition's kind, so the
-     * alertname is the burn-rate one (the default conditions' kind); an
-     * Alertmanager alert of another kind then expires at its endsAt. */
+     * firing had -- the SLO's name and service, the condition's name,
+     * severity and kind (the alertname), as the store kept them. */
     struct hr_slo gone = {.name = row->slo, .service = slo != NULL ? slo->service : NULL};
-    struct hr_condition cond = {.name = row->condition, .severity = row->severity};
+    struct hr_condition cond = {.name = row->condition, .severity = row->severity, .kind = row->kind};
     struct hr_slo_state state = {.budget_remaining = 1};
     struct hr_notice nt = {.slo = &gone,
                            .cond = &cond,

@@ -79,12 +79,24 @@ enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *conditio
   return HR_OK;
 }
 
-enum hr_rc alerts_put(struct hr_store *st, const char *slo, const char *condition, const char *severity,
-                      const struct hr_alert *a, double value, int64_t updated_s, struct hr_err *err) {
+/* The kind column's words, by enum hr_cond_kind. */
+static const char *const kind_names[] = {[HR_COND_BURNRATE] = "burnrate", [HR_COND_EXHAUSTION] = "exhaustion",
+                                         [HR_COND_BUDGET] = "budget"};
+
+static enum hr_cond_kind kind_of(const unsigned char *s) {
+  for (size_t k = 0; s != NULL && k < sizeof kind_names / sizeof kind_names[0]; k++)
+    if (strcmp((const char *)s, kind_names[k]) == 0)
+      return (enum hr_cond_kind)k;
+  return HR_COND_BURNRATE; /* NULL: written before schema version 4 */
+}
+
+enum hr_rc alerts_put(struct hr_store *st, const char *slo, const char *condition, enum hr_cond_kind kind,
+                      const char *severity, const struct hr_alert *a, double value, int64_t updated_s,
+                      struct hr_err *err) {
   sqlite3_stmt *q;
   enum hr_rc rc = prep(st,
                        "INSERT OR REPLACE INTO alert (slo, condition, severity, state, since, fired_at, resolved_at, "
-                       "value, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                       "value, updated, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                        &q, err);
   if (rc != HR_OK)
     return rc;
@@ -97,6 +109,8 @@ enum hr_rc alerts_put(struct hr_store *st, const char *slo, const char *conditio
   bind_us(q, 7, a->resolved_at_us);
   sqlite3_bind_double(q, 8, value);
   sqlite3_bind_int64(q, 9, updated_s);
+  sqlite3_bind_text(q, 10, (unsigned)kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[kind] : NULL, -1,
+                    SQLITE_STATIC);
   if (sqlite3_step(q) != SQLITE_DONE)
     return step_fail(st, q, err);
   sqlite3_finalize(q);
@@ -135,7 +149,7 @@ enum hr_rc alerts_list(struct hr_store *st, unsigned states_mask, struct hr_aler
   *n = 0;
   sqlite3_stmt *q;
   enum hr_rc rc = prep(st,
-                       "SELECT slo, condition, severity, state, since, fired_at, resolved_at, value, updated "
+                       "SELECT slo, condition, severity, state, since, fired_at, resolved_at, value, updated, kind "
                        "FROM alert ORDER BY slo, condition",
                        &q, err);
   if (rc != HR_OK)
@@ -159,6 +173,7 @@ enum hr_rc alerts_list(struct hr_store *st, unsigned states_mask, struct hr_aler
     w->a = a;
     w->value = sqlite3_column_double(q, 7);
     w->updated_s = sqlite3_column_int64(q, 8);
+    w->kind = kind_of(sqlite3_column_text(q, 9));
   }
   if (r != SQLITE_DONE) {
     alerts_rows_free(rows, cnt);

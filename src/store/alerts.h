@@ -20,9 +20,10 @@
 enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *condition, struct hr_alert *a /* OUT */,
                       int64_t *updated_s /* OUT */, int *found /* OUT */, struct hr_err *err);
 
-/* Insert or replace the row of (slo, condition). */
-enum hr_rc alerts_put(struct hr_store *st, const char *slo, const char *condition, const char *severity,
-                      const struct hr_alert *a, double value, int64_t updated_s, struct hr_err *err);
+/* Insert or replace the row of (slo, condition), whose condition is of kind. */
+enum hr_rc alerts_put(struct hr_store *st, const char *slo, const char *condition, enum hr_cond_kind kind,
+                      const char *severity, const struct hr_alert *a, double value, int64_t updated_s,
+                      struct hr_err *err);
 
 /* Append one transition (kind HR_TR_FIRING or HR_TR_RESOLVED) to alert_event. */
 enum hr_rc alerts_event_add(struct hr_store *st, const char *slo, const char *condition, const char *severity,
@@ -32,6 +33,7 @@ enum hr_rc alerts_event_add(struct hr_store *st, const char *slo, const char *co
 /* Rows of the alert table (strings owned by the list). */
 struct hr_alert_row {
   char *slo, *condition, *severity;
+  enum hr_cond_kind kind; /* of the condition when the row was written */
   struct hr_alert a;
   double value;
   int64_t updated_s;

@@ -136,6 +136,10 @@ static const char *const migrations[] = {
     "  line     TEXT NOT NULL      -- the log line, cut to 2 KiB\n"
     ");\n"
     "CREATE INDEX bad_event_slo_t ON bad_event(slo_id, t_us);\n",
+    /* 3 -> 4: the kind of an alert's condition, so that the resolve of a
+     * condition removed from the configuration carries the alertname its
+     * firing had (src/alerting/round.c retire_orphans) */
+    "ALTER TABLE alert ADD COLUMN kind TEXT;  -- burnrate | exhaustion | budget; NULL before version 4: burnrate\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -311,8 +311,52 @@ static void test_round_orphans(void **state) {
   config_free(c2);
 }
 
+/* A firing condition of another kind than burn rate leaves the
+ * configuration: its resolve carries the kind its firing had (the store
+ * keeps it): "kind" in the webhook's JSON here, the alertname
+ * (SLOBudgetExhaustion, ...) for Alertmanager, which then resolves that very
+ * alert. */
+static void test_round_orphan_kind(void **state) {
+  struct fx *f = *state;
+  struct hr_err err = {0};
+  struct hr_alert a = {.state = HR_AL_FIRING, .since_us = f->T - 10 * MIN_US, .fired_at_us = f->T - 10 * MIN_US,
+                       .resolved_at_us = INT64_MIN};
+  assert_int_equal(store_begin(f->st, &err), HR_OK);
+  assert_int_equal(alerts_put(f->st, "web", "red-exhaustion", HR_COND_EXHAUSTION, "page", &a, 0.5,
+                              (f->T - 10 * MIN_US) / 1000000, &err),
+                   HR_OK);
+  assert_int_equal(alerts_put(f->st, "web", "low-budget", HR_COND_BUDGET, "ticket", &a, 0.1,
+                              (f->T - 10 * MIN_US) / 1000000, &err),
+                   HR_OK);
+  assert_int_equal(store_commit(f->st, &err), HR_OK);
+  struct hr_alert_row *rows;
+  size_t n;
+  assert_int_equal(alerts_list(f->st, 1u << HR_AL_FIRING, &rows, &n, &err), HR_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(rows[0].kind, HR_COND_BUDGET); /* by slo, condition: low-budget first */
+  assert_int_equal(rows[1].kind, HR_COND_EXHAUSTION);
+  alerts_rows_free(rows, n);
+  struct hr_round_stats rs;
+  round_ok(f, f->T, &rs);
+  assert_int_equal(rs.resolved, 2);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE payload LIKE '%\"kind\":\"exhaustion\"%' "
+                                "AND payload LIKE '%red-exhaustion%'"),
+                   1);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE payload LIKE '%\"kind\":\"budget\"%' "
+                                "AND payload LIKE '%low-budget%'"),
+                   1);
+  /* a row written before schema version 4 (kind NULL) reads as burn rate */
+  sqlite3_exec(store_db(f->st), "UPDATE alert SET kind = NULL", NULL, NULL, NULL);
+  assert_int_equal(alerts_list(f->st, ~0u, &rows, &n, &err), HR_OK);
+  assert_true(n > 0);
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(rows[i].kind, HR_COND_BURNRATE);
+  alerts_rows_free(rows, n);
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
+      cmocka_unit_test_setup_teardown(test_round_orphan_kind, setup, teardown),
       cmocka_unit_test_setup_teardown(test_round_persistence, setup, teardown),
       cmocka_unit_test_setup_teardown(test_round_no_data, setup, teardown),
       cmocka_unit_test_setup_teardown(test_round_orphans, setup, teardown),

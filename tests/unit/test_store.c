@@ -318,7 +318,9 @@ static void test_file_persistence_wal_migration(void **state) {
   raw_query(t.db, "PRAGMA journal_mode", buf, sizeof buf);
   assert_string_equal(buf, "wal");
   raw_query(t.db, "PRAGMA user_version", buf, sizeof buf);
-  assert_string_equal(buf, "3");
+  assert_string_equal(buf, "4");
+  raw_query(t.db, "SELECT count(*) FROM pragma_table_info('alert') WHERE name = 'kind'", buf, sizeof buf);
+  assert_string_equal(buf, "1"); /* the v4 step ran */
   raw_query(t.db, "SELECT count(*) FROM sqlite_master WHERE name IN ('alert','alert_event','outbox','annotation')",
             buf, sizeof buf);
   assert_string_equal(buf, "4"); /* the v2 step ran */
