@@ -111,7 +111,7 @@ static int next_field(const char **cur, const char *end, struct hr_sv *out, int 
     *cur = (q < end && *q == ' ') ? q + 1 : q;
     return 0;
   }
-  const char *q = memchr(p, ' ', (size_t)(end - p));
+  const char *q = fmt_find_byte(p, end, ' ');
   if (q == NULL) {
     *out = sv_make(p, (size_t)(end - p));
     *cur = end;

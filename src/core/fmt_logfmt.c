@@ -426,7 +426,7 @@ static inline __attribute__((always_inline)) const char *find_lit(const char *cu
   }
   if (v->quoted) {
     for (;;) {
-      const char *q = memchr(from, c0, (size_t)(end - from));
+      const char *q = fmt_find_byte(from, end, c0);
       if (q == NULL)
         return NULL;
       if (q > cur && q[-1] == '\\') { /* an escaped quote is part of the value */
@@ -444,7 +444,7 @@ static inline __attribute__((always_inline)) const char *find_lit(const char *cu
     }
   }
   for (;;) {
-    const char *q = memchr(from, c0, (size_t)(end - from));
+    const char *q = fmt_find_byte(from, end, c0);
     if (q == NULL)
       return NULL;
     if (v->listsep && q > cur) {
