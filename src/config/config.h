@@ -78,7 +78,8 @@ struct hr_condition {
   char *name;
   char *severity; /* "page", "ticket", ... */
   enum hr_cond_kind kind;
-  double factor;         /* BURNRATE: threshold (op gt) */
+  double factor;         /* BURNRATE: threshold */
+  int at_factor;         /* BURNRATE: op gte, fires at the threshold too (gt: only above) */
   int64_t long_us;       /* BURNRATE: long lookback; EXHAUSTION: lookback */
   int64_t short_us;      /* BURNRATE: short lookback (0: none) */
   int64_t horizon_us;    /* EXHAUSTION */

@@ -1016,6 +1016,7 @@ static int parse_condition(struct ld *L, struct doc *d, yaml_node_t *meta, yaml_
     want_dur(L, d, cn, "lookbackWindow", 1, w, 0, &out->long_us);
     if (op != NULL && strcmp(op, "gt") != 0 && strcmp(op, "gte") != 0)
       err_at(L, d, opn, "burn-rate conditions fire above the threshold: op must be gt (or gte), not '%s'", op);
+    out->at_factor = op != NULL && strcmp(op, "gte") == 0;
     struct doc tmp = *d;
     tmp.meta = meta;
     yaml_node_t *sn;

@@ -66,6 +66,8 @@ static double fin(double v) { return isfinite(v) ? v : 0.0; }
 #define REL_EPS 1e-9
 static int above(double v, double limit) { return v > limit + REL_EPS * fmax(1.0, fabs(limit)); }
 static int below(double v, double limit) { return v < limit - REL_EPS * fmax(1.0, fabs(limit)); }
+/* op gt: above; op gte: not below (at the factor, within the tolerance, too) */
+static int past(double v, const struct hr_condition *c) { return c->at_factor ? !below(v, c->factor) : above(v, c->factor); }
 
 void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, const struct hr_series *s,
                      const struct hr_slo_state *st, int64_t at_us, struct hr_cond_result *out) {
@@ -76,11 +78,11 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
     uint64_t vl = 0, vs = 0;
     out->value = fin(burn_over(slo, s, st, at_us, c->long_us, &vl));
     int low = vl < min_ev;
-    int hold = above(out->value, c->factor);
+    int hold = past(out->value, c);
     if (c->short_us > 0) {
       out->value2 = fin(burn_over(slo, s, st, at_us, c->short_us, &vs));
       low = low || vs < min_ev;
-      hold = hold && above(out->value2, c->factor);
+      hold = hold && past(out->value2, c);
     }
     out->low_traffic = low;
     out->active = hold && !low;

@@ -377,12 +377,13 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
   const char *alert = "HeadroomBurnRate";
   long long min = (long long)(c->slo->min_events > 1 ? c->slo->min_events : 1);
   if (cd->kind == HR_COND_BURNRATE) {
+    const char *op = cd->at_factor ? ">=" : ">";
     char *bl = sel(c, "headroom_slo:burn_rate:ratio", lw);
-    expr = xasprintf("%s > %s", bl, fac);
+    expr = xasprintf("%s %s %s", bl, op, fac);
     free(bl);
     if (cd->short_us > 0) {
       char *bs = sel(c, "headroom_slo:burn_rate:ratio", sw);
-      char *e2 = xasprintf("%s and on (service, slo) %s > %s", expr, bs, fac);
+      char *e2 = xasprintf("%s and on (service, slo) %s %s %s", expr, bs, op, fac);
       free(bs);
       free(expr);
       expr = e2;

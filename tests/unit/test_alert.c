@@ -115,6 +115,40 @@ static void test_burnrate_multiwindow(void **state) {
   }
 }
 
+/* op: gte fires at the factor too (within the same 1e-9 tolerance), not
+ * below it. */
+static void test_burnrate_gte(void **state) {
+  (void)state;
+  struct hr_condition c = {.name = "x", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 2,
+                           .at_factor = 1, .long_us = HOUR, .short_us = 5 * MIN};
+  static const struct {
+    const char *what;
+    struct pt p[NPT];
+    int active;
+  } cases[] = {
+      {"exactly at", {{30 * MIN, 50, 100}, {2 * MIN, 5, 10}}, 1},   /* 2 and 2 */
+      {"just below", {{30 * MIN, 51, 100}, {2 * MIN, 5, 10}}, 0},   /* 54/110/0.25 = 1.96 */
+      {"just above", {{30 * MIN, 49, 100}, {2 * MIN, 4, 10}}, 1},   /* 2.07 and 2.4 */
+      {"short below", {{30 * MIN, 40, 100}, {2 * MIN, 6, 10}}, 0},  /* 2.1818 and 1.6 */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct hr_slo slo = mk_slo(0.75, 1);
+    struct hr_cond_result r;
+    eval(&slo, &c, cases[i].p, NPT, &r);
+    if (r.active != cases[i].active)
+      fail_msg("gte %s: active %d long %.17g short %.17g", cases[i].what, r.active, r.value, r.value2);
+  }
+  /* the seed's 28 bad in 10,000 at 99.9 %: 2.800000000000022 is at 2.8 */
+  struct hr_condition y = {.name = "y", .kind = HR_COND_BURNRATE, .factor = 2.8, .at_factor = 1, .long_us = HOUR};
+  for (uint32_t bad = 27; bad <= 28; bad++) {
+    struct hr_slo slo = mk_slo(0.999, 1);
+    struct pt p[NPT] = {{20 * MIN, 10000 - bad, 10000}};
+    struct hr_cond_result r;
+    eval(&slo, &y, p, NPT, &r);
+    assert_int_equal(r.active, bad == 28);
+  }
+}
+
 /* The seed's yellow policy: burn_1h > 2.8 at 99.9 %, no short window. */
 static void test_burnrate_seed_yellow(void **state) {
   (void)state;
@@ -334,7 +368,8 @@ static void test_replay_agrees(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_burnrate_multiwindow), cmocka_unit_test(test_burnrate_seed_yellow),
+      cmocka_unit_test(test_burnrate_multiwindow), cmocka_unit_test(test_burnrate_gte),
+      cmocka_unit_test(test_burnrate_seed_yellow),
       cmocka_unit_test(test_exhaustion),           cmocka_unit_test(test_budget),
       cmocka_unit_test(test_state_machine),        cmocka_unit_test(test_defaults_and_names),
       cmocka_unit_test(test_replay_agrees),

@@ -322,6 +322,27 @@ static void test_prom_source(void **state) {
   config_free(c);
 }
 
+/* op: gte is parsed and becomes >= in the alert rule (gt stays >). */
+static void test_gte(void **state) {
+  (void)state;
+  char *yaml = xstrdup(prom_conf);
+  char *op = strstr(yaml, "op: gt,");
+  assert_non_null(op);
+  char *g = xasprintf("%.*sop: gte,%s", (int)(op - yaml), yaml, op + strlen("op: gt,"));
+  struct hr_config *c = load(g);
+  assert_int_equal(c->slos[0].policies[0]->conds[0].at_factor, 1);
+  struct hr_rules_opts o = {0};
+  struct hr_err err = {0};
+  char *r = rules_render(c, &o, &err);
+  assert_non_null(r);
+  assert_non_null(strstr(r, "window=\"1h30m\"} >= 10 and on (service, slo) headroom_slo:burn_rate:ratio{service=\"api\","
+                            "slo=\"lat\",window=\"10m\"} >= 10"));
+  free(r);
+  config_free(c);
+  free(g);
+  free(yaml);
+}
+
 /* Names with quotes are escaped for PromQL and YAML. */
 static void test_escaping(void **state) {
   (void)state;
@@ -346,7 +367,7 @@ static void test_escaping(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_duration),    cmocka_unit_test(test_counter_delta), cmocka_unit_test(test_logs_source),
-      cmocka_unit_test(test_prom_source), cmocka_unit_test(test_escaping),
+      cmocka_unit_test(test_prom_source), cmocka_unit_test(test_gte), cmocka_unit_test(test_escaping),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
