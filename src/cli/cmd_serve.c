@@ -38,8 +38,9 @@ static const char usage_text[] =
     "the dashboard, the JSON API and /metrics over HTTP.\n"
     "\n"
     "  -c, --config CONF     OpenSLO file or directory (required)\n"
-    "      --listen A:P      address to listen on (default: the configuration's, else\n"
-    "                        127.0.0.1:8080; port 0 picks a free port)\n"
+    "      --listen A:P      address to listen on: IPv4 ADDR:PORT or [IPv6]:PORT\n"
+    "                        (default: the configuration's, else 127.0.0.1:8080;\n"
+    "                        port 0 picks a free port)\n"
     "      --db FILE         the store (default: the configuration's headroom.db)\n"
     "      --at T            evaluate as of T (RFC 3339); the clock stands still\n"
     "      --token-file F    bearer token required by POST endpoints (else the\n"
@@ -201,14 +202,7 @@ int cmd_serve(int argc, char **argv) {
     code = 2;
     goto done;
   }
-  char host[64];
-  const char *colon = strrchr(so.listen, ':');
-  size_t hn = colon ? (size_t)(colon - so.listen) : 0;
-  if (hn == 0 || hn >= sizeof host)
-    snprintf(host, sizeof host, "127.0.0.1");
-  else
-    snprintf(host, sizeof host, "%.*s", (int)hn, so.listen);
-  char *url = xasprintf("http://%s:%d/", strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, server_port(srv));
+  char *url = server_url(srv);
   printf("listening on %s\n", url);
   fflush(stdout);
   if (!quiet)

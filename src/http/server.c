@@ -22,6 +22,7 @@ struct hr_server {
   struct hr_server_opts o;
   char *token;
   int port;
+  char host[64]; /* as a URL writes it: 127.0.0.1, [::1] */
 };
 
 struct rqstate {
@@ -219,40 +220,66 @@ static void mhd_log(void *cls, const char *fmt, va_list ap) {
 
 /* ---- lifecycle ---- */
 
-static enum hr_rc parse_listen(const char *s, struct sockaddr_in *sa, struct hr_err *err) {
-  memset(sa, 0, sizeof *sa);
-  sa->sin_family = AF_INET;
+/* "ADDR:PORT" (IPv4, "localhost", or no address: 127.0.0.1) or
+ * "[ADDR6]:PORT" (IPv6, e.g. [::1]:8080, [::]:8080) into *ss; *v6 says
+ * which. *host gets the address as a URL writes it ("127.0.0.1", "[::1]"),
+ * a wildcard replaced by the loopback of its family. */
+static enum hr_rc parse_listen(const char *s, struct sockaddr_storage *ss, int *v6, char host[64],
+                               struct hr_err *err) {
+  memset(ss, 0, sizeof *ss);
   const char *colon = strrchr(s, ':');
-  char host[64];
+  char addr[64];
+  const char *a = s;
   size_t hn = colon ? (size_t)(colon - s) : 0;
-  if (colon == NULL || hn >= sizeof host)
-    return HR_FAIL(err, HR_ERR_USAGE, "--listen %s: expected ADDR:PORT such as 127.0.0.1:8080", s);
-  memcpy(host, s, hn);
-  host[hn] = '\0';
+  *v6 = hn >= 2 && s[0] == '[' && s[hn - 1] == ']';
+  if (*v6) {
+    a = s + 1;
+    hn -= 2;
+  }
+  if (colon == NULL || hn >= sizeof addr)
+    return HR_FAIL(err, HR_ERR_USAGE, "--listen %s: expected ADDR:PORT such as 127.0.0.1:8080 or [::1]:8080", s);
+  memcpy(addr, a, hn);
+  addr[hn] = '\0';
   char *end;
   unsigned long port = strtoul(colon + 1, &end, 10);
   if (*end != '\0' || colon[1] == '\0' || port > 65535)
     return HR_FAIL(err, HR_ERR_USAGE, "--listen %s: bad port", s);
-  if (hn == 0 || strcmp(host, "localhost") == 0)
-    memcpy(host, "127.0.0.1", 10);
-  if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-    return HR_FAIL(err, HR_ERR_USAGE, "--listen %s: expected an IPv4 address such as 127.0.0.1 or 0.0.0.0", s);
+  if (*v6) {
+    struct sockaddr_in6 *sa = (struct sockaddr_in6 *)ss;
+    sa->sin6_family = AF_INET6;
+    sa->sin6_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET6, addr, &sa->sin6_addr) != 1)
+      return HR_FAIL(err, HR_ERR_USAGE, "--listen %s: expected an IPv6 address in brackets such as [::1]:8080", s);
+    snprintf(host, 64, "[%s]", IN6_IS_ADDR_UNSPECIFIED(&sa->sin6_addr) ? "::1" : addr);
+    return HR_OK;
+  }
+  struct sockaddr_in *sa = (struct sockaddr_in *)ss;
+  sa->sin_family = AF_INET;
   sa->sin_port = htons((uint16_t)port);
+  if (hn == 0 || strcmp(addr, "localhost") == 0)
+    memcpy(addr, "127.0.0.1", 10);
+  if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1)
+    return HR_FAIL(err, HR_ERR_USAGE,
+                   "--listen %s: expected an IPv4 address such as 127.0.0.1 or 0.0.0.0, or [IPv6] such as [::1]", s);
+  snprintf(host, 64, "%s", sa->sin_addr.s_addr == htonl(INADDR_ANY) ? "127.0.0.1" : addr);
   return HR_OK;
 }
 
 enum hr_rc server_start(const struct hr_server_opts *o, struct hr_server **out, struct hr_err *err) {
   *out = NULL;
-  struct sockaddr_in sa;
-  enum hr_rc rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
+  struct sockaddr_storage sa;
+  int v6 = 0;
+  char host[64];
+  enum hr_rc rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, &v6, host, err);
   if (rc != HR_OK)
     return rc;
   struct hr_server *s = xcalloc(1, sizeof *s);
+  memcpy(s->host, host, sizeof s->host);
   s->o = *o;
   s->o.listen = NULL;
   s->token = o->token && o->token[0] ? xstrdup(o->token) : NULL;
   s->o.token = NULL;
-  unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+  unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
   s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                           MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS, MHD_OPTION_CONNECTION_LIMIT,
@@ -266,12 +293,15 @@ enum hr_rc server_start(const struct hr_server_opts *o, struct hr_server **out, 
                    o->listen ? o->listen : "127.0.0.1:8080");
   }
   const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-  s->port = di ? di->port : ntohs(sa.sin_port);
+  s->port = di ? di->port
+               : ntohs(v6 ? ((struct sockaddr_in6 *)&sa)->sin6_port : ((struct sockaddr_in *)&sa)->sin_port);
   *out = s;
   return HR_OK;
 }
 
 int server_port(const struct hr_server *s) { return s->port; }
+
+char *server_url(const struct hr_server *s) { return xasprintf("http://%s:%d/", s->host, s->port); }
 
 void server_stop(struct hr_server *s) {
   if (s == NULL)

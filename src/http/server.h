@@ -38,7 +38,7 @@ struct hr_route {
 };
 
 struct hr_server_opts {
-  const char *listen;           /* "ADDR:PORT" (IPv4); port 0 picks a free one */
+  const char *listen;           /* "ADDR:PORT" (IPv4) or "[ADDR6]:PORT"; port 0 picks a free one */
   const struct hr_route *routes; /* borrowed, must outlive the server */
   size_t nroutes;
   hr_handler_fn fallback;       /* GET/HEAD of any other path (assets), NULL: 404 */
@@ -54,6 +54,9 @@ struct hr_server_opts {
 enum hr_rc server_start(const struct hr_server_opts *o, struct hr_server **out /* OUT */, struct hr_err *err);
 /* The port actually bound. */
 int server_port(const struct hr_server *s);
+/* "http://HOST:PORT/" of the bound address (a wildcard address as the
+ * loopback of its family: 127.0.0.1, [::1]). Caller frees. */
+char *server_url(const struct hr_server *s);
 /* Stop accepting, finish the requests in flight, free. NULL ok. */
 void server_stop(struct hr_server *s);
 

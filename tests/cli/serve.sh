@@ -274,6 +274,22 @@ port=$(echo "$url" | sed 's#.*:\([0-9]*\)/$#\1#')
 code=$?
 [ "$code" = 2 ] && grep -q "cannot listen" "$tmp/err2" || fail "a port in use: exit $code"
 
+# IPv6: [::1]:0 listens on the IPv6 loopback and prints that URL; a bad
+# bracketed address is a usage error.
+"$bin" serve -c conf.yaml --db "$tmp/h2.db" --listen '[::zz]:1' >/dev/null 2>"$tmp/err3" </dev/null
+code=$?
+[ "$code" = 2 ] && grep -q "expected an IPv6 address in brackets" "$tmp/err3" || fail "a bad IPv6 address: exit $code"
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+  kill "$pid" && wait "$pid"
+  pid=
+  start_serve -c conf.yaml --db "$tmp/h.db" --at $AT --listen '[::1]:0' || exit 1
+  case $url in "http://[::1]:"*/) ;; *) fail "IPv6 listen printed $url" ;; esac
+  curl -sfg --max-time 5 "${url}healthz" | grep -q ok || fail "IPv6: GET /healthz on $url"
+  [ "$(api_valid)" = 32 ] || fail "IPv6: the API over [::1] answers with the store's counts"
+else
+  echo "serve.sh: no IPv6 loopback here: [::1] not checked"
+fi
+
 if [ "$fails" -gt 0 ]; then
   echo "serve.sh: $fails failure(s)" >&2
   echo "--- serve stderr" >&2
