@@ -1,0 +1,196 @@
+/* openslo_source.c -- DataSource documents for the OpenSLO loader (see
+ * openslo_impl.h): headroom.logs sources (format, logFormat, paths, the JSON
+ * lines field mapping) and Prometheus sources (url, a bearer token or basic
+ * auth, timeout). */
+#include <string.h>
+#include <strings.h>
+
+#include "config/openslo_impl.h"
+#include "util/xmalloc.h"
+
+int openslo_source_is_logs(const char *t) { return strcasecmp(t, "headroom.logs") == 0; }
+
+static const struct {
+  const char *name;
+  enum hr_fmt_kind kind;
+} fmt_names[] = {{"alb", HR_FMT_ALB}, {"nginx", HR_FMT_NGINX}, {"apache", HR_FMT_APACHE}, {"jsonl", HR_FMT_JSONL}};
+
+struct hr_datasource *openslo_source_new(struct hr_config *c) {
+  c->sources = xrealloc(c->sources, (c->nsources + 1) * sizeof *c->sources);
+  struct hr_datasource *s = &c->sources[c->nsources++];
+  memset(s, 0, sizeof *s);
+  s->fmt.duration_scale = 1;
+  return s;
+}
+
+/* connectionDetails of a prometheus DataSource past its url: bearerToken /
+ * bearerTokenFile, basicAuth {username, password | passwordFile}, timeout. */
+static void prom_connection(struct ld *L, struct doc *d, yaml_node_t *cd, struct hr_datasource *s) {
+  static const char *const bakeys[] = {"username", "password", "passwordFile", NULL};
+  const char *where = "DataSource.spec.connectionDetails";
+  yaml_node_t *tokn, *tfn;
+  const char *tok = ydoc_want_str(L, d, cd, "bearerToken", 0, where, &tokn);
+  const char *tf = ydoc_want_str(L, d, cd, "bearerTokenFile", 0, where, &tfn);
+  if (tok != NULL && tf != NULL)
+    ydoc_err_at(L, d, tfn, "name either bearerToken or bearerTokenFile, not both");
+  else if (tok != NULL)
+    s->bearer_token = xstrdup(tok);
+  else if (tf != NULL)
+    s->bearer_token_file = ydoc_path_join(L->dirs[d->fi], tf);
+  yaml_node_t *ba = ydoc_want_map(L, d, cd, "basicAuth", 0, where);
+  if (ba != NULL) {
+    const char *bw = "connectionDetails.basicAuth";
+    ydoc_check_keys(L, d, ba, bakeys, bw);
+    if (tok != NULL || tf != NULL)
+      ydoc_err_at(L, d, ba, "a Prometheus DataSource uses a bearer token or basicAuth, not both");
+    const char *u = ydoc_want_str(L, d, ba, "username", 1, bw, NULL);
+    yaml_node_t *pfn;
+    const char *pw = ydoc_want_str(L, d, ba, "password", 0, bw, NULL);
+    const char *pf = ydoc_want_str(L, d, ba, "passwordFile", 0, bw, &pfn);
+    if (pw != NULL && pf != NULL)
+      ydoc_err_at(L, d, pfn, "name either password or passwordFile, not both");
+    if (u != NULL)
+      s->basic_user = xstrdup(u);
+    if (pw != NULL)
+      s->basic_password = xstrdup(pw);
+    else if (pf != NULL)
+      s->basic_password_file = ydoc_path_join(L->dirs[d->fi], pf);
+  }
+  int64_t t;
+  if (ydoc_want_dur(L, d, cd, "timeout", 0, where, 1, &t) == 1)
+    s->timeout_us = t;
+}
+
+void openslo_source_build(struct ld *L, struct doc *d) {
+  static const char *const keys[] = {"type", "connectionDetails", "description", NULL};
+  static const char *const logkeys[] = {"format", "logFormat", "paths", "fields", "duration", "durationUnit", NULL};
+  static const char *const promkeys[] = {"url", "bearerToken", "bearerTokenFile", "basicAuth", "timeout", NULL};
+  ydoc_check_keys(L, d, d->spec, keys, "DataSource.spec");
+  yaml_node_t *tn;
+  const char *type = ydoc_want_str(L, d, d->spec, "type", 1, "DataSource.spec", &tn);
+  struct hr_datasource *s = openslo_source_new(L->c);
+  L->nsrc_declared++;
+  s->name = xstrdup(d->name);
+  s->loc = ydoc_loc_of(L, d, d->name_node);
+  if (type == NULL) {
+    s->type = xstrdup("");
+    return;
+  }
+  int prom = strcasecmp(type, "prometheus") == 0;
+  s->type = xstrdup(openslo_source_is_logs(type) ? "headroom.logs" : prom ? "prometheus" : type);
+  yaml_node_t *cd = ydoc_want_map(L, d, d->spec, "connectionDetails", openslo_source_is_logs(type), "DataSource.spec");
+  if (prom) {
+    if (cd != NULL)
+      ydoc_check_keys(L, d, cd, promkeys, "DataSource.spec.connectionDetails");
+    const char *url = ydoc_want_str(L, d, cd, "url", 0, "connectionDetails", NULL);
+    if (url != NULL)
+      s->url = xstrdup(url);
+    else if (L->strict)
+      ydoc_warn_at(L, d, cd ? cd : tn, "Prometheus DataSource '%s' has no connectionDetails.url", d->name);
+    if (cd != NULL)
+      prom_connection(L, d, cd, s);
+    return;
+  }
+  if (!openslo_source_is_logs(type)) {
+    if (L->strict)
+      ydoc_warn_at(L, d, tn, "headroom cannot read from DataSource type '%s' (it reads headroom.logs and prometheus)",
+                   type);
+    return;
+  }
+  if (cd == NULL)
+    return;
+  const char *where = "DataSource.spec.connectionDetails";
+  ydoc_check_keys(L, d, cd, logkeys, where);
+  yaml_node_t *fn;
+  const char *fmt = ydoc_want_str(L, d, cd, "format", 1, where, &fn);
+  int fk = -1;
+  if (fmt != NULL) {
+    for (size_t i = 0; i < sizeof fmt_names / sizeof fmt_names[0]; i++)
+      if (strcmp(fmt, fmt_names[i].name) == 0)
+        fk = (int)fmt_names[i].kind;
+    if (fk < 0)
+      ydoc_err_at(L, d, fn, "unknown format '%s' (expected alb, nginx, apache or jsonl)", fmt);
+    else
+      s->fmt.kind = (enum hr_fmt_kind)fk;
+  }
+  yaml_node_t *lfn;
+  const char *lf = ydoc_want_str(L, d, cd, "logFormat", 0, where, &lfn);
+  if (lf != NULL) {
+    if (fk == HR_FMT_NGINX || fk == HR_FMT_APACHE)
+      s->fmt.log_format = xstrdup(lf);
+    else if (fk >= 0)
+      ydoc_warn_at(L, d, lfn, "logFormat is used by the nginx and apache formats only (ignored for %s)", fmt);
+  }
+  yaml_node_t *pn = ydoc_mget(d, cd, "paths");
+  if (pn != NULL) {
+    if (pn->type == YAML_SCALAR_NODE) {
+      ydoc_push_str(&s->paths, &s->npaths, ydoc_path_join(L->dirs[d->fi], ydoc_sval(pn)));
+    } else if (pn->type == YAML_SEQUENCE_NODE) {
+      for (size_t i = 0; i < ydoc_seq_len(pn); i++) {
+        yaml_node_t *e = ydoc_seq_at(d, pn, i);
+        if (e == NULL || e->type != YAML_SCALAR_NODE || ydoc_is_null(e))
+          ydoc_err_at(L, d, e ? e : pn, "paths entries must be file names or globs");
+        else
+          ydoc_push_str(&s->paths, &s->npaths, ydoc_path_join(L->dirs[d->fi], ydoc_sval(e)));
+      }
+    } else
+      ydoc_err_at(L, d, pn, "%s.paths must be a list of file names or globs, found %s", where, ydoc_type_word(pn));
+  }
+  /* JSON lines: the field mapping */
+  int jsonl = fk == HR_FMT_JSONL;
+  yaml_node_t *fields = ydoc_want_map(L, d, cd, "fields", 0, where);
+  yaml_node_t *dur = ydoc_mget(d, cd, "duration");
+  yaml_node_t *unit = ydoc_mget(d, cd, "durationUnit");
+  if (!jsonl) {
+    yaml_node_t *extra = fields ? fields : dur ? dur : unit;
+    if (extra != NULL && fk >= 0)
+      ydoc_warn_at(L, d, extra, "fields, duration and durationUnit apply to the jsonl format only (ignored for %s)",
+                   fmt);
+    return;
+  }
+  size_t nmap = fields ? (size_t)(fields->data.mapping.pairs.top - fields->data.mapping.pairs.start) : 0;
+  s->map = xcalloc(nmap + 1, sizeof *s->map);
+  if (fields != NULL) {
+    for (yaml_node_pair_t *p = fields->data.mapping.pairs.start; p < fields->data.mapping.pairs.top; p++) {
+      yaml_node_t *k = ydoc_nd(d, p->key), *v = ydoc_nd(d, p->value);
+      if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE || ydoc_is_null(v)) {
+        ydoc_err_at(L, d, v ? v : fields,
+                    "fields maps a field name to a JSON key, e.g. {time: completed_at, status: code}");
+        continue;
+      }
+      s->map[s->fmt.nmap].dest = xstrdup(ydoc_sval(k));
+      s->map[s->fmt.nmap].key = xstrdup(ydoc_sval(v));
+      s->fmt.nmap++;
+    }
+  }
+  if (dur != NULL) {
+    if (dur->type == YAML_SCALAR_NODE) {
+      s->map = xrealloc(s->map, (s->fmt.nmap + 1) * sizeof *s->map);
+      s->map[s->fmt.nmap].dest = xstrdup("duration");
+      s->map[s->fmt.nmap].key = xstrdup(ydoc_sval(dur));
+      s->fmt.nmap++;
+    } else if (dur->type == YAML_MAPPING_NODE) {
+      static const char *const se[] = {"start", "end", NULL};
+      ydoc_check_keys(L, d, dur, se, "connectionDetails.duration");
+      const char *a = ydoc_want_str(L, d, dur, "start", 1, "connectionDetails.duration", NULL);
+      const char *b = ydoc_want_str(L, d, dur, "end", 1, "connectionDetails.duration", NULL);
+      if (a != NULL && b != NULL) {
+        s->fmt.duration_start = xstrdup(a);
+        s->fmt.duration_end = xstrdup(b);
+      }
+    } else
+      ydoc_err_at(L, d, dur, "duration must be a JSON key or {start: key, end: key}");
+  }
+  if (unit != NULL) {
+    const char *u = unit->type == YAML_SCALAR_NODE ? ydoc_sval(unit) : "";
+    if (strcmp(u, "s") == 0)
+      s->fmt.duration_scale = 1;
+    else if (strcmp(u, "ms") == 0)
+      s->fmt.duration_scale = 0.001;
+    else if (strcmp(u, "us") == 0)
+      s->fmt.duration_scale = 0.000001;
+    else
+      ydoc_err_at(L, d, unit, "durationUnit must be s, ms or us");
+  }
+  s->fmt.map = s->fmt.nmap ? s->map : NULL;
+}
