@@ -118,19 +118,28 @@ void openslo_slo_check_sli(struct ld *L, struct doc *d) {
 
 /* -------------------------------------------------- headroom annotations */
 
+/* The YAML held by annotation key of d, loaded into sd->y: returns its root
+ * (the caller deletes sd->y), or NULL when the annotation is absent or not
+ * YAML (reported at *an). */
+static yaml_node_t *sub_annotation(struct ld *L, struct doc *d, const char *key, yaml_node_t **an, struct doc *sd) {
+  const char *s = ydoc_annotation(d, key, an);
+  if (s == NULL)
+    return NULL;
+  memset(sd, 0, sizeof *sd);
+  char msg[256];
+  if (ydoc_sub_yaml(s, &sd->y, msg, sizeof msg) != 0) {
+    ydoc_err_at(L, d, *an, "%s: %s", key, msg);
+    return NULL;
+  }
+  return yaml_document_get_root_node(&sd->y);
+}
+
 static void parse_thresholds(struct ld *L, struct doc *d, struct hr_thresholds *t) {
   yaml_node_t *an;
-  const char *s = ydoc_annotation(d, "headroom.dev/status-thresholds", &an);
-  if (s == NULL)
-    return;
   struct doc sd;
-  memset(&sd, 0, sizeof sd);
-  char msg[256];
-  if (ydoc_sub_yaml(s, &sd.y, msg, sizeof msg) != 0) {
-    ydoc_err_at(L, d, an, "headroom.dev/status-thresholds: %s", msg);
+  yaml_node_t *root = sub_annotation(L, d, "headroom.dev/status-thresholds", &an, &sd);
+  if (root == NULL)
     return;
-  }
-  yaml_node_t *root = yaml_document_get_root_node(&sd.y);
   if (root->type != YAML_MAPPING_NODE) {
     ydoc_err_at(L, d, an,
                 "headroom.dev/status-thresholds must hold a mapping {remaining: [..], burn: [..], lookback: ..}");
@@ -197,17 +206,10 @@ static int weekday_bit(const char *s) {
 
 static void parse_exclusions(struct ld *L, struct doc *d, struct hr_slo *s) {
   yaml_node_t *an;
-  const char *str = ydoc_annotation(d, "headroom.dev/exclude", &an);
-  if (str == NULL)
-    return;
   struct doc sd;
-  memset(&sd, 0, sizeof sd);
-  char msg[256];
-  if (ydoc_sub_yaml(str, &sd.y, msg, sizeof msg) != 0) {
-    ydoc_err_at(L, d, an, "headroom.dev/exclude: %s", msg);
+  yaml_node_t *root = sub_annotation(L, d, "headroom.dev/exclude", &an, &sd);
+  if (root == NULL)
     return;
-  }
-  yaml_node_t *root = yaml_document_get_root_node(&sd.y);
   size_t n = root->type == YAML_SEQUENCE_NODE ? ydoc_seq_len(root) : 1;
   if (root->type != YAML_SEQUENCE_NODE && root->type != YAML_MAPPING_NODE) {
     ydoc_err_at(L, d, an,
