@@ -250,7 +250,7 @@ static enum hr_rc parse_listen(const char *s, struct sockaddr_storage *ss, int *
     sa->sin6_port = htons((uint16_t)port);
     if (inet_pton(AF_INET6, addr, &sa->sin6_addr) != 1)
       return HR_FAIL(err, HR_ERR_USAGE, "--listen %s: expected an IPv6 address in brackets such as [::1]:8080", s);
-    snprintf(host, 64, "[%s]", IN6_IS_ADDR_UNSPECIFIED(&sa->sin6_addr) ? "::1" : addr);
+    snprintf(host, 64, "[%.60s]", IN6_IS_ADDR_UNSPECIFIED(&sa->sin6_addr) ? "::1" : addr);
     return HR_OK;
   }
   struct sockaddr_in *sa = (struct sockaddr_in *)ss;
