@@ -755,6 +755,20 @@ fail:
   return rc;
 }
 
+/* Delivered rows older than NOTIFY_KEEP_SENT_S are dropped: the outbox
+ * stays the size of a month of notifications. Pending rows are never. */
+static enum hr_rc prune_sent(sqlite3 *db, int64_t now_s, struct hr_err *err) {
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(db, "DELETE FROM outbox WHERE sent IS NOT NULL AND sent < ?1", -1, &q, NULL) != SQLITE_OK)
+    return HR_FAIL(err, HR_ERR_DB, "notify: prepare prune: %s", sqlite3_errmsg(db));
+  sqlite3_bind_int64(q, 1, now_s - NOTIFY_KEEP_SENT_S);
+  enum hr_rc rc = HR_OK;
+  if (sqlite3_step(q) != SQLITE_DONE)
+    rc = HR_FAIL(err, HR_ERR_DB, "notify: prune delivered rows: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(q);
+  return rc;
+}
+
 static enum hr_rc count_pending(sqlite3 *db, int *out, struct hr_err *err) {
   sqlite3_stmt *q = NULL;
   *out = 0;
@@ -824,6 +838,8 @@ enum hr_rc notify_deliver(struct hr_store *st, int64_t now_s, struct hr_deliver_
     free(rows[i].payload);
   }
   free(rows);
+  if (rc == HR_OK)
+    rc = prune_sent(db, now_s, err);
   if (rc == HR_OK)
     rc = count_pending(db, &stats.pending, err);
   if (out)

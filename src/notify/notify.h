@@ -36,10 +36,14 @@ struct hr_deliver_stats {
   int sent, failed, pending; /* pending: still queued after this pass */
 };
 
+#define NOTIFY_KEEP_SENT_S (30 * 86400)
+
 /* Try every outbox row due at now_s (next_try <= now_s), oldest first,
  * with a per-request timeout. Success marks it sent; failure counts the
  * attempt and sets next_try = now_s + backoff(attempts) (doubling from 10 s,
- * capped at 10 min). Returns HR_OK unless the store failed. */
+ * capped at 10 min). Rows delivered more than NOTIFY_KEEP_SENT_S before
+ * now_s are deleted; undelivered rows never are. Returns HR_OK unless the
+ * store failed. */
 enum hr_rc notify_deliver(struct hr_store *st, int64_t now_s, struct hr_deliver_stats *out /* OUT */,
                           struct hr_err *err);
 

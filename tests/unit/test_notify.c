@@ -564,7 +564,22 @@ static void test_deliver_once(void **state) {
   assert_int_equal(ds.pending, 0);
   assert_int_equal(rx_count(rx), 2);
 
+  /* Delivered rows are kept 30 days, then dropped; a pending one stays. */
   rx_stop(rx);
+  rx = NULL;
+  n = notice(&f, 0, HR_TR_RESOLVED, T0, T0 + 60);
+  enqueue_ok(&f, &n, T0 + NOTIFY_KEEP_SENT_S); /* nobody listens: it stays pending */
+  deliver(&f, T0 + NOTIFY_KEEP_SENT_S);
+  assert_int_equal(rows(&f, r, 4), 4);
+  rows_free(r, 4);
+  ds = deliver(&f, T0 + NOTIFY_KEEP_SENT_S + 1);
+  assert_int_equal(ds.pending, 2);
+  nr = rows(&f, r, 4);
+  assert_int_equal(nr, 2);
+  for (int i = 0; i < nr; i++)
+    assert_int_equal(r[i].sent, -1); /* the two undelivered ones (NULL) */
+  rows_free(r, nr);
+
   fx_free(&f);
   free(am);
   free(hook);
