@@ -765,28 +765,22 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
       rc = store_file_prune(st, TAIL_BATCH_PREFIX, (int64_t)time(NULL) - TAIL_BATCH_KEEP_S, err);
     if (rc == HR_OK)
       rc = store_file_get(st, bkey, &old, &found, err);
-    if (rc == HR_OK && found) {
-      store_rollback(st);
-      counts_clear(&m);
-      details_clear(d);
-      if (old.fp_hash != pos.fp_hash || old.fp_len != pos.fp_len)
+    if (rc == HR_OK && !found) {
+      const char *keys[] = {bkey};
+      const struct hr_filepos *poss[] = {&pos};
+      rc = commit_begun(st, ids, &m, d, keys, poss, 1, err);
+    } else {
+      store_rollback(st); /* a failure, or a batch already counted: nothing is committed */
+      if (rc == HR_OK && (old.fp_hash != pos.fp_hash || old.fp_len != pos.fp_len)) {
         rc = HR_FAIL(err, HR_ERR_CONFLICT,
                      "idempotency key '%s' was used for another batch (%lld bytes) of source %s: nothing counted",
                      key, (long long)old.fp_len, src->ds->name);
-      else {
+      } else if (rc == HR_OK) {
         *dup = 1;
         scan_stats_init(stats);
         stats->lines = (uint64_t)old.lines;
         stats->malformed = (uint64_t)old.malformed;
       }
-    } else if (rc == HR_OK) {
-      const char *keys[] = {bkey};
-      const struct hr_filepos *poss[] = {&pos};
-      rc = commit_begun(st, ids, &m, d, keys, poss, 1, err);
-    } else {
-      store_rollback(st);
-      counts_clear(&m);
-      details_clear(d);
     }
     free(bkey);
   }
