@@ -427,17 +427,60 @@ static void win_at(const struct ev *e, struct walkwin *c, int64_t k, int64_t wb,
   *kfull = kpos(e, c->pe);
 }
 
+static void ev_setup(struct ev *e, const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s) {
+  memset(e, 0, sizeof *e);
+  e->slo = slo;
+  e->tz = tz;
+  e->step = s->step_us > 0 ? s->step_us : 60000000;
+  e->phase = s->phase_us;
+  e->eb_raw = 1.0 - slo->target;
+  if (!(e->eb_raw > 0))
+    e->eb_raw = 0;
+  e->eb = e->eb_raw > EPS_BUDGET ? e->eb_raw : EPS_BUDGET;
+  e->slices = slo->budgeting != HR_BUDGET_OCCURRENCES;
+  e->m = e->slices && slo->slice_us > e->step ? (slo->slice_us + e->step / 2) / e->step : 1;
+  e->s = s;
+}
+
+/* The figures of the state at step KT (all but the status): counts, SLI and
+ * budget of the window figures f (window length W), the burn of every
+ * lookback of the SLO, the status burn and the time to exhaustion at it. */
+static void state_figures(const struct ev *e, const struct fig *f, int64_t W, int64_t KT, double burn,
+                          int64_t min_ev, struct hr_slo_state *out) {
+  const struct hr_slo *slo = e->slo;
+  out->good = f->good;
+  out->valid = f->valid;
+  out->has_sli = f->has_sli;
+  out->sli = f->has_sli ? fin(f->sli) : 0;
+  out->budget_remaining = fin(f->remaining);
+  out->budget_s = fin(e->eb_raw * ((double)W / 1e6));
+  out->budget_remaining_s = fin(out->budget_remaining * out->budget_s);
+  out->good_slices = f->good_slices;
+  out->total_slices = f->total_slices;
+  size_t nlb = slo->nlookbacks < HR_MAX_LOOKBACKS ? slo->nlookbacks : HR_MAX_LOOKBACKS;
+  out->nburn = nlb;
+  for (size_t i = 0; i < nlb; i++) {
+    struct hr_burn *b = &out->burn[i];
+    b->lookback_us = slo->lookbacks_us[i];
+    b->rate = burn_fig(e, KT - ceildiv(b->lookback_us, e->step), KT, &b->good, &b->valid);
+    b->low_traffic = b->valid < (uint64_t)min_ev;
+  }
+  out->burn_status = fin(burn);
+  if (out->budget_remaining <= 0) {
+    out->has_tte = 1;
+    out->tte_s = 0;
+  } else if (burn > 0) {
+    out->has_tte = 1;
+    out->tte_s = fin(out->budget_remaining * ((double)W / 1e6) / burn);
+  }
+}
+
 void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, struct hr_excluder *x,
                  int64_t at_us, struct hr_slo_state *out) {
   memset(out, 0, sizeof *out);
   struct hr_thresholds t = thresholds(slo);
-  struct ev e = {.slo = slo, .tz = tz, .step = s->step_us > 0 ? s->step_us : 60000000, .phase = s->phase_us};
-  e.eb_raw = 1.0 - slo->target;
-  if (!(e.eb_raw > 0))
-    e.eb_raw = 0;
-  e.eb = e.eb_raw > EPS_BUDGET ? e.eb_raw : EPS_BUDGET;
-  e.slices = slo->budgeting != HR_BUDGET_OCCURRENCES;
-  e.m = e.slices && slo->slice_us > e.step ? (slo->slice_us + e.step / 2) / e.step : 1;
+  struct ev e;
+  ev_setup(&e, slo, tz, s);
 
   /* The window at T. */
   int64_t ws, we;
@@ -485,7 +528,6 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
   int64_t KT = kT - e.base; /* position of T */
 
   /* Lookbacks in buckets. */
-  size_t nlb = slo->nlookbacks < HR_MAX_LOOKBACKS ? slo->nlookbacks : HR_MAX_LOOKBACKS;
   int64_t blb = ceildiv(t.burn_lookback_us, e.step);
   int64_t min_ev = slo->min_events > 0 ? slo->min_events : 1;
 
@@ -546,30 +588,7 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
   }
 
   /* f, burn, st are now the figures at T (the walk's last step). */
-  out->good = f.good;
-  out->valid = f.valid;
-  out->has_sli = f.has_sli;
-  out->sli = f.has_sli ? fin(f.sli) : 0;
-  out->budget_remaining = fin(f.remaining);
-  out->budget_s = fin(e.eb_raw * ((double)W / 1e6));
-  out->budget_remaining_s = fin(out->budget_remaining * out->budget_s);
-  out->good_slices = f.good_slices;
-  out->total_slices = f.total_slices;
-  out->nburn = nlb;
-  for (size_t i = 0; i < nlb; i++) {
-    struct hr_burn *b = &out->burn[i];
-    b->lookback_us = slo->lookbacks_us[i];
-    b->rate = burn_fig(&e, KT - ceildiv(b->lookback_us, e.step), KT, &b->good, &b->valid);
-    b->low_traffic = b->valid < (uint64_t)min_ev;
-  }
-  out->burn_status = fin(burn);
-  if (out->budget_remaining <= 0) {
-    out->has_tte = 1;
-    out->tte_s = 0;
-  } else if (burn > 0) {
-    out->has_tte = 1;
-    out->tte_s = fin(out->budget_remaining * ((double)W / 1e6) / burn);
-  }
+  state_figures(&e, &f, W, KT, burn, min_ev, out);
   out->status = st;
   if (st != HR_ST_RED && latch) {
     out->status = HR_ST_RED;
@@ -585,20 +604,6 @@ void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_
 
 /* ---- single burn rates and replays (alert conditions, backtest) ---- */
 
-static void ev_setup(struct ev *e, const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s) {
-  memset(e, 0, sizeof *e);
-  e->slo = slo;
-  e->tz = tz;
-  e->step = s->step_us > 0 ? s->step_us : 60000000;
-  e->phase = s->phase_us;
-  e->eb_raw = 1.0 - slo->target;
-  if (!(e->eb_raw > 0))
-    e->eb_raw = 0;
-  e->eb = e->eb_raw > EPS_BUDGET ? e->eb_raw : EPS_BUDGET;
-  e->slices = slo->budgeting != HR_BUDGET_OCCURRENCES;
-  e->m = e->slices && slo->slice_us > e->step ? (slo->slice_us + e->step / 2) / e->step : 1;
-  e->s = s;
-}
 
 double slo_burn_at(const struct hr_slo *slo, const struct hr_series *s, int64_t at_us, int64_t lookback_us,
                    uint64_t *good, uint64_t *valid) {
@@ -680,31 +685,7 @@ void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *
   int64_t min_ev = slo->min_events > 0 ? slo->min_events : 1;
   uint64_t bg = 0, bv = 0;
   double burn = burn_fig(e, KT - ceildiv(r->t.burn_lookback_us, e->step), KT, &bg, &bv);
-  out->good = f.good;
-  out->valid = f.valid;
-  out->has_sli = f.has_sli;
-  out->sli = f.has_sli ? fin(f.sli) : 0;
-  out->budget_remaining = fin(f.remaining);
-  out->budget_s = fin(e->eb_raw * ((double)W / 1e6));
-  out->budget_remaining_s = fin(out->budget_remaining * out->budget_s);
-  out->good_slices = f.good_slices;
-  out->total_slices = f.total_slices;
-  size_t nlb = slo->nlookbacks < HR_MAX_LOOKBACKS ? slo->nlookbacks : HR_MAX_LOOKBACKS;
-  out->nburn = nlb;
-  for (size_t i = 0; i < nlb; i++) {
-    struct hr_burn *b = &out->burn[i];
-    b->lookback_us = slo->lookbacks_us[i];
-    b->rate = burn_fig(e, KT - ceildiv(b->lookback_us, e->step), KT, &b->good, &b->valid);
-    b->low_traffic = b->valid < (uint64_t)min_ev;
-  }
-  out->burn_status = fin(burn);
-  if (out->budget_remaining <= 0) {
-    out->has_tte = 1;
-    out->tte_s = 0;
-  } else if (burn > 0) {
-    out->has_tte = 1;
-    out->tte_s = fin(out->budget_remaining * ((double)W / 1e6) / burn);
-  }
+  state_figures(e, &f, W, KT, burn, min_ev, out);
   out->status = thr_status(&r->t, &f, burn, bv < (uint64_t)min_ev);
 }
 
