@@ -15,12 +15,11 @@
 #include "out/report.h"
 #include "prom/prom.h"
 #include "store/alerts.h"
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 #define MINUTE_US INT64_C(60000000)
 #define MAX_CONDS 256
-
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
 /* One line a person reads at 3 a.m. */
 static void summary(const struct hr_condition *c, const struct hr_cond_result *r, const struct hr_slo_state *s,

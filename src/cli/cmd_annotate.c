@@ -13,6 +13,7 @@
 #include "out/jw.h"
 #include "store/store.h"
 #include "store/timeline.h"
+#include "util/imath.h"
 
 static const char usage_text[] =
     "usage: headroom annotate -c CONF --service S --kind deploy|incident|maintenance|note\n"
@@ -43,10 +44,6 @@ static int service_known(const struct hr_config *cfg, const char *s) {
     if (cfg->slos[j].service != NULL && strcmp(cfg->slos[j].service, s) == 0)
       return 1;
   return 0;
-}
-
-static int64_t floor_s(int64_t us) {
-  return us / 1000000 - (us % 1000000 < 0);
 }
 
 int cmd_annotate(int argc, char **argv) {
@@ -118,9 +115,9 @@ int cmd_annotate(int argc, char **argv) {
   struct hr_annotation a = {0};
   a.service = (char *)service;
   a.kind = (char *)kind;
-  a.at_s = has_at ? floor_s(at_us) : (int64_t)now;
+  a.at_s = has_at ? floor_div(at_us, 1000000) : (int64_t)now;
   a.has_end = has_until;
-  a.end_s = has_until ? floor_s(until_us) : 0;
+  a.end_s = has_until ? floor_div(until_us, 1000000) : 0;
   a.text = (char *)text;
   a.created_s = (int64_t)now;
   struct hr_err err = {0};

@@ -22,6 +22,7 @@
 #include "ingest/reader.h"
 #include "out/jw.h"
 #include "prom/prom.h"
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 #define MINUTE_US INT64_C(60000000)
@@ -46,8 +47,6 @@ static const char usage_text[] =
     "      --source NAME  the DataSource the logs are read with\n"
     "\n"
     "Exit codes: 0 ok, 2 error.\n";
-
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
 static void sink(void *ctx, size_t j, int64_t ts, int good) {
   series_add(&((struct hr_series *)ctx)[j], ts, (uint32_t)good, 1);

@@ -19,6 +19,7 @@
 #include "prom/prom.h"
 #include "store/store.h"
 #include "store/timeline.h"
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 #define MINUTE_US 60000000LL
@@ -259,8 +260,6 @@ static enum hr_rc read_logs(const struct hr_config *cfg, const struct hr_status_
   free(tids);
   return rc;
 }
-
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
 /* ---- the timeline: maintenance windows as exclusions, since the last deploy ---- */
 

@@ -9,15 +9,9 @@
 #include "core/calendar.h"
 
 #include "core/timeparse.h"
+#include "util/imath.h"
 
 #define US_PER_S INT64_C(1000000)
-
-static int64_t floordiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
 
 static unsigned month_days(int64_t y, unsigned m) {
   int64_t ny = m == 12 ? y + 1 : y;
@@ -35,7 +29,7 @@ static int64_t midnight(const struct hr_tz *tz, int64_t y, unsigned m, unsigned 
 /* Local civil date of UTC instant t_s. */
 static void local_date(const struct hr_tz *tz, int64_t t_s, int64_t *y, unsigned *m, unsigned *d) {
   int64_t off = tz ? tz_offset(tz, t_s) : 0;
-  civil_from_days(floordiv(t_s + off, 86400), y, m, d);
+  civil_from_days(floor_div(t_s + off, 86400), y, m, d);
 }
 
 struct cal {
@@ -55,7 +49,7 @@ static int64_t period_start(const struct cal *c, int64_t k) {
     return midnight(c->tz, y, m, d);
   }
   int64_t mi = c->y0 * 12 + (c->m0 - 1) + k * c->months_per;
-  int64_t y = floordiv(mi, 12);
+  int64_t y = floor_div(mi, 12);
   unsigned m = (unsigned)(mi - y * 12) + 1;
   unsigned d = c->d0;
   unsigned md = month_days(y, m);
@@ -68,7 +62,7 @@ static void calendar_period(const struct hr_window *w, const struct hr_tz *tz, i
                             int64_t *end_us) {
   struct cal c = {.tz = tz};
   int64_t count = w->count > 0 ? w->count : 1;
-  local_date(tz, floordiv(w->start_us, US_PER_S), &c.y0, &c.m0, &c.d0);
+  local_date(tz, floor_div(w->start_us, US_PER_S), &c.y0, &c.m0, &c.d0);
   switch (w->unit) {
   case HR_CAL_DAY: c.days_per = count; break;
   case HR_CAL_WEEK: c.days_per = 7 * count; break;
@@ -77,15 +71,15 @@ static void calendar_period(const struct hr_window *w, const struct hr_tz *tz, i
   case HR_CAL_YEAR: c.months_per = 12 * count; break;
   default: c.months_per = count; break;
   }
-  int64_t t_s = floordiv(t_us, US_PER_S);
+  int64_t t_s = floor_div(t_us, US_PER_S);
   int64_t y;
   unsigned m, d;
   local_date(tz, t_s, &y, &m, &d);
   int64_t k;
   if (c.days_per > 0) {
-    k = floordiv(days_from_civil(y, m, d) - days_from_civil(c.y0, c.m0, c.d0), c.days_per);
+    k = floor_div(days_from_civil(y, m, d) - days_from_civil(c.y0, c.m0, c.d0), c.days_per);
   } else {
-    k = floordiv((y - c.y0) * 12 + ((int64_t)m - c.m0), c.months_per);
+    k = floor_div((y - c.y0) * 12 + ((int64_t)m - c.m0), c.months_per);
   }
   /* The estimate is off by at most one (anchor day, DST at midnight). */
   int64_t s = period_start(&c, k);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/timeparse.h"
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 #define US_PER_S INT64_C(1000000)
@@ -39,13 +40,6 @@ struct hr_excluder {
   int64_t (*buf)[2];
   size_t nbuf, capbuf;
 };
-
-static int64_t floordiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
 
 enum hr_rc excluder_new(const struct hr_exclusion *ex, size_t n, struct hr_excluder **out, struct hr_err *err) {
   *out = NULL;
@@ -120,10 +114,10 @@ static void gather(struct hr_excluder *x, int64_t from, int64_t to) {
   for (size_t i = 0; i < x->nrec; i++) {
     const struct recur *r = &x->rec[i];
     /* local dates that can hold an occurrence meeting [from, to) */
-    int64_t d0 = floordiv(from - r->duration_us, US_PER_DAY) - 2;
-    int64_t d1 = floordiv(to, US_PER_DAY) + 2;
+    int64_t d0 = floor_div(from - r->duration_us, US_PER_DAY) - 2;
+    int64_t d1 = floor_div(to, US_PER_DAY) + 2;
     for (int64_t day = d0; day <= d1; day++) {
-      int64_t wd = day + 4 - floordiv(day + 4, 7) * 7; /* 1970-01-01: Thursday; 0 = Sunday */
+      int64_t wd = day + 4 - floor_div(day + 4, 7) * 7; /* 1970-01-01: Thursday; 0 = Sunday */
       if (!(r->weekdays & (1u << wd)))
         continue;
       int64_t y;

@@ -12,14 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/imath.h"
 #include "util/xmalloc.h"
-
-static int64_t floordiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
 
 static size_t slot(const struct hr_series *s, int64_t k) {
   if ((uint64_t)k <= UINT32_MAX && s->cap <= UINT32_MAX) /* minutes since 1970: a cheaper 32-bit division */
@@ -58,7 +52,7 @@ void series_reset(struct hr_series *s) {
 }
 
 int64_t series_index(const struct hr_series *s, int64_t ts_us) {
-  return floordiv(ts_us - s->phase_us, s->step_us);
+  return floor_div(ts_us - s->phase_us, s->step_us);
 }
 
 int64_t series_start(const struct hr_series *s, int64_t k) {

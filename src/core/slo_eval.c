@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 #define HOUR_US (INT64_C(3600) * 1000000)
@@ -32,17 +33,6 @@ const char *status_name(enum hr_status s) {
   case HR_ST_NODATA: break;
   }
   return "nodata";
-}
-
-static int64_t floordiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
-
-static int64_t ceildiv(int64_t a, int64_t b) {
-  return -floordiv(-a, b);
 }
 
 /* Finite or 0. */
@@ -75,7 +65,7 @@ struct ev {
 
 /* Position of the first bucket starting at or after instant t. */
 static int64_t kpos(const struct ev *e, int64_t t) {
-  return ceildiv(t - e->phase, e->step) - e->base;
+  return ceil_div(t - e->phase, e->step) - e->base;
 }
 
 static int64_t clampi(int64_t v, int64_t lo, int64_t hi) {
@@ -319,8 +309,8 @@ size_t slo_eval_span(const struct hr_slo *slo, int64_t step_us) {
     step_us = 60000000;
   struct hr_thresholds t = thresholds(slo);
   int64_t span = 2 * max_window_us(&slo->window) + longest_lookback(slo, &t);
-  int64_t slack = 2 + (slo->slice_us > 0 ? ceildiv(slo->slice_us, step_us) : 1);
-  return (size_t)(ceildiv(span, step_us) + slack);
+  int64_t slack = 2 + (slo->slice_us > 0 ? ceil_div(slo->slice_us, step_us) : 1);
+  return (size_t)(ceil_div(span, step_us) + slack);
 }
 
 /* Build the prefix arrays over absolute buckets [base, base + n); buckets at
@@ -367,7 +357,7 @@ static void build(struct ev *e, const struct hr_series *s, struct hr_excluder *x
     uint8_t *fl = xcalloc(n, 1);
     for (size_t j = 0; j < cnt; j++) {
       int64_t a = kpos(e, iv[j][0]);                          /* first bucket starting inside */
-      int64_t b = floordiv(iv[j][1] - e->phase, e->step) - e->base; /* buckets ending inside: < b */
+      int64_t b = floor_div(iv[j][1] - e->phase, e->step) - e->base; /* buckets ending inside: < b */
       for (int64_t p = a < 0 ? 0 : a; p < b && p < (int64_t)n; p++)
         fl[p] = 1;
     }
@@ -462,7 +452,7 @@ static void state_figures(const struct ev *e, const struct fig *f, int64_t W, in
   for (size_t i = 0; i < nlb; i++) {
     struct hr_burn *b = &out->burn[i];
     b->lookback_us = slo->lookbacks_us[i];
-    b->rate = burn_fig(e, KT - ceildiv(b->lookback_us, e->step), KT, &b->good, &b->valid);
+    b->rate = burn_fig(e, KT - ceil_div(b->lookback_us, e->step), KT, &b->good, &b->valid);
     b->low_traffic = b->valid < (uint64_t)min_ev;
   }
   out->burn_status = fin(burn);
@@ -493,9 +483,9 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
   out->window_us = W;
 
   /* Absolute bucket of T, and the range the evaluation needs. */
-  int64_t kT = floordiv(at_us - e.phase, e.step); /* buckets < kT end at or before T */
-  int64_t wb = ceildiv(W, e.step);
-  int64_t lbmax = ceildiv(longest_lookback(slo, &t), e.step);
+  int64_t kT = floor_div(at_us - e.phase, e.step); /* buckets < kT end at or before T */
+  int64_t wb = ceil_div(W, e.step);
+  int64_t lbmax = ceil_div(longest_lookback(slo, &t), e.step);
   int64_t first = kT - lbmax;
   int64_t k0 = kT - wb; /* the walk starts at T - W */
   int64_t ws0;          /* window start at the walk's first step */
@@ -504,18 +494,18 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
   } else {
     int64_t a, b;
     window_bounds(&slo->window, tz, e.phase + k0 * e.step, &a, &b);
-    ws0 = ceildiv(a - e.phase, e.step);
+    ws0 = ceil_div(a - e.phase, e.step);
   }
   if (ws0 < first)
     first = ws0;
   if (k0 - lbmax < first)
     first = k0 - lbmax;
-  int64_t kws = ceildiv(ws - e.phase, e.step);
+  int64_t kws = ceil_div(ws - e.phase, e.step);
   if (kws < first)
     first = kws;
   int64_t last = kT; /* positions up to the end of the calendar period (future slices) */
   if (slo->window.kind == HR_WIN_CALENDAR) {
-    int64_t kwe = ceildiv(we - e.phase, e.step);
+    int64_t kwe = ceil_div(we - e.phase, e.step);
     if (kwe > last)
       last = kwe;
   }
@@ -528,7 +518,7 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
   int64_t KT = kT - e.base; /* position of T */
 
   /* Lookbacks in buckets. */
-  int64_t blb = ceildiv(t.burn_lookback_us, e.step);
+  int64_t blb = ceil_div(t.burn_lookback_us, e.step);
   int64_t min_ev = slo->min_events > 0 ? slo->min_events : 1;
 
   /* The figures at T. */
@@ -609,8 +599,8 @@ double slo_burn_at(const struct hr_slo *slo, const struct hr_series *s, int64_t 
                    uint64_t *good, uint64_t *valid) {
   struct ev e;
   ev_setup(&e, slo, NULL, s);
-  int64_t kT = floordiv(at_us - e.phase, e.step);
-  int64_t lb = ceildiv(lookback_us > 0 ? lookback_us : 0, e.step);
+  int64_t kT = floor_div(at_us - e.phase, e.step);
+  int64_t lb = ceil_div(lookback_us > 0 ? lookback_us : 0, e.step);
   e.base = kT - lb - e.m - 1;
   e.n = (size_t)(lb + 2 * e.m + 2);
   e.kmax = kT;
@@ -639,18 +629,18 @@ struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_t
   struct ev *e = &r->e;
   ev_setup(e, slo, tz, s);
   r->t = thresholds(slo);
-  int64_t kF = floordiv(from_us - e->phase, e->step);
-  int64_t kTo = floordiv(to_us - e->phase, e->step);
+  int64_t kF = floor_div(from_us - e->phase, e->step);
+  int64_t kTo = floor_div(to_us - e->phase, e->step);
   if (kTo < kF)
     kTo = kF;
-  int64_t wmax = ceildiv(max_window_us(&slo->window), e->step);
-  int64_t lbmax = ceildiv(longest_lookback(slo, &r->t), e->step);
+  int64_t wmax = ceil_div(max_window_us(&slo->window), e->step);
+  int64_t lbmax = ceil_div(longest_lookback(slo, &r->t), e->step);
   int64_t first = kF - (wmax > lbmax ? wmax : lbmax);
   int64_t last = kTo;
   if (slo->window.kind == HR_WIN_CALENDAR) { /* future slices of the last period */
     int64_t a, b;
     window_bounds(&slo->window, tz, e->phase + kTo * e->step, &a, &b);
-    int64_t kwe = ceildiv(b - e->phase, e->step);
+    int64_t kwe = ceil_div(b - e->phase, e->step);
     if (kwe > last)
       last = kwe;
   }
@@ -665,13 +655,13 @@ void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *
   const struct ev *e = &r->e;
   const struct hr_slo *slo = e->slo;
   memset(out, 0, sizeof *out);
-  int64_t kT = floordiv(at_us - e->phase, e->step);
+  int64_t kT = floor_div(at_us - e->phase, e->step);
   int64_t KT = kT - e->base;
   int64_t W, ws, ks, kfull;
   if (slo->window.kind == HR_WIN_ROLLING) {
     W = slo->window.length_us > 0 ? slo->window.length_us : 0;
     ws = at_us - W;
-    win_at(e, &r->cache, KT, ceildiv(W, e->step), &ks, &kfull);
+    win_at(e, &r->cache, KT, ceil_div(W, e->step), &ks, &kfull);
   } else {
     win_at(e, &r->cache, KT, 0, &ks, &kfull);
     ws = r->cache.ps;
@@ -684,7 +674,7 @@ void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *
   window_fig(e, ks, KT, kfull, &f);
   int64_t min_ev = slo->min_events > 0 ? slo->min_events : 1;
   uint64_t bg = 0, bv = 0;
-  double burn = burn_fig(e, KT - ceildiv(r->t.burn_lookback_us, e->step), KT, &bg, &bv);
+  double burn = burn_fig(e, KT - ceil_div(r->t.burn_lookback_us, e->step), KT, &bg, &bv);
   state_figures(e, &f, W, KT, burn, min_ev, out);
   out->status = thr_status(&r->t, &f, burn, bv < (uint64_t)min_ev);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/timeparse.h"
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 #define TZ_FILE_MAX (1 << 20) /* real TZif files are < 4 KiB */
@@ -43,13 +44,6 @@ struct hr_tz {
   int has_footer;
   struct tz_posix footer;
 };
-
-static int64_t floordiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
 
 /* ---------------------------------------------------------------- POSIX TZ */
 
@@ -192,7 +186,7 @@ static int64_t rule_local(const struct tz_rule *r, int64_t y) {
   } else {
     int64_t first = days_from_civil(y, (unsigned)r->m, 1);
     int64_t next = r->m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, (unsigned)r->m + 1, 1);
-    int64_t wd1 = floordiv(first + 4, 7); /* 1970-01-01 was a Thursday (4) */
+    int64_t wd1 = floor_div(first + 4, 7); /* 1970-01-01 was a Thursday (4) */
     wd1 = first + 4 - wd1 * 7;
     day = first + (r->d - wd1 + 7) % 7 + (int64_t)(r->w - 1) * 7;
     while (day >= next)
@@ -206,7 +200,7 @@ static int32_t px_offset(const struct tz_posix *px, int64_t t) {
     return px->std_off;
   int64_t y;
   unsigned m, d;
-  civil_from_days(floordiv(t + px->std_off, 86400), &y, &m, &d);
+  civil_from_days(floor_div(t + px->std_off, 86400), &y, &m, &d);
   int64_t s = rule_local(&px->start, y) - px->std_off; /* given in standard time */
   int64_t e = rule_local(&px->end, y) - px->dst_off;   /* given in daylight time */
   int dst;

@@ -18,6 +18,7 @@
 #include "store/alerts.h"
 #include "store/detail.h"
 #include "store/timeline.h"
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 #if defined(__has_include)
@@ -53,8 +54,6 @@ void api_destroy(struct hr_api *a) {
   pthread_rwlock_destroy(&a->cfg_lock);
   pthread_mutex_destroy(&a->mu);
 }
-
-static int64_t floor_div(int64_t x, int64_t y) { return x / y - (x % y != 0 && (x < 0) != (y < 0)); }
 
 int64_t api_eval_at(const struct hr_api *a) {
   if (a->has_at)

@@ -12,13 +12,10 @@
 #include "http/assets.h"
 #include "out/jw.h"
 #include "store/detail.h"
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 #define MINUTE_US_ ((int64_t)60000000)
-
-static int64_t floor_div(int64_t a, int64_t b) {
-  return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
 
 void slo_series_json(struct hr_jw *w, const struct hr_report_slo *rs, const struct hr_series *s, size_t max_points) {
   const struct hr_slo *slo = rs->slo;

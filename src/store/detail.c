@@ -10,6 +10,7 @@
 #include "core/timeparse.h"
 #include "ingest/counts.h"
 #include "out/jw.h"
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 /* ------------------------------------------------------------------------ */
@@ -140,16 +141,6 @@ void details_clear(struct hr_details *d) {
   counts_clear(&d->m);
   for (size_t j = 0; j < d->nslo; j++)
     d->bad[j].n = 0;
-}
-
-static int64_t floor_to(int64_t t, int64_t m) {
-  int64_t r = t % m;
-  return r < 0 ? t - r - m : t - r;
-}
-
-static int64_t ceil_to(int64_t t, int64_t m) {
-  int64_t f = floor_to(t, m);
-  return f == t ? t : f + m;
 }
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid. */
@@ -416,8 +407,6 @@ enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_
 
 /* ------------------------------------------------------------------------ */
 /* Reading */
-
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
 /* Add the rows of table over [from, to) into hist[k * HR_LAT_BUCKETS + b],
  * k = floor((t - base) / step), rows outside [0, npoints) ignored. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/imath.h"
 #include "util/xmalloc.h"
 
 /* ------------------------------------------------------------------------ */
@@ -243,16 +244,6 @@ static int st_exec(struct hr_store *st, enum q which) {
   int rc = st_step(st, q);
   sqlite3_reset(q);
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static int64_t floor_to(int64_t t, int64_t m) {
-  int64_t r = t % m;
-  return r < 0 ? t - r - m : t - r;
-}
-
-static int64_t ceil_to(int64_t t, int64_t m) {
-  int64_t f = floor_to(t, m);
-  return f == t ? t : f + m;
 }
 
 static int t_ok(int64_t t) { return t > -T_LIMIT && t < T_LIMIT; }
