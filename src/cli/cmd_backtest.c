@@ -155,14 +155,6 @@ static int cmp_fired(const void *a, const void *b) {
   return x->cond < y->cond ? -1 : x->cond > y->cond;
 }
 
-static void jtime(struct hr_jw *w, const char *key, int64_t us) {
-  char b[40];
-  if (us == INT64_MIN)
-    jw_null(w, key);
-  else
-    jw_str(w, key, time_format_rfc3339(us, b, sizeof b));
-}
-
 static void json_set(struct hr_jw *w, const struct hr_config *cfg, const struct set *set) {
   jw_arr(w, "alerts");
   for (size_t i = 0; i < set->r.n; i++) {
@@ -171,8 +163,8 @@ static void json_set(struct hr_jw *w, const struct hr_config *cfg, const struct 
     jw_str(w, "slo", cfg->slos[f->slo].name);
     jw_str(w, "condition", f->c->name);
     jw_str(w, "severity", f->c->severity);
-    jtime(w, "fired_at", f->fired_at);
-    jtime(w, "resolved_at", f->resolved_at);
+    jw_time(w, "fired_at", f->fired_at);
+    jw_time(w, "resolved_at", f->resolved_at);
     jw_obj_end(w);
   }
   jw_arr_end(w);
@@ -422,8 +414,8 @@ int cmd_backtest(int argc, char **argv) {
     struct hr_jw w;
     jw_init(&w, stdout, 1);
     jw_obj(&w, NULL);
-    jtime(&w, "from", from_us);
-    jtime(&w, "to", to_us);
+    jw_time(&w, "from", from_us);
+    jw_time(&w, "to", to_us);
     jw_uint(&w, "minutes", nmin);
     jw_uint(&w, "lines_read", stats.lines);
     jw_uint(&w, "lines_malformed", stats.malformed);

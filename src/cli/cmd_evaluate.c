@@ -36,22 +36,12 @@ static const char usage_text[] =
 
 static void tfmt(int64_t s, char *buf, size_t n) { time_format_rfc3339(s * 1000000, buf, n); }
 
-static void json_time(struct hr_jw *w, const char *key, int64_t us) {
-  char b[40];
-  if (us == INT64_MIN) {
-    jw_null(w, key);
-    return;
-  }
-  time_format_rfc3339(us, b, sizeof b);
-  jw_str(w, key, b);
-}
-
 static void print_json(const struct hr_round_stats *rs, int64_t at_us, const struct hr_alert_row *rows, size_t nrows,
                        const struct hr_alert_event *ev, size_t nev, const struct hr_deliver_stats *ds) {
   struct hr_jw w;
   jw_init(&w, stdout, 1);
   jw_obj(&w, NULL);
-  json_time(&w, "at", at_us);
+  jw_time(&w, "at", at_us);
   jw_int(&w, "slos", rs->slos);
   jw_int(&w, "conditions", rs->conditions);
   jw_int(&w, "firing", rs->firing);
@@ -64,8 +54,8 @@ static void print_json(const struct hr_round_stats *rs, int64_t at_us, const str
     jw_str(&w, "condition", r->condition);
     jw_str(&w, "severity", r->severity);
     jw_str(&w, "state", alert_state_name(r->a.state));
-    json_time(&w, "since", r->a.since_us);
-    json_time(&w, "fired_at", r->a.state == HR_AL_FIRING ? r->a.fired_at_us : INT64_MIN);
+    jw_time(&w, "since", r->a.since_us);
+    jw_time(&w, "fired_at", r->a.state == HR_AL_FIRING ? r->a.fired_at_us : INT64_MIN);
     jw_num(&w, "value", r->value);
     jw_obj_end(&w);
   }
@@ -77,7 +67,7 @@ static void print_json(const struct hr_round_stats *rs, int64_t at_us, const str
     jw_str(&w, "condition", ev[i].condition);
     jw_str(&w, "severity", ev[i].severity);
     jw_str(&w, "kind", ev[i].kind == HR_TR_RESOLVED ? "resolved" : "firing");
-    json_time(&w, "at", ev[i].at_s * 1000000);
+    jw_time(&w, "at", ev[i].at_s * 1000000);
     jw_num(&w, "value", ev[i].value);
     jw_str(&w, "summary", ev[i].summary);
     jw_obj_end(&w);

@@ -202,7 +202,6 @@ static void write_series(struct hr_jw *w, const struct hr_report_slo *rs, struct
   jw_arr(w, "points");
   double budget_events = (1 - slo->target) * (double)s->valid;
   uint64_t cum_good = 0, cum_valid = 0;
-  char buf[64];
   for (int64_t b = floor_div(ws, step) * step; have && b < at; b += step) {
     int64_t from = b < ws ? ws : b, to = b + step > at ? at : b + step;
     uint64_t g = 0, v = 0, g1 = 0, v1 = 0;
@@ -212,7 +211,7 @@ static void write_series(struct hr_jw *w, const struct hr_report_slo *rs, struct
     cum_good += g;
     cum_valid += v;
     jw_obj(w, NULL);
-    jw_str(w, "t", time_format_rfc3339(to * 1000000, buf, sizeof buf));
+    jw_time(w, "t", to * 1000000);
     jw_uint(w, "good", g);
     jw_uint(w, "valid", v);
     jw_num(w, "sli", ratio_or_nan(g, v));
@@ -231,15 +230,14 @@ static void write_series(struct hr_jw *w, const struct hr_report_slo *rs, struct
 static void write_timeline(struct hr_jw *w, const struct hr_report_slo *rs, struct hr_store *st) {
   const struct hr_slo *slo = rs->slo;
   int64_t ws = floor_div(rs->st.window_start_us, 1000000), at = floor_div(rs->st.at_us, 1000000);
-  char buf[64];
   jw_arr(w, "timeline");
   for (size_t i = 0; i < slo->nexcl; i++) {
     const struct hr_exclusion *x = &slo->excl[i];
     if (x->recurring || x->end_us <= rs->st.window_start_us || x->start_us >= rs->st.at_us)
       continue;
     jw_obj(w, NULL);
-    jw_str(w, "at", time_format_rfc3339(x->start_us, buf, sizeof buf));
-    jw_str(w, "end", time_format_rfc3339(x->end_us, buf, sizeof buf));
+    jw_time(w, "at", x->start_us);
+    jw_time(w, "end", x->end_us);
     jw_str(w, "source", "exclusion");
     jw_str(w, "kind", "exclusion");
     jw_str(w, "text", x->reason);
@@ -259,9 +257,9 @@ static void write_timeline(struct hr_jw *w, const struct hr_report_slo *rs, stru
     sqlite3_bind_text(q, 4, slo->name, -1, SQLITE_STATIC);
     while (sqlite3_step(q) == SQLITE_ROW) {
       jw_obj(w, NULL);
-      jw_str(w, "at", time_format_rfc3339(sqlite3_column_int64(q, 0) * 1000000, buf, sizeof buf));
+      jw_time(w, "at", sqlite3_column_int64(q, 0) * 1000000);
       if (sqlite3_column_type(q, 1) != SQLITE_NULL)
-        jw_str(w, "end", time_format_rfc3339(sqlite3_column_int64(q, 1) * 1000000, buf, sizeof buf));
+        jw_time(w, "end", sqlite3_column_int64(q, 1) * 1000000);
       jw_str(w, "source", (const char *)sqlite3_column_text(q, 4));
       jw_str(w, "kind", (const char *)sqlite3_column_text(q, 2));
       jw_str(w, "text", (const char *)sqlite3_column_text(q, 3));
@@ -354,14 +352,6 @@ static int h_slo(struct hr_req *rq) {
 /* ------------------------------------------------------------------------ */
 /* GET /api/v1/alerts */
 
-static void time_or_null(struct hr_jw *w, const char *key, int64_t us) {
-  char tb[64];
-  if (us == INT64_MIN)
-    jw_null(w, key);
-  else
-    jw_str(w, key, time_format_rfc3339(us, tb, sizeof tb));
-}
-
 static int h_alerts(struct hr_req *rq) {
   struct hr_api *a = rq->app;
   struct hr_store *st = NULL;
@@ -373,10 +363,9 @@ static int h_alerts(struct hr_req *rq) {
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   struct hr_jw w;
-  char tb[64];
   jw_init(&w, f, 1);
   jw_obj(&w, NULL);
-  jw_str(&w, "at", time_format_rfc3339(api_eval_at(a), tb, sizeof tb));
+  jw_time(&w, "at", api_eval_at(a));
   jw_arr(&w, "alerts");
   int ok = 1;
   struct hr_alert_row *rows = NULL;
@@ -392,11 +381,11 @@ static int h_alerts(struct hr_req *rq) {
         jw_str(&w, "condition", r->condition);
         jw_str(&w, "severity", r->severity);
         jw_str(&w, "state", alert_state_name(r->a.state));
-        time_or_null(&w, "since", r->a.since_us);
-        time_or_null(&w, "fired_at", r->a.fired_at_us);
-        time_or_null(&w, "resolved_at", r->a.resolved_at_us);
+        jw_time(&w, "since", r->a.since_us);
+        jw_time(&w, "fired_at", r->a.fired_at_us);
+        jw_time(&w, "resolved_at", r->a.resolved_at_us);
         jw_num(&w, "value", r->value);
-        time_or_null(&w, "updated", r->updated_s * 1000000);
+        jw_time(&w, "updated", r->updated_s * 1000000);
         jw_obj_end(&w);
       }
     alerts_rows_free(rows, nrows);
@@ -417,7 +406,7 @@ static int h_alerts(struct hr_req *rq) {
       jw_str(&w, "condition", ev[k].condition);
       jw_str(&w, "severity", ev[k].severity);
       jw_str(&w, "kind", ev[k].kind == HR_TR_RESOLVED ? "resolved" : "firing");
-      time_or_null(&w, "at", ev[k].at_s * 1000000);
+      jw_time(&w, "at", ev[k].at_s * 1000000);
       jw_num(&w, "value", ev[k].value);
       jw_str(&w, "summary", ev[k].summary);
       jw_obj_end(&w);

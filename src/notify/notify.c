@@ -451,7 +451,7 @@ static char *payload_webhook(const struct facts *fx, int64_t now_s) {
     jw_str(&w, "endsAt", fx->ends);
   else
     jw_null(&w, "endsAt");
-  jw_str(&w, "at", time_format_rfc3339(now_s * US, buf, sizeof buf));
+  jw_time(&w, "at", now_s * US);
   jw_num(&w, "threshold", fx->threshold);
   jw_num(&w, "burn_rate", fx->burn);
   jw_str(&w, "burn_window", fmt_dur(fx->long_us, buf, sizeof buf));

@@ -141,7 +141,6 @@ size_t slo_exclusions_json(struct hr_jw *w, const struct hr_slo *slo, int64_t fr
   size_t n = excluder_list(x, from_us, to_us, iv, MAXI);
   if (n > MAXI)
     n = MAXI;
-  char buf[64];
   for (size_t i = 0; i < n; i++) {
     /* The reason of the exclusion that holds the interval's first instant. */
     const char *why = NULL;
@@ -154,8 +153,8 @@ size_t slo_exclusions_json(struct hr_jw *w, const struct hr_slo *slo, int64_t fr
       }
     }
     jw_obj(w, NULL);
-    jw_str(w, "at", time_format_rfc3339(iv[i][0], buf, sizeof buf));
-    jw_str(w, "end", time_format_rfc3339(iv[i][1], buf, sizeof buf));
+    jw_time(w, "at", iv[i][0]);
+    jw_time(w, "end", iv[i][1]);
     jw_str(w, "kind", "exclusion");
     jw_str(w, "text", why ? why : "excluded from the SLO");
     jw_obj_end(w);
@@ -167,14 +166,13 @@ size_t slo_exclusions_json(struct hr_jw *w, const struct hr_slo *slo, int64_t fr
 
 size_t slo_annotations_json(struct hr_jw *w, const struct hr_annotation *a, size_t n, const char *service) {
   size_t k = 0;
-  char buf[64];
   for (size_t i = 0; i < n; i++) {
     if (service != NULL && (a[i].service == NULL || strcmp(a[i].service, service) != 0))
       continue;
     jw_obj(w, NULL);
-    jw_str(w, "at", time_format_rfc3339(a[i].at_s * 1000000, buf, sizeof buf));
+    jw_time(w, "at", a[i].at_s * 1000000);
     if (a[i].has_end)
-      jw_str(w, "end", time_format_rfc3339(a[i].end_s * 1000000, buf, sizeof buf));
+      jw_time(w, "end", a[i].end_s * 1000000);
     jw_str(w, "kind", a[i].kind);
     jw_str(w, "text", a[i].text ? a[i].text : "");
     jw_obj_end(w);

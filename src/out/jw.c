@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timeparse.h"
+
 void jw_init(struct hr_jw *w, FILE *f, int pretty) {
   memset(w, 0, sizeof *w);
   w->f = f;
@@ -126,4 +128,12 @@ void jw_bool(struct hr_jw *w, const char *key, int b) {
 void jw_null(struct hr_jw *w, const char *key) {
   member(w, key);
   fputs("null", w->f);
+}
+
+void jw_time(struct hr_jw *w, const char *key, int64_t us) {
+  char b[40];
+  if (us == INT64_MIN)
+    jw_null(w, key);
+  else
+    jw_str(w, key, time_format_rfc3339(us, b, sizeof b));
 }

@@ -28,6 +28,9 @@ void jw_int(struct hr_jw *w, const char *key, int64_t x);
 void jw_uint(struct hr_jw *w, const char *key, uint64_t x);
 void jw_bool(struct hr_jw *w, const char *key, int b);
 void jw_null(struct hr_jw *w, const char *key);
+/* A time (UTC microseconds) as RFC 3339 with second precision
+ * ("2026-03-01T12:00:00Z"); INT64_MIN (no such time): null. */
+void jw_time(struct hr_jw *w, const char *key, int64_t us);
 /* Write s as a JSON string literal (with quotes). */
 void jw_escape(FILE *f, const char *s, size_t n);
 

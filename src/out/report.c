@@ -56,7 +56,7 @@ void report_json_slo(struct hr_jw *w, const struct hr_report_slo *rs) {
   jw_str(w, "service", slo->service);
   jw_num(w, "target", slo->target);
   jw_int(w, "window_seconds", st->window_us / 1000000);
-  jw_str(w, "window_start", time_format_rfc3339(st->window_start_us, buf, sizeof buf));
+  jw_time(w, "window_start", st->window_start_us);
   jw_str(w, "budgeting_method", budgeting_name(slo->budgeting));
   jw_uint(w, "good", st->good);
   jw_uint(w, "valid", st->valid);
@@ -93,8 +93,8 @@ void report_json_slo(struct hr_jw *w, const struct hr_report_slo *rs) {
   }
   if (rs->has_deploy) {
     jw_obj(w, "since_deploy");
-    jw_str(w, "at", time_format_rfc3339(rs->deploy_at_us, buf, sizeof buf));
-    jw_str(w, "counted_from", time_format_rfc3339(rs->deploy_from_us, buf, sizeof buf));
+    jw_time(w, "at", rs->deploy_at_us);
+    jw_time(w, "counted_from", rs->deploy_from_us);
     jw_str(w, "text", rs->deploy_text);
     jw_uint(w, "good", rs->deploy_good);
     jw_uint(w, "valid", rs->deploy_valid);
@@ -109,8 +109,7 @@ void report_json_slo(struct hr_jw *w, const struct hr_report_slo *rs) {
 
 
 void report_json_members(struct hr_jw *w, const struct hr_report *r) {
-  char buf[64];
-  jw_str(w, "at", time_format_rfc3339(r->at_us, buf, sizeof buf));
+  jw_time(w, "at", r->at_us);
   jw_uint(w, "lines_read", r->stats.lines);
   jw_uint(w, "lines_malformed", r->stats.malformed);
   jw_obj(w, "malformed_by_reason");
