@@ -22,35 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timeparse.h"
+#include "rng.h"
+
 #define US 1000000LL
 #define DAY_US (86400 * US)
-
-struct rng {
-  uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r) {
-  uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-static double rng_unif(struct rng *r) { return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0); }
-static uint64_t rng_below(struct rng *r, uint64_t n) { return n ? rng_next(r) % n : 0; }
-
-static void civil_from_days_(int64_t z, int *y, int *m, int *d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = (unsigned)(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t yy = (int64_t)yoe + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = (int)(yy + (*m <= 2));
-}
 
 /* 2026-11-01T00:00:00Z in microseconds (days_from_civil(2026, 11, 1) = 20758). */
 #define END_US (20758LL * DAY_US)
@@ -61,7 +37,12 @@ struct tm_ {
 
 static void split_time(int64_t t, struct tm_ *o) {
   int64_t days = t / DAY_US, rem = t % DAY_US;
-  civil_from_days_(days, &o->y, &o->mo, &o->d);
+  int64_t y;
+  unsigned mo, d;
+  civil_from_days(days, &y, &mo, &d);
+  o->y = (int)y;
+  o->mo = (int)mo;
+  o->d = (int)d;
   o->h = (int)(rem / (3600 * US));
   o->mi = (int)(rem / (60 * US) % 60);
   o->s = (int)(rem / US % 60);

@@ -38,6 +38,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/timeparse.h"
+#include "rng.h"
+#include "util/imath.h"
+
 #define US 1000000LL
 #define MIN_US (60 * US)
 #define HOUR_US (3600 * US)
@@ -45,22 +49,6 @@
 #define LOCAL_OFFSET_US (9 * HOUR_US) /* the users live in Asia/Tokyo (UTC+9) */
 
 /* ---- PRNG: splitmix64 ---------------------------------------------------- */
-
-struct rng {
-  uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r) {
-  uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-/* Uniform in [0, 1). */
-static double rng_unif(struct rng *r) { return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0); }
-
-static uint64_t rng_below(struct rng *r, uint64_t n) { return n ? rng_next(r) % n : 0; }
 
 static double rng_normal(struct rng *r) {
   double u1 = rng_unif(r), u2 = rng_unif(r);
@@ -106,36 +94,14 @@ static int acc_hit(struct acc *a, struct rng *r, double p) {
 /* ---- time ---------------------------------------------------------------- */
 
 /* Howard Hinnant's civil calendar algorithms (proleptic Gregorian). */
-static int64_t days_from_civil_(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = (unsigned)(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days_(int64_t z, int *y, int *m, int *d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = (unsigned)(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t yy = (int64_t)yoe + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = (int)(yy + (*m <= 2));
-}
-
-static int64_t floordiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 /* RFC 3339 UTC with `digits` fractional digits (0, 3 or 6). */
 static void fmt_time(char *buf, size_t n, int64_t us, int digits) {
-  int64_t days = floordiv(us, DAY_US);
+  int64_t days = floor_div(us, DAY_US);
   int64_t rem = us - days * DAY_US;
-  int y, m, d;
-  civil_from_days_(days, &y, &m, &d);
+  int64_t y64;
+  unsigned um, ud;
+  civil_from_days(days, &y64, &um, &ud);
+  int y = (int)y64, m = (int)um, d = (int)ud;
   int hh = (int)(rem / HOUR_US), mi = (int)(rem / MIN_US % 60), ss = (int)(rem / US % 60);
   int frac = (int)(rem % US);
   if (digits == 6)
@@ -177,7 +143,7 @@ static int parse_time(const char *s, int64_t *out) {
   }
   if (*p)
     return -1;
-  *out = days_from_civil_(y, (unsigned)mo, (unsigned)d) * DAY_US + h * HOUR_US + mi * MIN_US + se * US + frac - off;
+  *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * DAY_US + h * HOUR_US + mi * MIN_US + se * US + frac - off;
   return 0;
 }
 
@@ -198,7 +164,7 @@ struct world {
 
 static double weight_at(const struct world *w, int64_t t) {
   int64_t local = t + LOCAL_OFFSET_US;
-  int64_t day = floordiv(local, DAY_US);
+  int64_t day = floor_div(local, DAY_US);
   int hour = (int)((local - day * DAY_US) / HOUR_US);
   int wday = (int)(((day % 7) + 11) % 7); /* 1970-01-01 was a Thursday: 0 = Sunday */
   double x = hour_weight[hour];
