@@ -22,6 +22,7 @@
 #include "store/detail.h"
 #include "store/store.h"
 #include "util/xmalloc.h"
+#include "tmp_store.h"
 
 #define T0 INT64_C(1700006400) /* 2023-11-15T00:00:00Z, a whole UTC day */
 #define US INT64_C(1000000)
@@ -51,43 +52,6 @@ static double exact_q(const double *x, size_t n, double q) {
   if (k < 1)
     k = 1;
   return x[k - 1];
-}
-
-struct tmp {
-  char dir[64];
-  char *db;
-};
-
-static void tmp_make(struct tmp *t) {
-  snprintf(t->dir, sizeof t->dir, "/tmp/hr_detail_XXXXXX");
-  assert_non_null(mkdtemp(t->dir));
-  t->db = xasprintf("%s/h.db", t->dir);
-}
-
-static void tmp_remove(struct tmp *t) {
-  static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-    char *p = xasprintf("%s%s", t->db, suffix[i]);
-    unlink(p);
-    free(p);
-  }
-  assert_int_equal(rmdir(t->dir), 0);
-  free(t->db);
-}
-
-static struct hr_store *open_ok(const char *path) {
-  struct hr_store *st = NULL;
-  struct hr_err err = {0};
-  if (store_open(path, &st, &err) != HR_OK)
-    fail_msg("store_open(%s): %s", path, err.msg);
-  return st;
-}
-
-static int64_t slo(struct hr_store *st, const char *name) {
-  int64_t id = -1;
-  struct hr_err err = {0};
-  assert_int_equal(store_slo_id(st, name, &id, &err), HR_OK);
-  return id;
 }
 
 static int64_t q_int(struct hr_store *st, const char *sql) {

@@ -18,51 +18,13 @@
 #include "core/series.h"
 #include "store/store.h"
 #include "util/xmalloc.h"
+#include "tmp_store.h"
 
 #define MIN_US INT64_C(60000000)
 #define T0 INT64_C(1700006400) /* 2023-11-15T00:00:00Z, a whole UTC day */
 
 /* ------------------------------------------------------------------------ */
-/* Temp directory fixture */
-
-struct tmp {
-  char dir[64];
-  char *db;
-};
-
-static void tmp_make(struct tmp *t) {
-  snprintf(t->dir, sizeof t->dir, "/tmp/hr_store_XXXXXX");
-  assert_non_null(mkdtemp(t->dir));
-  t->db = xasprintf("%s/h.db", t->dir);
-}
-
-static void tmp_remove(struct tmp *t) {
-  static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-    char *p = xasprintf("%s%s", t->db, suffix[i]);
-    unlink(p);
-    free(p);
-  }
-  assert_int_equal(rmdir(t->dir), 0);
-  free(t->db);
-}
-
-static struct hr_store *open_ok(const char *path) {
-  struct hr_store *st = NULL;
-  struct hr_err err = {0};
-  enum hr_rc rc = store_open(path, &st, &err);
-  if (rc != HR_OK)
-    fail_msg("store_open(%s): %s", path, err.msg);
-  assert_non_null(st);
-  return st;
-}
-
-static int64_t slo(struct hr_store *st, const char *name) {
-  int64_t id = -1;
-  struct hr_err err = {0};
-  assert_int_equal(store_slo_id(st, name, &id, &err), HR_OK);
-  return id;
-}
+/* Fixtures (the temp directory and its store: tmp_store.h) */
 
 static void add_ok(struct hr_store *st, int64_t id, int64_t t, uint64_t g, uint64_t v) {
   struct hr_err err = {0};
