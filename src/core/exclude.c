@@ -24,7 +24,7 @@ struct recur {
   unsigned weekdays;
   int start_min;
   int64_t duration_us;
-  struct hr_tz *tz; /* owned */
+  const struct hr_tz *tz; /* borrowed from the exclusion (the configuration's zones) */
 };
 
 struct hr_excluder {
@@ -41,10 +41,9 @@ struct hr_excluder {
   size_t nbuf, capbuf;
 };
 
-enum hr_rc excluder_new(const struct hr_exclusion *ex, size_t n, struct hr_excluder **out, struct hr_err *err) {
-  *out = NULL;
+struct hr_excluder *excluder_new(const struct hr_exclusion *ex, size_t n) {
   if (n == 0)
-    return HR_OK;
+    return NULL;
   struct hr_excluder *x = xcalloc(1, sizeof *x);
   x->once = xcalloc(n, sizeof *x->once);
   x->rec = xcalloc(n, sizeof *x->rec);
@@ -60,11 +59,7 @@ enum hr_rc excluder_new(const struct hr_exclusion *ex, size_t n, struct hr_exclu
     if (ex[i].duration_us <= 0 || (ex[i].weekdays & 0x7f) == 0)
       continue;
     struct recur *r = &x->rec[x->nrec];
-    enum hr_rc rc = tz_load(ex[i].tz ? ex[i].tz : "UTC", &r->tz, err);
-    if (rc != HR_OK) {
-      excluder_free(x);
-      return rc;
-    }
+    r->tz = ex[i].zone != NULL ? ex[i].zone : tz_utc();
     r->weekdays = ex[i].weekdays & 0x7f;
     r->start_min = ex[i].start_min;
     r->duration_us = ex[i].duration_us;
@@ -73,15 +68,12 @@ enum hr_rc excluder_new(const struct hr_exclusion *ex, size_t n, struct hr_exclu
     x->nrec++;
   }
   x->c_lo = x->c_hi = 0; /* empty cache */
-  *out = x;
-  return HR_OK;
+  return x;
 }
 
 void excluder_free(struct hr_excluder *x) {
   if (x == NULL)
     return;
-  for (size_t i = 0; i < x->nrec; i++)
-    tz_free(x->rec[i].tz);
   free(x->rec);
   free(x->once);
   free(x->buf);

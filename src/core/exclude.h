@@ -14,11 +14,10 @@
 
 struct hr_excluder;
 
-/* Build a checker for an SLO's exclusions (loads their time zones). *out is
- * owned by the caller (excluder_free()); NULL *out with HR_OK when the SLO
- * has no exclusions. */
-enum hr_rc excluder_new(const struct hr_exclusion *ex, size_t n, struct hr_excluder **out /* OUT */,
-                        struct hr_err *err);
+/* Build a checker for n exclusions (recurring ones use the zone the
+ * configuration loaded for them, UTC when none). Owned by the caller
+ * (excluder_free()); NULL when n is 0 (excluder_test(NULL, t) is 0). */
+struct hr_excluder *excluder_new(const struct hr_exclusion *ex, size_t n);
 void excluder_free(struct hr_excluder *x);
 
 /* 1 when t_us falls in an exclusion. x may be NULL (never excluded). */

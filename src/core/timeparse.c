@@ -4,6 +4,7 @@
 #include "core/timeparse.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -323,5 +324,27 @@ char *duration_format(int64_t us, char *buf, size_t n) {
   }
   const char *best = (r == 0 && strlen(comp) < strlen(single)) ? comp : single;
   snprintf(buf, n, "%s%s", sign, best);
+  return buf;
+}
+
+char *human_duration(double s, char *buf, size_t n) {
+  const char *sign = s < 0 ? "-" : "";
+  s = fabs(s);
+  if (!isfinite(s)) {
+    snprintf(buf, n, "never");
+    return buf;
+  }
+  long long t = (long long)(s + 0.5);
+  if (s < 1) {
+    snprintf(buf, n, s == 0 ? "0s" : "%s%.2gs", sign, s);
+  } else if (t < 60) {
+    snprintf(buf, n, "%s%llds", sign, t);
+  } else if (t < 3600) {
+    snprintf(buf, n, "%s%lldm %llds", sign, t / 60, t % 60);
+  } else if (t < 86400) {
+    snprintf(buf, n, "%s%lldh %lldm", sign, t / 3600, t % 3600 / 60);
+  } else {
+    snprintf(buf, n, "%s%lldd %lldh", sign, t / 86400, t % 86400 / 3600);
+  }
   return buf;
 }

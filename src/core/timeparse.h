@@ -33,5 +33,8 @@ char *time_format_rfc3339(int64_t us, char *buf, size_t n);
 int duration_parse(const char *p, size_t n, int64_t *us);
 /* Shortest exact text for a duration ("5m", "1h", "1d", "90s") into buf. */
 char *duration_format(int64_t us, char *buf, size_t n);
+/* A duration in seconds for people, rounded: "0.25s", "43m 12s", "14h 24m",
+ * "2d 3h" ("-" in front when negative, "never" when not finite); into buf. */
+char *human_duration(double seconds, char *buf, size_t n);
 
 #endif

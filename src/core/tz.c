@@ -7,15 +7,12 @@
  * records are skipped ("right/" zones are read as if they had none). */
 #include "core/tz.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/timeparse.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
-
-#define TZ_FILE_MAX (1 << 20) /* real TZif files are < 4 KiB */
 
 struct tz_type {
   int32_t utoff;
@@ -283,58 +280,25 @@ static int tzif_parse(const unsigned char *b, size_t n, struct hr_tz *tz) {
   return 0;
 }
 
-static int name_ok(const char *name) {
-  size_t n = strlen(name);
-  if (n == 0 || n > 200 || name[0] == '/' || strstr(name, "..") != NULL)
-    return 0;
-  for (size_t i = 0; i < n; i++) {
-    char ch = name[i];
-    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '/' ||
-          ch == '_' || ch == '-' || ch == '+' || ch == '.'))
-      return 0;
-  }
-  return 1;
+const struct hr_tz *tz_utc(void) {
+  static const struct tz_type utc_type = {0, 0};
+  static const struct hr_tz utc = {.ntypes = 1, .types = (struct tz_type *)&utc_type};
+  return &utc;
 }
 
-static struct hr_tz *tz_utc(void) {
-  struct hr_tz *tz = xcalloc(1, sizeof *tz);
-  tz->ntypes = 1;
-  tz->types = xcalloc(1, sizeof *tz->types);
-  return tz;
-}
-
-enum hr_rc tz_load(const char *name, struct hr_tz **out, struct hr_err *err) {
+enum hr_rc tz_parse(const char *name, const unsigned char *buf, size_t n, struct hr_tz **out, struct hr_err *err) {
   *out = NULL;
-  if (name == NULL || strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0) {
-    *out = tz_utc();
-    return HR_OK;
-  }
-  if (!name_ok(name))
-    return HR_FAIL(err, HR_ERR_NOTFOUND, "time zone \"%s\": not a zone name", name);
-  const char *dir = getenv("TZDIR");
-  if (dir == NULL || dir[0] == '\0')
-    dir = "/usr/share/zoneinfo";
-  char *path = xasprintf("%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  free(path);
-  if (f == NULL)
-    return HR_FAIL(err, HR_ERR_NOTFOUND, "time zone \"%s\": unknown (not in %s)", name, dir);
-  unsigned char *buf = xmalloc(TZ_FILE_MAX);
-  size_t n = fread(buf, 1, TZ_FILE_MAX, f);
-  fclose(f);
   struct hr_tz *tz = xcalloc(1, sizeof *tz);
-  if (n == TZ_FILE_MAX || tzif_parse(buf, n, tz) != 0) {
-    free(buf);
+  if (tzif_parse(buf, n, tz) != 0) {
     tz_free(tz);
-    return HR_FAIL(err, HR_ERR_NOTFOUND, "time zone \"%s\": not a valid TZif file", name);
+    return HR_FAIL(err, HR_ERR_NOTFOUND, "time zone \"%s\": not a valid TZif file", name ? name : "?");
   }
-  free(buf);
   *out = tz;
   return HR_OK;
 }
 
 void tz_free(struct hr_tz *tz) {
-  if (tz == NULL)
+  if (tz == NULL || tz == tz_utc())
     return;
   free(tz->trans);
   free(tz->idx);

@@ -1,20 +1,26 @@
-/* tz.h -- IANA time zones from the system's TZif files (tzdata), read once.
+/* tz.h -- IANA time zones: the TZif transitions held in memory, and the
+ * POSIX TZ footer rule for instants after the last transition.
  *
- * No libc local-time functions: the TZif v2+ transitions are loaded into memory
- * and the POSIX TZ footer rule covers instants after the last transition.
- * Looks in $TZDIR, else /usr/share/zoneinfo. */
+ * No libc local-time functions, and no files: tz_parse() reads the bytes of
+ * a TZif file that the caller read (the configuration loader does it once,
+ * src/config/zone.h), so evaluation never touches the disk. */
 #ifndef HR_TZ_H
 #define HR_TZ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
 
 struct hr_tz;
 
-/* Load zone name ("Europe/Berlin", "UTC"). *out owned by the caller
- * (tz_free()). Unknown zone: HR_ERR_NOTFOUND with the name in err. */
-enum hr_rc tz_load(const char *name, struct hr_tz **out /* OUT */, struct hr_err *err);
+/* Parse n bytes of a TZif file (RFC 8536, v1 to v4) for zone name (used in
+ * messages). *out owned by the caller (tz_free()). A malformed file:
+ * HR_ERR_NOTFOUND with the name in err. */
+enum hr_rc tz_parse(const char *name, const unsigned char *buf, size_t n, struct hr_tz **out /* OUT */,
+                    struct hr_err *err);
+/* UTC, statically allocated (tz_free() of it is a no-op). */
+const struct hr_tz *tz_utc(void);
 void tz_free(struct hr_tz *tz);
 
 /* UTC offset in seconds (local = utc + offset) at the UTC instant t_s. */

@@ -81,11 +81,8 @@ enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, s
       rc = compile(fmt, slo, "bad", slo->bad_filter, &rt->bad, err);
     if (rc == HR_OK)
       rc = compile(fmt, slo, "total", slo->total_filter, &rt->total, err);
-    if (rc == HR_OK && slo->nexcl > 0) {
-      struct hr_err e = {0};
-      if (excluder_new(slo->excl, slo->nexcl, &rt->ex, &e) != HR_OK)
-        rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: exclusions: %s", slo->name, e.msg);
-    }
+    if (rc == HR_OK)
+      rt->ex = excluder_new(slo->excl, slo->nexcl);
     if (rc == HR_OK && rt->good == NULL && rt->bad == NULL)
       rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: neither a good nor a bad filter", slo->name);
     if (rc == HR_OK)

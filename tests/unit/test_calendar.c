@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "config/zone.h"
 #include "core/calendar.h"
 
 #define S INT64_C(1000000)

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "config/zone.h"
 #include "core/exclude.h"
 
 #define S INT64_C(1000000)
@@ -20,28 +21,43 @@ static struct hr_exclusion ex[] = {
     {.recurring = 0, .start_us = 1774300000 * S, .end_us = 1774310000 * S},
 };
 
+/* The zones, loaded as the configuration loads them (config/zone.h). */
+static struct hr_tz *berlin;
+static int load_zones(void **state) {
+  (void)state;
+  if (tz_load("Europe/Berlin", &berlin, NULL) != HR_OK)
+    return -1;
+  ex[0].zone = berlin;
+  ex[1].zone = tz_utc();
+  return 0;
+}
+static int free_zones(void **state) {
+  (void)state;
+  tz_free(berlin);
+  return 0;
+}
+
 static void test_none(void **state) {
   (void)state;
-  struct hr_excluder *x = (struct hr_excluder *)&x;
-  assert_int_equal(excluder_new(NULL, 0, &x, NULL), HR_OK);
-  assert_null(x);
+  assert_null(excluder_new(NULL, 0));
   assert_int_equal(excluder_test(NULL, 0), 0);
   assert_int_equal(excluder_list(NULL, 0, 100, NULL, 0), 0);
 }
 
-static void test_bad_zone(void **state) {
+/* A recurring exclusion without a loaded zone is read in UTC. */
+static void test_no_zone(void **state) {
   (void)state;
-  struct hr_exclusion bad = {.recurring = 1, .weekdays = 1, .duration_us = S, .tz = "Mars/Olympus"};
-  struct hr_excluder *x = (struct hr_excluder *)&x;
-  struct hr_err err = {0};
-  assert_int_equal(excluder_new(&bad, 1, &x, &err), HR_ERR_NOTFOUND);
-  assert_null(x);
+  struct hr_exclusion utc = {.recurring = 1, .weekdays = 0x01, .start_min = 22 * 60 + 30, .duration_us = 7200 * S};
+  struct hr_excluder *x = excluder_new(&utc, 1);
+  assert_int_equal(excluder_test(x, 1774218600 * S), 1); /* Sun 2026-03-22 22:30 UTC */
+  assert_int_equal(excluder_test(x, 1774215000 * S), 0); /* 21:30 UTC: Berlin's 22:30, not this one */
+  excluder_free(x);
 }
 
 static void test_list(void **state) {
   (void)state;
-  struct hr_excluder *x = NULL;
-  assert_int_equal(excluder_new(ex, 3, &x, NULL), HR_OK);
+  struct hr_excluder *x = excluder_new(ex, 3);
+  assert_non_null(x);
   int64_t out[8][2];
   size_t n = excluder_list(x, 1774000000 * S, 1774400000 * S, out, 8);
   static const int64_t want[][2] = {
@@ -67,8 +83,8 @@ static void test_list(void **state) {
 
 static void test_test(void **state) {
   (void)state;
-  struct hr_excluder *x = NULL;
-  assert_int_equal(excluder_new(ex, 3, &x, NULL), HR_OK);
+  struct hr_excluder *x = excluder_new(ex, 3);
+  assert_non_null(x);
   static const struct {
     int64_t t_us;
     int in;
@@ -100,9 +116,9 @@ static void test_test(void **state) {
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_none),
-      cmocka_unit_test(test_bad_zone),
+      cmocka_unit_test(test_no_zone),
       cmocka_unit_test(test_list),
       cmocka_unit_test(test_test),
   };
-  return cmocka_run_group_tests(t, NULL, NULL);
+  return cmocka_run_group_tests(t, load_zones, free_zones);
 }

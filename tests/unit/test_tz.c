@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "config/zone.h"
 #include "core/tz.h"
 
 static void test_offsets(void **state) {
