@@ -1,6 +1,6 @@
 /* cmd_annotate.c -- headroom annotate: record a deploy, incident,
  * maintenance window or note on a service's timeline in the store
- * (store/timeline.h). Exit 0 recorded, 2 error. */
+ * (engine/annotate.h). Exit 0 recorded, 2 error. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +10,8 @@
 #include "cli/cmd.h"
 #include "cli/common.h"
 #include "core/timeparse.h"
+#include "engine/annotate.h"
 #include "out/jw.h"
-#include "store/store.h"
-#include "store/timeline.h"
 #include "util/imath.h"
 
 static const char usage_text[] =
@@ -35,16 +34,6 @@ static const char usage_text[] =
     "      --format F       text (default) or json: what was recorded\n"
     "\n"
     "Exit codes: 0 recorded, 2 error.\n";
-
-static int service_known(const struct hr_config *cfg, const char *s) {
-  for (size_t i = 0; i < cfg->nservices; i++)
-    if (strcmp(cfg->services[i].name, s) == 0)
-      return 1;
-  for (size_t j = 0; j < cfg->nslos; j++)
-    if (cfg->slos[j].service != NULL && strcmp(cfg->slos[j].service, s) == 0)
-      return 1;
-  return 0;
-}
 
 int cmd_annotate(int argc, char **argv) {
   static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"service", required_argument, 0, 'S'},
@@ -92,25 +81,15 @@ int cmd_annotate(int argc, char **argv) {
     cli_error("--kind: expected deploy, incident, maintenance or note, got '%s'", kind);
     return 2;
   }
-  if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-    cli_error("--format: expected text or json, got '%s'", format);
+  static const char *const formats[] = {"text", "json", NULL};
+  if (cli_check_format(format, formats) != 0)
     return 2;
-  }
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
   int code = 2;
-  struct hr_store *st = NULL;
-  if (!service_known(cfg, service)) {
-    cli_error("annotate: unknown service '%s' (no Service document or SLO names it)", service);
-    goto out;
-  }
   if (db == NULL)
     db = cfg->db_path;
-  if (db == NULL) {
-    cli_error("annotate: no store configured; use --db FILE");
-    goto out;
-  }
   time_t now = time(NULL);
   struct hr_annotation a = {0};
   a.service = (char *)service;
@@ -122,21 +101,8 @@ int cmd_annotate(int argc, char **argv) {
   a.created_s = (int64_t)now;
   struct hr_err err = {0};
   int64_t id = 0;
-  /* Check the annotation before the store is created, so a typo leaves no file. */
-  if (strcmp(kind, "maintenance") == 0 && !has_until) {
-    cli_error("annotate: a maintenance window needs --until");
-    goto out;
-  }
-  if (strcmp(kind, "maintenance") != 0 && has_until) {
-    cli_error("annotate: --until is for a maintenance window only");
-    goto out;
-  }
-  if (has_until && a.end_s <= a.at_s) {
-    cli_error("annotate: --until must be after --at (a window [at, until))");
-    goto out;
-  }
-  if (store_open(db, &st, &err) != HR_OK || timeline_add(st, &a, &id, &err) != HR_OK) {
-    cli_error("%s", err.msg);
+  if (engine_annotate(cfg, db, &a, &id, &err) != HR_OK) {
+    cli_error("annotate: %s", err.msg);
     goto out;
   }
   char at[64], until[64];
@@ -164,7 +130,6 @@ int cmd_annotate(int argc, char **argv) {
   }
   code = fflush(stdout) == 0 ? 0 : 2;
 out:
-  store_close(st);
   config_free(cfg);
   return code;
 }

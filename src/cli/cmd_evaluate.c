@@ -3,16 +3,15 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include "alerting/round.h"
 #include "cli/cmd.h"
 #include "cli/common.h"
 #include "core/timeparse.h"
-#include "notify/notify.h"
+#include "engine/round.h"
+#include "out/alerts.h"
 #include "out/jw.h"
-#include "store/alerts.h"
+#include "util/imath.h"
 
 static const char usage_text[] =
     "usage: headroom evaluate -c CONF [--db FILE] [--at T] [--send] [--format text|json]\n"
@@ -36,8 +35,8 @@ static const char usage_text[] =
 
 static void tfmt(int64_t s, char *buf, size_t n) { time_format_rfc3339(s * 1000000, buf, n); }
 
-static void print_json(const struct hr_round_stats *rs, int64_t at_us, const struct hr_alert_row *rows, size_t nrows,
-                       const struct hr_alert_event *ev, size_t nev, const struct hr_deliver_stats *ds) {
+static void print_json(const struct hr_round_stats *rs, int64_t at_us, const struct hr_alert_view *v,
+                       const struct hr_deliver_stats *ds) {
   struct hr_jw w;
   jw_init(&w, stdout, 1);
   jw_obj(&w, NULL);
@@ -47,31 +46,12 @@ static void print_json(const struct hr_round_stats *rs, int64_t at_us, const str
   jw_int(&w, "firing", rs->firing);
   jw_int(&w, "pending", rs->pending);
   jw_arr(&w, "alerts");
-  for (size_t i = 0; i < nrows; i++) {
-    const struct hr_alert_row *r = &rows[i];
-    jw_obj(&w, NULL);
-    jw_str(&w, "slo", r->slo);
-    jw_str(&w, "condition", r->condition);
-    jw_str(&w, "severity", r->severity);
-    jw_str(&w, "state", alert_state_name(r->a.state));
-    jw_time(&w, "since", r->a.since_us);
-    jw_time(&w, "fired_at", r->a.state == HR_AL_FIRING ? r->a.fired_at_us : INT64_MIN);
-    jw_num(&w, "value", r->value);
-    jw_obj_end(&w);
-  }
+  for (size_t i = 0; i < v->nrows; i++)
+    alert_row_json(&w, &v->rows[i]);
   jw_arr_end(&w);
   jw_arr(&w, "transitions");
-  for (size_t i = 0; i < nev; i++) {
-    jw_obj(&w, NULL);
-    jw_str(&w, "slo", ev[i].slo);
-    jw_str(&w, "condition", ev[i].condition);
-    jw_str(&w, "severity", ev[i].severity);
-    jw_str(&w, "kind", ev[i].kind == HR_TR_RESOLVED ? "resolved" : "firing");
-    jw_time(&w, "at", ev[i].at_s * 1000000);
-    jw_num(&w, "value", ev[i].value);
-    jw_str(&w, "summary", ev[i].summary);
-    jw_obj_end(&w);
-  }
+  for (size_t i = 0; i < v->nevents; i++)
+    alert_event_json(&w, &v->events[i]);
   jw_arr_end(&w);
   if (ds != NULL) {
     jw_obj(&w, "delivery");
@@ -81,11 +61,10 @@ static void print_json(const struct hr_round_stats *rs, int64_t at_us, const str
     jw_obj_end(&w);
   }
   jw_obj_end(&w);
-  fputc('\n', stdout);
 }
 
-static void print_text(const struct hr_round_stats *rs, int64_t at_us, const struct hr_alert_row *rows, size_t nrows,
-                       const struct hr_alert_event *ev, size_t nev, const struct hr_deliver_stats *ds) {
+static void print_text(const struct hr_round_stats *rs, int64_t at_us, const struct hr_alert_view *v,
+                       const struct hr_deliver_stats *ds) {
   char t[40], t2[40];
   time_format_rfc3339(at_us, t, sizeof t);
   printf("evaluate at %s: %d SLOs, %d conditions; %d firing, %d pending; this round: %d fired, %d resolved\n", t,
@@ -93,23 +72,24 @@ static void print_text(const struct hr_round_stats *rs, int64_t at_us, const str
   for (int pass = 0; pass < 2; pass++) {
     enum hr_alert_state want = pass == 0 ? HR_AL_FIRING : HR_AL_PENDING;
     int any = 0;
-    for (size_t i = 0; i < nrows; i++) {
-      if (rows[i].a.state != want)
+    for (size_t i = 0; i < v->nrows; i++) {
+      const struct hr_alert_row *r = &v->rows[i];
+      if (r->a.state != want)
         continue;
       if (!any)
         printf("\n%s:\n", pass == 0 ? "firing" : "pending");
       any = 1;
-      tfmt(rows[i].a.since_us / 1000000, t2, sizeof t2);
-      printf("  %-28s %-24s %-8s since %s  value %.4g\n", rows[i].slo, rows[i].condition, rows[i].severity, t2,
-             rows[i].value);
+      tfmt(r->a.since_us / 1000000, t2, sizeof t2);
+      printf("  %-28s %-24s %-8s since %s  value %.4g\n", r->slo, r->condition, r->severity, t2, r->value);
     }
   }
-  if (nev > 0) {
+  if (v->nevents > 0) {
     printf("\ntransitions:\n");
-    for (size_t i = 0; i < nev; i++) {
-      tfmt(ev[i].at_s, t2, sizeof t2);
-      printf("  %s  %-8s %-28s %-24s %-8s %s\n", t2, ev[i].kind == HR_TR_RESOLVED ? "resolved" : "firing",
-             ev[i].slo, ev[i].condition, ev[i].severity, ev[i].summary ? ev[i].summary : "");
+    for (size_t i = 0; i < v->nevents; i++) {
+      const struct hr_alert_event *e = &v->events[i];
+      tfmt(e->at_s, t2, sizeof t2);
+      printf("  %s  %-8s %-28s %-24s %-8s %s\n", t2, e->kind == HR_TR_RESOLVED ? "resolved" : "firing", e->slo,
+             e->condition, e->severity, e->summary ? e->summary : "");
     }
   }
   if (ds != NULL)
@@ -150,57 +130,29 @@ int cmd_evaluate(int argc, char **argv) {
     fputs(usage_text, stderr);
     return 2;
   }
-  if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-    cli_error("--format: expected text or json, got '%s'", format);
+  static const char *const formats[] = {"text", "json", NULL};
+  if (cli_check_format(format, formats) != 0)
     return 2;
-  }
   if (!has_at)
     at_us = (int64_t)time(NULL) * 1000000; /* the CLI reads the clock; tests pass --at */
-  at_us -= ((at_us % 60000000) + 60000000) % 60000000;
+  at_us = floor_div(at_us, 60000000) * 60000000;
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
-  if (db == NULL)
-    db = cfg->db_path;
-  struct stat sb;
-  if (db == NULL || (strcmp(db, ":memory:") != 0 && stat(db, &sb) != 0)) {
-    cli_error("no store at %s (run 'headroom ingest' first)", db ? db : "(none)");
-    config_free(cfg);
-    return 2;
-  }
-  struct hr_store *st = NULL;
   struct hr_err err = {0};
-  struct hr_round_stats rs = {0};
-  struct hr_deliver_stats ds = {0};
-  struct hr_alert_row *rows = NULL;
-  struct hr_alert_event *ev = NULL;
-  size_t nrows = 0, nev = 0;
-  int64_t last_id = 0;
-  enum hr_rc rc = store_open(db, &st, &err);
-  if (rc == HR_OK)
-    rc = alerts_last_event_id(st, &last_id, &err);
-  if (rc == HR_OK)
-    rc = alert_round(st, cfg, at_us, 0, url, &rs, &err);
-  if (rc == HR_OK && send)
-    rc = notify_deliver(st, at_us / 1000000, &ds, &err);
-  if (rc == HR_OK)
-    rc = alerts_list(st, (1u << HR_AL_FIRING) | (1u << HR_AL_PENDING), &rows, &nrows, &err);
-  if (rc == HR_OK)
-    rc = alerts_events(st, last_id, 0, &ev, &nev, &err);
+  struct hr_evaluation ev;
   int code = 0;
-  if (rc != HR_OK) {
+  if (engine_evaluate(cfg, db ? db : cfg->db_path, at_us, send, url, &ev, &err) != HR_OK) {
     cli_error("%s", err.msg);
     code = 2;
   } else if (strcmp(format, "json") == 0) {
-    print_json(&rs, at_us, rows, nrows, ev, nev, send ? &ds : NULL);
+    print_json(&ev.round, at_us, &ev.view, send ? &ev.delivery : NULL);
   } else {
-    print_text(&rs, at_us, rows, nrows, ev, nev, send ? &ds : NULL);
+    print_text(&ev.round, at_us, &ev.view, send ? &ev.delivery : NULL);
   }
   if (code == 0 && fflush(stdout) != 0)
     code = 2;
-  alerts_rows_free(rows, nrows);
-  alerts_events_free(ev, nev);
-  store_close(st);
+  alert_view_free(&ev.view);
   config_free(cfg);
   return code;
 }

@@ -1,4 +1,5 @@
-/* cmd_report.c -- headroom report: SLO status of the given logs and/or the store. */
+/* cmd_report.c -- headroom report: SLO status of the given logs and/or the
+ * store (docs/cli/report.md). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,8 @@
 
 #include "cli/cmd.h"
 #include "cli/common.h"
+#include "engine/detail.h"
+#include "engine/report.h"
 #include "out/html.h"
 #include "out/report.h"
 
@@ -20,7 +23,7 @@ static const char usage_text[] =
     "  -c, --config CONF    OpenSLO file or directory (required)\n"
     "      --at T           evaluate as of T (RFC 3339); default: just after the last\n"
     "                       event read, its minute rounded up\n"
-    "      --format F       text (default), json (SPEC section 4 keys), or html: the\n"
+    "      --format F       text (default), json (docs/cli/report.md), or html: the\n"
     "                       dashboard as one self-contained file (data inlined)\n"
     "  -o, --output FILE    write there instead of standard output\n"
     "      --source NAME    the DataSource the logs are read with (default: the one\n"
@@ -34,40 +37,51 @@ static const char usage_text[] =
     "reported as file:line: reason; they never change a figure.\n"
     "Exit codes: 0 ok, 2 error.\n";
 
+/* The HTML report: every SLO's page as the dashboard shows it. */
+static enum hr_rc write_html(FILE *f, const struct hr_config *cfg, const struct hr_report *rep, struct hr_err *err) {
+  struct hr_detail *det = calloc(rep->nslos ? rep->nslos : 1, sizeof *det);
+  struct hr_detail_opts dopt = {.recent = 1, .system = 1};
+  enum hr_rc rc = HR_OK;
+  size_t n = 0;
+  for (; n < rep->nslos && rc == HR_OK; n++)
+    rc = engine_detail(cfg, rep, &rep->slos[n], &dopt, &det[n], err);
+  if (rc == HR_OK)
+    report_html(f, rep, det);
+  for (size_t j = 0; j < n; j++)
+    detail_free(&det[j]);
+  free(det);
+  return rc;
+}
+
 int cmd_report(int argc, char **argv) {
   static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"at", required_argument, 0, 'a'},
                                        {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
                                        {"source", required_argument, 0, 's'}, {"db", required_argument, 0, 'd'},
                                        {"store", no_argument, 0, 'S'},        {"threads", required_argument, 0, 't'},
                                        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const char *const formats[] = {"text", "json", "html", NULL};
   const char *conf = NULL, *format = "text", *output = NULL;
-  struct hr_status_opts so = {0};
-  so.threads = 1;
+  struct hr_eval_opts eo = {0};
+  eo.in.threads = 1;
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
     switch (c) {
     case 'c': conf = optarg; break;
     case 'a':
-      if (cli_parse_time("--at", optarg, &so.at_us) != 0)
+      if (cli_parse_time("--at", optarg, &eo.at_us) != 0)
         return 2;
-      so.has_at = 1;
+      eo.has_at = 1;
       break;
     case 'f': format = optarg; break;
     case 'o': output = optarg; break;
-    case 's': so.source = optarg; break;
-    case 'd': so.db = optarg; break;
-    case 'S': so.store = 1; break;
-    case 't': {
-      char *end;
-      long n = strtol(optarg, &end, 10);
-      if (*end || n < 1 || n > 64) {
-        cli_error("--threads: expected 1 to 64, got '%s'", optarg);
+    case 's': eo.in.source = optarg; break;
+    case 'd': eo.in.db = optarg; break;
+    case 'S': eo.in.store = 1; break;
+    case 't':
+      if (cli_parse_threads(optarg, &eo.in.threads) != 0)
         return 2;
-      }
-      so.threads = (int)n;
       break;
-    }
     case 'h': fputs(usage_text, stdout); return 0;
     default: fputs(usage_text, stderr); return 2;
     }
@@ -77,52 +91,44 @@ int cmd_report(int argc, char **argv) {
     fputs(usage_text, stderr);
     return 2;
   }
-  if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0) {
-    cli_error("--format: expected text, json or html, got '%s'", format);
+  if (cli_check_format(format, formats) != 0)
     return 2;
-  }
-  so.logs = argv + optind;
-  so.nlogs = (size_t)(argc - optind);
+  eo.in.logs = argv + optind;
+  eo.in.nlogs = (size_t)(argc - optind);
+  eo.keep_series = strcmp(format, "html") == 0;
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
   struct hr_report rep;
   struct hr_err err = {0};
   int code = 0;
-  struct hr_series *series = NULL;
-  if (strcmp(format, "html") == 0)
-    so.keep_series = &series;
-  if (status_compute(cfg, &so, &rep, &err) != HR_OK) {
+  if (engine_report(cfg, &eo, &rep, &err) != HR_OK) {
     cli_error("%s", err.msg);
+    config_free(cfg);
+    return 2;
+  }
+  cli_print_samples(&rep);
+  FILE *f = stdout;
+  if (output != NULL && (f = fopen(output, "w")) == NULL) {
+    cli_error("%s: cannot write", output);
     code = 2;
   } else {
-    FILE *f = stdout;
-    if (output != NULL && (f = fopen(output, "w")) == NULL) {
-      cli_error("%s: cannot write", output);
+    if (strcmp(format, "json") == 0)
+      report_json(f, &rep);
+    else if (strcmp(format, "html") == 0 && write_html(f, cfg, &rep, &err) != HR_OK) {
+      cli_error("%s", err.msg);
       code = 2;
-    } else {
-      if (strcmp(format, "json") == 0)
-        report_json(f, &rep);
-      else if (strcmp(format, "html") == 0)
-        report_html(f, &rep, series, NULL, 0);
-      else
-        report_text(f, &rep, output == NULL && cli_isatty(stdout));
-      for (size_t i = 0; i < rep.nerrors; i++)
-        cli_error("%s", rep.errors[i]);
-      if (f != stdout && fclose(f) != 0) {
-        cli_error("%s: write failed", output);
-        code = 2;
-      } else if (f == stdout && fflush(stdout) != 0) {
-        code = 2;
-      }
+    } else if (strcmp(format, "text") == 0)
+      report_text(f, &rep, NULL, 0, output == NULL && cli_isatty(stdout));
+    cli_print_errors(&rep);
+    if (f != stdout && fclose(f) != 0) {
+      cli_error("%s: write failed", output);
+      code = 2;
+    } else if (f == stdout && fflush(stdout) != 0) {
+      code = 2;
     }
-    if (series != NULL) {
-      for (size_t j = 0; j < rep.nslos; j++)
-        series_reset(&series[j]);
-      free(series);
-    }
-    report_free(&rep);
   }
+  report_free(&rep);
   config_free(cfg);
   return code;
 }

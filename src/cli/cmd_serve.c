@@ -1,8 +1,8 @@
 /* cmd_serve.c -- headroom serve: the daemon. The main thread owns the
- * writer's store connection: it tails the logs (tail_poll every 200 ms),
- * runs the alert round once a minute and applies SIGHUP reloads; the HTTP
- * threads read through their own connections (src/http/api.c). SIGTERM and
- * SIGINT stop it between two batches, so everything read is committed. */
+ * writer (engine/daemon.h: it tails the logs every 200 ms and runs the alert
+ * round once a minute) and applies SIGHUP reloads; the HTTP threads read
+ * through their own connections (src/http/api.c). SIGTERM and SIGINT stop it
+ * between two batches, so everything read is committed. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -13,18 +13,10 @@
 
 #include "cli/cmd.h"
 #include "cli/common.h"
+#include "engine/daemon.h"
 #include "http/api.h"
 #include "http/server.h"
-#include "ingest/tail.h"
-#include "store/store.h"
 #include "util/xmalloc.h"
-
-#if defined(__has_include)
-#if __has_include("alerting/round.h")
-#include "alerting/round.h"
-#define HR_HAVE_ROUND 1
-#endif
-#endif
 
 #define POLL_MS 200
 #define MAX_BODY (1u << 20)
@@ -94,35 +86,73 @@ static char *read_token(const char *file) {
   return xstrdup(buf);
 }
 
-/* One alert round at minute m (UTC microseconds). */
-static void alert_round_at(struct hr_api *app, struct hr_store *st, const struct hr_config *cfg, int64_t at_us,
-                           const char *url, int quiet) {
-#ifdef HR_HAVE_ROUND
-  struct hr_round_stats rs;
-  struct hr_err err = {0};
-  enum hr_rc rc = alert_round(st, cfg, at_us, 1, url, &rs, &err);
+/* After a step: the shared figures, and what to say about it. */
+static void after_step(struct hr_api *app, const struct hr_daemon_step *ds, int quiet, int *db_error_shown,
+                       uint64_t *last_commits) {
+  if (ds->tail_rc != HR_OK && !*db_error_shown) {
+    cli_error("serve: %s (retrying)", ds->tail_err.msg);
+    *db_error_shown = 1;
+  } else if (ds->tail_rc == HR_OK) {
+    *db_error_shown = 0;
+  }
   pthread_mutex_lock(&app->mu);
-  if (rc == HR_OK)
+  app->tail = ds->tail;
+  if (ds->round_ran && ds->round_rc == HR_OK)
     app->rounds++;
-  else
+  else if (ds->round_ran)
     app->round_failures++;
   pthread_mutex_unlock(&app->mu);
-  if (rc != HR_OK)
-    cli_error("serve: alert round: %s", err.msg);
-  else if (!quiet && (rs.fired || rs.resolved))
-    fprintf(stderr, "headroom: alerts: %d fired, %d resolved, %d firing, %d pending\n", rs.fired, rs.resolved,
-            rs.firing, rs.pending);
+  if (ds->tail.commits != *last_commits || ds->round_ran) {
+    *last_commits = ds->tail.commits;
+    atomic_fetch_add(&app->generation, 1);
+  }
+  if (ds->round_ran && ds->round_rc != HR_OK)
+    cli_error("serve: alert round: %s", ds->round_err.msg);
+  else if (ds->round_ran && !quiet && (ds->round.fired || ds->round.resolved))
+    fprintf(stderr, "headroom: alerts: %d fired, %d resolved, %d firing, %d pending\n", ds->round.fired,
+            ds->round.resolved, ds->round.firing, ds->round.pending);
+}
+
+/* SIGHUP: load the configuration again; a broken one is refused and the old
+ * one keeps running. Returns the configuration in force. */
+static struct hr_config *reload(const char *conf, struct hr_config *cfg, struct hr_daemon *d, struct hr_api *app,
+                                int quiet) {
+  struct hr_config *ncfg = cli_load_config(conf);
+  struct hr_err rerr = {0};
+  if (ncfg == NULL) {
+    cli_error("serve: reload of %s refused; the previous configuration keeps running", conf);
+  } else if (daemon_set_config(d, ncfg, &rerr) != HR_OK) {
+    cli_error("serve: reload refused: %s", rerr.msg);
+    config_free(ncfg);
+    ncfg = NULL;
+  }
+  pthread_mutex_lock(&app->mu);
+  if (ncfg == NULL)
+    app->reload_failures++;
+  else
+    app->reloads++;
+  pthread_mutex_unlock(&app->mu);
+  if (ncfg == NULL)
+    return cfg;
+  pthread_rwlock_wrlock(&app->cfg_lock);
+  app->cfg = ncfg;
   atomic_fetch_add(&app->generation, 1);
-#else
-  /* ALERT ROUND CALL SITE: src/alerting/round.h is not in this tree; once it
-   * is, alert_round(st, cfg, at_us, 1, url, &stats, &err) runs here. */
-  (void)app;
-  (void)st;
-  (void)cfg;
-  (void)at_us;
-  (void)url;
-  (void)quiet;
-#endif
+  pthread_rwlock_unlock(&app->cfg_lock);
+  config_free(cfg);
+  if (!quiet)
+    fprintf(stderr, "headroom: serve: configuration reloaded (%zu SLOs)\n", ncfg->nslos);
+  return ncfg;
+}
+
+static void install_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
 }
 
 int cmd_serve(int argc, char **argv) {
@@ -165,28 +195,19 @@ int cmd_serve(int argc, char **argv) {
   }
   char *db = xstrdup(db_opt ? db_opt : cfg->db_path);
   struct hr_err err = {0};
-  struct hr_store *st = NULL;
-  struct hr_tail *tail = NULL;
+  struct hr_daemon *d = NULL;
   struct hr_server *srv = NULL;
+  char *url = NULL;
   struct hr_api app;
   api_init(&app, cfg, db, has_at, at_us);
   int code = 0;
-  if (store_open(db, &st, &err) != HR_OK || tail_new(cfg, st, &tail, &err) != HR_OK) {
+  if (daemon_open(cfg, db, &d, &err) != HR_OK) {
     cli_error("%s", err.msg);
     code = 2;
     goto done;
   }
   atomic_store(&app.store_ready, 1);
-
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
-  signal(SIGPIPE, SIG_IGN);
-
+  install_signals();
   struct hr_server_opts so = {0};
   so.listen = listen ? listen : cfg->listen ? cfg->listen : "127.0.0.1:8080";
   so.routes = api_routes;
@@ -202,84 +223,37 @@ int cmd_serve(int argc, char **argv) {
     code = 2;
     goto done;
   }
-  char *url = server_url(srv);
+  url = server_url(srv);
+  daemon_set_url(d, url);
   printf("listening on %s\n", url);
   fflush(stdout);
   if (!quiet)
     fprintf(stderr, "headroom: serve: store %s, %zu SLOs, %s%s\n", db, cfg->nslos, token ? "POST needs the token" : "POST open",
             has_at ? ", clock frozen at --at" : "");
-
-  int64_t last_round_min = INT64_MIN;
   uint64_t last_commits = 0;
   int db_error_shown = 0;
   while (!g_stop) {
     double t0 = mono_s();
     if (g_reload) {
       g_reload = 0;
-      struct hr_config *ncfg = cli_load_config(conf);
-      struct hr_err rerr = {0};
-      if (ncfg == NULL) {
-        cli_error("serve: reload of %s refused; the previous configuration keeps running", conf);
-      } else if (tail_set_config(tail, ncfg, &rerr) != HR_OK) {
-        cli_error("serve: reload refused: %s", rerr.msg);
-        config_free(ncfg);
-        ncfg = NULL;
-      }
-      pthread_mutex_lock(&app.mu);
-      if (ncfg == NULL)
-        app.reload_failures++;
-      else
-        app.reloads++;
-      pthread_mutex_unlock(&app.mu);
-      if (ncfg != NULL) {
-        pthread_rwlock_wrlock(&app.cfg_lock);
-        struct hr_config *old = cfg;
-        cfg = ncfg;
-        app.cfg = cfg;
-        atomic_fetch_add(&app.generation, 1);
-        pthread_rwlock_unlock(&app.cfg_lock);
-        config_free(old);
-        if (!quiet)
-          fprintf(stderr, "headroom: serve: configuration reloaded (%zu SLOs)\n", cfg->nslos);
-      }
+      cfg = reload(conf, cfg, d, &app, quiet);
     }
-    enum hr_rc rc = tail_poll(tail, t0, &err);
-    if (rc != HR_OK && !db_error_shown) {
-      cli_error("serve: %s (retrying)", err.msg);
-      db_error_shown = 1;
-    } else if (rc == HR_OK) {
-      db_error_shown = 0;
-    }
-    struct hr_tail_stats ts;
-    tail_stats(tail, &ts);
-    pthread_mutex_lock(&app.mu);
-    app.tail = ts;
-    pthread_mutex_unlock(&app.mu);
-    if (ts.commits != last_commits) {
-      last_commits = ts.commits;
-      atomic_fetch_add(&app.generation, 1);
-    }
-    /* The alert round: once per minute of serve's clock (once at --at T). */
-    int64_t t_us = has_at ? at_us : now_us();
-    int64_t minute = t_us / 60000000 - (t_us % 60000000 < 0);
-    if (minute != last_round_min && !g_stop) {
-      last_round_min = minute;
-      alert_round_at(&app, st, cfg, t_us, url, quiet);
-    }
+    struct hr_daemon_step ds;
+    daemon_step(d, t0, has_at ? at_us : now_us(), &ds);
+    after_step(&app, &ds, quiet, &db_error_shown, &last_commits);
     double left_ms = POLL_MS - (mono_s() - t0) * 1000;
     if (left_ms > 0 && !g_stop && !g_reload) {
-      struct timespec d = {0, (long)(left_ms * 1e6)};
-      nanosleep(&d, NULL); /* a signal cuts it short */
+      struct timespec dl = {0, (long)(left_ms * 1e6)};
+      nanosleep(&dl, NULL); /* a signal cuts it short */
     }
   }
   if (!quiet)
     fprintf(stderr, "headroom: serve: stopping\n");
-  free(url);
 done:
   server_stop(srv); /* requests in flight finish first */
-  tail_free(tail);
-  store_close(st);
+  daemon_close(d);
   api_destroy(&app);
+  free(url);
   free(db);
   free(token);
   config_free(cfg);

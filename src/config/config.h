@@ -14,6 +14,7 @@
 
 #include "core/err.h"
 #include "core/format.h"
+#include "core/tz.h"
 
 struct hr_loc {
   const char *file; /* borrowed from hr_config.files */
@@ -52,6 +53,7 @@ struct hr_window {
   int count;
   int64_t start_us;   /* calendar.startTime (UTC instant) */
   char *tz;           /* calendar.timeZone, e.g. "Europe/Berlin"; "UTC" default */
+  const struct hr_tz *zone; /* tz, loaded with the configuration (hr_config.zones); NULL for rolling windows */
 };
 
 /* A maintenance window or known-bad period. One-off: [start_us, end_us).
@@ -65,6 +67,7 @@ struct hr_exclusion {
   int start_min;
   int64_t duration_us;
   char *tz;
+  const struct hr_tz *zone; /* recurring: tz, loaded with the configuration (hr_config.zones) */
   char *reason;
 };
 
@@ -148,6 +151,11 @@ struct hr_service {
   char *display_name;
   char *description;
   char *gate_policy; /* headroom.dev/gate-policy as written (checked by gate_policy_parse()); NULL: default */
+  char *logs_url;    /* headroom.dev/logs-url: a link template to the service's logs elsewhere; NULL: none */
+  /* headroom.dev/system-metrics: "Title: PromQL" lines, drawn on the SLO page
+   * from the configuration's prometheus DataSource. */
+  char **metric_titles, **metric_queries;
+  size_t nmetrics;
 };
 
 struct hr_config {
@@ -166,6 +174,9 @@ struct hr_config {
   char *db_path; /* headroom.dev/db annotation, resolved against the config's dir; else <dir>/headroom.db */
   char *listen;  /* headroom.dev/listen; default "127.0.0.1:8080" */
   char *base_dir; /* directory of the configuration */
+  struct hr_tz **zones; /* every time zone the configuration names, loaded once (owned) */
+  char **zone_names;
+  size_t nzones;
 };
 
 /* One message per problem: "file:line:col: message". */
@@ -193,6 +204,11 @@ enum hr_rc config_load_mem(const char *name, const char *buf, size_t n, int stri
 
 /* Find by name; NULL when absent. */
 struct hr_slo *config_slo(const struct hr_config *c, const char *name);
+struct hr_service *config_service(const struct hr_config *c, const char *name);
 struct hr_datasource *config_source(const struct hr_config *c, const char *name);
+
+/* The time zone name, loaded from tzdata the first time a configuration
+ * names it and kept in c->zones; NULL (err filled) when unknown. */
+const struct hr_tz *config_zone(struct hr_config *c, const char *name, struct hr_err *err);
 
 #endif

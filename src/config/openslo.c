@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "config/openslo_impl.h"
+#include "config/zone.h"
 #include "core/gate.h"
 #include "util/xmalloc.h"
 
@@ -116,6 +117,40 @@ static void read_header(struct ld *L, struct doc *d) {
 
 /* ------------------------------------------------------------- Service */
 
+/* headroom.dev/system-metrics: one "Title: PromQL" per line. */
+static void parse_system_metrics(struct ld *L, struct doc *d, yaml_node_t *an, const char *v, struct hr_service *s) {
+  for (const char *p = v; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    char *line = xstrndup(p, len);
+    p += len + (nl != NULL);
+    char *b = line, *e = line + strlen(line);
+    while (*b == ' ' || *b == '\t')
+      b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+      *--e = '\0';
+    char *colon = strchr(b, ':');
+    if (*b == '\0' || *b == '#') {
+      free(line);
+      continue;
+    }
+    char *q = colon ? colon + 1 : NULL;
+    while (q != NULL && (*q == ' ' || *q == '\t'))
+      q++;
+    if (colon == NULL || colon == b || *q == '\0') {
+      ydoc_err_at(L, d, an, "headroom.dev/system-metrics: expected lines 'Title: PromQL query', got '%s'", b);
+      free(line);
+      continue;
+    }
+    *colon = '\0';
+    s->metric_titles = xrealloc(s->metric_titles, (s->nmetrics + 1) * sizeof *s->metric_titles);
+    s->metric_queries = xrealloc(s->metric_queries, (s->nmetrics + 1) * sizeof *s->metric_queries);
+    s->metric_titles[s->nmetrics] = xstrdup(b);
+    s->metric_queries[s->nmetrics++] = xstrdup(q);
+    free(line);
+  }
+}
+
 static void build_service(struct ld *L, struct doc *d) {
   static const char *const keys[] = {"description", NULL};
   ydoc_check_keys(L, d, d->spec, keys, "Service.spec");
@@ -140,6 +175,14 @@ static void build_service(struct ld *L, struct doc *d) {
     else
       s->gate_policy = xstrdup(v);
   }
+  v = ydoc_annotation(d, "headroom.dev/logs-url", &an);
+  if (v != NULL && strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+    ydoc_err_at(L, d, an, "headroom.dev/logs-url: expected an http:// or https:// URL template, got '%s'", v);
+  else if (v != NULL)
+    s->logs_url = xstrdup(v);
+  v = ydoc_annotation(d, "headroom.dev/system-metrics", &an);
+  if (v != NULL)
+    parse_system_metrics(L, d, an, v, s);
 }
 
 /* ------------------------------------------------------------- loading */
@@ -418,6 +461,13 @@ void config_free(struct hr_config *c) {
     free(c->services[i].display_name);
     free(c->services[i].description);
     free(c->services[i].gate_policy);
+    free(c->services[i].logs_url);
+    for (size_t j = 0; j < c->services[i].nmetrics; j++) {
+      free(c->services[i].metric_titles[j]);
+      free(c->services[i].metric_queries[j]);
+    }
+    free(c->services[i].metric_titles);
+    free(c->services[i].metric_queries);
   }
   free(c->services);
   for (size_t i = 0; i < c->nsources; i++) {
@@ -469,6 +519,12 @@ void config_free(struct hr_config *c) {
   free(c->db_path);
   free(c->listen);
   free(c->base_dir);
+  for (size_t i = 0; i < c->nzones; i++) {
+    tz_free(c->zones[i]);
+    free(c->zone_names[i]);
+  }
+  free(c->zones);
+  free(c->zone_names);
   free(c);
 }
 
@@ -479,9 +535,32 @@ struct hr_slo *config_slo(const struct hr_config *c, const char *name) {
   return NULL;
 }
 
+struct hr_service *config_service(const struct hr_config *c, const char *name) {
+  for (size_t i = 0; name != NULL && i < c->nservices; i++)
+    if (strcmp(c->services[i].name, name) == 0)
+      return &c->services[i];
+  return NULL;
+}
+
 struct hr_datasource *config_source(const struct hr_config *c, const char *name) {
   for (size_t i = 0; i < c->nsources; i++)
     if (strcmp(c->sources[i].name, name) == 0)
       return &c->sources[i];
   return NULL;
+}
+
+const struct hr_tz *config_zone(struct hr_config *c, const char *name, struct hr_err *err) {
+  if (name == NULL)
+    name = "UTC";
+  for (size_t i = 0; i < c->nzones; i++)
+    if (strcmp(c->zone_names[i], name) == 0)
+      return c->zones[i];
+  struct hr_tz *tz = NULL;
+  if (tz_load(name, &tz, err) != HR_OK)
+    return NULL;
+  c->zones = xrealloc(c->zones, (c->nzones + 1) * sizeof *c->zones);
+  c->zone_names = xrealloc(c->zone_names, (c->nzones + 1) * sizeof *c->zone_names);
+  c->zones[c->nzones] = tz;
+  c->zone_names[c->nzones++] = xstrdup(name);
+  return tz;
 }

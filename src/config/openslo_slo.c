@@ -186,14 +186,6 @@ out:
   yaml_document_delete(&sd.y);
 }
 
-static int check_tz(const char *name) {
-  struct hr_tz *tz = NULL;
-  struct hr_err e;
-  if (tz_load(name, &tz, &e) != HR_OK)
-    return -1;
-  tz_free(tz);
-  return 0;
-}
 
 static int weekday_bit(const char *s) {
   static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
@@ -280,7 +272,8 @@ static void parse_exclusions(struct ld *L, struct doc *d, struct hr_slo *s) {
         bad = 1;
       }
       const char *zone = tz != NULL && tz->type == YAML_SCALAR_NODE ? ydoc_sval(tz) : "UTC";
-      if (check_tz(zone) != 0) {
+      struct hr_err ze;
+      if ((x->zone = config_zone(L->c, zone, &ze)) == NULL) {
         ydoc_err_at(L, d, an, "headroom.dev/exclude: entry %zu: unknown time zone '%s'", i + 1, zone);
         bad = 1;
       } else
@@ -475,13 +468,15 @@ static void parse_window(struct ld *L, struct doc *d, struct hr_slo *s) {
   yaml_node_t *zn, *sn;
   const char *zone = ydoc_want_str(L, d, cal, "timeZone", 0, "calendar", &zn);
   const char *start = ydoc_want_str(L, d, cal, "startTime", 0, "calendar", &sn);
-  struct hr_tz *tz = NULL;
+  const struct hr_tz *tz = config_zone(L->c, "UTC", NULL);
   if (zone != NULL) {
     struct hr_err e;
-    if (tz_load(zone, &tz, &e) != HR_OK) {
+    const struct hr_tz *z = config_zone(L->c, zone, &e);
+    if (z == NULL) {
       ydoc_err_at(L, d, zn, "unknown time zone '%s' (an IANA name such as Europe/Berlin)", zone);
       tz = NULL;
     } else {
+      tz = z;
       free(s->window.tz);
       s->window.tz = xstrdup(zone);
     }
@@ -502,7 +497,6 @@ static void parse_window(struct ld *L, struct doc *d, struct hr_slo *s) {
     } else
       ydoc_err_at(L, d, sn, "calendar.startTime '%s' is not a time such as \"2026-01-01 00:00:00\"", start);
   }
-  tz_free(tz);
 }
 
 static char *slugify(const char *s) {
@@ -800,6 +794,10 @@ void openslo_slo_link(struct ld *L) {
   for (size_t i = 0; i < c->nslos; i++) {
     struct hr_slo *s = &c->slos[i];
     s->source = &c->sources[L->ex[i].src];
+    if (s->window.kind == HR_WIN_CALENDAR)
+      s->window.zone = config_zone(c, s->window.tz, NULL); /* checked when parsed; UTC when unknown */
+    if (s->window.kind == HR_WIN_CALENDAR && s->window.zone == NULL)
+      s->window.zone = tz_utc();
     s->npolicies = L->ex[i].npol;
     s->policies = s->npolicies ? xcalloc(s->npolicies, sizeof *s->policies) : NULL;
     int over = 0;

@@ -1,37 +1,35 @@
-/* api.c -- see api.h. The JSON of /api/v1/slos is exactly report --format
- * json over the store; the SLO page, alerts, annotations and events are
- * read and written through per-request store connections. */
+/* api.c -- see api.h. Each handler parses its request, calls the engine and
+ * renders its answer with src/out/; nothing here computes a figure. */
 #include "http/api.h"
 
 #include <math.h>
 #include <microhttpd.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "cli/common.h"
+#include "core/gate.h"
 #include "core/timeparse.h"
-#include "http/assets.h"
+#include "engine/annotate.h"
+#include "engine/detail.h"
+#include "engine/gate.h"
+#include "engine/ingest.h"
+#include "engine/report.h"
+#include "engine/round.h"
 #include "http/metrics.h"
+#include "out/alerts.h"
+#include "out/assets.h"
+#include "out/detail.h"
+#include "out/gate.h"
 #include "out/jw.h"
-#include "store/alerts.h"
-#include "store/detail.h"
-#include "store/timeline.h"
+#include "out/metrics.h"
+#include "out/report.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
-#if defined(__has_include)
-#if __has_include("core/gate.h")
-#include "core/gate.h"
-#define HR_HAVE_GATE 1
-#endif
-#endif
-
 #define MINUTE_US 60000000LL
-#define MAX_POINTS 720
-#define TIMELINE_MAX 1000
 #define RECENT_ALERTS 50
+#define TREND_POINTS 48
 
 /* ------------------------------------------------------------------------ */
 /* Shared state */
@@ -51,6 +49,7 @@ void api_init(struct hr_api *a, const struct hr_config *cfg, const char *db, int
 void api_destroy(struct hr_api *a) {
   free(a->cache_slos);
   free(a->cache_metrics);
+  free(a->cache_trends);
   pthread_rwlock_destroy(&a->cfg_lock);
   pthread_mutex_destroy(&a->mu);
 }
@@ -64,10 +63,6 @@ int64_t api_eval_at(const struct hr_api *a) {
   return (floor_div(now, MINUTE_US) + 1) * MINUTE_US;
 }
 
-static int reply_stream(struct MHD_Connection *c, unsigned status, const char *ctype, char *buf, size_t len) {
-  return server_reply_take(c, status, ctype, buf, len);
-}
-
 static unsigned status_for(enum hr_rc rc) {
   switch (rc) {
   case HR_ERR_USAGE:
@@ -79,361 +74,233 @@ static unsigned status_for(enum hr_rc rc) {
   }
 }
 
-/* ------------------------------------------------------------------------ */
-/* The snapshot: the report at T (JSON) and the per-SLO /metrics families,
- * recomputed when the store, the configuration or T changed. */
+/* What every evaluation of the API reads: the store, at the instant. */
+static struct hr_eval_opts eval_opts(const struct hr_api *a, int64_t at_us) {
+  struct hr_eval_opts eo = {0};
+  eo.in.db = a->db;
+  eo.in.store = 1;
+  eo.in.threads = 1;
+  eo.has_at = 1;
+  eo.at_us = at_us;
+  return eo;
+}
 
-static enum hr_rc compute(struct hr_api *a, int64_t at_us, char **slos, size_t *slos_len, char **met,
-                          size_t *met_len, struct hr_err *err) {
-  const struct hr_config *cfg = a->cfg;
-  struct hr_status_opts so = {0};
-  so.db = a->db;
-  so.store = 1;
-  so.has_at = 1;
-  so.at_us = at_us;
-  so.threads = 1;
+/* A JSON body written by fn into a memory buffer. */
+static char *json_body(void (*fn)(struct hr_jw *, void *), void *ctx, size_t *len) {
+  char *buf = NULL;
+  FILE *f = open_memstream(&buf, len);
+  struct hr_jw w;
+  jw_init(&w, f, 1);
+  fn(&w, ctx);
+  fclose(f);
+  return buf;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The snapshot: the report at T (JSON), the per-SLO /metrics families and
+ * the overview's trends, recomputed when the store, the configuration or T
+ * changed. */
+
+static void trends_write(struct hr_jw *w, void *ctx) {
+  const struct hr_report *rep = ctx;
+  jw_obj(w, NULL);
+  jw_time(w, "at", rep->at_us);
+  jw_obj(w, "trends");
+  for (size_t j = 0; j < rep->nslos; j++) {
+    struct hr_series_view v;
+    engine_trend(&rep->slos[j], TREND_POINTS, &v);
+    trend_json(w, rep->slos[j].slo->name, &v);
+    series_view_free(&v);
+  }
+  jw_obj_end(w);
+  jw_obj_end(w);
+}
+
+static enum hr_rc compute(struct hr_api *a, int64_t at_us, char *out[3], size_t len[3], struct hr_err *err) {
+  struct hr_eval_opts eo = eval_opts(a, at_us);
+  eo.keep_series = 1; /* for the trends */
   struct hr_report rep;
-  enum hr_rc rc = status_compute(cfg, &so, &rep, err);
+  enum hr_rc rc = engine_report(a->cfg, &eo, &rep, err);
   if (rc != HR_OK)
     return rc;
   size_t ns = rep.nslos ? rep.nslos : 1;
   uint64_t *good = xcalloc(ns, sizeof *good), *valid = xcalloc(ns, sizeof *valid);
-  struct hr_store *st = NULL;
-  if (store_open_ro(a->db, &st, NULL) == HR_OK) {
-    int64_t to_s = floor_div(at_us, MINUTE_US) * 60;
-    for (size_t j = 0; j < rep.nslos; j++) {
-      int64_t id;
-      if (store_slo_find(st, rep.slos[j].slo->name, &id, NULL) == HR_OK)
-        store_sums(st, id, 0, to_s, &good[j], &valid[j], NULL);
-    }
-    store_close(st);
+  rc = engine_totals(&rep, a->db, good, valid, err);
+  if (rc == HR_OK) {
+    FILE *f = open_memstream(&out[HR_SNAP_SLOS], &len[HR_SNAP_SLOS]);
+    report_json(f, &rep);
+    fclose(f);
+    f = open_memstream(&out[HR_SNAP_METRICS], &len[HR_SNAP_METRICS]);
+    metrics_slo_families(f, &rep, good, valid);
+    fclose(f);
+    out[HR_SNAP_TRENDS] = json_body(trends_write, &rep, &len[HR_SNAP_TRENDS]);
   }
-  FILE *f = open_memstream(slos, slos_len);
-  report_json(f, &rep);
-  fputc('\n', f);
-  fclose(f);
-  f = open_memstream(met, met_len);
-  metrics_slo_families(f, &rep, good, valid);
-  fclose(f);
   free(good);
   free(valid);
   report_free(&rep);
-  return HR_OK;
+  return rc;
 }
 
-enum hr_rc api_snapshot(struct hr_api *a, char **slos_json, size_t *slos_len, char **metrics, size_t *metrics_len,
-                        struct hr_err *err) {
+enum hr_rc api_snapshot(struct hr_api *a, enum hr_snap which, char **body, size_t *len, struct hr_err *err) {
   int64_t at = api_eval_at(a);
   uint64_t gen = atomic_load(&a->generation);
   enum hr_rc rc = HR_OK;
   pthread_mutex_lock(&a->mu);
   if (!a->cache_valid || a->cache_gen != gen || a->cache_at_us != at) {
-    char *s = NULL, *m = NULL;
-    size_t sl = 0, ml = 0;
+    char *out[3] = {NULL, NULL, NULL};
+    size_t l[3] = {0, 0, 0};
     pthread_rwlock_rdlock(&a->cfg_lock);
     gen = atomic_load(&a->generation); /* the configuration read under the lock */
-    rc = compute(a, at, &s, &sl, &m, &ml, err);
+    rc = compute(a, at, out, l, err);
     pthread_rwlock_unlock(&a->cfg_lock);
     if (rc == HR_OK) {
       free(a->cache_slos);
       free(a->cache_metrics);
-      a->cache_slos = s;
-      a->cache_slos_len = sl;
-      a->cache_metrics = m;
-      a->cache_metrics_len = ml;
+      free(a->cache_trends);
+      a->cache_slos = out[HR_SNAP_SLOS];
+      a->cache_slos_len = l[HR_SNAP_SLOS];
+      a->cache_metrics = out[HR_SNAP_METRICS];
+      a->cache_metrics_len = l[HR_SNAP_METRICS];
+      a->cache_trends = out[HR_SNAP_TRENDS];
+      a->cache_trends_len = l[HR_SNAP_TRENDS];
       a->cache_gen = gen;
       a->cache_at_us = at;
       a->cache_valid = 1;
+    } else {
+      for (int i = 0; i < 3; i++)
+        free(out[i]);
     }
   }
   if (rc == HR_OK) {
-    if (slos_json != NULL) {
-      *slos_json = xstrndup(a->cache_slos, a->cache_slos_len);
-      *slos_len = a->cache_slos_len;
-    }
-    if (metrics != NULL) {
-      *metrics = xstrndup(a->cache_metrics, a->cache_metrics_len);
-      *metrics_len = a->cache_metrics_len;
-    }
+    const char *src = which == HR_SNAP_SLOS ? a->cache_slos : which == HR_SNAP_METRICS ? a->cache_metrics : a->cache_trends;
+    *len = which == HR_SNAP_SLOS ? a->cache_slos_len : which == HR_SNAP_METRICS ? a->cache_metrics_len : a->cache_trends_len;
+    *body = xstrndup(src, *len);
   }
   pthread_mutex_unlock(&a->mu);
   return rc;
 }
 
-/* ------------------------------------------------------------------------ */
-/* GET /api/v1/slos */
-
-static int h_slos(struct hr_req *rq) {
-  struct hr_api *a = rq->app;
+static int reply_snapshot(struct hr_req *rq, enum hr_snap which) {
   char *body = NULL;
   size_t len = 0;
   struct hr_err err = {0};
-  enum hr_rc rc = api_snapshot(a, &body, &len, NULL, NULL, &err);
+  enum hr_rc rc = api_snapshot(rq->app, which, &body, &len, &err);
   if (rc != HR_OK)
-    return server_error(rq->conn, status_for(rc) == 404 ? 503 : 500, "%s", err.msg);
-  return reply_stream(rq->conn, 200, "application/json", body, len);
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : 500, "%s", err.msg);
+  return server_reply_take(rq->conn, 200, "application/json", body, len);
 }
+
+/* GET /api/v1/slos: exactly report --format json over the store. */
+static int h_slos(struct hr_req *rq) { return reply_snapshot(rq, HR_SNAP_SLOS); }
+
+/* GET /api/v1/trends: the overview's small charts. */
+static int h_trends(struct hr_req *rq) { return reply_snapshot(rq, HR_SNAP_TRENDS); }
 
 /* ------------------------------------------------------------------------ */
-/* GET /api/v1/slos/NAME */
+/* GET /api/v1/slos/NAME[?from=T&to=T&points=N] */
 
-static double ratio_or_nan(uint64_t good, uint64_t valid) {
-  return valid == 0 ? NAN : (double)good / (double)valid;
-}
+struct page {
+  const struct hr_detail *d;
+};
 
-/* The series' grid: its window [*ws, *at) in whole minutes, and the
- * shortest step that keeps it to MAX_POINTS points. */
-static int64_t series_grid(const struct hr_report_slo *rs, int64_t *ws_out, int64_t *at_out) {
-  const struct hr_slo_state *s = &rs->st;
-  int64_t ws = floor_div(s->window_start_us, MINUTE_US) * 60, at = floor_div(s->at_us, MINUTE_US) * 60;
-  *ws_out = ws;
-  *at_out = at;
-  return details_step(at - ws, MAX_POINTS);
-}
+static void page_write(struct hr_jw *w, void *ctx) { slo_page_json(w, NULL, ((struct page *)ctx)->d); }
 
-static void write_series(struct hr_jw *w, const struct hr_report_slo *rs, struct hr_store *st) {
-  const struct hr_slo_state *s = &rs->st;
-  const struct hr_slo *slo = rs->slo;
-  int64_t ws, at, step = series_grid(rs, &ws, &at);
-  int64_t id = 0;
-  int have = st != NULL && store_slo_find(st, slo->name, &id, NULL) == HR_OK;
-  jw_obj(w, "series");
-  jw_int(w, "step_seconds", step);
-  jw_arr(w, "points");
-  double budget_events = (1 - slo->target) * (double)s->valid;
-  uint64_t cum_good = 0, cum_valid = 0;
-  for (int64_t b = floor_div(ws, step) * step; have && b < at; b += step) {
-    int64_t from = b < ws ? ws : b, to = b + step > at ? at : b + step;
-    uint64_t g = 0, v = 0, g1 = 0, v1 = 0;
-    if (store_sums(st, id, from, to, &g, &v, NULL) != HR_OK ||
-        store_sums(st, id, to - 3600, to, &g1, &v1, NULL) != HR_OK)
-      break;
-    cum_good += g;
-    cum_valid += v;
-    jw_obj(w, NULL);
-    jw_time(w, "t", to * 1000000);
-    jw_uint(w, "good", g);
-    jw_uint(w, "valid", v);
-    jw_num(w, "sli", ratio_or_nan(g, v));
-    jw_num(w, "sli_window", ratio_or_nan(cum_good, cum_valid));
-    if (budget_events > 0)
-      jw_num(w, "budget_remaining", 1 - (double)(cum_valid - cum_good) / budget_events);
-    else
-      jw_null(w, "budget_remaining");
-    jw_num(w, "burn_rate_1h", v1 == 0 || slo->target >= 1 ? 0 : (1 - (double)g1 / (double)v1) / (1 - slo->target));
-    jw_obj_end(w);
+/* A time argument: RFC 3339 or unix seconds. 0 absent, 1 ok, -1 bad. */
+static int time_arg(struct hr_req *rq, const char *name, int64_t *us) {
+  const char *s = server_arg(rq, name);
+  if (s == NULL || *s == '\0')
+    return 0;
+  char *end;
+  double x = strtod(s, &end);
+  if (*end == '\0' && isfinite(x) && fabs(x) < 1e12) {
+    *us = (int64_t)x * 1000000;
+    return 1;
   }
-  jw_arr_end(w);
-  jw_obj_end(w);
-}
-
-static void write_timeline(struct hr_jw *w, const struct hr_report_slo *rs, struct hr_store *st) {
-  const struct hr_slo *slo = rs->slo;
-  int64_t ws = floor_div(rs->st.window_start_us, 1000000), at = floor_div(rs->st.at_us, 1000000);
-  jw_arr(w, "timeline");
-  for (size_t i = 0; i < slo->nexcl; i++) {
-    const struct hr_exclusion *x = &slo->excl[i];
-    if (x->recurring || x->end_us <= rs->st.window_start_us || x->start_us >= rs->st.at_us)
-      continue;
-    jw_obj(w, NULL);
-    jw_time(w, "at", x->start_us);
-    jw_time(w, "end", x->end_us);
-    jw_str(w, "source", "exclusion");
-    jw_str(w, "kind", "exclusion");
-    jw_str(w, "text", x->reason);
-    jw_obj_end(w);
-  }
-  sqlite3 *db = st != NULL ? store_db(st) : NULL;
-  sqlite3_stmt *q = NULL;
-  static const char sql[] =
-      "SELECT at, end_at, kind, text, 'annotation', NULL, NULL FROM annotation "
-      "WHERE service = ?1 AND at < ?3 AND COALESCE(end_at, at + 1) > ?2 "
-      "UNION ALL SELECT at, NULL, kind, summary, 'alert', condition, severity FROM alert_event "
-      "WHERE slo = ?4 AND at >= ?2 AND at < ?3 ORDER BY 1 LIMIT " "1000";
-  if (db != NULL && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(q, 1, slo->service ? slo->service : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, ws);
-    sqlite3_bind_int64(q, 3, at);
-    sqlite3_bind_text(q, 4, slo->name, -1, SQLITE_STATIC);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-      jw_obj(w, NULL);
-      jw_time(w, "at", sqlite3_column_int64(q, 0) * 1000000);
-      if (sqlite3_column_type(q, 1) != SQLITE_NULL)
-        jw_time(w, "end", sqlite3_column_int64(q, 1) * 1000000);
-      jw_str(w, "source", (const char *)sqlite3_column_text(q, 4));
-      jw_str(w, "kind", (const char *)sqlite3_column_text(q, 2));
-      jw_str(w, "text", (const char *)sqlite3_column_text(q, 3));
-      if (sqlite3_column_type(q, 5) != SQLITE_NULL) {
-        jw_str(w, "condition", (const char *)sqlite3_column_text(q, 5));
-        jw_str(w, "severity", (const char *)sqlite3_column_text(q, 6));
-      }
-      jw_obj_end(w);
-    }
-  }
-  sqlite3_finalize(q);
-  jw_arr_end(w);
-}
-
-/* "latency" (p50/p95/p99 on the series' grid, when the store has
- * durations) and "bad_events" (the latest ones, newest first). */
-static void write_details(struct hr_jw *w, const struct hr_report_slo *rs, struct hr_store *st) {
-  int64_t id = 0;
-  if (st == NULL || store_slo_find(st, rs->slo->name, &id, NULL) != HR_OK)
-    return;
-  int64_t ws, at, step = series_grid(rs, &ws, &at);
-  store_begin(st, NULL); /* one snapshot for both */
-  details_latency_json(w, st, id, ws, at, step, details_threshold(rs->slo->good_filter));
-  details_bad_events_json(w, st, id, HR_BAD_KEEP);
-  store_rollback(st);
-}
-
-void api_slo_detail_json(FILE *f, const struct hr_report_slo *rs, struct hr_store *st) {
-  /* The report's object for this SLO, reopened to add two members. */
-  char *obj = NULL;
-  size_t len = 0;
-  FILE *m = open_memstream(&obj, &len);
-  struct hr_jw w;
-  jw_init(&w, m, 0);
-  report_json_slo(&w, rs);
-  fclose(m);
-  while (len > 0 && (obj[len - 1] == '}' || obj[len - 1] == '\n' || obj[len - 1] == ' '))
-    if (obj[--len] == '}')
-      break;
-  fwrite(obj, 1, len, f);
-  free(obj);
-  jw_init(&w, f, 0);
-  w.depth = 1;
-  w.count[0] = 1;
-  write_series(&w, rs, st);
-  write_timeline(&w, rs, st);
-  write_details(&w, rs, st);
-  jw_obj_end(&w);
+  return time_parse_rfc3339(s, strlen(s), us) == 0 ? 1 : -1;
 }
 
 static int h_slo(struct hr_req *rq) {
   struct hr_api *a = rq->app;
+  struct hr_detail_opts dopt = {.recent = 1, .system = 1};
+  int hf = time_arg(rq, "from", &dopt.from_us), ht = time_arg(rq, "to", &dopt.to_us);
+  if (hf < 0 || ht < 0)
+    return server_error(rq->conn, 400, "from, to: RFC 3339 times or unix seconds");
+  const char *pts = server_arg(rq, "points");
+  if (pts != NULL) {
+    long n = strtol(pts, NULL, 10);
+    if (n < 2 || n > 5000)
+      return server_error(rq->conn, 400, "points: 2 to 5000");
+    dopt.max_points = (size_t)n;
+  }
   int64_t at = api_eval_at(a);
+  if (hf > 0 && ht == 0)
+    dopt.to_us = at;
+  struct hr_eval_opts eo = eval_opts(a, at);
+  eo.slo = rq->rest;
+  eo.keep_series = 1;
   struct hr_err err = {0};
   pthread_rwlock_rdlock(&a->cfg_lock);
-  const struct hr_config *cfg = a->cfg;
-  size_t j = 0;
-  while (j < cfg->nslos && strcmp(cfg->slos[j].name, rq->rest) != 0)
-    j++;
-  if (j == cfg->nslos) {
-    pthread_rwlock_unlock(&a->cfg_lock);
-    return server_error(rq->conn, 404, "no SLO named %.200s", rq->rest);
-  }
-  struct hr_status_opts so = {0};
-  so.db = a->db;
-  so.store = 1;
-  so.has_at = 1;
-  so.at_us = at;
-  so.threads = 1;
   struct hr_report rep;
-  enum hr_rc rc = status_compute(cfg, &so, &rep, &err);
-  if (rc != HR_OK) {
-    pthread_rwlock_unlock(&a->cfg_lock);
-    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : 500, "%s", err.msg);
+  enum hr_rc rc = engine_report(a->cfg, &eo, &rep, &err);
+  struct hr_detail d;
+  if (rc == HR_OK) {
+    rc = engine_detail(a->cfg, &rep, &rep.slos[0], &dopt, &d, &err);
+    if (rc != HR_OK)
+      report_free(&rep);
   }
-  struct hr_store *st = NULL;
-  store_open_ro(a->db, &st, NULL);
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  api_slo_detail_json(f, &rep.slos[j], st);
-  fputc('\n', f);
-  fclose(f);
-  store_close(st);
-  report_free(&rep);
   pthread_rwlock_unlock(&a->cfg_lock);
-  return reply_stream(rq->conn, 200, "application/json", buf, len);
+  if (rc != HR_OK)
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND && eo.slo ? 404 : 500, "%s", err.msg);
+  size_t len = 0;
+  struct page p = {&d};
+  char *buf = json_body(page_write, &p, &len);
+  detail_free(&d);
+  report_free(&rep);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
 }
 
 /* ------------------------------------------------------------------------ */
-/* GET /api/v1/alerts */
+/* GET /api/v1/alerts: firing and pending now, and the latest transitions. */
+
+struct alerts_ctx {
+  int64_t at_us;
+  const struct hr_alert_view *v;
+};
+
+static void alerts_write(struct hr_jw *w, void *ctx) {
+  const struct alerts_ctx *x = ctx;
+  jw_obj(w, NULL);
+  jw_time(w, "at", x->at_us);
+  jw_arr(w, "alerts");
+  for (size_t k = 0; k < x->v->nrows; k++)
+    alert_row_json(w, &x->v->rows[k]);
+  jw_arr_end(w);
+  jw_arr(w, "recent");
+  for (size_t k = 0; k < x->v->nevents; k++)
+    alert_event_json(w, &x->v->events[k]);
+  jw_arr_end(w);
+  jw_obj_end(w);
+}
 
 static int h_alerts(struct hr_req *rq) {
   struct hr_api *a = rq->app;
-  struct hr_store *st = NULL;
+  struct hr_alert_view v;
   struct hr_err err = {0};
-  enum hr_rc rc = store_open_ro(a->db, &st, &err);
+  enum hr_rc rc = engine_alerts(NULL, a->db, -1, RECENT_ALERTS, &v, &err);
   if (rc != HR_OK)
-    return server_error(rq->conn, 503, "%s", err.msg);
-  char *buf = NULL;
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : 500, "%s", err.msg);
+  struct alerts_ctx x = {api_eval_at(a), &v};
   size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  struct hr_jw w;
-  jw_init(&w, f, 1);
-  jw_obj(&w, NULL);
-  jw_time(&w, "at", api_eval_at(a));
-  jw_arr(&w, "alerts");
-  int ok = 1;
-  struct hr_alert_row *rows = NULL;
-  size_t nrows = 0;
-  if (alerts_list(st, 1u << HR_AL_FIRING | 1u << HR_AL_PENDING, &rows, &nrows, NULL) == HR_OK) {
-    for (int pass = 0; pass < 2; pass++) /* firing first, then pending; each by SLO and condition */
-      for (size_t k = 0; k < nrows; k++) {
-        const struct hr_alert_row *r = &rows[k];
-        if ((r->a.state == HR_AL_FIRING) != (pass == 0))
-          continue;
-        jw_obj(&w, NULL);
-        jw_str(&w, "slo", r->slo);
-        jw_str(&w, "condition", r->condition);
-        jw_str(&w, "severity", r->severity);
-        jw_str(&w, "state", alert_state_name(r->a.state));
-        jw_time(&w, "since", r->a.since_us);
-        jw_time(&w, "fired_at", r->a.fired_at_us);
-        jw_time(&w, "resolved_at", r->a.resolved_at_us);
-        jw_num(&w, "value", r->value);
-        jw_time(&w, "updated", r->updated_s * 1000000);
-        jw_obj_end(&w);
-      }
-    alerts_rows_free(rows, nrows);
-  } else {
-    ok = 0;
-  }
-  jw_arr_end(&w);
-  jw_arr(&w, "recent");
-  int64_t last = 0;
-  struct hr_alert_event *ev = NULL;
-  size_t nev = 0;
-  if (alerts_last_event_id(st, &last, NULL) == HR_OK &&
-      alerts_events(st, last > 50 ? last - 50 : 0, 50, &ev, &nev, NULL) == HR_OK) {
-    for (size_t k = nev; k-- > 0;) { /* newest first */
-      jw_obj(&w, NULL);
-      jw_int(&w, "id", ev[k].id);
-      jw_str(&w, "slo", ev[k].slo);
-      jw_str(&w, "condition", ev[k].condition);
-      jw_str(&w, "severity", ev[k].severity);
-      jw_str(&w, "kind", ev[k].kind == HR_TR_RESOLVED ? "resolved" : "firing");
-      jw_time(&w, "at", ev[k].at_s * 1000000);
-      jw_num(&w, "value", ev[k].value);
-      jw_str(&w, "summary", ev[k].summary);
-      jw_obj_end(&w);
-    }
-    alerts_events_free(ev, nev);
-  } else {
-    ok = 0;
-  }
-  jw_arr_end(&w);
-  jw_obj_end(&w);
-  fputc('\n', f);
-  fclose(f);
-  if (!ok) {
-    int r = server_error(rq->conn, 500, "store: alerts: %s", sqlite3_errmsg(store_db(st)));
-    store_close(st);
-    free(buf);
-    return r;
-  }
-  store_close(st);
-  return reply_stream(rq->conn, 200, "application/json", buf, len);
+  char *buf = json_body(alerts_write, &x, &len);
+  alert_view_free(&v);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
 }
 
 /* ------------------------------------------------------------------------ */
-/* GET /api/v1/gate */
+/* GET /api/v1/gate?service=S&risk=R: the same answer as `gate --format json`
+ * (HTTP 200 whether it allows or denies). */
 
 static int h_gate(struct hr_req *rq) {
-#ifdef HR_HAVE_GATE
   struct hr_api *a = rq->app;
   const char *service = server_arg(rq, "service");
   const char *risk_s = server_arg(rq, "risk");
@@ -442,82 +309,56 @@ static int h_gate(struct hr_req *rq) {
     return server_error(rq->conn, 400, "service=S is required");
   if (risk_parse(risk_s ? risk_s : "normal", &risk) != 0)
     return server_error(rq->conn, 400, "risk: expected fix, low, normal or high, got '%.64s'", risk_s);
-  pthread_rwlock_rdlock(&a->cfg_lock);
-  const struct hr_config *cfg = a->cfg;
-  struct hr_gate_policy pol;
-  gate_policy_default(&pol);
-  int known = 0;
-  for (size_t i = 0; i < cfg->nslos; i++)
-    known |= cfg->slos[i].service != NULL && strcmp(cfg->slos[i].service, service) == 0;
-  for (size_t i = 0; i < cfg->nservices; i++) {
-    char msg[256];
-    if (strcmp(cfg->services[i].name, service) != 0)
-      continue;
-    known = 1;
-    if (cfg->services[i].gate_policy != NULL)
-      gate_policy_parse(cfg->services[i].gate_policy, strlen(cfg->services[i].gate_policy), &pol, msg, sizeof msg);
-  }
-  if (!known) {
-    pthread_rwlock_unlock(&a->cfg_lock);
-    return server_error(rq->conn, 404, "no service named %.200s", service);
-  }
-  struct hr_status_opts so = {0};
-  so.db = a->db;
-  so.store = 1;
-  so.has_at = 1;
-  so.at_us = api_eval_at(a);
-  so.threads = 1;
+  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
   struct hr_report rep;
+  struct hr_gate_result g;
   struct hr_err err = {0};
-  enum hr_rc rc = status_compute(cfg, &so, &rep, &err);
-  if (rc != HR_OK) {
-    pthread_rwlock_unlock(&a->cfg_lock);
-    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : 500, "%s", err.msg);
-  }
-  struct hr_gate_slo *g = xcalloc(rep.nslos ? rep.nslos : 1, sizeof *g);
-  size_t *idx = xcalloc(rep.nslos ? rep.nslos : 1, sizeof *idx);
-  size_t k = 0;
-  for (size_t j = 0; j < rep.nslos; j++)
-    if (rep.slos[j].slo->service != NULL && strcmp(rep.slos[j].slo->service, service) == 0) {
-      g[k].slo = rep.slos[j].slo;
-      g[k].st = &rep.slos[j].st;
-      idx[k++] = j;
-    }
-  struct hr_gate_decision d;
-  gate_decide(&pol, service, risk, g, k, &d);
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  enum hr_rc rc = engine_gate(a->cfg, &eo, service, risk, &rep, &g, &err);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK)
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 404 : 500, "%s", err.msg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  gate_json(f, &rep, service, &g);
+  fclose(f);
+  gate_result_free(&g);
+  report_free(&rep);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /api/v1/status: what the daemon is doing. */
+
+static int h_status(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  pthread_mutex_lock(&a->mu);
+  struct hr_tail_stats t = a->tail;
+  uint64_t rounds = a->rounds, roundf = a->round_failures;
+  pthread_mutex_unlock(&a->mu);
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   struct hr_jw w;
   jw_init(&w, f, 1);
   jw_obj(&w, NULL);
-  report_json_members(&w, &rep);
-  jw_str(&w, "service", service);
-  jw_str(&w, "risk", risk_name(risk));
-  jw_str(&w, "decision", d.allow ? "allow" : "deny");
-  jw_str(&w, "reason", d.reason);
-  jw_str(&w, "deciding_slo", d.deciding >= 0 ? rep.slos[idx[d.deciding]].slo->name : NULL);
-  jw_obj(&w, "policy");
-  static const enum hr_status order[] = {HR_ST_GREEN, HR_ST_YELLOW, HR_ST_ORANGE, HR_ST_RED, HR_ST_NODATA};
-  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-    jw_arr(&w, status_name(order[i]));
-    for (int r = 0; r < HR_NRISKS; r++)
-      if (pol.allow[order[i]] & (1u << r))
-        jw_str(&w, NULL, risk_name((enum hr_risk)r));
-    jw_arr_end(&w);
-  }
+  jw_time(&w, "at", api_eval_at(a));
+  jw_str(&w, "clock", a->has_at ? "frozen" : "live");
+  jw_str(&w, "store", a->db);
+  jw_bool(&w, "store_ready", atomic_load(&a->store_ready));
+  jw_obj(&w, "tail");
+  jw_uint(&w, "files", t.files);
+  jw_uint(&w, "lines", t.lines);
+  jw_uint(&w, "malformed", t.malformed);
+  jw_uint(&w, "commits", t.commits);
+  jw_num(&w, "lag_seconds", t.lag_s);
   jw_obj_end(&w);
+  jw_uint(&w, "alert_rounds", rounds);
+  jw_uint(&w, "alert_round_failures", roundf);
   jw_obj_end(&w);
-  fputc('\n', f);
   fclose(f);
-  free(g);
-  free(idx);
-  report_free(&rep);
-  pthread_rwlock_unlock(&a->cfg_lock);
-  return reply_stream(rq->conn, 200, "application/json", buf, len);
-#else
-  return server_error(rq->conn, 501, "the release gate is not built into this headroom yet; use 'headroom gate'");
-#endif
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -527,24 +368,14 @@ static int h_events(struct hr_req *rq) {
   struct hr_api *a = rq->app;
   const char *source = server_arg(rq, "source");
   const char *key = server_header(rq, "Idempotency-Key");
-  int dup = 0;
   struct hr_err err = {0};
+  struct hr_buffer_stats s;
   pthread_rwlock_rdlock(&a->cfg_lock);
-  struct hr_pipeline *p = NULL;
-  struct hr_store *st = NULL;
-  struct hr_scan_stats s;
-  scan_stats_init(&s);
-  enum hr_rc rc = pipeline_new(a->cfg, &p, &err);
-  if (rc == HR_OK)
-    rc = store_open(a->db, &st, &err);
-  if (rc == HR_OK)
-    rc = tail_ingest_buffer(p, st, source, key, rq->body, rq->body_len, &s, &dup, &err);
-  store_close(st);
-  pipeline_free(p);
+  enum hr_rc rc = engine_ingest_buffer(a->cfg, a->db, source, key, rq->body, rq->body_len, &s, &err);
   pthread_rwlock_unlock(&a->cfg_lock);
   if (rc != HR_OK)
     return server_error(rq->conn, status_for(rc), "%s", err.msg);
-  if (!dup) { /* a retried batch: nothing was committed */
+  if (!s.dup) { /* a retried batch: nothing was committed */
     atomic_fetch_add(&a->generation, 1);
     pthread_mutex_lock(&a->mu);
     a->http_lines += s.lines;
@@ -556,8 +387,8 @@ static int h_events(struct hr_req *rq) {
   char *body = xasprintf("{\"lines\": %llu, \"events\": %llu, \"malformed\": %llu, \"blank\": %llu, "
                          "\"duplicate\": %s}\n",
                          (unsigned long long)s.lines, (unsigned long long)s.events, (unsigned long long)s.malformed,
-                         (unsigned long long)s.blank, dup ? "true" : "false");
-  return reply_stream(rq->conn, 200, "application/json", body, strlen(body));
+                         (unsigned long long)s.blank, s.dup ? "true" : "false");
+  return server_reply_take(rq->conn, 200, "application/json", body, strlen(body));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -757,70 +588,48 @@ static int h_annotations(struct hr_req *rq) {
                         {"at", NULL, 0, 0, 0},      {"end", NULL, 0, 0, 0}};
   enum { F_SERVICE, F_KIND, F_TEXT, F_AT, F_END, F_N };
   const char *msg = NULL;
-  int code = 0;
+  unsigned code = 0;
   char why[600];
-  int64_t at_s, end_s = 0; /* default: now (serve --at: T) */
-  int has_at, has_end;
-  if (a->has_at) {
-    at_s = floor_div(a->at_us, 1000000);
-  } else {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    at_s = (int64_t)ts.tv_sec;
-  }
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t at_s = a->has_at ? floor_div(a->at_us, 1000000) : (int64_t)ts.tv_sec; /* default: now (serve --at: T) */
+  int64_t end_s = 0;
+  int has_at, has_end = 0;
   if (parse_object(rq->body, rq->body + rq->body_len, fs, F_N, &msg) != 0) {
     code = 400;
     snprintf(why, sizeof why, "body: %s", msg);
-  } else if (fs[F_SERVICE].s == NULL || fs[F_SERVICE].s[0] == '\0') {
+  } else if (fs[F_TEXT].present && fs[F_TEXT].s == NULL) {
     code = 400;
-    snprintf(why, sizeof why, "\"service\" (a string) is required");
-  } else if (fs[F_KIND].s == NULL || (strcmp(fs[F_KIND].s, "deploy") != 0 && strcmp(fs[F_KIND].s, "incident") != 0 &&
-                                      strcmp(fs[F_KIND].s, "maintenance") != 0 && strcmp(fs[F_KIND].s, "note") != 0)) {
-    code = 400;
-    snprintf(why, sizeof why, "\"kind\" must be deploy, incident, maintenance or note");
-  } else if (fs[F_TEXT].present && (fs[F_TEXT].s == NULL || strlen(fs[F_TEXT].s) > 4096)) {
-    code = 400;
-    snprintf(why, sizeof why, "\"text\" must be a string of at most 4096 bytes");
+    snprintf(why, sizeof why, "\"text\" must be a string");
   } else if (field_time(&fs[F_AT], &at_s, &has_at) != 0 || field_time(&fs[F_END], &end_s, &has_end) != 0) {
     code = 400;
     snprintf(why, sizeof why, "\"at\" and \"end\" are RFC 3339 times or UTC seconds");
-  } else if ((strcmp(fs[F_KIND].s, "maintenance") == 0) != has_end || (has_end && end_s <= at_s)) {
-    code = 400;
-    snprintf(why, sizeof why, "a maintenance annotation needs \"end\" after \"at\"; other kinds take none");
   }
+  int64_t id = 0;
   if (code == 0) {
-    struct hr_store *st = NULL;
+    struct hr_annotation an = {.service = fs[F_SERVICE].s,
+                               .kind = fs[F_KIND].s,
+                               .at_s = at_s,
+                               .has_end = has_end,
+                               .end_s = end_s,
+                               .text = fs[F_TEXT].s,
+                               .created_s = (int64_t)ts.tv_sec};
     struct hr_err err = {0};
-    if (store_open(a->db, &st, &err) != HR_OK) {
-      code = 500;
+    pthread_rwlock_rdlock(&a->cfg_lock);
+    enum hr_rc rc = engine_annotate(a->cfg, a->db, &an, &id, &err);
+    pthread_rwlock_unlock(&a->cfg_lock);
+    if (rc != HR_OK) {
+      code = rc == HR_ERR_NOTFOUND ? 400 : status_for(rc); /* an unknown service in the body */
       snprintf(why, sizeof why, "%s", err.msg);
-    } else {
-      struct timespec ts;
-      clock_gettime(CLOCK_REALTIME, &ts);
-      struct hr_annotation an = {.service = fs[F_SERVICE].s,
-                                 .kind = fs[F_KIND].s,
-                                 .at_s = at_s,
-                                 .has_end = has_end,
-                                 .end_s = end_s,
-                                 .text = fs[F_TEXT].s,
-                                 .created_s = (int64_t)ts.tv_sec};
-      int64_t id = 0;
-      if (timeline_add(st, &an, &id, &err) != HR_OK) {
-        code = err.rc == HR_ERR_DB ? 500 : 400;
-        snprintf(why, sizeof why, "%s", err.msg);
-      }
-      store_close(st);
-      if (code == 0) {
-        char tb[64];
-        snprintf(why, sizeof why, "{\"id\": %lld, \"at\": \"%s\"}\n", (long long)id,
-                 time_format_rfc3339(at_s * 1000000, tb, sizeof tb));
-      }
     }
   }
   for (size_t i = 0; i < F_N; i++)
     free(fs[i].s);
   if (code != 0)
-    return server_error(rq->conn, (unsigned)code, "%s", why);
+    return server_error(rq->conn, code, "%s", why);
+  char tb[64];
+  snprintf(why, sizeof why, "{\"id\": %lld, \"at\": \"%s\"}\n", (long long)id,
+           time_format_rfc3339(at_s * 1000000, tb, sizeof tb));
   atomic_fetch_add(&a->generation, 1);
   return server_reply(rq->conn, 200, "application/json", why, strlen(why));
 }
@@ -863,8 +672,10 @@ int api_asset(struct hr_req *rq) {
 const struct hr_route api_routes[] = {
     {"GET", "/api/v1/slos", 0, h_slos},
     {"GET", "/api/v1/slos/", 0, h_slo},
+    {"GET", "/api/v1/trends", 0, h_trends},
     {"GET", "/api/v1/alerts", 0, h_alerts},
     {"GET", "/api/v1/gate", 0, h_gate},
+    {"GET", "/api/v1/status", 0, h_status},
     {"POST", "/api/v1/events", 1, h_events},
     {"POST", "/api/v1/annotations", 1, h_annotations},
     {"GET", "/metrics", 0, metrics_handler},

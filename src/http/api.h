@@ -2,22 +2,21 @@
  * dashboard files, and the state the HTTP threads share with the daemon's
  * main loop (struct hr_api). See docs/cli/serve.md for every endpoint.
  *
- * Every handler reads through its own read-only store connection, opened
- * per request; writes (POST) open their own read-write connection and commit
- * before answering. */
+ * Every answer is the engine's (src/engine/) rendered by src/out/: the same
+ * computation as `report`, `gate` and `evaluate`, so the two cannot
+ * disagree. Handlers read through their own read-only store connections;
+ * writes (POST) open their own read-write connection and commit before
+ * answering. */
 #ifndef HR_API_H
 #define HR_API_H
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "config/config.h"
 #include "http/server.h"
 #include "ingest/tail.h"
-#include "out/report.h"
-#include "store/store.h"
 
 struct hr_api {
   pthread_rwlock_t cfg_lock;     /* readers: handlers; writer: a reload */
@@ -39,6 +38,8 @@ struct hr_api {
   size_t cache_slos_len;
   char *cache_metrics;           /* the per-SLO families of /metrics */
   size_t cache_metrics_len;
+  char *cache_trends;            /* GET /api/v1/trends body */
+  size_t cache_trends_len;
 };
 
 /* Initialise / release the shared state (locks, cache). cfg and db borrowed. */
@@ -55,21 +56,10 @@ extern const struct hr_route api_routes[];
 extern const size_t api_nroutes;
 int api_asset(struct hr_req *rq);
 
-/* One SLO as the dashboard's SLO page wants it: the members of its
- * report --format json object, plus "series" (points over the window: the
- * bucket's good/valid/sli, the SLI since the window start, the budget
- * remaining burned down from the window start, the 1h burn rate at the
- * point's end; per minute for short windows, coarser for long ones, at most
- * ~720 points) and "timeline" (annotations of its service, alert
- * transitions of this SLO, its one-off exclusions, in time order). st: a
- * store to read the series and timeline from (read-only is enough; NULL:
- * both empty). Errors reading the store leave them empty. rs borrowed. */
-void api_slo_detail_json(FILE *f, const struct hr_report_slo *rs, struct hr_store *st);
-
-/* Compute (or take from the cache) the report at T and its /metrics
- * families; used by the /api/v1/slos and /metrics handlers. On success
- * returns HR_OK and malloc'd copies the caller frees; on failure err. */
-enum hr_rc api_snapshot(struct hr_api *a, char **slos_json, size_t *slos_len, char **metrics, size_t *metrics_len,
-                        struct hr_err *err);
+/* Which cached body of the snapshot (the report at the instant, computed
+ * once per change of the store, the configuration or the instant). */
+enum hr_snap { HR_SNAP_SLOS = 0, HR_SNAP_METRICS, HR_SNAP_TRENDS };
+/* A malloc'd copy of that body (*len bytes); on failure err. */
+enum hr_rc api_snapshot(struct hr_api *a, enum hr_snap which, char **body, size_t *len, struct hr_err *err);
 
 #endif

@@ -1,24 +1,9 @@
-/* metrics.h -- GET /metrics: the Prometheus text exposition (version
- * 0.0.4) of every SLO's counters and gauges plus the daemon's ingestion
- * counters. # HELP and # TYPE once per family; label values escaped. */
-#ifndef HR_METRICS_H
-#define HR_METRICS_H
-
-#include <stdint.h>
-#include <stdio.h>
+/* metrics.h -- GET /metrics: the report's families (out/metrics.h) from the
+ * daemon's snapshot, plus the daemon's ingestion and round counters. */
+#ifndef HR_HTTP_METRICS_H
+#define HR_HTTP_METRICS_H
 
 #include "http/server.h"
-#include "out/report.h"
-
-/* The per-SLO families of report r: headroom_slo_valid_total and
- * headroom_slo_good_total (good_total/valid_total: all-time sums per SLO,
- * parallel to r->slos), headroom_slo_sli_ratio (absent with no data),
- * headroom_slo_budget_remaining_ratio, headroom_slo_burn_rate{window},
- * headroom_slo_status{status}, headroom_slo_time_to_exhaustion_seconds. */
-void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *good_total, const uint64_t *valid_total);
-
-/* Write s as a label value (escaping \ " and newline), without quotes. */
-void metrics_escape(FILE *f, const char *s);
 
 /* The handler (app = struct hr_api). */
 int metrics_handler(struct hr_req *rq);

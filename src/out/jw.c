@@ -21,10 +21,38 @@ static void indent(struct hr_jw *w) {
     fputs("  ", w->f);
 }
 
+/* Length of the well-formed UTF-8 sequence at s[0..n) (n > 0, s[0] >= 0x80),
+ * or 0 when it is not one (RFC 3629: no overlongs, surrogates or code points
+ * above U+10FFFF). */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  size_t len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+  if (len == 0 || len > n || c < 0xc2)
+    return 0;
+  unsigned cp = len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+  for (size_t k = 1; k < len; k++) {
+    if ((s[k] & 0xc0) != 0x80)
+      return 0;
+    cp = cp << 6 | (s[k] & 0x3f);
+  }
+  if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+    return 0;
+  return len;
+}
+
 void jw_escape(FILE *f, const char *s, size_t n) {
   fputc('"', f);
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80) { /* valid UTF-8 as is; any other byte as U+FFFD, so the output is always JSON */
+      size_t len = utf8_len((const unsigned char *)s + i, n - i);
+      if (len == 0)
+        fputs("\\ufffd", f);
+      else
+        fwrite(s + i, 1, len, f);
+      i += len ? len - 1 : 0;
+      continue;
+    }
     switch (c) {
     case '"': fputs("\\\"", f); break;
     case '\\': fputs("\\\\", f); break;

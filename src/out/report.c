@@ -9,21 +9,6 @@
 #include "out/jw.h"
 #include "util/xmalloc.h"
 
-void report_free(struct hr_report *r) {
-  for (size_t i = 0; r->slos != NULL && i < r->nslos; i++)
-    free(r->slos[i].deploy_text);
-  free(r->slos);
-  for (size_t i = 0; i < r->nerrors; i++)
-    free(r->errors[i]);
-  free(r->errors);
-  memset(r, 0, sizeof *r);
-}
-
-void report_add_error(struct hr_report *r, const char *msg) {
-  r->errors = xrealloc(r->errors, (r->nerrors + 1) * sizeof *r->errors);
-  r->errors[r->nerrors++] = xstrdup(msg);
-}
-
 static const char *budgeting_name(enum hr_budgeting b) {
   switch (b) {
   case HR_BUDGET_OCCURRENCES: return "Occurrences";
@@ -46,11 +31,10 @@ static const char *bad_key(int reason) {
   return "other";
 }
 
-void report_json_slo(struct hr_jw *w, const struct hr_report_slo *rs) {
+void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
   const struct hr_slo *slo = rs->slo;
   const struct hr_slo_state *st = &rs->st;
   char buf[64];
-  jw_obj(w, NULL);
   jw_str(w, "name", slo->name);
   jw_str(w, "display_name", slo->display_name ? slo->display_name : slo->name);
   jw_str(w, "service", slo->service);
@@ -86,6 +70,13 @@ void report_json_slo(struct hr_jw *w, const struct hr_report_slo *rs) {
     jw_null(w, "time_to_exhaustion_seconds");
   jw_str(w, "status", status_name(st->status));
   jw_bool(w, "latched", st->latched);
+  jw_obj(w, "burning_now");
+  jw_str(w, "level", burning_name(rs->now.level));
+  jw_num(w, "burn_rate", rs->now.rate);
+  jw_num(w, "threshold", rs->now.threshold);
+  jw_str(w, "lookback", duration_format(rs->now.lookback_us, buf, sizeof buf));
+  jw_str(w, "condition", rs->now.condition);
+  jw_obj_end(w);
   if (slo->budgeting != HR_BUDGET_OCCURRENCES) {
     jw_uint(w, "good_slices", st->good_slices);
     jw_uint(w, "total_slices", st->total_slices);
@@ -104,11 +95,9 @@ void report_json_slo(struct hr_jw *w, const struct hr_report_slo *rs) {
   } else if (rs->timeline_read) {
     jw_null(w, "since_deploy");
   }
-  jw_obj_end(w);
 }
 
-
-void report_json_members(struct hr_jw *w, const struct hr_report *r) {
+void report_json_members(struct hr_jw *w, const struct hr_report *r, const size_t *idx, size_t n) {
   jw_time(w, "at", r->at_us);
   jw_uint(w, "lines_read", r->stats.lines);
   jw_uint(w, "lines_malformed", r->stats.malformed);
@@ -128,8 +117,11 @@ void report_json_members(struct hr_jw *w, const struct hr_report *r) {
   if (r->has_timeline)
     jw_uint(w, "maintenance_windows", r->nmaintenance);
   jw_arr(w, "slos");
-  for (size_t i = 0; i < r->nslos; i++)
-    report_json_slo(w, &r->slos[i]);
+  for (size_t i = 0; i < (idx ? n : r->nslos); i++) {
+    jw_obj(w, NULL);
+    report_json_slo_members(w, &r->slos[idx ? idx[i] : i]);
+    jw_obj_end(w);
+  }
   jw_arr_end(w);
 }
 
@@ -137,29 +129,16 @@ void report_json(FILE *f, const struct hr_report *r) {
   struct hr_jw w;
   jw_init(&w, f, 1);
   jw_obj(&w, NULL);
-  report_json_members(&w, r);
+  report_json_members(&w, r, NULL, 0);
   jw_obj_end(&w);
 }
 
-char *human_duration(double s, char *buf, size_t n) {
-  const char *sign = s < 0 ? "-" : "";
-  s = fabs(s);
-  if (!isfinite(s)) {
-    snprintf(buf, n, "never");
-    return buf;
-  }
-  long long t = (long long)(s + 0.5);
-  if (s < 1) {
-    snprintf(buf, n, s == 0 ? "0s" : "%s%.2gs", sign, s);
-  } else if (t < 60) {
-    snprintf(buf, n, "%s%llds", sign, t);
-  } else if (t < 3600) {
-    snprintf(buf, n, "%s%lldm %llds", sign, t / 60, t % 60);
-  } else if (t < 86400) {
-    snprintf(buf, n, "%s%lldh %lldm", sign, t / 3600, t % 3600 / 60);
-  } else {
-    snprintf(buf, n, "%s%lldd %lldh", sign, t / 86400, t % 86400 / 3600);
-  }
+char *budget_time_text(double s, char *buf, size_t n) {
+  char t[48];
+  if (s < 0)
+    snprintf(buf, n, "%s overspent", human_duration(-s, t, sizeof t));
+  else
+    snprintf(buf, n, "%s", human_duration(s, t, sizeof t));
   return buf;
 }
 
@@ -190,29 +169,20 @@ static const struct hr_burn *burn_at(const struct hr_slo_state *st, int64_t lb) 
   return NULL;
 }
 
-void report_text(FILE *f, const struct hr_report *r, int color) {
-  char at[64];
-  time_format_rfc3339(r->at_us, at, sizeof at);
-  fprintf(f, "headroom report at %s", at);
-  if (r->has_logs)
-    fprintf(f, "  (lines read %llu, malformed %llu)", (unsigned long long)r->stats.lines,
-            (unsigned long long)r->stats.malformed);
-  if (r->from_store)
-    fprintf(f, "  (store %s)", r->store_path);
-  fputs("\n\n", f);
-  /* Burn columns: the lookbacks the SLOs use (their union), at most four,
-   * preferring the SPEC's 5m, 1h, 6h, 3d when there are more. */
-  int64_t cols[HR_MAX_LOOKBACKS];
+/* The burn columns: the lookbacks the SLOs use (their union), at most four,
+ * preferring 5m, 1h, 6h, 3d when there are more. */
+static size_t burn_columns(const struct hr_report *r, const size_t *idx, size_t n, int64_t *cols) {
   size_t ncols = 0;
-  for (size_t i = 0; i < r->nslos; i++)
-    for (size_t k = 0; k < r->slos[i].st.nburn; k++) {
-      int64_t lb = r->slos[i].st.burn[k].lookback_us;
+  for (size_t i = 0; i < n; i++) {
+    const struct hr_slo_state *st = &r->slos[idx ? idx[i] : i].st;
+    for (size_t k = 0; k < st->nburn; k++) {
       size_t c = 0;
-      while (c < ncols && cols[c] != lb)
+      while (c < ncols && cols[c] != st->burn[k].lookback_us)
         c++;
       if (c == ncols && ncols < HR_MAX_LOOKBACKS)
-        cols[ncols++] = lb;
+        cols[ncols++] = st->burn[k].lookback_us;
     }
+  }
   for (size_t a = 1; a < ncols; a++) /* ascending */
     for (size_t b = a; b > 0 && cols[b - 1] > cols[b]; b--) {
       int64_t t = cols[b];
@@ -226,85 +196,112 @@ void report_text(FILE *f, const struct hr_report *r, int color) {
       for (size_t p = 0; p < 4; p++)
         if (cols[a] == pref[p] && m < 4)
           cols[m++] = cols[a];
-    if (m > 0)
-      ncols = m;
-    else
-      ncols = 4;
+    ncols = m > 0 ? m : 4;
   }
-  fprintf(f, "%-8s %-16s %-28s %-10s %-8s %-22s", "STATUS", "SERVICE", "SLO", "SLI", "TARGET", "BUDGET LEFT");
+  return ncols;
+}
+
+/* "BURNING 32x>14.4x", "elevated", "ok". */
+static void now_text(const struct hr_burn_now *b, char *buf, size_t n) {
+  if (b->level == HR_BURN_OK)
+    snprintf(buf, n, "ok");
+  else
+    snprintf(buf, n, "%s %.3gx>%.3gx", b->level == HR_BURN_FAST ? "BURNING" : "elevated", b->rate, b->threshold);
+}
+
+static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols, size_t ncols, int color) {
+  const struct hr_slo_state *st = &rs->st;
+  char sli[32], tgt[32], left[80], lt[64], tte[32], now[48];
+  if (st->has_sli)
+    pct(st->sli, sli, sizeof sli);
+  else
+    snprintf(sli, sizeof sli, "no data");
+  pct(rs->slo->target, tgt, sizeof tgt);
+  budget_time_text(st->budget_remaining_s, lt, sizeof lt);
+  snprintf(left, sizeof left, "%.1f%% (%s)", st->budget_remaining * 100, lt);
+  if (!st->has_sli)
+    snprintf(left, sizeof left, "-");
+  if (!st->has_tte)
+    snprintf(tte, sizeof tte, "never");
+  else if (st->tte_s <= 0)
+    snprintf(tte, sizeof tte, "exhausted");
+  else
+    human_duration(st->tte_s, tte, sizeof tte);
+  now_text(&rs->now, now, sizeof now);
+  char stname[16];
+  snprintf(stname, sizeof stname, "%s%s", status_name(st->status), st->latched ? "*" : "");
+  for (char *p = stname; *p; p++)
+    if (*p >= 'a' && *p <= 'z')
+      *p = (char)(*p - 'a' + 'A');
+  if (color)
+    fprintf(f, "%s%-8s\033[0m", color_of(st->status), stname);
+  else
+    fprintf(f, "%-8s", stname);
+  fprintf(f, " %-16.16s %-28.28s %-10s %-8s %-30s %-18s", rs->slo->service ? rs->slo->service : "-", rs->slo->name,
+          sli, tgt, left, now);
+  for (size_t c = 0; c < ncols; c++) {
+    const struct hr_burn *b = burn_at(st, cols[c]);
+    if (b == NULL)
+      fprintf(f, " %8s", "-");
+    else if (b->low_traffic)
+      fprintf(f, " %8s", "low");
+    else
+      fprintf(f, " %7.2fx", b->rate);
+  }
+  fprintf(f, "  %s\n", tte);
+}
+
+static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n) {
+  int any = 0;
+  for (size_t i = 0; i < n; i++) {
+    const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
+    if (!rs->has_deploy)
+      continue;
+    if (!any++)
+      fputs("\nSince the last deploy:\n", f);
+    char when[64], ago[32], spent[32];
+    time_format_rfc3339(rs->deploy_at_us, when, sizeof when);
+    human_duration((double)(r->at_us - rs->deploy_at_us) / 1e6, ago, sizeof ago);
+    human_duration(rs->deploy_budget_spent * rs->st.budget_s, spent, sizeof spent);
+    fprintf(f, "  %-28.28s deployed %s (%s ago): %.1f%% of the budget spent (%s), %llu good of %llu%s%s\n",
+            rs->slo->name, when, ago, rs->deploy_budget_spent * 100, spent, (unsigned long long)rs->deploy_good,
+            (unsigned long long)rs->deploy_valid, rs->deploy_text ? " -- " : "", rs->deploy_text ? rs->deploy_text : "");
+  }
+}
+
+void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n, int color) {
+  if (idx == NULL)
+    n = r->nslos;
+  char at[64];
+  time_format_rfc3339(r->at_us, at, sizeof at);
+  fprintf(f, "headroom report at %s", at);
+  if (r->has_logs)
+    fprintf(f, "  (lines read %llu, malformed %llu)", (unsigned long long)r->stats.lines,
+            (unsigned long long)r->stats.malformed);
+  if (r->from_store)
+    fprintf(f, "  (store %s)", r->store_path);
+  fputs("\n\n", f);
+  int64_t cols[HR_MAX_LOOKBACKS];
+  size_t ncols = burn_columns(r, idx, n, cols);
+  fprintf(f, "%-8s %-16s %-28s %-10s %-8s %-30s %-18s", "STATUS", "SERVICE", "SLO", "SLI", "TARGET", "BUDGET LEFT",
+          "BURNING NOW");
   for (size_t c = 0; c < ncols; c++) {
     char lb[32], head[40];
     snprintf(head, sizeof head, "BURN %s", duration_format(cols[c], lb, sizeof lb));
     fprintf(f, " %8s", head);
   }
   fprintf(f, "  %s\n", "EXHAUSTED IN");
-  for (size_t i = 0; i < r->nslos; i++) {
-    const struct hr_report_slo *rs = &r->slos[i];
-    const struct hr_slo_state *st = &rs->st;
-    char sli[32], tgt[32], left[64], lt[32], tte[32];
-    if (st->has_sli)
-      pct(st->sli, sli, sizeof sli);
-    else
-      snprintf(sli, sizeof sli, "no data");
-    pct(rs->slo->target, tgt, sizeof tgt);
-    human_duration(st->budget_remaining_s, lt, sizeof lt);
-    snprintf(left, sizeof left, "%.1f%% (%s)", st->budget_remaining * 100, lt);
-    if (!st->has_sli)
-      snprintf(left, sizeof left, "-");
-    if (!st->has_tte)
-      snprintf(tte, sizeof tte, "never");
-    else if (st->tte_s <= 0)
-      snprintf(tte, sizeof tte, "exhausted");
-    else
-      human_duration(st->tte_s, tte, sizeof tte);
-    char stname[16];
-    snprintf(stname, sizeof stname, "%s%s", status_name(st->status), st->latched ? "*" : "");
-    for (char *p = stname; *p; p++)
-      if (*p >= 'a' && *p <= 'z')
-        *p = (char)(*p - 'a' + 'A');
-    if (color)
-      fprintf(f, "%s%-8s\033[0m", color_of(st->status), stname);
-    else
-      fprintf(f, "%-8s", stname);
-    fprintf(f, " %-16.16s %-28.28s %-10s %-8s %-22s", rs->slo->service ? rs->slo->service : "-", rs->slo->name, sli,
-            tgt, left);
-    for (size_t c = 0; c < ncols; c++) {
-      const struct hr_burn *b = burn_at(st, cols[c]);
-      if (b == NULL)
-        fprintf(f, " %8s", "-");
-      else if (b->low_traffic)
-        fprintf(f, " %8s", "low");
-      else
-        fprintf(f, " %7.2fx", b->rate);
-    }
-    fprintf(f, "  %s\n", tte);
-  }
   int any_latch = 0;
-  for (size_t i = 0; i < r->nslos; i++)
-    any_latch |= r->slos[i].st.latched;
+  for (size_t i = 0; i < n; i++) {
+    const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
+    slo_row(f, rs, cols, ncols, color);
+    any_latch |= rs->st.latched;
+  }
   if (any_latch)
     fputs("\n* red latch: the freeze lifts once the SLI over the window is back at the target and the 1h burn rate is "
           "below 1.\n",
           f);
-  int any_deploy = 0;
-  for (size_t i = 0; i < r->nslos; i++)
-    any_deploy |= r->slos[i].has_deploy;
-  if (any_deploy) {
-    fputs("\nSince the last deploy:\n", f);
-    for (size_t i = 0; i < r->nslos; i++) {
-      const struct hr_report_slo *rs = &r->slos[i];
-      if (!rs->has_deploy)
-        continue;
-      char when[64], ago[32], spent[32];
-      time_format_rfc3339(rs->deploy_at_us, when, sizeof when);
-      human_duration((double)(r->at_us - rs->deploy_at_us) / 1e6, ago, sizeof ago);
-      human_duration(rs->deploy_budget_spent * rs->st.budget_s, spent, sizeof spent);
-      fprintf(f, "  %-28.28s deployed %s (%s ago): %.1f%% of the budget spent (%s), %llu good of %llu%s%s\n",
-              rs->slo->name, when, ago, rs->deploy_budget_spent * 100, spent, (unsigned long long)rs->deploy_good,
-              (unsigned long long)rs->deploy_valid, rs->deploy_text ? " -- " : "",
-              rs->deploy_text ? rs->deploy_text : "");
-    }
-  }
+  since_deploy_text(f, r, idx, n);
   if (r->nmaintenance > 0)
     fprintf(f, "\n%zu maintenance window%s from the timeline excluded.\n", r->nmaintenance,
             r->nmaintenance == 1 ? "" : "s");

@@ -194,19 +194,10 @@ void alerts_rows_free(struct hr_alert_row *rows, size_t n) {
   free(rows);
 }
 
-enum hr_rc alerts_events(struct hr_store *st, int64_t after_id, size_t max, struct hr_alert_event **out, size_t *n,
-                         struct hr_err *err) {
-  *out = NULL;
-  *n = 0;
-  sqlite3_stmt *q;
-  enum hr_rc rc = prep(st,
-                       "SELECT id, slo, condition, severity, kind, at, value, summary FROM alert_event "
-                       "WHERE id > ?1 ORDER BY id LIMIT ?2",
-                       &q, err);
-  if (rc != HR_OK)
-    return rc;
-  sqlite3_bind_int64(q, 1, after_id);
-  sqlite3_bind_int64(q, 2, max ? (int64_t)max : -1);
+/* The transitions a prepared statement q selects (columns id, slo,
+ * condition, severity, kind, at, value, summary), oldest first. */
+static enum hr_rc events_read(struct hr_store *st, sqlite3_stmt *q, struct hr_alert_event **out, size_t *n,
+                              struct hr_err *err) {
   struct hr_alert_event *ev = NULL;
   size_t cnt = 0, cap = 0;
   int r;
@@ -234,6 +225,35 @@ enum hr_rc alerts_events(struct hr_store *st, int64_t after_id, size_t max, stru
   *out = ev;
   *n = cnt;
   return HR_OK;
+}
+
+#define EVENT_COLS "SELECT id, slo, condition, severity, kind, at, value, summary FROM alert_event "
+
+enum hr_rc alerts_events(struct hr_store *st, int64_t after_id, size_t max, struct hr_alert_event **out, size_t *n,
+                         struct hr_err *err) {
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *q;
+  enum hr_rc rc = prep(st, EVENT_COLS "WHERE id > ?1 ORDER BY id LIMIT ?2", &q, err);
+  if (rc != HR_OK)
+    return rc;
+  sqlite3_bind_int64(q, 1, after_id);
+  sqlite3_bind_int64(q, 2, max ? (int64_t)max : -1);
+  return events_read(st, q, out, n, err);
+}
+
+enum hr_rc alerts_events_of(struct hr_store *st, const char *slo, int64_t from_s, int64_t to_s,
+                            struct hr_alert_event **out, size_t *n, struct hr_err *err) {
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *q;
+  enum hr_rc rc = prep(st, EVENT_COLS "WHERE slo = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, id", &q, err);
+  if (rc != HR_OK)
+    return rc;
+  sqlite3_bind_text(q, 1, slo, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 2, from_s);
+  sqlite3_bind_int64(q, 3, to_s);
+  return events_read(st, q, out, n, err);
 }
 
 void alerts_events_free(struct hr_alert_event *ev, size_t n) {

@@ -4,12 +4,12 @@
 #include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/timeparse.h"
 #include "ingest/counts.h"
-#include "out/jw.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
@@ -460,115 +460,84 @@ enum hr_rc details_histogram(struct hr_store *st, int64_t slo_id, int64_t from_s
   return HR_OK;
 }
 
-int64_t details_step(int64_t span_s, int64_t max_points) {
-  static const int64_t steps[] = {60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 86400, 7 * 86400};
-  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-    if (span_s / steps[i] <= max_points)
-      return steps[i];
-  return steps[sizeof steps / sizeof steps[0] - 1];
-}
-
-static double round_us(double x) { return isfinite(x) ? round(x * 1e6) / 1e6 : x; }
-
-int details_latency_json(struct hr_jw *w, struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s,
-                         int64_t step_s, double threshold_s) {
-  if (st == NULL || step_s <= 0 || from_s >= to_s)
-    return 0;
+enum hr_rc details_latency_grid(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, int64_t step_s,
+                                uint64_t **hist, size_t *n, struct hr_err *err) {
+  *hist = NULL;
+  *n = 0;
+  if (step_s <= 0 || from_s >= to_s)
+    return HR_OK;
   int64_t base = floor_div(from_s, step_s) * step_s;
-  size_t n = (size_t)((to_s - base + step_s - 1) / step_s);
-  if (n == 0 || n > 100000)
-    return 0;
-  uint64_t *hist = xcalloc(n * HR_LAT_BUCKETS, sizeof *hist);
-  uint64_t all[HR_LAT_BUCKETS] = {0}, total = 0;
-  int ok = read_range(store_db(st), slo_id, from_s, to_s, base, step_s, hist, n);
-  for (size_t k = 0; ok && k < n; k++)
-    for (int b = 0; b < HR_LAT_BUCKETS; b++) {
-      all[b] += hist[k * HR_LAT_BUCKETS + (size_t)b];
-      total += hist[k * HR_LAT_BUCKETS + (size_t)b];
-    }
-  if (!ok || total == 0) {
-    free(hist);
-    return 0;
+  size_t np = (size_t)((to_s - base + step_s - 1) / step_s);
+  if (np > 100000)
+    return HR_FAIL(err, HR_ERR_TOOBIG, "details: latency: %zu points", np);
+  uint64_t *h = xcalloc(np * HR_LAT_BUCKETS, sizeof *h);
+  if (!read_range(store_db(st), slo_id, from_s, to_s, base, step_s, h, np)) {
+    free(h);
+    return db_fail(store_db(st), err, "details: latency");
   }
-  static const double qs[3] = {0.50, 0.95, 0.99};
-  static const char *const names[3] = {"p50", "p95", "p99"};
-  jw_obj(w, "latency");
-  jw_int(w, "step_seconds", step_s);
-  jw_arr(w, "t");
-  for (size_t k = 0; k < n; k++) {
-    int64_t t = base + (int64_t)(k + 1) * step_s;
-    jw_int(w, NULL, t > to_s ? to_s : t);
-  }
-  jw_arr_end(w);
-  for (int i = 0; i < 3; i++) {
-    jw_arr(w, names[i]);
-    for (size_t k = 0; k < n; k++)
-      jw_num(w, NULL, round_us(latency_quantile(hist + k * HR_LAT_BUCKETS, qs[i]))); /* NAN: null */
-    jw_arr_end(w);
-  }
-  jw_arr(w, "count");
-  for (size_t k = 0; k < n; k++) {
-    uint64_t c = 0;
-    for (int b = 0; b < HR_LAT_BUCKETS; b++)
-      c += hist[k * HR_LAT_BUCKETS + (size_t)b];
-    jw_uint(w, NULL, c);
-  }
-  jw_arr_end(w);
-  jw_obj(w, "window");
-  jw_uint(w, "count", total);
-  for (int i = 0; i < 3; i++)
-    jw_num(w, names[i], round_us(latency_quantile(all, qs[i])));
-  jw_obj_end(w);
-  if (isfinite(threshold_s))
-    jw_num(w, "threshold_seconds", threshold_s);
-  jw_obj_end(w);
-  free(hist);
-  return 1;
+  *hist = h;
+  *n = np;
+  return HR_OK;
 }
 
-void details_bad_events_json(struct hr_jw *w, struct hr_store *st, int64_t slo_id, size_t limit) {
-  if (st == NULL)
-    return;
+enum hr_rc details_bad_events(struct hr_store *st, int64_t slo_id, int64_t at_us, size_t limit,
+                              struct hr_bad_event **out, size_t *n, struct hr_err *err) {
+  *out = NULL;
+  *n = 0;
   sqlite3 *db = store_db(st);
   sqlite3_stmt *q = NULL;
   if (sqlite3_prepare_v2(db,
-                         "SELECT t_us, status, path, duration, line FROM bad_event WHERE slo_id = ?1 "
+                         "SELECT t_us, status, path, duration, line FROM bad_event WHERE slo_id = ?1 AND t_us < ?3 "
                          "ORDER BY t_us DESC, id DESC LIMIT ?2",
                          -1, &q, NULL) != SQLITE_OK)
-    return;
+    return db_fail(db, err, "details: bad events");
   sqlite3_bind_int64(q, 1, slo_id);
   sqlite3_bind_int64(q, 2, (int64_t)limit);
-  jw_arr(w, "bad_events");
-  char buf[64];
-  while (sqlite3_step(q) == SQLITE_ROW) {
-    int64_t t = sqlite3_column_int64(q, 0);
-    jw_obj(w, NULL);
-    /* "2026-03-29T00:00:00Z" + milliseconds */
-    time_format_rfc3339(floor_div(t, 1000000) * 1000000, buf, sizeof buf);
-    size_t l = strlen(buf);
-    if (l > 0 && buf[l - 1] == 'Z')
-      snprintf(buf + l - 1, sizeof buf - (l - 1), ".%03dZ", (int)(t - floor_div(t, 1000000) * 1000000) / 1000);
-    jw_str(w, "at", buf);
+  sqlite3_bind_int64(q, 3, at_us);
+  struct hr_bad_event *v = xcalloc(limit ? limit : 1, sizeof *v);
+  size_t k = 0;
+  int r;
+  while ((r = sqlite3_step(q)) == SQLITE_ROW && k < limit) {
+    struct hr_bad_event *e = &v[k++];
+    e->t_us = sqlite3_column_int64(q, 0);
     switch (sqlite3_column_type(q, 1)) {
-    case SQLITE_INTEGER: jw_int(w, "status", sqlite3_column_int64(q, 1)); break;
-    case SQLITE_FLOAT: jw_num(w, "status", sqlite3_column_double(q, 1)); break;
-    case SQLITE_NULL: jw_null(w, "status"); break;
-    default: jw_strn(w, "status", (const char *)sqlite3_column_text(q, 1), (size_t)sqlite3_column_bytes(q, 1));
+    case SQLITE_INTEGER:
+      e->status_kind = HR_BADST_INT;
+      e->status_i = sqlite3_column_int64(q, 1);
+      break;
+    case SQLITE_FLOAT:
+      e->status_kind = HR_BADST_NUM;
+      e->status_f = sqlite3_column_double(q, 1);
+      break;
+    case SQLITE_NULL: e->status_kind = HR_BADST_NULL; break;
+    default:
+      e->status_kind = HR_BADST_TEXT;
+      e->status_s = xstrndup((const char *)sqlite3_column_text(q, 1), (size_t)sqlite3_column_bytes(q, 1));
     }
-    if (sqlite3_column_type(q, 2) == SQLITE_NULL)
-      jw_null(w, "path");
-    else
-      jw_strn(w, "path", (const char *)sqlite3_column_text(q, 2), (size_t)sqlite3_column_bytes(q, 2));
-    if (sqlite3_column_type(q, 3) == SQLITE_NULL)
-      jw_null(w, "duration");
-    else
-      jw_num(w, "duration", sqlite3_column_double(q, 3));
+    if (sqlite3_column_type(q, 2) != SQLITE_NULL)
+      e->path = xstrndup((const char *)sqlite3_column_text(q, 2), (size_t)sqlite3_column_bytes(q, 2));
+    e->has_duration = sqlite3_column_type(q, 3) != SQLITE_NULL;
+    e->duration = e->has_duration ? sqlite3_column_double(q, 3) : 0;
     const char *line = (const char *)sqlite3_column_text(q, 4);
-    jw_strn(w, "line", line ? line : "", line ? (size_t)sqlite3_column_bytes(q, 4) : 0);
-    jw_obj_end(w);
+    e->line = line ? xstrndup(line, (size_t)sqlite3_column_bytes(q, 4)) : xstrdup("");
   }
-  jw_arr_end(w);
   sqlite3_finalize(q);
+  if (r != SQLITE_ROW && r != SQLITE_DONE) {
+    details_bad_events_free(v, k);
+    return db_fail(db, err, "details: bad events");
+  }
+  *out = v;
+  *n = k;
+  return HR_OK;
+}
+
+void details_bad_events_free(struct hr_bad_event *v, size_t n) {
+  for (size_t i = 0; v != NULL && i < n; i++) {
+    free(v[i].status_s);
+    free(v[i].path);
+    free(v[i].line);
+  }
+  free(v);
 }
 
 /* ------------------------------------------------------------------------ */

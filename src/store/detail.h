@@ -75,26 +75,33 @@ enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_
 enum hr_rc details_histogram(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, uint64_t *h,
                              struct hr_err *err);
 
-/* The step of the dashboard's series over span_s seconds: the first of 1m,
- * 5m, 15m, 30m, 1h, 3h, 6h, 1d, 7d that gives at most max_points points. */
-int64_t details_step(int64_t span_s, int64_t max_points);
+/* The histograms of slo_id on the grid of step_s seconds: point k covers
+ * [base + k * step, base + (k + 1) * step) within [from_s, to_s), base =
+ * floor(from_s / step_s) * step_s; *hist gets *n * HR_LAT_BUCKETS counts
+ * (point k at k * HR_LAT_BUCKETS), malloc'd (NULL, 0 for an empty range).
+ * Whole hours are read from the hour rollup when step_s allows. */
+enum hr_rc details_latency_grid(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, int64_t step_s,
+                                uint64_t **hist /* OUT */, size_t *n /* OUT */, struct hr_err *err);
 
-struct hr_jw;
-/* Write the member "latency" into the open object of w, for the points
- * t = min(b + step_s, to_s) with b from floor(from_s / step_s) * step_s by
- * step_s while b < to_s (the grid of the API's series):
- *   {"step_seconds", "t": [unix s], "p50": [s|null], "p95", "p99",
- *    "count": [events with a duration], "window": {"count","p50","p95","p99"},
- *    "threshold_seconds": the good filter's `duration < X` (when it has one)}
- * Nothing when the range holds no duration at all (or on a store error).
- * threshold_s: NAN for none. Returns 1 when written. */
-int details_latency_json(struct hr_jw *w, struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s,
-                         int64_t step_s, double threshold_s);
-/* Write the member "bad_events": the latest (up to limit) bad events of
- * slo_id, newest first: [{"at" (RFC 3339, milliseconds), "status" (number
- * or text, null when absent), "path" (null), "duration" (seconds, null),
- * "line"}]. An empty array when there are none; nothing on a store error. */
-void details_bad_events_json(struct hr_jw *w, struct hr_store *st, int64_t slo_id, size_t limit);
+/* A bad event as the store keeps it. */
+enum { HR_BADST_NULL = 0, HR_BADST_INT, HR_BADST_NUM, HR_BADST_TEXT };
+struct hr_bad_event {
+  int64_t t_us;
+  int status_kind; /* HR_BADST_*: the status field as parsed */
+  int64_t status_i;
+  double status_f;
+  char *status_s;
+  char *path; /* NULL: absent */
+  int has_duration;
+  double duration; /* seconds */
+  char *line;      /* the log line (at most HR_BAD_LINE_MAX bytes) */
+};
+
+/* The latest (up to limit) bad events of slo_id before at_us, newest first.
+ * *out owned by the caller (details_bad_events_free()). */
+enum hr_rc details_bad_events(struct hr_store *st, int64_t slo_id, int64_t at_us, size_t limit,
+                              struct hr_bad_event **out /* OUT */, size_t *n /* OUT */, struct hr_err *err);
+void details_bad_events_free(struct hr_bad_event *v, size_t n);
 
 /* The X of the first `duration < X` or `duration <= X` in a filter's text
  * (X a number of seconds or with a unit: 800ms, 0.3s, 10m, 1h), in seconds;

@@ -41,16 +41,22 @@ char *xstrndup(const char *s, size_t n) {
   return p;
 }
 
-char *xasprintf(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
+char *xvasprintf(const char *fmt, va_list ap) {
+  va_list aq;
+  va_copy(aq, ap);
+  int n = vsnprintf(NULL, 0, fmt, aq);
+  va_end(aq);
   if (n < 0)
     n = 0;
   char *p = xmalloc((size_t)n + 1);
-  va_start(ap, fmt);
   vsnprintf(p, (size_t)n + 1, fmt, ap);
+  return p;
+}
+
+char *xasprintf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *p = xvasprintf(fmt, ap);
   va_end(ap);
   return p;
 }

@@ -4,6 +4,7 @@
 #ifndef HR_XMALLOC_H
 #define HR_XMALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -13,5 +14,6 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* malloc'd printf; never NULL. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

@@ -29,7 +29,7 @@ start_serve -c conf.yaml --db "$tmp/h.db" --at $AT --token-file token || exit 1
 wait_valid 20 || fail "tailing: the 20 lines never reached the API"
 
 python3 - "$url" "$bin" "$tmp" "$AT" <<'EOF' || fails=$((fails + 1))
-import json, socket, subprocess, sys, time, urllib.request, urllib.error
+import calendar, json, socket, subprocess, sys, time, urllib.request, urllib.error
 url, bin_, tmp, at = sys.argv[1:5]
 host, port = url.split("//")[1].rstrip("/").split(":")
 port = int(port)
@@ -75,9 +75,11 @@ d = js(b)
 check(s == 200 and d is not None, "slo detail 200")
 if d:
     check(d["name"] == "avail" and d["valid"] == 20, "detail has the SLO's members")
-    pts = d["series"]["points"]
-    check(len(pts) > 0 and sum(p["valid"] for p in pts) == 20, "series sums to the window's valid events")
-    check(abs(pts[-1]["budget_remaining"] - slo["budget_remaining"]) < 1e-9, "burn-down ends at budget_remaining")
+    ser = d["series"]
+    check(len(ser["t"]) > 0 and sum(ser["valid"]) == 20, "series sums to the window's valid events")
+    check(abs(ser["budget_remaining"][-1] - slo["budget_remaining"]) < 1e-9, "the series ends at budget_remaining")
+    check(abs(ser["sli"][-1] - slo["sli"]) < 1e-12, "the SLI series ends at the SLI (rolling over the window)")
+    check(ser["t"][-1] == int(calendar.timegm(time.strptime(api["at"], "%Y-%m-%dT%H:%M:%SZ"))), "the series ends at the instant")
     check(isinstance(d["timeline"], list), "timeline is a list")
 s, h, b = req("GET", "/api/v1/slos/nope")
 check(s == 404 and "error" in (js(b) or {}), "unknown SLO: 404 JSON")

@@ -237,26 +237,36 @@ static void test_histograms_written(void **state) {
         want[latency_bucket(dur[i])]++;
     assert_memory_equal(got, want, sizeof got);
   }
-  /* The JSON on an hourly grid: 6 points, the window's count, the percentiles
-   * of each hour as computed from its events. */
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  struct hr_jw w;
-  jw_init(&w, f, 0);
-  jw_obj(&w, NULL);
-  assert_int_equal(details_latency_json(&w, st, ids[0], T0, T0 + 6 * 3600, 3600, 0.5), 1);
-  assert_int_equal(details_latency_json(&w, st, ids[1], T0, T0 + 6 * 3600, 3600, NAN), 0); /* no durations: nothing */
-  jw_obj_end(&w);
-  fclose(f);
-  char want[64];
-  snprintf(want, sizeof want, "\"t\":[%lld,", (long long)(T0 + 3600));
-  assert_non_null(strstr(buf, want));
-  snprintf(want, sizeof want, "\"window\":{\"count\":%d,", N);
-  assert_non_null(strstr(buf, want));
-  assert_non_null(strstr(buf, "\"threshold_seconds\":0.5}"));
-  assert_non_null(strstr(buf, "\"step_seconds\":3600"));
-  free(buf);
+  /* The hourly grid: 6 points, each the histogram of its hour's events. */
+  uint64_t *grid = NULL;
+  size_t np = 0;
+  assert_int_equal(details_latency_grid(st, ids[0], T0, T0 + 6 * 3600, 3600, &grid, &np, NULL), HR_OK);
+  assert_int_equal(np, 6);
+  for (size_t k = 0; k < np; k++) {
+    uint64_t want[HR_LAT_BUCKETS] = {0};
+    for (int i = 0; i < N; i++)
+      if (ts[i] >= (T0 + 3600 * (int64_t)k) * US && ts[i] < (T0 + 3600 * (int64_t)(k + 1)) * US)
+        want[latency_bucket(dur[i])]++;
+    assert_memory_equal(grid + k * HR_LAT_BUCKETS, want, sizeof want);
+  }
+  free(grid);
+  /* A ragged grid (step 7m, range starting mid-step): points are the step's
+   * intervals cut to the range. */
+  assert_int_equal(details_latency_grid(st, ids[0], T0 + 600, T0 + 3600, 420, &grid, &np, NULL), HR_OK);
+  int64_t base = (T0 + 600) / 420 * 420;
+  assert_int_equal(np, (size_t)((T0 + 3600 - base + 419) / 420));
+  uint64_t sum = 0;
+  for (size_t k = 0; k < np * HR_LAT_BUCKETS; k++)
+    sum += grid[k];
+  int in = 0;
+  for (int i = 0; i < N; i++)
+    in += ts[i] >= (T0 + 600) * US && ts[i] < (T0 + 3600) * US;
+  assert_int_equal(sum, (uint64_t)in);
+  free(grid);
+  assert_int_equal(details_latency_grid(st, ids[1], T0, T0 + 6 * 3600, 3600, &grid, &np, NULL), HR_OK);
+  for (size_t k = 0; k < np * HR_LAT_BUCKETS; k++)
+    assert_int_equal(grid[k], 0); /* no durations */
+  free(grid);
 
   /* A rolled-back batch leaves nothing (exactly once with the counts). */
   mk_event(ev, T0 * US, 0.1, 500, "/y");
@@ -320,21 +330,33 @@ static void test_bad_retention(void **state) {
   assert_int_equal(q_int(st, "SELECT count(*) FROM bad_event WHERE slo_id = 2 AND line = 'same 0'"), 0);
   assert_int_equal(q_int(st, "SELECT count(*) FROM bad_event WHERE slo_id = 2 AND line = 'same 100'"), 1);
 
-  /* JSON: newest first, with its fields. */
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  struct hr_jw w;
-  jw_init(&w, f, 0);
-  jw_obj(&w, NULL);
-  details_bad_events_json(&w, st, ids[0], 3);
-  jw_obj_end(&w);
-  fclose(f);
-  assert_string_equal(buf, "{\"bad_events\":["
-                           "{\"at\":\"2023-11-15T00:05:29.000Z\",\"status\":501,\"path\":\"/p\",\"duration\":0.329,\"line\":\"bad 329\"},"
-                           "{\"at\":\"2023-11-15T00:05:28.000Z\",\"status\":500,\"path\":\"/p\",\"duration\":0.328,\"line\":\"bad 328\"},"
-                           "{\"at\":\"2023-11-15T00:05:27.000Z\",\"status\":503,\"path\":\"/p\",\"duration\":0.327,\"line\":\"bad 327\"}]}\n");
-  free(buf);
+  /* Read back: newest first, with their fields, before the instant only. */
+  struct hr_bad_event *be = NULL;
+  size_t nb = 0;
+  assert_int_equal(details_bad_events(st, ids[0], INT64_MAX, 3, &be, &nb, NULL), HR_OK);
+  assert_int_equal(nb, 3);
+  for (size_t i = 0; i < nb; i++) {
+    int k = 329 - (int)i;
+    char want[32];
+    snprintf(want, sizeof want, "bad %d", k);
+    assert_int_equal(be[i].t_us, (T0 + k) * US);
+    assert_int_equal(be[i].status_kind, HR_BADST_INT);
+    assert_int_equal(be[i].status_i, 500 + k % 4);
+    assert_string_equal(be[i].path, "/p");
+    assert_true(be[i].has_duration && fabs(be[i].duration - k / 1000.0) < 1e-12);
+    assert_string_equal(be[i].line, want);
+  }
+  details_bad_events_free(be, nb);
+  /* As of T0 + 300 s: the latest before it are 299, 298, ... */
+  assert_int_equal(details_bad_events(st, ids[0], (T0 + 300) * US, HR_BAD_KEEP, &be, &nb, NULL), HR_OK);
+  assert_int_equal(nb, 70); /* 230..299 */
+  assert_int_equal(be[0].t_us, (T0 + 299) * US);
+  assert_int_equal(be[69].t_us, (T0 + 230) * US);
+  details_bad_events_free(be, nb);
+  assert_int_equal(details_bad_events(st, ids[1], INT64_MAX, 1, &be, &nb, NULL), HR_OK);
+  assert_int_equal(nb, 1);
+  assert_int_equal(be[0].status_kind, HR_BADST_INT);
+  details_bad_events_free(be, nb);
   details_free(d);
   free(ev);
   store_close(st);
@@ -387,14 +409,6 @@ static void test_threshold(void **state) {
   assert_true(isnan(details_threshold("duration > 3")));
   assert_true(isnan(details_threshold("duration < 5mb")));
   assert_true(isnan(details_threshold(NULL)));
-}
-
-static void test_step(void **state) {
-  (void)state;
-  assert_int_equal(details_step(720 * 60, 720), 60);
-  assert_int_equal(details_step(721 * 60, 720), 300);
-  assert_int_equal(details_step(28 * 86400, 720), 3600);
-  assert_int_equal(details_step(400 * 86400, 720), 86400);
 }
 
 /* A store written by schema v2 (v3's tables and v4's alert.kind absent,
@@ -458,8 +472,7 @@ int main(void) {
       cmocka_unit_test(test_bad_retention),
       cmocka_unit_test(test_bad_line_text),
       cmocka_unit_test(test_threshold),
-      cmocka_unit_test(test_step),
-      cmocka_unit_test(test_migration_v2_to_v3),
+        cmocka_unit_test(test_migration_v2_to_v3),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

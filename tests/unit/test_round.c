@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "alerting/round.h"
+#include "engine/round.h"
 #include "core/timeparse.h"
 #include "store/alerts.h"
 

@@ -1,24 +1,23 @@
-/* round.c -- see round.h and docs/alerting.md. */
-#include "alerting/round.h"
+/* round.c -- see round.h and docs/alerting.md. An SLO is evaluated here
+ * exactly as engine_report() evaluates it: the same minutes (store or
+ * Prometheus, maintenance windows zeroed), the same exclusions in force. */
+#include "engine/round.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alert.h"
-#include "core/exclude.h"
 #include "core/series.h"
 #include "core/slo_eval.h"
 #include "core/timeparse.h"
-#include "core/tz.h"
+#include "engine/impl.h"
 #include "notify/notify.h"
-#include "out/report.h"
 #include "prom/prom.h"
 #include "store/alerts.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
-#define MINUTE_US INT64_C(60000000)
 #define MAX_CONDS 256
 
 /* One line a person reads at 3 a.m. */
@@ -55,41 +54,41 @@ static void summary(const struct hr_condition *c, const struct hr_cond_result *r
   buf[0] = '\0';
 }
 
-/* Evaluate and step every condition of one SLO; writes inside the open transaction. */
-static enum hr_rc round_slo(struct hr_store *st, const struct hr_config *cfg, const struct hr_slo *slo, int64_t at_us,
-                            const char *dashboard_url, struct hr_series *pre, struct hr_round_stats *rs,
+/* What one round evaluates an SLO with. */
+struct round_ctx {
+  struct hr_store *st;
+  const struct hr_config *cfg;
+  const struct hr_effective *eff; /* exclusions in force */
+  const struct hr_annotation *tl; /* the timeline (maintenance windows) */
+  size_t ntl;
+  int64_t at_us;
+  const char *dashboard_url;
+};
+
+/* Evaluate and step every condition of SLO j; writes inside the open
+ * transaction. pre: its minutes read from Prometheus before the
+ * transaction, or NULL to read the store. */
+static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_series *pre, struct hr_round_stats *rs,
                             struct hr_err *err) {
-  struct hr_tz *tz = NULL;
-  struct hr_excluder *ex = NULL;
-  struct hr_err e = {0};
-  if (slo->window.kind == HR_WIN_CALENDAR && tz_load(slo->window.tz ? slo->window.tz : "UTC", &tz, &e) != HR_OK)
-    return HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: %s", slo->name, e.msg);
-  if (slo->nexcl > 0 && excluder_new(slo->excl, slo->nexcl, &ex, &e) != HR_OK) {
-    tz_free(tz);
-    return HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: exclusions: %s", slo->name, e.msg);
-  }
+  struct hr_store *st = x->st;
+  const struct hr_slo *slo = &x->cfg->slos[j];
+  const struct hr_slo *eslo = &x->eff->eff.slos[j];
+  int64_t at_us = x->at_us;
   struct hr_series s;
-  int64_t id = 0;
-  enum hr_rc rc;
-  if (pre != NULL) { /* read from Prometheus before the transaction */
+  enum hr_rc rc = HR_OK;
+  if (pre != NULL) {
     s = *pre;
     memset(pre, 0, sizeof *pre);
-    rc = HR_ERR_NOTFOUND;
   } else {
     series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
-    rc = store_slo_find(st, slo->name, &id, err);
+    rc = engine_slo_minutes(st, slo, x->tl, x->ntl, at_us, &s, NULL, err);
   }
-  if (rc == HR_OK) {
-    int64_t to_s = at_us / 1000000;
-    rc = store_load(st, id, to_s - (int64_t)s.cap * 60, to_s, &s, err);
-  } else if (rc == HR_ERR_NOTFOUND) {
-    rc = HR_OK; /* never ingested: no data, nothing fires */
-  }
-  struct hr_slo_state state;
+  struct hr_report_slo one = {0};
+  const struct hr_slo_state *state = &one.st;
   const struct hr_condition *conds[MAX_CONDS];
   size_t nc = 0;
   if (rc == HR_OK) {
-    slo_eval_ex(slo, tz, &s, ex, at_us, &state);
+    engine_eval_slo(&one, slo, &s, eslo->excl, eslo->nexcl, at_us);
     nc = alert_conditions(slo, conds, MAX_CONDS);
     if (nc > MAX_CONDS)
       nc = MAX_CONDS;
@@ -99,7 +98,7 @@ static enum hr_rc round_slo(struct hr_store *st, const struct hr_config *cfg, co
   for (size_t i = 0; i < nc && rc == HR_OK; i++) {
     const struct hr_condition *c = conds[i];
     struct hr_cond_result res;
-    alert_cond_eval(slo, c, &s, &state, at_us, &res);
+    alert_cond_eval(slo, c, &s, state, at_us, &res);
     struct hr_alert a;
     int64_t updated;
     int found;
@@ -119,7 +118,7 @@ static enum hr_rc round_slo(struct hr_store *st, const struct hr_config *cfg, co
     if (rc != HR_OK || tr == HR_TR_NONE)
       continue;
     char sum[256];
-    summary(c, &res, &state, sum, sizeof sum);
+    summary(c, &res, state, sum, sizeof sum);
     rc = alerts_event_add(st, slo->name, c->name, c->severity, tr, at_s, res.value, sum, err);
     if (rc != HR_OK)
       break;
@@ -129,17 +128,15 @@ static enum hr_rc round_slo(struct hr_store *st, const struct hr_config *cfg, co
                           .starts_at_us = a.fired_at_us,
                           .ends_at_us = tr == HR_TR_RESOLVED ? a.resolved_at_us : 0,
                           .res = res,
-                          .state = &state,
-                          .dashboard_url = dashboard_url};
-    rc = notify_enqueue(st, cfg, &n, at_s, err);
+                          .state = state,
+                          .dashboard_url = x->dashboard_url};
+    rc = notify_enqueue(st, x->cfg, &n, at_s, err);
     if (tr == HR_TR_FIRING)
       rs->fired++;
     else
       rs->resolved++;
   }
   series_reset(&s);
-  excluder_free(ex);
-  tz_free(tz);
   return rc;
 }
 
@@ -208,14 +205,23 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   unsigned char *is_pre = xcalloc(ns, 1), *skip = xcalloc(ns, 1);
   struct hr_err perr = {0};
   enum hr_rc prc = HR_OK;
+  struct hr_annotation *tl = NULL;
+  size_t ntl = 0;
+  int found = 0;
+  enum hr_rc rc = engine_timeline(st, NULL, &tl, &ntl, &found, err);
+  if (rc != HR_OK) {
+    free(pre);
+    free(is_pre);
+    free(skip);
+    return rc;
+  }
   for (size_t j = 0; j < cfg->nslos; j++) {
     if (!prom_slo_is_prom(&cfg->slos[j]))
       continue;
     series_init(&pre[j], MINUTE_US, 0, slo_eval_span(&cfg->slos[j], MINUTE_US));
     is_pre[j] = 1;
-    int nodata;
     struct hr_err e = {0};
-    enum hr_rc r2 = prom_slo_series(&cfg->slos[j], at_us, &pre[j], &nodata, NULL, &e);
+    enum hr_rc r2 = engine_slo_minutes(NULL, &cfg->slos[j], tl, ntl, at_us, &pre[j], NULL, &e);
     if (r2 != HR_OK) {
       skip[j] = 1;
       if (prc == HR_OK) {
@@ -224,11 +230,14 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
       }
     }
   }
-  enum hr_rc rc = store_begin(st, err);
+  struct hr_effective eff;
+  effective_init(&eff, cfg, tl, ntl);
+  struct round_ctx x = {st, cfg, &eff, tl, ntl, at_us, dashboard_url};
+  rc = store_begin(st, err);
   int began = rc == HR_OK;
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
     if (!skip[j])
-      rc = round_slo(st, cfg, &cfg->slos[j], at_us, dashboard_url, is_pre[j] ? &pre[j] : NULL, &rs, err);
+      rc = round_slo(&x, j, is_pre[j] ? &pre[j] : NULL, &rs, err);
   if (rc == HR_OK)
     rc = retire_orphans(st, cfg, at_us, dashboard_url, &rs, err);
   for (size_t j = 0; j < cfg->nslos; j++)
@@ -237,6 +246,8 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   free(pre);
   free(is_pre);
   free(skip);
+  effective_done(&eff);
+  timeline_free(tl, ntl);
   if (rc == HR_OK)
     rc = store_commit(st, err);
   if (rc != HR_OK) {
@@ -255,5 +266,76 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
       *err = perr;
     rc = prc;
   }
+  return rc;
+}
+
+static int cmp_row(const void *a, const void *b) {
+  const struct hr_alert_row *x = a, *y = b;
+  int fx = x->a.state == HR_AL_FIRING, fy = y->a.state == HR_AL_FIRING;
+  if (fx != fy)
+    return fy - fx;
+  int c = strcmp(x->slo, y->slo);
+  return c ? c : strcmp(x->condition, y->condition);
+}
+
+enum hr_rc engine_alerts(struct hr_store *st, const char *db, int64_t after_id, size_t max, struct hr_alert_view *out,
+                         struct hr_err *err) {
+  memset(out, 0, sizeof *out);
+  struct hr_store *own = NULL;
+  enum hr_rc rc = HR_OK;
+  if (st == NULL) {
+    rc = store_open_ro(db, &own, err);
+    st = own;
+  }
+  if (rc == HR_OK)
+    rc = alerts_list(st, 1u << HR_AL_FIRING | 1u << HR_AL_PENDING, &out->rows, &out->nrows, err);
+  if (rc == HR_OK && out->nrows > 1)
+    qsort(out->rows, out->nrows, sizeof *out->rows, cmp_row);
+  int64_t last = 0;
+  if (rc == HR_OK && after_id < 0)
+    rc = alerts_last_event_id(st, &last, err);
+  if (rc == HR_OK && after_id >= 0)
+    rc = alerts_events(st, after_id, max, &out->events, &out->nevents, err);
+  else if (rc == HR_OK) {
+    rc = alerts_events(st, last > (int64_t)max ? last - (int64_t)max : 0, max, &out->events, &out->nevents, err);
+    for (size_t i = 0; rc == HR_OK && i < out->nevents / 2; i++) { /* newest first */
+      struct hr_alert_event t = out->events[i];
+      out->events[i] = out->events[out->nevents - 1 - i];
+      out->events[out->nevents - 1 - i] = t;
+    }
+  }
+  store_close(own);
+  if (rc != HR_OK)
+    alert_view_free(out);
+  return rc;
+}
+
+void alert_view_free(struct hr_alert_view *v) {
+  alerts_rows_free(v->rows, v->nrows);
+  alerts_events_free(v->events, v->nevents);
+  memset(v, 0, sizeof *v);
+}
+
+enum hr_rc engine_evaluate(const struct hr_config *cfg, const char *db, int64_t at_us, int send, const char *url,
+                           struct hr_evaluation *out, struct hr_err *err) {
+  memset(out, 0, sizeof *out);
+  struct hr_store *st = NULL;
+  enum hr_rc rc = db == NULL ? HR_FAIL(err, HR_ERR_USAGE, "no store configured; use --db FILE") : store_open_ro(db, &st, err);
+  store_close(st); /* it exists; now the writer */
+  st = NULL;
+  if (rc == HR_ERR_NOTFOUND)
+    return HR_FAIL(err, HR_ERR_NOTFOUND, "no store at %s (run 'headroom ingest' first)", db);
+  if (rc == HR_OK)
+    rc = store_open(db, &st, err);
+  int64_t last_id = 0;
+  if (rc == HR_OK)
+    rc = alerts_last_event_id(st, &last_id, err);
+  if (rc == HR_OK)
+    rc = alert_round(st, cfg, at_us, 0, url, &out->round, err);
+  if (rc == HR_OK && send)
+    rc = notify_deliver(st, floor_div(at_us, 1000000), &out->delivery, err);
+  if (rc == HR_OK)
+    rc = engine_alerts(st, NULL, last_id, 0, &out->view, err);
+  store_close(st);
   return rc;
 }

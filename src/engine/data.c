@@ -1,0 +1,133 @@
+/* data.c -- see impl.h: the exclusions in force, the timeline, an SLO's
+ * minutes from the store or Prometheus. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/impl.h"
+#include "prom/prom.h"
+#include "util/imath.h"
+#include "util/xmalloc.h"
+
+int slo_of_service(const struct hr_slo *slo, const char *svc) {
+  return slo->service != NULL && svc != NULL && strcmp(slo->service, svc) == 0;
+}
+
+static int is_maintenance(const struct hr_annotation *a) {
+  return a->kind != NULL && strcmp(a->kind, "maintenance") == 0 && a->has_end;
+}
+
+void effective_init(struct hr_effective *e, const struct hr_config *cfg, const struct hr_annotation *tl, size_t ntl) {
+  memset(e, 0, sizeof *e);
+  e->cfg = cfg;
+  e->eff = *cfg;
+  struct hr_slo *slos = xcalloc(cfg->nslos ? cfg->nslos : 1, sizeof *slos);
+  if (cfg->nslos)
+    memcpy(slos, cfg->slos, cfg->nslos * sizeof *slos);
+  e->eff.slos = slos;
+  for (size_t i = 0; i < ntl; i++) {
+    int applies = 0;
+    for (size_t j = 0; j < cfg->nslos && is_maintenance(&tl[i]); j++)
+      applies |= slo_of_service(&cfg->slos[j], tl[i].service);
+    e->nmaint += (size_t)applies;
+  }
+  for (size_t j = 0; j < cfg->nslos; j++) {
+    size_t n = 0;
+    for (size_t i = 0; i < ntl; i++)
+      n += (size_t)(is_maintenance(&tl[i]) && slo_of_service(&cfg->slos[j], tl[i].service));
+    if (n == 0)
+      continue;
+    struct hr_slo *s = &slos[j];
+    struct hr_exclusion *x = xcalloc(s->nexcl + n, sizeof *x);
+    if (s->nexcl)
+      memcpy(x, s->excl, s->nexcl * sizeof *x);
+    size_t k = s->nexcl;
+    for (size_t i = 0; i < ntl; i++) {
+      if (!is_maintenance(&tl[i]) || !slo_of_service(&cfg->slos[j], tl[i].service))
+        continue;
+      x[k].start_us = tl[i].at_s * 1000000;
+      x[k].end_us = tl[i].end_s * 1000000;
+      x[k].reason = tl[i].text != NULL ? tl[i].text : (char *)"maintenance";
+      k++;
+    }
+    s->excl = x;
+    s->nexcl = k;
+  }
+}
+
+void effective_done(struct hr_effective *e) {
+  for (size_t j = 0; e->eff.slos != NULL && j < e->cfg->nslos; j++)
+    if (e->eff.slos[j].excl != e->cfg->slos[j].excl)
+      free(e->eff.slos[j].excl);
+  free(e->eff.slos);
+  memset(e, 0, sizeof *e);
+}
+
+enum hr_rc engine_timeline(struct hr_store *st, const char *db, struct hr_annotation **tl, size_t *ntl, int *found,
+                           struct hr_err *err) {
+  *tl = NULL;
+  *ntl = 0;
+  *found = 0;
+  struct hr_store *own = NULL;
+  if (st == NULL) {
+    if (db == NULL)
+      return HR_OK;
+    enum hr_rc rc = store_open_ro(db, &own, err);
+    if (rc == HR_ERR_NOTFOUND)
+      return HR_OK;
+    if (rc != HR_OK)
+      return rc;
+    st = own;
+  }
+  enum hr_rc rc = timeline_list(st, NULL, NULL, INT64_MIN, INT64_MAX, tl, ntl, err);
+  *found = rc == HR_OK;
+  store_close(own);
+  return rc;
+}
+
+/* Store minutes wholly inside [from_us, to_us) count nothing (the store
+ * keeps whole minutes; events of logs were already filtered exactly). */
+static void zero_window(struct hr_series *s, int64_t from_us, int64_t to_us) {
+  if (s->head == INT64_MIN)
+    return;
+  int64_t k = series_index(s, from_us);
+  if (series_start(s, k) < from_us)
+    k++;
+  int64_t lo = s->head - (int64_t)s->cap + 1, c = (int64_t)s->cap;
+  if (k < lo)
+    k = lo;
+  for (; k <= s->head && series_start(s, k) + s->step_us <= to_us; k++) {
+    size_t i = (size_t)(((k % c) + c) % c);
+    s->good[i] = 0;
+    s->valid[i] = 0;
+  }
+}
+
+enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl,
+                              size_t ntl, int64_t at_us, struct hr_series *s, char **note, struct hr_err *err) {
+  enum hr_rc rc = HR_OK;
+  if (note != NULL)
+    *note = NULL;
+  if (prom_slo_is_prom(slo)) {
+    int nodata;
+    rc = prom_slo_series(slo, at_us, s, &nodata, note, err);
+  } else if (st != NULL) {
+    int64_t id;
+    rc = store_slo_find(st, slo->name, &id, err);
+    if (rc == HR_ERR_NOTFOUND)
+      return HR_OK; /* never ingested: no data */
+    int64_t to_s = floor_div(at_us, 1000000);
+    if (rc == HR_OK)
+      rc = store_load(st, id, to_s - (int64_t)s->cap * 60, to_s, s, err);
+  }
+  for (size_t i = 0; rc == HR_OK && i < ntl; i++)
+    if (is_maintenance(&tl[i]) && slo_of_service(slo, tl[i].service))
+      zero_window(s, tl[i].at_s * 1000000, tl[i].end_s * 1000000);
+  return rc;
+}
+
+int64_t engine_now_minute(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return floor_div((int64_t)ts.tv_sec * 1000000, MINUTE_US) * MINUTE_US;
+}

@@ -1,0 +1,69 @@
+/* impl.h -- what the engine's files share (not for use outside src/engine/):
+ * the one place an SLO's exclusions are set up (configured ones plus the
+ * maintenance windows of its service), the one place its minutes are read
+ * from the store or Prometheus, and the log reader. */
+#ifndef HR_ENGINE_IMPL_H
+#define HR_ENGINE_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/err.h"
+#include "core/series.h"
+#include "engine/report.h"
+#include "store/store.h"
+#include "store/timeline.h"
+
+#define MINUTE_US INT64_C(60000000)
+
+/* The configuration as evaluated: each SLO's exclusions plus the
+ * maintenance windows of its service as one-off exclusions [at, end).
+ * eff.slos[j] stands for cfg->slos[j] (same order; everything else
+ * shared). */
+struct hr_effective {
+  struct hr_config eff;
+  const struct hr_config *cfg;
+  size_t nmaint; /* maintenance annotations that apply to some SLO */
+};
+/* Build from the annotations tl[0..ntl) (any kinds; only maintenance is
+ * used). Release with effective_done(). */
+void effective_init(struct hr_effective *e, const struct hr_config *cfg, const struct hr_annotation *tl, size_t ntl);
+void effective_done(struct hr_effective *e);
+
+/* 1 when the SLO belongs to service svc. */
+int slo_of_service(const struct hr_slo *slo, const char *svc);
+
+/* Every annotation of the store at db (tl, ntl; owned by the caller:
+ * timeline_free()). *found = 0 (HR_OK, nothing) when there is no store;
+ * an opened store st may be passed to avoid reopening it. */
+enum hr_rc engine_timeline(struct hr_store *st, const char *db, struct hr_annotation **tl /* OUT */,
+                           size_t *ntl /* OUT */, int *found /* OUT */, struct hr_err *err);
+
+/* Fill s (initialised on the one-minute grid, phase 0, for slo) with the
+ * minutes of slo up to at_us (a whole minute): from Prometheus for an SLO on
+ * a prometheus DataSource (*note may get a malloc'd warning), else from the
+ * store st (NULL: none; an SLO the store never saw stays empty). Minutes
+ * lying wholly inside a maintenance window of its service (tl) count
+ * nothing. */
+enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl,
+                              size_t ntl, int64_t at_us, struct hr_series *s, char **note /* OUT */,
+                              struct hr_err *err);
+
+/* Read the logs o->logs into series (one per SLO of cfg, on their grid),
+ * events at or after at_us left out. Stats and the first malformed lines go
+ * into rep; read errors after which the lines before stay counted go into
+ * rep->errors. Fails (nothing kept) when a log has no data source or is not
+ * a readable file. */
+enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *in, int64_t at_us,
+                            struct hr_series *series, struct hr_report *rep, struct hr_err *err);
+
+/* The state of one SLO at at_us from its minutes s, with its exclusions in
+ * force (excl[0..nexcl)); fills rs->st and rs->now. */
+void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const struct hr_series *s,
+                     const struct hr_exclusion *excl, size_t nexcl, int64_t at_us);
+
+/* Now, on the whole minute (the clock is read only here and by the daemon). */
+int64_t engine_now_minute(void);
+
+#endif

@@ -1,0 +1,359 @@
+/* report.c -- see report.h. */
+#include "engine/report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alert.h"
+#include "core/exclude.h"
+#include "engine/impl.h"
+#include "prom/prom.h"
+#include "util/imath.h"
+#include "util/xmalloc.h"
+
+#define MAX_CONDS 256
+
+const char *burning_name(enum hr_burning b) {
+  switch (b) {
+  case HR_BURN_OK: return "ok";
+  case HR_BURN_ELEVATED: return "elevated";
+  case HR_BURN_FAST: return "burning";
+  }
+  return "ok";
+}
+
+void report_free(struct hr_report *r) {
+  for (size_t i = 0; r->slos != NULL && i < r->nslos; i++) {
+    free(r->slos[i].deploy_text);
+    if (r->slos[i].has_series)
+      series_reset(&r->slos[i].series);
+    free(r->slos[i].excl);
+  }
+  free(r->slos);
+  for (size_t i = 0; i < r->nerrors; i++)
+    free(r->errors[i]);
+  free(r->errors);
+  for (size_t i = 0; i < r->nsamples; i++)
+    free(r->samples[i]);
+  free(r->samples);
+  free(r->store_path);
+  timeline_free(r->timeline, r->ntimeline);
+  memset(r, 0, sizeof *r);
+}
+
+void report_add_error(struct hr_report *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = xvasprintf(fmt, ap);
+  va_end(ap);
+  r->errors = xrealloc(r->errors, (r->nerrors + 1) * sizeof *r->errors);
+  r->errors[r->nerrors++] = msg;
+}
+
+const struct hr_report_slo *report_find(const struct hr_report *r, const char *name) {
+  for (size_t i = 0; name != NULL && i < r->nslos; i++)
+    if (strcmp(r->slos[i].slo->name, name) == 0)
+      return &r->slos[i];
+  return NULL;
+}
+
+/* ---- burning now ---- */
+
+static int is_page(const struct hr_condition *c) {
+  return c->severity != NULL && (strcasecmp(c->severity, "page") == 0 || strcasecmp(c->severity, "critical") == 0);
+}
+
+/* The level: a page condition that holds now is burning; any other that
+ * holds, or a status burn above 1 (spending faster than the window allows),
+ * is elevated. The figures shown: the burn-rate condition nearest to firing
+ * (the highest ratio of its burns to its factor), else the status burn
+ * against 1. */
+static void burn_now(struct hr_report_slo *rs, const struct hr_slo *slo, const struct hr_series *s, int64_t at_us) {
+  struct hr_burn_now *n = &rs->now;
+  memset(n, 0, sizeof *n);
+  n->rate = rs->st.burn_status;
+  n->threshold = 1;
+  n->lookback_us = slo->thr.burn_lookback_us;
+  const struct hr_condition *conds[MAX_CONDS];
+  size_t nc = alert_conditions(slo, conds, MAX_CONDS);
+  if (nc > MAX_CONDS)
+    nc = MAX_CONDS;
+  double best = -1;
+  for (size_t i = 0; i < nc; i++) {
+    const struct hr_condition *c = conds[i];
+    struct hr_cond_result res;
+    alert_cond_eval(slo, c, s, &rs->st, at_us, &res);
+    if (res.active && c->kind != HR_COND_BUDGET) {
+      enum hr_burning l = is_page(c) ? HR_BURN_FAST : HR_BURN_ELEVATED;
+      if (l > n->level)
+        n->level = l;
+    }
+    if (c->kind != HR_COND_BURNRATE || c->factor <= 0)
+      continue;
+    double r = c->short_us > 0 && res.value2 < res.value ? res.value2 : res.value;
+    if (r / c->factor > best) {
+      best = r / c->factor;
+      n->rate = res.value;
+      n->threshold = c->factor;
+      n->lookback_us = c->long_us;
+      n->condition = c->name;
+    }
+  }
+  if (n->level == HR_BURN_OK && rs->st.has_sli && rs->st.burn_status > 1)
+    n->level = HR_BURN_ELEVATED;
+}
+
+void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const struct hr_series *s,
+                     const struct hr_exclusion *excl, size_t nexcl, int64_t at_us) {
+  struct hr_excluder *ex = excluder_new(excl, nexcl);
+  rs->slo = slo;
+  slo_eval_ex(slo, slo->window.zone, s, ex, at_us, &rs->st);
+  burn_now(rs, slo, s, at_us);
+  excluder_free(ex);
+}
+
+/* ---- since the last deploy ---- */
+
+/* The newest deploy of service at or before t_us; NULL when none. */
+static const struct hr_annotation *last_deploy(const struct hr_annotation *tl, size_t ntl, const char *service,
+                                               int64_t t_us) {
+  const struct hr_annotation *best = NULL;
+  for (size_t i = 0; i < ntl; i++) {
+    const struct hr_annotation *a = &tl[i];
+    if (service != NULL && strcmp(a->kind, "deploy") == 0 && strcmp(a->service, service) == 0 &&
+        a->at_s <= floor_div(t_us, 1000000) &&
+        (best == NULL || a->at_s > best->at_s || (a->at_s == best->at_s && a->id > best->id)))
+      best = a;
+  }
+  return best;
+}
+
+/* Fill rs's since_deploy figures: evaluate the SLO again on a copy of its
+ * series holding only the buckets that start at or after max(deploy, window
+ * start), and share the window's consumed budget out in proportion to the
+ * bad events (or bad slices) found there. */
+static void since_deploy(struct hr_report_slo *rs, const struct hr_slo *eslo, const struct hr_series *s, int64_t t_us,
+                         const struct hr_annotation *dep) {
+  const struct hr_slo *slo = rs->slo;
+  int64_t dep_us = dep->at_s * 1000000;
+  int64_t from = dep_us > rs->st.window_start_us ? dep_us : rs->st.window_start_us;
+  int64_t k0 = series_index(s, from);
+  if (series_start(s, k0) < from)
+    k0++;
+  rs->has_deploy = 1;
+  rs->deploy_at_us = dep_us;
+  rs->deploy_from_us = series_start(s, k0);
+  rs->deploy_text = dep->text ? xstrdup(dep->text) : NULL;
+  struct hr_series m;
+  series_init(&m, s->step_us, s->phase_us, s->cap);
+  if (s->head != INT64_MIN) {
+    int64_t lo = s->head - (int64_t)s->cap + 1;
+    for (int64_t k = k0 > lo ? k0 : lo; k <= s->head; k++) {
+      uint64_t g, v;
+      series_get(s, k, &g, &v);
+      if (g != 0 || v != 0)
+        series_add(&m, series_start(s, k), (uint32_t)g, (uint32_t)v);
+    }
+  }
+  struct hr_excluder *ex = excluder_new(eslo->excl, eslo->nexcl);
+  struct hr_slo_state ms;
+  slo_eval_ex(slo, slo->window.zone, &m, ex, t_us, &ms);
+  excluder_free(ex);
+  series_reset(&m);
+  rs->deploy_good = ms.good;
+  rs->deploy_valid = ms.valid;
+  int slices = slo->budgeting != HR_BUDGET_OCCURRENCES;
+  uint64_t bad_d = slices ? ms.total_slices - ms.good_slices : ms.valid - ms.good;
+  uint64_t bad_w = slices ? rs->st.total_slices - rs->st.good_slices : rs->st.valid - rs->st.good;
+  if (bad_d > bad_w)
+    bad_d = bad_w; /* a slice cut by the deploy can look worse than whole */
+  double consumed = rs->st.has_sli ? 1.0 - rs->st.budget_remaining : 0.0;
+  rs->deploy_budget_spent = bad_w > 0 ? consumed * (double)bad_d / (double)bad_w : 0.0;
+}
+
+/* ---- the evaluation ---- */
+
+struct run {
+  const struct hr_config *cfg;
+  const struct hr_eval_opts *o;
+  unsigned char *sel; /* the SLOs evaluated */
+  size_t nsel, nprom;
+  int use_store;
+  const char *db;
+  struct hr_store *st;
+  struct hr_effective eff;
+  struct hr_series *series; /* one per SLO of cfg (initialised when sel, or all when logs are read) */
+};
+
+/* Which store to read, opened read-only (or none). */
+static enum hr_rc open_store(struct run *u, struct hr_err *err) {
+  const struct hr_input *in = &u->o->in;
+  u->use_store = in->store || in->nlogs == 0 || in->db != NULL; /* --db with logs: both */
+  u->db = in->db ? in->db : u->cfg->db_path;
+  if (u->use_store && u->db == NULL && u->nprom > 0 && in->nlogs == 0 && !in->store)
+    u->use_store = 0;
+  if (!u->use_store)
+    return HR_OK;
+  if (u->db == NULL)
+    return HR_FAIL(err, HR_ERR_USAGE, "no store configured; name log files or --db");
+  enum hr_rc rc = store_open_ro(u->db, &u->st, err);
+  if (rc == HR_ERR_NOTFOUND && in->nlogs == 0 && u->nprom == 0)
+    return HR_FAIL(err, HR_ERR_NOTFOUND,
+                   "no log files named and no store at %s (run 'headroom ingest' first, or name log files)", u->db);
+  if (rc == HR_ERR_NOTFOUND) {
+    u->use_store = 0; /* --db named with logs (or Prometheus SLOs only), store absent */
+    rc = HR_OK;
+  }
+  return rc;
+}
+
+/* The instant: --at (on the store's whole minutes), else just after the
+ * last event read, its minute rounded up; with nothing read locally and
+ * Prometheus SLOs, now. */
+static enum hr_rc instant(struct run *u, struct hr_report *rep, int64_t *t_us, struct hr_err *err) {
+  if (u->o->has_at) {
+    *t_us = u->use_store ? floor_div(u->o->at_us, MINUTE_US) * MINUTE_US : u->o->at_us;
+    return HR_OK;
+  }
+  int64_t last = rep->stats.max_ts_us;
+  if (u->st != NULL) {
+    int64_t m;
+    enum hr_rc rc = store_last_minute(u->st, &m, err);
+    if (rc != HR_OK)
+      return rc;
+    if (m != INT64_MIN && m * 1000000 > last)
+      last = m * 1000000;
+  }
+  *t_us = last == INT64_MIN ? 0 : (floor_div(last, MINUTE_US) + 1) * MINUTE_US;
+  if (last == INT64_MIN && u->nprom > 0)
+    *t_us = engine_now_minute(); /* nothing read locally: Prometheus is live */
+  return HR_OK;
+}
+
+static void run_done(struct run *u) {
+  for (size_t j = 0; u->series != NULL && j < u->cfg->nslos; j++)
+    if (u->series[j].good != NULL)
+      series_reset(&u->series[j]);
+  free(u->series);
+  free(u->sel);
+  store_close(u->st);
+  effective_done(&u->eff);
+}
+
+static void fill(struct run *u, struct hr_report *rep, int64_t t_us) {
+  const struct hr_config *cfg = u->cfg;
+  rep->at_us = t_us;
+  rep->slos = xcalloc(u->nsel ? u->nsel : 1, sizeof *rep->slos);
+  for (size_t j = 0; j < cfg->nslos; j++) {
+    if (!u->sel[j])
+      continue;
+    struct hr_report_slo *rs = &rep->slos[rep->nslos++];
+    const struct hr_slo *eslo = &u->eff.eff.slos[j]; /* its exclusions with the maintenance windows */
+    engine_eval_slo(rs, &cfg->slos[j], &u->series[j], eslo->excl, eslo->nexcl, t_us);
+    rs->timeline_read = rep->has_timeline;
+    const struct hr_annotation *dep = last_deploy(rep->timeline, rep->ntimeline, cfg->slos[j].service, t_us);
+    if (dep != NULL)
+      since_deploy(rs, eslo, &u->series[j], t_us, dep);
+    rep->dropped += u->series[j].dropped;
+    if (u->o->keep_series) {
+      rs->series = u->series[j];
+      rs->has_series = 1;
+      memset(&u->series[j], 0, sizeof u->series[j]);
+      rs->nexcl = eslo->nexcl;
+      rs->excl = eslo->nexcl ? xcalloc(eslo->nexcl, sizeof *rs->excl) : NULL;
+      if (eslo->nexcl)
+        memcpy(rs->excl, eslo->excl, eslo->nexcl * sizeof *rs->excl); /* strings borrowed from cfg / rep->timeline */
+    }
+  }
+}
+
+enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts *o, struct hr_report *rep,
+                         struct hr_err *err) {
+  memset(rep, 0, sizeof *rep);
+  scan_stats_init(&rep->stats);
+  struct run u = {.cfg = cfg, .o = o};
+  u.sel = xcalloc(cfg->nslos ? cfg->nslos : 1, 1);
+  for (size_t j = 0; j < cfg->nslos; j++) {
+    u.sel[j] = o->slo == NULL || strcmp(cfg->slos[j].name, o->slo) == 0;
+    u.nsel += u.sel[j];
+    u.nprom += (size_t)(u.sel[j] && prom_slo_is_prom(&cfg->slos[j]));
+  }
+  if (o->slo != NULL && u.nsel == 0) {
+    free(u.sel);
+    return HR_FAIL(err, HR_ERR_NOTFOUND, "no SLO named %s", o->slo);
+  }
+  enum hr_rc rc = open_store(&u, err);
+  /* The timeline (deploys, maintenance windows) lives in the store; a report
+   * of logs alone reads it too when the store exists. */
+  int found = 0;
+  if (rc == HR_OK) {
+    struct hr_err e = {0};
+    enum hr_rc r2 = engine_timeline(u.st, u.db, &rep->timeline, &rep->ntimeline, &found, &e);
+    if (r2 != HR_OK)
+      report_add_error(rep, "%s", e.msg); /* the figures stand without it */
+    rep->has_timeline = found;
+  }
+  effective_init(&u.eff, cfg, rep->timeline, rep->ntimeline);
+  rep->nmaintenance = u.eff.nmaint;
+  /* The grid: with the store, whole minutes; with logs only and --at, the
+   * minute phase of --at so [T - w, T) is exact to the event. */
+  int64_t phase_us = 0;
+  if (o->has_at && !u.use_store)
+    phase_us = o->at_us - floor_div(o->at_us, MINUTE_US) * MINUTE_US;
+  u.series = xcalloc(cfg->nslos ? cfg->nslos : 1, sizeof *u.series);
+  for (size_t j = 0; j < cfg->nslos; j++)
+    if (u.sel[j] || o->in.nlogs > 0) /* the pipeline sinks into every SLO */
+      series_init(&u.series[j], MINUTE_US, phase_us, slo_eval_span(&cfg->slos[j], MINUTE_US));
+  if (rc == HR_OK && o->in.nlogs > 0) {
+    rep->has_logs = 1;
+    rc = engine_read_logs(&u.eff.eff, &o->in, o->has_at ? o->at_us : INT64_MAX, u.series, rep, err);
+  }
+  int64_t t_us = 0;
+  if (rc == HR_OK)
+    rc = instant(&u, rep, &t_us, err);
+  if (rc == HR_OK && u.use_store) {
+    rep->from_store = 1;
+    rep->store_path = xstrdup(u.db);
+  }
+  for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++) {
+    int prom = prom_slo_is_prom(&cfg->slos[j]);
+    if (!u.sel[j] || (!prom && u.st == NULL))
+      continue;
+    char *note = NULL;
+    rc = engine_slo_minutes(prom ? NULL : u.st, &cfg->slos[j], rep->timeline, rep->ntimeline, t_us, &u.series[j],
+                            &note, err);
+    if (note != NULL)
+      report_add_error(rep, "%s", note);
+    free(note);
+  }
+  if (rc == HR_OK)
+    fill(&u, rep, t_us);
+  run_done(&u);
+  if (rc != HR_OK)
+    report_free(rep); /* nothing of a failed evaluation is kept */
+  return rc;
+}
+
+enum hr_rc engine_totals(const struct hr_report *r, const char *db, uint64_t *good, uint64_t *valid,
+                         struct hr_err *err) {
+  memset(good, 0, (r->nslos ? r->nslos : 1) * sizeof *good);
+  memset(valid, 0, (r->nslos ? r->nslos : 1) * sizeof *valid);
+  struct hr_store *st = NULL;
+  enum hr_rc rc = store_open_ro(db, &st, err);
+  if (rc == HR_ERR_NOTFOUND)
+    return HR_OK;
+  int64_t to_s = floor_div(r->at_us, MINUTE_US) * 60;
+  for (size_t j = 0; j < r->nslos && rc == HR_OK; j++) {
+    int64_t id;
+    enum hr_rc r2 = store_slo_find(st, r->slos[j].slo->name, &id, err);
+    if (r2 == HR_OK)
+      rc = store_sums(st, id, 0, to_s, &good[j], &valid[j], err);
+    else if (r2 != HR_ERR_NOTFOUND)
+      rc = r2;
+  }
+  store_close(st);
+  return rc;
+}

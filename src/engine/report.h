@@ -1,0 +1,121 @@
+/* report.h -- the engine's central answer: given the configuration, the data
+ * (log files, the store, Prometheus) and an instant, the state of every SLO.
+ * Every front end (report, gate, the HTTP API, the dashboard, /metrics, the
+ * HTML report) renders this one struct; none computes a figure of its own.
+ * The math is docs/internals/math.md; the layers docs/internals/architecture.md. */
+#ifndef HR_ENGINE_REPORT_H
+#define HR_ENGINE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/series.h"
+#include "core/slo_eval.h"
+#include "ingest/pipeline.h"
+#include "store/timeline.h"
+
+/* What an evaluation reads. */
+struct hr_input {
+  char **logs; /* files named on the command line ("-": standard input) */
+  size_t nlogs;
+  const char *source; /* the DataSource to read them with (NULL: by their paths) */
+  const char *db;     /* the store; NULL: the configuration's */
+  int store;          /* read the store as well as the logs named */
+  int threads;        /* >= 1: threads reading the logs */
+};
+
+struct hr_eval_opts {
+  struct hr_input in;
+  int has_at;
+  int64_t at_us;   /* the instant (when has_at); else just after the last event read */
+  const char *slo; /* NULL: every SLO; else only the SLO of that name (HR_ERR_NOTFOUND when none) */
+  int keep_series; /* keep each SLO's minute series and exclusions (engine_detail() needs them) */
+};
+
+/* "Is it OK right now?", apart from the budget: the burn rate now against
+ * the SLO's own alert conditions (docs/internals/math.md, "Burning now"). */
+enum hr_burning { HR_BURN_OK = 0, HR_BURN_ELEVATED, HR_BURN_FAST };
+const char *burning_name(enum hr_burning b); /* "ok", "elevated", "burning" */
+
+struct hr_burn_now {
+  enum hr_burning level;
+  double rate;         /* the burn over lookback_us */
+  double threshold;    /* the factor it is held against */
+  int64_t lookback_us; /* of the condition nearest to firing, else the status lookback (1h) */
+  const char *condition; /* that condition's name (borrowed), or NULL */
+};
+
+struct hr_report_slo {
+  const struct hr_slo *slo; /* borrowed from the configuration */
+  struct hr_slo_state st;
+  struct hr_burn_now now;
+  /* Since the last deploy of its service (the store's timeline; see
+   * docs/cli/annotate.md). JSON: since_deploy, an object when has_deploy,
+   * null when only timeline_read, absent when no timeline was read. */
+  int timeline_read;
+  int has_deploy;
+  int64_t deploy_at_us;               /* the deploy (at or before at_us) */
+  int64_t deploy_from_us;             /* counting starts at the first bucket at or after max(deploy, window start) */
+  char *deploy_text;                  /* may be NULL (owned) */
+  uint64_t deploy_good, deploy_valid; /* events since, exclusions removed */
+  double deploy_budget_spent;         /* fraction of the window's error budget those events consumed */
+  /* With keep_series: the minute series it was evaluated from and the
+   * exclusions in force (configured plus its service's maintenance
+   * windows). Owned. */
+  struct hr_series series;
+  int has_series;
+  struct hr_exclusion *excl;
+  size_t nexcl;
+};
+
+struct hr_report {
+  int64_t at_us;
+  int has_logs;               /* logs were named */
+  struct hr_scan_stats stats; /* of those logs */
+  char **samples;             /* "file:line: reason" of the first malformed lines (owned) */
+  size_t nsamples;
+  int from_store;
+  char *store_path; /* the store read (owned), or NULL */
+  uint64_t dropped; /* events older than the retained history */
+  struct hr_report_slo *slos; /* owned; configuration order */
+  size_t nslos;
+  char **errors; /* input errors that did not stop the evaluation (owned) */
+  size_t nerrors;
+  int has_timeline;     /* the store's timeline was read */
+  size_t nmaintenance;  /* maintenance annotations applied as exclusions */
+  struct hr_annotation *timeline; /* every annotation of the store (owned) */
+  size_t ntimeline;
+};
+
+/* Evaluate the SLOs of cfg (cfg must outlive *rep). Fills *rep
+ * (report_free() it). Returns HR_OK, or an error that stopped the evaluation
+ * (err filled; *rep then holds nothing). Input errors that did not stop it
+ * (a truncated gzip) are in rep->errors.
+ *
+ * The store is read when no logs are named, or with in.store or in.db. Its
+ * timeline is read whenever it exists: maintenance windows of a service
+ * exclude its SLOs' events (log events exactly; store minutes lying wholly
+ * inside the window), and each SLO gets the figures since the last deploy of
+ * its service at or before the instant (docs/cli/annotate.md).
+ *
+ * SLOs on a prometheus DataSource get their minutes from Prometheus, never
+ * from logs or the store; with only such SLOs no store is needed, and without
+ * --at and nothing read locally the instant is now (whole minute). A
+ * connection or query error stops the evaluation; a total query without data
+ * leaves the SLO at no data with a message in rep->errors. */
+enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts *o, struct hr_report *rep /* OUT */,
+                         struct hr_err *err);
+void report_free(struct hr_report *r);
+void report_add_error(struct hr_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The element of r for SLO name; NULL when absent. */
+const struct hr_report_slo *report_find(const struct hr_report *r, const char *name);
+
+/* All-time counts of every SLO of r in the store (the /metrics counters
+ * headroom_slo_good_total and _valid_total), up to r->at_us: good[j] and
+ * valid[j] for r->slos[j]; zero for SLOs the store never saw. */
+enum hr_rc engine_totals(const struct hr_report *r, const char *db, uint64_t *good /* OUT */, uint64_t *valid /* OUT */,
+                         struct hr_err *err);
+
+#endif

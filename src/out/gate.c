@@ -1,0 +1,33 @@
+/* gate.c -- see gate.h. */
+#include "out/gate.h"
+
+#include "out/jw.h"
+#include "out/report.h"
+
+void gate_json(FILE *f, const struct hr_report *rep, const char *service, const struct hr_gate_result *g) {
+  struct hr_jw w;
+  jw_init(&w, f, 1);
+  jw_obj(&w, NULL);
+  report_json_members(&w, rep, g->idx, g->n);
+  jw_str(&w, "service", service);
+  jw_str(&w, "risk", risk_name(g->risk));
+  jw_str(&w, "decision", g->d.allow ? "allow" : "deny");
+  jw_str(&w, "reason", g->d.reason);
+  jw_str(&w, "deciding_slo", g->deciding ? g->deciding->slo->name : NULL);
+  jw_obj(&w, "policy");
+  static const enum hr_status order[] = {HR_ST_GREEN, HR_ST_YELLOW, HR_ST_ORANGE, HR_ST_RED, HR_ST_NODATA};
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    jw_arr(&w, status_name(order[i]));
+    for (int r = 0; r < HR_NRISKS; r++)
+      if (g->policy.allow[order[i]] & (1u << r))
+        jw_str(&w, NULL, risk_name((enum hr_risk)r));
+    jw_arr_end(&w);
+  }
+  jw_obj_end(&w);
+  jw_obj_end(&w);
+}
+
+void gate_text(FILE *f, const struct hr_report *rep, const char *service, const struct hr_gate_result *g, int color) {
+  fprintf(f, "%s: %s change to %s\n%s.\n\n", g->d.allow ? "ALLOW" : "DENY", risk_name(g->risk), service, g->d.reason);
+  report_text(f, rep, g->idx, g->n, color);
+}
