@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,59 +244,6 @@ void tail_stats(const struct hr_tail *t, struct hr_tail_stats *out) {
 
 /* ---- resolving where a new file starts ---- */
 
-struct row {
-  char *key;
-  struct hr_filepos pos;
-};
-
-static void rows_free(struct row *rows, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(rows[i].key);
-  free(rows);
-}
-
-/* Every row of the store's file table (positions of every file seen). */
-static enum hr_rc rows_load(struct hr_store *st, struct row **out, size_t *nout, struct hr_err *err) {
-  sqlite3 *db = store_db(st);
-  sqlite3_stmt *q = NULL;
-  *out = NULL;
-  *nout = 0;
-  /* files only: not the rows of posted batches */
-  if (sqlite3_prepare_v2(db,
-                         "SELECT key, fp_hash, fp_len, \"offset\", lines, malformed FROM file "
-                         "WHERE substr(key, 1, length('" TAIL_BATCH_PREFIX "')) != '" TAIL_BATCH_PREFIX "'",
-                         -1, &q, NULL) != SQLITE_OK)
-    return HR_FAIL(err, HR_ERR_DB, "store: file positions: %s", sqlite3_errmsg(db));
-  struct row *rows = NULL;
-  size_t n = 0, cap = 0;
-  int s;
-  while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 16;
-      rows = xrealloc(rows, cap * sizeof *rows);
-    }
-    const unsigned char *k = sqlite3_column_text(q, 0);
-    rows[n].key = xstrdup(k ? (const char *)k : "");
-    rows[n].pos.fp_hash = (uint64_t)sqlite3_column_int64(q, 1);
-    rows[n].pos.fp_len = sqlite3_column_int64(q, 2);
-    rows[n].pos.offset = sqlite3_column_int64(q, 3);
-    rows[n].pos.lines = sqlite3_column_int64(q, 4);
-    rows[n].pos.malformed = sqlite3_column_int64(q, 5);
-    n++;
-  }
-  enum hr_rc rc = HR_OK;
-  if (s != SQLITE_DONE)
-    rc = HR_FAIL(err, HR_ERR_DB, "store: file positions: %s", sqlite3_errmsg(db));
-  sqlite3_finalize(q);
-  if (rc != HR_OK) {
-    rows_free(rows, n);
-    return rc;
-  }
-  *out = rows;
-  *nout = n;
-  return HR_OK;
-}
-
 /* Does the file at path start with the bytes fingerprinted as (hash, len)? */
 static int content_matches(const char *path, uint64_t hash, int64_t len) {
   if (len <= 0)
@@ -318,7 +264,7 @@ struct cand {
 /* Start following candidate c (a file no tracked descriptor is). Returns 1
  * when started, 0 when deferred (its content is a file still followed: a
  * copy being made, or a rotated copy of a file not yet finished). */
-static int start_file(struct hr_tail *t, const struct cand *c, const struct row *rows, size_t nrows) {
+static int start_file(struct hr_tail *t, const struct cand *c, const struct hr_filerow *rows, size_t nrows) {
   for (size_t i = 0; i < t->nf; i++) {
     const struct tfile *f = &t->f[i];
     uint64_t ch, th;
@@ -628,9 +574,10 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
   }
   /* 3. New files: where do they start? */
   if (nc > 0) {
-    struct row *rows = NULL;
+    /* Positions of every file seen; not the rows of posted batches. */
+    struct hr_filerow *rows = NULL;
     size_t nrows = 0;
-    if ((rc = rows_load(t->st, &rows, &nrows, err)) != HR_OK)
+    if ((rc = store_file_list(t->st, TAIL_BATCH_PREFIX, &rows, &nrows, err)) != HR_OK)
       goto out;
     for (size_t q = 0; q < nc; q++)
       for (size_t r = 0; r < nrows && !cs[q].exact; r++)
@@ -639,7 +586,7 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
     qsort(cs, nc, sizeof *cs, cand_cmp);
     for (size_t q = 0; q < nc; q++)
       start_file(t, &cs[q], rows, nrows);
-    rows_free(rows, nrows);
+    store_file_rows_free(rows, nrows);
   }
   for (size_t i = 0; i < t->nf; i++)
     if (t->f[i].moved) {

@@ -13,11 +13,11 @@
 #include <string.h>
 
 #include <curl/curl.h>
-#include <sqlite3.h>
 
 #include "core/timeparse.h"
 #include "out/jw.h"
 #include "out/report.h"
+#include "store/outbox.h"
 #include "util/xmalloc.h"
 
 #define US INT64_C(1000000)
@@ -563,14 +563,6 @@ enum hr_rc notify_enqueue(struct hr_store *st, const struct hr_config *cfg, cons
   facts_make(&fx, n, now_s);
   char *body[2] = {NULL, NULL}; /* [0] alertmanager, [1] webhook, made on demand */
   enum hr_rc rc = HR_OK;
-  sqlite3 *db = store_db(st);
-  sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(db,
-                         "INSERT INTO outbox(target, kind, url, payload, created, next_try) VALUES (?, ?, ?, ?, ?, ?)",
-                         -1, &q, NULL) != SQLITE_OK) {
-    rc = HR_FAIL(err, HR_ERR_DB, "notify: prepare insert: %s", sqlite3_errmsg(db));
-    goto out;
-  }
   for (size_t i = 0; i < nt && rc == HR_OK; i++) {
     const struct hr_alert_target *t = tg[i];
     if (t->url == NULL || t->url[0] == '\0' || t->kind == NULL)
@@ -582,20 +574,9 @@ enum hr_rc notify_enqueue(struct hr_store *st, const struct hr_config *cfg, cons
     if (*b == NULL)
       *b = am ? payload_alertmanager(&fx) : payload_webhook(&fx, now_s);
     char *url = post_url(t, am);
-    sqlite3_bind_text(q, 1, t->name ? t->name : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, am ? "alertmanager" : "webhook", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, url, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 4, *b, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 5, now_s);
-    sqlite3_bind_int64(q, 6, now_s);
-    if (sqlite3_step(q) != SQLITE_DONE)
-      rc = HR_FAIL(err, HR_ERR_DB, "notify: queue for target %s: %s", t->name ? t->name : "?", sqlite3_errmsg(db));
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
+    rc = outbox_add(st, t->name ? t->name : "", am ? "alertmanager" : "webhook", url, *b, now_s, err);
     free(url);
   }
-out:
-  sqlite3_finalize(q);
   free(body[0]);
   free(body[1]);
   free(fx.link);
@@ -675,111 +656,20 @@ static int64_t backoff_s(int64_t attempts) {
   return b < BACKOFF_MAX_S ? b : BACKOFF_MAX_S;
 }
 
-struct row {
-  int64_t id, attempts;
-  char *url, *payload;
-};
-
-/* Due rows, oldest first. A row waits while an older unsent row to the same
- * URL is not yet due, so a resolve never overtakes its firing. */
-static enum hr_rc load_due(sqlite3 *db, int64_t now_s, struct row **rows, size_t *nrows, struct hr_err *err) {
-  static const char sql[] =
-      "SELECT id, attempts, url, payload FROM outbox AS o"
-      " WHERE sent IS NULL AND next_try <= ?1"
-      "   AND NOT EXISTS (SELECT 1 FROM outbox AS p"
-      "                    WHERE p.sent IS NULL AND p.url = o.url AND p.id < o.id AND p.next_try > ?1)"
-      " ORDER BY id LIMIT ?2";
-  sqlite3_stmt *q = NULL;
-  *rows = NULL;
-  *nrows = 0;
-  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-    return HR_FAIL(err, HR_ERR_DB, "notify: prepare select: %s", sqlite3_errmsg(db));
-  sqlite3_bind_int64(q, 1, now_s);
-  sqlite3_bind_int(q, 2, DELIVER_BATCH);
-  struct row *r = xcalloc(DELIVER_BATCH, sizeof *r);
-  size_t k = 0;
-  int s;
-  while ((s = sqlite3_step(q)) == SQLITE_ROW && k < DELIVER_BATCH) {
-    const unsigned char *u = sqlite3_column_text(q, 2);
-    const unsigned char *p = sqlite3_column_text(q, 3);
-    r[k].id = sqlite3_column_int64(q, 0);
-    r[k].attempts = sqlite3_column_int64(q, 1);
-    r[k].url = xstrdup(u ? (const char *)u : "");
-    r[k].payload = xstrdup(p ? (const char *)p : "");
-    k++;
-  }
-  enum hr_rc rc = HR_OK;
-  if (s != SQLITE_DONE && s != SQLITE_ROW)
-    rc = HR_FAIL(err, HR_ERR_DB, "notify: select due rows: %s", sqlite3_errmsg(db));
-  sqlite3_finalize(q);
-  *rows = r;
-  *nrows = k;
-  return rc;
-}
-
 /* One row's outcome, in its own transaction. */
-static enum hr_rc record(struct hr_store *st, const struct row *r, int ok, const char *msg, int64_t now_s,
+static enum hr_rc record(struct hr_store *st, const struct hr_outbox_row *r, int ok, const char *msg, int64_t now_s,
                          struct hr_err *err) {
-  sqlite3 *db = store_db(st);
-  sqlite3_stmt *q = NULL;
   enum hr_rc rc = store_begin(st, err);
   if (rc != HR_OK)
     return rc;
-  const char *sql = ok ? "UPDATE outbox SET sent = ?1, last_error = NULL WHERE id = ?2"
-                       : "UPDATE outbox SET attempts = ?3, next_try = ?4, last_error = ?5 WHERE id = ?2";
-  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
-    rc = HR_FAIL(err, HR_ERR_DB, "notify: prepare update: %s", sqlite3_errmsg(db));
-    goto fail;
-  }
-  sqlite3_bind_int64(q, 2, r->id);
-  if (ok) {
-    sqlite3_bind_int64(q, 1, now_s);
-  } else {
-    int64_t a = r->attempts + 1;
-    sqlite3_bind_int64(q, 3, a);
-    sqlite3_bind_int64(q, 4, now_s + backoff_s(a));
-    sqlite3_bind_text(q, 5, msg, -1, SQLITE_TRANSIENT);
-  }
-  if (sqlite3_step(q) != SQLITE_DONE) {
-    rc = HR_FAIL(err, HR_ERR_DB, "notify: update row %lld: %s", (long long)r->id, sqlite3_errmsg(db));
-    goto fail;
-  }
-  sqlite3_finalize(q);
-  q = NULL;
-  if ((rc = store_commit(st, err)) != HR_OK)
-    goto fail;
-  return HR_OK;
-fail:
-  sqlite3_finalize(q);
-  store_rollback(st);
-  return rc;
-}
-
-/* Delivered rows older than NOTIFY_KEEP_SENT_S are dropped: the outbox
- * stays the size of a month of notifications. Pending rows are never. */
-static enum hr_rc prune_sent(sqlite3 *db, int64_t now_s, struct hr_err *err) {
-  sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(db, "DELETE FROM outbox WHERE sent IS NOT NULL AND sent < ?1", -1, &q, NULL) != SQLITE_OK)
-    return HR_FAIL(err, HR_ERR_DB, "notify: prepare prune: %s", sqlite3_errmsg(db));
-  sqlite3_bind_int64(q, 1, now_s - NOTIFY_KEEP_SENT_S);
-  enum hr_rc rc = HR_OK;
-  if (sqlite3_step(q) != SQLITE_DONE)
-    rc = HR_FAIL(err, HR_ERR_DB, "notify: prune delivered rows: %s", sqlite3_errmsg(db));
-  sqlite3_finalize(q);
-  return rc;
-}
-
-static enum hr_rc count_pending(sqlite3 *db, int *out, struct hr_err *err) {
-  sqlite3_stmt *q = NULL;
-  *out = 0;
-  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox WHERE sent IS NULL", -1, &q, NULL) != SQLITE_OK)
-    return HR_FAIL(err, HR_ERR_DB, "notify: prepare count: %s", sqlite3_errmsg(db));
-  enum hr_rc rc = HR_OK;
-  if (sqlite3_step(q) == SQLITE_ROW)
-    *out = sqlite3_column_int(q, 0);
+  if (ok)
+    rc = outbox_mark_sent(st, r->id, now_s, err);
   else
-    rc = HR_FAIL(err, HR_ERR_DB, "notify: count pending: %s", sqlite3_errmsg(db));
-  sqlite3_finalize(q);
+    rc = outbox_mark_failed(st, r->id, r->attempts + 1, now_s + backoff_s(r->attempts + 1), msg, err);
+  if (rc == HR_OK)
+    rc = store_commit(st, err);
+  if (rc != HR_OK)
+    store_rollback(st);
   return rc;
 }
 
@@ -791,10 +681,9 @@ enum hr_rc notify_deliver(struct hr_store *st, int64_t now_s, struct hr_deliver_
     return HR_FAIL(err, HR_ERR_USAGE, "notify: deliver: no store");
   if (store_is_readonly(st))
     return HR_FAIL(err, HR_ERR_DB, "notify: deliver: the store is open read-only");
-  sqlite3 *db = store_db(st);
-  struct row *rows = NULL;
+  struct hr_outbox_row *rows = NULL;
   size_t nrows = 0;
-  enum hr_rc rc = load_due(db, now_s, &rows, &nrows, err);
+  enum hr_rc rc = outbox_due(st, now_s, DELIVER_BATCH, &rows, &nrows, err);
   CURL *h = NULL;
   struct curl_slist *hdr = NULL;
   /* URLs that failed in this pass: their later rows wait (order per URL). */
@@ -807,7 +696,7 @@ enum hr_rc notify_deliver(struct hr_store *st, int64_t now_s, struct hr_deliver_
     hdr = curl_slist_append(hdr, "Expect:");
   }
   for (size_t i = 0; i < nrows && rc == HR_OK; i++) {
-    const struct row *r = &rows[i];
+    const struct hr_outbox_row *r = &rows[i];
     int held = 0;
     for (size_t j = 0; j < nfailed; j++)
       held |= strcmp(failed[j], r->url) == 0;
@@ -833,15 +722,14 @@ enum hr_rc notify_deliver(struct hr_store *st, int64_t now_s, struct hr_deliver_
     curl_easy_cleanup(h);
   curl_slist_free_all(hdr);
   free(failed);
-  for (size_t i = 0; i < nrows; i++) {
-    free(rows[i].url);
-    free(rows[i].payload);
-  }
-  free(rows);
+  outbox_rows_free(rows, nrows);
+  /* Delivered rows older than NOTIFY_KEEP_SENT_S are dropped: the outbox
+   * stays the size of a month of notifications. Pending rows never are. */
   if (rc == HR_OK)
-    rc = prune_sent(db, now_s, err);
-  if (rc == HR_OK)
-    rc = count_pending(db, &stats.pending, err);
+    rc = outbox_prune_sent(st, now_s - NOTIFY_KEEP_SENT_S, err);
+  int64_t pending = 0;
+  if (rc == HR_OK && (rc = outbox_pending(st, &pending, err)) == HR_OK)
+    stats.pending = (int)pending;
   if (out)
     *out = stats;
   return rc;

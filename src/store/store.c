@@ -165,6 +165,7 @@ enum q {
   Q_FILE_GET,
   Q_FILE_PUT,
   Q_FILE_PRUNE,
+  Q_FILE_LIST,
   Q_LOAD,
   Q_LAST,
   Q_SUM_DAY,
@@ -195,6 +196,9 @@ static const char *const q_sql[Q_N] = {
                    "updated = excluded.updated",
     /* keys in [?1, ?2): one range of the primary key */
     [Q_FILE_PRUNE] = "DELETE FROM file WHERE key >= ?1 AND key < ?2 AND updated < ?3",
+    /* ?1 NULL or '': every row */
+    [Q_FILE_LIST] = "SELECT key, fp_hash, fp_len, \"offset\", lines, malformed FROM file "
+                    "WHERE coalesce(?1, '') = '' OR substr(key, 1, length(?1)) != ?1",
     [Q_LOAD] = "SELECT t, good, valid FROM minute WHERE slo_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
     /* max(t) per SLO uses the primary key (one seek each) instead of a scan. */
     [Q_LAST] = "SELECT max((SELECT max(t) FROM minute WHERE slo_id = slo.id)) FROM slo",
@@ -632,6 +636,16 @@ enum hr_rc store_last_minute(struct hr_store *st, int64_t *minute_s, struct hr_e
 /* ------------------------------------------------------------------------ */
 /* File positions */
 
+/* A position from the columns fp_hash, fp_len, offset, lines, malformed at
+ * col onwards (Q_FILE_GET: 0, Q_FILE_LIST: 1). */
+static void read_filepos(sqlite3_stmt *q, int col, struct hr_filepos *pos) {
+  pos->fp_hash = (uint64_t)sqlite3_column_int64(q, col);
+  pos->fp_len = sqlite3_column_int64(q, col + 1);
+  pos->offset = sqlite3_column_int64(q, col + 2);
+  pos->lines = sqlite3_column_int64(q, col + 3);
+  pos->malformed = sqlite3_column_int64(q, col + 4);
+}
+
 enum hr_rc store_file_get(struct hr_store *st, const char *key, struct hr_filepos *pos, int *found,
                           struct hr_err *err) {
   sqlite3_stmt *q = st->q[Q_FILE_GET];
@@ -642,11 +656,7 @@ enum hr_rc store_file_get(struct hr_store *st, const char *key, struct hr_filepo
   enum hr_rc ret = HR_OK;
   if (rc == SQLITE_ROW) {
     *found = 1;
-    pos->fp_hash = (uint64_t)sqlite3_column_int64(q, 0);
-    pos->fp_len = sqlite3_column_int64(q, 1);
-    pos->offset = sqlite3_column_int64(q, 2);
-    pos->lines = sqlite3_column_int64(q, 3);
-    pos->malformed = sqlite3_column_int64(q, 4);
+    read_filepos(q, 0, pos);
   } else if (rc != SQLITE_DONE) {
     ret = ST_FAIL(st, err, "file position");
   }
@@ -668,6 +678,45 @@ enum hr_rc store_file_put(struct hr_store *st, const char *key, const struct hr_
   if (rc != SQLITE_OK)
     return ST_FAIL(st, err, "save file position");
   return HR_OK;
+}
+
+enum hr_rc store_file_list(struct hr_store *st, const char *skip_prefix, struct hr_filerow **out, size_t *n,
+                           struct hr_err *err) {
+  sqlite3_stmt *q = st->q[Q_FILE_LIST];
+  *out = NULL;
+  *n = 0;
+  if (skip_prefix != NULL)
+    sqlite3_bind_text(q, 1, skip_prefix, -1, SQLITE_STATIC);
+  struct hr_filerow *rows = NULL;
+  size_t cnt = 0, cap = 0;
+  int rc;
+  while ((rc = st_step(st, q)) == SQLITE_ROW) {
+    if (cnt == cap) {
+      cap = cap ? cap * 2 : 16;
+      rows = xrealloc(rows, cap * sizeof *rows);
+    }
+    const unsigned char *k = sqlite3_column_text(q, 0);
+    rows[cnt].key = xstrdup(k ? (const char *)k : "");
+    read_filepos(q, 1, &rows[cnt].pos);
+    cnt++;
+  }
+  enum hr_rc ret = HR_OK;
+  if (rc != SQLITE_DONE) {
+    ret = ST_FAIL(st, err, "file positions");
+    store_file_rows_free(rows, cnt);
+  } else {
+    *out = rows;
+    *n = cnt;
+  }
+  sqlite3_reset(q);
+  sqlite3_clear_bindings(q);
+  return ret;
+}
+
+void store_file_rows_free(struct hr_filerow *rows, size_t n) {
+  for (size_t i = 0; rows != NULL && i < n; i++)
+    free(rows[i].key);
+  free(rows);
 }
 
 enum hr_rc store_file_prune(struct hr_store *st, const char *prefix, int64_t before_s, struct hr_err *err) {

@@ -8,6 +8,7 @@
 #ifndef HR_STORE_H
 #define HR_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -48,6 +49,18 @@ struct hr_filepos {
 enum hr_rc store_file_get(struct hr_store *st, const char *key, struct hr_filepos *pos /* OUT */, int *found /* OUT */,
                           struct hr_err *err);
 enum hr_rc store_file_put(struct hr_store *st, const char *key, const struct hr_filepos *pos, struct hr_err *err);
+/* One row of the file table (key owned by the list). */
+struct hr_filerow {
+  char *key;
+  struct hr_filepos pos;
+};
+/* Every row of the file table but those whose key starts with skip_prefix
+ * (NULL or "": none skipped), in no particular order. *out owned by the
+ * caller: store_file_rows_free(); *out = NULL, *n = 0 when none or on
+ * failure. */
+enum hr_rc store_file_list(struct hr_store *st, const char *skip_prefix, struct hr_filerow **out /* OUT */,
+                           size_t *n /* OUT */, struct hr_err *err);
+void store_file_rows_free(struct hr_filerow *rows, size_t n); /* NULL: no-op */
 /* Drop the rows whose key starts with prefix and that were last written
  * before before_s (UTC seconds). Inside or outside a transaction. */
 enum hr_rc store_file_prune(struct hr_store *st, const char *prefix, int64_t before_s, struct hr_err *err);

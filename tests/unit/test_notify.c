@@ -27,6 +27,7 @@
 #include "notify/notify.h"
 #include "store/store.h"
 #include "util/xmalloc.h"
+#include "outbox_rows.h"
 
 #define US INT64_C(1000000)
 #define T0 INT64_C(1774742400) /* 2026-03-29T00:00:00Z */
@@ -283,41 +284,8 @@ static void enqueue_ok(struct fx *f, const struct hr_notice *n, int64_t now_s) {
   assert_int_equal(store_commit(f->st, &err), HR_OK);
 }
 
-/* One outbox row, read back. */
-struct orow {
-  int64_t id, created, attempts, next_try, sent; /* sent -1: NULL */
-  char target[64], kind[32], url[256], last_error[512];
-  char *payload; /* owned */
-};
-
 static int rows(struct fx *f, struct orow *out, int max) {
-  sqlite3_stmt *q = NULL;
-  assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
-                                      "SELECT id, target, kind, url, payload, created, attempts, next_try, "
-                                      "coalesce(last_error, ''), coalesce(sent, -1) FROM outbox ORDER BY id",
-                                      -1, &q, NULL),
-                   SQLITE_OK);
-  int n = 0;
-  while (sqlite3_step(q) == SQLITE_ROW && n < max) {
-    struct orow *r = &out[n++];
-    r->id = sqlite3_column_int64(q, 0);
-    snprintf(r->target, sizeof r->target, "%s", (const char *)sqlite3_column_text(q, 1));
-    snprintf(r->kind, sizeof r->kind, "%s", (const char *)sqlite3_column_text(q, 2));
-    snprintf(r->url, sizeof r->url, "%s", (const char *)sqlite3_column_text(q, 3));
-    r->payload = xstrdup((const char *)sqlite3_column_text(q, 4));
-    r->created = sqlite3_column_int64(q, 5);
-    r->attempts = sqlite3_column_int64(q, 6);
-    r->next_try = sqlite3_column_int64(q, 7);
-    snprintf(r->last_error, sizeof r->last_error, "%s", (const char *)sqlite3_column_text(q, 8));
-    r->sent = sqlite3_column_int64(q, 9);
-  }
-  sqlite3_finalize(q);
-  return n;
-}
-
-static void rows_free(struct orow *r, int n) {
-  for (int i = 0; i < n; i++)
-    free(r[i].payload);
+  return orows_read(f->st, out, max);
 }
 
 #define assert_has(hay, needle)                                                                                        \
@@ -373,7 +341,7 @@ static void test_alertmanager_payload(void **state) {
   /* Firing: endsAt a week past the round, so Alertmanager keeps it active. */
   assert_has(p, "\"startsAt\":\"2026-03-28T23:59:00Z\",\"endsAt\":\"2026-04-05T00:00:00Z\"");
   assert_has(p, "\"generatorURL\":\"http://dash.example:8080/#/slo/matching-availability\"}]");
-  rows_free(r, nr);
+  orows_free(r, nr);
 
   /* The resolve: same labels, endsAt = the resolve time. */
   n = notice(&f, 0, HR_TR_RESOLVED, T0 - 60, T0 + 3600);
@@ -388,7 +356,7 @@ static void test_alertmanager_payload(void **state) {
   assert_has(p, "Fired at 2026-03-28T23:59:00Z, resolved at 2026-03-29T01:00:00Z after 1h 1m.");
   assert_has(p, "\"startsAt\":\"2026-03-28T23:59:00Z\",\"endsAt\":\"2026-03-29T01:00:00Z\"");
   assert_int_equal(r[1].created, T0 + 3600);
-  rows_free(r, nr);
+  orows_free(r, nr);
   fx_free(&f);
 }
 
@@ -417,7 +385,7 @@ static void test_webhook_payload(void **state) {
                 "burning 14.6x over the last 1h; at this rate it is exhausted in 5h 30m\"");
   assert_has(p, "\"dashboard\":null}");
   assert_null(strstr(p, "Dashboard:"));
-  rows_free(r, nr);
+  orows_free(r, nr);
   fx_free(&f);
 }
 
@@ -467,7 +435,7 @@ static void test_summaries(void **state) {
     assert_has(r[0].payload, want);
     assert_has(r[1].payload, want);
     free(want);
-    rows_free(r, nr);
+    orows_free(r, nr);
     fx_free(&f);
   }
 }
@@ -487,7 +455,7 @@ static void test_targets(void **state) {
   assert_int_equal(nr, 2);
   assert_string_equal(r[0].target, "oncall");
   assert_string_equal(r[1].target, "chat");
-  rows_free(r, nr);
+  orows_free(r, nr);
 
   /* A policy naming only unknown, URL-less or foreign-kind targets: nothing queued. */
   struct fx g;
@@ -555,7 +523,7 @@ static void test_deliver_once(void **state) {
   }
   assert_string_equal(rx->path[0], "/api/v2/alerts");
   assert_string_equal(rx->path[1], "/hook");
-  rows_free(r, nr);
+  orows_free(r, nr);
 
   /* Exactly once: later passes send nothing. */
   ds = deliver(&f, T0 + 3600);
@@ -571,14 +539,14 @@ static void test_deliver_once(void **state) {
   enqueue_ok(&f, &n, T0 + NOTIFY_KEEP_SENT_S); /* nobody listens: it stays pending */
   deliver(&f, T0 + NOTIFY_KEEP_SENT_S);
   assert_int_equal(rows(&f, r, 4), 4);
-  rows_free(r, 4);
+  orows_free(r, 4);
   ds = deliver(&f, T0 + NOTIFY_KEEP_SENT_S + 1);
   assert_int_equal(ds.pending, 2);
   nr = rows(&f, r, 4);
   assert_int_equal(nr, 2);
   for (int i = 0; i < nr; i++)
     assert_int_equal(r[i].sent, -1); /* the two undelivered ones (NULL) */
-  rows_free(r, nr);
+  orows_free(r, nr);
 
   fx_free(&f);
   free(am);
@@ -618,7 +586,7 @@ static void test_deliver_retry_in_order(void **state) {
   assert_int_equal(r[1].next_try, T0 + 60);
   assert_int_equal(r[1].sent, -1);
   assert_int_equal(r[2].sent, T0 + 60);
-  rows_free(r, nr);
+  orows_free(r, nr);
 
   /* Not yet due (9 s later): nothing is tried, not even the held row 2. */
   ds = deliver(&f, T0 + 69);
@@ -641,7 +609,7 @@ static void test_deliver_retry_in_order(void **state) {
   assert_int_equal(r[0].attempts, 1);
   assert_string_equal(r[0].last_error, "");
   assert_int_equal(r[1].sent, T0 + 70);
-  rows_free(r, nr);
+  orows_free(r, nr);
 
   /* And never again. */
   ds = deliver(&f, T0 + 100000);
@@ -673,7 +641,7 @@ static void test_backoff_doubles_and_caps(void **state) {
     assert_int_equal(nr, 1);
     assert_int_equal(r[0].attempts, (int64_t)i + 1);
     assert_int_equal(r[0].next_try, now + wait[i]);
-    rows_free(r, nr);
+    orows_free(r, nr);
     /* One second early: not tried. */
     ds = deliver(&f, now + wait[i] - 1);
     assert_int_equal(ds.failed + ds.sent, 0);
@@ -711,7 +679,7 @@ static void test_unreachable(void **state) {
     assert_true(strlen(r[i].last_error) > 0);
     assert_null(strstr(r[i].last_error, "HTTP"));
   }
-  rows_free(r, nr);
+  orows_free(r, nr);
   fx_free(&f);
   free(am);
   free(hook);

@@ -388,6 +388,68 @@ static void test_position_in_transaction(void **state) {
   tmp_remove(&t);
 }
 
+/* store_file_list: every row with its position, but those under the skipped
+ * prefix (a key only sharing part of it stays); NULL or "" skips nothing. */
+static const char *const list_keys[] = {"/var/log/a.log", "http-batch:web:k1", "/var/log/b.log",
+                                        "http-batch:web:k2", "http-batcx", "http-"};
+
+/* The keys store_file_list(skip) returns, as a mask of their indexes in
+ * list_keys; every row must carry the position its index was given. */
+static int list_count(struct hr_store *st, const char *skip) {
+  struct hr_filerow *rows = NULL;
+  size_t n = 99;
+  struct hr_err err = {0};
+  if (store_file_list(st, skip, &rows, &n, &err) != HR_OK)
+    fail_msg("store_file_list: %s", err.msg);
+  int seen = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    while (k < sizeof list_keys / sizeof list_keys[0] && strcmp(rows[i].key, list_keys[k]) != 0)
+      k++;
+    if (k == sizeof list_keys / sizeof list_keys[0])
+      fail_msg("store_file_list(%s): unexpected key %s", skip ? skip : "NULL", rows[i].key);
+    assert_int_equal(rows[i].pos.fp_hash, UINT64_MAX - k); /* the top bit survives */
+    assert_int_equal(rows[i].pos.fp_len, 1024);
+    assert_int_equal(rows[i].pos.offset, 1000 + (int64_t)k);
+    assert_int_equal(rows[i].pos.lines, 10 + (int64_t)k);
+    assert_int_equal(rows[i].pos.malformed, (int64_t)k);
+    seen |= 1 << k;
+  }
+  store_file_rows_free(rows, n);
+  return seen;
+}
+
+static void test_file_list(void **state) {
+  (void)state;
+  struct hr_store *st = open_ok(":memory:");
+  struct hr_err err = {0};
+  struct hr_filerow *rows = NULL;
+  size_t n = 99;
+  assert_int_equal(store_file_list(st, NULL, &rows, &n, &err), HR_OK); /* empty table */
+  assert_null(rows);
+  assert_int_equal(n, 0);
+  for (size_t k = 0; k < sizeof list_keys / sizeof list_keys[0]; k++) {
+    struct hr_filepos p = {.fp_hash = UINT64_MAX - k, .fp_len = 1024, .offset = 1000 + (int64_t)k,
+                           .lines = 10 + (int64_t)k, .malformed = (int64_t)k};
+    assert_int_equal(store_file_put(st, list_keys[k], &p, &err), HR_OK);
+  }
+  assert_int_equal(list_count(st, NULL), 0x3f);
+  assert_int_equal(list_count(st, ""), 0x3f);
+  assert_int_equal(list_count(st, "http-batch:"), 0x35); /* not k1 (1), k2 (3) */
+  assert_int_equal(list_count(st, "/var/log/"), 0x3a);
+
+  /* A failed step: an error, no rows. */
+  store_fail_after(st, 1);
+  rows = NULL;
+  n = 99;
+  assert_int_equal(store_file_list(st, "http-batch:", &rows, &n, &err), HR_ERR_DB);
+  assert_string_equal(err.msg, "store: file positions: injected fault (store_fail_after)");
+  assert_null(rows);
+  assert_int_equal(n, 0);
+  assert_int_equal(list_count(st, "http-batch:"), 0x35); /* and the next call works */
+  store_close(st);
+}
+
 /* The nth step of a transaction fails, for every n it has: after the
  * rollback nothing of it is visible (also after reopening a file), and a
  * retry lands exactly once. */
@@ -551,6 +613,7 @@ int main(void) {
       cmocka_unit_test(test_open_errors),
       cmocka_unit_test(test_read_only),
       cmocka_unit_test(test_position_in_transaction),
+      cmocka_unit_test(test_file_list),
       cmocka_unit_test(test_fault_injection),
       cmocka_unit_test(test_commit_after_failure_refused),
       cmocka_unit_test(test_doc_has_schema),
