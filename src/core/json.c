@@ -248,6 +248,7 @@ enum hr_json_rc json_str_dup(const char *p, const char *end, char **out, size_t 
     json_str_decode(p, end, s, (size_t)(*close - p), &len, close); /* fits: never longer */
     if (memchr(s, 0, len) != NULL) {
       free(s);
+      *close = p;
       return HR_JSON_NUL;
     }
   } else {

@@ -68,7 +68,8 @@ enum hr_json_rc json_str_decode(const char *p, const char *end, char *out, size_
 
 /* json_str_decode() into a new NUL-terminated buffer (xmalloc, freed by the
  * caller); *n (may be NULL) its length. Rejects a text holding U+0000
- * (HR_JSON_NUL), which a C string cannot carry. On error *out is NULL. */
+ * (HR_JSON_NUL, *close = p), which a C string cannot carry. On error *out
+ * is NULL. */
 enum hr_json_rc json_str_dup(const char *p, const char *end, char **out, size_t *n, const char **close);
 
 #endif

@@ -182,6 +182,7 @@ static void test_nul(void **state) {
   static const char nul[] = "a\\u0000b\"";
   assert_int_equal(json_str_dup(nul, nul + sizeof nul - 1, &s, &n, &close), HR_JSON_NUL);
   assert_null(s);
+  assert_ptr_equal(close, nul); /* the string, not its end */
   assert_string_equal(json_strerror(HR_JSON_NUL), "U+0000 in a string");
 }
 
