@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "loopback.h"
 #include "core/slo_eval.h"
 #include "prom/prom.h"
 #include "util/xmalloc.h"
@@ -243,15 +244,7 @@ static int srv_start(void **st) {
   (void)st;
   memset(&srv, 0, sizeof srv);
   srv.status = 200;
-  srv.fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {0};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(srv.fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(srv.fd, 8) != 0)
-    return -1;
-  socklen_t l = sizeof a;
-  getsockname(srv.fd, (struct sockaddr *)&a, &l);
-  srv.port = ntohs(a.sin_port);
+  srv.port = (int)loopback_port(&srv.fd);
   return pthread_create(&srv.th, NULL, serve, NULL) == 0 ? 0 : -1;
 }
 
@@ -327,17 +320,8 @@ static void test_http(void **st) {
 
 static void test_refused(void **st) {
   (void)st;
-  /* a port nobody listens on: bind, read it back, close */
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {0};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-  socklen_t l = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &l);
-  close(fd);
   char url[64];
-  snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+  snprintf(url, sizeof url, "http://127.0.0.1:%u", loopback_port(NULL)); /* nobody listens */
   struct hr_prom_conn c = {.url = url};
   struct hr_prom_result r;
   struct hr_err e = {0};
