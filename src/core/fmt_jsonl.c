@@ -6,11 +6,13 @@
  * the options, a standard field name, or a name a filter asked for through
  * fmt_jsonl_field()) it stores the value into the event:
  *   string -> HR_V_STR (a view into the line; when the string has escapes it
- *             is decoded into ev->scratch, \uXXXX incl. surrogate pairs to
- *             UTF-8), number -> HR_V_NUM (sv: its text), true/false ->
- *             HR_V_BOOL, null -> HR_V_NULL, object/array -> skipped (the
- *             field is left absent), but validated.
+ *             is decoded into ev->scratch by core/json.h, \uXXXX incl.
+ *             surrogate pairs to UTF-8), number -> HR_V_NUM (sv: its
+ *             text), true/false -> HR_V_BOOL, null -> HR_V_NULL,
+ *             object/array -> skipped (the field is left absent), but
+ *             validated.
  * Every other key is validated and skipped. Duplicate keys: the last wins.
+ * Keys are compared decoded (escapes and all), so "st\u0061tus" is status.
  *
  * time: from the key mapped to "time" (default key "time"): an RFC 3339
  * string, or an epoch number (or numeric string) in seconds; an epoch above
@@ -25,13 +27,15 @@
  * duration value (or numeric string) is multiplied by duration_scale (0 =
  * 1); a string like "250ms" is read as a duration.
  *
- * Malformed: not an object, trailing garbage, bad escapes or numbers,
- * control bytes in strings, nesting deeper than JSONL_MAX_DEPTH ->
+ * Malformed: not an object, trailing garbage, bad numbers, a string that
+ * core/json.h rejects (bad escapes, lone surrogates, raw control bytes, raw
+ * bytes that are not UTF-8), nesting deeper than JSONL_MAX_DEPTH ->
  * HR_BAD_JSON; decoded strings that overflow ev->scratch -> HR_BAD_TOOLONG. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/format_impl.h"
+#include "core/json.h"
 #include "core/timeparse.h"
 #include "util/xmalloc.h"
 
@@ -165,131 +169,29 @@ static void skip_ws(struct scan *s) {
     s->p++;
 }
 
-static int hexval(int c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-/* Four hex digits at p (p + 4 <= end checked by the caller). */
-static int hex4(const char *p) {
-  int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]), d = hexval(p[3]);
-  if ((a | b | c | d) < 0)
-    return -1;
-  return a << 12 | b << 8 | c << 4 | d;
-}
-
-/* A string at s->p (the opening quote). Validates escapes (surrogates must
- * pair) and bytes; *raw = the text between the quotes, *esc = it holds
- * escapes. Returns 0 or HR_BAD_JSON. */
+/* A string at s->p (the opening quote), checked by json_str_scan() (the
+ * policy of core/json.h); *raw = the text between the quotes, *esc = it
+ * holds escapes. Returns 0 or HR_BAD_JSON. */
 static int scan_string(struct scan *s, struct hr_sv *raw, int *esc) {
-  const char *p = s->p + 1, *end = s->end;
-  *esc = 0;
-  for (;;) {
-    if (p >= end)
-      return HR_BAD_JSON;
-    unsigned char c = (unsigned char)*p;
-    if (c == '"')
-      break;
-    if (c < 0x20)
-      return HR_BAD_JSON;
-    if (c != '\\') {
-      p++;
-      continue;
-    }
-    *esc = 1;
-    if (p + 1 >= end)
-      return HR_BAD_JSON;
-    switch (p[1]) {
-    case '"':
-    case '\\':
-    case '/':
-    case 'b':
-    case 'f':
-    case 'n':
-    case 'r':
-    case 't': p += 2; continue;
-    case 'u': break;
-    default: return HR_BAD_JSON;
-    }
-    if (end - p < 6)
-      return HR_BAD_JSON;
-    int u = hex4(p + 2);
-    if (u < 0 || (u >= 0xDC00 && u <= 0xDFFF))
-      return HR_BAD_JSON;
-    p += 6;
-    if (u >= 0xD800 && u <= 0xDBFF) {
-      if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-        return HR_BAD_JSON;
-      int lo = hex4(p + 2);
-      if (lo < 0xDC00 || lo > 0xDFFF)
-        return HR_BAD_JSON;
-      p += 6;
-    }
-  }
+  const char *close;
+  if (json_str_scan(s->p + 1, s->end, &close, esc) != HR_JSON_OK)
+    return HR_BAD_JSON;
   raw->p = s->p + 1;
-  raw->n = (size_t)(p - raw->p);
-  s->p = p + 1;
+  raw->n = (size_t)(close - raw->p);
+  s->p = close + 1;
   return 0;
 }
 
-/* Decode a validated raw string with escapes into ev->scratch. Returns 0 or
+/* Decode a checked raw string with escapes into ev->scratch. Returns 0 or
  * HR_BAD_TOOLONG when scratch is full. */
 static int decode_string(struct hr_event *ev, struct hr_sv raw, struct hr_sv *out) {
-  char *o = ev->scratch + ev->scratch_len, *oend = ev->scratch + HR_EVENT_SCRATCH;
-  const char *p = raw.p, *end = raw.p + raw.n;
-  out->p = o;
-  while (p < end) {
-    if (*p != '\\') {
-      if (o >= oend)
-        return HR_BAD_TOOLONG;
-      *o++ = *p++;
-      continue;
-    }
-    char c = p[1];
-    p += 2;
-    unsigned long u;
-    switch (c) {
-    case 'b': u = '\b'; break;
-    case 'f': u = '\f'; break;
-    case 'n': u = '\n'; break;
-    case 'r': u = '\r'; break;
-    case 't': u = '\t'; break;
-    case 'u':
-      u = (unsigned long)hex4(p);
-      p += 4;
-      if (u >= 0xD800 && u <= 0xDBFF) {
-        u = 0x10000 + ((u - 0xD800) << 10) + ((unsigned long)hex4(p + 2) - 0xDC00);
-        p += 6;
-      }
-      break;
-    default: u = (unsigned char)c; /* " \ / */
-    }
-    size_t need = u < 0x80 ? 1 : u < 0x800 ? 2 : u < 0x10000 ? 3 : 4;
-    if ((size_t)(oend - o) < need)
-      return HR_BAD_TOOLONG;
-    if (need == 1) {
-      *o++ = (char)u;
-    } else if (need == 2) {
-      *o++ = (char)(0xC0 | u >> 6);
-      *o++ = (char)(0x80 | (u & 0x3F));
-    } else if (need == 3) {
-      *o++ = (char)(0xE0 | u >> 12);
-      *o++ = (char)(0x80 | (u >> 6 & 0x3F));
-      *o++ = (char)(0x80 | (u & 0x3F));
-    } else {
-      *o++ = (char)(0xF0 | u >> 18);
-      *o++ = (char)(0x80 | (u >> 12 & 0x3F));
-      *o++ = (char)(0x80 | (u >> 6 & 0x3F));
-      *o++ = (char)(0x80 | (u & 0x3F));
-    }
-  }
-  out->n = (size_t)(o - out->p);
-  ev->scratch_len += out->n;
+  const char *close;
+  size_t n;
+  char *o = ev->scratch + ev->scratch_len;
+  if (json_str_decode(raw.p, raw.p + raw.n + 1, o, HR_EVENT_SCRATCH - ev->scratch_len, &n, &close) != HR_JSON_OK)
+    return HR_BAD_TOOLONG; /* checked already: only the room can run out */
+  *out = sv_make(o, n);
+  ev->scratch_len += n;
   return 0;
 }
 
@@ -515,24 +417,10 @@ int fmt_jsonl_parse(struct hr_format *f, const char *line, size_t len, struct hr
       /* a key with escapes is compared decoded (in a local buffer) */
       char kbuf[256];
       if (esc) {
-        size_t k = 0;
-        const char *p = key.p, *e = key.p + key.n;
-        while (p < e && k < sizeof kbuf) {
-          if (*p == '\\' && p[1] != 'u') {
-            char c = p[1];
-            kbuf[k++] = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'b' ? '\b' : c == 'f' ? '\f' : c;
-            p += 2;
-          } else if (*p == '\\') {
-            int u = hex4(p + 2);
-            if (u >= 0x80)
-              break; /* non-ASCII escaped keys never match */
-            kbuf[k++] = (char)u;
-            p += 6;
-          } else {
-            kbuf[k++] = *p++;
-          }
-        }
-        key = p < e ? sv_make(NULL, 0) : sv_make(kbuf, k);
+        const char *close;
+        size_t kn;
+        int fits = json_str_decode(key.p, key.p + key.n + 1, kbuf, sizeof kbuf, &kn, &close) == HR_JSON_OK;
+        key = fits ? sv_make(kbuf, kn) : sv_make(NULL, 0); /* too long: never matches */
       }
       const struct jkey *hit = NULL;
       int nhit = 0;

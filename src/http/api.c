@@ -16,6 +16,7 @@
 #include "engine/ingest.h"
 #include "engine/report.h"
 #include "engine/round.h"
+#include "http/body.h"
 #include "http/metrics.h"
 #include "out/alerts.h"
 #include "out/assets.h"
@@ -394,198 +395,10 @@ static int h_events(struct hr_req *rq) {
 /* ------------------------------------------------------------------------ */
 /* POST /api/v1/annotations: a flat JSON object of strings and numbers. */
 
-struct jfield {
-  const char *key;
-  char *s;     /* decoded string, or NULL */
-  double num;
-  int is_num, present;
-};
-
-static const char *ws(const char *p, const char *end) {
-  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-    p++;
-  return p;
-}
-
-/* A JSON string at *pp (after the quote is checked): malloc'd, UTF-8. */
-static char *jstring(const char **pp, const char *end) {
-  const char *p = *pp + 1;
-  size_t cap = 64, n = 0;
-  char *out = xmalloc(cap);
-  while (p < end && *p != '"') {
-    unsigned c = (unsigned char)*p++;
-    if (c < 0x20)
-      goto bad;
-    if (c == '\\') {
-      if (p >= end)
-        goto bad;
-      char e = *p++;
-      switch (e) {
-      case '"': c = '"'; break;
-      case '\\': c = '\\'; break;
-      case '/': c = '/'; break;
-      case 'b': c = '\b'; break;
-      case 'f': c = '\f'; break;
-      case 'n': c = '\n'; break;
-      case 'r': c = '\r'; break;
-      case 't': c = '\t'; break;
-      case 'u': {
-        if (end - p < 4)
-          goto bad;
-        unsigned v = 0;
-        for (int i = 0; i < 4; i++) {
-          char h = p[i];
-          v = v * 16 + (unsigned)(h >= '0' && h <= '9'   ? h - '0'
-                                  : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                                  : h >= 'A' && h <= 'F' ? h - 'A' + 10
-                                                         : 99);
-          if (v > 0xffff)
-            goto bad;
-        }
-        p += 4;
-        if (v >= 0xd800 && v <= 0xdfff)
-          v = 0xfffd; /* surrogates: replaced */
-        if (n + 4 >= cap)
-          out = xrealloc(out, cap *= 2);
-        if (v < 0x80) {
-          out[n++] = (char)v;
-        } else if (v < 0x800) {
-          out[n++] = (char)(0xc0 | (v >> 6));
-          out[n++] = (char)(0x80 | (v & 0x3f));
-        } else {
-          out[n++] = (char)(0xe0 | (v >> 12));
-          out[n++] = (char)(0x80 | ((v >> 6) & 0x3f));
-          out[n++] = (char)(0x80 | (v & 0x3f));
-        }
-        continue;
-      }
-      default: goto bad;
-      }
-    }
-    if (n + 2 >= cap)
-      out = xrealloc(out, cap *= 2);
-    out[n++] = (char)c;
-  }
-  if (p >= end)
-    goto bad;
-  out[n] = '\0';
-  *pp = p + 1;
-  return out;
-bad:
-  free(out);
-  return NULL;
-}
-
-/* Parse {"k": v, ...} filling the fields named in fs (others ignored when
- * scalar). 0 ok, -1 malformed (msg set). */
-static int parse_object(const char *p, const char *end, struct jfield *fs, size_t nf, const char **msg) {
-  p = ws(p, end);
-  if (p >= end || *p != '{') {
-    *msg = "expected a JSON object";
-    return -1;
-  }
-  p = ws(p + 1, end);
-  if (p < end && *p == '}')
-    return ws(p + 1, end) == end ? 0 : (*msg = "trailing bytes after the object", -1);
-  for (;;) {
-    if (p >= end || *p != '"') {
-      *msg = "expected a key";
-      return -1;
-    }
-    char *key = jstring(&p, end);
-    if (key == NULL) {
-      *msg = "bad string";
-      return -1;
-    }
-    p = ws(p, end);
-    if (p >= end || *p != ':') {
-      free(key);
-      *msg = "expected ':'";
-      return -1;
-    }
-    p = ws(p + 1, end);
-    struct jfield *fld = NULL;
-    for (size_t i = 0; i < nf; i++)
-      if (strcmp(fs[i].key, key) == 0)
-        fld = &fs[i];
-    free(key);
-    if (fld != NULL && fld->present) {
-      *msg = "duplicate key";
-      return -1;
-    }
-    if (p < end && *p == '"') {
-      char *s = jstring(&p, end);
-      if (s == NULL) {
-        *msg = "bad string";
-        return -1;
-      }
-      if (fld != NULL) {
-        fld->s = s;
-        fld->present = 1;
-      } else {
-        free(s);
-      }
-    } else if (p < end && (*p == '-' || (*p >= '0' && *p <= '9'))) {
-      char tmp[64];
-      size_t n = 0;
-      while (p < end && n < sizeof tmp - 1 && strchr("+-.eE0123456789", *p) != NULL)
-        tmp[n++] = *p++;
-      tmp[n] = '\0';
-      char *e;
-      double x = strtod(tmp, &e);
-      if (*e != '\0' || !isfinite(x)) {
-        *msg = "bad number";
-        return -1;
-      }
-      if (fld != NULL) {
-        fld->num = x;
-        fld->is_num = 1;
-        fld->present = 1;
-      }
-    } else if (end - p >= 4 && strncmp(p, "null", 4) == 0) {
-      p += 4;
-    } else if (end - p >= 4 && strncmp(p, "true", 4) == 0) {
-      p += 4;
-    } else if (end - p >= 5 && strncmp(p, "false", 5) == 0) {
-      p += 5;
-    } else {
-      *msg = "values must be strings, numbers, true, false or null";
-      return -1;
-    }
-    p = ws(p, end);
-    if (p < end && *p == ',') {
-      p = ws(p + 1, end);
-      continue;
-    }
-    if (p < end && *p == '}' && ws(p + 1, end) == end)
-      return 0;
-    *msg = "expected ',' or '}'";
-    return -1;
-  }
-}
-
-/* A time member: RFC 3339 string or UTC seconds. 0 ok (or absent: *has 0). */
-static int field_time(const struct jfield *f, int64_t *s, int *has) {
-  *has = f->present;
-  if (!f->present)
-    return 0;
-  if (f->is_num) {
-    if (!(f->num > -1e12 && f->num < 1e12))
-      return -1;
-    *s = (int64_t)floor(f->num);
-    return 0;
-  }
-  int64_t us;
-  if (time_parse_rfc3339(f->s, strlen(f->s), &us) != 0)
-    return -1;
-  *s = floor_div(us, 1000000);
-  return 0;
-}
-
 static int h_annotations(struct hr_req *rq) {
   struct hr_api *a = rq->app;
-  struct jfield fs[] = {{"service", NULL, 0, 0, 0}, {"kind", NULL, 0, 0, 0}, {"text", NULL, 0, 0, 0},
-                        {"at", NULL, 0, 0, 0},      {"end", NULL, 0, 0, 0}};
+  struct hr_jfield fs[] = {{"service", NULL, 0, 0, 0}, {"kind", NULL, 0, 0, 0}, {"text", NULL, 0, 0, 0},
+                           {"at", NULL, 0, 0, 0},      {"end", NULL, 0, 0, 0}};
   enum { F_SERVICE, F_KIND, F_TEXT, F_AT, F_END, F_N };
   const char *msg = NULL;
   unsigned code = 0;
@@ -595,13 +408,13 @@ static int h_annotations(struct hr_req *rq) {
   int64_t at_s = a->has_at ? floor_div(a->at_us, 1000000) : (int64_t)ts.tv_sec; /* default: now (serve --at: T) */
   int64_t end_s = 0;
   int has_at, has_end = 0;
-  if (parse_object(rq->body, rq->body + rq->body_len, fs, F_N, &msg) != 0) {
+  if (body_parse_object(rq->body, rq->body + rq->body_len, fs, F_N, &msg) != 0) {
     code = 400;
     snprintf(why, sizeof why, "body: %s", msg);
   } else if (fs[F_TEXT].present && fs[F_TEXT].s == NULL) {
     code = 400;
     snprintf(why, sizeof why, "\"text\" must be a string");
-  } else if (field_time(&fs[F_AT], &at_s, &has_at) != 0 || field_time(&fs[F_END], &end_s, &has_end) != 0) {
+  } else if (body_field_time(&fs[F_AT], &at_s, &has_at) != 0 || body_field_time(&fs[F_END], &end_s, &has_end) != 0) {
     code = 400;
     snprintf(why, sizeof why, "\"at\" and \"end\" are RFC 3339 times or UTC seconds");
   }

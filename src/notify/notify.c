@@ -7,14 +7,13 @@
 #include "notify/notify.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 
 #include "core/timeparse.h"
+#include "net/httpc.h"
 #include "out/jw.h"
 #include "out/report.h"
 #include "store/outbox.h"
@@ -35,6 +34,10 @@
 
 /* Bytes of a failed response's body kept in last_error. */
 #define ERR_BODY_MAX 200
+
+/* Per request: the connection, and the whole POST. */
+#define CONNECT_TIMEOUT_US INT64_C(2000000)
+#define POST_TIMEOUT_US INT64_C(5000000)
 
 /* ------------------------------------------------------------------------ */
 /* Words and numbers for people */
@@ -586,67 +589,32 @@ enum hr_rc notify_enqueue(struct hr_store *st, const struct hr_config *cfg, cons
 /* ------------------------------------------------------------------------ */
 /* Delivery */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init_once(void) {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-struct sink {
-  char buf[ERR_BODY_MAX + 1];
-  size_t n;
-};
-
-static size_t sink_write(char *p, size_t size, size_t nmemb, void *ud) {
-  struct sink *s = ud;
-  size_t len = size * nmemb;
-  size_t room = ERR_BODY_MAX - s->n;
-  size_t take = len < room ? len : room;
-  memcpy(s->buf + s->n, p, take);
-  s->n += take;
-  s->buf[s->n] = '\0';
-  return len;
-}
-
 /* POST body to url. Returns 1 on a 2xx answer; else 0 with why in msg (the
- * HTTP status and the start of the answer, or curl's error). */
-static int http_post(CURL *h, struct curl_slist *hdr, const char *url, const char *body, char *msg, size_t msgn) {
-  struct sink sk = {.n = 0};
-  char ebuf[CURL_ERROR_SIZE] = "";
-  sk.buf[0] = '\0';
-  curl_easy_setopt(h, CURLOPT_URL, url);
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "headroom");
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sk);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-#if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-#endif
-  CURLcode cc = curl_easy_perform(h);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-  if (cc != CURLE_OK) {
-    snprintf(msg, msgn, "%s", ebuf[0] ? ebuf : curl_easy_strerror(cc));
-    return 0;
+ * HTTP status and the start of the answer, or what went wrong on the way:
+ * "<url>: connection refused", "<url>: no answer within 5s", ...). */
+static int http_post(struct hr_httpc *hc, const char *url, const char *body, char *msg, size_t msgn) {
+  struct hr_httpc_req rq = {.url = url,
+                            .body = body,
+                            .body_len = strlen(body),
+                            .content_type = "application/json",
+                            .timeout_us = POST_TIMEOUT_US,
+                            .connect_timeout_us = CONNECT_TIMEOUT_US,
+                            .max_body = ERR_BODY_MAX,
+                            .cut_body = 1};
+  struct hr_httpc_resp r;
+  int ok = 0;
+  if (httpc_post(hc, &rq, &r) != HR_HTTPC_OK) {
+    snprintf(msg, msgn, "%s", r.error);
+  } else if (r.status >= 200 && r.status < 300) {
+    ok = 1;
+  } else {
+    /* Keep the start of the answer on one line: receivers say why there. */
+    char line[ERR_BODY_MAX + 1];
+    httpc_body_line(&r, line, sizeof line);
+    snprintf(msg, msgn, "HTTP %ld%s%s", r.status, line[0] ? ": " : "", line);
   }
-  long code = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-  if (code >= 200 && code < 300)
-    return 1;
-  /* Keep the start of the answer on one line: receivers say why there. */
-  for (size_t i = 0; i < sk.n; i++)
-    if (sk.buf[i] == '\n' || sk.buf[i] == '\r' || sk.buf[i] == '\t')
-      sk.buf[i] = ' ';
-  if (sk.n > 0)
-    snprintf(msg, msgn, "HTTP %ld: %s", code, sk.buf);
-  else
-    snprintf(msg, msgn, "HTTP %ld", code);
-  return 0;
+  httpc_resp_free(&r);
+  return ok;
 }
 
 static int64_t backoff_s(int64_t attempts) {
@@ -684,17 +652,12 @@ enum hr_rc notify_deliver(struct hr_store *st, int64_t now_s, struct hr_deliver_
   struct hr_outbox_row *rows = NULL;
   size_t nrows = 0;
   enum hr_rc rc = outbox_due(st, now_s, DELIVER_BATCH, &rows, &nrows, err);
-  CURL *h = NULL;
-  struct curl_slist *hdr = NULL;
+  struct hr_httpc *hc = NULL;
   /* URLs that failed in this pass: their later rows wait (order per URL). */
   const char **failed = nrows ? xcalloc(nrows, sizeof *failed) : NULL;
   size_t nfailed = 0;
-  if (rc == HR_OK && nrows > 0) {
-    pthread_once(&curl_once, curl_init_once);
-    h = curl_easy_init();
-    hdr = curl_slist_append(hdr, "Content-Type: application/json");
-    hdr = curl_slist_append(hdr, "Expect:");
-  }
+  if (rc == HR_OK && nrows > 0)
+    hc = httpc_new(); /* one client for the pass: connections are kept */
   for (size_t i = 0; i < nrows && rc == HR_OK; i++) {
     const struct hr_outbox_row *r = &rows[i];
     int held = 0;
@@ -702,14 +665,8 @@ enum hr_rc notify_deliver(struct hr_store *st, int64_t now_s, struct hr_deliver_
       held |= strcmp(failed[j], r->url) == 0;
     if (held)
       continue;
-    char msg[256] = "";
-    int ok;
-    if (h == NULL || hdr == NULL) {
-      snprintf(msg, sizeof msg, "libcurl could not be initialised");
-      ok = 0;
-    } else {
-      ok = http_post(h, hdr, r->url, r->payload, msg, sizeof msg);
-    }
+    char msg[512] = "";
+    int ok = http_post(hc, r->url, r->payload, msg, sizeof msg);
     rc = record(st, r, ok, msg, now_s, err);
     if (ok) {
       stats.sent++;
@@ -718,9 +675,7 @@ enum hr_rc notify_deliver(struct hr_store *st, int64_t now_s, struct hr_deliver_
       failed[nfailed++] = r->url;
     }
   }
-  if (h)
-    curl_easy_cleanup(h);
-  curl_slist_free_all(hdr);
+  httpc_free(hc);
   free(failed);
   outbox_rows_free(rows, nrows);
   /* Delivered rows older than NOTIFY_KEEP_SENT_S are dropped: the outbox

@@ -2,16 +2,15 @@
  * SLO on a prometheus DataSource. See prom.h. */
 #include "prom/prom.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/slo_eval.h"
+#include "net/httpc.h"
 #include "out/rules.h"
 #include "util/xmalloc.h"
 
@@ -36,35 +35,6 @@ void prom_conn_from_source(struct hr_prom_conn *c, const struct hr_datasource *d
 
 /* ------------------------------------------------------------- HTTP */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
-
-struct body {
-  char *p;
-  size_t n, cap;
-  int over;
-};
-
-static size_t body_write(char *p, size_t size, size_t nmemb, void *ud) {
-  struct body *b = ud;
-  size_t len = size * nmemb;
-  if (b->n + len > PROM_MAX_BODY) {
-    b->over = 1;
-    return 0; /* curl stops with CURLE_WRITE_ERROR */
-  }
-  if (b->n + len + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap : 16384;
-    while (nc < b->n + len + 1)
-      nc *= 2;
-    b->p = xrealloc(b->p, nc);
-    b->cap = nc;
-  }
-  memcpy(b->p + b->n, p, len);
-  b->n += len;
-  b->p[b->n] = '\0';
-  return len;
-}
-
 /* A secret from a file: its first SECRET_MAX bytes, trailing newlines and
  * spaces dropped. NULL with err filled when unreadable. */
 static char *read_secret(const char *path, const char *what, struct hr_err *err) {
@@ -80,23 +50,6 @@ static char *read_secret(const char *path, const char *what, struct hr_err *err)
     n--;
   s[n] = '\0';
   return s;
-}
-
-static void fmt_secs(int64_t us, char *buf, size_t n) {
-  if (us % 1000000 == 0)
-    snprintf(buf, n, "%llds", (long long)(us / 1000000));
-  else
-    snprintf(buf, n, "%lldms", (long long)(us / 1000));
-}
-
-/* One line of at most 200 bytes of an answer that is not JSON. */
-static void one_line(const char *s, size_t n, char *out, size_t on) {
-  size_t k = 0;
-  for (size_t i = 0; i < n && k + 1 < on && k < 200; i++)
-    out[k++] = (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') ? ' ' : (unsigned char)s[i] < 0x20 ? '?' : s[i];
-  while (k > 0 && out[k - 1] == ' ')
-    k--;
-  out[k] = '\0';
 }
 
 /* POST form to <url>/api/v1/<endpoint>; parse the answer. */
@@ -116,70 +69,31 @@ static enum hr_rc api_post(const struct hr_prom_conn *c, const char *endpoint, c
   while (ul > 0 && c->url[ul - 1] == '/')
     ul--;
   char *url = xasprintf("%.*s/api/v1/%s", (int)ul, c->url, endpoint);
-  pthread_once(&curl_once, curl_init_once);
-  CURL *h = curl_easy_init();
-  struct curl_slist *hdr = NULL;
-  struct body b = {0};
-  enum hr_rc rc = HR_OK;
-  if (h == NULL) {
-    rc = HR_FAIL(err, HR_ERR_IO, "prometheus: libcurl could not be initialised");
-    goto out;
-  }
   int64_t tmo = c->timeout_us > 0 ? c->timeout_us : PROM_DEFAULT_TIMEOUT_US;
-  char ebuf[CURL_ERROR_SIZE] = "";
-  hdr = curl_slist_append(hdr, "Content-Type: application/x-www-form-urlencoded");
-  hdr = curl_slist_append(hdr, "Accept: application/json");
-  hdr = curl_slist_append(hdr, "Expect:");
-  const char *tok = token ? token : c->bearer_token;
-  if (tok != NULL) {
-    char *a = xasprintf("Authorization: Bearer %s", tok);
-    hdr = curl_slist_append(hdr, a);
-    free(a);
-  }
-  if (c->user != NULL) {
-    curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-    curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
-    curl_easy_setopt(h, CURLOPT_PASSWORD, pw ? pw : c->password ? c->password : "");
-  }
-  curl_easy_setopt(h, CURLOPT_URL, url);
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(form));
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(tmo / 1000 > 0 ? tmo / 1000 : 1));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(tmo / 1000 > 0 ? tmo / 1000 : 1));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "headroom");
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* gzip when offered */
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, body_write);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-#if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-#endif
-  CURLcode cc = curl_easy_perform(h);
+  struct hr_httpc_req rq = {.url = url,
+                            .name = c->url,
+                            .body = form,
+                            .body_len = strlen(form),
+                            .content_type = "application/x-www-form-urlencoded",
+                            .accept = "application/json",
+                            .bearer = token ? token : c->bearer_token,
+                            .user = c->user,
+                            .password = pw ? pw : c->password,
+                            .timeout_us = tmo,
+                            .max_body = PROM_MAX_BODY,
+                            .compressed = 1};
+  struct hr_httpc_resp b;
+  enum hr_rc rc = HR_OK;
+  enum hr_httpc_rc hrc = httpc_post(NULL, &rq, &b);
   const char *base = c->url;
-  if (cc != CURLE_OK) {
-    long oserr = 0;
-    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
-    char t[32];
-    fmt_secs(tmo, t, sizeof t);
-    if (b.over)
-      rc = HR_FAIL(err, HR_ERR_TOOBIG, "prometheus: %s: the answer is larger than %u MiB", base, PROM_MAX_BODY >> 20);
-    else if (cc == CURLE_COULDNT_CONNECT && oserr == ECONNREFUSED)
-      rc = HR_FAIL(err, HR_ERR_IO, "prometheus: %s: connection refused", base);
-    else if (cc == CURLE_OPERATION_TIMEDOUT)
-      rc = HR_FAIL(err, HR_ERR_IO, "prometheus: %s: no answer within %s (connectionDetails.timeout)", base, t);
-    else if (cc == CURLE_COULDNT_RESOLVE_HOST)
-      rc = HR_FAIL(err, HR_ERR_IO, "prometheus: %s: cannot resolve the host name", base);
-    else
-      rc = HR_FAIL(err, HR_ERR_IO, "prometheus: %s: %s", base, ebuf[0] ? ebuf : curl_easy_strerror(cc));
+  if (hrc != HR_HTTPC_OK) {
+    rc = HR_FAIL(err, hrc == HR_HTTPC_TOOBIG ? HR_ERR_TOOBIG : HR_ERR_IO, "prometheus: %s%s", b.error,
+                 hrc == HR_HTTPC_TIMEOUT ? " (connectionDetails.timeout)" : "");
     goto out;
   }
-  long code = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  long code = b.status;
   struct hr_err pe = {0};
-  enum hr_rc prc = prom_parse(b.p ? b.p : "", b.n, out, &pe);
+  enum hr_rc prc = prom_parse(b.body, b.n, out, &pe);
   if (code >= 200 && code < 300 && prc == HR_OK)
     goto out;
   if (prc == HR_OK)
@@ -192,14 +106,11 @@ static enum hr_rc api_post(const struct hr_prom_conn *c, const char *endpoint, c
     rc = HR_FAIL(err, HR_ERR_PARSE, "prometheus: %s: %s", base, pe.msg);
   else {
     char line[208];
-    one_line(b.p ? b.p : "", b.n, line, sizeof line);
+    httpc_body_line(&b, line, sizeof line);
     rc = HR_FAIL(err, HR_ERR_IO, "prometheus: %s: HTTP %ld%s%s", base, code, line[0] ? ": " : "", line);
   }
 out:
-  if (h)
-    curl_easy_cleanup(h);
-  curl_slist_free_all(hdr);
-  free(b.p);
+  httpc_resp_free(&b);
   free(url);
   free(token);
   free(pw);
@@ -213,17 +124,9 @@ static void fmt_time(int64_t us, char *buf, size_t n) {
   snprintf(buf, n, "%lld.%03lld", (long long)s, (long long)(ms - s * 1000));
 }
 
-static char *escape(const char *q) {
-  char *e = curl_easy_escape(NULL, q, 0);
-  char *r = xstrdup(e ? e : "");
-  curl_free(e);
-  return r;
-}
-
 enum hr_rc prom_query(const struct hr_prom_conn *c, const char *q, int64_t at_us, struct hr_prom_result *out,
                       struct hr_err *err) {
-  pthread_once(&curl_once, curl_init_once);
-  char *eq = escape(q), t[48] = "";
+  char *eq = httpc_urlencode(q), t[48] = "";
   if (at_us != INT64_MIN)
     fmt_time(at_us, t, sizeof t);
   char *form = at_us != INT64_MIN ? xasprintf("query=%s&time=%s", eq, t) : xasprintf("query=%s", eq);
@@ -235,8 +138,7 @@ enum hr_rc prom_query(const struct hr_prom_conn *c, const char *q, int64_t at_us
 
 enum hr_rc prom_query_range(const struct hr_prom_conn *c, const char *q, int64_t start_us, int64_t end_us,
                             int64_t step_us, struct hr_prom_result *out, struct hr_err *err) {
-  pthread_once(&curl_once, curl_init_once);
-  char *eq = escape(q), a[48], b[48], st[48];
+  char *eq = httpc_urlencode(q), a[48], b[48], st[48];
   fmt_time(start_us, a, sizeof a);
   fmt_time(end_us, b, sizeof b);
   fmt_time(step_us, st, sizeof st);

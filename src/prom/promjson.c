@@ -7,12 +7,15 @@
  *   {"status":"error","errorType":"bad_data","error":"..."}
  *
  * Keys may come in any order; unknown keys are skipped (any JSON value, at
- * most MAX_DEPTH deep). Strings are checked (escapes, no control characters,
- * \u escapes decoded to UTF-8); numbers follow the JSON grammar. */
+ * most MAX_DEPTH deep). Strings are read by core/json.h, under its one
+ * policy (a lone surrogate, a raw control character or bytes that are not
+ * UTF-8 make the answer malformed); as they are kept as C strings, one
+ * holding \u0000 does too. Numbers follow the JSON grammar. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "prom/prom.h"
 #include "util/xmalloc.h"
 
@@ -49,124 +52,20 @@ static int eat(struct cur *c, char ch) {
   return 0;
 }
 
-static int hex4(const char *p, unsigned *out) {
-  unsigned v = 0;
-  for (int i = 0; i < 4; i++) {
-    char h = p[i];
-    v <<= 4;
-    if (h >= '0' && h <= '9')
-      v |= (unsigned)(h - '0');
-    else if (h >= 'a' && h <= 'f')
-      v |= (unsigned)(h - 'a' + 10);
-    else if (h >= 'A' && h <= 'F')
-      v |= (unsigned)(h - 'A' + 10);
-    else
-      return -1;
-  }
-  *out = v;
-  return 0;
-}
-
-static size_t utf8_put(char *o, unsigned cp) {
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xc0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3f));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xe0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    o[2] = (char)(0x80 | (cp & 0x3f));
-    return 3;
-  }
-  o[0] = (char)(0xf0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-  o[3] = (char)(0x80 | (cp & 0x3f));
-  return 4;
-}
-
-/* A string; *out (may be NULL: checked and skipped) gets it decoded and
- * NUL-terminated (malloc'd). The decoded text is never longer than the
- * escaped one. */
+/* A string, read by core/json.h; *out (may be NULL: checked and skipped)
+ * gets it decoded and NUL-terminated (malloc'd). */
 static int str(struct cur *c, char **out) {
   if (peek(c) != '"')
     return fail(c, "expected a string");
-  const char *s = ++c->p;
-  char *o = NULL;
-  size_t n = 0;
-  if (out != NULL)
-    o = xmalloc((size_t)(c->end - s) + 1);
-  while (c->p < c->end && *c->p != '"') {
-    unsigned char ch = (unsigned char)*c->p;
-    if (ch < 0x20) {
-      free(o);
-      return fail(c, "control character in a string");
-    }
-    if (ch != '\\') {
-      if (o)
-        o[n++] = (char)ch;
-      c->p++;
-      continue;
-    }
-    if (c->end - c->p < 2) {
-      free(o);
-      return fail(c, "unterminated escape");
-    }
-    char e = c->p[1];
-    c->p += 2;
-    char lit = 0;
-    switch (e) {
-    case '"': lit = '"'; break;
-    case '\\': lit = '\\'; break;
-    case '/': lit = '/'; break;
-    case 'b': lit = '\b'; break;
-    case 'f': lit = '\f'; break;
-    case 'n': lit = '\n'; break;
-    case 'r': lit = '\r'; break;
-    case 't': lit = '\t'; break;
-    case 'u': {
-      unsigned cp;
-      if (c->end - c->p < 4 || hex4(c->p, &cp) != 0) {
-        free(o);
-        return fail(c, "bad \\u escape");
-      }
-      c->p += 4;
-      if (cp >= 0xd800 && cp < 0xdc00) {
-        unsigned lo;
-        if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u' || hex4(c->p + 2, &lo) != 0 || lo < 0xdc00 ||
-            lo > 0xdfff) {
-          free(o);
-          return fail(c, "unpaired surrogate in a \\u escape");
-        }
-        c->p += 6;
-        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-      } else if (cp >= 0xdc00 && cp < 0xe000) {
-        free(o);
-        return fail(c, "unpaired surrogate in a \\u escape");
-      }
-      if (o) /* 6 or 12 escaped bytes become at most 4 */
-        n += utf8_put(o + n, cp);
-      continue;
-    }
-    default: free(o); return fail(c, "bad escape in a string");
-    }
-    if (o)
-      o[n++] = lit;
+  const char *close;
+  int esc;
+  enum hr_json_rc rc =
+      out != NULL ? json_str_dup(c->p + 1, c->end, out, NULL, &close) : json_str_scan(c->p + 1, c->end, &close, &esc);
+  if (rc != HR_JSON_OK) {
+    c->p = close;
+    return fail(c, json_strerror(rc));
   }
-  if (c->p >= c->end) {
-    free(o);
-    return fail(c, "unterminated string");
-  }
-  c->p++;
-  if (o) {
-    o[n] = '\0';
-    *out = o;
-  }
+  c->p = close + 1;
   return 0;
 }
 

@@ -145,6 +145,7 @@ static void test_plain(void **state) {
       {"\xEF\xBB\xBF{\"time\":1}", 0, S, {ABSENT("status")}},
       /* a key written with escapes */
       {"{\"time\":1,\"st\\u0061tus\":201}", 0, S, {NUM("status", 201)}},
+      {"{\"time\":1,\"\\u0075ser\":\"u\",\"us\\u00e9r\":\"v\"}", 0, S, {STR("user", "u")}},
       /* time problems */
       {"{\"status\":200}", HR_BAD_TIME, 0, {{0}}},
       {"{}", HR_BAD_TIME, 0, {{0}}},
@@ -167,6 +168,15 @@ static void test_plain(void **state) {
       {"{\"time\":1,\"s\":\"\\ud83dx\"}", HR_BAD_JSON, 0, {{0}}},
       {"{\"time\":1,\"s\":\"\\ude00\"}", HR_BAD_JSON, 0, {{0}}},
       {"{\"time\":1,\"s\":\"\\u12\"}", HR_BAD_JSON, 0, {{0}}},
+      /* the one string policy (core/json.h): lone surrogates and bytes that
+       * are not UTF-8 make the line malformed, in values, keys, nested */
+      {"{\"time\":1,\"user\":\"a\\ude00\\ud83d\"}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"time\":1,\"\\ud800\":1}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"time\":1,\"m\":[{\"k\":\"\\udbff\"}]}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"time\":1,\"user\":\"caf\xe9\"}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"time\":1,\"user\":\"\xc0\xaf\"}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"time\":1,\"user\":\"\xed\xa0\xbd\xed\xb8\x80\"}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"time\":1,\"m\":{\"k\":\"\xff\"}}", HR_BAD_JSON, 0, {{0}}},
       {"{\"time\":1,\"s\":\"\\u12g4\"}", HR_BAD_JSON, 0, {{0}}},
       {"{\"time\":1,\"s\":\"a", HR_BAD_JSON, 0, {{0}}},
       {"{\"time\":1,\"s\":\"tab\there\"}", HR_BAD_JSON, 0, {{0}}},

@@ -24,6 +24,7 @@
 #include <microhttpd.h>
 #include <sqlite3.h>
 
+#include "loopback.h"
 #include "notify/notify.h"
 #include "store/store.h"
 #include "util/xmalloc.h"
@@ -148,21 +149,6 @@ static void rx_stop(struct rx *rx) {
   }
   pthread_mutex_destroy(&rx->mu);
   free(rx);
-}
-
-/* A loopback port nothing listens on: bound, read back, closed. */
-static unsigned closed_port(void) {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  assert_true(s >= 0);
-  struct sockaddr_in sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof sa), 0);
-  socklen_t len = sizeof sa;
-  assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &len), 0);
-  close(s);
-  return ntohs(sa.sin_port);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -659,7 +645,7 @@ static void test_backoff_doubles_and_caps(void **state) {
 
 static void test_unreachable(void **state) {
   (void)state;
-  unsigned port = closed_port();
+  unsigned port = loopback_port(NULL);
   char *am = xasprintf("http://127.0.0.1:%u", port);
   char *hook = xasprintf("http://127.0.0.1:%u/hook", port);
   struct fx f;

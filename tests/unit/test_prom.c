@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "loopback.h"
 #include "core/slo_eval.h"
 #include "prom/prom.h"
 #include "util/xmalloc.h"
@@ -111,6 +112,31 @@ static void test_parse_errors(void **st) {
     assert_non_null(strstr(e.msg, "not a Prometheus API answer"));
     assert_null(r.series);
   }
+  /* strings: the one policy of core/json.h, with where it went wrong */
+  static const struct {
+    const char *in, *msg;
+  } str_bad[] = {
+      {"{\"status\":\"success\",\"warnings\":[\"a\\ude00\"]}", "unpaired surrogate in a \\u escape at byte 34"},
+      {"{\"status\":\"su\\ud83d\"}", "unpaired surrogate in a \\u escape at byte 13"},
+      {"{\"status\":\"success\",\"warnings\":[\"caf\xe9\"]}", "invalid UTF-8 in a string at byte 36"},
+      {"{\"x\":\"\xed\xa0\x80\",\"status\":\"success\"}", "invalid UTF-8 in a string at byte 6"},
+      {"{\"status\":\"success\\u0000\"}", "U+0000 in a string at byte 11"}, /* a C string cannot hold it */
+      {"{\"st\\u0000atus\":\"success\"}", "U+0000 in a string at byte 2"},
+      {"{\"status\":\"a\tb\"}", "control character in a string at byte 12"},
+      {"{\"status\":\"abc", "unterminated string at byte 14"},
+  };
+  for (size_t i = 0; i < sizeof str_bad / sizeof str_bad[0]; i++) {
+    e.msg[0] = 0;
+    enum hr_rc rc = parse(str_bad[i].in, &r, &e);
+    if (rc != HR_ERR_PARSE || strstr(e.msg, str_bad[i].msg) == NULL)
+      fail_msg("string case %zu: rc %d (%s), want '%s'", i, rc, e.msg, str_bad[i].msg);
+  }
+  /* \u0000 in a string that is only skipped is fine */
+  assert_int_equal(parse("{\"status\":\"success\",\"x\":\"\\u0000\",\"data\":{\"resultType\":\"vector\","
+                         "\"result\":[]}}",
+                         &r, &e),
+                   HR_OK);
+  prom_result_free(&r);
   /* nesting is bounded */
   char deep[400];
   size_t n = 0;
@@ -218,15 +244,7 @@ static int srv_start(void **st) {
   (void)st;
   memset(&srv, 0, sizeof srv);
   srv.status = 200;
-  srv.fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {0};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(srv.fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(srv.fd, 8) != 0)
-    return -1;
-  socklen_t l = sizeof a;
-  getsockname(srv.fd, (struct sockaddr *)&a, &l);
-  srv.port = ntohs(a.sin_port);
+  srv.port = (int)loopback_port(&srv.fd);
   return pthread_create(&srv.th, NULL, serve, NULL) == 0 ? 0 : -1;
 }
 
@@ -302,17 +320,8 @@ static void test_http(void **st) {
 
 static void test_refused(void **st) {
   (void)st;
-  /* a port nobody listens on: bind, read it back, close */
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {0};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-  socklen_t l = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &l);
-  close(fd);
   char url[64];
-  snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+  snprintf(url, sizeof url, "http://127.0.0.1:%u", loopback_port(NULL)); /* nobody listens */
   struct hr_prom_conn c = {.url = url};
   struct hr_prom_result r;
   struct hr_err e = {0};

@@ -1,0 +1,130 @@
+/* body.c -- see body.h. Moved out of api.c (POST /api/v1/annotations);
+ * strings now go through core/json.h. */
+#include "http/body.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/timeparse.h"
+#include "util/imath.h"
+
+static const char *ws(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+/* The JSON string at *pp (its opening quote), decoded (malloc'd) by
+ * json_str_dup(); *pp moves past it. NULL with *msg set when malformed. */
+static char *jstring(const char **pp, const char *end, const char **msg) {
+  char *s;
+  const char *close;
+  enum hr_json_rc rc = json_str_dup(*pp + 1, end, &s, NULL, &close);
+  if (rc != HR_JSON_OK) {
+    *msg = json_strerror(rc);
+    return NULL;
+  }
+  *pp = close + 1;
+  return s;
+}
+
+int body_parse_object(const char *p, const char *end, struct hr_jfield *fs, size_t nf, const char **msg) {
+  p = ws(p, end);
+  if (p >= end || *p != '{') {
+    *msg = "expected a JSON object";
+    return -1;
+  }
+  p = ws(p + 1, end);
+  if (p < end && *p == '}')
+    return ws(p + 1, end) == end ? 0 : (*msg = "trailing bytes after the object", -1);
+  for (;;) {
+    if (p >= end || *p != '"') {
+      *msg = "expected a key";
+      return -1;
+    }
+    char *key = jstring(&p, end, msg);
+    if (key == NULL)
+      return -1;
+    p = ws(p, end);
+    if (p >= end || *p != ':') {
+      free(key);
+      *msg = "expected ':'";
+      return -1;
+    }
+    p = ws(p + 1, end);
+    struct hr_jfield *fld = NULL;
+    for (size_t i = 0; i < nf; i++)
+      if (strcmp(fs[i].key, key) == 0)
+        fld = &fs[i];
+    free(key);
+    if (fld != NULL && fld->present) {
+      *msg = "duplicate key";
+      return -1;
+    }
+    if (p < end && *p == '"') {
+      char *s = jstring(&p, end, msg);
+      if (s == NULL)
+        return -1;
+      if (fld != NULL) {
+        fld->s = s;
+        fld->present = 1;
+      } else {
+        free(s);
+      }
+    } else if (p < end && (*p == '-' || (*p >= '0' && *p <= '9'))) {
+      char tmp[64];
+      size_t n = 0;
+      while (p < end && n < sizeof tmp - 1 && strchr("+-.eE0123456789", *p) != NULL)
+        tmp[n++] = *p++;
+      tmp[n] = '\0';
+      char *e;
+      double x = strtod(tmp, &e);
+      if (*e != '\0' || !isfinite(x)) {
+        *msg = "bad number";
+        return -1;
+      }
+      if (fld != NULL) {
+        fld->num = x;
+        fld->is_num = 1;
+        fld->present = 1;
+      }
+    } else if (end - p >= 4 && strncmp(p, "null", 4) == 0) {
+      p += 4;
+    } else if (end - p >= 4 && strncmp(p, "true", 4) == 0) {
+      p += 4;
+    } else if (end - p >= 5 && strncmp(p, "false", 5) == 0) {
+      p += 5;
+    } else {
+      *msg = "values must be strings, numbers, true, false or null";
+      return -1;
+    }
+    p = ws(p, end);
+    if (p < end && *p == ',') {
+      p = ws(p + 1, end);
+      continue;
+    }
+    if (p < end && *p == '}' && ws(p + 1, end) == end)
+      return 0;
+    *msg = "expected ',' or '}'";
+    return -1;
+  }
+}
+
+int body_field_time(const struct hr_jfield *f, int64_t *s, int *has) {
+  *has = f->present;
+  if (!f->present)
+    return 0;
+  if (f->is_num) {
+    if (!(f->num > -1e12 && f->num < 1e12))
+      return -1;
+    *s = (int64_t)floor(f->num);
+    return 0;
+  }
+  int64_t us;
+  if (time_parse_rfc3339(f->s, strlen(f->s), &us) != 0)
+    return -1;
+  *s = floor_div(us, 1000000);
+  return 0;
+}
