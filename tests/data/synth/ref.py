@@ -345,9 +345,20 @@ def evaluate(slo, count, t):
         r["time_to_exhaustion_seconds"] = None
     else:
         r["time_to_exhaustion_seconds"] = remaining * w / burn1h
-    r["raw_status"] = status_of(remaining, v, burn1h, r["events"]["1h"]["low_traffic"])
-    r["released"] = v == 0 or (sli >= slo.target and burn1h < 1)
+    r["raw_status"], r["released"] = step(slo, count, t)
     return r
+
+
+def step(slo, count, t):
+    """-> (status by the figures at t, whether t releases the latch): the
+    window and the 1h lookback only, for the minute-by-minute walk."""
+    start, _ = window_at(slo.window, t)
+    g, v = count(start, t)
+    g1, v1 = count(t - 3600 * US, t)
+    one_minus = 1 - slo.target
+    remaining = 1 - (v - g) / (one_minus * v) if v else 1
+    burn1h = (1 - g1 / v1) / one_minus if v1 else 0
+    return status_of(remaining, v, burn1h, v1 < 1), v == 0 or (g / v >= slo.target and burn1h < 1)
 
 
 def evaluate_latched(slo, events, t):
@@ -356,17 +367,20 @@ def evaluate_latched(slo, events, t):
     back at the target with a 1h burn below 1 (or that has no data)
     releases; at t the SLO is red when its own figures say so, or latched
     when the latch still holds and t does not release it."""
-    count = Counts(slo.classify(events))
+    valid = slo.classify(events)
+    count = Counts(valid)
     r = evaluate(slo, count, t)
     start, w = window_at(slo.window, t)
     latch = False
     s = start - start % MIN
+    if valid:  # the minutes before the first event have no data: they release
+        s = max(s, valid[0][0] - valid[0][0] % MIN)
     while s < t:
         if s > start:
-            e = evaluate(slo, count, s)
-            if e["raw_status"] == "red":
+            raw, released = step(slo, count, s)
+            if raw == "red":
                 latch = True
-            elif e["released"]:
+            elif released:
                 latch = False
         s += MIN
     if r["raw_status"] == "red":
