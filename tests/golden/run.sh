@@ -8,12 +8,28 @@
 #   expected.json  expected JSON output, compared after normalising with python3
 #   exit      expected exit code (default 0)
 #   stderr    optional: lines that must each appear in standard error
+#   check.py  optional: python3 check.py OUT (with GOT_EXIT in the environment)
+#             recomputes the figures independently from the input and exits
+#             non-zero when the output disagrees (the cases over the project's
+#             own logs, tests/data/synth/ref.py); run after the comparison,
+#             under UPDATE=1 too, so a wrong snapshot is not accepted
 # UPDATE=1 rewrites expected output from the current binary.
+#
+# A case whose cmd reads $SHARED (the real logs of ../shared/data/real,
+# which sit beside the repository on the project's machines but not in a
+# user's clone) is skipped when that directory is absent: it prints a SKIP
+# line and exits 77, which CMakeLists.txt declares as ctest's
+# SKIP_RETURN_CODE. The *-synth cases cover the same ground on the
+# project's own data.
 set -u
 bin=$1
 case_dir=$2
 CASE=$case_dir
 SHARED=${HR_SHARED_DIR:-$case_dir/../../../../shared}
+if grep -q '\$SHARED' "$case_dir/cmd" && [ ! -d "$SHARED/data/real" ]; then
+  echo "SKIP: golden $(basename "$case_dir"): $SHARED/data/real not present (a user's clone): real-log counts not checked (the *-synth cases check equivalent figures on tests/data/synth)"
+  exit 77
+fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export CASE SHARED TMP
@@ -78,6 +94,9 @@ if [ -f "$case_dir/stderr" ]; then
       echo "stderr lacks: $line"; fail=1
     fi
   done <"$case_dir/stderr"
+fi
+if [ -f "$case_dir/check.py" ] && ! GOT_EXIT=$got_exit PYTHONDONTWRITEBYTECODE=1 python3 "$case_dir/check.py" "$TMP/out"; then
+  echo "check.py: the output disagrees with the independent reference"; fail=1
 fi
 if [ $fail != 0 ]; then
   echo "--- stderr ---"; head -20 "$TMP/err"

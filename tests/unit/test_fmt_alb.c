@@ -1,5 +1,7 @@
 /* test_fmt_alb.c -- the AWS ALB access-log parser: hand-checked lines, then
- * counts over the real sample files in $HR_SHARED_DIR/data/real. */
+ * counts over the project's own logs in tests/data (always) and over the
+ * real sample files in $HR_SHARED_DIR/data/real (skipped when absent, as in
+ * a user's clone). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -161,13 +163,58 @@ static void test_alb_own_fields(void **state) {
   assert_int_equal(format_parse(alb, line, 120, &ev), HR_BAD_SHAPE);
 }
 
+/* ------------------------------------------------- the project's own files */
+
+/* tests/data/synth/ (written by gen.py there) and tests/data/alb-sample.log.
+ * Expected figures from awk, with A='$1~/^(http|https|h2|grpcs|ws|wss)$/':
+ *   awk "$A"' {n++; c[substr($9,1,1)]++; if ($6!=-1 && $7!=-1 && $8!=-1) s+=$6+$7+$8}
+ *            $1!~/^(http|https|h2|grpcs|ws|wss)$/ && NF {bad++}
+ *            END {printf "%d %d %.6f\n", n, bad, s; for (k in c) print k, c[k]}' */
+static void test_alb_synth(void **state) {
+  (void)state;
+  struct real_counts c;
+
+  /* -> 338 ALB lines (the last without a newline), 1:9 2:237 3:35 4:33 5:24,
+   * sum 38.439000 (the 46 lines with -1 times have a null duration);
+   * 2 lines of other records (NLB "tls 2.0", a connection log): HR_BAD_TYPE;
+   * the blank line is skipped here */
+  memset(&c, 0, sizeof c);
+  assert_int_equal(own_count_file(alb, "synth/alb.log", &c), 0);
+  assert_int_equal(c.ok, 338);
+  assert_int_equal(c.bad[HR_BAD_TYPE], 2);
+  assert_int_equal(c.bad[HR_BAD_SHAPE], 0);
+  assert_int_equal(c.cls[1], 9);
+  assert_int_equal(c.cls[2], 237);
+  assert_int_equal(c.cls[3], 35);
+  assert_int_equal(c.cls[4], 33);
+  assert_int_equal(c.cls[5], 24);
+  assert_float_equal(c.dur_sum, 38.439, 1e-6);
+
+  /* zcat | same awk -> 140: 2:102 3:24 4:5 5:9, sum 29.019000 (read through zlib) */
+  memset(&c, 0, sizeof c);
+  assert_int_equal(own_count_file(alb, "synth/alb.log.gz", &c), 0);
+  assert_int_equal(c.ok, 140);
+  assert_int_equal(c.cls[2], 102);
+  assert_int_equal(c.cls[3], 24);
+  assert_int_equal(c.cls[4], 5);
+  assert_int_equal(c.cls[5], 9);
+  assert_float_equal(c.dur_sum, 29.019, 1e-6);
+
+  /* -> 3: 2:1 5:2, sum 0.121 + 2.502 (the 504's -1 times: null) */
+  memset(&c, 0, sizeof c);
+  assert_int_equal(own_count_file(alb, "alb-sample.log", &c), 0);
+  assert_int_equal(c.ok, 3);
+  assert_int_equal(c.cls[2], 1);
+  assert_int_equal(c.cls[5], 2);
+  assert_float_equal(c.dur_sum, 2.623, 1e-9);
+}
+
 /* ---------------------------------------------------------- real files */
 
 
 static void test_alb_real(void **state) {
   (void)state;
-  if (getenv("HR_SHARED_DIR") == NULL)
-    skip(); /* real logs live outside the repo; ctest sets HR_SHARED_DIR */
+  SKIP_WITHOUT_REAL_LOGS(); /* real logs live outside the repo, in ../shared */
   struct real_counts c;
 
   /* awk '{c[substr($9,1,1)]++} END{for(k in c) print k, c[k]}' alb_logs.log -> 2 543, 3 122, 4 1
@@ -217,6 +264,7 @@ int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_alb_lines),
       cmocka_unit_test(test_alb_own_fields),
+      cmocka_unit_test(test_alb_synth),
       cmocka_unit_test(test_alb_real),
   };
   return cmocka_run_group_tests(t, setup, teardown);

@@ -1,6 +1,7 @@
 /* test_fmt_logfmt.c -- nginx log_format and Apache LogFormat: compiling,
- * hand-checked lines, and counts over the real sample files in
- * $HR_SHARED_DIR/data/real. */
+ * hand-checked lines, and counts over the project's own logs in tests/data
+ * (always) and over the real sample files in $HR_SHARED_DIR/data/real
+ * (skipped when absent, as in a user's clone). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -259,13 +260,79 @@ static void test_apache(void **state) {
   format_free(f);
 }
 
+/* ------------------------------------------------- the project's own files */
+
+/* tests/data/synth/ (written by gen.py there) and tests/data/nginx-dst.log.
+ * Expected figures from awk, the status being the first word after the
+ * request line:
+ *   awk -F'"' '{split($3,a," "); c[substr(a[1],1,1)]++; n++} END{...}' */
+static void test_synth(void **state) {
+  (void)state;
+  struct real_counts c;
+
+  /* nginx.log, a custom log_format ending in $request_time
+   * $upstream_response_time $upstream_status (lists "0.012, 0.230" and
+   * "0.010 : 0.050", "-"): the same awk plus split($NF,b," "); s+=b[1]
+   * -> 693: 2:552 3:50 4:86 5:5, sum of $request_time 397.749000 */
+  struct hr_format *ng = make(HR_FMT_NGINX, "$remote_addr - $remote_user [$time_local] \"$request\" $status "
+                                            "$body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_time "
+                                            "$upstream_response_time $upstream_status");
+  memset(&c, 0, sizeof c);
+  assert_int_equal(own_count_file(ng, "synth/nginx.log", &c), 0);
+  assert_int_equal(c.ok, 693);
+  assert_int_equal(c.cls[2], 552);
+  assert_int_equal(c.cls[3], 50);
+  assert_int_equal(c.cls[4], 86);
+  assert_int_equal(c.cls[5], 5);
+  assert_float_equal(c.dur_sum, 397.749, 1e-6);
+  format_free(ng);
+
+  /* apache.log, combined + %D: awk -F'"' 'NF>=7{...; s+=$NF/1e6} NF<7{bad++}'
+   * -> 477: 2:395 3:33 4:33 5:16, sum 399.845834 s; bad 1 (line 151: a user
+   * agent cut off without its closing quote) */
+  struct hr_format *ap = make(HR_FMT_APACHE, "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D");
+  memset(&c, 0, sizeof c);
+  assert_int_equal(own_count_file(ap, "synth/apache.log", &c), 0);
+  assert_int_equal(c.ok, 477);
+  assert_int_equal(c.bad[HR_BAD_SHAPE], 1);
+  assert_int_equal(c.cls[2], 395);
+  assert_int_equal(c.cls[3], 33);
+  assert_int_equal(c.cls[4], 33);
+  assert_int_equal(c.cls[5], 16);
+  assert_float_equal(c.dur_sum, 399.845834, 1e-6);
+  format_free(ap);
+
+  /* apache-T.log, common + %T (whole seconds): split($3,a," "); s+=a[3]
+   * -> 40: 2:20 3:5 4:10 5:5, sum 45 s */
+  ap = make(HR_FMT_APACHE, "%h %l %u %t \"%r\" %>s %b %T");
+  memset(&c, 0, sizeof c);
+  assert_int_equal(own_count_file(ap, "synth/apache-T.log", &c), 0);
+  assert_int_equal(c.ok, 40);
+  assert_int_equal(c.cls[2], 20);
+  assert_int_equal(c.cls[3], 5);
+  assert_int_equal(c.cls[4], 10);
+  assert_int_equal(c.cls[5], 5);
+  assert_float_equal(c.dur_sum, 45, 1e-9);
+  format_free(ap);
+
+  /* nginx-dst.log, combined (no duration) -> 4: 2:2 4:1 5:1 */
+  ng = make(HR_FMT_NGINX, NULL);
+  memset(&c, 0, sizeof c);
+  assert_int_equal(own_count_file(ng, "nginx-dst.log", &c), 0);
+  assert_int_equal(c.ok, 4);
+  assert_int_equal(c.cls[2], 2);
+  assert_int_equal(c.cls[4], 1);
+  assert_int_equal(c.cls[5], 1);
+  assert_true(c.dur_sum == 0);
+  format_free(ng);
+}
+
 /* ---------------------------------------------------------- real files */
 
 
 static void test_real(void **state) {
   (void)state;
-  if (getenv("HR_SHARED_DIR") == NULL)
-    skip(); /* real logs live outside the repo; ctest sets HR_SHARED_DIR */
+  SKIP_WITHOUT_REAL_LOGS(); /* real logs live outside the repo, in ../shared */
   struct real_counts c;
   struct hr_format *ap = make(HR_FMT_APACHE, NULL), *ng = make(HR_FMT_NGINX, NULL);
 
@@ -417,7 +484,8 @@ static void test_need_changes(void **state) {
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_nginx_combined), cmocka_unit_test(test_nginx_custom), cmocka_unit_test(test_bad_formats),
-      cmocka_unit_test(test_apache),         cmocka_unit_test(test_real),
+      cmocka_unit_test(test_apache),         cmocka_unit_test(test_synth),
+      cmocka_unit_test(test_real),
       cmocka_unit_test(test_num_fast_path),  cmocka_unit_test(test_clf_cache), cmocka_unit_test(test_need_changes),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
