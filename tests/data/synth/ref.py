@@ -345,8 +345,34 @@ def evaluate(slo, count, t):
         r["time_to_exhaustion_seconds"] = None
     else:
         r["time_to_exhaustion_seconds"] = remaining * w / burn1h
+    r["burning_now"] = burning_now(r)
     r["raw_status"], r["released"] = step(slo, count, t)
     return r
+
+
+# The default alert conditions (docs/alerting.md): name, severity, factor,
+# long and short lookback.
+DEFAULT_CONDS = [("page-1h-5m", "page", 14.4, "1h", "5m"), ("page-6h-30m", "page", 6, "6h", "30m"),
+                 ("ticket-1d-2h", "ticket", 3, "1d", "2h"), ("ticket-3d-6h", "ticket", 1, "3d", "6h")]
+
+
+def burning_now(r):
+    """docs/internals/math.md "Burning now": a page condition that holds is
+    burning, any other (or a 1h burn above 1) elevated; the figures are
+    those of the condition nearest to firing."""
+    level, best = "ok", None
+    for name, sev, f, lb, sh in DEFAULT_CONDS:
+        bl, bs = r["burn_rate"][lb], r["burn_rate"][sh]
+        low = r["events"][lb]["low_traffic"] or r["events"][sh]["low_traffic"]
+        tol = 1e-9 * max(1.0, f)
+        if bl > f + tol and bs > f + tol and not low:
+            level = "burning" if sev == "page" else "elevated" if level == "ok" else level
+        ratio = min(bl, bs) / f
+        if best is None or ratio > best[0]:
+            best = (ratio, bl, f, lb, name)
+    if level == "ok" and r["valid"] and r["burn_rate"]["1h"] > 1:
+        level = "elevated"
+    return {"level": level, "burn_rate": best[1], "threshold": best[2], "lookback": best[3], "condition": best[4]}
 
 
 def step(slo, count, t):
@@ -492,11 +518,19 @@ def check_gate(out_path, exit_code, log, parse, slos, service, risk, at, policy=
 
 
 def duration_text(seconds):
-    """Budget time as the text table shows it: -2h 19m, -16m 5s."""
+    """Budget time as the text table shows it: 43m 12s, or 2h 19m overspent."""
     a = abs(seconds)
     h, m, s = int(a // 3600), int(a % 3600 // 60), int(a % 60)
     text = "%dh %dm" % (h, m) if h else "%dm %ds" % (m, s) if m else "%ds" % s
-    return ("-" if seconds < 0 else "") + text
+    return text + (" overspent" if seconds < 0 else "")
+
+
+def now_text(b):
+    """The BURNING NOW column: ok, or the level with the burn against its threshold."""
+    if b["level"] == "ok":
+        return "ok"
+    return "%s %sx>%sx" % ("BURNING" if b["level"] == "burning" else "elevated", "%.3g" % b["burn_rate"],
+                            "%.3g" % b["threshold"])
 
 
 def check_gate_text(out_path, exit_code, log, parse, slos, service, risk, at, policy=None):
@@ -526,8 +560,9 @@ def check_gate_text(out_path, exit_code, log, parse, slos, service, risk, at, po
         tte = r["time_to_exhaustion_seconds"]
         want = [r["status"].upper(), service, r["name"], "%.3f%%" % (100 * r["sli"]), "%.3f%%" % (100 * r["target"]),
                 "%.1f%%" % (100 * r["budget_remaining"]), "(%s)" % duration_text(r["budget_remaining_seconds"]),
-                burn("5m"), burn("1h"), burn("6h"), burn("3d"), "exhausted" if tte == 0 else None]
-        got = re.split(r"\s+(?![0-9]+[ms]\))", row[0].strip())
+                now_text(r["burning_now"]), burn("5m"), burn("1h"), burn("6h"), burn("3d"),
+                "exhausted" if tte == 0 else None]
+        got = re.split(r"\s+(?![0-9]+[ms](?: overspent)?\)|overspent\))", row[0].strip())
         for i, w in enumerate(want):
             if w is not None:
                 c.same("%s: column %d" % (r["name"], i + 1), w, " ".join(got[i:i + 1]))
