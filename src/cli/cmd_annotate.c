@@ -11,7 +11,7 @@
 #include "cli/common.h"
 #include "core/timeparse.h"
 #include "engine/annotate.h"
-#include "out/jw.h"
+#include "core/jw.h"
 #include "util/imath.h"
 
 static const char usage_text[] =

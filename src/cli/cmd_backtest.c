@@ -9,7 +9,7 @@
 #include "cli/cmd.h"
 #include "cli/common.h"
 #include "engine/backtest.h"
-#include "out/backtest.h"
+#include "render/backtest.h"
 #include "util/imath.h"
 
 #define MINUTE_US INT64_C(60000000)

@@ -9,8 +9,8 @@
 #include "cli/common.h"
 #include "core/timeparse.h"
 #include "engine/round.h"
-#include "out/alerts.h"
-#include "out/jw.h"
+#include "render/alerts.h"
+#include "core/jw.h"
 #include "util/imath.h"
 
 static const char usage_text[] =

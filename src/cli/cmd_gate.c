@@ -9,7 +9,7 @@
 #include "cli/cmd.h"
 #include "cli/common.h"
 #include "engine/gate.h"
-#include "out/gate.h"
+#include "render/gate.h"
 
 static const char usage_text[] = "usage: headroom gate -c CONF --service S [--risk fix|low|normal|high] [LOG...]\n"
                                  "                     [--at T] [--db FILE] [--store] [--format text|json]\n"

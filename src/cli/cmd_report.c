@@ -9,8 +9,8 @@
 #include "cli/common.h"
 #include "engine/detail.h"
 #include "engine/report.h"
-#include "out/html.h"
-#include "out/report.h"
+#include "render/html.h"
+#include "render/report.h"
 
 static const char usage_text[] =
     "usage: headroom report -c CONF [LOG...] [--at T] [--format text|json|html] [-o FILE]\n"

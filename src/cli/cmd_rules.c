@@ -1,5 +1,5 @@
 /* cmd_rules.c -- headroom rules: Prometheus recording and alerting rules for
- * every SLO (src/out/rules.h, docs/prometheus.md). */
+ * every SLO (src/render/rules.h, docs/prometheus.md). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include "cli/cmd.h"
 #include "cli/common.h"
 #include "core/timeparse.h"
-#include "out/rules.h"
+#include "render/rules.h"
 
 static const char usage_text[] = "usage: headroom rules -c CONF [--format prometheus|k8s] [--sloth-compat]\n"
                                  "                      [--interval D] [--delay D] [-o FILE]\n"

@@ -1,7 +1,7 @@
 /* common.h -- what every subcommand shares: loading the configuration with
  * its diagnostics printed once, parsing times, printing errors. Commands
  * parse their words, call the engine (src/engine/) and pick a renderer
- * (src/out/); they compute nothing themselves. */
+ * (src/render/); they compute nothing themselves. */
 #ifndef HR_COMMON_H
 #define HR_COMMON_H
 

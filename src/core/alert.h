@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/model.h"
 #include "core/series.h"
 #include "core/slo_eval.h"
 #include "core/tz.h"

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/model.h"
 #include "core/tz.h"
 
 /* The window in force at instant t_us: [*start_us, *end_us). Rolling:

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/model.h"
 #include "core/err.h"
 #include "core/tz.h"
 

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "config/config.h"
+#include "core/model.h"
 #include "core/slo_eval.h"
 
 enum hr_risk { HR_RISK_FIX = 0, HR_RISK_LOW, HR_RISK_NORMAL, HR_RISK_HIGH };

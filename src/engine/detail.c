@@ -395,7 +395,7 @@ static char *fill_link(const char *tmpl, const struct hr_slo *slo, int64_t from,
       unsigned char c = (unsigned char)v[i];
       if (v != p && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
                       c == '_' || c == '.' || c == '~' || c == ':'))
-        n += (size_t)sprintf(out + n, "%%%02X", c);
+        n += (size_t)snprintf(out + n, cap - n, "%%%02X", c);
       else
         out[n++] = (char)c;
     }

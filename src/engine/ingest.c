@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ingest/counts.h"
+#include "core/counts.h"
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
 #include "ingest/tail.h"

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "engine/impl.h"
-#include "ingest/counts.h"
+#include "core/counts.h"
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
 #include "util/xmalloc.h"

@@ -1,5 +1,5 @@
 /* api.c -- see api.h. Each handler parses its request, calls the engine and
- * renders its answer with src/out/; nothing here computes a figure. */
+ * renders its answer with src/render/; nothing here computes a figure. */
 #include "http/api.h"
 
 #include <math.h>
@@ -18,13 +18,13 @@
 #include "engine/round.h"
 #include "http/body.h"
 #include "http/metrics.h"
-#include "out/alerts.h"
-#include "out/assets.h"
-#include "out/detail.h"
-#include "out/gate.h"
-#include "out/jw.h"
-#include "out/metrics.h"
-#include "out/report.h"
+#include "render/alerts.h"
+#include "render/assets.h"
+#include "render/detail.h"
+#include "render/gate.h"
+#include "core/jw.h"
+#include "render/metrics.h"
+#include "render/report.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 

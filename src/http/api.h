@@ -2,7 +2,7 @@
  * dashboard files, and the state the HTTP threads share with the daemon's
  * main loop (struct hr_api). See docs/cli/serve.md for every endpoint.
  *
- * Every answer is the engine's (src/engine/) rendered by src/out/: the same
+ * Every answer is the engine's (src/engine/) rendered by src/render/: the same
  * computation as `report`, `gate` and `evaluate`, so the two cannot
  * disagree. Handlers read through their own read-only store connections;
  * writes (POST) open their own read-write connection and commit before
@@ -16,7 +16,7 @@
 
 #include "config/config.h"
 #include "http/server.h"
-#include "ingest/tail.h"
+#include "engine/daemon.h"
 
 struct hr_api {
   pthread_rwlock_t cfg_lock;     /* readers: handlers; writer: a reload */

@@ -9,7 +9,7 @@
 
 #include "core/timeparse.h"
 #include "http/api.h"
-#include "out/metrics.h"
+#include "render/metrics.h"
 #include "util/xmalloc.h"
 
 static void counter(FILE *f, const char *name, const char *help, uint64_t v) {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "out/jw.h"
+#include "core/jw.h"
 #include "util/xmalloc.h"
 
 #define POOL_THREADS 4

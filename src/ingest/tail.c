@@ -21,7 +21,7 @@
 #include "core/event.h"
 #include "core/exclude.h"
 #include "core/expr.h"
-#include "ingest/counts.h"
+#include "core/counts.h"
 #include "store/detail.h"
 #include "util/xmalloc.h"
 

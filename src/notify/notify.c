@@ -12,10 +12,9 @@
 #include <string.h>
 
 
+#include "core/jw.h"
 #include "core/timeparse.h"
 #include "net/httpc.h"
-#include "out/jw.h"
-#include "out/report.h"
 #include "store/outbox.h"
 #include "util/xmalloc.h"
 

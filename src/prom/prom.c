@@ -11,7 +11,7 @@
 
 #include "core/slo_eval.h"
 #include "net/httpc.h"
-#include "out/rules.h"
+#include "prom/promql.h"
 #include "util/xmalloc.h"
 
 #define MINUTE_US INT64_C(60000000)
@@ -152,7 +152,7 @@ enum hr_rc prom_query_range(const struct hr_prom_conn *c, const char *q, int64_t
 /* ------------------------------------------------------------- SLO counts */
 
 char *prom_count_query(const char *q, int *is_delta) {
-  char *d = rules_counter_delta(q, MINUTE_US / 1000000, 0); /* read after the fact: no delay */
+  char *d = promql_counter_delta(q, MINUTE_US / 1000000, 0); /* read after the fact: no delay */
   if (d != NULL) {
     *is_delta = 1;
     char *r = xasprintf("sum(%s)", d);

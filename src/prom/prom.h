@@ -7,7 +7,7 @@
  * of its total and good (or bad) queries q, a range query at 1-minute steps
  * over [T - span, T] (span: slo_eval_span() minutes, in chunks of at most
  * PROM_MAX_STEPS steps):
- *   - q a selector or a sum of one (rules_counter_delta()):
+ *   - q a selector or a sum of one (promql_counter_delta(), promql.h):
  *       sum((x - x offset 1m >= 0) or (x < x offset 1m))
  *     whose value at step t is the events counted in (t - 1m, t], per series
  *     with counter resets handled, summed across series -- exactly the

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/timeparse.h"
-#include "ingest/counts.h"
+#include "core/counts.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 

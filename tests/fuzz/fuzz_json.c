@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/json.h"
-#include "out/jw.h"
+#include "core/jw.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,7 +18,7 @@
 #include <math.h>
 #include <sqlite3.h>
 
-#include "out/jw.h"
+#include "core/jw.h"
 #include "store/detail.h"
 #include "store/store.h"
 #include "util/xmalloc.h"

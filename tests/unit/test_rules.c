@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
-#include "out/rules.h"
+#include "render/rules.h"
 #include "util/xmalloc.h"
 
 static void test_duration(void **state) {
@@ -27,7 +27,7 @@ static void test_duration(void **state) {
                {90061, "1d1h1m1s"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char buf[32];
-    assert_string_equal(rules_duration(cases[i].s, buf), cases[i].want);
+    assert_string_equal(promql_duration(cases[i].s, buf), cases[i].want);
   }
 }
 
@@ -54,7 +54,7 @@ static void test_counter_delta(void **state) {
       {"", NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    char *d = rules_counter_delta(cases[i].q, 60, 0);
+    char *d = promql_counter_delta(cases[i].q, 60, 0);
     if (cases[i].sel == NULL) {
       if (d != NULL)
         fail_msg("%s: expected no delta, got %s", cases[i].q, d);
@@ -71,7 +71,7 @@ static void test_counter_delta(void **state) {
     free(want);
     free(d);
     /* read behind the evaluation: both ends move back by the delay */
-    d = rules_counter_delta(cases[i].q, 60, 30);
+    d = promql_counter_delta(cases[i].q, 60, 30);
     want = xasprintf("(last_over_time(%s[5m] offset 30s) - last_over_time(%s[5m] offset 1m30s) >= 0) or "
                      "(last_over_time(%s[5m] offset 30s) < last_over_time(%s[5m] offset 1m30s))",
                      s, s, s, s);

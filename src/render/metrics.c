@@ -1,7 +1,7 @@
 /* metrics.c -- see metrics.h. Families are written whole (HELP, TYPE, then
  * every sample), so each name appears in one block as the text format
  * requires. */
-#include "out/metrics.h"
+#include "render/metrics.h"
 
 #include <math.h>
 #include <stdlib.h>

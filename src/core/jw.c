@@ -1,5 +1,5 @@
 /* jw.c -- see jw.h. */
-#include "out/jw.h"
+#include "core/jw.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -81,7 +81,7 @@ static void member(struct hr_jw *w, const char *key) {
   }
 }
 
-static void open(struct hr_jw *w, const char *key, char c) {
+static void open_(struct hr_jw *w, const char *key, char c) {
   member(w, key);
   fputc(c, w->f);
   if (w->depth < HR_JW_DEPTH)
@@ -98,9 +98,9 @@ static void close_(struct hr_jw *w, char c) {
     fputc('\n', w->f);
 }
 
-void jw_obj(struct hr_jw *w, const char *key) { open(w, key, '{'); }
+void jw_obj(struct hr_jw *w, const char *key) { open_(w, key, '{'); }
 void jw_obj_end(struct hr_jw *w) { close_(w, '}'); }
-void jw_arr(struct hr_jw *w, const char *key) { open(w, key, '['); }
+void jw_arr(struct hr_jw *w, const char *key) { open_(w, key, '['); }
 void jw_arr_end(struct hr_jw *w) { close_(w, ']'); }
 
 void jw_str(struct hr_jw *w, const char *key, const char *s) {

@@ -19,6 +19,7 @@
 #define HR_RULES_H
 
 #include "config/config.h"
+#include "prom/promql.h"
 #include "core/err.h"
 
 enum hr_rules_format { HR_RULES_PROMETHEUS = 0, HR_RULES_K8S };
@@ -39,15 +40,5 @@ struct hr_rules_opts {
  * (HR_ERR_CONFIG: an SLO cannot be expressed, e.g. a Prometheus SLI without a
  * total query). cfg is borrowed for the call. */
 char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *o, struct hr_err *err /* OUT */);
-
-/* Format a duration as Prometheus writes one ("5m", "1h30m", "27d23h59m59s"),
- * whole seconds; out must hold 32 bytes. Returns out. */
-char *rules_duration(int64_t seconds, char *out);
-
-/* The delta expression for one counter expression q: exact per-series deltas
- * q(t - delay) - q(t - delay - interval) when q is a selector or a sum of a
- * selector; NULL when q is some other expression (its value is then recorded
- * first). Caller frees. */
-char *rules_counter_delta(const char *q, int64_t interval_s, int64_t delay_s);
 
 #endif

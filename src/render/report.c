@@ -1,12 +1,12 @@
 /* report.c -- see report.h. */
-#include "out/report.h"
+#include "render/report.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/timeparse.h"
-#include "out/jw.h"
+#include "core/jw.h"
 #include "util/xmalloc.h"
 
 static const char *budgeting_name(enum hr_budgeting b) {

@@ -1,8 +1,8 @@
 /* gate.c -- see gate.h. */
-#include "out/gate.h"
+#include "render/gate.h"
 
-#include "out/jw.h"
-#include "out/report.h"
+#include "core/jw.h"
+#include "render/report.h"
 
 void gate_json(FILE *f, const struct hr_report *rep, const char *service, const struct hr_gate_result *g) {
   struct hr_jw w;

@@ -1,14 +1,14 @@
 /* html.c -- see html.h. */
-#include "out/html.h"
+#include "render/html.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "out/assets.h"
-#include "out/detail.h"
-#include "out/jw.h"
-#include "out/report.h"
+#include "render/assets.h"
+#include "render/detail.h"
+#include "core/jw.h"
+#include "render/report.h"
 
 /* ---- the self-contained file ---- */
 

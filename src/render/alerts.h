@@ -3,7 +3,7 @@
 #ifndef HR_OUT_ALERTS_H
 #define HR_OUT_ALERTS_H
 
-#include "store/alerts.h"
+#include "engine/round.h"
 
 struct hr_jw;
 

@@ -1,5 +1,5 @@
 /* counts.c -- see counts.h. */
-#include "ingest/counts.h"
+#include "core/counts.h"
 
 #include <stdlib.h>
 

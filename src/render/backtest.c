@@ -1,8 +1,8 @@
 /* backtest.c -- see backtest.h. */
-#include "out/backtest.h"
+#include "render/backtest.h"
 
 #include "core/timeparse.h"
-#include "out/jw.h"
+#include "core/jw.h"
 
 static void json_set(struct hr_jw *w, const struct hr_config *cfg, const struct hr_bt_set *set) {
   jw_arr(w, "alerts");

@@ -1,13 +1,13 @@
 /* detail.c -- see detail.h. */
-#include "out/detail.h"
+#include "render/detail.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/timeparse.h"
-#include "out/jw.h"
-#include "out/report.h"
+#include "core/jw.h"
+#include "render/report.h"
 #include "util/imath.h"
 
 static double round_us(double x) { return isfinite(x) ? round(x * 1e6) / 1e6 : x; }
@@ -26,9 +26,8 @@ static void uint_array(struct hr_jw *w, const char *key, const uint64_t *v, size
   jw_arr_end(w);
 }
 
-void series_view_json(struct hr_jw *w, const char *key, const struct hr_series_view *v) {
-  char buf[64], k[80];
-  jw_obj(w, key);
+/* step_seconds, t, sli and budget_remaining of v. */
+static void series_head(struct hr_jw *w, const struct hr_series_view *v) {
   jw_int(w, "step_seconds", v->step_us / 1000000);
   jw_arr(w, "t");
   for (size_t i = 0; i < v->n; i++)
@@ -36,6 +35,12 @@ void series_view_json(struct hr_jw *w, const char *key, const struct hr_series_v
   jw_arr_end(w);
   num_array(w, "sli", v->sli, v->n);
   num_array(w, "budget_remaining", v->budget_remaining, v->n);
+}
+
+void series_view_json(struct hr_jw *w, const char *key, const struct hr_series_view *v) {
+  char buf[64], k[80];
+  jw_obj(w, key);
+  series_head(w, v);
   for (size_t b = 0; b < v->nburn; b++) {
     snprintf(k, sizeof k, "burn_rate_%s", duration_format(v->lookback_us[b], buf, sizeof buf));
     num_array(w, k, v->burn[b], v->n);
@@ -47,13 +52,7 @@ void series_view_json(struct hr_jw *w, const char *key, const struct hr_series_v
 
 void trend_json(struct hr_jw *w, const char *key, const struct hr_series_view *v) {
   jw_obj(w, key);
-  jw_int(w, "step_seconds", v->step_us / 1000000);
-  jw_arr(w, "t");
-  for (size_t i = 0; i < v->n; i++)
-    jw_int(w, NULL, floor_div(v->t_us[i], 1000000));
-  jw_arr_end(w);
-  num_array(w, "sli", v->sli, v->n);
-  num_array(w, "budget_remaining", v->budget_remaining, v->n);
+  series_head(w, v);
   jw_obj_end(w);
 }
 

@@ -1,5 +1,5 @@
 /* assets.c -- lookup in the generated table (see assets.h). */
-#include "out/assets.h"
+#include "render/assets.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,7 +8,7 @@
  * lookback counts are sum_over_time of those deltas over (T - w, T], which
  * telescopes to the exact count. Everything else is instant arithmetic on
  * those counts. */
-#include "out/rules.h"
+#include "render/rules.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/alert.h"
+#include "prom/promql.h"
 #include "util/xmalloc.h"
 
 #define US_PER_S INT64_C(1000000)
@@ -78,151 +79,6 @@ static void fmt_double(double x, char *out, size_t n) {
     if (strtod(out, NULL) == x)
       return;
   }
-}
-
-char *rules_duration(int64_t s, char *out) {
-  static const struct {
-    char unit;
-    int64_t secs;
-  } u[] = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
-  size_t n = 0;
-  if (s <= 0) {
-    snprintf(out, 32, "0s");
-    return out;
-  }
-  for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
-    if (s >= u[i].secs) {
-      n += (size_t)snprintf(out + n, 32 - n, "%lld%c", (long long)(s / u[i].secs), u[i].unit);
-      s %= u[i].secs;
-    }
-  }
-  return out;
-}
-
-/* ------------------------------------------------ PromQL counter queries */
-
-static const char *skip_ws(const char *p) {
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-    p++;
-  return p;
-}
-
-/* p at an opening bracket: return just past its match (quotes skipped), or NULL. */
-static const char *skip_balanced(const char *p, char open, char close) {
-  int depth = 0;
-  for (; *p; p++) {
-    if (*p == '"' || *p == '\'' || *p == '`') {
-      char q = *p;
-      for (p++; *p && *p != q; p++)
-        if (*p == '\\' && q != '`' && p[1])
-          p++;
-      if (!*p)
-        return NULL;
-    } else if (*p == open) {
-      depth++;
-    } else if (*p == close && --depth == 0) {
-      return p + 1;
-    }
-  }
-  return NULL;
-}
-
-static int is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
-}
-static int is_name_char(char c) {
-  return is_name_start(c) || (c >= '0' && c <= '9');
-}
-
-/* A bare vector selector spans [p, end): name, {matchers} or both. */
-static int is_selector(const char *p, const char *end) {
-  p = skip_ws(p);
-  while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
-    end--;
-  const char *s = p;
-  if (p < end && is_name_start(*p))
-    while (p < end && is_name_char(*p))
-      p++;
-  int named = p > s;
-  if (p < end && *p == '{') {
-    const char *q = skip_balanced(p, '{', '}');
-    if (q == NULL || q > end)
-      return 0;
-    p = q;
-  } else if (!named) {
-    return 0;
-  }
-  if (named) { /* keywords are not metric names */
-    static const char *const kw[] = {"sum", "rate", "increase", "by", "without", "offset", "on", "ignoring", NULL};
-    for (size_t i = 0; kw[i]; i++)
-      if ((size_t)(p - s) == strlen(kw[i]) && strncmp(s, kw[i], strlen(kw[i])) == 0)
-        return 0;
-  }
-  return p == end;
-}
-
-/* "by (...)" / "without (...)" at p: return past it; p unchanged when absent. */
-static const char *skip_grouping(const char *p) {
-  const char *q = skip_ws(p);
-  size_t k = strncmp(q, "by", 2) == 0 ? 2 : strncmp(q, "without", 7) == 0 ? 7 : 0;
-  if (k == 0 || is_name_char(q[k]))
-    return p;
-  q = skip_ws(q + k);
-  if (*q != '(')
-    return p;
-  q = skip_balanced(q, '(', ')');
-  return q ? q : p;
-}
-
-/* "x offset D" ("x" when D is 0); caller frees. */
-/* last_over_time(x[HOLD] offset D): the latest sample of each series at or
- * before t - D. A range ignores the staleness markers Prometheus writes when
- * a scrape fails, so one failed scrape does not make a series vanish from a
- * delta (an instant selector would lose the increase across it); HOLD is the
- * instant selectors' own lookback. Caller frees. */
-#define HOLD "5m"
-static char *at_expr(const char *x, int64_t d) {
-  if (d <= 0)
-    return xasprintf("last_over_time(%s[" HOLD "])", x);
-  char b[32];
-  return xasprintf("last_over_time(%s[" HOLD "] offset %s)", x, rules_duration(d, b));
-}
-
-/* The delta of one counter expression x (a selector): per series,
- * x(t - delay) - x(t - delay - interval), or x(t - delay) after a reset. */
-static char *delta_of(const char *x, int64_t interval_s, int64_t delay_s) {
-  char *now = at_expr(x, delay_s), *then = at_expr(x, delay_s + interval_s);
-  char *out = xasprintf("(%s - %s >= 0) or (%s < %s)", now, then, now, then);
-  free(now);
-  free(then);
-  return out;
-}
-
-char *rules_counter_delta(const char *q, int64_t interval_s, int64_t delay_s) {
-  const char *p = skip_ws(q), *sel = p, *sel_end = p + strlen(p);
-  if (strncmp(p, "sum", 3) == 0 && !is_name_char(p[3])) {
-    const char *r = skip_ws(skip_grouping(p + 3));
-    if (*r != '(')
-      return NULL;
-    const char *e = skip_balanced(r, '(', ')');
-    if (e == NULL)
-      return NULL;
-    const char *t = skip_ws(skip_grouping(e));
-    if (*t)
-      return NULL;
-    sel = r + 1;
-    sel_end = e - 1;
-  }
-  if (!is_selector(sel, sel_end))
-    return NULL;
-  char *s = xstrndup(sel, (size_t)(sel_end - sel));
-  /* trim */
-  char *a = (char *)skip_ws(s), *z = a + strlen(a);
-  while (z > a && (z[-1] == ' ' || z[-1] == '\t' || z[-1] == '\n' || z[-1] == '\r'))
-    *--z = 0;
-  char *out = delta_of(a, interval_s, delay_s);
-  free(s);
-  return out;
 }
 
 /* ------------------------------------------------------------ one SLO */
@@ -308,19 +164,19 @@ static enum hr_rc delta_rules(struct ctx *c, const char *which, const char *quer
   if (strcmp(src->type, "headroom.logs") == 0) {
     char metric[64];
     snprintf(metric, sizeof metric, "headroom_slo_%s_total", strcmp(which, "valid") == 0 ? "valid" : "good");
-    char *s = sel(c, metric, NULL), *d = delta_of(s, c->o->interval_s, c->o->delay_s);
+    char *s = sel(c, metric, NULL), *d = promql_selector_delta(s, c->o->interval_s, c->o->delay_s);
     rec(c, name, xasprintf("sum by (service, slo) (%s)", d), NULL, 0);
     free(s);
     free(d);
     return HR_OK;
   }
-  if (query == NULL || *skip_ws(query) == 0)
+  if (query == NULL || *promql_skip_ws(query) == 0)
     return HR_FAIL(err, HR_ERR_CONFIG,
                    "SLO '%s': a Prometheus SLI needs a %s query (ratioMetric.%s.metricSource.spec.query): rules "
                    "count events with counters",
                    c->slo->name, strcmp(which, "valid") == 0 ? "total" : which,
                    strcmp(which, "valid") == 0 ? "total" : which);
-  char *d = rules_counter_delta(query, c->o->interval_s, c->o->delay_s);
+  char *d = promql_counter_delta(query, c->o->interval_s, c->o->delay_s);
   if (d != NULL) {
     rec(c, name, xasprintf("sum(%s)", d), NULL, 0);
     free(d);
@@ -336,7 +192,7 @@ static enum hr_rc delta_rules(struct ctx *c, const char *which, const char *quer
   sb_printf(c->b, "%s# %s is not a selector or a sum of one: its summed value is recorded and differenced\n", c->ind,
             which);
   rec(c, vname, xasprintf("sum(%s)", query), NULL, 0);
-  char *s = sel(c, vname, NULL), *dv = delta_of(s, c->o->interval_s, c->o->delay_s);
+  char *s = sel(c, vname, NULL), *dv = promql_selector_delta(s, c->o->interval_s, c->o->delay_s);
   rec(c, name, xasprintf("sum(%s)", dv), NULL, 0);
   free(s);
   free(dv);
@@ -369,8 +225,8 @@ static int64_t window_seconds(const struct hr_window *w) {
 static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
   char lw[32], sw[32], hz[32], fo[32], fac[32], lvl[32], lasts[32], wsec[32];
   struct sb *b = c->b;
-  rules_duration(cd->long_us / US_PER_S, lw);
-  rules_duration(cd->short_us / US_PER_S, sw);
+  promql_duration(cd->long_us / US_PER_S, lw);
+  promql_duration(cd->short_us / US_PER_S, sw);
   fmt_double(cd->factor, fac, sizeof fac);
   snprintf(wsec, sizeof wsec, "%lld", (long long)c->win_s);
   char *expr = NULL, *summary = NULL, *desc = NULL;
@@ -397,7 +253,7 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
         expr = e2;
       }
     }
-    rules_duration(cd->factor > 0 ? (int64_t)((double)c->win_s / cd->factor) : c->win_s, lasts);
+    promql_duration(cd->factor > 0 ? (int64_t)((double)c->win_s / cd->factor) : c->win_s, lasts);
     summary =
         xasprintf("{{ $labels.slo }} is burning its error budget {{ $value | printf \"%%.1f\" }}x as fast as the SLO "
                   "allows (over the last %s%s%s)",
@@ -408,7 +264,7 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
                      cd->severity);
   } else if (cd->kind == HR_COND_EXHAUSTION) {
     alert = "HeadroomBudgetExhaustion";
-    rules_duration(cd->horizon_us / US_PER_S, hz);
+    promql_duration(cd->horizon_us / US_PER_S, hz);
     char *rem = sel(c, "headroom_slo:budget_remaining:ratio", NULL);
     char *burn = sel(c, "headroom_slo:burn_rate:ratio", lw);
     char *v = sel(c, "headroom_slo:valid:increase", lw);
@@ -442,7 +298,7 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
   sb_sq(b, expr);
   sb_printf(b, "\n");
   if (cd->alert_after_us > 0)
-    sb_printf(b, "%s  for: %s\n", c->ind, rules_duration(cd->alert_after_us / US_PER_S, fo));
+    sb_printf(b, "%s  for: %s\n", c->ind, promql_duration(cd->alert_after_us / US_PER_S, fo));
   rule_labels(c, NULL, 0);
   sb_printf(b, "%s    severity: ", c->ind);
   sb_sq(b, cd->severity ? cd->severity : "page");
@@ -461,7 +317,7 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
 static void sloth_rules(struct ctx *c) {
   char wb[32], days[32];
   for (size_t i = 0; i < c->nwins; i++) {
-    rules_duration(c->wins[i], wb);
+    promql_duration(c->wins[i], wb);
     char name[64];
     snprintf(name, sizeof name, "slo:sli_error:ratio_rate%s", wb);
     char *e = errors_expr(c, wb), *v = sel(c, "headroom_slo:valid:increase", wb);
@@ -508,7 +364,7 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   fmt_double(slo->target, c.obj, sizeof c.obj);
   snprintf(c.ebud, sizeof c.ebud, "(1 - %s)", c.obj);
   c.win_s = window_seconds(&slo->window);
-  rules_duration(c.win_s, c.win);
+  promql_duration(c.win_s, c.win);
 
   static const int64_t defaults[] = {300, 1800, 3600, 7200, 21600, 86400, 259200};
   for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
@@ -533,7 +389,7 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
       return HR_FAIL(err, HR_ERR_CONFIG,
                      "SLO '%s': its %s window is not a whole number of %s rule intervals: the window sums "
                      "would not be exact (choose an --interval that divides every window)",
-                     slo->name, rules_duration(c.wins[i], wb), rules_duration(o->interval_s, ib));
+                     slo->name, promql_duration(c.wins[i], wb), promql_duration(o->interval_s, ib));
     }
   }
 
@@ -542,7 +398,7 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   sb_sq(b, gname);
   free(gname);
   char ib[32];
-  sb_printf(b, "\n%s  interval: %s\n", gind, rules_duration(o->interval_s, ib));
+  sb_printf(b, "\n%s  interval: %s\n", gind, promql_duration(o->interval_s, ib));
   if (slo->window.kind == HR_WIN_CALENDAR)
     sb_printf(b, "%s  # calendar window: Prometheus sums the last %s (rolling), not the calendar period\n", gind,
               c.win);
@@ -568,8 +424,8 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
     snprintf(iname, sizeof iname, "headroom_slo:%s:increase", which);
     char *d = sel(&c, dname, NULL);
     for (size_t i = 0; i < c.nwins; i++) {
-      rules_duration(c.wins[i], wb);
-      rules_duration(c.wins[i] - 1, rb);
+      promql_duration(c.wins[i], wb);
+      promql_duration(c.wins[i] - 1, rb);
       rec(&c, iname, xasprintf("sum_over_time(%s[%s])", d, rb), wb, 0);
     }
     free(d);
@@ -583,7 +439,7 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   free(e);
   free(v);
   for (size_t i = 0; i < c.nwins; i++) {
-    rules_duration(c.wins[i], wb);
+    promql_duration(c.wins[i], wb);
     char *ew = errors_expr(&c, wb), *vw = sel(&c, "headroom_slo:valid:increase", wb);
     rec(&c, "headroom_slo:burn_rate:ratio", xasprintf("%s / clamp_min(%s, 1) / %s", ew, vw, c.ebud), wb, 0);
     free(ew);
@@ -610,15 +466,15 @@ char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *opts
   if (oo.delay_s < 0 || oo.delay_s % oo.interval_s != 0) {
     char ib[32], db[32];
     HR_FAIL(err, HR_ERR_USAGE, "the delay must be a whole number of rule intervals (%s), got %s",
-            rules_duration(oo.interval_s, ib), oo.delay_s < 0 ? "a negative one" : rules_duration(oo.delay_s, db));
+            promql_duration(oo.interval_s, ib), oo.delay_s < 0 ? "a negative one" : promql_duration(oo.delay_s, db));
     return NULL;
   }
   struct sb b = {0};
   sb_printf(&b, "# Generated by `headroom rules`%s%s: recording and alerting rules for %zu SLOs.\n",
             o->origin ? " from " : "", o->origin ? o->origin : "", cfg->nslos);
   char ib[32], db[32];
-  rules_duration(o->interval_s, ib);
-  rules_duration(o->delay_s, db);
+  promql_duration(o->interval_s, ib);
+  promql_duration(o->delay_s, db);
   sb_printf(&b,
             "# Event-weighted: counter deltas of every %s interval summed over each window (docs/prometheus.md),\n"
             "# read %s behind the evaluation time so that a scrape still in flight is not missed.\n"

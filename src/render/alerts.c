@@ -1,7 +1,7 @@
 /* alerts.c -- see alerts.h. */
-#include "out/alerts.h"
+#include "render/alerts.h"
 
-#include "out/jw.h"
+#include "core/jw.h"
 
 void alert_row_json(struct hr_jw *w, const struct hr_alert_row *r) {
   jw_obj(w, NULL);
