@@ -1,4 +1,4 @@
-/* cmd.h -- the subcommands. Each returns the process exit code (SPEC §4:
+/* cmd.h -- the subcommands. Each returns the process exit code (docs/cli/_exitcodes.md:
  * 0 ok, 1 deny for gate, 2 error) and prints its own errors, once. */
 #ifndef HR_CMD_H
 #define HR_CMD_H

@@ -1,4 +1,4 @@
-/* alert.h -- burn-rate alert conditions (SPEC §1 "Burn-rate alerts") and the
+/* alert.h -- burn-rate alert conditions (docs/alerting.md) and the
  * pending -> firing -> resolved state machine. Pure: no I/O, no clock.
  *
  * A condition is evaluated for one SLO at one instant T from its counts:
@@ -20,7 +20,7 @@
 #include "core/slo_eval.h"
 #include "core/tz.h"
 
-/* SPEC §1 defaults for an SLO without alert policies: page 14.4x 1h&5m,
+/* The defaults (docs/alerting.md) for an SLO without alert policies: page 14.4x 1h&5m,
  * page 6x 6h&30m, ticket 3x 1d&2h, ticket 1x 3d&6h. Static storage. */
 const struct hr_condition *alert_default_conditions(size_t *n /* OUT */);
 

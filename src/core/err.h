@@ -2,7 +2,7 @@
  *
  * Functions return an enum hr_rc and fill a caller-supplied struct hr_err
  * (which may be NULL). Only the top level (cmd_*) prints it, once, and maps
- * it to an exit code. See ../shared/STYLE.md 3.4. */
+ * it to an exit code. See docs/internals/architecture.md. */
 #ifndef HR_ERR_H
 #define HR_ERR_H
 

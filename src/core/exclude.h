@@ -1,4 +1,4 @@
-/* exclude.h -- maintenance windows and known-bad periods (SPEC §1
+/* exclude.h -- maintenance windows and known-bad periods (docs/internals/math.md
  * "Exclusions"): is an event at instant t excluded from an SLO?
  *
  * A checker caches the interval around the last answer, so the per-event

@@ -7,7 +7,7 @@
  * evaluator's recursion depth is bounded by the nesting of '(' and '!'
  * (EXPR_MAX_DEPTH), not by the number of terms.
  *
- * Semantics (SPEC §2, expr.h):
+ * Semantics (docs/config.md, expr.h):
  *  - any comparison involving an absent or null field is false, except the
  *    literal-null tests `x == null` (absent or null) and `x != null` (present);
  *  - numbers compare numerically; a STR whose whole text is a number compares

@@ -1,8 +1,8 @@
-/* gate.h -- the release gate (SPEC §1 "Release gate"): may a change of a
+/* gate.h -- the release gate (docs/cli/gate.md): may a change of a
  * given risk class ship now, given the status of every SLO of a service?
  *
  * A policy is a table status -> the risk classes it allows. The default is
- * SPEC §1's: green allows every change; yellow low-risk changes and fixes;
+ * docs/cli/gate.md's: green allows every change; yellow low-risk changes and fixes;
  * orange fixes only; red (the latch included) fixes only, the hard freeze.
  * An SLO with no data does not block: nodata allows every change, and the
  * reason says the gate could not judge that SLO. A service may carry its own
@@ -30,7 +30,7 @@ struct hr_gate_policy {
   unsigned allow[HR_NSTATUS]; /* indexed by enum hr_status; bit (1u << risk) set: allowed */
 };
 
-/* SPEC §1's table, and nodata allowing everything. */
+/* The default table (docs/cli/gate.md), and nodata allowing everything. */
 void gate_policy_default(struct hr_gate_policy *p /* OUT */);
 
 /* Apply a policy text onto *p: a mapping from status to a list of risk

@@ -103,7 +103,7 @@ struct hr_alert_policy {
   struct hr_loc loc;
 };
 
-/* Status thresholds (SPEC §1 table). */
+/* Status thresholds (docs/internals/math.md). */
 struct hr_thresholds {
   double rem_yellow; /* remaining <= this: at least yellow (0.70) */
   double rem_orange; /* remaining < this: at least orange (0.30) */

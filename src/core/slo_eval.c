@@ -240,7 +240,7 @@ static double burn_fig(const struct ev *e, int64_t kb, int64_t ke, uint64_t *g, 
 static struct hr_thresholds thresholds(const struct hr_slo *slo) {
   struct hr_thresholds t = slo->thr;
   if (t.rem_yellow == 0 && t.rem_orange == 0 && t.rem_red == 0 && t.burn_yellow == 0 && t.burn_orange == 0 &&
-      t.burn_red == 0) { /* not filled in: the SPEC defaults */
+      t.burn_red == 0) { /* not filled in: the defaults of docs/internals/math.md */
     t.rem_yellow = 0.7;
     t.rem_orange = 0.3;
     t.rem_red = 0.0;

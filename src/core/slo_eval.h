@@ -1,4 +1,4 @@
-/* slo_eval.h -- the SPEC §1 math for one SLO at one instant: SLI, error
+/* slo_eval.h -- the math of docs/internals/math.md for one SLO at one instant: SLI, error
  * budget (fraction and time), burn rates for every lookback, time to
  * exhaustion, the status light with the red latch, timeslices.
  *

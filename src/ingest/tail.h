@@ -1,5 +1,5 @@
 /* tail.h -- follow the log files of a configuration into the store, exactly
- * once (SPEC §5).
+ * once (docs/internals/serve.md).
  *
  * tail_poll() is one round: expand every `paths` glob of the log data
  * sources, follow rename rotation (a tracked file keeps being read through

@@ -1,6 +1,6 @@
 /* store.h -- the embedded SQLite store (WAL): per-SLO counts per minute (and
  * hourly rollups), the read position of every ingested file, committed
- * together so a crash loses nothing and counts nothing twice (SPEC §5).
+ * together so a crash loses nothing and counts nothing twice (docs/internals/store.md).
  *
  * One struct hr_store per thread. Writes happen between store_begin() and
  * store_commit(); on any failure call store_rollback() and nothing of the

@@ -1,4 +1,4 @@
-/* timeline.h -- the event timeline of each service (SPEC §4 `annotate`):
+/* timeline.h -- the event timeline of each service (docs/cli/annotate.md):
  * deploys, incidents, maintenance windows and notes, one row each in the
  * store's `annotation` table (schema v2, see docs/internals/store.md).
  *
