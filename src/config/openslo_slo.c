@@ -556,38 +556,57 @@ static void set_filter(struct ld *L, struct doc *d, const struct msrc *m, int lo
   }
 }
 
-void openslo_slo_build(struct ld *L, struct doc *d) {
-  static const char *const keys[] = {"description",     "service",    "indicator",  "indicatorRef",
-                                     "timeWindow",      "budgetingMethod", "objectives", "alertPolicies", NULL};
-  static const char *const ok[] = {"displayName", "op",          "value",         "target",         "targetPercent",
-                                   "timeSliceTarget", "timeSliceWindow", "indicator", "indicatorRef",
-                                   "compositeWeight", NULL};
+/* metadata and spec's plain members into the SLO every objective copies. */
+static void slo_head(struct ld *L, struct doc *d, struct hr_slo *proto) {
   const char *w = "SLO.spec";
-  int nerr0 = L->nerr;
-  ydoc_check_keys(L, d, d->spec, keys, w);
-  struct hr_slo proto;
-  memset(&proto, 0, sizeof proto);
-  proto.loc = ydoc_loc_of(L, d, d->name_node);
-  proto.min_events = 1;
-  proto.thr = (struct hr_thresholds){0.7, 0.3, 0.0, 2, 5, 10, US_HOUR};
-  const char *v = ydoc_want_str(L, d, d->meta, "displayName", 0, "metadata", NULL);
-  proto.display_name = dupn(v);
-  proto.description = dupn(ydoc_want_str(L, d, d->spec, "description", 0, w, NULL));
+  memset(proto, 0, sizeof *proto);
+  proto->loc = ydoc_loc_of(L, d, d->name_node);
+  proto->min_events = 1;
+  proto->thr = (struct hr_thresholds){0.7, 0.3, 0.0, 2, 5, 10, US_HOUR};
+  proto->display_name = dupn(ydoc_want_str(L, d, d->meta, "displayName", 0, "metadata", NULL));
+  proto->description = dupn(ydoc_want_str(L, d, d->spec, "description", 0, w, NULL));
   yaml_node_t *svn;
   const char *svc = ydoc_want_str(L, d, d->spec, "service", 1, w, &svn);
-  proto.service = xstrdup(svc ? svc : "");
+  proto->service = xstrdup(svc ? svc : "");
   if (svc != NULL && L->c->nservices > 0 && ydoc_find_doc(L, K_SERVICE, svc) == NULL) {
     char names[400];
     ydoc_names_of(L, K_SERVICE, names, sizeof names);
     ydoc_warn_at(L, d, svn, "service '%s' is not a defined Service (defined: %s)", svc, names);
   }
+  yaml_node_t *bmn;
+  const char *bm = ydoc_want_str(L, d, d->spec, "budgetingMethod", 0, w, &bmn);
+  if (bm == NULL || strcmp(bm, "Occurrences") == 0)
+    proto->budgeting = HR_BUDGET_OCCURRENCES;
+  else if (strcmp(bm, "Timeslices") == 0)
+    proto->budgeting = HR_BUDGET_TIMESLICES;
+  else if (strcmp(bm, "RatioTimeslices") == 0)
+    proto->budgeting = HR_BUDGET_RATIO_TIMESLICES;
+  else
+    ydoc_err_at(L, d, bmn, "unknown budgetingMethod '%s' (expected Occurrences, Timeslices or RatioTimeslices)", bm);
+  parse_window(L, d, proto);
+  /* headroom annotations */
+  yaml_node_t *an;
+  const char *me = ydoc_annotation(d, "headroom.dev/min-events", &an);
+  if (me != NULL) {
+    double x;
+    if (ydoc_parse_num(me, &x) != 0 || x < 1 || x != floor(x) || x > 1e15)
+      ydoc_err_at(L, d, an, "headroom.dev/min-events must be a whole number >= 1, not '%s'", me);
+    else
+      proto->min_events = (int64_t)x;
+  }
+  parse_thresholds(L, d, &proto->thr);
+  parse_exclusions(L, d, proto);
+}
 
-  /* the indicator */
-  struct sli sli;
-  memset(&sli, 0, sizeof sli);
+/* The indicator (inline or by indicatorRef) into sli and proto's filters.
+ * Returns its DataSource's index (-1: none or an error); *have_sli 1 when
+ * an indicator was read. */
+static int slo_indicator(struct ld *L, struct doc *d, struct hr_slo *proto, struct sli *sli, int *have_sli) {
+  const char *w = "SLO.spec";
+  memset(sli, 0, sizeof *sli);
+  *have_sli = 0;
   yaml_node_t *ind = ydoc_mget(d, d->spec, "indicator"), *irn;
   const char *iref = ydoc_want_str(L, d, d->spec, "indicatorRef", 0, w, &irn);
-  int have_sli = 0;
   struct doc *sd = d; /* where the SLI's nodes live */
   if (ind != NULL && irn != NULL)
     ydoc_err_at(L, d, irn, "SLO has both indicator and indicatorRef: name one of them");
@@ -601,8 +620,8 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
       const char *iname = ydoc_want_str(L, d, im, "name", 0, "indicator.metadata", NULL);
       yaml_node_t *isp = ydoc_want_map(L, d, ind, "spec", 1, "indicator");
       if (isp != NULL) {
-        parse_sli(L, d, isp, iname ? iname : d->name, &sli);
-        have_sli = 1;
+        parse_sli(L, d, isp, iname ? iname : d->name, sli);
+        *have_sli = 1;
       }
     }
   } else if (iref != NULL) {
@@ -613,56 +632,32 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
       ydoc_err_at(L, d, irn, "unknown SLI '%s' (defined: %s)", iref, names);
     } else {
       sd = x;
-      parse_sli(L, x, x->spec, x->name, &sli);
-      have_sli = 1;
+      parse_sli(L, x, x->spec, x->name, sli);
+      *have_sli = 1;
     }
   } else if (irn == NULL)
     ydoc_err_at(L, d, d->spec, "SLO '%s' needs indicator or indicatorRef", d->name);
-
-  int src = -1;
-  if (have_sli && !sli.unsupported && (sli.have_good || sli.have_bad)) {
-    src = resolve_source(L, sd, &sli);
-    proto.sli_name = xstrdup(sli.name);
-    int logs = src >= 0 && strcmp(L->c->sources[src].type, "headroom.logs") == 0;
-    if (sli.have_good)
-      set_filter(L, sd, &sli.good, logs, &proto.good_filter, &proto.good_loc, 1);
-    else
-      set_filter(L, sd, &sli.bad, logs, &proto.bad_filter, &proto.bad_loc, 1);
-    if (sli.have_total)
-      set_filter(L, sd, &sli.total, logs, &proto.total_filter, &proto.total_loc, 0);
-    if (proto.total_filter != NULL && proto.total_filter[0] == 0 && logs) {
-      free(proto.total_filter);
-      proto.total_filter = NULL;
-    }
-  }
-
-  /* budgeting, window */
-  yaml_node_t *bmn;
-  const char *bm = ydoc_want_str(L, d, d->spec, "budgetingMethod", 0, w, &bmn);
-  if (bm == NULL || strcmp(bm, "Occurrences") == 0)
-    proto.budgeting = HR_BUDGET_OCCURRENCES;
-  else if (strcmp(bm, "Timeslices") == 0)
-    proto.budgeting = HR_BUDGET_TIMESLICES;
-  else if (strcmp(bm, "RatioTimeslices") == 0)
-    proto.budgeting = HR_BUDGET_RATIO_TIMESLICES;
+  if (!*have_sli || sli->unsupported || !(sli->have_good || sli->have_bad))
+    return -1;
+  int src = resolve_source(L, sd, sli);
+  proto->sli_name = xstrdup(sli->name);
+  int logs = src >= 0 && strcmp(L->c->sources[src].type, "headroom.logs") == 0;
+  if (sli->have_good)
+    set_filter(L, sd, &sli->good, logs, &proto->good_filter, &proto->good_loc, 1);
   else
-    ydoc_err_at(L, d, bmn, "unknown budgetingMethod '%s' (expected Occurrences, Timeslices or RatioTimeslices)", bm);
-  parse_window(L, d, &proto);
-
-  /* headroom annotations */
-  yaml_node_t *an;
-  const char *me = ydoc_annotation(d, "headroom.dev/min-events", &an);
-  if (me != NULL) {
-    double x;
-    if (ydoc_parse_num(me, &x) != 0 || x < 1 || x != floor(x) || x > 1e15)
-      ydoc_err_at(L, d, an, "headroom.dev/min-events must be a whole number >= 1, not '%s'", me);
-    else
-      proto.min_events = (int64_t)x;
+    set_filter(L, sd, &sli->bad, logs, &proto->bad_filter, &proto->bad_loc, 1);
+  if (sli->have_total)
+    set_filter(L, sd, &sli->total, logs, &proto->total_filter, &proto->total_loc, 0);
+  if (proto->total_filter != NULL && proto->total_filter[0] == 0 && logs) {
+    free(proto->total_filter);
+    proto->total_filter = NULL;
   }
-  parse_thresholds(L, d, &proto.thr);
-  parse_exclusions(L, d, &proto);
+  return src;
+}
 
-  /* alert policies */
+/* alertPolicies: the indexes of the policies (references or inline ones,
+ * appended to the configuration) into a malloc'd array; *n how many. */
+static size_t *slo_policies(struct ld *L, struct doc *d, size_t *n) {
   size_t *pol = NULL, npol = 0;
   yaml_node_t *aps = ydoc_mget(d, d->spec, "alertPolicies");
   if (aps != NULL && aps->type != YAML_SEQUENCE_NODE)
@@ -699,9 +694,78 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
         pol[npol++] = openslo_alert_policy(L, d, sp, pname, e);
     }
   }
+  *n = npol;
+  return pol;
+}
+
+/* Objective i (of nobj) o: the SLO proto with its name, target and slices. */
+static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i, size_t nobj,
+                          const struct hr_slo *proto, struct hr_slo *s) {
+  static const char *const ok[] = {"displayName", "op",          "value",         "target",         "targetPercent",
+                                   "timeSliceTarget", "timeSliceWindow", "indicator", "indicatorRef",
+                                   "compositeWeight", NULL};
+  const char *ow = "objectives";
+  ydoc_check_keys(L, d, o, ok, ow);
+  slo_copy(s, proto);
+  s->loc = ydoc_loc_of(L, d, nobj > 1 ? o : d->name_node);
+  const char *dn = ydoc_want_str(L, d, o, "displayName", 0, ow, NULL);
+  if (nobj > 1) {
+    char *slug = dn && dn[0] ? slugify(dn) : xasprintf("%zu", i + 1);
+    free(s->name);
+    s->name = xasprintf("%s.%s", d->name, slug);
+    free(slug);
+    if (dn != NULL) {
+      free(s->display_name);
+      s->display_name = xstrdup(dn);
+    }
+  } else
+    s->name = xstrdup(d->name);
+  if (s->display_name == NULL && dn != NULL)
+    s->display_name = xstrdup(dn);
+  yaml_node_t *tn, *tpn;
+  double t = 0, tp = 0;
+  int ht = ydoc_want_num(L, d, o, "target", 0, ow, &t, &tn);
+  int htp = ydoc_want_num(L, d, o, "targetPercent", 0, ow, &tp, &tpn);
+  if (ht == 1 && htp == 1)
+    ydoc_err_at(L, d, tpn, "an objective has target or targetPercent, not both");
+  if (ht == 1) {
+    if (!(t > 0 && t < 1))
+      ydoc_err_at(L, d, tn, "target must be a fraction in (0, 1), got %s%s", ydoc_sval(tn),
+                  t >= 1 && t < 100 ? " (for a percentage use targetPercent)" : "");
+    s->target = t;
+  } else if (htp == 1) {
+    if (!(tp > 0 && tp < 100))
+      ydoc_err_at(L, d, tpn, "targetPercent must be in (0, 100), got %s", ydoc_sval(tpn));
+    s->target = tp / 100.0;
+  } else if (ht == 0 && htp == 0)
+    ydoc_err_at(L, d, o, "objective needs target (a fraction such as 0.999) or targetPercent");
+  yaml_node_t *stn;
+  int hst = ydoc_want_num(L, d, o, "timeSliceTarget", 0, ow, &s->slice_target, &stn);
+  if (hst == 1 && !(s->slice_target > 0 && s->slice_target <= 1))
+    ydoc_err_at(L, d, stn, "timeSliceTarget must be in (0, 1], got %s", ydoc_sval(stn));
+  int hsw = ydoc_want_dur(L, d, o, "timeSliceWindow", 0, ow, 1, &s->slice_us);
+  if (proto->budgeting == HR_BUDGET_TIMESLICES && (hst == 0 || hsw == 0))
+    ydoc_err_at(L, d, o, "budgetingMethod Timeslices needs timeSliceTarget and timeSliceWindow in every objective");
+  if (proto->budgeting == HR_BUDGET_RATIO_TIMESLICES && hsw == 0)
+    ydoc_err_at(L, d, o, "budgetingMethod RatioTimeslices needs timeSliceWindow in every objective");
+  if (ydoc_mget(d, o, "indicator") != NULL || ydoc_mget(d, o, "indicatorRef") != NULL)
+    ydoc_warn_at(L, d, o, "composite SLOs (an indicator per objective) are not supported; the SLO's indicator is used");
+}
+
+void openslo_slo_build(struct ld *L, struct doc *d) {
+  static const char *const keys[] = {"description",     "service",    "indicator",  "indicatorRef",
+                                     "timeWindow",      "budgetingMethod", "objectives", "alertPolicies", NULL};
+  int nerr0 = L->nerr;
+  ydoc_check_keys(L, d, d->spec, keys, "SLO.spec");
+  struct hr_slo proto;
+  slo_head(L, d, &proto);
+  struct sli sli;
+  int have_sli;
+  int src = slo_indicator(L, d, &proto, &sli, &have_sli);
+  size_t npol = 0, *pol = slo_policies(L, d, &npol);
 
   /* objectives: one hr_slo each */
-  yaml_node_t *objs = ydoc_want_seq(L, d, d->spec, "objectives", 1, w);
+  yaml_node_t *objs = ydoc_want_seq(L, d, d->spec, "objectives", 1, "SLO.spec");
   if (objs != NULL && ydoc_seq_len(objs) == 0)
     ydoc_err_at(L, d, objs, "objectives needs at least one entry, e.g. [{target: 0.999}]");
   size_t nobj = objs ? ydoc_seq_len(objs) : 0;
@@ -709,59 +773,10 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
   size_t nmade = 0;
   for (size_t i = 0; i < nobj; i++) {
     yaml_node_t *o = ydoc_seq_at(d, objs, i);
-    if (o == NULL || o->type != YAML_MAPPING_NODE) {
+    if (o == NULL || o->type != YAML_MAPPING_NODE)
       ydoc_err_at(L, d, o ? o : objs, "objectives entries must be mappings {displayName, target, ...}");
-      continue;
-    }
-    const char *ow = "objectives";
-    ydoc_check_keys(L, d, o, ok, ow);
-    struct hr_slo s;
-    slo_copy(&s, &proto);
-    s.loc = ydoc_loc_of(L, d, nobj > 1 ? o : d->name_node);
-    const char *dn = ydoc_want_str(L, d, o, "displayName", 0, ow, NULL);
-    if (nobj > 1) {
-      char *slug = dn && dn[0] ? slugify(dn) : xasprintf("%zu", i + 1);
-      free(s.name);
-      s.name = xasprintf("%s.%s", d->name, slug);
-      free(slug);
-      if (dn != NULL) {
-        free(s.display_name);
-        s.display_name = xstrdup(dn);
-      }
-    } else
-      s.name = xstrdup(d->name);
-    if (s.display_name == NULL && dn != NULL)
-      s.display_name = xstrdup(dn);
-    yaml_node_t *tn, *tpn;
-    double t = 0, tp = 0;
-    int ht = ydoc_want_num(L, d, o, "target", 0, ow, &t, &tn);
-    int htp = ydoc_want_num(L, d, o, "targetPercent", 0, ow, &tp, &tpn);
-    if (ht == 1 && htp == 1)
-      ydoc_err_at(L, d, tpn, "an objective has target or targetPercent, not both");
-    if (ht == 1) {
-      if (!(t > 0 && t < 1))
-        ydoc_err_at(L, d, tn, "target must be a fraction in (0, 1), got %s%s", ydoc_sval(tn),
-                    t >= 1 && t < 100 ? " (for a percentage use targetPercent)" : "");
-      s.target = t;
-    } else if (htp == 1) {
-      if (!(tp > 0 && tp < 100))
-        ydoc_err_at(L, d, tpn, "targetPercent must be in (0, 100), got %s", ydoc_sval(tpn));
-      s.target = tp / 100.0;
-    } else if (ht == 0 && htp == 0)
-      ydoc_err_at(L, d, o, "objective needs target (a fraction such as 0.999) or targetPercent");
-    yaml_node_t *stn;
-    int hst = ydoc_want_num(L, d, o, "timeSliceTarget", 0, ow, &s.slice_target, &stn);
-    if (hst == 1 && !(s.slice_target > 0 && s.slice_target <= 1))
-      ydoc_err_at(L, d, stn, "timeSliceTarget must be in (0, 1], got %s", ydoc_sval(stn));
-    int hsw = ydoc_want_dur(L, d, o, "timeSliceWindow", 0, ow, 1, &s.slice_us);
-    if (proto.budgeting == HR_BUDGET_TIMESLICES && (hst == 0 || hsw == 0))
-      ydoc_err_at(L, d, o, "budgetingMethod Timeslices needs timeSliceTarget and timeSliceWindow in every objective");
-    if (proto.budgeting == HR_BUDGET_RATIO_TIMESLICES && hsw == 0)
-      ydoc_err_at(L, d, o, "budgetingMethod RatioTimeslices needs timeSliceWindow in every objective");
-    if (ydoc_mget(d, o, "indicator") != NULL || ydoc_mget(d, o, "indicatorRef") != NULL)
-      ydoc_warn_at(L, d, o,
-                   "composite SLOs (an indicator per objective) are not supported; the SLO's indicator is used");
-    made[nmade++] = s;
+    else
+      slo_objective(L, d, o, i, nobj, &proto, &made[nmade++]);
   }
   for (size_t i = 0; i < nmade; i++)
     for (size_t j = 0; j < i; j++)
