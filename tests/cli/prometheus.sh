@@ -135,6 +135,19 @@ EOF
   slo avail-a bad 'sum(headroom_slo_valid_total{instance="a"}) - sum(headroom_slo_good_total{instance="a"})' \
     'headroom_slo_valid_total{slo="avail",instance="a"}'
   slo ghost good 'sum(nothing_here_total)' 'nothing_here_total'
+  cat <<'EOF'
+---
+apiVersion: openslo/v1
+kind: Service
+metadata:
+  name: api
+  annotations:
+    headroom.dev/system-metrics: |
+      Valid per instance: sum by (instance) (headroom_slo_valid_total{slo="avail"})
+      Broken: sum(rate(headroom_slo_valid_total[5m]
+spec:
+  description: the API
+EOF
 } > "$TMP/slos.yaml"
 
 iso() { python3 -c "import datetime,sys; print(datetime.datetime.fromtimestamp(int(sys.argv[1]), datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))" "$1"; }
@@ -174,6 +187,30 @@ if bad:
     sys.exit(1)
 PY
 done
+
+# The SLO page's system metrics (the Service's headroom.dev/system-metrics):
+# the same points Prometheus answers to the same range query, and a broken
+# query's error in its place, in the HTML report (and so in serve's page).
+"$HR" report -c "$TMP/slos.yaml" --at "$(iso $END)" --format html -o "$TMP/rep.html" 2> "$TMP/html.err" ||
+  { cat "$TMP/html.err" >&2; fail "report --format html over Prometheus"; }
+python3 - "$TMP/rep.html" "http://127.0.0.1:$PORT" "$END" <<'PY' || fail "system metrics differ from Prometheus"
+import json, re, sys, urllib.parse, urllib.request
+html, url, end = open(sys.argv[1]).read(), sys.argv[2], int(sys.argv[3])
+det = json.loads(re.search(r"window\.HEADROOM_DATA\.details = (.*?);\n</script>", html, re.S).group(1))
+sm = det["avail"]["system_metrics"]
+assert [m["title"] for m in sm] == ["Valid per instance", "Broken"], sm
+assert sm[0]["error"] is None and "parse error" in sm[1]["error"], sm
+series = sm[0]["series"]
+assert len(series) == 2 and all(len(x["t"]) >= 10 for x in series), [len(x["t"]) for x in series]
+step = series[0]["t"][1] - series[0]["t"][0]
+q = urllib.parse.urlencode({"query": sm[0]["query"], "start": series[0]["t"][0], "end": end, "step": step})
+got = json.load(urllib.request.urlopen(url + "/api/v1/query_range?" + q))["data"]["result"]
+want = {json.dumps(r["metric"], sort_keys=True): [(int(t), float(v)) for t, v in r["values"]] for r in got}
+for x in series:
+    key = json.dumps(json.loads(x["labels"]), sort_keys=True)
+    assert want[key] == list(zip(x["t"], x["v"])), key
+print("system metrics: %d series, %d points each, as Prometheus answers" % (len(series), len(series[0]["t"])))
+PY
 
 # gate reads the same figures (exit 0 allow / 1 deny; either, but not 2).
 "$HR" gate -c "$TMP/slos.yaml" --service api --at "$(iso $END)" --format json > "$TMP/gate.json" 2> "$TMP/gate.err"
