@@ -17,13 +17,14 @@ static const char usage_text[] = "usage: headroom gate -c CONF --service S [--ri
                                  "Release decision for a service: allow (exit 0) or deny (exit 1) a change of\n"
                                  "the given risk class, by the status of every SLO of the service and the\n"
                                  "policy table (default: green all changes; yellow fix and low; orange fix\n"
-                                 "only; red, the latch included, fix only; no data does not block).\n"
+                                 "only; red, the latch included, fix only; no data, or data that is stale\n"
+                                 "or unreadable, fix and low only: missing data is never good news).\n"
                                  "\n"
                                  "  -c, --config CONF    OpenSLO file or directory (required)\n"
                                  "      --service S      the service (spec.service of its SLOs; required)\n"
                                  "      --risk R         fix, low, normal (default) or high\n"
-                                 "      --at T           evaluate as of T (RFC 3339); default: just after the last\n"
-                                 "                       event read, its minute rounded up\n"
+                                 "      --at T           evaluate as of T (RFC 3339); default: now for the store,\n"
+                                 "                       just after the last event for logs\n"
                                  "      --format F       text (default) or json (the report's keys plus decision,\n"
                                  "                       reason, risk, service, deciding_slo, policy)\n"
                                  "      --source NAME    the DataSource the logs are read with\n"
@@ -76,6 +77,7 @@ int cmd_gate(int argc, char **argv) {
   }
   if (cli_check_format(format, formats) != 0)
     return 2;
+  eo.now_us = cli_now_us();
   eo.in.logs = argv + optind;
   eo.in.nlogs = (size_t)(argc - optind);
   struct hr_config *cfg = cli_load_config(conf);

@@ -21,8 +21,10 @@ static const char usage_text[] =
     "status light.\n"
     "\n"
     "  -c, --config CONF    OpenSLO file or directory (required)\n"
-    "      --at T           evaluate as of T (RFC 3339); default: just after the last\n"
-    "                       event read, its minute rounded up\n"
+    "      --at T           evaluate as of T (RFC 3339); default: now for the store\n"
+    "                       (a service that went quiet shows it), just after the\n"
+    "                       last event for logs (events dated in the future are\n"
+    "                       not counted)\n"
     "      --format F       text (default), json (docs/cli/report.md), or html: the\n"
     "                       dashboard as one self-contained file (data inlined)\n"
     "  -o, --output FILE    write there instead of standard output\n"
@@ -93,6 +95,7 @@ int cmd_report(int argc, char **argv) {
   }
   if (cli_check_format(format, formats) != 0)
     return 2;
+  eo.now_us = cli_now_us();
   eo.in.logs = argv + optind;
   eo.in.nlogs = (size_t)(argc - optind);
   eo.keep_series = strcmp(format, "html") == 0;

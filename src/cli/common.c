@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/timeparse.h"
@@ -51,6 +52,12 @@ int cli_parse_threads(const char *s, int *out) {
 }
 
 int cli_isatty(FILE *f) { return isatty(fileno(f)); }
+
+int64_t cli_now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 void cli_print_samples(const struct hr_report *r) {
   for (size_t i = 0; i < r->nsamples; i++)

@@ -20,6 +20,9 @@ int cli_parse_time(const char *opt, const char *s, int64_t *us);
 /* Parse --threads N (1 to 64); prints the error. 0 ok, -1 bad. */
 int cli_parse_threads(const char *s, int *out);
 
+/* The clock, once per command (the engine never reads it). */
+int64_t cli_now_us(void);
+
 /* 1 when f is a terminal (colours, progress). */
 int cli_isatty(FILE *f);
 

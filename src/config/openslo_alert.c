@@ -131,6 +131,30 @@ static int target_exists(struct ld *L, const char *name) {
   return 0;
 }
 
+/* alertWhenNoData: one more condition, "<policy>-nodata", that holds while
+ * the SLO's data is not ok (docs/alerting.md): as severe as the policy's
+ * most severe condition (page when any pages), pending for the longest
+ * alertAfter of the policy, at least 5 minutes. */
+static void nodata_condition(struct hr_alert_policy *p) {
+  struct hr_condition c;
+  memset(&c, 0, sizeof c);
+  c.name = xasprintf("%s-nodata", p->name);
+  c.kind = HR_COND_NODATA;
+  const char *sev = p->nconds > 0 ? p->conds[0].severity : NULL;
+  int64_t after = 5 * 60 * 1000000LL;
+  for (size_t i = 0; i < p->nconds; i++) {
+    if (p->conds[i].severity != NULL && strcmp(p->conds[i].severity, "page") == 0)
+      sev = "page";
+    if (p->conds[i].alert_after_us > after)
+      after = p->conds[i].alert_after_us;
+  }
+  c.severity = xstrdup(sev != NULL ? sev : "ticket");
+  c.alert_after_us = after;
+  c.loc = p->loc;
+  p->conds = xrealloc(p->conds, (p->nconds + 1) * sizeof *p->conds);
+  p->conds[p->nconds++] = c;
+}
+
 size_t openslo_alert_policy(struct ld *L, struct doc *d, yaml_node_t *spec, const char *name, yaml_node_t *at) {
   static const char *const keys[] = {"description",      "alertWhenNoData",    "alertWhenResolved",
                                      "alertWhenBreaching", "conditions",       "notificationTargets", NULL};
@@ -140,8 +164,9 @@ size_t openslo_alert_policy(struct ld *L, struct doc *d, yaml_node_t *spec, cons
   p.name = xstrdup(name);
   p.loc = ydoc_loc_of(L, d, at);
   ydoc_check_keys(L, d, spec, keys, w);
-  int b;
-  ydoc_want_bool(L, d, spec, "alertWhenNoData", w, &b);
+  int b, nodata = 0;
+  if (ydoc_want_bool(L, d, spec, "alertWhenNoData", w, &b) == 1)
+    nodata = b;
   ydoc_want_bool(L, d, spec, "alertWhenResolved", w, &b);
   ydoc_want_bool(L, d, spec, "alertWhenBreaching", w, &b);
   yaml_node_t *cs = ydoc_want_seq(L, d, spec, "conditions", 1, w);
@@ -182,6 +207,8 @@ size_t openslo_alert_policy(struct ld *L, struct doc *d, yaml_node_t *spec, cons
         openslo_alert_cond_free(&c);
     }
   }
+  if (nodata)
+    nodata_condition(&p);
   yaml_node_t *ts = ydoc_want_seq(L, d, spec, "notificationTargets", 0, w);
   for (size_t i = 0; ts != NULL && i < ydoc_seq_len(ts); i++) {
     yaml_node_t *e = ydoc_seq_at(d, ts, i);

@@ -20,6 +20,8 @@ struct hr_datasource *openslo_source_new(struct hr_config *c) {
   struct hr_datasource *s = &c->sources[c->nsources++];
   memset(s, 0, sizeof *s);
   s->fmt.duration_scale = 1;
+  s->stale_after_us = 3600000000LL;
+  s->max_malformed = 0.5;
   return s;
 }
 
@@ -61,10 +63,32 @@ static void prom_connection(struct ld *L, struct doc *d, yaml_node_t *cd, struct
     s->timeout_us = t;
 }
 
+/* staleAfter (a duration, at least 1m) and maxMalformedRatio (0 to 1). */
+static void data_health(struct ld *L, struct doc *d, yaml_node_t *cd, struct hr_datasource *s) {
+  const char *where = "DataSource.spec.connectionDetails";
+  int64_t t;
+  yaml_node_t *n;
+  if (ydoc_want_dur(L, d, cd, "staleAfter", 0, where, 1, &t) == 1) {
+    if (t < 60000000LL)
+      ydoc_err_at(L, d, ydoc_mget(d, cd, "staleAfter"), "staleAfter must be at least 1m");
+    else
+      s->stale_after_us = t;
+  }
+  double x;
+  if (ydoc_want_num(L, d, cd, "maxMalformedRatio", 0, where, &x, &n) == 1) {
+    if (!(x >= 0 && x <= 1))
+      ydoc_err_at(L, d, n, "maxMalformedRatio must be a fraction from 0 to 1, got %s", ydoc_sval(n));
+    else
+      s->max_malformed = x;
+  }
+}
+
 void openslo_source_build(struct ld *L, struct doc *d) {
   static const char *const keys[] = {"type", "connectionDetails", "description", NULL};
-  static const char *const logkeys[] = {"format", "logFormat", "paths", "fields", "duration", "durationUnit", NULL};
-  static const char *const promkeys[] = {"url", "bearerToken", "bearerTokenFile", "basicAuth", "timeout", NULL};
+  static const char *const logkeys[] = {"format",       "logFormat",   "paths",         "fields",
+                                        "duration",     "durationUnit", "staleAfter",   "maxMalformedRatio", NULL};
+  static const char *const promkeys[] = {"url",     "bearerToken", "bearerTokenFile",   "basicAuth",
+                                         "timeout", "staleAfter",  "maxMalformedRatio", NULL};
   ydoc_check_keys(L, d, d->spec, keys, "DataSource.spec");
   yaml_node_t *tn;
   const char *type = ydoc_want_str(L, d, d->spec, "type", 1, "DataSource.spec", &tn);
@@ -79,6 +103,8 @@ void openslo_source_build(struct ld *L, struct doc *d) {
   int prom = strcasecmp(type, "prometheus") == 0;
   s->type = xstrdup(openslo_source_is_logs(type) ? "headroom.logs" : prom ? "prometheus" : type);
   yaml_node_t *cd = ydoc_want_map(L, d, d->spec, "connectionDetails", openslo_source_is_logs(type), "DataSource.spec");
+  if (cd != NULL)
+    data_health(L, d, cd, s);
   if (prom) {
     if (cd != NULL)
       ydoc_check_keys(L, d, cd, promkeys, "DataSource.spec.connectionDetails");

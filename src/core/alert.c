@@ -73,6 +73,13 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
                      const struct hr_slo_state *st, int64_t at_us, struct hr_cond_result *out) {
   memset(out, 0, sizeof *out);
   uint64_t min_ev = slo->min_events > 0 ? (uint64_t)slo->min_events : 1;
+  if (c->kind == HR_COND_NODATA) {
+    out->value = st != NULL ? (double)st->data : 0;
+    out->active = st != NULL && st->data != HR_DATA_OK;
+    return;
+  }
+  if (st != NULL && st->data == HR_DATA_UNREADABLE)
+    return; /* figures of unreadable data: nothing holds */
   switch (c->kind) {
   case HR_COND_BURNRATE: {
     uint64_t vl = 0, vs = 0;
@@ -108,6 +115,7 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
     out->active = !out->low_traffic && below(out->value, c->level);
     return;
   }
+  case HR_COND_NODATA: return;
   }
 }
 

@@ -7,6 +7,9 @@
  *   HR_COND_EXHAUSTION  time to exhaustion at the burn over [T-long, T)
  *                       < horizon (remaining * W / burn; exhausted counts)
  *   HR_COND_BUDGET      remaining budget < level
+ *   HR_COND_NODATA      the SLO's data is not ok (st->data: none, stale or
+ *                       unreadable); no other condition holds on unreadable
+ *                       data
  * A lookback with fewer than slo->min_events valid events is low traffic and
  * makes its condition inactive (it fires nothing). */
 #ifndef HR_ALERT_H
@@ -32,7 +35,8 @@ size_t alert_conditions(const struct hr_slo *slo, const struct hr_condition **ou
 struct hr_cond_result {
   int active;      /* the condition holds at T */
   int low_traffic; /* inactive because a lookback had too few events */
-  double value;    /* BURNRATE: long burn; EXHAUSTION: seconds to exhaustion (or -1 never); BUDGET: remaining */
+  double value;    /* BURNRATE: long burn; EXHAUSTION: seconds to exhaustion (or -1 never); BUDGET: remaining;
+                    * NODATA: enum hr_data */
   double value2;   /* BURNRATE: short burn; else 0 */
 };
 

@@ -32,7 +32,7 @@ int risk_parse(const char *s, enum hr_risk *out) {
 }
 
 void gate_policy_default(struct hr_gate_policy *p) {
-  p->allow[HR_ST_NODATA] = ALL_RISKS;
+  p->allow[HR_ST_NODATA] = (1u << HR_RISK_FIX) | (1u << HR_RISK_LOW); /* missing data is not good news */
   p->allow[HR_ST_GREEN] = ALL_RISKS;
   p->allow[HR_ST_YELLOW] = (1u << HR_RISK_FIX) | (1u << HR_RISK_LOW);
   p->allow[HR_ST_ORANGE] = 1u << HR_RISK_FIX;
@@ -211,9 +211,22 @@ static int severity(enum hr_status s) {
   return 0;
 }
 
+/* The status, or no data when the data is not ok and that is worse. */
+static int eff_severity(const struct hr_gate_slo *g) {
+  int s = severity(g->st->status);
+  return g->st->data != HR_DATA_OK && s < severity(HR_ST_NODATA) ? severity(HR_ST_NODATA) : s;
+}
+
+/* The row of the policy that judges g: its status', narrowed by the no-data
+ * row when its data is not ok. */
+static unsigned row_of(const struct hr_gate_policy *p, const struct hr_gate_slo *g) {
+  unsigned row = p->allow[(unsigned)g->st->status < HR_NSTATUS ? g->st->status : HR_ST_NODATA];
+  return g->st->data != HR_DATA_OK ? row & p->allow[HR_ST_NODATA] : row;
+}
+
 /* 1 when a is worse than b. */
 static int worse(const struct hr_gate_slo *a, const struct hr_gate_slo *b) {
-  int sa = severity(a->st->status), sb = severity(b->st->status);
+  int sa = eff_severity(a), sb = eff_severity(b);
   if (sa != sb)
     return sa > sb;
   if (a->st->budget_remaining != b->st->budget_remaining)
@@ -261,7 +274,11 @@ static void describe(struct out *o, const struct hr_gate_slo *g) {
   char lb[32];
   duration_format(g->slo->thr.burn_lookback_us, lb, sizeof lb);
   put(o, "SLO %s is %s%s", g->slo->name, status_name(st->status), st->latched ? " (latched)" : "");
-  if (!st->has_sli) {
+  if (st->data != HR_DATA_OK) {
+    put(o, ", its data %s: %s", data_name(st->data), g->data_reason ? g->data_reason : "the gate cannot judge it");
+    if (!st->has_sli)
+      return;
+  } else if (!st->has_sli) {
     put(o, ": no data in its window, so the gate cannot judge it");
     return;
   }
@@ -288,7 +305,7 @@ void gate_decide(const struct hr_gate_policy *p, const char *service, enum hr_ri
   }
   long deny = -1, all = 0;
   for (size_t i = 0; i < n; i++) {
-    unsigned row = p->allow[(unsigned)slos[i].st->status < HR_NSTATUS ? slos[i].st->status : HR_ST_NODATA];
+    unsigned row = row_of(p, &slos[i]);
     if (!(row & bit) && (deny < 0 || worse(&slos[i], &slos[deny])))
       deny = (long)i;
     if (i > 0 && worse(&slos[i], &slos[all]))
@@ -300,8 +317,12 @@ void gate_decide(const struct hr_gate_policy *p, const char *service, enum hr_ri
     out->allow = 0;
     out->deciding = deny;
     describe(&o, g);
-    put(&o, "; %s allows %s, not a %s change", status_name(g->st->status),
-        gate_allowed_text(p->allow[g->st->status], allowed, sizeof allowed), risk_name(risk));
+    if (g->st->data != HR_DATA_OK && g->st->status != HR_ST_NODATA && (p->allow[g->st->status] & bit))
+      put(&o, "; data that is %s is judged as no data, which allows %s, not a %s change", data_name(g->st->data),
+          gate_allowed_text(row_of(p, g), allowed, sizeof allowed), risk_name(risk));
+    else
+      put(&o, "; %s allows %s, not a %s change", status_name(g->st->status),
+          gate_allowed_text(row_of(p, g), allowed, sizeof allowed), risk_name(risk));
     if (g->st->status == HR_ST_RED) {
       put(&o, ". The freeze lifts once the SLI over the window (now ");
       if (g->st->has_sli)
@@ -320,6 +341,6 @@ void gate_decide(const struct hr_gate_policy *p, const char *service, enum hr_ri
   out->deciding = all;
   put(&o, "every SLO of %s allows a %s change; worst: ", svc, risk_name(risk));
   describe(&o, g);
-  put(&o, " (%s allows %s)", status_name(g->st->status),
-      gate_allowed_text(p->allow[g->st->status], allowed, sizeof allowed));
+  put(&o, " (%s allows %s)", g->st->data != HR_DATA_OK ? "its data" : status_name(g->st->status),
+      gate_allowed_text(row_of(p, g), allowed, sizeof allowed));
 }

@@ -4,9 +4,11 @@
  * A policy is a table status -> the risk classes it allows. The default is
  * docs/cli/gate.md's: green allows every change; yellow low-risk changes and fixes;
  * orange fixes only; red (the latch included) fixes only, the hard freeze.
- * An SLO with no data does not block: nodata allows every change, and the
- * reason says the gate could not judge that SLO. A service may carry its own
- * table (Service annotation headroom.dev/gate-policy, docs/cli/gate.md).
+ * Missing or broken data is never good news: nodata allows what yellow does
+ * (fixes and low-risk changes), and an SLO whose data is not ok (stale,
+ * unreadable) is judged by the nodata row too; the reason names the data
+ * problem. A service may carry its own table (Service annotation
+ * headroom.dev/gate-policy, docs/cli/gate.md).
  *
  * Pure: no I/O, no clock, no allocation. */
 #ifndef HR_GATE_H
@@ -30,7 +32,7 @@ struct hr_gate_policy {
   unsigned allow[HR_NSTATUS]; /* indexed by enum hr_status; bit (1u << risk) set: allowed */
 };
 
-/* The default table (docs/cli/gate.md), and nodata allowing everything. */
+/* The default table (docs/cli/gate.md); nodata allows fix and low. */
 void gate_policy_default(struct hr_gate_policy *p /* OUT */);
 
 /* Apply a policy text onto *p: a mapping from status to a list of risk
@@ -48,7 +50,8 @@ char *gate_allowed_text(unsigned allow, char *buf, size_t n);
 
 struct hr_gate_slo {
   const struct hr_slo *slo;      /* borrowed */
-  const struct hr_slo_state *st; /* borrowed */
+  const struct hr_slo_state *st; /* borrowed; st->data not ok: judged by the nodata row too */
+  const char *data_reason;       /* what is wrong with its data (may be NULL) */
 };
 
 struct hr_gate_decision {

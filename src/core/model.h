@@ -35,6 +35,12 @@ struct hr_datasource {
   char *basic_password;
   char *basic_password_file;
   int64_t timeout_us;
+  /* Data health (docs/internals/math.md): the data is stale when its newest
+   * event is older than stale_after_us at the instant (default 1h), and
+   * unreadable when more than max_malformed (default 0.5) of the lines read
+   * were malformed. */
+  int64_t stale_after_us;
+  double max_malformed;
   struct hr_loc loc;
 };
 
@@ -71,7 +77,8 @@ struct hr_exclusion {
 enum hr_cond_kind {
   HR_COND_BURNRATE = 0, /* burn over long AND over short lookback > factor */
   HR_COND_EXHAUSTION,   /* time to exhaustion at burn over lookback < horizon */
-  HR_COND_BUDGET        /* remaining budget below level */
+  HR_COND_BUDGET,       /* remaining budget below level */
+  HR_COND_NODATA        /* the SLO's data is not ok (AlertPolicy alertWhenNoData) */
 };
 
 struct hr_condition {

@@ -35,6 +35,33 @@ const char *status_name(enum hr_status s) {
   return "nodata";
 }
 
+const char *data_name(enum hr_data d) {
+  switch (d) {
+  case HR_DATA_NONE: return "none";
+  case HR_DATA_STALE: return "stale";
+  case HR_DATA_UNREADABLE: return "unreadable";
+  case HR_DATA_OK: break;
+  }
+  return "ok";
+}
+
+void slo_eval_data(struct hr_slo_state *out, enum hr_data d) {
+  out->data = d;
+  if (d != HR_DATA_UNREADABLE)
+    return;
+  out->has_sli = 0;
+  out->sli = 0;
+  out->budget_remaining = 1;
+  out->budget_remaining_s = out->budget_s;
+  for (size_t i = 0; i < out->nburn; i++)
+    out->burn[i].rate = 0;
+  out->burn_status = 0;
+  out->has_tte = 0;
+  out->tte_s = 0;
+  out->status = HR_ST_NODATA;
+  out->latched = 0;
+}
+
 /* Finite or 0. */
 static double fin(double v) {
   return isfinite(v) ? v : 0.0;
@@ -441,6 +468,7 @@ static void state_figures(const struct ev *e, const struct fig *f, int64_t W, in
   out->good = f->good;
   out->valid = f->valid;
   out->has_sli = f->has_sli;
+  out->data = f->has_sli ? HR_DATA_OK : HR_DATA_NONE;
   out->sli = f->has_sli ? fin(f->sli) : 0;
   out->budget_remaining = fin(f->remaining);
   out->budget_s = fin(e->eb_raw * ((double)W / 1e6));

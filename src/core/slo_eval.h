@@ -15,6 +15,14 @@
 
 enum hr_status { HR_ST_NODATA = 0, HR_ST_GREEN, HR_ST_YELLOW, HR_ST_ORANGE, HR_ST_RED };
 
+/* The health of the data under an SLO's figures (docs/internals/math.md,
+ * "Data health"): none (no valid event in the window), stale (its source's
+ * newest event is older than staleAfter), unreadable (its source's lines are
+ * mostly malformed, or a field its filters read never had a value). */
+enum hr_data { HR_DATA_OK = 0, HR_DATA_NONE, HR_DATA_STALE, HR_DATA_UNREADABLE };
+/* "ok", "none", "stale", "unreadable". */
+const char *data_name(enum hr_data d);
+
 /* "green", "yellow", "orange", "red", "nodata". */
 const char *status_name(enum hr_status s);
 
@@ -42,6 +50,8 @@ struct hr_slo_state {
   double tte_s;              /* time to exhaustion at the 1h burn; 0 when already exhausted */
   enum hr_status status;
   int latched;               /* red because of the latch, not the thresholds */
+  enum hr_data data;         /* slo_eval: ok, or none without valid events; the engine adds stale and
+                              * unreadable (slo_eval_data()) */
   /* Timeslices: */
   uint64_t good_slices, total_slices;
 };
@@ -60,6 +70,11 @@ void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_
  * the slice total. */
 void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, struct hr_excluder *x,
                  int64_t at_us, struct hr_slo_state *out /* OUT */);
+
+/* Set the data health d of out (stale or unreadable: slo_eval only knows
+ * none). Unreadable data gives no figure: out becomes as if it had no data
+ * (status nodata, budget 1, burns 0), never a false red. */
+void slo_eval_data(struct hr_slo_state *out, enum hr_data d);
 
 /* How many buckets a series needs to evaluate slo (2W + longest lookback + slack). */
 size_t slo_eval_span(const struct hr_slo *slo, int64_t step_us);

@@ -67,6 +67,7 @@ enum hr_rc engine_gate(const struct hr_config *cfg, const struct hr_eval_opts *o
     if (slo_of_service(rep->slos[j].slo, service)) {
       g[out->n].slo = rep->slos[j].slo;
       g[out->n].st = &rep->slos[j].st;
+      g[out->n].data_reason = rep->slos[j].data_reason;
       out->idx[out->n++] = j;
     }
   gate_decide(&out->policy, service, risk, g, out->n, &out->d);

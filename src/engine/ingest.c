@@ -14,6 +14,7 @@
 #include "ingest/reader.h"
 #include "ingest/tail.h"
 #include "store/detail.h"
+#include "store/source.h"
 #include "store/store.h"
 #include "util/xmalloc.h"
 
@@ -26,11 +27,14 @@ static double now_s(void) {
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Commit one batch: counts + latency histograms and bad events (d) + the
- * file's new position. */
+/* Commit one batch: counts + latency histograms and bad events (d) + what
+ * was read of the source + the file's new position. */
 static enum hr_rc flush(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
-                        const char *key, const struct hr_filepos *pos, struct hr_err *err) {
+                        const char *source, const struct hr_source_batch *sb, const char *key,
+                        const struct hr_filepos *pos, struct hr_err *err) {
   enum hr_rc rc = store_begin(st, err);
+  if (rc == HR_OK)
+    rc = store_source_add(st, source, sb, err);
   for (size_t i = 0; i < m->cap && rc == HR_OK; i++)
     if (m->c[i].minute != INT64_MIN)
       rc = store_add(st, ids[m->c[i].slo], m->c[i].minute, m->c[i].good, m->c[i].valid, err);
@@ -125,7 +129,12 @@ static enum hr_rc ingest_file(struct run *u, const char *path, struct hr_ingest_
     tot->malformed += s.malformed;
     tot->events += s.events;
     tot->bytes += s.bytes;
-    rc = flush(st, u->ids, &u->m, u->d, real, &pos, err); /* what was read is kept, even before a read error */
+    const char *names[HR_MAX_FIELDS];
+    int64_t last[HR_MAX_FIELDS];
+    struct hr_source_batch sb;
+    pipeline_source_batch(p, (size_t)si, &s, names, last, &sb);
+    /* what was read is kept, even before a read error */
+    rc = flush(st, u->ids, &u->m, u->d, p->src[si].ds->name, &sb, real, &pos, err);
     if (rc == HR_OK && read_rc != HR_OK) {
       *err = rerr;
       rc = read_rc;

@@ -202,6 +202,8 @@ enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *
                       format_reason(units[u].stats.samples[s].reason));
       }
     scan_stats_merge(&rep->stats, &units[u].stats, shift);
+    if (rep->src_stats != NULL && (size_t)units[u].si < rep->nsrc_stats)
+      scan_stats_merge(&rep->src_stats[units[u].si], &units[u].stats, 0);
     shift += (int64_t)units[u].stats.lines;
     if (units[u].error != NULL) {
       report_add_error(rep, "%s", units[u].error);

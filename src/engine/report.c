@@ -9,6 +9,8 @@
 
 #include "core/alert.h"
 #include "core/exclude.h"
+#include "core/timeparse.h"
+#include "engine/health.h"
 #include "engine/impl.h"
 #include "prom/prom.h"
 #include "util/imath.h"
@@ -28,6 +30,7 @@ const char *burning_name(enum hr_burning b) {
 void report_free(struct hr_report *r) {
   for (size_t i = 0; r->slos != NULL && i < r->nslos; i++) {
     free(r->slos[i].deploy_text);
+    free(r->slos[i].data_reason);
     if (r->slos[i].has_series)
       series_reset(&r->slos[i].series);
     free(r->slos[i].excl);
@@ -40,6 +43,7 @@ void report_free(struct hr_report *r) {
     free(r->samples[i]);
   free(r->samples);
   free(r->store_path);
+  free(r->src_stats);
   timeline_free(r->timeline, r->ntimeline);
   memset(r, 0, sizeof *r);
 }
@@ -176,9 +180,13 @@ static void since_deploy(struct hr_report_slo *rs, const struct hr_slo *eslo, co
 
 /* ---- the evaluation ---- */
 
+#define FUTURE_US (5 * MINUTE_US) /* log events dated later than the clock plus this are not counted */
+
 struct run {
   const struct hr_config *cfg;
   const struct hr_eval_opts *o;
+  int64_t now_us;
+  struct hr_pipeline *p; /* the configuration compiled: the fields each SLO's filters read */
   unsigned char *sel; /* the SLOs evaluated */
   size_t nsel, nprom;
   int use_store;
@@ -210,30 +218,22 @@ static enum hr_rc open_store(struct run *u, struct hr_err *err) {
   return rc;
 }
 
-/* The instant: --at (on the store's whole minutes), else just after the
- * last event read, its minute rounded up; with nothing read locally and
- * Prometheus SLOs, now. */
-static enum hr_rc instant(struct run *u, struct hr_report *rep, int64_t *t_us, struct hr_err *err) {
-  if (u->o->has_at) {
-    *t_us = u->use_store ? floor_div(u->o->at_us, MINUTE_US) * MINUTE_US : u->o->at_us;
-    return HR_OK;
-  }
-  int64_t last = rep->stats.max_ts_us;
-  if (u->st != NULL) {
-    int64_t m;
-    enum hr_rc rc = store_last_minute(u->st, &m, err);
-    if (rc != HR_OK)
-      return rc;
-    if (m != INT64_MIN && m * 1000000 > last)
-      last = m * 1000000;
-  }
-  *t_us = last == INT64_MIN ? 0 : (floor_div(last, MINUTE_US) + 1) * MINUTE_US;
-  if (last == INT64_MIN && u->nprom > 0)
-    *t_us = engine_now_minute(); /* nothing read locally: Prometheus is live */
-  return HR_OK;
+/* The instant: --at (on the store's whole minutes); else, reading the store
+ * or nothing read at all, the clock (the next whole minute, so the current
+ * one counts: a service that went quiet shows it); else just after the last
+ * event of the logs, its minute rounded up (events dated after the clock
+ * are never that event). */
+static int64_t instant(const struct run *u, const struct hr_report *rep) {
+  if (u->o->has_at)
+    return u->use_store ? floor_div(u->o->at_us, MINUTE_US) * MINUTE_US : u->o->at_us;
+  int64_t last = rep->stats.last_us;
+  if (u->use_store || last == INT64_MIN)
+    return (floor_div(u->now_us, MINUTE_US) + 1) * MINUTE_US;
+  return (floor_div(last, MINUTE_US) + 1) * MINUTE_US;
 }
 
 static void run_done(struct run *u) {
+  pipeline_free(u->p);
   for (size_t j = 0; u->series != NULL && j < u->cfg->nslos; j++)
     if (u->series[j].good != NULL)
       series_reset(&u->series[j]);
@@ -253,6 +253,13 @@ static void fill(struct run *u, struct hr_report *rep, int64_t t_us) {
     struct hr_report_slo *rs = &rep->slos[rep->nslos++];
     const struct hr_slo *eslo = &u->eff.eff.slos[j]; /* its exclusions with the maintenance windows */
     engine_eval_slo(rs, &cfg->slos[j], &u->series[j], eslo->excl, eslo->nexcl, t_us);
+    const struct hr_scan_stats *src = NULL;
+    size_t si = (size_t)(cfg->slos[j].source - cfg->sources);
+    if (rep->src_stats != NULL && si < rep->nsrc_stats && rep->src_stats[si].lines > 0)
+      src = &rep->src_stats[si];
+    struct hr_err e = {0};
+    if (engine_slo_health(cfg, u->p, u->st, src, j, &u->series[j], t_us, rs, &e) != HR_OK)
+      report_add_error(rep, "%s", e.msg); /* judged without the store's record */
     rs->timeline_read = rep->has_timeline;
     const struct hr_annotation *dep = last_deploy(rep->timeline, rep->ntimeline, cfg->slos[j].service, t_us);
     if (dep != NULL)
@@ -274,7 +281,7 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
                          struct hr_err *err) {
   memset(rep, 0, sizeof *rep);
   scan_stats_init(&rep->stats);
-  struct run u = {.cfg = cfg, .o = o};
+  struct run u = {.cfg = cfg, .o = o, .now_us = o->has_at && o->now_us == 0 ? o->at_us : o->now_us};
   u.sel = xcalloc(cfg->nslos ? cfg->nslos : 1, 1);
   for (size_t j = 0; j < cfg->nslos; j++) {
     u.sel[j] = o->slo == NULL || strcmp(cfg->slos[j].name, o->slo) == 0;
@@ -298,6 +305,8 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
   }
   effective_init(&u.eff, cfg, rep->timeline, rep->ntimeline);
   rep->nmaintenance = u.eff.nmaint;
+  if (rc == HR_OK)
+    rc = pipeline_new(&u.eff.eff, &u.p, err);
   /* The grid: with the store, whole minutes; with logs only and --at, the
    * minute phase of --at so [T - w, T) is exact to the event. */
   int64_t phase_us = 0;
@@ -309,11 +318,20 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
       series_init(&u.series[j], MINUTE_US, phase_us, slo_eval_span(&cfg->slos[j], MINUTE_US));
   if (rc == HR_OK && o->in.nlogs > 0) {
     rep->has_logs = 1;
-    rc = engine_read_logs(&u.eff.eff, &o->in, o->has_at ? o->at_us : INT64_MAX, u.series, rep, err);
+    rep->nsrc_stats = cfg->nsources;
+    rep->src_stats = xcalloc(cfg->nsources ? cfg->nsources : 1, sizeof *rep->src_stats);
+    for (size_t i = 0; i < cfg->nsources; i++)
+      scan_stats_init(&rep->src_stats[i]);
+    rc = engine_read_logs(&u.eff.eff, &o->in, o->has_at ? o->at_us : u.now_us + FUTURE_US, u.series, rep, err);
+    if (rc == HR_OK && !o->has_at && rep->stats.after_at > 0) {
+      char now[48], newest[48];
+      rep->future = rep->stats.after_at;
+      report_add_error(rep, "%llu events dated after the clock (%s) were not counted; the newest is at %s",
+                       (unsigned long long)rep->future, time_format_rfc3339(u.now_us, now, sizeof now),
+                       time_format_rfc3339(rep->stats.max_ts_us, newest, sizeof newest));
+    }
   }
-  int64_t t_us = 0;
-  if (rc == HR_OK)
-    rc = instant(&u, rep, &t_us, err);
+  int64_t t_us = instant(&u, rep);
   if (rc == HR_OK && u.use_store) {
     rep->from_store = 1;
     rep->store_path = xstrdup(u.db);

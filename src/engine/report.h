@@ -28,7 +28,8 @@ struct hr_input {
 struct hr_eval_opts {
   struct hr_input in;
   int has_at;
-  int64_t at_us;   /* the instant (when has_at); else just after the last event read */
+  int64_t at_us;   /* the instant (when has_at); else: the store at now, logs just after the last event read */
+  int64_t now_us;  /* the clock, read by the caller (with has_at, 0 means at_us) */
   const char *slo; /* NULL: every SLO; else only the SLO of that name (HR_ERR_NOTFOUND when none) */
   int keep_series; /* keep each SLO's minute series and exclusions (engine_detail() needs them) */
 };
@@ -48,7 +49,9 @@ struct hr_burn_now {
 
 struct hr_report_slo {
   const struct hr_slo *slo; /* borrowed from the configuration */
-  struct hr_slo_state st;
+  struct hr_slo_state st;   /* st.data: the data health (engine/health.h) */
+  int64_t last_event_us;    /* the newest event of its DataSource read (INT64_MIN: none) */
+  char *data_reason;        /* what is wrong with the data, for people (owned; NULL when ok) */
   struct hr_burn_now now;
   /* Since the last deploy of its service (the store's timeline; see
    * docs/cli/annotate.md). JSON: since_deploy, an object when has_deploy,
@@ -78,6 +81,9 @@ struct hr_report {
   int from_store;
   char *store_path; /* the store read (owned), or NULL */
   uint64_t dropped; /* events older than the retained history */
+  uint64_t future;  /* events of the logs dated after the clock (+5 min): not counted, never the instant */
+  struct hr_scan_stats *src_stats; /* per DataSource of the configuration: what the logs named held (owned) */
+  size_t nsrc_stats;
   struct hr_report_slo *slos; /* owned; configuration order */
   size_t nslos;
   char **errors; /* input errors that did not stop the evaluation (owned) */

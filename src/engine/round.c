@@ -11,6 +11,7 @@
 #include "core/series.h"
 #include "core/slo_eval.h"
 #include "core/timeparse.h"
+#include "engine/health.h"
 #include "engine/impl.h"
 #include "notify/notify.h"
 #include "prom/prom.h"
@@ -20,9 +21,10 @@
 
 #define MAX_CONDS 256
 
-/* One line a person reads at 3 a.m. */
+/* One line a person reads at 3 a.m. data_reason: what is wrong with the
+ * data (NODATA), may be NULL. */
 static void summary(const struct hr_condition *c, const struct hr_cond_result *r, const struct hr_slo_state *s,
-                    char *buf, size_t n) {
+                    const char *data_reason, char *buf, size_t n) {
   char l[32], sh[32], h[48], rem[48];
   duration_format(c->long_us, l, sizeof l);
   switch (c->kind) {
@@ -50,6 +52,12 @@ static void summary(const struct hr_condition *c, const struct hr_cond_result *r
     snprintf(rem, sizeof rem, "%.1f%%", r->value * 100);
     snprintf(buf, n, "budget left %s (threshold %.1f%%)", rem, c->level * 100);
     return;
+  case HR_COND_NODATA:
+    if (s->data == HR_DATA_OK)
+      snprintf(buf, n, "the SLO's data is back");
+    else
+      snprintf(buf, n, "the SLO's data is %s: %s", data_name(s->data), data_reason ? data_reason : "");
+    return;
   }
   buf[0] = '\0';
 }
@@ -61,6 +69,7 @@ struct round_ctx {
   const struct hr_effective *eff; /* exclusions in force */
   const struct hr_annotation *tl; /* the timeline (maintenance windows) */
   size_t ntl;
+  const struct hr_pipeline *p;    /* the configuration compiled (the fields the filters read) */
   int64_t at_us;
   const char *dashboard_url;
 };
@@ -89,6 +98,7 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
   size_t nc = 0;
   if (rc == HR_OK) {
     engine_eval_slo(&one, slo, &s, eslo->excl, eslo->nexcl, at_us);
+    rc = engine_slo_health(x->cfg, x->p, st, NULL, j, &s, at_us, &one, err);
     nc = alert_conditions(slo, conds, MAX_CONDS);
     if (nc > MAX_CONDS)
       nc = MAX_CONDS;
@@ -118,7 +128,7 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
     if (rc != HR_OK || tr == HR_TR_NONE)
       continue;
     char sum[256];
-    summary(c, &res, state, sum, sizeof sum);
+    summary(c, &res, state, one.data_reason, sum, sizeof sum);
     rc = alerts_event_add(st, slo->name, c->name, c->severity, tr, at_s, res.value, sum, err);
     if (rc != HR_OK)
       break;
@@ -137,6 +147,7 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
       rs->resolved++;
   }
   series_reset(&s);
+  free(one.data_reason);
   return rc;
 }
 
@@ -232,7 +243,10 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   }
   struct hr_effective eff;
   effective_init(&eff, cfg, tl, ntl);
-  struct round_ctx x = {st, cfg, &eff, tl, ntl, at_us, dashboard_url};
+  struct hr_pipeline *p = NULL;
+  if (pipeline_new(&eff.eff, &p, err) != HR_OK)
+    p = NULL; /* the data health then judges no field */
+  struct round_ctx x = {st, cfg, &eff, tl, ntl, p, at_us, dashboard_url};
   rc = store_begin(st, err);
   int began = rc == HR_OK;
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
@@ -247,6 +261,7 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   free(is_pre);
   free(skip);
   effective_done(&eff);
+  pipeline_free(p);
   timeline_free(tl, ntl);
   if (rc == HR_OK)
     rc = store_commit(st, err);

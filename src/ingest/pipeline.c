@@ -26,7 +26,7 @@ static void set_need(struct hr_pipeline *p, uint64_t extra) {
   for (size_t i = 0; i < p->nsrc; i++) {
     if (p->src[i].fmt == NULL)
       continue;
-    uint64_t need = extra;
+    uint64_t need = 0;
     for (size_t k = 0; k < p->src[i].nslos; k++) {
       const struct hr_slo_rt *rt = &p->slo[p->src[i].slos[k]];
       if (rt->good)
@@ -36,7 +36,8 @@ static void set_need(struct hr_pipeline *p, uint64_t extra) {
       if (rt->total)
         need |= expr_fields(rt->total);
     }
-    format_need(p->src[i].fmt, need);
+    p->src[i].filter_fields = need & ~((uint64_t)1 << HR_F_TIME);
+    format_need(p->src[i].fmt, need | extra);
   }
 }
 
@@ -173,6 +174,28 @@ void scan_stats_init(struct hr_scan_stats *st) {
   memset(st, 0, sizeof *st);
   st->min_ts_us = INT64_MAX;
   st->max_ts_us = INT64_MIN;
+  st->last_us = INT64_MIN;
+  for (int i = 0; i < HR_MAX_FIELDS; i++)
+    st->field_last_us[i] = INT64_MIN;
+}
+
+void pipeline_source_batch(const struct hr_pipeline *p, size_t si, const struct hr_scan_stats *st, const char **names,
+                           int64_t *field_last, struct hr_source_batch *b) {
+  const struct hr_source_rt *src = &p->src[si];
+  memset(b, 0, sizeof *b);
+  b->lines = st->lines - st->blank;
+  b->malformed = st->malformed;
+  b->last_event_us = st->last_us;
+  for (uint64_t m = src->fmt != NULL ? src->filter_fields : 0; m != 0; m &= m - 1) {
+    int id = __builtin_ctzll(m);
+    const char *name = format_field_name(src->fmt, id);
+    if (name == NULL)
+      continue;
+    names[b->nfields] = name;
+    field_last[b->nfields++] = st->field_last_us[id];
+  }
+  b->fields = names;
+  b->field_last_us = field_last;
 }
 
 void scan_stats_merge(struct hr_scan_stats *a, const struct hr_scan_stats *b, int64_t line_shift) {
@@ -188,6 +211,11 @@ void scan_stats_merge(struct hr_scan_stats *a, const struct hr_scan_stats *b, in
     a->min_ts_us = b->min_ts_us;
   if (b->max_ts_us > a->max_ts_us)
     a->max_ts_us = b->max_ts_us;
+  if (b->last_us > a->last_us)
+    a->last_us = b->last_us;
+  for (int i = 0; i < HR_MAX_FIELDS; i++)
+    if (b->field_last_us[i] > a->field_last_us[i])
+      a->field_last_us[i] = b->field_last_us[i];
   for (size_t i = 0; i < b->nsamples && a->nsamples < HR_SAMPLES; i++) {
     a->samples[a->nsamples] = b->samples[i];
     a->samples[a->nsamples++].line += line_shift;
@@ -201,7 +229,41 @@ static int is_blank(const char *line, size_t len) {
   return 1;
 }
 
-static void bad_line(struct hr_scan_stats *st, int reason) {
+void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev, const char *line, size_t len,
+                    int64_t at_us, hr_sink_fn sink, void *ctx, struct hr_scan_stats *st) {
+  const struct hr_source_rt *src = &p->src[si];
+  st->events++;
+  int64_t ts = ev->ts_us;
+  if (ts < st->min_ts_us)
+    st->min_ts_us = ts;
+  if (ts > st->max_ts_us)
+    st->max_ts_us = ts;
+  if (ts >= at_us) {
+    st->after_at++;
+    return;
+  }
+  if (ts > st->last_us)
+    st->last_us = ts;
+  for (uint64_t m = src->filter_fields & ev->set; m != 0; m &= m - 1) {
+    int id = __builtin_ctzll(m);
+    if (ev->f[id].type != HR_V_NULL && ts > st->field_last_us[id])
+      st->field_last_us[id] = ts;
+  }
+  for (size_t i = 0; i < src->nslos; i++) {
+    size_t j = src->slos[i];
+    struct hr_slo_rt *rt = &p->slo[j];
+    if (rt->total != NULL && !expr_eval(rt->total, ev))
+      continue;
+    if (rt->ex != NULL && excluder_test(rt->ex, ts))
+      continue;
+    int good = rt->good != NULL ? expr_eval(rt->good, ev) : !expr_eval(rt->bad, ev);
+    sink(ctx, j, ts, good);
+    if (p->on_event != NULL)
+      p->on_event(p->on_event_ctx, j, ev, line, len, good);
+  }
+}
+
+void pipeline_bad_line(struct hr_scan_stats *st, int reason) {
   st->malformed++;
   st->by_reason[reason < HR_BAD__COUNT ? reason : HR_BAD_SHAPE]++;
   if (st->nsamples < HR_SAMPLES) {
@@ -237,7 +299,7 @@ enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, in
     n++;
     st->lines++;
     if (k == HR_READ_TOOLONG) {
-      bad_line(st, HR_BAD_TOOLONG);
+      pipeline_bad_line(st, HR_BAD_TOOLONG);
       continue;
     }
     if (is_blank(line, len)) {
@@ -246,31 +308,10 @@ enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, in
     }
     int bad = format_parse(src->fmt, line, len, ev);
     if (bad != 0) {
-      bad_line(st, bad);
+      pipeline_bad_line(st, bad);
       continue;
     }
-    st->events++;
-    int64_t ts = ev->ts_us;
-    if (ts < st->min_ts_us)
-      st->min_ts_us = ts;
-    if (ts > st->max_ts_us)
-      st->max_ts_us = ts;
-    if (ts >= at_us) {
-      st->after_at++;
-      continue;
-    }
-    for (size_t i = 0; i < src->nslos; i++) {
-      size_t j = src->slos[i];
-      struct hr_slo_rt *rt = &p->slo[j];
-      if (rt->total != NULL && !expr_eval(rt->total, ev))
-        continue;
-      if (rt->ex != NULL && excluder_test(rt->ex, ts))
-        continue;
-      int good = rt->good != NULL ? expr_eval(rt->good, ev) : !expr_eval(rt->bad, ev);
-      sink(ctx, j, ts, good);
-      if (p->on_event != NULL)
-        p->on_event(p->on_event_ctx, j, ev, line, len, good);
-    }
+    pipeline_event(p, si, ev, line, len, at_us, sink, ctx, st);
   }
   st->bytes += (uint64_t)(reader_offset(r) - off0);
   free(ev);

@@ -18,6 +18,7 @@
 #include "core/format.h"
 #include "core/tz.h"
 #include "ingest/reader.h"
+#include "store/source.h"
 
 struct hr_slo_rt {
   const struct hr_slo *slo;
@@ -28,6 +29,7 @@ struct hr_slo_rt {
 struct hr_source_rt {
   const struct hr_datasource *ds;
   struct hr_format *fmt; /* NULL for sources headroom does not read (prometheus) */
+  uint64_t filter_fields; /* the fields its SLOs' filters read (bit i: id i): their presence is tracked */
   size_t *slos;          /* indexes into hr_pipeline.slo of the SLOs reading this source */
   size_t nslos;
 };
@@ -82,15 +84,33 @@ struct hr_scan_stats {
   uint64_t after_at;  /* events at or after the evaluation instant, not counted */
   uint64_t events;    /* parsed events */
   int64_t min_ts_us, max_ts_us; /* of parsed events (INT64_MAX / INT64_MIN when none) */
+  int64_t last_us;    /* the newest event before the instant (INT64_MIN: none) */
+  /* For each field the source's filters read: the newest event (before the
+   * instant) in which it had a value; INT64_MIN: none did (data health). */
+  int64_t field_last_us[HR_MAX_FIELDS];
   uint64_t bytes;
   struct hr_sample samples[HR_SAMPLES]; /* the first malformed lines */
   size_t nsamples;
 };
 
 void scan_stats_init(struct hr_scan_stats *st);
+
+/* What st says of source si for the store (store/source.h): names and
+ * field_last point at arrays of HR_MAX_FIELDS that b borrows. */
+void pipeline_source_batch(const struct hr_pipeline *p, size_t si, const struct hr_scan_stats *st, const char **names,
+                           int64_t *field_last, struct hr_source_batch *b /* OUT */);
 /* Add b into a (samples of b are appended after a's, with their line numbers
  * shifted by line_shift). */
 void scan_stats_merge(struct hr_scan_stats *a, const struct hr_scan_stats *b, int64_t line_shift);
+
+/* Count one parsed event ev of source si (from line[0..len)): the stats
+ * (events, times, the presence of the filters' fields), then for each SLO
+ * of the source its filters and exclusions, the sink and the hook. An event
+ * at or after at_us is only counted in st->after_at. */
+void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev, const char *line, size_t len,
+                    int64_t at_us, hr_sink_fn sink, void *ctx, struct hr_scan_stats *st);
+/* Count a malformed line (reason: enum hr_bad) and keep it as a sample. */
+void pipeline_bad_line(struct hr_scan_stats *st, int reason);
 
 /* Read every line of r as data source si: parse, drop events at or after
  * at_us (pass INT64_MAX for none), classify, and sink. Returns HR_OK at end of

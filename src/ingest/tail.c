@@ -41,13 +41,28 @@ static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n) {
   return h;
 }
 
-/* Counts, latency histograms and bad events (d, NULL: none) and positions
- * in the transaction begun on st, then commit (rollback on failure).
- * keys/pos: n file rows to write. */
+/* What a batch read of one source (store/source.h), written with it. */
+struct srcbatch {
+  const char *name;
+  struct hr_source_batch b;
+  const char *names[HR_MAX_FIELDS];
+  int64_t last[HR_MAX_FIELDS];
+};
+
+static void srcbatch_of(struct srcbatch *sb, const struct hr_pipeline *p, size_t si, const struct hr_scan_stats *s) {
+  sb->name = p->src[si].ds->name;
+  pipeline_source_batch(p, si, s, sb->names, sb->last, &sb->b);
+}
+
+/* Counts, latency histograms and bad events (d, NULL: none), what was read
+ * of the source (sb, NULL: none) and positions in the transaction begun on
+ * st, then commit (rollback on failure). keys/pos: n file rows to write. */
 static enum hr_rc commit_begun(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
-                               const char *const *keys, const struct hr_filepos *const *pos, size_t n,
-                               struct hr_err *err) {
+                               const struct srcbatch *sb, const char *const *keys,
+                               const struct hr_filepos *const *pos, size_t n, struct hr_err *err) {
   enum hr_rc rc = HR_OK;
+  if (sb != NULL)
+    rc = store_source_add(st, sb->name, &sb->b, err);
   for (size_t i = 0; i < m->cap && m->n > 0 && rc == HR_OK; i++)
     if (m->c[i].minute != INT64_MIN)
       rc = store_add(st, ids[m->c[i].slo], m->c[i].minute, m->c[i].good, m->c[i].valid, err);
@@ -67,7 +82,8 @@ static enum hr_rc commit_begun(struct hr_store *st, const int64_t *ids, struct h
 
 /* The same in a transaction of its own. */
 static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
-                         const char *const *keys, const struct hr_filepos *const *pos, size_t n, struct hr_err *err) {
+                         const struct srcbatch *sb, const char *const *keys, const struct hr_filepos *const *pos,
+                         size_t n, struct hr_err *err) {
   enum hr_rc rc = store_begin(st, err);
   if (rc != HR_OK) {
     counts_clear(m);
@@ -75,7 +91,7 @@ static enum hr_rc commit(struct hr_store *st, const int64_t *ids, struct hr_coun
       details_clear(d);
     return rc;
   }
-  return commit_begun(st, ids, m, d, keys, pos, n, err);
+  return commit_begun(st, ids, m, d, sb, keys, pos, n, err);
 }
 
 /* ---- followed files ---- */
@@ -352,10 +368,11 @@ static int64_t last_line_end(int fd, int64_t from, int64_t size) {
 }
 
 /* Commit f's position alone (a new key, a reset). */
-static enum hr_rc put_pos(struct hr_tail *t, const char *key, const struct hr_filepos *pos, struct hr_err *err) {
+static enum hr_rc put_pos(struct hr_tail *t, const char *key, const struct hr_filepos *pos, const struct srcbatch *sb,
+                          struct hr_err *err) {
   const char *keys[1] = {key};
   const struct hr_filepos *ps[1] = {pos};
-  return commit(t->st, t->ids, &t->m, t->d, keys, ps, 1, err);
+  return commit(t->st, t->ids, &t->m, t->d, sb, keys, ps, 1, err);
 }
 
 /* Read r to its end in batches, each committed with f's position. */
@@ -388,7 +405,9 @@ static enum hr_rc read_batches(struct hr_tail *t, struct tfile *f, struct hr_rea
       }
       break;
     }
-    rc = put_pos(t, f->key, &pos, err);
+    struct srcbatch sb;
+    srcbatch_of(&sb, t->p, (size_t)f->si, &s);
+    rc = put_pos(t, f->key, &pos, &sb, err);
     if (rc != HR_OK)
       return rc;
     f->pos = pos;
@@ -422,7 +441,7 @@ static enum hr_rc read_plain(struct hr_tail *t, struct tfile *f, double mono_s, 
     fd_fingerprint(f->fd, FP_BYTES, &fresh.fp_hash, &fresh.fp_len);
     const char *keys[2] = {ok, f->key};
     const struct hr_filepos *ps[2] = {&f->pos, &fresh};
-    enum hr_rc rc = commit(t->st, t->ids, &t->m, t->d, keys, ps, 2, err);
+    enum hr_rc rc = commit(t->st, t->ids, &t->m, t->d, NULL, keys, ps, 2, err);
     free(ok);
     if (rc != HR_OK)
       return rc;
@@ -547,7 +566,7 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
         f->path = xstrdup(cs[q].path);
         free(f->key);
         f->key = xstrdup(cs[q].path);
-        if ((rc = put_pos(t, f->key, &f->pos, err)) != HR_OK)
+        if ((rc = put_pos(t, f->key, &f->pos, NULL, err)) != HR_OK)
           goto out;
         t->stats.commits++;
       }
@@ -568,7 +587,7 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
      * descriptor, under a key of its own. */
     free(f->key);
     f->key = orphan_key(f->path, f->pos.fp_hash);
-    if ((rc = put_pos(t, f->key, &f->pos, err)) != HR_OK)
+    if ((rc = put_pos(t, f->key, &f->pos, NULL, err)) != HR_OK)
       goto out;
     t->stats.commits++;
   }
@@ -590,7 +609,7 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
   }
   for (size_t i = 0; i < t->nf; i++)
     if (t->f[i].moved) {
-      if ((rc = put_pos(t, t->f[i].key, &t->f[i].pos, err)) != HR_OK)
+      if ((rc = put_pos(t, t->f[i].key, &t->f[i].pos, NULL, err)) != HR_OK)
         goto out;
       t->f[i].moved = 0;
       t->stats.commits++;
@@ -648,7 +667,7 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
   struct hr_details *d = details_new(cfg->nslos);
   hr_event_hook_fn hook0 = p->on_event;
   void *hook0_ctx = p->on_event_ctx;
-  pipeline_set_hook(p, details_hook, d, HR_DETAILS_NEED); /* for the fields it needs; called below */
+  pipeline_set_hook(p, details_hook, d, HR_DETAILS_NEED); /* pipeline_event() calls it */
   struct hr_source_rt *src = &p->src[si];
   struct hr_event *ev = xmalloc(sizeof *ev);
   size_t at = 0;
@@ -668,34 +687,23 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
       continue;
     }
     if (len > HR_MAX_LINE) {
-      stats->malformed++;
-      stats->by_reason[HR_BAD_TOOLONG]++;
+      pipeline_bad_line(stats, HR_BAD_TOOLONG);
       continue;
     }
     int bad = format_parse(src->fmt, line, len, ev);
     if (bad != 0) {
-      stats->malformed++;
-      stats->by_reason[bad < HR_BAD__COUNT ? bad : HR_BAD_SHAPE]++;
+      pipeline_bad_line(stats, bad);
       continue;
     }
-    stats->events++;
-    for (size_t i = 0; i < src->nslos; i++) {
-      size_t j = src->slos[i];
-      struct hr_slo_rt *rt = &p->slo[j];
-      if (rt->total != NULL && !expr_eval(rt->total, ev))
-        continue;
-      if (rt->ex != NULL && excluder_test(rt->ex, ev->ts_us))
-        continue;
-      int good = rt->good != NULL ? expr_eval(rt->good, ev) : !expr_eval(rt->bad, ev);
-      counts_sink(&m, j, ev->ts_us, good);
-      details_hook(d, j, ev, line, len, good);
-    }
+    pipeline_event(p, (size_t)si, ev, line, len, INT64_MAX, counts_sink, &m, stats);
   }
   stats->bytes = n;
   free(ev);
   pipeline_set_hook(p, hook0, hook0_ctx, hook0 != NULL ? HR_DETAILS_NEED : 0);
+  struct srcbatch sb;
+  srcbatch_of(&sb, p, (size_t)si, stats);
   if (key == NULL) {
-    rc = commit(st, ids, &m, d, NULL, NULL, 0, err);
+    rc = commit(st, ids, &m, d, &sb, NULL, NULL, 0, err);
   } else {
     /* The key is looked up inside the (immediate) write transaction, so two
      * requests with one key cannot both count. */
@@ -715,7 +723,7 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
     if (rc == HR_OK && !found) {
       const char *keys[] = {bkey};
       const struct hr_filepos *poss[] = {&pos};
-      rc = commit_begun(st, ids, &m, d, keys, poss, 1, err);
+      rc = commit_begun(st, ids, &m, d, &sb, keys, poss, 1, err);
     } else {
       store_rollback(st); /* a failure, or a batch already counted: nothing is committed */
       if (rc == HR_OK && (old.fp_hash != pos.fp_hash || old.fp_len != pos.fp_len)) {

@@ -173,7 +173,8 @@ static void facts_tte(struct facts *fx, const struct hr_notice *n) {
       fx->tte_kind = 2;
     }
     return;
-  case HR_COND_BURNRATE: break;
+  case HR_COND_BURNRATE:
+  case HR_COND_NODATA: break;
   }
   if (fx->rem <= 0)
     fx->tte_kind = 2;
@@ -228,6 +229,9 @@ static void facts_words(struct facts *fx) {
     fmt_dur(c->horizon_us, thr, sizeof thr);
     snprintf(def, sizeof def, "the budget runs out within %s at the burn rate of the last %s", thr, lw);
     break;
+  case HR_COND_NODATA:
+    snprintf(def, sizeof def, "the SLO's data is not ok (no valid event, stale or unreadable)");
+    break;
   case HR_COND_BUDGET:
   default:
     fmt_pct(c->level, thr, sizeof thr);
@@ -236,7 +240,14 @@ static void facts_words(struct facts *fx) {
   }
 
   const char *name = slo->name;
-  if (fx->resolved && n->res.low_traffic) {
+  if (c->kind == HR_COND_NODATA) {
+    if (fx->resolved)
+      snprintf(fx->summary, sizeof fx->summary, "RESOLVED: %s has data again; %s", name, budget);
+    else
+      snprintf(fx->summary, sizeof fx->summary,
+               "%s has no data to judge it by: its data is %s (a dead or unreadable log, or no traffic)", name,
+               data_name(st->data));
+  } else if (fx->resolved && n->res.low_traffic) {
     snprintf(fx->summary, sizeof fx->summary,
              "RESOLVED: %s has too little traffic to judge (fewer than %lld events in a lookback), so %s no longer "
              "fires; %s",
@@ -357,6 +368,13 @@ static void facts_make(struct facts *fx, const struct hr_notice *n, int64_t now_
     fx->long_us = c->long_us;
     fx->burn = state_burn(st, c->long_us);
     fx->threshold = (double)c->horizon_us / 1e6;
+    break;
+  case HR_COND_NODATA:
+    fx->alertname = "SLONoData";
+    fx->cond_kind = "nodata";
+    fx->long_us = n->slo->thr.burn_lookback_us > 0 ? n->slo->thr.burn_lookback_us : 3600 * US;
+    fx->burn = st->burn_status;
+    fx->threshold = 0;
     break;
   case HR_COND_BUDGET:
   default:

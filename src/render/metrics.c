@@ -108,6 +108,22 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
       labels(f, "headroom_slo_status", r->slos[j].slo);
       fprintf(f, ",status=\"%s\"} %d\n", status_name(all[k]), r->slos[j].st.status == all[k]);
     }
+  metrics_family(f, "headroom_slo_data", "gauge",
+                 "1 for the health of the data under the SLO's figures (ok, none, stale, unreadable), 0 for the others.");
+  for (size_t j = 0; j < r->nslos; j++)
+    for (int k = HR_DATA_OK; k <= HR_DATA_UNREADABLE; k++) {
+      labels(f, "headroom_slo_data", r->slos[j].slo);
+      fprintf(f, ",data=\"%s\"} %d\n", data_name((enum hr_data)k), (int)r->slos[j].st.data == k);
+    }
+  metrics_family(f, "headroom_slo_last_event_timestamp_seconds", "gauge",
+                 "When the newest event of the SLO's DataSource happened (absent when none was read).");
+  for (size_t j = 0; j < r->nslos; j++) {
+    if (r->slos[j].last_event_us == INT64_MIN)
+      continue;
+    labels(f, "headroom_slo_last_event_timestamp_seconds", r->slos[j].slo);
+    fputc('}', f);
+    value(f, (double)r->slos[j].last_event_us / 1e6);
+  }
   metrics_family(f, "headroom_slo_burning", "gauge",
                  "1 for how fast the SLO burns now against its alert conditions (ok, elevated, burning), 0 for the others.");
   for (size_t j = 0; j < r->nslos; j++)

@@ -70,6 +70,9 @@ void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
     jw_null(w, "time_to_exhaustion_seconds");
   jw_str(w, "status", status_name(st->status));
   jw_bool(w, "latched", st->latched);
+  jw_str(w, "data", data_name(st->data));
+  jw_time(w, "last_event_at", rs->last_event_us);
+  jw_str(w, "data_reason", rs->data_reason);
   jw_obj(w, "burning_now");
   jw_str(w, "level", burning_name(rs->now.level));
   jw_num(w, "burn_rate", rs->now.rate);
@@ -108,6 +111,7 @@ void report_json_members(struct hr_jw *w, const struct hr_report *r, const size_
   jw_obj_end(w);
   jw_uint(w, "lines_blank", r->stats.blank);
   jw_uint(w, "events_after_at", r->stats.after_at);
+  jw_uint(w, "events_future", r->future);
   jw_uint(w, "events_dropped", r->dropped);
   jw_str(w, "store", r->from_store ? r->store_path : NULL);
   jw_arr(w, "errors");
@@ -301,6 +305,15 @@ void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n
     fputs("\n* red latch: the freeze lifts once the SLI over the window is back at the target and the 1h burn rate is "
           "below 1.\n",
           f);
+  int any_data = 0;
+  for (size_t i = 0; i < n; i++) {
+    const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
+    if (rs->st.data == HR_DATA_OK)
+      continue;
+    if (!any_data++)
+      fputs("\nData that the figures cannot stand on:\n", f);
+    fprintf(f, "  %-28.28s %-10s %s\n", rs->slo->name, data_name(rs->st.data), rs->data_reason ? rs->data_reason : "");
+  }
   since_deploy_text(f, r, idx, n);
   if (r->nmaintenance > 0)
     fprintf(f, "\n%zu maintenance window%s from the timeline excluded.\n", r->nmaintenance,

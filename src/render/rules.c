@@ -281,6 +281,22 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
         xasprintf("SLO {{ $labels.slo }} of service {{ $labels.service }}: remaining budget x %s / burn rate over %s "
                   "is under %s (0s: already exhausted). Condition %s (%s).",
                   c->win, lw, hz, cd->name, cd->severity);
+  } else if (cd->kind == HR_COND_NODATA) {
+    /* No valid event recorded over the source's staleAfter: the nearest
+     * PromQL has to a dead log (malformed lines and unreadable fields are
+     * headroom's own judgement, not in the exported counters). */
+    alert = "HeadroomNoData";
+    char sa[32];
+    promql_duration(c->slo->source && c->slo->source->stale_after_us > 0 ? c->slo->source->stale_after_us / US_PER_S
+                                                                          : 3600,
+                    sa);
+    char *v = sel(c, "headroom_slo:valid:delta1m", NULL);
+    expr = xasprintf("sum by (service, slo) (sum_over_time(%s[%s])) == 0 or absent_over_time(%s[%s])", v, sa, v, sa);
+    free(v);
+    summary = xasprintf("{{ $labels.slo }} has recorded no valid event for %s", sa);
+    desc = xasprintf("SLO {{ $labels.slo }} of service {{ $labels.service }}: no valid event over the last %s (a dead "
+                     "log or no traffic). Condition %s (%s).",
+                     sa, cd->name, cd->severity);
   } else {
     alert = "HeadroomBudgetLow";
     fmt_double(cd->level, lvl, sizeof lvl);

@@ -81,7 +81,7 @@ enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *conditio
 
 /* The kind column's words, by enum hr_cond_kind. */
 static const char *const kind_names[] = {[HR_COND_BURNRATE] = "burnrate", [HR_COND_EXHAUSTION] = "exhaustion",
-                                         [HR_COND_BUDGET] = "budget"};
+                                         [HR_COND_BUDGET] = "budget", [HR_COND_NODATA] = "nodata"};
 
 static enum hr_cond_kind kind_of(const unsigned char *s) {
   for (size_t k = 0; s != NULL && k < sizeof kind_names / sizeof kind_names[0]; k++)

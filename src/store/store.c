@@ -139,8 +139,24 @@ static const char *const migrations[] = {
     "CREATE INDEX bad_event_slo_t ON bad_event(slo_id, t_us);\n",
     /* 3 -> 4: the kind of an alert's condition, so that the resolve of a
      * condition removed from the configuration carries the alertname its
-     * firing had (src/alerting/round.c retire_orphans) */
+     * firing had (src/engine/round.c retire_orphans) */
     "ALTER TABLE alert ADD COLUMN kind TEXT;  -- burnrate | exhaustion | budget; NULL before version 4: burnrate\n",
+    /* 4 -> 5: what was read of each DataSource, for the data health of its
+     * SLOs (store/source.h, docs/internals/math.md "Data health") */
+    "CREATE TABLE source (\n"
+    "  name            TEXT PRIMARY KEY,\n"
+    "  lines           INTEGER NOT NULL,  -- every line ever read\n"
+    "  malformed       INTEGER NOT NULL,\n"
+    "  recent_lines    INTEGER NOT NULL,  -- the latest lines (halved past 20,000)\n"
+    "  recent_malformed INTEGER NOT NULL,\n"
+    "  last_event_us   INTEGER            -- the newest event read; NULL: none yet\n"
+    ");\n"
+    "CREATE TABLE source_field (\n"
+    "  source        TEXT NOT NULL,\n"
+    "  field         TEXT NOT NULL,      -- a field the source's SLO filters read\n"
+    "  last_us       INTEGER,            -- the newest event in which it had a value; NULL: never\n"
+    "  PRIMARY KEY (source, field)\n"
+    ");\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -28,6 +28,7 @@ static struct hr_slo_state mk_st(enum hr_status status, double remaining, double
   memset(&st, 0, sizeof st);
   st.status = status;
   st.has_sli = status != HR_ST_NODATA;
+  st.data = status == HR_ST_NODATA ? HR_DATA_NONE : HR_DATA_OK;
   st.budget_remaining = status == HR_ST_NODATA ? 1.0 : remaining;
   st.burn_status = burn;
   st.nburn = 1;
@@ -42,8 +43,8 @@ static void assert_contains(const char *hay, const char *needle) {
     fail_msg("expected \"%s\" in \"%s\"", needle, hay);
 }
 
-/* SPEC §1 table: green all; yellow fix+low; orange fix; red fix; nodata (our
- * decision, docs/cli/gate.md) all. */
+/* The default table (docs/cli/gate.md): green all; yellow fix+low; orange
+ * fix; red fix; nodata fix+low (missing data is not good news). */
 static void test_default_table(void **state) {
   (void)state;
   static const struct {
@@ -51,7 +52,7 @@ static void test_default_table(void **state) {
     int allow[HR_NRISKS]; /* fix, low, normal, high */
   } rows[] = {
       {HR_ST_GREEN, {1, 1, 1, 1}}, {HR_ST_YELLOW, {1, 1, 0, 0}}, {HR_ST_ORANGE, {1, 0, 0, 0}},
-      {HR_ST_RED, {1, 0, 0, 0}},   {HR_ST_NODATA, {1, 1, 1, 1}},
+      {HR_ST_RED, {1, 0, 0, 0}},   {HR_ST_NODATA, {1, 1, 0, 0}},
   };
   struct hr_gate_policy p;
   gate_policy_default(&p);
@@ -59,7 +60,7 @@ static void test_default_table(void **state) {
     for (int r = 0; r < HR_NRISKS; r++) {
       struct hr_slo slo = mk_slo("a", 0.999);
       struct hr_slo_state st = mk_st(rows[i].st, 0.5, 0.5);
-      struct hr_gate_slo g = {&slo, &st};
+      struct hr_gate_slo g = {&slo, &st, NULL};
       struct hr_gate_decision d;
       gate_decide(&p, "svc", (enum hr_risk)r, &g, 1, &d);
       if (d.allow != rows[i].allow[r])
@@ -81,7 +82,7 @@ static void test_latch_message(void **state) {
   struct hr_slo_state st = mk_st(HR_ST_RED, -0.5, 0.5);
   st.latched = 1;
   st.sli = 0.9985;
-  struct hr_gate_slo g = {&slo, &st};
+  struct hr_gate_slo g = {&slo, &st, NULL};
   struct hr_gate_decision d;
   gate_decide(&p, "core-matching", HR_RISK_NORMAL, &g, 1, &d);
   assert_int_equal(d.allow, 0);
@@ -103,14 +104,35 @@ static void test_nodata(void **state) {
   gate_policy_default(&p);
   struct hr_slo a = mk_slo("a", 0.99), b = mk_slo("b", 0.99);
   struct hr_slo_state sa = mk_st(HR_ST_GREEN, 0.9, 0.1), sb = mk_st(HR_ST_NODATA, 0, 0);
-  struct hr_gate_slo g[2] = {{&a, &sa}, {&b, &sb}};
+  struct hr_gate_slo g[2] = {{&a, &sa, NULL}, {&b, &sb, NULL}};
   struct hr_gate_decision d;
   gate_decide(&p, "svc", HR_RISK_HIGH, g, 2, &d);
+  assert_int_equal(d.allow, 0); /* no data is not good news: like yellow */
+  assert_int_equal(d.deciding, 1);
+  assert_string_equal(d.reason, "SLO b is nodata, its data none: the gate cannot judge it; nodata allows fix and low, "
+                                "not a high change");
+  gate_decide(&p, "svc", HR_RISK_LOW, g, 2, &d);
   assert_int_equal(d.allow, 1);
-  assert_int_equal(d.deciding, 1); /* nodata ranks above green: the reason says the gate could not judge it */
-  assert_string_equal(d.reason, "every SLO of svc allows a high change; worst: SLO b is nodata: no data in its "
-                                "window, so the gate cannot judge it (nodata allows all changes)");
-  /* A policy may make no data block. */
+  /* Green figures on stale data: judged by the nodata row too, the reason
+   * naming the problem. */
+  sb = mk_st(HR_ST_GREEN, 0.95, 0.1);
+  sb.data = HR_DATA_STALE;
+  g[1].data_reason = "the newest event of logs is 3h 0m old (staleAfter 1h)";
+  gate_decide(&p, "svc", HR_RISK_NORMAL, g, 2, &d);
+  assert_int_equal(d.allow, 0);
+  assert_int_equal(d.deciding, 1);
+  assert_string_equal(d.reason, "SLO b is green, its data stale: the newest event of logs is 3h 0m old (staleAfter "
+                                "1h): budget left 95.000%, 1h burn 0.10x; data that is stale is judged as no data, which "
+                                "allows fix and low, not a normal change");
+  /* A policy may say otherwise: no data allows everything again. */
+  const char *all = "{nodata: [all]}";
+  char msg0[128];
+  assert_int_equal(gate_policy_parse(all, strlen(all), &p, msg0, sizeof msg0), 0);
+  gate_decide(&p, "svc", HR_RISK_HIGH, g, 2, &d);
+  assert_int_equal(d.allow, 1);
+  sb = mk_st(HR_ST_NODATA, 0, 0);
+  g[1].data_reason = NULL;
+  /* ... or block it further. */
   const char *txt = "{nodata: [fix]}";
   char msg[128];
   assert_int_equal(gate_policy_parse(txt, strlen(txt), &p, msg, sizeof msg), 0);
@@ -132,7 +154,7 @@ static void test_deciding(void **state) {
                                mk_st(HR_ST_ORANGE, 0.1, 6.0)};
   struct hr_gate_slo g[5];
   for (int i = 0; i < 5; i++)
-    g[i] = (struct hr_gate_slo){&s[i], &st[i]};
+    g[i] = (struct hr_gate_slo){&s[i], &st[i], NULL};
   struct hr_gate_decision d;
   static const struct {
     size_t n;
@@ -169,7 +191,7 @@ static void test_burn_text(void **state) {
   gate_policy_default(&p);
   struct hr_slo slo = mk_slo("lat", 0.99);
   struct hr_slo_state st = mk_st(HR_ST_YELLOW, 0.4567, 2.5);
-  struct hr_gate_slo g = {&slo, &st};
+  struct hr_gate_slo g = {&slo, &st, NULL};
   struct hr_gate_decision d;
   gate_decide(&p, "svc", HR_RISK_NORMAL, &g, 1, &d);
   assert_string_equal(d.reason, "SLO lat is yellow: budget left 45.7%, 1h burn 2.50x; yellow allows fix and low, not "
@@ -191,11 +213,11 @@ static void test_policy_parse(void **state) {
     unsigned allow[HR_NSTATUS]; /* nodata green yellow orange red; bits fix=1 low=2 normal=4 high=8 */
     const char *msg;
   } cases[] = {
-      {"{green: [fix, low, normal, high], yellow: [fix, low], orange: [fix], red: [fix]}", 0, {15, 15, 3, 1, 1}, ""},
-      {"{yellow: [fix, low, normal]}", 0, {15, 15, 7, 1, 1}, ""}, /* others keep the default */
-      {"{\"red\": [], \"orange\": [\"fix\", \"low\"]}", 0, {15, 15, 3, 3, 0}, ""},
+      {"{green: [fix, low, normal, high], yellow: [fix, low], orange: [fix], red: [fix]}", 0, {3, 15, 3, 1, 1}, ""},
+      {"{yellow: [fix, low, normal]}", 0, {3, 15, 7, 1, 1}, ""}, /* others keep the default */
+      {"{\"red\": [], \"orange\": [\"fix\", \"low\"]}", 0, {3, 15, 3, 3, 0}, ""},
       {" { green : [ all ] , nodata: ['fix'] } ", 0, {1, 15, 3, 1, 1}, ""},
-      {"{}", 0, {15, 15, 3, 1, 1}, ""},
+      {"{}", 0, {3, 15, 3, 1, 1}, ""},
       {"{purple: [fix]}", -1, {0}, "unknown status 'purple'"},
       {"{red: [hotfix]}", -1, {0}, "red: unknown risk class 'hotfix'"},
       {"{red: [fix], red: []}", -1, {0}, "status 'red' named twice"},

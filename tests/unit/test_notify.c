@@ -257,6 +257,7 @@ static struct hr_notice notice(const struct fx *f, int cond, enum hr_transition 
     break;
   case HR_COND_EXHAUSTION: n.res.value = 0.12 * 28 * 86400 / 11.5; break;
   case HR_COND_BUDGET: n.res.value = 0.12; break;
+  case HR_COND_NODATA: n.res.value = HR_DATA_STALE; break;
   }
   return n;
 }

@@ -280,7 +280,7 @@ static void test_file_persistence_wal_migration(void **state) {
   raw_query(t.db, "PRAGMA journal_mode", buf, sizeof buf);
   assert_string_equal(buf, "wal");
   raw_query(t.db, "PRAGMA user_version", buf, sizeof buf);
-  assert_string_equal(buf, "4");
+  assert_string_equal(buf, "5");
   raw_query(t.db, "SELECT count(*) FROM pragma_table_info('alert') WHERE name = 'kind'", buf, sizeof buf);
   assert_string_equal(buf, "1"); /* the v4 step ran */
   raw_query(t.db, "SELECT count(*) FROM sqlite_master WHERE name IN ('alert','alert_event','outbox','annotation')",
@@ -593,8 +593,8 @@ static void test_doc_has_schema(void **state) {
       fail_msg("docs/internals/store.md lacks the DDL of %s:\n%s", sqlite3_column_text(q, 0), sql);
     tables++;
   }
-  assert_int_equal(tables, 17); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3 indexes;
-                                   v3: latency latency_hour bad_event + 1 index */
+  assert_int_equal(tables, 19); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3 indexes;
+                                   v3: latency latency_hour bad_event + 1 index; v5: source source_field */
   sqlite3_finalize(q);
   sqlite3_close(db);
   tmp_remove(&t);

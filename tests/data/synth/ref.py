@@ -27,7 +27,9 @@ MIN = 60 * US
 LOOKBACKS = [("5m", 300), ("30m", 1800), ("1h", 3600), ("2h", 7200), ("6h", 21600), ("1d", 86400), ("3d", 259200)]
 ORDER = ["red", "orange", "yellow", "nodata", "green"]  # worst first (docs/cli/gate.md)
 DEFAULT_POLICY = {"green": ["fix", "low", "normal", "high"], "yellow": ["fix", "low"], "orange": ["fix"],
-                  "red": ["fix"], "nodata": ["fix", "low", "normal", "high"]}
+                  "red": ["fix"], "nodata": ["fix", "low"]}
+STALE_AFTER_S = 3600   # a DataSource's default staleAfter
+MAX_MALFORMED = 0.5    # its default maxMalformedRatio
 
 
 # ------------------------------------------------------------- reading
@@ -419,6 +421,27 @@ def evaluate_latched(slo, events, t):
     return r
 
 
+def data_health(r, events, stats, t):
+    """docs/internals/math.md "Data health": unreadable when more than half
+    the (non-blank) lines are malformed; none without a valid event in the
+    window; stale when the newest event is older than 1 h; else ok.
+    last_event_at: the newest event of the log before t. (Unreadable for a
+    field that never has a value is checked by tests of its own.)"""
+    last = max((e["ts"] for e in events if e["ts"] < t), default=None)
+    r["last_event_at"] = rfc3339(last) if last is not None else None
+    nonblank = stats["lines_read"] - stats["lines_blank"]
+    if nonblank and stats["lines_malformed"] > MAX_MALFORMED * nonblank:
+        r["data"] = "unreadable"
+    elif r["valid"] == 0:
+        r["data"] = "none"
+    elif last is not None and t - last > STALE_AFTER_S * US:
+        r["data"] = "stale"
+    else:
+        r["data"] = "ok"
+        r["data_reason"] = None  # the text of a problem is for people: only its absence is checked
+    return r
+
+
 # ------------------------------------------------------------- comparing
 
 class Checker:
@@ -474,7 +497,7 @@ def check_report(out_path, log, parse, slos, at=None, what="report"):
     c.same("events_after_at", sum(1 for e in events if e["ts"] >= t), got["events_after_at"])
     c.same("errors", [], got["errors"])
     c.same("slo names", [s.name for s in slos], [s["name"] for s in got["slos"]])
-    wants = [evaluate_latched(s, events, t) for s in slos]
+    wants = [data_health(evaluate_latched(s, events, t), events, stats, t) for s in slos]
     for want, g in zip(wants, got["slos"]):
         c.slo(want, g)
     return c, wants, got
@@ -487,8 +510,11 @@ def gate_decision(wants, risk, policy=None):
     then highest 1h burn)."""
     pol = dict(DEFAULT_POLICY)
     pol.update(policy or {})
-    worst = lambda rs: min(rs, key=lambda r: (ORDER.index(r["status"]), r["budget_remaining"], -r["burn_rate"]["1h"]))
-    deny = [r for r in wants if risk not in pol[r["status"]]]
+    # data that is not ok is judged by the nodata row too, and ranks as no data at least
+    row = lambda r: [x for x in pol[r["status"]] if r["data"] == "ok" or x in pol["nodata"]]
+    rank = lambda r: min(ORDER.index(r["status"]), ORDER.index("nodata") if r["data"] != "ok" else len(ORDER))
+    worst = lambda rs: min(rs, key=lambda r: (rank(r), r["budget_remaining"], -r["burn_rate"]["1h"]))
+    deny = [r for r in wants if risk not in row(r)]
     if deny:
         return "deny", worst(deny)["name"], pol
     return "allow", worst(wants)["name"], pol
@@ -511,8 +537,8 @@ def check_gate(out_path, exit_code, log, parse, slos, service, risk, at, policy=
                "budget left %.1f%%" % (100 * d["budget_remaining"]) in got["reason"])
     if d["status"] == "red" and decision == "deny":
         c.same("reason names the SLI", True, "(now %.3f%%)" % (100 * d["sli"]) in got["reason"])
-    if d["status"] == "nodata":
-        c.same("reason says no data", True, "no data in its window" in got["reason"])
+    if d["data"] != "ok":
+        c.same("reason names the data problem", True, "its data " + d["data"] in got["reason"])
     c.same("reason says latched", d["latched"], "(latched)" in got["reason"])
     c.done("gate --service %s --risk %s" % (service, risk))
 
@@ -540,7 +566,7 @@ def check_gate_text(out_path, exit_code, log, parse, slos, service, risk, at, po
     mine = [s for s in slos if s.service == service]
     events, stats = read_log(log, parse)
     t = iso_us(at)
-    wants = [evaluate_latched(s, events, t) for s in mine]
+    wants = [data_health(evaluate_latched(s, events, t), events, stats, t) for s in mine]
     decision, deciding, _ = gate_decision(wants, risk, policy)
     text = open(out_path).read()
     lines = text.split("\n")
