@@ -291,6 +291,17 @@ static void describe(struct out *o, const struct hr_gate_slo *g) {
     put(o, ", %s burn %.2fx", lb, st->burn_status);
 }
 
+/* The data problems of the SLOs that did not decide: never hidden behind
+ * the deciding one. */
+static void other_data(struct out *o, const struct hr_gate_slo *slos, size_t n, long deciding) {
+  for (size_t i = 0; i < n; i++)
+    if ((long)i != deciding && slos[i].st->data != HR_DATA_OK) {
+      put(o, ". Also SLO %s: its data %s", slos[i].slo->name, data_name(slos[i].st->data));
+      if (slos[i].data_reason != NULL)
+        put(o, " (%s)", slos[i].data_reason);
+    }
+}
+
 void gate_decide(const struct hr_gate_policy *p, const char *service, enum hr_risk risk, const struct hr_gate_slo *slos,
                  size_t n, struct hr_gate_decision *out) {
   struct out o = {out->reason, sizeof out->reason, 0};
@@ -335,6 +346,7 @@ void gate_decide(const struct hr_gate_policy *p, const char *service, enum hr_ri
       put(&o, " and the %s burn rate (now %.2fx) is below 1",
           duration_format(g->slo->thr.burn_lookback_us, lb, sizeof lb), g->st->burn_status);
     }
+    other_data(&o, slos, n, deny);
     return;
   }
   const struct hr_gate_slo *g = &slos[all];
@@ -343,4 +355,5 @@ void gate_decide(const struct hr_gate_policy *p, const char *service, enum hr_ri
   describe(&o, g);
   put(&o, " (%s allows %s)", g->st->data != HR_DATA_OK ? "its data" : status_name(g->st->status),
       gate_allowed_text(row_of(p, g), allowed, sizeof allowed));
+  other_data(&o, slos, n, all);
 }

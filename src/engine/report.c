@@ -90,7 +90,7 @@ static void burn_now(struct hr_report_slo *rs, const struct hr_slo *slo, const s
     const struct hr_condition *c = conds[i];
     struct hr_cond_result res;
     alert_cond_eval(slo, c, s, &rs->st, at_us, &res);
-    if (res.active && c->kind != HR_COND_BUDGET) {
+    if (res.active && c->kind != HR_COND_BUDGET && c->kind != HR_COND_NODATA) {
       enum hr_burning l = is_page(c) ? HR_BURN_FAST : HR_BURN_ELEVATED;
       if (l > n->level)
         n->level = l;
