@@ -92,6 +92,15 @@ int cmd_gate(int argc, char **argv) {
     return 2;
   }
   cli_print_samples(&rep);
+  if (rep.unreadable > 0) { /* never a decision on part of the input */
+    cli_print_errors(&rep);
+    cli_error("gate: %zu part%s of the logs named could not be read whole: no decision", rep.unreadable,
+              rep.unreadable == 1 ? "" : "s");
+    gate_result_free(&g);
+    report_free(&rep);
+    config_free(cfg);
+    return 2;
+  }
   if (strcmp(format, "json") == 0)
     gate_json(stdout, &rep, service, &g);
   else

@@ -13,6 +13,7 @@
 
 #include "cli/cmd.h"
 #include "cli/common.h"
+#include "core/timeparse.h"
 #include "engine/daemon.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -97,6 +98,13 @@ static void after_step(struct hr_api *app, const struct hr_daemon_step *ds, int 
   }
   pthread_mutex_lock(&app->mu);
   app->tail = ds->tail;
+  if (ds->tail_rc == HR_OK) {
+    app->store_ok = 1;
+  } else {
+    app->store_ok = 0;
+    app->store_failures++;
+    snprintf(app->store_error, sizeof app->store_error, "%s", ds->tail_err.msg);
+  }
   if (ds->round_ran && ds->round_rc == HR_OK)
     app->rounds++;
   else if (ds->round_ran)
@@ -105,6 +113,17 @@ static void after_step(struct hr_api *app, const struct hr_daemon_step *ds, int 
   if (ds->tail.commits != *last_commits || ds->round_ran) {
     *last_commits = ds->tail.commits;
     atomic_fetch_add(&app->generation, 1);
+  }
+  for (size_t i = 0; i < ds->nnews && !quiet; i++) {
+    const struct hr_daemon_news *n = &ds->news[i];
+    char idle[48];
+    if (n->kind == HR_NEWS_EMPTY_GLOB)
+      cli_error("serve: warning: %s: %s matches no file: nothing of it is read", n->source, n->what);
+    else if (n->kind == HR_NEWS_QUIET)
+      cli_error("serve: warning: %s (%s) has not grown for %s: its log may have stopped", n->what, n->source,
+                human_duration(n->idle_s, idle, sizeof idle));
+    else
+      fprintf(stderr, "headroom: serve: %s (%s) grows again\n", n->what, n->source);
   }
   if (ds->round_ran && ds->round_rc != HR_OK)
     cli_error("serve: alert round: %s", ds->round_err.msg);
@@ -142,6 +161,17 @@ static struct hr_config *reload(const char *conf, struct hr_config *cfg, struct 
   if (!quiet)
     fprintf(stderr, "headroom: serve: configuration reloaded (%zu SLOs)\n", ncfg->nslos);
   return ncfg;
+}
+
+/* Which files serve tails, said once at the start. */
+static void say_files(const struct hr_daemon *d, double mono_s) {
+  struct hr_tail_file fs[16];
+  size_t n = daemon_files(d, mono_s, fs, 16);
+  fprintf(stderr, "headroom: serve: tailing %zu file%s%s\n", n, n == 1 ? "" : "s", n ? ":" : "");
+  for (size_t i = 0; i < n && i < 16; i++)
+    fprintf(stderr, "headroom: serve:   %s (%s, %lld bytes)\n", fs[i].path, fs[i].source, (long long)fs[i].size);
+  if (n > 16)
+    fprintf(stderr, "headroom: serve:   ... and %zu more (GET /api/v1/status lists them)\n", n - 16);
 }
 
 static void install_signals(void) {
@@ -231,7 +261,7 @@ int cmd_serve(int argc, char **argv) {
     fprintf(stderr, "headroom: serve: store %s, %zu SLOs, %s%s\n", db, cfg->nslos, token ? "POST needs the token" : "POST open",
             has_at ? ", clock frozen at --at" : "");
   uint64_t last_commits = 0;
-  int db_error_shown = 0;
+  int db_error_shown = 0, first = 1;
   while (!g_stop) {
     double t0 = mono_s();
     if (g_reload) {
@@ -241,6 +271,11 @@ int cmd_serve(int argc, char **argv) {
     struct hr_daemon_step ds;
     daemon_step(d, t0, has_at ? at_us : now_us(), &ds);
     after_step(&app, &ds, quiet, &db_error_shown, &last_commits);
+    api_set_files(&app, d, mono_s());
+    if (first && !quiet) {
+      first = 0;
+      say_files(d, t0);
+    }
     double left_ms = POLL_MS - (mono_s() - t0) * 1000;
     if (left_ms > 0 && !g_stop && !g_reload) {
       struct timespec dl = {0, (long)(left_ms * 1e6)};

@@ -23,7 +23,10 @@ struct hr_config *cli_load_config(const char *path) {
   struct hr_config *cfg = NULL;
   enum hr_rc rc = config_load(path, 0, &cfg, &d);
   for (size_t i = 0; i < d.n; i++)
-    fprintf(stderr, "%s\n", d.msgs[i]);
+    if (rc == HR_ERR_IO)
+      cli_error("%s", d.msgs[i]); /* not a location in a file: the configuration itself is missing */
+    else
+      fprintf(stderr, "%s\n", d.msgs[i]);
   diag_free(&d);
   if (rc != HR_OK) {
     config_free(cfg);

@@ -63,14 +63,14 @@ static void prom_connection(struct ld *L, struct doc *d, yaml_node_t *cd, struct
     s->timeout_us = t;
 }
 
-/* staleAfter (a duration, at least 1m) and maxMalformedRatio (0 to 1). */
+/* staleAfter (a positive duration) and maxMalformedRatio (0 to 1). */
 static void data_health(struct ld *L, struct doc *d, yaml_node_t *cd, struct hr_datasource *s) {
   const char *where = "DataSource.spec.connectionDetails";
   int64_t t;
   yaml_node_t *n;
   if (ydoc_want_dur(L, d, cd, "staleAfter", 0, where, 1, &t) == 1) {
-    if (t < 60000000LL)
-      ydoc_err_at(L, d, ydoc_mget(d, cd, "staleAfter"), "staleAfter must be at least 1m");
+    if (t < 1000000LL)
+      ydoc_err_at(L, d, ydoc_mget(d, cd, "staleAfter"), "staleAfter must be at least 1s");
     else
       s->stale_after_us = t;
   }

@@ -1,6 +1,7 @@
 /* read.c -- reading log files for an evaluation, on one or several threads
  * (see impl.h). Large plain files are split into byte ranges; every thread
  * compiles its own pipeline. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -118,18 +119,20 @@ enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *
   size_t cap = o->nlogs * (size_t)nthreads + 1, n = 0;
   struct unit *units = xcalloc(cap, sizeof *units);
   for (size_t i = 0; i < o->nlogs && rc == HR_OK; i++) {
+    struct stat sb;
+    if (strcmp(o->logs[i], "-") == 0) {
+      sb.st_size = 0;
+    } else if (stat(o->logs[i], &sb) != 0) {
+      rc = HR_FAIL(err, HR_ERR_IO, "%s: %s", o->logs[i], strerror(errno));
+      break;
+    } else if (!S_ISREG(sb.st_mode)) {
+      rc = HR_FAIL(err, HR_ERR_IO, "%s: not a regular file", o->logs[i]);
+      break;
+    }
     int si = pipeline_source_for(p, o->logs[i], o->source, err);
     if (si < 0) {
       rc = HR_ERR_USAGE;
       break;
-    }
-    struct stat sb;
-    if (stat(o->logs[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
-      if (strcmp(o->logs[i], "-") != 0) {
-        rc = HR_FAIL(err, HR_ERR_IO, "%s: not a readable file", o->logs[i]);
-        break;
-      }
-      sb.st_size = 0;
     }
     int parts = 1;
     if (nthreads > 1 && sb.st_size >= SPLIT_MIN) {
@@ -206,6 +209,7 @@ enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *
       scan_stats_merge(&rep->src_stats[units[u].si], &units[u].stats, 0);
     shift += (int64_t)units[u].stats.lines;
     if (units[u].error != NULL) {
+      rep->unreadable++;
       report_add_error(rep, "%s", units[u].error);
       free(units[u].error);
     }

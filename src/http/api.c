@@ -11,6 +11,7 @@
 #include "core/gate.h"
 #include "core/timeparse.h"
 #include "engine/annotate.h"
+#include "engine/daemon.h"
 #include "engine/detail.h"
 #include "engine/gate.h"
 #include "engine/ingest.h"
@@ -45,9 +46,49 @@ void api_init(struct hr_api *a, const struct hr_config *cfg, const char *db, int
   a->at_us = at_us;
   atomic_init(&a->store_ready, 0);
   atomic_init(&a->generation, 1);
+  a->store_ok = 1;
+}
+
+static void files_free(struct hr_api *a) {
+  for (size_t i = 0; i < a->nfiles; i++) {
+    free(a->files[i].path);
+    free(a->files[i].source);
+  }
+  free(a->files);
+  for (size_t i = 0; i < a->nempty; i++)
+    free(a->empty_globs[i]);
+  free(a->empty_globs);
+  a->files = NULL;
+  a->empty_globs = NULL;
+  a->nfiles = a->nempty = 0;
+}
+
+#define MAX_LISTED 1000 /* files listed by /api/v1/status */
+
+void api_set_files(struct hr_api *a, const struct hr_daemon *d, double mono_s) {
+  struct hr_tail_file *fs = xcalloc(MAX_LISTED, sizeof *fs);
+  size_t nf = daemon_files(d, mono_s, fs, MAX_LISTED);
+  if (nf > MAX_LISTED)
+    nf = MAX_LISTED;
+  const char *src[64], *glob[64];
+  size_t ng = daemon_empty_globs(d, src, glob, 64);
+  if (ng > 64)
+    ng = 64;
+  pthread_mutex_lock(&a->mu);
+  files_free(a);
+  a->files = xcalloc(nf ? nf : 1, sizeof *a->files);
+  for (size_t i = 0; i < nf; i++)
+    a->files[a->nfiles++] = (struct hr_api_file){xstrdup(fs[i].path), xstrdup(fs[i].source), fs[i].offset,
+                                                 fs[i].size, fs[i].idle_s};
+  a->empty_globs = xcalloc(ng ? ng : 1, sizeof *a->empty_globs);
+  for (size_t i = 0; i < ng; i++)
+    a->empty_globs[a->nempty++] = xasprintf("%s: %s", src[i], glob[i]);
+  pthread_mutex_unlock(&a->mu);
+  free(fs);
 }
 
 void api_destroy(struct hr_api *a) {
+  files_free(a);
   free(a->cache_slos);
   free(a->cache_metrics);
   free(a->cache_trends);
@@ -334,10 +375,6 @@ static int h_gate(struct hr_req *rq) {
 
 static int h_status(struct hr_req *rq) {
   struct hr_api *a = rq->app;
-  pthread_mutex_lock(&a->mu);
-  struct hr_tail_stats t = a->tail;
-  uint64_t rounds = a->rounds, roundf = a->round_failures;
-  pthread_mutex_unlock(&a->mu);
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
@@ -348,15 +385,35 @@ static int h_status(struct hr_req *rq) {
   jw_str(&w, "clock", a->has_at ? "frozen" : "live");
   jw_str(&w, "store", a->db);
   jw_bool(&w, "store_ready", atomic_load(&a->store_ready));
+  pthread_mutex_lock(&a->mu);
+  jw_bool(&w, "store_ok", a->store_ok);
+  jw_str(&w, "store_error", a->store_ok ? NULL : a->store_error);
+  jw_uint(&w, "store_failures", a->store_failures);
   jw_obj(&w, "tail");
-  jw_uint(&w, "files", t.files);
-  jw_uint(&w, "lines", t.lines);
-  jw_uint(&w, "malformed", t.malformed);
-  jw_uint(&w, "commits", t.commits);
-  jw_num(&w, "lag_seconds", t.lag_s);
+  jw_uint(&w, "files", a->tail.files);
+  jw_uint(&w, "lines", a->tail.lines);
+  jw_uint(&w, "malformed", a->tail.malformed);
+  jw_uint(&w, "commits", a->tail.commits);
+  jw_num(&w, "lag_seconds", a->tail.lag_s);
   jw_obj_end(&w);
-  jw_uint(&w, "alert_rounds", rounds);
-  jw_uint(&w, "alert_round_failures", roundf);
+  jw_arr(&w, "files");
+  for (size_t i = 0; i < a->nfiles; i++) {
+    jw_obj(&w, NULL);
+    jw_str(&w, "path", a->files[i].path);
+    jw_str(&w, "source", a->files[i].source);
+    jw_int(&w, "offset", a->files[i].offset);
+    jw_int(&w, "size", a->files[i].size);
+    jw_num(&w, "idle_seconds", a->files[i].idle_s);
+    jw_obj_end(&w);
+  }
+  jw_arr_end(&w);
+  jw_arr(&w, "globs_matching_nothing");
+  for (size_t i = 0; i < a->nempty; i++)
+    jw_str(&w, NULL, a->empty_globs[i]);
+  jw_arr_end(&w);
+  jw_uint(&w, "alert_rounds", a->rounds);
+  jw_uint(&w, "alert_round_failures", a->round_failures);
+  pthread_mutex_unlock(&a->mu);
   jw_obj_end(&w);
   fclose(f);
   return server_reply_take(rq->conn, 200, "application/json", buf, len);
@@ -454,6 +511,13 @@ static int h_healthz(struct hr_req *rq) {
   struct hr_api *a = rq->app;
   if (!atomic_load(&a->store_ready))
     return server_error(rq->conn, 503, "the store is not open yet");
+  pthread_mutex_lock(&a->mu);
+  int store_ok = a->store_ok;
+  char why[sizeof a->store_error];
+  snprintf(why, sizeof why, "%s", a->store_error);
+  pthread_mutex_unlock(&a->mu);
+  if (!store_ok) /* what is read is not kept: not healthy, whatever the HTTP side says */
+    return server_error(rq->conn, 503, "the store refuses what is read: %s", why);
   static const char ok[] = "{\"status\": \"ok\"}\n";
   return server_reply(rq->conn, 200, "application/json", ok, sizeof ok - 1);
 }

@@ -160,6 +160,7 @@ static const char *const migrations[] = {
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+#define BUSY_MS 5000 /* how long a writer waits for another to finish */
 
 /* Timestamps outside +-2^50 s (35 million years) are refused, so that the
  * rounding below can never overflow. */
@@ -239,7 +240,16 @@ struct hr_store {
 /* Helpers */
 
 static const char *st_errmsg(const struct hr_store *st) {
-  return st->injected ? "injected fault (store_fail_after)" : sqlite3_errmsg(st->db);
+  if (st->injected)
+    return "injected fault (store_fail_after)";
+  int code = sqlite3_errcode(st->db);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    return "another process holds the store's write lock (a running serve or ingest?)";
+  if (code == SQLITE_FULL)
+    return "the disk is full";
+  if (code == SQLITE_READONLY)
+    return "the store is read-only (file permissions, or a read-only file system)";
+  return sqlite3_errmsg(st->db);
 }
 
 /* Fill *err with "store: <what>: <sqlite message>"; remember that the open
@@ -277,8 +287,14 @@ static enum hr_rc migrate(struct hr_store *st, struct hr_err *err) {
   int version = -1;
   enum hr_rc rc = HR_OK;
 
-  if (!st->readonly && sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return HR_FAIL(err, HR_ERR_DB, "store: open %s: begin migration: %s", st->path, sqlite3_errmsg(st->db));
+  if (!st->readonly && sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    if (sqlite3_errcode(st->db) == SQLITE_BUSY || sqlite3_errcode(st->db) == SQLITE_LOCKED)
+      return HR_FAIL(err, HR_ERR_DB,
+                     "store: open %s: another process holds its write lock (a running serve or ingest?); "
+                     "waited %d s",
+                     st->path, BUSY_MS / 1000);
+    return HR_FAIL(err, HR_ERR_DB, "store: open %s: cannot write to it: %s", st->path, sqlite3_errmsg(st->db));
+  }
   if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK ||
       sqlite3_step(q) != SQLITE_ROW) {
     rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: read schema version: %s", st->path, sqlite3_errmsg(st->db));
@@ -342,7 +358,7 @@ static enum hr_rc open_common(const char *path, int readonly, struct hr_store **
     goto fail;
   }
   sqlite3_extended_result_codes(st->db, 0);
-  sqlite3_busy_timeout(st->db, 5000);
+  sqlite3_busy_timeout(st->db, BUSY_MS);
   if (!readonly) {
     /* WAL persists in the file; ":memory:" answers "memory", which is fine. */
     static const char *const pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";

@@ -14,7 +14,9 @@
 #   E. alertWhenNoData: a no-data alert goes pending, fires after its
 #      alertAfter, and resolves when events arrive again;
 #   F. a line dated in the future does not move the evaluation instant: it
-#      is counted as events_future and reported.
+#      is counted as events_future and reported;
+#   G. a log that cannot be read whole (a truncated gzip): report exits 2,
+#      the gate gives no decision.
 # Usage: sh health.sh HEADROOM_BIN BUILD_DIR
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -179,6 +181,22 @@ echo '10.0.0.9 - - [01/Mar/2099:12:00:00 +0000] "GET /f HTTP/1.1" 500 1 "-" "ua"
 [ "$(json f.json '(d["at"], d["events_future"])')" = "('2026-03-01T13:00:00Z', 1)" ] ||
   fail "F: the future line moved the instant: $(json f.json '(d["at"], d["events_future"])')"
 grep -q "1 events dated after the clock" f.err || fail "F: not reported"
+
+# G. A log that cannot be read whole: report prints what it read but exits
+# 2; the gate gives no decision on part of the input (exit 2).
+python3 - <<'EOF'
+import gzip
+data = open("nginx.log", "rb").read()
+z = gzip.compress(data)
+open("cut.log.gz", "wb").write(z[: len(z) // 2])
+EOF
+"$bin" report -c conf.yaml --source nginx cut.log.gz --at $AT --format json >g.json 2>g.err
+[ $? = 2 ] || fail "G: report of a truncated gzip should exit 2"
+grep -q "could not be read whole" g.err || fail "G: no message"
+[ "$(json g.json 'd["lines_read"] > 0')" = True ] || fail "G: the lines before the cut are not reported"
+"$bin" gate -c conf.yaml --source nginx cut.log.gz --at $AT --service web --risk fix >/dev/null 2>g2.err
+[ $? = 2 ] || fail "G: gate on a truncated gzip should exit 2, never allow"
+grep -q "no decision" g2.err || fail "G: the gate does not say why"
 
 [ $fails = 0 ] && echo "health.sh: ok"
 exit $((fails > 0))
