@@ -16,7 +16,9 @@
 #   F. a line dated in the future does not move the evaluation instant: it
 #      is counted as events_future and reported;
 #   G. a log that cannot be read whole (a truncated gzip): report exits 2,
-#      the gate gives no decision.
+#      the gate gives no decision;
+#   H. ingest into a store another process holds: exit 2 naming the cause,
+#      never a count of events it did not store.
 # Usage: sh health.sh HEADROOM_BIN BUILD_DIR
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -197,6 +199,28 @@ grep -q "could not be read whole" g.err || fail "G: no message"
 "$bin" gate -c conf.yaml --source nginx cut.log.gz --at $AT --service web --risk fix >/dev/null 2>g2.err
 [ $? = 2 ] || fail "G: gate on a truncated gzip should exit 2, never allow"
 grep -q "no decision" g2.err || fail "G: the gate does not say why"
+
+# H. ingest into a store another process holds: exit 2, the cause named,
+# and no claim of what it stored.
+python3 - h.db >lock.out 2>&1 <<'EOF' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(30)
+EOF
+lockpid=$!
+i=0
+until grep -q locked lock.out 2>/dev/null; do i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1; done
+"$bin" ingest -c conf.yaml --db h.db --source nginx future.log >/dev/null 2>h.err
+rc=$?
+kill $lockpid 2>/dev/null
+wait $lockpid 2>/dev/null
+[ $rc = 2 ] || fail "H: ingest into a locked store: exit $rc"
+grep -q "another process holds" h.err || fail "H: the cause: $(cat h.err)"
+if grep -q "ingested" h.err && ! grep -q "ingested 0 files: 0 lines" h.err; then
+  fail "H: ingest claims what it did not store: $(grep ingested h.err)"
+fi
 
 [ $fails = 0 ] && echo "health.sh: ok"
 exit $((fails > 0))
