@@ -58,6 +58,12 @@ enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, con
 enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *in, int64_t at_us,
                             struct hr_series *series, struct hr_report *rep, struct hr_err *err);
 
+/* engine_read_logs() with a per-event hook (pipeline_set_hook(): fn,
+ * ctx, the fields it reads): one thread reads everything. */
+enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_input *in, int64_t at_us,
+                                   struct hr_series *series, hr_event_hook_fn hook, void *hook_ctx, uint64_t need,
+                                   struct hr_report *rep, struct hr_err *err);
+
 /* The state of one SLO at at_us from its minutes s, with its exclusions in
  * force (excl[0..nexcl)); fills rs->st and rs->now. */
 void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const struct hr_series *s,

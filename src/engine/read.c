@@ -34,6 +34,9 @@ struct worker {
   int64_t at_us;
   struct hr_series *series; /* one per SLO, shared by every worker */
   pthread_mutex_t *mu;      /* NULL: the only worker, which adds to series directly */
+  hr_event_hook_fn hook;    /* the per-event hook (one thread only), or NULL */
+  void *hook_ctx;
+  uint64_t hook_need;
   enum hr_rc rc;
   struct hr_err err;
 };
@@ -74,6 +77,8 @@ static void *work(void *arg) {
   w->rc = pipeline_new(w->cfg, &p, &w->err);
   if (w->rc != HR_OK)
     return NULL;
+  if (w->hook != NULL)
+    pipeline_set_hook(p, w->hook, w->hook_ctx, w->hook_need);
   for (;;) {
     size_t u = atomic_fetch_add(w->next, 1);
     if (u >= w->nunits)
@@ -109,13 +114,19 @@ static void *work(void *arg) {
 
 enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
                             struct hr_series *series, struct hr_report *rep, struct hr_err *err) {
+  return engine_read_logs_hooked(cfg, o, at_us, series, NULL, NULL, 0, rep, err);
+}
+
+enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
+                                   struct hr_series *series, hr_event_hook_fn hook, void *hook_ctx, uint64_t need,
+                                   struct hr_report *rep, struct hr_err *err) {
   /* Assign each file to its data source (checked up front, so a wrong name
    * fails before any work). */
   struct hr_pipeline *p = NULL;
   enum hr_rc rc = pipeline_new(cfg, &p, err);
   if (rc != HR_OK)
     return rc;
-  int nthreads = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+  int nthreads = hook != NULL || o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
   size_t cap = o->nlogs * (size_t)nthreads + 1, n = 0;
   struct unit *units = xcalloc(cap, sizeof *units);
   for (size_t i = 0; i < o->nlogs && rc == HR_OK; i++) {
@@ -175,6 +186,9 @@ enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *
     ws[t].at_us = at_us;
     ws[t].series = series;
     ws[t].mu = nthreads > 1 ? &mu : NULL;
+    ws[t].hook = hook;
+    ws[t].hook_ctx = hook_ctx;
+    ws[t].hook_need = need;
   }
   for (int t = 1; t < nthreads; t++)
     if (pthread_create(&tids[t], NULL, work, &ws[t]) != 0) {

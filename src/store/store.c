@@ -185,6 +185,7 @@ enum q {
   Q_FILE_LIST,
   Q_LOAD,
   Q_LAST,
+  Q_FIRST_SLO,
   Q_SUM_DAY,
   Q_SUM_HOUR,
   Q_SUM_MINUTE,
@@ -219,6 +220,7 @@ static const char *const q_sql[Q_N] = {
     [Q_LOAD] = "SELECT t, good, valid FROM minute WHERE slo_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
     /* max(t) per SLO uses the primary key (one seek each) instead of a scan. */
     [Q_LAST] = "SELECT max((SELECT max(t) FROM minute WHERE slo_id = slo.id)) FROM slo",
+    [Q_FIRST_SLO] = "SELECT min(t) FROM minute WHERE slo_id = ?1",
     /* One range scan of a primary key each; store_sums() runs only the
      * ranges that are not empty. */
     [Q_SUM_DAY] = "SELECT sum(good), sum(valid) FROM day WHERE slo_id = ?1 AND t >= ?2 AND t < ?3",
@@ -660,6 +662,22 @@ enum hr_rc store_last_minute(struct hr_store *st, int64_t *minute_s, struct hr_e
       *minute_s = sqlite3_column_int64(q, 0);
   } else {
     ret = ST_FAIL(st, err, "last minute");
+  }
+  sqlite3_reset(q);
+  return ret;
+}
+
+enum hr_rc store_first_minute(struct hr_store *st, int64_t slo_id, int64_t *minute_s, struct hr_err *err) {
+  sqlite3_stmt *q = st->q[Q_FIRST_SLO];
+  *minute_s = INT64_MIN;
+  sqlite3_bind_int64(q, 1, slo_id);
+  int rc = st_step(st, q);
+  enum hr_rc ret = HR_OK;
+  if (rc == SQLITE_ROW) {
+    if (sqlite3_column_type(q, 0) != SQLITE_NULL)
+      *minute_s = sqlite3_column_int64(q, 0);
+  } else {
+    ret = ST_FAIL(st, err, "first minute");
   }
   sqlite3_reset(q);
   return ret;
