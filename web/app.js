@@ -1107,8 +1107,8 @@
     return ser ? Object.keys(ser).filter(function (k) { return /^burn_rate_/.test(k) && Array.isArray(ser[k]); })
       .sort(function (a, b) { return durSecs(a.slice(10)) - durSecs(b.slice(10)); }) : [];
   }
-  /* The peak over the whole series (not only the zoom: the scale does not
-   * flip while zooming). */
+  /* The highest burn of ser (else of the burn rates now), its lookback and
+   * its time. */
   function burnPeak(s, ser, keys) {
     var peak = { v: 0, t: null, k: null };
     if (keys.length) keys.forEach(function (k) {
@@ -1164,8 +1164,11 @@
     var ser = c.ser, keys = burnSeriesKeys(ser), main = seriesOf(s.series);
     var th = thresholdsOf(s), drawn = th.list.filter(function (t) { return t.drawn; });
     var rates = drawn.map(function (t) { return t.burn_rate; });
+    /* The peak of the whole window and of the finer series drawn (a minute
+     * grid can hold a higher burn than the hourly one). */
     var whole = main && burnSeriesKeys(main).length ? main : ser;
-    var peak = burnPeak(s, whole, burnSeriesKeys(whole));
+    var peak = burnPeak(s, whole, burnSeriesKeys(whole)), finer = burnPeak(s, ser, keys);
+    if (finer.v > peak.v) peak = finer;
     var log = burnLog(peak.v, rates);
     var h = panel('p-burn', 'Burn rate', 'budget spent per unit of time; 1× spends it exactly over the window' +
       (peak.v > 0 ? ' · peak ' + fmtBurn(peak.v) + ' (' + peak.k + (peak.t !== null ? ', ' + fmtTime(toSecs(peak.t)) : '') + ')' : ''), burnTools(log));
