@@ -1090,7 +1090,7 @@
       var x = { name: t.name || '', severity: t.severity || '', kind: kind, lookback: lb, burn_rate: r, budget_level: num(t.budget_level),
         color: sevColor(t.severity), drawn: kind !== 'budget' && r !== null && r > 0 };
       if (kind === 'exhaustion') {
-        x.label = 'gone in ' + (t.horizon || '?');
+        x.label = 'budget gone in ' + (t.horizon || '?');
         x.desc = r !== null && r > 0 ? 'the ' + lb + ' burn above ' + fmtBurn(r) + ' spends the budget left within ' + t.horizon
           : 'no budget left, so any ' + lb + ' burn fires it (no line)';
       } else if (kind === 'budget') {
