@@ -1140,7 +1140,7 @@
       return floor;
     }
     o.scales.y.min = 0;
-    o.scales.y.max = hi * 1.1;
+    o.scales.y.suggestedMax = hi * 1.05;
     return null;
   }
   function burnTools(log) {
