@@ -72,4 +72,11 @@ void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const s
 /* Now, on the whole minute (the clock is read only here and by the daemon). */
 int64_t engine_now_minute(void);
 
+/* The release risk of service (engine/risk.h) given the state now (the
+ * report now, which r does not own: r->rep stays empty). */
+struct hr_release_risk;
+enum hr_rc engine_risk_of(const struct hr_config *cfg, const struct hr_input *in, const struct hr_report *now,
+                          const char *service, int64_t horizon_us, double canary, struct hr_release_risk *r,
+                          struct hr_err *err);
+
 #endif

@@ -64,31 +64,21 @@ static void stats(struct hr_risk_slo *s) {
   s->p_exhaust = (double)k / (double)n;
 }
 
-enum hr_rc engine_risk(const struct hr_config *cfg, const struct hr_risk_opts *o, struct hr_release_risk *r,
-                       struct hr_err *err) {
-  memset(r, 0, sizeof *r);
-  r->service = o->service;
-  r->horizon_us = o->horizon_us > 0 ? o->horizon_us : 24 * 60 * MINUTE_US;
-  r->canary = o->canary > 0 ? o->canary : 1;
-  struct hr_gate_policy pol;
-  enum hr_rc rc = engine_gate_policy(cfg, o->service, &pol, err); /* the service has SLOs */
-  if (rc != HR_OK)
-    return rc;
+enum hr_rc engine_risk_of(const struct hr_config *cfg, const struct hr_input *in, const struct hr_report *now,
+                          const char *service, int64_t horizon_us, double canary, struct hr_release_risk *r,
+                          struct hr_err *err) {
+  r->service = service;
+  r->horizon_us = horizon_us > 0 ? horizon_us : 24 * 60 * MINUTE_US;
+  r->canary = canary > 0 ? canary : 1;
   struct hr_history h;
-  rc = history_open(cfg, &o->h, &h, err);
+  struct hr_history_opts ho = {.in = *in, .has_at = 1, .at_us = now->at_us, .now_us = now->at_us};
+  enum hr_rc rc = history_open(cfg, &ho, &h, err);
   if (rc != HR_OK)
     return rc;
   r->at_us = h.at_us;
-  /* The state now: what is left of each budget. */
-  struct hr_eval_opts eo = {.in = o->h.in, .has_at = 1, .at_us = h.at_us, .now_us = o->h.now_us};
-  rc = engine_report(cfg, &eo, &r->rep, err);
-  if (rc != HR_OK) {
-    history_close(&h);
-    return rc;
-  }
   for (size_t i = 0; i < h.rd.ntimeline; i++) {
     const struct hr_annotation *a = &h.rd.timeline[i];
-    if (strcmp(a->kind, "deploy") == 0 && strcmp(a->service, o->service) == 0 &&
+    if (strcmp(a->kind, "deploy") == 0 && strcmp(a->service, service) == 0 &&
         a->at_s * 1000000 + r->horizon_us <= r->at_us) {
       r->deploy_us = xrealloc(r->deploy_us, (r->ndeploys + 1) * sizeof *r->deploy_us);
       r->deploy_us[r->ndeploys++] = a->at_s * 1000000;
@@ -99,13 +89,13 @@ enum hr_rc engine_risk(const struct hr_config *cfg, const struct hr_risk_opts *o
   r->slos = xcalloc(cfg->nslos ? cfg->nslos : 1, sizeof *r->slos);
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++) {
     const struct hr_slo *slo = &cfg->slos[j];
-    if (!slo_of_service(slo, o->service))
+    if (!slo_of_service(slo, service))
       continue;
     struct hr_risk_slo *s = &r->slos[r->nslos++];
     s->slo = slo;
-    const struct hr_report_slo *now = report_find(&r->rep, slo->name);
-    s->has_budget = now != NULL && now->st.has_sli;
-    s->budget_remaining = now != NULL ? now->st.budget_remaining : 1;
+    const struct hr_report_slo *rs = report_find(now, slo->name);
+    s->has_budget = rs != NULL && rs->st.has_sli;
+    s->budget_remaining = rs != NULL ? rs->st.budget_remaining : 1;
     s->consumption = xcalloc(r->ndeploys ? r->ndeploys : 1, sizeof *s->consumption);
     double w = (double)slo_window_us(slo), eb = 1 - slo->target;
     for (size_t d = 0; d < r->ndeploys && rc == HR_OK; d++) {
@@ -119,9 +109,24 @@ enum hr_rc engine_risk(const struct hr_config *cfg, const struct hr_risk_opts *o
     stats(s);
   }
   history_close(&h);
+  r->thin = 1;
+  for (size_t i = 0; i < r->nslos; i++)
+    r->thin &= r->slos[i].ndeploys < HR_RISK_THIN;
   if (rc != HR_OK)
     risk_free(r);
   return rc;
+}
+
+enum hr_rc engine_risk(const struct hr_config *cfg, const struct hr_risk_opts *o, struct hr_release_risk *r,
+                       struct hr_err *err) {
+  memset(r, 0, sizeof *r);
+  struct hr_gate_policy pol;
+  enum hr_rc rc = engine_gate_policy(cfg, o->service, &pol, err); /* the service has SLOs */
+  if (rc == HR_OK)
+    rc = engine_report(cfg, &o->e, &r->rep, err);
+  if (rc != HR_OK)
+    return rc;
+  return engine_risk_of(cfg, &o->e.in, &r->rep, o->service, o->horizon_us, o->canary, r, err);
 }
 
 void risk_free(struct hr_release_risk *r) {

@@ -32,6 +32,7 @@ struct hr_release_risk {
   int64_t at_us, horizon_us;
   double canary;      /* the share of traffic the release reaches */
   size_t ndeploys;    /* past deploys of the service */
+  int thin;           /* every SLO has fewer than HR_RISK_THIN past deploys with its data after them */
   int64_t *deploy_us; /* their times, ascending (owned) */
   struct hr_risk_slo *slos; /* the service's SLOs, configuration order (owned) */
   size_t nslos;
@@ -39,13 +40,14 @@ struct hr_release_risk {
 };
 
 struct hr_risk_opts {
-  struct hr_history_opts h;
+  struct hr_eval_opts e; /* what is read, the instant, the clock */
   const char *service;
   int64_t horizon_us; /* 0: 24h */
   double canary;      /* 0: 1 */
 };
 
-/* HR_ERR_NOTFOUND for a service without SLOs. */
+/* HR_ERR_NOTFOUND for a service without SLOs. The logs named are read
+ * twice: once for the state now (as `report`), once for the history. */
 enum hr_rc engine_risk(const struct hr_config *cfg, const struct hr_risk_opts *o, struct hr_release_risk *out /* OUT */,
                        struct hr_err *err);
 void risk_free(struct hr_release_risk *r);
