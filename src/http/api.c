@@ -477,7 +477,7 @@ int api_asset(struct hr_req *rq) {
   if (as->etag != NULL)
     MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, as->etag);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-  enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
+  int ok = server_queue(rq->conn, status, r); /* with the security headers */
   MHD_destroy_response(r);
   return ok;
 }

@@ -32,7 +32,30 @@ struct rqstate {
   int too_big;
 };
 
+/* The dashboard is self-contained: its HTML, script, style sheet and the
+ * chart library come from this server, the charts draw on canvases, and it
+ * only fetches /api/v1 of its own origin. Nothing may frame it. */
+static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                          "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+                          "frame-ancestors 'none'";
+
 /* ---- answers ---- */
+
+/* On every answer: no MIME sniffing, the dashboard's content policy, no
+ * framing (clickjacking), no Referer to other sites, no use of our answers
+ * by pages of other origins (<script src>, <img src>). */
+static void secure(struct MHD_Response *r) {
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Content-Security-Policy", csp);
+  MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+}
+
+int server_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r) {
+  secure(r);
+  return MHD_queue_response(c, status, r);
+}
 
 int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len) {
   struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
@@ -42,7 +65,7 @@ int server_reply_take(struct MHD_Connection *c, unsigned status, const char *cty
   }
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-  enum MHD_Result ok = MHD_queue_response(c, status, r);
+  enum MHD_Result ok = (enum MHD_Result)server_queue(c, status, r);
   MHD_destroy_response(r);
   return ok;
 }
@@ -144,7 +167,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         r = MHD_create_response_from_buffer(strlen(buf), buf, MHD_RESPMEM_MUST_FREE);
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-        enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+        enum MHD_Result ok = (enum MHD_Result)server_queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
         MHD_destroy_response(r);
         return ok;
       }

@@ -1,7 +1,9 @@
 /* server.h -- the HTTP front of `serve`: libmicrohttpd with one internal
  * thread per connection, a route table {method, path, handler}, bounded
  * connections, headers and request bodies, a bearer token for the routes
- * that write, and errors as JSON {"error": "..."}.
+ * that write, and errors as JSON {"error": "..."}. Every answer carries the
+ * security headers (nosniff, a content security policy, no framing, no
+ * referrer, same-origin resources).
  *
  * Handlers run on MHD's threads: they must only touch what is safe to share
  * (their own read-only store connection, data under a lock). */
@@ -15,6 +17,7 @@
 
 struct hr_server;
 struct MHD_Connection;
+struct MHD_Response;
 
 /* One request, borrowed by the handler for the call. */
 struct hr_req {
@@ -64,6 +67,9 @@ void server_stop(struct hr_server *s);
  * (server_reply_take: malloc'd, freed by the server in every case). */
 int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len);
 int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len);
+/* For a handler that builds its own response: adds the security headers
+ * and queues it (MHD_queue_response); the caller still destroys r. */
+int server_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r);
 /* {"error": msg} with that status. */
 int server_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A query argument of the request, or NULL. Borrowed for the call. */
