@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "core/jw.h"
@@ -57,7 +58,9 @@ int server_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response 
   return MHD_queue_response(c, status, r);
 }
 
-int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len) {
+/* body taken over; extra: NULL or {name, value, ..., NULL} more headers. */
+static int reply(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len,
+                 const char *const *extra) {
   struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
   if (r == NULL) {
     free(body);
@@ -65,9 +68,15 @@ int server_reply_take(struct MHD_Connection *c, unsigned status, const char *cty
   }
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  for (size_t i = 0; extra != NULL && extra[i] != NULL && extra[i + 1] != NULL; i += 2)
+    MHD_add_response_header(r, extra[i], extra[i + 1]);
   enum MHD_Result ok = (enum MHD_Result)server_queue(c, status, r);
   MHD_destroy_response(r);
   return ok;
+}
+
+int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len) {
+  return reply(c, status, ctype, body, len, NULL);
 }
 
 int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len) {
@@ -76,12 +85,10 @@ int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, c
   return server_reply_take(c, status, ctype, copy, len);
 }
 
-int server_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...) {
+static int verror(struct MHD_Connection *c, unsigned status, const char *const *extra, const char *fmt,
+                  va_list ap) {
   char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
@@ -91,7 +98,27 @@ int server_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...
   jw_escape(f, msg, strlen(msg));
   fputs("}\n", f);
   fclose(f);
-  return server_reply_take(c, status, "application/json", buf, len);
+  return reply(c, status, "application/json", buf, len, extra);
+}
+
+int server_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int r = verror(c, status, NULL, fmt, ap);
+  va_end(ap);
+  return r;
+}
+
+/* An error from handle(): with extra headers, as MHD's result. */
+static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const char *const *extra, const char *fmt,
+                              ...) __attribute__((format(printf, 4, 5)));
+static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const char *const *extra, const char *fmt,
+                              ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int r = verror(c, status, extra, fmt, ap);
+  va_end(ap);
+  return r == MHD_YES ? MHD_YES : MHD_NO;
 }
 
 const char *server_arg(struct hr_req *rq, const char *name) {
@@ -116,14 +143,21 @@ static int path_matches(const struct hr_route *r, const char *path, const char *
   return strcmp(path, r->path) == 0;
 }
 
-static int token_ok(const struct hr_server *s, struct MHD_Connection *c) {
+/* 1: the token (scheme "Bearer", any case) is the configured one. *given: an
+ * Authorization header was sent. */
+static int token_ok(const struct hr_server *s, struct MHD_Connection *c, int *given) {
+  const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  *given = h != NULL;
   if (s->token == NULL)
     return 1;
-  const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-  if (h == NULL || strncmp(h, "Bearer ", 7) != 0)
+  if (h == NULL || strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
     return 0;
-  h += 7;
+  h += 6;
+  while (*h == ' ' || *h == '\t')
+    h++;
   size_t n = strlen(h), m = strlen(s->token);
+  while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+    n--;
   unsigned diff = (unsigned)(n ^ m);
   for (size_t i = 0; i < m; i++) /* constant time over the token */
     diff |= (unsigned)(unsigned char)s->token[i] ^ (unsigned)(unsigned char)(i < n ? h[i] : 0);
@@ -137,6 +171,20 @@ static enum MHD_Result dispatch(struct hr_server *s, struct MHD_Connection *c, c
     path_matches(route, path, &rq.rest);
   int r = route != NULL ? route->fn(&rq) : s->o.fallback(&rq);
   return r == MHD_YES ? MHD_YES : MHD_NO;
+}
+
+/* 401 unless the request carries the token (when one is configured). -1 to
+ * go on. */
+static int check_token(struct hr_server *s, struct MHD_Connection *c) {
+  static const char *const missing[] = {MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"headroom\"", NULL};
+  static const char *const invalid[] = {MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                        "Bearer realm=\"headroom\", error=\"invalid_token\"", NULL};
+  int given = 0;
+  if (token_ok(s, c, &given))
+    return -1;
+  return refuse(c, 401, given ? invalid : missing,
+                given ? "the bearer token is wrong (Authorization: Bearer TOKEN)"
+                      : "a bearer token is required (Authorization: Bearer TOKEN)");
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -179,11 +227,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                  : MHD_NO;
     }
     rs->route = found;
-    if (found->auth && !token_ok(s, c))
-      return server_error(c, MHD_HTTP_UNAUTHORIZED, "a bearer token is required (Authorization: Bearer TOKEN)") ==
-                     MHD_YES
-                 ? MHD_YES
-                 : MHD_NO;
+    int done;
+    if (found->auth && (done = check_token(s, c)) >= 0)
+      return done == MHD_YES ? MHD_YES : MHD_NO;
     if (strcmp(found->method, "POST") == 0) {
       const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
       if (cl != NULL && strtoull(cl, NULL, 10) > s->o.max_body)

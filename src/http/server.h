@@ -1,7 +1,8 @@
 /* server.h -- the HTTP front of `serve`: libmicrohttpd with one internal
  * thread per connection, a route table {method, path, handler}, bounded
  * connections, headers and request bodies, a bearer token for the routes
- * that write, and errors as JSON {"error": "..."}. Every answer carries the
+ * that write (scheme "Bearer" in any case; a 401 carries WWW-Authenticate),
+ * and errors as JSON {"error": "..."}. Every answer carries the
  * security headers (nosniff, a content security policy, no framing, no
  * referrer, same-origin resources).
  *
