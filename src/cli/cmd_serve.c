@@ -217,7 +217,8 @@ int cmd_serve(int argc, char **argv) {
   so.token = token;
   so.max_body = MAX_BODY;
   so.max_conns = 512;
-  so.timeout_s = 30;
+  so.max_conns_per_ip = 64;
+  so.timeout_s = 10;
   if (server_start(&so, &srv, &err) != HR_OK) {
     cli_error("serve: %s", err.msg);
     code = 2;

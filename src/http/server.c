@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ struct hr_server {
   char *token;
   int port;
   char host[64]; /* as a URL writes it: 127.0.0.1, [::1] */
+  atomic_uint limit_logs;
 };
 
 struct rqstate {
@@ -279,12 +281,32 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
   }
 }
 
+/* MHD's messages, one write each (the pool's threads log at once). A
+ * client's malformed or abandoned request is answered or closed, not a
+ * server problem: not logged. The connection limits are logged the 1st,
+ * 10th, 100th... time: a flood of connections must not flood the log. */
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
-  (void)cls;
-  if (strncmp(fmt, "Error processing request", 24) == 0)
-    return; /* a client's malformed request: answered with its 4xx, not a server problem */
-  fputs("headroom: http: ", stderr);
-  vfprintf(stderr, fmt, ap);
+  struct hr_server *s = cls;
+  if (strncmp(fmt, "Error processing request", 24) == 0 ||
+      strncmp(fmt, "Connection was closed by remote side with incomplete request", 60) == 0)
+    return;
+  char msg[400];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  size_t n = strlen(msg);
+  while (n > 0 && msg[n - 1] == '\n')
+    msg[--n] = '\0';
+  if (strstr(fmt, "connection limit") != NULL) {
+    unsigned k = atomic_fetch_add(&s->limit_logs, 1) + 1;
+    unsigned p = 1;
+    while (p < k && p < 1000000000u)
+      p *= 10;
+    if (p != k)
+      return;
+    fprintf(stderr, "headroom: http: %s (%u times so far; at most %u connections, %u from one address)\n", msg, k,
+            s->o.max_conns ? s->o.max_conns : 256u, s->o.max_conns_per_ip ? s->o.max_conns_per_ip : 64u);
+    return;
+  }
+  fprintf(stderr, "headroom: http: %s\n", msg);
 }
 
 /* ---- lifecycle ---- */
@@ -348,13 +370,15 @@ enum hr_rc server_start(const struct hr_server_opts *o, struct hr_server **out, 
   s->o.listen = NULL;
   s->token = o->token && o->token[0] ? xstrdup(o->token) : NULL;
   s->o.token = NULL;
+  atomic_init(&s->limit_logs, 0);
   unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
-  s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS, MHD_OPTION_CONNECTION_LIMIT,
-                          o->max_conns ? o->max_conns : 256u, MHD_OPTION_CONNECTION_TIMEOUT,
-                          o->timeout_s ? o->timeout_s : 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+  s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+                          (unsigned)POOL_THREADS, MHD_OPTION_CONNECTION_LIMIT, o->max_conns ? o->max_conns : 256u,
+                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_conns_per_ip ? o->max_conns_per_ip : 64u,
+                          MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ? o->timeout_s : 10u,
+                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+                          completed, NULL, MHD_OPTION_END);
   if (s->d == NULL) {
     free(s->token);
     free(s);

@@ -1,10 +1,10 @@
-/* server.h -- the HTTP front of `serve`: libmicrohttpd with one internal
- * thread per connection, a route table {method, path, handler}, bounded
- * connections, headers and request bodies, a bearer token for the routes
- * that write (scheme "Bearer" in any case; a 401 carries WWW-Authenticate),
- * and errors as JSON {"error": "..."}. Every answer carries the
- * security headers (nosniff, a content security policy, no framing, no
- * referrer, same-origin resources).
+/* server.h -- the HTTP front of `serve`: libmicrohttpd with a pool of
+ * internal threads, a route table {method, path, handler}, bounded
+ * connections (in all and per client address), headers and request bodies,
+ * a bearer token for the routes that write (scheme "Bearer" in any case; a
+ * 401 carries WWW-Authenticate), and errors as JSON {"error": "..."}. Every
+ * answer carries the security headers (nosniff, a content security policy,
+ * no framing, no referrer, same-origin resources).
  *
  * Handlers run on MHD's threads: they must only touch what is safe to share
  * (their own read-only store connection, data under a lock). */
@@ -49,8 +49,9 @@ struct hr_server_opts {
   void *app;
   const char *token;            /* NULL or "": POST routes are open */
   size_t max_body;              /* bytes; larger bodies get 413 */
-  unsigned max_conns;
-  unsigned timeout_s;
+  unsigned max_conns;           /* in all (0: 256) */
+  unsigned max_conns_per_ip;    /* from one client address (0: 64) */
+  unsigned timeout_s;           /* a connection idle this long is closed (0: 10) */
 };
 
 /* Listen and serve on MHD's threads. The strings of o are copied. On failure
