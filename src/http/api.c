@@ -541,21 +541,22 @@ int api_asset(struct hr_req *rq) {
   if (as->etag != NULL)
     MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, as->etag);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-  enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
+  int ok = server_queue(rq->conn, status, r); /* with the security headers */
   MHD_destroy_response(r);
   return ok;
 }
 
 const struct hr_route api_routes[] = {
-    {"GET", "/api/v1/slos", 0, h_slos},
-    {"GET", "/api/v1/slos/", 0, h_slo},
-    {"GET", "/api/v1/trends", 0, h_trends},
-    {"GET", "/api/v1/alerts", 0, h_alerts},
-    {"GET", "/api/v1/gate", 0, h_gate},
-    {"GET", "/api/v1/status", 0, h_status},
-    {"POST", "/api/v1/events", 1, h_events},
-    {"POST", "/api/v1/annotations", 1, h_annotations},
-    {"GET", "/metrics", 0, metrics_handler},
-    {"GET", "/healthz", 0, h_healthz},
+    {"GET", "/api/v1/slos", 0, h_slos, NULL},
+    {"GET", "/api/v1/slos/", 0, h_slo, NULL},
+    {"GET", "/api/v1/trends", 0, h_trends, NULL},
+    {"GET", "/api/v1/alerts", 0, h_alerts, NULL},
+    {"GET", "/api/v1/gate", 0, h_gate, NULL},
+    {"GET", "/api/v1/status", 0, h_status, NULL},
+    {"POST", "/api/v1/events", 1, h_events,
+     "application/x-ndjson application/jsonl application/json application/octet-stream text/plain"},
+    {"POST", "/api/v1/annotations", 1, h_annotations, "application/json"},
+    {"GET", "/metrics", 0, metrics_handler, NULL},
+    {"GET", "/healthz", 0, h_healthz, NULL},
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];
