@@ -27,16 +27,16 @@
  *
  * The last three hours are calm (the on-call fixed things), so the 1h burn
  * rates at the end are low and the colours come from the remaining budgets.
+ * Errors are drawn with a jittered accumulator rather than independent
+ * coin flips, so the fraction of bad events in any period is what the
+ * schedule says, at any --scale.
  *
  * --live-incident T (the live demo) adds a recurring outage of the matching
  * pods: from T, every 3 hours, 15 minutes in which 30 % of getMatches and
  * swipes answer 5xx. Without it the traffic is what it always was.
  * --print-schedule prints the deploys, incidents and the maintenance window
  * that start in the range instead of writing traffic, for `headroom
- * annotate` (examples/soulsync/annotate.sh).
- * Errors are drawn with a jittered accumulator rather than independent
- * coin flips, so the fraction of bad events in any period is what the
- * schedule says, at any --scale. */
+ * annotate` (examples/soulsync/annotate.sh). */
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
