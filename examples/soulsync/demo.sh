@@ -1,7 +1,8 @@
 #!/bin/sh
 # SoulSync AI demo (make demo): generate four weeks of deterministic traffic,
 # validate the configuration, report the six SLOs straight from the logs,
-# then backfill a store and report again from the store; finally run the
+# then backfill a store and report again from the store; show the targets
+# thirteen weeks of the same traffic support (suggest); finally run the
 # daemon on live traffic: four weeks up to the present minute, still arriving
 # minute by minute, with the dashboard at its URL (Ctrl-C stops it).
 #
@@ -68,6 +69,11 @@ echo "Expected: matching-availability red (GPU pool outage), matching-latency ye
 echo "(cache regression), chat-latency orange (PubSub failover, slow node), the other"
 echo "three green. See examples/soulsync/README.md."
 
+heading "6. headroom suggest: the targets thirteen weeks of history support"
+echo "(91 days of the same traffic at a tenth of the volume, ending 2026-11-01: some 63 windows of 28 days)"
+"$GEN" --out "$TMP/history" --days 91 --scale 0.1 >/dev/null
+"$HR" suggest -c "$CONF" --at 2026-11-01T00:00:00Z "$TMP/history"/*
+
 [ "${DEMO_LIVE:-1}" = 0 ] && exit 0
 
 # ---- live: the same journeys, their four weeks ending now, still arriving ----
@@ -76,7 +82,7 @@ ANCHOR=$(date -u +%Y-%m-%dT00:00:00Z) # the incidents sit where the example puts
 LIVE="$TMP/live"
 mkdir -p "$LIVE"
 cp "$CONF"/*.yaml "$LIVE"/ # the paths (logs/...) now point at $LIVE/logs
-heading "6. Live: four weeks of traffic up to $NOW, then a new minute every minute"
+heading "7. Live: four weeks of traffic up to $NOW, then a new minute every minute"
 "$GEN" --out "$LIVE/logs" --end "$NOW" --anchor "$ANCHOR" | sed 's/^/  /'
 
 LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
