@@ -258,6 +258,9 @@ static void slo_text(FILE *f, const struct hr_suggest_slo *s, double confidence)
     fprintf(f, "  achieved over %zu window%s (nearest rank): min %s, p10 %s, median %s\n", s->nsli,
             s->nsli == 1 ? "" : "s", sli_pct(s->min, a, sizeof a), sli_pct(s->p10, b, sizeof b),
             sli_pct(s->p50, c, sizeof c));
+  if (s->nwindows > s->nsli)
+    fprintf(f, "  (%zu window%s without valid events left out: the shares below are of the %zu with data)\n",
+            s->nwindows - s->nsli, s->nwindows - s->nsli == 1 ? "" : "s", s->nsli);
   candidates_text(f, s, win);
   suggestion_text(f, s, confidence);
   if (s->has_latency)

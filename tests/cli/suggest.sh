@@ -310,6 +310,16 @@ grep -qF 'shorter than one 7d window' short.txt || fail "text: the short history
 "$HR" suggest -c conf.yaml --at 2026-10-04T20:00:00Z access.log >gap.txt || fail "suggest text (gap)"
 grep -qF 'no whole 7d window ends at a midnight (UTC) yet' gap.txt || fail "text: the gap case: $(sed -n 3p gap.txt)"
 
+# Before the first event: no history, null figures, exit 0.
+"$HR" suggest -c conf.yaml --at 2026-09-01T00:00:00Z --format json access.log >none.json || fail "suggest before any event"
+python3 - none.json <<'PY' || fail "no history: want null figures"
+import json, sys
+for s in json.load(open(sys.argv[1]))["slos"]:
+    assert s["history_seconds"] == 0 and s["windows"] == 0 and s["windows_with_data"] == 0, s
+    assert s["achieved"] == {"min": None, "p10": None, "p50": None} and s["suggested_target"] is None, s
+    assert all(c["met_share"] is None for c in s["candidates"]) and s["first_event_at"] is None, s
+PY
+
 # --slo: the one element, as in the whole answer.
 "$HR" suggest -c conf.yaml --at $AT --format json --slo fast access.log >one.json || fail "--slo fast"
 python3 - full.json one.json <<'PY' || fail "--slo fast differs from its element of the whole answer"
