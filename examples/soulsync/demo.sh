@@ -3,11 +3,12 @@
 # validate the configuration, report the six SLOs straight from the logs,
 # then backfill a store, record the deploys, incidents and a maintenance
 # window on the timeline (annotate.sh) and report again from the store;
-# finally run the daemon on live traffic: four weeks up to the present
-# minute, still arriving minute by minute, with a short incident of the
-# matching pods that ended 40 minutes ago (and recurs every 3 hours), so the
-# first alert round pages for matching-availability; the dashboard is at its
-# URL (Ctrl-C stops it).
+# show the release risk and the targets thirteen weeks of the same traffic
+# support (risk, suggest); finally run the daemon on live traffic: four
+# weeks up to the present minute, still arriving minute by minute, with a
+# short incident of the matching pods that ended 40 minutes ago (and recurs
+# every 3 hours), so the first alert round pages for matching-availability;
+# the dashboard is at its URL (Ctrl-C stops it).
 #
 #   sh examples/soulsync/demo.sh BUILD_DIR
 #   DEMO_LIVE=0 sh examples/soulsync/demo.sh BUILD_DIR     # without the daemon
@@ -75,6 +76,16 @@ echo "Expected: matching-availability red (GPU pool outage), matching-latency ye
 echo "(cache regression), chat-latency orange (PubSub failover, slow node), the other"
 echo "three green. See examples/soulsync/README.md."
 
+heading "6. headroom risk --service core-matching: the release risk from its 8 past deploys"
+"$HR" risk -c "$CONF" --db "$DB" --service core-matching --at 2026-11-01T00:00:00Z
+echo
+"$HR" risk -c "$CONF" --db "$DB" --service core-matching --at 2026-11-01T00:00:00Z --canary 0.1 | sed -n '1p;/^matching-availability/,/exhausting/p'
+
+heading "7. headroom suggest: the targets thirteen weeks of history support"
+echo "(91 days of the same traffic at a tenth of the volume, ending 2026-11-01: some 63 windows of 28 days)"
+"$GEN" --out "$TMP/history" --days 91 --scale 0.1 >/dev/null
+"$HR" suggest -c "$CONF" --at 2026-11-01T00:00:00Z "$TMP/history"/*
+
 [ "${DEMO_LIVE:-1}" = 0 ] && exit 0
 
 # ---- live: the same journeys, their four weeks ending now, still arriving ----
@@ -93,7 +104,7 @@ INCIDENT=$(utc $INC_S)
 LIVE="$TMP/live"
 mkdir -p "$LIVE"
 cp "$CONF"/*.yaml "$LIVE"/ # the paths (logs/...) now point at $LIVE/logs
-heading "6. Live: four weeks of traffic up to $NOW, then a new minute every minute"
+heading "8. Live: four weeks of traffic up to $NOW, then a new minute every minute"
 "$GEN" --out "$LIVE/logs" --end "$NOW" --anchor "$ANCHOR" --live-incident "$INCIDENT" | sed 's/^/  /'
 echo
 echo "headroom annotate (the live store):"

@@ -22,5 +22,6 @@ int cmd_backtest(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_risk(int argc, char **argv);
+int cmd_suggest(int argc, char **argv);
 
 #endif

@@ -124,11 +124,8 @@ int cmd_report(int argc, char **argv) {
     } else if (strcmp(format, "text") == 0)
       report_text(f, &rep, NULL, 0, output == NULL && cli_isatty(stdout));
     cli_print_errors(&rep);
-    if (rep.unreadable > 0) { /* the figures stand for what was read; a script must not take them as whole */
-      cli_error("%zu part%s of the logs named could not be read whole: exit 2", rep.unreadable,
-                rep.unreadable == 1 ? "" : "s");
+    if (cli_unreadable_exit(&rep) != 0)
       code = 2;
-    }
     if (f != stdout && fclose(f) != 0) {
       cli_error("%s: write failed", output);
       code = 2;

@@ -12,5 +12,6 @@ const struct hr_command hr_commands[] = {
     {"evaluate", cmd_evaluate, "one alert-evaluation round over the store (for cron)"},
     {"rules", cmd_rules, "Prometheus recording and alerting rules for every SLO"},
     {"risk", cmd_risk, "release risk of a service from its past deploys"},
+    {"suggest", cmd_suggest, "targets and latency thresholds that history supports"},
 };
 const unsigned hr_ncommands = sizeof hr_commands / sizeof hr_commands[0];

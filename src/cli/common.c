@@ -72,6 +72,14 @@ void cli_print_errors(const struct hr_report *r) {
     cli_error("%s", r->errors[i]);
 }
 
+int cli_unreadable_exit(const struct hr_report *r) {
+  if (r->unreadable == 0)
+    return 0;
+  cli_error("%zu part%s of the logs named could not be read whole: exit 2", r->unreadable,
+            r->unreadable == 1 ? "" : "s");
+  return 2;
+}
+
 int cli_check_format(const char *format, const char *const *allowed) {
   char list[128] = "";
   size_t n = 0;

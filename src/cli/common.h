@@ -35,6 +35,11 @@ void cli_print_samples(const struct hr_report *r);
 /* r's input errors to stderr, each as "headroom: <msg>". */
 void cli_print_errors(const struct hr_report *r);
 
+/* When parts of the logs of r could not be read whole, say so and return 2
+ * (the figures stand for what was read; a script must not take them as
+ * whole); else 0. */
+int cli_unreadable_exit(const struct hr_report *r);
+
 /* Check --format against the NULL-terminated list of allowed names; prints
  * the error. 0 ok, -1 not allowed. */
 int cli_check_format(const char *format, const char *const *allowed);

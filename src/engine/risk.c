@@ -6,35 +6,21 @@
 
 #include "engine/gate.h"
 #include "engine/impl.h"
+#include "util/stats.h"
 #include "util/xmalloc.h"
 
 const double hr_risk_levels[HR_RISK_LEVELS] = {0.01, 0.02, 0.05, 0.1, 0.2};
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 static int cmp_i64(const void *a, const void *b) {
   int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
   return (x > y) - (x < y);
 }
 
-/* Nearest rank: the smallest value with at least q of them at or below it. */
-static double nearest_rank(const double *sorted, size_t n, double q) {
-  size_t k = (size_t)(q * (double)n + 0.999999999);
-  if (k < 1)
-    k = 1;
-  if (k > n)
-    k = n;
-  return sorted[k - 1];
-}
-
 static void stats(struct hr_risk_slo *s) {
   size_t n = s->ndeploys;
   if (n == 0)
     return;
-  qsort(s->consumption, n, sizeof *s->consumption, cmp_double);
+  qsort(s->consumption, n, sizeof *s->consumption, dbl_cmp);
   double sum = 0;
   for (size_t i = 0; i < n; i++)
     sum += s->consumption[i];

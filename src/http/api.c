@@ -17,6 +17,7 @@
 #include "engine/ingest.h"
 #include "engine/report.h"
 #include "engine/round.h"
+#include "engine/suggest.h"
 #include "http/body.h"
 #include "http/metrics.h"
 #include "render/alerts.h"
@@ -26,6 +27,7 @@
 #include "core/jw.h"
 #include "render/metrics.h"
 #include "render/report.h"
+#include "render/suggest.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
@@ -371,6 +373,44 @@ static int h_gate(struct hr_req *rq) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* GET /api/v1/suggest[?slo=NAME&confidence=C]: the same answer as `suggest
+ * --format json` over the store. */
+
+static int h_suggest(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct hr_suggest_opts so = {0};
+  const char *slo = server_arg(rq, "slo"), *conf = server_arg(rq, "confidence");
+  so.slo = slo != NULL && slo[0] != '\0' ? slo : NULL;
+  if (conf != NULL) {
+    char *end;
+    so.confidence = strtod(conf, &end);
+    if (conf[0] == '\0' || *end != '\0' || !(so.confidence > 0 && so.confidence <= 1))
+      return server_error(rq->conn, 400, "confidence: a share in (0, 1], got '%.64s'", conf);
+  }
+  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
+  so.h.in = eo.in;
+  so.h.has_at = 1;
+  so.h.at_us = eo.at_us;
+  struct hr_suggest s;
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  int known = so.slo == NULL;
+  for (size_t j = 0; j < a->cfg->nslos && !known; j++)
+    known = strcmp(a->cfg->slos[j].name, so.slo) == 0;
+  enum hr_rc rc = engine_suggest(a->cfg, &so, &s, &err);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK) /* not found: the SLO named (404), else the store (503, as /api/v1/slos) */
+    return server_error(rq->conn, rc != HR_ERR_NOTFOUND ? status_for(rc) : known ? 503 : 404, "%s", err.msg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  suggest_json(f, &s);
+  fclose(f);
+  suggest_free(&s);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
 /* GET /api/v1/status: what the daemon is doing. */
 
 static int h_status(struct hr_req *rq) {
@@ -552,6 +592,7 @@ const struct hr_route api_routes[] = {
     {"GET", "/api/v1/trends", 0, h_trends, NULL},
     {"GET", "/api/v1/alerts", 0, h_alerts, NULL},
     {"GET", "/api/v1/gate", 0, h_gate, NULL},
+    {"GET", "/api/v1/suggest", 0, h_suggest, NULL},
     {"GET", "/api/v1/status", 0, h_status, NULL},
     {"POST", "/api/v1/events", 1, h_events,
      "application/x-ndjson application/jsonl application/json application/octet-stream text/plain"},
