@@ -24,6 +24,7 @@
 #include "render/assets.h"
 #include "render/detail.h"
 #include "render/gate.h"
+#include "render/risk.h"
 #include "core/jw.h"
 #include "render/metrics.h"
 #include "render/report.h"
@@ -411,6 +412,42 @@ static int h_suggest(struct hr_req *rq) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* GET /api/v1/risk?service=S[&horizon=D&canary=F]: the same answer as
+ * `risk --format json` over the store at the same instant. */
+
+static int h_risk(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct hr_risk_opts ro = {0};
+  const char *hz = server_arg(rq, "horizon"), *canary = server_arg(rq, "canary");
+  ro.service = server_arg(rq, "service");
+  if (ro.service == NULL || ro.service[0] == '\0')
+    return server_error(rq->conn, 400, "service=S is required");
+  if (hz != NULL && (duration_parse(hz, strlen(hz), &ro.horizon_us) != 0 || ro.horizon_us < INT64_C(60000000)))
+    return server_error(rq->conn, 400, "horizon: a duration of at least a minute (24h), got '%.64s'", hz);
+  if (canary != NULL) {
+    char *end;
+    ro.canary = strtod(canary, &end);
+    if (canary[0] == '\0' || *end != '\0' || !(ro.canary > 0 && ro.canary <= 1))
+      return server_error(rq->conn, 400, "canary: a share of traffic in (0, 1], got '%.64s'", canary);
+  }
+  ro.e = eval_opts(a, api_eval_at(a));
+  struct hr_release_risk r;
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  enum hr_rc rc = engine_risk(a->cfg, &ro, &r, &err);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK)
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 404 : status_for(rc), "%s", err.msg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  risk_json(f, &r);
+  fclose(f);
+  risk_free(&r);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
 /* GET /api/v1/status: what the daemon is doing. */
 
 static int h_status(struct hr_req *rq) {
@@ -593,6 +630,7 @@ const struct hr_route api_routes[] = {
     {"GET", "/api/v1/alerts", 0, h_alerts, NULL},
     {"GET", "/api/v1/gate", 0, h_gate, NULL},
     {"GET", "/api/v1/suggest", 0, h_suggest, NULL},
+    {"GET", "/api/v1/risk", 0, h_risk, NULL},
     {"GET", "/api/v1/status", 0, h_status, NULL},
     {"POST", "/api/v1/events", 1, h_events,
      "application/x-ndjson application/jsonl application/json application/octet-stream text/plain"},

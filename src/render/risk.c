@@ -52,10 +52,13 @@ void risk_json(FILE *f, const struct hr_release_risk *r) {
   fputc('\n', f);
 }
 
-/* "12.3 %", "0.04 %", "0 %" */
+/* "12.5 %", "0.04 %", "100 %", "0 %", "< 0.01 %": three figures. */
 static const char *pct(double x, char *buf, size_t n) {
   double p = x * 100;
-  snprintf(buf, n, p == 0 ? "0 %%" : fabs(p) < 1 ? "%.2f %%" : fabs(p) < 10 ? "%.1f %%" : "%.0f %%", p);
+  if (p != 0 && fabs(p) < 0.01)
+    snprintf(buf, n, "< 0.01 %%");
+  else
+    snprintf(buf, n, "%.3g %%", p);
   return buf;
 }
 
@@ -84,7 +87,9 @@ void risk_text(FILE *f, const struct hr_release_risk *r) {
   for (size_t i = 0; i < r->nslos; i++) {
     const struct hr_risk_slo *s = &r->slos[i];
     fprintf(f, "\n%s: ", s->slo->name);
-    if (s->has_budget)
+    if (s->has_budget && s->budget_remaining < 0)
+      fprintf(f, "the budget is spent, %s overspent.\n", pct(-s->budget_remaining, a, sizeof a));
+    else if (s->has_budget)
       fprintf(f, "%s of the budget is left.\n", pct(s->budget_remaining, a, sizeof a));
     else
       fputs("no data now, so nothing is known of the budget left.\n", f);

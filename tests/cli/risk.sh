@@ -17,6 +17,8 @@
 #   - refusals: unknown service, bad --horizon/--canary, bad policy keys.
 set -u
 HR=${1:?usage: risk.sh HEADROOM_BIN BUILD_DIR}
+case $HR in /*) ;; *) HR=$(pwd)/$HR ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
 fails=0
 fail() { echo "risk.sh: FAIL: $*" >&2; fails=$((fails + 1)); }
 command -v python3 >/dev/null 2>&1 || { echo "risk.sh: python3 is needed" >&2; exit 1; }
@@ -315,6 +317,31 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["decisio
 got=$?
 [ "$got" = 1 ] || fail "gate quiet normal (no past deploy, nodata row forbids normal): exit $got"
 grep -qF "no past deploy of quiet" "$TMP/g.txt" || { fail "gate quiet: reason"; cat "$TMP/g.txt" >&2; }
+
+# The API: GET /api/v1/risk of serve --at is the CLI's JSON over the store.
+if command -v curl >/dev/null 2>&1; then
+  cli_fails=$fails
+  bin=$HR
+  cd "$TMP" || exit 1
+  . "$HERE/lib/serve_lib.sh"
+  fails=$cli_fails
+  if start_serve -c "$TMP/slo.yaml" --db "$TMP/full.db" --at $AT -q; then
+    curl -s "${url}api/v1/risk?service=shop" >api.json || fail "GET /api/v1/risk"
+    cmp -s api.json "$TMP/store.json" || fail "GET /api/v1/risk differs from risk --format json"
+    curl -s "${url}api/v1/risk?service=shop&horizon=6h&canary=0.1" >api.json
+    cmp -s api.json "$TMP/canary.json" || fail "GET /api/v1/risk?horizon=6h&canary=0.1 differs from the CLI"
+    for q in "service=nope 404" "horizon=6h 400" "service=shop&canary=2 400" "service=shop&horizon=x 400"; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' "${url}api/v1/risk?${q% *}")
+      [ "$code" = "${q#* }" ] || fail "GET /api/v1/risk?${q% *}: $code, want ${q#* }"
+    done
+    kill "$pid" && wait "$pid" 2>/dev/null
+    pid=
+  else
+    fail "serve did not start"
+  fi
+else
+  echo "risk.sh: curl missing: the API part is skipped"
+fi
 
 # Refusals.
 refuse() { # WHAT MESSAGE ARGS...
