@@ -86,14 +86,19 @@ static void burn_now(struct hr_report_slo *rs, const struct hr_slo *slo, const s
   if (nc > MAX_CONDS)
     nc = MAX_CONDS;
   double best = -1;
+  const struct hr_condition *lead = NULL; /* the active condition that set the level */
+  struct hr_cond_result lead_res = {0};
   for (size_t i = 0; i < nc; i++) {
     const struct hr_condition *c = conds[i];
     struct hr_cond_result res;
     alert_cond_eval(slo, c, s, &rs->st, at_us, &res);
-    if (res.active && c->kind != HR_COND_BUDGET && c->kind != HR_COND_NODATA) {
+    if (res.active && (c->kind == HR_COND_BURNRATE || c->kind == HR_COND_EXHAUSTION)) {
       enum hr_burning l = is_page(c) ? HR_BURN_FAST : HR_BURN_ELEVATED;
-      if (l > n->level)
-        n->level = l;
+      if (l > n->level || lead == NULL) {
+        n->level = l > n->level ? l : n->level;
+        lead = c;
+        lead_res = res;
+      }
     }
     if (c->kind != HR_COND_BURNRATE || c->factor <= 0)
       continue;
@@ -104,6 +109,18 @@ static void burn_now(struct hr_report_slo *rs, const struct hr_slo *slo, const s
       n->threshold = c->factor;
       n->lookback_us = c->long_us;
       n->condition = c->name;
+    }
+  }
+  if (lead != NULL) { /* the figures of what holds, not of another condition */
+    n->lookback_us = lead->long_us;
+    n->condition = lead->name;
+    if (lead->kind == HR_COND_BURNRATE) {
+      n->rate = lead_res.value;
+      n->threshold = lead->factor;
+    } else { /* exhaustion: its burn against the burn that empties what is left within its horizon */
+      double rem = rs->st.budget_remaining, w_s = (double)rs->st.window_us / 1e6;
+      n->rate = lead_res.value2;
+      n->threshold = rem > 0 && lead->horizon_us > 0 ? rem * w_s / ((double)lead->horizon_us / 1e6) : 0;
     }
   }
   if (n->level == HR_BURN_OK && rs->st.has_sli && rs->st.burn_status > 1)
