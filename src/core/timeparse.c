@@ -192,6 +192,10 @@ int time_parse_any(const char *p, size_t n, int64_t *us) {
 }
 
 char *time_format_rfc3339(int64_t us, char *buf, size_t n) {
+  if (us < HR_TIME_MIN_US)
+    us = HR_TIME_MIN_US;
+  else if (us > HR_TIME_MAX_US)
+    us = HR_TIME_MAX_US;
   int64_t days = us / US_PER_DAY, rem = us % US_PER_DAY;
   if (rem < 0) {
     rem += US_PER_DAY;

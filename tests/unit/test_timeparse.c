@@ -170,11 +170,26 @@ static void test_format_rfc3339(void **state) {
       {-1000000, "1969-12-31T23:59:59Z"},
       {-1, "1969-12-31T23:59:59Z"}, /* floor, not toward zero */
       {951782400000000, "2000-02-29T00:00:00Z"},
+      /* RFC 3339 has four-digit years: instants outside years 0000..9999
+       * print as the nearest bound (python: datetime(9999,12,31,23,59,59,
+       * tzinfo=utc).timestamp() = 253402300799; 0000-01-01 is 719528 days
+       * before the epoch: -62167219200 s) */
+      {253402300799000000, "9999-12-31T23:59:59Z"},
+      {253402300800000000, "9999-12-31T23:59:59Z"}, /* 10000-01-01T00:00:00Z */
+      {INT64_MAX, "9999-12-31T23:59:59Z"},
+      {-62167219200000000, "0000-01-01T00:00:00Z"},
+      {-62167219200000001, "0000-01-01T00:00:00Z"},
+      {INT64_MIN, "0000-01-01T00:00:00Z"},
   };
   for (size_t i = 0; i < N(cases); i++) {
     char buf[32];
     assert_string_equal(time_format_rfc3339(cases[i].us, buf, sizeof buf), cases[i].s);
+    /* whatever the instant, the text is RFC 3339 and parses back */
+    int64_t back;
+    assert_int_equal(time_parse_rfc3339(buf, strlen(buf), &back), 0);
   }
+  assert_int_equal(HR_TIME_MAX_US, 253402300799999999);
+  assert_int_equal(HR_TIME_MIN_US, -62167219200000000);
 }
 
 static void test_duration_parse(void **state) {
