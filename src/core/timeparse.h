@@ -17,6 +17,10 @@ void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 /* RFC 3339 / ISO 8601: 2015-05-13T23:39:43.945958Z, 2026-03-29T02:30:00+02:00,
  * also a space for 'T' and no zone (taken as UTC). Up to 9 fraction digits. */
 int time_parse_rfc3339(const char *p, size_t n, int64_t *us);
+/* The same with the zone required (Z, z or an offset): for times a person
+ * types (the command line), where a missing offset is a mistake to point
+ * out rather than UTC to assume. */
+int time_parse_rfc3339_offset(const char *p, size_t n, int64_t *us);
 /* nginx $time_local / Apache %t: 10/Oct/2000:13:55:36 -0700 (no brackets). */
 int time_parse_clf(const char *p, size_t n, int64_t *us);
 /* Epoch seconds with optional fraction: 1234567890.123 ($msec). */
