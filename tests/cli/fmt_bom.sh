@@ -50,6 +50,7 @@ same nginx "$G/nginx-synth/slo.yaml" "$D/synth/nginx.log" "--at 2026-04-03T00:00
 same apache "$G/apache-synth/slo.yaml" "$D/synth/apache.log" "--at 2026-03-08T18:00:00Z"
 same jsonl "$G/jsonl-synth/slo.yaml" "$D/synth/api.jsonl" "--at 2026-03-19T00:00:00Z"
 same traefik "$G/jsonl-traefik/slo.yaml" "$D/formats/traefik.jsonl" "--at 2026-03-18T06:00:00Z"
+same caddy "$G/jsonl-caddy/slo.yaml" "$D/formats/caddy.jsonl" "--at 2026-03-18T06:00:00Z"
 
 [ "$fails" = 0 ] && echo "fmt_bom.sh: ok"
 [ "$fails" = 0 ]
