@@ -1,4 +1,4 @@
-/* fmt_jsonl.c -- JSON lines with a field mapping (docs/config.md), including
+/* fmt_jsonl.c -- JSON lines with a field mapping (docs/formats.md), including
  * pipeline/job records with a derived duration.
  *
  * One line is one JSON object. A strict, allocation-free scanner walks the

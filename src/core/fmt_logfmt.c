@@ -10,7 +10,7 @@
  * runs to the end of the line; text after a format's final literal is
  * ignored (extra fields appended to combined).
  *
- * Each variable fills its standard field (docs/config.md) and is also available
+ * Each variable fills its standard field (docs/formats.md) and is also available
  * under its own name (nginx: the name without '$'; Apache: see apache_dirs)
  * as a number when its whole value is numeric, else as a string. "-" is
  * null. $upstream_response_time is the SUM of a list ("0.000, 1.000" -> 1):
