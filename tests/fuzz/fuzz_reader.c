@@ -16,7 +16,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[] = "/tmp/hr_fuzz_reader_XXXXXX";
+static char path[] = "/dev/shm/hr_fuzz_reader_XXXXXX"; /* memory: no disk in the loop */
 static int fd = -1;
 
 struct rec {
@@ -76,9 +76,16 @@ static int64_t read_lines(int64_t from, int64_t to, struct rec *r, const uint8_t
   return end;
 }
 
+static void remove_file(void) {
+  unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (fd < 0 && (fd = mkstemp(path)) < 0)
-    abort();
+  if (fd < 0) {
+    if ((fd = mkstemp(path)) < 0)
+      abort();
+    atexit(remove_file);
+  }
   if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
     abort();
   struct rec whole = {0}, parts = {0};
