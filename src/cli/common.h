@@ -14,7 +14,9 @@
 /* Load CONF; prints every diagnostic to stderr. Returns NULL on failure. */
 struct hr_config *cli_load_config(const char *path);
 
-/* Parse an RFC 3339 instant for an option; prints the error. 0 ok, -1 bad. */
+/* Parse an RFC 3339 instant with Z or an offset (time_parse_rfc3339_offset)
+ * for an option; prints the error (how to write the offset when only it is
+ * missing). 0 ok, -1 bad. */
 int cli_parse_time(const char *opt, const char *s, int64_t *us);
 
 /* Parse --threads N (1 to 64); prints the error. 0 ok, -1 bad. */

@@ -215,8 +215,10 @@ void openslo_source_build(struct ld *L, struct doc *d) {
       s->fmt.duration_scale = 0.001;
     else if (strcmp(u, "us") == 0)
       s->fmt.duration_scale = 0.000001;
+    else if (strcmp(u, "ns") == 0) /* Traefik's Duration */
+      s->fmt.duration_scale = 0.000000001;
     else
-      ydoc_err_at(L, d, unit, "durationUnit must be s, ms or us");
+      ydoc_err_at(L, d, unit, "durationUnit must be s, ms, us or ns");
   }
   s->fmt.map = s->fmt.nmap ? s->map : NULL;
 }
