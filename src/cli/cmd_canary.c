@@ -32,7 +32,7 @@ static const char usage_text[] = "usage: headroom canary -c CONF --slo NAME --ca
                                  "                      SLO's service at or before the instant (headroom annotate)\n"
                                  "      --at T          the instant (RFC 3339); default: just after the last event\n"
                                  "      --min-events N  valid events each side needs for a verdict (default 100)\n"
-                                 "      --source NAME   the DataSource the logs named are read with\n"
+                                 "      --source NAME   the SLO's DataSource (the logs named are read with it anyway)\n"
                                  "      --db FILE       the store whose timeline has the deploys and maintenance\n"
                                  "                      windows (default: the configuration's headroom.db)\n"
                                  "      --format F      text (default) or json\n"

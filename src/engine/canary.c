@@ -285,13 +285,16 @@ enum hr_rc engine_canary(const struct hr_config *cfg, const struct hr_canary_opt
     return HR_FAIL(err, HR_ERR_USAGE, "--since is not before --at");
   struct hr_input in = o->in;
   in.store = 0;
+  if (in.source != NULL && strcmp(in.source, slo->source->name) != 0)
+    return HR_FAIL(err, HR_ERR_USAGE, "SLO %s reads DataSource %s, not %s (--source)", slo->name, slo->source->name,
+                   in.source);
+  in.source = slo->source->name; /* the logs named are the SLO's, whatever their names */
   if (in.nlogs == 0) {
     rc = source_files(slo->source, &c->files, &c->nfiles, err);
     if (rc != HR_OK)
       return rc;
     in.logs = c->files;
     in.nlogs = c->nfiles;
-    in.source = slo->source->name;
   }
   /* The timeline: the deploys, and the maintenance windows excluded. */
   const char *db = o->in.db != NULL ? o->in.db : cfg->db_path;
@@ -361,8 +364,8 @@ enum hr_rc engine_canary(const struct hr_config *cfg, const struct hr_canary_opt
   if (rc == HR_OK && s.events > 0 && missing != 0)
     rc =
         HR_FAIL(err, HR_ERR_USAGE,
-                "--canary '%s' reads '%s', which none of the %llu valid events of SLO %s read has: the format of "
-                "DataSource %s does not give it",
+                "--canary '%s' reads '%s', which none of the %llu valid events of SLO %s read has a value for: "
+                "the lines of DataSource %s do not carry it",
                 o->expr, s.names[__builtin_ctzll(missing)], (unsigned long long)s.events, slo->name, slo->source->name);
   split_free(&s);
   free(dep);

@@ -30,8 +30,9 @@ struct hr_canary_side {
 };
 
 struct hr_canary_opts {
-  struct hr_input in; /* the logs (none: the files of the SLO's DataSource paths), --source; in.db: the
-                       * store whose timeline holds the deploys and maintenance windows */
+  struct hr_input in; /* the logs (none: the files of the SLO's DataSource paths), always read with the
+                       * SLO's DataSource (in.source, when set, must name it); in.db: the store whose
+                       * timeline holds the deploys and maintenance windows */
   const char *slo;    /* its name (required) */
   const char *expr;   /* the canary's filter (required) */
   int has_since;

@@ -21,7 +21,8 @@
 #     field the format cannot have (nginx) or that no event has (JSON lines,
 #     combined nginx), no deploy and no --since, unknown SLO, missing
 #     options, --since after --at, paths matching nothing, bad --min-events,
-#     a truncated gzip (no verdict on part of the input).
+#     a truncated gzip (no verdict on part of the input), --source naming
+#     another DataSource than the SLO's.
 # Never the clock: every run passes --at, or reads logs whose last event
 # sets the instant.
 set -u
@@ -298,6 +299,8 @@ err '--since is not before --at' -c "$CONF" --db "$DB" --slo api-availability --
 err 'at or before --at' -c "$CONF" --db "$DB" --slo api-availability --canary 'host == "web-7"' --at 2026-03-01T08:00:00Z
 err '--min-events' -c "$CONF" --db "$DB" --slo api-availability --canary 'host == "web-7"' --min-events 0
 err '--format' -c "$CONF" --db "$DB" --slo api-availability --canary 'host == "web-7"' --format csv
+err 'reads DataSource app-log, not web-logs' -c "$CONF" --db "$DB" --slo api-availability --canary 'host == "web-7"' \
+  --source web-logs --at $END "$LOG1"
 gzip -c "$LOG2" | head -c 20000 >"$TMP/cut.jsonl.gz"
 err 'could not be read whole: no verdict' -c "$CONF" --db "$DB" --slo api-availability --canary 'host == "web-7"' \
   --source app-log --at $END "$LOG1" "$TMP/cut.jsonl.gz"
