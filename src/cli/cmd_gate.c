@@ -92,10 +92,7 @@ int cmd_gate(int argc, char **argv) {
     return 2;
   }
   cli_print_samples(&rep);
-  if (rep.unreadable > 0) { /* never a decision on part of the input */
-    cli_print_errors(&rep);
-    cli_error("gate: %zu part%s of the logs named could not be read whole: no decision", rep.unreadable,
-              rep.unreadable == 1 ? "" : "s");
+  if (cli_refuse_unreadable(&rep, "gate", "decision")) {
     gate_result_free(&g);
     report_free(&rep);
     config_free(cfg);

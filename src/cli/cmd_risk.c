@@ -106,10 +106,7 @@ int cmd_risk(int argc, char **argv) {
   }
   cli_print_samples(&r.rep);
   int code = 0;
-  if (r.rep.unreadable > 0) { /* a figure from part of the input is not one */
-    cli_print_errors(&r.rep);
-    cli_error("risk: %zu part%s of the logs named could not be read whole: no figure", r.rep.unreadable,
-              r.rep.unreadable == 1 ? "" : "s");
+  if (cli_refuse_unreadable(&r.rep, "risk", "figure")) { /* a figure from part of the input is not one */
     code = 2;
   } else {
     if (strcmp(format, "json") == 0)

@@ -84,6 +84,15 @@ int cli_unreadable_exit(const struct hr_report *r) {
   return 2;
 }
 
+int cli_refuse_unreadable(const struct hr_report *r, const char *cmd, const char *what) {
+  if (r->unreadable == 0)
+    return 0;
+  cli_print_errors(r);
+  cli_error("%s: %zu part%s of the logs named could not be read whole: no %s", cmd, r->unreadable,
+            r->unreadable == 1 ? "" : "s", what);
+  return 1;
+}
+
 int cli_check_format(const char *format, const char *const *allowed) {
   char list[128] = "";
   size_t n = 0;

@@ -42,6 +42,12 @@ void cli_print_errors(const struct hr_report *r);
  * whole); else 0. */
 int cli_unreadable_exit(const struct hr_report *r);
 
+/* When parts of the logs r read could not be read whole, print r's errors
+ * and "<cmd>: N parts of the logs named could not be read whole: no
+ * <what>" and return 1: a command that decides (gate, canary) never
+ * decides on part of its input. Else 0, printing nothing. */
+int cli_refuse_unreadable(const struct hr_report *r, const char *cmd, const char *what);
+
 /* Check --format against the NULL-terminated list of allowed names; prints
  * the error. 0 ok, -1 not allowed. */
 int cli_check_format(const char *format, const char *const *allowed);

@@ -37,6 +37,7 @@ struct worker {
   hr_event_hook_fn hook;    /* the per-event hook (one thread only), or NULL */
   void *hook_ctx;
   uint64_t hook_need;
+  hr_hook_setup_fn setup; /* called first with the pipeline, or NULL */
   enum hr_rc rc;
   struct hr_err err;
 };
@@ -77,6 +78,15 @@ static void *work(void *arg) {
   w->rc = pipeline_new(w->cfg, &p, &w->err);
   if (w->rc != HR_OK)
     return NULL;
+  if (w->setup != NULL) {
+    uint64_t need = 0;
+    w->rc = w->setup(w->hook_ctx, p, &need, &w->err);
+    if (w->rc != HR_OK) {
+      pipeline_free(p);
+      return NULL;
+    }
+    w->hook_need |= need;
+  }
   if (w->hook != NULL)
     pipeline_set_hook(p, w->hook, w->hook_ctx, w->hook_need);
   for (;;) {
@@ -112,21 +122,16 @@ static void *work(void *arg) {
   return NULL;
 }
 
-enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
-                            struct hr_series *series, struct hr_report *rep, struct hr_err *err) {
-  return engine_read_logs_hooked(cfg, o, at_us, series, NULL, NULL, 0, rep, err);
-}
-
-enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
-                                   struct hr_series *series, hr_event_hook_fn hook, void *hook_ctx, uint64_t need,
-                                   struct hr_report *rep, struct hr_err *err) {
+static enum hr_rc read_logs(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
+                            struct hr_series *series, hr_hook_setup_fn setup, hr_event_hook_fn hook, void *hook_ctx,
+                            uint64_t need, struct hr_report *rep, struct hr_err *err) {
   /* Assign each file to its data source (checked up front, so a wrong name
    * fails before any work). */
   struct hr_pipeline *p = NULL;
   enum hr_rc rc = pipeline_new(cfg, &p, err);
   if (rc != HR_OK)
     return rc;
-  int nthreads = hook != NULL || o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+  int nthreads = hook != NULL || setup != NULL || o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
   size_t cap = o->nlogs * (size_t)nthreads + 1, n = 0;
   struct unit *units = xcalloc(cap, sizeof *units);
   for (size_t i = 0; i < o->nlogs && rc == HR_OK; i++) {
@@ -189,6 +194,7 @@ enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_
     ws[t].hook = hook;
     ws[t].hook_ctx = hook_ctx;
     ws[t].hook_need = need;
+    ws[t].setup = setup;
   }
   for (int t = 1; t < nthreads; t++)
     if (pthread_create(&tids[t], NULL, work, &ws[t]) != 0) {
@@ -234,3 +240,19 @@ enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_
   return rc;
 }
 
+enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
+                            struct hr_series *series, struct hr_report *rep, struct hr_err *err) {
+  return read_logs(cfg, o, at_us, series, NULL, NULL, NULL, 0, rep, err);
+}
+
+enum hr_rc engine_read_logs_setup(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
+                                  struct hr_series *series, hr_hook_setup_fn setup, hr_event_hook_fn hook,
+                                  void *hook_ctx, struct hr_report *rep, struct hr_err *err) {
+  return read_logs(cfg, o, at_us, series, setup, hook, hook_ctx, 0, rep, err);
+}
+
+enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
+                                   struct hr_series *series, hr_event_hook_fn hook, void *hook_ctx, uint64_t need,
+                                   struct hr_report *rep, struct hr_err *err) {
+  return read_logs(cfg, o, at_us, series, NULL, hook, hook_ctx, need, rep, err);
+}

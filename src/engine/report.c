@@ -138,20 +138,6 @@ void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const s
 
 /* ---- since the last deploy ---- */
 
-/* The newest deploy of service at or before t_us; NULL when none. */
-static const struct hr_annotation *last_deploy(const struct hr_annotation *tl, size_t ntl, const char *service,
-                                               int64_t t_us) {
-  const struct hr_annotation *best = NULL;
-  for (size_t i = 0; i < ntl; i++) {
-    const struct hr_annotation *a = &tl[i];
-    if (service != NULL && strcmp(a->kind, "deploy") == 0 && strcmp(a->service, service) == 0 &&
-        a->at_s <= floor_div(t_us, 1000000) &&
-        (best == NULL || a->at_s > best->at_s || (a->at_s == best->at_s && a->id > best->id)))
-      best = a;
-  }
-  return best;
-}
-
 /* Fill rs's since_deploy figures: evaluate the SLO again on a copy of its
  * series holding only the buckets that start at or after max(deploy, window
  * start), and share the window's consumed budget out in proportion to the
@@ -278,7 +264,7 @@ static void fill(struct run *u, struct hr_report *rep, int64_t t_us) {
     if (engine_slo_health(cfg, u->p, u->st, src, j, &u->series[j], t_us, rs, &e) != HR_OK)
       report_add_error(rep, "%s", e.msg); /* judged without the store's record */
     rs->timeline_read = rep->has_timeline;
-    const struct hr_annotation *dep = last_deploy(rep->timeline, rep->ntimeline, cfg->slos[j].service, t_us);
+    const struct hr_annotation *dep = engine_last_deploy(rep->timeline, rep->ntimeline, cfg->slos[j].service, t_us);
     if (dep != NULL)
       since_deploy(rs, eslo, &u->series[j], t_us, dep);
     rep->dropped += u->series[j].dropped;
