@@ -57,7 +57,7 @@ static void step_set(struct hr_bt_set *r, size_t j, const struct hr_slo *slo, co
   int any = 0;
   for (size_t i = 0; i < nc; i++) {
     struct hr_cond_result res;
-    alert_cond_eval(slo, conds[i], s, st, t, &res);
+    alert_cond_eval(slo, conds[i], s, st, t, al[i].state == HR_AL_FIRING, &res);
     enum hr_transition tr = alert_step(&al[i], res.active, t, conds[i]->alert_after_us);
     if (tr == HR_TR_FIRING) {
       if (r->n == r->cap) {

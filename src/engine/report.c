@@ -91,7 +91,8 @@ static void burn_now(struct hr_report_slo *rs, const struct hr_slo *slo, const s
   for (size_t i = 0; i < nc; i++) {
     const struct hr_condition *c = conds[i];
     struct hr_cond_result res;
-    alert_cond_eval(slo, c, s, &rs->st, at_us, &res);
+    alert_cond_eval(slo, c, s, &rs->st, at_us, 0, &res);
+    res.active |= res.guarded; /* burning now shows the burn; the guard only keeps noise from paging */
     if (res.active && (c->kind == HR_COND_BURNRATE || c->kind == HR_COND_EXHAUSTION)) {
       enum hr_burning l = is_page(c) ? HR_BURN_FAST : HR_BURN_ELEVATED;
       if (l > n->level || lead == NULL) {

@@ -108,7 +108,6 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
   for (size_t i = 0; i < nc && rc == HR_OK; i++) {
     const struct hr_condition *c = conds[i];
     struct hr_cond_result res;
-    alert_cond_eval(slo, c, &s, state, at_us, &res);
     struct hr_alert a;
     int64_t updated;
     int found;
@@ -116,6 +115,7 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
     rc = alerts_get(st, slo->name, c->name, &a, &updated, &found, err);
     if (rc != HR_OK)
       break;
+    alert_cond_eval(slo, c, &s, state, at_us, found && a.state == HR_AL_FIRING, &res);
     enum hr_transition tr = HR_TR_NONE;
     if (!found || updated <= at_s) { /* never step a state backwards */
       tr = alert_step(&a, res.active, at_us, c->alert_after_us);

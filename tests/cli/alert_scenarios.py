@@ -17,12 +17,15 @@ Rules replayed (SPEC §1, docs/alerting.md): at each whole minute T, counts
 over [T - w, T); burn = bad/valid / (1 - target), 0 with no events; a
 burn-rate condition holds when the burn over its long and short lookback are
 strictly above the factor (1e-9 relative tolerance) and the long lookback has
-at least minEvents valid events; alertAfter 0.
+at least minEvents valid events (half of it while firing); the guard: the
+long lookback's bad events b out of valid v are improbable at the budget's
+rate, P(Poisson(v (1 - target)) >= b) < 0.001; alertAfter 0.
 """
-import json, random, subprocess, sys
+import json, math, random, subprocess, sys
 from datetime import datetime, timezone
 
 TARGET = 0.999
+ALPHA = 0.001  # the guard's level
 START = 1767571200  # 2026-01-05T00:00:00Z
 DAY, HOUR = 1440, 60  # minutes
 
@@ -119,7 +122,16 @@ def above(x, f):
     return x > f + 1e-9 * max(1.0, abs(f))
 
 
-def replay(valid, bad, min_events=1):
+def pois_ge(k, lam):
+    """P(X >= k), X ~ Poisson(lam): one minus the terms below k, each from logs."""
+    if k == 0:
+        return 1.0
+    if lam <= 0:
+        return 0.0
+    return max(0.0, 1 - math.fsum(math.exp(-lam + i * math.log(lam) - math.lgamma(i + 1)) for i in range(k)))
+
+
+def replay(valid, bad, min_events=1, guard=True, hysteresis=True):
     """The alerts: [{condition, severity, fired_at, resolved_at}] (minutes)."""
     n = len(valid)
     V, B = [0] * (n + 1), [0] * (n + 1)
@@ -138,7 +150,9 @@ def replay(valid, bad, min_events=1):
         for i, (name, sev, f, lw, sw) in enumerate(CONDS):
             vl, bl = win(t, lw)
             vs, bs = win(t, sw)
-            on = vl >= min_events and above(burn(vl, bl), f) and above(burn(vs, bs), f)
+            need = min_events if open_[i] is None or not hysteresis else (min_events + 1) // 2
+            on = vl >= need and above(burn(vl, bl), f) and above(burn(vs, bs), f)
+            on = on and (not guard or pois_ge(bl, vl * (1 - TARGET)) < ALPHA)
             if on and open_[i] is None:
                 open_[i] = len(alerts)
                 alerts.append({"condition": name, "severity": sev, "fired_at": t, "resolved_at": None, "i": i})

@@ -9,8 +9,12 @@ Rules (SPEC §1): counts over [T - w, T); burn = (1 - good/valid)/(1 - target),
 and fires nothing; conditions fire strictly above the factor (1e-9 relative
 tolerance); time to exhaustion = remaining * W / burn_2h (exhausted when
 remaining <= 0, never when burn is 0); alertAfter 0: firing at the first
-minute a condition holds, resolved at the first minute it does not."""
-import datetime, json
+minute a condition holds, resolved at the first minute it does not.
+The low-traffic guard (docs/alerting.md): a burn-rate condition with a factor
+of at least 1, and an exhaustion condition while remaining * W >= horizon,
+also need the bad events b of the long lookback out of its v valid events to
+be improbable at the budget's rate: P(Poisson(v (1 - target)) >= b) < 0.001."""
+import datetime, json, math
 from collections import defaultdict
 
 TARGET, W = 0.99, 7 * 1440  # minutes
@@ -34,11 +38,19 @@ def burn(t, w):
 def above(x, f): return x > f + 1e-9 * max(1.0, abs(f))
 def below(x, f): return x < f - 1e-9 * max(1.0, abs(f))
 
+def significant(t, w):  # the guard: one minus the Poisson terms below b, each from logs
+    g, v = sums(t, w)
+    b, lam = v - g, v * (1 - TARGET)
+    if b == 0 or lam <= 0:
+        return b > 0
+    return 1 - math.fsum(math.exp(-lam + i * math.log(lam) - math.lgamma(i + 1)) for i in range(b)) < 0.001
+
 def burnrate(f, lw, sw):
     def c(t):
         bl, vl = burn(t, lw)
         bs, vs = burn(t, sw) if sw else (0, 1)
-        return vl >= 1 and vs >= 1 and above(bl, f) and (sw == 0 or above(bs, f))
+        on = vl >= 1 and vs >= 1 and above(bl, f) and (sw == 0 or above(bs, f))
+        return on and (f < 1 or significant(t, lw))
     return c
 
 def exhaustion(lw, horizon):
@@ -48,7 +60,8 @@ def exhaustion(lw, horizon):
             return False
         g, vw = sums(t, W)
         rem = 1 - (vw - g) / ((1 - TARGET) * vw)
-        return rem <= 0 or below(rem * W * 60 / b, horizon * 60)
+        on = rem <= 0 or below(rem * W * 60 / b, horizon * 60)
+        return on and (rem * W < horizon or significant(t, lw))
     return c
 
 sets = {
