@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #define MIN_US (INT64_C(60) * 1000000)
 #define HOUR_US (60 * MIN_US)
@@ -181,4 +182,28 @@ enum hr_transition alert_step(struct hr_alert *a, int active, int64_t t_us, int6
     return HR_TR_RESOLVED;
   }
   return HR_TR_NONE;
+}
+
+int alert_is_page(const struct hr_condition *c) {
+  return c->severity != NULL && (strcasecmp(c->severity, "page") == 0 || strcasecmp(c->severity, "critical") == 0);
+}
+
+enum hr_transition incident_step(struct hr_incident *g, int nfiring, int inhibited, int64_t t_us, int64_t damping_us) {
+  if (nfiring > 0) {
+    g->quiet_since_us = INT64_MIN;
+    g->open = 1;
+    if (g->notified || inhibited)
+      return HR_TR_NONE;
+    g->notified = 1;
+    return HR_TR_FIRING;
+  }
+  if (!g->open)
+    return HR_TR_NONE;
+  if (g->quiet_since_us == INT64_MIN)
+    g->quiet_since_us = t_us;
+  if (t_us - g->quiet_since_us < damping_us)
+    return HR_TR_NONE;
+  int was = g->notified;
+  g->open = g->notified = 0;
+  return was ? HR_TR_RESOLVED : HR_TR_NONE;
 }

@@ -90,4 +90,31 @@ enum hr_transition { HR_TR_NONE = 0, HR_TR_FIRING, HR_TR_RESOLVED };
  * inactive and firing -> resolved. Returns the transition to notify. */
 enum hr_transition alert_step(struct hr_alert *a, int active, int64_t t_us, int64_t alert_after_us);
 
+/* One incident per SLO and severity (docs/alerting.md, "One page per
+ * incident"): its members are the SLO's page conditions (alert_is_page), or
+ * all its others (tickets). The first member to fire opens it and is notified;
+ * members firing while it is open join it silently; it closes, with one
+ * resolve, once no member has fired for HR_DAMPING_US, so a condition that
+ * resolves and fires again within it continues the same incident. A ticket
+ * incident is inhibited while the SLO's page incident is open: it is
+ * notified only if a member still fires once the page incident has closed
+ * (Alertmanager's inhibition), and its close only if it was notified. */
+#define HR_DAMPING_US (INT64_C(30) * 60 * 1000000)
+
+struct hr_incident {
+  int open, notified;
+  int64_t quiet_since_us; /* when its last member stopped firing; INT64_MIN while one fires */
+};
+
+/* Step an incident after its members were stepped at t_us: nfiring of them
+ * fire now; inhibited: the SLO's page incident is open. Returns
+ * HR_TR_FIRING when it is to be notified (it opened, or its inhibition
+ * ended while a member fires), HR_TR_RESOLVED when a notified one closes,
+ * else HR_TR_NONE. */
+enum hr_transition incident_step(struct hr_incident *g, int nfiring, int inhibited, int64_t t_us, int64_t damping_us);
+
+/* 1 for severity "page" or "critical" (any case): the incident a ticket is
+ * inhibited under, and burning "fast" in report; else 0. */
+int alert_is_page(const struct hr_condition *c);
+
 #endif

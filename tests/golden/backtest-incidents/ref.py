@@ -13,7 +13,10 @@ minute a condition holds, resolved at the first minute it does not.
 The low-traffic guard (docs/alerting.md): a burn-rate condition with a factor
 of at least 1, and an exhaustion condition while remaining * W >= horizon,
 also need the bad events b of the long lookback out of its v valid events to
-be improbable at the budget's rate: P(Poisson(v (1 - target)) >= b) < 0.001."""
+be improbable at the budget's rate: P(Poisson(v (1 - target)) >= b) < 0.001.
+Notifications: one incident per severity; when it opens, the earliest member
+firing is notified (a ticket only while no page incident is open, else once
+it has closed); it closes 30 minutes after its last member stopped firing."""
 import datetime, json, math
 from collections import defaultdict
 
@@ -75,21 +78,40 @@ out = {"from": iso(frm), "to": iso(to), "minutes": to - frm + 1, "lines_read": l
 for name, conds in sets.items():
     alerts, minutes, pages, tickets = [], 0, 0, 0
     firing = [None] * len(conds)
+    inc = {sev: {"open": False, "sent": False, "quiet": None, "lead": None} for sev in ("page", "ticket")}
+    sent = {"page": 0, "ticket": 0}
     for t in range(frm, to + 1):
         for i, (cn, sev, c) in enumerate(conds):
             on = c(t)
             if on and firing[i] is None:
                 firing[i] = len(alerts)
-                alerts.append({"slo": "api-availability", "condition": cn, "severity": sev, "fired_at": t, "resolved_at": None, "_i": i})
+                alerts.append({"slo": "api-availability", "condition": cn, "severity": sev, "fired_at": t, "resolved_at": None, "_i": i,
+                               "notified": False, "incident_closed_at": None})
                 pages += sev == "page"; tickets += sev == "ticket"
             elif not on and firing[i] is not None:
                 alerts[firing[i]]["resolved_at"] = iso(t)
                 firing[i] = None
+        for sev in ("page", "ticket"):
+            g = inc[sev]
+            now = [firing[i] for i, (cn, sv, c) in enumerate(conds) if sv == sev and firing[i] is not None]
+            if now:
+                g["open"], g["quiet"] = True, None
+                if not g["sent"] and not (sev == "ticket" and inc["page"]["open"]):
+                    g["sent"], g["lead"] = True, min(now)
+                    alerts[g["lead"]]["notified"] = True
+                    sent[sev] += 1
+            elif g["open"]:
+                g["quiet"] = t if g["quiet"] is None else g["quiet"]
+                if t - g["quiet"] >= 30:
+                    if g["sent"]:
+                        alerts[g["lead"]]["incident_closed_at"] = iso(t)
+                    g["open"] = g["sent"] = False
         minutes += any(f is not None for f in firing)
     alerts.sort(key=lambda a: (a["fired_at"], a["_i"]))
     for a in alerts:
         a["fired_at"] = iso(a["fired_at"]); del a["_i"]
-    block = {"alerts": alerts, "summary": [{"slo": "api-availability", "pages": pages, "tickets": tickets, "minutes_firing": minutes}]}
+    block = {"alerts": alerts, "summary": [{"slo": "api-availability", "pages": pages, "tickets": tickets, "minutes_firing": minutes,
+                                       "pages_notified": sent["page"], "tickets_notified": sent["ticket"]}]}
     if name == "config":
         out.update(block)
     else:
