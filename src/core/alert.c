@@ -207,3 +207,13 @@ enum hr_transition incident_step(struct hr_incident *g, int nfiring, int inhibit
   g->open = g->notified = 0;
   return was ? HR_TR_RESOLVED : HR_TR_NONE;
 }
+
+const char *alert_name(enum hr_cond_kind k) {
+  switch (k) {
+  case HR_COND_EXHAUSTION: return "SLOBudgetExhaustion";
+  case HR_COND_BUDGET: return "SLOBudgetLow";
+  case HR_COND_NODATA: return "SLONoData";
+  case HR_COND_BURNRATE: break;
+  }
+  return "SLOBurnRate";
+}

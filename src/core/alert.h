@@ -113,6 +113,11 @@ struct hr_incident {
  * else HR_TR_NONE. */
 enum hr_transition incident_step(struct hr_incident *g, int nfiring, int inhibited, int64_t t_us, int64_t damping_us);
 
+/* The alertname of a condition of kind k, the same in serve's notifications
+ * and the generated Prometheus rules (docs/notifications.md): SLOBurnRate,
+ * SLOBudgetExhaustion, SLOBudgetLow, SLONoData. Static storage. */
+const char *alert_name(enum hr_cond_kind k);
+
 /* 1 for severity "page" or "critical" (any case): the incident a ticket is
  * inhibited under, and burning "fast" in report; else 0. */
 int alert_is_page(const struct hr_condition *c);

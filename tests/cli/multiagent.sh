@@ -11,7 +11,7 @@
 #     (tests/multiagent/central-slos.yaml).
 #   - a deliberately slow exporter (tests/multiagent/slow_exporter.py: every
 #     scrape answered 0.6 s late, its counters one higher each time).
-# Checks: (a) the incident fires HeadroomBurnRate / page-1h-5m for checkout in
+# Checks: (a) the incident fires SLOBurnRate / page-1h-5m for checkout in
 # Alertmanager (GET /api/v2/alerts), and nothing for browse; (b) the central
 # headroom (report --at T from Prometheus) gives each SLO the same status and
 # a budget within 1 % of one headroom reading all the logs at T (and the same
@@ -237,7 +237,7 @@ while :; do
     python3 - "$TMP/alerts.json" <<'PY' && break
 import json, sys
 al = json.load(open(sys.argv[1]))
-ok = any(a["labels"].get("alertname") == "HeadroomBurnRate" and a["labels"].get("slo") == "checkout"
+ok = any(a["labels"].get("alertname") == "SLOBurnRate" and a["labels"].get("slo") == "checkout"
          and a["labels"].get("condition") == "page-1h-5m" and a["labels"].get("severity") == "page"
          and a["status"]["state"] == "active" for a in al)
 sys.exit(0 if ok else 1)
@@ -252,7 +252,7 @@ PY
       echo >&2
     done
     cat "$TMP/serve-a.err" "$TMP/serve-b.err" >&2
-    fail "no HeadroomBurnRate page-1h-5m alert for checkout in Alertmanager"
+    fail "no SLOBurnRate page-1h-5m alert for checkout in Alertmanager"
   fi
   sleep 0.5
 done

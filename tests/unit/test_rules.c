@@ -157,7 +157,7 @@ static void test_logs_source(void **state) {
                             "clamp_min(headroom_slo:valid:increase{service=\"shop\",slo=\"avail\",window=\"5m\"}, 1) / "
                             "(1 - 0.999)'"));
   /* the four default conditions */
-  assert_int_equal(count(r, "- alert: HeadroomBurnRate\n"), 4);
+  assert_int_equal(count(r, "- alert: SLOBurnRate\n"), 4);
   assert_non_null(strstr(r,
                          "expr: 'headroom_slo:burn_rate:ratio{service=\"shop\",slo=\"avail\",window=\"1h\"} > 14.4 and "
                          "on (service, slo) headroom_slo:burn_rate:ratio{service=\"shop\",slo=\"avail\",window=\"5m\"} "
@@ -263,13 +263,13 @@ static void test_prom_source(void **state) {
                 "\"api\",slo=\"lat\",window=\"1h30m\"} >= 20 and on (service, slo) headroom_slo:valid:increase{"
                 "service=\"api\",slo=\"lat\",window=\"10m\"} >= 20'\n        for: 2m\n"));
   assert_non_null(
-      strstr(r, "- alert: HeadroomBudgetExhaustion\n        expr: '(headroom_slo:budget_remaining:ratio{service="
+      strstr(r, "- alert: SLOBudgetExhaustion\n        expr: '(headroom_slo:budget_remaining:ratio{service="
                 "\"api\",slo=\"lat\"} * 604800 / on (service, slo) (headroom_slo:burn_rate:ratio{service=\"api\","
                 "slo=\"lat\",window=\"2h\"} > 0) < 259200 or (headroom_slo:budget_remaining:ratio{service="
                 "\"api\",slo=\"lat\"} <= 0) * 0) and on (service, slo) headroom_slo:valid:increase{service="
                 "\"api\",slo=\"lat\",window=\"2h\"} >= 20'"));
   assert_non_null(
-      strstr(r, "- alert: HeadroomBudgetLow\n        expr: 'headroom_slo:budget_remaining:ratio{service=\"api\","
+      strstr(r, "- alert: SLOBudgetLow\n        expr: 'headroom_slo:budget_remaining:ratio{service=\"api\","
                 "slo=\"lat\"} < 0.25'"));
   assert_non_null(strstr(r, "(alert below 25%)"));
   free(r);
