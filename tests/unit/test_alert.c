@@ -170,6 +170,34 @@ static void test_min_events_hysteresis(void **state) {
   series_reset(&s);
 }
 
+/* Incidents: open and notify once, members join, a flap within the damping
+ * period continues, the close after it resolves once; a ticket under an open
+ * page is held and sent when the page closes if it still fires, and an
+ * incident never notified closes silently. */
+static void test_incident_step(void **state) {
+  (void)state;
+  const int64_t D = HR_DAMPING_US;
+  struct hr_incident p = {0, 0, INT64_MIN}, t = {0, 0, INT64_MIN};
+  assert_int_equal(incident_step(&p, 1, 0, 0, D), HR_TR_FIRING);
+  assert_int_equal(incident_step(&t, 2, p.open, 0, D), HR_TR_NONE); /* held */
+  assert_int_equal(incident_step(&p, 2, 0, MIN, D), HR_TR_NONE);    /* a second page joins */
+  assert_int_equal(incident_step(&p, 0, 0, 2 * MIN, D), HR_TR_NONE); /* quiet... */
+  assert_int_equal(incident_step(&p, 1, 0, 2 * MIN + D - MIN, D), HR_TR_NONE); /* ...fires again: continues */
+  assert_int_equal(incident_step(&p, 0, 0, 3 * MIN + D, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&p, 0, 0, 3 * MIN + 2 * D - MIN, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&p, 0, 0, 3 * MIN + 2 * D, D), HR_TR_RESOLVED); /* closes once */
+  assert_int_equal(incident_step(&p, 0, 0, 4 * MIN + 2 * D, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&t, 1, p.open, 3 * MIN + 2 * D, D), HR_TR_FIRING); /* the page closed */
+  assert_int_equal(incident_step(&t, 1, 0, 4 * MIN + 2 * D, D), HR_TR_NONE);
+  /* held throughout: nothing at its close */
+  struct hr_incident p2 = {0, 0, INT64_MIN}, t2 = {0, 0, INT64_MIN};
+  assert_int_equal(incident_step(&p2, 1, 0, 0, D), HR_TR_FIRING);
+  assert_int_equal(incident_step(&t2, 1, p2.open, 0, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&t2, 0, p2.open, MIN, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&t2, 0, p2.open, MIN + D, D), HR_TR_NONE);
+  assert_int_equal(t2.open, 0);
+}
+
 /* op: gte fires at the factor too (within the same 1e-9 tolerance), not
  * below it. */
 static void test_burnrate_gte(void **state) {
@@ -424,7 +452,7 @@ static void test_replay_agrees(void **state) {
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_burnrate_multiwindow), cmocka_unit_test(test_burnrate_gte), cmocka_unit_test(test_guard),
-      cmocka_unit_test(test_min_events_hysteresis),
+      cmocka_unit_test(test_min_events_hysteresis), cmocka_unit_test(test_incident_step),
       cmocka_unit_test(test_burnrate_seed_yellow),
       cmocka_unit_test(test_exhaustion),           cmocka_unit_test(test_budget),
       cmocka_unit_test(test_state_machine),        cmocka_unit_test(test_defaults_and_names),
