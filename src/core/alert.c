@@ -25,6 +25,8 @@ static const struct hr_condition defaults[] = {
      .short_us = 2 * HOUR_US},
     {.name = "ticket-3d-6h", .severity = "ticket", .kind = HR_COND_BURNRATE, .factor = 1, .long_us = 3 * DAY_US,
      .short_us = 6 * HOUR_US},
+    /* a dead log pages too (docs/alerting.md, "No data"), once: it joins the SLO's page incident */
+    {.name = "nodata", .severity = "page", .kind = HR_COND_NODATA, .alert_after_us = 5 * MIN_US},
 };
 
 const struct hr_condition *alert_default_conditions(size_t *n) {

@@ -38,7 +38,8 @@
 #define HR_GUARD_ALPHA 0.001
 
 /* The defaults (docs/alerting.md) for an SLO without alert policies: page 14.4x 1h&5m,
- * page 6x 6h&30m, ticket 3x 1d&2h, ticket 1x 3d&6h. Static storage. */
+ * page 6x 6h&30m, ticket 3x 1d&2h, ticket 1x 3d&6h, and "nodata", a page after 5
+ * minutes of data that is not ok. Static storage. */
 const struct hr_condition *alert_default_conditions(size_t *n /* OUT */);
 
 /* The conditions in force for slo: every condition of its policies, or the

@@ -370,8 +370,11 @@ static void test_defaults_and_names(void **state) {
               {"page-6h-30m", "page", 6, 6 * HOUR, 30 * MIN},
               {"ticket-1d-2h", "ticket", 3, DAY, 2 * HOUR},
               {"ticket-3d-6h", "ticket", 1, 3 * DAY, 6 * HOUR}};
-  assert_int_equal(n, 4);
-  for (size_t i = 0; i < n; i++) {
+  assert_int_equal(n, 5);
+  /* the fifth: a dead log pages after 5 minutes */
+  assert_true(strcmp(d[4].name, "nodata") == 0 && strcmp(d[4].severity, "page") == 0);
+  assert_true(d[4].kind == HR_COND_NODATA && d[4].alert_after_us == 5 * MIN);
+  for (size_t i = 0; i < 4; i++) {
     assert_string_equal(d[i].name, want[i].name);
     assert_string_equal(d[i].severity, want[i].sev);
     assert_true(d[i].kind == HR_COND_BURNRATE && d[i].factor == want[i].f);
@@ -379,9 +382,9 @@ static void test_defaults_and_names(void **state) {
   }
   struct hr_slo slo = mk_slo(0.999, 1);
   const struct hr_condition *out[8];
-  assert_int_equal(alert_conditions(&slo, out, 8), 4);
+  assert_int_equal(alert_conditions(&slo, out, 8), 5);
   assert_ptr_equal(out[0], &d[0]);
-  assert_int_equal(alert_conditions(&slo, out, 2), 4); /* count, though only 2 written */
+  assert_int_equal(alert_conditions(&slo, out, 2), 5); /* count, though only 2 written */
   struct hr_condition pc[3] = {{.name = "a"}, {.name = "b"}, {.name = "c"}};
   struct hr_alert_policy p1 = {.name = "p1", .conds = pc, .nconds = 2}, p2 = {.name = "p2", .conds = pc + 2, .nconds = 1};
   struct hr_alert_policy *pols[2] = {&p1, &p2};

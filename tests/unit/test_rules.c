@@ -164,7 +164,9 @@ static void test_logs_source(void **state) {
                          "> 14.4'"));
   assert_non_null(strstr(r, "condition: 'ticket-3d-6h'"));
   assert_non_null(strstr(r, "gone in 1d22h40m")); /* 28d / 14.4 */
-  assert_null(strstr(r, "for:"));
+  /* and the fifth, a page when no valid event was recorded (alertAfter 5m) */
+  assert_int_equal(count(r, "- alert: SLONoData\n"), 1);
+  assert_int_equal(count(r, "for: 5m\n"), 1);
   assert_null(strstr(r, "slo:sli_error"));
   free(r);
 
