@@ -57,6 +57,13 @@ void ydoc_err_loc(struct ld *L, const struct hr_loc *loc, const char *fmt, ...) 
   va_end(ap);
 }
 
+void ydoc_warn_loc(struct ld *L, const struct hr_loc *loc, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(L, loc, 1, fmt, ap);
+  va_end(ap);
+}
+
 /* ------------------------------------------------------------ node access */
 
 int ydoc_is_null(const yaml_node_t *n) {

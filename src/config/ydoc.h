@@ -66,6 +66,7 @@ void ydoc_err_at(struct ld *L, const struct doc *d, const yaml_node_t *n, const 
 void ydoc_warn_at(struct ld *L, const struct doc *d, const yaml_node_t *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void ydoc_err_loc(struct ld *L, const struct hr_loc *loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void ydoc_warn_loc(struct ld *L, const struct hr_loc *loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ------------------------------------------------------------ node access */
 

@@ -463,6 +463,29 @@ static void test_alert_after(void **state) {
   }
 }
 
+/* min-events 120 keeps page-1h-5m silent below 2 requests a minute: a
+ * warning at the SLO; the 6h page (0.33 a minute) is not named. */
+static void test_min_events_warning(void **state) {
+  (void)state;
+  static const char y[] = "apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: l}\n"
+                          "spec: {type: headroom.logs, connectionDetails: {format: jsonl}}\n---\n"
+                          "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: s\n"
+                          "  annotations: {headroom.dev/min-events: '120'}\nspec:\n  service: x\n"
+                          "  indicator:\n    metadata: {name: s}\n    spec:\n      ratioMetric:\n"
+                          "        good: {metricSource: {metricSourceRef: l, spec: {filter: 'status < 500'}}}\n"
+                          "  timeWindow: [{duration: 28d, isRolling: true}]\n  objectives: [{target: 0.999}]\n";
+  struct hr_diag diag = {0};
+  struct hr_config *c = NULL;
+  assert_int_equal(config_load_mem("m.yaml", y, strlen(y), 0, &c, &diag), HR_OK);
+  assert_int_equal(diag.nwarn, 1);
+  assert_non_null(strstr(diag.msgs[0], "m.yaml:"));
+  assert_non_null(strstr(diag.msgs[0], "warning: SLO 's': headroom.dev/min-events 120 switches condition "
+                                       "'page-1h-5m' off while its 1h lookback holds fewer valid events, i.e. "
+                                       "below 2 requests a minute"));
+  config_free(c);
+  diag_free(&diag);
+}
+
 static void test_diag(void **state) {
   (void)state;
   struct hr_diag d = {0};
@@ -486,7 +509,7 @@ int main(void) {
       cmocka_unit_test(test_spec_example),     cmocka_unit_test(test_full_directory), cmocka_unit_test(test_errors),
       cmocka_unit_test(test_syntax_error),     cmocka_unit_test(test_openslo_examples),
       cmocka_unit_test(test_mem_limits),       cmocka_unit_test(test_diag),
-      cmocka_unit_test(test_alert_after),
+      cmocka_unit_test(test_alert_after),      cmocka_unit_test(test_min_events_warning),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
