@@ -253,14 +253,12 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
       free(expr);
       expr = e2;
     }
-    if (min > 1) {
-      for (int k = 0; k < (cd->short_us > 0 ? 2 : 1); k++) {
-        char *v = sel(c, "headroom_slo:valid:increase", k ? sw : lw);
-        char *e2 = xasprintf("%s and on (service, slo) %s >= %lld", expr, v, min);
-        free(v);
-        free(expr);
-        expr = e2;
-      }
+    if (min > 1) { /* minEvents counts the long lookback only (docs/alerting.md) */
+      char *v = sel(c, "headroom_slo:valid:increase", lw);
+      char *e2 = xasprintf("%s and on (service, slo) %s >= %lld", expr, v, min);
+      free(v);
+      free(expr);
+      expr = e2;
     }
     promql_duration(cd->factor > 0 ? (int64_t)((double)c->win_s / cd->factor) : c->win_s, lasts);
     summary =

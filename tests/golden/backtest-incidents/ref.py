@@ -70,7 +70,7 @@ def exhaustion(lw, horizon):
 sets = {
     "config": [("page-1h-5m", "page", burnrate(14.4, 60, 5)), ("page-6h-30m", "page", burnrate(6, 360, 30)),
                ("ticket-1d-2h", "ticket", burnrate(3, 1440, 120)), ("ticket-3d-6h", "ticket", burnrate(1, 4320, 360))],
-    "policy": [("yellow-burn-1h", "page", burnrate(2.8, 60, 0)), ("red-exhaustion-3d", "page", exhaustion(120, 3 * 1440))],
+    "policy": [("yellow-burn-1h", "page", burnrate(2.8, 60, 5)), ("red-exhaustion-3d", "page", exhaustion(120, 3 * 1440))],
 }
 def iso(m): return datetime.datetime.fromtimestamp(m * 60, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 frm, to = first, last + 1
