@@ -263,7 +263,8 @@ enum hr_rc engine_backtest(const struct hr_config *cfg, const struct hr_backtest
     free(al);
     free(open);
     for (size_t k = 0; k < b->nsets; k++)
-      qsort(b->sets[k].alerts, b->sets[k].n, sizeof *b->sets[k].alerts, cmp_fired);
+      if (b->sets[k].n > 1) /* no alerts: no array (qsort wants one) */
+        qsort(b->sets[k].alerts, b->sets[k].n, sizeof *b->sets[k].alerts, cmp_fired);
   }
   b->replay_s = mono_s() - t0 - b->read_s;
   for (size_t j = 0; j < cfg->nslos; j++)
