@@ -190,8 +190,7 @@ static void replay_slo(const struct hr_config *cfg, const struct hr_effective *e
     int64_t t = b->from_us + (int64_t)m * MINUTE_US;
     slo_replay_at(r, t, &state);
     for (size_t k = 0; k < b->nsets; k++)
-      step_set(&b->sets[k], j, slo, s, conds[k], nc[k], &state, t, &al[k * MAX_CONDS], &open[k * MAX_CONDS],
-               &inc[k]);
+      step_set(&b->sets[k], j, slo, s, conds[k], nc[k], &state, t, &al[k * MAX_CONDS], &open[k * MAX_CONDS], &inc[k]);
   }
   slo_replay_free(r);
   excluder_free(ex);

@@ -54,9 +54,8 @@ static void read_alert(sqlite3_stmt *q, int col, struct hr_alert *a) {
 enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *condition, struct hr_alert *a,
                       int64_t *updated_s, int *found, struct hr_err *err) {
   sqlite3_stmt *q;
-  enum hr_rc rc = prep(st,
-                       "SELECT state, since, fired_at, resolved_at, updated FROM alert WHERE slo = ?1 AND condition = ?2",
-                       &q, err);
+  enum hr_rc rc = prep(
+      st, "SELECT state, since, fired_at, resolved_at, updated FROM alert WHERE slo = ?1 AND condition = ?2", &q, err);
   if (rc != HR_OK)
     return rc;
   sqlite3_bind_text(q, 1, slo, -1, SQLITE_TRANSIENT);
@@ -80,8 +79,10 @@ enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *conditio
 }
 
 /* The kind column's words, by enum hr_cond_kind. */
-static const char *const kind_names[] = {[HR_COND_BURNRATE] = "burnrate", [HR_COND_EXHAUSTION] = "exhaustion",
-                                         [HR_COND_BUDGET] = "budget", [HR_COND_NODATA] = "nodata"};
+static const char *const kind_names[] = {[HR_COND_BURNRATE] = "burnrate",
+                                         [HR_COND_EXHAUSTION] = "exhaustion",
+                                         [HR_COND_BUDGET] = "budget",
+                                         [HR_COND_NODATA] = "nodata"};
 
 static enum hr_cond_kind kind_of(const unsigned char *s) {
   for (size_t k = 0; s != NULL && k < sizeof kind_names / sizeof kind_names[0]; k++)
@@ -327,8 +328,8 @@ enum hr_rc alerts_incident_put(struct hr_store *st, const char *slo, const char 
     sqlite3_bind_text(q, 6, r->lead, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null(q, 6);
-  sqlite3_bind_text(q, 7, (unsigned)r->lead_kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[r->lead_kind]
-                                                                                             : NULL,
+  sqlite3_bind_text(q, 7,
+                    (unsigned)r->lead_kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[r->lead_kind] : NULL,
                     -1, SQLITE_STATIC);
   bind_us(q, 8, r->fired_at_us);
   sqlite3_bind_int64(q, 9, r->updated_s);

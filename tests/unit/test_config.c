@@ -244,14 +244,18 @@ static void test_errors(void **state) {
     enum hr_rc rc;
     const char *msgs[5]; /* "line:col: message" after the file name */
   } cases[] = {
-      {"bad/api_version.yaml", HR_ERR_CONFIG, {"1:13: unsupported apiVersion 'openslo/v1alpha' (headroom reads openslo/v1)"}},
+      {"bad/api_version.yaml",
+       HR_ERR_CONFIG,
+       {"1:13: unsupported apiVersion 'openslo/v1alpha' (headroom reads openslo/v1)"}},
       {"bad/unknown_kind.yaml",
        HR_ERR_CONFIG,
        {"2:7: unknown kind 'DataSauce' (expected Service, SLI, SLO, DataSource, AlertPolicy, AlertCondition or "
         "AlertNotificationTarget)",
         "24:30: unknown DataSource 'web-logs' (defined: none)"}},
       {"bad/missing_name.yaml", HR_ERR_CONFIG, {"4:3: missing metadata.name"}},
-      {"bad/duplicate_name.yaml", HR_ERR_CONFIG, {"14:9: duplicate DataSource name 'web-logs' (first defined at %s:4:9)"}},
+      {"bad/duplicate_name.yaml",
+       HR_ERR_CONFIG,
+       {"14:9: duplicate DataSource name 'web-logs' (first defined at %s:4:9)"}},
       {"bad/target_range.yaml",
        HR_ERR_CONFIG,
        {"31:15: target must be a fraction in (0, 1), got 1.5 (for a percentage use targetPercent)"}},
@@ -506,10 +510,15 @@ static void test_diag(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_spec_example),     cmocka_unit_test(test_full_directory), cmocka_unit_test(test_errors),
-      cmocka_unit_test(test_syntax_error),     cmocka_unit_test(test_openslo_examples),
-      cmocka_unit_test(test_mem_limits),       cmocka_unit_test(test_diag),
-      cmocka_unit_test(test_alert_after),      cmocka_unit_test(test_min_events_warning),
+      cmocka_unit_test(test_spec_example),
+      cmocka_unit_test(test_full_directory),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_syntax_error),
+      cmocka_unit_test(test_openslo_examples),
+      cmocka_unit_test(test_mem_limits),
+      cmocka_unit_test(test_diag),
+      cmocka_unit_test(test_alert_after),
+      cmocka_unit_test(test_min_events_warning),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
