@@ -524,6 +524,9 @@ static int latch_step(const struct ev *e, const struct hr_thresholds *t, uint64_
 
 #define SUMS_WALK 120 /* steps of the latch walk done from sums */
 
+/* The stand-in series of an evaluation from sums (never read). */
+static const struct hr_series no_series = {.step_us = 60000000, .head = INT64_MIN};
+
 /* slo_eval_ex() from the series s, or from the range sums of src (s NULL):
  * returns 0 without a result when src cannot decide (timeslices, or a
  * status that needs the latch walk over the minutes). */
@@ -678,8 +681,7 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
 
 int slo_eval_sums(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_sums_src *src, int64_t at_us,
                   struct hr_slo_state *out) {
-  static const struct hr_series none = {.step_us = 60000000, .head = INT64_MIN};
-  if (eval_at(slo, tz, &none, src, NULL, at_us, out))
+  if (eval_at(slo, tz, &no_series, src, NULL, at_us, out))
     return 1;
   memset(out, 0, sizeof *out);
   return 0;
@@ -721,11 +723,14 @@ struct hr_slo_replay {
   struct walkwin cache;
 };
 
-struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
-                                     struct hr_excluder *x, int64_t from_us, int64_t to_us) {
+/* The replay from s, or from src (s then a stand-in, never read). */
+static struct hr_slo_replay *replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
+                                        const struct hr_sums_src *src, struct hr_excluder *x, int64_t from_us,
+                                        int64_t to_us) {
   struct hr_slo_replay *r = xcalloc(1, sizeof *r);
   struct ev *e = &r->e;
   ev_setup(e, slo, tz, s);
+  e->src = src;
   r->t = thresholds(slo);
   int64_t kF = floor_div(from_us - e->phase, e->step);
   int64_t kTo = floor_div(to_us - e->phase, e->step);
@@ -745,8 +750,21 @@ struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_t
   e->base = first - e->m - 1;
   e->n = (size_t)(last - e->base + e->m + 1);
   e->kmax = kTo + 1; /* buckets up to the one starting at `to`; each instant sums only before itself */
-  build(e, s, x, e->kmax);
+  if (src == NULL)
+    build(e, s, x, e->kmax);
   return r;
+}
+
+struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
+                                     struct hr_excluder *x, int64_t from_us, int64_t to_us) {
+  return replay_new(slo, tz, s, NULL, x, from_us, to_us);
+}
+
+struct hr_slo_replay *slo_replay_new_sums(const struct hr_slo *slo, const struct hr_tz *tz,
+                                          const struct hr_sums_src *src, int64_t from_us, int64_t to_us) {
+  if (slo->budgeting != HR_BUDGET_OCCURRENCES)
+    return NULL;
+  return replay_new(slo, tz, &no_series, src, NULL, from_us, to_us);
 }
 
 void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *out) {

@@ -114,6 +114,12 @@ double slo_burn_at(const struct hr_slo *slo, const struct hr_series *s, int64_t 
 struct hr_slo_replay;
 struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
                                      struct hr_excluder *x, int64_t from_us, int64_t to_us);
+/* slo_replay_new() from range sums instead of minutes (occurrences only:
+ * NULL for timeslices budgeting, whose slices need the minutes). src is
+ * borrowed until slo_replay_free(); every figure is exactly the one of the
+ * series those sums are of. */
+struct hr_slo_replay *slo_replay_new_sums(const struct hr_slo *slo, const struct hr_tz *tz,
+                                          const struct hr_sums_src *src, int64_t from_us, int64_t to_us);
 /* As slo_eval_ex() at at_us in [from_us, to_us], except the red latch:
  * status is what the thresholds give, latched is 0. */
 void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *out /* OUT */);

@@ -116,6 +116,12 @@ void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const s
  * filled; 0 when the minutes are needed (or x->rc says a read failed). */
 int engine_eval_slo_sums(struct hr_report_slo *rs, const struct hr_slo *slo, struct hr_slo_sums *x, int64_t at_us);
 
+/* engine_trend() of rs (evaluated from the sums x) from the sums: for an
+ * SLO with occurrences budgeting, exactly the view its series gives. */
+struct hr_series_view;
+void engine_trend_sums(const struct hr_report_slo *rs, struct hr_slo_sums *x, size_t points,
+                       struct hr_series_view *out /* OUT */);
+
 /* 1 when the store holds the record of the DataSource of slo (the data
  * health then reads no minute); cache: one byte per DataSource of cfg,
  * zeroed before the first call. */

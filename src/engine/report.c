@@ -10,6 +10,7 @@
 #include "core/alert.h"
 #include "core/exclude.h"
 #include "core/timeparse.h"
+#include "engine/detail.h"
 #include "engine/health.h"
 #include "engine/impl.h"
 #include "prom/prom.h"
@@ -34,6 +35,9 @@ void report_free(struct hr_report *r) {
     if (r->slos[i].has_series)
       series_reset(&r->slos[i].series);
     free(r->slos[i].excl);
+    if (r->slos[i].trend != NULL)
+      series_view_free(r->slos[i].trend);
+    free(r->slos[i].trend);
   }
   free(r->slos);
   for (size_t i = 0; i < r->nerrors; i++)
@@ -298,7 +302,8 @@ static enum hr_rc fill_sums(struct run *u, struct hr_report *rep, size_t j, int6
   const struct hr_config *cfg = u->cfg;
   const struct hr_slo *slo = &cfg->slos[j];
   *done = 0;
-  if (u->st == NULL || u->o->in.nlogs > 0 || u->o->keep_series || prom_slo_is_prom(slo))
+  if (u->st == NULL || u->o->in.nlogs > 0 || u->o->keep_series || prom_slo_is_prom(slo) ||
+      (u->o->trend_points > 0 && slo->budgeting != HR_BUDGET_OCCURRENCES))
     return HR_OK;
   int recorded = 0;
   enum hr_rc rc = engine_source_recorded(u->st, cfg, slo, u->src_rec, &recorded, err);
@@ -315,6 +320,10 @@ static enum hr_rc fill_sums(struct run *u, struct hr_report *rep, size_t j, int6
     const struct hr_annotation *dep = engine_last_deploy(rep->timeline, rep->ntimeline, slo->service, t_us);
     if (dep != NULL)
       since_deploy_sums(rs, &x, t_us, dep);
+    if (u->o->trend_points > 0) {
+      rs->trend = xmalloc(sizeof *rs->trend);
+      engine_trend_sums(rs, &x, u->o->trend_points, rs->trend);
+    }
     *done = 1;
   }
   if (rc == HR_OK && x.rc != HR_OK) {
@@ -325,6 +334,9 @@ static enum hr_rc fill_sums(struct run *u, struct hr_report *rep, size_t j, int6
   if (rc != HR_OK && *done) {
     free(rs->deploy_text);
     free(rs->data_reason);
+    if (rs->trend != NULL)
+      series_view_free(rs->trend);
+    free(rs->trend);
     memset(rs, 0, sizeof *rs);
     *done = 0;
   }
@@ -350,7 +362,7 @@ static void fill_series(struct run *u, struct hr_report *rep, size_t j, int64_t 
   if (dep != NULL)
     since_deploy(rs, eslo, &u->series[j], t_us, dep);
   rep->dropped += u->series[j].dropped;
-  if (u->o->keep_series) {
+  if (u->o->keep_series || u->o->trend_points > 0) {
     rs->series = u->series[j];
     rs->has_series = 1;
     memset(&u->series[j], 0, sizeof u->series[j]);
@@ -358,6 +370,17 @@ static void fill_series(struct run *u, struct hr_report *rep, size_t j, int64_t 
     rs->excl = eslo->nexcl ? xcalloc(eslo->nexcl, sizeof *rs->excl) : NULL;
     if (eslo->nexcl)
       memcpy(rs->excl, eslo->excl, eslo->nexcl * sizeof *rs->excl); /* strings borrowed from cfg / rep->timeline */
+  }
+  if (u->o->trend_points > 0) {
+    rs->trend = xmalloc(sizeof *rs->trend);
+    engine_trend(rs, u->o->trend_points, rs->trend);
+  }
+  if (!u->o->keep_series && rs->has_series) { /* kept for the trend only */
+    series_reset(&rs->series);
+    rs->has_series = 0;
+    free(rs->excl);
+    rs->excl = NULL;
+    rs->nexcl = 0;
   }
 }
 

@@ -508,6 +508,20 @@ static void test_sums_equal_series(void **state) {
         fail();
       }
     }
+    /* the replay (trends, backtests) from sums: the same figures at every instant */
+    struct ring_src rr = {&s, T - (int64_t)span * MIN, T, 0};
+    struct hr_sums_src rsrc = {&rr, ring_sum_cb};
+    struct hr_slo_replay *a = slo_replay_new(&slo, z, &s, NULL, T - DAY, T);
+    struct hr_slo_replay *b = slo_replay_new_sums(&slo, z, &rsrc, T - DAY, T);
+    assert_non_null(b);
+    for (int64_t at = T - DAY; at <= T; at += 97 * MIN) {
+      struct hr_slo_state fa, fb;
+      slo_replay_at(a, at, &fa);
+      slo_replay_at(b, at, &fb);
+      assert_memory_equal(&fa, &fb, sizeof fa);
+    }
+    slo_replay_free(a);
+    slo_replay_free(b);
     series_reset(&s);
   }
   /* both outcomes happen, and red SLOs are decided without the walk */
@@ -528,6 +542,7 @@ static void test_sums_equal_series(void **state) {
   struct hr_sums_src src = {&r, ring_sum_cb};
   struct hr_slo_state out;
   assert_int_equal(slo_eval_sums(&ts, NULL, &src, 1773572400 * S, &out), 0);
+  assert_null(slo_replay_new_sums(&ts, NULL, &src, 1773572400 * S - HOUR, 1773572400 * S));
   series_reset(&s);
   tz_free(tz);
 }
