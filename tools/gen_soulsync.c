@@ -29,7 +29,14 @@
  * rates at the end are low and the colours come from the remaining budgets.
  * Errors are drawn with a jittered accumulator rather than independent
  * coin flips, so the fraction of bad events in any period is what the
- * schedule says, at any --scale. */
+ * schedule says, at any --scale.
+ *
+ * --live-incident T (the live demo) adds a recurring outage of the matching
+ * pods: from T, every 3 hours, 15 minutes in which 30 % of getMatches and
+ * swipes answer 5xx. Without it the traffic is what it always was.
+ * --print-schedule prints the deploys, incidents and the maintenance window
+ * that start in the range instead of writing traffic, for `headroom
+ * annotate` (examples/soulsync/annotate.sh). */
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -160,6 +167,7 @@ struct world {
   double scale;
   uint64_t seed;
   int append;         /* append to the files instead of rewriting them (live demo) */
+  int64_t live;       /* --live-incident: the first live incident starts here; INT64_MIN: none */
 };
 
 static double weight_at(const struct world *w, int64_t t) {
@@ -180,6 +188,19 @@ static double weight_at(const struct world *w, int64_t t) {
 static const double deploy_hours_before[] = {26 * 24 - 5, 22 * 24 - 5, 19 * 24 - 5, 15 * 24 - 5,
                                              12 * 24 - 5, 8 * 24 - 5,  5 * 24 - 5,  3 * 24 - 5};
 #define NDEPLOYS (sizeof deploy_hours_before / sizeof deploy_hours_before[0])
+/* What each deploy shipped (--print-schedule). The drain bursts hit the
+ * gateway, part of the core-matching journey; the 8-day one shipped the
+ * recommendation-cache regression (incident B). */
+static const char *const deploy_text[NDEPLOYS] = {
+    "core-matching v2.14.0: swipe-deck prefetch",
+    "core-matching v2.15.0: profile photos from the new CDN",
+    "core-matching v2.15.1: photo order fix",
+    "core-matching v2.16.0: ranking model 2026-09",
+    "core-matching v2.17.0: gateway keep-alive tuning",
+    "core-matching v2.18.0: recommendation cache rework",
+    "core-matching v2.18.1: cache rework, fixed",
+    "core-matching v2.19.0: ranking model 2026-10",
+};
 
 struct span {
   int64_t from, to;
@@ -218,6 +239,20 @@ static struct span inc_failover(const struct world *w) { return span_before(w, 4
 static struct span inc_slownode(const struct world *w) { return span_before(w, 4 * 24 - 10, 30); }
 /* Incident D: GPU batch backlog 16 days before end, 11:00-13:00Z. */
 static struct span inc_backlog(const struct world *w) { return span_before(w, 16 * 24 - 11, 2); }
+/* A planned maintenance window of the report workers, 20 days before end,
+ * 18:00-18:30Z (03:00 JST, the quietest hour). Annotation only: the traffic
+ * has nothing special in it (the window excludes normal jobs). */
+static struct span maint_reports(const struct world *w) { return span_before(w, 20 * 24 - 18, 0.5); }
+
+/* The live incident (--live-incident T): from T, every LIVE_EVERY, LIVE_LEN
+ * in which the matching pods crash-loop. */
+#define LIVE_EVERY_US (3 * HOUR_US)
+#define LIVE_LEN_US (15 * MIN_US)
+#define LIVE_P5 0.30
+
+static int in_live(const struct world *w, int64_t t) {
+  return w->live != INT64_MIN && t >= w->live && (t - w->live) % LIVE_EVERY_US < LIVE_LEN_US;
+}
 
 /* ---- output helpers ---------------------------------------------------------- */
 
@@ -315,7 +350,7 @@ static void alb_line(FILE *f, struct rng *r, const struct world *w, int64_t t, s
   long recv = 0, sent = 0;
   const char *tgname = "soulsync-gateway";
   int calm = in_calm(w, t), deploy = in_deploy(w, t), outage = in_span(inc_outage(w), t);
-  int cache = in_span(inc_cache(w), t);
+  int cache = in_span(inc_cache(w), t), live = in_live(w, t);
 
   ua = rng_unif(r) < 0.93 ? ua_app[rng_below(r, 4)] : ua_web[rng_below(r, 2)];
   switch (rt) {
@@ -349,6 +384,7 @@ static void alb_line(FILE *f, struct rng *r, const struct world *w, int64_t t, s
     break;
   }
   (void)method;
+  live = live && (rt == R_MATCHES || rt == R_SWIPE); /* the matching pods */
 
   /* latency of the target, seconds */
   if (rt == R_STATIC) {
@@ -378,7 +414,9 @@ static void alb_line(FILE *f, struct rng *r, const struct world *w, int64_t t, s
   } else {
     double p5;
     struct acc *a = rt == R_MATCHES ? acc_m5 : acc_o5;
-    if (calm)
+    if (live)
+      p5 = LIVE_P5;
+    else if (calm)
       p5 = 0.0;
     else if (rt == R_MATCHES && outage)
       p5 = 0.35;
@@ -621,10 +659,80 @@ static int gen_jobs(const struct world *w, const char *dir, double mw, long *lin
   return rc;
 }
 
+/* ---- the schedule, for annotations (--print-schedule) ---------------------------------- */
+
+struct sched_item {
+  const char *kind, *service, *text;
+  struct span s; /* s.to == INT64_MIN: a point (deploy) */
+};
+
+static int cmp_sched(const void *a, const void *b) {
+  const struct sched_item *x = a, *y = b;
+  if (x->s.from != y->s.from)
+    return (x->s.from > y->s.from) - (x->s.from < y->s.from);
+  return strcmp(x->kind, y->kind); /* a deploy before the incident it caused */
+}
+
+/* One line per deploy, incident and maintenance window starting in
+ * [start, end), by time:
+ *   deploy SERVICE AT TEXT
+ *   incident SERVICE FROM TO TEXT
+ *   maintenance SERVICE FROM TO TEXT */
+static int print_schedule(const struct world *w) {
+  enum { MAX_ITEMS = NDEPLOYS + 5 + 256 };
+  struct sched_item it[MAX_ITEMS];
+  size_t n = 0;
+  for (size_t i = 0; i < NDEPLOYS; i++) {
+    struct span d = {w->anchor - (int64_t)(deploy_hours_before[i] * (double)HOUR_US), INT64_MIN};
+    it[n++] = (struct sched_item){"deploy", "core-matching", deploy_text[i], d};
+  }
+  it[n++] = (struct sched_item){"incident", "ai-report", "GPU batch backlog: 45 % of report jobs take 10-35 min",
+                                inc_backlog(w)};
+  it[n++] = (struct sched_item){"incident", "core-matching",
+                                "GPU pool outage: 35 % of getMatches fail (504, 502, 503, 500)", inc_outage(w)};
+  it[n++] = (struct sched_item){"incident", "core-matching",
+                                "recommendation-cache regression shipped in v2.18.0: 8 % of getMatches take "
+                                "0.85-3.3 s; rolled back",
+                                inc_cache(w)};
+  it[n++] = (struct sched_item){"incident", "realtime-chat",
+                                "Redis PubSub failover (15 min), then a slow node in the pool: slow ACKs",
+                                inc_slownode(w)};
+  it[n++] = (struct sched_item){"maintenance", "ai-report", "planned: report workers OS patching", maint_reports(w)};
+  if (w->live != INT64_MIN) {
+    int64_t k = w->start > w->live ? (w->start - w->live + LIVE_EVERY_US - 1) / LIVE_EVERY_US : 0;
+    for (int64_t t = w->live + k * LIVE_EVERY_US; t < w->end; t += LIVE_EVERY_US) {
+      if (n == MAX_ITEMS) {
+        fprintf(stderr, "gen_soulsync: --print-schedule: too many live incidents in the range; shorten it\n");
+        return 2;
+      }
+      struct span l = {t, t + LIVE_LEN_US};
+      it[n++] = (struct sched_item){"incident", "core-matching",
+                                    "matching pods crash-looping: 30 % of getMatches and swipes answer 5xx (live "
+                                    "incident, every 3 hours)",
+                                    l};
+    }
+  }
+  qsort(it, n, sizeof it[0], cmp_sched);
+  for (size_t i = 0; i < n; i++) {
+    char t0[64], t1[64];
+    if (it[i].s.from < w->start || it[i].s.from >= w->end)
+      continue;
+    fmt_time(t0, sizeof t0, it[i].s.from, 0);
+    if (it[i].s.to == INT64_MIN) {
+      printf("%s %s %s %s\n", it[i].kind, it[i].service, t0, it[i].text);
+    } else {
+      fmt_time(t1, sizeof t1, it[i].s.to, 0);
+      printf("%s %s %s %s %s\n", it[i].kind, it[i].service, t0, t1, it[i].text);
+    }
+  }
+  return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: gen_soulsync [--out DIR] [--end RFC3339] [--days N] [--seed N] [--scale F]\n\n"
+  fprintf(f, "usage: gen_soulsync [--out DIR] [--end RFC3339] [--days N] [--seed N] [--scale F]\n"
+             "                    [--from T] [--anchor T] [--append] [--live-incident T] [--print-schedule]\n\n"
              "Writes deterministic SoulSync AI traffic (see examples/soulsync/README.md) into DIR:\n"
              "  gateway-alb.log     AWS ALB access log (~300k lines at scale 1)\n"
              "  chat-events.jsonl   sendMessage events (~150k)\n"
@@ -637,15 +745,27 @@ static void usage(FILE *f) {
              "  --from T       start of the traffic instead of --days before --end\n"
              "  --anchor T     the instant the schedule (deploys, incidents) counts back from\n"
              "                 (default: --end); keep it fixed while appending minute by minute\n"
-             "  --append       append to the files (live demo: --from last --end now --append)\n");
+             "  --append       append to the files (live demo: --from last --end now --append)\n"
+             "  --live-incident T\n"
+             "                 a recurring outage of the matching pods: from T, every 3 hours,\n"
+             "                 15 minutes in which 30 %% of getMatches and swipes answer 5xx\n"
+             "                 (the live demo passes a T shortly before now)\n"
+             "  --print-schedule\n"
+             "                 write no traffic; print the deploys, incidents and maintenance\n"
+             "                 windows that start in the range, one a line, by time:\n"
+             "                   deploy SERVICE AT TEXT\n"
+             "                   incident SERVICE FROM TO TEXT\n"
+             "                   maintenance SERVICE FROM TO TEXT\n");
 }
 
 int main(int argc, char **argv) {
   const char *out = ".";
   struct world w;
   int64_t days = 28, from = INT64_MIN, anchor = INT64_MIN;
+  int schedule = 0;
   w.scale = 1.0;
   w.append = 0;
+  w.live = INT64_MIN;
   w.seed = 20261101ULL;
   if (parse_time("2026-11-01T00:00:00Z", &w.end))
     return 2;
@@ -657,6 +777,10 @@ int main(int argc, char **argv) {
     }
     if (strcmp(a, "--append") == 0) {
       w.append = 1;
+      continue;
+    }
+    if (strcmp(a, "--print-schedule") == 0) {
+      schedule = 1;
       continue;
     }
     if (i + 1 >= argc) {
@@ -674,8 +798,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "gen_soulsync: --end: not an RFC 3339 time: %s\n", v);
         return 2;
       }
-    } else if (strcmp(a, "--from") == 0 || strcmp(a, "--anchor") == 0) {
-      if (parse_time(v, a[2] == 'f' ? &from : &anchor)) {
+    } else if (strcmp(a, "--from") == 0 || strcmp(a, "--anchor") == 0 || strcmp(a, "--live-incident") == 0) {
+      if (parse_time(v, a[2] == 'f' ? &from : a[2] == 'a' ? &anchor : &w.live)) {
         fprintf(stderr, "gen_soulsync: %s: not an RFC 3339 time: %s\n", a, v);
         return 2;
       }
@@ -713,6 +837,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "gen_soulsync: --from is after --end\n");
     return 2;
   }
+  if (schedule)
+    return print_schedule(&w);
   if (mkdir(out, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "gen_soulsync: %s: %s\n", out, strerror(errno));
     return 2;

@@ -1,5 +1,5 @@
 /* cmd.h -- the subcommands. Each returns the process exit code (docs/cli/_exitcodes.md:
- * 0 ok, 1 deny for gate, 2 error) and prints its own errors, once. */
+ * 0 ok, 1 deny for gate or rollback for canary, 2 error, 3 hold for canary) and prints its own errors, once. */
 #ifndef HR_CMD_H
 #define HR_CMD_H
 
@@ -21,5 +21,8 @@ int cmd_annotate(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_canary(int argc, char **argv);
+int cmd_risk(int argc, char **argv);
+int cmd_suggest(int argc, char **argv);
 
 #endif

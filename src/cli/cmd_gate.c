@@ -92,6 +92,12 @@ int cmd_gate(int argc, char **argv) {
     return 2;
   }
   cli_print_samples(&rep);
+  if (cli_refuse_unreadable(&rep, "gate", "decision")) {
+    gate_result_free(&g);
+    report_free(&rep);
+    config_free(cfg);
+    return 2;
+  }
   if (strcmp(format, "json") == 0)
     gate_json(stdout, &rep, service, &g);
   else

@@ -124,6 +124,8 @@ int cmd_report(int argc, char **argv) {
     } else if (strcmp(format, "text") == 0)
       report_text(f, &rep, NULL, 0, output == NULL && cli_isatty(stdout));
     cli_print_errors(&rep);
+    if (cli_unreadable_exit(&rep) != 0)
+      code = 2;
     if (f != stdout && fclose(f) != 0) {
       cli_error("%s: write failed", output);
       code = 2;

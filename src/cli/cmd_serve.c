@@ -13,6 +13,7 @@
 
 #include "cli/cmd.h"
 #include "cli/common.h"
+#include "core/timeparse.h"
 #include "engine/daemon.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -20,10 +21,12 @@
 
 #define POLL_MS 200
 #define MAX_BODY (1u << 20)
-#define TOKEN_MAX 4096
+#define TOKEN_MAX 4096 /* bytes of a token file, its final newline included */
+#define MAX_ALLOW_HOSTS 64
 
 static const char usage_text[] =
     "usage: headroom serve -c CONF [--listen ADDR:PORT] [--db FILE] [--at T] [--token-file F]\n"
+    "                      [--allow-host NAME]... [--insecure-open-writes]\n"
     "\n"
     "Daemon: tail the log files of the configuration's data sources into the store\n"
     "(exactly once, following rotation), run the alert round every minute, and serve\n"
@@ -32,15 +35,28 @@ static const char usage_text[] =
     "  -c, --config CONF     OpenSLO file or directory (required)\n"
     "      --listen A:P      address to listen on: IPv4 ADDR:PORT or [IPv6]:PORT\n"
     "                        (default: the configuration's, else 127.0.0.1:8080;\n"
-    "                        port 0 picks a free port)\n"
+    "                        port 0 picks a free port); beyond loopback it needs\n"
+    "                        a token or --insecure-open-writes\n"
     "      --db FILE         the store (default: the configuration's headroom.db)\n"
     "      --at T            evaluate as of T (RFC 3339); the clock stands still\n"
     "      --token-file F    bearer token required by POST endpoints (else the\n"
-    "                        HEADROOM_TOKEN environment variable; none: open)\n"
+    "                        HEADROOM_TOKEN environment variable; none: open to\n"
+    "                        this machine only); printable ASCII, at most 4096 bytes\n"
+    "      --allow-host NAME a name clients reach the server by (repeatable). A\n"
+    "                        request's Host must be the listen address (any\n"
+    "                        address on 0.0.0.0 or [::]), localhost (on loopback\n"
+    "                        or wildcard) or such a name, else 421 (DNS\n"
+    "                        rebinding); '*' accepts any Host\n"
+    "      --insecure-open-writes  accept a listen address other machines can reach\n"
+    "                        without a token: anyone who reaches it can then write\n"
+    "                        events and annotations\n"
     "  -q, --quiet           no log lines on stderr but errors\n"
     "\n"
-    "Prints 'listening on http://ADDR:PORT/' once ready. SIGTERM/SIGINT stop it,\n"
-    "SIGHUP reloads the configuration (a broken one is refused, the old one stays).\n";
+    "Writes (POST) from web pages of another origin are refused (403), and so are\n"
+    "Content-Types any page can send (text/plain, forms) unless a token is set.\n"
+    "Prints 'listening on http://ADDR:PORT/' (the address as bound) and what writes\n"
+    "need once ready. SIGTERM/SIGINT stop it, SIGHUP reloads the configuration (a\n"
+    "broken one is refused, the old one stays).\n";
 
 static volatile sig_atomic_t g_stop, g_reload;
 
@@ -63,19 +79,50 @@ static int64_t now_us(void) {
   return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
-static char *read_token(const char *file) {
+/* A token as the Authorization header can carry it: printable ASCII, no
+ * spaces. NULL, or what is wrong. */
+static const char *token_bad(const char *t) {
+  for (const unsigned char *p = (const unsigned char *)t; *p != '\0'; p++)
+    if (*p < 0x21 || *p > 0x7e)
+      return "has a space, a control character or a byte that is not ASCII";
+  return NULL;
+}
+
+/* The token: --token-file F (its last newline and trailing spaces are not
+ * part of it), else $HEADROOM_TOKEN, else none. *failed when one was given
+ * but cannot be used (the reason is printed). */
+static char *read_token(const char *file, int *failed) {
+  *failed = 0;
+  const char *why;
   if (file == NULL) {
     const char *env = getenv("HEADROOM_TOKEN");
-    return env != NULL && env[0] ? xstrdup(env) : NULL;
+    if (env == NULL || env[0] == '\0')
+      return NULL;
+    if (strlen(env) > TOKEN_MAX || (why = token_bad(env)) != NULL) {
+      cli_error("serve: HEADROOM_TOKEN %s", strlen(env) > TOKEN_MAX ? "is over 4096 bytes" : why);
+      *failed = 1;
+      return NULL;
+    }
+    return xstrdup(env);
   }
+  *failed = 1;
   FILE *f = fopen(file, "r");
   if (f == NULL) {
     cli_error("serve: --token-file %s: %s", file, strerror(errno));
     return NULL;
   }
-  char buf[TOKEN_MAX];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  char buf[TOKEN_MAX + 2];
+  size_t n = fread(buf, 1, TOKEN_MAX + 1, f); /* one byte more: a longer file is refused, never cut */
+  int rerr = ferror(f);
   fclose(f);
+  if (rerr) {
+    cli_error("serve: --token-file %s: read error", file);
+    return NULL;
+  }
+  if (n > TOKEN_MAX) {
+    cli_error("serve: --token-file %s is over %d bytes: not a token", file, TOKEN_MAX);
+    return NULL;
+  }
   buf[n] = '\0';
   while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
     buf[--n] = '\0';
@@ -83,6 +130,11 @@ static char *read_token(const char *file) {
     cli_error("serve: --token-file %s is empty", file);
     return NULL;
   }
+  if (strlen(buf) != n || (why = token_bad(buf)) != NULL) {
+    cli_error("serve: the token of --token-file %s %s", file, strlen(buf) != n ? "has a NUL byte" : why);
+    return NULL;
+  }
+  *failed = 0;
   return xstrdup(buf);
 }
 
@@ -97,6 +149,13 @@ static void after_step(struct hr_api *app, const struct hr_daemon_step *ds, int 
   }
   pthread_mutex_lock(&app->mu);
   app->tail = ds->tail;
+  if (ds->tail_rc == HR_OK) {
+    app->store_ok = 1;
+  } else {
+    app->store_ok = 0;
+    app->store_failures++;
+    snprintf(app->store_error, sizeof app->store_error, "%s", ds->tail_err.msg);
+  }
   if (ds->round_ran && ds->round_rc == HR_OK)
     app->rounds++;
   else if (ds->round_ran)
@@ -105,6 +164,17 @@ static void after_step(struct hr_api *app, const struct hr_daemon_step *ds, int 
   if (ds->tail.commits != *last_commits || ds->round_ran) {
     *last_commits = ds->tail.commits;
     atomic_fetch_add(&app->generation, 1);
+  }
+  for (size_t i = 0; i < ds->nnews && !quiet; i++) {
+    const struct hr_daemon_news *n = &ds->news[i];
+    char idle[48];
+    if (n->kind == HR_NEWS_EMPTY_GLOB)
+      cli_error("serve: warning: %s: %s matches no file: nothing of it is read", n->source, n->what);
+    else if (n->kind == HR_NEWS_QUIET)
+      cli_error("serve: warning: %s (%s) has not grown for %s: its log may have stopped", n->what, n->source,
+                human_duration(n->idle_s, idle, sizeof idle));
+    else
+      fprintf(stderr, "headroom: serve: %s (%s) grows again\n", n->what, n->source);
   }
   if (ds->round_ran && ds->round_rc != HR_OK)
     cli_error("serve: alert round: %s", ds->round_err.msg);
@@ -144,6 +214,17 @@ static struct hr_config *reload(const char *conf, struct hr_config *cfg, struct 
   return ncfg;
 }
 
+/* Which files serve tails, said once at the start. */
+static void say_files(const struct hr_daemon *d, double mono_s) {
+  struct hr_tail_file fs[16];
+  size_t n = daemon_files(d, mono_s, fs, 16);
+  fprintf(stderr, "headroom: serve: tailing %zu file%s%s\n", n, n == 1 ? "" : "s", n ? ":" : "");
+  for (size_t i = 0; i < n && i < 16; i++)
+    fprintf(stderr, "headroom: serve:   %s (%s, %lld bytes)\n", fs[i].path, fs[i].source, (long long)fs[i].size);
+  if (n > 16)
+    fprintf(stderr, "headroom: serve:   ... and %zu more (GET /api/v1/status lists them)\n", n - 16);
+}
+
 static void install_signals(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -159,9 +240,13 @@ int cmd_serve(int argc, char **argv) {
   static const struct option opts[] = {{"config", required_argument, 0, 'c'},  {"listen", required_argument, 0, 'l'},
                                        {"db", required_argument, 0, 'd'},      {"at", required_argument, 0, 'a'},
                                        {"token-file", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
+                                       {"allow-host", required_argument, 0, 'H'},
+                                       {"insecure-open-writes", no_argument, 0, 'I'},
                                        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
   const char *conf = NULL, *listen = NULL, *db_opt = NULL, *token_file = NULL;
-  int has_at = 0, quiet = 0, c;
+  const char *allow_hosts[MAX_ALLOW_HOSTS];
+  size_t nallow = 0;
+  int has_at = 0, quiet = 0, open_writes = 0, c;
   int64_t at_us = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:qh", opts, NULL)) != -1) {
@@ -175,6 +260,14 @@ int cmd_serve(int argc, char **argv) {
       has_at = 1;
       break;
     case 't': token_file = optarg; break;
+    case 'H':
+      if (nallow == MAX_ALLOW_HOSTS) {
+        cli_error("serve: more than %d --allow-host", MAX_ALLOW_HOSTS);
+        return 2;
+      }
+      allow_hosts[nallow++] = optarg;
+      break;
+    case 'I': open_writes = 1; break;
     case 'q': quiet = 1; break;
     case 'h': fputs(usage_text, stdout); return 0;
     default: fputs(usage_text, stderr); return 2;
@@ -188,8 +281,28 @@ int cmd_serve(int argc, char **argv) {
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
-  char *token = read_token(token_file);
-  if (token_file != NULL && token == NULL) {
+  int token_failed;
+  char *token = read_token(token_file, &token_failed);
+  if (token_failed) {
+    config_free(cfg);
+    return 2;
+  }
+  /* Other machines may reach it: writes need the token, or the explicit
+   * --insecure-open-writes. */
+  const char *listen_at = listen ? listen : cfg->listen ? cfg->listen : "127.0.0.1:8080";
+  enum hr_listen_scope scope;
+  struct hr_err lerr = {0};
+  if (server_listen_scope(listen_at, &scope, &lerr) != HR_OK) {
+    cli_error("serve: %s", lerr.msg);
+    free(token);
+    config_free(cfg);
+    return 2;
+  }
+  if (scope != HR_LISTEN_LOOPBACK && token == NULL && !open_writes) {
+    cli_error("serve: --listen %s can be reached from other machines, and no token is set: anyone who reaches it "
+              "could write events and annotations and falsify the SLOs. Give --token-file F (or HEADROOM_TOKEN), "
+              "listen on 127.0.0.1, or pass --insecure-open-writes to accept open writes",
+              listen_at);
     config_free(cfg);
     return 2;
   }
@@ -209,15 +322,18 @@ int cmd_serve(int argc, char **argv) {
   atomic_store(&app.store_ready, 1);
   install_signals();
   struct hr_server_opts so = {0};
-  so.listen = listen ? listen : cfg->listen ? cfg->listen : "127.0.0.1:8080";
+  so.listen = listen_at;
   so.routes = api_routes;
   so.nroutes = api_nroutes;
   so.fallback = api_asset;
   so.app = &app;
   so.token = token;
+  so.allow_hosts = allow_hosts;
+  so.nallow_hosts = nallow;
   so.max_body = MAX_BODY;
   so.max_conns = 512;
-  so.timeout_s = 30;
+  so.max_conns_per_ip = 64;
+  so.timeout_s = 10;
   if (server_start(&so, &srv, &err) != HR_OK) {
     cli_error("serve: %s", err.msg);
     code = 2;
@@ -225,13 +341,24 @@ int cmd_serve(int argc, char **argv) {
   }
   url = server_url(srv);
   daemon_set_url(d, url);
-  printf("listening on %s\n", url);
+  char *bound = server_bound_url(srv);
+  printf("listening on %s\n", bound);
+  free(bound);
+  if (token != NULL)
+    printf("writes (POST) need the bearer token\n");
+  else if (scope == HR_LISTEN_LOOPBACK)
+    printf("writes (POST) are open to this machine, no token (pages of other origins are refused)\n");
+  else
+    printf("writes (POST) are OPEN to every client that reaches this address: no token (--insecure-open-writes)\n");
   fflush(stdout);
+  if (token == NULL && scope != HR_LISTEN_LOOPBACK)
+    cli_error("serve: warning: no token and --insecure-open-writes: anyone who reaches %s can write events and "
+              "annotations", listen_at);
   if (!quiet)
     fprintf(stderr, "headroom: serve: store %s, %zu SLOs, %s%s\n", db, cfg->nslos, token ? "POST needs the token" : "POST open",
             has_at ? ", clock frozen at --at" : "");
   uint64_t last_commits = 0;
-  int db_error_shown = 0;
+  int db_error_shown = 0, first = 1;
   while (!g_stop) {
     double t0 = mono_s();
     if (g_reload) {
@@ -241,6 +368,11 @@ int cmd_serve(int argc, char **argv) {
     struct hr_daemon_step ds;
     daemon_step(d, t0, has_at ? at_us : now_us(), &ds);
     after_step(&app, &ds, quiet, &db_error_shown, &last_commits);
+    api_set_files(&app, d, mono_s());
+    if (first && !quiet) {
+      first = 0;
+      say_files(d, t0);
+    }
     double left_ms = POLL_MS - (mono_s() - t0) * 1000;
     if (left_ms > 0 && !g_stop && !g_reload) {
       struct timespec dl = {0, (long)(left_ms * 1e6)};

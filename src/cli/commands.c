@@ -11,5 +11,8 @@ const struct hr_command hr_commands[] = {
     {"backtest", cmd_backtest, "replay alert policies over history"},
     {"evaluate", cmd_evaluate, "one alert-evaluation round over the store (for cron)"},
     {"rules", cmd_rules, "Prometheus recording and alerting rules for every SLO"},
+    {"risk", cmd_risk, "release risk of a service from its past deploys"},
+    {"suggest", cmd_suggest, "targets and latency thresholds that history supports"},
+    {"canary", cmd_canary, "canary against baseline: promote, hold or roll back (exit 0, 3, 1)"},
 };
 const unsigned hr_ncommands = sizeof hr_commands / sizeof hr_commands[0];

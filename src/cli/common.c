@@ -23,7 +23,10 @@ struct hr_config *cli_load_config(const char *path) {
   struct hr_config *cfg = NULL;
   enum hr_rc rc = config_load(path, 0, &cfg, &d);
   for (size_t i = 0; i < d.n; i++)
-    fprintf(stderr, "%s\n", d.msgs[i]);
+    if (rc == HR_ERR_IO)
+      cli_error("%s", d.msgs[i]); /* not a location in a file: the configuration itself is missing */
+    else
+      fprintf(stderr, "%s\n", d.msgs[i]);
   diag_free(&d);
   if (rc != HR_OK) {
     config_free(cfg);
@@ -33,11 +36,15 @@ struct hr_config *cli_load_config(const char *path) {
 }
 
 int cli_parse_time(const char *opt, const char *s, int64_t *us) {
-  if (s == NULL || time_parse_rfc3339(s, strlen(s), us) != 0) {
-    cli_error("%s: expected an RFC 3339 time such as 2026-03-01T12:00:00Z, got '%s'", opt, s ? s : "");
-    return -1;
-  }
-  return 0;
+  int64_t x;
+  if (s != NULL && time_parse_rfc3339_offset(s, strlen(s), us) == 0)
+    return 0;
+  if (s != NULL && time_parse_rfc3339(s, strlen(s), &x) == 0) /* only the offset is missing */
+    cli_error("%s: %s has no UTC offset: add Z for UTC or an offset such as +02:00 (%sZ)", opt, s, s);
+  else
+    cli_error("%s: expected an RFC 3339 time with Z or an offset, such as 2026-03-01T12:00:00Z or "
+              "2026-03-01T14:00:00+02:00, got '%s'", opt, s ? s : "");
+  return -1;
 }
 
 int cli_parse_threads(const char *s, int *out) {
@@ -67,6 +74,23 @@ void cli_print_samples(const struct hr_report *r) {
 void cli_print_errors(const struct hr_report *r) {
   for (size_t i = 0; i < r->nerrors; i++)
     cli_error("%s", r->errors[i]);
+}
+
+int cli_unreadable_exit(const struct hr_report *r) {
+  if (r->unreadable == 0)
+    return 0;
+  cli_error("%zu part%s of the logs named could not be read whole: exit 2", r->unreadable,
+            r->unreadable == 1 ? "" : "s");
+  return 2;
+}
+
+int cli_refuse_unreadable(const struct hr_report *r, const char *cmd, const char *what) {
+  if (r->unreadable == 0)
+    return 0;
+  cli_print_errors(r);
+  cli_error("%s: %zu part%s of the logs named could not be read whole: no %s", cmd, r->unreadable,
+            r->unreadable == 1 ? "" : "s", what);
+  return 1;
 }
 
 int cli_check_format(const char *format, const char *const *allowed) {

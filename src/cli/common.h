@@ -14,7 +14,9 @@
 /* Load CONF; prints every diagnostic to stderr. Returns NULL on failure. */
 struct hr_config *cli_load_config(const char *path);
 
-/* Parse an RFC 3339 instant for an option; prints the error. 0 ok, -1 bad. */
+/* Parse an RFC 3339 instant with Z or an offset (time_parse_rfc3339_offset)
+ * for an option; prints the error (how to write the offset when only it is
+ * missing). 0 ok, -1 bad. */
 int cli_parse_time(const char *opt, const char *s, int64_t *us);
 
 /* Parse --threads N (1 to 64); prints the error. 0 ok, -1 bad. */
@@ -34,6 +36,17 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_print_samples(const struct hr_report *r);
 /* r's input errors to stderr, each as "headroom: <msg>". */
 void cli_print_errors(const struct hr_report *r);
+
+/* When parts of the logs of r could not be read whole, say so and return 2
+ * (the figures stand for what was read; a script must not take them as
+ * whole); else 0. */
+int cli_unreadable_exit(const struct hr_report *r);
+
+/* When parts of the logs r read could not be read whole, print r's errors
+ * and "<cmd>: N parts of the logs named could not be read whole: no
+ * <what>" and return 1: a command that decides (gate, canary) never
+ * decides on part of its input. Else 0, printing nothing. */
+int cli_refuse_unreadable(const struct hr_report *r, const char *cmd, const char *what);
 
 /* Check --format against the NULL-terminated list of allowed names; prints
  * the error. 0 ok, -1 not allowed. */

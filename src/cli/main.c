@@ -14,7 +14,8 @@ static void usage(FILE *f) {
              "SLOs, and keeps the error budget.\n\ncommands:\n");
   for (unsigned i = 0; i < hr_ncommands; i++)
     fprintf(f, "  %-10s %s\n", hr_commands[i].name, hr_commands[i].help);
-  fprintf(f, "\n'headroom <command> --help' for a command's options. Exit codes: 0 ok, 1 deny (gate), 2 error.\n");
+  fprintf(f, "\n'headroom <command> --help' for a command's options. Exit codes: 0 ok, 1 deny (gate) or\n"
+             "rollback (canary), 2 error, 3 hold (canary).\n");
 }
 
 int main(int argc, char **argv) {

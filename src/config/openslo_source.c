@@ -64,13 +64,13 @@ static void prom_connection(struct ld *L, struct doc *d, yaml_node_t *cd, struct
     s->timeout_us = t;
 }
 
-/* staleAfter (a duration, at least 1m) and maxMalformedRatio (0 to 1). */
+/* staleAfter (1s to 400d) and maxMalformedRatio (0 to 1). */
 static void data_health(struct ld *L, struct doc *d, yaml_node_t *cd, struct hr_datasource *s) {
   const char *where = "DataSource.spec.connectionDetails";
   int64_t t;
   yaml_node_t *n;
   if (ydoc_want_dur(L, d, cd, "staleAfter", 0, where, 1, &t) == 1) {
-    if (ydoc_dur_in(L, d, ydoc_mget(d, cd, "staleAfter"), "staleAfter", t, YDOC_MIN_US, YDOC_MAX_US, NULL, 0) == 0)
+    if (ydoc_dur_in(L, d, ydoc_mget(d, cd, "staleAfter"), "staleAfter", t, 1000000, YDOC_MAX_US, NULL, 0) == 0)
       s->stale_after_us = t;
   }
   double x;
@@ -228,8 +228,10 @@ void openslo_source_build(struct ld *L, struct doc *d) {
       s->fmt.duration_scale = 0.001;
     else if (strcmp(u, "us") == 0)
       s->fmt.duration_scale = 0.000001;
+    else if (strcmp(u, "ns") == 0) /* Traefik's Duration */
+      s->fmt.duration_scale = 0.000000001;
     else
-      ydoc_err_at(L, d, unit, "durationUnit must be s, ms or us");
+      ydoc_err_at(L, d, unit, "durationUnit must be s, ms, us or ns");
   }
   s->fmt.map = s->fmt.nmap ? s->map : NULL;
 }

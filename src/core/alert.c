@@ -106,6 +106,7 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
       return;
     }
     out->value = rem <= 0 ? 0.0 : fin(rem * w_s / burn);
+    out->value2 = burn;
     out->active = !out->low_traffic && (out->value <= 0 || below(out->value, (double)c->horizon_us / 1e6));
     return;
   }

@@ -37,7 +37,7 @@ struct hr_cond_result {
   int low_traffic; /* inactive because a lookback had too few events */
   double value;    /* BURNRATE: long burn; EXHAUSTION: seconds to exhaustion (or -1 never); BUDGET: remaining;
                     * NODATA: enum hr_data */
-  double value2;   /* BURNRATE: short burn; else 0 */
+  double value2;   /* BURNRATE: short burn; EXHAUSTION: the burn over the lookback; else 0 */
 };
 
 /* Evaluate c for slo at at_us from the counts in s (same grid rules as

@@ -114,3 +114,16 @@ int64_t window_length(const struct hr_window *w, const struct hr_tz *tz, int64_t
   calendar_period(w, tz, t_us, &s, &e);
   return e - s;
 }
+
+int64_t midnight_at_or_after(const struct hr_tz *tz, int64_t t_us) {
+  int64_t y;
+  unsigned m, d;
+  local_date(tz, floor_div(t_us, US_PER_S), &y, &m, &d);
+  int64_t day = days_from_civil(y, m, d); /* its midnight is at or before t (or in a gap just after) */
+  for (;; day++) {
+    civil_from_days(day, &y, &m, &d);
+    int64_t s = midnight(tz, y, m, d);
+    if (s * US_PER_S >= t_us)
+      return s * US_PER_S;
+  }
+}

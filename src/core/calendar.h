@@ -19,4 +19,8 @@ void window_bounds(const struct hr_window *w, const struct hr_tz *tz, int64_t t_
  * length of the period containing t). */
 int64_t window_length(const struct hr_window *w, const struct hr_tz *tz, int64_t t_us);
 
+/* The first local midnight of zone tz (NULL: UTC) at or after t_us (a
+ * midnight that falls in a DST gap: the first instant after the gap). */
+int64_t midnight_at_or_after(const struct hr_tz *tz, int64_t t_us);
+
 #endif

@@ -1,4 +1,4 @@
-/* event.c -- the standard field vocabulary (docs/config.md). */
+/* event.c -- the standard field vocabulary (docs/formats.md). */
 #include "core/event.h"
 
 const char *const hr_std_field_names[HR_F_NSTD] = {

@@ -1,6 +1,6 @@
 /* event.h -- one parsed request / message / job, as views into the line.
  *
- * Every input format fills the same standard fields (the field table of docs/config.md), so one
+ * Every input format fills the same standard fields (the field table of docs/formats.md), so one
  * filter works on all of them; format-specific fields get ids from
  * HR_F_NSTD upwards, assigned when the format is compiled (format_field()).
  * A field is present only when its bit is set in ev->set: resetting an event

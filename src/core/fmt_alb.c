@@ -5,7 +5,7 @@
  * skipped, not decoded) or bare. Older lines with fewer trailing fields and
  * newer ones with more parse; at least the fields up to "request" must be
  * there. Every field is available under its own name ("-" is null); the
- * standard fields are derived from them (docs/config.md). Lines of another type
+ * standard fields are derived from them (docs/formats.md). Lines of another type
  * (NLB "tls 2.0 ...", connection logs) are HR_BAD_TYPE. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,18 +1,29 @@
-/* fmt_jsonl.c -- JSON lines with a field mapping (docs/config.md), including
+/* fmt_jsonl.c -- JSON lines with a field mapping (docs/formats.md), including
  * pipeline/job records with a derived duration.
  *
  * One line is one JSON object. A strict, allocation-free scanner walks the
  * top-level object over (ptr, len); for each key that has an id (mapped by
  * the options, a standard field name, or a name a filter asked for through
- * fmt_jsonl_field()) it stores the value into the event:
+ * fmt_jsonl_field()) it stores the value into the event. A key with dots
+ * (request.uri, request.headers.User-Agent.0) is a path as well: the
+ * scanner walks into the objects (and arrays: a segment in decimal without
+ * a leading zero is an index) the path names, and only those; a top-level
+ * key spelled exactly as the whole path wins over the walk, wherever it
+ * stands in the line (service.name: "a" over service: {name: "b"}). A key
+ * with an empty segment (a..b, .a, a.) is only ever that exact key.
+ * Keys are compiled into a tree (struct jnode) whose root's children are
+ * the top-level names, so a line of flat keys costs what it did without
+ * paths. Values:
  *   string -> HR_V_STR (a view into the line; when the string has escapes it
  *             is decoded into ev->scratch by core/json.h, \uXXXX incl.
  *             surrogate pairs to UTF-8), number -> HR_V_NUM (sv: its
  *             text), true/false -> HR_V_BOOL, null -> HR_V_NULL,
  *             object/array -> skipped (the field is left absent), but
  *             validated.
- * Every other key is validated and skipped. Duplicate keys: the last wins.
- * Keys are compared decoded (escapes and all), so "st\u0061tus" is status.
+ * Every other key is validated and skipped. Duplicate keys: the last wins
+ * (for each path on its own). Keys are compared decoded (escapes and all),
+ * so "st\u0061tus" is status (a key written with escapes is compared only
+ * when it decodes to at most 256 bytes).
  *
  * time: from the key mapped to "time" (default key "time"): an RFC 3339
  * string, or an epoch number (or numeric string) in seconds; an epoch above
@@ -48,26 +59,125 @@ struct jkey {
   size_t n;
   int id; /* R_FIELD: the field id */
   int role;
+  int dotted; /* also reached by walking its dot-separated segments */
+};
+
+/* The keys as a tree of the names met while scanning a line: the root's
+ * children are the exact top-level keys and the first segments of dotted
+ * keys; a dotted key's node at the end of its walk, and its exact key at
+ * the root, both name it as a target (the exact key marked `exact`). */
+struct jtarget {
+  int key; /* index into keys */
+  int exact;
+};
+
+/* A child as its parent's lookup sees it: one contiguous array per node,
+ * scanned with independent loads (the top level is scanned for every key
+ * of every line). */
+struct jkid {
+  size_t n;
+  const char *name; /* the child's */
+  int index;        /* the name as an array index (decimal, no leading zero), else -1 */
+  int node;
+};
+
+struct jnode {
+  char *name; /* owned; NULL for the root */
+  size_t n;
+  struct jkid *kids; /* owned */
+  int nkids;
+  struct jtarget *t; /* owned */
+  int nt;
 };
 
 struct jsonl {
   struct jkey *keys; /* owned */
   int nkeys, capkeys;
+  struct jnode *nodes; /* owned; [0] is the root */
+  int nnodes, capnodes;
   uint64_t mapped; /* ids filled by a mapping: never also by a key of their own name */
   double scale;    /* seconds per unit of a numeric duration */
   int derived;     /* duration from duration_start/duration_end */
 };
+
+/* Keys: one per field id at most (R_FIELD, R_TIME), and duration's start
+ * and end. The per-line bit set of struct pctx has a bit for each. */
+#define JSONL_MAX_KEYS 128
+_Static_assert(JSONL_MAX_KEYS >= HR_MAX_FIELDS + 2, "a bit per key");
+
+static int new_node(struct jsonl *j, const char *name, size_t n) {
+  if (j->nnodes == j->capnodes) {
+    j->capnodes = j->capnodes ? 2 * j->capnodes : 32;
+    j->nodes = xrealloc(j->nodes, (size_t)j->capnodes * sizeof *j->nodes);
+  }
+  struct jnode *d = &j->nodes[j->nnodes];
+  memset(d, 0, sizeof *d);
+  d->name = name ? xstrndup(name, n) : NULL;
+  d->n = n;
+  return j->nnodes++;
+}
+
+/* The child of node named (name, n), created when missing. */
+static int child_of(struct jsonl *j, int node, const char *name, size_t n) {
+  for (int i = 0; i < j->nodes[node].nkids; i++) {
+    const struct jkid *k = &j->nodes[node].kids[i];
+    if (k->n == n && memcmp(k->name, name, n) == 0)
+      return k->node;
+  }
+  int c = new_node(j, name, n);
+  struct jnode *d = &j->nodes[node]; /* after new_node(): the array may have moved */
+  d->kids = xrealloc(d->kids, (size_t)(d->nkids + 1) * sizeof *d->kids);
+  struct jkid *k = &d->kids[d->nkids++];
+  k->n = n;
+  k->name = j->nodes[c].name;
+  k->node = c;
+  k->index = -1;
+  if (n > 0 && n <= 9 && (name[0] != '0' || n == 1)) {
+    int x = 0;
+    for (size_t i = 0; i < n && x >= 0; i++)
+      x = name[i] >= '0' && name[i] <= '9' ? x * 10 + (name[i] - '0') : -1;
+    k->index = x;
+  }
+  return c;
+}
+
+static void add_target(struct jsonl *j, int node, int key, int exact) {
+  struct jnode *d = &j->nodes[node];
+  d->t = xrealloc(d->t, (size_t)(d->nt + 1) * sizeof *d->t);
+  d->t[d->nt].key = key;
+  d->t[d->nt].exact = exact;
+  d->nt++;
+}
 
 static void add_key(struct jsonl *j, const char *key, size_t n, int id, int role) {
   if (j->nkeys == j->capkeys) {
     j->capkeys = j->capkeys ? 2 * j->capkeys : 32;
     j->keys = xrealloc(j->keys, (size_t)j->capkeys * sizeof *j->keys);
   }
-  struct jkey *k = &j->keys[j->nkeys++];
+  int ki = j->nkeys++;
+  struct jkey *k = &j->keys[ki];
   k->key = xstrndup(key, n);
   k->n = n;
   k->id = id;
   k->role = role;
+  /* a dotted key without empty segments is also a path */
+  k->dotted = memchr(key, '.', n) != NULL && key[0] != '.' && key[n - 1] != '.';
+  for (size_t i = 1; i < n && k->dotted; i++)
+    if (key[i] == '.' && key[i - 1] == '.')
+      k->dotted = 0;
+  if (j->nnodes == 0)
+    new_node(j, NULL, 0);
+  add_target(j, child_of(j, 0, key, n), ki, 1);
+  if (k->dotted) {
+    int node = 0;
+    for (const char *p = key, *end = key + n; p < end;) {
+      const char *dot = memchr(p, '.', (size_t)(end - p));
+      const char *e = dot ? dot : end;
+      node = child_of(j, node, p, (size_t)(e - p));
+      p = dot ? dot + 1 : end;
+    }
+    add_target(j, node, ki, 0);
+  }
 }
 
 static void jsonl_destroy(struct jsonl *j) {
@@ -75,6 +185,12 @@ static void jsonl_destroy(struct jsonl *j) {
     return;
   for (int i = 0; i < j->nkeys; i++)
     free(j->keys[i].key);
+  for (int i = 0; i < j->nnodes; i++) {
+    free(j->nodes[i].name);
+    free(j->nodes[i].kids);
+    free(j->nodes[i].t);
+  }
+  free(j->nodes);
   free(j->keys);
   free(j);
 }
@@ -260,44 +376,66 @@ static int number_value(struct hr_sv raw, int plain, double *x) {
 
 static int skip_value(struct scan *s, int depth);
 
-/* Members or elements of an object/array at s->p ('{' or '['). */
-static int skip_container(struct scan *s, int depth) {
-  char close = *s->p == '{' ? '}' : ']';
-  int obj = close == '}';
+#define AT_CLOSE (-1) /* open_container(), next_member(): the container ended */
+
+/* The opening of a container at s->p ('{' or '[', at depth): AT_CLOSE when
+ * it is empty (and consumed), 0 when members follow, or HR_BAD_JSON when
+ * too deep. *close is its closing byte. */
+static int open_container(struct scan *s, int depth, char *close) {
+  *close = *s->p == '{' ? '}' : ']';
   if (depth > JSONL_MAX_DEPTH)
     return HR_BAD_JSON;
   s->p++;
   skip_ws(s);
-  if (s->p < s->end && *s->p == close) {
+  if (s->p < s->end && *s->p == *close) {
     s->p++;
-    return 0;
+    return AT_CLOSE;
   }
-  for (;;) {
-    int rc;
-    if (obj) {
-      struct hr_sv raw;
-      int esc;
-      if (s->p >= s->end || *s->p != '"' || (rc = scan_string(s, &raw, &esc)) != 0)
-        return HR_BAD_JSON;
-      skip_ws(s);
-      if (s->p >= s->end || *s->p != ':')
-        return HR_BAD_JSON;
-      s->p++;
-      skip_ws(s);
-    }
-    if ((rc = skip_value(s, depth)) != 0)
-      return rc;
-    skip_ws(s);
-    if (s->p >= s->end)
-      return HR_BAD_JSON;
-    if (*s->p == close) {
-      s->p++;
-      return 0;
-    }
-    if (*s->p != ',')
-      return HR_BAD_JSON;
+  return 0;
+}
+
+/* A member's key and its ':' at s->p: *raw and *esc as scan_string(). */
+static int member_key(struct scan *s, struct hr_sv *raw, int *esc) {
+  if (s->p >= s->end || *s->p != '"' || scan_string(s, raw, esc))
+    return HR_BAD_JSON;
+  skip_ws(s);
+  if (s->p >= s->end || *s->p != ':')
+    return HR_BAD_JSON;
+  s->p++;
+  skip_ws(s);
+  return 0;
+}
+
+/* After a member or an element: AT_CLOSE at the container's close, 0 after
+ * a comma (both consumed), or HR_BAD_JSON. */
+static int next_member(struct scan *s, char close) {
+  skip_ws(s);
+  if (s->p >= s->end)
+    return HR_BAD_JSON;
+  if (*s->p == close) {
     s->p++;
-    skip_ws(s);
+    return AT_CLOSE;
+  }
+  if (*s->p != ',')
+    return HR_BAD_JSON;
+  s->p++;
+  skip_ws(s);
+  return 0;
+}
+
+/* Members or elements of an object/array at s->p ('{' or '['), not kept. */
+static int skip_container(struct scan *s, int depth) {
+  char close;
+  int rc = open_container(s, depth, &close);
+  if (rc != 0)
+    return rc == AT_CLOSE ? 0 : rc;
+  for (;;) {
+    struct hr_sv raw;
+    int esc;
+    if (close == '}' && (rc = member_key(s, &raw, &esc)) != 0)
+      return rc;
+    if ((rc = skip_value(s, depth)) != 0 || (rc = next_member(s, close)) != 0)
+      return rc == AT_CLOSE ? 0 : rc;
   }
 }
 
@@ -325,15 +463,16 @@ static int skip_value(struct scan *s, int depth) {
   }
 }
 
-/* A value at s->p, kept in *v (strings decoded into scratch when needed). */
-static int read_value(struct scan *s, struct hr_val *v) {
+/* A value at s->p, kept in *v (strings decoded into scratch when needed);
+ * a container (inside one at depth) is skipped. */
+static int read_value(struct scan *s, struct hr_val *v, int depth) {
   int rc, flag;
   if (s->p >= s->end)
     return HR_BAD_JSON;
   memset(v, 0, sizeof *v);
   switch (*s->p) {
   case '{':
-  case '[': v->type = V_SKIPPED; return skip_container(s, 1);
+  case '[': v->type = V_SKIPPED; return skip_container(s, depth + 1);
   case '"':
     if ((rc = scan_string(s, &v->sv, &flag)) != 0)
       return rc;
@@ -388,10 +527,116 @@ static int time_value(const struct hr_val *v, int64_t *us) {
   return 0;
 }
 
+/* What one line's scan collects besides ev's fields. */
+struct pctx {
+  const struct jsonl *j;
+  struct hr_val tv, startv, endv; /* HR_V_NULL: not seen */
+  uint64_t exact[JSONL_MAX_KEYS / 64]; /* dotted keys set by their exact top-level key */
+};
+
+/* Value v reached node d (exactly at the top level, or by a walk). */
+static void deliver(struct pctx *c, struct hr_event *ev, const struct jnode *d, const struct hr_val *v) {
+  for (int i = 0; i < d->nt; i++) {
+    const struct jtarget *t = &d->t[i];
+    const struct jkey *k = &c->j->keys[t->key];
+    if (k->dotted) { /* the exact key wins over the walk, wherever it stands */
+      uint64_t bit = (uint64_t)1 << (t->key & 63), *w = &c->exact[t->key >> 6];
+      if (t->exact)
+        *w |= bit;
+      else if (*w & bit)
+        continue;
+    }
+    switch (k->role) {
+    case R_TIME: c->tv = *v; break;
+    case R_DSTART: c->startv = *v; break;
+    case R_DEND: c->endv = *v; break;
+    default:
+      if (v->type == V_SKIPPED) {
+        ev->set &= ~((uint64_t)1 << k->id);
+      } else {
+        ev->f[k->id] = *v;
+        ev->set |= (uint64_t)1 << k->id;
+      }
+    }
+  }
+}
+
+/* The child of node d named key, or NULL. */
+static const struct jnode *find_child(const struct jsonl *j, const struct jnode *d, struct hr_sv key) {
+  const struct jkid *k = d->kids, *end = k + d->nkids;
+  for (; k < end; k++)
+    if (k->n == key.n && memcmp(k->name, key.p, key.n) == 0)
+      return &j->nodes[k->node];
+  return NULL;
+}
+
+/* The child of node d that is array index i, or NULL. */
+static const struct jnode *find_index(const struct jsonl *j, const struct jnode *d, int i) {
+  for (int c = 0; c < d->nkids; c++)
+    if (d->kids[c].index == i)
+      return &j->nodes[d->kids[c].node];
+  return NULL;
+}
+
+static int scan_container(struct scan *s, struct pctx *c, const struct jnode *d, int depth);
+
+/* The value at s->p, which reached node x inside a container at depth:
+ * walked into when x has children and it is a container, else kept for
+ * x's targets. */
+static int member_value(struct scan *s, struct pctx *c, const struct jnode *x, int depth) {
+  int rc;
+  if (x->nkids > 0 && s->p < s->end && (*s->p == '{' || *s->p == '[')) {
+    if (x->nt > 0) {
+      struct hr_val v = {.type = V_SKIPPED};
+      deliver(c, s->ev, x, &v);
+    }
+    return scan_container(s, c, x, depth + 1);
+  }
+  struct hr_val v;
+  if ((rc = read_value(s, &v, depth)) != 0)
+    return rc;
+  deliver(c, s->ev, x, &v);
+  return 0;
+}
+
+/* The object or array at s->p ('{' or '['), at depth (the line's object is
+ * 0), against node d's children: an object's members by name, an array's
+ * elements by index. Every byte is checked whether or not a value is kept;
+ * skip_container() does the same for what no key names. */
+static int scan_container(struct scan *s, struct pctx *c, const struct jnode *d, int depth) {
+  char close;
+  int rc = open_container(s, depth, &close);
+  if (rc != 0)
+    return rc == AT_CLOSE ? 0 : rc;
+  for (int i = 0;; i++) {
+    const struct jnode *x;
+    if (close == '}') {
+      struct hr_sv key;
+      int esc;
+      if ((rc = member_key(s, &key, &esc)) != 0)
+        return rc;
+      /* a key with escapes is compared decoded (in a local buffer) */
+      char kbuf[256];
+      if (esc) {
+        const char *kclose;
+        size_t kn;
+        int fits = json_str_decode(key.p, key.p + key.n + 1, kbuf, sizeof kbuf, &kn, &kclose) == HR_JSON_OK;
+        key = fits ? sv_make(kbuf, kn) : sv_make(NULL, 0); /* too long: never matches */
+      }
+      x = key.n > 0 ? find_child(c->j, d, key) : NULL;
+    } else {
+      x = find_index(c->j, d, i);
+    }
+    if ((rc = x == NULL ? skip_value(s, depth) : member_value(s, c, x, depth)) != 0 ||
+        (rc = next_member(s, close)) != 0)
+      return rc == AT_CLOSE ? 0 : rc;
+  }
+}
+
 int fmt_jsonl_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev) {
   const struct jsonl *j = f->impl;
   struct scan s = {line, line + len, ev};
-  struct hr_val tv = {0}, startv = {0}, endv = {0}; /* HR_V_NULL: not seen */
+  struct pctx c = {.j = j}; /* tv, startv, endv: HR_V_NULL, not seen */
   int rc;
   event_reset(ev);
   if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 BOM */
@@ -399,87 +644,21 @@ int fmt_jsonl_parse(struct hr_format *f, const char *line, size_t len, struct hr
   skip_ws(&s);
   if (s.p >= s.end || *s.p != '{')
     return HR_BAD_JSON;
-  s.p++;
-  skip_ws(&s);
-  if (s.p < s.end && *s.p == '}') {
-    s.p++;
-  } else {
-    for (;;) {
-      struct hr_sv key;
-      int esc;
-      if (s.p >= s.end || *s.p != '"' || scan_string(&s, &key, &esc))
-        return HR_BAD_JSON;
-      skip_ws(&s);
-      if (s.p >= s.end || *s.p != ':')
-        return HR_BAD_JSON;
-      s.p++;
-      skip_ws(&s);
-      /* a key with escapes is compared decoded (in a local buffer) */
-      char kbuf[256];
-      if (esc) {
-        const char *close;
-        size_t kn;
-        int fits = json_str_decode(key.p, key.p + key.n + 1, kbuf, sizeof kbuf, &kn, &close) == HR_JSON_OK;
-        key = fits ? sv_make(kbuf, kn) : sv_make(NULL, 0); /* too long: never matches */
-      }
-      const struct jkey *hit = NULL;
-      int nhit = 0;
-      for (int i = 0; i < j->nkeys; i++)
-        if (j->keys[i].n == key.n && key.n > 0 && memcmp(j->keys[i].key, key.p, key.n) == 0) {
-          if (nhit++ == 0)
-            hit = &j->keys[i];
-        }
-      if (nhit == 0) {
-        if ((rc = skip_value(&s, 0)) != 0)
-          return rc;
-      } else {
-        struct hr_val v;
-        if ((rc = read_value(&s, &v)) != 0)
-          return rc;
-        for (const struct jkey *k = hit; nhit > 0; k++) {
-          if (k->n != key.n || memcmp(k->key, key.p, key.n) != 0)
-            continue;
-          nhit--;
-          switch (k->role) {
-          case R_TIME: tv = v; break;
-          case R_DSTART: startv = v; break;
-          case R_DEND: endv = v; break;
-          default:
-            if (v.type == V_SKIPPED) {
-              ev->set &= ~((uint64_t)1 << k->id);
-            } else {
-              ev->f[k->id] = v;
-              ev->set |= (uint64_t)1 << k->id;
-            }
-          }
-        }
-      }
-      skip_ws(&s);
-      if (s.p >= s.end)
-        return HR_BAD_JSON;
-      if (*s.p == '}') {
-        s.p++;
-        break;
-      }
-      if (*s.p != ',')
-        return HR_BAD_JSON;
-      s.p++;
-      skip_ws(&s);
-    }
-  }
+  if ((rc = scan_container(&s, &c, &j->nodes[0], 0)) != 0)
+    return rc;
   skip_ws(&s);
   if (s.p != s.end)
     return HR_BAD_JSON; /* trailing garbage */
 
-  if (time_value(&tv, &ev->ts_us))
+  if (time_value(&c.tv, &ev->ts_us))
     return HR_BAD_TIME;
-  event_set_num(ev, HR_F_TIME, (double)ev->ts_us / 1e6, tv.sv.p, tv.sv.n);
+  event_set_num(ev, HR_F_TIME, (double)ev->ts_us / 1e6, c.tv.sv.p, c.tv.sv.n);
   if (j->derived) {
     int64_t a, b;
-    if (startv.type == HR_V_NULL || endv.type == HR_V_NULL) {
+    if (c.startv.type == HR_V_NULL || c.endv.type == HR_V_NULL) {
       event_set_null(ev, HR_F_DURATION);
     } else {
-      if (time_value(&startv, &a) || time_value(&endv, &b))
+      if (time_value(&c.startv, &a) || time_value(&c.endv, &b))
         return HR_BAD_TIME;
       event_set_num(ev, HR_F_DURATION, (double)(b - a) / 1e6, NULL, 0);
     }

@@ -10,12 +10,16 @@
  * runs to the end of the line; text after a format's final literal is
  * ignored (extra fields appended to combined).
  *
- * Each variable fills its standard field (docs/config.md) and is also available
+ * Each variable fills its standard field (docs/formats.md) and is also available
  * under its own name (nginx: the name without '$'; Apache: see apache_dirs)
  * as a number when its whole value is numeric, else as a string. "-" is
  * null. $upstream_response_time is the SUM of a list ("0.000, 1.000" -> 1):
  * the total time spent waiting for upstreams; $upstream_status is the first
- * code of its list. */
+ * code of its list.
+ *
+ * An Apache string is read as Apache reads it (apache_unquote()): \" and \\
+ * as its configuration file writes them, then \t \n \r \\ in literal text,
+ * so a LogFormat pasted from apache2.conf with its backslashes works. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,9 +273,36 @@ static enum hr_rc compile_nginx(struct builder *b, struct hr_format *f, const ch
   return HR_OK;
 }
 
+/* Apache reads a LogFormat string twice, and a string pasted from
+ * apache2.conf (LogFormat "%h \"%r\"" combined) still has the escapes of
+ * the first reading: its configuration parser turns \\ and \" of a quoted
+ * argument into \ and " (apache_unquote(), over the whole string); then
+ * mod_log_config turns \\, \n, \r and \t of the literal text into \,
+ * newline, CR and tab, and keeps any other backslash (in compile_apache()).
+ * A string without backslashes is unchanged. Owned by the caller. */
+static char *apache_unquote(const char *fmt) {
+  size_t n = strlen(fmt), k = 0;
+  char *out = xmalloc(n + 1);
+  for (size_t i = 0; i < n; i++) {
+    if (fmt[i] == '\\' && (fmt[i + 1] == '\\' || fmt[i + 1] == '"'))
+      i++;
+    out[k++] = fmt[i];
+  }
+  out[k] = 0;
+  return out;
+}
+
 static enum hr_rc compile_apache(struct builder *b, struct hr_format *f, const char *fmt, struct hr_err *err) {
   size_t n = strlen(fmt);
   for (size_t i = 0; i < n;) {
+    if (fmt[i] == '\\' && i + 1 < n) { /* mod_log_config's escapes of literal text */
+      char c = fmt[i + 1] == '\\' ? '\\' : fmt[i + 1] == 'n' ? '\n' : fmt[i + 1] == 'r' ? '\r' : fmt[i + 1] == 't' ? '\t' : 0;
+      if (c != 0) {
+        b->text[b->tlen++] = c;
+        i += 2;
+        continue;
+      }
+    }
     if (fmt[i] != '%') {
       b->text[b->tlen++] = fmt[i++];
       continue;
@@ -366,6 +397,9 @@ enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, s
               ? "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-agent}i\""
               : "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" "
                 "\"$http_user_agent\"";
+  char *unquoted = NULL;
+  if (o->kind == HR_FMT_APACHE)
+    fmt = unquoted = apache_unquote(fmt);
   struct builder b = {0};
   b.text = xmalloc(strlen(fmt) + 1);
   enum hr_rc rc = o->kind == HR_FMT_APACHE ? compile_apache(&b, f, fmt, err) : compile_nginx(&b, f, fmt, err);
@@ -380,6 +414,7 @@ enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, s
                    o->kind == HR_FMT_APACHE ? "%t, %{sec}t, %{msec}t or %{usec}t"
                                             : "$time_local, $time_iso8601 or $msec");
   }
+  free(unquoted); /* the ops point into b.text */
   if (rc != HR_OK) {
     free(b.ops);
     free(b.text);

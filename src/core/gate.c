@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/timeparse.h"
@@ -37,6 +38,9 @@ void gate_policy_default(struct hr_gate_policy *p) {
   p->allow[HR_ST_YELLOW] = (1u << HR_RISK_FIX) | (1u << HR_RISK_LOW);
   p->allow[HR_ST_ORANGE] = 1u << HR_RISK_FIX;
   p->allow[HR_ST_RED] = 1u << HR_RISK_FIX;
+  for (int r = 0; r < HR_NRISKS; r++)
+    p->max_p_exhaust[r] = -1;
+  p->risk_horizon_us = INT64_C(86400000000);
 }
 
 /* ---- the policy text: a tiny parser for {key: [word, ...], ...} ---- */
@@ -85,6 +89,64 @@ static int word(struct cur *c, const char **w, size_t *n) {
   return *n > 0 ? 0 : -1;
 }
 
+/* A number from 0 to 1 ("0.3", "1", ".05"). */
+static int share(struct cur *c, double *out) {
+  skip_ws(c);
+  char buf[32];
+  size_t n = 0;
+  while (c->p < c->end && n + 1 < sizeof buf && ((*c->p >= '0' && *c->p <= '9') || *c->p == '.'))
+    buf[n++] = *c->p++;
+  buf[n] = '\0';
+  char *e;
+  double v = n > 0 ? strtod(buf, &e) : -1;
+  if (n == 0 || *e != '\0' || !(v >= 0 && v <= 1))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* max_p_exhaust: {class: share, ...} after its key. */
+static int parse_limits(struct cur *c, struct hr_gate_policy *out, char *msg, size_t msg_n) {
+  const char *w;
+  size_t wn;
+  if (!eat(c, ':') || !eat(c, '{')) {
+    snprintf(msg, msg_n, "max_p_exhaust: expected ': {' and risk classes with limits, as {normal: 0.3, high: 0.1}");
+    return -1;
+  }
+  if (eat(c, '}'))
+    return 0;
+  for (;;) {
+    int r = word(c, &w, &wn) == 0 ? risk_lookup(w, wn) : -1;
+    if (r < 0) {
+      snprintf(msg, msg_n, "max_p_exhaust: expected a risk class (fix, low, normal, high)");
+      return -1;
+    }
+    if (!eat(c, ':') || share(c, &out->max_p_exhaust[r]) != 0) {
+      snprintf(msg, msg_n, "max_p_exhaust: %s: expected a share from 0 to 1 (0.3 for 30 %%)", risk_names[r]);
+      return -1;
+    }
+    if (eat(c, '}'))
+      return 0;
+    if (!eat(c, ',')) {
+      snprintf(msg, msg_n, "max_p_exhaust: expected ',' or '}'");
+      return -1;
+    }
+  }
+}
+
+/* risk_horizon: DURATION after its key. */
+static int parse_horizon(struct cur *c, struct hr_gate_policy *out, char *msg, size_t msg_n) {
+  const char *w;
+  size_t wn;
+  int64_t us;
+  if (!eat(c, ':') || word(c, &w, &wn) != 0 || duration_parse(w, wn, &us) != 0 || us < INT64_C(60000000)) {
+    snprintf(msg, msg_n, "risk_horizon: expected a duration of at least a minute, as 24h");
+    return -1;
+  }
+  out->risk_horizon_us = us;
+  return 0;
+}
+
 static int status_lookup(const char *s, size_t n) {
   for (int i = 0; i < HR_NSTATUS; i++) {
     const char *name = status_name((enum hr_status)i);
@@ -110,10 +172,28 @@ int gate_policy_parse(const char *s, size_t n, struct hr_gate_policy *p, char *m
         snprintf(msg, msg_n, "expected a status (green, yellow, orange, red, nodata) at offset %zu", (size_t)(c.p - s));
         return -1;
       }
-      int st = status_lookup(w, wn);
-      if (st < 0) {
-        snprintf(msg, msg_n, "unknown status '%.*s' (green, yellow, orange, red, nodata)", (int)(wn > 40 ? 40 : wn), w);
+      int st = status_lookup(w, wn), other = 0;
+      if (st < 0 && wn == 13 && memcmp(w, "max_p_exhaust", 13) == 0) {
+        if (parse_limits(&c, &out, msg, msg_n) != 0)
+          return -1;
+        other = 1;
+      } else if (st < 0 && wn == 12 && memcmp(w, "risk_horizon", 12) == 0) {
+        if (parse_horizon(&c, &out, msg, msg_n) != 0)
+          return -1;
+        other = 1;
+      } else if (st < 0) {
+        snprintf(msg, msg_n, "unknown status '%.*s' (green, yellow, orange, red, nodata; or max_p_exhaust, risk_horizon)",
+                 (int)(wn > 40 ? 40 : wn), w);
         return -1;
+      }
+      if (other) {
+        if (eat(&c, '}'))
+          break;
+        if (!eat(&c, ',')) {
+          snprintf(msg, msg_n, "expected ',' or '}' after %.*s", (int)wn, w);
+          return -1;
+        }
+        continue;
       }
       if (seen & (1u << st)) {
         snprintf(msg, msg_n, "status '%s' named twice", status_name((enum hr_status)st));

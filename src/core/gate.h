@@ -15,6 +15,7 @@
 #define HR_GATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/model.h"
 #include "core/slo_eval.h"
@@ -30,6 +31,11 @@ int risk_parse(const char *s, enum hr_risk *out /* OUT */);
 
 struct hr_gate_policy {
   unsigned allow[HR_NSTATUS]; /* indexed by enum hr_status; bit (1u << risk) set: allowed */
+  /* The release risk limit (docs/cli/risk.md): per risk class, the highest
+   * chance of exhausting what is left of a budget that class may carry,
+   * judged from the past deploys over risk_horizon_us; < 0: no limit. */
+  double max_p_exhaust[HR_NRISKS];
+  int64_t risk_horizon_us; /* default 24h */
 };
 
 /* The default table (docs/cli/gate.md); nodata allows fix and low. */
@@ -40,7 +46,9 @@ void gate_policy_default(struct hr_gate_policy *p /* OUT */);
  *   {green: [fix, low, normal, high], yellow: [fix, low], orange: [fix], red: [fix]}
  * Keys are green, yellow, orange, red, nodata; list items fix, low, normal,
  * high, or all; [] allows nothing. Statuses the text does not name keep the
- * row *p had. s need not be NUL-terminated. Returns 0, or -1 with the problem
+ * row *p had. Two more keys set the release risk limit:
+ *   max_p_exhaust: {normal: 0.3, high: 0.1}   (0 to 1, per risk class)
+ *   risk_horizon: 24h s need not be NUL-terminated. Returns 0, or -1 with the problem
  * written to msg (and *p unchanged). */
 int gate_policy_parse(const char *s, size_t n, struct hr_gate_policy *p, char *msg, size_t msg_n);
 

@@ -107,7 +107,7 @@ static int parse_offset(const char *p, const char *end, int64_t *off_s) {
   return 0;
 }
 
-int time_parse_rfc3339(const char *p, size_t n, int64_t *us) {
+static int rfc3339(const char *p, size_t n, int need_zone, int64_t *us) {
   /* 0123456789012345678
    * YYYY-MM-DDTHH:MM:SS */
   if (n < 19 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != 't' && p[10] != ' ') || p[13] != ':' ||
@@ -131,8 +131,18 @@ int time_parse_rfc3339(const char *p, size_t n, int64_t *us) {
     } else if (parse_offset(cur, end, &off)) {
       return -1;
     }
+  } else if (need_zone) {
+    return -1;
   }
   return combine(y, mo, d, h, mi, s, frac, off, us);
+}
+
+int time_parse_rfc3339(const char *p, size_t n, int64_t *us) {
+  return rfc3339(p, n, 0, us);
+}
+
+int time_parse_rfc3339_offset(const char *p, size_t n, int64_t *us) {
+  return rfc3339(p, n, 1, us);
 }
 
 /* "Jan" .. "Dec" -> 1 .. 12, else -1. The three bytes are packed into one
@@ -192,6 +202,10 @@ int time_parse_any(const char *p, size_t n, int64_t *us) {
 }
 
 char *time_format_rfc3339(int64_t us, char *buf, size_t n) {
+  if (us < HR_TIME_MIN_US)
+    us = HR_TIME_MIN_US;
+  else if (us > HR_TIME_MAX_US)
+    us = HR_TIME_MAX_US;
   int64_t days = us / US_PER_DAY, rem = us % US_PER_DAY;
   if (rem < 0) {
     rem += US_PER_DAY;

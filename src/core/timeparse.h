@@ -17,6 +17,10 @@ void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 /* RFC 3339 / ISO 8601: 2015-05-13T23:39:43.945958Z, 2026-03-29T02:30:00+02:00,
  * also a space for 'T' and no zone (taken as UTC). Up to 9 fraction digits. */
 int time_parse_rfc3339(const char *p, size_t n, int64_t *us);
+/* The same with the zone required (Z, z or an offset): for times a person
+ * types (the command line), where a missing offset is a mistake to point
+ * out rather than UTC to assume. */
+int time_parse_rfc3339_offset(const char *p, size_t n, int64_t *us);
 /* nginx $time_local / Apache %t: 10/Oct/2000:13:55:36 -0700 (no brackets). */
 int time_parse_clf(const char *p, size_t n, int64_t *us);
 /* Epoch seconds with optional fraction: 1234567890.123 ($msec). */
@@ -24,8 +28,17 @@ int time_parse_epoch(const char *p, size_t n, int64_t *us);
 /* Any of the above (tries RFC 3339, CLF, then epoch). */
 int time_parse_any(const char *p, size_t n, int64_t *us);
 
+/* The instants RFC 3339 can write (four-digit years, as time_parse_rfc3339()
+ * reads them): 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z. */
+#define HR_TIME_MIN_US INT64_C(-62167219200000000)
+#define HR_TIME_MAX_US INT64_C(253402300799999999)
+
 /* Format us as RFC 3339 UTC with second precision ("2026-03-29T00:00:00Z")
- * into buf (at least 32 bytes). Returns buf. */
+ * into buf (at least 32 bytes). Returns buf. An instant outside
+ * [HR_TIME_MIN_US, HR_TIME_MAX_US] prints as the nearest bound
+ * ("9999-12-31T23:59:59Z" for the year 10000): the text is always RFC 3339
+ * and parses back, never a five-digit or negative year. Callers that must
+ * not show a clamped instant check the range themselves. */
 char *time_format_rfc3339(int64_t us, char *buf, size_t n);
 
 /* Durations: "28d", "1h", "30m", "10s", "800ms", "1h30m", "2w". Returns 0 and

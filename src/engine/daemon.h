@@ -14,6 +14,16 @@
 
 struct hr_daemon;
 
+/* A change in what the daemon follows, for its log. */
+enum hr_daemon_news_kind { HR_NEWS_EMPTY_GLOB = 0, HR_NEWS_QUIET, HR_NEWS_GROWS };
+struct hr_daemon_news {
+  enum hr_daemon_news_kind kind;
+  const char *source; /* borrowed until the next step */
+  const char *what;   /* the glob, or the file's path */
+  double idle_s;      /* QUIET: how long the file has not grown */
+};
+#define HR_DAEMON_NEWS 16
+
 /* What one step did. */
 struct hr_daemon_step {
   enum hr_rc tail_rc; /* HR_OK, or the store error of the tailer (retried next step) */
@@ -23,6 +33,10 @@ struct hr_daemon_step {
   struct hr_err round_err;
   struct hr_round_stats round;
   struct hr_tail_stats tail; /* the tailer's figures after the step */
+  /* Globs that began to match no file, files that stopped growing for their
+   * source's staleAfter or grow again: each said once. */
+  struct hr_daemon_news news[HR_DAEMON_NEWS];
+  size_t nnews;
 };
 
 /* Open (creating) the store db and a tailer over cfg (borrowed until
@@ -38,5 +52,11 @@ enum hr_rc daemon_set_config(struct hr_daemon *d, const struct hr_config *cfg, s
  * --at) has not had one yet. */
 void daemon_step(struct hr_daemon *d, double mono_s, int64_t t_us, struct hr_daemon_step *out /* OUT */);
 void daemon_close(struct hr_daemon *d); /* NULL: no-op */
+
+/* The files followed (borrowed until the next step), up to max; returns how
+ * many there are. And the globs that match no file. */
+size_t daemon_files(const struct hr_daemon *d, double mono_s, struct hr_tail_file *out /* OUT */, size_t max);
+size_t daemon_empty_globs(const struct hr_daemon *d, const char **source /* OUT */, const char **glob /* OUT */,
+                          size_t max);
 
 #endif

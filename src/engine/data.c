@@ -63,6 +63,19 @@ void effective_done(struct hr_effective *e) {
   memset(e, 0, sizeof *e);
 }
 
+const struct hr_annotation *engine_last_deploy(const struct hr_annotation *tl, size_t ntl, const char *service,
+                                               int64_t t_us) {
+  const struct hr_annotation *best = NULL;
+  for (size_t i = 0; i < ntl; i++) {
+    const struct hr_annotation *a = &tl[i];
+    if (service != NULL && strcmp(a->kind, "deploy") == 0 && strcmp(a->service, service) == 0 &&
+        a->at_s <= floor_div(t_us, 1000000) &&
+        (best == NULL || a->at_s > best->at_s || (a->at_s == best->at_s && a->id > best->id)))
+      best = a;
+  }
+  return best;
+}
+
 enum hr_rc engine_timeline(struct hr_store *st, const char *db, struct hr_annotation **tl, size_t *ntl, int *found,
                            struct hr_err *err) {
   *tl = NULL;

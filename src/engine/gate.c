@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timeparse.h"
 #include "engine/impl.h"
+#include "engine/risk.h"
 #include "util/xmalloc.h"
 
 /* "a, b, c": the services with SLOs, for the error. */
@@ -51,6 +53,56 @@ enum hr_rc engine_gate_policy(const struct hr_config *cfg, const char *service, 
   return HR_OK;
 }
 
+/* The policy's release risk limit for out->risk (see gate.h). */
+static enum hr_rc risk_check(const struct hr_config *cfg, const struct hr_input *in, const struct hr_report *rep,
+                             const char *service, struct hr_gate_result *out, struct hr_err *err) {
+  struct hr_release_risk r;
+  memset(&r, 0, sizeof r);
+  double limit = out->policy.max_p_exhaust[out->risk];
+  enum hr_rc rc = engine_risk_of(cfg, in, rep, service, out->policy.risk_horizon_us, 1, &r, err);
+  if (rc != HR_OK)
+    return rc;
+  char hz[32];
+  duration_format(r.horizon_us, hz, sizeof hz);
+  out->risk_checked = 1;
+  out->p_exhaust = risk_max_p_exhaust(&r, &out->risk_slo);
+  const char *cls = risk_name(out->risk);
+  if (out->risk_slo != NULL) {
+    for (size_t i = 0; i < r.nslos; i++)
+      if (r.slos[i].slo == out->risk_slo)
+        out->risk_deploys = r.slos[i].ndeploys;
+    const char *thin = out->risk_deploys < HR_RISK_THIN ? " (a thin history)" : "";
+    if (out->p_exhaust > limit + 1e-12) {
+      out->d.allow = 0;
+      snprintf(out->d.reason, sizeof out->d.reason,
+               "a %s change to %s has a %.0f%% chance of exhausting the budget left of %s: %zu of %zu past deploys%s "
+               "spent at least that in the %s after them; the policy allows %s changes at most %.0f%%",
+               cls, service, out->p_exhaust * 100, out->risk_slo->name,
+               (size_t)(out->p_exhaust * (double)out->risk_deploys + 0.5), out->risk_deploys, thin, hz, cls,
+               limit * 100);
+    } else {
+      size_t len = strlen(out->d.reason);
+      snprintf(out->d.reason + len, sizeof out->d.reason - len,
+               "; release risk %.0f%% (of exhausting the budget left of %s, from %zu past deploys%s over %s) is "
+               "within the %.0f%% the policy allows %s changes",
+               out->p_exhaust * 100, out->risk_slo->name, out->risk_deploys, thin, hz, limit * 100, cls);
+    }
+  } else if (!(out->policy.allow[HR_ST_NODATA] & (1u << out->risk))) {
+    out->d.allow = 0;
+    snprintf(out->d.reason, sizeof out->d.reason,
+             "no past deploy of %s (annotations of kind deploy at least %s old, with its SLOs' data after them) to "
+             "judge the release risk of a %s change by, and the policy limits it to %.0f%%: no history is not good "
+             "news (annotate deploys; fixes and changes the nodata row allows still pass)",
+             service, hz, cls, limit * 100);
+  } else {
+    size_t len = strlen(out->d.reason);
+    snprintf(out->d.reason + len, sizeof out->d.reason - len,
+             "; no past deploy to judge the release risk by, and the nodata row allows %s changes", cls);
+  }
+  risk_free(&r);
+  return HR_OK;
+}
+
 enum hr_rc engine_gate(const struct hr_config *cfg, const struct hr_eval_opts *o, const char *service,
                        enum hr_risk risk, struct hr_report *rep, struct hr_gate_result *out, struct hr_err *err) {
   memset(out, 0, sizeof *out);
@@ -73,7 +125,13 @@ enum hr_rc engine_gate(const struct hr_config *cfg, const struct hr_eval_opts *o
   gate_decide(&out->policy, service, risk, g, out->n, &out->d);
   out->deciding = out->d.deciding >= 0 ? &rep->slos[out->idx[out->d.deciding]] : NULL;
   free(g);
-  return HR_OK;
+  if (out->d.allow && out->policy.max_p_exhaust[risk] >= 0)
+    rc = risk_check(cfg, &o->in, rep, service, out, err);
+  if (rc != HR_OK) {
+    report_free(rep);
+    gate_result_free(out);
+  }
+  return rc;
 }
 
 void gate_result_free(struct hr_gate_result *g) {

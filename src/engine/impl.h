@@ -40,6 +40,11 @@ int slo_of_service(const struct hr_slo *slo, const char *svc);
 enum hr_rc engine_timeline(struct hr_store *st, const char *db, struct hr_annotation **tl /* OUT */,
                            size_t *ntl /* OUT */, int *found /* OUT */, struct hr_err *err);
 
+/* The newest deploy of service in tl[0..ntl) at or before t_us (of two
+ * at the same second, the one recorded last); NULL when none. */
+const struct hr_annotation *engine_last_deploy(const struct hr_annotation *tl, size_t ntl, const char *service,
+                                               int64_t t_us);
+
 /* Fill s (initialised on the one-minute grid, phase 0, for slo) with the
  * minutes of slo up to at_us (a whole minute): from Prometheus for an SLO on
  * a prometheus DataSource (*note may get a malloc'd warning), else from the
@@ -58,6 +63,25 @@ enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, con
 enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *in, int64_t at_us,
                             struct hr_series *series, struct hr_report *rep, struct hr_err *err);
 
+/* engine_read_logs() with a per-event hook (pipeline_set_hook(): fn,
+ * ctx, the fields it reads): one thread reads everything. */
+enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_input *in, int64_t at_us,
+                                   struct hr_series *series, hr_event_hook_fn hook, void *hook_ctx, uint64_t need,
+                                   struct hr_report *rep, struct hr_err *err);
+
+/* Prepares a hook before anything is read: called once, on the one thread
+ * that reads, with the pipeline it reads with (compiled from cfg). It may
+ * compile filters against the formats of its sources (p->src[i].fmt, which
+ * then extract the fields those name), and sets *need to the field ids the
+ * hook reads. Anything it fails with stops the reading. */
+typedef enum hr_rc (*hr_hook_setup_fn)(void *ctx, struct hr_pipeline *p, uint64_t *need /* OUT */,
+                                       struct hr_err *err);
+
+/* engine_read_logs_hooked() with setup(hook_ctx, ...) called first. */
+enum hr_rc engine_read_logs_setup(const struct hr_config *cfg, const struct hr_input *in, int64_t at_us,
+                                  struct hr_series *series, hr_hook_setup_fn setup, hr_event_hook_fn hook,
+                                  void *hook_ctx, struct hr_report *rep, struct hr_err *err);
+
 /* The state of one SLO at at_us from its minutes s, with its exclusions in
  * force (excl[0..nexcl)); fills rs->st and rs->now. */
 void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const struct hr_series *s,
@@ -65,5 +89,12 @@ void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const s
 
 /* Now, on the whole minute (the clock is read only here and by the daemon). */
 int64_t engine_now_minute(void);
+
+/* The release risk of service (engine/risk.h) given the state now (the
+ * report now, which r does not own: r->rep stays empty). */
+struct hr_release_risk;
+enum hr_rc engine_risk_of(const struct hr_config *cfg, const struct hr_input *in, const struct hr_report *now,
+                          const char *service, int64_t horizon_us, double canary, struct hr_release_risk *r,
+                          struct hr_err *err);
 
 #endif

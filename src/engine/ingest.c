@@ -125,16 +125,18 @@ static enum hr_rc ingest_file(struct run *u, const char *path, struct hr_ingest_
     pos.offset = reader_offset(r);
     pos.lines += (int64_t)s.lines;
     pos.malformed += (int64_t)s.malformed;
-    tot->lines += s.lines;
-    tot->malformed += s.malformed;
-    tot->events += s.events;
-    tot->bytes += s.bytes;
     const char *names[HR_MAX_FIELDS];
     int64_t last[HR_MAX_FIELDS];
     struct hr_source_batch sb;
     pipeline_source_batch(p, (size_t)si, &s, names, last, &sb);
     /* what was read is kept, even before a read error */
     rc = flush(st, u->ids, &u->m, u->d, p->src[si].ds->name, &sb, real, &pos, err);
+    if (rc == HR_OK) { /* the totals say what is in the store */
+      tot->lines += s.lines;
+      tot->malformed += s.malformed;
+      tot->events += s.events;
+      tot->bytes += s.bytes;
+    }
     if (rc == HR_OK && read_rc != HR_OK) {
       *err = rerr;
       rc = read_rc;

@@ -1,6 +1,7 @@
 /* read.c -- reading log files for an evaluation, on one or several threads
  * (see impl.h). Large plain files are split into byte ranges; every thread
  * compiles its own pipeline. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -33,6 +34,10 @@ struct worker {
   int64_t at_us;
   struct hr_series *series; /* one per SLO, shared by every worker */
   pthread_mutex_t *mu;      /* NULL: the only worker, which adds to series directly */
+  hr_event_hook_fn hook;    /* the per-event hook (one thread only), or NULL */
+  void *hook_ctx;
+  uint64_t hook_need;
+  hr_hook_setup_fn setup; /* called first with the pipeline, or NULL */
   enum hr_rc rc;
   struct hr_err err;
 };
@@ -73,6 +78,17 @@ static void *work(void *arg) {
   w->rc = pipeline_new(w->cfg, &p, &w->err);
   if (w->rc != HR_OK)
     return NULL;
+  if (w->setup != NULL) {
+    uint64_t need = 0;
+    w->rc = w->setup(w->hook_ctx, p, &need, &w->err);
+    if (w->rc != HR_OK) {
+      pipeline_free(p);
+      return NULL;
+    }
+    w->hook_need |= need;
+  }
+  if (w->hook != NULL)
+    pipeline_set_hook(p, w->hook, w->hook_ctx, w->hook_need);
   for (;;) {
     size_t u = atomic_fetch_add(w->next, 1);
     if (u >= w->nunits)
@@ -106,30 +122,33 @@ static void *work(void *arg) {
   return NULL;
 }
 
-enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
-                            struct hr_series *series, struct hr_report *rep, struct hr_err *err) {
+static enum hr_rc read_logs(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
+                            struct hr_series *series, hr_hook_setup_fn setup, hr_event_hook_fn hook, void *hook_ctx,
+                            uint64_t need, struct hr_report *rep, struct hr_err *err) {
   /* Assign each file to its data source (checked up front, so a wrong name
    * fails before any work). */
   struct hr_pipeline *p = NULL;
   enum hr_rc rc = pipeline_new(cfg, &p, err);
   if (rc != HR_OK)
     return rc;
-  int nthreads = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+  int nthreads = hook != NULL || setup != NULL || o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
   size_t cap = o->nlogs * (size_t)nthreads + 1, n = 0;
   struct unit *units = xcalloc(cap, sizeof *units);
   for (size_t i = 0; i < o->nlogs && rc == HR_OK; i++) {
+    struct stat sb;
+    if (strcmp(o->logs[i], "-") == 0) {
+      sb.st_size = 0;
+    } else if (stat(o->logs[i], &sb) != 0) {
+      rc = HR_FAIL(err, HR_ERR_IO, "%s: %s", o->logs[i], strerror(errno));
+      break;
+    } else if (!S_ISREG(sb.st_mode)) {
+      rc = HR_FAIL(err, HR_ERR_IO, "%s: not a regular file", o->logs[i]);
+      break;
+    }
     int si = pipeline_source_for(p, o->logs[i], o->source, err);
     if (si < 0) {
       rc = HR_ERR_USAGE;
       break;
-    }
-    struct stat sb;
-    if (stat(o->logs[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
-      if (strcmp(o->logs[i], "-") != 0) {
-        rc = HR_FAIL(err, HR_ERR_IO, "%s: not a readable file", o->logs[i]);
-        break;
-      }
-      sb.st_size = 0;
     }
     int parts = 1;
     if (nthreads > 1 && sb.st_size >= SPLIT_MIN) {
@@ -172,6 +191,10 @@ enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *
     ws[t].at_us = at_us;
     ws[t].series = series;
     ws[t].mu = nthreads > 1 ? &mu : NULL;
+    ws[t].hook = hook;
+    ws[t].hook_ctx = hook_ctx;
+    ws[t].hook_need = need;
+    ws[t].setup = setup;
   }
   for (int t = 1; t < nthreads; t++)
     if (pthread_create(&tids[t], NULL, work, &ws[t]) != 0) {
@@ -206,6 +229,7 @@ enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *
       scan_stats_merge(&rep->src_stats[units[u].si], &units[u].stats, 0);
     shift += (int64_t)units[u].stats.lines;
     if (units[u].error != NULL) {
+      rep->unreadable++;
       report_add_error(rep, "%s", units[u].error);
       free(units[u].error);
     }
@@ -216,3 +240,19 @@ enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *
   return rc;
 }
 
+enum hr_rc engine_read_logs(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
+                            struct hr_series *series, struct hr_report *rep, struct hr_err *err) {
+  return read_logs(cfg, o, at_us, series, NULL, NULL, NULL, 0, rep, err);
+}
+
+enum hr_rc engine_read_logs_setup(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
+                                  struct hr_series *series, hr_hook_setup_fn setup, hr_event_hook_fn hook,
+                                  void *hook_ctx, struct hr_report *rep, struct hr_err *err) {
+  return read_logs(cfg, o, at_us, series, setup, hook, hook_ctx, 0, rep, err);
+}
+
+enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_input *o, int64_t at_us,
+                                   struct hr_series *series, hr_event_hook_fn hook, void *hook_ctx, uint64_t need,
+                                   struct hr_report *rep, struct hr_err *err) {
+  return read_logs(cfg, o, at_us, series, NULL, hook, hook_ctx, need, rep, err);
+}

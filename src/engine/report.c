@@ -86,14 +86,19 @@ static void burn_now(struct hr_report_slo *rs, const struct hr_slo *slo, const s
   if (nc > MAX_CONDS)
     nc = MAX_CONDS;
   double best = -1;
+  const struct hr_condition *lead = NULL; /* the active condition that set the level */
+  struct hr_cond_result lead_res = {0};
   for (size_t i = 0; i < nc; i++) {
     const struct hr_condition *c = conds[i];
     struct hr_cond_result res;
     alert_cond_eval(slo, c, s, &rs->st, at_us, &res);
-    if (res.active && c->kind != HR_COND_BUDGET && c->kind != HR_COND_NODATA) {
+    if (res.active && (c->kind == HR_COND_BURNRATE || c->kind == HR_COND_EXHAUSTION)) {
       enum hr_burning l = is_page(c) ? HR_BURN_FAST : HR_BURN_ELEVATED;
-      if (l > n->level)
-        n->level = l;
+      if (l > n->level || lead == NULL) {
+        n->level = l > n->level ? l : n->level;
+        lead = c;
+        lead_res = res;
+      }
     }
     if (c->kind != HR_COND_BURNRATE || c->factor <= 0)
       continue;
@@ -104,6 +109,18 @@ static void burn_now(struct hr_report_slo *rs, const struct hr_slo *slo, const s
       n->threshold = c->factor;
       n->lookback_us = c->long_us;
       n->condition = c->name;
+    }
+  }
+  if (lead != NULL) { /* the figures of what holds, not of another condition */
+    n->lookback_us = lead->long_us;
+    n->condition = lead->name;
+    if (lead->kind == HR_COND_BURNRATE) {
+      n->rate = lead_res.value;
+      n->threshold = lead->factor;
+    } else { /* exhaustion: its burn against the burn that empties what is left within its horizon */
+      double rem = rs->st.budget_remaining, w_s = (double)rs->st.window_us / 1e6;
+      n->rate = lead_res.value2;
+      n->threshold = rem > 0 && lead->horizon_us > 0 ? rem * w_s / ((double)lead->horizon_us / 1e6) : 0;
     }
   }
   if (n->level == HR_BURN_OK && rs->st.has_sli && rs->st.burn_status > 1)
@@ -120,20 +137,6 @@ void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const s
 }
 
 /* ---- since the last deploy ---- */
-
-/* The newest deploy of service at or before t_us; NULL when none. */
-static const struct hr_annotation *last_deploy(const struct hr_annotation *tl, size_t ntl, const char *service,
-                                               int64_t t_us) {
-  const struct hr_annotation *best = NULL;
-  for (size_t i = 0; i < ntl; i++) {
-    const struct hr_annotation *a = &tl[i];
-    if (service != NULL && strcmp(a->kind, "deploy") == 0 && strcmp(a->service, service) == 0 &&
-        a->at_s <= floor_div(t_us, 1000000) &&
-        (best == NULL || a->at_s > best->at_s || (a->at_s == best->at_s && a->id > best->id)))
-      best = a;
-  }
-  return best;
-}
 
 /* Fill rs's since_deploy figures: evaluate the SLO again on a copy of its
  * series holding only the buckets that start at or after max(deploy, window
@@ -261,7 +264,7 @@ static void fill(struct run *u, struct hr_report *rep, int64_t t_us) {
     if (engine_slo_health(cfg, u->p, u->st, src, j, &u->series[j], t_us, rs, &e) != HR_OK)
       report_add_error(rep, "%s", e.msg); /* judged without the store's record */
     rs->timeline_read = rep->has_timeline;
-    const struct hr_annotation *dep = last_deploy(rep->timeline, rep->ntimeline, cfg->slos[j].service, t_us);
+    const struct hr_annotation *dep = engine_last_deploy(rep->timeline, rep->ntimeline, cfg->slos[j].service, t_us);
     if (dep != NULL)
       since_deploy(rs, eslo, &u->series[j], t_us, dep);
     rep->dropped += u->series[j].dropped;

@@ -88,6 +88,8 @@ struct hr_report {
   size_t nslos;
   char **errors; /* input errors that did not stop the evaluation (owned) */
   size_t nerrors;
+  size_t unreadable; /* parts of the logs named that could not be read whole (in errors): the
+                      * figures stand for what was read, but a command must not pass on them */
   int has_timeline;     /* the store's timeline was read */
   size_t nmaintenance;  /* maintenance annotations applied as exclusions */
   struct hr_annotation *timeline; /* every annotation of the store (owned) */

@@ -11,20 +11,24 @@
 #include "core/gate.h"
 #include "core/timeparse.h"
 #include "engine/annotate.h"
+#include "engine/daemon.h"
 #include "engine/detail.h"
 #include "engine/gate.h"
 #include "engine/ingest.h"
 #include "engine/report.h"
 #include "engine/round.h"
+#include "engine/suggest.h"
 #include "http/body.h"
 #include "http/metrics.h"
 #include "render/alerts.h"
 #include "render/assets.h"
 #include "render/detail.h"
 #include "render/gate.h"
+#include "render/risk.h"
 #include "core/jw.h"
 #include "render/metrics.h"
 #include "render/report.h"
+#include "render/suggest.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
@@ -45,9 +49,49 @@ void api_init(struct hr_api *a, const struct hr_config *cfg, const char *db, int
   a->at_us = at_us;
   atomic_init(&a->store_ready, 0);
   atomic_init(&a->generation, 1);
+  a->store_ok = 1;
+}
+
+static void files_free(struct hr_api *a) {
+  for (size_t i = 0; i < a->nfiles; i++) {
+    free(a->files[i].path);
+    free(a->files[i].source);
+  }
+  free(a->files);
+  for (size_t i = 0; i < a->nempty; i++)
+    free(a->empty_globs[i]);
+  free(a->empty_globs);
+  a->files = NULL;
+  a->empty_globs = NULL;
+  a->nfiles = a->nempty = 0;
+}
+
+#define MAX_LISTED 1000 /* files listed by /api/v1/status */
+
+void api_set_files(struct hr_api *a, const struct hr_daemon *d, double mono_s) {
+  struct hr_tail_file *fs = xcalloc(MAX_LISTED, sizeof *fs);
+  size_t nf = daemon_files(d, mono_s, fs, MAX_LISTED);
+  if (nf > MAX_LISTED)
+    nf = MAX_LISTED;
+  const char *src[64], *glob[64];
+  size_t ng = daemon_empty_globs(d, src, glob, 64);
+  if (ng > 64)
+    ng = 64;
+  pthread_mutex_lock(&a->mu);
+  files_free(a);
+  a->files = xcalloc(nf ? nf : 1, sizeof *a->files);
+  for (size_t i = 0; i < nf; i++)
+    a->files[a->nfiles++] = (struct hr_api_file){xstrdup(fs[i].path), xstrdup(fs[i].source), fs[i].offset,
+                                                 fs[i].size, fs[i].idle_s};
+  a->empty_globs = xcalloc(ng ? ng : 1, sizeof *a->empty_globs);
+  for (size_t i = 0; i < ng; i++)
+    a->empty_globs[a->nempty++] = xasprintf("%s: %s", src[i], glob[i]);
+  pthread_mutex_unlock(&a->mu);
+  free(fs);
 }
 
 void api_destroy(struct hr_api *a) {
+  files_free(a);
   free(a->cache_slos);
   free(a->cache_metrics);
   free(a->cache_trends);
@@ -330,14 +374,84 @@ static int h_gate(struct hr_req *rq) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* GET /api/v1/suggest[?slo=NAME&confidence=C]: the same answer as `suggest
+ * --format json` over the store. */
+
+static int h_suggest(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct hr_suggest_opts so = {0};
+  const char *slo = server_arg(rq, "slo"), *conf = server_arg(rq, "confidence");
+  so.slo = slo != NULL && slo[0] != '\0' ? slo : NULL;
+  if (conf != NULL) {
+    char *end;
+    so.confidence = strtod(conf, &end);
+    if (conf[0] == '\0' || *end != '\0' || !(so.confidence > 0 && so.confidence <= 1))
+      return server_error(rq->conn, 400, "confidence: a share in (0, 1], got '%.64s'", conf);
+  }
+  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
+  so.h.in = eo.in;
+  so.h.has_at = 1;
+  so.h.at_us = eo.at_us;
+  struct hr_suggest s;
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  int known = so.slo == NULL;
+  for (size_t j = 0; j < a->cfg->nslos && !known; j++)
+    known = strcmp(a->cfg->slos[j].name, so.slo) == 0;
+  enum hr_rc rc = engine_suggest(a->cfg, &so, &s, &err);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK) /* not found: the SLO named (404), else the store (503, as /api/v1/slos) */
+    return server_error(rq->conn, rc != HR_ERR_NOTFOUND ? status_for(rc) : known ? 503 : 404, "%s", err.msg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  suggest_json(f, &s);
+  fclose(f);
+  suggest_free(&s);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /api/v1/risk?service=S[&horizon=D&canary=F]: the same answer as
+ * `risk --format json` over the store at the same instant. */
+
+static int h_risk(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct hr_risk_opts ro = {0};
+  const char *hz = server_arg(rq, "horizon"), *canary = server_arg(rq, "canary");
+  ro.service = server_arg(rq, "service");
+  if (ro.service == NULL || ro.service[0] == '\0')
+    return server_error(rq->conn, 400, "service=S is required");
+  if (hz != NULL && (duration_parse(hz, strlen(hz), &ro.horizon_us) != 0 || ro.horizon_us < INT64_C(60000000)))
+    return server_error(rq->conn, 400, "horizon: a duration of at least a minute (24h), got '%.64s'", hz);
+  if (canary != NULL) {
+    char *end;
+    ro.canary = strtod(canary, &end);
+    if (canary[0] == '\0' || *end != '\0' || !(ro.canary > 0 && ro.canary <= 1))
+      return server_error(rq->conn, 400, "canary: a share of traffic in (0, 1], got '%.64s'", canary);
+  }
+  ro.e = eval_opts(a, api_eval_at(a));
+  struct hr_release_risk r;
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  enum hr_rc rc = engine_risk(a->cfg, &ro, &r, &err);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK)
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 404 : status_for(rc), "%s", err.msg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  risk_json(f, &r);
+  fclose(f);
+  risk_free(&r);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
 /* GET /api/v1/status: what the daemon is doing. */
 
 static int h_status(struct hr_req *rq) {
   struct hr_api *a = rq->app;
-  pthread_mutex_lock(&a->mu);
-  struct hr_tail_stats t = a->tail;
-  uint64_t rounds = a->rounds, roundf = a->round_failures;
-  pthread_mutex_unlock(&a->mu);
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
@@ -348,15 +462,35 @@ static int h_status(struct hr_req *rq) {
   jw_str(&w, "clock", a->has_at ? "frozen" : "live");
   jw_str(&w, "store", a->db);
   jw_bool(&w, "store_ready", atomic_load(&a->store_ready));
+  pthread_mutex_lock(&a->mu);
+  jw_bool(&w, "store_ok", a->store_ok);
+  jw_str(&w, "store_error", a->store_ok ? NULL : a->store_error);
+  jw_uint(&w, "store_failures", a->store_failures);
   jw_obj(&w, "tail");
-  jw_uint(&w, "files", t.files);
-  jw_uint(&w, "lines", t.lines);
-  jw_uint(&w, "malformed", t.malformed);
-  jw_uint(&w, "commits", t.commits);
-  jw_num(&w, "lag_seconds", t.lag_s);
+  jw_uint(&w, "files", a->tail.files);
+  jw_uint(&w, "lines", a->tail.lines);
+  jw_uint(&w, "malformed", a->tail.malformed);
+  jw_uint(&w, "commits", a->tail.commits);
+  jw_num(&w, "lag_seconds", a->tail.lag_s);
   jw_obj_end(&w);
-  jw_uint(&w, "alert_rounds", rounds);
-  jw_uint(&w, "alert_round_failures", roundf);
+  jw_arr(&w, "files");
+  for (size_t i = 0; i < a->nfiles; i++) {
+    jw_obj(&w, NULL);
+    jw_str(&w, "path", a->files[i].path);
+    jw_str(&w, "source", a->files[i].source);
+    jw_int(&w, "offset", a->files[i].offset);
+    jw_int(&w, "size", a->files[i].size);
+    jw_num(&w, "idle_seconds", a->files[i].idle_s);
+    jw_obj_end(&w);
+  }
+  jw_arr_end(&w);
+  jw_arr(&w, "globs_matching_nothing");
+  for (size_t i = 0; i < a->nempty; i++)
+    jw_str(&w, NULL, a->empty_globs[i]);
+  jw_arr_end(&w);
+  jw_uint(&w, "alert_rounds", a->rounds);
+  jw_uint(&w, "alert_round_failures", a->round_failures);
+  pthread_mutex_unlock(&a->mu);
   jw_obj_end(&w);
   fclose(f);
   return server_reply_take(rq->conn, 200, "application/json", buf, len);
@@ -454,6 +588,13 @@ static int h_healthz(struct hr_req *rq) {
   struct hr_api *a = rq->app;
   if (!atomic_load(&a->store_ready))
     return server_error(rq->conn, 503, "the store is not open yet");
+  pthread_mutex_lock(&a->mu);
+  int store_ok = a->store_ok;
+  char why[sizeof a->store_error];
+  snprintf(why, sizeof why, "%s", a->store_error);
+  pthread_mutex_unlock(&a->mu);
+  if (!store_ok) /* what is read is not kept: not healthy, whatever the HTTP side says */
+    return server_error(rq->conn, 503, "the store refuses what is read: %s", why);
   static const char ok[] = "{\"status\": \"ok\"}\n";
   return server_reply(rq->conn, 200, "application/json", ok, sizeof ok - 1);
 }
@@ -477,21 +618,24 @@ int api_asset(struct hr_req *rq) {
   if (as->etag != NULL)
     MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, as->etag);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-  enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
+  int ok = server_queue(rq->conn, status, r); /* with the security headers */
   MHD_destroy_response(r);
   return ok;
 }
 
 const struct hr_route api_routes[] = {
-    {"GET", "/api/v1/slos", 0, h_slos},
-    {"GET", "/api/v1/slos/", 0, h_slo},
-    {"GET", "/api/v1/trends", 0, h_trends},
-    {"GET", "/api/v1/alerts", 0, h_alerts},
-    {"GET", "/api/v1/gate", 0, h_gate},
-    {"GET", "/api/v1/status", 0, h_status},
-    {"POST", "/api/v1/events", 1, h_events},
-    {"POST", "/api/v1/annotations", 1, h_annotations},
-    {"GET", "/metrics", 0, metrics_handler},
-    {"GET", "/healthz", 0, h_healthz},
+    {"GET", "/api/v1/slos", 0, h_slos, NULL},
+    {"GET", "/api/v1/slos/", 0, h_slo, NULL},
+    {"GET", "/api/v1/trends", 0, h_trends, NULL},
+    {"GET", "/api/v1/alerts", 0, h_alerts, NULL},
+    {"GET", "/api/v1/gate", 0, h_gate, NULL},
+    {"GET", "/api/v1/suggest", 0, h_suggest, NULL},
+    {"GET", "/api/v1/risk", 0, h_risk, NULL},
+    {"GET", "/api/v1/status", 0, h_status, NULL},
+    {"POST", "/api/v1/events", 1, h_events,
+     "application/x-ndjson application/jsonl application/json application/octet-stream text/plain"},
+    {"POST", "/api/v1/annotations", 1, h_annotations, "application/json"},
+    {"GET", "/metrics", 0, metrics_handler, NULL},
+    {"GET", "/healthz", 0, h_healthz, NULL},
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -29,6 +29,17 @@ struct hr_api {
 
   pthread_mutex_t mu;            /* guards what follows */
   struct hr_tail_stats tail;     /* the tailer's latest figures */
+  int store_ok;                  /* the last step committed what it read (or had nothing to) */
+  char store_error[512];         /* why not, while !store_ok */
+  uint64_t store_failures;       /* steps whose commit failed */
+  struct hr_api_file {           /* the files followed (owned) */
+    char *path, *source;
+    int64_t offset, size;
+    double idle_s;
+  } *files;
+  size_t nfiles;
+  char **empty_globs; /* "SOURCE: GLOB" of the globs that match no file (owned) */
+  size_t nempty;
   uint64_t http_lines, http_malformed, http_events, http_bytes; /* POST /api/v1/events */
   uint64_t reloads, reload_failures, rounds, round_failures;
   uint64_t cache_gen;            /* what the cached snapshot was computed from */
@@ -41,6 +52,11 @@ struct hr_api {
   char *cache_trends;            /* GET /api/v1/trends body */
   size_t cache_trends_len;
 };
+
+/* The daemon's view after a step (serve's main loop), under a->mu: the
+ * files followed and the globs matching nothing (copied). */
+struct hr_daemon;
+void api_set_files(struct hr_api *a, const struct hr_daemon *d, double mono_s);
 
 /* Initialise / release the shared state (locks, cache). cfg and db borrowed. */
 void api_init(struct hr_api *a, const struct hr_config *cfg, const char *db, int has_at, int64_t at_us);

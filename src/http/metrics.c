@@ -29,6 +29,8 @@ int metrics_handler(struct hr_req *rq) {
   struct hr_tail_stats t = a->tail;
   uint64_t hl = a->http_lines, hm = a->http_malformed, he = a->http_events, hb = a->http_bytes;
   uint64_t reloads = a->reloads, rfail = a->reload_failures, rounds = a->rounds, roundf = a->round_failures;
+  int store_ok = a->store_ok;
+  uint64_t store_fail = a->store_failures;
   pthread_mutex_unlock(&a->mu);
   char *buf = NULL;
   size_t len = 0;
@@ -54,6 +56,9 @@ int metrics_handler(struct hr_req *rq) {
   counter(f, "headroom_tail_rotations_total", "Renames, truncations and removals seen.", t.rotations);
   metrics_family(f, "headroom_tail_lag_seconds", "gauge", "How long the oldest unread complete line has waited.");
   fprintf(f, "headroom_tail_lag_seconds %.3f\n", t.lag_s);
+  metrics_family(f, "headroom_store_ok", "gauge", "1 while the store commits what is read, 0 while it refuses.");
+  fprintf(f, "headroom_store_ok %d\n", store_ok);
+  counter(f, "headroom_store_failures_total", "Tail rounds whose commit the store refused.", store_fail);
   counter(f, "headroom_config_reloads_total", "Configuration reloads (SIGHUP) applied.", reloads);
   counter(f, "headroom_config_reload_failures_total", "Configuration reloads refused.", rfail);
   counter(f, "headroom_alert_rounds_total", "Alert evaluation rounds run.", rounds);

@@ -157,6 +157,16 @@ static ssize_t fill(struct hr_reader *r, struct hr_err *err) {
   return n;
 }
 
+/* A UTF-8 byte-order mark is dropped from the line that starts at byte 0
+ * of the file, and only there: every format then reads a file saved with
+ * one as it reads the same file without (reader.h). */
+static void drop_bom(int64_t start, char **p, size_t *n) {
+  if (start == 0 && *n >= 3 && memcmp(*p, "\xEF\xBB\xBF", 3) == 0) {
+    *p += 3;
+    *n -= 3;
+  }
+}
+
 int reader_next(struct hr_reader *r, const char **line, size_t *len, struct hr_err *err) {
   for (;;) {
     if (r->limit >= 0 && r->consumed >= r->limit && r->skipping != SKIP_RANGE_START)
@@ -166,6 +176,7 @@ int reader_next(struct hr_reader *r, const char **line, size_t *len, struct hr_e
     char *nl = avail ? memchr(p, '\n', avail) : NULL;
     if (nl != NULL) {
       size_t n = (size_t)(nl - p);
+      int64_t at = r->consumed;
       r->start += n + 1;
       r->consumed += (int64_t)n + 1;
       if (r->skipping == SKIP_RANGE_START) {
@@ -183,6 +194,7 @@ int reader_next(struct hr_reader *r, const char **line, size_t *len, struct hr_e
       }
       if (n > 0 && p[n - 1] == '\r')
         n--;
+      drop_bom(at, &p, &n);
       *line = p;
       *len = n;
       return HR_READ_LINE;
@@ -215,9 +227,11 @@ int reader_next(struct hr_reader *r, const char **line, size_t *len, struct hr_e
     /* A final line without a newline. */
     p = r->buf + r->start;
     r->start = r->end;
+    int64_t at = r->consumed;
     r->consumed += (int64_t)n;
     if (n > 0 && p[n - 1] == '\r')
       n--;
+    drop_bom(at, &p, &n);
     *line = p;
     *len = n;
     return HR_READ_LINE;

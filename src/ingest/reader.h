@@ -4,7 +4,10 @@
  *
  * Lines are borrowed views into the buffer, valid until the next
  * reader_next(). A final line without a newline is returned at end of file.
- * A line longer than HR_MAX_LINE is skipped whole and reported as such. */
+ * A line longer than HR_MAX_LINE is skipped whole and reported as such.
+ * A UTF-8 byte-order mark (EF BB BF) at byte 0 of the file (decompressed,
+ * for gzip) is dropped from the first line, so every format reads a file
+ * saved with one; offsets still count its bytes. */
 #ifndef HR_READER_H
 #define HR_READER_H
 

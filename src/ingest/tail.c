@@ -112,6 +112,8 @@ struct tfile {
   int seen;
   int moved; /* its position must be committed under key */
   double behind_since; /* when unread complete lines were first seen; 0 caught up */
+  double grew_at;      /* when it last grew (or was found) */
+  int64_t size;        /* at the last round */
 };
 
 struct hr_tail {
@@ -124,6 +126,10 @@ struct hr_tail {
   struct hr_counts m;
   struct hr_details *d; /* latency histograms and bad events of the batch */
   struct hr_tail_stats stats;
+  /* The globs that matched no file at the last round: source and glob
+   * (borrowed from the configuration), nempty of them. */
+  const char **empty_src, **empty_glob;
+  size_t nempty;
 };
 
 /* FNV-1a over the first min(n, size) bytes of an open plain file: the same
@@ -237,6 +243,7 @@ enum hr_rc tail_set_config(struct hr_tail *t, const struct hr_config *cfg, struc
   t->p = p;
   t->ids = ids;
   t->cfg = cfg;
+  t->nempty = 0; /* they named the old configuration's globs */
   return HR_OK;
 }
 
@@ -250,6 +257,8 @@ void tail_free(struct hr_tail *t) {
   details_free(t->d);
   free(t->ids);
   pipeline_free(t->p);
+  free(t->empty_src);
+  free(t->empty_glob);
   free(t);
 }
 
@@ -519,6 +528,7 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
   /* 1. What the globs find now. */
   struct cand *cs = NULL;
   size_t nc = 0, capc = 0;
+  t->nempty = 0;
   for (size_t i = 0; i < t->cfg->nsources; i++) {
     int si = source_index(t->p, &t->cfg->sources[i]);
     if (si < 0)
@@ -526,7 +536,14 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
     for (size_t k = 0; k < t->cfg->sources[i].npaths; k++) {
       glob_t g;
       memset(&g, 0, sizeof g);
-      if (glob(t->cfg->sources[i].paths[k], 0, NULL, &g) == 0) {
+      int grc = glob(t->cfg->sources[i].paths[k], 0, NULL, &g);
+      if (grc != 0 || g.gl_pathc == 0) {
+        t->empty_src = xrealloc(t->empty_src, (t->nempty + 1) * sizeof *t->empty_src);
+        t->empty_glob = xrealloc(t->empty_glob, (t->nempty + 1) * sizeof *t->empty_glob);
+        t->empty_src[t->nempty] = t->cfg->sources[i].name;
+        t->empty_glob[t->nempty++] = t->cfg->sources[i].paths[k];
+      }
+      if (grc == 0) {
         for (size_t j = 0; j < g.gl_pathc; j++) {
           char real[PATH_MAX];
           struct stat sb;
@@ -615,7 +632,6 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
       t->stats.commits++;
     }
   /* 4. Read. */
-  t->stats.lag_s = 0;
   for (size_t i = 0; i < t->nf;) {
     struct tfile *f = &t->f[i];
     int progressed = 0;
@@ -631,8 +647,6 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
     }
     if (rc != HR_OK)
       goto out;
-    if (f->behind_since > 0 && mono_s - f->behind_since > t->stats.lag_s)
-      t->stats.lag_s = mono_s - f->behind_since;
     if (f->gone && !progressed && ++f->idle >= CLOSE_IDLE_ROUNDS) {
       drop_file(t, i);
       continue;
@@ -640,10 +654,45 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err) {
     i++;
   }
 out:
+  /* The lag, whether this round committed or not: lines that wait because
+   * the store refuses them wait all the same. */
+  t->stats.lag_s = 0;
+  for (size_t i = 0; i < t->nf; i++) {
+    struct tfile *f = &t->f[i];
+    if (f->behind_since > 0 && mono_s - f->behind_since > t->stats.lag_s)
+      t->stats.lag_s = mono_s - f->behind_since;
+    struct stat sb;
+    int64_t size = f->fd >= 0 && fstat(f->fd, &sb) == 0 ? (int64_t)sb.st_size : f->pos.offset;
+    if (f->grew_at == 0 || size != f->size)
+      f->grew_at = mono_s;
+    f->size = size;
+  }
   for (size_t q = 0; q < nc; q++)
     free(cs[q].path);
   free(cs);
   return rc;
+}
+
+size_t tail_files(const struct hr_tail *t, double mono_s, struct hr_tail_file *out, size_t max) {
+  for (size_t i = 0; i < t->nf && i < max; i++) {
+    const struct tfile *f = &t->f[i];
+    out[i] = (struct hr_tail_file){.path = f->path,
+                                   .source = t->p->src[f->si].ds->name,
+                                   .offset = f->pos.offset,
+                                   .size = f->size,
+                                   .idle_s = f->grew_at > 0 ? mono_s - f->grew_at : 0,
+                                   .gz = f->gz,
+                                   .gone = f->gone};
+  }
+  return t->nf;
+}
+
+size_t tail_empty_globs(const struct hr_tail *t, const char **source, const char **glob_, size_t max) {
+  for (size_t i = 0; i < t->nempty && i < max; i++) {
+    source[i] = t->empty_src[i];
+    glob_[i] = t->empty_glob[i];
+  }
+  return t->nempty;
 }
 
 /* ---- lines from memory (POST /api/v1/events) ---- */

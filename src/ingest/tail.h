@@ -56,6 +56,22 @@ enum hr_rc tail_poll(struct hr_tail *t, double mono_s, struct hr_err *err);
 
 void tail_stats(const struct hr_tail *t, struct hr_tail_stats *out /* OUT */);
 
+/* A file being followed (strings borrowed until the next tail_poll()). */
+struct hr_tail_file {
+  const char *path;   /* where it was last seen */
+  const char *source; /* its DataSource */
+  int64_t offset;     /* bytes read and committed */
+  int64_t size;       /* its size at the last round */
+  double idle_s;      /* how long it has not grown (mono_s of tail_files() against the last growth) */
+  int gz, gone;       /* compressed; renamed out of the globs or deleted (read to its end) */
+};
+/* Up to max of the files followed into out; returns how many there are. */
+size_t tail_files(const struct hr_tail *t, double mono_s, struct hr_tail_file *out /* OUT */, size_t max);
+/* The globs of the configuration that matched no file at the last round:
+ * their DataSource and the glob (borrowed); returns how many. */
+size_t tail_empty_globs(const struct hr_tail *t, const char **source /* OUT */, const char **glob /* OUT */,
+                        size_t max);
+
 /* Close every file and free t (positions are already committed). NULL ok. */
 void tail_free(struct hr_tail *t);
 

@@ -24,6 +24,26 @@ void gate_json(FILE *f, const struct hr_report *rep, const char *service, const 
     jw_arr_end(&w);
   }
   jw_obj_end(&w);
+  int limited = 0;
+  for (int r = 0; r < HR_NRISKS; r++)
+    limited |= g->policy.max_p_exhaust[r] >= 0;
+  if (limited) { /* the policy's release risk limit, and what it found for this class */
+    jw_obj(&w, "release_risk");
+    jw_obj(&w, "max_p_exhaust");
+    for (int r = 0; r < HR_NRISKS; r++)
+      if (g->policy.max_p_exhaust[r] >= 0)
+        jw_num(&w, risk_name((enum hr_risk)r), g->policy.max_p_exhaust[r]);
+    jw_obj_end(&w);
+    jw_int(&w, "horizon_seconds", g->policy.risk_horizon_us / 1000000);
+    jw_bool(&w, "checked", g->risk_checked);
+    if (g->risk_checked && g->risk_slo != NULL)
+      jw_num(&w, "p_exhaust", g->p_exhaust);
+    else
+      jw_null(&w, "p_exhaust");
+    jw_str(&w, "slo", g->risk_slo ? g->risk_slo->name : NULL);
+    jw_uint(&w, "deploys", g->risk_deploys);
+    jw_obj_end(&w);
+  }
   jw_obj_end(&w);
 }
 

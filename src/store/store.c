@@ -160,6 +160,7 @@ static const char *const migrations[] = {
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+#define BUSY_MS 5000 /* how long a writer waits for another to finish */
 
 /* Timestamps outside +-2^50 s (35 million years) are refused, so that the
  * rounding below can never overflow. */
@@ -184,6 +185,7 @@ enum q {
   Q_FILE_LIST,
   Q_LOAD,
   Q_LAST,
+  Q_FIRST_SLO,
   Q_SUM_DAY,
   Q_SUM_HOUR,
   Q_SUM_MINUTE,
@@ -218,6 +220,7 @@ static const char *const q_sql[Q_N] = {
     [Q_LOAD] = "SELECT t, good, valid FROM minute WHERE slo_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
     /* max(t) per SLO uses the primary key (one seek each) instead of a scan. */
     [Q_LAST] = "SELECT max((SELECT max(t) FROM minute WHERE slo_id = slo.id)) FROM slo",
+    [Q_FIRST_SLO] = "SELECT min(t) FROM minute WHERE slo_id = ?1",
     /* One range scan of a primary key each; store_sums() runs only the
      * ranges that are not empty. */
     [Q_SUM_DAY] = "SELECT sum(good), sum(valid) FROM day WHERE slo_id = ?1 AND t >= ?2 AND t < ?3",
@@ -239,7 +242,16 @@ struct hr_store {
 /* Helpers */
 
 static const char *st_errmsg(const struct hr_store *st) {
-  return st->injected ? "injected fault (store_fail_after)" : sqlite3_errmsg(st->db);
+  if (st->injected)
+    return "injected fault (store_fail_after)";
+  int code = sqlite3_errcode(st->db);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    return "another process holds the store's write lock (a running serve or ingest?)";
+  if (code == SQLITE_FULL)
+    return "the disk is full";
+  if (code == SQLITE_READONLY)
+    return "the store is read-only (file permissions, or a read-only file system)";
+  return sqlite3_errmsg(st->db);
 }
 
 /* Fill *err with "store: <what>: <sqlite message>"; remember that the open
@@ -277,8 +289,14 @@ static enum hr_rc migrate(struct hr_store *st, struct hr_err *err) {
   int version = -1;
   enum hr_rc rc = HR_OK;
 
-  if (!st->readonly && sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return HR_FAIL(err, HR_ERR_DB, "store: open %s: begin migration: %s", st->path, sqlite3_errmsg(st->db));
+  if (!st->readonly && sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    if (sqlite3_errcode(st->db) == SQLITE_BUSY || sqlite3_errcode(st->db) == SQLITE_LOCKED)
+      return HR_FAIL(err, HR_ERR_DB,
+                     "store: open %s: another process holds its write lock (a running serve or ingest?); "
+                     "waited %d s",
+                     st->path, BUSY_MS / 1000);
+    return HR_FAIL(err, HR_ERR_DB, "store: open %s: cannot write to it: %s", st->path, sqlite3_errmsg(st->db));
+  }
   if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK ||
       sqlite3_step(q) != SQLITE_ROW) {
     rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: read schema version: %s", st->path, sqlite3_errmsg(st->db));
@@ -342,7 +360,7 @@ static enum hr_rc open_common(const char *path, int readonly, struct hr_store **
     goto fail;
   }
   sqlite3_extended_result_codes(st->db, 0);
-  sqlite3_busy_timeout(st->db, 5000);
+  sqlite3_busy_timeout(st->db, BUSY_MS);
   if (!readonly) {
     /* WAL persists in the file; ":memory:" answers "memory", which is fine. */
     static const char *const pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
@@ -644,6 +662,22 @@ enum hr_rc store_last_minute(struct hr_store *st, int64_t *minute_s, struct hr_e
       *minute_s = sqlite3_column_int64(q, 0);
   } else {
     ret = ST_FAIL(st, err, "last minute");
+  }
+  sqlite3_reset(q);
+  return ret;
+}
+
+enum hr_rc store_first_minute(struct hr_store *st, int64_t slo_id, int64_t *minute_s, struct hr_err *err) {
+  sqlite3_stmt *q = st->q[Q_FIRST_SLO];
+  *minute_s = INT64_MIN;
+  sqlite3_bind_int64(q, 1, slo_id);
+  int rc = st_step(st, q);
+  enum hr_rc ret = HR_OK;
+  if (rc == SQLITE_ROW) {
+    if (sqlite3_column_type(q, 0) != SQLITE_NULL)
+      *minute_s = sqlite3_column_int64(q, 0);
+  } else {
+    ret = ST_FAIL(st, err, "first minute");
   }
   sqlite3_reset(q);
   return ret;

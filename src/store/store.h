@@ -78,6 +78,9 @@ enum hr_rc store_load(struct hr_store *st, int64_t slo_id, int64_t from_s, int64
 enum hr_rc store_sums(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, uint64_t *good /* OUT */,
                       uint64_t *valid /* OUT */, struct hr_err *err);
 
+/* Oldest minute with counts of slo_id (UTC seconds), INT64_MIN when none. */
+enum hr_rc store_first_minute(struct hr_store *st, int64_t slo_id, int64_t *minute_s /* OUT */, struct hr_err *err);
+
 /* Newest minute with counts for any SLO, or INT64_MIN when the store is empty. */
 enum hr_rc store_last_minute(struct hr_store *st, int64_t *minute_s /* OUT */, struct hr_err *err);
 

@@ -272,7 +272,7 @@ verify(events, "tailed")
 # ---- a line posted to the API ----
 posted = make(N + 30, (T0 + 3800) * 1000000 + 5000, 502, "/posted", 777)
 r = urllib.request.Request(url + "/api/v1/events", data=(posted["line"] + "\n").encode(), method="POST",
-                           headers={"Authorization": "Bearer s3cret-token"})
+                           headers={"Authorization": "Bearer s3cret-token", "Content-Type": "application/x-ndjson"})
 with urllib.request.urlopen(r, timeout=10) as resp:
     check(resp.status == 200, "POST /api/v1/events")
 events.append(posted)

@@ -6,9 +6,15 @@
 #   (b) a live `headroom serve` on 127.0.0.1 over the same SoulSync traffic,
 #       when serve runs (else skipped with a message).
 # Both: one card per SLO with the status class of `report --format json`, a
-# click opens the SLO page, its charts are drawn; screenshots are kept in
-# BUILD_DIR/e2e/. Installs chromium and the node packages when missing and
-# root; otherwise prints "SKIP: ..." and exits 0.
+# click opens the SLO page, its charts are drawn (tests/e2e/e2e.mjs lists
+# every check); screenshots are kept in BUILD_DIR/e2e/. The copied
+# configuration gives core-matching a logs link (headroom.dev/logs-url) and
+# two system metrics read from a stand-in Prometheus (tests/e2e/fakeprom.mjs;
+# one query fails on purpose). serve's store is filled first: the logs
+# ingested, deploys and an incident annotated, alert rounds run through the
+# 2026-10-21 outage, so its SLO page has alerts and a timeline. Installs
+# chromium and the node packages when missing and root; otherwise prints
+# "SKIP: ..." and exits 0.
 set -u
 HR=${1:?usage: e2e.sh HEADROOM_BIN BUILD_DIR}
 BUILD=${2:?usage: e2e.sh HEADROOM_BIN BUILD_DIR}
@@ -46,9 +52,45 @@ fi
 # ---- the example: SoulSync at a fifth of its traffic, in BUILD/e2e/conf ----
 [ -x "$GEN" ] || fail "$GEN not built"
 mkdir -p "$OUT/conf" || exit 1
-rm -f "$OUT"/*.png "$OUT"/*.log
+rm -f "$OUT"/*.png "$OUT"/*.log "$OUT/prom.port"
 cp "$SRC"/examples/soulsync/*.yaml "$OUT/conf/" || fail "cannot copy examples/soulsync"
 CONF="$OUT/conf"
+
+SERVE_PID="" PROM_PID=""
+cleanup() {
+  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null
+  [ -n "$PROM_PID" ] && kill "$PROM_PID" 2>/dev/null
+}
+trap cleanup EXIT INT TERM
+
+# A stand-in Prometheus on a free port of 127.0.0.1 for the system metrics.
+node "$E2E/fakeprom.mjs" "$OUT/prom.port" > "$OUT/prom.log" 2>&1 &
+PROM_PID=$!
+i=0
+while [ ! -s "$OUT/prom.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$OUT/prom.port" ] || fail "the stand-in Prometheus did not start (see $OUT/prom.log)"
+PROM_PORT=$(cat "$OUT/prom.port")
+# core-matching: a link to its logs elsewhere and two system metrics (the
+# second query fails: the panel shows the error).
+sed -i '/^  name: core-matching$/a\
+  annotations:\
+    headroom.dev/logs-url: "https://logs.example.com/explore?service={service}\&slo={slo}\&from={from}\&to={to}\&start={from_ms}\&end={to_ms}"\
+    headroom.dev/system-metrics: |\
+      CPU busy %: avg by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m])) * 100\
+      GPU queue depth: broken(gpu_queue_depth)' "$CONF/services.yaml"
+cat >> "$CONF/datasources.yaml" <<EOF
+---
+apiVersion: openslo/v1
+kind: DataSource
+metadata:
+  name: e2e-prometheus
+spec:
+  type: prometheus
+  connectionDetails:
+    url: http://127.0.0.1:$PROM_PORT
+EOF
+grep -q 'headroom.dev/logs-url' "$CONF/services.yaml" || fail "cannot annotate core-matching in $CONF/services.yaml"
+"$HR" check -c "$CONF" > "$OUT/check.log" 2>&1 || { cat "$OUT/check.log" >&2; fail "the e2e configuration does not check"; }
 if [ ! -s "$CONF/logs/gateway-alb.log" ] || [ ! -s "$CONF/logs/chat-events.jsonl" ] ||
    [ ! -s "$CONF/logs/report-jobs.jsonl" ]; then
   "$GEN" --out "$CONF/logs" --scale 0.2 > "$OUT/gen.log" 2>&1 || fail "gen_soulsync failed (see $OUT/gen.log)"
@@ -89,9 +131,18 @@ fi
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 DB="$OUT/serve.db"
 rm -f "$DB" "$DB-wal" "$DB-shm"
-SERVE_PID=""
-cleanup() { [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; }
-trap cleanup EXIT INT TERM
+# The store: the logs, two deploys and an incident around the GPU outage of
+# 2026-10-21 (12:10-13:40 UTC), and alert rounds through it (they fire at
+# 12:15 and resolve by 16:00).
+(
+  "$HR" ingest -c "$CONF" --db "$DB" "$CONF"/logs/* &&
+  "$HR" annotate -c "$CONF" --db "$DB" --service core-matching --kind deploy --text "matcher v2.14" --at 2026-10-21T11:50:00Z &&
+  "$HR" annotate -c "$CONF" --db "$DB" --service core-matching --kind incident --text "GPU pool outage" --at 2026-10-21T12:20:00Z &&
+  "$HR" annotate -c "$CONF" --db "$DB" --service core-matching --kind deploy --text "matcher v2.15 (rollback)" --at 2026-10-21T13:45:00Z &&
+  for t in 12:00 12:15 12:30 13:00 13:30 14:00 16:00; do
+    "$HR" evaluate -c "$CONF" --db "$DB" --at "2026-10-21T$t:00Z" || exit 1
+  done
+) > "$OUT/store.log" 2>&1 || { tail -5 "$OUT/store.log" >&2; fail "cannot fill the store for serve (see $OUT/store.log)"; }
 "$HR" serve -c "$CONF" --db "$DB" --listen "127.0.0.1:$PORT" --at "$AT" > "$OUT/serve.log" 2>&1 &
 SERVE_PID=$!
 # Up when GET /api/v1/slos gives every SLO the status the report gives (the
@@ -129,7 +180,7 @@ else
   echo "e2e.sh: (b) skipped: headroom serve did not start ($(head -1 "$OUT/serve.log"))"
 fi
 cleanup
-SERVE_PID=""
+SERVE_PID="" PROM_PID=""
 
 echo "screenshots: $(ls "$OUT"/*.png 2>/dev/null | tr '\n' ' ')"
 echo "e2e: $passed passed, $failed failed"

@@ -14,7 +14,11 @@
 #   E. alertWhenNoData: a no-data alert goes pending, fires after its
 #      alertAfter, and resolves when events arrive again;
 #   F. a line dated in the future does not move the evaluation instant: it
-#      is counted as events_future and reported.
+#      is counted as events_future and reported;
+#   G. a log that cannot be read whole (a truncated gzip): report exits 2,
+#      the gate gives no decision;
+#   H. ingest into a store another process holds: exit 2 naming the cause,
+#      never a count of events it did not store.
 # Usage: sh health.sh HEADROOM_BIN BUILD_DIR
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -185,6 +189,44 @@ echo '10.0.0.9 - - [01/Mar/2099:12:00:00 +0000] "GET /f HTTP/1.1" 500 1 "-" "ua"
 [ "$(json f.json '(d["at"], d["events_future"])')" = "('2026-03-01T13:00:00Z', 1)" ] ||
   fail "F: the future line moved the instant: $(json f.json '(d["at"], d["events_future"])')"
 grep -q "1 events dated after the clock" f.err || fail "F: not reported"
+
+# G. A log that cannot be read whole: report prints what it read but exits
+# 2; the gate gives no decision on part of the input (exit 2).
+python3 - <<'EOF'
+import gzip
+data = open("nginx.log", "rb").read()
+z = gzip.compress(data)
+open("cut.log.gz", "wb").write(z[: len(z) // 2])
+EOF
+"$bin" report -c conf.yaml --source nginx cut.log.gz --at $AT --format json >g.json 2>g.err
+[ $? = 2 ] || fail "G: report of a truncated gzip should exit 2"
+grep -q "could not be read whole" g.err || fail "G: no message"
+[ "$(json g.json 'd["lines_read"] > 0')" = True ] || fail "G: the lines before the cut are not reported"
+"$bin" gate -c conf.yaml --source nginx cut.log.gz --at $AT --service web --risk fix >/dev/null 2>g2.err
+[ $? = 2 ] || fail "G: gate on a truncated gzip should exit 2, never allow"
+grep -q "no decision" g2.err || fail "G: the gate does not say why"
+
+# H. ingest into a store another process holds: exit 2, the cause named,
+# and no claim of what it stored.
+python3 - h.db >lock.out 2>&1 <<'EOF' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(30)
+EOF
+lockpid=$!
+i=0
+until grep -q locked lock.out 2>/dev/null; do i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1; done
+"$bin" ingest -c conf.yaml --db h.db --source nginx future.log >/dev/null 2>h.err
+rc=$?
+kill $lockpid 2>/dev/null
+wait $lockpid 2>/dev/null
+[ $rc = 2 ] || fail "H: ingest into a locked store: exit $rc"
+grep -q "another process holds" h.err || fail "H: the cause: $(cat h.err)"
+if grep -q "ingested" h.err && ! grep -q "ingested 0 files: 0 lines" h.err; then
+  fail "H: ingest claims what it did not store: $(grep ingested h.err)"
+fi
 
 [ $fails = 0 ] && echo "health.sh: ok"
 exit $((fails > 0))

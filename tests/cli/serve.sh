@@ -40,7 +40,12 @@ def check(cond, what):
         print("FAIL:", what, file=sys.stderr)
         bad += 1
 def req(method, path, body=None, headers=None):
-    r = urllib.request.Request(url.rstrip("/") + path, data=body, method=method, headers=headers or {})
+    headers = dict(headers or {})
+    if body is not None and "Content-Type" not in headers:
+        # Every write declares its type (tests/cli/security.sh has the rules):
+        # lines as text/plain (accepted since this serve has a token), JSON.
+        headers["Content-Type"] = "application/json" if "annotations" in path else "text/plain"
+    r = urllib.request.Request(url.rstrip("/") + path, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(r, timeout=10) as resp:
             return resp.status, dict(resp.headers), resp.read()
@@ -166,12 +171,13 @@ def raw_head(data):
     finally:
         c.close()
     return out
-auth = b"Authorization: Bearer s3cret-token\r\n"
-out = raw_head(b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + auth +
+auth = b"Authorization: Bearer s3cret-token\r\nContent-Type: text/plain\r\n"
+hosthdr = b"Host: 127.0.0.1:%d\r\n" % port
+out = raw_head(b"POST /api/v1/events HTTP/1.1\r\n" + hosthdr + b"Connection: close\r\n" + auth +
                b"Content-Length: 2097152\r\n\r\n" + b"x" * 1000)
 check(out.startswith(b"HTTP/1.1 413"), "2 MiB Content-Length: 413 (got %r)" % out[:40])
 chunk = b"%x\r\n" % 65536 + b"x" * 65536 + b"\r\n"
-out = raw_head(b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + auth +
+out = raw_head(b"POST /api/v1/events HTTP/1.1\r\n" + hosthdr + b"Connection: close\r\n" + auth +
                b"Transfer-Encoding: chunked\r\n\r\n" + chunk * 20 + b"0\r\n\r\n")
 check(out.startswith(b"HTTP/1.1 413"), "1.25 MiB chunked body: 413 (got %r)" % out[:40])
 

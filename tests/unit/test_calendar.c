@@ -75,10 +75,30 @@ static void test_calendar(void **state) {
   }
 }
 
+/* Day boundaries: local midnights, across DST changes (python3:
+ * int(datetime(2026, 3, 29, tzinfo=ZoneInfo("Europe/Berlin")).timestamp())). */
+static void test_midnight(void **state) {
+  (void)state;
+  struct hr_tz *tz = NULL;
+  assert_int_equal(tz_load("Europe/Berlin", &tz, NULL), HR_OK);
+  /* UTC (NULL): at a midnight, just after it, just before the next */
+  assert_int_equal(midnight_at_or_after(NULL, 1773532800 * S), 1773532800 * S);
+  assert_int_equal(midnight_at_or_after(NULL, 1773532800 * S + 1), (1773532800 + 86400) * S);
+  assert_int_equal(midnight_at_or_after(NULL, -1), 0);
+  /* Berlin: 2026-03-29 00:00 CET = 1774738800; the next midnight is 23 h later (CEST) */
+  assert_int_equal(midnight_at_or_after(tz, 1774738800 * S), 1774738800 * S);
+  assert_int_equal(midnight_at_or_after(tz, 1774738800 * S + 1), (1774738800 + 23 * 3600) * S);
+  /* 2026-10-25 00:00 CEST = 1792879200; the day is 25 h long */
+  assert_int_equal(midnight_at_or_after(tz, 1792879200 * S - 5), 1792879200 * S);
+  assert_int_equal(midnight_at_or_after(tz, 1792879200 * S + 1), (1792879200 + 90000) * S);
+  tz_free(tz);
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_rolling),
       cmocka_unit_test(test_calendar),
+      cmocka_unit_test(test_midnight),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

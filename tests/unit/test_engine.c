@@ -7,7 +7,10 @@
  * 1h burn above 2.8), one SLO of service "chat", and a Service "empty"
  * without SLOs. The store holds, for api and slow, 100 valid events per
  * minute over the 24 h before T, all good except 50 bad in each of the 10
- * minutes before T (so 500 bad of 144,000): a fast burn now. */
+ * minutes before T (so 500 bad of 144,000): a fast burn now. A fourth SLO,
+ * "spent" (service ledger, its own policy: page at a 1h burn above 14.4,
+ * page when the budget runs out within 3d at the 1h burn), has 2 bad of
+ * 100 every minute: SLI 0.98, its budget spent, a 1h burn of 2. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,7 +53,13 @@ static const char conf_yaml[] =
     "---\napiVersion: openslo/v1\nkind: AlertPolicy\nmetadata: {name: yellow}\nspec:\n  conditions:\n"
     "    - kind: AlertCondition\n      metadata: {name: yellow-1h}\n      spec:\n        severity: page\n"
     "        condition: {kind: burnrate, op: gt, threshold: 2.8, lookbackWindow: 1h}\n"
-    SLO_DOC("api", "shop", "") SLO_DOC("slow", "shop", "  alertPolicies: [{alertPolicyRef: yellow}]\n") SLO_DOC("talk", "chat", "");
+    "---\napiVersion: openslo/v1\nkind: AlertPolicy\nmetadata: {name: ledger}\nspec:\n  conditions:\n"
+    "    - kind: AlertCondition\n      metadata: {name: fast-1h}\n      spec:\n        severity: page\n"
+    "        condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}\n"
+    "    - kind: AlertCondition\n      metadata: {name: gone-3d}\n      spec:\n        severity: page\n"
+    "        condition: {kind: headroom.dev/exhaustion, threshold: 3d, lookbackWindow: 1h}\n"
+    SLO_DOC("api", "shop", "") SLO_DOC("slow", "shop", "  alertPolicies: [{alertPolicyRef: yellow}]\n") SLO_DOC("talk", "chat", "")
+        SLO_DOC("spent", "ledger", "  alertPolicies: [{alertPolicyRef: ledger}]\n");
 
 struct fx {
   struct tmp t;
@@ -71,11 +80,11 @@ static int setup(void **state) {
   struct hr_store *st = open_ok(f->t.db);
   struct hr_err err = {0};
   assert_int_equal(store_begin(st, &err), HR_OK);
-  const char *names[] = {"api", "slow"};
-  for (int k = 0; k < 2; k++) {
+  const char *names[] = {"api", "slow", "spent"};
+  for (int k = 0; k < 3; k++) {
     int64_t id = slo(st, names[k]);
     for (int64_t m = 1; m <= 1440; m++) /* the minute [T - m min, T - (m-1) min) */
-      assert_int_equal(store_add(st, id, (T - m * MIN) / S, m <= 10 ? 50 : 100, 100, &err), HR_OK);
+      assert_int_equal(store_add(st, id, (T - m * MIN) / S, k == 2 ? 98 : m <= 10 ? 50 : 100, 100, &err), HR_OK);
   }
   assert_int_equal(store_commit(st, &err), HR_OK);
   /* A deploy of shop 2 h before T; an old one outside the window. */
@@ -121,7 +130,7 @@ static void test_report(void **state) {
   struct hr_report r;
   struct hr_err err = {0};
   assert_int_equal(engine_report(f->cfg, &o, &r, &err), HR_OK);
-  assert_int_equal(r.nslos, 3);
+  assert_int_equal(r.nslos, 4);
   assert_int_equal(r.at_us, T);
   assert_true(r.from_store && r.has_timeline);
   const struct hr_report_slo *api = find(&r, "api");
@@ -144,6 +153,16 @@ static void test_report(void **state) {
   const struct hr_report_slo *slow = find(&r, "slow");
   assert_int_equal(slow->now.level, HR_BURN_FAST);
   assert_string_equal(slow->now.condition, "yellow-1h");
+  /* spent: fast-1h does not hold (2 < 14.4), gone-3d does (nothing left:
+   * any burn empties it): burning, with gone-3d's figures (its 1h burn of
+   * 2 against 0), not those of fast-1h, nearer to firing by ratio. */
+  const struct hr_report_slo *spent = find(&r, "spent");
+  assert_true(spent->st.budget_remaining < 0);
+  assert_int_equal(spent->now.level, HR_BURN_FAST);
+  assert_string_equal(spent->now.condition, "gone-3d");
+  assert_true(fabs(spent->now.rate - 2) < 1e-9);
+  assert_true(spent->now.threshold == 0);
+  assert_int_equal(spent->now.lookback_us, HOUR);
   /* Since the deploy 2 h before T: 12,000 valid, 500 bad, all of the
    * window's bad events: the whole consumed budget. */
   assert_true(api->has_deploy);
@@ -223,7 +242,7 @@ static void test_gate(void **state) {
   gate_result_free(&g);
   report_free(&r);
   assert_int_equal(engine_gate(f->cfg, &o, "nope", HR_RISK_FIX, &r, &g, &err), HR_ERR_NOTFOUND);
-  assert_non_null(strstr(err.msg, "unknown service 'nope' (services with SLOs: shop, chat)"));
+  assert_non_null(strstr(err.msg, "unknown service 'nope' (services with SLOs: shop, chat, ledger)"));
   assert_int_equal(engine_gate(f->cfg, &o, "empty", HR_RISK_FIX, &r, &g, &err), HR_ERR_NOTFOUND);
   assert_non_null(strstr(err.msg, "service 'empty' has no SLOs"));
 }

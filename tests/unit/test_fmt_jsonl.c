@@ -313,6 +313,115 @@ static void test_mapping(void **state) {
   format_free(f);
 }
 
+/* Nested keys by dotted path (Caddy 2's request.uri): an exact top-level
+ * key wins over the walk, whatever the order; a number indexes an array;
+ * what the walk cannot follow leaves the field absent. */
+static void test_nested_paths(void **state) {
+  (void)state;
+  static const struct hr_jsonl_map map[] = {
+      {"time", "ts"},          {"path", "request.uri"}, {"method", "request.method"},
+      {"ua", "request.headers.User-Agent.0"}, {"svc", "service.name"}, {"tag", "tags.1"},
+      {"odd", "a..b"},         {"lead", "tags.01"},
+  };
+  struct hr_format_opts o = {.kind = HR_FMT_JSONL, .map = map, .nmap = 8};
+  struct hr_format *f = mk(&o);
+  /* a filter may name a nested key directly */
+  int proto = format_field(f, "request.proto", 13);
+  assert_true(proto >= HR_F_NSTD);
+  static const struct pcase c[] = {
+      /* Caddy 2, shortened */
+      {"{\"level\":\"info\",\"ts\":1700000000.123,\"logger\":\"http.log.access\",\"msg\":\"handled request\","
+       "\"request\":{\"remote_ip\":\"192.0.2.1\",\"proto\":\"HTTP/2.0\",\"method\":\"GET\",\"host\":\"x\","
+       "\"uri\":\"/api?x=1\",\"headers\":{\"User-Agent\":[\"curl/8\"]}},\"duration\":0.0123,\"size\":123,"
+       "\"status\":200}",
+       0,
+       1700000000123000LL,
+       {STR("path", "/api?x=1"), STR("method", "GET"), STR("ua", "curl/8")}},
+      {"{\"ts\":1,\"request\":{\"proto\":\"HTTP/1.1\"},\"status\":503}", 0, S,
+       {STR("request.proto", "HTTP/1.1"), NUM("status", 503), ABSENT("path")}},
+      /* the exact top-level key wins, before or after the object */
+      {"{\"ts\":1,\"service.name\":\"flat\",\"service\":{\"name\":\"nested\"}}", 0, S, {STR("svc", "flat")}},
+      {"{\"ts\":1,\"service\":{\"name\":\"nested\"},\"service.name\":\"flat\"}", 0, S, {STR("svc", "flat")}},
+      {"{\"ts\":1,\"service\":{\"name\":\"nested\"},\"service.name\":null}", 0, S, {NUL("svc")}},
+      {"{\"ts\":1,\"service\":{\"name\":\"nested\"}}", 0, S, {STR("svc", "nested")}},
+      {"{\"ts\":1,\"service\":{\"name\":{\"x\":1}}}", 0, S, {ABSENT("svc")}},
+      {"{\"ts\":1,\"service\":\"name\"}", 0, S, {ABSENT("svc")}},
+      {"{\"ts\":1,\"service\":[{\"name\":\"n\"}]}", 0, S, {ABSENT("svc")}},
+      /* later duplicates win, key by key */
+      {"{\"ts\":1,\"request\":{\"uri\":\"/a\",\"uri\":\"/b\"}}", 0, S, {STR("path", "/b")}},
+      {"{\"ts\":1,\"request\":{\"uri\":\"/a\"},\"request\":{\"method\":\"PUT\"}}", 0, S,
+       {STR("path", "/a"), STR("method", "PUT")}},
+      /* keys with escapes, values decoded */
+      {"{\"ts\":1,\"re\\u0071uest\":{\"ur\\u0069\":\"/\\u00e9\"}}", 0, S, {STR("path", "/\xc3\xa9")}},
+      /* arrays: a number is an index (no leading zero); in an object it is a key */
+      {"{\"ts\":1,\"tags\":[\"x\",\"y\",\"z\"]}", 0, S, {STR("tag", "y"), ABSENT("lead")}},
+      {"{\"ts\":1,\"tags\":[\"x\"]}", 0, S, {ABSENT("tag")}},
+      {"{\"ts\":1,\"tags\":[{\"a\":1},[2],3.5]}", 0, S, {ABSENT("tag")}}, /* an array there */
+      {"{\"ts\":1,\"tags\":{\"1\":\"one\",\"01\":\"zero-one\"}}", 0, S, {STR("tag", "one"), STR("lead", "zero-one")}},
+      {"{\"ts\":1,\"request\":{\"headers\":{\"User-Agent\":[\"a\",\"b\"]}}}", 0, S, {STR("ua", "a")}},
+      {"{\"ts\":1,\"request\":{\"headers\":{\"User-Agent\":\"plain\"}}}", 0, S, {ABSENT("ua")}},
+      /* an empty segment: only the exact key */
+      {"{\"ts\":1,\"a..b\":7}", 0, S, {NUM("odd", 7)}},
+      {"{\"ts\":1,\"a\":{\"\":{\"b\":7}}}", 0, S, {ABSENT("odd")}},
+      /* what is walked is still checked: malformed stays malformed */
+      {"{\"ts\":1,\"request\":{\"uri\":\"/a\",}}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"ts\":1,\"request\":{\"uri\":\"/a\"}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"ts\":1,\"request\":{\"uri\" \"/a\"}}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"ts\":1,\"tags\":[\"x\" \"y\"]}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"ts\":1,\"tags\":[\"x\",]}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"ts\":1,\"request\":{\"uri\":\"\\ud800\"}}", HR_BAD_JSON, 0, {{0}}},
+      {"{\"ts\":1,\"request\":{\"uri\":01}}", HR_BAD_JSON, 0, {{0}}},
+  };
+  run_cases(f, c, sizeof c / sizeof c[0]);
+  /* a number at tags.1 */
+  const char *l = "{\"ts\":1,\"tags\":[{\"a\":1},3.5]}";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_true(ev.f[format_field(f, "tag", 3)].num == 3.5);
+  format_free(f);
+
+  /* time and a derived duration from nested keys */
+  static const struct hr_jsonl_map tmap[] = {{"time", "job.at"}};
+  struct hr_format_opts ot = {
+      .kind = HR_FMT_JSONL, .map = tmap, .nmap = 1, .duration_start = "job.times.0", .duration_end = "job.times.1"};
+  f = mk(&ot);
+  static const struct pcase t[] = {
+      {"{\"job\":{\"at\":\"2026-03-29T00:07:30Z\",\"times\":[1774742400,1774742850]}}", 0, 1774742850 * S,
+       {NUM("duration", 450)}},
+      {"{\"job\":{\"times\":[1774742400]},\"job.at\":1774742850}", 0, 1774742850 * S, {NUL("duration")}},
+      {"{\"job\":{\"at\":{\"s\":1}}}", HR_BAD_TIME, 0, {{0}}},
+      {"{\"time\":1}", HR_BAD_TIME, 0, {{0}}},
+  };
+  run_cases(f, t, sizeof t / sizeof t[0]);
+  format_free(f);
+}
+
+/* Nesting below a walked key counts as nesting: 64 levels pass, 65 do not. */
+static void test_nested_depth(void **state) {
+  (void)state;
+  static const struct hr_jsonl_map map[] = {{"deep", "a.a.a"}};
+  struct hr_format_opts o = {.kind = HR_FMT_JSONL, .map = map, .nmap = 1};
+  struct hr_format *f = mk(&o);
+  char line[800];
+  for (int levels = 64; levels <= 65; levels++) {
+    size_t k = 0;
+    memcpy(line, "{\"time\":1,", 10);
+    k = 10;
+    for (int i = 0; i < levels; i++) {
+      memcpy(line + k, "\"a\":{", 5);
+      k += 5;
+    }
+    memcpy(line + k, "\"z\":1", 5);
+    k += 5;
+    for (int i = 0; i < levels; i++)
+      line[k++] = '}';
+    line[k++] = '}';
+    assert_int_equal(format_parse(f, line, k, &ev), levels == 64 ? 0 : HR_BAD_JSON);
+    if (levels == 64)
+      assert_null(event_get(&ev, format_field(f, "deep", 4))); /* an object there */
+  }
+  format_free(f);
+}
+
 /* Jobs: duration = completed_at - requested_at; the freshness SLI. */
 static void test_derived_duration(void **state) {
   (void)state;
@@ -435,6 +544,7 @@ int main(void) {
       cmocka_unit_test(test_depth),       cmocka_unit_test(test_scratch),
       cmocka_unit_test(test_mapping),     cmocka_unit_test(test_derived_duration),
       cmocka_unit_test(test_bad_options), cmocka_unit_test(test_filter_on_lines),
+      cmocka_unit_test(test_nested_paths), cmocka_unit_test(test_nested_depth),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -260,6 +260,57 @@ static void test_apache(void **state) {
   format_free(f);
 }
 
+/* A LogFormat pasted from apache2.conf keeps the backslashes of its quoted
+ * argument: Apache's configuration reader turns \\ and \" into \ and ",
+ * then mod_log_config turns \\, \t, \n, \r of the literal text into \,
+ * tab, newline and CR (any other backslash stays). */
+static void test_apache_escapes(void **state) {
+  (void)state;
+  static const char *line =
+      "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326 "
+      "\"http://www.example.com/start.html\" \"Mozilla/4.08 [en] (Win98; I ;Nav)\"";
+  /* as it stands in apache2.conf: LogFormat "<this>" combined */
+  struct hr_format *f =
+      make(HR_FMT_APACHE, "%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-agent}i\\\"");
+  static const struct line_case cases[] = {
+      {NULL, 0, 971211336, 200, NUL, "GET", "/apache_pb.gif", NULL, "HTTP/1.0", "127.0.0.1",
+       "Mozilla/4.08 [en] (Win98; I ;Nav)"},
+  };
+  struct line_case c0 = cases[0];
+  c0.line = line;
+  run_cases(f, &c0, 1);
+  assert_str(format_field(f, "http_referer", 12), "http://www.example.com/start.html");
+  format_free(f);
+
+  static const struct {
+    const char *fmt, *line;
+    int rc;
+  } c[] = {
+      {"%t\\t%>s\\t%D", "[10/Oct/2000:13:55:36 -0700]\t200\t1500", 0}, /* \t: a tab */
+      {"%t\\t%>s", "[10/Oct/2000:13:55:36 -0700]\\t200", HR_BAD_SHAPE},  /* not the two bytes */
+      {"%t \\\\ %>s", "[10/Oct/2000:13:55:36 -0700] \\ 200", 0},       /* \\: one backslash */
+      {"%t \\\\\\\\ %>s", "[10/Oct/2000:13:55:36 -0700] \\ 200", 0},  /* read twice: \\\\ -> \\ -> \ */
+      {"%t \\q %>s", "[10/Oct/2000:13:55:36 -0700] \\q 200", 0},         /* other escapes stay */
+      {"%t \\\"%>s\\\"", "[10/Oct/2000:13:55:36 -0700] \"200\"", 0},
+      {"%t %>s\\", "[10/Oct/2000:13:55:36 -0700] 200\\", 0}, /* a final backslash stays */
+      {"%t %{X-A\\\"B}i %>s", "[10/Oct/2000:13:55:36 -0700] v 200", 0}, /* \" in an argument */
+  };
+  for (size_t i = 0; i < N(c); i++) {
+    print_message("escape case %zu: %s\n", i, c[i].fmt);
+    f = make(HR_FMT_APACHE, c[i].fmt);
+    int rc = format_parse(f, c[i].line, strlen(c[i].line), &ev);
+    assert_int_equal(rc, c[i].rc);
+    if (rc == 0) {
+      assert_int_equal(ev.ts_us, INT64_C(971211336) * 1000000);
+      assert_true(num(HR_F_STATUS) == 200);
+    }
+    format_free(f);
+  }
+  f = make(HR_FMT_APACHE, "%t %{X-A\\\"B}i %>s");
+  assert_true(format_field(f, "http_x_a\"b", 10) >= HR_F_NSTD);
+  format_free(f);
+}
+
 /* ------------------------------------------------- the project's own files */
 
 /* tests/data/synth/ (written by gen.py there) and tests/data/nginx-dst.log.
@@ -289,18 +340,25 @@ static void test_synth(void **state) {
 
   /* apache.log, combined + %D: awk -F'"' 'NF>=7{...; s+=$NF/1e6} NF<7{bad++}'
    * -> 477: 2:395 3:33 4:33 5:16, sum 399.845834 s; bad 1 (line 151: a user
-   * agent cut off without its closing quote) */
-  struct hr_format *ap = make(HR_FMT_APACHE, "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D");
-  memset(&c, 0, sizeof c);
-  assert_int_equal(own_count_file(ap, "synth/apache.log", &c), 0);
-  assert_int_equal(c.ok, 477);
-  assert_int_equal(c.bad[HR_BAD_SHAPE], 1);
-  assert_int_equal(c.cls[2], 395);
-  assert_int_equal(c.cls[3], 33);
-  assert_int_equal(c.cls[4], 33);
-  assert_int_equal(c.cls[5], 16);
-  assert_float_equal(c.dur_sum, 399.845834, 1e-6);
-  format_free(ap);
+   * agent cut off without its closing quote). The same counts with the
+   * format pasted from apache2.conf, with its \" escapes. */
+  static const char *const combined_d[] = {
+      "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D",
+      "%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-Agent}i\\\" %D"};
+  struct hr_format *ap;
+  for (size_t i = 0; i < N(combined_d); i++) {
+    ap = make(HR_FMT_APACHE, combined_d[i]);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(own_count_file(ap, "synth/apache.log", &c), 0);
+    assert_int_equal(c.ok, 477);
+    assert_int_equal(c.bad[HR_BAD_SHAPE], 1);
+    assert_int_equal(c.cls[2], 395);
+    assert_int_equal(c.cls[3], 33);
+    assert_int_equal(c.cls[4], 33);
+    assert_int_equal(c.cls[5], 16);
+    assert_float_equal(c.dur_sum, 399.845834, 1e-6);
+    format_free(ap);
+  }
 
   /* apache-T.log, common + %T (whole seconds): split($3,a," "); s+=a[3]
    * -> 40: 2:20 3:5 4:10 5:5, sum 45 s */
@@ -334,18 +392,26 @@ static void test_real(void **state) {
   (void)state;
   SKIP_WITHOUT_REAL_LOGS(); /* real logs live outside the repo, in ../shared */
   struct real_counts c;
-  struct hr_format *ap = make(HR_FMT_APACHE, NULL), *ng = make(HR_FMT_NGINX, NULL);
+  struct hr_format *ap, *ng = make(HR_FMT_NGINX, NULL);
 
   /* awk -F'"' 'NF>=7{split($3,a," "); c[substr(a[1],1,1)]++} NF<7{bad++}' apache_logs
-   * -> 2:9170 3:609 4:217 5:3, bad 1 (a user agent cut off without its closing quote) */
-  memset(&c, 0, sizeof c);
-  assert_int_equal(real_count_file(ap, "elastic-examples-apache/apache_logs", &c), 0);
-  assert_int_equal(c.ok, 9999);
-  assert_int_equal(c.bad[HR_BAD_SHAPE], 1);
-  assert_int_equal(c.cls[2], 9170);
-  assert_int_equal(c.cls[3], 609);
-  assert_int_equal(c.cls[4], 217);
-  assert_int_equal(c.cls[5], 3);
+   * -> 2:9170 3:609 4:217 5:3, bad 1 (a user agent cut off without its closing quote).
+   * The same counts with combined as apache2.conf writes it (LogFormat
+   * "%h %l %u %t \"%r\" ..." combined), pasted with its backslashes. */
+  static const char *const combined[] = {
+      NULL, "%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-agent}i\\\""};
+  for (size_t i = 0; i < N(combined); i++) {
+    ap = make(HR_FMT_APACHE, combined[i]);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(real_count_file(ap, "elastic-examples-apache/apache_logs", &c), 0);
+    assert_int_equal(c.ok, 9999);
+    assert_int_equal(c.bad[HR_BAD_SHAPE], 1);
+    assert_int_equal(c.cls[2], 9170);
+    assert_int_equal(c.cls[3], 609);
+    assert_int_equal(c.cls[4], 217);
+    assert_int_equal(c.cls[5], 3);
+    format_free(ap);
+  }
 
   /* same awk -> 2:7701 3:445 4:1810 (1809 + the empty-request 400) 5:44, bad 0 */
   memset(&c, 0, sizeof c);
@@ -378,7 +444,6 @@ static void test_real(void **state) {
   assert_int_equal(c.cls[3], 253);
   assert_int_equal(c.cls[4], 4553);
   assert_int_equal(c.cls[5], 8);
-  format_free(ap);
   format_free(ng);
 
   /* awk '{print $9}' nginx-ingress-test-ingest-raw.log | sort | uniq -c -> 21x200, 2x4xx, 1x502 */
@@ -484,7 +549,8 @@ static void test_need_changes(void **state) {
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_nginx_combined), cmocka_unit_test(test_nginx_custom), cmocka_unit_test(test_bad_formats),
-      cmocka_unit_test(test_apache),         cmocka_unit_test(test_synth),
+      cmocka_unit_test(test_apache),
+      cmocka_unit_test(test_apache_escapes),         cmocka_unit_test(test_synth),
       cmocka_unit_test(test_real),
       cmocka_unit_test(test_num_fast_path),  cmocka_unit_test(test_clf_cache), cmocka_unit_test(test_need_changes),
   };

@@ -245,6 +245,39 @@ static void test_policy_parse(void **state) {
       assert_memory_equal(&p, &before, sizeof p); /* unchanged on failure */
     }
   }
+  /* The release risk limit. */
+  {
+    struct hr_gate_policy p;
+    gate_policy_default(&p);
+    assert_true(p.max_p_exhaust[HR_RISK_HIGH] < 0 && p.risk_horizon_us == 24 * HOUR_US);
+    const char *t = "{red: [], max_p_exhaust: {normal: 0.3, high: .05}, risk_horizon: 6h}";
+    char msg[200] = "";
+    assert_int_equal(gate_policy_parse(t, strlen(t), &p, msg, sizeof msg), 0);
+    assert_true(p.max_p_exhaust[HR_RISK_NORMAL] == 0.3 && p.max_p_exhaust[HR_RISK_HIGH] == 0.05);
+    assert_true(p.max_p_exhaust[HR_RISK_FIX] < 0 && p.max_p_exhaust[HR_RISK_LOW] < 0);
+    assert_int_equal(p.risk_horizon_us, 6 * HOUR_US);
+    assert_int_equal(p.allow[HR_ST_RED], 0);
+    static const struct {
+      const char *text, *msg;
+    } bad[] = {
+        {"{max_p_exhaust: {normal: 1.5}}", "normal: expected a share from 0 to 1"},
+        {"{max_p_exhaust: {normal: 30%}}", "normal: expected a share from 0 to 1"},
+        {"{max_p_exhaust: {big: 0.1}}", "max_p_exhaust: expected a risk class"},
+        {"{max_p_exhaust: 0.3}", "max_p_exhaust: expected ': {'"},
+        {"{risk_horizon: soon}", "risk_horizon: expected a duration"},
+        {"{risk_horizon: 10s}", "risk_horizon: expected a duration of at least a minute"},
+        {"{risk_horizon: 6h red: []}", "expected ',' or '}' after risk_horizon"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+      struct hr_gate_policy q, before;
+      gate_policy_default(&q);
+      before = q;
+      if (gate_policy_parse(bad[i].text, strlen(bad[i].text), &q, msg, sizeof msg) != -1)
+        fail_msg("'%s' parsed", bad[i].text);
+      assert_contains(msg, bad[i].msg);
+      assert_memory_equal(&q, &before, sizeof q);
+    }
+  }
   /* Not NUL-terminated: only n bytes are read. */
   const char buf[] = {'{', 'r', 'e', 'd', ':', '[', ']', '}', 'X'};
   struct hr_gate_policy p;

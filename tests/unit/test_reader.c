@@ -131,12 +131,11 @@ static void test_gzip_and_truncated(void **state) {
   free(data);
 }
 
-static void test_ranges_cover_every_line_once(void **state) {
-  (void)state;
-  const char *data = "aa\nbbbb\nc\n\ndddddd\ne\nff";
+/* For every split point of data, the ranges [0, m) and [m, n) together
+ * give the lines of want (joined with '|'), nlines of them. */
+static void check_ranges(const char *data, int nlines, const char *want) {
   size_t n = strlen(data);
   write_file("r.log", data, n);
-  /* For every split point, the two ranges together give the whole file. */
   for (size_t m = 0; m <= n; m++) {
     char a[128], b[128], joined[300];
     int tl, er;
@@ -147,10 +146,15 @@ static void test_ranges_cover_every_line_once(void **state) {
     assert_int_equal(reader_open_range(path_of("r.log"), (int64_t)m, (int64_t)n, &r, NULL), HR_OK);
     int nb = read_all(r, b, sizeof b, &tl, &er);
     reader_close(r);
-    assert_int_equal(na + nb, 7);
+    assert_int_equal(na + nb, nlines);
     snprintf(joined, sizeof joined, "%s%s%s", a, na && nb ? "|" : "", b);
-    assert_string_equal(joined, "aa|bbbb|c||dddddd|e|ff");
+    assert_string_equal(joined, want);
   }
+}
+
+static void test_ranges_cover_every_line_once(void **state) {
+  (void)state;
+  check_ranges("aa\nbbbb\nc\n\ndddddd\ne\nff", 7, "aa|bbbb|c||dddddd|e|ff");
 }
 
 static void test_toolong(void **state) {
@@ -196,6 +200,51 @@ static void test_seek_and_fingerprint(void **state) {
   assert_true(h1 != h2);
 }
 
+/* A UTF-8 byte-order mark opens some files (Windows tools, exports): it is
+ * dropped from the line that starts at byte 0 of the file (plain, gzip,
+ * standard input, a range from 0, after a seek to 0), nowhere else, and
+ * still counts in the offsets. */
+#define BOM "\xEF\xBB\xBF"
+static void test_bom(void **state) {
+  (void)state;
+  static const struct {
+    const char *data;
+    const char *want;
+    int n;
+  } cases[] = {
+      {BOM "a\nb\n", "a|b", 2},
+      {BOM "a\r\nb", "a|b", 2},
+      {"a\n" BOM "b\n", "a|" BOM "b", 2}, /* not the first line: kept */
+      {BOM BOM "a\n", BOM "a", 1},         /* one BOM only */
+      {BOM "\na\n", "|a", 2},             /* a line of just a BOM is blank */
+      {BOM, "", 1},
+      {"\xEF\xBB" "a\n", "\xEF\xBB" "a", 1}, /* not a whole BOM */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t n = strlen(cases[i].data);
+    write_file("bom.log", cases[i].data, n);
+    write_gz("bom.log.gz", cases[i].data, n);
+    const char *names[] = {"bom.log", "bom.log.gz"};
+    for (int k = 0; k < 2; k++) {
+      struct hr_reader *r = NULL;
+      assert_int_equal(reader_open(path_of(names[k]), &r, NULL), HR_OK);
+      char out[256];
+      int tl, er;
+      assert_int_equal(read_all(r, out, sizeof out, &tl, &er), cases[i].n);
+      assert_string_equal(out, cases[i].want);
+      assert_int_equal(reader_offset(r), (int64_t)n); /* the BOM's bytes count */
+      /* back to the start: dropped again */
+      assert_int_equal(reader_seek(r, 0, NULL), HR_OK);
+      assert_int_equal(read_all(r, out, sizeof out, &tl, &er), cases[i].n);
+      assert_string_equal(out, cases[i].want);
+      reader_close(r);
+    }
+  }
+  /* ranges: the one from 0 drops it, a later one never sees byte 0 */
+  check_ranges(BOM "aa\nbb\ncc\n", 3, "aa|bb|cc");
+  check_ranges("aa\n" BOM "bb\n", 2, "aa|" BOM "bb");
+}
+
 static void test_missing_file(void **state) {
   (void)state;
   struct hr_reader *r = NULL;
@@ -222,6 +271,7 @@ int main(void) {
       cmocka_unit_test(test_plain_lines),         cmocka_unit_test(test_gzip_and_truncated),
       cmocka_unit_test(test_ranges_cover_every_line_once), cmocka_unit_test(test_toolong),
       cmocka_unit_test(test_seek_and_fingerprint), cmocka_unit_test(test_missing_file),
+      cmocka_unit_test(test_bom),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -336,7 +336,7 @@ static void test_read_only(void **state) {
   /* Writes are refused with a store message and change nothing. */
   assert_int_equal(store_add(ro, id, T0, 1, 1, &err), HR_ERR_DB);
   assert_int_equal(strncmp(err.msg, "store: ", 7), 0);
-  assert_non_null(strstr(err.msg, "readonly"));
+  assert_non_null(strstr(err.msg, "the store is read-only"));
   assert_int_equal(store_slo_id(ro, "new", &rid, &err), HR_ERR_DB);
   sums_ok(st, id, T0, T0 + 3600, &g, &v);
   assert_int_equal(v, 5);

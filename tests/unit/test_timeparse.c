@@ -92,6 +92,46 @@ static void test_rfc3339(void **state) {
   }
 }
 
+/* The command line's times: an RFC 3339 time that says its offset (Z or
+ * +hh:mm); the same text without one is refused, not taken as UTC. */
+static void test_rfc3339_offset(void **state) {
+  (void)state;
+  static const struct {
+    const char *s;
+    int64_t us;
+  } cases[] = {
+      {"2026-03-29T02:30:00+02:00", 1774744200000000},
+      {"2026-03-29T00:30:00Z", 1774744200000000},
+      {"2026-03-29T00:30:00z", 1774744200000000},
+      {"2026-03-29 00:30:00Z", 1774744200000000},
+      {"2026-03-29T06:00:00+0530", 1774744200000000},
+      {"2026-03-28T19:30:00-05", 1774744200000000},
+      {"2015-05-13T23:39:43.945958Z", 1431560383945958},
+      {"2026-03-29T00:30:00", BAD}, /* no offset: UTC? local? refused */
+      {"2026-03-29 00:30:00", BAD},
+      {"2026-03-29T00:30:00.5", BAD},
+      {"2026-03-29T00:30:00+", BAD},
+      {"2026-03-29T00:30:00+2", BAD},
+      {"2026-03-29", BAD},
+      {"", BAD},
+  };
+  for (size_t i = 0; i < N(cases); i++) {
+    int64_t us = 42;
+    int rc = time_parse_rfc3339_offset(cases[i].s, strlen(cases[i].s), &us);
+    if (cases[i].us == BAD) {
+      assert_int_equal(rc, -1);
+      assert_int_equal(us, 42);
+    } else {
+      assert_int_equal(rc, 0);
+      assert_int_equal(us, cases[i].us);
+    }
+  }
+  /* the lenient reader of logs still takes a time without offset as UTC */
+  int64_t us;
+  assert_int_equal(time_parse_rfc3339("2026-03-29T00:30:00", 19, &us), 0);
+  assert_int_equal(us, 1774744200000000);
+}
+
 static void test_clf(void **state) {
   (void)state;
   static const struct {
@@ -170,11 +210,26 @@ static void test_format_rfc3339(void **state) {
       {-1000000, "1969-12-31T23:59:59Z"},
       {-1, "1969-12-31T23:59:59Z"}, /* floor, not toward zero */
       {951782400000000, "2000-02-29T00:00:00Z"},
+      /* RFC 3339 has four-digit years: instants outside years 0000..9999
+       * print as the nearest bound (python: datetime(9999,12,31,23,59,59,
+       * tzinfo=utc).timestamp() = 253402300799; 0000-01-01 is 719528 days
+       * before the epoch: -62167219200 s) */
+      {253402300799000000, "9999-12-31T23:59:59Z"},
+      {253402300800000000, "9999-12-31T23:59:59Z"}, /* 10000-01-01T00:00:00Z */
+      {INT64_MAX, "9999-12-31T23:59:59Z"},
+      {-62167219200000000, "0000-01-01T00:00:00Z"},
+      {-62167219200000001, "0000-01-01T00:00:00Z"},
+      {INT64_MIN, "0000-01-01T00:00:00Z"},
   };
   for (size_t i = 0; i < N(cases); i++) {
     char buf[32];
     assert_string_equal(time_format_rfc3339(cases[i].us, buf, sizeof buf), cases[i].s);
+    /* whatever the instant, the text is RFC 3339 and parses back */
+    int64_t back;
+    assert_int_equal(time_parse_rfc3339(buf, strlen(buf), &back), 0);
   }
+  assert_int_equal(HR_TIME_MAX_US, 253402300799999999);
+  assert_int_equal(HR_TIME_MIN_US, -62167219200000000);
 }
 
 static void test_duration_parse(void **state) {
@@ -261,6 +316,7 @@ static void test_duration_format(void **state) {
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_civil),          cmocka_unit_test(test_rfc3339),
+      cmocka_unit_test(test_rfc3339_offset),
       cmocka_unit_test(test_clf),            cmocka_unit_test(test_epoch_any),
       cmocka_unit_test(test_format_rfc3339), cmocka_unit_test(test_duration_parse),
       cmocka_unit_test(test_duration_format),

@@ -361,20 +361,25 @@ DEFAULT_CONDS = [("page-1h-5m", "page", 14.4, "1h", "5m"), ("page-6h-30m", "page
 def burning_now(r):
     """docs/internals/math.md "Burning now": a page condition that holds is
     burning, any other (or a 1h burn above 1) elevated; the figures are
-    those of the condition nearest to firing."""
-    level, best = "ok", None
+    those of the condition that holds (the first page, else the first
+    other), or with none holding of the condition nearest to firing."""
+    level, best, lead = "ok", None, None
     for name, sev, f, lb, sh in DEFAULT_CONDS:
         bl, bs = r["burn_rate"][lb], r["burn_rate"][sh]
         low = r["events"][lb]["low_traffic"] or r["events"][sh]["low_traffic"]
         tol = 1e-9 * max(1.0, f)
         if bl > f + tol and bs > f + tol and not low:
-            level = "burning" if sev == "page" else "elevated" if level == "ok" else level
+            new = "burning" if sev == "page" else "elevated"
+            if lead is None or (new == "burning" and level != "burning"):
+                lead = (0, bl, f, lb, name)
+                level = new
         ratio = min(bl, bs) / f
         if best is None or ratio > best[0]:
             best = (ratio, bl, f, lb, name)
     if level == "ok" and r["valid"] and r["burn_rate"]["1h"] > 1:
         level = "elevated"
-    return {"level": level, "burn_rate": best[1], "threshold": best[2], "lookback": best[3], "condition": best[4]}
+    fig = lead or best
+    return {"level": level, "burn_rate": fig[1], "threshold": fig[2], "lookback": fig[3], "condition": fig[4]}
 
 
 def step(slo, count, t):
