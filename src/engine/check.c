@@ -252,7 +252,7 @@ static void unmapped(struct filter_ctx *x, const char *what, int id, const struc
   if (traefik_keys[id] != NULL)
     snprintf(eg, sizeof eg, "Traefik's is fields: {%s: %s}", name, traefik_keys[id]);
   else if (id == HR_F_DURATION)
-    snprintf(eg, sizeof eg, "e.g. duration: KEY with durationUnit: ms");
+    snprintf(eg, sizeof eg, "Traefik's is duration: Duration with durationUnit: ns");
   else
     snprintf(eg, sizeof eg, "fields: {%s: KEY}", name);
   diag_add(x->diag, at,
