@@ -229,16 +229,12 @@
     });
     return { by: by, order: order };
   }
-  /* The alerts firing at the report's instant: GET api/v1/alerts (the
-   * store's table; one fired after a frozen clock's instant is left out),
-   * or in a report the details' alerts. */
+  /* The alerts firing at the report's instant, as the engine says: GET
+   * api/v1/alerts (as they stood at the instant, docs/alerting.md), or in a
+   * report the details' alerts (as they stood at the report's). */
   function firingAlerts() {
-    var at = toSecs(state.report && state.report.at);
     var list = state.alerts && Array.isArray(state.alerts.alerts) ? state.alerts.alerts : [];
-    return list.filter(function (a) {
-      var t = toSecs(a.fired_at || a.since);
-      return a.state === 'firing' && !(isNum(at) && isNum(t) && t > at);
-    });
+    return list.filter(function (a) { return a.state === 'firing'; });
   }
   function staticAlerts() {
     var out = [];
