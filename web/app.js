@@ -4,8 +4,9 @@
  * Data: window.HEADROOM_DATA when the page is a self-contained report
  * (report --format html: the report JSON plus "details": {name: detail}),
  * else the JSON API of `headroom serve` (GET api/v1/slos, api/v1/slos/NAME,
- * api/v1/trends, api/v1/status, api/v1/alerts, api/v1/gate?service=S),
- * refreshed every 10 s. Every figure is the engine's: the page draws what it
+ * api/v1/trends, api/v1/status, api/v1/alerts, api/v1/gate?service=S, and
+ * on an SLO's page api/v1/risk?service=S and api/v1/suggest?slo=NAME, read
+ * again when the instant moves), refreshed every 10 s. Every figure is the engine's: the page draws what it
  * gets and computes none of it again. Every field may be missing: the page
  * shows what it has. docs/dashboard.md has the shapes. Charts: Chart.js
  * (embedded at /vendor/chart.js); without it the figures still show. */
@@ -29,6 +30,7 @@
 
   var state = {
     report: null, details: {}, gates: {}, alerts: null, status: null, trends: null, error: null,
+    risk: {}, suggest: {}, /* by service, by SLO: {at, data} or {at, error} */
     charts: {}, route: { page: 'overview', params: {} }, timer: null, current: null,
     zoom: null, zoomDetail: null, zoomTimer: null, burnScale: null,
     overview: { sort: 'service', q: '', attention: false }
@@ -272,7 +274,22 @@
     } else {
       jobs.push(optional('api/v1/trends', function (j) { state.trends = j; }));
     }
-    return Promise.all(jobs).then(function () { return r.page === 'overview' ? loadGates() : null; });
+    return Promise.all(jobs).then(function () { return r.page === 'overview' ? loadGates() : loadDecisions(r.name); });
+  }
+  /* The release risk of the SLO's service and the targets its history
+   * supports: read once per instant of the report (they change with it). */
+  function loadDecisions(nm) {
+    var s = findSlo(nm), at = state.report && state.report.at, jobs = [];
+    function once(cache, key, path) {
+      var c = cache[key];
+      if (c && c.at === at) return;
+      jobs.push(getJSON(path).then(function (j) { cache[key] = { at: at, data: j }; },
+        function (e) { cache[key] = { at: at, error: e && e.message ? e.message : String(e) }; }));
+    }
+    if (!s || !at) return null;
+    if (s.service) once(state.risk, s.service, 'api/v1/risk?service=' + encodeURIComponent(s.service));
+    once(state.suggest, nm, 'api/v1/suggest?slo=' + encodeURIComponent(nm));
+    return Promise.all(jobs);
   }
   function loadGates() {
     return Promise.all(services(sloList()).order.map(function (svc) {
@@ -555,6 +572,8 @@
     renderLinks(s);
     renderSystem(s);
     renderBadEvents(s);
+    renderRisk(s);
+    renderSuggest(s);
   }
 
   function sloSkeleton(nm) {
@@ -567,6 +586,8 @@
       '<div class="toolbar" id="toolbar"></div><section class="charts" id="charts"></section>' +
       '<section class="lower"><div class="panel"><h3>Timeline <small>deploys, incidents, alert transitions, exclusions</small></h3><div id="timeline"></div></div>' +
       '<div class="panel" id="p-alerts"><h3>Alerts <small id="alerts-sub"></small></h3><div id="alerts"></div></div>' +
+      '<div class="panel" id="p-risk"><h3>Release risk now <small id="risk-sub"></small></h3><div id="risk"></div></div>' +
+      '<div class="panel" id="p-suggest"><h3>Targets from history <small id="suggest-sub"></small></h3><div id="suggest"></div></div>' +
       '<div class="panel wide" id="p-links" hidden><h3>Logs elsewhere <small id="links-sub"></small></h3><div id="links"></div></div>' +
       '<div class="panel wide" id="p-sys" hidden><h3>System metrics <small>from Prometheus, for the range shown</small></h3><div id="sys" class="sys-grid"></div></div>' +
       '<div class="panel wide" id="p-bad" hidden><h3>Latest bad events <small id="bad-sub"></small></h3><div id="bad-events"></div></div></section></div>';
@@ -658,6 +679,145 @@
           '</td><td>' + esc(a.fired_at ? fmtTime(toSecs(a.fired_at)) : '—') + '</td><td>' +
           esc(a.resolved_at ? fmtTime(toSecs(a.resolved_at)) : '—') + '</td><td class="n">' + esc(alertValue(s, a)) + '</td></tr>';
       }).join('') + '</tbody></table></div>' : '<p class="empty">No alerts for this SLO.</p>';
+  }
+
+  /* ---------- SLO page: the release risk and the targets history supports ---------- */
+  /* A share as the CLI writes it: three figures, "< 0.01%" below. */
+  function fmtShare(x) {
+    if (!isNum(x)) return '—';
+    var p = x * 100;
+    return p !== 0 && Math.abs(p) < 0.01 ? '< 0.01%' : String(+p.toPrecision(3)) + '%';
+  }
+  function fmtTarget(x) { return isNum(x) ? String(+(x * 100).toPrecision(6)) + '%' : '—'; }
+  /* A bar of a share in [0, 1] (its width is the figure itself) and the figure. */
+  function shareBar(x, text) {
+    var w = isNum(x) ? Math.max(0, Math.min(1, x)) * 100 : 0;
+    return '<span class="bar"><span class="fill" style="width:' + w.toFixed(2) + '%"></span></span><span class="bv">' + text + '</span>';
+  }
+  function notInReport(what, cmd) {
+    return '<p class="empty">Not in a report: <code>' + esc(cmd) + '</code> gives ' + esc(what) +
+      ', and the dashboard of <code>headroom serve</code> shows it here.</p>';
+  }
+  /* One cache entry of loadDecisions(): its data, or null with the panel
+   * saying why. */
+  function decision(box, c, what) {
+    if (!c) { box.innerHTML = '<p class="empty">Loading…</p>'; return null; }
+    if (c.error) { box.innerHTML = '<p class="empty">Cannot read ' + esc(what) + ': ' + esc(c.error) + '</p>'; return null; }
+    return c.data;
+  }
+
+  /* api/v1/risk?service=S (docs/cli/risk.md): this SLO's chance that a
+   * release exhausts the budget left, its consumption per past release, the
+   * chance of consuming at least each level, then every SLO of the service. */
+  function renderRisk(s) {
+    var box = $('risk');
+    $('risk-sub').textContent = s.service ? s.service : '';
+    if (STATIC) { box.innerHTML = notInReport('the release risk', 'headroom risk --service ' + (s.service || 'S')); return; }
+    var r = decision(box, state.risk[s.service], 'the release risk');
+    if (!r) return;
+    var list = Array.isArray(r.slos) ? r.slos : [], n = r.deploys;
+    var mine = list.filter(function (x) { return x.name === s.name; })[0];
+    var times = Array.isArray(r.deploy_times) ? r.deploy_times : [];
+    $('risk-sub').textContent = r.service + ' · each past deploy judged over the ' + fmtSpan(r.horizon_seconds) + ' after it' +
+      (isNum(r.canary) && r.canary < 1 ? ' · a canary to ' + fmtShare(r.canary) + ' of the traffic' : '');
+    if (!n || !mine || !mine.deploys) {
+      box.innerHTML = '<p class="risk-none" id="risk-none">No deploy of ' + esc(r.service) + ' at least ' + esc(fmtSpan(r.horizon_seconds)) +
+        ' old ' + (n ? 'has this SLO\'s data after it' : 'is on the timeline') + ': there is no history to judge a release by. ' +
+        'Record deploys with <code>headroom annotate --kind deploy</code>.</p>' + riskTable(r, s.name);
+      return;
+    }
+    var spent = isNum(mine.budget_remaining) && mine.budget_remaining <= 0;
+    var c = mine.consumption || {}, pal = mine.p_at_least || {};
+    var levels = Object.keys(pal).sort(function (a, b) { return parseFloat(a) - parseFloat(b); });
+    box.innerHTML = (mine.thin ? '<p class="thin" id="risk-thin"><b>Thin history:</b> only ' + mine.deploys + ' past deploy' +
+        (mine.deploys === 1 ? '' : 's') + ' to judge by (fewer than 5): read these figures as a hint, not a rate.</p>' : '') +
+      '<div class="risk-head"><div><div class="sub">chance a release exhausts the budget left</div>' +
+      '<div class="v' + (spent ? ' c-red' : '') + '" id="risk-exhaust">' + fmtShare(mine.p_exhaust) + '</div>' +
+      '<div class="s">' + (spent ? 'the budget is already spent (' + esc(budgetPct(mine.budget_remaining)) + '): any release exhausts it'
+        : 'budget left now <b id="risk-left">' + esc(budgetPct(mine.budget_remaining)) + '</b>') + '</div></div>' +
+      '<div><div class="sub">a release consumes</div><div class="v" id="risk-median">' + fmtShare(c.p50) + ' <small>median</small></div>' +
+      '<div class="s"><span id="risk-p90">' + fmtShare(c.p90) + '</span> at p90 · <span id="risk-max">' + fmtShare(c.max) +
+      '</span> at worst · mean ' + fmtShare(c.mean) + ' of the budget</div></div></div>' +
+      '<p class="s">From ' + mine.deploys + ' past deploy' + (mine.deploys === 1 ? '' : 's') +
+      (times.length ? ', the latest at ' + esc(fmtTime(toSecs(times[times.length - 1]))) : '') + '. Chance that a release consumes at least:</p>' +
+      '<table class="shares" id="risk-levels">' + levels.map(function (k) {
+        return '<tr data-level="' + esc(k) + '"><td>' + esc(fmtShare(parseFloat(k))) + ' of the budget</td><td>' + shareBar(pal[k], fmtShare(pal[k])) + '</td></tr>';
+      }).join('') + '</table>' + (list.length > 1 ? riskTable(r, s.name) : '');
+  }
+  function riskTable(r, current) {
+    var list = Array.isArray(r.slos) ? r.slos : [];
+    if (!list.length) return '';
+    return '<p class="s">Every SLO of ' + esc(r.service) + ': the chance a release exhausts its budget, and what a release consumes of it.</p>' +
+      '<div class="scroll"><table class="list risk" id="risk-slos"><thead><tr><th>SLO</th>' +
+      '<th class="n">budget left</th><th class="n">exhausted</th><th class="n">median</th><th class="n">p90</th>' +
+      '<th class="n">deploys</th></tr></thead><tbody>' + list.map(function (x) {
+        var c = x.consumption || {};
+        return '<tr data-slo="' + esc(x.name) + '"' + (x.name === current ? ' class="cur"' : '') + '><td>' +
+          (x.name === current ? esc(x.name) : '<a href="#/slo/' + encodeURIComponent(x.name) + '">' + esc(x.name) + '</a>') + '</td><td class="n">' +
+          esc(budgetPct(x.budget_remaining)) + '</td><td class="n">' + fmtShare(x.p_exhaust) + '</td><td class="n">' + fmtShare(c.p50) +
+          '</td><td class="n">' + fmtShare(c.p90) + '</td><td class="n">' + esc(x.deploys) + (x.thin && x.deploys ? ' <small class="c-orange">thin</small>' : '') +
+          '</td></tr>';
+      }).join('') + '</tbody></table></div>';
+  }
+
+  /* api/v1/suggest?slo=NAME (docs/cli/suggest.md): the SLIs its past
+   * windows achieved, each candidate target's share of windows met and its
+   * budget as time, the suggestion, and for a latency SLO the percentiles. */
+  function renderSuggest(s) {
+    var box = $('suggest');
+    $('suggest-sub').textContent = '';
+    if (STATIC) { box.innerHTML = notInReport('the targets history supports', 'headroom suggest --slo ' + s.name); return; }
+    var j = decision(box, state.suggest[s.name], 'the target suggestion');
+    if (!j) return;
+    var r = Array.isArray(j.slos) ? j.slos.filter(function (x) { return x.name === s.name; })[0] : null;
+    if (!r) { box.innerHTML = '<p class="empty">No suggestion for this SLO.</p>'; return; }
+    var win = isNum(r.window_seconds) ? fmtSpan(r.window_seconds) : 'window';
+    var ach = r.achieved || {}, cands = Array.isArray(r.candidates) ? r.candidates : [];
+    var d = Math.max(2, pctDigits(r.current_target));
+    $('suggest-sub').textContent = r.windows ? 'over ' + r.windows + (r.windows === 1 ? ' window' : ' windows') + ' of ' + win + ' ending at midnight (' + (r.zone || 'UTC') + ')'
+      : r.first_event_at ? 'over all the history: ' + fmtDur(r.history_seconds) : '';
+    if (!r.windows_with_data) {
+      box.innerHTML = '<p class="empty" id="suggest-none">No history with data to judge a target by' +
+        (r.first_event_at ? '' : ' (an SLO on Prometheus keeps its counts there)') + '.</p>' + latencyHtml(r);
+      return;
+    }
+    var cur = cands.filter(function (c) { return c.current; })[0];
+    var conf = fmtShare(j.confidence);
+    var verdict = r.suggested_target === null || r.suggested_target === undefined
+      ? 'No candidate was met in ' + conf + ' of the windows.'
+      : r.suggested_target === r.current_target ? 'That is the current target.'
+      : cur && isNum(cur.met_share) && cur.met_share < j.confidence
+        ? 'The current target ' + fmtTarget(r.current_target) + ' was met in only ' + fmtShare(cur.met_share) + ' of them: history does not support it.'
+        : 'The current target ' + fmtTarget(r.current_target) + ' is looser: history supports a tighter one.';
+    box.innerHTML = (r.windows ? '' : '<p class="thin" id="suggest-short">The history (' + esc(fmtDur(r.history_seconds)) + ' since ' +
+        esc(fmtTime(toSecs(r.first_event_at))) + ') is shorter than one ' + esc(win) + ' window: the figures are over that one window.</p>') +
+      '<div class="risk-head"><div><div class="sub">suggested target</div><div class="v" id="suggest-target">' + fmtTarget(r.suggested_target) + '</div>' +
+      '<div class="s">the tightest met in at least ' + esc(conf) + ' of the windows. ' + esc(verdict) + '</div></div>' +
+      '<div><div class="sub">SLI achieved per window</div><div class="v" id="suggest-achieved">' + fmtPct(ach.min, d) + ' <small>worst</small></div>' +
+      '<div class="s">' + fmtPct(ach.p10, d) + ' at p10 · ' + fmtPct(ach.p50, d) + ' median</div></div></div>' +
+      '<div class="scroll"><table class="list cands" id="suggest-cands"><thead><tr><th>target</th><th>met in</th><th class="n">error budget</th></tr></thead><tbody>' +
+      cands.map(function (c) {
+        return '<tr data-target="' + esc(c.target) + '"' + (c.current ? ' class="cur"' : '') + '><td>' + fmtTarget(c.target) +
+          (c.current ? ' <small>(current)</small>' : '') + (c.target === r.suggested_target ? ' ' + pill('green', 'suggested') : '') + '</td><td>' +
+          shareBar(c.met_share, fmtShare(c.met_share) + ' <small>(' + esc(c.windows_met) + ' of ' + esc(r.windows_with_data) + ')</small>') +
+          '</td><td class="n">' + esc(fmtDur(c.budget_seconds)) + ' <small>per ' + esc(win) + '</small></td></tr>';
+      }).join('') + '</tbody></table></div>' + latencyHtml(r);
+  }
+  function latencyHtml(r) {
+    var l = r.latency;
+    if (!l || typeof l !== 'object') return '';
+    var th = l.threshold_for || {};
+    var shares = Object.keys(th).sort(function (a, b) { return parseFloat(a) - parseFloat(b); });
+    return '<div class="lat" id="suggest-latency"><div class="sub">latency of ' + esc(isNum(l.events) ? l.events : '?') + ' valid events</div>' +
+      '<div class="lat-q">' + ['p50', 'p95', 'p99'].map(function (k) {
+        return '<span data-q="' + k + '"><small>' + k + '</small> <b>' + esc(fmtSecs(l[k])) + '</b></span>';
+      }).join('') + '</div>' +
+      '<table class="list thr-for" id="suggest-thr"><thead><tr><th>a filter <code>duration &lt; X</code> met by</th>' + shares.map(function (k) {
+        return '<th class="n">' + esc(fmtShare(parseFloat(k))) + '</th>';
+      }).join('') + (isNum(l.current_threshold) ? '<th class="n">the filter now</th>' : '') + '</tr></thead><tbody><tr><td>X =</td>' +
+      shares.map(function (k) { return '<td class="n" data-share="' + esc(k) + '">' + esc(fmtSecs(th[k])) + '</td>'; }).join('') +
+      (isNum(l.current_threshold) ? '<td class="n"><b>' + esc(fmtSecs(l.current_threshold)) + '</b></td>' : '') + '</tr></tbody></table>' +
+      '<p class="s">Bucket upper bounds: each exact value lies below it, within ×1.334.</p></div>';
   }
 
   /* ---------- SLO page: the bottom layer (logs, system metrics, bad events) ---------- */
