@@ -1,11 +1,13 @@
-/* headroom dashboard: one page, hash routing (#/ and #/slo/NAME), the view
- * in the URL (#/?sort=S&q=TEXT&attention=1, #/slo/NAME?from=T&to=T).
+/* headroom dashboard: one page, hash routing (#/, #/service/NAME and
+ * #/slo/NAME), the view in the URL (#/?sort=S&q=TEXT&attention=1,
+ * #/slo/NAME?from=T&to=T).
  *
  * Data: window.HEADROOM_DATA when the page is a self-contained report
  * (report --format html: the report JSON plus "details": {name: detail}),
  * else the JSON API of `headroom serve` (GET api/v1/slos, api/v1/slos/NAME,
  * api/v1/trends, api/v1/status, api/v1/alerts, api/v1/gate?service=S, and
- * on an SLO's page api/v1/risk?service=S and api/v1/suggest?slo=NAME, read
+ * on a service's page api/v1/risk?service=S, on an SLO's page that and
+ * api/v1/suggest?slo=NAME, read
  * again when the instant moves), refreshed every 10 s. Every figure is the engine's: the page draws what it
  * gets and computes none of it again. Every field may be missing: the page
  * shows what it has. docs/dashboard.md has the shapes. Charts: Chart.js
@@ -274,25 +276,30 @@
     } else {
       jobs.push(optional('api/v1/trends', function (j) { state.trends = j; }));
     }
-    return Promise.all(jobs).then(function () { return r.page === 'overview' ? loadGates() : loadDecisions(r.name); });
+    return Promise.all(jobs).then(function () {
+      if (r.page === 'overview') return loadGates(services(sloList()).order);
+      if (r.page === 'service') return Promise.all([loadGates([r.name]), loadDecisions(r.name, null)]);
+      var s = findSlo(r.name);
+      return loadDecisions(s && s.service, r.name);
+    });
   }
   /* The release risk of the SLO's service and the targets its history
    * supports: read once per instant of the report (they change with it). */
-  function loadDecisions(nm) {
-    var s = findSlo(nm), at = state.report && state.report.at, jobs = [];
+  function loadDecisions(svc, nm) {
+    var at = state.report && state.report.at, jobs = [];
     function once(cache, key, path) {
       var c = cache[key];
       if (c && c.at === at) return;
       jobs.push(getJSON(path).then(function (j) { cache[key] = { at: at, data: j }; },
         function (e) { cache[key] = { at: at, error: e && e.message ? e.message : String(e) }; }));
     }
-    if (!s || !at) return null;
-    if (s.service) once(state.risk, s.service, 'api/v1/risk?service=' + encodeURIComponent(s.service));
-    once(state.suggest, nm, 'api/v1/suggest?slo=' + encodeURIComponent(nm));
+    if (!at) return null;
+    if (svc) once(state.risk, svc, 'api/v1/risk?service=' + encodeURIComponent(svc));
+    if (nm) once(state.suggest, nm, 'api/v1/suggest?slo=' + encodeURIComponent(nm));
     return Promise.all(jobs);
   }
-  function loadGates() {
-    return Promise.all(services(sloList()).order.map(function (svc) {
+  function loadGates(list) {
+    return Promise.all(list.map(function (svc) {
       return getJSON('api/v1/gate?service=' + encodeURIComponent(svc)).then(function (g) {
         state.gates[svc] = g;
       }, function () { delete state.gates[svc]; });
@@ -308,8 +315,8 @@
       var j = kv.indexOf('=');
       try { params[decodeURIComponent(j < 0 ? kv : kv.slice(0, j))] = j < 0 ? '' : decodeURIComponent(kv.slice(j + 1)); } catch (e) { /* skip */ }
     });
-    var m = /^slo\/(.+)$/.exec(h);
-    if (m) { try { return { page: 'slo', name: decodeURIComponent(m[1]), params: params }; } catch (e) { /* fall through */ } }
+    var m = /^(slo|service)\/(.+)$/.exec(h);
+    if (m) { try { return { page: m[1], name: decodeURIComponent(m[2]), params: params }; } catch (e) { /* fall through */ } }
     return { page: 'overview', params: params };
   }
   function query(params) {
@@ -322,11 +329,13 @@
     var o = state.overview;
     return '#/' + query({ sort: o.sort === 'service' ? '' : o.sort, q: o.q, attention: o.attention ? '1' : '' });
   }
+  function serviceHash(svc) { return '#/service/' + encodeURIComponent(svc); }
   function sloHash(nm) {
     return '#/slo/' + encodeURIComponent(nm) + (state.zoom ? query({ from: isoOf(state.zoom[0]), to: isoOf(state.zoom[1]) }) : '');
   }
   function writeHash() {
-    var h = state.route.page === 'slo' ? sloHash(state.route.name) : overviewHash();
+    var r = state.route;
+    var h = r.page === 'slo' ? sloHash(r.name) : r.page === 'service' ? serviceHash(r.name) : overviewHash();
     if (location.hash !== h) history.replaceState(null, '', h);
   }
   function applyRoute() {
@@ -335,7 +344,7 @@
       var f = toSecs(p.from), t = toSecs(p.to);
       state.zoom = isNum(f) && isNum(t) && t - f >= 60 ? [f, t] : null;
       if (!state.zoom || !state.zoomDetail || state.zoomDetail.name !== r.name) state.zoomDetail = null;
-    } else {
+    } else if (r.page === 'overview') {
       state.overview = { sort: SORTS[p.sort] ? p.sort : 'service', q: p.q || '', attention: p.attention === '1' };
     }
     state.route = r;
@@ -463,7 +472,8 @@
     else if (state.overview.sort === 'service') {
       var sv = services(list);
       sv.order.forEach(function (svc) {
-        h += '<section class="service" data-service="' + esc(svc) + '"><header><h2>' + esc(svc) + '</h2>' + gateHtml(svc) +
+        h += '<section class="service" data-service="' + esc(svc) + '"><header><h2><a href="' + esc(serviceHash(svc)) + '">' + esc(svc) +
+          '</a></h2>' + gateHtml(svc) +
           '</header><div class="cards">' + sv.by[svc].map(cardHtml).join('') + '</div></section>';
       });
     } else {
@@ -549,7 +559,8 @@
   function renderSlo(nm) {
     var base = findSlo(nm), det = state.details[nm] || {};
     if (!base && det && det.name) base = det;
-    $('crumbs').innerHTML = '› ' + esc(base ? name(base) : nm);
+    $('crumbs').innerHTML = (base && base.service ? '› <a href="' + esc(serviceHash(base.service)) + '">' + esc(base.service) + '</a> ' : '') +
+      '› ' + esc(base ? name(base) : nm);
     document.title = (base ? name(base) : nm) + ' · headroom';
     if (!base) {
       state.current = null;
@@ -597,7 +608,8 @@
     var st = statusOf(s), d = pctDigits(s.target);
     return '<a href="' + esc(overviewHash()) + '">← all SLOs</a><h1>' + esc(name(s)) + '</h1>' + statusPill(st) +
       (s.latched ? ' <span class="meta">(red latch: held until the SLI recovers)</span>' : '') +
-      '<span class="meta">' + esc(s.service || '') + ' · ' + esc(s.name) + ' · target ' + fmtPct(s.target, d) +
+      '<span class="meta">' + (s.service ? '<a href="' + esc(serviceHash(s.service)) + '">' + esc(s.service) + '</a>' : '') +
+      ' · ' + esc(s.name) + ' · target ' + fmtPct(s.target, d) +
       (isNum(s.window_seconds) ? ' over ' + esc(fmtSpan(s.window_seconds)) : '') +
       (s.budgeting_method ? ' · ' + esc(s.budgeting_method) : '') + '</span>';
   }
@@ -681,6 +693,31 @@
       }).join('') + '</tbody></table></div>' : '<p class="empty">No alerts for this SLO.</p>';
   }
 
+  /* ---------- a service's page (#/service/NAME): its release risk and its SLOs ---------- */
+  function renderService(svc) {
+    var list = sloList().filter(function (s) { return s.service === svc; });
+    $('crumbs').innerHTML = '› ' + esc(svc);
+    document.title = svc + ' · headroom';
+    state.current = null;
+    if (!list.length) {
+      destroyCharts();
+      $('app').innerHTML = '<p class="empty">No SLO of a service named <b>' + esc(svc) + '</b>. <a href="' + esc(overviewHash()) + '">Back to the overview</a>.</p>';
+      return;
+    }
+    var page = $('app').querySelector('.svc-page');
+    if (!page || page.getAttribute('data-service') !== svc) {
+      destroyCharts();
+      $('app').innerHTML = '<div class="svc-page" data-service="' + esc(svc) + '"><div class="slo-head" id="svc-head"></div>' +
+        '<div class="panel" id="p-risk"><h3>Release risk now <small id="risk-sub"></small></h3><div id="risk"></div></div>' +
+        '<section class="service"><div class="cards" id="svc-cards"></div></section></div>';
+    }
+    $('svc-head').innerHTML = '<a href="' + esc(overviewHash()) + '">← all SLOs</a><h1>' + esc(svc) + '</h1>' + gateHtml(svc) +
+      '<span class="meta">' + list.length + ' SLO' + (list.length === 1 ? '' : 's') + '</span>';
+    renderServiceRisk(svc);
+    $('svc-cards').innerHTML = list.map(cardHtml).join('');
+    drawSparks();
+  }
+
   /* ---------- SLO page: the release risk and the targets history supports ---------- */
   /* A share as the CLI writes it: three figures, "< 0.01%" below. */
   function fmtShare(x) {
@@ -709,21 +746,40 @@
   /* api/v1/risk?service=S (docs/cli/risk.md): this SLO's chance that a
    * release exhausts the budget left, its consumption per past release, the
    * chance of consuming at least each level, then every SLO of the service. */
-  function renderRisk(s) {
+  function riskHead(svc) {
     var box = $('risk');
-    $('risk-sub').textContent = s.service ? s.service : '';
-    if (STATIC) { box.innerHTML = notInReport('the release risk', 'headroom risk --service ' + (s.service || 'S')); return; }
-    var r = decision(box, state.risk[s.service], 'the release risk');
-    if (!r) return;
-    var list = Array.isArray(r.slos) ? r.slos : [], n = r.deploys;
-    var mine = list.filter(function (x) { return x.name === s.name; })[0];
-    var times = Array.isArray(r.deploy_times) ? r.deploy_times : [];
+    $('risk-sub').textContent = svc || '';
+    if (STATIC) { box.innerHTML = notInReport('the release risk', 'headroom risk --service ' + (svc || 'S')); return null; }
+    var r = decision(box, state.risk[svc], 'the release risk');
+    if (!r) return null;
     $('risk-sub').textContent = r.service + ' · each past deploy judged over the ' + fmtSpan(r.horizon_seconds) + ' after it' +
       (isNum(r.canary) && r.canary < 1 ? ' · a canary to ' + fmtShare(r.canary) + ' of the traffic' : '');
+    return r;
+  }
+  function latestDeploy(r) {
+    var times = Array.isArray(r.deploy_times) ? r.deploy_times : [];
+    return times.length ? ', the latest at ' + esc(fmtTime(toSecs(times[times.length - 1]))) : '';
+  }
+  /* A service's page: every SLO of it, the service's deploys. */
+  function renderServiceRisk(svc) {
+    var r = riskHead(svc);
+    if (!r) return;
+    var box = $('risk'), n = r.deploys;
+    box.innerHTML = (!n ? '<p class="risk-none" id="risk-none">No deploy of ' + esc(r.service) + ' at least ' + esc(fmtSpan(r.horizon_seconds)) +
+        ' old is on the timeline: there is no history to judge a release by. Record deploys with <code>headroom annotate --kind deploy</code>.</p>'
+      : (r.thin ? '<p class="thin" id="risk-thin"><b>Thin history:</b> only ' + n + ' past deploy' + (n === 1 ? '' : 's') +
+        ' to judge by (fewer than 5): read these figures as a hint, not a rate.</p>' : '') +
+        '<p class="s">From ' + n + ' past deploy' + (n === 1 ? '' : 's') + latestDeploy(r) + '.</p>') + riskTable(r, null, true);
+  }
+  function renderRisk(s) {
+    var r = riskHead(s.service);
+    if (!r) return;
+    var box = $('risk'), list = Array.isArray(r.slos) ? r.slos : [], n = r.deploys;
+    var mine = list.filter(function (x) { return x.name === s.name; })[0];
     if (!n || !mine || !mine.deploys) {
       box.innerHTML = '<p class="risk-none" id="risk-none">No deploy of ' + esc(r.service) + ' at least ' + esc(fmtSpan(r.horizon_seconds)) +
         ' old ' + (n ? 'has this SLO\'s data after it' : 'is on the timeline') + ': there is no history to judge a release by. ' +
-        'Record deploys with <code>headroom annotate --kind deploy</code>.</p>' + riskTable(r, s.name);
+        'Record deploys with <code>headroom annotate --kind deploy</code>.</p>' + riskTable(r, s.name, false);
       return;
     }
     var spent = isNum(mine.budget_remaining) && mine.budget_remaining <= 0;
@@ -738,24 +794,27 @@
       '<div><div class="sub">a release consumes</div><div class="v" id="risk-median">' + fmtShare(c.p50) + ' <small>median</small></div>' +
       '<div class="s"><span id="risk-p90">' + fmtShare(c.p90) + '</span> at p90 · <span id="risk-max">' + fmtShare(c.max) +
       '</span> at worst · mean ' + fmtShare(c.mean) + ' of the budget</div></div></div>' +
-      '<p class="s">From ' + mine.deploys + ' past deploy' + (mine.deploys === 1 ? '' : 's') +
-      (times.length ? ', the latest at ' + esc(fmtTime(toSecs(times[times.length - 1]))) : '') + '. Chance that a release consumes at least:</p>' +
+      '<p class="s">From ' + mine.deploys + ' past deploy' + (mine.deploys === 1 ? '' : 's') + latestDeploy(r) +
+      '. Chance that a release consumes at least:</p>' +
       '<table class="shares" id="risk-levels">' + levels.map(function (k) {
         return '<tr data-level="' + esc(k) + '"><td>' + esc(fmtShare(parseFloat(k))) + ' of the budget</td><td>' + shareBar(pal[k], fmtShare(pal[k])) + '</td></tr>';
-      }).join('') + '</table>' + (list.length > 1 ? riskTable(r, s.name) : '');
+      }).join('') + '</table>' + (list.length > 1 ? riskTable(r, s.name, false) : '');
   }
-  function riskTable(r, current) {
+  /* Every SLO of the service; full (a service's page): the worst
+   * consumption and the chance of consuming 10 % too. */
+  function riskTable(r, current, full) {
     var list = Array.isArray(r.slos) ? r.slos : [];
     if (!list.length) return '';
     return '<p class="s">Every SLO of ' + esc(r.service) + ': the chance a release exhausts its budget, and what a release consumes of it.</p>' +
-      '<div class="scroll"><table class="list risk" id="risk-slos"><thead><tr><th>SLO</th>' +
+      '<div class="scroll"><table class="list risk' + (full ? ' full' : '') + '" id="risk-slos"><thead><tr><th>SLO</th>' +
       '<th class="n">budget left</th><th class="n">exhausted</th><th class="n">median</th><th class="n">p90</th>' +
-      '<th class="n">deploys</th></tr></thead><tbody>' + list.map(function (x) {
-        var c = x.consumption || {};
+      (full ? '<th class="n">worst</th><th class="n">uses ≥ 10%</th>' : '') + '<th class="n">deploys</th></tr></thead><tbody>' + list.map(function (x) {
+        var c = x.consumption || {}, pal = x.p_at_least || {};
         return '<tr data-slo="' + esc(x.name) + '"' + (x.name === current ? ' class="cur"' : '') + '><td>' +
           (x.name === current ? esc(x.name) : '<a href="#/slo/' + encodeURIComponent(x.name) + '">' + esc(x.name) + '</a>') + '</td><td class="n">' +
           esc(budgetPct(x.budget_remaining)) + '</td><td class="n">' + fmtShare(x.p_exhaust) + '</td><td class="n">' + fmtShare(c.p50) +
-          '</td><td class="n">' + fmtShare(c.p90) + '</td><td class="n">' + esc(x.deploys) + (x.thin && x.deploys ? ' <small class="c-orange">thin</small>' : '') +
+          '</td><td class="n">' + fmtShare(c.p90) + '</td>' + (full ? '<td class="n">' + fmtShare(c.max) + '</td><td class="n">' + fmtShare(pal['0.1']) + '</td>' : '') +
+          '<td class="n">' + esc(x.deploys) + (x.thin && x.deploys ? ' <small class="c-orange">thin</small>' : '') +
           '</td></tr>';
       }).join('') + '</tbody></table></div>';
   }
@@ -1483,7 +1542,7 @@
     renderHeader();
     if (!state.report) return;
     var r = state.route;
-    if (r.page === 'slo') renderSlo(r.name); else renderOverview();
+    if (r.page === 'slo') renderSlo(r.name); else if (r.page === 'service') renderService(r.name); else renderOverview();
     writeHash();
     document.body.setAttribute('data-ready', '1');
   }
@@ -1508,7 +1567,7 @@
     if (before.page !== state.route.page || before.name !== state.route.name) window.scrollTo(0, 0);
     refresh();
   });
-  window.addEventListener('resize', function () { if (state.route.page === 'overview') drawSparks(); });
+  window.addEventListener('resize', function () { if (state.route.page !== 'slo') drawSparks(); });
   applyRoute();
   refresh();
 })();

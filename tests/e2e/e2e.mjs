@@ -14,6 +14,12 @@
 //     "overspent", not "-";
 //   - sorting (budget left, burning now, name) and filtering (text, needs
 //     attention) the cards; the URL carries them and a reload restores them;
+//   - a click on a service's name opens its page (#/service/NAME): its
+//     cards, its release gate, and (serve) every SLO's figures of
+//     api/v1/risk?service=S (p_exhaust, median, p90, worst consumption, the
+//     chance of consuming 10 %), "thin history" exactly when the risk is
+//     thin; a report names the command instead; no sideways scrolling on a
+//     phone;
 //   - a click on a card opens that SLO's page (#/slo/NAME);
 //   - the SLO page draws its charts: canvases of non-zero size with ink on
 //     them (with --series: the SLI, budget, burn-rate and traffic charts);
@@ -48,7 +54,7 @@
 // <label>-slo.png, <label>-slo-zoom.png, <label>-slo-6h.png,
 // <label>-slo-phone.png, <label>-decisions.png (the two panels of the picked
 // SLO), <label>-decisions-latency.png (those of the latency SLO),
-// <label>-decisions-phone.png (the risk panel on a phone). Prints "N passed, N failed".
+// <label>-decisions-phone.png (the risk panel on a phone), <label>-service.png. Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -410,6 +416,53 @@ const near = (text, x, rel = 0.006, abs = 0.00006) => {
   return typeof x === 'number' && Number.isFinite(v) && Math.abs(v - x) <= Math.max(abs, rel * Math.abs(x));
 };
 
+// A service's page, opened from the overview by its name.
+async function checkService(page, svc) {
+  await page.click(`section.service[data-service="${svc}"] h2 a`);
+  await page.waitForSelector(`.svc-page[data-service="${svc}"]`);
+  check(decodeURIComponent(new URL(page.url()).hash) === `#/service/${svc}`, `a click on the service's name opens #/service/${svc}`);
+  const cards = await cardOrder(page);
+  const want = slos.filter((s) => s.service === svc).map((s) => s.name);
+  check(sameSet(cards, want), `service page: the cards of ${svc} (${cards.join(', ')})`);
+  const sparks = (await page.evaluate(canvasInk, '.svc-page canvas[data-spark]')).filter((c) => c.ink > 10).length;
+  check(sparks === want.length, `service page: ${sparks} small charts drawn`);
+  if (file) {
+    const txt = await page.$eval('#p-risk', (e) => e.textContent).catch(() => '');
+    check(/headroom risk --service/.test(txt), 'service page: a report names the command that gives the release risk');
+  } else {
+    await page.waitForSelector('#risk-slos', { timeout: 10000 }).catch(() => null);
+    const api = await page.evaluate(async (v) => ({
+      risk: await (await fetch('api/v1/risk?service=' + encodeURIComponent(v))).json(),
+      gate: await (await fetch('api/v1/gate?service=' + encodeURIComponent(v))).json(),
+    }), svc);
+    const rows = await page.$$eval('#risk-slos tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-slo'),
+      ...[...tr.querySelectorAll('td')].slice(1).map((td) => td.childNodes[0].textContent.trim())]));
+    const bad = api.risk.slos.filter((x, i) => {
+      const r = rows[i] || [];
+      const c = x.consumption;
+      return r[0] !== x.name || !near(r[2], x.p_exhaust) || !near(r[3], c.p50) || !near(r[4], c.p90) || !near(r[5], c.max) ||
+        !near(r[6], x.p_at_least['0.1']) || +r[7] !== x.deploys;
+    });
+    check(rows.length === api.risk.slos.length && bad.length === 0,
+      `service page: release risk of every SLO (${rows.map((r) => `${r[0]}: exhausted ${r[2]}, median ${r[3]}, p90 ${r[4]}, worst ${r[5]}, ≥10% ${r[6]}, ${r[7]} deploys`).join('; ')})`);
+    const thin = await page.$eval('#risk-thin', (e) => e.textContent).catch(() => null);
+    check(api.risk.thin ? thin !== null && thin.includes(`only ${api.risk.deploys} past deploy`) : thin === null,
+      `service page: ${api.risk.deploys} deploys: ${thin === null ? 'no thin-history warning' : `"${thin}"`} (thin: ${api.risk.thin})`);
+    const gate = await page.$eval('.svc-page [data-gate]', (e) => e.getAttribute('data-gate')).catch(() => null);
+    check(gate === api.gate.decision, `service page: the release gate says ${gate} (${api.gate.decision})`);
+  }
+  await fullShot(page, 'service');
+  const phone = await openPage({ width: 390, height: 844 });
+  await phone.goto(target.replace(/#.*$/, '') + '#/service/' + encodeURIComponent(svc), { waitUntil: 'load' });
+  await ready(phone, '.svc-page');
+  if (url) await phone.waitForSelector('#risk-slos', { timeout: 10000 }).catch(() => null);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 1, `phone width: the service page does not scroll sideways (overflow ${overflow}px)`);
+  await phone.close();
+  await page.goto(target.replace(/#.*$/, '') + '#/', { waitUntil: 'load' });
+  await ready(page, '.card');
+}
+
 // The release risk and target panels of the SLO page now shown.
 async function checkDecisions(page, pick, what) {
   if (file) {
@@ -576,6 +629,7 @@ try {
   await checkOverview(page);
   await checkSortFilter(page);
   await checkPhoneOverview();
+  await checkService(page, 'core-matching');
 
   // 2. Click the card of the worst SLO: its page opens with charts drawn.
   const pick = [...slos].sort((a, b) => (rank[b.status] || 0) - (rank[a.status] || 0))[0];
