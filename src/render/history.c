@@ -54,6 +54,16 @@ static void row_json(struct hr_jw *w, const struct hr_compliance *c, const struc
   jw_str(w, "currency", r->slo->currency);
 }
 
+static void total_json(struct hr_jw *w, const struct hr_compliance_total *s) {
+  jw_uint(w, "periods", s->periods);
+  jw_uint(w, "missed", s->missed);
+  jw_uint(w, "nodata", s->nodata);
+  jw_uint(w, "bad_minutes", s->bad_minutes);
+  jw_num(w, "cost", s->has_cost && !s->mixed_currency ? s->cost : NAN);
+  jw_str(w, "currency", s->mixed_currency ? NULL : s->currency);
+  jw_bool(w, "mixed_currency", s->mixed_currency);
+}
+
 void history_json(FILE *f, const struct hr_compliance *c) {
   struct hr_jw w;
   jw_init(&w, f, 1);
@@ -77,19 +87,15 @@ void history_json(FILE *f, const struct hr_compliance *c) {
   jw_arr_end(&w);
   jw_arr(&w, "services");
   for (size_t i = 0; i < c->nservices; i++) {
-    const struct hr_compliance_total *s = &c->services[i];
     jw_obj(&w, NULL);
-    jw_str(&w, "service", s->name);
-    jw_uint(&w, "periods", s->periods);
-    jw_uint(&w, "missed", s->missed);
-    jw_uint(&w, "nodata", s->nodata);
-    jw_uint(&w, "bad_minutes", s->bad_minutes);
-    jw_num(&w, "cost", s->has_cost && !s->mixed_currency ? s->cost : NAN);
-    jw_str(&w, "currency", s->mixed_currency ? NULL : s->currency);
-    jw_bool(&w, "mixed_currency", s->mixed_currency);
+    jw_str(&w, "service", c->services[i].name);
+    total_json(&w, &c->services[i]);
     jw_obj_end(&w);
   }
   jw_arr_end(&w);
+  jw_obj(&w, "total");
+  total_json(&w, &c->all);
+  jw_obj_end(&w);
   jw_obj_end(&w);
 }
 
