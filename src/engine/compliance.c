@@ -123,10 +123,12 @@ static void add(struct hr_compliance_total *t, const struct hr_compliance_row *r
 }
 
 static void totals(struct hr_compliance *c) {
+  c->all.name = "";
   for (size_t i = 0; i < c->nrows; i++) {
     const struct hr_compliance_row *r = &c->rows[i];
     add(total_of(&c->services, &c->nservices, r->slo->service != NULL ? r->slo->service : ""), r);
     add(total_of(&c->slos, &c->nslos, r->slo->name), r);
+    add(&c->all, r);
   }
 }
 

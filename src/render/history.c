@@ -54,6 +54,16 @@ static void row_json(struct hr_jw *w, const struct hr_compliance *c, const struc
   jw_str(w, "currency", r->slo->currency);
 }
 
+static void total_json(struct hr_jw *w, const struct hr_compliance_total *s) {
+  jw_uint(w, "periods", s->periods);
+  jw_uint(w, "missed", s->missed);
+  jw_uint(w, "nodata", s->nodata);
+  jw_uint(w, "bad_minutes", s->bad_minutes);
+  jw_num(w, "cost", s->has_cost && !s->mixed_currency ? s->cost : NAN);
+  jw_str(w, "currency", s->mixed_currency ? NULL : s->currency);
+  jw_bool(w, "mixed_currency", s->mixed_currency);
+}
+
 void history_json(FILE *f, const struct hr_compliance *c) {
   struct hr_jw w;
   jw_init(&w, f, 1);
@@ -77,19 +87,15 @@ void history_json(FILE *f, const struct hr_compliance *c) {
   jw_arr_end(&w);
   jw_arr(&w, "services");
   for (size_t i = 0; i < c->nservices; i++) {
-    const struct hr_compliance_total *s = &c->services[i];
     jw_obj(&w, NULL);
-    jw_str(&w, "service", s->name);
-    jw_uint(&w, "periods", s->periods);
-    jw_uint(&w, "missed", s->missed);
-    jw_uint(&w, "nodata", s->nodata);
-    jw_uint(&w, "bad_minutes", s->bad_minutes);
-    jw_num(&w, "cost", s->has_cost && !s->mixed_currency ? s->cost : NAN);
-    jw_str(&w, "currency", s->mixed_currency ? NULL : s->currency);
-    jw_bool(&w, "mixed_currency", s->mixed_currency);
+    jw_str(&w, "service", c->services[i].name);
+    total_json(&w, &c->services[i]);
     jw_obj_end(&w);
   }
   jw_arr_end(&w);
+  jw_obj(&w, "total");
+  total_json(&w, &c->all);
+  jw_obj_end(&w);
   jw_obj_end(&w);
 }
 
@@ -173,12 +179,12 @@ const char *history_money(double x, const char *currency, char *buf, size_t n) {
   return buf;
 }
 
-static void service_total_text(FILE *f, const struct hr_compliance_total *s) {
+static void total_text(FILE *f, const char *lead, const struct hr_compliance_total *s, const char *where) {
   char m[64];
-  fprintf(f, "  total: %zu period%s with data, %zu missed, %llu bad minute%s", s->periods, s->periods == 1 ? "" : "s",
+  fprintf(f, "%s%zu period%s with data, %zu missed, %llu bad minute%s", lead, s->periods, s->periods == 1 ? "" : "s",
           s->missed, (unsigned long long)s->bad_minutes, s->bad_minutes == 1 ? "" : "s");
   if (s->mixed_currency)
-    fputs(", cost in several currencies (see each SLO)", f);
+    fprintf(f, ", cost in several currencies (see each %s)", where);
   else if (s->has_cost)
     fprintf(f, ", cost %s", history_money(s->cost, s->currency, m, sizeof m));
   if (s->nodata > 0)
@@ -222,10 +228,14 @@ void history_text(FILE *f, const struct hr_compliance *c) {
               sli_pct(r->sli, t, sizeof t), r->met ? "met" : "MISSED", pct, (unsigned long long)r->bad_minutes,
               r->has_cost ? "  " : "", r->has_cost ? history_money(r->cost, r->slo->currency, m, sizeof m) : "");
     }
-    service_total_text(f, s);
+    total_text(f, "  total: ", s, "SLO");
   }
   if (c->nrows == 0)
     fputs("\nno SLO chosen\n", f);
+  else if (c->nservices > 1) {
+    fputc('\n', f);
+    total_text(f, "All services: ", &c->all, "service");
+  }
   if (partial)
     fprintf(f, "\n* not over at %s: counted up to then.\n", at);
   fputs("budget: the share of the period's error budget its bad events used (over 100%: overspent); bad min: "

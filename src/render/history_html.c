@@ -133,25 +133,32 @@ static const struct hr_compliance_total *slo_total(const struct hr_compliance *c
   return NULL;
 }
 
-static void service_html(FILE *f, const struct hr_compliance *c, const struct hr_compliance_total *s) {
+/* The line of a total: periods missed, bad minutes, cost, periods without
+ * data; the <p> is left open. */
+static void summary(FILE *f, const char *lead, const struct hr_compliance_total *t, const char *where) {
   char m[64];
+  fprintf(f, "<p class=\"sum\">%s%s%zu of %zu periods missed%s &middot; <b>%llu</b> bad minutes", lead,
+          t->missed ? "<span class=\"bad\">" : "", t->missed, t->periods, t->missed ? "</span>" : "",
+          (unsigned long long)t->bad_minutes);
+  if (t->mixed_currency)
+    fprintf(f, " &middot; costs in several currencies (%s)", where);
+  else if (t->has_cost) {
+    fputs(" &middot; cost <b>", f);
+    esc(f, history_money(t->cost, t->currency, m, sizeof m));
+    fputs("</b>", f);
+  }
+  if (t->nodata)
+    fprintf(f, " &middot; %zu without data", t->nodata);
+}
+
+static void service_html(FILE *f, const struct hr_compliance *c, const struct hr_compliance_total *s) {
   size_t cap = HR_COMPLIANCE_MAX_PERIODS + 2;
   char(*lab)[32] = xcalloc(cap, sizeof *lab);
   size_t nl = labels_of(c, s->name, lab, cap);
   fputs("<section><h2>", f);
   esc(f, s->name);
-  fprintf(f, "</h2><p class=\"sum\">%s%zu of %zu periods missed%s &middot; <b>%llu</b> bad minutes",
-          s->missed ? "<span class=\"bad\">" : "", s->missed, s->periods, s->missed ? "</span>" : "",
-          (unsigned long long)s->bad_minutes);
-  if (s->mixed_currency)
-    fputs(" &middot; cost in several currencies (see each SLO)", f);
-  else if (s->has_cost) {
-    fputs(" &middot; cost <b>", f);
-    esc(f, history_money(s->cost, s->currency, m, sizeof m));
-    fputs("</b>", f);
-  }
-  if (s->nodata)
-    fprintf(f, " &middot; %zu without data", s->nodata);
+  fputs("</h2>", f);
+  summary(f, "", s, "see each SLO");
   fputs("</p><table><thead><tr><th class=\"l\">SLO</th><th class=\"l\">SLI by period</th>", f);
   for (size_t k = 0; k < nl; k++) {
     fputs("<th>", f);
@@ -202,6 +209,8 @@ void history_html(FILE *f, const struct hr_compliance *c) {
              "zone; evaluated at %s. Made by headroom history.</p>\n",
           unit, time_format_rfc3339(c->from_us, a, sizeof a), time_format_rfc3339(c->to_us, b, sizeof b),
           time_format_rfc3339(c->at_us, at, sizeof at));
+  summary(f, "All services: ", &c->all, "see each service");
+  fputs("</p>\n", f);
   for (size_t k = 0; k < c->nservices; k++)
     service_html(f, c, &c->services[k]);
   if (c->nservices == 0)

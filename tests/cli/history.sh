@@ -289,6 +289,14 @@ for s in got["services"]:
         bad.append("service %s: cost = %r, want %r" % (s["service"], s["cost"], wc))
     if s["mixed_currency"] != (len(w["currencies"]) > 1):
         bad.append("service %s: mixed_currency = %r" % (s["service"], s["mixed_currency"]))
+# the grand total: every row; the shop's EUR and USD make it mixed
+A = {k: sum(t[k] for t in totals.values()) for k in ("periods", "missed", "nodata", "bad_minutes")}
+for k, v in A.items():
+    if got["total"][k] != v:
+        bad.append("total: %s = %r, want %r" % (k, got["total"][k], v))
+if got["total"]["cost"] is not None or got["total"]["mixed_currency"] is not True:
+    bad.append("total: cost %r, mixed_currency %r: EUR and USD must not be summed" %
+               (got["total"]["cost"], got["total"]["mixed_currency"]))
 for b in bad[:25]:
     print(b)
 sys.exit(1 if bad else 0)
@@ -380,6 +388,7 @@ nodata = sum(1 for r in js["periods"] if r["sli"] is None)
 assert h.count('class="p nodata">no data') == nodata
 shop = [s for s in js["services"] if s["service"] != "quiet"][0]
 assert shop["mixed_currency"] and "several currencies" in h  # EUR and USD never summed
+assert "All services: " in h and h.count('<p class="sum">') == 3  # the grand total and one per service
 PY
 
 # ---- refusals ----
