@@ -39,10 +39,9 @@ void series_view_free(struct hr_series_view *v) {
   memset(v, 0, sizeof *v);
 }
 
-/* The grid of [from, to] for series s: instants base + k * step after from
- * (base on the series' phase), then to. */
-static size_t grid(const struct hr_series *s, int64_t from, int64_t to, int64_t step, int64_t **t_out) {
-  int64_t phase = s->phase_us;
+/* The grid of [from, to] on the phase: instants base + k * step after
+ * from, then to. */
+static size_t grid(int64_t phase, int64_t from, int64_t to, int64_t step, int64_t **t_out) {
   int64_t base = phase + floor_div(from - phase, step) * step;
   size_t cap = (size_t)((to - base) / step) + 2, n = 0;
   int64_t *t = xcalloc(cap, sizeof *t);
@@ -53,14 +52,16 @@ static size_t grid(const struct hr_series *s, int64_t from, int64_t to, int64_t 
   return n;
 }
 
-/* The SLO of rs over [from, to] at the points of the grid of step. */
-static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
-                        struct hr_series_view *v) {
+/* The SLO of rs over [from, to] at the points of the grid of step, from
+ * its series (x NULL) or from the store's range sums x (occurrences:
+ * slo_replay_new_sums). */
+static void view_fill(const struct hr_report_slo *rs, struct hr_slo_sums *x, int64_t from, int64_t to, int64_t step,
+                      struct hr_series_view *v) {
   memset(v, 0, sizeof *v);
   const struct hr_slo *slo = rs->slo;
   const struct hr_series *s = &rs->series;
   v->step_us = step;
-  v->n = grid(s, from, to, step, &v->t_us);
+  v->n = grid(x != NULL ? 0 : s->phase_us, from, to, step, &v->t_us);
   size_t n = v->n;
   v->sli = xcalloc(n, sizeof *v->sli);
   v->budget_remaining = xcalloc(n, sizeof *v->budget_remaining);
@@ -71,8 +72,9 @@ static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to
     v->lookback_us[b] = rs->st.burn[b].lookback_us;
     v->burn[b] = xcalloc(n, sizeof *v->burn[b]);
   }
-  struct hr_excluder *x = excluder_new(rs->excl, rs->nexcl);
-  struct hr_slo_replay *r = slo_replay_new(slo, slo->window.zone, s, x, v->t_us[0], v->t_us[n - 1]);
+  struct hr_excluder *ex = x != NULL ? NULL : excluder_new(rs->excl, rs->nexcl);
+  struct hr_slo_replay *r = x != NULL ? slo_replay_new_sums(slo, slo->window.zone, &x->src, v->t_us[0], v->t_us[n - 1])
+                                      : slo_replay_new(slo, slo->window.zone, s, ex, v->t_us[0], v->t_us[n - 1]);
   struct hr_slo_state st;
   for (size_t i = 0; i < n; i++) {
     slo_replay_at(r, v->t_us[i], &st);
@@ -80,24 +82,50 @@ static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to
     v->budget_remaining[i] = st.budget_remaining;
     for (size_t b = 0; b < v->nburn && b < st.nburn; b++)
       v->burn[b][i] = st.burn[b].rate;
-    int64_t k0 = series_index(s, i == 0 ? from : v->t_us[i - 1]), k1 = series_index(s, v->t_us[i]);
+    int64_t a = i == 0 ? from : v->t_us[i - 1];
+    if (x != NULL) { /* the minutes series_sum() adds: from a's to t's */
+      int64_t ma = floor_div(a, MINUTE_US) * MINUTE_US, mt = floor_div(v->t_us[i], MINUTE_US) * MINUTE_US;
+      if (mt > ma)
+        engine_slo_sum(x, ma, mt, &v->good[i], &v->valid[i]);
+      continue;
+    }
+    int64_t k0 = series_index(s, a), k1 = series_index(s, v->t_us[i]);
     if (k1 > k0)
       series_sum(s, k0, k1, &v->good[i], &v->valid[i]);
   }
   slo_replay_free(r);
-  excluder_free(x);
+  excluder_free(ex);
+}
+
+static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
+                        struct hr_series_view *v) {
+  view_fill(rs, NULL, from, to, step, v);
+}
+
+/* The trend's range and step: the window up to the instant in about
+ * `points` whole-minute steps; 0 when there is none. */
+static int64_t trend_step(const struct hr_report_slo *rs, size_t points) {
+  int64_t from = rs->st.window_start_us, to = rs->st.at_us;
+  if (points < 2 || to <= from)
+    return 0;
+  int64_t step = (to - from + (int64_t)points - 1) / (int64_t)points;
+  return (step + MINUTE_US - 1) / MINUTE_US * MINUTE_US;
 }
 
 void engine_trend(const struct hr_report_slo *rs, size_t points, struct hr_series_view *out) {
   memset(out, 0, sizeof *out);
-  if (!rs->has_series || points < 2)
+  int64_t step = trend_step(rs, points);
+  if (!rs->has_series || step == 0)
     return;
-  int64_t from = rs->st.window_start_us, to = rs->st.at_us;
-  if (to <= from)
-    return;
-  int64_t step = (to - from + (int64_t)points - 1) / (int64_t)points;
-  step = (step + MINUTE_US - 1) / MINUTE_US * MINUTE_US;
-  series_view(rs, from, to, step, out);
+  series_view(rs, rs->st.window_start_us, rs->st.at_us, step, out);
+}
+
+void engine_trend_sums(const struct hr_report_slo *rs, struct hr_slo_sums *x, size_t points,
+                       struct hr_series_view *out) {
+  memset(out, 0, sizeof *out);
+  int64_t step = trend_step(rs, points);
+  if (step != 0)
+    view_fill(rs, x, rs->st.window_start_us, rs->st.at_us, step, out);
 }
 
 /* ---- thresholds ---- */

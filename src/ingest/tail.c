@@ -63,9 +63,9 @@ static enum hr_rc commit_begun(struct hr_store *st, const int64_t *ids, struct h
   enum hr_rc rc = HR_OK;
   if (sb != NULL)
     rc = store_source_add(st, sb->name, &sb->b, err);
-  for (size_t i = 0; i < m->cap && m->n > 0 && rc == HR_OK; i++)
-    if (m->c[i].minute != INT64_MIN)
-      rc = store_add(st, ids[m->c[i].slo], m->c[i].minute, m->c[i].good, m->c[i].valid, err);
+  counts_sort(m); /* each SLO's minutes together, in time order */
+  if (rc == HR_OK)
+    rc = store_add_counts(st, ids, m, err);
   if (rc == HR_OK && d != NULL)
     rc = details_write(d, st, ids, err);
   for (size_t i = 0; i < n && rc == HR_OK; i++)
