@@ -1281,6 +1281,13 @@
     thresholdsOf(s).list.forEach(function (t) {
       if (t.kind === 'budget' && isNum(t.budget_level)) lines.push({ y: t.budget_level, color: sevColor(t.severity), width: 1, label: t.name + ': below ' + fmtPct(t.budget_level, 0) });
     });
+    /* The status light's levels (status_thresholds.remaining: yellow at or
+     * below, orange below, red at or below; red at 0 is "exhausted"). */
+    var rem = s.status_thresholds && Array.isArray(s.status_thresholds.remaining) ? s.status_thresholds.remaining : [];
+    [['yellow', 'yellow at ', ' or less'], ['orange', 'orange below ', ''], ['red', 'red at ', ' or less']].forEach(function (k, i) {
+      if (isNum(rem[i]) && !(k[0] === 'red' && rem[i] === 0))
+        lines.push({ y: rem[i], color: cssVar('--' + k[0]) || COLORS.other, width: 1, dash: [2, 3], status: k[0], label: 'status ' + k[1] + fmtPct(rem[i], 0) + k[2] });
+    });
     upsertChart('budget', h, {
       data: { datasets: [{ label: 'budget left', data: xy(ser.t, ser.budget_remaining), borderColor: COLORS.budget,
         backgroundColor: 'rgba(31,157,85,.12)', fill: 'origin', $fmt: tfmt }] },
