@@ -358,6 +358,22 @@ size_t engine_check(const struct hr_config *c, struct hr_diag *diag) {
   }
   for (size_t i = 0; i < c->nslos; i++) {
     const struct hr_slo *s = &c->slos[i];
+    if (s->source != NULL && strcmp(s->source->type, "headroom.logs") != 0 &&
+        strcmp(s->source->type, "prometheus") != 0) {
+      /* an OpenSLO file may name other tools' sources; an SLO on one has no
+       * data here, which must not pass for a quiet service */
+      const char *t = s->source->type;
+      char low[64];
+      size_t k = 0;
+      for (; t[k] != 0 && k + 1 < sizeof low; k++)
+        low[k] = (char)(t[k] >= 'A' && t[k] <= 'Z' ? t[k] - 'A' + 'a' : t[k]);
+      low[k] = 0;
+      int near = strstr(low, "log") != NULL || strstr(low, "headroom") != NULL;
+      diag_add(diag, &s->source->loc,
+               "warning: SLO '%s' reads DataSource '%s' of type '%s', which headroom cannot read (it reads "
+               "headroom.logs and prometheus): the SLO will have no data%s",
+               s->name, s->source->name, t, near ? "; did you mean type: headroom.logs?" : "");
+    }
     if (s->source == NULL || strcmp(s->source->type, "headroom.logs") != 0)
       continue;
     size_t si = (size_t)(s->source - c->sources);
