@@ -43,9 +43,11 @@
 //     of the service) and "thin history" exactly when the SLO's risk is
 //     thin, on the picked SLO's page and on a latency SLO of a service
 //     with six deploys; the figures of api/v1/suggest?slo=NAME (suggested
-//     target, the worst SLI achieved, each candidate's share of windows met
-//     and budget as time, the suggested one marked, and p50/p95/p99 of a
-//     latency SLO);
+//     target, the worst SLI achieved, the chart of each window's SLI (the
+//     copied configuration gives chat-latency a 7d window, so it has many)
+//     with the current and suggested targets, each candidate's share of
+//     windows met and budget as time, the suggested one marked, and
+//     p50/p95/p99 of a latency SLO);
 //   - zoom: the 1d button; with --url the zoomed range is fetched again on a
 //     finer grid; the 6h button shows a point every minute; the URL carries
 //     the SLO and the zoom, and a reload restores both; the links follow;
@@ -536,6 +538,17 @@ async function checkDecisions(page, pick, what) {
     !durNear(cands[i].budget, c.budget_seconds) || cands[i].suggested !== (c.target === sg.suggested_target));
   check(cands.length === sg.candidates.length && bad.length === 0,
     `${what}: ${cands.length} candidate targets with share met and budget (${cands.map((c) => `${c.target}: ${c.share}, ${c.budget}${c.suggested ? ' *' : ''}`).join('; ')})`);
+  const w = sg.window_slis || { end: [] };
+  if (w.end.length >= 2 && hasChart) {
+    const ch = await page.evaluate(chartState, '#suggest-chart canvas');
+    const ink = (await page.evaluate(canvasInk, '#suggest-chart canvas')).filter((c) => c.ink > 50).length;
+    const pts = ch ? ch.ts.length : 0;
+    check(ch && ink === 1 && pts === w.end.length && ch.lines.some((l) => l.y === sg.current_target) &&
+      (sg.suggested_target === sg.current_target || ch.lines.some((l) => l.y === sg.suggested_target)),
+      `${what}: the SLI of each of ${w.end.length} windows charted (${pts} points) with the current and suggested targets`);
+  } else {
+    check(await page.$('#suggest-chart canvas') === null, `${what}: no window chart for ${w.end.length} window(s)`);
+  }
   if (sg.latency) {
     const q = await page.$$eval('#suggest-latency [data-q]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-q'), e.querySelector('b').textContent])));
     check(['p50', 'p95', 'p99'].every((k) => near(q[k], sg.latency[k], 0.003, 0.0006)),
