@@ -277,7 +277,7 @@ static double burn_fig(const struct ev *e, int64_t kb, int64_t ke, uint64_t *g, 
   return s.total ? fin((double)s.bad / (e->eb * (double)s.total)) : 0.0;
 }
 
-static struct hr_thresholds thresholds(const struct hr_slo *slo) {
+struct hr_thresholds slo_status_thresholds(const struct hr_slo *slo) {
   struct hr_thresholds t = slo->thr;
   if (t.rem_yellow == 0 && t.rem_orange == 0 && t.rem_red == 0 && t.burn_yellow == 0 && t.burn_orange == 0 &&
       t.burn_red == 0) { /* not filled in: the defaults of docs/internals/math.md */
@@ -347,7 +347,7 @@ static int64_t longest_lookback(const struct hr_slo *slo, const struct hr_thresh
 size_t slo_eval_span(const struct hr_slo *slo, int64_t step_us) {
   if (step_us <= 0)
     step_us = 60000000;
-  struct hr_thresholds t = thresholds(slo);
+  struct hr_thresholds t = slo_status_thresholds(slo);
   int64_t span = 2 * max_window_us(&slo->window) + longest_lookback(slo, &t);
   int64_t slack = 2 + (slo->slice_us > 0 ? ceil_div(slo->slice_us, step_us) : 1);
   return (size_t)(ceil_div(span, step_us) + slack);
@@ -533,7 +533,7 @@ static const struct hr_series no_series = {.step_us = 60000000, .head = INT64_MI
 static int eval_at(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
                    const struct hr_sums_src *src, struct hr_excluder *x, int64_t at_us, struct hr_slo_state *out) {
   memset(out, 0, sizeof *out);
-  struct hr_thresholds t = thresholds(slo);
+  struct hr_thresholds t = slo_status_thresholds(slo);
   struct ev e;
   ev_setup(&e, slo, tz, s);
   e.src = src;
@@ -731,7 +731,7 @@ static struct hr_slo_replay *replay_new(const struct hr_slo *slo, const struct h
   struct ev *e = &r->e;
   ev_setup(e, slo, tz, s);
   e->src = src;
-  r->t = thresholds(slo);
+  r->t = slo_status_thresholds(slo);
   int64_t kF = floor_div(from_us - e->phase, e->step);
   int64_t kTo = floor_div(to_us - e->phase, e->step);
   if (kTo < kF)

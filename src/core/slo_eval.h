@@ -91,6 +91,11 @@ struct hr_sums_src {
 int slo_eval_sums(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_sums_src *src, int64_t at_us,
                   struct hr_slo_state *out /* OUT */);
 
+/* The status thresholds of slo as the status uses them: its own
+ * (headroom.dev/status-thresholds), else the defaults of
+ * docs/internals/math.md (0.7, 0.3, 0; 2, 5, 10 over 1h). */
+struct hr_thresholds slo_status_thresholds(const struct hr_slo *slo);
+
 /* Set the data health d of out (stale or unreadable: slo_eval only knows
  * none). Unreadable data gives no figure: out becomes as if it had no data
  * (status nodata, budget 1, burns 0), never a false red. */

@@ -136,6 +136,7 @@ static void thresholds(const struct hr_report_slo *rs, struct hr_detail *d) {
   if (nc > MAX_CONDS)
     nc = MAX_CONDS;
   d->thr = xcalloc(nc ? nc : 1, sizeof *d->thr);
+  d->status_thr = slo_status_thresholds(rs->slo);
   for (size_t i = 0; i < nc; i++) {
     struct hr_threshold *t = &d->thr[d->nthr++];
     t->c = conds[i];

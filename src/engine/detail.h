@@ -88,6 +88,7 @@ struct hr_detail {
   struct hr_series_view recent; /* the last HR_RECENT_US of the range, minute by minute */
   struct hr_threshold *thr;
   size_t nthr;
+  struct hr_thresholds status_thr; /* the status light's (slo_status_thresholds()) */
   struct hr_tl_entry *timeline; /* in time order */
   size_t ntimeline;
   int has_alerts; /* the store was read: alerts is the truth (possibly empty) */
