@@ -10,7 +10,10 @@
 static const struct {
   const char *name;
   enum hr_fmt_kind kind;
-} kinds[] = {{"alb", HR_FMT_ALB}, {"nginx", HR_FMT_NGINX}, {"apache", HR_FMT_APACHE}, {"jsonl", HR_FMT_JSONL}};
+} kinds[] = {{"alb", HR_FMT_ALB},     {"nginx", HR_FMT_NGINX},     {"apache", HR_FMT_APACHE},
+             {"jsonl", HR_FMT_JSONL}, {"haproxy", HR_FMT_HAPROXY}, {"w3c", HR_FMT_W3C}};
+
+const char *format_kind_names(void) { return "alb, nginx, apache, jsonl, haproxy or w3c"; }
 
 int format_kind_from_name(const char *name) {
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -43,6 +46,8 @@ enum hr_rc format_new(const struct hr_format_opts *o, struct hr_format **out, st
   case HR_FMT_NGINX:
   case HR_FMT_APACHE: rc = fmt_logfmt_new(o, f, err); break;
   case HR_FMT_JSONL: rc = fmt_jsonl_new(o, f, err); break;
+  case HR_FMT_HAPROXY: rc = fmt_haproxy_new(o, f, err); break;
+  case HR_FMT_W3C: rc = fmt_w3c_new(o, f, err); break;
   default: rc = HR_FAIL(err, HR_ERR_CONFIG, "unknown format kind %d", (int)o->kind);
   }
   if (rc != HR_OK) {
@@ -63,6 +68,8 @@ void format_free(struct hr_format *f) {
     case HR_FMT_NGINX:
     case HR_FMT_APACHE: fmt_logfmt_free(f); break;
     case HR_FMT_JSONL: fmt_jsonl_free(f); break;
+    case HR_FMT_HAPROXY: fmt_haproxy_free(f); break;
+    case HR_FMT_W3C: fmt_w3c_free(f); break;
     }
   }
   for (int i = 0; i < f->nfields; i++)
@@ -73,10 +80,37 @@ void format_free(struct hr_format *f) {
 int format_field(struct hr_format *f, const char *name, size_t n) {
   if (f->kind == HR_FMT_JSONL)
     return fmt_jsonl_field(f, name, n);
+  if (f->kind == HR_FMT_W3C)
+    return fmt_w3c_field(f, name, n);
   for (int i = 0; i < f->nfields; i++)
     if (strlen(f->names[i]) == n && memcmp(f->names[i], name, n) == 0)
       return i;
+  if (f->kind == HR_FMT_HAPROXY)
+    return fmt_haproxy_field(f, name, n);
   return -1;
+}
+
+int format_stateful(const struct hr_format *f) { return f->kind == HR_FMT_W3C; }
+
+void format_reset(struct hr_format *f) {
+  if (f->kind == HR_FMT_W3C)
+    fmt_w3c_reset(f);
+}
+
+char *format_state_save(const struct hr_format *f) { return f->kind == HR_FMT_W3C ? fmt_w3c_state(f) : NULL; }
+
+void format_state_load(struct hr_format *f, const char *s) {
+  format_reset(f);
+  if (s == NULL || f->kind != HR_FMT_W3C)
+    return;
+  struct hr_event *ev = xmalloc(sizeof *ev);
+  while (*s) {
+    const char *nl = strchr(s, '\n');
+    size_t n = nl ? (size_t)(nl - s) : strlen(s);
+    (void)format_parse(f, s, n, ev);
+    s += n + (nl != NULL);
+  }
+  free(ev);
 }
 
 void format_need(struct hr_format *f, uint64_t mask) { f->need = mask | ((uint64_t)1 << HR_F_TIME); }
@@ -94,6 +128,8 @@ int format_parse(struct hr_format *f, const char *line, size_t len, struct hr_ev
   case HR_FMT_NGINX:
   case HR_FMT_APACHE: return fmt_logfmt_parse(f, line, len, ev);
   case HR_FMT_JSONL: return fmt_jsonl_parse(f, line, len, ev);
+  case HR_FMT_HAPROXY: return fmt_haproxy_parse(f, line, len, ev);
+  case HR_FMT_W3C: return fmt_w3c_parse(f, line, len, ev);
   }
   return HR_BAD_SHAPE;
 }
