@@ -78,17 +78,56 @@ struct hcache {
   int valid;
 };
 
+#define H_MAX_CAPTURES 16
+
 struct haproxy {
   int id[H_N];
+  int cap_id[H_MAX_CAPTURES]; /* the field of each captured request header, -1: none */
+  int ncap;
   const struct hr_tz *tz; /* borrowed (the configuration's); never NULL */
   struct hcache c;
 };
 
+/* The field of a captured request header: Host fills host, User-Agent
+ * user_agent, any other Name http_name (lower case, '-' as '_', as Apache's
+ * %{Name}i). -1 when the name is empty or too long, or no id is left. */
+static int capture_field(struct hr_format *f, const char *p, size_t n) {
+  char name[64];
+  if (n == 0 || n + 5 >= sizeof name)
+    return -1;
+  memcpy(name, "http_", 5);
+  for (size_t i = 0; i < n; i++) {
+    char c = p[i];
+    name[5 + i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c == '-' ? '_' : c;
+  }
+  if (n == 4 && memcmp(name + 5, "host", 4) == 0)
+    return HR_F_HOST;
+  if (n == 10 && memcmp(name + 5, "user_agent", 10) == 0)
+    return HR_F_USER_AGENT;
+  return format_add_field(f, name, n + 5);
+}
+
 enum hr_rc fmt_haproxy_new(const struct hr_format_opts *o, struct hr_format *f, struct hr_err *err) {
-  (void)err;
   struct haproxy *h = xcalloc(1, sizeof *h);
   for (int i = 0; i < H_N; i++) /* 13 + 24 ids < HR_MAX_FIELDS */
     h->id[i] = format_add_field(f, hfields[i].name, strlen(hfields[i].name));
+  for (const char *p = o->captures; p != NULL && *p;) {
+    const char *bar = strchr(p, '|');
+    size_t n = bar ? (size_t)(bar - p) : strlen(p);
+    if (h->ncap == H_MAX_CAPTURES) {
+      free(h);
+      return HR_FAIL(err, HR_ERR_CONFIG, "haproxy: at most %d captured request headers are named",
+                     H_MAX_CAPTURES);
+    }
+    h->cap_id[h->ncap] = capture_field(f, p, n);
+    if (h->cap_id[h->ncap] < 0) {
+      free(h);
+      return HR_FAIL(err, HR_ERR_CONFIG, "haproxy: captured header '%.*s': an empty or too long name, or too many fields",
+                     (int)(n < 64 ? n : 64), p);
+    }
+    h->ncap++;
+    p += n + (bar != NULL);
+  }
   h->tz = o->tz != NULL ? o->tz : tz_utc();
   f->impl = h;
   return HR_OK;
@@ -369,5 +408,17 @@ int fmt_haproxy_parse(struct hr_format *f, const char *line, size_t len, struct 
   fmt_request(ev, req.p, req.n, &url_host);
   if (url_host.n > 0)
     event_set_str(ev, HR_F_HOST, url_host.p, url_host.n);
+  /* the captured request headers, '|' between them; an empty one (a header
+   * the request did not have) leaves its field absent */
+  const char *cp = hdr[0].p, *cend = hdr[0].p + hdr[0].n;
+  for (int i = 0; i < h->ncap && nh > 0; i++) {
+    const char *bar = memchr(cp, '|', (size_t)(cend - cp));
+    const char *e = bar ? bar : cend;
+    if (e > cp)
+      event_set_str(ev, h->cap_id[i], cp, (size_t)(e - cp));
+    if (bar == NULL)
+      break;
+    cp = bar + 1;
+  }
   return HR_BAD_NONE;
 }

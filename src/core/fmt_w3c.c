@@ -349,6 +349,33 @@ static int next_value(const char **cur, const char *end, char sep, struct hr_sv 
   return 0;
 }
 
+static int hexval(char c) {
+  return FMT_IS_DIGIT(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* CloudFront URL-encodes its User-Agent (a space is %20): id gets v with
+ * each %XX decoded once, in the event's scratch space; as written when it
+ * holds no '%' or does not fit. */
+static void set_decoded(struct hr_event *ev, int id, struct hr_sv v) {
+  if (memchr(v.p, '%', v.n) == NULL || v.n > HR_EVENT_SCRATCH - ev->scratch_len) {
+    event_set_str(ev, id, v.p, v.n);
+    return;
+  }
+  char *out = ev->scratch + ev->scratch_len;
+  size_t k = 0;
+  for (size_t i = 0; i < v.n; i++) {
+    int hi, lo;
+    if (v.p[i] == '%' && i + 2 < v.n && (hi = hexval(v.p[i + 1])) >= 0 && (lo = hexval(v.p[i + 2])) >= 0) {
+      out[k++] = (char)(hi * 16 + lo);
+      i += 2;
+    } else {
+      out[k++] = v.p[i];
+    }
+  }
+  ev->scratch_len += k;
+  event_set_str(ev, id, out, k);
+}
+
 int fmt_w3c_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev) {
   struct w3c *w = f->impl;
   if (len > 0 && line[0] == '#')
@@ -426,6 +453,8 @@ int fmt_w3c_parse(struct hr_format *f, const char *line, size_t len, struct hr_e
     case W_UA:
       if (dash)
         event_set_null(ev, HR_F_USER_AGENT);
+      else if (sep == '\t')
+        set_decoded(ev, HR_F_USER_AGENT, v);
       else
         event_set_str(ev, HR_F_USER_AGENT, v.p, v.n);
       break;

@@ -42,8 +42,12 @@ struct hr_format_opts {
   const char *duration_end;
   double duration_scale; /* multiply a numeric "duration" key by this to get seconds (0 = 1);
                           * W3C: time-taken's unit (0 = from the file: ms for IIS, else s) */
-  /* HAProxy only: the zone of its accept dates (borrowed; NULL = UTC). */
+  /* HAProxy only: the zone of its accept dates (borrowed; NULL = UTC), and
+   * the names of the captured request headers in the order of the
+   * configuration's `capture request header` lines, '|' between them
+   * ("Host|User-Agent"; NULL: none named). */
   const struct hr_tz *tz;
+  const char *captures;
 };
 
 struct hr_format;
