@@ -121,6 +121,8 @@ char *fmt_w3c_state(const struct hr_format *f) {
   return s;
 }
 
+static void read_fields(struct hr_format *f, struct w3c *w, const char *p, const char *end);
+
 static int is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || FMT_IS_DIGIT(c); }
 
 /* The field name of a W3C column name (p, n) into out (at least n + 1
@@ -163,7 +165,13 @@ int fmt_w3c_field(struct hr_format *f, const char *name, size_t n) {
   }
   for (size_t i = 0; i < sizeof plain / sizeof plain[0] && !ok; i++)
     ok = strlen(plain[i]) == n && memcmp(name, plain[i], n) == 0;
-  return ok ? format_add_field(f, name, n) : -1;
+  if (!ok)
+    return -1;
+  int id = format_add_field(f, name, n);
+  struct w3c *w = f->impl;
+  if (id >= 0 && w->fields_line != NULL) /* a name asked for after #Fields: (a filter compiled late) */
+    read_fields(f, w, w->fields_line + 8, w->fields_line + strlen(w->fields_line));
+  return id;
 }
 
 static int eq_ci(const char *p, size_t n, const char *s) {
@@ -436,7 +444,8 @@ int fmt_w3c_parse(struct hr_format *f, const char *line, size_t len, struct hr_e
       }
       if (fmt_num(v.p, v.n, &x) || x < 0)
         return HR_BAD_NUMBER;
-      event_set_num(ev, HR_F_DURATION, x * (w->scale_cfg > 0 ? w->scale_cfg : w->iis ? 1e-3 : 1), v.p, v.n);
+      /* x / 1000, not x * 1e-3: 471 ms reads as 0.471 exactly as written */
+      event_set_num(ev, HR_F_DURATION, w->scale_cfg > 0 ? x * w->scale_cfg : w->iis ? x / 1000 : x, v.p, v.n);
       break;
     case W_BSENT:
     case W_BRECV: {
