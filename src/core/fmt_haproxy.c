@@ -410,7 +410,7 @@ int fmt_haproxy_parse(struct hr_format *f, const char *line, size_t len, struct 
     event_set_str(ev, HR_F_HOST, url_host.p, url_host.n);
   /* the captured request headers, '|' between them; an empty one (a header
    * the request did not have) leaves its field absent */
-  const char *cp = hdr[0].p, *cend = hdr[0].p + hdr[0].n;
+  const char *cp = hdr[0].p, *cend = nh > 0 ? hdr[0].p + hdr[0].n : NULL;
   for (int i = 0; i < h->ncap && nh > 0; i++) {
     const char *bar = memchr(cp, '|', (size_t)(cend - cp));
     const char *e = bar ? bar : cend;

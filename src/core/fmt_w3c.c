@@ -297,6 +297,8 @@ static char *dup_line(const char *p, size_t n) { return xstrndup(p, n); }
 
 static int directive(struct hr_format *f, struct w3c *w, const char *line, size_t len) {
   const char *end = line + len;
+  if (memchr(line, 0, len) != NULL)
+    return HR_BAD_SHAPE; /* a NUL byte: a corrupt line, which would not survive as state */
   if (len >= 8 && memcmp(line, "#Fields:", 8) == 0) {
     read_fields(f, w, line + 8, end);
     free(w->fields_line);
