@@ -111,6 +111,11 @@ enum hr_rc fmt_haproxy_new(const struct hr_format_opts *o, struct hr_format *f, 
   struct haproxy *h = xcalloc(1, sizeof *h);
   for (int i = 0; i < H_N; i++) /* 13 + 24 ids < HR_MAX_FIELDS */
     h->id[i] = format_add_field(f, hfields[i].name, strlen(hfields[i].name));
+  /* format_fills(): every field the line has, and its own names; host
+   * from a URL in the request or the Host capture, user_agent only when
+   * captured; never upstream_status or bytes_received (httplog has neither) */
+  f->fills = ~(uint64_t)0 & ~((uint64_t)1 << HR_F_UPSTREAM_STATUS) & ~((uint64_t)1 << HR_F_BYTES_RECEIVED) &
+             ~((uint64_t)1 << HR_F_USER_AGENT);
   for (const char *p = o->captures; p != NULL && *p;) {
     const char *bar = strchr(p, '|');
     size_t n = bar ? (size_t)(bar - p) : strlen(p);
@@ -120,6 +125,8 @@ enum hr_rc fmt_haproxy_new(const struct hr_format_opts *o, struct hr_format *f, 
                      H_MAX_CAPTURES);
     }
     h->cap_id[h->ncap] = capture_field(f, p, n);
+    if (h->cap_id[h->ncap] == HR_F_USER_AGENT)
+      f->fills |= (uint64_t)1 << HR_F_USER_AGENT;
     if (h->cap_id[h->ncap] < 0) {
       free(h);
       return HR_FAIL(err, HR_ERR_CONFIG, "haproxy: captured header '%.*s': an empty or too long name, or too many fields",
