@@ -124,6 +124,24 @@ static void haproxy_captures(struct ld *L, struct doc *d, yaml_node_t *cd, int f
     free(all);
 }
 
+/* format: caddy / traefik: the preset's mapping for every field that
+ * `fields` (and `duration`, user_duration) do not map themselves. */
+static void apply_preset(struct hr_datasource *s, const struct hr_jsonl_preset *p, int user_duration) {
+  for (size_t i = 0; i < p->nmap; i++) {
+    int is_dur = strcmp(p->map[i].dest, "duration") == 0, mapped = is_dur && user_duration;
+    for (size_t j = 0; j < s->fmt.nmap && !mapped; j++)
+      mapped = strcmp(s->map[j].dest, p->map[i].dest) == 0;
+    if (mapped)
+      continue;
+    s->map = xrealloc(s->map, (s->fmt.nmap + 1) * sizeof *s->map);
+    s->map[s->fmt.nmap].dest = xstrdup(p->map[i].dest);
+    s->map[s->fmt.nmap].key = xstrdup(p->map[i].key);
+    s->fmt.nmap++;
+    if (is_dur)
+      s->fmt.duration_scale = p->duration_scale;
+  }
+}
+
 /* One entry of paths (scalar n), resolved against the file's directory. */
 static void add_path(struct ld *L, struct doc *d, struct hr_datasource *s, yaml_node_t *n) {
   s->path_locs = xrealloc(s->path_locs, (s->npaths + 1) * sizeof *s->path_locs);
@@ -180,10 +198,12 @@ void openslo_source_build(struct ld *L, struct doc *d) {
   yaml_node_t *fn;
   const char *fmt = ydoc_want_str(L, d, cd, "format", 1, where, &fn);
   int fk = -1;
+  const struct hr_jsonl_preset *preset = fmt != NULL ? format_preset(fmt) : NULL;
   if (fmt != NULL) {
-    fk = format_kind_from_name(fmt);
+    fk = preset != NULL ? HR_FMT_JSONL : format_kind_from_name(fmt);
     if (fk < 0)
-      ydoc_err_at(L, d, fn, "unknown format '%s' (expected %s)", fmt, format_kind_names());
+      ydoc_err_at(L, d, fn, "unknown format '%s' (expected %s; or %s, JSON lines with their keys)", fmt,
+                  format_kind_names(), format_preset_names());
     else {
       s->fmt.kind = (enum hr_fmt_kind)fk;
       s->fmt_bad = 0;
@@ -279,6 +299,8 @@ void openslo_source_build(struct ld *L, struct doc *d) {
     } else
       ydoc_err_at(L, d, dur, "duration must be a JSON key or {start: key, end: key}");
   }
+  if (preset != NULL)
+    apply_preset(s, preset, dur != NULL);
   if (unit != NULL)
     duration_unit(L, d, unit, s);
   s->fmt.map = s->fmt.nmap ? s->map : NULL;

@@ -15,6 +15,49 @@ static const struct {
 
 const char *format_kind_names(void) { return "alb, nginx, apache, jsonl, haproxy or w3c"; }
 
+/* The keys of two proxies' documented JSON access logs: Caddy 2's
+ * http.log.access logger (caddyserver.com/docs/caddyfile/directives/log) and
+ * Traefik's accessLog with format json (doc.traefik.io, "Access Logs"). */
+static const struct hr_jsonl_preset presets[] = {
+    {"caddy",
+     {{"time", "ts"},
+      {"path", "request.uri"},
+      {"method", "request.method"},
+      {"host", "request.host"},
+      {"client", "request.remote_ip"},
+      {"protocol", "request.proto"},
+      {"user_agent", "request.headers.User-Agent.0"},
+      {"bytes_sent", "size"},
+      {"bytes_received", "bytes_read"},
+      {"status", "status"},
+      {"duration", "duration"}},
+     11,
+     1},
+    {"traefik",
+     {{"status", "DownstreamStatus"},
+      {"upstream_status", "OriginStatus"},
+      {"path", "RequestPath"},
+      {"method", "RequestMethod"},
+      {"host", "RequestHost"},
+      {"client", "ClientHost"},
+      {"protocol", "RequestProtocol"},
+      {"user_agent", "request_User-Agent"},
+      {"bytes_sent", "DownstreamContentSize"},
+      {"bytes_received", "RequestContentSize"},
+      {"duration", "Duration"}},
+     11,
+     1e-9},
+};
+
+const struct hr_jsonl_preset *format_preset(const char *name) {
+  for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+    if (strcmp(name, presets[i].name) == 0)
+      return &presets[i];
+  return NULL;
+}
+
+const char *format_preset_names(void) { return "caddy or traefik"; }
+
 int format_kind_from_name(const char *name) {
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
     if (strcmp(name, kinds[i].name) == 0)

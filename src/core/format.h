@@ -100,6 +100,20 @@ int format_kind_from_name(const char *name);
 /* The configuration names of the kinds, "alb, nginx, apache, jsonl, haproxy or w3c". */
 const char *format_kind_names(void);
 
+/* A documented mapping of JSON lines (docs/formats.md, "Presets"): the keys
+ * of a proxy's own JSON access log, read as jsonl. */
+#define HR_PRESET_MAX_MAP 12
+struct hr_jsonl_preset {
+  const char *name;         /* its format name: "caddy", "traefik" */
+  struct hr_jsonl_map map[HR_PRESET_MAX_MAP]; /* field <- key; "duration" among them */
+  size_t nmap;
+  double duration_scale;    /* the unit of its duration key, in seconds */
+};
+/* The preset named name, or NULL. Static data. */
+const struct hr_jsonl_preset *format_preset(const char *name);
+/* Their names, "caddy or traefik". */
+const char *format_preset_names(void);
+
 /* 1 when a line's meaning depends on earlier lines of its file (W3C). */
 int format_stateful(const struct hr_format *f);
 /* A new file begins: forget what earlier lines said. */
