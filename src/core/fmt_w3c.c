@@ -174,19 +174,8 @@ int fmt_w3c_field(struct hr_format *f, const char *name, size_t n) {
   return id;
 }
 
-static int eq_ci(const char *p, size_t n, const char *s) {
-  size_t k = strlen(s);
-  if (k != n)
-    return 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = p[i];
-    if (c >= 'A' && c <= 'Z')
-      c = (char)(c - 'A' + 'a');
-    if (c != s[i])
-      return 0;
-  }
-  return 1;
-}
+/* (p, n) is s (lower case), in any case. */
+static int eq_ci(const char *p, size_t n, const char *s) { return strlen(s) == n && fmt_has_prefix_ci(p, n, s, n); }
 
 static int contains_ci(const char *p, size_t n, const char *s) {
   size_t k = strlen(s);

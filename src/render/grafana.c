@@ -69,9 +69,9 @@ static void grid(struct hr_jw *w, struct pos p) {
   jw_obj_end(w);
 }
 
-/* thresholds: red below `at`, green from it (NULL: none) */
-static void thresholds(struct hr_jw *w, const double *at) {
-  jw_obj(w, "thresholds");
+/* thresholds (under key): red below `at`, green from it (NULL: none) */
+static void thresholds(struct hr_jw *w, const char *key, const double *at) {
+  jw_obj(w, key);
   jw_str(w, "mode", "absolute");
   jw_arr(w, "steps");
   jw_obj(w, NULL);
@@ -110,7 +110,7 @@ static void stat(struct hr_jw *w, int *id, const char *title, const char *desc, 
   jw_obj(w, "color");
   jw_str(w, "mode", "thresholds");
   jw_obj_end(w);
-  thresholds(w, red_below);
+  thresholds(w, "thresholds", red_below);
   jw_obj_end(w);
   jw_arr(w, "overrides");
   jw_arr_end(w);
@@ -189,19 +189,7 @@ static void column(struct hr_jw *w, const char *ref, const char *name, const cha
     jw_obj_end(w);
     jw_obj(w, NULL);
     jw_str(w, "id", "thresholds");
-    jw_obj(w, "value");
-    jw_str(w, "mode", "absolute");
-    jw_arr(w, "steps");
-    jw_obj(w, NULL);
-    jw_str(w, "color", "red");
-    jw_null(w, "value");
-    jw_obj_end(w);
-    jw_obj(w, NULL);
-    jw_str(w, "color", "green");
-    jw_num(w, "value", *red_below);
-    jw_obj_end(w);
-    jw_arr_end(w);
-    jw_obj_end(w);
+    thresholds(w, "value", red_below);
     jw_obj_end(w);
   }
   jw_arr_end(w);
