@@ -262,8 +262,8 @@ void openslo_source_build(struct ld *L, struct doc *d) {
   if (!jsonl) {
     yaml_node_t *extra = fields ? fields : dur ? dur : unit;
     if (extra != NULL && fk >= 0)
-      ydoc_warn_at(L, d, extra, "fields, duration and durationUnit apply to the jsonl format only (ignored for %s)",
-                   fmt);
+      ydoc_warn_at(L, d, extra, "%s apply to the jsonl format only (ignored for %s)",
+                   fk == HR_FMT_W3C ? "fields and duration" : "fields, duration and durationUnit", fmt);
     return;
   }
   size_t nmap = fields ? (size_t)(fields->data.mapping.pairs.top - fields->data.mapping.pairs.start) : 0;
