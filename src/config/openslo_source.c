@@ -201,9 +201,13 @@ void openslo_source_build(struct ld *L, struct doc *d) {
   const struct hr_jsonl_preset *preset = fmt != NULL ? format_preset(fmt) : NULL;
   if (fmt != NULL) {
     fk = preset != NULL ? HR_FMT_JSONL : format_kind_from_name(fmt);
-    if (fk < 0)
-      ydoc_err_at(L, d, fn, "unknown format '%s' (expected %s; or %s, JSON lines with their keys)", fmt,
-                  format_kind_names(), format_preset_names());
+    if (fk < 0) {
+      /* the names people try for the W3C logs of a server that writes them */
+      int w3c = strcasecmp(fmt, "iis") == 0 || strcasecmp(fmt, "cloudfront") == 0 || strcasecmp(fmt, "w3c-extended") == 0;
+      ydoc_err_at(L, d, fn, "unknown format '%s' (expected %s; or %s, JSON lines with their keys)%s", fmt,
+                  format_kind_names(), format_preset_names(),
+                  w3c ? ": IIS and CloudFront write W3C extended logs, format: w3c" : "");
+    }
     else {
       s->fmt.kind = (enum hr_fmt_kind)fk;
       s->fmt_bad = 0;
