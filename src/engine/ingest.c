@@ -118,6 +118,10 @@ static enum hr_rc ingest_file(struct run *u, const char *path, struct hr_ingest_
     reader_close(r);
     return rc;
   }
+  if ((rc = pipeline_prime(p, (size_t)si, real, pos.offset, err)) != HR_OK) {
+    reader_close(r);
+    return rc;
+  }
   tot->files++;
   double t0 = now_s();
   int64_t start_off = pos.offset;
