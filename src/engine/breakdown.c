@@ -182,7 +182,7 @@ static char *field_list(const struct hr_datasource *ds) {
     size_t k = strlen(name);
     if (n + k + 3 > cap)
       out = xrealloc(out, cap = (n + k + 3) * 2);
-    n += (size_t)sprintf(out + n, "%s%s", n ? ", " : "", name);
+    n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "", name);
   }
   format_free(fmt);
   return out;

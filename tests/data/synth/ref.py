@@ -598,3 +598,63 @@ def check_gate_text(out_path, exit_code, log, parse, slos, service, risk, at, po
             if w is not None:
                 c.same("%s: column %d" % (r["name"], i + 1), w, " ".join(got[i:i + 1]))
     c.done("gate --service %s --risk %s (text)" % (service, risk))
+
+
+# ------------------------------------------------------------ breakdowns
+
+def breakdown_of(slo, events, field, t, lookback_s):
+    """-> (all, rows): the valid events of slo in [t - lookback, t) per
+    value of field, each row {"value", "good", "valid", "bad"}, worst first
+    (most bad, then most valid, then by value, no value last), as
+    docs/cli/report.md ranks them; all: the sums."""
+    per = {}
+    for e in events:
+        if not (t - lookback_s * US <= e["ts"] < t) or not slo.total(e):
+            continue
+        g = slo.good(e) if slo.good is not None else not slo.bad(e)
+        v = e.get(field)
+        v = None if v is None else str(v)
+        r = per.setdefault(v, {"value": v, "good": 0, "valid": 0})
+        r["valid"] += 1
+        r["good"] += bool(g)
+    rows = list(per.values())
+    for r in rows:
+        r["bad"] = r["valid"] - r["good"]
+    rows.sort(key=lambda r: (-r["bad"], -r["valid"], r["value"] is None, r["value"] or ""))
+    tot = {k: sum(r[k] for r in rows) for k in ("good", "valid", "bad")}
+    return tot, rows
+
+
+def check_breakdown(out_path, log, parse, slos, field, at, lookback_s, top):
+    """Compares `report --breakdown FIELD --format json` (out_path) with the
+    reference: per SLO its sums, every listed value's counts, SLI, share and
+    burn contribution, the rest's sums and the number of values seen."""
+    events, stats = read_log(log, parse)
+    t = iso_us(at)
+    got = json.load(open(out_path))
+    c = Checker()
+    c.same("lines_read", stats["lines_read"], got["lines_read"])
+    c.same("at", rfc3339(t), got["at"])
+    c.same("from", rfc3339(t - lookback_s * US), got["from"])
+    c.same("slo names", [s.name for s in slos], [s["name"] for s in got["slos"]])
+    for s, g in zip(slos, got["slos"]):
+        tot, rows = breakdown_of(s, events, field, t, lookback_s)
+        eb = 1 - s.target
+        for k in ("good", "valid", "bad"):
+            c.same("%s.%s" % (s.name, k), tot[k], g[k])
+        c.same("%s.burn_rate" % s.name, tot["bad"] / tot["valid"] / eb if tot["valid"] else None, g["burn_rate"])
+        c.same("%s.values_seen" % s.name, len(rows), g["values_seen"])
+        shown = rows[:top] if top else rows
+        c.same("%s.values listed" % s.name, [r["value"] for r in shown], [r["value"] for r in g["values"]])
+        for r, gr in zip(shown, g["values"]):
+            p = "%s.values[%s]" % (s.name, r["value"])
+            for k in ("good", "valid", "bad"):
+                c.same(p + "." + k, r[k], gr[k])
+            c.same(p + ".sli", r["good"] / r["valid"], gr["sli"])
+            c.same(p + ".share", r["bad"] / tot["bad"] if tot["bad"] else 0.0, gr["share"])
+            c.same(p + ".burn_contribution", r["bad"] / tot["valid"] / eb, gr["burn_contribution"])
+        rest = rows[len(shown):]
+        c.same("%s.rest.values" % s.name, len(rest), g["rest"]["values"])
+        for k in ("good", "valid", "bad"):
+            c.same("%s.rest.%s" % (s.name, k), sum(r[k] for r in rest), g["rest"][k])
+    return c
