@@ -44,11 +44,21 @@ static int same(const struct hr_tally_cell *c, uint32_t slo, const char *val, si
 }
 
 /* The cell of the key, or the empty cell where it would go. */
-static struct hr_tally_cell *slot(struct hr_tally *t, uint32_t slo, const char *val, size_t len, int64_t minute) {
+static size_t slot_at(const struct hr_tally *t, uint32_t slo, const char *val, size_t len, int64_t minute) {
   size_t i = (size_t)hash(slo, val, len, minute) & (t->cap - 1);
   while (t->c[i].used && !same(&t->c[i], slo, val, len, minute))
     i = (i + 1) & (t->cap - 1);
-  return &t->c[i];
+  return i;
+}
+
+static struct hr_tally_cell *slot(struct hr_tally *t, uint32_t slo, const char *val, size_t len, int64_t minute) {
+  return &t->c[slot_at(t, slo, val, len, minute)];
+}
+
+const struct hr_tally_cell *tally_find(const struct hr_tally *t, uint32_t slo, const char *val, size_t len,
+                                       int64_t minute) {
+  const struct hr_tally_cell *c = &t->c[slot_at(t, slo, val, len, minute)];
+  return c->used ? c : NULL;
 }
 
 /* Move every cell of t into a table of cap cells, keeping those at or above
@@ -90,6 +100,7 @@ void tally_put(struct hr_tally *t, uint32_t slo, const char *val, size_t len, in
     c->slo = slo;
     c->minute = minute;
     c->first_us = ts_us;
+    c->seq = t->next_seq++;
     t->n++;
   }
   c->good += good;

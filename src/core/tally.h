@@ -19,6 +19,7 @@ struct hr_tally_cell {
   int64_t minute; /* a bucket start (the caller's grid; one key for all time when the caller passes 0) */
   uint64_t good, valid;
   int64_t first_us; /* the earliest event counted under this key */
+  size_t seq;       /* the order in which the key was first put (0, 1, ...) */
 };
 
 struct hr_tally {
@@ -26,6 +27,7 @@ struct hr_tally {
   size_t cap, n;           /* cap is a power of two */
   size_t max_keys;         /* keys allowed (0: no limit) */
   uint64_t overflowed;     /* events counted under the overflow key because the table was full */
+  size_t next_seq;
 };
 
 #define HR_TALLY_OVERFLOW "(other values)" /* the key of the values that found the table full */
@@ -37,6 +39,11 @@ void tally_free(struct hr_tally *t);
  * of SLO slo in bucket minute, the earliest at ts_us. The value is copied. */
 void tally_put(struct hr_tally *t, uint32_t slo, const char *val, size_t len, int64_t minute, uint64_t good,
                uint64_t valid, int64_t ts_us);
+
+/* The cell of the key, or NULL when it was never put (borrowed until the
+ * next tally_put or tally_prune). */
+const struct hr_tally_cell *tally_find(const struct hr_tally *t, uint32_t slo, const char *val, size_t len,
+                                       int64_t minute);
 
 /* Drop every key whose minute is below min_minute (the caller knows those
  * can no longer count). */

@@ -10,6 +10,7 @@
 #include "core/alert.h"
 #include "core/exclude.h"
 #include "core/timeparse.h"
+#include "engine/group.h"
 #include "engine/health.h"
 #include "engine/impl.h"
 #include "prom/prom.h"
@@ -34,6 +35,7 @@ void report_free(struct hr_report *r) {
     if (r->slos[i].has_series)
       series_reset(&r->slos[i].series);
     free(r->slos[i].excl);
+    groups_release(&r->slos[i]);
   }
   free(r->slos);
   for (size_t i = 0; i < r->nerrors; i++)
@@ -197,6 +199,7 @@ struct run {
   struct hr_store *st;
   struct hr_effective eff;
   struct hr_series *series; /* one per SLO of cfg (initialised when sel, or all when logs are read) */
+  struct hr_groups *groups; /* the groups of grouped SLOs, counted from the logs (NULL: none) */
 };
 
 /* Which store to read, opened read-only (or none). */
@@ -244,6 +247,7 @@ static void run_done(struct run *u) {
   free(u->sel);
   store_close(u->st);
   effective_done(&u->eff);
+  groups_free(u->groups);
 }
 
 static void fill(struct run *u, struct hr_report *rep, int64_t t_us) {
@@ -256,6 +260,7 @@ static void fill(struct run *u, struct hr_report *rep, int64_t t_us) {
     struct hr_report_slo *rs = &rep->slos[rep->nslos++];
     const struct hr_slo *eslo = &u->eff.eff.slos[j]; /* its exclusions with the maintenance windows */
     engine_eval_slo(rs, &cfg->slos[j], &u->series[j], eslo->excl, eslo->nexcl, t_us);
+    groups_eval(u->groups, j, &cfg->slos[j], eslo->excl, eslo->nexcl, t_us, rs);
     const struct hr_scan_stats *src = NULL;
     size_t si = (size_t)(cfg->slos[j].source - cfg->sources);
     if (rep->src_stats != NULL && si < rep->nsrc_stats && rep->src_stats[si].lines > 0)
@@ -325,7 +330,14 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
     rep->src_stats = xcalloc(cfg->nsources ? cfg->nsources : 1, sizeof *rep->src_stats);
     for (size_t i = 0; i < cfg->nsources; i++)
       scan_stats_init(&rep->src_stats[i]);
-    rc = engine_read_logs(&u.eff.eff, &o->in, o->has_at ? o->at_us : u.now_us + FUTURE_US, u.series, rep, err);
+    /* Grouped SLOs: their groups are counted from the logs alone (the store
+     * keeps no groups), on one reading thread. */
+    u.groups = u.use_store ? NULL : groups_new(cfg, u.sel, phase_us);
+    int64_t until = o->has_at ? o->at_us : u.now_us + FUTURE_US;
+    if (u.groups != NULL)
+      rc = engine_read_logs_setup(&u.eff.eff, &o->in, until, u.series, groups_setup, groups_hook, u.groups, rep, err);
+    else
+      rc = engine_read_logs(&u.eff.eff, &o->in, until, u.series, rep, err);
     if (rc == HR_OK && !o->has_at && rep->stats.after_at > 0) {
       char now[48], newest[48];
       rep->future = rep->stats.after_at;
@@ -335,6 +347,10 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
     }
   }
   int64_t t_us = instant(&u, rep);
+  for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
+    if (u.sel[j] && cfg->slos[j].ngroup_by > 0 && u.groups == NULL)
+      report_add_error(rep, "SLO %s: its groups are counted from log files only (the store keeps no groups): name the logs",
+                       cfg->slos[j].name);
   if (rc == HR_OK && u.use_store) {
     rep->from_store = 1;
     rep->store_path = xstrdup(u.db);

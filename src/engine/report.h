@@ -47,6 +47,14 @@ struct hr_burn_now {
   const char *condition; /* that condition's name (borrowed), or NULL */
 };
 
+/* One group of a grouped SLO (groupBy, docs/config.md): its own budget. */
+struct hr_report_group {
+  char **values; /* one per slo->group_by field (owned; NULL: the events had no value) */
+  int other;     /* the group "_other": the values past maxGroups (values all NULL) */
+  struct hr_slo_state st;
+  struct hr_burn_now now;
+};
+
 struct hr_report_slo {
   const struct hr_slo *slo; /* borrowed from the configuration */
   struct hr_slo_state st;   /* st.data: the data health (engine/health.h) */
@@ -70,6 +78,13 @@ struct hr_report_slo {
   int has_series;
   struct hr_exclusion *excl;
   size_t nexcl;
+  /* A grouped SLO read from logs: its groups, worst first (status red,
+   * orange, yellow, nodata, green; then the least budget left; then by
+   * values). has_groups 0: not grouped, or read from the store or
+   * Prometheus, which keep no groups (rep->errors says so). Owned. */
+  int has_groups;
+  struct hr_report_group *groups;
+  size_t ngroups;
 };
 
 struct hr_report {
