@@ -93,6 +93,10 @@ static size_t check_filters(const struct hr_config *c, struct hr_diag *diag) {
     check_filter(fmts[si], "good", s->good_filter, &s->good_loc, diag);
     check_filter(fmts[si], "bad", s->bad_filter, &s->bad_loc, diag);
     check_filter(fmts[si], "total", s->total_filter, &s->total_loc, diag);
+    for (size_t k = 0; k < s->ngroup_by; k++)
+      if (format_field(fmts[si], s->group_by[k], strlen(s->group_by[k])) < 0)
+        diag_add(diag, &s->group_loc, "groupBy: '%s' is not a field of DataSource '%s' (its format cannot have it)",
+                 s->group_by[k], s->source->name);
   }
   for (size_t i = 0; i < c->nsources; i++)
     format_free(fmts[i]);

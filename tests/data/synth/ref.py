@@ -81,7 +81,7 @@ def request_fields(req):
     if len(parts) < 2 or parts[0] == "-" or parts[1] == "-":
         return {"method": None, "path": None}
     path, query = split_target(parts[1])
-    return {"method": parts[0], "path": path, "query": query}
+    return {"method": parts[0], "path": path, "query": query, "protocol": parts[2] if len(parts) > 2 else None}
 
 
 # --------------------------------------------------------------- parsers
@@ -657,4 +657,46 @@ def check_breakdown(out_path, log, parse, slos, field, at, lookback_s, top):
         c.same("%s.rest.values" % s.name, len(rest), g["rest"]["values"])
         for k in ("good", "valid", "bad"):
             c.same("%s.rest.%s" % (s.name, k), sum(r[k] for r in rest), g["rest"][k])
+    return c
+
+
+# ---------------------------------------------------------- grouped SLOs
+
+def check_groups(out_path, log, parse, slos, at):
+    """Compares the groups of grouped SLOs in headroom's JSON report with the
+    reference: slos is a list of (Slo, fields, max_groups). The groups are
+    the first max_groups distinct values of the fields among the SLO's valid
+    events in the order of the file, the rest "_other" (docs/config.md); each
+    is evaluated as an SLO whose total also requires its values."""
+    events, _ = read_log(log, parse)
+    t = iso_us(at)
+    got = {s["name"]: s for s in json.load(open(out_path))["slos"]}
+    c = Checker()
+    for slo, fields, max_groups in slos:
+        key = lambda e: tuple(None if e.get(f) is None else str(e[f]) for f in fields)  # noqa: E731
+        first = []
+        for e in events:
+            if slo.total(e) and key(e) not in first and len(first) < max_groups:
+                first.append(key(e))
+        groups = [(dict(zip(fields, k)), (lambda k: lambda e: key(e) == k)(k)) for k in first]
+        if any(slo.total(e) and key(e) not in first for e in events):
+            groups.append(({f: "_other" for f in fields}, lambda e: key(e) not in first))
+        g = got[slo.name]["groups"]
+        c.same("%s.groups" % slo.name, sorted(str(lb) for lb, _ in groups), sorted(str(x["labels"]) for x in g))
+        by = {str(x["labels"]): x for x in g}
+        for labels, member in groups:
+            sub = Slo(slo.name, slo.service, slo.target, slo.window, good=slo.good, bad=slo.bad,
+                      total=(lambda m: lambda e: slo.total(e) and m(e))(member))
+            want = evaluate_latched(sub, events, t)
+            have = by.get(str(labels))
+            if have is None:
+                continue
+            p = "%s%s" % (slo.name, labels)
+            for k in ("good", "valid", "sli", "budget_remaining", "budget_remaining_seconds",
+                      "time_to_exhaustion_seconds", "status"):
+                c.same(p + "." + k, want[k], have[k])
+            for k, v in want["burn_rate"].items():
+                c.same(p + ".burn_rate." + k, v, have["burn_rate"][k])
+        c.same("%s groups sum to the SLO (valid)" % slo.name, got[slo.name]["valid"], sum(x["valid"] for x in g))
+        c.same("%s groups sum to the SLO (good)" % slo.name, got[slo.name]["good"], sum(x["good"] for x in g))
     return c
