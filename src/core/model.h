@@ -42,6 +42,9 @@ struct hr_datasource {
   int64_t stale_after_us;
   double max_malformed;
   struct hr_loc loc;
+  struct hr_loc fmt_loc;    /* the text of logFormat, else of format (else loc): for `check` */
+  int fmt_bad;              /* headroom.logs without a known format (an error): check reads its filters' syntax */
+  struct hr_loc *path_locs; /* owned, parallel to paths: where each is written */
 };
 
 enum hr_budgeting { HR_BUDGET_OCCURRENCES = 0, HR_BUDGET_TIMESLICES, HR_BUDGET_RATIO_TIMESLICES };
@@ -93,6 +96,7 @@ struct hr_condition {
   double level;          /* BUDGET: fraction */
   int64_t alert_after_us; /* pending this long before firing */
   struct hr_loc loc;
+  struct hr_loc lookback_loc, short_loc; /* lookbackWindow, headroom.dev/short-window (else loc) */
 };
 
 struct hr_alert_target {
@@ -150,6 +154,12 @@ struct hr_slo {
   struct hr_exclusion *excl;
   size_t nexcl;
   struct hr_thresholds thr;
+  /* The cost of downtime (docs/config.md, `history`): headroom.dev/cost-per-bad-event
+   * and cost-per-bad-minute (amounts >= 0, each counted only when its bit of cost_set
+   * is on: bit 0 per bad event, bit 1 per bad minute), headroom.dev/currency (NULL: none). */
+  unsigned cost_set;
+  double cost_per_bad_event, cost_per_bad_minute;
+  char *currency;
   struct hr_alert_policy **policies; /* borrowed; empty: default conditions */
   size_t npolicies;
   /* Every lookback the status and the alert conditions use, ascending,

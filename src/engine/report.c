@@ -346,6 +346,11 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
                        time_format_rfc3339(rep->stats.max_ts_us, newest, sizeof newest));
     }
   }
+  if (rc == HR_OK && rep->stats.undecided > 0)
+    report_add_error(rep,
+                     "%llu events left out of every figure: a filter's regex gave up on them (PCRE2's match limit); "
+                     "`headroom check --sample FILE` names the regex",
+                     (unsigned long long)rep->stats.undecided);
   int64_t t_us = instant(&u, rep);
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
     if (u.sel[j] && cfg->slos[j].ngroup_by > 0 && u.groups == NULL)
