@@ -585,6 +585,28 @@
     renderBadEvents(s);
     renderRisk(s);
     renderSuggest(s);
+    renderGroups(s);
+  }
+
+  /* A grouped SLO (groupBy): one budget per group, worst first as the
+   * engine ranks them (docs/config.md, "Grouped SLOs"). */
+  function renderGroups(s) {
+    var list = Array.isArray(s.groups) ? s.groups : null;
+    $('p-groups').hidden = !list;
+    if (!list) { $('groups').innerHTML = ''; return; }
+    var d = pctDigits(s.target);
+    $('groups-sub').textContent = list.length + ' group' + (list.length === 1 ? '' : 's') + ' · worst first · one budget each';
+    $('groups').innerHTML = !list.length ? '<p class="empty">No valid event in the window.</p>' :
+      '<div class="scroll"><table class="list groups"><thead><tr><th>group</th><th>status</th><th class="n">SLI</th>' +
+      '<th class="n">budget left</th><th class="n">burn 1h</th><th class="n">valid</th><th>now</th></tr></thead><tbody>' +
+      list.map(function (g) {
+        var lb = g.labels || {};
+        var label = Object.keys(lb).map(function (k) { return k + '=' + (lb[k] == null ? '—' : lb[k]); }).join(', ');
+        var br = g.burn_rate || {};
+        return '<tr><td class="path">' + esc(label) + '</td><td>' + statusPill(statusOf(g)) + '</td><td class="n">' +
+          esc(fmtPct(g.sli, d)) + '</td><td class="n">' + esc(budgetPct(g.budget_remaining)) + '</td><td class="n">' +
+          esc(fmtBurn(br['1h'])) + '</td><td class="n">' + esc(g.valid) + '</td><td>' + esc(g.burning_now || '') + '</td></tr>';
+      }).join('') + '</tbody></table></div>';
   }
 
   function sloSkeleton(nm) {
@@ -601,6 +623,7 @@
       '<div class="panel" id="p-suggest"><h3>Targets from history <small id="suggest-sub"></small></h3><div id="suggest"></div></div>' +
       '<div class="panel wide" id="p-links" hidden><h3>Logs elsewhere <small id="links-sub"></small></h3><div id="links"></div></div>' +
       '<div class="panel wide" id="p-sys" hidden><h3>System metrics <small>from Prometheus, for the range shown</small></h3><div id="sys" class="sys-grid"></div></div>' +
+      '<div class="panel wide" id="p-groups" hidden><h3>Groups <small id="groups-sub"></small></h3><div id="groups"></div></div>' +
       '<div class="panel wide" id="p-bad" hidden><h3>Latest bad events <small id="bad-sub"></small></h3><div id="bad-events"></div></div></section></div>';
   }
 

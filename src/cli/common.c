@@ -58,6 +58,17 @@ int cli_parse_threads(const char *s, int *out) {
   return 0;
 }
 
+int cli_parse_count(const char *opt, const char *s, int64_t *out) {
+  char *end;
+  long long n = strtoll(s, &end, 10);
+  if (*s == '\0' || *end || n < 0 || n > 1000000) {
+    cli_error("%s: expected a whole number from 0 to 1000000, got '%s'", opt, s);
+    return -1;
+  }
+  *out = n;
+  return 0;
+}
+
 int cli_isatty(FILE *f) { return isatty(fileno(f)); }
 
 int64_t cli_now_us(void) {

@@ -26,6 +26,8 @@ struct msrc {
   yaml_node_t *node; /* the metricSource mapping */
   const char *ref, *type, *filter;
   yaml_node_t *refnode, *filternode, *specnode;
+  yaml_node_t *groupnode; /* spec.groupBy (a list), or NULL */
+  double max_groups;      /* spec.maxGroups; 0: absent */
 };
 
 struct sli {
@@ -62,6 +64,17 @@ static int parse_msrc(struct ld *L, struct doc *d, yaml_node_t *m, const char *w
   o->filter = ydoc_want_str(L, d, o->specnode, "filter", 0, "metricSource.spec", &o->filternode);
   if (o->filter == NULL && o->filternode == NULL)
     o->filter = ydoc_want_str(L, d, o->specnode, "query", 0, "metricSource.spec", &o->filternode);
+  o->groupnode = ydoc_want_seq(L, d, o->specnode, "groupBy", 0, "metricSource.spec");
+  yaml_node_t *mg = NULL;
+  if (ydoc_want_num(L, d, o->specnode, "maxGroups", 0, "metricSource.spec", &o->max_groups, &mg) == 1 &&
+      (o->max_groups < 1 || o->max_groups > HR_MAX_GROUPS || o->max_groups != (double)(size_t)o->max_groups)) {
+    ydoc_err_at(L, d, mg, "maxGroups must be a whole number from 1 to %d", HR_MAX_GROUPS);
+    o->max_groups = 0;
+  }
+  if (mg != NULL && o->groupnode == NULL)
+    ydoc_err_at(L, d, mg, "maxGroups without groupBy: name the fields to group by (groupBy: [path])");
+  if (o->groupnode != NULL && strcmp(which, "total") != 0)
+    ydoc_err_at(L, d, o->groupnode, "groupBy belongs in ratioMetric.total's metricSource.spec, not in %s's", which);
   return 0;
 }
 
@@ -368,6 +381,9 @@ void openslo_slo_free(struct hr_slo *s) {
   free(s->good_filter);
   free(s->bad_filter);
   free(s->total_filter);
+  for (size_t i = 0; i < s->ngroup_by; i++)
+    free(s->group_by[i]);
+  free(s->group_by);
   free(s->window.tz);
   free(s->currency);
   for (size_t i = 0; i < s->nexcl; i++) {
@@ -390,6 +406,9 @@ static void slo_copy(struct hr_slo *dst, const struct hr_slo *src) {
   dst->good_filter = dupn(src->good_filter);
   dst->bad_filter = dupn(src->bad_filter);
   dst->total_filter = dupn(src->total_filter);
+  dst->group_by = src->ngroup_by ? xcalloc(src->ngroup_by, sizeof *dst->group_by) : NULL;
+  for (size_t i = 0; i < src->ngroup_by; i++)
+    dst->group_by[i] = xstrdup(src->group_by[i]);
   dst->window.tz = dupn(src->window.tz);
   dst->currency = dupn(src->currency);
   dst->excl = src->nexcl ? xcalloc(src->nexcl, sizeof *dst->excl) : NULL;
@@ -646,6 +665,32 @@ static void slo_head(struct ld *L, struct doc *d, struct hr_slo *proto) {
   parse_costs(L, d, proto);
 }
 
+/* groupBy: [field, ...] and maxGroups into proto (logs only: the fields of
+ * each event are what the groups are made of). */
+static void slo_group_by(struct ld *L, struct doc *d, const struct msrc *m, int logs, struct hr_slo *proto) {
+  yaml_node_t *gb = m->groupnode;
+  proto->group_loc = ydoc_loc_of(L, d, gb);
+  if (!logs) {
+    ydoc_err_at(L, d, gb, "groupBy needs a headroom.logs DataSource (the groups are values of each event's fields)");
+    return;
+  }
+  size_t n = ydoc_seq_len(gb);
+  if (n == 0 || n > 8) {
+    ydoc_err_at(L, d, gb, "groupBy names 1 to 8 fields, found %zu", n);
+    return;
+  }
+  proto->group_by = xcalloc(n, sizeof *proto->group_by);
+  for (size_t i = 0; i < n; i++) {
+    yaml_node_t *e = ydoc_seq_at(d, gb, i);
+    if (e == NULL || e->type != YAML_SCALAR_NODE || ydoc_sval(e)[0] == 0) {
+      ydoc_err_at(L, d, e ? e : gb, "groupBy entries are field names (path, host, a JSON key)");
+      continue;
+    }
+    proto->group_by[proto->ngroup_by++] = xstrdup(ydoc_sval(e));
+  }
+  proto->max_groups = m->max_groups > 0 ? (size_t)m->max_groups : HR_DEFAULT_MAX_GROUPS;
+}
+
 /* The indicator (inline or by indicatorRef) into sli and proto's filters.
  * Returns its DataSource's index (-1: none or an error); *have_sli 1 when
  * an indicator was read. */
@@ -700,6 +745,8 @@ static int slo_indicator(struct ld *L, struct doc *d, struct hr_slo *proto, stru
     free(proto->total_filter);
     proto->total_filter = NULL;
   }
+  if (sli->have_total && sli->total.groupnode != NULL)
+    slo_group_by(L, sd, &sli->total, logs, proto);
   return src;
 }
 

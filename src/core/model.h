@@ -124,6 +124,8 @@ struct hr_thresholds {
 };
 
 #define HR_MAX_LOOKBACKS 16
+#define HR_DEFAULT_MAX_GROUPS 100 /* groupBy without maxGroups */
+#define HR_MAX_GROUPS 1000        /* the most maxGroups may say */
 
 struct hr_slo {
   char *name;
@@ -136,6 +138,13 @@ struct hr_slo {
   char *bad_filter;
   char *total_filter; /* NULL: every event of the source is valid */
   struct hr_loc good_loc, bad_loc, total_loc;
+  /* groupBy (total's metricSource.spec): one budget per value of these
+   * fields (docs/config.md, "Grouped SLOs"); the first max_groups distinct
+   * values read get their own, the rest are counted under "_other". */
+  char **group_by; /* NULL when ungrouped */
+  size_t ngroup_by;
+  size_t max_groups; /* default 100 */
+  struct hr_loc group_loc;
   enum hr_budgeting budgeting;
   double target; /* fraction */
   double slice_target;  /* timeslices */

@@ -402,6 +402,10 @@ size_t engine_check(const struct hr_config *c, struct hr_diag *diag) {
     check_filter(&x, s->good_filter != NULL ? "good" : "bad", s->good_filter != NULL ? s->good_filter : s->bad_filter,
                  s->good_filter != NULL ? &s->good_loc : &s->bad_loc);
     check_filter(&x, "total", s->total_filter, &s->total_loc);
+    for (size_t k = 0; fmts[si] != NULL && k < s->ngroup_by; k++)
+      if (format_field(fmts[si], s->group_by[k], strlen(s->group_by[k])) < 0)
+        diag_add(diag, &s->group_loc, "groupBy: '%s' is not a field of DataSource '%s' (its format cannot have it)",
+                 s->group_by[k], s->source->name);
   }
   for (size_t i = 0; i < c->nsources; i++)
     format_free(fmts[i]);

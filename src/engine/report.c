@@ -11,6 +11,7 @@
 #include "core/exclude.h"
 #include "core/timeparse.h"
 #include "engine/detail.h"
+#include "engine/group.h"
 #include "engine/health.h"
 #include "engine/impl.h"
 #include "prom/prom.h"
@@ -38,6 +39,7 @@ void report_free(struct hr_report *r) {
     if (r->slos[i].trend != NULL)
       series_view_free(r->slos[i].trend);
     free(r->slos[i].trend);
+    groups_release(&r->slos[i]);
   }
   free(r->slos);
   for (size_t i = 0; i < r->nerrors; i++)
@@ -242,6 +244,7 @@ struct run {
   struct hr_effective eff;
   struct hr_series *series; /* one per SLO of cfg (all when logs are read, else one at a time) */
   unsigned char *src_rec;   /* engine_source_recorded()'s cache */
+  struct hr_groups *groups; /* the groups of grouped SLOs, counted from the logs (NULL: none) */
 };
 
 /* Which store to read, opened read-only (or none). */
@@ -290,6 +293,7 @@ static void run_done(struct run *u) {
   free(u->sel);
   store_close(u->st);
   effective_done(&u->eff);
+  groups_free(u->groups);
 }
 
 /* SLO j from the store's range sums, when they decide (see
@@ -350,6 +354,7 @@ static void fill_series(struct run *u, struct hr_report *rep, size_t j, int64_t 
   const struct hr_config *cfg = u->cfg;
   const struct hr_slo *eslo = &u->eff.eff.slos[j]; /* its exclusions with the maintenance windows */
   engine_eval_slo(rs, &cfg->slos[j], &u->series[j], eslo->excl, eslo->nexcl, t_us);
+  groups_eval(u->groups, j, &cfg->slos[j], eslo->excl, eslo->nexcl, t_us, rs);
   const struct hr_scan_stats *src = NULL;
   size_t si = (size_t)(cfg->slos[j].source - cfg->sources);
   if (rep->src_stats != NULL && si < rep->nsrc_stats && rep->src_stats[si].lines > 0)
@@ -475,7 +480,14 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
     rep->src_stats = xcalloc(cfg->nsources ? cfg->nsources : 1, sizeof *rep->src_stats);
     for (size_t i = 0; i < cfg->nsources; i++)
       scan_stats_init(&rep->src_stats[i]);
-    rc = engine_read_logs(&u.eff.eff, &o->in, o->has_at ? o->at_us : u.now_us + FUTURE_US, u.series, rep, err);
+    /* Grouped SLOs: their groups are counted from the logs alone (the store
+     * keeps no groups), on one reading thread. */
+    u.groups = u.use_store ? NULL : groups_new(cfg, u.sel, phase_us);
+    int64_t until = o->has_at ? o->at_us : u.now_us + FUTURE_US;
+    if (u.groups != NULL)
+      rc = engine_read_logs_setup(&u.eff.eff, &o->in, until, u.series, groups_setup, groups_hook, u.groups, rep, err);
+    else
+      rc = engine_read_logs(&u.eff.eff, &o->in, until, u.series, rep, err);
     if (rc == HR_OK && !o->has_at && rep->stats.after_at > 0) {
       char now[48], newest[48];
       rep->future = rep->stats.after_at;
@@ -490,6 +502,10 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
                      "`headroom check --sample FILE` names the regex",
                      (unsigned long long)rep->stats.undecided);
   int64_t t_us = instant(&u, rep);
+  for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
+    if (u.sel[j] && cfg->slos[j].ngroup_by > 0 && u.groups == NULL)
+      report_add_error(rep, "SLO %s: its groups are counted from log files only (the store keeps no groups): name the logs",
+                       cfg->slos[j].name);
   if (rc == HR_OK && u.use_store) {
     rep->from_store = 1;
     rep->store_path = xstrdup(u.db);

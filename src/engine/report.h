@@ -50,6 +50,14 @@ struct hr_burn_now {
 
 struct hr_series_view; /* engine/detail.h */
 
+/* One group of a grouped SLO (groupBy, docs/config.md): its own budget. */
+struct hr_report_group {
+  char **values; /* one per slo->group_by field (owned; NULL: the events had no value) */
+  int other;     /* the group "_other": the values past maxGroups (values all NULL) */
+  struct hr_slo_state st;
+  struct hr_burn_now now;
+};
+
 struct hr_report_slo {
   const struct hr_slo *slo; /* borrowed from the configuration */
   struct hr_slo_state st;   /* st.data: the data health (engine/health.h) */
@@ -76,6 +84,14 @@ struct hr_report_slo {
   /* With trend_points: engine_trend() computed while its minutes (or the
    * store's sums) were at hand, so no series is kept for it. Owned. */
   struct hr_series_view *trend;
+
+  /* A grouped SLO read from logs: its groups, worst first (status red,
+   * orange, yellow, nodata, green; then the least budget left; then by
+   * values). has_groups 0: not grouped, or read from the store or
+   * Prometheus, which keep no groups (rep->errors says so). Owned. */
+  int has_groups;
+  struct hr_report_group *groups;
+  size_t ngroups;
 };
 
 struct hr_report {

@@ -31,6 +31,41 @@ static const char *bad_key(int reason) {
   return "other";
 }
 
+/* The groups of a grouped SLO: docs/config.md, "Grouped SLOs". */
+static void json_groups(struct hr_jw *w, const struct hr_report_slo *rs) {
+  char buf[64];
+  jw_arr(w, "groups");
+  for (size_t i = 0; i < rs->ngroups; i++) {
+    const struct hr_report_group *g = &rs->groups[i];
+    const struct hr_slo_state *st = &g->st;
+    jw_obj(w, NULL);
+    jw_obj(w, "labels");
+    for (size_t f = 0; f < rs->slo->ngroup_by; f++)
+      jw_str(w, rs->slo->group_by[f], g->other ? "_other" : g->values[f]);
+    jw_obj_end(w);
+    jw_uint(w, "good", st->good);
+    jw_uint(w, "valid", st->valid);
+    if (st->has_sli)
+      jw_num(w, "sli", st->sli);
+    else
+      jw_null(w, "sli");
+    jw_num(w, "budget_remaining", st->budget_remaining);
+    jw_num(w, "budget_remaining_seconds", st->budget_remaining_s);
+    jw_obj(w, "burn_rate");
+    for (size_t k = 0; k < st->nburn; k++)
+      jw_num(w, duration_format(st->burn[k].lookback_us, buf, sizeof buf), st->burn[k].rate);
+    jw_obj_end(w);
+    if (st->has_tte)
+      jw_num(w, "time_to_exhaustion_seconds", st->tte_s);
+    else
+      jw_null(w, "time_to_exhaustion_seconds");
+    jw_str(w, "status", status_name(st->status));
+    jw_str(w, "burning_now", burning_name(g->now.level));
+    jw_obj_end(w);
+  }
+  jw_arr_end(w);
+}
+
 void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
   const struct hr_slo *slo = rs->slo;
   const struct hr_slo_state *st = &rs->st;
@@ -98,6 +133,8 @@ void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
   } else if (rs->timeline_read) {
     jw_null(w, "since_deploy");
   }
+  if (rs->has_groups)
+    json_groups(w, rs);
 }
 
 void report_json_members(struct hr_jw *w, const struct hr_report *r, const size_t *idx, size_t n) {
@@ -256,6 +293,23 @@ static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols
   fprintf(f, "  %s\n", tte);
 }
 
+/* A grouped SLO's groups, one row each under it, named "  field=value". */
+static void group_rows(FILE *f, const struct hr_report_slo *rs, const int64_t *cols, size_t ncols, int color) {
+  for (size_t i = 0; i < rs->ngroups; i++) {
+    const struct hr_report_group *g = &rs->groups[i];
+    char label[160];
+    size_t n = (size_t)snprintf(label, sizeof label, "  ");
+    for (size_t k = 0; k < rs->slo->ngroup_by && n < sizeof label; k++)
+      n += (size_t)snprintf(label + n, sizeof label - n, "%s%s=%s", k ? "," : "", rs->slo->group_by[k],
+                            g->other ? "_other" : g->values[k] != NULL ? g->values[k] : "-");
+    struct hr_slo s = *rs->slo;
+    s.name = label;
+    s.service = NULL;
+    struct hr_report_slo row = {.slo = &s, .st = g->st, .now = g->now};
+    slo_row(f, &row, cols, ncols, color);
+  }
+}
+
 static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n) {
   int any = 0;
   for (size_t i = 0; i < n; i++) {
@@ -300,6 +354,7 @@ void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n
   for (size_t i = 0; i < n; i++) {
     const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
     slo_row(f, rs, cols, ncols, color);
+    group_rows(f, rs, cols, ncols, color);
     any_latch |= rs->st.latched;
   }
   if (any_latch)
