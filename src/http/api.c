@@ -289,7 +289,7 @@ static int h_slo(struct hr_req *rq) {
   enum hr_rc rc = engine_report(a->cfg, &eo, &rep, &err);
   struct hr_detail d;
   if (rc == HR_OK) {
-    rc = engine_detail(a->cfg, &rep, &rep.slos[0], &dopt, &d, &err);
+    rc = engine_detail(a->cfg, &rep, report_find(&rep, eo.slo), &dopt, &d, &err); /* a composite: after its parts */
     if (rc != HR_OK)
       report_free(&rep);
   }
