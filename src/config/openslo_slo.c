@@ -951,5 +951,9 @@ void openslo_slo_link(struct ld *L) {
     k->slo.window.zone = m->window.zone;
     memcpy(k->slo.lookbacks_us, m->lookbacks_us, sizeof k->slo.lookbacks_us);
     k->slo.nlookbacks = m->nlookbacks;
+    k->slo.npolicies = m->npolicies; /* the thresholds its page draws; it alerts through its components */
+    k->slo.policies = m->npolicies ? xcalloc(m->npolicies, sizeof *k->slo.policies) : NULL;
+    if (m->npolicies)
+      memcpy(k->slo.policies, m->policies, m->npolicies * sizeof *k->slo.policies);
   }
 }

@@ -184,7 +184,8 @@ enum hr_rc engine_journeys(const struct hr_config *cfg, const struct hr_eval_opt
   for (size_t i = 0; i < js->n; i++) {
     struct hr_journey *j = &js->j[i];
     const struct hr_service *svc = config_service(cfg, j->service);
-    j->frequency = frequency(j->events_per_day, js->lo_per_day, js->hi_per_day, svc ? svc->high_per_day : 0);
+    j->high_per_day = svc ? svc->high_per_day : 0;
+    j->frequency = frequency(j->events_per_day, js->lo_per_day, js->hi_per_day, j->high_per_day);
     int hv = j->value >= 0.5, hf = j->frequency >= 0.5;
     j->quadrant = hv ? (hf ? HR_Q_LIFELINE : HR_Q_CRITICAL) : (hf ? HR_Q_FOUNDATION : HR_Q_PERIPHERY);
     if (!j->has_value)

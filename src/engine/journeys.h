@@ -28,6 +28,7 @@ struct hr_journey {
   double value;             /* 0..1 (0 when not set) */
   double events_per_day;    /* the busiest of its SLOs (ordinary and components) */
   double frequency;         /* 0..1 on the log scale (docs/cli/journeys.md) */
+  double high_per_day;      /* the service's headroom.dev/high-frequency mark (0: none, the shared scale) */
   enum hr_quadrant quadrant;
   const struct hr_report_slo **slos; /* its SLOs in the report, composites included (owned array) */
   size_t nslos;

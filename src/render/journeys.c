@@ -27,6 +27,10 @@ void journeys_json(FILE *f, const struct hr_journeys *js) {
       jw_null(&w, "value");
     jw_num(&w, "events_per_day", j->events_per_day);
     jw_num(&w, "frequency", j->frequency);
+    if (j->high_per_day > 0)
+      jw_num(&w, "high_frequency", j->high_per_day);
+    else
+      jw_null(&w, "high_frequency");
     jw_str(&w, "quadrant", quadrant_name(j->quadrant));
     jw_arr(&w, "slos");
     for (size_t k = 0; k < j->nslos; k++)
