@@ -824,6 +824,7 @@ static void composite_build(struct ld *L, struct doc *d, const struct hr_slo *pr
     if (have && sli.unsupported)
       ydoc_err_at(L, d, o, "a composite's objectives need ratioMetric indicators headroom evaluates");
     slo_objective(L, d, o, i, nobj, 1, &p2, &made[nmade]);
+    made[nmade].no_alerts = npol == 0; /* the alerts stay with the SLOs the user already has */
     w[nmade++] = objective_weight(L, d, o);
     openslo_slo_free(&p2);
   }
@@ -848,6 +849,7 @@ static void composite_build(struct ld *L, struct doc *d, const struct hr_slo *pr
     memset(k, 0, sizeof *k);
     slo_copy(&k->slo, proto);
     k->slo.name = xstrdup(d->name);
+    k->slo.no_alerts = npol == 0;
     k->members = xcalloc(nmade, sizeof *k->members);
     k->weights = xcalloc(nmade, sizeof *k->weights);
     double sw = 0, st = 0;

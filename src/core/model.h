@@ -147,6 +147,7 @@ struct hr_slo {
   struct hr_thresholds thr;
   struct hr_alert_policy **policies; /* borrowed; empty: default conditions */
   size_t npolicies;
+  int no_alerts; /* a composite SLO without alertPolicies, and its components: no conditions, not the defaults */
   /* Every lookback the status and the alert conditions use, ascending,
    * deduplicated (default 5m 30m 1h 2h 6h 1d 3d). */
   int64_t lookbacks_us[HR_MAX_LOOKBACKS];

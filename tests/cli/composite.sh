@@ -15,6 +15,7 @@
 #     composite after them with `components` (weights, consumed), every figure
 #     equal to python's to 1e-9; at two instants (healthy, then burning);
 #   - the text report's composite line; gate --service lists the composite;
+#   - without alertPolicies its components get no alert conditions (rules);
 #   - config errors at file:line: compositeWeight 0, an objective without an
 #     indicator, a composite with an indicator of its own; a compositeWeight
 #     on an ordinary SLO is a warning.
@@ -200,6 +201,13 @@ import json, sys
 g = json.load(open(sys.argv[1]))
 names = [s["name"] for s in g["slos"]]
 sys.exit(0 if "shop-journey" in names and len(names) == 4 else 1)' "$TMP/g.json" || { cat "$TMP/g.json" >&2; fail "gate: composite not among the service's SLOs"; }
+
+# a composite without alertPolicies: its components have no alert conditions
+# (not the defaults), so no alerting rule either
+"$HR" rules -c "$TMP/conf.yaml" > "$TMP/rules.yml" 2>&1 || fail "rules exited $?"
+n=$(grep -c "^ *- alert:" "$TMP/rules.yml")
+[ "$n" = 0 ] || fail "rules: $n alerting rules for a composite without alertPolicies, want 0"
+grep -q "^  - name: 'headroom-shop-journey'" "$TMP/rules.yml" || fail "rules: no group for the composite"
 
 # configuration errors, each at its line
 expect_err() { # expect_err WANT-EXIT MESSAGE (config on stdin)

@@ -249,9 +249,14 @@ async function checkMatrix(page) {
     const parts = await page.$$eval(`.card[data-slo="${s.name}"] dd.comp span`, (els) => els.length).catch(() => 0);
     check(parts === s.components.length, `composite ${s.name}: its card lists ${parts} of ${s.components.length} components`);
   }
-  const b = await page.$eval('#ov-matrix', (e) => { e.scrollIntoView(); const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; });
-  await page.screenshot({ path: shot('journeys'), clip: b });
-  await page.evaluate(() => window.scrollTo(0, 0));
+  const b = await page.$eval('#ov-matrix', (e) => { /* the sticky header out of the way, the page at its top */
+    document.querySelector('header.top').style.position = 'static';
+    window.scrollTo(0, 0);
+    const r = e.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  });
+  await page.screenshot({ path: shot('journeys'), clip: b, fullPage: true });
+  await page.evaluate(() => { document.querySelector('header.top').style.position = ''; });
 }
 
 async function checkSortFilter(page) {
