@@ -519,7 +519,7 @@ static void composite_rules(struct sb *b, const char *gind, const struct hr_conf
     }
     sb_printf(&e, ") / %s", ws);
     rec(&c, pass < 0 ? "headroom_slo:budget_remaining:ratio" : "headroom_slo:burn_rate:ratio", e.p,
-        pass < 0 ? NULL : wb, 0);
+        pass < 0 ? promql_duration(window_seconds(&k->slo.window), wb) : wb, 0); /* the window label, as theirs */
   }
   char obj[32];
   fmt_double(k->slo.target, obj, sizeof obj);
