@@ -274,6 +274,12 @@ static void test_errors(void **state) {
       {"bad/bad_exclude.yaml",
        HR_ERR_CONFIG,
        {"16:27: headroom.dev/exclude: entry 1: unknown day 'funday' (mon tue wed thu fri sat sun)"}},
+      {"bad/bad_cost.yaml",
+       HR_ERR_CONFIG,
+       {"16:38: headroom.dev/cost-per-bad-event must be an amount >= 0 such as \"0.25\", not '-2'",
+        "17:39: headroom.dev/cost-per-bad-minute must be an amount >= 0 such as \"0.25\", not 'lots'",
+        "18:28: headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no spaces), not "
+        "'euro dollars'"}},
       {"bad/unknown_key.yaml", HR_OK, {"17:3: warning: unknown key 'sevrice' in SLO.spec (ignored)"}},
       {"bad/bad_filter.yaml", HR_OK, {NULL}}, /* filters are compiled by check, not the loader */
   };
@@ -304,6 +310,38 @@ static void test_errors(void **state) {
     diag_free(&diag);
     free(path);
   }
+}
+
+/* The cost annotations of the SoulSync example reach its SLOs (history's cost). */
+static void test_costs(void **state) {
+  (void)state;
+  const char *root = getenv("HR_SOURCE_DIR");
+  char *path = xasprintf("%s/examples/soulsync", root ? root : ".");
+  struct hr_diag diag = {0};
+  struct hr_config *c = NULL;
+  assert_int_equal(config_load(path, 0, &c, &diag), HR_OK);
+  int seen = 0;
+  for (size_t i = 0; i < c->nslos; i++) {
+    const struct hr_slo *s = &c->slos[i];
+    if (strcmp(s->name, "report-freshness") == 0) {
+      assert_int_equal(s->cost_set, 3);
+      assert_true(s->cost_per_bad_event == 4.99 && s->cost_per_bad_minute == 2);
+      assert_string_equal(s->currency, "EUR");
+      seen++;
+    } else if (strcmp(s->name, "report-correctness") == 0) {
+      assert_int_equal(s->cost_set, 1);
+      assert_true(s->cost_per_bad_event == 12);
+      assert_string_equal(s->currency, "EUR");
+      seen++;
+    } else {
+      assert_int_equal(s->cost_set, 0);
+      assert_null(s->currency);
+    }
+  }
+  assert_int_equal(seen, 2);
+  config_free(c);
+  diag_free(&diag);
+  free(path);
 }
 
 static void test_syntax_error(void **state) {
@@ -539,7 +577,7 @@ int main(void) {
       cmocka_unit_test(test_spec_example),     cmocka_unit_test(test_full_directory), cmocka_unit_test(test_errors),
       cmocka_unit_test(test_syntax_error),     cmocka_unit_test(test_openslo_examples),
       cmocka_unit_test(test_mem_limits),       cmocka_unit_test(test_diag), cmocka_unit_test(test_bounds),
-      cmocka_unit_test(test_keep),
+      cmocka_unit_test(test_keep), cmocka_unit_test(test_costs),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
