@@ -927,9 +927,14 @@
    * budget as time, the suggestion, and for a latency SLO the percentiles. */
   function renderSuggest(s) {
     var box = $('suggest');
-    $('suggest-sub').textContent = '';
     if (STATIC) { box.innerHTML = notInReport('the targets history supports', 'headroom suggest --slo ' + s.name); return; }
-    var j = decision(box, state.suggest[s.name], 'the target suggestion');
+    var c0 = state.suggest[s.name];
+    /* Drawn again only when the answer changed (its chart stays put). */
+    var key = s.name + '|' + (c0 ? c0.at + '|' + (c0.error || '') : '');
+    if (box.getAttribute('data-key') === key && c0) return;
+    box.setAttribute('data-key', key);
+    $('suggest-sub').textContent = '';
+    var j = decision(box, c0, 'the target suggestion');
     if (!j) return;
     var r = Array.isArray(j.slos) ? j.slos.filter(function (x) { return x.name === s.name; })[0] : null;
     if (!r) { box.innerHTML = '<p class="empty">No suggestion for this SLO.</p>'; return; }
@@ -957,6 +962,7 @@
       '<div class="s">the tightest met in at least ' + esc(conf) + ' of the windows. ' + esc(verdict) + '</div></div>' +
       '<div><div class="sub">SLI achieved per window</div><div class="v" id="suggest-achieved">' + fmtPct(ach.min, d) + ' <small>worst</small></div>' +
       '<div class="s">' + fmtPct(ach.p10, d) + ' at p10 · ' + fmtPct(ach.p50, d) + ' median</div></div></div>' +
+      '<div id="suggest-chart"></div>' +
       '<div class="scroll"><table class="list cands" id="suggest-cands"><thead><tr><th>target</th><th>met in</th><th class="n">error budget</th></tr></thead><tbody>' +
       cands.map(function (c) {
         return '<tr data-target="' + esc(c.target) + '"' + (c.current ? ' class="cur"' : '') + '><td>' + fmtTarget(c.target) +
@@ -964,6 +970,33 @@
           shareBar(c.met_share, fmtShare(c.met_share) + ' <small>(' + esc(c.windows_met) + ' of ' + esc(r.windows_with_data) + ')</small>') +
           '</td><td class="n">' + esc(fmtDur(c.budget_seconds)) + ' <small>per ' + esc(win) + '</small></td></tr>';
       }).join('') + '</tbody></table></div>' + latencyHtml(r);
+    windowChart(r, d);
+  }
+  /* The SLI of every window (window_slis) against the current and the
+   * suggested target; only with two windows or more. */
+  function windowChart(r, d) {
+    var w = r.window_slis, holder = $('suggest-chart');
+    dropChart('windows');
+    if (!holder || !w || !Array.isArray(w.end) || !Array.isArray(w.sli) || w.end.length < 2 || !window.Chart) return;
+    var t = w.end.map(toSecs), range = [t[0], t[t.length - 1]];
+    var lines = [{ y: r.current_target, color: COLORS.target, width: 1.5, label: 'current target ' + fmtTarget(r.current_target) }];
+    if (isNum(r.suggested_target) && r.suggested_target !== r.current_target)
+      lines.push({ y: r.suggested_target, color: COLORS.budget, width: 1.5, dash: [2, 3], label: 'suggested ' + fmtTarget(r.suggested_target) });
+    var ys = w.sli.filter(isNum).concat(lines.map(function (l) { return l.y; }).filter(isNum));
+    holder.innerHTML = '<div class="sub">SLI of each ' + esc(fmtSpan(r.window_seconds)) + ' window, by the day it ended</div><div class="chart-box win-box"><canvas></canvas></div>';
+    var o = baseOptions(range, function (v) { return fmtPct(v, Math.max(1, d - 1)); }, 'SLI', function (o) {
+      o.scales.x.min = range[0]; o.scales.x.max = range[1];
+      o.scales.x.title.text = 'window end (UTC)';
+      o.scales.y.suggestedMin = minOf(ys, 0); o.scales.y.suggestedMax = maxOf(ys, 1);
+      o.elements.point.radius = w.end.length <= 60 ? 2 : 0;
+      o.plugins.legend.display = false;
+      o.plugins.tooltip.callbacks.title = function (items) { return items.length ? 'window ending ' + fmtTime(items[0].parsed.x) : ''; };
+      o.plugins.tooltip.callbacks.label = function (it) { return ' SLI ' + fmtPct(it.parsed.y, d); };
+      o.plugins.hrLines = { h: lines };
+    });
+    state.charts.windows = new window.Chart(holder.querySelector('canvas').getContext('2d'), { type: 'line',
+      data: { datasets: [{ label: 'SLI of the window', data: xy(t, w.sli), borderColor: COLORS.sli, backgroundColor: COLORS.sli }] },
+      options: o, plugins: [linesPlugin] });
   }
   function latencyHtml(r) {
     var l = r.latency;
@@ -1383,6 +1416,13 @@
     var lines = [{ y: 0, color: COLORS.target, label: 'exhausted', dash: [], width: 1.5 }];
     thresholdsOf(s).list.forEach(function (t) {
       if (t.kind === 'budget' && isNum(t.budget_level)) lines.push({ y: t.budget_level, color: sevColor(t.severity), width: 1, label: t.name + ': below ' + fmtPct(t.budget_level, 0) });
+    });
+    /* The status light's levels (status_thresholds.remaining: yellow at or
+     * below, orange below, red at or below; red at 0 is "exhausted"). */
+    var rem = s.status_thresholds && Array.isArray(s.status_thresholds.remaining) ? s.status_thresholds.remaining : [];
+    [['yellow', 'yellow at ', ' or less'], ['orange', 'orange below ', ''], ['red', 'red at ', ' or less']].forEach(function (k, i) {
+      if (isNum(rem[i]) && !(k[0] === 'red' && rem[i] === 0))
+        lines.push({ y: rem[i], color: cssVar('--' + k[0]) || COLORS.other, width: 1, dash: [2, 3], status: k[0], label: 'status ' + k[1] + fmtPct(rem[i], 0) + k[2] });
     });
     upsertChart('budget', h, {
       data: { datasets: [{ label: 'budget left', data: xy(ser.t, ser.budget_remaining), borderColor: COLORS.budget,

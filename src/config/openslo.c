@@ -502,6 +502,7 @@ void config_free(struct hr_config *c) {
     free(s->name);
     free(s->type);
     free((char *)s->fmt.log_format);
+    free((char *)s->fmt.captures);
     free((char *)s->fmt.duration_start);
     free((char *)s->fmt.duration_end);
     for (size_t j = 0; j < s->fmt.nmap; j++) {

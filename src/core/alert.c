@@ -60,6 +60,21 @@ static double burn_over(const struct hr_slo *slo, const struct hr_series *s, con
   return slo_burn_at(slo, s, at_us, lookback_us, NULL, valid);
 }
 
+static int is_lookback(const struct hr_slo *slo, int64_t lookback_us) {
+  for (size_t i = 0; i < slo->nlookbacks && i < HR_MAX_LOOKBACKS; i++)
+    if (slo->lookbacks_us[i] == lookback_us)
+      return 1;
+  return 0;
+}
+
+int alert_cond_needs_series(const struct hr_slo *slo, const struct hr_condition *c) {
+  if (c->kind != HR_COND_BURNRATE && c->kind != HR_COND_EXHAUSTION)
+    return 0;
+  if (!is_lookback(slo, c->long_us))
+    return 1;
+  return c->kind == HR_COND_BURNRATE && c->short_us > 0 && !is_lookback(slo, c->short_us);
+}
+
 static double fin(double v) { return isfinite(v) ? v : 0.0; }
 
 /* Strict comparisons with a relative tolerance of 1e-9: a burn computed as

@@ -71,6 +71,31 @@ void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_
 void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, struct hr_excluder *x,
                  int64_t at_us, struct hr_slo_state *out /* OUT */);
 
+/* Range sums supplied by the caller (the engine reads them from the store):
+ * sum() adds up good and valid over [from_us, to_us), both on the grid of
+ * whole minutes (phase 0), and must be exactly what a series holding those
+ * minutes would sum. */
+struct hr_sums_src {
+  void *ctx;
+  void (*sum)(void *ctx, int64_t from_us, int64_t to_us, uint64_t *good /* OUT */, uint64_t *valid /* OUT */);
+};
+
+/* slo_eval() without the minutes: the figures at T need only a few range
+ * sums (the window, each lookback), read from src. Returns 1 with out
+ * exactly as slo_eval_ex() would fill it from a series of those minutes;
+ * 0 (out zeroed) when the sums cannot decide: timeslices budgeting, or a
+ * status that is neither red nor released whose red latch walk does not
+ * end within 120 minutes back (each step two sums; the caller then
+ * evaluates the series). Exclusions only matter for timeslices, so none is
+ * taken. */
+int slo_eval_sums(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_sums_src *src, int64_t at_us,
+                  struct hr_slo_state *out /* OUT */);
+
+/* The status thresholds of slo as the status uses them: its own
+ * (headroom.dev/status-thresholds), else the defaults of
+ * docs/internals/math.md (0.7, 0.3, 0; 2, 5, 10 over 1h). */
+struct hr_thresholds slo_status_thresholds(const struct hr_slo *slo);
+
 /* Set the data health d of out (stale or unreadable: slo_eval only knows
  * none). Unreadable data gives no figure: out becomes as if it had no data
  * (status nodata, budget 1, burns 0), never a false red. */
@@ -99,6 +124,12 @@ double slo_burn_at(const struct hr_slo *slo, const struct hr_series *s, int64_t 
 struct hr_slo_replay;
 struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
                                      struct hr_excluder *x, int64_t from_us, int64_t to_us);
+/* slo_replay_new() from range sums instead of minutes (occurrences only:
+ * NULL for timeslices budgeting, whose slices need the minutes). src is
+ * borrowed until slo_replay_free(); every figure is exactly the one of the
+ * series those sums are of. */
+struct hr_slo_replay *slo_replay_new_sums(const struct hr_slo *slo, const struct hr_tz *tz,
+                                          const struct hr_sums_src *src, int64_t from_us, int64_t to_us);
 /* As slo_eval_ex() at at_us in [from_us, to_us], except the red latch:
  * status is what the thresholds give, latched is 0. */
 void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *out /* OUT */);

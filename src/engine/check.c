@@ -22,6 +22,8 @@ static const char *kind_name(enum hr_fmt_kind k) {
   case HR_FMT_NGINX: return "nginx";
   case HR_FMT_APACHE: return "apache";
   case HR_FMT_JSONL: return "jsonl";
+  case HR_FMT_HAPROXY: return "haproxy";
+  case HR_FMT_W3C: return "w3c";
   }
   return "?";
 }
@@ -120,8 +122,15 @@ static void offered(const struct hr_datasource *ds, const struct hr_format *f, c
       add_name(buf, cap, &k, "duration", &first);
     return;
   }
-  if (kind == HR_FMT_ALB)
-    k += (size_t)snprintf(buf, cap, "alb gives: ");
+  if (kind == HR_FMT_W3C) {
+    snprintf(buf, cap,
+             "w3c reads the columns its file's #Fields: line names: the standard fields by their W3C names "
+             "(sc-status, time-taken, cs-uri-stem...), every column by its own name, lower case, '_' for other "
+             "characters (cs(User-Agent) is cs_user_agent, x-edge-result-type x_edge_result_type)");
+    return;
+  }
+  if (kind == HR_FMT_ALB || kind == HR_FMT_HAPROXY)
+    k += (size_t)snprintf(buf, cap, "%s gives: ", kind_name(kind));
   else if (ds->fmt.log_format == NULL)
     k += (size_t)snprintf(buf, cap, "the default %s format (combined) gives: ", kind_name(kind));
   else
@@ -133,7 +142,10 @@ static void offered(const struct hr_datasource *ds, const struct hr_format *f, c
   for (int id = HR_F_NSTD; id < format_nfields(f); id++)
     if (fills & BIT(id)) {
       if (!own && k + 20 < cap) {
-        k += (size_t)snprintf(buf + k, cap - k, "; and by %s: ", kind == HR_FMT_ALB ? "their ALB names" : "variable");
+        k += (size_t)snprintf(buf + k, cap - k, "; and by %s: ",
+                              kind == HR_FMT_ALB       ? "their ALB names"
+                              : kind == HR_FMT_HAPROXY ? "their HAProxy names"
+                                                       : "variable");
         first = own = 1;
       }
       add_name(buf, cap, &k, format_field_name(f, id), &first);
@@ -215,6 +227,14 @@ static void never_filled(struct filter_ctx *x, const char *what, int id, const s
   const struct hr_datasource *ds = x->ds;
   enum hr_fmt_kind kind = ds->fmt.kind;
   const char *name = hr_std_field_names[id];
+  if (kind == HR_FMT_HAPROXY) {
+    diag_add(x->diag, at, "the %s filter reads '%s', which HAProxy's httplog of DataSource '%s' never fills%s", what,
+             name, ds->name,
+             id == HR_F_USER_AGENT ? ": capture the header (capture request header User-Agent len 128) and name it "
+                                     "in captures: [..., User-Agent]"
+                                   : "");
+    return;
+  }
   const char *add = kind == HR_FMT_NGINX ? nginx_adds[id] : apache_adds[id];
   char fmt[48];
   if (ds->fmt.log_format == NULL)
@@ -507,9 +527,13 @@ static enum hr_rc scan(struct hr_pipeline *p, size_t si, struct hr_reader *r, ui
       continue;
     }
     int bad = format_parse(src->fmt, line, len, ev);
+    if (bad == HR_PARSE_DIRECTIVE) {
+      s->blank++; /* a W3C directive, counted as the reports count it */
+      continue;
+    }
     if (bad != 0) {
       s->malformed++;
-      s->by_reason[bad < HR_BAD__COUNT ? bad : HR_BAD_SHAPE]++;
+      s->by_reason[bad > 0 && bad < HR_BAD__COUNT ? bad : HR_BAD_SHAPE]++;
       keep_bad(s, s->lines, bad, line, len);
       continue;
     }

@@ -40,10 +40,9 @@ void series_view_free(struct hr_series_view *v) {
   memset(v, 0, sizeof *v);
 }
 
-/* The grid of [from, to] for series s: instants base + k * step after from
- * (base on the series' phase), then to. */
-static size_t grid(const struct hr_series *s, int64_t from, int64_t to, int64_t step, int64_t **t_out) {
-  int64_t phase = s->phase_us;
+/* The grid of [from, to] on the phase: instants base + k * step after
+ * from, then to. */
+static size_t grid(int64_t phase, int64_t from, int64_t to, int64_t step, int64_t **t_out) {
   int64_t base = phase + floor_div(from - phase, step) * step;
   size_t cap = (size_t)((to - base) / step) + 2, n = 0;
   int64_t *t = xcalloc(cap, sizeof *t);
@@ -54,14 +53,16 @@ static size_t grid(const struct hr_series *s, int64_t from, int64_t to, int64_t 
   return n;
 }
 
-/* The SLO of rs over [from, to] at the points of the grid of step. */
-static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
-                        struct hr_series_view *v) {
+/* The SLO of rs over [from, to] at the points of the grid of step, from
+ * its series (x NULL) or from the store's range sums x (occurrences:
+ * slo_replay_new_sums). */
+static void view_fill(const struct hr_report_slo *rs, struct hr_slo_sums *x, int64_t from, int64_t to, int64_t step,
+                      struct hr_series_view *v) {
   memset(v, 0, sizeof *v);
   const struct hr_slo *slo = rs->slo;
   const struct hr_series *s = &rs->series;
   v->step_us = step;
-  v->n = grid(s, from, to, step, &v->t_us);
+  v->n = grid(x != NULL ? 0 : s->phase_us, from, to, step, &v->t_us);
   size_t n = v->n;
   v->sli = xcalloc(n, sizeof *v->sli);
   v->budget_remaining = xcalloc(n, sizeof *v->budget_remaining);
@@ -72,8 +73,9 @@ static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to
     v->lookback_us[b] = rs->st.burn[b].lookback_us;
     v->burn[b] = xcalloc(n, sizeof *v->burn[b]);
   }
-  struct hr_excluder *x = excluder_new(rs->excl, rs->nexcl);
-  struct hr_slo_replay *r = slo_replay_new(slo, slo->window.zone, s, x, v->t_us[0], v->t_us[n - 1]);
+  struct hr_excluder *ex = x != NULL ? NULL : excluder_new(rs->excl, rs->nexcl);
+  struct hr_slo_replay *r = x != NULL ? slo_replay_new_sums(slo, slo->window.zone, &x->src, v->t_us[0], v->t_us[n - 1])
+                                      : slo_replay_new(slo, slo->window.zone, s, ex, v->t_us[0], v->t_us[n - 1]);
   struct hr_slo_state st;
   for (size_t i = 0; i < n; i++) {
     slo_replay_at(r, v->t_us[i], &st);
@@ -81,12 +83,34 @@ static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to
     v->budget_remaining[i] = st.budget_remaining;
     for (size_t b = 0; b < v->nburn && b < st.nburn; b++)
       v->burn[b][i] = st.burn[b].rate;
-    int64_t k0 = series_index(s, i == 0 ? from : v->t_us[i - 1]), k1 = series_index(s, v->t_us[i]);
+    int64_t a = i == 0 ? from : v->t_us[i - 1];
+    if (x != NULL) { /* the minutes series_sum() adds: from a's to t's */
+      int64_t ma = floor_div(a, MINUTE_US) * MINUTE_US, mt = floor_div(v->t_us[i], MINUTE_US) * MINUTE_US;
+      if (mt > ma)
+        engine_slo_sum(x, ma, mt, &v->good[i], &v->valid[i]);
+      continue;
+    }
+    int64_t k0 = series_index(s, a), k1 = series_index(s, v->t_us[i]);
     if (k1 > k0)
       series_sum(s, k0, k1, &v->good[i], &v->valid[i]);
   }
   slo_replay_free(r);
-  excluder_free(x);
+  excluder_free(ex);
+}
+
+static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
+                        struct hr_series_view *v) {
+  view_fill(rs, NULL, from, to, step, v);
+}
+
+/* The trend's range and step: the window up to the instant in about
+ * `points` whole-minute steps; 0 when there is none. */
+static int64_t trend_step(const struct hr_report_slo *rs, size_t points) {
+  int64_t from = rs->st.window_start_us, to = rs->st.at_us;
+  if (points < 2 || to <= from)
+    return 0;
+  int64_t step = (to - from + (int64_t)points - 1) / (int64_t)points;
+  return (step + MINUTE_US - 1) / MINUTE_US * MINUTE_US;
 }
 
 /* 1 when rs has the minutes its series are drawn from: its own, or for a
@@ -103,17 +127,14 @@ static int has_minutes(const struct hr_report_slo *rs) {
 /* A composite's series: its components' views on the same grid, combined
  * point by point by composite_eval() (docs/internals/math.md, "Composite
  * SLOs"), exactly as the report combines them at the instant. */
-static void composite_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
+void engine_composite_view(const struct hr_report_slo *rs, const struct hr_series_view *const *mv,
                            struct hr_series_view *v) {
   const struct hr_composite *k = rs->comp;
-  struct hr_series_view *mv = xcalloc(k->n, sizeof *mv);
-  for (size_t c = 0; c < k->n; c++)
-    series_view(rs->members[c], from, to, step, &mv[c]);
   memset(v, 0, sizeof *v);
-  v->step_us = step;
-  v->n = mv[0].n;
+  v->step_us = mv[0]->step_us;
+  v->n = mv[0]->n;
   v->t_us = xcalloc(v->n, sizeof *v->t_us);
-  memcpy(v->t_us, mv[0].t_us, v->n * sizeof *v->t_us);
+  memcpy(v->t_us, mv[0]->t_us, v->n * sizeof *v->t_us);
   v->sli = xcalloc(v->n, sizeof *v->sli);
   v->budget_remaining = xcalloc(v->n, sizeof *v->budget_remaining);
   v->good = xcalloc(v->n, sizeof *v->good);
@@ -127,7 +148,7 @@ static void composite_view(const struct hr_report_slo *rs, int64_t from, int64_t
   const struct hr_slo_state **ptr = xcalloc(k->n, sizeof *ptr);
   for (size_t i = 0; i < v->n; i++) {
     for (size_t c = 0; c < k->n; c++) {
-      const struct hr_series_view *m = &mv[c];
+      const struct hr_series_view *m = mv[c];
       struct hr_slo_state *st = &cs[c];
       memset(st, 0, sizeof *st);
       st->at_us = v->t_us[i];
@@ -155,24 +176,42 @@ static void composite_view(const struct hr_report_slo *rs, int64_t from, int64_t
   }
   free(cs);
   free((void *)ptr);
+}
+
+/* A composite's series over [from, to]: its components' views on the same grid, combined. */
+static void composite_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
+                           struct hr_series_view *v) {
+  const struct hr_composite *k = rs->comp;
+  struct hr_series_view *mv = xcalloc(k->n, sizeof *mv);
+  const struct hr_series_view **pv = xcalloc(k->n, sizeof *pv);
+  for (size_t c = 0; c < k->n; c++) {
+    series_view(rs->members[c], from, to, step, &mv[c]);
+    pv[c] = &mv[c];
+  }
+  engine_composite_view(rs, pv, v);
   for (size_t c = 0; c < k->n; c++)
     series_view_free(&mv[c]);
   free(mv);
+  free((void *)pv);
 }
 
 void engine_trend(const struct hr_report_slo *rs, size_t points, struct hr_series_view *out) {
   memset(out, 0, sizeof *out);
-  if (!has_minutes(rs) || points < 2)
+  int64_t step = trend_step(rs, points);
+  if (!has_minutes(rs) || step == 0)
     return;
-  int64_t from = rs->st.window_start_us, to = rs->st.at_us;
-  if (to <= from)
-    return;
-  int64_t step = (to - from + (int64_t)points - 1) / (int64_t)points;
-  step = (step + MINUTE_US - 1) / MINUTE_US * MINUTE_US;
   if (rs->comp != NULL)
-    composite_view(rs, from, to, step, out);
+    composite_view(rs, rs->st.window_start_us, rs->st.at_us, step, out);
   else
-    series_view(rs, from, to, step, out);
+    series_view(rs, rs->st.window_start_us, rs->st.at_us, step, out);
+}
+
+void engine_trend_sums(const struct hr_report_slo *rs, struct hr_slo_sums *x, size_t points,
+                       struct hr_series_view *out) {
+  memset(out, 0, sizeof *out);
+  int64_t step = trend_step(rs, points);
+  if (step != 0)
+    view_fill(rs, x, rs->st.window_start_us, rs->st.at_us, step, out);
 }
 
 /* ---- thresholds ---- */
@@ -183,6 +222,7 @@ static void thresholds(const struct hr_report_slo *rs, struct hr_detail *d) {
   if (nc > MAX_CONDS)
     nc = MAX_CONDS;
   d->thr = xcalloc(nc ? nc : 1, sizeof *d->thr);
+  d->status_thr = slo_status_thresholds(rs->slo);
   for (size_t i = 0; i < nc; i++) {
     struct hr_threshold *t = &d->thr[d->nthr++];
     t->c = conds[i];

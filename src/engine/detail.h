@@ -37,6 +37,13 @@ struct hr_series_view {
 };
 void series_view_free(struct hr_series_view *v);
 
+/* The series of composite rs from its components' views mv[i] (in
+ * rs->comp->members order, on one grid; borrowed), combined point by point
+ * by composite_eval() (docs/internals/math.md, "Composite SLOs"). Fills *v
+ * (series_view_free() it). */
+void engine_composite_view(const struct hr_report_slo *rs, const struct hr_series_view *const *mv,
+                           struct hr_series_view *v /* OUT */);
+
 /* A condition in force and the burn rate at which it holds now: its factor
  * for a burn-rate condition; remaining budget x W / horizon for a time to
  * exhaustion one (has_rate 0 for a budget level). */
@@ -88,6 +95,7 @@ struct hr_detail {
   struct hr_series_view recent; /* the last HR_RECENT_US of the range, minute by minute */
   struct hr_threshold *thr;
   size_t nthr;
+  struct hr_thresholds status_thr; /* the status light's (slo_status_thresholds()) */
   struct hr_tl_entry *timeline; /* in time order */
   size_t ntimeline;
   int has_alerts; /* the store was read: alerts is the truth (possibly empty) */

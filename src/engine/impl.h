@@ -55,6 +55,29 @@ enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, con
                               size_t ntl, int64_t at_us, struct hr_series *s, char **note /* OUT */,
                               struct hr_err *err);
 
+/* One SLO's stored minutes as range sums (docs/internals/store.md,
+ * "store_sums"), exactly what engine_slo_minutes() would load into a series
+ * of `span` minutes ending at at_us and that series would sum: the minutes
+ * of [at - span, at) less those lying wholly inside a maintenance window of
+ * its service. src is what slo_eval_sums() reads; the first store error is
+ * kept in rc and err (every sum after it is 0). */
+struct hr_slo_sums {
+  struct hr_sums_src src;
+  struct hr_store *st;
+  int64_t id;           /* -1: the store never saw the SLO (every sum 0) */
+  int64_t lo_s, hi_s;   /* the minutes a series would hold: [lo, hi) */
+  int64_t (*maint)[2];  /* maintenance minutes [a, b), sorted, disjoint */
+  size_t nmaint;
+  enum hr_rc rc;
+  struct hr_err err;
+};
+enum hr_rc engine_slo_sums_init(struct hr_slo_sums *x, struct hr_store *st, const struct hr_slo *slo,
+                                const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_err *err);
+void engine_slo_sums_done(struct hr_slo_sums *x);
+/* Good and valid over [from_us, to_us) (whole minutes). */
+void engine_slo_sum(struct hr_slo_sums *x, int64_t from_us, int64_t to_us, uint64_t *good /* OUT */,
+                    uint64_t *valid /* OUT */);
+
 /* Read the logs o->logs into series (one per SLO of cfg, on their grid),
  * events at or after at_us left out. Stats and the first malformed lines go
  * into rep; read errors after which the lines before stay counted go into
@@ -86,6 +109,24 @@ enum hr_rc engine_read_logs_setup(const struct hr_config *cfg, const struct hr_i
  * force (excl[0..nexcl)); fills rs->st and rs->now. */
 void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const struct hr_series *s,
                      const struct hr_exclusion *excl, size_t nexcl, int64_t at_us);
+
+/* engine_eval_slo() from the store's range sums x, when they decide:
+ * slo_eval_sums() does, and every alert condition of slo reads only its
+ * lookbacks (burning now evaluates them). Returns 1 with rs->st and rs->now
+ * filled; 0 when the minutes are needed (or x->rc says a read failed). */
+int engine_eval_slo_sums(struct hr_report_slo *rs, const struct hr_slo *slo, struct hr_slo_sums *x, int64_t at_us);
+
+/* engine_trend() of rs (evaluated from the sums x) from the sums: for an
+ * SLO with occurrences budgeting, exactly the view its series gives. */
+struct hr_series_view;
+void engine_trend_sums(const struct hr_report_slo *rs, struct hr_slo_sums *x, size_t points,
+                       struct hr_series_view *out /* OUT */);
+
+/* 1 when the store holds the record of the DataSource of slo (the data
+ * health then reads no minute); cache: one byte per DataSource of cfg,
+ * zeroed before the first call. */
+enum hr_rc engine_source_recorded(struct hr_store *st, const struct hr_config *cfg, const struct hr_slo *slo,
+                                  unsigned char *cache, int *recorded /* OUT */, struct hr_err *err);
 
 /* Now, on the whole minute (the clock is read only here and by the daemon). */
 int64_t engine_now_minute(void);

@@ -32,6 +32,7 @@ struct hr_eval_opts {
   int64_t now_us;  /* the clock, read by the caller (with has_at, 0 means at_us) */
   const char *slo; /* NULL: every SLO; else only the SLO of that name (HR_ERR_NOTFOUND when none) */
   int keep_series; /* keep each SLO's minute series and exclusions (engine_detail() needs them) */
+  size_t trend_points; /* > 0: each SLO's engine_trend() of that many points, in hr_report_slo.trend */
 };
 
 /* "Is it OK right now?", apart from the budget: the burn rate now against
@@ -46,6 +47,8 @@ struct hr_burn_now {
   int64_t lookback_us; /* of the condition nearest to firing, else the status lookback (1h) */
   const char *condition; /* that condition's name (borrowed), or NULL */
 };
+
+struct hr_series_view; /* engine/detail.h */
 
 struct hr_report_slo {
   const struct hr_slo *slo; /* borrowed from the configuration */
@@ -70,6 +73,9 @@ struct hr_report_slo {
   int has_series;
   struct hr_exclusion *excl;
   size_t nexcl;
+  /* With trend_points: engine_trend() computed while its minutes (or the
+   * store's sums) were at hand, so no series is kept for it. Owned. */
+  struct hr_series_view *trend;
   /* A composite SLO (docs/internals/math.md, "Composite SLOs"): slo is
    * comp->slo, st combined from its components members[i] (elements of the
    * same hr_report.slos, weights comp->weights[i]; the array is owned, the

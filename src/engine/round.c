@@ -72,7 +72,35 @@ struct round_ctx {
   const struct hr_pipeline *p;    /* the configuration compiled (the fields the filters read) */
   int64_t at_us;
   const char *dashboard_url;
+  unsigned char *src_rec;         /* engine_source_recorded()'s cache */
 };
+
+/* SLO j from the store's range sums when they decide (engine_eval_slo_sums;
+ * its DataSource recorded, so the data health reads no minute): *done = 1
+ * with one's state, burning now and health filled. */
+static enum hr_rc round_sums(const struct round_ctx *x, size_t j, struct hr_report_slo *one, int *done,
+                             struct hr_err *err) {
+  static const struct hr_series none = {.step_us = MINUTE_US, .head = INT64_MIN}; /* not read */
+  const struct hr_slo *slo = &x->cfg->slos[j];
+  int recorded = 0;
+  *done = 0;
+  enum hr_rc rc = engine_source_recorded(x->st, x->cfg, slo, x->src_rec, &recorded, err);
+  if (rc != HR_OK || !recorded)
+    return rc;
+  struct hr_slo_sums sx;
+  rc = engine_slo_sums_init(&sx, x->st, slo, x->tl, x->ntl, x->at_us, err);
+  if (rc == HR_OK && engine_eval_slo_sums(one, slo, &sx, x->at_us)) {
+    *done = 1;
+    rc = engine_slo_health(x->cfg, x->p, x->st, NULL, j, &none, x->at_us, one, err);
+  }
+  if (rc == HR_OK && sx.rc != HR_OK) {
+    rc = sx.rc;
+    if (err != NULL)
+      *err = sx.err;
+  }
+  engine_slo_sums_done(&sx);
+  return rc;
+}
 
 /* Evaluate and step every condition of SLO j; writes inside the open
  * transaction. pre: its minutes read from Prometheus before the
@@ -83,22 +111,28 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
   const struct hr_slo *slo = &x->cfg->slos[j];
   const struct hr_slo *eslo = &x->eff->eff.slos[j];
   int64_t at_us = x->at_us;
-  struct hr_series s;
+  struct hr_series s = {.step_us = MINUTE_US, .head = INT64_MIN};
   enum hr_rc rc = HR_OK;
+  struct hr_report_slo one = {0};
+  int done = 0;
   if (pre != NULL) {
     s = *pre;
     memset(pre, 0, sizeof *pre);
   } else {
-    series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
-    rc = engine_slo_minutes(st, slo, x->tl, x->ntl, at_us, &s, NULL, err);
+    rc = round_sums(x, j, &one, &done, err);
+    if (rc == HR_OK && !done) {
+      series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
+      rc = engine_slo_minutes(st, slo, x->tl, x->ntl, at_us, &s, NULL, err);
+    }
   }
-  struct hr_report_slo one = {0};
   const struct hr_slo_state *state = &one.st;
   const struct hr_condition *conds[MAX_CONDS];
   size_t nc = 0;
   if (rc == HR_OK) {
-    engine_eval_slo(&one, slo, &s, eslo->excl, eslo->nexcl, at_us);
-    rc = engine_slo_health(x->cfg, x->p, st, NULL, j, &s, at_us, &one, err);
+    if (!done) {
+      engine_eval_slo(&one, slo, &s, eslo->excl, eslo->nexcl, at_us);
+      rc = engine_slo_health(x->cfg, x->p, st, NULL, j, &s, at_us, &one, err);
+    }
     nc = alert_conditions(slo, conds, MAX_CONDS);
     if (nc > MAX_CONDS)
       nc = MAX_CONDS;
@@ -246,7 +280,7 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   struct hr_pipeline *p = NULL;
   if (pipeline_new(&eff.eff, &p, err) != HR_OK)
     p = NULL; /* the data health then judges no field */
-  struct round_ctx x = {st, cfg, &eff, tl, ntl, p, at_us, dashboard_url};
+  struct round_ctx x = {st, cfg, &eff, tl, ntl, p, at_us, dashboard_url, xcalloc(cfg->nsources ? cfg->nsources : 1, 1)};
   rc = store_begin(st, err);
   int began = rc == HR_OK;
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
@@ -260,6 +294,7 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   free(pre);
   free(is_pre);
   free(skip);
+  free(x.src_rec);
   effective_done(&eff);
   pipeline_free(p);
   timeline_free(tl, ntl);

@@ -274,7 +274,7 @@ void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev,
 
 void pipeline_bad_line(struct hr_scan_stats *st, int reason) {
   st->malformed++;
-  st->by_reason[reason < HR_BAD__COUNT ? reason : HR_BAD_SHAPE]++;
+  st->by_reason[reason > 0 && reason < HR_BAD__COUNT ? reason : HR_BAD_SHAPE]++;
   if (st->nsamples < HR_SAMPLES) {
     st->samples[st->nsamples].line = (int64_t)st->lines;
     st->samples[st->nsamples++].reason = reason;
@@ -316,6 +316,10 @@ enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, in
       continue;
     }
     int bad = format_parse(src->fmt, line, len, ev);
+    if (bad == HR_PARSE_DIRECTIVE) {
+      st->blank++; /* a W3C directive: read, counted with the blank lines */
+      continue;
+    }
     if (bad != 0) {
       pipeline_bad_line(st, bad);
       continue;
@@ -324,5 +328,35 @@ enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, in
   }
   st->bytes += (uint64_t)(reader_offset(r) - off0);
   free(ev);
+  return rc;
+}
+
+enum hr_rc pipeline_prime(struct hr_pipeline *p, size_t si, const char *path, int64_t offset, struct hr_err *err) {
+  struct hr_format *f = p->src[si].fmt;
+  if (f == NULL || !format_stateful(f))
+    return HR_OK;
+  format_reset(f);
+  if (offset <= 0)
+    return HR_OK;
+  struct hr_reader *r = NULL;
+  enum hr_rc rc = reader_open(path, &r, err);
+  if (rc != HR_OK)
+    return rc;
+  struct hr_event *ev = xmalloc(sizeof *ev);
+  while (reader_offset(r) < offset) {
+    const char *line;
+    size_t len;
+    int k = reader_next(r, &line, &len, err);
+    if (k == HR_READ_EOF)
+      break;
+    if (k == HR_READ_ERROR) {
+      rc = err != NULL ? err->rc : HR_ERR_IO;
+      break;
+    }
+    if (k == HR_READ_LINE && len > 0 && line[0] == '#')
+      (void)format_parse(f, line, len, ev);
+  }
+  free(ev);
+  reader_close(r);
   return rc;
 }

@@ -122,4 +122,10 @@ void pipeline_bad_line(struct hr_scan_stats *st, int reason);
 enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, int64_t at_us, hr_sink_fn sink,
                        void *ctx, uint64_t max_lines, int *more, struct hr_scan_stats *st, struct hr_err *err);
 
+/* A file of source si is about to be read from byte offset (as
+ * reader_offset() counts): formats whose lines depend on earlier ones (W3C's
+ * #Fields:, format_stateful()) forget the previous file and read the
+ * directives of path before offset. Nothing for the other formats. */
+enum hr_rc pipeline_prime(struct hr_pipeline *p, size_t si, const char *path, int64_t offset, struct hr_err *err);
+
 #endif

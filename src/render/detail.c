@@ -89,6 +89,26 @@ static void thresholds_json(struct hr_jw *w, const struct hr_detail *d) {
   jw_arr_end(w);
 }
 
+/* {"remaining": [yellow, orange, red], "burn": [yellow, orange, red],
+ * "lookback"}: headroom.dev/status-thresholds as the status uses them. */
+static void status_thresholds_json(struct hr_jw *w, const struct hr_detail *d) {
+  const struct hr_thresholds *t = &d->status_thr;
+  char buf[64];
+  jw_obj(w, "status_thresholds");
+  jw_arr(w, "remaining");
+  jw_num(w, NULL, t->rem_yellow);
+  jw_num(w, NULL, t->rem_orange);
+  jw_num(w, NULL, t->rem_red);
+  jw_arr_end(w);
+  jw_arr(w, "burn");
+  jw_num(w, NULL, t->burn_yellow);
+  jw_num(w, NULL, t->burn_orange);
+  jw_num(w, NULL, t->burn_red);
+  jw_arr_end(w);
+  jw_str(w, "lookback", duration_format(t->burn_lookback_us, buf, sizeof buf));
+  jw_obj_end(w);
+}
+
 static void timeline_json(struct hr_jw *w, const struct hr_detail *d) {
   jw_arr(w, "timeline");
   for (size_t i = 0; i < d->ntimeline; i++) {
@@ -217,6 +237,7 @@ void slo_page_json(struct hr_jw *w, const char *key, const struct hr_detail *d) 
   if (d->has_recent)
     series_view_json(w, "recent", &d->recent);
   thresholds_json(w, d);
+  status_thresholds_json(w, d);
   timeline_json(w, d);
   alerts_json(w, d);
   latency_json(w, d);

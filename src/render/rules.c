@@ -330,14 +330,19 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
   free(desc);
 }
 
+/* Sloth's series (github.com/slok/sloth, internal/prometheus): windows
+ * named as Prometheus's Go code names durations (28d is "4w", 7d "1w"), in
+ * the record name and the sloth_window label; headroom's own series keep
+ * their names ("28d"). */
 static void sloth_rules(struct ctx *c) {
-  char wb[32], days[32];
+  char wb[32], sw[32], days[32];
   for (size_t i = 0; i < c->nwins; i++) {
     promql_duration(c->wins[i], wb);
+    promql_model_duration(c->wins[i], sw);
     char name[64];
-    snprintf(name, sizeof name, "slo:sli_error:ratio_rate%s", wb);
+    snprintf(name, sizeof name, "slo:sli_error:ratio_rate%s", sw);
     char *e = errors_expr(c, wb), *v = sel(c, "headroom_slo:valid:increase", wb);
-    rec(c, name, xasprintf("%s / (%s > 0)", e, v), wb, 1);
+    rec(c, name, xasprintf("%s / (%s > 0)", e, v), sw, 1);
     free(e);
     free(v);
   }
@@ -354,7 +359,15 @@ static void sloth_rules(struct ctx *c) {
   rec(c, "slo:period_error_budget_remaining:ratio", xasprintf("1 - %s / (%s > 0) / %s", ew, vw, c->ebud), NULL, 1);
   free(ew);
   free(vw);
+  /* the info series, with the labels Sloth's dashboards read: the objective
+   * in percent, and what made the rules (sloth_mode, sloth_spec, sloth_version) */
   rec(c, "sloth_slo_info", xstrdup("vector(1)"), NULL, 1);
+  char pct[32];
+  snprintf(pct, sizeof pct, "%.10g", c->slo->target * 100);
+  sb_printf(c->b, "%s    sloth_objective: '%s'\n", c->ind, pct);
+  sb_printf(c->b, "%s    sloth_mode: '%s'\n", c->ind, c->o->format == HR_RULES_K8S ? "cli-gen-k8s" : "cli-gen-prom");
+  sb_printf(c->b, "%s    sloth_spec: 'prometheus/v1'\n", c->ind);
+  sb_printf(c->b, "%s    sloth_version: 'headroom'\n", c->ind);
 }
 
 static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo *slo, const struct hr_rules_opts *o,

@@ -68,6 +68,16 @@ static void slo_json(struct hr_jw *w, const struct hr_suggest_slo *s) {
   jw_time(w, "first_window_end", s->first_end_us);
   jw_time(w, "last_window_end", s->last_end_us);
   jw_uint(w, "windows_with_data", s->nsli);
+  jw_obj(w, "window_slis");
+  jw_arr(w, "end");
+  for (size_t i = 0; i < s->nwin; i++)
+    jw_time(w, NULL, s->win_end_us[i]);
+  jw_arr_end(w);
+  jw_arr(w, "sli");
+  for (size_t i = 0; i < s->nwin; i++)
+    jw_num(w, NULL, s->win_sli[i]);
+  jw_arr_end(w);
+  jw_obj_end(w);
 }
 
 void suggest_json(FILE *f, const struct hr_suggest *s) {

@@ -111,6 +111,7 @@ struct hr_details {
   size_t nslo;
   struct hr_counts m; /* (KEY(slo, bucket), minute) -> events */
   struct badheap *bad;
+  size_t nbad; /* the sum of the heaps' n */
   uint64_t seq;
 };
 
@@ -141,6 +142,7 @@ void details_clear(struct hr_details *d) {
   counts_clear(&d->m);
   for (size_t j = 0; j < d->nslo; j++)
     d->bad[j].n = 0;
+  d->nbad = 0;
 }
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid. */
@@ -281,6 +283,7 @@ void details_hook(void *ctx, size_t j, const struct hr_event *ev, const char *li
     b->seq = seq;
     fill_bad(b, ev, line, len);
     heap_up(bh->e, bh->n++);
+    d->nbad++;
   } else if (bh->e[0].t_us <= t) { /* equal instants: the one read later is newer */
     struct bad *b = &bh->e[0]; /* replaces the oldest kept */
     b->t_us = t;
@@ -323,6 +326,14 @@ static int cmp_bad_ptr(const void *a, const void *b) {
   return bad_older(x, y) ? -1 : bad_older(y, x) ? 1 : 0;
 }
 
+size_t details_cells(const struct hr_details *d) {
+  return d->m.n;
+}
+
+size_t details_bad_kept(const struct hr_details *d) {
+  return d->nbad;
+}
+
 enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_t *ids, struct hr_err *err) {
   sqlite3 *db = store_db(st);
   size_t nbad = 0;
@@ -346,6 +357,7 @@ enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_
     if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK)
       rc = db_fail(db, err, "details: prepare");
   if (rc == HR_OK && d->m.n > 0) {
+    counts_sort(&d->m); /* each SLO's rows together */
     if (!upsert_cells(q[Q_MIN], &d->m, ids))
       rc = db_fail(db, err, "details: latency");
     /* The hour rollup: the batch's minutes summed per hour first. */
@@ -354,6 +366,7 @@ enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_
     for (size_t i = 0; i < d->m.cap && rc == HR_OK; i++)
       if (d->m.c[i].minute != INT64_MIN)
         counts_put(&hm, d->m.c[i].slo, floor_to(d->m.c[i].minute, 3600), 0, d->m.c[i].valid);
+    counts_sort(&hm);
     if (rc == HR_OK && !upsert_cells(q[Q_HOUR], &hm, ids))
       rc = db_fail(db, err, "details: latency hour");
     counts_free(&hm);

@@ -66,6 +66,9 @@ expect 2 "bad/duplicate_name.yaml:14:9: duplicate DataSource name 'web-logs'" -c
 expect 2 "bad/target_range.yaml:31:15: target must be a fraction in (0, 1), got 1.5" -c bad/target_range.yaml
 expect 2 "bad/unknown_ref.yaml:24:30: unknown DataSource 'web-log' (defined: web-logs)" -c bad/unknown_ref.yaml
 expect 2 "bad/unknown_format.yaml:8:13: unknown format 'iis'" -c bad/unknown_format.yaml
+expect 2 "bad/haproxy_fields.yaml:12:15: timeZone: time zone \"Europe/Atlantis\": unknown" -c bad/haproxy_fields.yaml
+also "bad/haproxy_fields.yaml:28:84: the good filter reads 'upstream_status', which HAProxy's httplog of DataSource 'lb' never fills" \
+  "bad/haproxy_fields.yaml:30:84: the total filter reads 'user_agent', which HAProxy's httplog of DataSource 'lb' never fills: capture the header"
 expect 2 "bad/missing_key.yaml:16:3: missing required key 'objectives' in SLO.spec" -c bad/missing_key.yaml
 expect 2 "bad/wrong_type.yaml:27:15: SLO.spec.timeWindow must be a list, found a scalar" -c bad/wrong_type.yaml
 expect 2 "bad/bad_timezone.yaml:32:19: unknown time zone 'Mars/Olympus'" -c bad/bad_timezone.yaml

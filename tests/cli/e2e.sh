@@ -10,7 +10,8 @@
 # every check); screenshots are kept in BUILD_DIR/e2e/. The copied
 # configuration gives core-matching a logs link (headroom.dev/logs-url) and
 # two system metrics read from a stand-in Prometheus (tests/e2e/fakeprom.mjs;
-# one query fails on purpose). serve's store is filled first: the logs
+# one query fails on purpose), and chat-latency a 7d window (many windows for
+# the targets panel). serve's store is filled first: the logs
 # ingested, deploys and an incident annotated, alert rounds run through the
 # 2026-10-21 outage, so its SLO page has alerts and a timeline. Installs
 # chromium and the node packages when missing and root; otherwise prints
@@ -90,6 +91,11 @@ spec:
     url: http://127.0.0.1:$PROM_PORT
 EOF
 grep -q 'headroom.dev/logs-url' "$CONF/services.yaml" || fail "cannot annotate core-matching in $CONF/services.yaml"
+# chat-latency over 7 days (its last 28d block), so its history holds many
+# windows and the targets panel charts each one's SLI.
+awk '/^  name: chat-latency$/ { s = 1 } s && /- duration: 28d/ { sub(/28d/, "7d"); s = 0 } { print }' \
+  "$CONF/journey2-chat.yaml" > "$CONF/j2.tmp" && mv "$CONF/j2.tmp" "$CONF/journey2-chat.yaml"
+grep -q -- '- duration: 7d' "$CONF/journey2-chat.yaml" || fail "cannot give chat-latency a 7d window"
 "$HR" check -c "$CONF" > "$OUT/check.log" 2>&1 || { cat "$OUT/check.log" >&2; fail "the e2e configuration does not check"; }
 if [ ! -s "$CONF/logs/gateway-alb.log" ] || [ ! -s "$CONF/logs/chat-events.jsonl" ] ||
    [ ! -s "$CONF/logs/report-jobs.jsonl" ]; then

@@ -18,7 +18,9 @@
 # counts); (c) every delta the rules recorded during the run equals the one
 # Prometheus computes afterwards from the stored samples, for the agents and
 # for the slow exporter, and no evaluation was skipped: the window sums are
-# exact even when scrapes are still in flight at an evaluation. Rules read
+# exact even when scrapes are still in flight at an evaluation; (d) every
+# query of the Grafana dashboards of `rules --grafana list|detail` answers
+# with data for every service and SLO (tests/multiagent/grafana_check.py). Rules read
 # with --delay 0s (HR_MULTIAGENT_DELAY=0s) fail (c): the race behind a CI
 # failure where the incident's increase vanished from every window.
 # The rules are generated with `--interval 5s --delay 5s` instead of 1m and 1m
@@ -362,4 +364,10 @@ if bad or gaps or n < 40:
     print("\n".join(bad[:10] + gaps[:5]), file=sys.stderr)
     sys.exit(1)
 PY
+# ---- (d) every query of the Grafana dashboards answers, with data
+for k in list detail; do
+  "$HR" rules -c "$TMP/agent-a.yaml" --grafana $k -o "$TMP/grafana-$k.json" || fail "rules --grafana $k failed"
+done
+python3 "$MA/grafana_check.py" "$PURL" "$TMP/grafana-list.json" "$TMP/grafana-detail.json" ||
+  fail "a query of the Grafana dashboards fails or returns nothing (see above)"
 echo "multiagent.sh: ok in $(elapsed)s"

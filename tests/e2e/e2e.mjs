@@ -26,7 +26,8 @@
 //     its burning-now signal; the burn-rate chart's threshold lines are the
 //     SLO's own thresholds (detail.thresholds), its axis holds the peak, it
 //     is logarithmic when the values span more than 20x and the switch
-//     works; no legend entry is struck through;
+//     works; no legend entry is struck through; the budget chart draws the
+//     status light's levels (detail.status_thresholds.remaining);
 //   - the alert table has one row per alert of detail.alerts with its
 //     state; the timeline shows the alert transitions with theirs;
 //   - the store's details: with --details yes (the default with --url:
@@ -42,9 +43,11 @@
 //     of the service) and "thin history" exactly when the SLO's risk is
 //     thin, on the picked SLO's page and on a latency SLO of a service
 //     with six deploys; the figures of api/v1/suggest?slo=NAME (suggested
-//     target, the worst SLI achieved, each candidate's share of windows met
-//     and budget as time, the suggested one marked, and p50/p95/p99 of a
-//     latency SLO);
+//     target, the worst SLI achieved, the chart of each window's SLI (the
+//     copied configuration gives chat-latency a 7d window, so it has many)
+//     with the current and suggested targets, each candidate's share of
+//     windows met and budget as time, the suggested one marked, and
+//     p50/p95/p99 of a latency SLO);
 //   - zoom: the 1d button; with --url the zoomed range is fetched again on a
 //     finer grid; the 6h button shows a point every minute; the URL carries
 //     the SLO and the zoom, and a reload restores both; the links follow;
@@ -57,7 +60,8 @@
 // <label>-slo.png, <label>-slo-zoom.png, <label>-slo-6h.png,
 // <label>-slo-phone.png, <label>-decisions.png (the two panels of the picked
 // SLO), <label>-decisions-latency.png (those of the latency SLO),
-// <label>-decisions-phone.png (the risk panel on a phone), <label>-service.png. Prints "N passed, N failed".
+// <label>-decisions-phone.png (the risk panel on a phone), <label>-service.png,
+// <label>-budget-levels.png (the latency SLO's budget chart with the status levels). Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -121,7 +125,7 @@ const chartState = (sel) => {
   }));
   return {
     peak, type: ch.scales.y.type, yMax: ch.scales.y.max, xMin: ch.scales.x.min, xMax: ch.scales.x.max, ts,
-    lines: ((ch.options.plugins.hrLines || {}).h || []).map((l) => ({ y: l.y, name: l.name })),
+    lines: ((ch.options.plugins.hrLines || {}).h || []).map((l) => ({ y: l.y, name: l.name, status: l.status })),
     struck: ((ch.legend && ch.legend.legendItems) || []).filter((i) => i.hidden).map((i) => i.text),
   };
 };
@@ -158,6 +162,12 @@ async function fullShot(page, name) {
   await page.evaluate(() => { document.querySelector('header.top').style.position = 'static'; });
   await page.screenshot({ path: shot(name), fullPage: true });
   await page.evaluate(() => { document.querySelector('header.top').style.position = ''; });
+}
+// Requests in flight: a reload waits for none (else it aborts a refresh or
+// a zoom's fetch, and that would count as a failed request).
+const inFlight = new Set();
+async function quiet() {
+  for (let i = 0; i < 100 && inFlight.size; i++) await new Promise((r) => setTimeout(r, 50));
 }
 async function ready(page, sel) { await page.waitForSelector(`body[data-ready="1"] ${sel}`); }
 async function cardOrder(page) { return page.$$eval('.card', (els) => els.map((e) => e.getAttribute('data-slo'))); }
@@ -287,6 +297,7 @@ async function checkSortFilter(page) {
   const hash = decodeURIComponent(new URL(page.url()).hash);
   check(/sort=budget/.test(hash) && /q=matching/.test(hash) && /attention=1/.test(hash), `the URL carries sort and filter (${hash})`);
   const before = await cardOrder(page);
+  await quiet();
   await page.reload({ waitUntil: 'load' });
   await ready(page, '#ov-list');
   const restored = await page.evaluate(() => ({ sort: document.querySelector('#ov-sort').value, q: document.querySelector('#ov-q').value,
@@ -353,6 +364,19 @@ async function checkBurn(page, det) {
   await page.click('#p-burn button[data-scale="log"]');
   const lg = await page.evaluate(chartState, '#p-burn canvas');
   check(lin.type === 'linear' && lin.yMax >= lin.peak && lg.type === 'logarithmic', `the scale switch: linear then log (${lin.type}, ${lg.type})`);
+}
+
+// The budget chart: the status light's levels of detail.status_thresholds.
+async function checkBudgetLevels(page, det) {
+  const b = await page.evaluate(chartState, '#p-budget canvas');
+  const rem = (det.status_thresholds || {}).remaining;
+  if (!b || !Array.isArray(rem)) {
+    check(false, `budget chart and status_thresholds in the detail (${!!b}, ${JSON.stringify(det.status_thresholds)})`);
+    return;
+  }
+  const got = b.lines.filter((l) => l.status).map((l) => `${l.status}=${l.y}`);
+  const want = [`yellow=${rem[0]}`, `orange=${rem[1]}`].concat(rem[2] !== 0 ? [`red=${rem[2]}`] : []);
+  check(sameSet(got, want), `budget chart: the status levels of status_thresholds (${got.join(', ')}; want ${want.join(', ')})`);
 }
 
 async function checkAlerts(page, det) {
@@ -426,6 +450,7 @@ async function checkSloPage(page, pick) {
   } else {
     await checkCharts(page);
     await checkBurn(page, det);
+    await checkBudgetLevels(page, det);
   }
   await checkAlerts(page, det);
   await checkBottom(page, det);
@@ -569,6 +594,17 @@ async function checkDecisions(page, pick, what) {
     !durNear(cands[i].budget, c.budget_seconds) || cands[i].suggested !== (c.target === sg.suggested_target));
   check(cands.length === sg.candidates.length && bad.length === 0,
     `${what}: ${cands.length} candidate targets with share met and budget (${cands.map((c) => `${c.target}: ${c.share}, ${c.budget}${c.suggested ? ' *' : ''}`).join('; ')})`);
+  const w = sg.window_slis || { end: [] };
+  if (w.end.length >= 2 && hasChart) {
+    const ch = await page.evaluate(chartState, '#suggest-chart canvas');
+    const ink = (await page.evaluate(canvasInk, '#suggest-chart canvas')).filter((c) => c.ink > 50).length;
+    const pts = ch ? ch.ts.length : 0;
+    check(ch && ink === 1 && pts === w.end.length && ch.lines.some((l) => l.y === sg.current_target) &&
+      (sg.suggested_target === sg.current_target || ch.lines.some((l) => l.y === sg.suggested_target)),
+      `${what}: the SLI of each of ${w.end.length} windows charted (${pts} points) with the current and suggested targets`);
+  } else {
+    check(await page.$('#suggest-chart canvas') === null, `${what}: no window chart for ${w.end.length} window(s)`);
+  }
   if (sg.latency) {
     const q = await page.$$eval('#suggest-latency [data-q]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-q'), e.querySelector('b').textContent])));
     check(['p50', 'p95', 'p99'].every((k) => near(q[k], sg.latency[k], 0.003, 0.0006)),
@@ -642,6 +678,7 @@ async function checkZoom(page, pick, det) {
 
   // A reload restores the SLO and the zoom from the URL.
   const before = decodeURIComponent(new URL(page.url()).hash);
+  await quiet();
   await page.reload({ waitUntil: 'load' });
   await ready(page, `.slo-page[data-slo="${pick.name}"] .chart-box canvas`);
   await page.waitForTimeout(url ? 600 : 200);
@@ -677,7 +714,9 @@ try {
   });
   // No failed request at all (a missing favicon included); a build without
   // the chart library answers 404 for it, which the page says itself.
-  ctx.on('requestfailed', (r) => { if (!outside.includes(r.url())) badRequests.push(`${r.url()} (${(r.failure() || {}).errorText})`); });
+  ctx.on('request', (r) => inFlight.add(r));
+  ctx.on('requestfinished', (r) => inFlight.delete(r));
+  ctx.on('requestfailed', (r) => { inFlight.delete(r); if (!outside.includes(r.url())) badRequests.push(`${r.url()} (${(r.failure() || {}).errorText})`); });
   ctx.on('response', (r) => { if (r.status() >= 400 && !/\/vendor\/chart\.js$/.test(r.url())) badRequests.push(`${r.url()} (HTTP ${r.status()})`); });
   const page = await openPage();
 
@@ -703,6 +742,11 @@ try {
     await ready(page, `.slo-page[data-slo="${lat.name}"]`);
     await checkDecisions(page, lat, lat.name);
     await decisionsShot(page, 'decisions-latency');
+    if (hasChart) {
+      await page.evaluate(() => window.scrollTo(0, document.querySelector('#p-budget').getBoundingClientRect().top + window.scrollY - 70));
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: shot('budget-levels'), fullPage: false });
+    }
     await page.goto(target.replace(/#.*$/, '') + '#/slo/' + encodeURIComponent(pick.name), { waitUntil: 'load' });
     await ready(page, `.slo-page[data-slo="${pick.name}"]`);
   }

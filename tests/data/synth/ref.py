@@ -207,6 +207,9 @@ def read_log(path, parse):
             blank += 1
             continue
         ev = parse(line)
+        if ev is None:  # a W3C directive: counted with the blank lines
+            blank += 1
+            continue
         if isinstance(ev, str):
             bad[ev] = bad.get(ev, 0) + 1
         else:
