@@ -5,7 +5,8 @@
  * Data: window.HEADROOM_DATA when the page is a self-contained report
  * (report --format html: the report JSON plus "details": {name: detail}),
  * else the JSON API of `headroom serve` (GET api/v1/slos, api/v1/slos/NAME,
- * api/v1/trends, api/v1/status, api/v1/alerts, api/v1/gate?service=S, and
+ * api/v1/trends, api/v1/status, api/v1/alerts, api/v1/gate?service=S,
+ * api/v1/journeys for the value x frequency matrix of the overview, and
  * on a service's page api/v1/risk?service=S, on an SLO's page that and
  * api/v1/suggest?slo=NAME, read
  * again when the instant moves), refreshed every 10 s. Every figure is the engine's: the page draws what it
@@ -31,7 +32,7 @@
   var SORTS = { service: 'service', budget: 'budget left', now: 'burning now', status: 'status', name: 'name' };
 
   var state = {
-    report: null, details: {}, gates: {}, alerts: null, status: null, trends: null, error: null,
+    report: null, details: {}, gates: {}, alerts: null, status: null, trends: null, journeys: null, error: null,
     risk: {}, suggest: {}, /* by service, by SLO: {at, data} or {at, error} */
     charts: {}, route: { page: 'overview', params: {} }, timer: null, current: null,
     zoom: null, zoomDetail: null, zoomTimer: null, burnScale: null,
@@ -262,6 +263,7 @@
       state.report = STATIC;
       state.details = STATIC.details || {};
       state.alerts = staticAlerts();
+      state.journeys = STATIC.journeys || null;
       return Promise.resolve();
     }
     var r = state.route;
@@ -275,6 +277,7 @@
       if (state.zoom) jobs.push(fetchZoom(r.name, state.zoom));
     } else {
       jobs.push(optional('api/v1/trends', function (j) { state.trends = j; }));
+      jobs.push(optional('api/v1/journeys', function (j) { state.journeys = j; }));
     }
     return Promise.all(jobs).then(function () {
       if (r.page === 'overview') return loadGates(services(sloList()).order);
@@ -376,12 +379,15 @@
     var list = sloList();
     if (!list.length) { $('app').innerHTML = '<p class="empty">No SLOs in this report.</p>'; return; }
     if (!$('ov-list')) {
-      $('app').innerHTML = '<div class="overview"><section class="answer" id="ov-answer"></section><section id="ov-firing"></section>' +
+      $('app').innerHTML = '<div class="overview"><section class="answer" id="ov-answer"></section>' +
+        '<section class="matrix" id="ov-matrix"></section><section id="ov-firing"></section>' +
         '<div class="ov-tools" id="ov-tools">' + toolsHtml() + '</div><div id="ov-list"></div></div>';
       bindTools();
     }
     syncTools();
     $('ov-answer').innerHTML = answerHtml(list);
+    $('ov-matrix').innerHTML = matrixHtml(state.journeys);
+    $('ov-matrix').hidden = !state.journeys;
     $('ov-firing').innerHTML = firingHtml();
     renderOverviewList();
   }
@@ -407,6 +413,85 @@
       '<div class="counts">' + ['red', 'orange', 'yellow', 'green', 'nodata'].map(function (k) {
         return '<div class="cnt"><b class="c-' + k + '">' + counts[k] + '</b><span>' + (k === 'nodata' ? 'no data' : k) + '</span></div>';
       }).join('') + '</div>';
+  }
+
+  /* ---------- overview: the journeys on the value x frequency matrix ---------- */
+  /* api/v1/journeys (docs/cli/journeys.md): each journey a point at its
+   * frequency (x) and value (y), coloured by its status; the quadrants as in
+   * the seed. Positions and quadrants are the engine's; the page only
+   * scales 0..1 to the drawing. */
+  var QUADRANTS = [
+    { key: 'critical', title: 'Critical Moments', sub: 'high value, low frequency', x: 0, y: 0 },
+    { key: 'lifeline', title: 'The Lifeline', sub: 'high value, high frequency', x: 1, y: 0 },
+    { key: 'periphery', title: 'Periphery', sub: 'low value, low frequency', x: 0, y: 1 },
+    { key: 'foundation', title: 'Foundation', sub: 'low value, high frequency', x: 1, y: 1 }
+  ];
+  function matrixHtml(js) {
+    if (!js || !Array.isArray(js.journeys)) return '';
+    var shared = js.journeys.some(function (j) { return !isNum(j.high_frequency); });
+    var marked = js.journeys.some(function (j) { return isNum(j.high_frequency); });
+    var W = 760, H = 380, L = 46, T = 12, R = 12, B = 40, w = W - L - R, h = H - T - B, PAD = 0.12;
+    function unit(x) { return PAD + Math.min(1, Math.max(0, num(x) || 0)) * (1 - 2 * PAD); } /* off the edges and titles */
+    function X(f) { return L + unit(f) * w; }
+    function Y(v) { return T + (1 - unit(v)) * h; }
+    var placed = []; /* label boxes drawn so far: a label goes where it covers none */
+    function labelAt(cx, cy, text) {
+      var tw = 7.2 * String(text).length + 4, th = 15;
+      var tries = [[13, 4, 'start'], [-13, 4, 'end'], [13, 19, 'start'], [-13, 19, 'end'], [13, -11, 'start'], [-13, -11, 'end'],
+        [13, 34, 'start'], [-13, 34, 'end']];
+      for (var i = 0; i < tries.length; i++) {
+        var x = cx + tries[i][0], y = cy + tries[i][1], x0 = tries[i][2] === 'end' ? x - tw : x;
+        var box = { x0: x0, x1: x0 + tw, y0: y - th + 3, y1: y + 3 };
+        if (box.x0 < L || box.x1 > L + w) continue;
+        if (placed.every(function (b) { return box.x1 < b.x0 || box.x0 > b.x1 || box.y1 < b.y0 || box.y0 > b.y1; })) {
+          placed.push(box);
+          return { x: x, y: y, anchor: tries[i][2] };
+        }
+      }
+      return { x: cx + 13, y: cy + 4, anchor: 'start' };
+    }
+    var svg = '<svg class="quad" viewBox="0 0 ' + W + ' ' + H + '" role="img" aria-label="Journeys on the value and frequency matrix">';
+    QUADRANTS.forEach(function (q) {
+      var x = L + q.x * w / 2, y = T + q.y * h / 2, n = js.journeys.filter(function (j) { return j.quadrant === q.key; }).length;
+      svg += '<rect class="q q-' + q.key + '" x="' + x + '" y="' + y + '" width="' + w / 2 + '" height="' + h / 2 + '"/>' +
+        '<text class="qt" x="' + (x + 8) + '" y="' + (y + 18) + '">' + esc(q.title) + '</text>' +
+        '<text class="qs" x="' + (x + 8) + '" y="' + (y + 32) + '">' + esc(q.sub) + (n ? ' · ' + n : '') + '</text>';
+    });
+    svg += '<line class="mid" x1="' + (L + w / 2) + '" y1="' + T + '" x2="' + (L + w / 2) + '" y2="' + (T + h) + '"/>' +
+      '<line class="mid" x1="' + L + '" y1="' + (T + h / 2) + '" x2="' + (L + w) + '" y2="' + (T + h / 2) + '"/>' +
+      '<text class="ax" x="' + (L + w / 2) + '" y="' + (H - 8) + '" text-anchor="middle">frequency → (events per day on a log scale' +
+      (shared && js.scale && js.scale.high_events_per_day > 0 ? ' from ' + esc(Math.round(js.scale.low_events_per_day)) + ' to ' +
+        esc(Math.round(js.scale.high_events_per_day)) : '') + (marked ? '; the middle line at each journey\'s own mark' : '') + ')</text>' +
+      '<text class="ax" transform="translate(14 ' + (T + h / 2) + ') rotate(-90)" text-anchor="middle">value →</text>';
+    js.journeys.forEach(function (j) { /* the dots first, so that no label is placed over one */
+      placed.push({ x0: X(j.frequency) - 9, x1: X(j.frequency) + 9, y0: Y(j.value) - 9, y1: Y(j.value) + 9 });
+    });
+    js.journeys.forEach(function (j) {
+      var st = RANK[j.status] !== undefined ? j.status : 'nodata', cx = X(j.frequency), cy = Y(j.value), lab = labelAt(cx, cy, j.service);
+      svg += '<a href="#/service/' + encodeURIComponent(j.service) + '" class="pt" data-journey="' + esc(j.service) + '" data-status="' + esc(st) + '">' +
+        '<title>' + esc(j.display_name || j.service) + ': ' + esc(st) + ' · value ' + esc(isNum(j.value) ? j.value : 'not set') +
+        ' · ' + esc(Math.round(j.events_per_day || 0)) + ' events/day · strictest ' +
+        esc(isNum(j.strictest_target) ? fmtPct(j.strictest_target, pctDigits(j.strictest_target)) : '—') + '</title>' +
+        '<circle cx="' + cx.toFixed(1) + '" cy="' + cy.toFixed(1) + '" r="8" class="dot s-' + st + '"/>' +
+        '<text class="pl" x="' + lab.x.toFixed(1) + '" y="' + lab.y.toFixed(1) + '"' +
+        (lab.anchor === 'end' ? ' text-anchor="end"' : '') + '>' + esc(j.service) + '</text></a>';
+    });
+    svg += '</svg>';
+    var warn = (js.warnings || []).map(function (x) { return '<li>' + esc(x) + '</li>'; }).join('');
+    var titles = {};
+    QUADRANTS.forEach(function (q) { titles[q.key] = q.title; });
+    var table = '<table class="jtab"><thead><tr><th>journey</th><th>quadrant</th><th class="n">events/day</th>' +
+      '<th class="n">strictest</th><th>status</th></tr></thead><tbody>' + js.journeys.map(function (j) {
+        var st = RANK[j.status] !== undefined ? j.status : 'nodata';
+        return '<tr data-journey="' + esc(j.service) + '"><td><a href="#/service/' + encodeURIComponent(j.service) + '">' +
+          esc(j.service) + '</a>' + (j.display_name && j.display_name !== j.service ? '<div class="id">' + esc(j.display_name) + '</div>' : '') + '</td><td>' +
+          esc(titles[j.quadrant] || j.quadrant) + '</td><td class="n">' + esc(Math.round(j.events_per_day || 0)) + '</td><td class="n">' +
+          esc(isNum(j.strictest_target) ? fmtPct(j.strictest_target, pctDigits(j.strictest_target)) : '—') + '</td><td>' +
+          statusPill(st) + '</td></tr>';
+      }).join('') + '</tbody></table>';
+    return '<header><h2>Journeys</h2><span class="why">value × frequency; each point is a service, coloured by the worst ' +
+      'status of its SLOs; click one for its page</span></header><div class="jbody">' + svg + '<div class="jside">' + table +
+      (warn ? '<ul class="jwarn">' + warn + '</ul>' : '') + '</div></div>';
   }
 
   function firingHtml() {
@@ -500,7 +585,16 @@
       ' / ' + fmtPct(s.target, d) + '</dd>' +
       (p ? '<dt>burn rate ' + esc(p.now) + '</dt><dd class="num"><b>' + fmtBurn(p.vNow) + '</b>' + trendHtml(p) + '</dd>' : '') +
       '<dt>budget exhausted</dt><dd>' + esc(tteText(s)) + '</dd>' +
-      '</dl></a>';
+      componentsHtml(s) + '</dl></a>';
+  }
+  /* A composite SLO: its components, their weights and consumed budgets. */
+  function componentsHtml(s) {
+    if (!Array.isArray(s.components) || !s.components.length) return '';
+    var wsum = s.components.reduce(function (a, c) { return a + (num(c.weight) || 0); }, 0);
+    return '<dt>composite of</dt><dd class="comp">' + s.components.map(function (c) {
+      return '<span class="c-' + esc(RANK[c.status] !== undefined ? c.status : 'nodata') + '">' + esc(c.weight) + '/' + esc(wsum) + ' ' +
+        esc(String(c.name).replace(s.name + '.', '')) + ' ' + esc(fmtPct(c.budget_consumed, 0)) + ' used</span>';
+    }).join(' + ') + '</dd>';
   }
 
   /* ---------- overview: the small SLI-vs-target chart of a card ---------- */
@@ -634,7 +728,16 @@
       '<span class="meta">' + (s.service ? '<a href="' + esc(serviceHash(s.service)) + '">' + esc(s.service) + '</a>' : '') +
       ' · ' + esc(s.name) + ' · target ' + fmtPct(s.target, d) +
       (isNum(s.window_seconds) ? ' over ' + esc(fmtSpan(s.window_seconds)) : '') +
-      (s.budgeting_method ? ' · ' + esc(s.budgeting_method) : '') + '</span>';
+      (s.budgeting_method ? ' · ' + esc(s.budgeting_method) : '') + '</span>' + compositeLine(s);
+  }
+  /* A composite's page: its budget as the weighted mean of its components' (links to their pages). */
+  function compositeLine(s) {
+    if (!Array.isArray(s.components) || !s.components.length) return '';
+    var wsum = s.components.reduce(function (a, c) { return a + (num(c.weight) || 0); }, 0);
+    return '<p class="meta composite">composite SLO: budget used = ' + s.components.map(function (c) {
+      return esc(c.weight) + '/' + esc(wsum) + ' × <a href="#/slo/' + encodeURIComponent(c.name) + '" class="c-' +
+        esc(RANK[c.status] !== undefined ? c.status : 'nodata') + '">' + esc(c.name) + '</a> (' + esc(fmtPct(c.budget_consumed, 1)) + ')';
+    }).join(' + ') + ' = ' + esc(isNum(s.budget_remaining) ? fmtPct(1 - s.budget_remaining, 1) : '—') + '</p>';
   }
 
   function kpisHtml(s) {

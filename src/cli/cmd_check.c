@@ -170,8 +170,11 @@ int cmd_check(int argc, char **argv) {
   } else if (strict && diag.nwarn > 0) {
     fprintf(stderr, "headroom: check: %s: %zu warning%s (--strict)\n", conf, diag.nwarn, diag.nwarn == 1 ? "" : "s");
   } else {
-    printf("ok: %zu SLOs, %zu data sources, %zu alert policies, %zu notification targets, %zu services\n", c->nslos,
+    printf("ok: %zu SLOs, %zu data sources, %zu alert policies, %zu notification targets, %zu services", c->nslos,
            c->nsources, c->npolicies, c->ntargets, c->nservices);
+    if (c->ncomposites > 0) /* its components are among the SLOs */
+      printf(", %zu composite SLO%s", c->ncomposites, c->ncomposites == 1 ? "" : "s");
+    putchar('\n');
     code = 0;
   }
 out:

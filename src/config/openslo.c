@@ -183,6 +183,31 @@ static void build_service(struct ld *L, struct doc *d) {
   v = ydoc_annotation(d, "headroom.dev/system-metrics", &an);
   if (v != NULL)
     parse_system_metrics(L, d, an, v, s);
+  /* Journeys (docs/cli/journeys.md): the journey's value to the business and
+   * the traffic from which it counts as frequent. */
+  v = ydoc_annotation(d, "headroom.dev/value", &an);
+  if (v != NULL) {
+    static const struct { const char *w; double x; } words[] = {{"low", 0.2}, {"medium", 0.5}, {"high", 0.9}};
+    double x = -1;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+      if (strcmp(v, words[i].w) == 0)
+        x = words[i].x;
+    if (x < 0 && (ydoc_parse_num(v, &x) != 0 || !(x >= 0 && x <= 1)))
+      ydoc_err_at(L, d, an, "headroom.dev/value must be low, medium, high or a number from 0 to 1, not '%s'", v);
+    else {
+      s->has_value = 1;
+      s->value = x;
+    }
+  }
+  v = ydoc_annotation(d, "headroom.dev/high-frequency", &an);
+  if (v != NULL) {
+    double x;
+    if (ydoc_parse_num(v, &x) != 0 || !(x >= 1 && x <= 1e15))
+      ydoc_err_at(L, d, an, "headroom.dev/high-frequency must be a number of events per day (at least 1), not '%s'",
+                  v);
+    else
+      s->high_per_day = x;
+  }
 }
 
 /* ------------------------------------------------------------- loading */
@@ -500,6 +525,12 @@ void config_free(struct hr_config *c) {
   for (size_t i = 0; i < c->nslos; i++)
     openslo_slo_free(&c->slos[i]);
   free(c->slos);
+  for (size_t i = 0; i < c->ncomposites; i++) {
+    openslo_slo_free(&c->composites[i].slo);
+    free(c->composites[i].members);
+    free(c->composites[i].weights);
+  }
+  free(c->composites);
   for (size_t i = 0; i < c->npolicies; i++) {
     struct hr_alert_policy *p = &c->policies[i];
     free(p->name);

@@ -691,15 +691,17 @@ static void slo_group_by(struct ld *L, struct doc *d, const struct msrc *m, int 
   proto->max_groups = m->max_groups > 0 ? (size_t)m->max_groups : HR_DEFAULT_MAX_GROUPS;
 }
 
-/* The indicator (inline or by indicatorRef) into sli and proto's filters.
- * Returns its DataSource's index (-1: none or an error); *have_sli 1 when
- * an indicator was read. */
-static int slo_indicator(struct ld *L, struct doc *d, struct hr_slo *proto, struct sli *sli, int *have_sli) {
-  const char *w = "SLO.spec";
+/* The indicator (inline or by indicatorRef) of holder (the SLO's spec, or
+ * one objective of a composite) into sli and proto's filters. Returns its
+ * DataSource's index (-1: none or an error); *have_sli 1 when an indicator
+ * was read. */
+static int slo_indicator(struct ld *L, struct doc *d, yaml_node_t *holder, struct hr_slo *proto, struct sli *sli,
+                         int *have_sli) {
+  const char *w = holder == d->spec ? "SLO.spec" : "objectives";
   memset(sli, 0, sizeof *sli);
   *have_sli = 0;
-  yaml_node_t *ind = ydoc_mget(d, d->spec, "indicator"), *irn;
-  const char *iref = ydoc_want_str(L, d, d->spec, "indicatorRef", 0, w, &irn);
+  yaml_node_t *ind = ydoc_mget(d, holder, "indicator"), *irn;
+  const char *iref = ydoc_want_str(L, d, holder, "indicatorRef", 0, w, &irn);
   struct doc *sd = d; /* where the SLI's nodes live */
   if (ind != NULL && irn != NULL)
     ydoc_err_at(L, d, irn, "SLO has both indicator and indicatorRef: name one of them");
@@ -728,8 +730,13 @@ static int slo_indicator(struct ld *L, struct doc *d, struct hr_slo *proto, stru
       parse_sli(L, x, x->spec, x->name, sli);
       *have_sli = 1;
     }
-  } else if (irn == NULL)
+  } else if (irn == NULL && holder == d->spec)
     ydoc_err_at(L, d, d->spec, "SLO '%s' needs indicator or indicatorRef", d->name);
+  else if (irn == NULL)
+    ydoc_err_at(L, d, holder,
+                "objective of composite SLO '%s' needs its own indicator or indicatorRef (a composite's objectives "
+                "each name one)",
+                d->name);
   if (!*have_sli || sli->unsupported || !(sli->have_good || sli->have_bad))
     return -1;
   int src = resolve_source(L, sd, sli);
@@ -794,7 +801,7 @@ static size_t *slo_policies(struct ld *L, struct doc *d, size_t *n) {
 }
 
 /* Objective i (of nobj) o: the SLO proto with its name, target and slices. */
-static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i, size_t nobj,
+static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i, size_t nobj, int composite,
                           const struct hr_slo *proto, struct hr_slo *s) {
   static const char *const ok[] = {"displayName", "op",          "value",         "target",         "targetPercent",
                                    "timeSliceTarget", "timeSliceWindow", "indicator", "indicatorRef",
@@ -802,9 +809,9 @@ static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i,
   const char *ow = "objectives";
   ydoc_check_keys(L, d, o, ok, ow);
   slo_copy(s, proto);
-  s->loc = ydoc_loc_of(L, d, nobj > 1 ? o : d->name_node);
+  s->loc = ydoc_loc_of(L, d, nobj > 1 || composite ? o : d->name_node);
   const char *dn = ydoc_want_str(L, d, o, "displayName", 0, ow, NULL);
-  if (nobj > 1) {
+  if (nobj > 1 || composite) {
     char *slug = dn && dn[0] ? slugify(dn) : xasprintf("%zu", i + 1);
     free(s->name);
     s->name = xasprintf("%s.%s", d->name, slug);
@@ -847,8 +854,105 @@ static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i,
     ydoc_err_at(L, d, o, "budgetingMethod Timeslices needs timeSliceTarget and timeSliceWindow in every objective");
   if (proto->budgeting == HR_BUDGET_RATIO_TIMESLICES && hsw == 0)
     ydoc_err_at(L, d, o, "budgetingMethod RatioTimeslices needs timeSliceWindow in every objective");
-  if (ydoc_mget(d, o, "indicator") != NULL || ydoc_mget(d, o, "indicatorRef") != NULL)
-    ydoc_warn_at(L, d, o, "composite SLOs (an indicator per objective) are not supported; the SLO's indicator is used");
+  yaml_node_t *wn = ydoc_mget(d, o, "compositeWeight");
+  if (wn != NULL && !composite)
+    ydoc_warn_at(L, d, wn, "compositeWeight only weighs the objectives of a composite SLO (each with its own "
+                           "indicator); ignored here");
+}
+
+/* The compositeWeight of objective o: > 0, default 1. */
+static double objective_weight(struct ld *L, struct doc *d, yaml_node_t *o) {
+  double w = 1;
+  yaml_node_t *wn;
+  if (ydoc_want_num(L, d, o, "compositeWeight", 0, "objectives", &w, &wn) == 1 && !(w > 0 && w <= 1e9)) {
+    ydoc_err_at(L, d, wn, "compositeWeight must be a number above 0 (a share of the composite), got %s",
+                ydoc_sval(wn));
+    w = 1;
+  }
+  return w;
+}
+
+static int name_taken(const struct hr_config *c, const char *name) {
+  for (size_t k = 0; k < c->nslos; k++)
+    if (strcmp(c->slos[k].name, name) == 0)
+      return 1;
+  for (size_t k = 0; k < c->ncomposites; k++)
+    if (strcmp(c->composites[k].slo.name, name) == 0)
+      return 1;
+  return 0;
+}
+
+/* A composite SLO: every objective names its own indicator; each becomes a
+ * component SLO "<slo>.<objective>" (its own source and filters, the SLO's
+ * window, policies and annotations), then the composite over them. */
+static void composite_build(struct ld *L, struct doc *d, const struct hr_slo *proto, yaml_node_t *objs,
+                            const size_t *pol, size_t npol, int nerr0) {
+  size_t nobj = ydoc_seq_len(objs);
+  struct hr_slo *made = xcalloc(nobj + 1, sizeof *made);
+  int *src = xcalloc(nobj + 1, sizeof *src);
+  double *w = xcalloc(nobj + 1, sizeof *w);
+  size_t nmade = 0;
+  if (ydoc_mget(d, d->spec, "indicator") != NULL || ydoc_mget(d, d->spec, "indicatorRef") != NULL)
+    ydoc_err_at(L, d, ydoc_mkey(d, d->spec, ydoc_mget(d, d->spec, "indicator") ? "indicator" : "indicatorRef"),
+                "a composite SLO (its objectives name their own indicators) has no indicator of its own");
+  for (size_t i = 0; i < nobj; i++) {
+    yaml_node_t *o = ydoc_seq_at(d, objs, i);
+    if (o == NULL || o->type != YAML_MAPPING_NODE) {
+      ydoc_err_at(L, d, o ? o : objs, "objectives entries must be mappings {displayName, target, indicator, ...}");
+      continue;
+    }
+    struct hr_slo p2;
+    struct sli sli;
+    int have;
+    slo_copy(&p2, proto);
+    src[nmade] = slo_indicator(L, d, o, &p2, &sli, &have);
+    if (have && sli.unsupported)
+      ydoc_err_at(L, d, o, "a composite's objectives need ratioMetric indicators headroom evaluates");
+    slo_objective(L, d, o, i, nobj, 1, &p2, &made[nmade]);
+    made[nmade].no_alerts = npol == 0; /* the alerts stay with the SLOs the user already has */
+    w[nmade++] = objective_weight(L, d, o);
+    openslo_slo_free(&p2);
+  }
+  for (size_t i = 0; i < nmade; i++)
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(made[i].name, made[j].name) == 0)
+        ydoc_err_at(L, d, objs, "two objectives of SLO '%s' have the same name '%s': give them distinct displayNames",
+                    d->name, made[i].name);
+  for (size_t i = 0; i < nmade && L->nerr == nerr0; i++)
+    if (name_taken(L->c, made[i].name))
+      ydoc_err_at(L, d, d->name_node, "SLO name '%s' is used twice", made[i].name);
+  if (L->nerr == nerr0 && name_taken(L->c, d->name))
+    ydoc_err_at(L, d, d->name_node, "SLO name '%s' is used twice", d->name);
+  for (size_t i = 0; i < nmade && L->nerr == nerr0; i++)
+    if (src[i] < 0)
+      ydoc_err_at(L, d, objs, "objective '%s' of composite SLO '%s' has no source headroom can read", made[i].name,
+                  d->name);
+  if (L->nerr == nerr0 && nmade > 0) {
+    struct hr_config *c = L->c;
+    c->composites = xrealloc(c->composites, (c->ncomposites + 1) * sizeof *c->composites);
+    struct hr_composite *k = &c->composites[c->ncomposites++];
+    memset(k, 0, sizeof *k);
+    slo_copy(&k->slo, proto);
+    k->slo.name = xstrdup(d->name);
+    k->slo.no_alerts = npol == 0;
+    k->members = xcalloc(nmade, sizeof *k->members);
+    k->weights = xcalloc(nmade, sizeof *k->weights);
+    double sw = 0, st = 0;
+    for (size_t i = 0; i < nmade; i++) {
+      k->members[i] = c->nslos;
+      k->weights[i] = w[i];
+      sw += w[i];
+      st += w[i] * made[i].target;
+      push_slo(L, &made[i], (size_t)src[i], pol, npol);
+    }
+    k->n = nmade;
+    k->slo.target = st / sw;
+  }
+  for (size_t i = 0; i < nmade; i++)
+    openslo_slo_free(&made[i]);
+  free(made);
+  free(src);
+  free(w);
 }
 
 void openslo_slo_build(struct ld *L, struct doc *d) {
@@ -858,16 +962,29 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
   ydoc_check_keys(L, d, d->spec, keys, "SLO.spec");
   struct hr_slo proto;
   slo_head(L, d, &proto);
-  struct sli sli;
-  int have_sli;
-  int src = slo_indicator(L, d, &proto, &sli, &have_sli);
-  size_t npol = 0, *pol = slo_policies(L, d, &npol);
-
-  /* objectives: one hr_slo each */
   yaml_node_t *objs = ydoc_want_seq(L, d, d->spec, "objectives", 1, "SLO.spec");
   if (objs != NULL && ydoc_seq_len(objs) == 0)
     ydoc_err_at(L, d, objs, "objectives needs at least one entry, e.g. [{target: 0.999}]");
   size_t nobj = objs ? ydoc_seq_len(objs) : 0;
+  int composite = 0;
+  for (size_t i = 0; i < nobj; i++) {
+    yaml_node_t *o = ydoc_seq_at(d, objs, i);
+    composite |= o != NULL && o->type == YAML_MAPPING_NODE &&
+                 (ydoc_mget(d, o, "indicator") != NULL || ydoc_mget(d, o, "indicatorRef") != NULL);
+  }
+  if (composite) {
+    size_t npol = 0, *pol = slo_policies(L, d, &npol);
+    composite_build(L, d, &proto, objs, pol, npol, nerr0);
+    free(pol);
+    openslo_slo_free(&proto);
+    return;
+  }
+  struct sli sli;
+  int have_sli;
+  int src = slo_indicator(L, d, d->spec, &proto, &sli, &have_sli);
+  size_t npol = 0, *pol = slo_policies(L, d, &npol);
+
+  /* objectives: one hr_slo each */
   struct hr_slo *made = xcalloc(nobj + 1, sizeof *made);
   size_t nmade = 0;
   for (size_t i = 0; i < nobj; i++) {
@@ -875,7 +992,7 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
     if (o == NULL || o->type != YAML_MAPPING_NODE)
       ydoc_err_at(L, d, o ? o : objs, "objectives entries must be mappings {displayName, target, ...}");
     else
-      slo_objective(L, d, o, i, nobj, &proto, &made[nmade++]);
+      slo_objective(L, d, o, i, nobj, 0, &proto, &made[nmade++]);
   }
   for (size_t i = 0; i < nmade; i++)
     for (size_t j = 0; j < i; j++)
@@ -887,10 +1004,7 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
     /* HR_CONFIG_KEEP: kept for check even with errors (source NULL when unknown) */
     if (!skip && ((L->nerr == nerr0 && src >= 0) || L->keep)) {
       /* unique across SLO documents */
-      int dup = 0;
-      for (size_t k = 0; k < L->c->nslos && !dup; k++)
-        dup = strcmp(L->c->slos[k].name, made[i].name) == 0;
-      if (dup)
+      if (name_taken(L->c, made[i].name))
         ydoc_err_at(L, d, d->name_node, "SLO name '%s' is used twice", made[i].name);
       else
         push_slo(L, &made[i], src >= 0 ? (size_t)src : SIZE_MAX, pol, npol);
@@ -949,5 +1063,16 @@ void openslo_slo_link(struct ld *L) {
     }
     if (over)
       ydoc_err_loc(L, &s->loc, "SLO '%s' uses more than %d distinct lookback windows", s->name, HR_MAX_LOOKBACKS);
+  }
+  for (size_t i = 0; i < c->ncomposites; i++) { /* its components share its window and policies */
+    struct hr_composite *k = &c->composites[i];
+    const struct hr_slo *m = &c->slos[k->members[0]];
+    k->slo.window.zone = m->window.zone;
+    memcpy(k->slo.lookbacks_us, m->lookbacks_us, sizeof k->slo.lookbacks_us);
+    k->slo.nlookbacks = m->nlookbacks;
+    k->slo.npolicies = m->npolicies; /* the thresholds its page draws; it alerts through its components */
+    k->slo.policies = m->npolicies ? xcalloc(m->npolicies, sizeof *k->slo.policies) : NULL;
+    if (m->npolicies)
+      memcpy(k->slo.policies, m->policies, m->npolicies * sizeof *k->slo.policies);
   }
 }

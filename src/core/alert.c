@@ -31,6 +31,8 @@ const struct hr_condition *alert_default_conditions(size_t *n) {
 
 size_t alert_conditions(const struct hr_slo *slo, const struct hr_condition **out, size_t max) {
   size_t n = 0;
+  if (slo->no_alerts) /* docs/config.md, "Composite SLOs" */
+    return 0;
   if (slo->npolicies == 0) {
     size_t nd;
     const struct hr_condition *d = alert_default_conditions(&nd);

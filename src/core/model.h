@@ -162,6 +162,7 @@ struct hr_slo {
   char *currency;
   struct hr_alert_policy **policies; /* borrowed; empty: default conditions */
   size_t npolicies;
+  int no_alerts; /* a composite SLO without alertPolicies, and its components: no conditions, not the defaults */
   /* Every lookback the status and the alert conditions use, ascending,
    * deduplicated (default 5m 30m 1h 2h 6h 1d 3d). */
   int64_t lookbacks_us[HR_MAX_LOOKBACKS];
@@ -179,6 +180,25 @@ struct hr_service {
    * from the configuration's prometheus DataSource. */
   char **metric_titles, **metric_queries;
   size_t nmetrics;
+  /* Journeys (docs/cli/journeys.md): headroom.dev/value, 0..1 (low, medium,
+   * high = 0.2, 0.5, 0.9); has_value 0 when not annotated. high_per_day:
+   * headroom.dev/high-frequency, the events per day from which the journey
+   * counts as frequent (0: placed between the quietest and busiest). */
+  int has_value;
+  double value;
+  double high_per_day;
+};
+
+/* A composite SLO (OpenSLO v1: objectives that each name their own
+ * indicator, weighted by compositeWeight). Its components are ordinary SLOs
+ * of hr_config.slos, named "<slo>.<objective>"; the composite is evaluated
+ * from their states (docs/internals/math.md, "Composite SLOs"). */
+struct hr_composite {
+  struct hr_slo slo; /* name, display name, service, window, budgeting, thresholds and lookbacks of its
+                      * components; target: the weighted mean of theirs; no source, no filters */
+  size_t *members;   /* indexes into hr_config.slos (owned) */
+  double *weights;   /* compositeWeight of each, > 0 (owned) */
+  size_t n;
 };
 
 struct hr_config {
@@ -190,6 +210,8 @@ struct hr_config {
   size_t nsources;
   struct hr_slo *slos;
   size_t nslos;
+  struct hr_composite *composites; /* evaluated from their components in slos */
+  size_t ncomposites;
   struct hr_alert_policy *policies;
   size_t npolicies;
   struct hr_alert_target *targets;

@@ -321,6 +321,15 @@ static enum hr_status thr_status(const struct hr_thresholds *t, const struct fig
   return s;
 }
 
+enum hr_status slo_status(const struct hr_slo *slo, int has_data, double remaining, double burn, int low) {
+  struct hr_thresholds t = slo_status_thresholds(slo);
+  struct fig f;
+  memset(&f, 0, sizeof f);
+  f.valid = has_data ? 1 : 0;
+  f.remaining = remaining;
+  return thr_status(&t, &f, burn, low);
+}
+
 /* Longest period a calendar window can have (DST hour included). */
 static int64_t max_window_us(const struct hr_window *w) {
   if (w->kind == HR_WIN_ROLLING)

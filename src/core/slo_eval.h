@@ -101,6 +101,11 @@ struct hr_thresholds slo_status_thresholds(const struct hr_slo *slo);
  * (status nodata, budget 1, burns 0), never a false red. */
 void slo_eval_data(struct hr_slo_state *out, enum hr_data d);
 
+/* The status the thresholds of slo give to a remaining budget and a
+ * status burn (low: its lookback is low-traffic, the burn is ignored);
+ * nodata when !has_data. No latch. */
+enum hr_status slo_status(const struct hr_slo *slo, int has_data, double remaining, double burn, int low);
+
 /* How many buckets a series needs to evaluate slo (2W + longest lookback + slack). */
 size_t slo_eval_span(const struct hr_slo *slo, int64_t step_us);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/composite.h"
 #include "core/exclude.h"
 #include "core/timeparse.h"
 #include "engine/impl.h"
@@ -112,12 +113,97 @@ static int64_t trend_step(const struct hr_report_slo *rs, size_t points) {
   return (step + MINUTE_US - 1) / MINUTE_US * MINUTE_US;
 }
 
+/* 1 when rs has the minutes its series are drawn from: its own, or for a
+ * composite those of every component. */
+static int has_minutes(const struct hr_report_slo *rs) {
+  if (rs->comp == NULL)
+    return rs->has_series;
+  for (size_t k = 0; k < rs->comp->n; k++)
+    if (!rs->members[k]->has_series)
+      return 0;
+  return rs->comp->n > 0;
+}
+
+/* A composite's series: its components' views on the same grid, combined
+ * point by point by composite_eval() (docs/internals/math.md, "Composite
+ * SLOs"), exactly as the report combines them at the instant. */
+void engine_composite_view(const struct hr_report_slo *rs, const struct hr_series_view *const *mv,
+                           struct hr_series_view *v) {
+  const struct hr_composite *k = rs->comp;
+  memset(v, 0, sizeof *v);
+  v->step_us = mv[0]->step_us;
+  v->n = mv[0]->n;
+  v->t_us = xcalloc(v->n, sizeof *v->t_us);
+  memcpy(v->t_us, mv[0]->t_us, v->n * sizeof *v->t_us);
+  v->sli = xcalloc(v->n, sizeof *v->sli);
+  v->budget_remaining = xcalloc(v->n, sizeof *v->budget_remaining);
+  v->good = xcalloc(v->n, sizeof *v->good);
+  v->valid = xcalloc(v->n, sizeof *v->valid);
+  v->nburn = rs->st.nburn;
+  for (size_t b = 0; b < v->nburn; b++) {
+    v->lookback_us[b] = rs->st.burn[b].lookback_us;
+    v->burn[b] = xcalloc(v->n, sizeof *v->burn[b]);
+  }
+  struct hr_slo_state *cs = xcalloc(k->n, sizeof *cs), out;
+  const struct hr_slo_state **ptr = xcalloc(k->n, sizeof *ptr);
+  for (size_t i = 0; i < v->n; i++) {
+    for (size_t c = 0; c < k->n; c++) {
+      const struct hr_series_view *m = mv[c];
+      struct hr_slo_state *st = &cs[c];
+      memset(st, 0, sizeof *st);
+      st->at_us = v->t_us[i];
+      st->has_sli = i < m->n && !isnan(m->sli[i]);
+      st->sli = st->has_sli ? m->sli[i] : 0;
+      st->budget_remaining = i < m->n ? m->budget_remaining[i] : 1;
+      st->good = i < m->n ? m->good[i] : 0;
+      st->valid = i < m->n ? m->valid[i] : 0;
+      st->nburn = m->nburn;
+      for (size_t b = 0; b < m->nburn; b++) {
+        st->burn[b].lookback_us = m->lookback_us[b];
+        st->burn[b].rate = i < m->n ? m->burn[b][i] : 0;
+        if (m->lookback_us[b] == rs->members[c]->slo->thr.burn_lookback_us)
+          st->burn_status = st->burn[b].rate;
+      }
+      ptr[c] = st;
+    }
+    composite_eval(k, ptr, &out);
+    v->sli[i] = out.has_sli ? out.sli : NAN;
+    v->budget_remaining[i] = out.budget_remaining;
+    v->good[i] = out.good;
+    v->valid[i] = out.valid;
+    for (size_t b = 0; b < v->nburn && b < out.nburn; b++)
+      v->burn[b][i] = out.burn[b].rate;
+  }
+  free(cs);
+  free((void *)ptr);
+}
+
+/* A composite's series over [from, to]: its components' views on the same grid, combined. */
+static void composite_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
+                           struct hr_series_view *v) {
+  const struct hr_composite *k = rs->comp;
+  struct hr_series_view *mv = xcalloc(k->n, sizeof *mv);
+  const struct hr_series_view **pv = xcalloc(k->n, sizeof *pv);
+  for (size_t c = 0; c < k->n; c++) {
+    series_view(rs->members[c], from, to, step, &mv[c]);
+    pv[c] = &mv[c];
+  }
+  engine_composite_view(rs, pv, v);
+  for (size_t c = 0; c < k->n; c++)
+    series_view_free(&mv[c]);
+  free(mv);
+  free((void *)pv);
+}
+
 void engine_trend(const struct hr_report_slo *rs, size_t points, struct hr_series_view *out) {
   memset(out, 0, sizeof *out);
   int64_t step = trend_step(rs, points);
-  if (!rs->has_series || step == 0)
+  if (!has_minutes(rs) || step == 0)
     return;
-  series_view(rs, rs->st.window_start_us, rs->st.at_us, step, out);
+  if (rs->comp != NULL)
+    composite_view(rs, rs->st.window_start_us, rs->st.at_us, step, out);
+  else
+    series_view(rs, rs->st.window_start_us, rs->st.at_us, step, out);
 }
 
 void engine_trend_sums(const struct hr_report_slo *rs, struct hr_slo_sums *x, size_t points,
@@ -449,12 +535,14 @@ enum hr_rc engine_detail(const struct hr_config *cfg, const struct hr_report *re
   if (d->from_us >= d->to_us)
     d->from_us = ws < at ? ws : at;
   size_t maxp = o->max_points ? o->max_points : HR_DETAIL_POINTS;
-  if (rs->has_series && d->to_us > d->from_us) {
-    series_view(rs, d->from_us, d->to_us, detail_step(d->to_us - d->from_us, maxp), &d->series);
+  if (has_minutes(rs) && d->to_us > d->from_us) {
+    void (*view)(const struct hr_report_slo *, int64_t, int64_t, int64_t, struct hr_series_view *) =
+        rs->comp != NULL ? composite_view : series_view;
+    view(rs, d->from_us, d->to_us, detail_step(d->to_us - d->from_us, maxp), &d->series);
     d->has_series = 1;
     int64_t rfrom = d->to_us - HR_RECENT_US > d->from_us ? d->to_us - HR_RECENT_US : d->from_us;
     if (o->recent && d->series.step_us > MINUTE_US) {
-      series_view(rs, rfrom, d->to_us, MINUTE_US, &d->recent);
+      view(rs, rfrom, d->to_us, MINUTE_US, &d->recent);
       d->has_recent = 1;
     }
   }

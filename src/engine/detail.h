@@ -37,6 +37,13 @@ struct hr_series_view {
 };
 void series_view_free(struct hr_series_view *v);
 
+/* The series of composite rs from its components' views mv[i] (in
+ * rs->comp->members order, on one grid; borrowed), combined point by point
+ * by composite_eval() (docs/internals/math.md, "Composite SLOs"). Fills *v
+ * (series_view_free() it). */
+void engine_composite_view(const struct hr_report_slo *rs, const struct hr_series_view *const *mv,
+                           struct hr_series_view *v /* OUT */);
+
 /* A condition in force and the burn rate at which it holds now: its factor
  * for a burn-rate condition; remaining budget x W / horizon for a time to
  * exhaustion one (has_rate 0 for a budget level). */

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "core/alert.h"
+#include "core/composite.h"
 #include "core/exclude.h"
 #include "core/timeparse.h"
 #include "engine/detail.h"
@@ -40,6 +41,7 @@ void report_free(struct hr_report *r) {
       series_view_free(r->slos[i].trend);
     free(r->slos[i].trend);
     groups_release(&r->slos[i]);
+    free((void *)r->slos[i].members);
   }
   free(r->slos);
   for (size_t i = 0; i < r->nerrors; i++)
@@ -394,16 +396,81 @@ static void fill_series(struct run *u, struct hr_report *rep, size_t j, int64_t 
  * it is evaluated (unless kept, or filled by the logs): memory does not grow
  * with the number of SLOs or the history. One read transaction: every SLO
  * from one snapshot of the store. */
+/* The composites whose components were all evaluated, after them: figures
+ * combined by composite_eval(), burning now and data as their worst
+ * component's, the trend from theirs. at[j]: the index in rep->slos of
+ * cfg->slos[j]. */
+static void fill_composites(const struct hr_config *cfg, struct hr_report *rep, const size_t *at) {
+  for (size_t c = 0; c < cfg->ncomposites; c++) {
+    const struct hr_composite *k = &cfg->composites[c];
+    int all = 1;
+    for (size_t i = 0; i < k->n; i++)
+      all &= at[k->members[i]] != SIZE_MAX;
+    if (!all || k->n == 0)
+      continue;
+    struct hr_report_slo *rs = &rep->slos[rep->nslos];
+    memset(rs, 0, sizeof *rs);
+    rs->slo = &k->slo;
+    rs->comp = k;
+    rs->members = xcalloc(k->n, sizeof *rs->members);
+    const struct hr_slo_state **st = xcalloc(k->n, sizeof *st);
+    const struct hr_series_view **tv = xcalloc(k->n, sizeof *tv);
+    int trends = 1;
+    rs->last_event_us = INT64_MIN;
+    const struct hr_report_slo *lead = NULL;
+    for (size_t i = 0; i < k->n; i++) {
+      const struct hr_report_slo *m = &rep->slos[at[k->members[i]]];
+      rs->members[i] = m;
+      st[i] = &m->st;
+      tv[i] = m->trend;
+      trends &= m->trend != NULL && tv[0] != NULL && m->trend->n > 0 && m->trend->n == tv[0]->n;
+      if (m->last_event_us > rs->last_event_us)
+        rs->last_event_us = m->last_event_us;
+      if (lead == NULL || m->now.level > lead->now.level ||
+          (m->now.level == lead->now.level && m->now.threshold > 0 && lead->now.threshold > 0 &&
+           m->now.rate / m->now.threshold > lead->now.rate / lead->now.threshold))
+        lead = m;
+    }
+    composite_eval(k, st, &rs->st);
+    rs->now = lead->now;
+    for (size_t i = 0; i < k->n && rs->data_reason == NULL; i++) {
+      const struct hr_report_slo *m = rs->members[i];
+      if (m->st.data == rs->st.data && m->st.data != HR_DATA_OK)
+        rs->data_reason = xasprintf("%s: %s", m->slo->name, m->data_reason ? m->data_reason : data_name(m->st.data));
+    }
+    if (trends) {
+      rs->trend = xmalloc(sizeof *rs->trend);
+      engine_composite_view(rs, tv, rs->trend);
+    }
+    free((void *)tv);
+    free(st);
+    rep->nslos++;
+  }
+}
+
+/* 1 when SLO j is a component of the composite named name. */
+static int in_composite(const struct hr_config *cfg, size_t j, const char *name) {
+  for (size_t c = 0; c < cfg->ncomposites; c++)
+    for (size_t i = 0; i < cfg->composites[c].n; i++)
+      if (cfg->composites[c].members[i] == j && strcmp(cfg->composites[c].slo.name, name) == 0)
+        return 1;
+  return 0;
+}
+
 static enum hr_rc fill(struct run *u, struct hr_report *rep, int64_t t_us, struct hr_err *err) {
   const struct hr_config *cfg = u->cfg;
   rep->at_us = t_us;
-  rep->slos = xcalloc(u->nsel ? u->nsel : 1, sizeof *rep->slos);
+  rep->slos = xcalloc(u->nsel + cfg->ncomposites + 1, sizeof *rep->slos);
+  size_t *at = xcalloc(cfg->nslos + 1, sizeof *at);
+  for (size_t j = 0; j < cfg->nslos; j++)
+    at[j] = SIZE_MAX;
   u->src_rec = xcalloc(cfg->nsources ? cfg->nsources : 1, 1);
   enum hr_rc rc = u->st != NULL ? store_begin(u->st, err) : HR_OK;
   int began = rc == HR_OK && u->st != NULL;
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++) {
     if (!u->sel[j])
       continue;
+    at[j] = rep->nslos;
     struct hr_report_slo *rs = &rep->slos[rep->nslos];
     int done = 0;
     rc = fill_sums(u, rep, j, t_us, rs, &done, err);
@@ -433,6 +500,9 @@ static enum hr_rc fill(struct run *u, struct hr_report *rep, int64_t t_us, struc
   }
   if (began)
     store_rollback(u->st); /* ends the read transaction: nothing was written */
+  if (rc == HR_OK)
+    fill_composites(cfg, rep, at);
+  free(at);
   return rc;
 }
 
@@ -443,7 +513,7 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
   struct run u = {.cfg = cfg, .o = o, .now_us = o->has_at && o->now_us == 0 ? o->at_us : o->now_us};
   u.sel = xcalloc(cfg->nslos ? cfg->nslos : 1, 1);
   for (size_t j = 0; j < cfg->nslos; j++) {
-    u.sel[j] = o->slo == NULL || strcmp(cfg->slos[j].name, o->slo) == 0;
+    u.sel[j] = o->slo == NULL || strcmp(cfg->slos[j].name, o->slo) == 0 || in_composite(cfg, j, o->slo);
     u.nsel += u.sel[j];
     u.nprom += (size_t)(u.sel[j] && prom_slo_is_prom(&cfg->slos[j]));
   }

@@ -92,6 +92,12 @@ struct hr_report_slo {
   int has_groups;
   struct hr_report_group *groups;
   size_t ngroups;
+  /* A composite SLO (docs/internals/math.md, "Composite SLOs"): slo is
+   * comp->slo, st combined from its components members[i] (elements of the
+   * same hr_report.slos, weights comp->weights[i]; the array is owned, the
+   * elements borrowed). comp NULL for an ordinary SLO. */
+  const struct hr_composite *comp;
+  const struct hr_report_slo **members;
 };
 
 struct hr_report {
@@ -106,7 +112,7 @@ struct hr_report {
   uint64_t future;  /* events of the logs dated after the clock (+5 min): not counted, never the instant */
   struct hr_scan_stats *src_stats; /* per DataSource of the configuration: what the logs named held (owned) */
   size_t nsrc_stats;
-  struct hr_report_slo *slos; /* owned; configuration order */
+  struct hr_report_slo *slos; /* owned; configuration order, then the composites */
   size_t nslos;
   char **errors; /* input errors that did not stop the evaluation (owned) */
   size_t nerrors;
@@ -134,6 +140,8 @@ struct hr_report {
  * --at and nothing read locally the instant is now (whole minute). A
  * connection or query error stops the evaluation; a total query without data
  * leaves the SLO at no data with a message in rep->errors. */
+/* With o->slo naming a composite SLO, the report holds its components and
+ * then the composite. */
 enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts *o, struct hr_report *rep /* OUT */,
                          struct hr_err *err);
 void report_free(struct hr_report *r);

@@ -15,6 +15,7 @@
 #include "engine/detail.h"
 #include "engine/gate.h"
 #include "engine/ingest.h"
+#include "engine/journeys.h"
 #include "engine/report.h"
 #include "engine/round.h"
 #include "engine/compliance.h"
@@ -25,6 +26,7 @@
 #include "render/assets.h"
 #include "render/detail.h"
 #include "render/gate.h"
+#include "render/journeys.h"
 #include "render/risk.h"
 #include "core/jw.h"
 #include "render/metrics.h"
@@ -287,7 +289,7 @@ static int h_slo(struct hr_req *rq) {
   enum hr_rc rc = engine_report(a->cfg, &eo, &rep, &err);
   struct hr_detail d;
   if (rc == HR_OK) {
-    rc = engine_detail(a->cfg, &rep, &rep.slos[0], &dopt, &d, &err);
+    rc = engine_detail(a->cfg, &rep, report_find(&rep, eo.slo), &dopt, &d, &err); /* a composite: after its parts */
     if (rc != HR_OK)
       report_free(&rep);
   }
@@ -444,6 +446,29 @@ static int h_risk(struct hr_req *rq) {
   risk_json(f, &r);
   fclose(f);
   risk_free(&r);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /api/v1/journeys: the same answer as `journeys --format json` over the
+ * store at the same instant. */
+
+static int h_journeys(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
+  struct hr_journeys js;
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  enum hr_rc rc = engine_journeys(a->cfg, &eo, &js, &err);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK)
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : status_for(rc), "%s", err.msg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  journeys_json(f, &js);
+  fclose(f);
+  journeys_free(&js);
   return server_reply_take(rq->conn, 200, "application/json", buf, len);
 }
 
@@ -677,6 +702,7 @@ const struct hr_route api_routes[] = {
     {"GET", "/api/v1/gate", 0, h_gate, NULL},
     {"GET", "/api/v1/suggest", 0, h_suggest, NULL},
     {"GET", "/api/v1/risk", 0, h_risk, NULL},
+    {"GET", "/api/v1/journeys", 0, h_journeys, NULL},
     {"GET", "/api/v1/history", 0, h_history, NULL},
     {"GET", "/api/v1/status", 0, h_status, NULL},
     {"POST", "/api/v1/events", 1, h_events,

@@ -51,14 +51,28 @@ static void value(FILE *f, double x) {
 void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *good_total, const uint64_t *valid_total) {
   metrics_family(f, "headroom_slo_valid_total", "counter", "Valid events counted in the store for the SLO (all time).");
   for (size_t j = 0; j < r->nslos; j++) {
+    if (r->slos[j].comp != NULL) /* no events of its own: its components count them */
+      continue;
     labels(f, "headroom_slo_valid_total", r->slos[j].slo);
     fprintf(f, "} %llu\n", (unsigned long long)valid_total[j]);
   }
   metrics_family(f, "headroom_slo_good_total", "counter", "Good events counted in the store for the SLO (all time).");
   for (size_t j = 0; j < r->nslos; j++) {
+    if (r->slos[j].comp != NULL)
+      continue;
     labels(f, "headroom_slo_good_total", r->slos[j].slo);
     fprintf(f, "} %llu\n", (unsigned long long)good_total[j]);
   }
+  metrics_family(f, "headroom_slo_composite_weight", "gauge",
+                 "compositeWeight of each component of a composite SLO (its figures are the weighted means).");
+  for (size_t j = 0; j < r->nslos; j++)
+    for (size_t k = 0; r->slos[j].comp != NULL && k < r->slos[j].comp->n; k++) {
+      labels(f, "headroom_slo_composite_weight", r->slos[j].slo);
+      fputs(",component=\"", f);
+      metrics_escape(f, r->slos[j].members[k]->slo->name);
+      fputs("\"}", f);
+      value(f, r->slos[j].comp->weights[k]);
+    }
   metrics_family(f, "headroom_slo_target_ratio", "gauge", "The SLO's objective as a fraction.");
   for (size_t j = 0; j < r->nslos; j++) {
     labels(f, "headroom_slo_target_ratio", r->slos[j].slo);

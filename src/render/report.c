@@ -135,6 +135,25 @@ void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
   }
   if (rs->has_groups)
     json_groups(w, rs);
+  if (rs->comp != NULL) { /* docs/internals/math.md, "Composite SLOs" */
+    jw_arr(w, "components");
+    for (size_t i = 0; i < rs->comp->n; i++) {
+      const struct hr_report_slo *m = rs->members[i];
+      jw_obj(w, NULL);
+      jw_str(w, "name", m->slo->name);
+      jw_num(w, "weight", rs->comp->weights[i]);
+      jw_num(w, "target", m->slo->target);
+      if (m->st.has_sli)
+        jw_num(w, "sli", m->st.sli);
+      else
+        jw_null(w, "sli");
+      jw_num(w, "budget_remaining", m->st.budget_remaining);
+      jw_num(w, "budget_consumed", m->st.has_sli ? 1.0 - m->st.budget_remaining : 0.0);
+      jw_str(w, "status", status_name(m->st.status));
+      jw_obj_end(w);
+    }
+    jw_arr_end(w);
+  }
 }
 
 void report_json_members(struct hr_jw *w, const struct hr_report *r, const size_t *idx, size_t n) {
@@ -328,6 +347,28 @@ static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *
   }
 }
 
+/* Each composite as the weighted mean of its components' consumed budgets. */
+static void composites_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n) {
+  int any = 0;
+  for (size_t i = 0; i < n; i++) {
+    const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
+    if (rs->comp == NULL)
+      continue;
+    if (!any++)
+      fputs("\nComposite SLOs (budget consumed = the weighted mean of the components'):\n", f);
+    fprintf(f, "  %-28.28s %.1f%% consumed =", rs->slo->name, rs->st.has_sli ? (1 - rs->st.budget_remaining) * 100 : 0);
+    double wsum = 0;
+    for (size_t k = 0; k < rs->comp->n; k++)
+      wsum += rs->comp->weights[k];
+    for (size_t k = 0; k < rs->comp->n; k++) {
+      const struct hr_report_slo *m = rs->members[k];
+      fprintf(f, "%s %.3g/%.3g x %s (%.1f%%)", k ? " +" : "", rs->comp->weights[k], wsum, m->slo->name,
+              m->st.has_sli ? (1 - m->st.budget_remaining) * 100 : 0);
+    }
+    fputc('\n', f);
+  }
+}
+
 void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n, int color) {
   if (idx == NULL)
     n = r->nslos;
@@ -370,6 +411,7 @@ void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n
       fputs("\nData that the figures cannot stand on:\n", f);
     fprintf(f, "  %-28.28s %-10s %s\n", rs->slo->name, data_name(rs->st.data), rs->data_reason ? rs->data_reason : "");
   }
+  composites_text(f, r, idx, n);
   since_deploy_text(f, r, idx, n);
   if (r->nmaintenance > 0)
     fprintf(f, "\n%zu maintenance window%s from the timeline excluded.\n", r->nmaintenance,

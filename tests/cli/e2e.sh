@@ -72,9 +72,9 @@ while [ ! -s "$OUT/prom.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); do
 [ -s "$OUT/prom.port" ] || fail "the stand-in Prometheus did not start (see $OUT/prom.log)"
 PROM_PORT=$(cat "$OUT/prom.port")
 # core-matching: a link to its logs elsewhere and two system metrics (the
-# second query fails: the panel shows the error).
-sed -i '/^  name: core-matching$/a\
-  annotations:\
+# second query fails: the panel shows the error), added to its annotations
+# (after its high-frequency mark, the line only it has).
+sed -i '/^    headroom.dev\/high-frequency: "200"$/a\
     headroom.dev/logs-url: "https://logs.example.com/explore?service={service}\&slo={slo}\&from={from}\&to={to}\&start={from_ms}\&end={to_ms}"\
     headroom.dev/system-metrics: |\
       CPU busy %: avg by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m])) * 100\

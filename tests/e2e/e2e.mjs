@@ -53,7 +53,10 @@
 //     the SLO and the zoom, and a reload restores both; the links follow;
 //   - no JavaScript error, no failed request (the favicon included), no
 //     request leaving the machine.
-// Screenshots go to DIR: <label>-overview.png, <label>-overview-phone.png,
+//   - with --url, the journeys' matrix (api/v1/journeys) above the
+//     services: one point per journey in its quadrant's box, coloured by its
+//     status, the table beside it; a composite SLO's card lists its components;
+// Screenshots go to DIR: <label>-journeys.png, <label>-overview.png, <label>-overview-phone.png,
 // <label>-slo.png, <label>-slo-zoom.png, <label>-slo-6h.png,
 // <label>-slo-phone.png, <label>-decisions.png (the two panels of the picked
 // SLO), <label>-decisions-latency.png (those of the latency SLO),
@@ -211,6 +214,59 @@ async function checkOverview(page) {
   check(sparks.length === slos.length, `overview: a small SLI-vs-target chart drawn on ${sparks.length} of ${slos.length} cards`);
   await checkHeader(page, 'overview');
   await fullShot(page, 'overview');
+}
+
+// The journeys' matrix above the services (serve: api/v1/journeys): one
+// point per journey, coloured by its status, inside its quadrant's box.
+async function checkMatrix(page) {
+  const js = await page.evaluate(async () => (await fetch('api/v1/journeys')).json()).catch(() => null);
+  check(js && Array.isArray(js.journeys) && js.journeys.length > 0, `api/v1/journeys answers ${js ? js.journeys.length : 0} journeys`);
+  if (!js) return;
+  const m = await page.evaluate(() => {
+    const box = document.querySelector('#ov-matrix'), list = document.querySelector('#ov-list');
+    const rects = {};
+    document.querySelectorAll('#ov-matrix rect.q').forEach((r) => {
+      const k = [...r.classList].find((c) => c.startsWith('q-')).slice(2);
+      rects[k] = r.getBoundingClientRect().toJSON();
+    });
+    return {
+      shown: !!box && !box.hidden && box.getBoundingClientRect().height > 100,
+      above: !!box && !!list && box.getBoundingClientRect().bottom <= list.getBoundingClientRect().top,
+      rects,
+      points: [...document.querySelectorAll('#ov-matrix a.pt')].map((a) => {
+        const c = a.querySelector('circle').getBoundingClientRect();
+        return { service: a.getAttribute('data-journey'), status: a.getAttribute('data-status'), cls: a.querySelector('circle').getAttribute('class'),
+          x: c.x + c.width / 2, y: c.y + c.height / 2, fill: getComputedStyle(a.querySelector('circle')).fill };
+      }),
+      rows: [...document.querySelectorAll('#ov-matrix tr[data-journey]')].map((r) => r.getAttribute('data-journey')),
+    };
+  });
+  check(m.shown && m.above, 'the journeys matrix is drawn above the services');
+  check(sameSet(m.points.map((p) => p.service), js.journeys.map((j) => j.service)),
+    `one point per journey (${m.points.map((p) => p.service).join(', ')})`);
+  for (const j of js.journeys) {
+    const p = m.points.find((x) => x.service === j.service), r = m.rects[j.quadrant];
+    check(!!p && p.status === j.status && p.cls.includes('s-' + j.status), `journey ${j.service}: point coloured ${p && p.status}, want ${j.status}`);
+    check(!!p && !!r && p.x > r.x && p.x < r.x + r.width && p.y > r.y && p.y < r.y + r.height,
+      `journey ${j.service}: its point lies in the ${j.quadrant} quadrant`);
+  }
+  const fills = new Set(m.points.map((p) => p.status + '=' + p.fill));
+  check(new Set(m.points.map((p) => p.fill)).size === new Set(m.points.map((p) => p.status)).size,
+    `a colour per status (${[...fills].join(', ')})`);
+  check(JSON.stringify(m.rows) === JSON.stringify(js.journeys.map((j) => j.service)), 'the table beside lists the journeys');
+  // A composite SLO's card names its components.
+  for (const s of slos.filter((x) => Array.isArray(x.components))) {
+    const parts = await page.$$eval(`.card[data-slo="${s.name}"] dd.comp span`, (els) => els.length).catch(() => 0);
+    check(parts === s.components.length, `composite ${s.name}: its card lists ${parts} of ${s.components.length} components`);
+  }
+  const b = await page.$eval('#ov-matrix', (e) => { /* the sticky header out of the way, the page at its top */
+    document.querySelector('header.top').style.position = 'static';
+    window.scrollTo(0, 0);
+    const r = e.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  });
+  await page.screenshot({ path: shot('journeys'), clip: b, fullPage: true });
+  await page.evaluate(() => { document.querySelector('header.top').style.position = ''; });
 }
 
 async function checkSortFilter(page) {
@@ -666,6 +722,7 @@ try {
 
   // 1. The overview, its sorting and filtering, on a phone.
   await checkOverview(page);
+  if (url) await checkMatrix(page);
   await checkSortFilter(page);
   await checkPhoneOverview();
   await checkService(page, 'core-matching');
