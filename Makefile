@@ -1,9 +1,22 @@
 # Thin wrapper over CMake (Redis habits: make, make test, make asan, make demo).
+# `make` builds the binary, and prints one line per step
+# and the warnings: Ninja when it is installed (tools/deps.sh installs it),
+# else CMake's Makefiles without the directory chatter. Tests and tools are
+# built by `make test`, `make demo` and `make bench` only.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps test-deps build test test-debug test-asan asan demo bench fuzz clean
+# $(call configure,DIR,CMAKE ARGS): a new build directory gets Ninja when it
+# is installed; an existing one keeps the generator it was made with.
+define configure
+	@gen=$$(sed -n 's/^CMAKE_GENERATOR:INTERNAL=//p' $(1)/CMakeCache.txt 2>/dev/null); \
+	if [ -z "$$gen" ] && command -v ninja >/dev/null 2>&1; then gen=Ninja; fi; \
+	cmake -S . -B $(1) $${gen:+-G "$$gen"} $(2) >/dev/null
+endef
+
+.PHONY: all deps test-deps build build-tests test test-debug test-asan asan demo bench fuzz clean
 
 all: build
 
@@ -11,17 +24,21 @@ deps:
 	@sh tools/deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHR_WERROR=ON >/dev/null
+	$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DHR_WERROR=ON)
 	@cmake --build $(BUILD) -j$(JOBS)
 
+# The unit and CLI tests, the fuzz-corpus replays and the tools they run.
+build-tests: build
+	@cmake --build $(BUILD) -j$(JOBS) --target tests
+
 asan: deps
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHR_SANITIZE=ON -DHR_WERROR=ON >/dev/null
-	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+	$(call configure,$(ASAN_BUILD),-DCMAKE_BUILD_TYPE=Debug -DHR_SANITIZE=ON -DHR_WERROR=ON)
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target all tests
 
 test-deps:
 	@sh tools/test-deps.sh
 
-test-debug: build test-deps
+test-debug: build-tests test-deps
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 test-asan: asan test-deps
@@ -34,9 +51,11 @@ test: test-debug test-asan
 	@echo "make test: all suites passed"
 
 demo: build
+	@cmake --build $(BUILD) -j$(JOBS) --target tools
 	@sh examples/soulsync/demo.sh $(BUILD)
 
 bench: build
+	@cmake --build $(BUILD) -j$(JOBS) --target tools
 	@sh bench/run.sh $(BUILD)
 
 fuzz: deps
