@@ -1,5 +1,5 @@
 # Thin wrapper over CMake (Redis habits: make, make test, make asan, make demo).
-# `make` builds the binary, and prints one line per step
+# `make` builds the binary and its man pages, and prints one line per step
 # and the warnings: Ninja when it is installed (tools/deps.sh installs it),
 # else CMake's Makefiles without the directory chatter. Tests and tools are
 # built by `make test`, `make demo` and `make bench` only.
