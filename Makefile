@@ -1,4 +1,4 @@
-# Thin wrapper over CMake (Redis habits: make, make test, make asan, make demo).
+# Thin wrapper over CMake (Redis habits: make, make test, make install, make deb).
 # `make` builds the binary and its man pages, and prints one line per step
 # and the warnings: Ninja when it is installed (tools/deps.sh installs it),
 # else CMake's Makefiles without the directory chatter. Tests and tools are
@@ -6,6 +6,8 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PREFIX ?= /usr/local
+DESTDIR ?=
 MAKEFLAGS += --no-print-directory
 
 # $(call configure,DIR,CMAKE ARGS): a new build directory gets Ninja when it
@@ -16,7 +18,8 @@ define configure
 	cmake -S . -B $(1) $${gen:+-G "$$gen"} $(2) >/dev/null
 endef
 
-.PHONY: all deps test-deps build build-tests test test-debug test-asan asan demo bench fuzz clean
+.PHONY: all deps test-deps build build-tests test test-debug test-asan asan demo bench fuzz \
+	install uninstall clean
 
 all: build
 
@@ -61,6 +64,16 @@ bench: build
 fuzz: deps
 	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DHR_FUZZ=ON -DHR_SANITIZE=ON >/dev/null
 	@cmake --build build-fuzz -j$(JOBS)
+
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: the binary, the man
+# pages, the systemd unit, the docs and an example configuration
+# (docs/deployment.md, "Installing"). make uninstall removes exactly what
+# make install with the same PREFIX and DESTDIR puts there.
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+uninstall:
+	@DESTDIR="$(DESTDIR)" sh tools/uninstall.sh $(BUILD) "$(PREFIX)"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
