@@ -19,7 +19,7 @@ define configure
 endef
 
 .PHONY: all deps test-deps build build-tests test test-debug test-asan asan demo bench fuzz \
-	install uninstall clean
+	install uninstall deb clean
 
 all: build
 
@@ -74,6 +74,11 @@ install: build
 
 uninstall:
 	@DESTDIR="$(DESTDIR)" sh tools/uninstall.sh $(BUILD) "$(PREFIX)"
+
+# make deb: $(BUILD)/headroom_<version>_<arch>.deb (dpkg-deb; Depends from
+# the libraries the binary links, by dpkg-shlibdeps; docs/deployment.md).
+deb: build
+	@sh tools/deb.sh $(BUILD) $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
