@@ -387,21 +387,26 @@ static enum hr_rc finish(struct ld *L, enum hr_rc rc, struct hr_config **out) {
   free_loader(L);
   if (rc == HR_OK && L->nerr > 0)
     rc = HR_ERR_CONFIG;
-  if (rc != HR_OK) {
+  if (rc != HR_OK && !(L->keep && rc == HR_ERR_CONFIG)) {
     config_free(L->c);
     return rc;
   }
   *out = L->c;
-  return HR_OK;
+  return rc;
 }
 
-enum hr_rc config_load(const char *path, int strict, struct hr_config **out, struct hr_diag *diag) {
+static void loader_init(struct ld *L, int flags, struct hr_diag *diag) {
+  memset(L, 0, sizeof *L);
+  L->c = xcalloc(1, sizeof *L->c);
+  L->diag = diag;
+  L->strict = (flags & HR_CONFIG_STRICT) != 0;
+  L->keep = (flags & HR_CONFIG_KEEP) != 0;
+}
+
+enum hr_rc config_load(const char *path, int flags, struct hr_config **out, struct hr_diag *diag) {
   *out = NULL;
   struct ld L;
-  memset(&L, 0, sizeof L);
-  L.c = xcalloc(1, sizeof *L.c);
-  L.diag = diag;
-  L.strict = strict;
+  loader_init(&L, flags, diag);
   struct stat st;
   enum hr_rc rc;
   if (stat(path, &st) != 0) {
@@ -428,14 +433,11 @@ enum hr_rc config_load(const char *path, int strict, struct hr_config **out, str
   return finish(&L, rc, out);
 }
 
-enum hr_rc config_load_mem(const char *name, const char *buf, size_t n, int strict, struct hr_config **out,
+enum hr_rc config_load_mem(const char *name, const char *buf, size_t n, int flags, struct hr_config **out,
                            struct hr_diag *diag) {
   *out = NULL;
   struct ld L;
-  memset(&L, 0, sizeof L);
-  L.c = xcalloc(1, sizeof *L.c);
-  L.diag = diag;
-  L.strict = strict;
+  loader_init(&L, flags, diag);
   L.c->base_dir = dir_of(name);
   if (n > HR_CONFIG_MAX_BYTES) {
     struct hr_loc l = {name, 0, 0};
@@ -485,6 +487,7 @@ void config_free(struct hr_config *c) {
     for (size_t j = 0; j < s->npaths; j++)
       free(s->paths[j]);
     free(s->paths);
+    free(s->path_locs);
     free(s->url);
     free(s->bearer_token);
     free(s->bearer_token_file);

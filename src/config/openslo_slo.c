@@ -134,7 +134,8 @@ static yaml_node_t *sub_annotation(struct ld *L, struct doc *d, const char *key,
   return yaml_document_get_root_node(&sd->y);
 }
 
-static void parse_thresholds(struct ld *L, struct doc *d, struct hr_thresholds *t) {
+/* window_us: the SLO's window (0: unknown), which the lookback may not exceed. */
+static void parse_thresholds(struct ld *L, struct doc *d, struct hr_thresholds *t, int64_t window_us) {
   yaml_node_t *an;
   struct doc sd;
   yaml_node_t *root = sub_annotation(L, d, "headroom.dev/status-thresholds", &an, &sd);
@@ -157,7 +158,7 @@ static void parse_thresholds(struct ld *L, struct doc *d, struct hr_thresholds *
       continue;
     }
     if (k == 0) {
-      if (!(x[0] >= x[1] && x[1] >= x[2]) || x[0] > 1)
+      if (!(x[0] >= x[1] && x[1] >= x[2]) || x[0] > 1 || x[2] < -10)
         ydoc_err_at(L, d, an,
                     "headroom.dev/status-thresholds: remaining must be descending fractions (yellow, orange, red), "
                     "e.g. [0.7, 0.3, 0]");
@@ -173,7 +174,8 @@ static void parse_thresholds(struct ld *L, struct doc *d, struct hr_thresholds *
     int64_t us;
     if (lb->type != YAML_SCALAR_NODE || duration_parse(ydoc_sval(lb), strlen(ydoc_sval(lb)), &us) != 0 || us <= 0)
       ydoc_err_at(L, d, an, "headroom.dev/status-thresholds: lookback must be a duration such as 1h");
-    else
+    else if (ydoc_dur_in(L, d, an, "headroom.dev/status-thresholds: lookback", us, YDOC_MIN_US,
+                         window_us > 0 ? window_us : YDOC_MAX_US, "the window", 0) == 0)
       t->burn_lookback_us = us;
   }
   for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
@@ -434,6 +436,8 @@ static void parse_window(struct ld *L, struct doc *d, struct hr_slo *s) {
       ydoc_err_at(L, d, dn,
                   "invalid rolling window duration '%s' (expected e.g. 28d, 30d, 7d; 1M/1Q/1y need isRolling: false)",
                   dur);
+    else if (ydoc_dur_in(L, d, dn, "a rolling timeWindow", s->window.length_us, YDOC_MIN_US, YDOC_MAX_US, NULL, 1) != 0)
+      s->window.length_us = 0;
     return;
   }
   s->window.kind = HR_WIN_CALENDAR;
@@ -444,9 +448,11 @@ static void parse_window(struct ld *L, struct doc *d, struct hr_slo *s) {
     char c;
     enum hr_cal_unit u;
     int64_t nominal;
-  } units[] = {{'d', HR_CAL_DAY, US_DAY},       {'w', HR_CAL_WEEK, 7 * US_DAY},   {'M', HR_CAL_MONTH, 30 * US_DAY},
-               {'m', HR_CAL_MONTH, 30 * US_DAY}, {'Q', HR_CAL_QUARTER, 91 * US_DAY}, {'y', HR_CAL_YEAR, 365 * US_DAY},
-               {'Y', HR_CAL_YEAR, 365 * US_DAY}};
+    long max; /* at most a year (days: the parser's 100) */
+  } units[] = {{'d', HR_CAL_DAY, US_DAY, 100},        {'w', HR_CAL_WEEK, 7 * US_DAY, 52},
+               {'M', HR_CAL_MONTH, 30 * US_DAY, 12},  {'m', HR_CAL_MONTH, 30 * US_DAY, 12},
+               {'Q', HR_CAL_QUARTER, 91 * US_DAY, 4}, {'y', HR_CAL_YEAR, 365 * US_DAY, 1},
+               {'Y', HR_CAL_YEAR, 365 * US_DAY, 1}};
   int u = -1;
   if (end != dur && errno == 0 && cnt >= 1 && cnt <= 100 && end[0] != 0 && end[1] == 0)
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
@@ -454,6 +460,10 @@ static void parse_window(struct ld *L, struct doc *d, struct hr_slo *s) {
         u = (int)i;
   if (u < 0) {
     ydoc_err_at(L, d, dn, "invalid calendar window '%s' (expected a count and one of d, w, M, Q, y: 1M, 1Q, 1w)", dur);
+    return;
+  }
+  if (cnt > units[u].max) {
+    ydoc_err_at(L, d, dn, "a calendar timeWindow is at most a year (100d, 52w, 12M, 4Q or 1y), got '%s'", dur);
     return;
   }
   if (units[u].c == 'm')
@@ -590,11 +600,11 @@ static void slo_head(struct ld *L, struct doc *d, struct hr_slo *proto) {
   if (me != NULL) {
     double x;
     if (ydoc_parse_num(me, &x) != 0 || x < 1 || x != floor(x) || x > 1e15)
-      ydoc_err_at(L, d, an, "headroom.dev/min-events must be a whole number >= 1, not '%s'", me);
+      ydoc_err_at(L, d, an, "headroom.dev/min-events must be a whole number from 1 to 1e15, not '%s'", me);
     else
       proto->min_events = (int64_t)x;
   }
-  parse_thresholds(L, d, &proto->thr);
+  parse_thresholds(L, d, &proto->thr, proto->window.length_us);
   parse_exclusions(L, d, proto);
 }
 
@@ -744,6 +754,10 @@ static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i,
   if (hst == 1 && !(s->slice_target > 0 && s->slice_target <= 1))
     ydoc_err_at(L, d, stn, "timeSliceTarget must be in (0, 1], got %s", ydoc_sval(stn));
   int hsw = ydoc_want_dur(L, d, o, "timeSliceWindow", 0, ow, 1, &s->slice_us);
+  int64_t wmax = proto->window.length_us > 0 ? proto->window.length_us : YDOC_MAX_US;
+  if (hsw == 1 && ydoc_dur_in(L, d, ydoc_mget(d, o, "timeSliceWindow"), "timeSliceWindow", s->slice_us, YDOC_MIN_US,
+                              wmax, "the window", 1) != 0)
+    hsw = -1;
   if (proto->budgeting == HR_BUDGET_TIMESLICES && (hst == 0 || hsw == 0))
     ydoc_err_at(L, d, o, "budgetingMethod Timeslices needs timeSliceTarget and timeSliceWindow in every objective");
   if (proto->budgeting == HR_BUDGET_RATIO_TIMESLICES && hsw == 0)
@@ -785,7 +799,8 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
                     d->name, made[i].name);
   int skip = have_sli && sli.unsupported;
   for (size_t i = 0; i < nmade; i++) {
-    if (!skip && L->nerr == nerr0 && src >= 0) {
+    /* HR_CONFIG_KEEP: kept for check even with errors (source NULL when unknown) */
+    if (!skip && ((L->nerr == nerr0 && src >= 0) || L->keep)) {
       /* unique across SLO documents */
       int dup = 0;
       for (size_t k = 0; k < L->c->nslos && !dup; k++)
@@ -793,7 +808,7 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
       if (dup)
         ydoc_err_at(L, d, d->name_node, "SLO name '%s' is used twice", made[i].name);
       else
-        push_slo(L, &made[i], (size_t)src, pol, npol);
+        push_slo(L, &made[i], src >= 0 ? (size_t)src : SIZE_MAX, pol, npol);
     }
     openslo_slo_free(&made[i]);
   }
@@ -804,11 +819,27 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
 
 /* ------------------------------------------------------------- linking */
 
+/* What condition q means for SLO s: its lookback no longer than the
+ * window, and a burn-rate threshold that can be reached (a burn rate is at
+ * most 1 / (1 - target), when every event is bad). */
+static void check_condition(struct ld *L, const struct hr_slo *s, const struct hr_condition *q) {
+  char a[48], b[48];
+  int64_t w = s->window.length_us;
+  if (w > 0 && q->long_us > w)
+    ydoc_err_loc(L, &q->lookback_loc, "lookbackWindow %s of condition '%s' is longer than the %s window of SLO '%s'",
+                 duration_format(q->long_us, a, sizeof a), q->name, duration_format(w, b, sizeof b), s->name);
+  if (q->kind == HR_COND_BURNRATE && s->target > 0 && s->target < 1 && q->factor * (1 - s->target) > 1 + 1e-9)
+    ydoc_warn_loc(L, &q->loc,
+                     "burn-rate threshold %g of condition '%s' can never be reached by SLO '%s': with target %g a "
+                     "burn rate is at most %g (every event bad)",
+                     q->factor, q->name, s->name, s->target, 1 / (1 - s->target));
+}
+
 void openslo_slo_link(struct ld *L) {
   struct hr_config *c = L->c;
   for (size_t i = 0; i < c->nslos; i++) {
     struct hr_slo *s = &c->slos[i];
-    s->source = &c->sources[L->ex[i].src];
+    s->source = L->ex[i].src < c->nsources ? &c->sources[L->ex[i].src] : NULL;
     if (s->window.kind == HR_WIN_CALENDAR)
       s->window.zone = config_zone(c, s->window.tz, NULL); /* checked when parsed; UTC when unknown */
     if (s->window.kind == HR_WIN_CALENDAR && s->window.zone == NULL)
@@ -821,6 +852,7 @@ void openslo_slo_link(struct ld *L) {
       struct hr_alert_policy *p = &c->policies[L->ex[i].pol[j]];
       s->policies[j] = p;
       for (size_t k = 0; k < p->nconds; k++) {
+        check_condition(L, s, &p->conds[k]);
         add_lookback(s, p->conds[k].long_us, &over);
         add_lookback(s, p->conds[k].short_us, &over);
       }

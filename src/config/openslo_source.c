@@ -59,19 +59,18 @@ static void prom_connection(struct ld *L, struct doc *d, yaml_node_t *cd, struct
       s->basic_password_file = ydoc_path_join(L->dirs[d->fi], pf);
   }
   int64_t t;
-  if (ydoc_want_dur(L, d, cd, "timeout", 0, where, 1, &t) == 1)
+  if (ydoc_want_dur(L, d, cd, "timeout", 0, where, 1, &t) == 1 &&
+      ydoc_dur_in(L, d, ydoc_mget(d, cd, "timeout"), "timeout", t, 1, (int64_t)3600 * 1000000, NULL, 0) == 0)
     s->timeout_us = t;
 }
 
-/* staleAfter (a positive duration) and maxMalformedRatio (0 to 1). */
+/* staleAfter (1s to 400d) and maxMalformedRatio (0 to 1). */
 static void data_health(struct ld *L, struct doc *d, yaml_node_t *cd, struct hr_datasource *s) {
   const char *where = "DataSource.spec.connectionDetails";
   int64_t t;
   yaml_node_t *n;
   if (ydoc_want_dur(L, d, cd, "staleAfter", 0, where, 1, &t) == 1) {
-    if (t < 1000000LL)
-      ydoc_err_at(L, d, ydoc_mget(d, cd, "staleAfter"), "staleAfter must be at least 1s");
-    else
+    if (ydoc_dur_in(L, d, ydoc_mget(d, cd, "staleAfter"), "staleAfter", t, 1000000, YDOC_MAX_US, NULL, 0) == 0)
       s->stale_after_us = t;
   }
   double x;
@@ -81,6 +80,13 @@ static void data_health(struct ld *L, struct doc *d, yaml_node_t *cd, struct hr_
     else
       s->max_malformed = x;
   }
+}
+
+/* One entry of paths (scalar n), resolved against the file's directory. */
+static void add_path(struct ld *L, struct doc *d, struct hr_datasource *s, yaml_node_t *n) {
+  s->path_locs = xrealloc(s->path_locs, (s->npaths + 1) * sizeof *s->path_locs);
+  s->path_locs[s->npaths] = ydoc_text_loc(L, d, n);
+  ydoc_push_str(&s->paths, &s->npaths, ydoc_path_join(L->dirs[d->fi], ydoc_sval(n)));
 }
 
 void openslo_source_build(struct ld *L, struct doc *d) {
@@ -96,6 +102,7 @@ void openslo_source_build(struct ld *L, struct doc *d) {
   L->nsrc_declared++;
   s->name = xstrdup(d->name);
   s->loc = ydoc_loc_of(L, d, d->name_node);
+  s->fmt_loc = s->loc;
   if (type == NULL) {
     s->type = xstrdup("");
     return;
@@ -117,6 +124,7 @@ void openslo_source_build(struct ld *L, struct doc *d) {
       prom_connection(L, d, cd, s);
     return;
   }
+  s->fmt_bad = openslo_source_is_logs(type); /* until a known format is read */
   if (!openslo_source_is_logs(type)) {
     if (L->strict)
       ydoc_warn_at(L, d, tn, "headroom cannot read from DataSource type '%s' (it reads headroom.logs and prometheus)",
@@ -136,28 +144,33 @@ void openslo_source_build(struct ld *L, struct doc *d) {
         fk = (int)fmt_names[i].kind;
     if (fk < 0)
       ydoc_err_at(L, d, fn, "unknown format '%s' (expected alb, nginx, apache or jsonl)", fmt);
-    else
+    else {
       s->fmt.kind = (enum hr_fmt_kind)fk;
+      s->fmt_bad = 0;
+    }
+    s->fmt_loc = ydoc_text_loc(L, d, fn);
   }
   yaml_node_t *lfn;
   const char *lf = ydoc_want_str(L, d, cd, "logFormat", 0, where, &lfn);
   if (lf != NULL) {
-    if (fk == HR_FMT_NGINX || fk == HR_FMT_APACHE)
+    if (fk == HR_FMT_NGINX || fk == HR_FMT_APACHE) {
       s->fmt.log_format = xstrdup(lf);
+      s->fmt_loc = ydoc_text_loc(L, d, lfn);
+    }
     else if (fk >= 0)
       ydoc_warn_at(L, d, lfn, "logFormat is used by the nginx and apache formats only (ignored for %s)", fmt);
   }
   yaml_node_t *pn = ydoc_mget(d, cd, "paths");
   if (pn != NULL) {
     if (pn->type == YAML_SCALAR_NODE) {
-      ydoc_push_str(&s->paths, &s->npaths, ydoc_path_join(L->dirs[d->fi], ydoc_sval(pn)));
+      add_path(L, d, s, pn);
     } else if (pn->type == YAML_SEQUENCE_NODE) {
       for (size_t i = 0; i < ydoc_seq_len(pn); i++) {
         yaml_node_t *e = ydoc_seq_at(d, pn, i);
         if (e == NULL || e->type != YAML_SCALAR_NODE || ydoc_is_null(e))
           ydoc_err_at(L, d, e ? e : pn, "paths entries must be file names or globs");
         else
-          ydoc_push_str(&s->paths, &s->npaths, ydoc_path_join(L->dirs[d->fi], ydoc_sval(e)));
+          add_path(L, d, s, e);
       }
     } else
       ydoc_err_at(L, d, pn, "%s.paths must be a list of file names or globs, found %s", where, ydoc_type_word(pn));

@@ -57,6 +57,13 @@ void ydoc_err_loc(struct ld *L, const struct hr_loc *loc, const char *fmt, ...) 
   va_end(ap);
 }
 
+void ydoc_warn_loc(struct ld *L, const struct hr_loc *loc, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(L, loc, 1, fmt, ap);
+  va_end(ap);
+}
+
 /* ------------------------------------------------------------ node access */
 
 int ydoc_is_null(const yaml_node_t *n) {
@@ -235,6 +242,27 @@ int ydoc_want_dur(struct ld *L, struct doc *d, const yaml_node_t *parent, const 
               v->type == YAML_SCALAR_NODE ? "'" : "", v->type == YAML_SCALAR_NODE ? ydoc_sval(v) : ydoc_type_word(v),
               v->type == YAML_SCALAR_NODE ? "'" : "");
   return -1;
+}
+
+int ydoc_dur_in(struct ld *L, struct doc *d, const yaml_node_t *n, const char *what, int64_t us, int64_t min_us,
+                int64_t max_us, const char *max_what, int minutes) {
+  char a[48], b[48];
+  duration_format(us, a, sizeof a);
+  if (us < min_us) {
+    ydoc_err_at(L, d, n, "%s must be at least %s, got %s", what, duration_format(min_us, b, sizeof b), a);
+    return -1;
+  }
+  if (max_us > 0 && us > max_us) {
+    ydoc_err_at(L, d, n, "%s must be at most %s%s%s%s, got %s", what, duration_format(max_us, b, sizeof b),
+                max_what ? " (" : "", max_what ? max_what : "", max_what ? ")" : "", a);
+    return -1;
+  }
+  if (minutes && us % YDOC_MIN_US != 0) {
+    ydoc_err_at(L, d, n, "%s must be a whole number of minutes (headroom counts events per minute), got %s", what,
+                a);
+    return -1;
+  }
+  return 0;
 }
 
 struct hr_loc ydoc_text_loc(struct ld *L, struct doc *d, const yaml_node_t *n) {

@@ -185,6 +185,38 @@ static void flush_lit(struct builder *b) {
   b->lit_start = b->tlen;
 }
 
+/* The standard fields conversion c can give a value to (format_fills()). */
+static uint64_t conv_fills(enum conv c) {
+#define B(id) ((uint64_t)1 << (id))
+  switch (c) {
+  case C_STR:
+  case C_UPSTREAM_TIME: return 0; /* its own name only */
+  case C_TIME_CLF:
+  case C_TIME_ISO:
+  case C_TIME_EPOCH:
+  case C_TIME_MS:
+  case C_TIME_US: return B(HR_F_TIME);
+  case C_STATUS: return B(HR_F_STATUS);
+  case C_UPSTREAM_STATUS: return B(HR_F_UPSTREAM_STATUS);
+  case C_REQUEST: return B(HR_F_METHOD) | B(HR_F_PATH) | B(HR_F_QUERY) | B(HR_F_PROTOCOL) | B(HR_F_HOST);
+  case C_METHOD: return B(HR_F_METHOD);
+  case C_REQUEST_URI: return B(HR_F_PATH) | B(HR_F_QUERY) | B(HR_F_HOST);
+  case C_URI: return B(HR_F_PATH);
+  case C_QUERY: return B(HR_F_QUERY);
+  case C_PROTOCOL: return B(HR_F_PROTOCOL);
+  case C_DUR_S:
+  case C_DUR_MS:
+  case C_DUR_US: return B(HR_F_DURATION);
+  case C_HOST: return B(HR_F_HOST);
+  case C_CLIENT: return B(HR_F_CLIENT);
+  case C_BYTES_SENT: return B(HR_F_BYTES_SENT);
+  case C_BYTES_RECV: return B(HR_F_BYTES_RECEIVED);
+  case C_UA: return B(HR_F_USER_AGENT);
+  }
+  return 0;
+#undef B
+}
+
 static enum hr_rc push_var(struct builder *b, struct hr_format *f, enum conv conv, const char *own, size_t ownn,
                            const char *fmt, size_t pos, struct hr_err *err) {
   flush_lit(b);
@@ -199,6 +231,7 @@ static enum hr_rc push_var(struct builder *b, struct hr_format *f, enum conv con
     if (id < HR_F_NSTD)
       id = -1; /* a standard name: the conversion fills it */
   }
+  f->fills |= conv_fills(conv) | (id >= 0 ? (uint64_t)1 << id : 0);
   struct op o = {.lit = NULL, .conv = conv, .id = id};
   push_op(b, o);
   return HR_OK;

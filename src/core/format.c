@@ -37,6 +37,8 @@ enum hr_rc format_new(const struct hr_format_opts *o, struct hr_format **out, st
     f->names[i] = xstrdup(hr_std_field_names[i]);
   f->nfields = HR_F_NSTD;
   f->need = ~(uint64_t)0;
+  /* nginx and apache: each variable adds what it fills (fmt_logfmt.c) */
+  f->fills = o->kind == HR_FMT_NGINX || o->kind == HR_FMT_APACHE ? 0 : ~(uint64_t)0;
   enum hr_rc rc;
   switch (o->kind) {
   case HR_FMT_ALB: rc = fmt_alb_new(o, f, err); break;
@@ -84,6 +86,12 @@ void format_need(struct hr_format *f, uint64_t mask) { f->need = mask | ((uint64
 const char *format_field_name(const struct hr_format *f, int id) {
   return id >= 0 && id < f->nfields ? f->names[id] : NULL;
 }
+
+uint64_t format_fills(const struct hr_format *f) { return f->fills; }
+
+int format_nfields(const struct hr_format *f) { return f->nfields; }
+
+enum hr_fmt_kind format_kind(const struct hr_format *f) { return f->kind; }
 
 int format_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev) {
   event_reset(ev);

@@ -56,6 +56,17 @@ void format_need(struct hr_format *f, uint64_t mask);
 /* Name of field id (borrowed, valid while f lives), or NULL. */
 const char *format_field_name(const struct hr_format *f, int id);
 
+/* How many field ids are named (ids 0 .. n-1, the standard ones first). */
+int format_nfields(const struct hr_format *f);
+
+/* The fields f can ever give a value to (bit i: id i), for `check`: with
+ * nginx and apache, the standard fields its log_format's variables fill
+ * (no $request_time: no duration) and the variables' own names; with alb
+ * and jsonl, all (a JSON line may hold any key). */
+uint64_t format_fills(const struct hr_format *f);
+
+enum hr_fmt_kind format_kind(const struct hr_format *f);
+
 /* Parse one line (no trailing newline, no NUL needed). Returns 0 and fills
  * *ev (reset first) on success, or a reason code > 0 on a malformed line.
  * Every line that returns 0 has ev->ts_us set. */

@@ -42,6 +42,9 @@ struct hr_datasource {
   int64_t stale_after_us;
   double max_malformed;
   struct hr_loc loc;
+  struct hr_loc fmt_loc;    /* the text of logFormat, else of format (else loc): for `check` */
+  int fmt_bad;              /* headroom.logs without a known format (an error): check reads its filters' syntax */
+  struct hr_loc *path_locs; /* owned, parallel to paths: where each is written */
 };
 
 enum hr_budgeting { HR_BUDGET_OCCURRENCES = 0, HR_BUDGET_TIMESLICES, HR_BUDGET_RATIO_TIMESLICES };
@@ -93,6 +96,7 @@ struct hr_condition {
   double level;          /* BUDGET: fraction */
   int64_t alert_after_us; /* pending this long before firing */
   struct hr_loc loc;
+  struct hr_loc lookback_loc, short_loc; /* lookbackWindow, headroom.dev/short-window (else loc) */
 };
 
 struct hr_alert_target {

@@ -135,6 +135,7 @@ static enum hr_rc ingest_file(struct run *u, const char *path, struct hr_ingest_
       tot->lines += s.lines;
       tot->malformed += s.malformed;
       tot->events += s.events;
+      tot->undecided += s.undecided;
       tot->bytes += s.bytes;
     }
     if (rc == HR_OK && read_rc != HR_OK) {

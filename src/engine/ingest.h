@@ -16,6 +16,7 @@
 
 struct hr_ingest_totals {
   uint64_t lines, malformed, events, bytes, files;
+  uint64_t undecided; /* events a filter's regex could not decide (left out) */
 };
 
 /* Progress of the file being read (for a terminal): MB read so far, lines,

@@ -334,6 +334,11 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
                        time_format_rfc3339(rep->stats.max_ts_us, newest, sizeof newest));
     }
   }
+  if (rc == HR_OK && rep->stats.undecided > 0)
+    report_add_error(rep,
+                     "%llu events left out of every figure: a filter's regex gave up on them (PCRE2's match limit); "
+                     "`headroom check --sample FILE` names the regex",
+                     (unsigned long long)rep->stats.undecided);
   int64_t t_us = instant(&u, rep);
   if (rc == HR_OK && u.use_store) {
     rep->from_store = 1;

@@ -26,7 +26,7 @@
 /* The dashboard is self-contained: its HTML, script, style sheet and the
  * chart library come from this server, the charts draw on canvases, and it
  * only fetches /api/v1 of its own origin. Nothing may frame it. */
-static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                           "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
                           "frame-ancestors 'none'";
 

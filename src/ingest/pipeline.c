@@ -206,6 +206,7 @@ void scan_stats_merge(struct hr_scan_stats *a, const struct hr_scan_stats *b, in
     a->by_reason[i] += b->by_reason[i];
   a->after_at += b->after_at;
   a->events += b->events;
+  a->undecided += b->undecided;
   a->bytes += b->bytes;
   if (b->min_ts_us < a->min_ts_us)
     a->min_ts_us = b->min_ts_us;
@@ -252,11 +253,19 @@ void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev,
   for (size_t i = 0; i < src->nslos; i++) {
     size_t j = src->slos[i];
     struct hr_slo_rt *rt = &p->slo[j];
-    if (rt->total != NULL && !expr_eval(rt->total, ev))
+    enum hr_truth valid = rt->total != NULL ? expr_decide(rt->total, ev) : HR_TRUE;
+    if (valid == HR_FALSE)
       continue;
     if (rt->ex != NULL && excluder_test(rt->ex, ts))
       continue;
-    int good = rt->good != NULL ? expr_eval(rt->good, ev) : !expr_eval(rt->bad, ev);
+    /* An event a regex could not decide is neither good nor bad: counting
+     * it either way would make up a figure (docs/filters.md). */
+    enum hr_truth t = rt->good != NULL ? expr_decide(rt->good, ev) : expr_decide(rt->bad, ev);
+    if (valid == HR_UNDECIDED || t == HR_UNDECIDED) {
+      st->undecided++;
+      continue;
+    }
+    int good = rt->good != NULL ? t == HR_TRUE : t == HR_FALSE;
     sink(ctx, j, ts, good);
     if (p->on_event != NULL)
       p->on_event(p->on_event_ctx, j, ev, line, len, good);

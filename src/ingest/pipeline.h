@@ -83,6 +83,8 @@ struct hr_scan_stats {
   uint64_t by_reason[HR_BAD__COUNT];
   uint64_t after_at;  /* events at or after the evaluation instant, not counted */
   uint64_t events;    /* parsed events */
+  uint64_t undecided; /* events a filter's regex could not decide (expr.h):
+                         left out of good and valid, never guessed */
   int64_t min_ts_us, max_ts_us; /* of parsed events (INT64_MAX / INT64_MIN when none) */
   int64_t last_us;    /* the newest event before the instant (INT64_MIN: none) */
   /* For each field the source's filters read: the newest event (before the

@@ -112,6 +112,7 @@ void report_json_members(struct hr_jw *w, const struct hr_report *r, const size_
   jw_uint(w, "lines_blank", r->stats.blank);
   jw_uint(w, "events_after_at", r->stats.after_at);
   jw_uint(w, "events_future", r->future);
+  jw_uint(w, "events_undecided", r->stats.undecided);
   jw_uint(w, "events_dropped", r->dropped);
   jw_str(w, "store", r->from_store ? r->store_path : NULL);
   jw_arr(w, "errors");

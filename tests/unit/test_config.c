@@ -432,6 +432,90 @@ static void test_mem_limits(void **state) {
   free(buf);
 }
 
+/* One SLO on one log source, with a window, slice window and extra text
+ * (%s, %s, %s) to vary. */
+static const char bounds_yaml[] = "apiVersion: openslo/v1\n"
+                                  "kind: DataSource\n"
+                                  "metadata: {name: web}\n"
+                                  "spec: {type: headroom.logs, connectionDetails: {format: alb}}\n"
+                                  "---\n"
+                                  "apiVersion: openslo/v1\n"
+                                  "kind: SLO\n"
+                                  "metadata: {name: s}\n"
+                                  "spec:\n"
+                                  "  service: web\n"
+                                  "  indicator:\n"
+                                  "    metadata: {name: s}\n"
+                                  "    spec:\n"
+                                  "      ratioMetric:\n"
+                                  "        good: {metricSource: {metricSourceRef: %s, spec: {filter: 'status < 500'}}}\n"
+                                  "  timeWindow: [%s]\n"
+                                  "  budgetingMethod: RatioTimeslices\n"
+                                  "  objectives: [{target: 0.99, timeSliceWindow: %s}]\n";
+
+/* Windows and slices within bounds (docs/config.md): at most 400 days (a
+ * year for calendar windows), whole minutes; errors at the key. */
+static void test_bounds(void **state) {
+  (void)state;
+  static const struct {
+    const char *window, *slice, *msg; /* msg NULL: loads */
+  } cases[] = {
+      {"{duration: 28d, isRolling: true}", "5m", NULL},
+      {"{duration: 400d, isRolling: true}", "1d", NULL},
+      {"{duration: 401d, isRolling: true}", "5m", "x.yaml:16:27: a rolling timeWindow must be at most 400d, got 401d"},
+      {"{duration: 1000000d, isRolling: true}", "5m", "a rolling timeWindow must be at most 400d, got 1000000d"},
+      {"{duration: 100000000d, isRolling: true}", "5m", "a rolling timeWindow must be at most 400d, got 100000000d"},
+      {"{duration: 30s, isRolling: true}", "5m", "a rolling timeWindow must be at least 1m, got 30s"},
+      {"{duration: 61s, isRolling: true}", "5m", "a rolling timeWindow must be a whole number of minutes"},
+      {"{duration: 1y, isRolling: false}", "5m", NULL},
+      {"{duration: 100d, isRolling: false}", "5m", NULL},
+      {"{duration: 12M, isRolling: false}", "1h", NULL},
+      {"{duration: 13M, isRolling: false}", "5m", "a calendar timeWindow is at most a year (100d, 52w, 12M, 4Q or 1y)"},
+      {"{duration: 2y, isRolling: false}", "5m", "a calendar timeWindow is at most a year"},
+      {"{duration: 5Q, isRolling: false}", "5m", "a calendar timeWindow is at most a year"},
+      {"{duration: 53w, isRolling: false}", "5m", "a calendar timeWindow is at most a year"},
+      {"{duration: 7d, isRolling: true}", "30s", "x.yaml:18:48: timeSliceWindow must be at least 1m, got 30s"},
+      {"{duration: 7d, isRolling: true}", "8d", "timeSliceWindow must be at most 7d (the window), got 8d"},
+      {"{duration: 7d, isRolling: true}", "150s", "timeSliceWindow must be a whole number of minutes"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *y = xasprintf(bounds_yaml, "web", cases[i].window, cases[i].slice);
+    struct hr_diag diag = {0};
+    struct hr_config *c = NULL;
+    enum hr_rc rc = config_load_mem("x.yaml", y, strlen(y), 0, &c, &diag);
+    if (cases[i].msg == NULL && rc != HR_OK)
+      fail_msg("%s %s: %s", cases[i].window, cases[i].slice, diag.n ? diag.msgs[0] : "?");
+    if (cases[i].msg != NULL && (rc != HR_ERR_CONFIG || diag.n == 0 || strstr(diag.msgs[0], cases[i].msg) == NULL))
+      fail_msg("%s %s: got %s, want %s", cases[i].window, cases[i].slice, diag.n ? diag.msgs[0] : "nothing",
+               cases[i].msg);
+    config_free(c);
+    diag_free(&diag);
+    free(y);
+  }
+}
+
+/* HR_CONFIG_KEEP: the configuration stays for check, with the SLOs of
+ * documents that have errors; an unknown DataSource leaves source NULL. */
+static void test_keep(void **state) {
+  (void)state;
+  char *y = xasprintf(bounds_yaml, "nope", "{duration: 7d, isRolling: true}", "90s");
+  struct hr_diag diag = {0};
+  struct hr_config *c = NULL;
+  assert_int_equal(config_load_mem("x.yaml", y, strlen(y), 0, &c, &diag), HR_ERR_CONFIG);
+  assert_null(c);
+  diag_free(&diag);
+  assert_int_equal(config_load_mem("x.yaml", y, strlen(y), HR_CONFIG_KEEP, &c, &diag), HR_ERR_CONFIG);
+  assert_non_null(c);
+  assert_int_equal(diag.n - diag.nwarn, 2); /* unknown DataSource, slice not whole minutes */
+  assert_int_equal(c->nslos, 1);
+  assert_null(c->slos[0].source);
+  assert_string_equal(c->slos[0].good_filter, "status < 500");
+  assert_int_equal(c->sources[0].fmt_bad, 0);
+  config_free(c);
+  diag_free(&diag);
+  free(y);
+}
+
 static void test_diag(void **state) {
   (void)state;
   struct hr_diag d = {0};
@@ -454,7 +538,8 @@ int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_spec_example),     cmocka_unit_test(test_full_directory), cmocka_unit_test(test_errors),
       cmocka_unit_test(test_syntax_error),     cmocka_unit_test(test_openslo_examples),
-      cmocka_unit_test(test_mem_limits),       cmocka_unit_test(test_diag),
+      cmocka_unit_test(test_mem_limits),       cmocka_unit_test(test_diag), cmocka_unit_test(test_bounds),
+      cmocka_unit_test(test_keep),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
