@@ -38,10 +38,10 @@ static const char usage_text[] = "usage: headroom rules -c CONF [--format promet
                                  "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_rules(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"format", required_argument, 0, 'f'},
-                                       {"output", required_argument, 0, 'o'}, {"sloth-compat", no_argument, 0, 's'},
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'},   {"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'},   {"sloth-compat", no_argument, 0, 's'},
                                        {"interval", required_argument, 0, 'i'}, {"delay", required_argument, 0, 'd'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+                                       {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
   const char *conf = NULL, *output = NULL;
   struct hr_rules_opts ro = {.interval_s = HR_RULES_DEFAULT_INTERVAL_S, .delay_s = HR_RULES_DEFAULT_DELAY_S};
   int c;

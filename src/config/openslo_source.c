@@ -8,7 +8,9 @@
 #include "config/openslo_impl.h"
 #include "util/xmalloc.h"
 
-int openslo_source_is_logs(const char *t) { return strcasecmp(t, "headroom.logs") == 0; }
+int openslo_source_is_logs(const char *t) {
+  return strcasecmp(t, "headroom.logs") == 0;
+}
 
 static const struct {
   const char *name;
@@ -91,8 +93,8 @@ static void add_path(struct ld *L, struct doc *d, struct hr_datasource *s, yaml_
 
 void openslo_source_build(struct ld *L, struct doc *d) {
   static const char *const keys[] = {"type", "connectionDetails", "description", NULL};
-  static const char *const logkeys[] = {"format",       "logFormat",   "paths",         "fields",
-                                        "duration",     "durationUnit", "staleAfter",   "maxMalformedRatio", NULL};
+  static const char *const logkeys[] = {
+      "format", "logFormat", "paths", "fields", "duration", "durationUnit", "staleAfter", "maxMalformedRatio", NULL};
   static const char *const promkeys[] = {"url",     "bearerToken", "bearerTokenFile",   "basicAuth",
                                          "timeout", "staleAfter",  "maxMalformedRatio", NULL};
   ydoc_check_keys(L, d, d->spec, keys, "DataSource.spec");
@@ -156,8 +158,7 @@ void openslo_source_build(struct ld *L, struct doc *d) {
     if (fk == HR_FMT_NGINX || fk == HR_FMT_APACHE) {
       s->fmt.log_format = xstrdup(lf);
       s->fmt_loc = ydoc_text_loc(L, d, lfn);
-    }
-    else if (fk >= 0)
+    } else if (fk >= 0)
       ydoc_warn_at(L, d, lfn, "logFormat is used by the nginx and apache formats only (ignored for %s)", fmt);
   }
   yaml_node_t *pn = ydoc_mget(d, cd, "paths");

@@ -15,7 +15,7 @@
 #include "engine/report.h"
 #include "store/detail.h"
 
-#define HR_DETAIL_POINTS 720           /* points of a series by default */
+#define HR_DETAIL_POINTS 720            /* points of a series by default */
 #define HR_RECENT_US (6 * 3600000000LL) /* the recent series: the last 6 hours, minute by minute */
 
 /* The SLO evaluated at n instants of [from, to], as slo_eval would at each
@@ -46,8 +46,8 @@ struct hr_threshold {
 };
 
 struct hr_tl_entry {
-  int64_t at_us, end_us; /* end_us INT64_MIN: a point */
-  const char *source;    /* "annotation", "alert" or "exclusion" (static) */
+  int64_t at_us, end_us;                    /* end_us INT64_MIN: a point */
+  const char *source;                       /* "annotation", "alert" or "exclusion" (static) */
   char *kind, *text, *condition, *severity; /* owned; condition and severity for alerts */
 };
 
@@ -55,19 +55,19 @@ struct hr_tl_entry {
  * condition (or pending now), once. */
 struct hr_slo_alert {
   char *condition, *severity;
-  enum hr_alert_state state;            /* HR_AL_FIRING, HR_AL_PENDING or HR_AL_RESOLVED */
-  int64_t fired_at_us, resolved_at_us;  /* INT64_MIN: none */
-  int64_t since_us;                     /* pending: since when */
+  enum hr_alert_state state;           /* HR_AL_FIRING, HR_AL_PENDING or HR_AL_RESOLVED */
+  int64_t fired_at_us, resolved_at_us; /* INT64_MIN: none */
+  int64_t since_us;                    /* pending: since when */
   double value;
 };
 
 struct hr_latency_view {
   size_t n;
   int64_t step_s;
-  int64_t *t_s; /* the series' grid */
+  int64_t *t_s;            /* the series' grid */
   double *p50, *p95, *p99; /* seconds; NAN: no duration in the interval */
   uint64_t *count;
-  uint64_t wcount;         /* over the whole range */
+  uint64_t wcount; /* over the whole range */
   double wp50, wp95, wp99;
   double threshold_s; /* the good filter's duration < X; NAN when none */
 };

@@ -118,10 +118,10 @@ static enum hr_rc ingest_file(struct run *u, const char *path, struct hr_ingest_
     struct hr_scan_stats s;
     scan_stats_init(&s);
     struct hr_err rerr = {0};
-    enum hr_rc read_rc =
-        scan_reader(p, (size_t)si, r, INT64_MAX, counts_sink, &u->m, BATCH_LINES, &more, &s, &rerr);
+    enum hr_rc read_rc = scan_reader(p, (size_t)si, r, INT64_MAX, counts_sink, &u->m, BATCH_LINES, &more, &s, &rerr);
     for (size_t i = 0; i < s.nsamples && tot->malformed + i < HR_SAMPLES; i++)
-      note(u->o, 0, "%s:%lld: %s", path, (long long)(pos.lines + s.samples[i].line), format_reason(s.samples[i].reason));
+      note(u->o, 0, "%s:%lld: %s", path, (long long)(pos.lines + s.samples[i].line),
+           format_reason(s.samples[i].reason));
     pos.offset = reader_offset(r);
     pos.lines += (int64_t)s.lines;
     pos.malformed += (int64_t)s.malformed;
@@ -202,8 +202,9 @@ enum hr_rc engine_ingest(const struct hr_config *cfg, const struct hr_ingest_opt
     }
   }
   if (rc == HR_OK && nfail > 0)
-    rc = HR_FAIL(err, HR_ERR_IO, "%zu of %zu files could not be read whole (the lines read before each error are committed)",
-                 nfail, nfiles);
+    rc = HR_FAIL(err, HR_ERR_IO,
+                 "%zu of %zu files could not be read whole (the lines read before each error are committed)", nfail,
+                 nfiles);
   if (globbed)
     globfree(&g);
   counts_free(&u.m);

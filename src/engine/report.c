@@ -190,7 +190,7 @@ struct run {
   const struct hr_eval_opts *o;
   int64_t now_us;
   struct hr_pipeline *p; /* the configuration compiled: the fields each SLO's filters read */
-  unsigned char *sel; /* the SLOs evaluated */
+  unsigned char *sel;    /* the SLOs evaluated */
   size_t nsel, nprom;
   int use_store;
   const char *db;
@@ -349,8 +349,8 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
     if (!u.sel[j] || (!prom && u.st == NULL))
       continue;
     char *note = NULL;
-    rc = engine_slo_minutes(prom ? NULL : u.st, &cfg->slos[j], rep->timeline, rep->ntimeline, t_us, &u.series[j],
-                            &note, err);
+    rc = engine_slo_minutes(prom ? NULL : u.st, &cfg->slos[j], rep->timeline, rep->ntimeline, t_us, &u.series[j], &note,
+                            err);
     if (note != NULL)
       report_add_error(rep, "%s", note);
     free(note);

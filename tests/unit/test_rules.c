@@ -281,11 +281,13 @@ static void test_prom_source(void **state) {
   r = rules_render(c, &o, &err);
   assert_non_null(r);
   assert_non_null(strstr(r, "    interval: 30s\n"));
-  assert_non_null(strstr(r, "expr: 'sum((last_over_time(x_count[5m] offset 30s) - last_over_time(x_count[5m] offset 1m) "
-                            ">= 0) or (last_over_time(x_count[5m] offset 30s) < last_over_time(x_count[5m] offset 1m)))'"));
-  assert_non_null(strstr(r, "expr: 'sum((last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset "
-                            "30s) - last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset 1m) "
-                            ">= 0) or "));
+  assert_non_null(
+      strstr(r, "expr: 'sum((last_over_time(x_count[5m] offset 30s) - last_over_time(x_count[5m] offset 1m) "
+                ">= 0) or (last_over_time(x_count[5m] offset 30s) < last_over_time(x_count[5m] offset 1m)))'"));
+  assert_non_null(strstr(r,
+                         "expr: 'sum((last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset "
+                         "30s) - last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset 1m) "
+                         ">= 0) or "));
   assert_non_null(strstr(r, "[1h29m59s]"));
   free(r);
 
@@ -335,8 +337,9 @@ static void test_gte(void **state) {
   struct hr_err err = {0};
   char *r = rules_render(c, &o, &err);
   assert_non_null(r);
-  assert_non_null(strstr(r, "window=\"1h30m\"} >= 10 and on (service, slo) headroom_slo:burn_rate:ratio{service=\"api\","
-                            "slo=\"lat\",window=\"10m\"} >= 10"));
+  assert_non_null(strstr(r,
+                         "window=\"1h30m\"} >= 10 and on (service, slo) headroom_slo:burn_rate:ratio{service=\"api\","
+                         "slo=\"lat\",window=\"10m\"} >= 10"));
   free(r);
   config_free(c);
   free(g);
@@ -367,7 +370,7 @@ static void test_escaping(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_duration),    cmocka_unit_test(test_counter_delta), cmocka_unit_test(test_logs_source),
-      cmocka_unit_test(test_prom_source), cmocka_unit_test(test_gte), cmocka_unit_test(test_escaping),
+      cmocka_unit_test(test_prom_source), cmocka_unit_test(test_gte),           cmocka_unit_test(test_escaping),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
