@@ -19,7 +19,7 @@ define configure
 endef
 
 .PHONY: all deps test-deps build build-tests test test-debug test-asan asan demo bench fuzz \
-	install uninstall deb clean
+	install uninstall deb format clean
 
 all: build
 
@@ -48,7 +48,7 @@ test-asan: asan test-deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 
 # The whole suite: normal build, then everything again under ASan+UBSan,
-# then the source checks.
+# then the source checks (layers, banned calls, format).
 test: test-debug test-asan
 	@sh tools/checksrc.sh
 	@echo "make test: all suites passed"
@@ -79,6 +79,12 @@ uninstall:
 # the libraries the binary links, by dpkg-shlibdeps; docs/deployment.md).
 deb: build
 	@sh tools/deb.sh $(BUILD) $(BUILD)
+
+# make format: .clang-format applied to the C files of src/, tests/ and
+# tools/ (but tools/format-skip's); tools/checksrc.sh, run by make test and
+# so by CI, fails on a file it would change.
+format:
+	@sh tools/format.sh apply
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
