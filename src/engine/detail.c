@@ -9,6 +9,7 @@
 #include "core/exclude.h"
 #include "core/timeparse.h"
 #include "engine/impl.h"
+#include "engine/round.h"
 #include "prom/prom.h"
 #include "store/alerts.h"
 #include "util/imath.h"
@@ -190,91 +191,43 @@ static int cmp_tl(const void *a, const void *b) {
 
 /* ---- alerts ---- */
 
-/* The SLO's alerts at to: for each condition, its latest firing before to
- * (resolved when its resolve came before to too), and the pending ones
- * the alert table holds when its last round is not after to. Transitions in
- * [from, to) go on the timeline. */
+/* The SLO's alerts as they stood at to, and its transitions in [from, to]
+ * on the timeline: engine_alerts_as_of(), the rule GET /api/v1/alerts
+ * follows too. */
 static enum hr_rc alerts_at(struct hr_store *st, const struct hr_slo *slo, int64_t from, int64_t to,
                             struct hr_detail *d, size_t *tlcap, struct hr_err *err) {
   struct hr_alert_event *ev = NULL;
   size_t nev = 0;
-  enum hr_rc rc = alerts_events_of(st, slo->name, INT64_MIN / 2, floor_div(to - 1, 1000000) + 1, &ev, &nev, err);
+  enum hr_rc rc = engine_alerts_as_of(st, slo->name, to, &d->alerts, &d->nalerts, &ev, &nev, err);
   if (rc != HR_OK)
     return rc;
   d->has_alerts = 1;
-  d->alerts = xcalloc(nev + 1, sizeof *d->alerts);
   for (size_t i = 0; i < nev; i++) {
     const struct hr_alert_event *e = &ev[i];
     int64_t at = e->at_s * 1000000;
-    if (at >= to)
+    if (at < from)
       continue;
-    if (at >= from) {
-      struct hr_tl_entry *t = tl_push(d, tlcap);
-      t->at_us = at;
-      t->source = "alert";
-      t->kind = xstrdup(e->kind == HR_TR_RESOLVED ? "resolved" : "firing");
-      t->text = xstrdup(e->summary ? e->summary : "");
-      t->condition = xstrdup(e->condition);
-      t->severity = xstrdup(e->severity ? e->severity : "");
-    }
-    struct hr_slo_alert *a = NULL;
-    for (size_t k = 0; k < d->nalerts && a == NULL; k++)
-      if (strcmp(d->alerts[k].condition, e->condition) == 0)
-        a = &d->alerts[k];
-    if (a == NULL) {
-      a = &d->alerts[d->nalerts++];
-      a->condition = xstrdup(e->condition);
-      a->severity = xstrdup(e->severity ? e->severity : "");
-      a->fired_at_us = a->resolved_at_us = a->since_us = INT64_MIN;
-    }
-    if (e->kind == HR_TR_FIRING) {
-      a->state = HR_AL_FIRING;
-      a->fired_at_us = a->since_us = at;
-      a->resolved_at_us = INT64_MIN;
-    } else if (a->state == HR_AL_FIRING) {
-      a->state = HR_AL_RESOLVED;
-      a->resolved_at_us = a->since_us = at;
-    }
-    a->value = e->value;
+    struct hr_tl_entry *t = tl_push(d, tlcap);
+    t->at_us = at;
+    t->source = "alert";
+    t->kind = xstrdup(e->kind == HR_TR_RESOLVED ? "resolved" : "firing");
+    t->text = xstrdup(e->summary ? e->summary : "");
+    t->condition = xstrdup(e->condition);
+    t->severity = xstrdup(e->severity ? e->severity : "");
   }
   alerts_events_free(ev, nev);
-  struct hr_alert_row *rows = NULL;
-  size_t nrows = 0;
-  rc = alerts_list(st, 1u << HR_AL_PENDING, &rows, &nrows, err);
-  for (size_t i = 0; rc == HR_OK && i < nrows; i++) {
-    const struct hr_alert_row *r = &rows[i];
-    if (strcmp(r->slo, slo->name) != 0 || r->updated_s * 1000000 > to || r->a.since_us >= to)
-      continue;
-    struct hr_slo_alert *a = NULL;
-    for (size_t k = 0; k < d->nalerts && a == NULL; k++)
-      if (strcmp(d->alerts[k].condition, r->condition) == 0)
-        a = &d->alerts[k];
-    if (a != NULL && a->state == HR_AL_FIRING)
-      continue;
-    if (a == NULL) {
-      d->alerts = xrealloc(d->alerts, (d->nalerts + 1) * sizeof *d->alerts);
-      a = &d->alerts[d->nalerts++];
-      a->condition = xstrdup(r->condition);
-      a->severity = xstrdup(r->severity ? r->severity : "");
-      a->fired_at_us = a->resolved_at_us = INT64_MIN;
-    }
-    a->state = HR_AL_PENDING;
-    a->since_us = r->a.since_us;
-    a->value = r->value;
-  }
-  alerts_rows_free(rows, nrows);
-  return rc;
+  return HR_OK;
 }
 
-static int alert_rank(const struct hr_slo_alert *a) {
-  return a->state == HR_AL_FIRING ? 0 : a->state == HR_AL_PENDING ? 1 : 2;
+static int alert_rank(const struct hr_alert_row *r) {
+  return r->a.state == HR_AL_FIRING ? 0 : r->a.state == HR_AL_PENDING ? 1 : 2;
 }
 
 static int cmp_alert(const void *x, const void *y) {
-  const struct hr_slo_alert *a = x, *b = y;
+  const struct hr_alert_row *a = x, *b = y;
   if (alert_rank(a) != alert_rank(b))
     return alert_rank(a) - alert_rank(b);
-  return (a->since_us < b->since_us) - (a->since_us > b->since_us); /* newest first */
+  return (a->a.since_us < b->a.since_us) - (a->a.since_us > b->a.since_us); /* newest first */
 }
 
 /* ---- latency and bad events (the store) ---- */
@@ -521,11 +474,7 @@ void detail_free(struct hr_detail *d) {
     free(d->timeline[i].severity);
   }
   free(d->timeline);
-  for (size_t i = 0; i < d->nalerts; i++) {
-    free(d->alerts[i].condition);
-    free(d->alerts[i].severity);
-  }
-  free(d->alerts);
+  alerts_rows_free(d->alerts, d->nalerts);
   struct hr_latency_view *l = &d->latency;
   free(l->t_s);
   free(l->p50);

@@ -13,6 +13,7 @@
 
 #include "core/alert.h"
 #include "engine/report.h"
+#include "store/alerts.h"
 #include "store/detail.h"
 
 #define HR_DETAIL_POINTS 720            /* points of a series by default */
@@ -49,16 +50,6 @@ struct hr_tl_entry {
   int64_t at_us, end_us;                    /* end_us INT64_MIN: a point */
   const char *source;                       /* "annotation", "alert" or "exclusion" (static) */
   char *kind, *text, *condition, *severity; /* owned; condition and severity for alerts */
-};
-
-/* One alert of the SLO as it stood at the instant: the latest firing of its
- * condition (or pending now), once. */
-struct hr_slo_alert {
-  char *condition, *severity;
-  enum hr_alert_state state;           /* HR_AL_FIRING, HR_AL_PENDING or HR_AL_RESOLVED */
-  int64_t fired_at_us, resolved_at_us; /* INT64_MIN: none */
-  int64_t since_us;                    /* pending: since when */
-  double value;
 };
 
 struct hr_latency_view {
@@ -99,8 +90,9 @@ struct hr_detail {
   size_t nthr;
   struct hr_tl_entry *timeline; /* in time order */
   size_t ntimeline;
-  int has_alerts; /* the store was read: alerts is the truth (possibly empty) */
-  struct hr_slo_alert *alerts;
+  int has_alerts;              /* the store was read: alerts is the truth (possibly empty) */
+  struct hr_alert_row *alerts; /* as they stood at to_us (engine_alerts_as_of()): firing, pending, then resolved;
+                                  newest first within each */
   size_t nalerts;
   int has_latency;
   struct hr_latency_view latency;

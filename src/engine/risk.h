@@ -20,6 +20,7 @@ struct hr_risk_slo {
   int has_budget;          /* the SLO has data now */
   double budget_remaining; /* now */
   size_t ndeploys;         /* past deploys with the SLO's data after them */
+  int thin;                /* fewer than HR_RISK_THIN of them */
   double *consumption;     /* each one's, ascending (owned) */
   /* With ndeploys > 0: */
   double mean, p50, p90, max;        /* p50, p90: nearest rank */

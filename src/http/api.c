@@ -315,7 +315,8 @@ static int h_slo(struct hr_req *rq) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* GET /api/v1/alerts: firing and pending now, and the latest transitions. */
+/* GET /api/v1/alerts: firing and pending at the instant, and the latest
+ * transitions at or before it (engine_alerts()). */
 
 struct alerts_ctx {
   int64_t at_us;
@@ -341,10 +342,11 @@ static int h_alerts(struct hr_req *rq) {
   struct hr_api *a = rq->app;
   struct hr_alert_view v;
   struct hr_err err = {0};
-  enum hr_rc rc = engine_alerts(NULL, a->db, -1, RECENT_ALERTS, &v, &err);
+  int64_t at = api_eval_at(a);
+  enum hr_rc rc = engine_alerts(NULL, a->db, at, -1, RECENT_ALERTS, &v, &err);
   if (rc != HR_OK)
     return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : 500, "%s", err.msg);
-  struct alerts_ctx x = {api_eval_at(a), &v};
+  struct alerts_ctx x = {at, &v};
   size_t len = 0;
   char *buf = json_body(alerts_write, &x, &len);
   alert_view_free(&v);

@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/timeparse.h"
 #include "core/jw.h"
+#include "core/timeparse.h"
+#include "render/alerts.h"
 #include "render/report.h"
 #include "util/imath.h"
 
@@ -114,19 +115,8 @@ static void alerts_json(struct hr_jw *w, const struct hr_detail *d) {
   if (!d->has_alerts)
     return;
   jw_arr(w, "alerts");
-  for (size_t i = 0; i < d->nalerts; i++) {
-    const struct hr_slo_alert *a = &d->alerts[i];
-    jw_obj(w, NULL);
-    jw_str(w, "slo", d->rs->slo->name);
-    jw_str(w, "condition", a->condition);
-    jw_str(w, "severity", a->severity);
-    jw_str(w, "state", alert_state_name(a->state));
-    jw_time(w, "since", a->since_us);
-    jw_time(w, "fired_at", a->fired_at_us);
-    jw_time(w, "resolved_at", a->resolved_at_us);
-    jw_num(w, "value", a->value);
-    jw_obj_end(w);
-  }
+  for (size_t i = 0; i < d->nalerts; i++)
+    alert_row_json(w, &d->alerts[i]);
   jw_arr_end(w);
 }
 

@@ -34,6 +34,7 @@ void risk_json(FILE *f, const struct hr_release_risk *r) {
     else
       jw_null(&w, "budget_remaining");
     jw_uint(&w, "deploys", s->ndeploys);
+    jw_bool(&w, "thin", s->thin);
     jw_obj(&w, "consumption");
     static const char *const keys[] = {"mean", "p50", "p90", "max"};
     const double vals[] = {s->mean, s->p50, s->p90, s->max};

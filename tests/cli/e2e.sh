@@ -133,12 +133,16 @@ DB="$OUT/serve.db"
 rm -f "$DB" "$DB-wal" "$DB-shm"
 # The store: the logs, two deploys and an incident around the GPU outage of
 # 2026-10-21 (12:10-13:40 UTC), and alert rounds through it (they fire at
-# 12:15 and resolve by 16:00).
+# 12:15 and resolve by 16:00); six deploys of realtime-chat, so its release
+# risk has a history that is not thin (core-matching's two are).
 (
   "$HR" ingest -c "$CONF" --db "$DB" "$CONF"/logs/* &&
   "$HR" annotate -c "$CONF" --db "$DB" --service core-matching --kind deploy --text "matcher v2.14" --at 2026-10-21T11:50:00Z &&
   "$HR" annotate -c "$CONF" --db "$DB" --service core-matching --kind incident --text "GPU pool outage" --at 2026-10-21T12:20:00Z &&
   "$HR" annotate -c "$CONF" --db "$DB" --service core-matching --kind deploy --text "matcher v2.15 (rollback)" --at 2026-10-21T13:45:00Z &&
+  for d in 10 12 14 16 18 20; do
+    "$HR" annotate -c "$CONF" --db "$DB" --service realtime-chat --kind deploy --text "chat 1.$d" --at "2026-10-${d}T09:00:00Z" || exit 1
+  done &&
   for t in 12:00 12:15 12:30 13:00 13:30 14:00 16:00; do
     "$HR" evaluate -c "$CONF" --db "$DB" --at "2026-10-21T$t:00Z" || exit 1
   done
