@@ -25,7 +25,11 @@ mkdir -p "$root/DEBIAN" "$out"
 DESTDIR=$root cmake --install "$build" --prefix /usr >/dev/null
 [ -x "$root/usr/bin/headroom" ] || { echo "deb: the install put no usr/bin/headroom" >&2; exit 2; }
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/headroom"
-gzip -9n "$root"/usr/share/man/man1/*.1
+if [ -d "$root/usr/share/man/man1" ]; then
+  gzip -9n "$root"/usr/share/man/man1/*.1
+else
+  echo "deb: no man pages (lowdown not installed when the build was configured)" >&2
+fi
 cat >"$root/usr/share/doc/headroom/copyright" <<EOT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: headroom

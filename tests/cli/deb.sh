@@ -28,8 +28,9 @@ for lib in libc6 libcurl libmicrohttpd libpcre2-8 libsqlite3 libyaml zlib1g; do
   echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib: $depends"
 done
 dpkg-deb -c "$deb" >"$tmp/list"
-for f in ./usr/bin/headroom ./usr/share/man/man1/headroom.1.gz ./usr/share/man/man1/headroom-serve.1.gz \
-  ./usr/lib/systemd/system/headroom.service ./usr/share/doc/headroom/copyright \
+man=""
+[ -f "$build/man/headroom.1" ] && man="./usr/share/man/man1/headroom.1.gz ./usr/share/man/man1/headroom-serve.1.gz"
+for f in ./usr/bin/headroom $man ./usr/lib/systemd/system/headroom.service ./usr/share/doc/headroom/copyright \
   ./usr/share/doc/headroom/examples/headroom.yaml ./usr/share/doc/headroom/docs/deployment.md; do
   grep -q " $f\$" "$tmp/list" || fail "the package lacks $f"
 done
