@@ -4,7 +4,9 @@
 # then backfill a store, record the deploys, incidents and a maintenance
 # window on the timeline (annotate.sh) and report again from the store;
 # show the release risk and the targets thirteen weeks of the same traffic
-# support (risk, suggest); finally run the daemon on live traffic: four
+# support (risk, suggest) and their compliance month by month with the
+# cost of the AI report's failures (history, also as an HTML page in
+# logs/history.html); finally run the daemon on live traffic: four
 # weeks up to the present minute, still arriving minute by minute, with a
 # short incident of the matching pods that ended 40 minutes ago (and recurs
 # every 3 hours), so the first alert round pages for matching-availability;
@@ -86,6 +88,13 @@ echo "(91 days of the same traffic at a tenth of the volume, ending 2026-11-01: 
 "$GEN" --out "$TMP/history" --days 91 --scale 0.1 >/dev/null
 "$HR" suggest -c "$CONF" --at 2026-11-01T00:00:00Z "$TMP/history"/*
 
+heading "8. headroom history: compliance month by month, downtime and what it cost"
+echo "(the same thirteen weeks; the AI report SLOs carry headroom.dev/cost-per-bad-event and -minute)"
+"$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z "$TMP/history"/*
+"$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z --format html -o "$LOGS/history.html" "$TMP/history"/*
+echo
+echo "The page for the monthly review: $LOGS/history.html (csv: --format csv)"
+
 [ "${DEMO_LIVE:-1}" = 0 ] && exit 0
 
 # ---- live: the same journeys, their four weeks ending now, still arriving ----
@@ -104,7 +113,7 @@ INCIDENT=$(utc $INC_S)
 LIVE="$TMP/live"
 mkdir -p "$LIVE"
 cp "$CONF"/*.yaml "$LIVE"/ # the paths (logs/...) now point at $LIVE/logs
-heading "8. Live: four weeks of traffic up to $NOW, then a new minute every minute"
+heading "9. Live: four weeks of traffic up to $NOW, then a new minute every minute"
 "$GEN" --out "$LIVE/logs" --end "$NOW" --anchor "$ANCHOR" --live-incident "$INCIDENT" | sed 's/^/  /'
 echo
 echo "headroom annotate (the live store):"

@@ -368,6 +368,7 @@ void openslo_slo_free(struct hr_slo *s) {
   free(s->bad_filter);
   free(s->total_filter);
   free(s->window.tz);
+  free(s->currency);
   for (size_t i = 0; i < s->nexcl; i++) {
     free(s->excl[i].tz);
     free(s->excl[i].reason);
@@ -391,6 +392,7 @@ static void slo_copy(struct hr_slo *dst, const struct hr_slo *src) {
   dst->bad_filter = dupn(src->bad_filter);
   dst->total_filter = dupn(src->total_filter);
   dst->window.tz = dupn(src->window.tz);
+  dst->currency = dupn(src->currency);
   dst->excl = src->nexcl ? xcalloc(src->nexcl, sizeof *dst->excl) : NULL;
   for (size_t i = 0; i < src->nexcl; i++) {
     dst->excl[i] = src->excl[i];
@@ -567,6 +569,41 @@ static void set_filter(struct ld *L, struct doc *d, const struct msrc *m, int lo
   }
 }
 
+/* headroom.dev/cost-per-bad-event, cost-per-bad-minute and currency: what
+ * downtime costs (`history`, docs/config.md). */
+static void parse_costs(struct ld *L, struct doc *d, struct hr_slo *proto) {
+  static const char *const keys[2] = {"headroom.dev/cost-per-bad-event", "headroom.dev/cost-per-bad-minute"};
+  double *dst[2] = {&proto->cost_per_bad_event, &proto->cost_per_bad_minute};
+  yaml_node_t *an;
+  for (int i = 0; i < 2; i++) {
+    const char *v = ydoc_annotation(d, keys[i], &an);
+    if (v == NULL)
+      continue;
+    double x;
+    if (ydoc_parse_num(v, &x) != 0 || !(x >= 0) || x > 1e15)
+      ydoc_err_at(L, d, an, "%s must be an amount >= 0 such as \"0.25\", not '%s'", keys[i], v);
+    else {
+      *dst[i] = x;
+      proto->cost_set |= 1u << i;
+    }
+  }
+  const char *cur = ydoc_annotation(d, "headroom.dev/currency", &an);
+  if (cur != NULL) {
+    size_t n = strlen(cur);
+    int ok = n > 0 && n <= 16;
+    for (size_t i = 0; ok && i < n; i++)
+      ok = (unsigned char)cur[i] > ' ' && cur[i] != '"' && cur[i] != '<' && cur[i] != '>' && cur[i] != '&';
+    if (!ok)
+      ydoc_err_at(L, d, an, "headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no "
+                  "spaces), not '%s'", cur);
+    else
+      proto->currency = xstrdup(cur);
+  }
+  if (proto->currency != NULL && proto->cost_set == 0)
+    ydoc_warn_at(L, d, an, "headroom.dev/currency is set but neither headroom.dev/cost-per-bad-event nor "
+                 "headroom.dev/cost-per-bad-minute: no cost is counted");
+}
+
 /* metadata and spec's plain members into the SLO every objective copies. */
 static void slo_head(struct ld *L, struct doc *d, struct hr_slo *proto) {
   const char *w = "SLO.spec";
@@ -607,6 +644,7 @@ static void slo_head(struct ld *L, struct doc *d, struct hr_slo *proto) {
   }
   parse_thresholds(L, d, &proto->thr, proto->window.length_us);
   parse_exclusions(L, d, proto);
+  parse_costs(L, d, proto);
 }
 
 /* The indicator (inline or by indicatorRef) into sli and proto's filters.

@@ -145,6 +145,12 @@ struct hr_slo {
   struct hr_exclusion *excl;
   size_t nexcl;
   struct hr_thresholds thr;
+  /* The cost of downtime (docs/config.md, `history`): headroom.dev/cost-per-bad-event
+   * and cost-per-bad-minute (amounts >= 0, each counted only when its bit of cost_set
+   * is on: bit 0 per bad event, bit 1 per bad minute), headroom.dev/currency (NULL: none). */
+  unsigned cost_set;
+  double cost_per_bad_event, cost_per_bad_minute;
+  char *currency;
   struct hr_alert_policy **policies; /* borrowed; empty: default conditions */
   size_t npolicies;
   /* Every lookback the status and the alert conditions use, ascending,

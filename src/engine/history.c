@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/impl.h"
+#include "prom/prom.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
@@ -180,6 +181,41 @@ enum hr_rc history_counts(struct hr_history *h, size_t j, int64_t from_us, int64
       return rc;
     *good += g;
     *valid += v;
+  }
+  return HR_OK;
+}
+
+enum hr_rc history_minutes(struct hr_history *h, size_t j, int64_t from_us, size_t n, uint64_t *good,
+                           uint64_t *valid, struct hr_err *err) {
+  memset(good, 0, n * sizeof *good);
+  memset(valid, 0, n * sizeof *valid);
+  int64_t to_us = from_us + (int64_t)n * MINUTE_US;
+  if (to_us > h->at_us)
+    to_us = h->at_us;
+  if (to_us <= from_us)
+    return HR_OK;
+  size_t m = (size_t)ceil_div(to_us - from_us, MINUTE_US); /* minutes that start before the instant */
+  if (h->series != NULL) {
+    const struct hr_series *s = &h->series[j];
+    int64_t k0 = series_index(s, from_us);
+    for (size_t i = 0; i < m; i++)
+      series_get(s, k0 + (int64_t)i, &good[i], &valid[i]);
+  }
+  const struct hr_slo *slo = &h->cfg->slos[j];
+  if (h->st != NULL && h->ids[j] >= 0 && !prom_slo_is_prom(slo)) {
+    struct hr_series s;
+    series_init(&s, MINUTE_US, 0, m);
+    enum hr_rc rc = engine_slo_minutes(h->st, slo, h->rd.timeline, h->rd.ntimeline, from_us + (int64_t)m * MINUTE_US,
+                                       &s, NULL, err);
+    int64_t k0 = series_index(&s, from_us);
+    for (size_t i = 0; rc == HR_OK && i < m; i++) {
+      uint64_t g, v;
+      series_get(&s, k0 + (int64_t)i, &g, &v);
+      good[i] += g;
+      valid[i] += v;
+    }
+    series_reset(&s);
+    return rc;
   }
   return HR_OK;
 }

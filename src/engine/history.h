@@ -44,6 +44,15 @@ void history_close(struct hr_history *h);
 enum hr_rc history_counts(struct hr_history *h, size_t j, int64_t from_us, int64_t to_us, uint64_t *good /* OUT */,
                           uint64_t *valid /* OUT */, struct hr_err *err);
 
+/* The good and valid events of SLO j in each of the n minutes from from_us
+ * (a whole UTC minute) into good[i] and valid[i] (minute i), by the same
+ * rules as history_counts(): the store's minutes less its service's
+ * maintenance minutes, plus the logs' minutes; nothing at or after the
+ * instant (its minute counts when it starts before the instant, as in
+ * history_counts()). good and valid are the caller's, n long. */
+enum hr_rc history_minutes(struct hr_history *h, size_t j, int64_t from_us, size_t n, uint64_t *good /* OUT */,
+                           uint64_t *valid /* OUT */, struct hr_err *err);
+
 /* Add the durations of SLO j's valid events of the whole history into
  * hist[HR_LAT_BUCKETS] (store/detail.h's buckets). */
 enum hr_rc history_latency(struct hr_history *h, size_t j, uint64_t *hist, struct hr_err *err);

@@ -17,6 +17,7 @@
 #include "engine/ingest.h"
 #include "engine/report.h"
 #include "engine/round.h"
+#include "engine/compliance.h"
 #include "engine/suggest.h"
 #include "http/body.h"
 #include "http/metrics.h"
@@ -28,6 +29,7 @@
 #include "core/jw.h"
 #include "render/metrics.h"
 #include "render/report.h"
+#include "render/history.h"
 #include "render/suggest.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
@@ -460,6 +462,52 @@ static int h_risk(struct hr_req *rq) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* GET /api/v1/history[?period=P&from=T&to=T&slo=NAME&service=S]: the same
+ * answer as `history --format json` over the store at the same instant. */
+
+static int h_history(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct hr_compliance_opts co = {0};
+  co.unit = HR_CAL_MONTH;
+  const char *period = server_arg(rq, "period"), *from = server_arg(rq, "from"), *to = server_arg(rq, "to");
+  const char *slo = server_arg(rq, "slo"), *svc = server_arg(rq, "service");
+  if (period != NULL && compliance_unit_parse(period, &co.unit) != 0)
+    return server_error(rq->conn, 400, "period: week, month or quarter, got '%.64s'", period);
+  if (from != NULL && time_parse_rfc3339_offset(from, strlen(from), &co.from_us) != 0)
+    return server_error(rq->conn, 400, "from: an RFC 3339 time with Z or an offset, got '%.64s'", from);
+  if (to != NULL && time_parse_rfc3339_offset(to, strlen(to), &co.to_us) != 0)
+    return server_error(rq->conn, 400, "to: an RFC 3339 time with Z or an offset, got '%.64s'", to);
+  co.has_from = from != NULL;
+  co.has_to = to != NULL;
+  if (co.has_from && co.has_to && co.from_us >= co.to_us)
+    return server_error(rq->conn, 400, "from must be before to");
+  co.slo = slo != NULL && slo[0] != '\0' ? slo : NULL;
+  co.service = svc != NULL && svc[0] != '\0' ? svc : NULL;
+  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
+  co.h.in = eo.in;
+  co.h.has_at = 1;
+  co.h.at_us = eo.at_us;
+  struct hr_compliance hc;
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  int known = 0; /* the SLO or service named exists: a not-found is then the store's (503) */
+  for (size_t j = 0; j < a->cfg->nslos && !known; j++)
+    known = (co.slo == NULL || strcmp(a->cfg->slos[j].name, co.slo) == 0) &&
+            (co.service == NULL || strcmp(a->cfg->slos[j].service, co.service) == 0);
+  enum hr_rc rc = engine_compliance(a->cfg, &co, &hc, &err);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK)
+    return server_error(rq->conn, rc != HR_ERR_NOTFOUND ? status_for(rc) : known ? 503 : 404, "%s", err.msg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  history_json(f, &hc);
+  fclose(f);
+  compliance_free(&hc);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
 /* GET /api/v1/status: what the daemon is doing. */
 
 static int h_status(struct hr_req *rq) {
@@ -646,6 +694,7 @@ const struct hr_route api_routes[] = {
     {"GET", "/api/v1/gate", 0, h_gate, NULL},
     {"GET", "/api/v1/suggest", 0, h_suggest, NULL},
     {"GET", "/api/v1/risk", 0, h_risk, NULL},
+    {"GET", "/api/v1/history", 0, h_history, NULL},
     {"GET", "/api/v1/status", 0, h_status, NULL},
     {"POST", "/api/v1/events", 1, h_events,
      "application/x-ndjson application/jsonl application/json application/octet-stream text/plain"},

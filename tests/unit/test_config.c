@@ -244,18 +244,14 @@ static void test_errors(void **state) {
     enum hr_rc rc;
     const char *msgs[5]; /* "line:col: message" after the file name */
   } cases[] = {
-      {"bad/api_version.yaml",
-       HR_ERR_CONFIG,
-       {"1:13: unsupported apiVersion 'openslo/v1alpha' (headroom reads openslo/v1)"}},
+      {"bad/api_version.yaml", HR_ERR_CONFIG, {"1:13: unsupported apiVersion 'openslo/v1alpha' (headroom reads openslo/v1)"}},
       {"bad/unknown_kind.yaml",
        HR_ERR_CONFIG,
        {"2:7: unknown kind 'DataSauce' (expected Service, SLI, SLO, DataSource, AlertPolicy, AlertCondition or "
         "AlertNotificationTarget)",
         "24:30: unknown DataSource 'web-logs' (defined: none)"}},
       {"bad/missing_name.yaml", HR_ERR_CONFIG, {"4:3: missing metadata.name"}},
-      {"bad/duplicate_name.yaml",
-       HR_ERR_CONFIG,
-       {"14:9: duplicate DataSource name 'web-logs' (first defined at %s:4:9)"}},
+      {"bad/duplicate_name.yaml", HR_ERR_CONFIG, {"14:9: duplicate DataSource name 'web-logs' (first defined at %s:4:9)"}},
       {"bad/target_range.yaml",
        HR_ERR_CONFIG,
        {"31:15: target must be a fraction in (0, 1), got 1.5 (for a percentage use targetPercent)"}},
@@ -278,6 +274,12 @@ static void test_errors(void **state) {
       {"bad/bad_exclude.yaml",
        HR_ERR_CONFIG,
        {"16:27: headroom.dev/exclude: entry 1: unknown day 'funday' (mon tue wed thu fri sat sun)"}},
+      {"bad/bad_cost.yaml",
+       HR_ERR_CONFIG,
+       {"16:38: headroom.dev/cost-per-bad-event must be an amount >= 0 such as \"0.25\", not '-2'",
+        "17:39: headroom.dev/cost-per-bad-minute must be an amount >= 0 such as \"0.25\", not 'lots'",
+        "18:28: headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no spaces), not "
+        "'euro dollars'"}},
       {"bad/unknown_key.yaml", HR_OK, {"17:3: warning: unknown key 'sevrice' in SLO.spec (ignored)"}},
       {"bad/bad_filter.yaml", HR_OK, {NULL}}, /* filters are compiled by check, not the loader */
   };
@@ -308,6 +310,38 @@ static void test_errors(void **state) {
     diag_free(&diag);
     free(path);
   }
+}
+
+/* The cost annotations of the SoulSync example reach its SLOs (history's cost). */
+static void test_costs(void **state) {
+  (void)state;
+  const char *root = getenv("HR_SOURCE_DIR");
+  char *path = xasprintf("%s/examples/soulsync", root ? root : ".");
+  struct hr_diag diag = {0};
+  struct hr_config *c = NULL;
+  assert_int_equal(config_load(path, 0, &c, &diag), HR_OK);
+  int seen = 0;
+  for (size_t i = 0; i < c->nslos; i++) {
+    const struct hr_slo *s = &c->slos[i];
+    if (strcmp(s->name, "report-freshness") == 0) {
+      assert_int_equal(s->cost_set, 3);
+      assert_true(s->cost_per_bad_event == 4.99 && s->cost_per_bad_minute == 2);
+      assert_string_equal(s->currency, "EUR");
+      seen++;
+    } else if (strcmp(s->name, "report-correctness") == 0) {
+      assert_int_equal(s->cost_set, 1);
+      assert_true(s->cost_per_bad_event == 12);
+      assert_string_equal(s->currency, "EUR");
+      seen++;
+    } else {
+      assert_int_equal(s->cost_set, 0);
+      assert_null(s->currency);
+    }
+  }
+  assert_int_equal(seen, 2);
+  config_free(c);
+  diag_free(&diag);
+  free(path);
 }
 
 static void test_syntax_error(void **state) {
@@ -438,25 +472,24 @@ static void test_mem_limits(void **state) {
 
 /* One SLO on one log source, with a window, slice window and extra text
  * (%s, %s, %s) to vary. */
-static const char bounds_yaml[] =
-    "apiVersion: openslo/v1\n"
-    "kind: DataSource\n"
-    "metadata: {name: web}\n"
-    "spec: {type: headroom.logs, connectionDetails: {format: alb}}\n"
-    "---\n"
-    "apiVersion: openslo/v1\n"
-    "kind: SLO\n"
-    "metadata: {name: s}\n"
-    "spec:\n"
-    "  service: web\n"
-    "  indicator:\n"
-    "    metadata: {name: s}\n"
-    "    spec:\n"
-    "      ratioMetric:\n"
-    "        good: {metricSource: {metricSourceRef: %s, spec: {filter: 'status < 500'}}}\n"
-    "  timeWindow: [%s]\n"
-    "  budgetingMethod: RatioTimeslices\n"
-    "  objectives: [{target: 0.99, timeSliceWindow: %s}]\n";
+static const char bounds_yaml[] = "apiVersion: openslo/v1\n"
+                                  "kind: DataSource\n"
+                                  "metadata: {name: web}\n"
+                                  "spec: {type: headroom.logs, connectionDetails: {format: alb}}\n"
+                                  "---\n"
+                                  "apiVersion: openslo/v1\n"
+                                  "kind: SLO\n"
+                                  "metadata: {name: s}\n"
+                                  "spec:\n"
+                                  "  service: web\n"
+                                  "  indicator:\n"
+                                  "    metadata: {name: s}\n"
+                                  "    spec:\n"
+                                  "      ratioMetric:\n"
+                                  "        good: {metricSource: {metricSourceRef: %s, spec: {filter: 'status < 500'}}}\n"
+                                  "  timeWindow: [%s]\n"
+                                  "  budgetingMethod: RatioTimeslices\n"
+                                  "  objectives: [{target: 0.99, timeSliceWindow: %s}]\n";
 
 /* Windows and slices within bounds (docs/config.md): at most 400 days (a
  * year for calendar windows), whole minutes; errors at the key. */
@@ -541,9 +574,10 @@ static void test_diag(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_spec_example), cmocka_unit_test(test_full_directory),   cmocka_unit_test(test_errors),
-      cmocka_unit_test(test_syntax_error), cmocka_unit_test(test_openslo_examples), cmocka_unit_test(test_mem_limits),
-      cmocka_unit_test(test_diag),         cmocka_unit_test(test_bounds),           cmocka_unit_test(test_keep),
+      cmocka_unit_test(test_spec_example),     cmocka_unit_test(test_full_directory), cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_syntax_error),     cmocka_unit_test(test_openslo_examples),
+      cmocka_unit_test(test_mem_limits),       cmocka_unit_test(test_diag), cmocka_unit_test(test_bounds),
+      cmocka_unit_test(test_keep), cmocka_unit_test(test_costs),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
