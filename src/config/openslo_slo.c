@@ -594,13 +594,16 @@ static void parse_costs(struct ld *L, struct doc *d, struct hr_slo *proto) {
     for (size_t i = 0; ok && i < n; i++)
       ok = (unsigned char)cur[i] > ' ' && cur[i] != '"' && cur[i] != '<' && cur[i] != '>' && cur[i] != '&';
     if (!ok)
-      ydoc_err_at(L, d, an, "headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no "
-                  "spaces), not '%s'", cur);
+      ydoc_err_at(L, d, an,
+                  "headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no "
+                  "spaces), not '%s'",
+                  cur);
     else
       proto->currency = xstrdup(cur);
   }
   if (proto->currency != NULL && proto->cost_set == 0)
-    ydoc_warn_at(L, d, an, "headroom.dev/currency is set but neither headroom.dev/cost-per-bad-event nor "
+    ydoc_warn_at(L, d, an,
+                 "headroom.dev/currency is set but neither headroom.dev/cost-per-bad-event nor "
                  "headroom.dev/cost-per-bad-minute: no cost is counted");
 }
 

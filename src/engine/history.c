@@ -185,8 +185,8 @@ enum hr_rc history_counts(struct hr_history *h, size_t j, int64_t from_us, int64
   return HR_OK;
 }
 
-enum hr_rc history_minutes(struct hr_history *h, size_t j, int64_t from_us, size_t n, uint64_t *good,
-                           uint64_t *valid, struct hr_err *err) {
+enum hr_rc history_minutes(struct hr_history *h, size_t j, int64_t from_us, size_t n, uint64_t *good, uint64_t *valid,
+                           struct hr_err *err) {
   memset(good, 0, n * sizeof *good);
   memset(valid, 0, n * sizeof *valid);
   int64_t to_us = from_us + (int64_t)n * MINUTE_US;
