@@ -14,23 +14,22 @@
 
 #define MINUTE_US INT64_C(60000000)
 
-static const char usage_text[] =
-    "usage: headroom backtest -c CONF [LOG...] [--from T] [--to T] [--policy FILE]\n"
-    "                         [--format text|json] [--source NAME]\n"
-    "\n"
-    "Replays the alert conditions of every SLO (its policies, or the defaults) over\n"
-    "the history in the logs, at every whole minute, and prints every alert that\n"
-    "would have fired, with pages, tickets and minutes firing per SLO.\n"
-    "\n"
-    "  -c, --config CONF  OpenSLO file or directory (required)\n"
-    "      --from T       first minute replayed (RFC 3339); default: the first event\n"
-    "      --to T         last minute replayed; default: just after the last event\n"
-    "      --policy FILE  AlertPolicy/AlertCondition documents replayed side by side\n"
-    "                     for every SLO (labelled \"policy\" in the output)\n"
-    "      --format F     text (default) or json\n"
-    "      --source NAME  the DataSource the logs are read with\n"
-    "\n"
-    "Exit codes: 0 ok, 2 error.\n";
+static const char usage_text[] = "usage: headroom backtest -c CONF [LOG...] [--from T] [--to T] [--policy FILE]\n"
+                                 "                         [--format text|json] [--source NAME]\n"
+                                 "\n"
+                                 "Replays the alert conditions of every SLO (its policies, or the defaults) over\n"
+                                 "the history in the logs, at every whole minute, and prints every alert that\n"
+                                 "would have fired, with pages, tickets and minutes firing per SLO.\n"
+                                 "\n"
+                                 "  -c, --config CONF  OpenSLO file or directory (required)\n"
+                                 "      --from T       first minute replayed (RFC 3339); default: the first event\n"
+                                 "      --to T         last minute replayed; default: just after the last event\n"
+                                 "      --policy FILE  AlertPolicy/AlertCondition documents replayed side by side\n"
+                                 "                     for every SLO (labelled \"policy\" in the output)\n"
+                                 "      --format F     text (default) or json\n"
+                                 "      --source NAME  the DataSource the logs are read with\n"
+                                 "\n"
+                                 "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_backtest(int argc, char **argv) {
   static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"from", required_argument, 0, 'F'},

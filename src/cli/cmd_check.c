@@ -59,8 +59,8 @@ static void print_sample(const struct hr_check_sample *s) {
            s->bad[i].text, s->bad[i].cut ? "..." : "");
   for (size_t k = 0; k < s->nslo; k++) {
     const struct hr_check_slo *o = &s->slo[k];
-    printf("  SLO %s: good %llu of %llu valid (%s)", o->name, (unsigned long long)o->good,
-           (unsigned long long)o->valid, pct(o->good, o->valid, p, sizeof p));
+    printf("  SLO %s: good %llu of %llu valid (%s)", o->name, (unsigned long long)o->good, (unsigned long long)o->valid,
+           pct(o->good, o->valid, p, sizeof p));
     if (o->undecided > 0)
       printf(", %llu undecided", (unsigned long long)o->undecided);
     printf("\n");

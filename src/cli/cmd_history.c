@@ -45,14 +45,13 @@ static const char usage_text[] =
     "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_history(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"config", required_argument, 0, 'c'}, {"period", required_argument, 0, 'p'},
-      {"from", required_argument, 0, 'F'},   {"to", required_argument, 0, 'T'},
-      {"slo", required_argument, 0, 'n'},    {"service", required_argument, 0, 'v'},
-      {"at", required_argument, 0, 'a'},     {"format", required_argument, 0, 'f'},
-      {"output", required_argument, 0, 'o'}, {"source", required_argument, 0, 's'},
-      {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
-      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"period", required_argument, 0, 'p'},
+                                       {"from", required_argument, 0, 'F'},   {"to", required_argument, 0, 'T'},
+                                       {"slo", required_argument, 0, 'n'},    {"service", required_argument, 0, 'v'},
+                                       {"at", required_argument, 0, 'a'},     {"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'}, {"source", required_argument, 0, 's'},
+                                       {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
+                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", "csv", "html", NULL};
   const char *conf = NULL, *format = "text", *output = NULL;
   struct hr_compliance_opts co = {0};

@@ -44,8 +44,8 @@ static const char usage_text[] = "usage: headroom rules -c CONF [--format promet
                                  "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_rules(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"format", required_argument, 0, 'f'},
-                                       {"output", required_argument, 0, 'o'}, {"sloth-compat", no_argument, 0, 's'},
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'},   {"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'},   {"sloth-compat", no_argument, 0, 's'},
                                        {"interval", required_argument, 0, 'i'}, {"delay", required_argument, 0, 'd'},
                                        {"grafana", required_argument, 0, 'g'}, {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};

@@ -250,12 +250,16 @@ struct serve_args {
 
 /* -1: go on; else the exit code (usage printed, or --help). */
 static int parse_args(int argc, char **argv, struct serve_args *a) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'},  {"listen", required_argument, 0, 'l'},
-                                       {"db", required_argument, 0, 'd'},      {"at", required_argument, 0, 'a'},
-                                       {"token-file", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                       {"listen", required_argument, 0, 'l'},
+                                       {"db", required_argument, 0, 'd'},
+                                       {"at", required_argument, 0, 'a'},
+                                       {"token-file", required_argument, 0, 't'},
+                                       {"quiet", no_argument, 0, 'q'},
                                        {"allow-host", required_argument, 0, 'H'},
                                        {"insecure-open-writes", no_argument, 0, 'I'},
-                                       {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
   int c;
   memset(a, 0, sizeof *a);
   optind = 1;
@@ -306,10 +310,11 @@ static void announce(const struct hr_server *srv, const struct serve_args *a, co
   fflush(stdout);
   if (token == NULL && scope != HR_LISTEN_LOOPBACK)
     cli_error("serve: warning: no token and --insecure-open-writes: anyone who reaches %s can write events and "
-              "annotations", listen_at);
+              "annotations",
+              listen_at);
   if (!a->quiet)
-    fprintf(stderr, "headroom: serve: store %s, %zu SLOs, %s%s\n", db, nslos, token ? "POST needs the token" : "POST open",
-            a->has_at ? ", clock frozen at --at" : "");
+    fprintf(stderr, "headroom: serve: store %s, %zu SLOs, %s%s\n", db, nslos,
+            token ? "POST needs the token" : "POST open", a->has_at ? ", clock frozen at --at" : "");
 }
 
 /* The writer's loop: a step every POLL_MS until SIGINT/SIGTERM, the

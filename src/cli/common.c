@@ -43,7 +43,8 @@ int cli_parse_time(const char *opt, const char *s, int64_t *us) {
     cli_error("%s: %s has no UTC offset: add Z for UTC or an offset such as +02:00 (%sZ)", opt, s, s);
   else
     cli_error("%s: expected an RFC 3339 time with Z or an offset, such as 2026-03-01T12:00:00Z or "
-              "2026-03-01T14:00:00+02:00, got '%s'", opt, s ? s : "");
+              "2026-03-01T14:00:00+02:00, got '%s'",
+              opt, s ? s : "");
   return -1;
 }
 

@@ -323,7 +323,9 @@ static enum hr_rc read_file(struct ld *L, const char *path) {
   return HR_OK;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int has_yaml_ext(const char *n) {
   size_t l = strlen(n);

@@ -174,8 +174,9 @@ static void nodata_condition(struct hr_alert_policy *p) {
 }
 
 size_t openslo_alert_policy(struct ld *L, struct doc *d, yaml_node_t *spec, const char *name, yaml_node_t *at) {
-  static const char *const keys[] = {"description",      "alertWhenNoData",    "alertWhenResolved",
-                                     "alertWhenBreaching", "conditions",       "notificationTargets", NULL};
+  static const char *const keys[] = {
+      "description", "alertWhenNoData", "alertWhenResolved", "alertWhenBreaching", "conditions", "notificationTargets",
+      NULL};
   const char *w = "AlertPolicy.spec";
   struct hr_alert_policy p;
   memset(&p, 0, sizeof p);

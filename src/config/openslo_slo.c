@@ -201,7 +201,6 @@ out:
   yaml_document_delete(&sd.y);
 }
 
-
 static int weekday_bit(const char *s) {
   static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
   static const char *const full[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
@@ -394,7 +393,9 @@ void openslo_slo_free(struct hr_slo *s) {
   free(s->policies);
 }
 
-static char *dupn(const char *s) { return s ? xstrdup(s) : NULL; }
+static char *dupn(const char *s) {
+  return s ? xstrdup(s) : NULL;
+}
 
 static void slo_copy(struct hr_slo *dst, const struct hr_slo *src) {
   *dst = *src;
@@ -517,8 +518,8 @@ static void parse_window(struct ld *L, struct doc *d, struct hr_slo *s) {
     char sep = 0, tail = 0;
     int n = sscanf(start, "%4u-%2u-%2u%c%2u:%2u:%2u%c", &y, &mo, &dd, &sep, &hh, &mi, &ss, &tail);
     int64_t us;
-    if ((n == 3 || (n == 7 && (sep == ' ' || sep == 'T'))) && mo >= 1 && mo <= 12 && dd >= 1 && dd <= 31 &&
-        hh <= 23 && mi <= 59 && ss <= 60) {
+    if ((n == 3 || (n == 7 && (sep == ' ' || sep == 'T'))) && mo >= 1 && mo <= 12 && dd >= 1 && dd <= 31 && hh <= 23 &&
+        mi <= 59 && ss <= 60) {
       if (tz != NULL)
         s->window.start_us = tz_local_to_utc(tz, y, mo, dd, (int)hh, (int)mi, (int)ss) * 1000000;
       else
@@ -612,13 +613,16 @@ static void parse_costs(struct ld *L, struct doc *d, struct hr_slo *proto) {
     for (size_t i = 0; ok && i < n; i++)
       ok = (unsigned char)cur[i] > ' ' && cur[i] != '"' && cur[i] != '<' && cur[i] != '>' && cur[i] != '&';
     if (!ok)
-      ydoc_err_at(L, d, an, "headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no "
-                  "spaces), not '%s'", cur);
+      ydoc_err_at(L, d, an,
+                  "headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no "
+                  "spaces), not '%s'",
+                  cur);
     else
       proto->currency = xstrdup(cur);
   }
   if (proto->currency != NULL && proto->cost_set == 0)
-    ydoc_warn_at(L, d, an, "headroom.dev/currency is set but neither headroom.dev/cost-per-bad-event nor "
+    ydoc_warn_at(L, d, an,
+                 "headroom.dev/currency is set but neither headroom.dev/cost-per-bad-event nor "
                  "headroom.dev/cost-per-bad-minute: no cost is counted");
 }
 
@@ -803,9 +807,9 @@ static size_t *slo_policies(struct ld *L, struct doc *d, size_t *n) {
 /* Objective i (of nobj) o: the SLO proto with its name, target and slices. */
 static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i, size_t nobj, int composite,
                           const struct hr_slo *proto, struct hr_slo *s) {
-  static const char *const ok[] = {"displayName", "op",          "value",         "target",         "targetPercent",
-                                   "timeSliceTarget", "timeSliceWindow", "indicator", "indicatorRef",
-                                   "compositeWeight", NULL};
+  static const char *const ok[] = {
+      "displayName", "op",           "value",           "target", "targetPercent", "timeSliceTarget", "timeSliceWindow",
+      "indicator",   "indicatorRef", "compositeWeight", NULL};
   const char *ow = "objectives";
   ydoc_check_keys(L, d, o, ok, ow);
   slo_copy(s, proto);
@@ -956,8 +960,9 @@ static void composite_build(struct ld *L, struct doc *d, const struct hr_slo *pr
 }
 
 void openslo_slo_build(struct ld *L, struct doc *d) {
-  static const char *const keys[] = {"description",     "service",    "indicator",  "indicatorRef",
-                                     "timeWindow",      "budgetingMethod", "objectives", "alertPolicies", NULL};
+  static const char *const keys[] = {"description",  "service",       "indicator",
+                                     "indicatorRef", "timeWindow",    "budgetingMethod",
+                                     "objectives",   "alertPolicies", NULL};
   int nerr0 = L->nerr;
   ydoc_check_keys(L, d, d->spec, keys, "SLO.spec");
   struct hr_slo proto;
@@ -1029,9 +1034,9 @@ static void check_condition(struct ld *L, const struct hr_slo *s, const struct h
                  duration_format(q->long_us, a, sizeof a), q->name, duration_format(w, b, sizeof b), s->name);
   if (q->kind == HR_COND_BURNRATE && s->target > 0 && s->target < 1 && q->factor * (1 - s->target) > 1 + 1e-9)
     ydoc_warn_loc(L, &q->loc,
-                     "burn-rate threshold %g of condition '%s' can never be reached by SLO '%s': with target %g a "
-                     "burn rate is at most %g (every event bad)",
-                     q->factor, q->name, s->name, s->target, 1 / (1 - s->target));
+                  "burn-rate threshold %g of condition '%s' can never be reached by SLO '%s': with target %g a "
+                  "burn rate is at most %g (every event bad)",
+                  q->factor, q->name, s->name, s->target, 1 / (1 - s->target));
 }
 
 void openslo_slo_link(struct ld *L) {
@@ -1057,7 +1062,8 @@ void openslo_slo_link(struct ld *L) {
       }
     }
     if (s->npolicies == 0) {
-      static const int64_t defaults[] = {5 * US_MIN, 30 * US_MIN, US_HOUR, 2 * US_HOUR, 6 * US_HOUR, US_DAY, 3 * US_DAY};
+      static const int64_t defaults[] = {5 * US_MIN,  30 * US_MIN, US_HOUR,   2 * US_HOUR,
+                                         6 * US_HOUR, US_DAY,      3 * US_DAY};
       for (size_t k = 0; k < sizeof defaults / sizeof defaults[0]; k++)
         add_lookback(s, defaults[k], &over);
     }

@@ -8,7 +8,9 @@
 #include "config/openslo_impl.h"
 #include "util/xmalloc.h"
 
-int openslo_source_is_logs(const char *t) { return strcasecmp(t, "headroom.logs") == 0; }
+int openslo_source_is_logs(const char *t) {
+  return strcasecmp(t, "headroom.logs") == 0;
+}
 
 struct hr_datasource *openslo_source_new(struct hr_config *c) {
   c->sources = xrealloc(c->sources, (c->nsources + 1) * sizeof *c->sources);
@@ -233,8 +235,7 @@ void openslo_source_build(struct ld *L, struct doc *d) {
     if (fk == HR_FMT_NGINX || fk == HR_FMT_APACHE) {
       s->fmt.log_format = xstrdup(lf);
       s->fmt_loc = ydoc_text_loc(L, d, lfn);
-    }
-    else if (fk >= 0)
+    } else if (fk >= 0)
       ydoc_warn_at(L, d, lfn, "logFormat is used by the nginx and apache formats only (ignored for %s)", fmt);
   }
   yaml_node_t *pn = ydoc_mget(d, cd, "paths");

@@ -11,9 +11,8 @@
 #include "core/timeparse.h"
 #include "util/xmalloc.h"
 
-const char *const ydoc_kind_names[K__N] = {"Service",     "SLI",           "SLO",
-                                           "DataSource",  "AlertPolicy",   "AlertCondition",
-                                           "AlertNotificationTarget"};
+const char *const ydoc_kind_names[K__N] = {
+    "Service", "SLI", "SLO", "DataSource", "AlertPolicy", "AlertCondition", "AlertNotificationTarget"};
 
 /* ---------------------------------------------------------------- messages */
 
@@ -26,7 +25,8 @@ struct hr_loc ydoc_loc_of(const struct ld *L, const struct doc *d, const yaml_no
   return l;
 }
 
-__attribute__((format(printf, 4, 0))) static void vreport(struct ld *L, const struct hr_loc *loc, int warn, const char *fmt, va_list ap) {
+__attribute__((format(printf, 4, 0))) static void vreport(struct ld *L, const struct hr_loc *loc, int warn,
+                                                          const char *fmt, va_list ap) {
   char buf[900];
   vsnprintf(buf, sizeof buf, fmt, ap);
   diag_add(L->diag, loc, "%s%s", warn ? "warning: " : "", buf);
@@ -72,8 +72,7 @@ int ydoc_is_null(const yaml_node_t *n) {
   if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
     return 0;
   const char *s = ydoc_sval(n);
-  return s[0] == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
-         strcmp(s, "NULL") == 0;
+  return s[0] == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
 }
 
 const char *ydoc_type_word(const yaml_node_t *n) {
@@ -258,8 +257,7 @@ int ydoc_dur_in(struct ld *L, struct doc *d, const yaml_node_t *n, const char *w
     return -1;
   }
   if (minutes && us % YDOC_MIN_US != 0) {
-    ydoc_err_at(L, d, n, "%s must be a whole number of minutes (headroom counts events per minute), got %s", what,
-                a);
+    ydoc_err_at(L, d, n, "%s must be a whole number of minutes (headroom counts events per minute), got %s", what, a);
     return -1;
   }
   return 0;

@@ -19,10 +19,10 @@ extern const char *const ydoc_kind_names[K__N];
 
 struct doc {
   yaml_document_t y;
-  size_t fi;          /* index into hr_config.files */
-  yaml_node_t *root;  /* a mapping */
-  int kind;           /* enum kind, -1 when the header is bad */
-  const char *name;   /* metadata.name (borrowed from y) */
+  size_t fi;         /* index into hr_config.files */
+  yaml_node_t *root; /* a mapping */
+  int kind;          /* enum kind, -1 when the header is bad */
+  const char *name;  /* metadata.name (borrowed from y) */
   yaml_node_t *name_node, *meta, *spec;
 };
 
@@ -32,8 +32,8 @@ struct tmp_cond { /* a top-level AlertCondition, copied into policies that name 
 };
 
 struct slo_extra { /* per hr_slo while building */
-  size_t src;       /* index into c->sources; SIZE_MAX: unknown (HR_CONFIG_KEEP) */
-  size_t *pol;      /* indices into c->policies */
+  size_t src;      /* index into c->sources; SIZE_MAX: unknown (HR_CONFIG_KEEP) */
+  size_t *pol;     /* indices into c->policies */
   size_t npol;
 };
 
@@ -48,7 +48,7 @@ struct ld {
   char **dirs; /* per file: its directory */
   unsigned char **bufs;
   size_t *buflens;
-  size_t nsrc_declared; /* sources from DataSource documents (the rest are implicit) */
+  size_t nsrc_declared;   /* sources from DataSource documents (the rest are implicit) */
   struct tmp_cond *conds; /* parallel to the AlertCondition docs, by doc index */
   struct slo_extra *ex;
   size_t nex;
@@ -72,9 +72,13 @@ void ydoc_warn_loc(struct ld *L, const struct hr_loc *loc, const char *fmt, ...)
 /* ------------------------------------------------------------ node access */
 
 /* Nodes and strings are borrowed from d->y and live as long as it does. */
-static inline yaml_node_t *ydoc_nd(struct doc *d, int id) { return yaml_document_get_node(&d->y, id); }
+static inline yaml_node_t *ydoc_nd(struct doc *d, int id) {
+  return yaml_document_get_node(&d->y, id);
+}
 
-static inline const char *ydoc_sval(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
+static inline const char *ydoc_sval(const yaml_node_t *n) {
+  return (const char *)n->data.scalar.value;
+}
 
 static inline size_t ydoc_seq_len(const yaml_node_t *s) {
   return (size_t)(s->data.sequence.items.top - s->data.sequence.items.start);

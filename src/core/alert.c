@@ -14,13 +14,29 @@
 #define DAY_US (24 * HOUR_US)
 
 static const struct hr_condition defaults[] = {
-    {.name = "page-1h-5m", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 14.4, .long_us = HOUR_US,
+    {.name = "page-1h-5m",
+     .severity = "page",
+     .kind = HR_COND_BURNRATE,
+     .factor = 14.4,
+     .long_us = HOUR_US,
      .short_us = 5 * MIN_US},
-    {.name = "page-6h-30m", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 6, .long_us = 6 * HOUR_US,
+    {.name = "page-6h-30m",
+     .severity = "page",
+     .kind = HR_COND_BURNRATE,
+     .factor = 6,
+     .long_us = 6 * HOUR_US,
      .short_us = 30 * MIN_US},
-    {.name = "ticket-1d-2h", .severity = "ticket", .kind = HR_COND_BURNRATE, .factor = 3, .long_us = DAY_US,
+    {.name = "ticket-1d-2h",
+     .severity = "ticket",
+     .kind = HR_COND_BURNRATE,
+     .factor = 3,
+     .long_us = DAY_US,
      .short_us = 2 * HOUR_US},
-    {.name = "ticket-3d-6h", .severity = "ticket", .kind = HR_COND_BURNRATE, .factor = 1, .long_us = 3 * DAY_US,
+    {.name = "ticket-3d-6h",
+     .severity = "ticket",
+     .kind = HR_COND_BURNRATE,
+     .factor = 1,
+     .long_us = 3 * DAY_US,
      .short_us = 6 * HOUR_US},
 };
 
@@ -81,10 +97,16 @@ static double fin(double v) { return isfinite(v) ? v : 0.0; }
  * 2.800000000000022 from 28 bad events in 10,000 at 99.9 % is "exactly at"
  * a factor of 2.8 and does not fire (docs/alerting.md). */
 #define REL_EPS 1e-9
-static int above(double v, double limit) { return v > limit + REL_EPS * fmax(1.0, fabs(limit)); }
-static int below(double v, double limit) { return v < limit - REL_EPS * fmax(1.0, fabs(limit)); }
+static int above(double v, double limit) {
+  return v > limit + REL_EPS * fmax(1.0, fabs(limit));
+}
+static int below(double v, double limit) {
+  return v < limit - REL_EPS * fmax(1.0, fabs(limit));
+}
 /* op gt: above; op gte: not below (at the factor, within the tolerance, too) */
-static int past(double v, const struct hr_condition *c) { return c->at_factor ? !below(v, c->factor) : above(v, c->factor); }
+static int past(double v, const struct hr_condition *c) {
+  return c->at_factor ? !below(v, c->factor) : above(v, c->factor);
+}
 
 void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, const struct hr_series *s,
                      const struct hr_slo_state *st, int64_t at_us, struct hr_cond_result *out) {

@@ -46,8 +46,8 @@
 #include "core/timeparse.h"
 #include "util/xmalloc.h"
 
-#define EXPR_MAX_LEN (64 * 1024) /* bytes of source */
-#define EXPR_MAX_DEPTH 64        /* nesting of '(' and '!' */
+#define EXPR_MAX_LEN (64 * 1024)     /* bytes of source */
+#define EXPR_MAX_DEPTH 64            /* nesting of '(' and '!' */
 #define EXPR_JIT_STACK (1024 * 1024) /* bytes of JIT stack per expression, at most */
 
 enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_IN };
@@ -98,13 +98,13 @@ struct hr_expr {
   char *text; /* owned: decoded string literals; sized to the source, never moves */
   size_t ntext;
   pcre2_match_context *mctx; /* owned, NULL until the first regex */
-  pcre2_jit_stack *jstack;    /* owned, NULL until the first JIT-compiled regex */
+  pcre2_jit_stack *jstack;   /* owned, NULL until the first JIT-compiled regex */
   uint64_t fields;
   int32_t fpos[HR_MAX_FIELDS]; /* byte offset of each field's first reference, -1: none */
   uint32_t match_limit;
-  uint64_t nundecided;         /* events found undecided */
-  const struct node *gave_up;  /* during eval3(): the leaf the branch program found undecided */
-  char warn[320];              /* expr_warning(); "" when none */
+  uint64_t nundecided;        /* events found undecided */
+  const struct node *gave_up; /* during eval3(): the leaf the branch program found undecided */
+  char warn[320];             /* expr_warning(); "" when none */
   int root;
   /* The tree compiled to a branch program (compile_prog): one instruction
    * per leaf test, in evaluation order, with where to go when it holds and
@@ -338,8 +338,7 @@ static inline const struct hr_val *get(const struct hr_event *ev, int id) {
 
 /* One leaf test: the uncommon cases (see test() for the common ones). 1
  * holds, 0 does not, -1 undecided (a regex PCRE2 gave up on). */
-static __attribute__((noinline)) int test_slow(struct hr_expr *e, const struct node *nd,
-                                               const struct hr_event *ev) {
+static __attribute__((noinline)) int test_slow(struct hr_expr *e, const struct node *nd, const struct hr_event *ev) {
   const struct hr_val *v;
   switch (nd->kind) {
   case K_TRUTHY: return truthy(get(ev, nd->field));
@@ -412,8 +411,7 @@ static inline int test(struct hr_expr *e, const struct node *nd, const struct hr
       break;
     return cmp_num(v->num, nd->lit.v.num, nd->op);
   case K_RE:
-    if (nd->plain == NULL || !nd->anchored || !(ev->set >> nd->field & 1) ||
-        (v = &ev->f[nd->field])->type != HR_V_STR)
+    if (nd->plain == NULL || !nd->anchored || !(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_STR)
       break;
     return (v->sv.n >= nd->plainn && bytes_eq(v->sv.p, nd->plain, nd->plainn)) == (nd->op == OP_RE);
   }
@@ -470,11 +468,17 @@ static inline enum hr_truth decide(struct hr_expr *e, const struct hr_event *ev)
   return pc == PC_TRUE ? HR_TRUE : HR_FALSE;
 }
 
-enum hr_truth expr_decide(struct hr_expr *e, const struct hr_event *ev) { return decide(e, ev); }
+enum hr_truth expr_decide(struct hr_expr *e, const struct hr_event *ev) {
+  return decide(e, ev);
+}
 
-int expr_eval(struct hr_expr *e, const struct hr_event *ev) { return decide(e, ev) == HR_TRUE; }
+int expr_eval(struct hr_expr *e, const struct hr_event *ev) {
+  return decide(e, ev) == HR_TRUE;
+}
 
-uint64_t expr_undecided(const struct hr_expr *e) { return e->nundecided; }
+uint64_t expr_undecided(const struct hr_expr *e) {
+  return e->nundecided;
+}
 
 void expr_set_match_limit(struct hr_expr *e, uint32_t limit) {
   e->match_limit = limit;
@@ -482,7 +486,9 @@ void expr_set_match_limit(struct hr_expr *e, uint32_t limit) {
     pcre2_set_match_limit(e->mctx, limit);
 }
 
-const char *expr_warning(const struct hr_expr *e) { return e->warn[0] ? e->warn : NULL; }
+const char *expr_warning(const struct hr_expr *e) {
+  return e->warn[0] ? e->warn : NULL;
+}
 
 long expr_field_pos(const struct hr_expr *e, int id) {
   return id >= 0 && id < HR_MAX_FIELDS ? (long)e->fpos[id] : -1;
@@ -901,10 +907,13 @@ static int is_lit_tok(enum tk t) {
 
 /* For an identifier where an operator was due: the operator meant. */
 static const char *word_hint(const struct parser *P) {
-  static const char *const hints[][2] = {
-      {"matches", " (use =~ for a regex match)"}, {"like", " (use =~ for a regex match)"},
-      {"contains", " (use =~ for a regex match)"}, {"is", " (use ==)"},
-      {"eq", " (use ==)"},  {"ne", " (use !=)"}, {"equals", " (use ==)"}};
+  static const char *const hints[][2] = {{"matches", " (use =~ for a regex match)"},
+                                         {"like", " (use =~ for a regex match)"},
+                                         {"contains", " (use =~ for a regex match)"},
+                                         {"is", " (use ==)"},
+                                         {"eq", " (use ==)"},
+                                         {"ne", " (use !=)"},
+                                         {"equals", " (use ==)"}};
   if (P->tok.t != T_IDENT)
     return "";
   for (size_t k = 0; k < sizeof hints / sizeof hints[0]; k++)
@@ -956,9 +965,8 @@ static int check_unit(struct parser *P, int field, const struct lit *l, size_t p
   int n = (int)(len > 40 ? 40 : len);
   const char *t = P->src + pos;
   if (field == HR_F_DURATION && l->v.type == HR_V_NUM && !l->dur && l->v.num != 0)
-    return fail(P, pos,
-                "'duration' compared with the bare number %.*s: write %.*sms or %.*ss (durations need a unit)", n,
-                t, n, t, n, t);
+    return fail(P, pos, "'duration' compared with the bare number %.*s: write %.*sms or %.*ss (durations need a unit)",
+                n, t, n, t, n, t);
   if (l->dur && field >= 0 && field < HR_F_NSTD && field != HR_F_DURATION)
     return fail(P, pos, "%.*s is a duration, but '%s' is not one (only 'duration' is, in seconds)", n, t,
                 hr_std_field_names[field]);
@@ -1059,7 +1067,7 @@ static char *plain_text(const char *pat, size_t n, size_t *outn, unsigned char *
 static int risky_regex(const char *pat, size_t n) {
   enum { MAXG = 64 };
   unsigned char inner[MAXG + 1], atomic[MAXG + 1]; /* per open group: holds a repeat or '|'; is atomic */
-  int depth = 0, deeper = 0; /* deeper: open groups past MAXG, not tracked */
+  int depth = 0, deeper = 0;                       /* deeper: open groups past MAXG, not tracked */
   inner[0] = atomic[0] = 0;
   for (size_t i = 0; i < n; i++) {
     char c = pat[i];

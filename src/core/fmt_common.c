@@ -5,7 +5,7 @@
 #include <string.h>
 
 const double fmt_pow10[19] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
-                                     1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+                              1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
 
 int fmt_num_full(const char *p, size_t n, double *out) {
   size_t i = 0;

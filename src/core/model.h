@@ -20,7 +20,7 @@ struct hr_loc {
 
 struct hr_datasource {
   char *name;
-  char *type; /* "headroom.logs" or "prometheus" */
+  char *type;                /* "headroom.logs" or "prometheus" */
   struct hr_format_opts fmt; /* strings owned by the config */
   struct hr_jsonl_map *map;  /* owned; fmt.map points here */
   char **paths;              /* globs to tail / ingest; may be empty */
@@ -54,11 +54,11 @@ enum hr_cal_unit { HR_CAL_DAY = 0, HR_CAL_WEEK, HR_CAL_MONTH, HR_CAL_QUARTER, HR
 
 struct hr_window {
   enum hr_window_kind kind;
-  int64_t length_us;  /* rolling: the duration */
+  int64_t length_us;     /* rolling: the duration */
   enum hr_cal_unit unit; /* calendar: "1w" -> WEEK count 1, "1M" MONTH, "1Q" QUARTER, "1y" YEAR, "1d" DAY */
   int count;
-  int64_t start_us;   /* calendar.startTime (UTC instant) */
-  char *tz;           /* calendar.timeZone, e.g. "Europe/Berlin"; "UTC" default */
+  int64_t start_us;         /* calendar.startTime (UTC instant) */
+  char *tz;                 /* calendar.timeZone, e.g. "Europe/Berlin"; "UTC" default */
   const struct hr_tz *zone; /* tz, loaded with the configuration (hr_config.zones); NULL for rolling windows */
 };
 
@@ -88,12 +88,12 @@ struct hr_condition {
   char *name;
   char *severity; /* "page", "ticket", ... */
   enum hr_cond_kind kind;
-  double factor;         /* BURNRATE: threshold */
-  int at_factor;         /* BURNRATE: op gte, fires at the threshold too (gt: only above) */
-  int64_t long_us;       /* BURNRATE: long lookback; EXHAUSTION: lookback */
-  int64_t short_us;      /* BURNRATE: short lookback (0: none) */
-  int64_t horizon_us;    /* EXHAUSTION */
-  double level;          /* BUDGET: fraction */
+  double factor;          /* BURNRATE: threshold */
+  int at_factor;          /* BURNRATE: op gte, fires at the threshold too (gt: only above) */
+  int64_t long_us;        /* BURNRATE: long lookback; EXHAUSTION: lookback */
+  int64_t short_us;       /* BURNRATE: short lookback (0: none) */
+  int64_t horizon_us;     /* EXHAUSTION */
+  double level;           /* BUDGET: fraction */
   int64_t alert_after_us; /* pending this long before firing */
   struct hr_loc loc;
   struct hr_loc lookback_loc, short_loc; /* lookbackWindow, headroom.dev/short-window (else loc) */
@@ -116,11 +116,11 @@ struct hr_alert_policy {
 
 /* Status thresholds (docs/internals/math.md). */
 struct hr_thresholds {
-  double rem_yellow; /* remaining <= this: at least yellow (0.70) */
-  double rem_orange; /* remaining < this: at least orange (0.30) */
-  double rem_red;    /* remaining <= this: red (0.0) */
+  double rem_yellow;                         /* remaining <= this: at least yellow (0.70) */
+  double rem_orange;                         /* remaining < this: at least orange (0.30) */
+  double rem_red;                            /* remaining <= this: red (0.0) */
   double burn_yellow, burn_orange, burn_red; /* 1h burn > this (2, 5, 10) */
-  int64_t burn_lookback_us; /* 1h */
+  int64_t burn_lookback_us;                  /* 1h */
 };
 
 #define HR_MAX_LOOKBACKS 16
@@ -134,7 +134,7 @@ struct hr_slo {
   char *description;
   char *sli_name;
   struct hr_datasource *source; /* borrowed from hr_config.sources */
-  char *good_filter;  /* exactly one of good_filter / bad_filter is set */
+  char *good_filter;            /* exactly one of good_filter / bad_filter is set */
   char *bad_filter;
   char *total_filter; /* NULL: every event of the source is valid */
   struct hr_loc good_loc, bad_loc, total_loc;
@@ -146,11 +146,11 @@ struct hr_slo {
   size_t max_groups; /* default 100 */
   struct hr_loc group_loc;
   enum hr_budgeting budgeting;
-  double target; /* fraction */
-  double slice_target;  /* timeslices */
-  int64_t slice_us;     /* timeslices */
+  double target;       /* fraction */
+  double slice_target; /* timeslices */
+  int64_t slice_us;    /* timeslices */
   struct hr_window window;
-  int64_t min_events;   /* per lookback; default 1 */
+  int64_t min_events; /* per lookback; default 1 */
   struct hr_exclusion *excl;
   size_t nexcl;
   struct hr_thresholds thr;
@@ -216,9 +216,9 @@ struct hr_config {
   size_t npolicies;
   struct hr_alert_target *targets;
   size_t ntargets;
-  char *db_path; /* headroom.dev/db annotation, resolved against the config's dir; else <dir>/headroom.db */
-  char *listen;  /* headroom.dev/listen; default "127.0.0.1:8080" */
-  char *base_dir; /* directory of the configuration */
+  char *db_path;        /* headroom.dev/db annotation, resolved against the config's dir; else <dir>/headroom.db */
+  char *listen;         /* headroom.dev/listen; default "127.0.0.1:8080" */
+  char *base_dir;       /* directory of the configuration */
   struct hr_tz **zones; /* every time zone the configuration names, loaded once (owned) */
   char **zone_names;
   size_t nzones;

@@ -75,19 +75,19 @@ struct ev {
   const struct hr_slo *slo;
   const struct hr_tz *tz;
   int64_t step, phase;
-  int64_t base; /* absolute bucket index of position 0 */
-  size_t n;     /* positions [0, n) */
+  int64_t base;      /* absolute bucket index of position 0 */
+  size_t n;          /* positions [0, n) */
   uint64_t *pg, *pv; /* prefix sums, n + 1 entries */
   /* timeslices */
-  int slices;   /* 0: occurrences */
-  int64_t m;    /* buckets per slice */
-  uint32_t *px; /* prefix of excluded buckets (n + 1) or NULL */
+  int slices;                /* 0: occurrences */
+  int64_t m;                 /* buckets per slice */
+  uint32_t *px;              /* prefix of excluded buckets (n + 1) or NULL */
   uint32_t *sbad, *sev, *sx; /* strided prefixes (n) */
   double *sratio;
   const struct hr_series *s; /* read directly while pg is NULL */
   const struct hr_sums_src *src; /* instead of s: range sums from the caller (slo_eval_sums) */
   int64_t kmax;              /* absolute bucket of T: later buckets count as empty */
-  double eb;    /* 1 - target, floored at EPS_BUDGET */
+  double eb;                 /* 1 - target, floored at EPS_BUDGET */
   double eb_raw;
 };
 
@@ -405,7 +405,7 @@ static void build(struct ev *e, const struct hr_series *s, struct hr_excluder *x
     cnt = excluder_list(x, from, to, iv, cnt);
     uint8_t *fl = xcalloc(n, 1);
     for (size_t j = 0; j < cnt; j++) {
-      int64_t a = kpos(e, iv[j][0]);                          /* first bucket starting inside */
+      int64_t a = kpos(e, iv[j][0]);                                 /* first bucket starting inside */
       int64_t b = floor_div(iv[j][1] - e->phase, e->step) - e->base; /* buckets ending inside: < b */
       for (int64_t p = a < 0 ? 0 : a; p < b && p < (int64_t)n; p++)
         fl[p] = 1;
@@ -484,8 +484,8 @@ static void ev_setup(struct ev *e, const struct hr_slo *slo, const struct hr_tz 
 /* The figures of the state at step KT (all but the status): counts, SLI and
  * budget of the window figures f (window length W), the burn of every
  * lookback of the SLO, the status burn and the time to exhaustion at it. */
-static void state_figures(const struct ev *e, const struct fig *f, int64_t W, int64_t KT, double burn,
-                          int64_t min_ev, struct hr_slo_state *out) {
+static void state_figures(const struct ev *e, const struct fig *f, int64_t W, int64_t KT, double burn, int64_t min_ev,
+                          struct hr_slo_state *out) {
   const struct hr_slo *slo = e->slo;
   out->good = f->good;
   out->valid = f->valid;
@@ -702,7 +702,6 @@ void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_
 }
 
 /* ---- single burn rates and replays (alert conditions, backtest) ---- */
-
 
 double slo_burn_at(const struct hr_slo *slo, const struct hr_series *s, int64_t at_us, int64_t lookback_us,
                    uint64_t *good, uint64_t *valid) {

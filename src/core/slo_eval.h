@@ -28,9 +28,9 @@ const char *status_name(enum hr_status s);
 
 struct hr_burn {
   int64_t lookback_us;
-  double rate;        /* (1 - SLI_w) / (1 - target); 0 with no events */
+  double rate; /* (1 - SLI_w) / (1 - target); 0 with no events */
   uint64_t good, valid;
-  int low_traffic;    /* valid < slo->min_events */
+  int low_traffic; /* valid < slo->min_events */
 };
 
 struct hr_slo_state {
@@ -45,13 +45,13 @@ struct hr_slo_state {
   double budget_remaining_s; /* budget_remaining * budget_s */
   size_t nburn;
   struct hr_burn burn[HR_MAX_LOOKBACKS]; /* one per slo->lookbacks_us, same order */
-  double burn_status;        /* burn over thr.burn_lookback_us (1h) */
-  int has_tte;               /* 0: never (burn 0) */
-  double tte_s;              /* time to exhaustion at the 1h burn; 0 when already exhausted */
+  double burn_status;                    /* burn over thr.burn_lookback_us (1h) */
+  int has_tte;                           /* 0: never (burn 0) */
+  double tte_s;                          /* time to exhaustion at the 1h burn; 0 when already exhausted */
   enum hr_status status;
-  int latched;               /* red because of the latch, not the thresholds */
-  enum hr_data data;         /* slo_eval: ok, or none without valid events; the engine adds stale and
-                              * unreadable (slo_eval_data()) */
+  int latched;       /* red because of the latch, not the thresholds */
+  enum hr_data data; /* slo_eval: ok, or none without valid events; the engine adds stale and
+                      * unreadable (slo_eval_data()) */
   /* Timeslices: */
   uint64_t good_slices, total_slices;
 };

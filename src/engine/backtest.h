@@ -34,8 +34,8 @@ struct hr_bt_set {
 struct hr_backtest_opts {
   struct hr_input in;
   int has_from, has_to;
-  int64_t from_us, to_us;           /* whole minutes */
-  const struct hr_config *policy;   /* --policy: replayed side by side for every SLO; NULL: none */
+  int64_t from_us, to_us;         /* whole minutes */
+  const struct hr_config *policy; /* --policy: replayed side by side for every SLO; NULL: none */
 };
 
 struct hr_backtest {
@@ -51,8 +51,8 @@ struct hr_backtest {
 
 /* Replay. HR_ERR_USAGE when there is nothing to replay (no events and no
  * --from/--to), or --policy has no conditions. */
-enum hr_rc engine_backtest(const struct hr_config *cfg, const struct hr_backtest_opts *o, struct hr_backtest *out /* OUT */,
-                           struct hr_err *err);
+enum hr_rc engine_backtest(const struct hr_config *cfg, const struct hr_backtest_opts *o,
+                           struct hr_backtest *out /* OUT */, struct hr_err *err);
 void backtest_free(struct hr_backtest *b);
 
 #endif

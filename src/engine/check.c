@@ -62,8 +62,8 @@ static const char *const apache_adds[HR_F_NSTD] = {
 /* Where Traefik's JSON access log keeps the standard fields: the example a
  * jsonl warning gives. */
 static const char *const traefik_keys[HR_F_NSTD] = {
-    [HR_F_STATUS] = "DownstreamStatus", [HR_F_UPSTREAM_STATUS] = "OriginStatus", [HR_F_METHOD] = "RequestMethod",
-    [HR_F_PATH] = "RequestPath",        [HR_F_PROTOCOL] = "RequestProtocol",     [HR_F_HOST] = "RequestHost",
+    [HR_F_STATUS] = "DownstreamStatus", [HR_F_UPSTREAM_STATUS] = "OriginStatus",     [HR_F_METHOD] = "RequestMethod",
+    [HR_F_PATH] = "RequestPath",        [HR_F_PROTOCOL] = "RequestProtocol",         [HR_F_HOST] = "RequestHost",
     [HR_F_CLIENT] = "ClientHost",       [HR_F_BYTES_SENT] = "DownstreamContentSize",
 };
 
@@ -218,8 +218,8 @@ struct filter_ctx {
   const struct hr_datasource *ds;
   struct hr_format *fmt; /* NULL: syntax only */
   struct hr_diag *diag;
-  uint64_t *warned;   /* per source: jsonl fields already warned about */
-  uint64_t reported;  /* this SLO: fields already reported as never filled */
+  uint64_t *warned;  /* per source: jsonl fields already warned about */
+  uint64_t reported; /* this SLO: fields already reported as never filled */
 };
 
 /* A field f's format never fills, read by a filter of the SLO. */
@@ -243,12 +243,14 @@ static void never_filled(struct filter_ctx *x, const char *what, int id, const s
     snprintf(fmt, sizeof fmt, "the %s logFormat", kind_name(kind));
   /* nginx's $upstream_response_time is the upstreams' share only: it
    * keeps its own name and is not the request's duration */
-  const char *note = kind == HR_FMT_NGINX && id == HR_F_DURATION && format_field(x->fmt, "upstream_response_time", 22) >= 0
-                         ? " ($upstream_response_time, the upstreams' share, is the field upstream_response_time)"
-                         : "";
+  const char *note =
+      kind == HR_FMT_NGINX && id == HR_F_DURATION && format_field(x->fmt, "upstream_response_time", 22) >= 0
+          ? " ($upstream_response_time, the upstreams' share, is the field upstream_response_time)"
+          : "";
   if (add != NULL)
-    diag_add(x->diag, at, "the %s filter reads '%s', which %s of DataSource '%s' never fills: add %s to the logFormat%s",
-             what, name, fmt, ds->name, add, note);
+    diag_add(x->diag, at,
+             "the %s filter reads '%s', which %s of DataSource '%s' never fills: add %s to the logFormat%s", what, name,
+             fmt, ds->name, add, note);
   else
     diag_add(x->diag, at,
              "the %s filter reads '%s', which %s of DataSource '%s' never fills: Apache has no upstream status to log "
@@ -585,11 +587,12 @@ static void judge(const struct hr_config *cfg, const struct hr_check_sample *s, 
       if (s->kind != HR_FMT_JSONL)
         snprintf(hint, sizeof hint, "does the log format write it?");
       else if (like[0] != 0)
-        snprintf(hint, sizeof hint, "the first line has %s: map the one that holds it, e.g. fields: {%s: %.*s}",
-                 like, o->field[f], (int)strcspn(like, ","), like);
+        snprintf(hint, sizeof hint, "the first line has %s: map the one that holds it, e.g. fields: {%s: %.*s}", like,
+                 o->field[f], (int)strcspn(like, ","), like);
       else
         snprintf(hint, sizeof hint, "map the key that holds it under fields");
-      diag_add(diag, &at, "SLO '%s' reads '%s', which none of the %llu events read has: its data would be unreadable (%s)",
+      diag_add(diag, &at,
+               "SLO '%s' reads '%s', which none of the %llu events read has: its data would be unreadable (%s)",
                o->name, o->field[f], (unsigned long long)s->events, hint);
     }
     if (o->undecided > 0)

@@ -31,17 +31,17 @@ size_t engine_check(const struct hr_config *cfg, struct hr_diag *diag);
 #define HR_SAMPLE_BAD 5      /* malformed lines kept, the first ones */
 
 struct hr_check_bad {
-  uint64_t line; /* 1-based */
-  int reason;    /* enum hr_bad */
+  uint64_t line;  /* 1-based */
+  int reason;     /* enum hr_bad */
   char text[121]; /* the line's first 120 bytes, NUL-terminated, other than printable ASCII as '?' */
-  int cut;       /* the line was longer */
+  int cut;        /* the line was longer */
 };
 
 struct hr_check_slo {
   const char *name; /* borrowed from the configuration */
   uint64_t valid, good;
-  uint64_t undecided; /* events a regex of its filters gave up on (counted neither good nor valid) */
-  size_t nfields;     /* the fields its filters read (time aside), and in how many events each had a value */
+  uint64_t undecided;         /* events a regex of its filters gave up on (counted neither good nor valid) */
+  size_t nfields;             /* the fields its filters read (time aside), and in how many events each had a value */
   char *field[HR_MAX_FIELDS]; /* owned */
   uint64_t present[HR_MAX_FIELDS];
 };
@@ -54,7 +54,7 @@ struct hr_check_sample {
   uint64_t by_reason[HR_BAD__COUNT];
   struct hr_check_bad bad[HR_SAMPLE_BAD];
   size_t nbad;
-  int more; /* the file has more lines than were read */
+  int more;                 /* the file has more lines than were read */
   struct hr_check_slo *slo; /* owned: the SLOs reading this source, in configuration order */
   size_t nslo;
   /* jsonl: the top-level keys of the first event's line (at most 32, each

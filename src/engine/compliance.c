@@ -179,8 +179,10 @@ enum hr_rc engine_compliance(const struct hr_config *cfg, const struct hr_compli
       int64_t start, end;
       period_bounds(out->unit, slo_zone(&cfg->slos[j]), t, &start, &end);
       if (n == HR_COMPLIANCE_MAX_PERIODS) {
-        rc = HR_FAIL(err, HR_ERR_USAGE, "more than %d %ss from --from to --to: narrow the range or use a longer "
-                     "--period", HR_COMPLIANCE_MAX_PERIODS, compliance_unit_name(out->unit));
+        rc = HR_FAIL(err, HR_ERR_USAGE,
+                     "more than %d %ss from --from to --to: narrow the range or use a longer "
+                     "--period",
+                     HR_COMPLIANCE_MAX_PERIODS, compliance_unit_name(out->unit));
         break;
       }
       if (out->nrows == cap) {

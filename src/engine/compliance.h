@@ -20,21 +20,21 @@ struct hr_compliance_row {
   int64_t start_us, end_us; /* the period: local midnight to local midnight in the SLO's zone */
   int complete;             /* the period ended at or before the instant (else counted up to it) */
   uint64_t good, valid;
-  int has_data;             /* valid > 0; without, sli, met, budget_consumed, bad_minutes and cost are null */
-  double sli;               /* good / valid */
-  int met;                  /* sli >= target */
-  double budget_consumed;   /* (valid - good) / ((1 - target) x valid); may exceed 1 */
-  uint64_t bad_minutes;     /* minutes of the period with events whose own SLI was below the threshold */
-  int has_cost;             /* the SLO has a cost annotation (and the period data) */
-  double cost;              /* bad events x cost-per-bad-event + bad_minutes x cost-per-bad-minute */
+  int has_data;           /* valid > 0; without, sli, met, budget_consumed, bad_minutes and cost are null */
+  double sli;             /* good / valid */
+  int met;                /* sli >= target */
+  double budget_consumed; /* (valid - good) / ((1 - target) x valid); may exceed 1 */
+  uint64_t bad_minutes;   /* minutes of the period with events whose own SLI was below the threshold */
+  int has_cost;           /* the SLO has a cost annotation (and the period data) */
+  double cost;            /* bad events x cost-per-bad-event + bad_minutes x cost-per-bad-minute */
 };
 
 /* What a service's (or an SLO's) periods add up to. */
 struct hr_compliance_total {
-  const char *name;    /* the service or SLO (borrowed) */
-  size_t periods;      /* rows with data */
-  size_t missed;       /* of those, rows that missed their target */
-  size_t nodata;       /* rows without data */
+  const char *name; /* the service or SLO (borrowed) */
+  size_t periods;   /* rows with data */
+  size_t missed;    /* of those, rows that missed their target */
+  size_t nodata;    /* rows without data */
   uint64_t bad_minutes;
   int has_cost;         /* some SLO counted has a cost annotation */
   double cost;          /* the sum of the rows' costs */
@@ -43,9 +43,9 @@ struct hr_compliance_total {
 };
 
 struct hr_compliance {
-  int64_t at_us;            /* the instant: nothing at or after it counts */
-  int64_t from_us, to_us;   /* the range the periods overlap */
-  enum hr_cal_unit unit;    /* HR_CAL_WEEK, HR_CAL_MONTH or HR_CAL_QUARTER */
+  int64_t at_us;                  /* the instant: nothing at or after it counts */
+  int64_t from_us, to_us;         /* the range the periods overlap */
+  enum hr_cal_unit unit;          /* HR_CAL_WEEK, HR_CAL_MONTH or HR_CAL_QUARTER */
   struct hr_compliance_row *rows; /* by SLO (configuration order), then by period (owned) */
   size_t nrows;
   struct hr_compliance_total *services; /* in the order their first SLO comes (owned) */
@@ -60,8 +60,8 @@ struct hr_compliance_opts {
   struct hr_history_opts h; /* what is read, the instant, the clock */
   enum hr_cal_unit unit;    /* HR_CAL_WEEK, HR_CAL_MONTH (default when 0 is not one of them) or HR_CAL_QUARTER */
   int has_from, has_to;
-  int64_t from_us; /* default: the first event of the SLOs chosen (none: the period before the instant) */
-  int64_t to_us;   /* default, and at most: the instant */
+  int64_t from_us;     /* default: the first event of the SLOs chosen (none: the period before the instant) */
+  int64_t to_us;       /* default, and at most: the instant */
   const char *slo;     /* only this SLO (NULL: all) */
   const char *service; /* only this service's SLOs (NULL: all) */
 };

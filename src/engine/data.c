@@ -117,8 +117,8 @@ static void zero_window(struct hr_series *s, int64_t from_us, int64_t to_us) {
   }
 }
 
-enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl,
-                              size_t ntl, int64_t at_us, struct hr_series *s, char **note, struct hr_err *err) {
+enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl, size_t ntl,
+                              int64_t at_us, struct hr_series *s, char **note, struct hr_err *err) {
   enum hr_rc rc = HR_OK;
   if (note != NULL)
     *note = NULL;

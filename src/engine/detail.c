@@ -347,8 +347,9 @@ static int cmp_alert(const void *x, const void *y) {
 
 /* ---- latency and bad events (the store) ---- */
 
-static enum hr_rc latency(struct hr_store *st, int64_t id, const struct hr_report_slo *rs, const struct hr_series_view *v,
-                          int64_t from, int64_t to, struct hr_detail *d, struct hr_err *err) {
+static enum hr_rc latency(struct hr_store *st, int64_t id, const struct hr_report_slo *rs,
+                          const struct hr_series_view *v, int64_t from, int64_t to, struct hr_detail *d,
+                          struct hr_err *err) {
   int64_t step_s = v->step_us / 1000000, from_s = floor_div(from, 1000000), to_s = floor_div(to, 1000000);
   uint64_t *hist = NULL;
   size_t n = 0;
@@ -434,7 +435,7 @@ static char *fill_link(const char *tmpl, const struct hr_slo *slo, int64_t from,
     char val[96];
     const char *v = NULL;
     size_t skip = 0;
-    static const char *const keys[] = {"{service}", "{slo}",    "{from}", "{to}",
+    static const char *const keys[] = {"{service}", "{slo}",   "{from}",   "{to}",
                                        "{from_ms}", "{to_ms}", "{from_s}", "{to_s}"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0] && v == NULL; k++) {
       size_t kl = strlen(keys[k]);
@@ -446,10 +447,22 @@ static char *fill_link(const char *tmpl, const struct hr_slo *slo, int64_t from,
       case 1: v = slo->name; break;
       case 2: v = time_format_rfc3339(from, val, sizeof val); break;
       case 3: v = time_format_rfc3339(to, val, sizeof val); break;
-      case 4: snprintf(val, sizeof val, "%lld", (long long)floor_div(from, 1000)); v = val; break;
-      case 5: snprintf(val, sizeof val, "%lld", (long long)floor_div(to, 1000)); v = val; break;
-      case 6: snprintf(val, sizeof val, "%lld", (long long)floor_div(from, 1000000)); v = val; break;
-      default: snprintf(val, sizeof val, "%lld", (long long)floor_div(to, 1000000)); v = val; break;
+      case 4:
+        snprintf(val, sizeof val, "%lld", (long long)floor_div(from, 1000));
+        v = val;
+        break;
+      case 5:
+        snprintf(val, sizeof val, "%lld", (long long)floor_div(to, 1000));
+        v = val;
+        break;
+      case 6:
+        snprintf(val, sizeof val, "%lld", (long long)floor_div(from, 1000000));
+        v = val;
+        break;
+      default:
+        snprintf(val, sizeof val, "%lld", (long long)floor_div(to, 1000000));
+        v = val;
+        break;
       }
     }
     if (v == NULL) {

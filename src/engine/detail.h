@@ -16,7 +16,7 @@
 #include "store/alerts.h"
 #include "store/detail.h"
 
-#define HR_DETAIL_POINTS 720           /* points of a series by default */
+#define HR_DETAIL_POINTS 720            /* points of a series by default */
 #define HR_RECENT_US (6 * 3600000000LL) /* the recent series: the last 6 hours, minute by minute */
 
 /* The SLO evaluated at n instants of [from, to], as slo_eval would at each
@@ -54,18 +54,18 @@ struct hr_threshold {
 };
 
 struct hr_tl_entry {
-  int64_t at_us, end_us; /* end_us INT64_MIN: a point */
-  const char *source;    /* "annotation", "alert" or "exclusion" (static) */
+  int64_t at_us, end_us;                    /* end_us INT64_MIN: a point */
+  const char *source;                       /* "annotation", "alert" or "exclusion" (static) */
   char *kind, *text, *condition, *severity; /* owned; condition and severity for alerts */
 };
 
 struct hr_latency_view {
   size_t n;
   int64_t step_s;
-  int64_t *t_s; /* the series' grid */
+  int64_t *t_s;            /* the series' grid */
   double *p50, *p95, *p99; /* seconds; NAN: no duration in the interval */
   uint64_t *count;
-  uint64_t wcount;         /* over the whole range */
+  uint64_t wcount; /* over the whole range */
   double wp50, wp95, wp99;
   double threshold_s; /* the good filter's duration < X; NAN when none */
 };
@@ -98,7 +98,7 @@ struct hr_detail {
   struct hr_thresholds status_thr; /* the status light's (slo_status_thresholds()) */
   struct hr_tl_entry *timeline; /* in time order */
   size_t ntimeline;
-  int has_alerts; /* the store was read: alerts is the truth (possibly empty) */
+  int has_alerts;              /* the store was read: alerts is the truth (possibly empty) */
   struct hr_alert_row *alerts; /* as they stood at to_us (engine_alerts_as_of()): firing, pending, then resolved;
                                   newest first within each */
   size_t nalerts;

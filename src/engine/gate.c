@@ -39,9 +39,8 @@ enum hr_rc engine_gate_policy(const struct hr_config *cfg, const char *service, 
       declared |= strcmp(cfg->services[i].name, service) == 0;
     char names[512];
     services_with_slos(cfg, names, sizeof names);
-    return HR_FAIL(err, HR_ERR_NOTFOUND, "%s '%s'%s (services with SLOs: %s)",
-                   declared ? "service" : "unknown service", service,
-                   declared ? " has no SLOs: nothing to decide by" : "", names[0] ? names : "none");
+    return HR_FAIL(err, HR_ERR_NOTFOUND, "%s '%s'%s (services with SLOs: %s)", declared ? "service" : "unknown service",
+                   service, declared ? " has no SLOs: nothing to decide by" : "", names[0] ? names : "none");
   }
   for (size_t i = 0; i < cfg->nservices; i++) {
     char msg[200];

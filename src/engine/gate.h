@@ -24,9 +24,9 @@ struct hr_gate_result {
   /* The release risk limit of the policy for this class (policy.max_p_exhaust),
    * when it has one: */
   int risk_checked;
-  double p_exhaust;               /* the highest of the service's SLOs; < 0: no past deploy to judge by */
-  const struct hr_slo *risk_slo;  /* whose it is (NULL without past deploys) */
-  size_t risk_deploys;            /* past deploys it was judged from */
+  double p_exhaust;              /* the highest of the service's SLOs; < 0: no past deploy to judge by */
+  const struct hr_slo *risk_slo; /* whose it is (NULL without past deploys) */
+  size_t risk_deploys;           /* past deploys it was judged from */
 };
 
 /* The policy of service: its Service's headroom.dev/gate-policy over the

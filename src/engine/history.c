@@ -9,7 +9,9 @@
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
-int64_t slo_window_us(const struct hr_slo *slo) { return slo->window.length_us > 0 ? slo->window.length_us : 1; }
+int64_t slo_window_us(const struct hr_slo *slo) {
+  return slo->window.length_us > 0 ? slo->window.length_us : 1;
+}
 
 /* The durations of valid events, per SLO (a pipeline hook). */
 static void lat_hook(void *ctx, size_t j, const struct hr_event *ev, const char *line, size_t len, int good) {
@@ -183,8 +185,8 @@ enum hr_rc history_counts(struct hr_history *h, size_t j, int64_t from_us, int64
   return HR_OK;
 }
 
-enum hr_rc history_minutes(struct hr_history *h, size_t j, int64_t from_us, size_t n, uint64_t *good,
-                           uint64_t *valid, struct hr_err *err) {
+enum hr_rc history_minutes(struct hr_history *h, size_t j, int64_t from_us, size_t n, uint64_t *good, uint64_t *valid,
+                           struct hr_err *err) {
   memset(good, 0, n * sizeof *good);
   memset(valid, 0, n * sizeof *valid);
   int64_t to_us = from_us + (int64_t)n * MINUTE_US;
@@ -223,7 +225,7 @@ enum hr_rc history_latency(struct hr_history *h, size_t j, uint64_t *hist, struc
     for (int b = 0; b < HR_LAT_BUCKETS; b++)
       hist[b] += h->lat[j][b];
   if (h->st != NULL && h->ids[j] >= 0 && h->first_us[j] != INT64_MAX)
-    return details_histogram(h->st, h->ids[j], floor_div(h->first_us[j], 1000000), floor_div(h->at_us, 1000000),
-                             hist, err);
+    return details_histogram(h->st, h->ids[j], floor_div(h->first_us[j], 1000000), floor_div(h->at_us, 1000000), hist,
+                             err);
   return HR_OK;
 }

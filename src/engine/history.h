@@ -17,13 +17,13 @@
 
 struct hr_history {
   const struct hr_config *cfg;
-  int64_t at_us;            /* the instant: nothing at or after it counts */
-  struct hr_store *st;      /* the store read, or NULL */
-  int64_t *ids;             /* per SLO: its store id, -1 when the store never saw it */
-  struct hr_series *series; /* per SLO: the minutes of the logs named (NULL: no logs) */
+  int64_t at_us;                   /* the instant: nothing at or after it counts */
+  struct hr_store *st;             /* the store read, or NULL */
+  int64_t *ids;                    /* per SLO: its store id, -1 when the store never saw it */
+  struct hr_series *series;        /* per SLO: the minutes of the logs named (NULL: no logs) */
   uint64_t (*lat)[HR_LAT_BUCKETS]; /* per SLO: the durations of the logs' valid events (NULL: no logs) */
-  int64_t *first_us;        /* per SLO: its first minute with events (INT64_MAX: none) */
-  struct hr_report rd;      /* what was read of the logs (stats, samples, errors) and the timeline */
+  int64_t *first_us;               /* per SLO: its first minute with events (INT64_MAX: none) */
+  struct hr_report rd;             /* what was read of the logs (stats, samples, errors) and the timeline */
 };
 
 struct hr_history_opts {

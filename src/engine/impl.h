@@ -51,9 +51,8 @@ const struct hr_annotation *engine_last_deploy(const struct hr_annotation *tl, s
  * store st (NULL: none; an SLO the store never saw stays empty). Minutes
  * lying wholly inside a maintenance window of its service (tl) count
  * nothing. */
-enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl,
-                              size_t ntl, int64_t at_us, struct hr_series *s, char **note /* OUT */,
-                              struct hr_err *err);
+enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl, size_t ntl,
+                              int64_t at_us, struct hr_series *s, char **note /* OUT */, struct hr_err *err);
 
 /* One SLO's stored minutes as range sums (docs/internals/store.md,
  * "store_sums"), exactly what engine_slo_minutes() would load into a series
@@ -97,8 +96,7 @@ enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_
  * compile filters against the formats of its sources (p->src[i].fmt, which
  * then extract the fields those name), and sets *need to the field ids the
  * hook reads. Anything it fails with stops the reading. */
-typedef enum hr_rc (*hr_hook_setup_fn)(void *ctx, struct hr_pipeline *p, uint64_t *need /* OUT */,
-                                       struct hr_err *err);
+typedef enum hr_rc (*hr_hook_setup_fn)(void *ctx, struct hr_pipeline *p, uint64_t *need /* OUT */, struct hr_err *err);
 
 /* engine_read_logs_hooked() with setup(hook_ctx, ...) called first. */
 enum hr_rc engine_read_logs_setup(const struct hr_config *cfg, const struct hr_input *in, int64_t at_us,

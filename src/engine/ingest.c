@@ -139,7 +139,8 @@ static enum hr_rc ingest_file(struct run *u, const char *path, struct hr_ingest_
     } while (read_rc == HR_OK && more && s.lines < BATCH_LINES && u->m.n + details_cells(u->d) < BATCH_CELLS &&
              details_bad_kept(u->d) < BATCH_BAD);
     for (size_t i = 0; i < s.nsamples && tot->malformed + i < HR_SAMPLES; i++)
-      note(u->o, 0, "%s:%lld: %s", path, (long long)(pos.lines + s.samples[i].line), format_reason(s.samples[i].reason));
+      note(u->o, 0, "%s:%lld: %s", path, (long long)(pos.lines + s.samples[i].line),
+           format_reason(s.samples[i].reason));
     pos.offset = reader_offset(r);
     pos.lines += (int64_t)s.lines;
     pos.malformed += (int64_t)s.malformed;
@@ -220,8 +221,9 @@ enum hr_rc engine_ingest(const struct hr_config *cfg, const struct hr_ingest_opt
     }
   }
   if (rc == HR_OK && nfail > 0)
-    rc = HR_FAIL(err, HR_ERR_IO, "%zu of %zu files could not be read whole (the lines read before each error are committed)",
-                 nfail, nfiles);
+    rc = HR_FAIL(err, HR_ERR_IO,
+                 "%zu of %zu files could not be read whole (the lines read before each error are committed)", nfail,
+                 nfiles);
   if (globbed)
     globfree(&g);
   counts_free(&u.m);

@@ -96,8 +96,7 @@ static void *work(void *arg) {
     struct unit *un = &w->units[u];
     struct hr_reader *r = NULL;
     struct hr_err e = {0};
-    enum hr_rc rc = un->ranged ? reader_open_range(un->path, un->from, un->to, &r, &e)
-                               : reader_open(un->path, &r, &e);
+    enum hr_rc rc = un->ranged ? reader_open_range(un->path, un->from, un->to, &r, &e) : reader_open(un->path, &r, &e);
     if (rc != HR_OK) {
       un->error = xstrdup(e.msg);
       continue;

@@ -238,7 +238,7 @@ struct run {
   const struct hr_eval_opts *o;
   int64_t now_us;
   struct hr_pipeline *p; /* the configuration compiled: the fields each SLO's filters read */
-  unsigned char *sel; /* the SLOs evaluated */
+  unsigned char *sel;    /* the SLOs evaluated */
   size_t nsel, nprom;
   int use_store;
   const char *db;

@@ -42,9 +42,9 @@ const char *burning_name(enum hr_burning b); /* "ok", "elevated", "burning" */
 
 struct hr_burn_now {
   enum hr_burning level;
-  double rate;         /* the burn over lookback_us */
-  double threshold;    /* the factor it is held against */
-  int64_t lookback_us; /* of the condition nearest to firing, else the status lookback (1h) */
+  double rate;           /* the burn over lookback_us */
+  double threshold;      /* the factor it is held against */
+  int64_t lookback_us;   /* of the condition nearest to firing, else the status lookback (1h) */
   const char *condition; /* that condition's name (borrowed), or NULL */
 };
 
@@ -116,10 +116,10 @@ struct hr_report {
   size_t nslos;
   char **errors; /* input errors that did not stop the evaluation (owned) */
   size_t nerrors;
-  size_t unreadable; /* parts of the logs named that could not be read whole (in errors): the
-                      * figures stand for what was read, but a command must not pass on them */
-  int has_timeline;     /* the store's timeline was read */
-  size_t nmaintenance;  /* maintenance annotations applied as exclusions */
+  size_t unreadable;              /* parts of the logs named that could not be read whole (in errors): the
+                                   * figures stand for what was read, but a command must not pass on them */
+  int has_timeline;               /* the store's timeline was read */
+  size_t nmaintenance;            /* maintenance annotations applied as exclusions */
   struct hr_annotation *timeline; /* every annotation of the store (owned) */
   size_t ntimeline;
 };

@@ -31,8 +31,8 @@ static void summary(const struct hr_condition *c, const struct hr_cond_result *r
   case HR_COND_BURNRATE:
     if (c->short_us > 0) {
       duration_format(c->short_us, sh, sizeof sh);
-      snprintf(buf, n, "burn rate %.2fx over %s and %.2fx over %s (threshold %gx); budget left %.1f%%", r->value,
-               l, r->value2, sh, c->factor, s->budget_remaining * 100);
+      snprintf(buf, n, "burn rate %.2fx over %s and %.2fx over %s (threshold %gx); budget left %.1f%%", r->value, l,
+               r->value2, sh, c->factor, s->budget_remaining * 100);
     } else {
       snprintf(buf, n, "burn rate %.2fx over %s (threshold %gx); budget left %.1f%%", r->value, l, c->factor,
                s->budget_remaining * 100);
@@ -69,7 +69,7 @@ struct round_ctx {
   const struct hr_effective *eff; /* exclusions in force */
   const struct hr_annotation *tl; /* the timeline (maintenance windows) */
   size_t ntl;
-  const struct hr_pipeline *p;    /* the configuration compiled (the fields the filters read) */
+  const struct hr_pipeline *p; /* the configuration compiled (the fields the filters read) */
   int64_t at_us;
   const char *dashboard_url;
   unsigned char *src_rec;         /* engine_source_recorded()'s cache */
@@ -483,7 +483,8 @@ enum hr_rc engine_evaluate(const struct hr_config *cfg, const char *db, int64_t 
                            struct hr_evaluation *out, struct hr_err *err) {
   memset(out, 0, sizeof *out);
   struct hr_store *st = NULL;
-  enum hr_rc rc = db == NULL ? HR_FAIL(err, HR_ERR_USAGE, "no store configured; use --db FILE") : store_open_ro(db, &st, err);
+  enum hr_rc rc =
+      db == NULL ? HR_FAIL(err, HR_ERR_USAGE, "no store configured; use --db FILE") : store_open_ro(db, &st, err);
   store_close(st); /* it exists; now the writer */
   st = NULL;
   if (rc == HR_ERR_NOTFOUND)

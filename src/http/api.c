@@ -85,8 +85,8 @@ void api_set_files(struct hr_api *a, const struct hr_daemon *d, double mono_s) {
   files_free(a);
   a->files = xcalloc(nf ? nf : 1, sizeof *a->files);
   for (size_t i = 0; i < nf; i++)
-    a->files[a->nfiles++] = (struct hr_api_file){xstrdup(fs[i].path), xstrdup(fs[i].source), fs[i].offset,
-                                                 fs[i].size, fs[i].idle_s};
+    a->files[a->nfiles++] =
+        (struct hr_api_file){xstrdup(fs[i].path), xstrdup(fs[i].source), fs[i].offset, fs[i].size, fs[i].idle_s};
   a->empty_globs = xcalloc(ng ? ng : 1, sizeof *a->empty_globs);
   for (size_t i = 0; i < ng; i++)
     a->empty_globs[a->nempty++] = xasprintf("%s: %s", src[i], glob[i]);
@@ -217,8 +217,12 @@ enum hr_rc api_snapshot(struct hr_api *a, enum hr_snap which, char **body, size_
     }
   }
   if (rc == HR_OK) {
-    const char *src = which == HR_SNAP_SLOS ? a->cache_slos : which == HR_SNAP_METRICS ? a->cache_metrics : a->cache_trends;
-    *len = which == HR_SNAP_SLOS ? a->cache_slos_len : which == HR_SNAP_METRICS ? a->cache_metrics_len : a->cache_trends_len;
+    const char *src = which == HR_SNAP_SLOS      ? a->cache_slos
+                      : which == HR_SNAP_METRICS ? a->cache_metrics
+                                                 : a->cache_trends;
+    *len = which == HR_SNAP_SLOS      ? a->cache_slos_len
+           : which == HR_SNAP_METRICS ? a->cache_metrics_len
+                                      : a->cache_trends_len;
     *body = xstrndup(src, *len);
   }
   pthread_mutex_unlock(&a->mu);
@@ -236,10 +240,14 @@ static int reply_snapshot(struct hr_req *rq, enum hr_snap which) {
 }
 
 /* GET /api/v1/slos: exactly report --format json over the store. */
-static int h_slos(struct hr_req *rq) { return reply_snapshot(rq, HR_SNAP_SLOS); }
+static int h_slos(struct hr_req *rq) {
+  return reply_snapshot(rq, HR_SNAP_SLOS);
+}
 
 /* GET /api/v1/trends: the overview's small charts. */
-static int h_trends(struct hr_req *rq) { return reply_snapshot(rq, HR_SNAP_TRENDS); }
+static int h_trends(struct hr_req *rq) {
+  return reply_snapshot(rq, HR_SNAP_TRENDS);
+}
 
 /* ------------------------------------------------------------------------ */
 /* GET /api/v1/slos/NAME[?from=T&to=T&points=N] */
@@ -248,7 +256,9 @@ struct page {
   const struct hr_detail *d;
 };
 
-static void page_write(struct hr_jw *w, void *ctx) { slo_page_json(w, NULL, ((struct page *)ctx)->d); }
+static void page_write(struct hr_jw *w, void *ctx) {
+  slo_page_json(w, NULL, ((struct page *)ctx)->d);
+}
 
 /* A time argument: RFC 3339 or unix seconds. 0 absent, 1 ok, -1 bad. */
 static int time_arg(struct hr_req *rq, const char *name, int64_t *us) {
@@ -602,8 +612,11 @@ static int h_events(struct hr_req *rq) {
 
 static int h_annotations(struct hr_req *rq) {
   struct hr_api *a = rq->app;
-  struct hr_jfield fs[] = {{"service", NULL, 0, 0, 0}, {"kind", NULL, 0, 0, 0}, {"text", NULL, 0, 0, 0},
-                           {"at", NULL, 0, 0, 0},      {"end", NULL, 0, 0, 0}};
+  struct hr_jfield fs[] = {{"service", NULL, 0, 0, 0},
+                           {"kind", NULL, 0, 0, 0},
+                           {"text", NULL, 0, 0, 0},
+                           {"at", NULL, 0, 0, 0},
+                           {"end", NULL, 0, 0, 0}};
   enum { F_SERVICE, F_KIND, F_TEXT, F_AT, F_END, F_N };
   const char *msg = NULL;
   unsigned code = 0;

@@ -7,7 +7,9 @@
 
 #include "util/xmalloc.h"
 
-static int resolve(void *ctx, const char *name, size_t n) { return format_field((struct hr_format *)ctx, name, n); }
+static int resolve(void *ctx, const char *name, size_t n) {
+  return format_field((struct hr_format *)ctx, name, n);
+}
 
 static enum hr_rc compile(struct hr_format *fmt, const struct hr_slo *slo, const char *what, const char *src,
                           struct hr_expr **out, struct hr_err *err) {
@@ -281,8 +283,8 @@ void pipeline_bad_line(struct hr_scan_stats *st, int reason) {
   }
 }
 
-enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, int64_t at_us, hr_sink_fn sink,
-                       void *ctx, uint64_t max_lines, int *more, struct hr_scan_stats *st, struct hr_err *err) {
+enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, int64_t at_us, hr_sink_fn sink, void *ctx,
+                       uint64_t max_lines, int *more, struct hr_scan_stats *st, struct hr_err *err) {
   struct hr_source_rt *src = &p->src[si];
   struct hr_event *ev = xmalloc(sizeof *ev);
   enum hr_rc rc = HR_OK;

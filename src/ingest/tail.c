@@ -30,7 +30,6 @@
 #define CLOSE_IDLE_ROUNDS 10 /* rounds without growth before a rotated-away file is closed */
 #define TAIL_CHUNK 65536
 
-
 /* FNV-1a, continued from h (start: FNV_START): the fingerprint hash. */
 #define FNV_START 1469598103934665603ULL
 static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n) {
@@ -58,8 +57,8 @@ static void srcbatch_of(struct srcbatch *sb, const struct hr_pipeline *p, size_t
  * of the source (sb, NULL: none) and positions in the transaction begun on
  * st, then commit (rollback on failure). keys/pos: n file rows to write. */
 static enum hr_rc commit_begun(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
-                               const struct srcbatch *sb, const char *const *keys,
-                               const struct hr_filepos *const *pos, size_t n, struct hr_err *err) {
+                               const struct srcbatch *sb, const char *const *keys, const struct hr_filepos *const *pos,
+                               size_t n, struct hr_err *err) {
   enum hr_rc rc = HR_OK;
   if (sb != NULL)
     rc = store_source_add(st, sb->name, &sb->b, err);
@@ -105,12 +104,12 @@ struct tfile {
   int gz;
   int si; /* data source (index into the pipeline) */
   struct hr_filepos pos;
-  int gone;    /* no glob finds it any more */
-  int idle;    /* rounds without growth while gone */
-  int done;    /* gzip: read to its end */
+  int gone;               /* no glob finds it any more */
+  int idle;               /* rounds without growth while gone */
+  int done;               /* gzip: read to its end */
   int64_t gz_failed_size; /* gzip: size at the last read error (retry when it changes) */
   int seen;
-  int moved; /* its position must be committed under key */
+  int moved;           /* its position must be committed under key */
   double behind_since; /* when unread complete lines were first seen; 0 caught up */
   double grew_at;      /* when it last grew (or was found) */
   int64_t size;        /* at the last round */
@@ -163,7 +162,9 @@ static int is_gzip_fd(int fd) {
   return pread(fd, b, 2, 0) == 2 && b[0] == 0x1f && b[1] == 0x8b;
 }
 
-static char *orphan_key(const char *path, uint64_t fp) { return xasprintf("%s#%016llx", path, (unsigned long long)fp); }
+static char *orphan_key(const char *path, uint64_t fp) {
+  return xasprintf("%s#%016llx", path, (unsigned long long)fp);
+}
 
 static void tfile_close(struct tfile *f) {
   if (f->fd >= 0)
@@ -827,8 +828,8 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
       store_rollback(st); /* a failure, or a batch already counted: nothing is committed */
       if (rc == HR_OK && (old.fp_hash != pos.fp_hash || old.fp_len != pos.fp_len)) {
         rc = HR_FAIL(err, HR_ERR_CONFLICT,
-                     "idempotency key '%s' was used for another batch (%lld bytes) of source %s: nothing counted",
-                     key, (long long)old.fp_len, src->ds->name);
+                     "idempotency key '%s' was used for another batch (%lld bytes) of source %s: nothing counted", key,
+                     (long long)old.fp_len, src->ds->name);
       } else if (rc == HR_OK) {
         *dup = 1;
         scan_stats_init(stats);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "core/jw.h"
 #include "core/timeparse.h"
 #include "net/httpc.h"

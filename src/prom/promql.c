@@ -175,4 +175,3 @@ char *promql_counter_delta(const char *q, int64_t interval_s, int64_t delay_s) {
   free(s);
   return out;
 }
-

@@ -62,8 +62,8 @@ static void text_set(FILE *f, const struct hr_config *cfg, const struct hr_bt_se
   }
   fprintf(f, "\nsummary (%s):\n  %-28s %6s %8s %15s\n", set->label, "slo", "pages", "tickets", "minutes firing");
   for (size_t j = 0; j < cfg->nslos; j++)
-    fprintf(f, "  %-28s %6lld %8lld %15lld\n", cfg->slos[j].name, (long long)set->pages[j],
-            (long long)set->tickets[j], (long long)set->minutes[j]);
+    fprintf(f, "  %-28s %6lld %8lld %15lld\n", cfg->slos[j].name, (long long)set->pages[j], (long long)set->tickets[j],
+            (long long)set->minutes[j]);
 }
 
 void backtest_text(FILE *f, const struct hr_config *cfg, const struct hr_backtest *b) {

@@ -11,7 +11,9 @@
 #include "render/report.h"
 #include "util/imath.h"
 
-static double round_us(double x) { return isfinite(x) ? round(x * 1e6) / 1e6 : x; }
+static double round_us(double x) {
+  return isfinite(x) ? round(x * 1e6) / 1e6 : x;
+}
 
 static void num_array(struct hr_jw *w, const char *key, const double *v, size_t n) {
   jw_arr(w, key);

@@ -130,9 +130,9 @@ static void csv_num(FILE *f, double x) {
 }
 
 void history_csv(FILE *f, const struct hr_compliance *c) {
-  static const char *const cols[] = {"slo",  "service",         "start",       "end",  "good",     "valid",
-                                     "sli",  "target",          "met",         "budget_consumed", "bad_minutes",
-                                     "cost", "currency",        "label",       "zone", "complete"};
+  static const char *const cols[] = {"slo",    "service", "start",           "end",         "good", "valid",    "sli",
+                                     "target", "met",     "budget_consumed", "bad_minutes", "cost", "currency", "label",
+                                     "zone",   "complete"};
   size_t ncols = sizeof cols / sizeof cols[0];
   for (size_t i = 0; i < ncols; i++)
     csv_str(f, cols[i], i + 1 == ncols);

@@ -85,8 +85,8 @@ static void sparkline(FILE *f, const struct hr_compliance_row *rows, size_t a, s
   for (size_t i = a; i < b; i++) {
     double x = b - a > 1 ? P + dx * (double)(i - a) : W / 2;
     if (rows[i].has_data)
-      fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\"/>", x, Y(rows[i].sli),
-              rows[i].met ? "2" : "3.2", rows[i].met ? "#3465a4" : "#c62828");
+      fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\"/>", x, Y(rows[i].sli), rows[i].met ? "2" : "3.2",
+              rows[i].met ? "#3465a4" : "#c62828");
     else
       fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"none\" stroke=\"#b0b6bd\"/>", x, H - P);
   }
@@ -114,8 +114,9 @@ static void cell(FILE *f, const struct hr_compliance_row *r) {
 
 static void total_cell(FILE *f, const struct hr_compliance_total *t) {
   char m[64];
-  fprintf(f, "<td class=\"tot\">%s%zu of %zu missed%s<small>%llu bad min</small>", t->missed ? "<span class=\"bad\">" : "",
-          t->missed, t->periods, t->missed ? "</span>" : "", (unsigned long long)t->bad_minutes);
+  fprintf(f, "<td class=\"tot\">%s%zu of %zu missed%s<small>%llu bad min</small>",
+          t->missed ? "<span class=\"bad\">" : "", t->missed, t->periods, t->missed ? "</span>" : "",
+          (unsigned long long)t->bad_minutes);
   if (t->mixed_currency)
     fputs("<small>several currencies</small>", f);
   else if (t->has_cost) {
@@ -201,12 +202,14 @@ static void service_html(FILE *f, const struct hr_compliance *c, const struct hr
 void history_html(FILE *f, const struct hr_compliance *c) {
   char a[40], b[40], at[40];
   const char *unit = compliance_unit_name(c->unit);
-  fprintf(f, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-             "<title>SLO compliance by %s</title><style>%s</style></head><body>\n",
+  fprintf(f,
+          "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+          "<title>SLO compliance by %s</title><style>%s</style></head><body>\n",
           unit, style);
-  fprintf(f, "<h1>SLO compliance by %s</h1><p class=\"sub\">Periods overlapping %s &ndash; %s, each in its SLO's time "
-             "zone; evaluated at %s. Made by headroom history.</p>\n",
+  fprintf(f,
+          "<h1>SLO compliance by %s</h1><p class=\"sub\">Periods overlapping %s &ndash; %s, each in its SLO's time "
+          "zone; evaluated at %s. Made by headroom history.</p>\n",
           unit, time_format_rfc3339(c->from_us, a, sizeof a), time_format_rfc3339(c->to_us, b, sizeof b),
           time_format_rfc3339(c->at_us, at, sizeof at));
   summary(f, "All services: ", &c->all, "see each service");

@@ -88,7 +88,7 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
     value(f, r->slos[j].st.sli);
   }
   metrics_family(f, "headroom_slo_budget_remaining_ratio", "gauge",
-         "Error budget remaining as a fraction of the window's budget (negative when overspent).");
+                 "Error budget remaining as a fraction of the window's budget (negative when overspent).");
   for (size_t j = 0; j < r->nslos; j++) {
     labels(f, "headroom_slo_budget_remaining_ratio", r->slos[j].slo);
     fputc('}', f);
@@ -107,7 +107,7 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
     }
   }
   metrics_family(f, "headroom_slo_time_to_exhaustion_seconds", "gauge",
-         "Time until the budget is spent at the status burn rate (absent when never).");
+                 "Time until the budget is spent at the status burn rate (absent when never).");
   for (size_t j = 0; j < r->nslos; j++) {
     if (!r->slos[j].st.has_tte)
       continue;
@@ -122,8 +122,9 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
       labels(f, "headroom_slo_status", r->slos[j].slo);
       fprintf(f, ",status=\"%s\"} %d\n", status_name(all[k]), r->slos[j].st.status == all[k]);
     }
-  metrics_family(f, "headroom_slo_data", "gauge",
-                 "1 for the health of the data under the SLO's figures (ok, none, stale, unreadable), 0 for the others.");
+  metrics_family(
+      f, "headroom_slo_data", "gauge",
+      "1 for the health of the data under the SLO's figures (ok, none, stale, unreadable), 0 for the others.");
   for (size_t j = 0; j < r->nslos; j++)
     for (int k = HR_DATA_OK; k <= HR_DATA_UNREADABLE; k++) {
       labels(f, "headroom_slo_data", r->slos[j].slo);
@@ -138,12 +139,12 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
     fputc('}', f);
     value(f, (double)r->slos[j].last_event_us / 1e6);
   }
-  metrics_family(f, "headroom_slo_burning", "gauge",
-                 "1 for how fast the SLO burns now against its alert conditions (ok, elevated, burning), 0 for the others.");
+  metrics_family(
+      f, "headroom_slo_burning", "gauge",
+      "1 for how fast the SLO burns now against its alert conditions (ok, elevated, burning), 0 for the others.");
   for (size_t j = 0; j < r->nslos; j++)
     for (int k = HR_BURN_OK; k <= HR_BURN_FAST; k++) {
       labels(f, "headroom_slo_burning", r->slos[j].slo);
       fprintf(f, ",level=\"%s\"} %d\n", burning_name((enum hr_burning)k), (int)r->slos[j].now.level == k);
     }
 }
-

@@ -298,8 +298,8 @@ static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols
     fprintf(f, "%s%-8s\033[0m", color_of(st->status), stname);
   else
     fprintf(f, "%-8s", stname);
-  fprintf(f, " %-16.16s %-28.28s %-10s %-8s %-30s %-18s", rs->slo->service ? rs->slo->service : "-", rs->slo->name,
-          sli, tgt, left, now);
+  fprintf(f, " %-16.16s %-28.28s %-10s %-8s %-30s %-18s", rs->slo->service ? rs->slo->service : "-", rs->slo->name, sli,
+          tgt, left, now);
   for (size_t c = 0; c < ncols; c++) {
     const struct hr_burn *b = burn_at(st, cols[c]);
     if (b == NULL)
@@ -343,7 +343,8 @@ static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *
     human_duration(rs->deploy_budget_spent * rs->st.budget_s, spent, sizeof spent);
     fprintf(f, "  %-28.28s deployed %s (%s ago): %.1f%% of the budget spent (%s), %llu good of %llu%s%s\n",
             rs->slo->name, when, ago, rs->deploy_budget_spent * 100, spent, (unsigned long long)rs->deploy_good,
-            (unsigned long long)rs->deploy_valid, rs->deploy_text ? " -- " : "", rs->deploy_text ? rs->deploy_text : "");
+            (unsigned long long)rs->deploy_valid, rs->deploy_text ? " -- " : "",
+            rs->deploy_text ? rs->deploy_text : "");
   }
 }
 

@@ -287,9 +287,8 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
      * headroom's own judgement, not in the exported counters). */
     alert = "HeadroomNoData";
     char sa[32];
-    promql_duration(c->slo->source && c->slo->source->stale_after_us > 0 ? c->slo->source->stale_after_us / US_PER_S
-                                                                          : 3600,
-                    sa);
+    promql_duration(
+        c->slo->source && c->slo->source->stale_after_us > 0 ? c->slo->source->stale_after_us / US_PER_S : 3600, sa);
     char *v = sel(c, "headroom_slo:valid:delta1m", NULL);
     expr = xasprintf("sum by (service, slo) (sum_over_time(%s[%s])) == 0 or absent_over_time(%s[%s])", v, sa, v, sa);
     free(v);

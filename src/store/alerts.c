@@ -54,9 +54,8 @@ static void read_alert(sqlite3_stmt *q, int col, struct hr_alert *a) {
 enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *condition, struct hr_alert *a,
                       int64_t *updated_s, int *found, struct hr_err *err) {
   sqlite3_stmt *q;
-  enum hr_rc rc = prep(st,
-                       "SELECT state, since, fired_at, resolved_at, updated FROM alert WHERE slo = ?1 AND condition = ?2",
-                       &q, err);
+  enum hr_rc rc = prep(
+      st, "SELECT state, since, fired_at, resolved_at, updated FROM alert WHERE slo = ?1 AND condition = ?2", &q, err);
   if (rc != HR_OK)
     return rc;
   sqlite3_bind_text(q, 1, slo, -1, SQLITE_TRANSIENT);
@@ -80,8 +79,10 @@ enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *conditio
 }
 
 /* The kind column's words, by enum hr_cond_kind. */
-static const char *const kind_names[] = {[HR_COND_BURNRATE] = "burnrate", [HR_COND_EXHAUSTION] = "exhaustion",
-                                         [HR_COND_BUDGET] = "budget", [HR_COND_NODATA] = "nodata"};
+static const char *const kind_names[] = {[HR_COND_BURNRATE] = "burnrate",
+                                         [HR_COND_EXHAUSTION] = "exhaustion",
+                                         [HR_COND_BUDGET] = "budget",
+                                         [HR_COND_NODATA] = "nodata"};
 
 static enum hr_cond_kind kind_of(const unsigned char *s) {
   for (size_t k = 0; s != NULL && k < sizeof kind_names / sizeof kind_names[0]; k++)

@@ -27,9 +27,9 @@
 
 #define HR_LAT_BUCKETS 58
 #define HR_LAT_PER_DECADE 8
-#define HR_LAT_MIN_S 0.001 /* upper bound of bucket 0 */
-#define HR_LAT_MAX_S 1e4   /* lower bound of the last bucket */
-#define HR_BAD_KEEP 100    /* bad events kept per SLO (the latest by event time) */
+#define HR_LAT_MIN_S 0.001   /* upper bound of bucket 0 */
+#define HR_LAT_MAX_S 1e4     /* lower bound of the last bucket */
+#define HR_BAD_KEEP 100      /* bad events kept per SLO (the latest by event time) */
 #define HR_BAD_LINE_MAX 2048 /* bytes of the line kept (cut at a character boundary) */
 
 /* The fields the hook reads: pass to pipeline_set_hook(). */

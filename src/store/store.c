@@ -230,7 +230,7 @@ static const char *const q_sql[Q_N] = {
 
 struct hr_store {
   sqlite3 *db;
-  char *path;     /* owned */
+  char *path; /* owned */
   int readonly;
   int fail_after; /* store_fail_after(): steps left before the injected fault; 0 = off */
   int injected;   /* the last failed step was the injected fault */
@@ -278,7 +278,9 @@ static int st_exec(struct hr_store *st, enum q which) {
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int t_ok(int64_t t) { return t > -T_LIMIT && t < T_LIMIT; }
+static int t_ok(int64_t t) {
+  return t > -T_LIMIT && t < T_LIMIT;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Open, migrate, close */
@@ -297,8 +299,7 @@ static enum hr_rc migrate(struct hr_store *st, struct hr_err *err) {
                      st->path, BUSY_MS / 1000);
     return HR_FAIL(err, HR_ERR_DB, "store: open %s: cannot write to it: %s", st->path, sqlite3_errmsg(st->db));
   }
-  if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK ||
-      sqlite3_step(q) != SQLITE_ROW) {
+  if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
     rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: read schema version: %s", st->path, sqlite3_errmsg(st->db));
     goto out;
   }
@@ -313,9 +314,8 @@ static enum hr_rc migrate(struct hr_store *st, struct hr_err *err) {
   }
   if (st->readonly) {
     if (version < SCHEMA_VERSION)
-      rc = HR_FAIL(err, HR_ERR_DB,
-                   "store: open %s: schema version %d, need %d: open it read-write once to migrate it", st->path,
-                   version, SCHEMA_VERSION);
+      rc = HR_FAIL(err, HR_ERR_DB, "store: open %s: schema version %d, need %d: open it read-write once to migrate it",
+                   st->path, version, SCHEMA_VERSION);
     return rc;
   }
   for (int v = version; v < SCHEMA_VERSION; v++) {
@@ -399,9 +399,13 @@ enum hr_rc store_open_ro(const char *path, struct hr_store **out, struct hr_err 
   return open_common(path, 1, out, err);
 }
 
-sqlite3 *store_db(struct hr_store *st) { return st->db; }
+sqlite3 *store_db(struct hr_store *st) {
+  return st->db;
+}
 
-int store_is_readonly(const struct hr_store *st) { return st->readonly; }
+int store_is_readonly(const struct hr_store *st) {
+  return st->readonly;
+}
 
 void store_close(struct hr_store *st) {
   if (st == NULL)

@@ -71,8 +71,8 @@ static void eval(const struct hr_slo *slo, const struct hr_condition *c, const s
 
 static void test_burnrate_multiwindow(void **state) {
   (void)state;
-  struct hr_condition c = {.name = "x", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 2,
-                           .long_us = HOUR, .short_us = 5 * MIN};
+  struct hr_condition c = {
+      .name = "x", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 2, .long_us = HOUR, .short_us = 5 * MIN};
   static const struct {
     const char *what;
     int64_t min_events;
@@ -119,17 +119,22 @@ static void test_burnrate_multiwindow(void **state) {
  * below it. */
 static void test_burnrate_gte(void **state) {
   (void)state;
-  struct hr_condition c = {.name = "x", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 2,
-                           .at_factor = 1, .long_us = HOUR, .short_us = 5 * MIN};
+  struct hr_condition c = {.name = "x",
+                           .severity = "page",
+                           .kind = HR_COND_BURNRATE,
+                           .factor = 2,
+                           .at_factor = 1,
+                           .long_us = HOUR,
+                           .short_us = 5 * MIN};
   static const struct {
     const char *what;
     struct pt p[NPT];
     int active;
   } cases[] = {
-      {"exactly at", {{30 * MIN, 50, 100}, {2 * MIN, 5, 10}}, 1},   /* 2 and 2 */
-      {"just below", {{30 * MIN, 51, 100}, {2 * MIN, 5, 10}}, 0},   /* 54/110/0.25 = 1.96 */
-      {"just above", {{30 * MIN, 49, 100}, {2 * MIN, 4, 10}}, 1},   /* 2.07 and 2.4 */
-      {"short below", {{30 * MIN, 40, 100}, {2 * MIN, 6, 10}}, 0},  /* 2.1818 and 1.6 */
+      {"exactly at", {{30 * MIN, 50, 100}, {2 * MIN, 5, 10}}, 1},  /* 2 and 2 */
+      {"just below", {{30 * MIN, 51, 100}, {2 * MIN, 5, 10}}, 0},  /* 54/110/0.25 = 1.96 */
+      {"just above", {{30 * MIN, 49, 100}, {2 * MIN, 4, 10}}, 1},  /* 2.07 and 2.4 */
+      {"short below", {{30 * MIN, 40, 100}, {2 * MIN, 6, 10}}, 0}, /* 2.1818 and 1.6 */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct hr_slo slo = mk_slo(0.75, 1);
@@ -152,8 +157,8 @@ static void test_burnrate_gte(void **state) {
 /* The seed's yellow policy: burn_1h > 2.8 at 99.9 %, no short window. */
 static void test_burnrate_seed_yellow(void **state) {
   (void)state;
-  struct hr_condition c = {.name = "yellow-burn-1h", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 2.8,
-                           .long_us = HOUR};
+  struct hr_condition c = {
+      .name = "yellow-burn-1h", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 2.8, .long_us = HOUR};
   static const struct {
     uint32_t bad;
     int active;
@@ -199,7 +204,10 @@ static void test_exhaustion(void **state) {
       {"low traffic", 3 * DAY, 200, {{HOUR, 75, 100}}, 0, 1, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    struct hr_condition c = {.name = "red", .severity = "page", .kind = HR_COND_EXHAUSTION, .long_us = 2 * HOUR,
+    struct hr_condition c = {.name = "red",
+                             .severity = "page",
+                             .kind = HR_COND_EXHAUSTION,
+                             .long_us = 2 * HOUR,
                              .horizon_us = cases[i].horizon};
     struct hr_slo slo = mk_slo(0.75, cases[i].min_events);
     struct hr_cond_result r;
@@ -235,15 +243,13 @@ static void test_state_machine(void **state) {
   (void)state;
   static const struct {
     int64_t after_min;
-    const char *active;   /* one flag per minute */
-    const char *states;   /* i p f r per minute after the step */
-    const char *trans;    /* . F R per minute */
+    const char *active; /* one flag per minute */
+    const char *states; /* i p f r per minute after the step */
+    const char *trans;  /* . F R per minute */
   } cases[] = {
-      {0, "1100110", "ffrrffr", "F.R.F.R"},
-      {2, "11011100", "ppippfrr", ".....FR."}, /* pending 3..5: held 2 min at 5 */
-      {2, "1010101", "pipipip", "......."},    /* flapping never fires */
-      {1, "0110", "ipfr", "..FR"},
-      {3, "111111", "pppfff", "...F.."},
+      {0, "1100110", "ffrrffr", "F.R.F.R"}, {2, "11011100", "ppippfrr", ".....FR."}, /* pending 3..5: held 2 min at 5 */
+      {2, "1010101", "pipipip", "......."},                                          /* flapping never fires */
+      {1, "0110", "ipfr", "..FR"},          {3, "111111", "pppfff", "...F.."},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct hr_alert a = {HR_AL_INACTIVE, 0, INT64_MIN, INT64_MIN};
@@ -300,7 +306,8 @@ static void test_defaults_and_names(void **state) {
   assert_ptr_equal(out[0], &d[0]);
   assert_int_equal(alert_conditions(&slo, out, 2), 4); /* count, though only 2 written */
   struct hr_condition pc[3] = {{.name = "a"}, {.name = "b"}, {.name = "c"}};
-  struct hr_alert_policy p1 = {.name = "p1", .conds = pc, .nconds = 2}, p2 = {.name = "p2", .conds = pc + 2, .nconds = 1};
+  struct hr_alert_policy p1 = {.name = "p1", .conds = pc, .nconds = 2},
+                         p2 = {.name = "p2", .conds = pc + 2, .nconds = 1};
   struct hr_alert_policy *pols[2] = {&p1, &p2};
   slo.policies = pols;
   slo.npolicies = 2;
@@ -368,10 +375,13 @@ static void test_replay_agrees(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_burnrate_multiwindow), cmocka_unit_test(test_burnrate_gte),
+      cmocka_unit_test(test_burnrate_multiwindow),
+      cmocka_unit_test(test_burnrate_gte),
       cmocka_unit_test(test_burnrate_seed_yellow),
-      cmocka_unit_test(test_exhaustion),           cmocka_unit_test(test_budget),
-      cmocka_unit_test(test_state_machine),        cmocka_unit_test(test_defaults_and_names),
+      cmocka_unit_test(test_exhaustion),
+      cmocka_unit_test(test_budget),
+      cmocka_unit_test(test_state_machine),
+      cmocka_unit_test(test_defaults_and_names),
       cmocka_unit_test(test_replay_agrees),
   };
   return cmocka_run_group_tests(t, NULL, NULL);

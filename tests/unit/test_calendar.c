@@ -61,8 +61,8 @@ static void test_calendar(void **state) {
     struct hr_tz *tz = NULL;
     if (cases[i].zone)
       assert_int_equal(tz_load(cases[i].zone, &tz, NULL), HR_OK);
-    struct hr_window w = {.kind = HR_WIN_CALENDAR, .unit = cases[i].unit, .count = cases[i].count,
-                          .start_us = cases[i].anchor_s * S};
+    struct hr_window w = {
+        .kind = HR_WIN_CALENDAR, .unit = cases[i].unit, .count = cases[i].count, .start_us = cases[i].anchor_s * S};
     int64_t s, e;
     window_bounds(&w, tz, cases[i].t_s * S, &s, &e);
     if (s != cases[i].start_s * S || e != cases[i].end_s * S)

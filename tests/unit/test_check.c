@@ -34,8 +34,8 @@ static void test_fills(void **state) {
   const uint64_t request = B(HR_F_METHOD) | B(HR_F_PATH) | B(HR_F_QUERY) | B(HR_F_PROTOCOL) | B(HR_F_HOST);
   uint64_t m = fills(HR_FMT_NGINX, NULL); /* combined */
   uint64_t std = m & (B(HR_F_NSTD) - 1);
-  assert_int_equal(std, B(HR_F_TIME) | B(HR_F_STATUS) | request | B(HR_F_CLIENT) | B(HR_F_BYTES_SENT) |
-                            B(HR_F_USER_AGENT));
+  assert_int_equal(std,
+                   B(HR_F_TIME) | B(HR_F_STATUS) | request | B(HR_F_CLIENT) | B(HR_F_BYTES_SENT) | B(HR_F_USER_AGENT));
   assert_false(m & B(HR_F_DURATION));
   assert_false(m & B(HR_F_UPSTREAM_STATUS));
   m = fills(HR_FMT_NGINX, "$remote_addr [$time_local] \"$request\" $status $request_time $upstream_status");
@@ -110,8 +110,9 @@ static void test_engine_check(void **state) {
        "write fields: {path: path} if that is the key"},
       {"{format: jsonl, duration: {start: a, end: b}}", "duration < 1s && acked == true", 0, 0, NULL},
       {"{format: alb}", "path =~ \"^/(a+)+$\"", 0, 1, NULL},
-      {"{format: iis}", "status <", 1, 0, "c.yaml:19:32: invalid good filter: unexpected end of expression, expected a "
-                                          "field or a value"},
+      {"{format: iis}", "status <", 1, 0,
+       "c.yaml:19:32: invalid good filter: unexpected end of expression, expected a "
+       "field or a value"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char *y = xasprintf(conf, cases[i].cd, cases[i].filter);
@@ -124,8 +125,8 @@ static void test_engine_check(void **state) {
     size_t n = engine_check(c, &diag);
     if (n != cases[i].errors || diag.nwarn - w0 != cases[i].warnings) {
       dump(&diag);
-      fail_msg("case %zu (%s): %zu errors and %zu warnings, want %zu and %zu", i, cases[i].filter, n,
-               diag.nwarn - w0, cases[i].errors, cases[i].warnings);
+      fail_msg("case %zu (%s): %zu errors and %zu warnings, want %zu and %zu", i, cases[i].filter, n, diag.nwarn - w0,
+               cases[i].errors, cases[i].warnings);
     }
     if (cases[i].msg != NULL) {
       int found = 0;

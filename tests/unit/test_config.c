@@ -244,14 +244,18 @@ static void test_errors(void **state) {
     enum hr_rc rc;
     const char *msgs[5]; /* "line:col: message" after the file name */
   } cases[] = {
-      {"bad/api_version.yaml", HR_ERR_CONFIG, {"1:13: unsupported apiVersion 'openslo/v1alpha' (headroom reads openslo/v1)"}},
+      {"bad/api_version.yaml",
+       HR_ERR_CONFIG,
+       {"1:13: unsupported apiVersion 'openslo/v1alpha' (headroom reads openslo/v1)"}},
       {"bad/unknown_kind.yaml",
        HR_ERR_CONFIG,
        {"2:7: unknown kind 'DataSauce' (expected Service, SLI, SLO, DataSource, AlertPolicy, AlertCondition or "
         "AlertNotificationTarget)",
         "24:30: unknown DataSource 'web-logs' (defined: none)"}},
       {"bad/missing_name.yaml", HR_ERR_CONFIG, {"4:3: missing metadata.name"}},
-      {"bad/duplicate_name.yaml", HR_ERR_CONFIG, {"14:9: duplicate DataSource name 'web-logs' (first defined at %s:4:9)"}},
+      {"bad/duplicate_name.yaml",
+       HR_ERR_CONFIG,
+       {"14:9: duplicate DataSource name 'web-logs' (first defined at %s:4:9)"}},
       {"bad/target_range.yaml",
        HR_ERR_CONFIG,
        {"31:15: target must be a fraction in (0, 1), got 1.5 (for a percentage use targetPercent)"}},
@@ -472,24 +476,25 @@ static void test_mem_limits(void **state) {
 
 /* One SLO on one log source, with a window, slice window and extra text
  * (%s, %s, %s) to vary. */
-static const char bounds_yaml[] = "apiVersion: openslo/v1\n"
-                                  "kind: DataSource\n"
-                                  "metadata: {name: web}\n"
-                                  "spec: {type: headroom.logs, connectionDetails: {format: alb}}\n"
-                                  "---\n"
-                                  "apiVersion: openslo/v1\n"
-                                  "kind: SLO\n"
-                                  "metadata: {name: s}\n"
-                                  "spec:\n"
-                                  "  service: web\n"
-                                  "  indicator:\n"
-                                  "    metadata: {name: s}\n"
-                                  "    spec:\n"
-                                  "      ratioMetric:\n"
-                                  "        good: {metricSource: {metricSourceRef: %s, spec: {filter: 'status < 500'}}}\n"
-                                  "  timeWindow: [%s]\n"
-                                  "  budgetingMethod: RatioTimeslices\n"
-                                  "  objectives: [{target: 0.99, timeSliceWindow: %s}]\n";
+static const char bounds_yaml[] =
+    "apiVersion: openslo/v1\n"
+    "kind: DataSource\n"
+    "metadata: {name: web}\n"
+    "spec: {type: headroom.logs, connectionDetails: {format: alb}}\n"
+    "---\n"
+    "apiVersion: openslo/v1\n"
+    "kind: SLO\n"
+    "metadata: {name: s}\n"
+    "spec:\n"
+    "  service: web\n"
+    "  indicator:\n"
+    "    metadata: {name: s}\n"
+    "    spec:\n"
+    "      ratioMetric:\n"
+    "        good: {metricSource: {metricSourceRef: %s, spec: {filter: 'status < 500'}}}\n"
+    "  timeWindow: [%s]\n"
+    "  budgetingMethod: RatioTimeslices\n"
+    "  objectives: [{target: 0.99, timeSliceWindow: %s}]\n";
 
 /* Windows and slices within bounds (docs/config.md): at most 400 days (a
  * year for calendar windows), whole minutes; errors at the key. */
@@ -574,10 +579,10 @@ static void test_diag(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_spec_example),     cmocka_unit_test(test_full_directory), cmocka_unit_test(test_errors),
-      cmocka_unit_test(test_syntax_error),     cmocka_unit_test(test_openslo_examples),
-      cmocka_unit_test(test_mem_limits),       cmocka_unit_test(test_diag), cmocka_unit_test(test_bounds),
-      cmocka_unit_test(test_keep), cmocka_unit_test(test_costs),
+      cmocka_unit_test(test_spec_example), cmocka_unit_test(test_full_directory),   cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_syntax_error), cmocka_unit_test(test_openslo_examples), cmocka_unit_test(test_mem_limits),
+      cmocka_unit_test(test_diag),         cmocka_unit_test(test_bounds),           cmocka_unit_test(test_keep),
+      cmocka_unit_test(test_costs),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -38,8 +38,12 @@ static uint64_t next_u64(void) { /* xorshift64: reproducible */
   rng ^= rng << 17;
   return rng;
 }
-static double unif(void) { return ((double)(next_u64() >> 11) + 0.5) / 9007199254740992.0; }
-static double normal(void) { return sqrt(-2 * log(unif())) * cos(6.283185307179586 * unif()); }
+static double unif(void) {
+  return ((double)(next_u64() >> 11) + 0.5) / 9007199254740992.0;
+}
+static double normal(void) {
+  return sqrt(-2 * log(unif())) * cos(6.283185307179586 * unif());
+}
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -153,11 +157,11 @@ static void test_quantile_vs_bruteforce(void **state) {
       for (size_t i = 0; i < n; i++) {
         double v;
         switch (dist) {
-        case 0: v = exp(log(0.120) + 0.6 * normal()); break;           /* log-normal around 120 ms */
-        case 1: v = unif() * 2.0; break;                               /* uniform 0..2 s */
+        case 0: v = exp(log(0.120) + 0.6 * normal()); break;                 /* log-normal around 120 ms */
+        case 1: v = unif() * 2.0; break;                                     /* uniform 0..2 s */
         case 2: v = unif() < 0.9 ? 0.02 + 0.01 * unif() : 3 + unif(); break; /* bimodal */
-        case 3: v = -log(unif()) * 0.0008; break;                      /* exponential, mostly < 1 ms */
-        default: v = exp(log(30) + 3 * normal()); break;                /* very wide: ms .. hours */
+        case 3: v = -log(unif()) * 0.0008; break;                            /* exponential, mostly < 1 ms */
+        default: v = exp(log(30) + 3 * normal()); break;                     /* very wide: ms .. hours */
         }
         x[i] = v;
         h[latency_bucket(v)]++;
@@ -227,7 +231,8 @@ static void test_histograms_written(void **state) {
                              "WHERE m.slo_id = h.slo_id AND m.b = h.b AND m.t >= h.t AND m.t < h.t + 3600)"),
                    0);
   /* details_histogram over ragged ranges (minutes + hours) = the events in them, bucket by bucket. */
-  static const int64_t ranges[][2] = {{0, 6 * 3600}, {1800, 5 * 3600 + 1800}, {60, 120}, {3540, 7260}, {100 * 60, 101 * 60}};
+  static const int64_t ranges[][2] = {
+      {0, 6 * 3600}, {1800, 5 * 3600 + 1800}, {60, 120}, {3540, 7260}, {100 * 60, 101 * 60}};
   for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
     uint64_t got[HR_LAT_BUCKETS] = {0}, want[HR_LAT_BUCKETS] = {0};
     struct hr_err err = {0};
@@ -315,9 +320,14 @@ static void test_bad_retention(void **state) {
   assert_int_equal(q_int(st, "SELECT count(*) FROM bad_event WHERE slo_id = 1"), HR_BAD_KEEP);
   assert_int_equal(q_int(st, "SELECT min(t_us) FROM bad_event WHERE slo_id = 1"), (T0 + 230) * US);
   assert_int_equal(q_int(st, "SELECT max(t_us) FROM bad_event WHERE slo_id = 1"), (T0 + 329) * US);
-  assert_int_equal(q_int(st, "SELECT count(*) FROM bad_event WHERE slo_id = 1 AND line != 'bad ' || (t_us / 1000000 - 1700006400)"), 0);
+  assert_int_equal(
+      q_int(st, "SELECT count(*) FROM bad_event WHERE slo_id = 1 AND line != 'bad ' || (t_us / 1000000 - 1700006400)"),
+      0);
   assert_int_equal(q_int(st, "SELECT count(*) FROM bad_event WHERE slo_id = 2"), 5);
-  assert_int_equal(q_int(st, "SELECT count(*) FROM bad_event WHERE slo_id = 2 AND status IS NULL AND path IS NULL AND duration IS NULL"), 5);
+  assert_int_equal(
+      q_int(st,
+            "SELECT count(*) FROM bad_event WHERE slo_id = 2 AND status IS NULL AND path IS NULL AND duration IS NULL"),
+      5);
 
   /* Equal instants: the one read later is the newer. */
   for (int i = 0; i < HR_BAD_KEEP + 1; i++) {
@@ -379,7 +389,9 @@ static void test_bad_line_text(void **state) {
   details_hook(d, 0, ev, big, 3000, 0);
   write_commit(d, st, ids);
   sqlite3_stmt *q = NULL;
-  assert_int_equal(sqlite3_prepare_v2(store_db(st), "SELECT line, status, typeof(status), t_us FROM bad_event", -1, &q, NULL), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(store_db(st), "SELECT line, status, typeof(status), t_us FROM bad_event", -1, &q, NULL),
+      SQLITE_OK);
   assert_int_equal(sqlite3_step(q), SQLITE_ROW);
   const unsigned char *l = sqlite3_column_text(q, 0);
   int n = sqlite3_column_bytes(q, 0);
@@ -473,7 +485,7 @@ int main(void) {
       cmocka_unit_test(test_bad_retention),
       cmocka_unit_test(test_bad_line_text),
       cmocka_unit_test(test_threshold),
-        cmocka_unit_test(test_migration_v2_to_v3),
+      cmocka_unit_test(test_migration_v2_to_v3),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,10 +39,10 @@
 /* 2026-10-21T13:00:00Z */
 #define T (INT64_C(1792587600) * S)
 
-#define SLO_DOC(name, svc, extra) \
-  "---\napiVersion: openslo/v1\nkind: SLO\nmetadata: {name: " name "}\nspec:\n  service: " svc "\n" extra \
-  "  indicator:\n    metadata: {name: " name "}\n    spec:\n      ratioMetric:\n        counter: true\n" \
-  "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n" \
+#define SLO_DOC(name, svc, extra)                                                                                      \
+  "---\napiVersion: openslo/v1\nkind: SLO\nmetadata: {name: " name "}\nspec:\n  service: " svc "\n" extra              \
+  "  indicator:\n    metadata: {name: " name "}\n    spec:\n      ratioMetric:\n        counter: true\n"               \
+  "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n"       \
   "  timeWindow: [{duration: 1d, isRolling: true}]\n  budgetingMethod: Occurrences\n  objectives: [{target: 0.99}]\n"
 
 static const char conf_yaml[] =
@@ -59,9 +59,9 @@ static const char conf_yaml[] =
     "    - kind: AlertCondition\n      metadata: {name: fast-1h}\n      spec:\n        severity: page\n"
     "        condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}\n"
     "    - kind: AlertCondition\n      metadata: {name: gone-3d}\n      spec:\n        severity: page\n"
-    "        condition: {kind: headroom.dev/exhaustion, threshold: 3d, lookbackWindow: 1h}\n"
-    SLO_DOC("api", "shop", "") SLO_DOC("slow", "shop", "  alertPolicies: [{alertPolicyRef: yellow}]\n") SLO_DOC("talk", "chat", "")
-        SLO_DOC("spent", "ledger", "  alertPolicies: [{alertPolicyRef: ledger}]\n");
+    "        condition: {kind: headroom.dev/exhaustion, threshold: 3d, lookbackWindow: 1h}\n" SLO_DOC("api", "shop", "")
+        SLO_DOC("slow", "shop", "  alertPolicies: [{alertPolicyRef: yellow}]\n") SLO_DOC("talk", "chat", "")
+            SLO_DOC("spent", "ledger", "  alertPolicies: [{alertPolicyRef: ledger}]\n");
 
 struct fx {
   struct tmp t;
@@ -200,8 +200,12 @@ static void test_maintenance(void **state) {
   int64_t id = slo(st, "api");
   for (int64_t m = 1; m <= 60; m++)
     assert_int_equal(store_add(st, id, (T - m * MIN) / S, m <= 10 ? 0 : 100, 100, &err), HR_OK);
-  struct hr_annotation mw = {.service = "shop", .kind = "maintenance", .at_s = (T - 10 * MIN) / S, .has_end = 1,
-                             .end_s = T / S, .text = "failover"};
+  struct hr_annotation mw = {.service = "shop",
+                             .kind = "maintenance",
+                             .at_s = (T - 10 * MIN) / S,
+                             .has_end = 1,
+                             .end_s = T / S,
+                             .text = "failover"};
   assert_int_equal(timeline_add(st, &mw, NULL, &err), HR_OK);
   struct hr_round_stats rs;
   assert_int_equal(alert_round(st, f->cfg, T, 0, NULL, &rs, &err), HR_OK);
@@ -322,8 +326,8 @@ static void test_detail(void **state) {
   /* The logs link, filled for the range shown. */
   assert_int_equal(d.nlinks, 1);
   char want[160];
-  snprintf(want, sizeof want, "https://logs.example/?q=service:shop&from=%lld&to=%lld",
-           (long long)((T - DAY) / 1000), (long long)(T / 1000));
+  snprintf(want, sizeof want, "https://logs.example/?q=service:shop&from=%lld&to=%lld", (long long)((T - DAY) / 1000),
+           (long long)(T / 1000));
   assert_string_equal(d.links[0].url, want);
   detail_free(&d);
   report_free(&r);

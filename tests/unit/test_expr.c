@@ -394,17 +394,25 @@ static void test_plain_regex(void **state) {
     const char *pattern, *path;
     int match;
   } rcases[] = {
-      {"^/api/v1/", "/api/v1/matches", 1},      {"^/api/v1/", "/api/v2/matches", 0},
-      {"^/api/v1/", "/x/api/v1/", 0},           {"^/api/v1/", "/api/v1", 0}, /* shorter than the prefix */
-      {"matches", "/api/v1/matches/7", 1},      {"matches", "/api/v1/match", 0},
-      {"s/7", "/api/v1/matches/7", 1},          {"^\\.well-known", ".well-known/x", 1},
-      {"^\\.well-known", "awell-known", 0},     {"\\?", "/a?b", 1},
-      {"^", "/anything", 1},                    {"", "/anything", 1},
+      {"^/api/v1/", "/api/v1/matches", 1},
+      {"^/api/v1/", "/api/v2/matches", 0},
+      {"^/api/v1/", "/x/api/v1/", 0},
+      {"^/api/v1/", "/api/v1", 0}, /* shorter than the prefix */
+      {"matches", "/api/v1/matches/7", 1},
+      {"matches", "/api/v1/match", 0},
+      {"s/7", "/api/v1/matches/7", 1},
+      {"^\\.well-known", ".well-known/x", 1},
+      {"^\\.well-known", "awell-known", 0},
+      {"\\?", "/a?b", 1},
+      {"^", "/anything", 1},
+      {"", "/anything", 1},
       /* not plain: PCRE2 decides */
       {"^/api/v1/reports/[0-9]+$", "/api/v1/reports/12", 1},
       {"^/api/v1/reports/[0-9]+$", "/api/v1/reports/12/x", 0},
-      {"^/a.c", "/abc", 1},                     {"^/a.c", "/a/c", 1},
-      {"^/a\\.c", "/abc", 0},                   {"x$", "/abx", 1},
+      {"^/a.c", "/abc", 1},
+      {"^/a.c", "/a/c", 1},
+      {"^/a\\.c", "/abc", 0},
+      {"x$", "/abx", 1},
       {"x$", "/axb", 0},
   };
   for (size_t i = 0; i < sizeof rcases / sizeof rcases[0]; i++) {
@@ -491,10 +499,22 @@ static int gen_expr(struct gen *g, int depth) {
     const char *src;
     int bits; /* bit i: value on evs[i] */
   } leaves[] = {
-      {"true", 7},           {"false", 0},           {"status < 300", 1},    {"status >= 404", 4},
-      {"path == \"/health\"", 4}, {"path != \"/health\"", 1}, {"method == \"GET\"", 1}, {"n == null", 7},
-      {"n != null", 0},      {"path =~ \"^/api/\"", 1}, {"a == b", 4},         {"status in [200, 404]", 5},
-      {"duration < 1s", 1},  {"q", 1},               {"flag == true", 1},    {"code != 5", 1},
+      {"true", 7},
+      {"false", 0},
+      {"status < 300", 1},
+      {"status >= 404", 4},
+      {"path == \"/health\"", 4},
+      {"path != \"/health\"", 1},
+      {"method == \"GET\"", 1},
+      {"n == null", 7},
+      {"n != null", 0},
+      {"path =~ \"^/api/\"", 1},
+      {"a == b", 4},
+      {"status in [200, 404]", 5},
+      {"duration < 1s", 1},
+      {"q", 1},
+      {"flag == true", 1},
+      {"code != 5", 1},
   };
   unsigned k = depth > 4 ? 0 : rnd(g, 5);
   if (k <= 1) {
@@ -569,18 +589,18 @@ static void test_undecided(void **state) {
     const char *src;
     enum hr_truth want;
   } tc[] = {
-      {"path !~ \"^/(a|a)*$\"", HR_UNDECIDED},     /* was: false, so good 0 of 2000 */
+      {"path !~ \"^/(a|a)*$\"", HR_UNDECIDED}, /* was: false, so good 0 of 2000 */
       {"path =~ \"^/(a|a)*$\"", HR_UNDECIDED},
       {"!(path =~ \"^/(a|a)*$\")", HR_UNDECIDED},
       {"status == 200 && path !~ \"^/(a|a)*$\"", HR_UNDECIDED},
       {"status == 404 && path !~ \"^/(a|a)*$\"", HR_FALSE}, /* short-circuit: never matched */
       {"path !~ \"^/(a|a)*$\" && status == 404", HR_FALSE}, /* U && F = F */
       {"path !~ \"^/(a|a)*$\" && status == 200", HR_UNDECIDED},
-      {"path =~ \"^/(a|a)*$\" || status == 200", HR_TRUE},  /* U || T = T */
+      {"path =~ \"^/(a|a)*$\" || status == 200", HR_TRUE}, /* U || T = T */
       {"path =~ \"^/(a|a)*$\" || status == 404", HR_UNDECIDED},
       {"status == 200 || path =~ \"^/(a|a)*$\"", HR_TRUE},
-      {"!(path =~ \"^/(a|a)*$\" && false)", HR_TRUE},        /* !(U && F) = !F */
-      {"path =~ \"^/a\" && path !~ \"b\"", HR_TRUE},        /* plain regexes never give up */
+      {"!(path =~ \"^/(a|a)*$\" && false)", HR_TRUE}, /* !(U && F) = !F */
+      {"path =~ \"^/a\" && path !~ \"b\"", HR_TRUE},  /* plain regexes never give up */
   };
   for (size_t i = 0; i < sizeof tc / sizeof tc[0]; i++) {
     struct hr_expr *e = compile_ok(tc[i].src);
@@ -633,8 +653,14 @@ static int gen3(struct gen *g, int depth) {
     const char *src;
     int v; /* 1, 0, -1 */
   } leaves[] = {
-      {"true", 1},           {"false", 0},           {"status == 200", 1},  {"status == 404", 0},
-      {"path =~ \"^/a\"", 1}, {"path =~ \"^/b\"", 0}, {"path =~ \"^/(a|a)*$\"", -1}, {"path !~ \"^(/|a)*$\"", -1},
+      {"true", 1},
+      {"false", 0},
+      {"status == 200", 1},
+      {"status == 404", 0},
+      {"path =~ \"^/a\"", 1},
+      {"path =~ \"^/b\"", 0},
+      {"path =~ \"^/(a|a)*$\"", -1},
+      {"path !~ \"^(/|a)*$\"", -1},
   };
   unsigned k = depth > 4 ? 0 : rnd(g, 5);
   if (k <= 1) {
@@ -689,9 +715,9 @@ static void test_regex_warning(void **state) {
     const char *re;
     int risky;
   } tc[] = {
-      {"^/(a|a)*$", 1},       {"(a+)+", 1},         {"(\\w+\\s?)*x", 1}, {"((ab)+c)*", 1},  {"^(x|y){2,}z", 1},
-      {"(?:a*)*", 1},         {"^/api/(v1|v2)/", 0}, {"(?>a+)+", 0},      {"(a+)++", 0},     {"[(a+)]*", 0},
-      {"\\(a+\\)*", 0},       {"a+b*", 0},          {"(abc)*", 0},       {"(a+){2}", 0},    {"\\Q(a+)+\\E", 0},
+      {"^/(a|a)*$", 1}, {"(a+)+", 1},          {"(\\w+\\s?)*x", 1}, {"((ab)+c)*", 1}, {"^(x|y){2,}z", 1},
+      {"(?:a*)*", 1},   {"^/api/(v1|v2)/", 0}, {"(?>a+)+", 0},      {"(a+)++", 0},    {"[(a+)]*", 0},
+      {"\\(a+\\)*", 0}, {"a+b*", 0},           {"(abc)*", 0},       {"(a+){2}", 0},   {"\\Q(a+)+\\E", 0},
   };
   for (size_t i = 0; i < sizeof tc / sizeof tc[0]; i++) {
     char src[100];
@@ -721,11 +747,19 @@ static void test_field_pos(void **state) {
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_plain_regex),
-      cmocka_unit_test(test_eval_table),   cmocka_unit_test(test_errors), cmocka_unit_test(test_depth),
-      cmocka_unit_test(test_length),       cmocka_unit_test(test_fields), cmocka_unit_test(test_not_nul_terminated),
-      cmocka_unit_test(test_types_change), cmocka_unit_test(test_streq_lengths),
-      cmocka_unit_test(test_random_logic), cmocka_unit_test(test_undecided), cmocka_unit_test(test_undecided_logic),
-      cmocka_unit_test(test_regex_warning), cmocka_unit_test(test_field_pos),
+      cmocka_unit_test(test_eval_table),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_depth),
+      cmocka_unit_test(test_length),
+      cmocka_unit_test(test_fields),
+      cmocka_unit_test(test_not_nul_terminated),
+      cmocka_unit_test(test_types_change),
+      cmocka_unit_test(test_streq_lengths),
+      cmocka_unit_test(test_random_logic),
+      cmocka_unit_test(test_undecided),
+      cmocka_unit_test(test_undecided_logic),
+      cmocka_unit_test(test_regex_warning),
+      cmocka_unit_test(test_field_pos),
   };
   return cmocka_run_group_tests(t, setup, NULL);
 }

@@ -27,47 +27,47 @@
 
 /* The documents both configurations share: a source, a target, the policy
  * "slow" and the SLO api up to its objectives. */
-#define CONF_HEAD \
-    "apiVersion: openslo/v1\n" \
-    "kind: DataSource\n" \
-    "metadata: {name: logs}\n" \
-    "spec:\n" \
-    "  type: headroom.logs\n" \
-    "  connectionDetails: {format: jsonl}\n" \
-    "---\n" \
-    "apiVersion: openslo/v1\n" \
-    "kind: AlertNotificationTarget\n" \
-    "metadata:\n" \
-    "  name: hook\n" \
-    "  annotations: {headroom.dev/url: 'http://127.0.0.1:1/hook'}\n" \
-    "spec: {target: webhook}\n" \
-    "---\n" \
-    "apiVersion: openslo/v1\n" \
-    "kind: AlertPolicy\n" \
-    "metadata: {name: slow}\n" \
-    "spec:\n" \
-    "  conditions:\n" \
-    "    - kind: AlertCondition\n" \
-    "      metadata: {name: yellow}\n" \
-    "      spec:\n" \
-    "        severity: page\n" \
-    "        condition: {kind: burnrate, op: gt, threshold: 2.8, lookbackWindow: 1h, alertAfter: 2m}\n" \
-    "---\n" \
-    "apiVersion: openslo/v1\n" \
-    "kind: SLO\n" \
-    "metadata: {name: api}\n" \
-    "spec:\n" \
-    "  service: s\n" \
-    "  indicator:\n" \
-    "    metadata: {name: api}\n" \
-    "    spec:\n" \
-    "      ratioMetric:\n" \
-    "        counter: true\n" \
-    "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n" \
-    "        total: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status > 0'}}}\n" \
-    "  timeWindow: [{duration: 28d, isRolling: true}]\n" \
-    "  budgetingMethod: Occurrences\n" \
-    "  objectives: [{target: 0.99}]\n"
+#define CONF_HEAD                                                                                                      \
+  "apiVersion: openslo/v1\n"                                                                                           \
+  "kind: DataSource\n"                                                                                                 \
+  "metadata: {name: logs}\n"                                                                                           \
+  "spec:\n"                                                                                                            \
+  "  type: headroom.logs\n"                                                                                            \
+  "  connectionDetails: {format: jsonl}\n"                                                                             \
+  "---\n"                                                                                                              \
+  "apiVersion: openslo/v1\n"                                                                                           \
+  "kind: AlertNotificationTarget\n"                                                                                    \
+  "metadata:\n"                                                                                                        \
+  "  name: hook\n"                                                                                                     \
+  "  annotations: {headroom.dev/url: 'http://127.0.0.1:1/hook'}\n"                                                     \
+  "spec: {target: webhook}\n"                                                                                          \
+  "---\n"                                                                                                              \
+  "apiVersion: openslo/v1\n"                                                                                           \
+  "kind: AlertPolicy\n"                                                                                                \
+  "metadata: {name: slow}\n"                                                                                           \
+  "spec:\n"                                                                                                            \
+  "  conditions:\n"                                                                                                    \
+  "    - kind: AlertCondition\n"                                                                                       \
+  "      metadata: {name: yellow}\n"                                                                                   \
+  "      spec:\n"                                                                                                      \
+  "        severity: page\n"                                                                                           \
+  "        condition: {kind: burnrate, op: gt, threshold: 2.8, lookbackWindow: 1h, alertAfter: 2m}\n"                  \
+  "---\n"                                                                                                              \
+  "apiVersion: openslo/v1\n"                                                                                           \
+  "kind: SLO\n"                                                                                                        \
+  "metadata: {name: api}\n"                                                                                            \
+  "spec:\n"                                                                                                            \
+  "  service: s\n"                                                                                                     \
+  "  indicator:\n"                                                                                                     \
+  "    metadata: {name: api}\n"                                                                                        \
+  "    spec:\n"                                                                                                        \
+  "      ratioMetric:\n"                                                                                               \
+  "        counter: true\n"                                                                                            \
+  "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n"       \
+  "        total: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status > 0'}}}\n"        \
+  "  timeWindow: [{duration: 28d, isRolling: true}]\n"                                                                 \
+  "  budgetingMethod: Occurrences\n"                                                                                   \
+  "  objectives: [{target: 0.99}]\n"
 
 static const char conf_yaml[] = CONF_HEAD
     "---\n"
@@ -271,7 +271,6 @@ static void test_round_no_data(void **state) {
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event"), 0);
 }
 
-
 /* Conditions that leave the configuration: api's four default conditions
  * (firing) resolve with a transition row and a queued resolve each; web's
  * pending "yellow" (web removed) goes back to inactive without a transition;
@@ -319,15 +318,17 @@ static void test_round_orphans(void **state) {
 static void test_round_orphan_kind(void **state) {
   struct fx *f = *state;
   struct hr_err err = {0};
-  struct hr_alert a = {.state = HR_AL_FIRING, .since_us = f->T - 10 * MIN_US, .fired_at_us = f->T - 10 * MIN_US,
+  struct hr_alert a = {.state = HR_AL_FIRING,
+                       .since_us = f->T - 10 * MIN_US,
+                       .fired_at_us = f->T - 10 * MIN_US,
                        .resolved_at_us = INT64_MIN};
   assert_int_equal(store_begin(f->st, &err), HR_OK);
   assert_int_equal(alerts_put(f->st, "web", "red-exhaustion", HR_COND_EXHAUSTION, "page", &a, 0.5,
                               (f->T - 10 * MIN_US) / 1000000, &err),
                    HR_OK);
-  assert_int_equal(alerts_put(f->st, "web", "low-budget", HR_COND_BUDGET, "ticket", &a, 0.1,
-                              (f->T - 10 * MIN_US) / 1000000, &err),
-                   HR_OK);
+  assert_int_equal(
+      alerts_put(f->st, "web", "low-budget", HR_COND_BUDGET, "ticket", &a, 0.1, (f->T - 10 * MIN_US) / 1000000, &err),
+      HR_OK);
   assert_int_equal(store_commit(f->st, &err), HR_OK);
   struct hr_alert_row *rows;
   size_t n;

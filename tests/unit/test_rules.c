@@ -305,11 +305,13 @@ static void test_prom_source(void **state) {
   r = rules_render(c, &o, &err);
   assert_non_null(r);
   assert_non_null(strstr(r, "    interval: 30s\n"));
-  assert_non_null(strstr(r, "expr: 'sum((last_over_time(x_count[5m] offset 30s) - last_over_time(x_count[5m] offset 1m) "
-                            ">= 0) or (last_over_time(x_count[5m] offset 30s) < last_over_time(x_count[5m] offset 1m)))'"));
-  assert_non_null(strstr(r, "expr: 'sum((last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset "
-                            "30s) - last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset 1m) "
-                            ">= 0) or "));
+  assert_non_null(
+      strstr(r, "expr: 'sum((last_over_time(x_count[5m] offset 30s) - last_over_time(x_count[5m] offset 1m) "
+                ">= 0) or (last_over_time(x_count[5m] offset 30s) < last_over_time(x_count[5m] offset 1m)))'"));
+  assert_non_null(strstr(r,
+                         "expr: 'sum((last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset "
+                         "30s) - last_over_time(headroom_slo:good:value{service=\"api\",slo=\"lat\"}[5m] offset 1m) "
+                         ">= 0) or "));
   assert_non_null(strstr(r, "[1h29m59s]"));
   free(r);
 
@@ -359,8 +361,9 @@ static void test_gte(void **state) {
   struct hr_err err = {0};
   char *r = rules_render(c, &o, &err);
   assert_non_null(r);
-  assert_non_null(strstr(r, "window=\"1h30m\"} >= 10 and on (service, slo) headroom_slo:burn_rate:ratio{service=\"api\","
-                            "slo=\"lat\",window=\"10m\"} >= 10"));
+  assert_non_null(strstr(r,
+                         "window=\"1h30m\"} >= 10 and on (service, slo) headroom_slo:burn_rate:ratio{service=\"api\","
+                         "slo=\"lat\",window=\"10m\"} >= 10"));
   free(r);
   config_free(c);
   free(g);

@@ -181,12 +181,12 @@ static void test_latch(void **state) {
     int latched;
     double burn_1h, remaining; /* python3: bad / 6000 / 0.01; 1 - bad / (0.01 * 144000) */
   } cases[] = {
-      {0, HR_ST_GREEN, 0, 0, 1},                         /* before */
+      {0, HR_ST_GREEN, 0, 0, 1},                                  /* before */
       {10, HR_ST_RED, 0, 11.666666666666666, 0.5138888888888888}, /* 700 bad in 1h: > 10 */
       {65, HR_ST_RED, 1, 5.833333333333333, 0.5138888888888888},  /* thresholds: orange */
       {69, HR_ST_RED, 1, 1.1666666666666667, 0.5138888888888888}, /* thresholds: yellow, burn >= 1 */
       {70, HR_ST_YELLOW, 0, 0, 0.5138888888888888},               /* burn 0 and SLI 0.99514 >= 0.99 */
-      {1440 + 10 + 60, HR_ST_GREEN, 0, 0, 1}, /* incident left W; the walk starts unlatched */
+      {1440 + 10 + 60, HR_ST_GREEN, 0, 0, 1},                     /* incident left W; the walk starts unlatched */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct hr_slo_state st;
@@ -287,8 +287,8 @@ static void test_edges(void **state) {
 static void test_calendar_window(void **state) {
   (void)state;
   struct hr_slo slo = mk_slo(0.999, 0);
-  slo.window = (struct hr_window){.kind = HR_WIN_CALENDAR, .unit = HR_CAL_MONTH, .count = 1,
-                                  .start_us = 1767222000 * S, .tz = "Europe/Berlin"};
+  slo.window = (struct hr_window){
+      .kind = HR_WIN_CALENDAR, .unit = HR_CAL_MONTH, .count = 1, .start_us = 1767222000 * S, .tz = "Europe/Berlin"};
   struct hr_tz *tz = NULL;
   assert_int_equal(tz_load("Europe/Berlin", &tz, NULL), HR_OK);
   struct hr_series s;
@@ -301,7 +301,7 @@ static void test_calendar_window(void **state) {
   slo_eval(&slo, tz, &s, T, &st);
   assert_int_equal(st.window_start_us, 1772319600 * S);
   assert_int_equal(st.window_us, 2674800 * S); /* python3: April 1 - March 1 in Berlin */
-  near(st.budget_s, 2674.8, 1e-6, "budget_s");  /* 0.001 * 2674800 */
+  near(st.budget_s, 2674.8, 1e-6, "budget_s"); /* 0.001 * 2674800 */
   assert_int_equal(st.valid, 1000);
   assert_int_equal(st.good, 999);
   near(st.budget_remaining, 0, 1e-9, "remaining"); /* 1 - 1 / (0.001 * 1000) */
@@ -334,8 +334,8 @@ static void test_timeslices(void **state) {
   assert_int_equal(st.total_slices, 1440);
   assert_int_equal(st.good_slices, 1440 - 12);
   near(st.sli, 1428.0 / 1440, 1e-12, "sli");
-  near(st.budget_remaining, 1 - 12 / 14.4, 1e-9, "remaining"); /* budget 0.01 * 1440 = 14.4 slices */
-  near(burn_of(&st, HOUR)->rate, 2 / (0.01 * 60), 1e-9, "1h burn");   /* 3.333 */
+  near(st.budget_remaining, 1 - 12 / 14.4, 1e-9, "remaining");      /* budget 0.01 * 1440 = 14.4 slices */
+  near(burn_of(&st, HOUR)->rate, 2 / (0.01 * 60), 1e-9, "1h burn"); /* 3.333 */
   near(burn_of(&st, 5 * MIN)->rate, 0, 0, "5m burn: no events");
   assert_int_equal(st.valid, 1000 + 201);
   assert_int_equal(st.status, HR_ST_ORANGE); /* remaining 0.1667 in (0, 0.3): orange; burn 3.3: yellow */
@@ -363,7 +363,7 @@ static void test_timeslices_excluded(void **state) {
   assert_int_equal(st.total_slices, 288 - 12); /* 1440 / 5 slices, 12 excluded */
   assert_int_equal(st.good_slices, 275);
   near(st.sli, 275.0 / 276, 1e-12, "sli");
-  near(st.budget_remaining, 1 - 1 / (0.01 * 276), 1e-9, "remaining"); /* 0.63768 */
+  near(st.budget_remaining, 1 - 1 / (0.01 * 276), 1e-9, "remaining");   /* 0.63768 */
   near(burn_of(&st, 6 * HOUR)->rate, 1 / (0.01 * 60), 1e-9, "6h burn"); /* 72 slices - 12 excluded */
   near(burn_of(&st, HOUR)->rate, 0, 0, "1h burn");
   assert_int_equal(st.status, HR_ST_YELLOW);
@@ -390,7 +390,7 @@ static void test_ratio_timeslices(void **state) {
   series_add(&s, T - HOUR + MIN, 3, 3);
   struct hr_slo_state st;
   slo_eval(&slo, NULL, &s, T, &st);
-  near(st.sli, 0.875, 1e-12, "sli");               /* (1 + 0.5 + 1 + 1) / 4 */
+  near(st.sli, 0.875, 1e-12, "sli");                   /* (1 + 0.5 + 1 + 1) / 4 */
   near(st.budget_remaining, -0.25, 1e-9, "remaining"); /* 1 - (1 - 0.875) / 0.1 */
   near(burn_of(&st, 6 * HOUR)->rate, 1.25, 1e-9, "6h burn");
   near(burn_of(&st, HOUR)->rate, 0, 1e-12, "1h burn");

@@ -80,28 +80,21 @@ static void test_upsert_accumulates(void **state) {
     int64_t dt;
     uint64_t good, valid;
   } adds[] = {
-      {0, 3, 4}, {0, 5, 5}, {0, 0, 2},         /* minute T0: 8/11 */
-      {60, 1, 1},                              /* minute T0+1m */
-      {3540, 10, 20}, {3540, 1, 1},            /* last minute of the hour: 11/21 */
-      {3600, 7, 7},                            /* next hour */
-      {86400 - 60, 2, 3},                      /* last minute of the day */
-      {86400, 100, 100},                       /* next day */
+      {0, 3, 4},          {0, 5, 5},    {0, 0, 2}, /* minute T0: 8/11 */
+      {60, 1, 1},                                  /* minute T0+1m */
+      {3540, 10, 20},     {3540, 1, 1},            /* last minute of the hour: 11/21 */
+      {3600, 7, 7},                                /* next hour */
+      {86400 - 60, 2, 3},                          /* last minute of the day */
+      {86400, 100, 100},                           /* next day */
   };
   static const struct {
     int64_t from, to;
     uint64_t good, valid;
   } want[] = {
-      {0, 60, 8, 11},
-      {0, 120, 9, 12},
-      {60, 120, 1, 1},
-      {0, 3600, 20, 33},
-      {3540, 3660, 18, 28},
-      {0, 86400, 29, 43},
-      {0, 2 * 86400, 129, 143},
-      {86400 - 60, 86400 + 60, 102, 103},
-      {120, 3540, 0, 0},
-      {60, 60, 0, 0},   /* empty */
-      {3600, 0, 0, 0},  /* inverted */
+      {0, 60, 8, 11},       {0, 120, 9, 12},    {60, 120, 1, 1},          {0, 3600, 20, 33},
+      {3540, 3660, 18, 28}, {0, 86400, 29, 43}, {0, 2 * 86400, 129, 143}, {86400 - 60, 86400 + 60, 102, 103},
+      {120, 3540, 0, 0},    {60, 60, 0, 0}, /* empty */
+      {3600, 0, 0, 0},                      /* inverted */
   };
   struct hr_store *st = open_ok(":memory:");
   int64_t id = slo(st, "a"), other = slo(st, "b");
@@ -246,8 +239,8 @@ static void test_file_persistence_wal_migration(void **state) {
   struct tmp t;
   tmp_make(&t);
   struct hr_err err = {0};
-  struct hr_filepos pos = {.fp_hash = UINT64_C(0xFEDCBA9876543210), .fp_len = 1024, .offset = 4096, .lines = 40,
-                           .malformed = 2};
+  struct hr_filepos pos = {
+      .fp_hash = UINT64_C(0xFEDCBA9876543210), .fp_len = 1024, .offset = 4096, .lines = 40, .malformed = 2};
   struct hr_store *st = open_ok(t.db);
   int64_t id = slo(st, "p");
   assert_int_equal(store_begin(st, &err), HR_OK);
@@ -283,8 +276,8 @@ static void test_file_persistence_wal_migration(void **state) {
   assert_string_equal(buf, "5");
   raw_query(t.db, "SELECT count(*) FROM pragma_table_info('alert') WHERE name = 'kind'", buf, sizeof buf);
   assert_string_equal(buf, "1"); /* the v4 step ran */
-  raw_query(t.db, "SELECT count(*) FROM sqlite_master WHERE name IN ('alert','alert_event','outbox','annotation')",
-            buf, sizeof buf);
+  raw_query(t.db, "SELECT count(*) FROM sqlite_master WHERE name IN ('alert','alert_event','outbox','annotation')", buf,
+            sizeof buf);
   assert_string_equal(buf, "4"); /* the v2 step ran */
   raw_query(t.db, "SELECT count(*) FROM meta", buf, sizeof buf);
   assert_string_equal(buf, "1"); /* the v1 step ran once */
@@ -390,8 +383,8 @@ static void test_position_in_transaction(void **state) {
 
 /* store_file_list: every row with its position, but those under the skipped
  * prefix (a key only sharing part of it stays); NULL or "" skips nothing. */
-static const char *const list_keys[] = {"/var/log/a.log", "http-batch:web:k1", "/var/log/b.log",
-                                        "http-batch:web:k2", "http-batcx", "http-"};
+static const char *const list_keys[] = {"/var/log/a.log",    "http-batch:web:k1", "/var/log/b.log",
+                                        "http-batch:web:k2", "http-batcx",        "http-"};
 
 /* The keys store_file_list(skip) returns, as a mask of their indexes in
  * list_keys; every row must carry the position its index was given. */
@@ -429,8 +422,11 @@ static void test_file_list(void **state) {
   assert_null(rows);
   assert_int_equal(n, 0);
   for (size_t k = 0; k < sizeof list_keys / sizeof list_keys[0]; k++) {
-    struct hr_filepos p = {.fp_hash = UINT64_MAX - k, .fp_len = 1024, .offset = 1000 + (int64_t)k,
-                           .lines = 10 + (int64_t)k, .malformed = (int64_t)k};
+    struct hr_filepos p = {.fp_hash = UINT64_MAX - k,
+                           .fp_len = 1024,
+                           .offset = 1000 + (int64_t)k,
+                           .lines = 10 + (int64_t)k,
+                           .malformed = (int64_t)k};
     assert_int_equal(store_file_put(st, list_keys[k], &p, &err), HR_OK);
   }
   assert_int_equal(list_count(st, NULL), 0x3f);
@@ -593,8 +589,8 @@ static void test_doc_has_schema(void **state) {
       fail_msg("docs/internals/store.md lacks the DDL of %s:\n%s", sqlite3_column_text(q, 0), sql);
     tables++;
   }
-  assert_int_equal(tables, 19); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3 indexes;
-                                   v3: latency latency_hour bad_event + 1 index; v5: source source_field */
+  assert_int_equal(tables, 19); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3
+                                   indexes; v3: latency latency_hour bad_event + 1 index; v5: source source_field */
   sqlite3_finalize(q);
   sqlite3_close(db);
   tmp_remove(&t);
