@@ -65,13 +65,14 @@ static int write_config(const char *dir, long services) {
     free(path);
     return 2;
   }
-  fprintf(f, "# The scale benchmark's configuration (tools/gen_scale.c, bench/scale.md):\n"
-             "# %ld services x %d SLOs over one nginx log.\n"
-             "apiVersion: openslo/v1\nkind: DataSource\nmetadata:\n  name: scale-nginx\n"
-                          "spec:\n  type: headroom.logs\n  connectionDetails:\n    format: nginx\n"
-             "    logFormat: '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
-             "\"$http_referer\" \"$http_user_agent\" $request_time'\n"
-             "    paths: [\"logs/access.log\"]\n",
+  fprintf(f,
+          "# The scale benchmark's configuration (tools/gen_scale.c, bench/scale.md):\n"
+          "# %ld services x %d SLOs over one nginx log.\n"
+          "apiVersion: openslo/v1\nkind: DataSource\nmetadata:\n  name: scale-nginx\n"
+          "spec:\n  type: headroom.logs\n  connectionDetails:\n    format: nginx\n"
+          "    logFormat: '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+          "\"$http_referer\" \"$http_user_agent\" $request_time'\n"
+          "    paths: [\"logs/access.log\"]\n",
           services, SLOS_PER_SERVICE);
   fprintf(f, "---\napiVersion: openslo/v1\nkind: AlertCondition\nmetadata:\n  name: fast-burn\n"
              "spec:\n  severity: page\n  condition:\n    kind: burnrate\n    op: gt\n    threshold: 14.4\n"
@@ -83,8 +84,9 @@ static int write_config(const char *dir, long services) {
              "  alertWhenBreaching: true\n  alertWhenResolved: true\n  conditions:\n"
              "    - conditionRef: fast-burn\n    - conditionRef: slow-burn\n");
   for (long s = 0; s < services; s++)
-    fprintf(f, "---\napiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: svc%02ld\nspec:\n"
-               "  description: scale benchmark service %ld\n",
+    fprintf(f,
+            "---\napiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: svc%02ld\nspec:\n"
+            "  description: scale benchmark service %ld\n",
             s, s);
   for (long s = 0; s < services; s++)
     for (int k = 0; k < SLOS_PER_SERVICE; k++) {
@@ -158,8 +160,8 @@ static int write_store(const char *db, long services, long days, long fill) {
       store_commit(st, &err) != HR_OK)
     return die("source", &err);
   store_close(st);
-  printf("gen_scale: %ld SLOs, %" PRIu64 " SLO-minutes, %" PRIu64 " events over %ld days into %s\n", nslo, rows,
-         events, days, db);
+  printf("gen_scale: %ld SLOs, %" PRIu64 " SLO-minutes, %" PRIu64 " events over %ld days into %s\n", nslo, rows, events,
+         days, db);
   return 0;
 }
 
@@ -171,8 +173,7 @@ static int write_log(const char *path, long long bytes, long services) {
   }
   static const char *const agents[] = {"Mozilla/5.0 (X11; Linux x86_64)", "curl/8.5.0",
                                        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X)"};
-  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   struct rng r = {UINT64_C(0x10c5ca1e)};
   /* Spread over the 28 days before END_S: estimate ~150 bytes a line. */
   long long lines = bytes / 150 + 1, written = 0;
@@ -194,8 +195,8 @@ static int write_log(const char *path, long long bytes, long services) {
                       "10.%u.%u.%u - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"GET /svc%02ld/e%ld HTTP/1.1\" %d %u "
                       "\"-\" \"%s\" %.3f\n",
                       (unsigned)rng_below(&r, 256), (unsigned)rng_below(&r, 256), (unsigned)rng_below(&r, 256),
-                      tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, svc, ep,
-                      status, (unsigned)(200 + rng_below(&r, 5000)), agents[rng_below(&r, 3)], dur);
+                      tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, svc, ep, status,
+                      (unsigned)(200 + rng_below(&r, 5000)), agents[rng_below(&r, 3)], dur);
     if (len < 0)
       break;
     written += len;

@@ -10,35 +10,33 @@
 #include "engine/journeys.h"
 #include "render/journeys.h"
 
-static const char usage_text[] =
-    "usage: headroom journeys -c CONF [LOG...] [--at T] [--format text|json]\n"
-    "                         [--source NAME] [--db FILE] [--store]\n"
-    "\n"
-    "The value x frequency matrix of the services (each Service is a journey):\n"
-    "value from its headroom.dev/value annotation (low, medium, high or 0 to 1),\n"
-    "frequency from the valid events per day its SLOs measured over the last 28\n"
-    "days (a log scale between the quietest and busiest journey, or against its\n"
-    "headroom.dev/high-frequency), its quadrant (The Lifeline, Critical Moments,\n"
-    "Foundation, Periphery), its strictest target and status, and a warning where\n"
-    "a more important journey is held looser than a less important one.\n"
-    "\n"
-    "  -c, --config CONF   OpenSLO file or directory (required)\n"
-    "      --at T          the instant (RFC 3339); default: now for the store,\n"
-    "                      just after the last event for logs\n"
-    "      --format F      text (default) or json (docs/cli/journeys.md)\n"
-    "      --source NAME   the DataSource the logs are read with\n"
-    "      --db FILE       the store (default: the configuration's headroom.db)\n"
-    "      --store         read the store as well as the logs named\n"
-    "\n"
-    "With no LOG, the store is read.\n"
-    "Exit codes: 0 ok, 2 error.\n";
+static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--at T] [--format text|json]\n"
+                                 "                         [--source NAME] [--db FILE] [--store]\n"
+                                 "\n"
+                                 "The value x frequency matrix of the services (each Service is a journey):\n"
+                                 "value from its headroom.dev/value annotation (low, medium, high or 0 to 1),\n"
+                                 "frequency from the valid events per day its SLOs measured over the last 28\n"
+                                 "days (a log scale between the quietest and busiest journey, or against its\n"
+                                 "headroom.dev/high-frequency), its quadrant (The Lifeline, Critical Moments,\n"
+                                 "Foundation, Periphery), its strictest target and status, and a warning where\n"
+                                 "a more important journey is held looser than a less important one.\n"
+                                 "\n"
+                                 "  -c, --config CONF   OpenSLO file or directory (required)\n"
+                                 "      --at T          the instant (RFC 3339); default: now for the store,\n"
+                                 "                      just after the last event for logs\n"
+                                 "      --format F      text (default) or json (docs/cli/journeys.md)\n"
+                                 "      --source NAME   the DataSource the logs are read with\n"
+                                 "      --db FILE       the store (default: the configuration's headroom.db)\n"
+                                 "      --store         read the store as well as the logs named\n"
+                                 "\n"
+                                 "With no LOG, the store is read.\n"
+                                 "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_journeys(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"config", required_argument, 0, 'c'}, {"at", required_argument, 0, 'a'},
-      {"format", required_argument, 0, 'f'}, {"source", required_argument, 0, 's'},
-      {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
-      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"at", required_argument, 0, 'a'},
+                                       {"format", required_argument, 0, 'f'}, {"source", required_argument, 0, 's'},
+                                       {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
+                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", NULL};
   const char *conf = NULL, *format = "text";
   struct hr_eval_opts eo = {0};

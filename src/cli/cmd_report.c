@@ -79,8 +79,14 @@ static int run_breakdown(const char *conf, const struct hr_eval_opts *eo, const 
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
-  struct hr_breakdown_opts bo = {.in = eo->in, .field = field, .slo = eo->slo, .lookback_us = lookback_us,
-                                 .has_at = eo->has_at, .at_us = eo->at_us, .now_us = eo->now_us, .top = top};
+  struct hr_breakdown_opts bo = {.in = eo->in,
+                                 .field = field,
+                                 .slo = eo->slo,
+                                 .lookback_us = lookback_us,
+                                 .has_at = eo->has_at,
+                                 .at_us = eo->at_us,
+                                 .now_us = eo->now_us,
+                                 .top = top};
   struct hr_breakdown b;
   struct hr_err err = {0};
   if (engine_breakdown(cfg, &bo, &b, &err) != HR_OK) {
@@ -113,13 +119,14 @@ static int run_breakdown(const char *conf, const struct hr_eval_opts *eo, const 
 }
 
 int cmd_report(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"at", required_argument, 0, 'a'},
-                                       {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
-                                       {"source", required_argument, 0, 's'}, {"db", required_argument, 0, 'd'},
-                                       {"store", no_argument, 0, 'S'},        {"threads", required_argument, 0, 't'},
-                                       {"slo", required_argument, 0, 'L'},    {"breakdown", required_argument, 0, 'B'},
-                                       {"lookback", required_argument, 0, 'W'}, {"top", required_argument, 0, 'T'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"config", required_argument, 0, 'c'},   {"at", required_argument, 0, 'a'},
+      {"format", required_argument, 0, 'f'},   {"output", required_argument, 0, 'o'},
+      {"source", required_argument, 0, 's'},   {"db", required_argument, 0, 'd'},
+      {"store", no_argument, 0, 'S'},          {"threads", required_argument, 0, 't'},
+      {"slo", required_argument, 0, 'L'},      {"breakdown", required_argument, 0, 'B'},
+      {"lookback", required_argument, 0, 'W'}, {"top", required_argument, 0, 'T'},
+      {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", "html", NULL};
   const char *conf = NULL, *format = "text", *output = NULL;
   struct hr_eval_opts eo = {0};

@@ -44,10 +44,14 @@ static const char usage_text[] = "usage: headroom rules -c CONF [--format promet
                                  "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_rules(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'},   {"format", required_argument, 0, 'f'},
-                                       {"output", required_argument, 0, 'o'},   {"sloth-compat", no_argument, 0, 's'},
-                                       {"interval", required_argument, 0, 'i'}, {"delay", required_argument, 0, 'd'},
-                                       {"grafana", required_argument, 0, 'g'}, {"help", no_argument, 0, 'h'},
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                       {"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'},
+                                       {"sloth-compat", no_argument, 0, 's'},
+                                       {"interval", required_argument, 0, 'i'},
+                                       {"delay", required_argument, 0, 'd'},
+                                       {"grafana", required_argument, 0, 'g'},
+                                       {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   const char *conf = NULL, *output = NULL;
   struct hr_rules_opts ro = {.interval_s = HR_RULES_DEFAULT_INTERVAL_S, .delay_s = HR_RULES_DEFAULT_DELAY_S};
@@ -98,8 +102,8 @@ int cmd_rules(int argc, char **argv) {
     fputs(usage_text, stderr);
     return 2;
   }
-  if (grafana >= 0 && (ro.format != HR_RULES_PROMETHEUS || ro.sloth_compat || ro.interval_s != HR_RULES_DEFAULT_INTERVAL_S ||
-                       ro.delay_s != HR_RULES_DEFAULT_DELAY_S)) {
+  if (grafana >= 0 && (ro.format != HR_RULES_PROMETHEUS || ro.sloth_compat ||
+                       ro.interval_s != HR_RULES_DEFAULT_INTERVAL_S || ro.delay_s != HR_RULES_DEFAULT_DELAY_S)) {
     cli_error("rules: --grafana writes a dashboard: --format, --sloth-compat, --interval and --delay do not apply");
     return 2;
   }
@@ -108,7 +112,8 @@ int cmd_rules(int argc, char **argv) {
     return 2;
   ro.origin = conf;
   struct hr_err err = {0};
-  char *text = grafana >= 0 ? grafana_render(cfg, (enum hr_grafana_kind)grafana, conf, &err) : rules_render(cfg, &ro, &err);
+  char *text =
+      grafana >= 0 ? grafana_render(cfg, (enum hr_grafana_kind)grafana, conf, &err) : rules_render(cfg, &ro, &err);
   config_free(cfg);
   if (text == NULL) {
     cli_error("%s", err.msg);

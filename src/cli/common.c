@@ -70,7 +70,9 @@ int cli_parse_count(const char *opt, const char *s, int64_t *out) {
   return 0;
 }
 
-int cli_isatty(FILE *f) { return isatty(fileno(f)); }
+int cli_isatty(FILE *f) {
+  return isatty(fileno(f));
+}
 
 int64_t cli_now_us(void) {
   struct timespec ts;

@@ -187,7 +187,10 @@ static void build_service(struct ld *L, struct doc *d) {
    * the traffic from which it counts as frequent. */
   v = ydoc_annotation(d, "headroom.dev/value", &an);
   if (v != NULL) {
-    static const struct { const char *w; double x; } words[] = {{"low", 0.2}, {"medium", 0.5}, {"high", 0.9}};
+    static const struct {
+      const char *w;
+      double x;
+    } words[] = {{"low", 0.2}, {"medium", 0.5}, {"high", 0.9}};
     double x = -1;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
       if (strcmp(v, words[i].w) == 0)
@@ -203,8 +206,7 @@ static void build_service(struct ld *L, struct doc *d) {
   if (v != NULL) {
     double x;
     if (ydoc_parse_num(v, &x) != 0 || !(x >= 1 && x <= 1e15))
-      ydoc_err_at(L, d, an, "headroom.dev/high-frequency must be a number of events per day (at least 1), not '%s'",
-                  v);
+      ydoc_err_at(L, d, an, "headroom.dev/high-frequency must be a number of events per day (at least 1), not '%s'", v);
     else
       s->high_per_day = x;
   }

@@ -860,8 +860,9 @@ static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i,
     ydoc_err_at(L, d, o, "budgetingMethod RatioTimeslices needs timeSliceWindow in every objective");
   yaml_node_t *wn = ydoc_mget(d, o, "compositeWeight");
   if (wn != NULL && !composite)
-    ydoc_warn_at(L, d, wn, "compositeWeight only weighs the objectives of a composite SLO (each with its own "
-                           "indicator); ignored here");
+    ydoc_warn_at(L, d, wn,
+                 "compositeWeight only weighs the objectives of a composite SLO (each with its own "
+                 "indicator); ignored here");
 }
 
 /* The compositeWeight of objective o: > 0, default 1. */
@@ -869,8 +870,7 @@ static double objective_weight(struct ld *L, struct doc *d, yaml_node_t *o) {
   double w = 1;
   yaml_node_t *wn;
   if (ydoc_want_num(L, d, o, "compositeWeight", 0, "objectives", &w, &wn) == 1 && !(w > 0 && w <= 1e9)) {
-    ydoc_err_at(L, d, wn, "compositeWeight must be a number above 0 (a share of the composite), got %s",
-                ydoc_sval(wn));
+    ydoc_err_at(L, d, wn, "compositeWeight must be a number above 0 (a share of the composite), got %s", ydoc_sval(wn));
     w = 1;
   }
   return w;

@@ -153,8 +153,9 @@ static void add_path(struct ld *L, struct doc *d, struct hr_datasource *s, yaml_
 
 void openslo_source_build(struct ld *L, struct doc *d) {
   static const char *const keys[] = {"type", "connectionDetails", "description", NULL};
-  static const char *const logkeys[] = {"format",       "logFormat",  "paths",      "fields",
-                                        "duration",     "durationUnit", "timeZone", "captures", "staleAfter", "maxMalformedRatio", NULL};
+  static const char *const logkeys[] = {"format",     "logFormat",         "paths",    "fields",
+                                        "duration",   "durationUnit",      "timeZone", "captures",
+                                        "staleAfter", "maxMalformedRatio", NULL};
   static const char *const promkeys[] = {"url",     "bearerToken", "bearerTokenFile",   "basicAuth",
                                          "timeout", "staleAfter",  "maxMalformedRatio", NULL};
   ydoc_check_keys(L, d, d->spec, keys, "DataSource.spec");
@@ -205,12 +206,12 @@ void openslo_source_build(struct ld *L, struct doc *d) {
     fk = preset != NULL ? HR_FMT_JSONL : format_kind_from_name(fmt);
     if (fk < 0) {
       /* the names people try for the W3C logs of a server that writes them */
-      int w3c = strcasecmp(fmt, "iis") == 0 || strcasecmp(fmt, "cloudfront") == 0 || strcasecmp(fmt, "w3c-extended") == 0;
+      int w3c =
+          strcasecmp(fmt, "iis") == 0 || strcasecmp(fmt, "cloudfront") == 0 || strcasecmp(fmt, "w3c-extended") == 0;
       ydoc_err_at(L, d, fn, "unknown format '%s' (expected %s; or %s, JSON lines with their keys)%s", fmt,
                   format_kind_names(), format_preset_names(),
                   w3c ? ": IIS and CloudFront write W3C extended logs, format: w3c" : "");
-    }
-    else {
+    } else {
       s->fmt.kind = (enum hr_fmt_kind)fk;
       s->fmt_bad = 0;
     }

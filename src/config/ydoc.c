@@ -350,16 +350,24 @@ const char *ydoc_annotation(struct doc *d, const char *key, yaml_node_t **node) 
   return ydoc_sval(v);
 }
 
-static const char *const known_annotations[] = {"headroom.dev/cost-per-bad-event", "headroom.dev/cost-per-bad-minute",
-                                                "headroom.dev/currency", "headroom.dev/min-events", "headroom.dev/exclude",
-                                                "headroom.dev/status-thresholds", "headroom.dev/db",
-                                                "headroom.dev/listen", "headroom.dev/short-window",
-                                                "headroom.dev/url", "headroom.dev/gate-policy",
-                                                "headroom.dev/logs-url", "headroom.dev/system-metrics",
-                                                "headroom.dev/value", "headroom.dev/high-frequency", NULL};
-static const int annotation_kinds[] = {K_SLO,    K_SLO,     K_SLO,     K_SLO,     K_SLO,     K_SLO,     -1,
-                                       -1,       K_COND,    K_TARGET,  K_SERVICE, K_SERVICE, K_SERVICE, K_SERVICE,
-                                       K_SERVICE};
+static const char *const known_annotations[] = {"headroom.dev/cost-per-bad-event",
+                                                "headroom.dev/cost-per-bad-minute",
+                                                "headroom.dev/currency",
+                                                "headroom.dev/min-events",
+                                                "headroom.dev/exclude",
+                                                "headroom.dev/status-thresholds",
+                                                "headroom.dev/db",
+                                                "headroom.dev/listen",
+                                                "headroom.dev/short-window",
+                                                "headroom.dev/url",
+                                                "headroom.dev/gate-policy",
+                                                "headroom.dev/logs-url",
+                                                "headroom.dev/system-metrics",
+                                                "headroom.dev/value",
+                                                "headroom.dev/high-frequency",
+                                                NULL};
+static const int annotation_kinds[] = {K_SLO,  K_SLO,    K_SLO,     K_SLO,     K_SLO,     K_SLO,     -1,       -1,
+                                       K_COND, K_TARGET, K_SERVICE, K_SERVICE, K_SERVICE, K_SERVICE, K_SERVICE};
 
 void ydoc_check_annotations(struct ld *L, struct doc *d, yaml_node_t *meta, int kind) {
   yaml_node_t *ann = ydoc_mget(d, meta, "annotations");

@@ -91,7 +91,9 @@ int alert_cond_needs_series(const struct hr_slo *slo, const struct hr_condition 
   return c->kind == HR_COND_BURNRATE && c->short_us > 0 && !is_lookback(slo, c->short_us);
 }
 
-static double fin(double v) { return isfinite(v) ? v : 0.0; }
+static double fin(double v) {
+  return isfinite(v) ? v : 0.0;
+}
 
 /* Strict comparisons with a relative tolerance of 1e-9: a burn computed as
  * 2.800000000000022 from 28 bad events in 10,000 at 99.9 % is "exactly at"

@@ -35,9 +35,31 @@ enum hk { K_NUM, K_STR };
 
 /* Own names, in the order the parser fills them. */
 enum {
-  H_CLIENT_IP = 0, H_CLIENT_PORT, H_FRONTEND, H_BACKEND, H_SERVER, H_TR, H_TW, H_TC, H_TRESP, H_TA, H_BYTES_READ,
-  H_REQ_COOKIE, H_RES_COOKIE, H_TERM, H_ACTCONN, H_FECONN, H_BECONN, H_SRVCONN, H_RETRIES, H_SRVQ, H_BACKQ,
-  H_REQ_HDRS, H_RES_HDRS, H_REQUEST, H_N
+  H_CLIENT_IP = 0,
+  H_CLIENT_PORT,
+  H_FRONTEND,
+  H_BACKEND,
+  H_SERVER,
+  H_TR,
+  H_TW,
+  H_TC,
+  H_TRESP,
+  H_TA,
+  H_BYTES_READ,
+  H_REQ_COOKIE,
+  H_RES_COOKIE,
+  H_TERM,
+  H_ACTCONN,
+  H_FECONN,
+  H_BECONN,
+  H_SRVCONN,
+  H_RETRIES,
+  H_SRVQ,
+  H_BACKQ,
+  H_REQ_HDRS,
+  H_RES_HDRS,
+  H_REQUEST,
+  H_N
 };
 
 static const struct {
@@ -121,15 +143,15 @@ enum hr_rc fmt_haproxy_new(const struct hr_format_opts *o, struct hr_format *f, 
     size_t n = bar ? (size_t)(bar - p) : strlen(p);
     if (h->ncap == H_MAX_CAPTURES) {
       free(h);
-      return HR_FAIL(err, HR_ERR_CONFIG, "haproxy: at most %d captured request headers are named",
-                     H_MAX_CAPTURES);
+      return HR_FAIL(err, HR_ERR_CONFIG, "haproxy: at most %d captured request headers are named", H_MAX_CAPTURES);
     }
     h->cap_id[h->ncap] = capture_field(f, p, n);
     if (h->cap_id[h->ncap] == HR_F_USER_AGENT)
       f->fills |= (uint64_t)1 << HR_F_USER_AGENT;
     if (h->cap_id[h->ncap] < 0) {
       free(h);
-      return HR_FAIL(err, HR_ERR_CONFIG, "haproxy: captured header '%.*s': an empty or too long name, or too many fields",
+      return HR_FAIL(err, HR_ERR_CONFIG,
+                     "haproxy: captured header '%.*s': an empty or too long name, or too many fields",
                      (int)(n < 64 ? n : 64), p);
     }
     h->ncap++;

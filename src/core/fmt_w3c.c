@@ -36,18 +36,44 @@
 #define W3C_MAX_COLS 256
 
 enum wrole {
-  W_OWN = 0, W_DATE, W_TIME, W_STATUS, W_DUR, W_METHOD, W_STEM, W_QUERY, W_URI, W_HOST, W_XHOST, W_CLIENT, W_BSENT,
-  W_BRECV, W_UA, W_PROTO
+  W_OWN = 0,
+  W_DATE,
+  W_TIME,
+  W_STATUS,
+  W_DUR,
+  W_METHOD,
+  W_STEM,
+  W_QUERY,
+  W_URI,
+  W_HOST,
+  W_XHOST,
+  W_CLIENT,
+  W_BSENT,
+  W_BRECV,
+  W_UA,
+  W_PROTO
 };
 
 static const struct {
   const char *name; /* the W3C name, lower case */
   enum wrole role;
 } roles[] = {
-    {"date", W_DATE},           {"time", W_TIME},       {"time-taken", W_DUR},         {"sc-status", W_STATUS},
-    {"cs-method", W_METHOD},    {"cs-uri-stem", W_STEM}, {"cs-uri-query", W_QUERY},    {"cs-uri", W_URI},
-    {"cs-host", W_HOST},        {"cs(host)", W_HOST},   {"x-host-header", W_XHOST},    {"c-ip", W_CLIENT},
-    {"sc-bytes", W_BSENT},      {"cs-bytes", W_BRECV},  {"cs(user-agent)", W_UA},      {"cs-version", W_PROTO},
+    {"date", W_DATE},
+    {"time", W_TIME},
+    {"time-taken", W_DUR},
+    {"sc-status", W_STATUS},
+    {"cs-method", W_METHOD},
+    {"cs-uri-stem", W_STEM},
+    {"cs-uri-query", W_QUERY},
+    {"cs-uri", W_URI},
+    {"cs-host", W_HOST},
+    {"cs(host)", W_HOST},
+    {"x-host-header", W_XHOST},
+    {"c-ip", W_CLIENT},
+    {"sc-bytes", W_BSENT},
+    {"cs-bytes", W_BRECV},
+    {"cs(user-agent)", W_UA},
+    {"cs-version", W_PROTO},
     {"cs-protocol-version", W_PROTO},
 };
 
@@ -123,7 +149,9 @@ char *fmt_w3c_state(const struct hr_format *f) {
 
 static void read_fields(struct hr_format *f, struct w3c *w, const char *p, const char *end);
 
-static int is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || FMT_IS_DIGIT(c); }
+static int is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || FMT_IS_DIGIT(c);
+}
 
 /* The field name of a W3C column name (p, n) into out (at least n + 1
  * bytes): lower case, runs of other characters as one '_', none at either
@@ -153,8 +181,9 @@ int fmt_w3c_field(struct hr_format *f, const char *name, size_t n) {
     if (strlen(f->names[i]) == n && memcmp(f->names[i], name, n) == 0)
       return i;
   static const char *const prefixes[] = {"c_", "s_", "r_", "cs_", "sc_", "sr_", "rs_", "x_"};
-  static const char *const plain[] = {"date",   "time_taken",          "ssl_protocol", "ssl_cipher", "fle_status",
-                                      "fle_encrypted_fields", "time_to_first_byte", "bytes", "cached", "comment"};
+  static const char *const plain[] = {
+      "date",  "time_taken", "ssl_protocol", "ssl_cipher", "fle_status", "fle_encrypted_fields", "time_to_first_byte",
+      "bytes", "cached",     "comment"};
   for (size_t i = 0; i < n; i++)
     if (!(name[i] == '_' || FMT_IS_DIGIT(name[i]) || (name[i] >= 'a' && name[i] <= 'z')))
       return -1;
@@ -175,7 +204,9 @@ int fmt_w3c_field(struct hr_format *f, const char *name, size_t n) {
 }
 
 /* (p, n) is s (lower case), in any case. */
-static int eq_ci(const char *p, size_t n, const char *s) { return strlen(s) == n && fmt_has_prefix_ci(p, n, s, n); }
+static int eq_ci(const char *p, size_t n, const char *s) {
+  return strlen(s) == n && fmt_has_prefix_ci(p, n, s, n);
+}
 
 static int contains_ci(const char *p, size_t n, const char *s) {
   size_t k = strlen(s);
@@ -282,7 +313,9 @@ static int parse_tod(const char *p, size_t n, int64_t *us) {
   return 0;
 }
 
-static char *dup_line(const char *p, size_t n) { return xstrndup(p, n); }
+static char *dup_line(const char *p, size_t n) {
+  return xstrndup(p, n);
+}
 
 static int directive(struct hr_format *f, struct w3c *w, const char *line, size_t len) {
   const char *end = line + len;

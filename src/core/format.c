@@ -13,7 +13,9 @@ static const struct {
 } kinds[] = {{"alb", HR_FMT_ALB},     {"nginx", HR_FMT_NGINX},     {"apache", HR_FMT_APACHE},
              {"jsonl", HR_FMT_JSONL}, {"haproxy", HR_FMT_HAPROXY}, {"w3c", HR_FMT_W3C}};
 
-const char *format_kind_names(void) { return "alb, nginx, apache, jsonl, haproxy or w3c"; }
+const char *format_kind_names(void) {
+  return "alb, nginx, apache, jsonl, haproxy or w3c";
+}
 
 /* The keys of two proxies' documented JSON access logs: Caddy 2's
  * http.log.access logger (caddyserver.com/docs/caddyfile/directives/log) and
@@ -56,7 +58,9 @@ const struct hr_jsonl_preset *format_preset(const char *name) {
   return NULL;
 }
 
-const char *format_preset_names(void) { return "caddy or traefik"; }
+const char *format_preset_names(void) {
+  return "caddy or traefik";
+}
 
 int format_kind_from_name(const char *name) {
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -135,14 +139,18 @@ int format_field(struct hr_format *f, const char *name, size_t n) {
   return -1;
 }
 
-int format_stateful(const struct hr_format *f) { return f->kind == HR_FMT_W3C; }
+int format_stateful(const struct hr_format *f) {
+  return f->kind == HR_FMT_W3C;
+}
 
 void format_reset(struct hr_format *f) {
   if (f->kind == HR_FMT_W3C)
     fmt_w3c_reset(f);
 }
 
-char *format_state_save(const struct hr_format *f) { return f->kind == HR_FMT_W3C ? fmt_w3c_state(f) : NULL; }
+char *format_state_save(const struct hr_format *f) {
+  return f->kind == HR_FMT_W3C ? fmt_w3c_state(f) : NULL;
+}
 
 void format_state_load(struct hr_format *f, const char *s) {
   format_reset(f);
@@ -158,17 +166,25 @@ void format_state_load(struct hr_format *f, const char *s) {
   free(ev);
 }
 
-void format_need(struct hr_format *f, uint64_t mask) { f->need = mask | ((uint64_t)1 << HR_F_TIME); }
+void format_need(struct hr_format *f, uint64_t mask) {
+  f->need = mask | ((uint64_t)1 << HR_F_TIME);
+}
 
 const char *format_field_name(const struct hr_format *f, int id) {
   return id >= 0 && id < f->nfields ? f->names[id] : NULL;
 }
 
-uint64_t format_fills(const struct hr_format *f) { return f->fills; }
+uint64_t format_fills(const struct hr_format *f) {
+  return f->fills;
+}
 
-int format_nfields(const struct hr_format *f) { return f->nfields; }
+int format_nfields(const struct hr_format *f) {
+  return f->nfields;
+}
 
-enum hr_fmt_kind format_kind(const struct hr_format *f) { return f->kind; }
+enum hr_fmt_kind format_kind(const struct hr_format *f) {
+  return f->kind;
+}
 
 int format_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev) {
   event_reset(ev);

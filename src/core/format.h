@@ -104,10 +104,10 @@ const char *format_kind_names(void);
  * of a proxy's own JSON access log, read as jsonl. */
 #define HR_PRESET_MAX_MAP 12
 struct hr_jsonl_preset {
-  const char *name;         /* its format name: "caddy", "traefik" */
+  const char *name;                           /* its format name: "caddy", "traefik" */
   struct hr_jsonl_map map[HR_PRESET_MAX_MAP]; /* field <- key; "duration" among them */
   size_t nmap;
-  double duration_scale;    /* the unit of its duration key, in seconds */
+  double duration_scale; /* the unit of its duration key, in seconds */
 };
 /* The preset named name, or NULL. Static data. */
 const struct hr_jsonl_preset *format_preset(const char *name);
@@ -123,7 +123,6 @@ void format_reset(struct hr_format *f);
 char *format_state_save(const struct hr_format *f);
 /* format_reset(), then read the lines of s (from format_state_save()). */
 void format_state_load(struct hr_format *f, const char *s);
-
 
 /* Reasons a line is malformed (format_parse() return values). */
 enum hr_bad {

@@ -8,11 +8,11 @@
 
 struct hr_format {
   enum hr_fmt_kind kind;
-  int nfields;                 /* ids 0..nfields-1 are named; >= HR_F_NSTD */
-  char *names[HR_MAX_FIELDS];  /* owned copies; [0..HR_F_NSTD) are the standard names */
-  void *impl;                  /* kind-specific compiled state, owned */
-  uint64_t need;               /* format_need(); all ones by default */
-  uint64_t fills;              /* format_fills(): nginx/apache from their variables, else all ones */
+  int nfields;                /* ids 0..nfields-1 are named; >= HR_F_NSTD */
+  char *names[HR_MAX_FIELDS]; /* owned copies; [0..HR_F_NSTD) are the standard names */
+  void *impl;                 /* kind-specific compiled state, owned */
+  uint64_t need;              /* format_need(); all ones by default */
+  uint64_t fills;             /* format_fills(): nginx/apache from their variables, else all ones */
 };
 
 /* Add a name and return its id, or -1 when all HR_MAX_FIELDS are used.

@@ -84,10 +84,10 @@ struct ev {
   uint32_t *px;              /* prefix of excluded buckets (n + 1) or NULL */
   uint32_t *sbad, *sev, *sx; /* strided prefixes (n) */
   double *sratio;
-  const struct hr_series *s; /* read directly while pg is NULL */
+  const struct hr_series *s;     /* read directly while pg is NULL */
   const struct hr_sums_src *src; /* instead of s: range sums from the caller (slo_eval_sums) */
-  int64_t kmax;              /* absolute bucket of T: later buckets count as empty */
-  double eb;                 /* 1 - target, floored at EPS_BUDGET */
+  int64_t kmax;                  /* absolute bucket of T: later buckets count as empty */
+  double eb;                     /* 1 - target, floored at EPS_BUDGET */
   double eb_raw;
 };
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 struct hr_tally_cell {
-  char *val;      /* owned, NUL-terminated; NULL: the field had no value */
+  char *val; /* owned, NUL-terminated; NULL: the field had no value */
   size_t len;
   int used;
   uint32_t slo;   /* index into the configuration's SLOs */

@@ -261,8 +261,12 @@ enum hr_rc engine_breakdown(const struct hr_config *cfg, const struct hr_breakdo
   size_t ns = cfg->nslos ? cfg->nslos : 1;
   unsigned char *sel = xcalloc(ns, 1);
   enum hr_rc rc = select_slos(cfg, o, sel, b, err);
-  struct split s = {.field = o->field, .sel = sel, .has_at = o->has_at, .at_us = o->at_us,
-                    .lookback_us = o->lookback_us, .max_us = INT64_MIN};
+  struct split s = {.field = o->field,
+                    .sel = sel,
+                    .has_at = o->has_at,
+                    .at_us = o->at_us,
+                    .lookback_us = o->lookback_us,
+                    .max_us = INT64_MIN};
   s.fid = xcalloc(ns, sizeof *s.fid);
   for (size_t j = 0; j < ns; j++)
     s.fid[j] = -1;

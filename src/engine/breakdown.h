@@ -18,13 +18,13 @@
 #include "engine/report.h"
 
 #define HR_BREAKDOWN_LOOKBACK_US (INT64_C(3600) * 1000000) /* default --lookback: 1h */
-#define HR_BREAKDOWN_TOP 10                                  /* default --top */
+#define HR_BREAKDOWN_TOP 10                                /* default --top */
 #define HR_BREAKDOWN_MAX_KEYS ((size_t)1 << 18) /* (SLO, value, minute) keys kept; more fold into "(other values)" */
 
 struct hr_breakdown_opts {
-  struct hr_input in; /* the logs (required); in.db: the store whose timeline holds maintenance windows */
-  const char *field;  /* the field's name as filters write it (required) */
-  const char *slo;    /* NULL: every SLO read from logs whose DataSource has the field */
+  struct hr_input in;  /* the logs (required); in.db: the store whose timeline holds maintenance windows */
+  const char *field;   /* the field's name as filters write it (required) */
+  const char *slo;     /* NULL: every SLO read from logs whose DataSource has the field */
   int64_t lookback_us; /* > 0 */
   int has_at;
   int64_t at_us;  /* else: just after the last event read (its minute rounded up) */
@@ -36,8 +36,8 @@ struct hr_breakdown_opts {
 struct hr_breakdown_row {
   char *value; /* owned; NULL: the event had no value for the field */
   uint64_t good, valid, bad;
-  int has_sli;   /* valid > 0 */
-  double sli;    /* good / valid */
+  int has_sli;              /* valid > 0 */
+  double sli;               /* good / valid */
   double burn_rate;         /* (bad / valid) / (1 - target): how fast this value alone burns */
   double share;             /* bad / the SLO's bad over the lookback (0 when it has none) */
   double burn_contribution; /* (bad / the SLO's valid) / (1 - target): the SLO's burn rate is their sum */
@@ -45,18 +45,18 @@ struct hr_breakdown_row {
 };
 
 struct hr_breakdown_slo {
-  const struct hr_slo *slo; /* borrowed from the configuration */
-  struct hr_breakdown_row all; /* every event of the lookback (value NULL; share 1 when any is bad) */
+  const struct hr_slo *slo;      /* borrowed from the configuration */
+  struct hr_breakdown_row all;   /* every event of the lookback (value NULL; share 1 when any is bad) */
   struct hr_breakdown_row *rows; /* worst first: most bad events, then most valid, then by value; owned */
-  size_t nrows;     /* listed (at most top) */
-  size_t nvalues;   /* distinct values seen (rows + the ones in rest) */
-  struct hr_breakdown_row rest; /* the values past top, summed (value NULL; valid 0 when none) */
+  size_t nrows;                  /* listed (at most top) */
+  size_t nvalues;                /* distinct values seen (rows + the ones in rest) */
+  struct hr_breakdown_row rest;  /* the values past top, summed (value NULL; valid 0 when none) */
 };
 
 struct hr_breakdown {
-  const char *field; /* borrowed from the options */
+  const char *field;                   /* borrowed from the options */
   int64_t at_us, from_us, lookback_us; /* [from, at) */
-  struct hr_breakdown_slo *slos; /* configuration order; owned */
+  struct hr_breakdown_slo *slos;       /* configuration order; owned */
   size_t nslos;
   uint64_t overflowed; /* events counted under "(other values)" because too many values were seen */
   char **skipped;      /* "SLO x: why" for the SLOs left out (owned) */

@@ -53,7 +53,7 @@ struct hr_compliance {
   struct hr_compliance_total *slos; /* each SLO chosen, configuration order (owned) */
   size_t nslos;
   struct hr_compliance_total all; /* every row (name ""): the page's grand total */
-  struct hr_report rd; /* what was read of the logs: stats, samples, errors (owned) */
+  struct hr_report rd;            /* what was read of the logs: stats, samples, errors (owned) */
 };
 
 struct hr_compliance_opts {

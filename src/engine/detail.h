@@ -96,7 +96,7 @@ struct hr_detail {
   struct hr_threshold *thr;
   size_t nthr;
   struct hr_thresholds status_thr; /* the status light's (slo_status_thresholds()) */
-  struct hr_tl_entry *timeline; /* in time order */
+  struct hr_tl_entry *timeline;    /* in time order */
   size_t ntimeline;
   int has_alerts;              /* the store was read: alerts is the truth (possibly empty) */
   struct hr_alert_row *alerts; /* as they stood at to_us (engine_alerts_as_of()): firing, pending, then resolved;

@@ -117,7 +117,9 @@ static void group_check(const struct hr_report *rep, const char *service, struct
       labels[0] = '\0';
       for (size_t f = 0; f < rs->slo->ngroup_by && n < sizeof labels; f++)
         n += (size_t)snprintf(labels + n, sizeof labels - n, "%s%s=%s", f ? "," : "", rs->slo->group_by[f],
-                              gr->other ? "_other" : gr->values[f] != NULL ? gr->values[f] : "-");
+                              gr->other               ? "_other"
+                              : gr->values[f] != NULL ? gr->values[f]
+                                                      : "-");
       out->d.allow = 0;
       out->deciding = rs;
       out->deciding_group = gr;

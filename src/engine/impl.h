@@ -63,9 +63,9 @@ enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, con
 struct hr_slo_sums {
   struct hr_sums_src src;
   struct hr_store *st;
-  int64_t id;           /* -1: the store never saw the SLO (every sum 0) */
-  int64_t lo_s, hi_s;   /* the minutes a series would hold: [lo, hi) */
-  int64_t (*maint)[2];  /* maintenance minutes [a, b), sorted, disjoint */
+  int64_t id;          /* -1: the store never saw the SLO (every sum 0) */
+  int64_t lo_s, hi_s;  /* the minutes a series would hold: [lo, hi) */
+  int64_t (*maint)[2]; /* maintenance minutes [a, b), sorted, disjoint */
   size_t nmaint;
   enum hr_rc rc;
   struct hr_err err;

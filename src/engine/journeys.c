@@ -32,7 +32,9 @@ const char *quadrant_title(enum hr_quadrant q) {
   return "Periphery";
 }
 
-int quadrant_rank(enum hr_quadrant q) { return q == HR_Q_LIFELINE ? 2 : (int)q; }
+int quadrant_rank(enum hr_quadrant q) {
+  return q == HR_Q_LIFELINE ? 2 : (int)q;
+}
 
 static void warn(struct hr_journeys *js, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(struct hr_journeys *js, const char *fmt, ...) {
@@ -99,7 +101,9 @@ static double frequency(double e, double lo, double hi, double high_mark) {
   return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
-static enum hr_status worse(enum hr_status a, enum hr_status b) { return a > b ? a : b; }
+static enum hr_status worse(enum hr_status a, enum hr_status b) {
+  return a > b ? a : b;
+}
 
 static void pct(double t, char *buf, size_t n) {
   snprintf(buf, n, "%.10g%%", t * 100);
@@ -189,8 +193,7 @@ enum hr_rc engine_journeys(const struct hr_config *cfg, const struct hr_eval_opt
     int hv = j->value >= 0.5, hf = j->frequency >= 0.5;
     j->quadrant = hv ? (hf ? HR_Q_LIFELINE : HR_Q_CRITICAL) : (hf ? HR_Q_FOUNDATION : HR_Q_PERIPHERY);
     if (!j->has_value)
-      warn(js, "%s has no headroom.dev/value annotation (low, medium, high or 0 to 1): placed at value 0",
-           j->service);
+      warn(js, "%s has no headroom.dev/value annotation (low, medium, high or 0 to 1): placed at value 0", j->service);
     if (j->nslos == 0)
       warn(js, "%s has no SLOs: no traffic measured, no target to compare", j->service);
     else if (j->events_per_day <= 0)

@@ -485,8 +485,8 @@ static enum hr_rc fill(struct run *u, struct hr_report *rep, int64_t t_us, struc
       series_init(&u->series[j], MINUTE_US, 0, slo_eval_span(&cfg->slos[j], MINUTE_US));
     if (prom || u->st != NULL) {
       char *note = NULL;
-      rc = engine_slo_minutes(prom ? NULL : u->st, &cfg->slos[j], rep->timeline, rep->ntimeline, t_us,
-                              &u->series[j], &note, err);
+      rc = engine_slo_minutes(prom ? NULL : u->st, &cfg->slos[j], rep->timeline, rep->ntimeline, t_us, &u->series[j],
+                              &note, err);
       if (note != NULL)
         report_add_error(rep, "%s", note);
       free(note);
@@ -574,7 +574,8 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
   int64_t t_us = instant(&u, rep);
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
     if (u.sel[j] && cfg->slos[j].ngroup_by > 0 && u.groups == NULL)
-      report_add_error(rep, "SLO %s: its groups are counted from log files only (the store keeps no groups): name the logs",
+      report_add_error(rep,
+                       "SLO %s: its groups are counted from log files only (the store keeps no groups): name the logs",
                        cfg->slos[j].name);
   if (rc == HR_OK && u.use_store) {
     rep->from_store = 1;

@@ -28,10 +28,10 @@ struct hr_input {
 struct hr_eval_opts {
   struct hr_input in;
   int has_at;
-  int64_t at_us;   /* the instant (when has_at); else: the store at now, logs just after the last event read */
-  int64_t now_us;  /* the clock, read by the caller (with has_at, 0 means at_us) */
-  const char *slo; /* NULL: every SLO; else only the SLO of that name (HR_ERR_NOTFOUND when none) */
-  int keep_series; /* keep each SLO's minute series and exclusions (engine_detail() needs them) */
+  int64_t at_us;       /* the instant (when has_at); else: the store at now, logs just after the last event read */
+  int64_t now_us;      /* the clock, read by the caller (with has_at, 0 means at_us) */
+  const char *slo;     /* NULL: every SLO; else only the SLO of that name (HR_ERR_NOTFOUND when none) */
+  int keep_series;     /* keep each SLO's minute series and exclusions (engine_detail() needs them) */
   size_t trend_points; /* > 0: each SLO's engine_trend() of that many points, in hr_report_slo.trend */
 };
 

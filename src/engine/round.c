@@ -72,7 +72,7 @@ struct round_ctx {
   const struct hr_pipeline *p; /* the configuration compiled (the fields the filters read) */
   int64_t at_us;
   const char *dashboard_url;
-  unsigned char *src_rec;         /* engine_source_recorded()'s cache */
+  unsigned char *src_rec; /* engine_source_recorded()'s cache */
 };
 
 /* SLO j from the store's range sums when they decide (engine_eval_slo_sums;

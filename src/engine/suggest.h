@@ -50,7 +50,7 @@ struct hr_suggest_slo {
   int64_t *win_end_us;               /* every window's end, in time order (owned; nwin of them: nwindows, or */
   double *win_sli;                   /* 1 for the one over the history); its SLI, NAN without valid events */
   size_t nwin;
-  double min, p10, p50;              /* their SLIs (nearest rank); NAN when nsli is 0 */
+  double min, p10, p50;                                /* their SLIs (nearest rank); NAN when nsli is 0 */
   struct hr_suggest_cand cand[HR_SUGGEST_TARGETS + 1]; /* ascending by target */
   size_t ncand;
   int suggested; /* index into cand of the tightest met in >= confidence of the windows; -1: none */

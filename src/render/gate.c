@@ -17,8 +17,7 @@ void gate_json(FILE *f, const struct hr_report *rep, const char *service, const 
   if (g->deciding_group != NULL) { /* a group of a grouped SLO denied (docs/config.md, "Grouped SLOs") */
     jw_obj(&w, "deciding_group");
     for (size_t k = 0; k < g->deciding->slo->ngroup_by; k++)
-      jw_str(&w, g->deciding->slo->group_by[k],
-             g->deciding_group->other ? "_other" : g->deciding_group->values[k]);
+      jw_str(&w, g->deciding->slo->group_by[k], g->deciding_group->other ? "_other" : g->deciding_group->values[k]);
     jw_obj_end(&w);
   }
   jw_obj(&w, "policy");

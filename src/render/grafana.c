@@ -88,8 +88,7 @@ static void thresholds(struct hr_jw *w, const char *key, const double *at) {
   jw_obj_end(w);
 }
 
-static void panel_head(struct hr_jw *w, int *id, const char *type, const char *title, const char *desc,
-                       struct pos p) {
+static void panel_head(struct hr_jw *w, int *id, const char *type, const char *title, const char *desc, struct pos p) {
   jw_obj(w, NULL);
   jw_int(w, "id", (*id)++);
   jw_str(w, "type", type);
@@ -254,8 +253,9 @@ static void slo_table(struct hr_jw *w, int *id, struct pos p) {
   jw_arr(w, "value");
   jw_obj(w, NULL);
   jw_str(w, "title", "Detail of ${__data.fields.slo}");
-  jw_str(w, "url", "/d/" DETAIL_UID "?var-service=${__data.fields.service}&var-slo=${__data.fields.slo}&${__url_time_range}"
-                   "&${datasource:queryparam}");
+  jw_str(w, "url",
+         "/d/" DETAIL_UID "?var-service=${__data.fields.service}&var-slo=${__data.fields.slo}&${__url_time_range}"
+         "&${datasource:queryparam}");
   jw_obj_end(w);
   jw_arr_end(w);
   jw_obj_end(w);
@@ -358,25 +358,25 @@ static void detail_panels(struct hr_jw *w) {
         "How fast the budget burns over each lookback: 1 spends it exactly by the end of the window; the alerts "
         "page on a long and a short window both above their factor (14.4 over 1h and 5m by default).",
         (struct pos){12, 4, 12, 8}, "none", burn, 1);
-  static const struct q ratio[] = {
-      {"headroom_slo:burn_rate:ratio{" SEL ",window=~\"5m|1h\"} * on (service, slo) group_left () (1 - "
-       "headroom_slo:objective:ratio{" SEL "})",
-       "error ratio {{window}}"},
-      {"1 - headroom_slo:objective:ratio{" SEL "}", "allowed"}};
-  graph(w, &id, "Error ratio", "Errors / valid events over the last 5 minutes and hour, against what the objective "
-        "allows.", (struct pos){0, 12, 12, 8}, "percentunit", ratio, 2);
+  static const struct q ratio[] = {{"headroom_slo:burn_rate:ratio{" SEL
+                                    ",window=~\"5m|1h\"} * on (service, slo) group_left () (1 - "
+                                    "headroom_slo:objective:ratio{" SEL "})",
+                                    "error ratio {{window}}"},
+                                   {"1 - headroom_slo:objective:ratio{" SEL "}", "allowed"}};
+  graph(w, &id, "Error ratio",
+        "Errors / valid events over the last 5 minutes and hour, against what the objective "
+        "allows.",
+        (struct pos){0, 12, 12, 8}, "percentunit", ratio, 2);
   static const struct q events[] = {{"headroom_slo:valid:increase{" SEL ",window=\"5m\"}", "valid events, last 5m"}};
-  graph(w, &id, "Events", "Valid events counted over the last 5 minutes.", (struct pos){12, 12, 12, 8}, "none",
-        events, 1);
-  static const struct q alerts[] = {
-      {"count(ALERTS{alertstate=\"firing\"," SEL "}) or vector(0)", "alerts firing"}};
+  graph(w, &id, "Events", "Valid events counted over the last 5 minutes.", (struct pos){12, 12, 12, 8}, "none", events,
+        1);
+  static const struct q alerts[] = {{"count(ALERTS{alertstate=\"firing\"," SEL "}) or vector(0)", "alerts firing"}};
   graph(w, &id, "Alerts firing", "The SLO's alerts firing (ALERTS), 0 when none.", (struct pos){0, 20, 24, 6}, "none",
         alerts, 1);
 #undef SEL
 }
 
-char *grafana_render(const struct hr_config *cfg, enum hr_grafana_kind kind, const char *origin,
-                     struct hr_err *err) {
+char *grafana_render(const struct hr_config *cfg, enum hr_grafana_kind kind, const char *origin, struct hr_err *err) {
   if (kind != HR_GRAFANA_LIST && kind != HR_GRAFANA_DETAIL) {
     HR_FAIL(err, HR_ERR_USAGE, "unknown dashboard kind %d", (int)kind);
     return NULL;

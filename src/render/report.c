@@ -320,7 +320,9 @@ static void group_rows(FILE *f, const struct hr_report_slo *rs, const int64_t *c
     size_t n = (size_t)snprintf(label, sizeof label, "  ");
     for (size_t k = 0; k < rs->slo->ngroup_by && n < sizeof label; k++)
       n += (size_t)snprintf(label + n, sizeof label - n, "%s%s=%s", k ? "," : "", rs->slo->group_by[k],
-                            g->other ? "_other" : g->values[k] != NULL ? g->values[k] : "-");
+                            g->other               ? "_other"
+                            : g->values[k] != NULL ? g->values[k]
+                                                   : "-");
     struct hr_slo s = *rs->slo;
     s.name = label;
     s.service = NULL;

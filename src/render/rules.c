@@ -524,7 +524,8 @@ static void composite_rules(struct sb *b, const char *gind, const struct hr_conf
         sb_printf(&e, "%s%s * (1 - (sum(headroom_slo:budget_remaining:ratio{service=\"%s\",slo=\"%s\"}) or vector(1)))",
                   i ? " + " : "", w, es, en);
       else
-        sb_printf(&e, "%s%s * (sum(headroom_slo:burn_rate:ratio{service=\"%s\",slo=\"%s\",window=\"%s\"}) or vector(0))",
+        sb_printf(&e,
+                  "%s%s * (sum(headroom_slo:burn_rate:ratio{service=\"%s\",slo=\"%s\",window=\"%s\"}) or vector(0))",
                   i ? " + " : "", w, es, en, wb);
       free(es);
       free(en);

@@ -600,7 +600,8 @@ enum hr_rc store_add_counts(struct hr_store *st, const int64_t *ids, const struc
   if (what == NULL && hour.on &&
       upsert(st, Q_ADD_HOUR, hour.id, hour.t, (int64_t)hour.good, (int64_t)hour.valid) != SQLITE_OK)
     what = "add hour";
-  if (what == NULL && day.on && upsert(st, Q_ADD_DAY, day.id, day.t, (int64_t)day.good, (int64_t)day.valid) != SQLITE_OK)
+  if (what == NULL && day.on &&
+      upsert(st, Q_ADD_DAY, day.id, day.t, (int64_t)day.good, (int64_t)day.valid) != SQLITE_OK)
     what = "add day";
   return add_end(st, own, what, err);
 }

@@ -260,7 +260,10 @@ static void test_errors(void **state) {
        HR_ERR_CONFIG,
        {"31:15: target must be a fraction in (0, 1), got 1.5 (for a percentage use targetPercent)"}},
       {"bad/unknown_ref.yaml", HR_ERR_CONFIG, {"24:30: unknown DataSource 'web-log' (defined: web-logs)"}},
-      {"bad/unknown_format.yaml", HR_ERR_CONFIG, {"8:13: unknown format 'iis' (expected alb, nginx, apache, jsonl, haproxy or w3c; or caddy or traefik, JSON lines with their keys): IIS and CloudFront write W3C extended logs, format: w3c"}},
+      {"bad/unknown_format.yaml",
+       HR_ERR_CONFIG,
+       {"8:13: unknown format 'iis' (expected alb, nginx, apache, jsonl, haproxy or w3c; or caddy or traefik, JSON "
+        "lines with their keys): IIS and CloudFront write W3C extended logs, format: w3c"}},
       {"bad/missing_key.yaml", HR_ERR_CONFIG, {"16:3: missing required key 'objectives' in SLO.spec"}},
       {"bad/wrong_type.yaml", HR_ERR_CONFIG, {"27:15: SLO.spec.timeWindow must be a list, found a scalar"}},
       {"bad/bad_timezone.yaml",
@@ -268,7 +271,8 @@ static void test_errors(void **state) {
        {"32:19: unknown time zone 'Mars/Olympus' (an IANA name such as Europe/Berlin)"}},
       {"bad/many.yaml",
        HR_ERR_CONFIG,
-       {"8:13: unknown format 'iis' (expected alb, nginx, apache, jsonl, haproxy or w3c; or caddy or traefik, JSON lines with their keys): IIS and CloudFront write W3C extended logs, format: w3c",
+       {"8:13: unknown format 'iis' (expected alb, nginx, apache, jsonl, haproxy or w3c; or caddy or traefik, JSON "
+        "lines with their keys): IIS and CloudFront write W3C extended logs, format: w3c",
         "24:30: unknown DataSource 'nope' (defined: web-logs)",
         "28:17: invalid rolling window duration '28x' (expected e.g. 28d, 30d, 7d; 1M/1Q/1y need isRolling: false)",
         "31:15: target must be a fraction in (0, 1), got 0"}},

@@ -52,7 +52,9 @@ static void str_is(struct hr_format *f, const char *name, const char *want) {
     fail_msg("%s: want '%s', got '%.*s'", name, want, (int)v->sv.n, v->sv.p);
 }
 
-static int parse(struct hr_format *f, const char *line) { return format_parse(f, line, strlen(line), &ev); }
+static int parse(struct hr_format *f, const char *line) {
+  return format_parse(f, line, strlen(line), &ev);
+}
 
 /* The manual's example of section 8.2.3, syslog prefix and captures included. */
 static void test_manual_example(void **state) {

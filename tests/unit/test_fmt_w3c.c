@@ -52,7 +52,9 @@ static void str_is(struct hr_format *f, const char *name, const char *want) {
     fail_msg("%s: want '%s', got '%.*s'", name, want, (int)v->sv.n, v->sv.p);
 }
 
-static int parse(struct hr_format *f, const char *line) { return format_parse(f, line, strlen(line), &ev); }
+static int parse(struct hr_format *f, const char *line) {
+  return format_parse(f, line, strlen(line), &ev);
+}
 
 /* Microsoft's IIS 6.0 example, then IIS 7.5's default columns: the second
  * #Fields: replaces the first; time-taken in milliseconds (IIS). */
@@ -131,9 +133,10 @@ static void test_cloudfront(void **state) {
                             "sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type "
                             "x-edge-request-id x-host-header cs-protocol cs-bytes time-taken"),
                    HR_PARSE_DIRECTIVE);
-  assert_int_equal(parse(f, "2014-05-23\t01:13:12\tLAX1\t2390282\t192.0.2.202\tGET\td111111abcdef8.cloudfront.net\t"
-                            "/soundtrack/happy.mp3\t304\twww.unknownsingers.com\tMozilla/4.0%20(compatible;%20MSIE%20"
-                            "7.0;%20Windows%20NT%205.1)\ta=b&c=d\tzip=50158\tHit\txGN7KW==\texample.com\thttp\t-\t0.002"),
+  assert_int_equal(parse(f,
+                         "2014-05-23\t01:13:12\tLAX1\t2390282\t192.0.2.202\tGET\td111111abcdef8.cloudfront.net\t"
+                         "/soundtrack/happy.mp3\t304\twww.unknownsingers.com\tMozilla/4.0%20(compatible;%20MSIE%20"
+                         "7.0;%20Windows%20NT%205.1)\ta=b&c=d\tzip=50158\tHit\txGN7KW==\texample.com\thttp\t-\t0.002"),
                    0);
   assert_int_equal(ev.ts_us, 1400807592000000);
   assert_true(num(f, "status") == 304);
@@ -272,7 +275,7 @@ static void test_real_files(void **state) {
   count_w3c(path, &ok, &dir, &bad, &c5, &dur);
   assert_int_equal(dir, 8); /* four files, concatenated: #Version and #Fields each */
   assert_int_equal(bad, 0);
-  assert_int_equal(ok, 34);  /* and two blank lines */
+  assert_int_equal(ok, 34); /* and two blank lines */
   print_message("cloudfront: %d events, %d 5xx, time-taken sum %.3f s\n", ok, c5, dur);
   (void)real_count_file; /* W3C needs directives counted apart: count_w3c above */
   (void)own_count_file;
@@ -280,7 +283,7 @@ static void test_real_files(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_iis),          cmocka_unit_test(test_cloudfront),   cmocka_unit_test(test_malformed),
+      cmocka_unit_test(test_iis),          cmocka_unit_test(test_cloudfront), cmocka_unit_test(test_malformed),
       cmocka_unit_test(test_sample_files), cmocka_unit_test(test_real_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

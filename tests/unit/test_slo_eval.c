@@ -462,8 +462,8 @@ static void test_sums_equal_series(void **state) {
   for (int trial = 0; trial < 60; trial++) {
     struct hr_slo slo = mk_slo(trial % 3 == 0 ? 0.99 : 0.999, (1 + trial % 3) * DAY);
     if (trial % 4 == 3) /* a calendar week in Berlin */
-      slo.window = (struct hr_window){.kind = HR_WIN_CALENDAR, .unit = HR_CAL_WEEK, .count = 1,
-                                      .start_us = 1767222000 * S, .tz = "Europe/Berlin"};
+      slo.window = (struct hr_window){
+          .kind = HR_WIN_CALENDAR, .unit = HR_CAL_WEEK, .count = 1, .start_us = 1767222000 * S, .tz = "Europe/Berlin"};
     const struct hr_tz *z = trial % 4 == 3 ? tz : NULL;
     int64_t T = (1773572400 + (int64_t)(lcg(&x) % 86400) * 60) * S; /* March 2026, on a minute */
     T -= T % MIN;
@@ -502,9 +502,9 @@ static void test_sums_equal_series(void **state) {
       latched += (unsigned)full.latched;
       assert_true(r.calls <= 3 + slo.nlookbacks + 2 * 120); /* window, burn, lookbacks, the walk's steps */
       if (memcmp(&full, &fast, sizeof full) != 0) {
-        print_error("trial %d k %d: status %d/%d valid %llu/%llu good %llu/%llu\n", trial, k, full.status,
-                    fast.status, (unsigned long long)full.valid, (unsigned long long)fast.valid,
-                    (unsigned long long)full.good, (unsigned long long)fast.good);
+        print_error("trial %d k %d: status %d/%d valid %llu/%llu good %llu/%llu\n", trial, k, full.status, fast.status,
+                    (unsigned long long)full.valid, (unsigned long long)fast.valid, (unsigned long long)full.good,
+                    (unsigned long long)fast.good);
         fail();
       }
     }
@@ -549,13 +549,20 @@ static void test_sums_equal_series(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_budget_time),   cmocka_unit_test(test_negative_remaining),
-      cmocka_unit_test(test_burn_one),      cmocka_unit_test(test_seed_yellow_policy),
-      cmocka_unit_test(test_latch),         cmocka_unit_test(test_low_traffic),
-      cmocka_unit_test(test_nodata),        cmocka_unit_test(test_edges),
-      cmocka_unit_test(test_calendar_window), cmocka_unit_test(test_timeslices),
-      cmocka_unit_test(test_timeslices_excluded), cmocka_unit_test(test_ratio_timeslices),
-      cmocka_unit_test(test_target_one),  cmocka_unit_test(test_span),
+      cmocka_unit_test(test_budget_time),
+      cmocka_unit_test(test_negative_remaining),
+      cmocka_unit_test(test_burn_one),
+      cmocka_unit_test(test_seed_yellow_policy),
+      cmocka_unit_test(test_latch),
+      cmocka_unit_test(test_low_traffic),
+      cmocka_unit_test(test_nodata),
+      cmocka_unit_test(test_edges),
+      cmocka_unit_test(test_calendar_window),
+      cmocka_unit_test(test_timeslices),
+      cmocka_unit_test(test_timeslices_excluded),
+      cmocka_unit_test(test_ratio_timeslices),
+      cmocka_unit_test(test_target_one),
+      cmocka_unit_test(test_span),
       cmocka_unit_test(test_sums_equal_series),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
