@@ -40,7 +40,7 @@ static const struct {
   const char *name;
   int64_t seconds;
 } windows[] = {
-    {"12w", WINDOW_S}, {"5m", 300}, {"30m", 1800}, {"1h", 3600},
+    {"12w", WINDOW_S}, {"5m", 300},   {"30m", 1800}, {"1h", 3600},
     {"2h", 7200},      {"6h", 21600}, {"1d", DAY_S}, {"3d", 3 * DAY_S},
 };
 #define NWIN (sizeof windows / sizeof windows[0])
@@ -190,8 +190,7 @@ int main(int argc, char **argv) {
           return die("sums", &err);
         if (g != want[((size_t)i * NWIN + w) * 2] || v != want[((size_t)i * NWIN + w) * 2 + 1]) {
           fprintf(stderr, "bench_store: %s of slo %ld: %" PRIu64 "/%" PRIu64 " != %" PRIu64 "/%" PRIu64 "\n",
-                  windows[w].name, i, g, v, want[((size_t)i * NWIN + w) * 2],
-                  want[((size_t)i * NWIN + w) * 2 + 1]);
+                  windows[w].name, i, g, v, want[((size_t)i * NWIN + w) * 2], want[((size_t)i * NWIN + w) * 2 + 1]);
           rc = 1;
         }
         checked++;
@@ -216,11 +215,9 @@ int main(int argc, char **argv) {
   printf("store_add calls    %" PRIu64 " (%.0f per second, 3 upserts each, one transaction per SLO)\n", adds,
          (double)adds / (fill_ms / 1e3));
   printf("rows               minute %" PRId64 ", hour %" PRId64 ", day %" PRId64 "\n", minutes, hours, days);
-  printf("file size          %.1f MiB (+ wal %.1f MiB)\n", (double)size / 1048576.0,
-         (double)wal_size / 1048576.0);
+  printf("file size          %.1f MiB (+ wal %.1f MiB)\n", (double)size / 1048576.0, (double)wal_size / 1048576.0);
   printf("fill time          %.1f s\n", fill_ms / 1e3);
-  printf("status, all SLOs   %zu windows each (12w 5m 30m 1h 2h 6h 1d 3d), %" PRIu64 " sums checked\n", NWIN,
-         checked);
+  printf("status, all SLOs   %zu windows each (12w 5m 30m 1h 2h 6h 1d 3d), %" PRIu64 " sums checked\n", NWIN, checked);
   printf("  first run        %.1f ms\n", first_ms);
   printf("  best of %-3ld      %.1f ms (%.2f us per store_sums)\n", runs, best_ms,
          best_ms * 1e3 / (double)(nslo * (long)NWIN));

@@ -63,5 +63,8 @@ bad=$(grep -ln 'sqlite3' src/*/*.c src/*/*.h | grep -v '^src/store/')
 bad=$(grep -nE 'store_(open|open_ro)[[:space:]]*\(' src/render/*.c src/http/*.c src/cli/*.c)
 [ -n "$bad" ] && { echo "checksrc: a front end or renderer opens the store:" >&2; echo "$bad" >&2; status=1; }
 
+# The layout of .clang-format (make format applies it).
+sh tools/format.sh check || status=1
+
 [ $status = 0 ] && echo "checksrc: ok"
 exit $status

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages headroom builds and tests with, when missing.
 # As root it runs apt-get; otherwise it prints the one line to run.
-PKGS="cmake make gcc pkg-config python3 libsqlite3-dev libyaml-dev zlib1g-dev libpcre2-dev libcmocka-dev libmicrohttpd-dev libcurl4-openssl-dev libjs-chart.js tzdata"
+PKGS="cmake ninja-build lowdown make gcc pkg-config python3 libsqlite3-dev libyaml-dev zlib1g-dev libpcre2-dev libcmocka-dev libmicrohttpd-dev libcurl4-openssl-dev libjs-chart.js tzdata"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

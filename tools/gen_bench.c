@@ -56,7 +56,8 @@ static const char *const uas[] = {
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 "
     "Mobile/15E148 Safari/604.1",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 "
+    "Safari/605.1.15",
     "SoulSync/4.12.0 (iPhone; iOS 18.0; Scale/3.00)",
     "SoulSync/4.11.2 (Android 14; Pixel 8)",
     "curl/8.5.0",
@@ -96,13 +97,21 @@ static void make_req(struct rng *r, struct req *q) {
     snprintf(q->target, sizeof q->target, "/api/v1/reports/%llu", (unsigned long long)rng_below(r, 100000));
     q->secs = 0.05 + 0.4 * rng_unif(r);
   } else {
-    static const char *const st[] = {"/static/js/app.7c41e2.js", "/static/css/app.19ab03.css", "/static/img/logo.svg",
-                                     "/static/img/hero@2x.webp", "/favicon.ico", "/index.html"};
+    static const char *const st[] = {"/static/js/app.7c41e2.js",
+                                     "/static/css/app.19ab03.css",
+                                     "/static/img/logo.svg",
+                                     "/static/img/hero@2x.webp",
+                                     "/favicon.ico",
+                                     "/index.html"};
     snprintf(q->target, sizeof q->target, "%s", st[rng_below(r, 6)]);
     q->secs = 0.001 * (double)rng_below(r, 8);
   }
   double s = rng_unif(r);
-  q->status = s < 0.004 ? 500 + (int)rng_below(r, 2) * 2 /* 500, 502 */ : s < 0.006 ? 504 : s < 0.03 ? 404 : s < 0.04 ? 304 : 200;
+  q->status = s < 0.004   ? 500 + (int)rng_below(r, 2) * 2 /* 500, 502 */
+              : s < 0.006 ? 504
+              : s < 0.03  ? 404
+              : s < 0.04  ? 304
+                          : 200;
   q->bytes = q->status == 304 ? 0 : q->status >= 400 ? 150 + (long)rng_below(r, 200) : 300 + (long)rng_below(r, 30000);
 }
 
@@ -110,11 +119,11 @@ static int write_nginx(FILE *f, struct rng *r, int64_t t, const struct req *q) {
   struct tm_ tm;
   split_time(t, &tm);
   uint64_t ip = rng_next(r);
-  return fprintf(f, "%u.%u.%u.%u - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d %ld \"%s\" \"%s\" %.3f\n",
-                 (unsigned)(ip & 0x7f) + 1, (unsigned)(ip >> 8 & 0xff), (unsigned)(ip >> 16 & 0xff),
-                 (unsigned)(ip >> 24 & 0xfe) + 1, tm.d, months[tm.mo - 1], tm.y, tm.h, tm.mi, tm.s, q->method,
-                 q->target, q->status, q->bytes, rng_unif(r) < 0.7 ? "-" : "https://soulsync.ai/",
-                 uas[rng_below(r, NUAS)], q->secs);
+  return fprintf(
+      f, "%u.%u.%u.%u - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d %ld \"%s\" \"%s\" %.3f\n",
+      (unsigned)(ip & 0x7f) + 1, (unsigned)(ip >> 8 & 0xff), (unsigned)(ip >> 16 & 0xff),
+      (unsigned)(ip >> 24 & 0xfe) + 1, tm.d, months[tm.mo - 1], tm.y, tm.h, tm.mi, tm.s, q->method, q->target,
+      q->status, q->bytes, rng_unif(r) < 0.7 ? "-" : "https://soulsync.ai/", uas[rng_below(r, NUAS)], q->secs);
 }
 
 static int write_alb(FILE *f, struct rng *r, int64_t t, const struct req *q) {
@@ -131,19 +140,20 @@ static int write_alb(FILE *f, struct rng *r, int64_t t, const struct req *q) {
     snprintf(tpt, sizeof tpt, "%.3f", q->secs);
     snprintf(tst, sizeof tst, "%d", q->status % 1000);
   }
-  return fprintf(f,
-                 "h2 %04d-%02d-%02dT%02d:%02d:%02d.%06dZ app/bench/50dc6c495c0c9188 %u.%u.%u.%u:%u 10.0.1.%u:8080 "
-                 "0.000031 %s %s %d %s %u %ld \"%s https://api.soulsync.ai:443%s HTTP/2.0\" \"%s\" "
-                 "ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 "
-                 "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/bench/73e2d6bc24d8a067 "
-                 "\"Root=1-%08llx-%012llx\" \"api.soulsync.ai\" \"-\" 10 "
-                 "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ \"forward\" \"-\" \"-\" \"10.0.1.%u:8080\" \"%s\" \"-\" \"-\" -\n",
-                 tm.y, tm.mo, tm.d, tm.h, tm.mi, tm.s, tm.us, (unsigned)(ip & 0x7f) + 1, (unsigned)(ip >> 8 & 0xff),
-                 (unsigned)(ip >> 16 & 0xff), (unsigned)(ip >> 24 & 0xfe) + 1, (unsigned)(ip >> 32 & 0x7fff) + 1024,
-                 (unsigned)(ip >> 48 & 0x7f) + 10, tpt, failed ? "-1" : "0.000024", q->status, tst,
-                 200 + (unsigned)rng_below(r, 300), q->bytes, q->method, q->target, uas[rng_below(r, NUAS)],
-                 (unsigned long long)(t / US) & 0xffffffffULL, (unsigned long long)(rng_next(r) & 0xffffffffffffULL),
-                 tc.y, tc.mo, tc.d, tc.h, tc.mi, tc.s, tc.us, (unsigned)(ip >> 48 & 0x7f) + 10, tst);
+  return fprintf(
+      f,
+      "h2 %04d-%02d-%02dT%02d:%02d:%02d.%06dZ app/bench/50dc6c495c0c9188 %u.%u.%u.%u:%u 10.0.1.%u:8080 "
+      "0.000031 %s %s %d %s %u %ld \"%s https://api.soulsync.ai:443%s HTTP/2.0\" \"%s\" "
+      "ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 "
+      "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/bench/73e2d6bc24d8a067 "
+      "\"Root=1-%08llx-%012llx\" \"api.soulsync.ai\" \"-\" 10 "
+      "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ \"forward\" \"-\" \"-\" \"10.0.1.%u:8080\" \"%s\" \"-\" \"-\" -\n",
+      tm.y, tm.mo, tm.d, tm.h, tm.mi, tm.s, tm.us, (unsigned)(ip & 0x7f) + 1, (unsigned)(ip >> 8 & 0xff),
+      (unsigned)(ip >> 16 & 0xff), (unsigned)(ip >> 24 & 0xfe) + 1, (unsigned)(ip >> 32 & 0x7fff) + 1024,
+      (unsigned)(ip >> 48 & 0x7f) + 10, tpt, failed ? "-1" : "0.000024", q->status, tst,
+      200 + (unsigned)rng_below(r, 300), q->bytes, q->method, q->target, uas[rng_below(r, NUAS)],
+      (unsigned long long)(t / US) & 0xffffffffULL, (unsigned long long)(rng_next(r) & 0xffffffffffffULL), tc.y, tc.mo,
+      tc.d, tc.h, tc.mi, tc.s, tc.us, (unsigned)(ip >> 48 & 0x7f) + 10, tst);
 }
 
 static int parse_size(const char *s, long long *out) {

@@ -166,8 +166,8 @@ struct world {
   int64_t days;       /* the history the volumes are normalised over: [anchor - days, anchor) */
   double scale;
   uint64_t seed;
-  int append;         /* append to the files instead of rewriting them (live demo) */
-  int64_t live;       /* --live-incident: the first live incident starts here; INT64_MIN: none */
+  int append;   /* append to the files instead of rewriting them (live demo) */
+  int64_t live; /* --live-incident: the first live incident starts here; INT64_MIN: none */
 };
 
 static double weight_at(const struct world *w, int64_t t) {
@@ -192,14 +192,10 @@ static const double deploy_hours_before[] = {26 * 24 - 5, 22 * 24 - 5, 19 * 24 -
  * gateway, part of the core-matching journey; the 8-day one shipped the
  * recommendation-cache regression (incident B). */
 static const char *const deploy_text[NDEPLOYS] = {
-    "core-matching v2.14.0: swipe-deck prefetch",
-    "core-matching v2.15.0: profile photos from the new CDN",
-    "core-matching v2.15.1: photo order fix",
-    "core-matching v2.16.0: ranking model 2026-09",
-    "core-matching v2.17.0: gateway keep-alive tuning",
-    "core-matching v2.18.0: recommendation cache rework",
-    "core-matching v2.18.1: cache rework, fixed",
-    "core-matching v2.19.0: ranking model 2026-10",
+    "core-matching v2.14.0: swipe-deck prefetch",       "core-matching v2.15.0: profile photos from the new CDN",
+    "core-matching v2.15.1: photo order fix",           "core-matching v2.16.0: ranking model 2026-09",
+    "core-matching v2.17.0: gateway keep-alive tuning", "core-matching v2.18.0: recommendation cache rework",
+    "core-matching v2.18.1: cache rework, fixed",       "core-matching v2.19.0: ranking model 2026-10",
 };
 
 struct span {
@@ -213,9 +209,13 @@ static struct span span_before(const struct world *w, double hours_from, double 
   return s;
 }
 
-static int in_span(struct span s, int64_t t) { return t >= s.from && t < s.to; }
+static int in_span(struct span s, int64_t t) {
+  return t >= s.from && t < s.to;
+}
 
-static int in_calm(const struct world *w, int64_t t) { return t >= w->anchor - 3 * HOUR_US; }
+static int in_calm(const struct world *w, int64_t t) {
+  return t >= w->anchor - 3 * HOUR_US;
+}
 
 /* Within the 4 minutes after a deploy (connection draining). */
 static int in_deploy(const struct world *w, int64_t t) {
@@ -229,20 +229,32 @@ static int in_deploy(const struct world *w, int64_t t) {
 
 /* Incident A: matching GPU pool outage, 11 days before end, 12:10-13:40Z
  * (21:10-22:40 JST, the evening peak). */
-static struct span inc_outage(const struct world *w) { return span_before(w, 11 * 24 - 12 - 1.0 / 6, 1.5); }
+static struct span inc_outage(const struct world *w) {
+  return span_before(w, 11 * 24 - 12 - 1.0 / 6, 1.5);
+}
 /* Incident B: recommendation-cache regression shipped with the deploy 8 days
  * before end, rolled back 30 hours later. */
-static struct span inc_cache(const struct world *w) { return span_before(w, 8 * 24 - 5, 30); }
+static struct span inc_cache(const struct world *w) {
+  return span_before(w, 8 * 24 - 5, 30);
+}
 /* Incident C: Redis PubSub failover 4 days before end (10:00Z), then a slow
  * node kept in the pool for 30 hours. */
-static struct span inc_failover(const struct world *w) { return span_before(w, 4 * 24 - 10, 0.25); }
-static struct span inc_slownode(const struct world *w) { return span_before(w, 4 * 24 - 10, 30); }
+static struct span inc_failover(const struct world *w) {
+  return span_before(w, 4 * 24 - 10, 0.25);
+}
+static struct span inc_slownode(const struct world *w) {
+  return span_before(w, 4 * 24 - 10, 30);
+}
 /* Incident D: GPU batch backlog 16 days before end, 11:00-13:00Z. */
-static struct span inc_backlog(const struct world *w) { return span_before(w, 16 * 24 - 11, 2); }
+static struct span inc_backlog(const struct world *w) {
+  return span_before(w, 16 * 24 - 11, 2);
+}
 /* A planned maintenance window of the report workers, 20 days before end,
  * 18:00-18:30Z (03:00 JST, the quietest hour). Annotation only: the traffic
  * has nothing special in it (the window excludes normal jobs). */
-static struct span maint_reports(const struct world *w) { return span_before(w, 20 * 24 - 18, 0.5); }
+static struct span maint_reports(const struct world *w) {
+  return span_before(w, 20 * 24 - 18, 0.5);
+}
 
 /* The live incident (--live-incident T): from T, every LIVE_EVERY, LIVE_LEN
  * in which the matching pods crash-loop. */
@@ -466,8 +478,9 @@ static void alb_line(FILE *f, struct rng *r, const struct world *w, int64_t t, s
   else if (status == 304)
     sent = 0;
   else
-    sent = rt == R_MATCHES ? 9000 + (long)rng_below(r, 14000) : rt == R_STATIC ? 2000 + (long)rng_below(r, 180000)
-                                                                               : 600 + (long)rng_below(r, 3000);
+    sent = rt == R_MATCHES  ? 9000 + (long)rng_below(r, 14000)
+           : rt == R_STATIC ? 2000 + (long)rng_below(r, 180000)
+                            : 600 + (long)rng_below(r, 3000);
   recv = rt == R_SWIPE ? 380 + (long)rng_below(r, 120) : 140 + (long)rng_below(r, 220);
 
   double total = (rpt_neg ? 0 : rpt) + (tpt_neg ? 0 : tpt) + (resp_neg ? 0 : respt);
@@ -512,7 +525,11 @@ static void alb_line(FILE *f, struct rng *r, const struct world *w, int64_t t, s
           ts, (unsigned)(cip & 0x7f) + 1, (unsigned)(cip >> 8 & 0xff), (unsigned)(cip >> 16 & 0xff),
           (unsigned)(cip >> 24 & 0xfe) + 1, (unsigned)(cip >> 32 & 0x7fff) + 1024, target, rpts, tpts, resps, status,
           tss, recv, sent, req, ua, tg, (unsigned long long)(t / US) & 0xffffffffULL, tr1 & 0xffffffffffffULL,
-          tr2 & 0xffffffffffffULL, domain, rt == R_STATIC ? 2 : rt == R_MATCHES || rt == R_SWIPE ? 10 : 20, cts,
+          tr2 & 0xffffffffffffULL, domain,
+          rt == R_STATIC                     ? 2
+          : rt == R_MATCHES || rt == R_SWIPE ? 10
+                                             : 20,
+          cts,
           status == 502 || status == 504 ? (status == 504 ? "TargetResponseTimeout" : "TargetConnectionError") : "-",
           target, tss, (unsigned long long)rng_next(r));
 }
@@ -694,9 +711,9 @@ static int print_schedule(const struct world *w) {
                                 "recommendation-cache regression shipped in v2.18.0: 8 % of getMatches take "
                                 "0.85-3.3 s; rolled back",
                                 inc_cache(w)};
-  it[n++] = (struct sched_item){"incident", "realtime-chat",
-                                "Redis PubSub failover (15 min), then a slow node in the pool: slow ACKs",
-                                inc_slownode(w)};
+  it[n++] =
+      (struct sched_item){"incident", "realtime-chat",
+                          "Redis PubSub failover (15 min), then a slow node in the pool: slow ACKs", inc_slownode(w)};
   it[n++] = (struct sched_item){"maintenance", "ai-report", "planned: report workers OS patching", maint_reports(w)};
   if (w->live != INT64_MIN) {
     int64_t k = w->start > w->live ? (w->start - w->live + LIVE_EVERY_US - 1) / LIVE_EVERY_US : 0;

@@ -17,9 +17,13 @@ static inline uint64_t rng_next(struct rng *r) {
 }
 
 /* Uniform in [0, 1). */
-static inline double rng_unif(struct rng *r) { return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0); }
+static inline double rng_unif(struct rng *r) {
+  return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+}
 
 /* Uniform in [0, n); 0 when n is 0. */
-static inline uint64_t rng_below(struct rng *r, uint64_t n) { return n ? rng_next(r) % n : 0; }
+static inline uint64_t rng_below(struct rng *r, uint64_t n) {
+  return n ? rng_next(r) % n : 0;
+}
 
 #endif

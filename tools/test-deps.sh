@@ -2,14 +2,17 @@
 # Install the servers and tools the test suite runs for real, once and up
 # front, so no two tests race for the package manager: Prometheus (and
 # promtool), Alertmanager, Chromium, Node.js and npm (playwright-core for the
-# browser test comes from the npm registry in tests/e2e/). As root it runs
+# browser test comes from the npm registry in tests/e2e/), and dpkg-dev for
+# the Debian package's test (dpkg-shlibdeps), clang-format for the format
+# check of tools/checksrc.sh. As root it runs
 # apt-get; otherwise it prints the line to run, and the tests that need a
 # missing one print SKIP.
 # command:package pairs; a command already on the PATH (a Node.js installed
 # some other way, say) is left alone.
 missing=""
 for cp in prometheus:prometheus promtool:prometheus prometheus-alertmanager:prometheus-alertmanager \
-  chromium:chromium node:nodejs npm:npm; do
+  chromium:chromium node:nodejs npm:npm dpkg-shlibdeps:dpkg-dev \
+  clang-format:clang-format; do
   cmd=${cp%%:*} pkg=${cp#*:}
   command -v "$cmd" >/dev/null 2>&1 && continue
   case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac

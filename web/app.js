@@ -1,11 +1,15 @@
-/* headroom dashboard: one page, hash routing (#/ and #/slo/NAME), the view
- * in the URL (#/?sort=S&q=TEXT&attention=1, #/slo/NAME?from=T&to=T).
+/* headroom dashboard: one page, hash routing (#/, #/service/NAME and
+ * #/slo/NAME), the view in the URL (#/?sort=S&q=TEXT&attention=1,
+ * #/slo/NAME?from=T&to=T).
  *
  * Data: window.HEADROOM_DATA when the page is a self-contained report
  * (report --format html: the report JSON plus "details": {name: detail}),
  * else the JSON API of `headroom serve` (GET api/v1/slos, api/v1/slos/NAME,
- * api/v1/trends, api/v1/status, api/v1/alerts, api/v1/gate?service=S),
- * refreshed every 10 s. Every figure is the engine's: the page draws what it
+ * api/v1/trends, api/v1/status, api/v1/alerts, api/v1/gate?service=S,
+ * api/v1/journeys for the value x frequency matrix of the overview, and
+ * on a service's page api/v1/risk?service=S, on an SLO's page that and
+ * api/v1/suggest?slo=NAME, read
+ * again when the instant moves), refreshed every 10 s. Every figure is the engine's: the page draws what it
  * gets and computes none of it again. Every field may be missing: the page
  * shows what it has. docs/dashboard.md has the shapes. Charts: Chart.js
  * (embedded at /vendor/chart.js); without it the figures still show. */
@@ -28,7 +32,8 @@
   var SORTS = { service: 'service', budget: 'budget left', now: 'burning now', status: 'status', name: 'name' };
 
   var state = {
-    report: null, details: {}, gates: {}, alerts: null, status: null, trends: null, error: null,
+    report: null, details: {}, gates: {}, alerts: null, status: null, trends: null, journeys: null, error: null,
+    risk: {}, suggest: {}, /* by service, by SLO: {at, data} or {at, error} */
     charts: {}, route: { page: 'overview', params: {} }, timer: null, current: null,
     zoom: null, zoomDetail: null, zoomTimer: null, burnScale: null,
     overview: { sort: 'service', q: '', attention: false }
@@ -229,16 +234,12 @@
     });
     return { by: by, order: order };
   }
-  /* The alerts firing at the report's instant: GET api/v1/alerts (the
-   * store's table; one fired after a frozen clock's instant is left out),
-   * or in a report the details' alerts. */
+  /* The alerts firing at the report's instant, as the engine says: GET
+   * api/v1/alerts (as they stood at the instant, docs/alerting.md), or in a
+   * report the details' alerts (as they stood at the report's). */
   function firingAlerts() {
-    var at = toSecs(state.report && state.report.at);
     var list = state.alerts && Array.isArray(state.alerts.alerts) ? state.alerts.alerts : [];
-    return list.filter(function (a) {
-      var t = toSecs(a.fired_at || a.since);
-      return a.state === 'firing' && !(isNum(at) && isNum(t) && t > at);
-    });
+    return list.filter(function (a) { return a.state === 'firing'; });
   }
   function staticAlerts() {
     var out = [];
@@ -262,6 +263,7 @@
       state.report = STATIC;
       state.details = STATIC.details || {};
       state.alerts = staticAlerts();
+      state.journeys = STATIC.journeys || null;
       return Promise.resolve();
     }
     var r = state.route;
@@ -275,11 +277,32 @@
       if (state.zoom) jobs.push(fetchZoom(r.name, state.zoom));
     } else {
       jobs.push(optional('api/v1/trends', function (j) { state.trends = j; }));
+      jobs.push(optional('api/v1/journeys', function (j) { state.journeys = j; }));
     }
-    return Promise.all(jobs).then(function () { return r.page === 'overview' ? loadGates() : null; });
+    return Promise.all(jobs).then(function () {
+      if (r.page === 'overview') return loadGates(services(sloList()).order);
+      if (r.page === 'service') return Promise.all([loadGates([r.name]), loadDecisions(r.name, null)]);
+      var s = findSlo(r.name);
+      return loadDecisions(s && s.service, r.name);
+    });
   }
-  function loadGates() {
-    return Promise.all(services(sloList()).order.map(function (svc) {
+  /* The release risk of the SLO's service and the targets its history
+   * supports: read once per instant of the report (they change with it). */
+  function loadDecisions(svc, nm) {
+    var at = state.report && state.report.at, jobs = [];
+    function once(cache, key, path) {
+      var c = cache[key];
+      if (c && c.at === at) return;
+      jobs.push(getJSON(path).then(function (j) { cache[key] = { at: at, data: j }; },
+        function (e) { cache[key] = { at: at, error: e && e.message ? e.message : String(e) }; }));
+    }
+    if (!at) return null;
+    if (svc) once(state.risk, svc, 'api/v1/risk?service=' + encodeURIComponent(svc));
+    if (nm) once(state.suggest, nm, 'api/v1/suggest?slo=' + encodeURIComponent(nm));
+    return Promise.all(jobs);
+  }
+  function loadGates(list) {
+    return Promise.all(list.map(function (svc) {
       return getJSON('api/v1/gate?service=' + encodeURIComponent(svc)).then(function (g) {
         state.gates[svc] = g;
       }, function () { delete state.gates[svc]; });
@@ -295,8 +318,8 @@
       var j = kv.indexOf('=');
       try { params[decodeURIComponent(j < 0 ? kv : kv.slice(0, j))] = j < 0 ? '' : decodeURIComponent(kv.slice(j + 1)); } catch (e) { /* skip */ }
     });
-    var m = /^slo\/(.+)$/.exec(h);
-    if (m) { try { return { page: 'slo', name: decodeURIComponent(m[1]), params: params }; } catch (e) { /* fall through */ } }
+    var m = /^(slo|service)\/(.+)$/.exec(h);
+    if (m) { try { return { page: m[1], name: decodeURIComponent(m[2]), params: params }; } catch (e) { /* fall through */ } }
     return { page: 'overview', params: params };
   }
   function query(params) {
@@ -309,11 +332,13 @@
     var o = state.overview;
     return '#/' + query({ sort: o.sort === 'service' ? '' : o.sort, q: o.q, attention: o.attention ? '1' : '' });
   }
+  function serviceHash(svc) { return '#/service/' + encodeURIComponent(svc); }
   function sloHash(nm) {
     return '#/slo/' + encodeURIComponent(nm) + (state.zoom ? query({ from: isoOf(state.zoom[0]), to: isoOf(state.zoom[1]) }) : '');
   }
   function writeHash() {
-    var h = state.route.page === 'slo' ? sloHash(state.route.name) : overviewHash();
+    var r = state.route;
+    var h = r.page === 'slo' ? sloHash(r.name) : r.page === 'service' ? serviceHash(r.name) : overviewHash();
     if (location.hash !== h) history.replaceState(null, '', h);
   }
   function applyRoute() {
@@ -322,7 +347,7 @@
       var f = toSecs(p.from), t = toSecs(p.to);
       state.zoom = isNum(f) && isNum(t) && t - f >= 60 ? [f, t] : null;
       if (!state.zoom || !state.zoomDetail || state.zoomDetail.name !== r.name) state.zoomDetail = null;
-    } else {
+    } else if (r.page === 'overview') {
       state.overview = { sort: SORTS[p.sort] ? p.sort : 'service', q: p.q || '', attention: p.attention === '1' };
     }
     state.route = r;
@@ -354,12 +379,15 @@
     var list = sloList();
     if (!list.length) { $('app').innerHTML = '<p class="empty">No SLOs in this report.</p>'; return; }
     if (!$('ov-list')) {
-      $('app').innerHTML = '<div class="overview"><section class="answer" id="ov-answer"></section><section id="ov-firing"></section>' +
+      $('app').innerHTML = '<div class="overview"><section class="answer" id="ov-answer"></section>' +
+        '<section class="matrix" id="ov-matrix"></section><section id="ov-firing"></section>' +
         '<div class="ov-tools" id="ov-tools">' + toolsHtml() + '</div><div id="ov-list"></div></div>';
       bindTools();
     }
     syncTools();
     $('ov-answer').innerHTML = answerHtml(list);
+    $('ov-matrix').innerHTML = matrixHtml(state.journeys);
+    $('ov-matrix').hidden = !state.journeys;
     $('ov-firing').innerHTML = firingHtml();
     renderOverviewList();
   }
@@ -385,6 +413,85 @@
       '<div class="counts">' + ['red', 'orange', 'yellow', 'green', 'nodata'].map(function (k) {
         return '<div class="cnt"><b class="c-' + k + '">' + counts[k] + '</b><span>' + (k === 'nodata' ? 'no data' : k) + '</span></div>';
       }).join('') + '</div>';
+  }
+
+  /* ---------- overview: the journeys on the value x frequency matrix ---------- */
+  /* api/v1/journeys (docs/cli/journeys.md): each journey a point at its
+   * frequency (x) and value (y), coloured by its status; the quadrants as in
+   * the seed. Positions and quadrants are the engine's; the page only
+   * scales 0..1 to the drawing. */
+  var QUADRANTS = [
+    { key: 'critical', title: 'Critical Moments', sub: 'high value, low frequency', x: 0, y: 0 },
+    { key: 'lifeline', title: 'The Lifeline', sub: 'high value, high frequency', x: 1, y: 0 },
+    { key: 'periphery', title: 'Periphery', sub: 'low value, low frequency', x: 0, y: 1 },
+    { key: 'foundation', title: 'Foundation', sub: 'low value, high frequency', x: 1, y: 1 }
+  ];
+  function matrixHtml(js) {
+    if (!js || !Array.isArray(js.journeys)) return '';
+    var shared = js.journeys.some(function (j) { return !isNum(j.high_frequency); });
+    var marked = js.journeys.some(function (j) { return isNum(j.high_frequency); });
+    var W = 760, H = 380, L = 46, T = 12, R = 12, B = 40, w = W - L - R, h = H - T - B, PAD = 0.12;
+    function unit(x) { return PAD + Math.min(1, Math.max(0, num(x) || 0)) * (1 - 2 * PAD); } /* off the edges and titles */
+    function X(f) { return L + unit(f) * w; }
+    function Y(v) { return T + (1 - unit(v)) * h; }
+    var placed = []; /* label boxes drawn so far: a label goes where it covers none */
+    function labelAt(cx, cy, text) {
+      var tw = 7.2 * String(text).length + 4, th = 15;
+      var tries = [[13, 4, 'start'], [-13, 4, 'end'], [13, 19, 'start'], [-13, 19, 'end'], [13, -11, 'start'], [-13, -11, 'end'],
+        [13, 34, 'start'], [-13, 34, 'end']];
+      for (var i = 0; i < tries.length; i++) {
+        var x = cx + tries[i][0], y = cy + tries[i][1], x0 = tries[i][2] === 'end' ? x - tw : x;
+        var box = { x0: x0, x1: x0 + tw, y0: y - th + 3, y1: y + 3 };
+        if (box.x0 < L || box.x1 > L + w) continue;
+        if (placed.every(function (b) { return box.x1 < b.x0 || box.x0 > b.x1 || box.y1 < b.y0 || box.y0 > b.y1; })) {
+          placed.push(box);
+          return { x: x, y: y, anchor: tries[i][2] };
+        }
+      }
+      return { x: cx + 13, y: cy + 4, anchor: 'start' };
+    }
+    var svg = '<svg class="quad" viewBox="0 0 ' + W + ' ' + H + '" role="img" aria-label="Journeys on the value and frequency matrix">';
+    QUADRANTS.forEach(function (q) {
+      var x = L + q.x * w / 2, y = T + q.y * h / 2, n = js.journeys.filter(function (j) { return j.quadrant === q.key; }).length;
+      svg += '<rect class="q q-' + q.key + '" x="' + x + '" y="' + y + '" width="' + w / 2 + '" height="' + h / 2 + '"/>' +
+        '<text class="qt" x="' + (x + 8) + '" y="' + (y + 18) + '">' + esc(q.title) + '</text>' +
+        '<text class="qs" x="' + (x + 8) + '" y="' + (y + 32) + '">' + esc(q.sub) + (n ? ' · ' + n : '') + '</text>';
+    });
+    svg += '<line class="mid" x1="' + (L + w / 2) + '" y1="' + T + '" x2="' + (L + w / 2) + '" y2="' + (T + h) + '"/>' +
+      '<line class="mid" x1="' + L + '" y1="' + (T + h / 2) + '" x2="' + (L + w) + '" y2="' + (T + h / 2) + '"/>' +
+      '<text class="ax" x="' + (L + w / 2) + '" y="' + (H - 8) + '" text-anchor="middle">frequency → (events per day on a log scale' +
+      (shared && js.scale && js.scale.high_events_per_day > 0 ? ' from ' + esc(Math.round(js.scale.low_events_per_day)) + ' to ' +
+        esc(Math.round(js.scale.high_events_per_day)) : '') + (marked ? '; the middle line at each journey\'s own mark' : '') + ')</text>' +
+      '<text class="ax" transform="translate(14 ' + (T + h / 2) + ') rotate(-90)" text-anchor="middle">value →</text>';
+    js.journeys.forEach(function (j) { /* the dots first, so that no label is placed over one */
+      placed.push({ x0: X(j.frequency) - 9, x1: X(j.frequency) + 9, y0: Y(j.value) - 9, y1: Y(j.value) + 9 });
+    });
+    js.journeys.forEach(function (j) {
+      var st = RANK[j.status] !== undefined ? j.status : 'nodata', cx = X(j.frequency), cy = Y(j.value), lab = labelAt(cx, cy, j.service);
+      svg += '<a href="#/service/' + encodeURIComponent(j.service) + '" class="pt" data-journey="' + esc(j.service) + '" data-status="' + esc(st) + '">' +
+        '<title>' + esc(j.display_name || j.service) + ': ' + esc(st) + ' · value ' + esc(isNum(j.value) ? j.value : 'not set') +
+        ' · ' + esc(Math.round(j.events_per_day || 0)) + ' events/day · strictest ' +
+        esc(isNum(j.strictest_target) ? fmtPct(j.strictest_target, pctDigits(j.strictest_target)) : '—') + '</title>' +
+        '<circle cx="' + cx.toFixed(1) + '" cy="' + cy.toFixed(1) + '" r="8" class="dot s-' + st + '"/>' +
+        '<text class="pl" x="' + lab.x.toFixed(1) + '" y="' + lab.y.toFixed(1) + '"' +
+        (lab.anchor === 'end' ? ' text-anchor="end"' : '') + '>' + esc(j.service) + '</text></a>';
+    });
+    svg += '</svg>';
+    var warn = (js.warnings || []).map(function (x) { return '<li>' + esc(x) + '</li>'; }).join('');
+    var titles = {};
+    QUADRANTS.forEach(function (q) { titles[q.key] = q.title; });
+    var table = '<table class="jtab"><thead><tr><th>journey</th><th>quadrant</th><th class="n">events/day</th>' +
+      '<th class="n">strictest</th><th>status</th></tr></thead><tbody>' + js.journeys.map(function (j) {
+        var st = RANK[j.status] !== undefined ? j.status : 'nodata';
+        return '<tr data-journey="' + esc(j.service) + '"><td><a href="#/service/' + encodeURIComponent(j.service) + '">' +
+          esc(j.service) + '</a>' + (j.display_name && j.display_name !== j.service ? '<div class="id">' + esc(j.display_name) + '</div>' : '') + '</td><td>' +
+          esc(titles[j.quadrant] || j.quadrant) + '</td><td class="n">' + esc(Math.round(j.events_per_day || 0)) + '</td><td class="n">' +
+          esc(isNum(j.strictest_target) ? fmtPct(j.strictest_target, pctDigits(j.strictest_target)) : '—') + '</td><td>' +
+          statusPill(st) + '</td></tr>';
+      }).join('') + '</tbody></table>';
+    return '<header><h2>Journeys</h2><span class="why">value × frequency; each point is a service, coloured by the worst ' +
+      'status of its SLOs; click one for its page</span></header><div class="jbody">' + svg + '<div class="jside">' + table +
+      (warn ? '<ul class="jwarn">' + warn + '</ul>' : '') + '</div></div>';
   }
 
   function firingHtml() {
@@ -450,7 +557,8 @@
     else if (state.overview.sort === 'service') {
       var sv = services(list);
       sv.order.forEach(function (svc) {
-        h += '<section class="service" data-service="' + esc(svc) + '"><header><h2>' + esc(svc) + '</h2>' + gateHtml(svc) +
+        h += '<section class="service" data-service="' + esc(svc) + '"><header><h2><a href="' + esc(serviceHash(svc)) + '">' + esc(svc) +
+          '</a></h2>' + gateHtml(svc) +
           '</header><div class="cards">' + sv.by[svc].map(cardHtml).join('') + '</div></section>';
       });
     } else {
@@ -477,7 +585,16 @@
       ' / ' + fmtPct(s.target, d) + '</dd>' +
       (p ? '<dt>burn rate ' + esc(p.now) + '</dt><dd class="num"><b>' + fmtBurn(p.vNow) + '</b>' + trendHtml(p) + '</dd>' : '') +
       '<dt>budget exhausted</dt><dd>' + esc(tteText(s)) + '</dd>' +
-      '</dl></a>';
+      componentsHtml(s) + '</dl></a>';
+  }
+  /* A composite SLO: its components, their weights and consumed budgets. */
+  function componentsHtml(s) {
+    if (!Array.isArray(s.components) || !s.components.length) return '';
+    var wsum = s.components.reduce(function (a, c) { return a + (num(c.weight) || 0); }, 0);
+    return '<dt>composite of</dt><dd class="comp">' + s.components.map(function (c) {
+      return '<span class="c-' + esc(RANK[c.status] !== undefined ? c.status : 'nodata') + '">' + esc(c.weight) + '/' + esc(wsum) + ' ' +
+        esc(String(c.name).replace(s.name + '.', '')) + ' ' + esc(fmtPct(c.budget_consumed, 0)) + ' used</span>';
+    }).join(' + ') + '</dd>';
   }
 
   /* ---------- overview: the small SLI-vs-target chart of a card ---------- */
@@ -536,7 +653,8 @@
   function renderSlo(nm) {
     var base = findSlo(nm), det = state.details[nm] || {};
     if (!base && det && det.name) base = det;
-    $('crumbs').innerHTML = '› ' + esc(base ? name(base) : nm);
+    $('crumbs').innerHTML = (base && base.service ? '› <a href="' + esc(serviceHash(base.service)) + '">' + esc(base.service) + '</a> ' : '') +
+      '› ' + esc(base ? name(base) : nm);
     document.title = (base ? name(base) : nm) + ' · headroom';
     if (!base) {
       state.current = null;
@@ -559,6 +677,30 @@
     renderLinks(s);
     renderSystem(s);
     renderBadEvents(s);
+    renderRisk(s);
+    renderSuggest(s);
+    renderGroups(s);
+  }
+
+  /* A grouped SLO (groupBy): one budget per group, worst first as the
+   * engine ranks them (docs/config.md, "Grouped SLOs"). */
+  function renderGroups(s) {
+    var list = Array.isArray(s.groups) ? s.groups : null;
+    $('p-groups').hidden = !list;
+    if (!list) { $('groups').innerHTML = ''; return; }
+    var d = pctDigits(s.target);
+    $('groups-sub').textContent = list.length + ' group' + (list.length === 1 ? '' : 's') + ' · worst first · one budget each';
+    $('groups').innerHTML = !list.length ? '<p class="empty">No valid event in the window.</p>' :
+      '<div class="scroll"><table class="list groups"><thead><tr><th>group</th><th>status</th><th class="n">SLI</th>' +
+      '<th class="n">budget left</th><th class="n">burn 1h</th><th class="n">valid</th><th>now</th></tr></thead><tbody>' +
+      list.map(function (g) {
+        var lb = g.labels || {};
+        var label = Object.keys(lb).map(function (k) { return k + '=' + (lb[k] == null ? '—' : lb[k]); }).join(', ');
+        var br = g.burn_rate || {};
+        return '<tr><td class="path">' + esc(label) + '</td><td>' + statusPill(statusOf(g)) + '</td><td class="n">' +
+          esc(fmtPct(g.sli, d)) + '</td><td class="n">' + esc(budgetPct(g.budget_remaining)) + '</td><td class="n">' +
+          esc(fmtBurn(br['1h'])) + '</td><td class="n">' + esc(g.valid) + '</td><td>' + esc(g.burning_now || '') + '</td></tr>';
+      }).join('') + '</tbody></table></div>';
   }
 
   function sloSkeleton(nm) {
@@ -571,8 +713,11 @@
       '<div class="toolbar" id="toolbar"></div><section class="charts" id="charts"></section>' +
       '<section class="lower"><div class="panel"><h3>Timeline <small>deploys, incidents, alert transitions, exclusions</small></h3><div id="timeline"></div></div>' +
       '<div class="panel" id="p-alerts"><h3>Alerts <small id="alerts-sub"></small></h3><div id="alerts"></div></div>' +
+      '<div class="panel" id="p-risk"><h3>Release risk now <small id="risk-sub"></small></h3><div id="risk"></div></div>' +
+      '<div class="panel" id="p-suggest"><h3>Targets from history <small id="suggest-sub"></small></h3><div id="suggest"></div></div>' +
       '<div class="panel wide" id="p-links" hidden><h3>Logs elsewhere <small id="links-sub"></small></h3><div id="links"></div></div>' +
       '<div class="panel wide" id="p-sys" hidden><h3>System metrics <small>from Prometheus, for the range shown</small></h3><div id="sys" class="sys-grid"></div></div>' +
+      '<div class="panel wide" id="p-groups" hidden><h3>Groups <small id="groups-sub"></small></h3><div id="groups"></div></div>' +
       '<div class="panel wide" id="p-bad" hidden><h3>Latest bad events <small id="bad-sub"></small></h3><div id="bad-events"></div></div></section></div>';
   }
 
@@ -580,9 +725,19 @@
     var st = statusOf(s), d = pctDigits(s.target);
     return '<a href="' + esc(overviewHash()) + '">← all SLOs</a><h1>' + esc(name(s)) + '</h1>' + statusPill(st) +
       (s.latched ? ' <span class="meta">(red latch: held until the SLI recovers)</span>' : '') +
-      '<span class="meta">' + esc(s.service || '') + ' · ' + esc(s.name) + ' · target ' + fmtPct(s.target, d) +
+      '<span class="meta">' + (s.service ? '<a href="' + esc(serviceHash(s.service)) + '">' + esc(s.service) + '</a>' : '') +
+      ' · ' + esc(s.name) + ' · target ' + fmtPct(s.target, d) +
       (isNum(s.window_seconds) ? ' over ' + esc(fmtSpan(s.window_seconds)) : '') +
-      (s.budgeting_method ? ' · ' + esc(s.budgeting_method) : '') + '</span>';
+      (s.budgeting_method ? ' · ' + esc(s.budgeting_method) : '') + '</span>' + compositeLine(s);
+  }
+  /* A composite's page: its budget as the weighted mean of its components' (links to their pages). */
+  function compositeLine(s) {
+    if (!Array.isArray(s.components) || !s.components.length) return '';
+    var wsum = s.components.reduce(function (a, c) { return a + (num(c.weight) || 0); }, 0);
+    return '<p class="meta composite">composite SLO: budget used = ' + s.components.map(function (c) {
+      return esc(c.weight) + '/' + esc(wsum) + ' × <a href="#/slo/' + encodeURIComponent(c.name) + '" class="c-' +
+        esc(RANK[c.status] !== undefined ? c.status : 'nodata') + '">' + esc(c.name) + '</a> (' + esc(fmtPct(c.budget_consumed, 1)) + ')';
+    }).join(' + ') + ' = ' + esc(isNum(s.budget_remaining) ? fmtPct(1 - s.budget_remaining, 1) : '—') + '</p>';
   }
 
   function kpisHtml(s) {
@@ -662,6 +817,225 @@
           '</td><td>' + esc(a.fired_at ? fmtTime(toSecs(a.fired_at)) : '—') + '</td><td>' +
           esc(a.resolved_at ? fmtTime(toSecs(a.resolved_at)) : '—') + '</td><td class="n">' + esc(alertValue(s, a)) + '</td></tr>';
       }).join('') + '</tbody></table></div>' : '<p class="empty">No alerts for this SLO.</p>';
+  }
+
+  /* ---------- a service's page (#/service/NAME): its release risk and its SLOs ---------- */
+  function renderService(svc) {
+    var list = sloList().filter(function (s) { return s.service === svc; });
+    $('crumbs').innerHTML = '› ' + esc(svc);
+    document.title = svc + ' · headroom';
+    state.current = null;
+    if (!list.length) {
+      destroyCharts();
+      $('app').innerHTML = '<p class="empty">No SLO of a service named <b>' + esc(svc) + '</b>. <a href="' + esc(overviewHash()) + '">Back to the overview</a>.</p>';
+      return;
+    }
+    var page = $('app').querySelector('.svc-page');
+    if (!page || page.getAttribute('data-service') !== svc) {
+      destroyCharts();
+      $('app').innerHTML = '<div class="svc-page" data-service="' + esc(svc) + '"><div class="slo-head" id="svc-head"></div>' +
+        '<div class="panel" id="p-risk"><h3>Release risk now <small id="risk-sub"></small></h3><div id="risk"></div></div>' +
+        '<section class="service"><div class="cards" id="svc-cards"></div></section></div>';
+    }
+    $('svc-head').innerHTML = '<a href="' + esc(overviewHash()) + '">← all SLOs</a><h1>' + esc(svc) + '</h1>' + gateHtml(svc) +
+      '<span class="meta">' + list.length + ' SLO' + (list.length === 1 ? '' : 's') + '</span>';
+    renderServiceRisk(svc);
+    $('svc-cards').innerHTML = list.map(cardHtml).join('');
+    drawSparks();
+  }
+
+  /* ---------- SLO page: the release risk and the targets history supports ---------- */
+  /* A share as the CLI writes it: three figures, "< 0.01%" below. */
+  function fmtShare(x) {
+    if (!isNum(x)) return '—';
+    var p = x * 100;
+    return p !== 0 && Math.abs(p) < 0.01 ? '< 0.01%' : String(+p.toPrecision(3)) + '%';
+  }
+  function fmtTarget(x) { return isNum(x) ? String(+(x * 100).toPrecision(6)) + '%' : '—'; }
+  /* A bar of a share in [0, 1] (its width is the figure itself) and the figure. */
+  function shareBar(x, text) {
+    var w = isNum(x) ? Math.max(0, Math.min(1, x)) * 100 : 0;
+    return '<span class="bar"><span class="fill" style="width:' + w.toFixed(2) + '%"></span></span><span class="bv">' + text + '</span>';
+  }
+  function notInReport(what, cmd) {
+    return '<p class="empty">Not in a report: <code>' + esc(cmd) + '</code> gives ' + esc(what) +
+      ', and the dashboard of <code>headroom serve</code> shows it here.</p>';
+  }
+  /* One cache entry of loadDecisions(): its data, or null with the panel
+   * saying why. */
+  function decision(box, c, what) {
+    if (!c) { box.innerHTML = '<p class="empty">Loading…</p>'; return null; }
+    if (c.error) { box.innerHTML = '<p class="empty">Cannot read ' + esc(what) + ': ' + esc(c.error) + '</p>'; return null; }
+    return c.data;
+  }
+
+  /* api/v1/risk?service=S (docs/cli/risk.md): this SLO's chance that a
+   * release exhausts the budget left, its consumption per past release, the
+   * chance of consuming at least each level, then every SLO of the service. */
+  function riskHead(svc) {
+    var box = $('risk');
+    $('risk-sub').textContent = svc || '';
+    if (STATIC) { box.innerHTML = notInReport('the release risk', 'headroom risk --service ' + (svc || 'S')); return null; }
+    var r = decision(box, state.risk[svc], 'the release risk');
+    if (!r) return null;
+    $('risk-sub').textContent = r.service + ' · each past deploy judged over the ' + fmtSpan(r.horizon_seconds) + ' after it' +
+      (isNum(r.canary) && r.canary < 1 ? ' · a canary to ' + fmtShare(r.canary) + ' of the traffic' : '');
+    return r;
+  }
+  function latestDeploy(r) {
+    var times = Array.isArray(r.deploy_times) ? r.deploy_times : [];
+    return times.length ? ', the latest at ' + esc(fmtTime(toSecs(times[times.length - 1]))) : '';
+  }
+  /* A service's page: every SLO of it, the service's deploys. */
+  function renderServiceRisk(svc) {
+    var r = riskHead(svc);
+    if (!r) return;
+    var box = $('risk'), n = r.deploys;
+    box.innerHTML = (!n ? '<p class="risk-none" id="risk-none">No deploy of ' + esc(r.service) + ' at least ' + esc(fmtSpan(r.horizon_seconds)) +
+        ' old is on the timeline: there is no history to judge a release by. Record deploys with <code>headroom annotate --kind deploy</code>.</p>'
+      : (r.thin ? '<p class="thin" id="risk-thin"><b>Thin history:</b> only ' + n + ' past deploy' + (n === 1 ? '' : 's') +
+        ' to judge by (fewer than 5): read these figures as a hint, not a rate.</p>' : '') +
+        '<p class="s">From ' + n + ' past deploy' + (n === 1 ? '' : 's') + latestDeploy(r) + '.</p>') + riskTable(r, null, true);
+  }
+  function renderRisk(s) {
+    var r = riskHead(s.service);
+    if (!r) return;
+    var box = $('risk'), list = Array.isArray(r.slos) ? r.slos : [], n = r.deploys;
+    var mine = list.filter(function (x) { return x.name === s.name; })[0];
+    if (!n || !mine || !mine.deploys) {
+      box.innerHTML = '<p class="risk-none" id="risk-none">No deploy of ' + esc(r.service) + ' at least ' + esc(fmtSpan(r.horizon_seconds)) +
+        ' old ' + (n ? 'has this SLO\'s data after it' : 'is on the timeline') + ': there is no history to judge a release by. ' +
+        'Record deploys with <code>headroom annotate --kind deploy</code>.</p>' + riskTable(r, s.name, false);
+      return;
+    }
+    var spent = isNum(mine.budget_remaining) && mine.budget_remaining <= 0;
+    var c = mine.consumption || {}, pal = mine.p_at_least || {};
+    var levels = Object.keys(pal).sort(function (a, b) { return parseFloat(a) - parseFloat(b); });
+    box.innerHTML = (mine.thin ? '<p class="thin" id="risk-thin"><b>Thin history:</b> only ' + mine.deploys + ' past deploy' +
+        (mine.deploys === 1 ? '' : 's') + ' to judge by (fewer than 5): read these figures as a hint, not a rate.</p>' : '') +
+      '<div class="risk-head"><div><div class="sub">chance a release exhausts the budget left</div>' +
+      '<div class="v' + (spent ? ' c-red' : '') + '" id="risk-exhaust">' + fmtShare(mine.p_exhaust) + '</div>' +
+      '<div class="s">' + (spent ? 'the budget is already spent (' + esc(budgetPct(mine.budget_remaining)) + '): any release exhausts it'
+        : 'budget left now <b id="risk-left">' + esc(budgetPct(mine.budget_remaining)) + '</b>') + '</div></div>' +
+      '<div><div class="sub">a release consumes</div><div class="v" id="risk-median">' + fmtShare(c.p50) + ' <small>median</small></div>' +
+      '<div class="s"><span id="risk-p90">' + fmtShare(c.p90) + '</span> at p90 · <span id="risk-max">' + fmtShare(c.max) +
+      '</span> at worst · mean ' + fmtShare(c.mean) + ' of the budget</div></div></div>' +
+      '<p class="s">From ' + mine.deploys + ' past deploy' + (mine.deploys === 1 ? '' : 's') + latestDeploy(r) +
+      '. Chance that a release consumes at least:</p>' +
+      '<table class="shares" id="risk-levels">' + levels.map(function (k) {
+        return '<tr data-level="' + esc(k) + '"><td>' + esc(fmtShare(parseFloat(k))) + ' of the budget</td><td>' + shareBar(pal[k], fmtShare(pal[k])) + '</td></tr>';
+      }).join('') + '</table>' + (list.length > 1 ? riskTable(r, s.name, false) : '');
+  }
+  /* Every SLO of the service; full (a service's page): the worst
+   * consumption and the chance of consuming 10 % too. */
+  function riskTable(r, current, full) {
+    var list = Array.isArray(r.slos) ? r.slos : [];
+    if (!list.length) return '';
+    return '<p class="s">Every SLO of ' + esc(r.service) + ': the chance a release exhausts its budget, and what a release consumes of it.</p>' +
+      '<div class="scroll"><table class="list risk' + (full ? ' full' : '') + '" id="risk-slos"><thead><tr><th>SLO</th>' +
+      '<th class="n">budget left</th><th class="n">exhausted</th><th class="n">median</th><th class="n">p90</th>' +
+      (full ? '<th class="n">worst</th><th class="n">uses ≥ 10%</th>' : '') + '<th class="n">deploys</th></tr></thead><tbody>' + list.map(function (x) {
+        var c = x.consumption || {}, pal = x.p_at_least || {};
+        return '<tr data-slo="' + esc(x.name) + '"' + (x.name === current ? ' class="cur"' : '') + '><td>' +
+          (x.name === current ? esc(x.name) : '<a href="#/slo/' + encodeURIComponent(x.name) + '">' + esc(x.name) + '</a>') + '</td><td class="n">' +
+          esc(budgetPct(x.budget_remaining)) + '</td><td class="n">' + fmtShare(x.p_exhaust) + '</td><td class="n">' + fmtShare(c.p50) +
+          '</td><td class="n">' + fmtShare(c.p90) + '</td>' + (full ? '<td class="n">' + fmtShare(c.max) + '</td><td class="n">' + fmtShare(pal['0.1']) + '</td>' : '') +
+          '<td class="n">' + esc(x.deploys) + (x.thin && x.deploys ? ' <small class="c-orange">thin</small>' : '') +
+          '</td></tr>';
+      }).join('') + '</tbody></table></div>';
+  }
+
+  /* api/v1/suggest?slo=NAME (docs/cli/suggest.md): the SLIs its past
+   * windows achieved, each candidate target's share of windows met and its
+   * budget as time, the suggestion, and for a latency SLO the percentiles. */
+  function renderSuggest(s) {
+    var box = $('suggest');
+    if (STATIC) { box.innerHTML = notInReport('the targets history supports', 'headroom suggest --slo ' + s.name); return; }
+    var c0 = state.suggest[s.name];
+    /* Drawn again only when the answer changed (its chart stays put). */
+    var key = s.name + '|' + (c0 ? c0.at + '|' + (c0.error || '') : '');
+    if (box.getAttribute('data-key') === key && c0) return;
+    box.setAttribute('data-key', key);
+    $('suggest-sub').textContent = '';
+    var j = decision(box, c0, 'the target suggestion');
+    if (!j) return;
+    var r = Array.isArray(j.slos) ? j.slos.filter(function (x) { return x.name === s.name; })[0] : null;
+    if (!r) { box.innerHTML = '<p class="empty">No suggestion for this SLO.</p>'; return; }
+    var win = isNum(r.window_seconds) ? fmtSpan(r.window_seconds) : 'window';
+    var ach = r.achieved || {}, cands = Array.isArray(r.candidates) ? r.candidates : [];
+    var d = Math.max(2, pctDigits(r.current_target));
+    $('suggest-sub').textContent = r.windows ? 'over ' + r.windows + (r.windows === 1 ? ' window' : ' windows') + ' of ' + win + ' ending at midnight (' + (r.zone || 'UTC') + ')'
+      : r.first_event_at ? 'over all the history: ' + fmtDur(r.history_seconds) : '';
+    if (!r.windows_with_data) {
+      box.innerHTML = '<p class="empty" id="suggest-none">No history with data to judge a target by' +
+        (r.first_event_at ? '' : ' (an SLO on Prometheus keeps its counts there)') + '.</p>' + latencyHtml(r);
+      return;
+    }
+    var cur = cands.filter(function (c) { return c.current; })[0];
+    var conf = fmtShare(j.confidence);
+    var verdict = r.suggested_target === null || r.suggested_target === undefined
+      ? 'No candidate was met in ' + conf + ' of the windows.'
+      : r.suggested_target === r.current_target ? 'That is the current target.'
+      : cur && isNum(cur.met_share) && cur.met_share < j.confidence
+        ? 'The current target ' + fmtTarget(r.current_target) + ' was met in only ' + fmtShare(cur.met_share) + ' of them: history does not support it.'
+        : 'The current target ' + fmtTarget(r.current_target) + ' is looser: history supports a tighter one.';
+    box.innerHTML = (r.windows ? '' : '<p class="thin" id="suggest-short">The history (' + esc(fmtDur(r.history_seconds)) + ' since ' +
+        esc(fmtTime(toSecs(r.first_event_at))) + ') is shorter than one ' + esc(win) + ' window: the figures are over that one window.</p>') +
+      '<div class="risk-head"><div><div class="sub">suggested target</div><div class="v" id="suggest-target">' + fmtTarget(r.suggested_target) + '</div>' +
+      '<div class="s">the tightest met in at least ' + esc(conf) + ' of the windows. ' + esc(verdict) + '</div></div>' +
+      '<div><div class="sub">SLI achieved per window</div><div class="v" id="suggest-achieved">' + fmtPct(ach.min, d) + ' <small>worst</small></div>' +
+      '<div class="s">' + fmtPct(ach.p10, d) + ' at p10 · ' + fmtPct(ach.p50, d) + ' median</div></div></div>' +
+      '<div id="suggest-chart"></div>' +
+      '<div class="scroll"><table class="list cands" id="suggest-cands"><thead><tr><th>target</th><th>met in</th><th class="n">error budget</th></tr></thead><tbody>' +
+      cands.map(function (c) {
+        return '<tr data-target="' + esc(c.target) + '"' + (c.current ? ' class="cur"' : '') + '><td>' + fmtTarget(c.target) +
+          (c.current ? ' <small>(current)</small>' : '') + (c.target === r.suggested_target ? ' ' + pill('green', 'suggested') : '') + '</td><td>' +
+          shareBar(c.met_share, fmtShare(c.met_share) + ' <small>(' + esc(c.windows_met) + ' of ' + esc(r.windows_with_data) + ')</small>') +
+          '</td><td class="n">' + esc(fmtDur(c.budget_seconds)) + ' <small>per ' + esc(win) + '</small></td></tr>';
+      }).join('') + '</tbody></table></div>' + latencyHtml(r);
+    windowChart(r, d);
+  }
+  /* The SLI of every window (window_slis) against the current and the
+   * suggested target; only with two windows or more. */
+  function windowChart(r, d) {
+    var w = r.window_slis, holder = $('suggest-chart');
+    dropChart('windows');
+    if (!holder || !w || !Array.isArray(w.end) || !Array.isArray(w.sli) || w.end.length < 2 || !window.Chart) return;
+    var t = w.end.map(toSecs), range = [t[0], t[t.length - 1]];
+    var lines = [{ y: r.current_target, color: COLORS.target, width: 1.5, label: 'current target ' + fmtTarget(r.current_target) }];
+    if (isNum(r.suggested_target) && r.suggested_target !== r.current_target)
+      lines.push({ y: r.suggested_target, color: COLORS.budget, width: 1.5, dash: [2, 3], label: 'suggested ' + fmtTarget(r.suggested_target) });
+    var ys = w.sli.filter(isNum).concat(lines.map(function (l) { return l.y; }).filter(isNum));
+    holder.innerHTML = '<div class="sub">SLI of each ' + esc(fmtSpan(r.window_seconds)) + ' window, by the day it ended</div><div class="chart-box win-box"><canvas></canvas></div>';
+    var o = baseOptions(range, function (v) { return fmtPct(v, Math.max(1, d - 1)); }, 'SLI', function (o) {
+      o.scales.x.min = range[0]; o.scales.x.max = range[1];
+      o.scales.x.title.text = 'window end (UTC)';
+      o.scales.y.suggestedMin = minOf(ys, 0); o.scales.y.suggestedMax = maxOf(ys, 1);
+      o.elements.point.radius = w.end.length <= 60 ? 2 : 0;
+      o.plugins.legend.display = false;
+      o.plugins.tooltip.callbacks.title = function (items) { return items.length ? 'window ending ' + fmtTime(items[0].parsed.x) : ''; };
+      o.plugins.tooltip.callbacks.label = function (it) { return ' SLI ' + fmtPct(it.parsed.y, d); };
+      o.plugins.hrLines = { h: lines };
+    });
+    state.charts.windows = new window.Chart(holder.querySelector('canvas').getContext('2d'), { type: 'line',
+      data: { datasets: [{ label: 'SLI of the window', data: xy(t, w.sli), borderColor: COLORS.sli, backgroundColor: COLORS.sli }] },
+      options: o, plugins: [linesPlugin] });
+  }
+  function latencyHtml(r) {
+    var l = r.latency;
+    if (!l || typeof l !== 'object') return '';
+    var th = l.threshold_for || {};
+    var shares = Object.keys(th).sort(function (a, b) { return parseFloat(a) - parseFloat(b); });
+    return '<div class="lat" id="suggest-latency"><div class="sub">latency of ' + esc(isNum(l.events) ? l.events : '?') + ' valid events</div>' +
+      '<div class="lat-q">' + ['p50', 'p95', 'p99'].map(function (k) {
+        return '<span data-q="' + k + '"><small>' + k + '</small> <b>' + esc(fmtSecs(l[k])) + '</b></span>';
+      }).join('') + '</div>' +
+      '<table class="list thr-for" id="suggest-thr"><thead><tr><th>a filter <code>duration &lt; X</code> met by</th>' + shares.map(function (k) {
+        return '<th class="n">' + esc(fmtShare(parseFloat(k))) + '</th>';
+      }).join('') + (isNum(l.current_threshold) ? '<th class="n">the filter now</th>' : '') + '</tr></thead><tbody><tr><td>X =</td>' +
+      shares.map(function (k) { return '<td class="n" data-share="' + esc(k) + '">' + esc(fmtSecs(th[k])) + '</td>'; }).join('') +
+      (isNum(l.current_threshold) ? '<td class="n"><b>' + esc(fmtSecs(l.current_threshold)) + '</b></td>' : '') + '</tr></tbody></table>' +
+      '<p class="s">Bucket upper bounds: each exact value lies below it, within ×1.334.</p></div>';
   }
 
   /* ---------- SLO page: the bottom layer (logs, system metrics, bad events) ---------- */
@@ -1066,6 +1440,13 @@
     thresholdsOf(s).list.forEach(function (t) {
       if (t.kind === 'budget' && isNum(t.budget_level)) lines.push({ y: t.budget_level, color: sevColor(t.severity), width: 1, label: t.name + ': below ' + fmtPct(t.budget_level, 0) });
     });
+    /* The status light's levels (status_thresholds.remaining: yellow at or
+     * below, orange below, red at or below; red at 0 is "exhausted"). */
+    var rem = s.status_thresholds && Array.isArray(s.status_thresholds.remaining) ? s.status_thresholds.remaining : [];
+    [['yellow', 'yellow at ', ' or less'], ['orange', 'orange below ', ''], ['red', 'red at ', ' or less']].forEach(function (k, i) {
+      if (isNum(rem[i]) && !(k[0] === 'red' && rem[i] === 0))
+        lines.push({ y: rem[i], color: cssVar('--' + k[0]) || COLORS.other, width: 1, dash: [2, 3], status: k[0], label: 'status ' + k[1] + fmtPct(rem[i], 0) + k[2] });
+    });
     upsertChart('budget', h, {
       data: { datasets: [{ label: 'budget left', data: xy(ser.t, ser.budget_remaining), borderColor: COLORS.budget,
         backgroundColor: 'rgba(31,157,85,.12)', fill: 'origin', $fmt: tfmt }] },
@@ -1327,7 +1708,7 @@
     renderHeader();
     if (!state.report) return;
     var r = state.route;
-    if (r.page === 'slo') renderSlo(r.name); else renderOverview();
+    if (r.page === 'slo') renderSlo(r.name); else if (r.page === 'service') renderService(r.name); else renderOverview();
     writeHash();
     document.body.setAttribute('data-ready', '1');
   }
@@ -1352,7 +1733,7 @@
     if (before.page !== state.route.page || before.name !== state.route.name) window.scrollTo(0, 0);
     refresh();
   });
-  window.addEventListener('resize', function () { if (state.route.page === 'overview') drawSparks(); });
+  window.addEventListener('resize', function () { if (state.route.page !== 'slo') drawSparks(); });
   applyRoute();
   refresh();
 })();

@@ -3,8 +3,11 @@
 # validate the configuration, report the six SLOs straight from the logs,
 # then backfill a store, record the deploys, incidents and a maintenance
 # window on the timeline (annotate.sh) and report again from the store;
-# show the release risk and the targets thirteen weeks of the same traffic
-# support (risk, suggest); finally run the daemon on live traffic: four
+# show the release risk, the journeys' value x frequency matrix with the
+# matching journey's composite budget, and the targets thirteen weeks of the
+# same traffic support (risk, journeys, suggest) and their compliance month
+# by month with the cost of the AI report's failures (history, also as an
+# HTML page in logs/history.html); finally run the daemon on live traffic: four
 # weeks up to the present minute, still arriving minute by minute, with a
 # short incident of the matching pods that ended 40 minutes ago (and recurs
 # every 3 hours), so the first alert round pages for matching-availability;
@@ -81,10 +84,26 @@ heading "6. headroom risk --service core-matching: the release risk from its 8 p
 echo
 "$HR" risk -c "$CONF" --db "$DB" --service core-matching --at 2026-11-01T00:00:00Z --canary 0.1 | sed -n '1p;/^matching-availability/,/exhausting/p'
 
-heading "7. headroom suggest: the targets thirteen weeks of history support"
+heading "7. headroom journeys: the value x frequency matrix, and the matching journey's own budget"
+echo "(each Service is a journey: value from headroom.dev/value, frequency from its traffic; docs/cli/journeys.md)"
+echo
+"$HR" journeys -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z
+echo
+echo "matching-journey is a composite SLO (journey1-matching.yaml): availability weighs 2, latency 1;"
+echo "its consumed budget is the weighted mean of theirs (docs/internals/math.md, \"Composite SLOs\"):"
+"$HR" report -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z | sed -n '/^Composite SLOs/,/^$/p'
+
+heading "8. headroom suggest: the targets thirteen weeks of history support"
 echo "(91 days of the same traffic at a tenth of the volume, ending 2026-11-01: some 63 windows of 28 days)"
 "$GEN" --out "$TMP/history" --days 91 --scale 0.1 >/dev/null
 "$HR" suggest -c "$CONF" --at 2026-11-01T00:00:00Z "$TMP/history"/*
+
+heading "9. headroom history: compliance month by month, downtime and what it cost"
+echo "(the same thirteen weeks; the AI report SLOs carry headroom.dev/cost-per-bad-event and -minute)"
+"$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z "$TMP/history"/*
+"$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z --format html -o "$LOGS/history.html" "$TMP/history"/*
+echo
+echo "The page for the monthly review: $LOGS/history.html (csv: --format csv)"
 
 [ "${DEMO_LIVE:-1}" = 0 ] && exit 0
 
@@ -104,7 +123,7 @@ INCIDENT=$(utc $INC_S)
 LIVE="$TMP/live"
 mkdir -p "$LIVE"
 cp "$CONF"/*.yaml "$LIVE"/ # the paths (logs/...) now point at $LIVE/logs
-heading "8. Live: four weeks of traffic up to $NOW, then a new minute every minute"
+heading "10. Live: four weeks of traffic up to $NOW, then a new minute every minute"
 "$GEN" --out "$LIVE/logs" --end "$NOW" --anchor "$ANCHOR" --live-incident "$INCIDENT" | sed 's/^/  /'
 echo
 echo "headroom annotate (the live store):"

@@ -24,5 +24,7 @@ int cmd_rules(int argc, char **argv);
 int cmd_canary(int argc, char **argv);
 int cmd_risk(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_journeys(int argc, char **argv);
 
 #endif

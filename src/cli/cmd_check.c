@@ -1,157 +1,185 @@
-/* cmd_check.c -- `headroom check -c CONF [--strict]`: load an OpenSLO
- * configuration, compile every log format and every filter against its
- * data source, and print every problem as file:line:col. Exit 0 when valid,
- * 2 otherwise (docs/cli/check.md). */
+/* cmd_check.c -- `headroom check -c CONF [--strict] [--sample FILE...]`:
+ * load an OpenSLO configuration, have the engine check its formats,
+ * filters and paths (engine/check.h), optionally read the first lines of
+ * real files, and print every problem as file:line:col. Exit 0 when
+ * valid, 2 otherwise (docs/cli/check.md). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
 #include "config/config.h"
-#include "core/expr.h"
-#include "core/format.h"
+#include "engine/check.h"
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: headroom check -c CONF [--strict]\n"
+  fprintf(f, "usage: headroom check -c CONF [--strict] [--sample FILE]... [--source NAME] [--lines N]\n"
              "\n"
              "Validate an OpenSLO v1 configuration (a file or a directory of *.yaml files):\n"
-             "every reference, target, window, time zone, log format and filter. Every\n"
-             "problem is printed on stderr as file:line:col: message.\n"
+             "every reference, target, window, time zone, log format and filter, the fields\n"
+             "each filter reads against what its format can fill, and the data sources'\n"
+             "paths. Every problem is printed on stderr as file:line:col: message.\n"
              "\n"
              "options:\n"
              "  -c, --config CONF  the configuration file or directory (required)\n"
              "      --strict       also warn about what headroom cannot use (other tools'\n"
              "                     sources and targets), and fail on any warning\n"
+             "      --sample FILE  also read the first lines of FILE (plain or gzip) as the\n"
+             "                     data source it belongs to, and say what each SLO would\n"
+             "                     see: fields present, malformed lines, good/valid (repeatable)\n"
+             "      --source NAME  read the samples as this data source (default: by paths)\n"
+             "      --lines N      lines of each sample (default 1000)\n"
              "  -h, --help         print this help and exit\n"
              "\n"
-             "exit codes: 0 valid, 2 invalid or usage error\n");
+             "exit codes: 0 valid, 2 invalid, a sample shows data that cannot give a true\n"
+             "figure, or usage error\n");
 }
 
-static int resolve_field(void *ctx, const char *name, size_t n) { return format_field(ctx, name, n); }
-
-/* Compile one filter; on failure add a message at the column of the error
- * (expr errors read "col N: what"). */
-static void check_filter(struct hr_format *fmt, const char *what, const char *src, const struct hr_loc *loc,
-                         struct hr_diag *diag) {
-  if (src == NULL)
-    return;
-  struct hr_expr *e = NULL;
-  struct hr_err err = {0};
-  if (expr_compile(src, strlen(src), resolve_field, fmt, &e, &err) == HR_OK) {
-    expr_free(e);
-    return;
-  }
-  struct hr_loc at = *loc;
-  const char *msg = err.msg;
-  long col = 0;
-  if (strncmp(msg, "col ", 4) == 0) {
-    char *end;
-    col = strtol(msg + 4, &end, 10);
-    if (end != msg + 4 && end[0] == ':') {
-      msg = end + 1;
-      while (*msg == ' ')
-        msg++;
-    } else
-      col = 0;
-  }
-  /* The column maps onto the file only while the filter is one line. */
-  size_t len = strlen(src);
-  while (len > 0 && src[len - 1] == '\n')
-    len--;
-  if (col > 0 && memchr(src, '\n', len) == NULL && col < 100000)
-    at.col += (int)col - 1;
-  diag_add(diag, &at, "invalid %s filter: %s", what, msg);
+static const char *pct(uint64_t a, uint64_t b, char *buf, size_t n) {
+  if (b == 0)
+    snprintf(buf, n, "-");
+  else
+    snprintf(buf, n, "%.1f%%", 100.0 * (double)a / (double)b);
+  return buf;
 }
 
-/* Formats and filters: the loader keeps the model free of the format and
- * filter modules, so check compiles them here. Returns the errors added. */
-static size_t check_filters(const struct hr_config *c, struct hr_diag *diag) {
-  size_t before = diag->n - diag->nwarn;
-  struct hr_format **fmts = calloc(c->nsources + 1, sizeof *fmts);
-  int *bad = calloc(c->nsources + 1, sizeof *bad);
-  if (fmts == NULL || bad == NULL) {
-    free(fmts);
-    free(bad);
-    diag_add(diag, NULL, "out of memory");
-    return 1;
+/* What the sample s says, on stdout. */
+static void print_sample(const struct hr_check_sample *s) {
+  char p[32];
+  printf("sample %s: the first %llu lines%s, read as DataSource '%s'\n", s->file, (unsigned long long)s->lines,
+         s->more ? " (more follow)" : "", s->source);
+  printf("  %llu events, %llu malformed (%s), %llu blank\n", (unsigned long long)s->events,
+         (unsigned long long)s->malformed, pct(s->malformed, s->lines - s->blank, p, sizeof p),
+         (unsigned long long)s->blank);
+  for (int r = 1; r < HR_BAD__COUNT; r++)
+    if (s->by_reason[r] > 0)
+      printf("    %s: %llu\n", format_reason(r), (unsigned long long)s->by_reason[r]);
+  for (size_t i = 0; i < s->nbad; i++)
+    printf("  %s:%llu: %s: %s%s\n", s->file, (unsigned long long)s->bad[i].line, format_reason(s->bad[i].reason),
+           s->bad[i].text, s->bad[i].cut ? "..." : "");
+  for (size_t k = 0; k < s->nslo; k++) {
+    const struct hr_check_slo *o = &s->slo[k];
+    printf("  SLO %s: good %llu of %llu valid (%s)", o->name, (unsigned long long)o->good, (unsigned long long)o->valid,
+           pct(o->good, o->valid, p, sizeof p));
+    if (o->undecided > 0)
+      printf(", %llu undecided", (unsigned long long)o->undecided);
+    printf("\n");
+    for (size_t f = 0; f < o->nfields; f++)
+      printf("    %s: in %llu of %llu events\n", o->field[f], (unsigned long long)o->present[f],
+             (unsigned long long)s->events);
   }
-  for (size_t i = 0; i < c->nsources; i++) {
-    const struct hr_datasource *ds = &c->sources[i];
-    if (strcmp(ds->type, "headroom.logs") != 0)
-      continue;
-    struct hr_err err = {0};
-    if (format_new(&ds->fmt, &fmts[i], &err) != HR_OK) {
-      diag_add(diag, &ds->loc, "DataSource '%s': %s", ds->name, err.msg);
-      bad[i] = 1;
-    }
-  }
-  for (size_t i = 0; i < c->nslos; i++) {
-    const struct hr_slo *s = &c->slos[i];
-    size_t si = (size_t)(s->source - c->sources);
-    if (s->source == NULL || si >= c->nsources || fmts[si] == NULL || bad[si])
-      continue;
-    check_filter(fmts[si], "good", s->good_filter, &s->good_loc, diag);
-    check_filter(fmts[si], "bad", s->bad_filter, &s->bad_loc, diag);
-    check_filter(fmts[si], "total", s->total_filter, &s->total_loc, diag);
-  }
-  for (size_t i = 0; i < c->nsources; i++)
-    format_free(fmts[i]);
-  free(fmts);
-  free(bad);
-  return diag->n - diag->nwarn - before;
+}
+
+__attribute__((format(printf, 1, 2))) static void usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "headroom: check: ");
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n");
+  va_end(ap);
+  usage(stderr);
 }
 
 int cmd_check(int argc, char **argv) {
-  const char *conf = NULL;
-  int strict = 0;
+  const char *conf = NULL, *source = NULL;
+  const char **samples = calloc((size_t)argc + 1, sizeof *samples);
+  size_t nsamples = 0;
+  uint64_t lines = HR_SAMPLE_LINES;
+  int strict = 0, code = 2;
+  struct hr_diag diag = {0};
+  struct hr_config *c = NULL;
+  if (samples == NULL)
+    return 2;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    int takes = strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0 || strcmp(a, "--sample") == 0 ||
+                strcmp(a, "--source") == 0 || strcmp(a, "--lines") == 0;
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       usage(stdout);
-      return 0;
+      code = 0;
+      goto out;
     } else if (strcmp(a, "--strict") == 0) {
       strict = 1;
+    } else if (takes && i + 1 >= argc) {
+      usage_error("%s needs a value", a);
+      goto out;
     } else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
-      if (i + 1 >= argc) {
-        fprintf(stderr, "headroom: check: %s needs a file or directory\n", a);
-        usage(stderr);
-        return 2;
-      }
       conf = argv[++i];
     } else if (strncmp(a, "--config=", 9) == 0) {
       conf = a + 9;
+    } else if (strcmp(a, "--sample") == 0) {
+      samples[nsamples++] = argv[++i];
+    } else if (strcmp(a, "--source") == 0) {
+      source = argv[++i];
+    } else if (strcmp(a, "--lines") == 0) {
+      char *end;
+      long long n = strtoll(argv[++i], &end, 10);
+      if (*argv[i] == '\0' || *end != '\0' || n < 1 || n > 10000000) {
+        usage_error("--lines: expected 1 to 10000000, got '%s'", argv[i]);
+        goto out;
+      }
+      lines = (uint64_t)n;
     } else {
-      fprintf(stderr, "headroom: check: unknown argument '%s'\n", a);
-      usage(stderr);
-      return 2;
+      usage_error("unknown argument '%s'", a);
+      goto out;
     }
   }
   if (conf == NULL) {
-    fprintf(stderr, "headroom: check: -c CONF is required\n");
-    usage(stderr);
-    return 2;
+    usage_error("-c CONF is required");
+    goto out;
   }
-  struct hr_diag diag = {0};
-  struct hr_config *c = NULL;
-  enum hr_rc rc = config_load(conf, strict, &c, &diag);
+  if ((source != NULL || lines != HR_SAMPLE_LINES) && nsamples == 0) {
+    usage_error("--source and --lines apply to --sample FILE");
+    goto out;
+  }
+  enum hr_rc rc = config_load(conf, (strict ? HR_CONFIG_STRICT : 0) | HR_CONFIG_KEEP, &c, &diag);
   size_t nerr = 0;
-  if (rc == HR_OK)
-    nerr = check_filters(c, &diag);
+  if (c != NULL)
+    nerr = engine_check(c, &diag);
+  int valid = rc == HR_OK && nerr == 0;
   for (size_t i = 0; i < diag.n; i++)
     fprintf(stderr, "%s\n", diag.msgs[i]);
-  int code = 0;
-  if (rc != HR_OK || nerr > 0) {
+  size_t nprinted = diag.n;
+  size_t sample_err = 0;
+  for (size_t i = 0; i < nsamples; i++) {
+    if (!valid) {
+      fprintf(stderr, "headroom: check: --sample %s: not read, the configuration has errors\n", samples[i]);
+      continue;
+    }
+    struct hr_check_sample s;
+    struct hr_err err = {0};
+    size_t before = diag.n - diag.nwarn;
+    if (engine_sample(c, samples[i], source, lines, &s, &diag, &err) != HR_OK) {
+      fprintf(stderr, "headroom: check: --sample %s: %s\n", samples[i], err.msg);
+      sample_err++;
+      continue;
+    }
+    print_sample(&s);
+    engine_sample_free(&s);
+    sample_err += diag.n - diag.nwarn - before;
+    for (; nprinted < diag.n; nprinted++)
+      fprintf(stderr, "%s\n", diag.msgs[nprinted]);
+  }
+  fflush(stdout);
+  if (!valid) {
     size_t n = diag.n - diag.nwarn;
     fprintf(stderr, "headroom: check: %s: %zu error%s\n", conf, n, n == 1 ? "" : "s");
-    code = 2;
+  } else if (sample_err > 0) {
+    fprintf(stderr, "headroom: check: %s: the sample%s show%s %zu problem%s\n", conf, nsamples == 1 ? "" : "s",
+            nsamples == 1 ? "s" : "", sample_err, sample_err == 1 ? "" : "s");
   } else if (strict && diag.nwarn > 0) {
     fprintf(stderr, "headroom: check: %s: %zu warning%s (--strict)\n", conf, diag.nwarn, diag.nwarn == 1 ? "" : "s");
-    code = 2;
   } else {
-    printf("ok: %zu SLOs, %zu data sources, %zu alert policies, %zu notification targets, %zu services\n", c->nslos,
+    printf("ok: %zu SLOs, %zu data sources, %zu alert policies, %zu notification targets, %zu services", c->nslos,
            c->nsources, c->npolicies, c->ntargets, c->nservices);
+    if (c->ncomposites > 0) /* its components are among the SLOs */
+      printf(", %zu composite SLO%s", c->ncomposites, c->ncomposites == 1 ? "" : "s");
+    putchar('\n');
+    code = 0;
   }
+out:
   config_free(c);
   diag_free(&diag);
+  free(samples);
   return code;
 }

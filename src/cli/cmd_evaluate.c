@@ -13,27 +13,28 @@
 #include "core/jw.h"
 #include "util/imath.h"
 
-static const char usage_text[] =
-    "usage: headroom evaluate -c CONF [--db FILE] [--at T] [--send] [--format text|json]\n"
-    "                         [--dashboard-url URL]\n"
-    "\n"
-    "One alert-evaluation round over the store (for cron): evaluates every alert\n"
-    "condition of every SLO at the whole minute, steps the persisted states\n"
-    "(pending, firing, resolved), records each transition and queues its\n"
-    "notifications. Prints the alerts firing and pending and this round's\n"
-    "transitions.\n"
-    "\n"
-    "  -c, --config CONF      OpenSLO file or directory (required)\n"
-    "      --db FILE          the store (default: the configuration's headroom.db)\n"
-    "      --at T             evaluate as of T (RFC 3339, rounded down to the minute);\n"
-    "                         default: now\n"
-    "      --send             deliver the queued notifications that are due\n"
-    "      --format F         text (default) or json\n"
-    "      --dashboard-url U  link put in the notifications\n"
-    "\n"
-    "Exit codes: 0 ok (whether or not alerts fire), 2 error.\n";
+static const char usage_text[] = "usage: headroom evaluate -c CONF [--db FILE] [--at T] [--send] [--format text|json]\n"
+                                 "                         [--dashboard-url URL]\n"
+                                 "\n"
+                                 "One alert-evaluation round over the store (for cron): evaluates every alert\n"
+                                 "condition of every SLO at the whole minute, steps the persisted states\n"
+                                 "(pending, firing, resolved), records each transition and queues its\n"
+                                 "notifications. Prints the alerts firing and pending and this round's\n"
+                                 "transitions.\n"
+                                 "\n"
+                                 "  -c, --config CONF      OpenSLO file or directory (required)\n"
+                                 "      --db FILE          the store (default: the configuration's headroom.db)\n"
+                                 "      --at T             evaluate as of T (RFC 3339, rounded down to the minute);\n"
+                                 "                         default: now\n"
+                                 "      --send             deliver the queued notifications that are due\n"
+                                 "      --format F         text (default) or json\n"
+                                 "      --dashboard-url U  link put in the notifications\n"
+                                 "\n"
+                                 "Exit codes: 0 ok (whether or not alerts fire), 2 error.\n";
 
-static void tfmt(int64_t s, char *buf, size_t n) { time_format_rfc3339(s * 1000000, buf, n); }
+static void tfmt(int64_t s, char *buf, size_t n) {
+  time_format_rfc3339(s * 1000000, buf, n);
+}
 
 static void print_json(const struct hr_round_stats *rs, int64_t at_us, const struct hr_alert_view *v,
                        const struct hr_deliver_stats *ds) {
@@ -97,14 +98,11 @@ static void print_text(const struct hr_round_stats *rs, int64_t at_us, const str
 }
 
 int cmd_evaluate(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
-                                       {"db", required_argument, 0, 'd'},
-                                       {"at", required_argument, 0, 'a'},
-                                       {"send", no_argument, 0, 'S'},
-                                       {"format", required_argument, 0, 'f'},
-                                       {"dashboard-url", required_argument, 0, 'u'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"config", required_argument, 0, 'c'}, {"db", required_argument, 0, 'd'},
+      {"at", required_argument, 0, 'a'},     {"send", no_argument, 0, 'S'},
+      {"format", required_argument, 0, 'f'}, {"dashboard-url", required_argument, 0, 'u'},
+      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   const char *conf = NULL, *db = NULL, *format = "text", *url = NULL;
   int64_t at_us = 0;
   int has_at = 0, send = 0, c;

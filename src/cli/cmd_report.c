@@ -7,14 +7,18 @@
 
 #include "cli/cmd.h"
 #include "cli/common.h"
+#include "core/timeparse.h"
+#include "engine/breakdown.h"
 #include "engine/detail.h"
 #include "engine/report.h"
+#include "render/breakdown.h"
 #include "render/html.h"
 #include "render/report.h"
 
 static const char usage_text[] =
     "usage: headroom report -c CONF [LOG...] [--at T] [--format text|json|html] [-o FILE]\n"
     "                       [--source NAME] [--db FILE] [--store] [--threads N]\n"
+    "                       [--slo NAME] [--breakdown FIELD [--lookback D] [--top N]]\n"
     "\n"
     "SLO status of the log files named (plain or .gz) and/or the store: SLI against\n"
     "target, error budget left (fraction and time), burn rates, time to exhaustion,\n"
@@ -34,6 +38,16 @@ static const char usage_text[] =
     "      --store          read the store as well as the logs named\n"
     "      --threads N      threads for reading logs (default 1; large plain files\n"
     "                       are split between them)\n"
+    "      --slo NAME       only this SLO\n"
+    "      --breakdown FIELD  what is burning: the values of FIELD (path, host,\n"
+    "                       status, any field of the format) ranked by the bad\n"
+    "                       events they contributed over the lookback, with their\n"
+    "                       share of the burn, valid events and SLI (text or json;\n"
+    "                       reads the LOGs named)\n"
+    "      --lookback D     the breakdown's lookback, ending at the instant\n"
+    "                       (default 1h; whole minutes)\n"
+    "      --top N          values listed per SLO, the rest summed (default 10;\n"
+    "                       0: all)\n"
     "\n"
     "With no LOG, the store is read. Malformed lines are counted and the first few\n"
     "reported as file:line: reason; they never change a figure.\n"
@@ -55,16 +69,70 @@ static enum hr_rc write_html(FILE *f, const struct hr_config *cfg, const struct 
   return rc;
 }
 
+/* report --breakdown: rank FIELD's values (text or json). */
+static int run_breakdown(const char *conf, const struct hr_eval_opts *eo, const char *field, int64_t lookback_us,
+                         size_t top, const char *format, const char *output) {
+  if (strcmp(format, "html") == 0) {
+    cli_error("--breakdown: --format text or json (the dashboard's SLO page draws it)");
+    return 2;
+  }
+  struct hr_config *cfg = cli_load_config(conf);
+  if (cfg == NULL)
+    return 2;
+  struct hr_breakdown_opts bo = {.in = eo->in,
+                                 .field = field,
+                                 .slo = eo->slo,
+                                 .lookback_us = lookback_us,
+                                 .has_at = eo->has_at,
+                                 .at_us = eo->at_us,
+                                 .now_us = eo->now_us,
+                                 .top = top};
+  struct hr_breakdown b;
+  struct hr_err err = {0};
+  if (engine_breakdown(cfg, &bo, &b, &err) != HR_OK) {
+    cli_error("%s", err.msg);
+    config_free(cfg);
+    return 2;
+  }
+  cli_print_samples(&b.rd);
+  int code = 0;
+  FILE *f = output != NULL ? fopen(output, "w") : stdout;
+  if (f == NULL) {
+    cli_error("%s: cannot write", output);
+    code = 2;
+  } else {
+    if (strcmp(format, "json") == 0)
+      breakdown_json(f, &b);
+    else
+      breakdown_text(f, &b);
+    cli_print_errors(&b.rd);
+    if (cli_unreadable_exit(&b.rd) != 0)
+      code = 2;
+    if ((f != stdout && fclose(f) != 0) || (f == stdout && fflush(stdout) != 0)) {
+      cli_error("%s: write failed", output != NULL ? output : "standard output");
+      code = 2;
+    }
+  }
+  breakdown_free(&b);
+  config_free(cfg);
+  return code;
+}
+
 int cmd_report(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"at", required_argument, 0, 'a'},
-                                       {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
-                                       {"source", required_argument, 0, 's'}, {"db", required_argument, 0, 'd'},
-                                       {"store", no_argument, 0, 'S'},        {"threads", required_argument, 0, 't'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"config", required_argument, 0, 'c'},   {"at", required_argument, 0, 'a'},
+      {"format", required_argument, 0, 'f'},   {"output", required_argument, 0, 'o'},
+      {"source", required_argument, 0, 's'},   {"db", required_argument, 0, 'd'},
+      {"store", no_argument, 0, 'S'},          {"threads", required_argument, 0, 't'},
+      {"slo", required_argument, 0, 'L'},      {"breakdown", required_argument, 0, 'B'},
+      {"lookback", required_argument, 0, 'W'}, {"top", required_argument, 0, 'T'},
+      {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", "html", NULL};
   const char *conf = NULL, *format = "text", *output = NULL;
   struct hr_eval_opts eo = {0};
   eo.in.threads = 1;
+  const char *breakdown = NULL;
+  int64_t lookback_us = HR_BREAKDOWN_LOOKBACK_US, top = HR_BREAKDOWN_TOP;
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
@@ -84,6 +152,19 @@ int cmd_report(int argc, char **argv) {
       if (cli_parse_threads(optarg, &eo.in.threads) != 0)
         return 2;
       break;
+    case 'L': eo.slo = optarg; break;
+    case 'B': breakdown = optarg; break;
+    case 'W':
+      if (duration_parse(optarg, strlen(optarg), &lookback_us) != 0 || lookback_us < INT64_C(60000000) ||
+          lookback_us % INT64_C(60000000) != 0) {
+        cli_error("--lookback: expected whole minutes, at least 1m (1h, 30m, 1d), got '%s'", optarg);
+        return 2;
+      }
+      break;
+    case 'T':
+      if (cli_parse_count("--top", optarg, &top) != 0)
+        return 2;
+      break;
     case 'h': fputs(usage_text, stdout); return 0;
     default: fputs(usage_text, stderr); return 2;
     }
@@ -99,6 +180,8 @@ int cmd_report(int argc, char **argv) {
   eo.in.logs = argv + optind;
   eo.in.nlogs = (size_t)(argc - optind);
   eo.keep_series = strcmp(format, "html") == 0;
+  if (breakdown != NULL)
+    return run_breakdown(conf, &eo, breakdown, lookback_us, (size_t)top, format, output);
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;

@@ -12,41 +12,44 @@
 #include "engine/risk.h"
 #include "render/risk.h"
 
-static const char usage_text[] =
-    "usage: headroom risk -c CONF --service S [--horizon D] [--canary F] [LOG...]\n"
-    "                     [--at T] [--db FILE] [--store] [--format text|json]\n"
-    "\n"
-    "Release risk from history: every deploy annotation of the service at least\n"
-    "the horizon old is a past release. For each SLO of the service, what each\n"
-    "consumed of the window's budget in the horizon after it; from that, the\n"
-    "chance that the next release consumes at least 1, 2, 5, 10 or 20 % of the\n"
-    "budget, its median, p90 and worst consumption, and the chance that it\n"
-    "exhausts what is left now.\n"
-    "\n"
-    "  -c, --config CONF  OpenSLO file or directory (required)\n"
-    "      --service S    the service (spec.service of its SLOs; required)\n"
-    "      --horizon D    how long after a deploy its effect is counted (default 24h)\n"
-    "      --canary F     the share of traffic the release reaches, 0 < F <= 1\n"
-    "                     (default 1; 0.1 for a canary to 10 % of users)\n"
-    "      --at T         evaluate as of T (RFC 3339); default: now for the store,\n"
-    "                     just after the last event for logs\n"
-    "      --format F     text (default) or json\n"
-    "      --source NAME  the DataSource the logs are read with\n"
-    "      --db FILE      the store (default: the configuration's headroom.db)\n"
-    "      --store        read the store as well as the logs named\n"
-    "\n"
-    "Deploys come from the store's timeline ('headroom annotate --kind deploy').\n"
-    "With fewer than 5 past deploys the figures are thin and the output says so.\n"
-    "Exit codes: 0 ok, 2 error.\n";
+static const char usage_text[] = "usage: headroom risk -c CONF --service S [--horizon D] [--canary F] [LOG...]\n"
+                                 "                     [--at T] [--db FILE] [--store] [--format text|json]\n"
+                                 "\n"
+                                 "Release risk from history: every deploy annotation of the service at least\n"
+                                 "the horizon old is a past release. For each SLO of the service, what each\n"
+                                 "consumed of the window's budget in the horizon after it; from that, the\n"
+                                 "chance that the next release consumes at least 1, 2, 5, 10 or 20 % of the\n"
+                                 "budget, its median, p90 and worst consumption, and the chance that it\n"
+                                 "exhausts what is left now.\n"
+                                 "\n"
+                                 "  -c, --config CONF  OpenSLO file or directory (required)\n"
+                                 "      --service S    the service (spec.service of its SLOs; required)\n"
+                                 "      --horizon D    how long after a deploy its effect is counted (default 24h)\n"
+                                 "      --canary F     the share of traffic the release reaches, 0 < F <= 1\n"
+                                 "                     (default 1; 0.1 for a canary to 10 % of users)\n"
+                                 "      --at T         evaluate as of T (RFC 3339); default: now for the store,\n"
+                                 "                     just after the last event for logs\n"
+                                 "      --format F     text (default) or json\n"
+                                 "      --source NAME  the DataSource the logs are read with\n"
+                                 "      --db FILE      the store (default: the configuration's headroom.db)\n"
+                                 "      --store        read the store as well as the logs named\n"
+                                 "\n"
+                                 "Deploys come from the store's timeline ('headroom annotate --kind deploy').\n"
+                                 "With fewer than 5 past deploys the figures are thin and the output says so.\n"
+                                 "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_risk(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"config", required_argument, 0, 'c'}, {"service", required_argument, 0, 'S'},
-      {"horizon", required_argument, 0, 'H'}, {"canary", required_argument, 0, 'C'},
-      {"at", required_argument, 0, 'a'},     {"format", required_argument, 0, 'f'},
-      {"source", required_argument, 0, 's'}, {"db", required_argument, 0, 'd'},
-      {"store", no_argument, 0, 'T'},        {"help", no_argument, 0, 'h'},
-      {0, 0, 0, 0}};
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                       {"service", required_argument, 0, 'S'},
+                                       {"horizon", required_argument, 0, 'H'},
+                                       {"canary", required_argument, 0, 'C'},
+                                       {"at", required_argument, 0, 'a'},
+                                       {"format", required_argument, 0, 'f'},
+                                       {"source", required_argument, 0, 's'},
+                                       {"db", required_argument, 0, 'd'},
+                                       {"store", no_argument, 0, 'T'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", NULL};
   const char *conf = NULL, *format = "text";
   struct hr_risk_opts ro = {0};

@@ -8,10 +8,12 @@
 #include "cli/cmd.h"
 #include "cli/common.h"
 #include "core/timeparse.h"
+#include "render/grafana.h"
 #include "render/rules.h"
 
 static const char usage_text[] = "usage: headroom rules -c CONF [--format prometheus|k8s] [--sloth-compat]\n"
                                  "                      [--interval D] [--delay D] [-o FILE]\n"
+                                 "       headroom rules -c CONF --grafana list|detail [-o FILE]\n"
                                  "\n"
                                  "Prometheus recording and alerting rules for every SLO: event counts over every\n"
                                  "lookback and the SLO window (counter deltas per interval, summed), SLI, error\n"
@@ -32,19 +34,28 @@ static const char usage_text[] = "usage: headroom rules -c CONF [--format promet
                                  "                       number of intervals): at least the scrape timeout, more\n"
                                  "                       when samples arrive late (remote write, federation).\n"
                                  "                       Figures and alerts lag by D.\n"
+                                 "      --grafana KIND   instead of the rules, a Grafana dashboard over the series\n"
+                                 "                       they record (JSON, to import or provision): list (every\n"
+                                 "                       SLO: objective, SLI, budget left, burn rate, alerts) or\n"
+                                 "                       detail (one SLO over time, chosen by $service and $slo)\n"
                                  "  -o, --output FILE    write there instead of standard output\n"
                                  "\n"
                                  "Check the output with `promtool check rules FILE`.\n"
                                  "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_rules(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"format", required_argument, 0, 'f'},
-                                       {"output", required_argument, 0, 'o'}, {"sloth-compat", no_argument, 0, 's'},
-                                       {"interval", required_argument, 0, 'i'}, {"delay", required_argument, 0, 'd'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                       {"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'},
+                                       {"sloth-compat", no_argument, 0, 's'},
+                                       {"interval", required_argument, 0, 'i'},
+                                       {"delay", required_argument, 0, 'd'},
+                                       {"grafana", required_argument, 0, 'g'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
   const char *conf = NULL, *output = NULL;
   struct hr_rules_opts ro = {.interval_s = HR_RULES_DEFAULT_INTERVAL_S, .delay_s = HR_RULES_DEFAULT_DELAY_S};
-  int c;
+  int c, grafana = -1;
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
     switch (c) {
@@ -60,6 +71,12 @@ int cmd_rules(int argc, char **argv) {
       }
       break;
     case 'o': output = optarg; break;
+    case 'g':
+      if ((grafana = grafana_kind_from_name(optarg)) < 0) {
+        cli_error("--grafana: expected list or detail, got '%s'", optarg);
+        return 2;
+      }
+      break;
     case 's': ro.sloth_compat = 1; break;
     case 'i':
     case 'd': {
@@ -85,12 +102,18 @@ int cmd_rules(int argc, char **argv) {
     fputs(usage_text, stderr);
     return 2;
   }
+  if (grafana >= 0 && (ro.format != HR_RULES_PROMETHEUS || ro.sloth_compat ||
+                       ro.interval_s != HR_RULES_DEFAULT_INTERVAL_S || ro.delay_s != HR_RULES_DEFAULT_DELAY_S)) {
+    cli_error("rules: --grafana writes a dashboard: --format, --sloth-compat, --interval and --delay do not apply");
+    return 2;
+  }
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
   ro.origin = conf;
   struct hr_err err = {0};
-  char *text = rules_render(cfg, &ro, &err);
+  char *text =
+      grafana >= 0 ? grafana_render(cfg, (enum hr_grafana_kind)grafana, conf, &err) : rules_render(cfg, &ro, &err);
   config_free(cfg);
   if (text == NULL) {
     cli_error("%s", err.msg);

@@ -30,7 +30,10 @@ static const char usage_text[] =
     "\n"
     "Daemon: tail the log files of the configuration's data sources into the store\n"
     "(exactly once, following rotation), run the alert round every minute, and serve\n"
-    "the dashboard, the JSON API and /metrics over HTTP.\n"
+    "the dashboard, the JSON API and /metrics over HTTP. The dashboard (at /): an\n"
+    "overview, a page per service (its release gate and release risk) and per SLO\n"
+    "(charts, timeline, alerts, release risk, the targets its history supports);\n"
+    "see docs/dashboard.md.\n"
     "\n"
     "  -c, --config CONF     OpenSLO file or directory (required)\n"
     "      --listen A:P      address to listen on: IPv4 ADDR:PORT or [IPv6]:PORT\n"
@@ -236,60 +239,132 @@ static void install_signals(void) {
   signal(SIGPIPE, SIG_IGN);
 }
 
-int cmd_serve(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'},  {"listen", required_argument, 0, 'l'},
-                                       {"db", required_argument, 0, 'd'},      {"at", required_argument, 0, 'a'},
-                                       {"token-file", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
+/* serve's words, parsed. */
+struct serve_args {
+  const char *conf, *listen, *db, *token_file;
+  const char *allow_hosts[MAX_ALLOW_HOSTS];
+  size_t nallow;
+  int has_at, quiet, open_writes;
+  int64_t at_us;
+};
+
+/* -1: go on; else the exit code (usage printed, or --help). */
+static int parse_args(int argc, char **argv, struct serve_args *a) {
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                       {"listen", required_argument, 0, 'l'},
+                                       {"db", required_argument, 0, 'd'},
+                                       {"at", required_argument, 0, 'a'},
+                                       {"token-file", required_argument, 0, 't'},
+                                       {"quiet", no_argument, 0, 'q'},
                                        {"allow-host", required_argument, 0, 'H'},
                                        {"insecure-open-writes", no_argument, 0, 'I'},
-                                       {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-  const char *conf = NULL, *listen = NULL, *db_opt = NULL, *token_file = NULL;
-  const char *allow_hosts[MAX_ALLOW_HOSTS];
-  size_t nallow = 0;
-  int has_at = 0, quiet = 0, open_writes = 0, c;
-  int64_t at_us = 0;
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  int c;
+  memset(a, 0, sizeof *a);
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:qh", opts, NULL)) != -1) {
     switch (c) {
-    case 'c': conf = optarg; break;
-    case 'l': listen = optarg; break;
-    case 'd': db_opt = optarg; break;
+    case 'c': a->conf = optarg; break;
+    case 'l': a->listen = optarg; break;
+    case 'd': a->db = optarg; break;
     case 'a':
-      if (cli_parse_time("--at", optarg, &at_us) != 0)
+      if (cli_parse_time("--at", optarg, &a->at_us) != 0)
         return 2;
-      has_at = 1;
+      a->has_at = 1;
       break;
-    case 't': token_file = optarg; break;
+    case 't': a->token_file = optarg; break;
     case 'H':
-      if (nallow == MAX_ALLOW_HOSTS) {
+      if (a->nallow == MAX_ALLOW_HOSTS) {
         cli_error("serve: more than %d --allow-host", MAX_ALLOW_HOSTS);
         return 2;
       }
-      allow_hosts[nallow++] = optarg;
+      a->allow_hosts[a->nallow++] = optarg;
       break;
-    case 'I': open_writes = 1; break;
-    case 'q': quiet = 1; break;
+    case 'I': a->open_writes = 1; break;
+    case 'q': a->quiet = 1; break;
     case 'h': fputs(usage_text, stdout); return 0;
     default: fputs(usage_text, stderr); return 2;
     }
   }
-  if (conf == NULL || optind < argc) {
-    cli_error(conf == NULL ? "serve: -c CONF is required" : "serve: unexpected argument '%s'", argv[optind]);
+  if (a->conf == NULL || optind < argc) {
+    cli_error(a->conf == NULL ? "serve: -c CONF is required" : "serve: unexpected argument '%s'", argv[optind]);
     fputs(usage_text, stderr);
     return 2;
   }
-  struct hr_config *cfg = cli_load_config(conf);
+  return -1;
+}
+
+/* What a user must know once serve listens: where, and who may write. */
+static void announce(const struct hr_server *srv, const struct serve_args *a, const char *listen_at,
+                     enum hr_listen_scope scope, const char *token, const char *db, size_t nslos) {
+  char *bound = server_bound_url(srv);
+  printf("listening on %s\n", bound);
+  free(bound);
+  if (token != NULL)
+    printf("writes (POST) need the bearer token\n");
+  else if (scope == HR_LISTEN_LOOPBACK)
+    printf("writes (POST) are open to this machine, no token (pages of other origins are refused)\n");
+  else
+    printf("writes (POST) are OPEN to every client that reaches this address: no token (--insecure-open-writes)\n");
+  fflush(stdout);
+  if (token == NULL && scope != HR_LISTEN_LOOPBACK)
+    cli_error("serve: warning: no token and --insecure-open-writes: anyone who reaches %s can write events and "
+              "annotations",
+              listen_at);
+  if (!a->quiet)
+    fprintf(stderr, "headroom: serve: store %s, %zu SLOs, %s%s\n", db, nslos,
+            token ? "POST needs the token" : "POST open", a->has_at ? ", clock frozen at --at" : "");
+}
+
+/* The writer's loop: a step every POLL_MS until SIGINT/SIGTERM, the
+ * configuration reloaded on SIGHUP. Returns the configuration in use. */
+static struct hr_config *run(struct hr_config *cfg, const struct serve_args *a, struct hr_daemon *d,
+                             struct hr_api *app) {
+  uint64_t last_commits = 0;
+  int db_error_shown = 0, first = 1;
+  while (!g_stop) {
+    double t0 = mono_s();
+    if (g_reload) {
+      g_reload = 0;
+      cfg = reload(a->conf, cfg, d, app, a->quiet);
+    }
+    struct hr_daemon_step ds;
+    daemon_step(d, t0, a->has_at ? a->at_us : now_us(), &ds);
+    after_step(app, &ds, a->quiet, &db_error_shown, &last_commits);
+    api_set_files(app, d, mono_s());
+    if (first && !a->quiet) {
+      first = 0;
+      say_files(d, t0);
+    }
+    double left_ms = POLL_MS - (mono_s() - t0) * 1000;
+    if (left_ms > 0 && !g_stop && !g_reload) {
+      struct timespec dl = {0, (long)(left_ms * 1e6)};
+      nanosleep(&dl, NULL); /* a signal cuts it short */
+    }
+  }
+  if (!a->quiet)
+    fprintf(stderr, "headroom: serve: stopping\n");
+  return cfg;
+}
+
+int cmd_serve(int argc, char **argv) {
+  struct serve_args a;
+  int code = parse_args(argc, argv, &a);
+  if (code >= 0)
+    return code;
+  struct hr_config *cfg = cli_load_config(a.conf);
   if (cfg == NULL)
     return 2;
   int token_failed;
-  char *token = read_token(token_file, &token_failed);
+  char *token = read_token(a.token_file, &token_failed);
   if (token_failed) {
     config_free(cfg);
     return 2;
   }
   /* Other machines may reach it: writes need the token, or the explicit
    * --insecure-open-writes. */
-  const char *listen_at = listen ? listen : cfg->listen ? cfg->listen : "127.0.0.1:8080";
+  const char *listen_at = a.listen ? a.listen : cfg->listen ? cfg->listen : "127.0.0.1:8080";
   enum hr_listen_scope scope;
   struct hr_err lerr = {0};
   if (server_listen_scope(listen_at, &scope, &lerr) != HR_OK) {
@@ -298,7 +373,7 @@ int cmd_serve(int argc, char **argv) {
     config_free(cfg);
     return 2;
   }
-  if (scope != HR_LISTEN_LOOPBACK && token == NULL && !open_writes) {
+  if (scope != HR_LISTEN_LOOPBACK && token == NULL && !a.open_writes) {
     cli_error("serve: --listen %s can be reached from other machines, and no token is set: anyone who reaches it "
               "could write events and annotations and falsify the SLOs. Give --token-file F (or HEADROOM_TOKEN), "
               "listen on 127.0.0.1, or pass --insecure-open-writes to accept open writes",
@@ -306,14 +381,14 @@ int cmd_serve(int argc, char **argv) {
     config_free(cfg);
     return 2;
   }
-  char *db = xstrdup(db_opt ? db_opt : cfg->db_path);
+  char *db = xstrdup(a.db ? a.db : cfg->db_path);
   struct hr_err err = {0};
   struct hr_daemon *d = NULL;
   struct hr_server *srv = NULL;
   char *url = NULL;
   struct hr_api app;
-  api_init(&app, cfg, db, has_at, at_us);
-  int code = 0;
+  api_init(&app, cfg, db, a.has_at, a.at_us);
+  code = 0;
   if (daemon_open(cfg, db, &d, &err) != HR_OK) {
     cli_error("%s", err.msg);
     code = 2;
@@ -328,8 +403,8 @@ int cmd_serve(int argc, char **argv) {
   so.fallback = api_asset;
   so.app = &app;
   so.token = token;
-  so.allow_hosts = allow_hosts;
-  so.nallow_hosts = nallow;
+  so.allow_hosts = a.allow_hosts;
+  so.nallow_hosts = a.nallow;
   so.max_body = MAX_BODY;
   so.max_conns = 512;
   so.max_conns_per_ip = 64;
@@ -341,46 +416,8 @@ int cmd_serve(int argc, char **argv) {
   }
   url = server_url(srv);
   daemon_set_url(d, url);
-  char *bound = server_bound_url(srv);
-  printf("listening on %s\n", bound);
-  free(bound);
-  if (token != NULL)
-    printf("writes (POST) need the bearer token\n");
-  else if (scope == HR_LISTEN_LOOPBACK)
-    printf("writes (POST) are open to this machine, no token (pages of other origins are refused)\n");
-  else
-    printf("writes (POST) are OPEN to every client that reaches this address: no token (--insecure-open-writes)\n");
-  fflush(stdout);
-  if (token == NULL && scope != HR_LISTEN_LOOPBACK)
-    cli_error("serve: warning: no token and --insecure-open-writes: anyone who reaches %s can write events and "
-              "annotations", listen_at);
-  if (!quiet)
-    fprintf(stderr, "headroom: serve: store %s, %zu SLOs, %s%s\n", db, cfg->nslos, token ? "POST needs the token" : "POST open",
-            has_at ? ", clock frozen at --at" : "");
-  uint64_t last_commits = 0;
-  int db_error_shown = 0, first = 1;
-  while (!g_stop) {
-    double t0 = mono_s();
-    if (g_reload) {
-      g_reload = 0;
-      cfg = reload(conf, cfg, d, &app, quiet);
-    }
-    struct hr_daemon_step ds;
-    daemon_step(d, t0, has_at ? at_us : now_us(), &ds);
-    after_step(&app, &ds, quiet, &db_error_shown, &last_commits);
-    api_set_files(&app, d, mono_s());
-    if (first && !quiet) {
-      first = 0;
-      say_files(d, t0);
-    }
-    double left_ms = POLL_MS - (mono_s() - t0) * 1000;
-    if (left_ms > 0 && !g_stop && !g_reload) {
-      struct timespec dl = {0, (long)(left_ms * 1e6)};
-      nanosleep(&dl, NULL); /* a signal cuts it short */
-    }
-  }
-  if (!quiet)
-    fprintf(stderr, "headroom: serve: stopping\n");
+  announce(srv, &a, listen_at, scope, token, db, cfg->nslos);
+  cfg = run(cfg, &a, d, &app);
 done:
   server_stop(srv); /* requests in flight finish first */
   daemon_close(d);

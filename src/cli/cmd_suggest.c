@@ -10,30 +10,29 @@
 #include "engine/suggest.h"
 #include "render/suggest.h"
 
-static const char usage_text[] =
-    "usage: headroom suggest -c CONF [LOG...] [--slo NAME] [--at T] [--confidence C]\n"
-    "                        [--format text|json] [--source NAME] [--db FILE] [--store]\n"
-    "\n"
-    "For each SLO, the SLIs it achieved over every window of its length ending at a\n"
-    "midnight of its history, the share of those windows each target (90% to 99.99%,\n"
-    "and the current one) would have met with its error budget as time, the tightest\n"
-    "target met in at least C of them, and for latency SLOs the p50/p95/p99 of the\n"
-    "durations and the threshold history met at each share.\n"
-    "\n"
-    "  -c, --config CONF   OpenSLO file or directory (required)\n"
-    "      --slo NAME      only this SLO\n"
-    "      --at T          the end of the history (RFC 3339); default: now for the\n"
-    "                      store, just after the last event for logs\n"
-    "      --confidence C  share of windows a suggested target must have met, in\n"
-    "                      (0, 1] (default 0.9)\n"
-    "      --format F      text (default) or json (docs/cli/suggest.md)\n"
-    "      --source NAME   the DataSource the logs are read with\n"
-    "      --db FILE       the store (default: the configuration's headroom.db)\n"
-    "      --store         read the store as well as the logs named\n"
-    "\n"
-    "With no LOG, the store is read; logs named are read whole (their latest 100\n"
-    "days).\n"
-    "Exit codes: 0 ok, 2 error.\n";
+static const char usage_text[] = "usage: headroom suggest -c CONF [LOG...] [--slo NAME] [--at T] [--confidence C]\n"
+                                 "                        [--format text|json] [--source NAME] [--db FILE] [--store]\n"
+                                 "\n"
+                                 "For each SLO, the SLIs it achieved over every window of its length ending at a\n"
+                                 "midnight of its history, the share of those windows each target (90% to 99.99%,\n"
+                                 "and the current one) would have met with its error budget as time, the tightest\n"
+                                 "target met in at least C of them, and for latency SLOs the p50/p95/p99 of the\n"
+                                 "durations and the threshold history met at each share.\n"
+                                 "\n"
+                                 "  -c, --config CONF   OpenSLO file or directory (required)\n"
+                                 "      --slo NAME      only this SLO\n"
+                                 "      --at T          the end of the history (RFC 3339); default: now for the\n"
+                                 "                      store, just after the last event for logs\n"
+                                 "      --confidence C  share of windows a suggested target must have met, in\n"
+                                 "                      (0, 1] (default 0.9)\n"
+                                 "      --format F      text (default) or json (docs/cli/suggest.md)\n"
+                                 "      --source NAME   the DataSource the logs are read with\n"
+                                 "      --db FILE       the store (default: the configuration's headroom.db)\n"
+                                 "      --store         read the store as well as the logs named\n"
+                                 "\n"
+                                 "With no LOG, the store is read; logs named are read whole (their latest 100\n"
+                                 "days).\n"
+                                 "Exit codes: 0 ok, 2 error.\n";
 
 static int parse_confidence(const char *s, double *out) {
   char *end;
@@ -47,12 +46,11 @@ static int parse_confidence(const char *s, double *out) {
 }
 
 int cmd_suggest(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"config", required_argument, 0, 'c'}, {"slo", required_argument, 0, 'n'},
-      {"at", required_argument, 0, 'a'},     {"confidence", required_argument, 0, 'C'},
-      {"format", required_argument, 0, 'f'}, {"source", required_argument, 0, 's'},
-      {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
-      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"slo", required_argument, 0, 'n'},
+                                       {"at", required_argument, 0, 'a'},     {"confidence", required_argument, 0, 'C'},
+                                       {"format", required_argument, 0, 'f'}, {"source", required_argument, 0, 's'},
+                                       {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
+                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", NULL};
   const char *conf = NULL, *format = "text";
   struct hr_suggest_opts so = {0};

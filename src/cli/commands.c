@@ -11,8 +11,10 @@ const struct hr_command hr_commands[] = {
     {"backtest", cmd_backtest, "replay alert policies over history"},
     {"evaluate", cmd_evaluate, "one alert-evaluation round over the store (for cron)"},
     {"rules", cmd_rules, "Prometheus recording and alerting rules for every SLO"},
+    {"history", cmd_history, "compliance per SLO per week, month or quarter, with downtime and its cost"},
     {"risk", cmd_risk, "release risk of a service from its past deploys"},
     {"suggest", cmd_suggest, "targets and latency thresholds that history supports"},
     {"canary", cmd_canary, "canary against baseline: promote, hold or roll back (exit 0, 3, 1)"},
+    {"journeys", cmd_journeys, "the value x frequency matrix of the services (critical user journeys)"},
 };
 const unsigned hr_ncommands = sizeof hr_commands / sizeof hr_commands[0];

@@ -43,7 +43,8 @@ int cli_parse_time(const char *opt, const char *s, int64_t *us) {
     cli_error("%s: %s has no UTC offset: add Z for UTC or an offset such as +02:00 (%sZ)", opt, s, s);
   else
     cli_error("%s: expected an RFC 3339 time with Z or an offset, such as 2026-03-01T12:00:00Z or "
-              "2026-03-01T14:00:00+02:00, got '%s'", opt, s ? s : "");
+              "2026-03-01T14:00:00+02:00, got '%s'",
+              opt, s ? s : "");
   return -1;
 }
 
@@ -58,7 +59,20 @@ int cli_parse_threads(const char *s, int *out) {
   return 0;
 }
 
-int cli_isatty(FILE *f) { return isatty(fileno(f)); }
+int cli_parse_count(const char *opt, const char *s, int64_t *out) {
+  char *end;
+  long long n = strtoll(s, &end, 10);
+  if (*s == '\0' || *end || n < 0 || n > 1000000) {
+    cli_error("%s: expected a whole number from 0 to 1000000, got '%s'", opt, s);
+    return -1;
+  }
+  *out = n;
+  return 0;
+}
+
+int cli_isatty(FILE *f) {
+  return isatty(fileno(f));
+}
 
 int64_t cli_now_us(void) {
   struct timespec ts;

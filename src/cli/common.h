@@ -22,6 +22,9 @@ int cli_parse_time(const char *opt, const char *s, int64_t *us);
 /* Parse --threads N (1 to 64); prints the error. 0 ok, -1 bad. */
 int cli_parse_threads(const char *s, int *out);
 
+/* Parse a count 0..1000000 for option opt; prints the error. 0 ok, -1 bad. */
+int cli_parse_count(const char *opt, const char *s, int64_t *out);
+
 /* The clock, once per command (the engine never reads it). */
 int64_t cli_now_us(void);
 

@@ -3,10 +3,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
-
-#ifndef HR_VERSION
-#define HR_VERSION "0.1.0"
-#endif
+#include "version.h" /* HR_VERSION, generated from CMakeLists.txt's project(VERSION) */
 
 static void usage(FILE *f) {
   fprintf(f, "usage: headroom <command> [options]\n\n"
@@ -14,8 +11,12 @@ static void usage(FILE *f) {
              "SLOs, and keeps the error budget.\n\ncommands:\n");
   for (unsigned i = 0; i < hr_ncommands; i++)
     fprintf(f, "  %-10s %s\n", hr_commands[i].name, hr_commands[i].help);
-  fprintf(f, "\n'headroom <command> --help' for a command's options. Exit codes: 0 ok, 1 deny (gate) or\n"
-             "rollback (canary), 2 error, 3 hold (canary).\n");
+  fprintf(f, "\noptions:\n"
+             "  -h, --help     print this help and exit\n"
+             "  -V, --version  print the version and exit\n"
+             "\n'headroom <command> --help' for a command's options; the manual: man headroom,\n"
+             "man headroom-<command>. Exit codes: 0 ok, 1 deny (gate) or rollback (canary),\n"
+             "2 error, 3 hold (canary).\n");
 }
 
 int main(int argc, char **argv) {
@@ -27,7 +28,7 @@ int main(int argc, char **argv) {
     usage(stdout);
     return 0;
   }
-  if (strcmp(argv[1], "--version") == 0) {
+  if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
     printf("headroom %s\n", HR_VERSION);
     return 0;
   }

@@ -183,6 +183,33 @@ static void build_service(struct ld *L, struct doc *d) {
   v = ydoc_annotation(d, "headroom.dev/system-metrics", &an);
   if (v != NULL)
     parse_system_metrics(L, d, an, v, s);
+  /* Journeys (docs/cli/journeys.md): the journey's value to the business and
+   * the traffic from which it counts as frequent. */
+  v = ydoc_annotation(d, "headroom.dev/value", &an);
+  if (v != NULL) {
+    static const struct {
+      const char *w;
+      double x;
+    } words[] = {{"low", 0.2}, {"medium", 0.5}, {"high", 0.9}};
+    double x = -1;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+      if (strcmp(v, words[i].w) == 0)
+        x = words[i].x;
+    if (x < 0 && (ydoc_parse_num(v, &x) != 0 || !(x >= 0 && x <= 1)))
+      ydoc_err_at(L, d, an, "headroom.dev/value must be low, medium, high or a number from 0 to 1, not '%s'", v);
+    else {
+      s->has_value = 1;
+      s->value = x;
+    }
+  }
+  v = ydoc_annotation(d, "headroom.dev/high-frequency", &an);
+  if (v != NULL) {
+    double x;
+    if (ydoc_parse_num(v, &x) != 0 || !(x >= 1 && x <= 1e15))
+      ydoc_err_at(L, d, an, "headroom.dev/high-frequency must be a number of events per day (at least 1), not '%s'", v);
+    else
+      s->high_per_day = x;
+  }
 }
 
 /* ------------------------------------------------------------- loading */
@@ -298,7 +325,9 @@ static enum hr_rc read_file(struct ld *L, const char *path) {
   return HR_OK;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int has_yaml_ext(const char *n) {
   size_t l = strlen(n);
@@ -387,21 +416,26 @@ static enum hr_rc finish(struct ld *L, enum hr_rc rc, struct hr_config **out) {
   free_loader(L);
   if (rc == HR_OK && L->nerr > 0)
     rc = HR_ERR_CONFIG;
-  if (rc != HR_OK) {
+  if (rc != HR_OK && !(L->keep && rc == HR_ERR_CONFIG)) {
     config_free(L->c);
     return rc;
   }
   *out = L->c;
-  return HR_OK;
+  return rc;
 }
 
-enum hr_rc config_load(const char *path, int strict, struct hr_config **out, struct hr_diag *diag) {
+static void loader_init(struct ld *L, int flags, struct hr_diag *diag) {
+  memset(L, 0, sizeof *L);
+  L->c = xcalloc(1, sizeof *L->c);
+  L->diag = diag;
+  L->strict = (flags & HR_CONFIG_STRICT) != 0;
+  L->keep = (flags & HR_CONFIG_KEEP) != 0;
+}
+
+enum hr_rc config_load(const char *path, int flags, struct hr_config **out, struct hr_diag *diag) {
   *out = NULL;
   struct ld L;
-  memset(&L, 0, sizeof L);
-  L.c = xcalloc(1, sizeof *L.c);
-  L.diag = diag;
-  L.strict = strict;
+  loader_init(&L, flags, diag);
   struct stat st;
   enum hr_rc rc;
   if (stat(path, &st) != 0) {
@@ -428,14 +462,11 @@ enum hr_rc config_load(const char *path, int strict, struct hr_config **out, str
   return finish(&L, rc, out);
 }
 
-enum hr_rc config_load_mem(const char *name, const char *buf, size_t n, int strict, struct hr_config **out,
+enum hr_rc config_load_mem(const char *name, const char *buf, size_t n, int flags, struct hr_config **out,
                            struct hr_diag *diag) {
   *out = NULL;
   struct ld L;
-  memset(&L, 0, sizeof L);
-  L.c = xcalloc(1, sizeof *L.c);
-  L.diag = diag;
-  L.strict = strict;
+  loader_init(&L, flags, diag);
   L.c->base_dir = dir_of(name);
   if (n > HR_CONFIG_MAX_BYTES) {
     struct hr_loc l = {name, 0, 0};
@@ -475,6 +506,7 @@ void config_free(struct hr_config *c) {
     free(s->name);
     free(s->type);
     free((char *)s->fmt.log_format);
+    free((char *)s->fmt.captures);
     free((char *)s->fmt.duration_start);
     free((char *)s->fmt.duration_end);
     for (size_t j = 0; j < s->fmt.nmap; j++) {
@@ -485,6 +517,7 @@ void config_free(struct hr_config *c) {
     for (size_t j = 0; j < s->npaths; j++)
       free(s->paths[j]);
     free(s->paths);
+    free(s->path_locs);
     free(s->url);
     free(s->bearer_token);
     free(s->bearer_token_file);
@@ -496,6 +529,12 @@ void config_free(struct hr_config *c) {
   for (size_t i = 0; i < c->nslos; i++)
     openslo_slo_free(&c->slos[i]);
   free(c->slos);
+  for (size_t i = 0; i < c->ncomposites; i++) {
+    openslo_slo_free(&c->composites[i].slo);
+    free(c->composites[i].members);
+    free(c->composites[i].weights);
+  }
+  free(c->composites);
   for (size_t i = 0; i < c->npolicies; i++) {
     struct hr_alert_policy *p = &c->policies[i];
     free(p->name);

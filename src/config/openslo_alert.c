@@ -40,6 +40,18 @@ const char *openslo_alert_target(struct ld *L, struct doc *d, yaml_node_t *meta,
 
 /* --------------------------------------------------------- AlertCondition */
 
+/* condition.lookbackWindow: required, 1m to 400d (at most the window of
+ * each SLO using it: openslo_slo_link()); where it is written goes into
+ * out->lookback_loc. */
+static void lookback(struct ld *L, struct doc *d, yaml_node_t *cn, struct hr_condition *out) {
+  yaml_node_t *n = ydoc_mget(d, cn, "lookbackWindow");
+  if (ydoc_want_dur(L, d, cn, "lookbackWindow", 1, "AlertCondition.spec.condition", 0, &out->long_us) != 1)
+    return;
+  out->lookback_loc = ydoc_loc_of(L, d, n);
+  if (ydoc_dur_in(L, d, n, "lookbackWindow", out->long_us, YDOC_MIN_US, YDOC_MAX_US, NULL, 0) != 0)
+    out->long_us = 0;
+}
+
 int openslo_alert_condition(struct ld *L, struct doc *d, yaml_node_t *meta, yaml_node_t *spec, const char *name,
                             struct hr_condition *out) {
   static const char *const keys[] = {"description", "severity", "condition", NULL};
@@ -47,6 +59,7 @@ int openslo_alert_condition(struct ld *L, struct doc *d, yaml_node_t *meta, yaml
   const char *w = "AlertCondition.spec";
   memset(out, 0, sizeof *out);
   out->loc = ydoc_loc_of(L, d, spec);
+  out->lookback_loc = out->short_loc = out->loc;
   int nerr = L->nerr;
   ydoc_check_keys(L, d, spec, keys, w);
   const char *sev = ydoc_want_str(L, d, spec, "severity", 1, w, NULL);
@@ -62,10 +75,9 @@ int openslo_alert_condition(struct ld *L, struct doc *d, yaml_node_t *meta, yaml
   const char *op = ydoc_want_str(L, d, cn, "op", 0, w, &opn);
   if (kind == NULL || strcasecmp(kind, "burnrate") == 0) {
     out->kind = HR_COND_BURNRATE;
-    ydoc_want_num(L, d, cn, "threshold", 1, w, &out->factor, NULL);
-    if (out->factor < 0)
+    if (ydoc_want_num(L, d, cn, "threshold", 1, w, &out->factor, NULL) == 1 && out->factor <= 0)
       ydoc_err_at(L, d, ydoc_mget(d, cn, "threshold"), "a burn-rate threshold must be positive");
-    ydoc_want_dur(L, d, cn, "lookbackWindow", 1, w, 0, &out->long_us);
+    lookback(L, d, cn, out);
     if (op != NULL && strcmp(op, "gt") != 0 && strcmp(op, "gte") != 0)
       ydoc_err_at(L, d, opn, "burn-rate conditions fire above the threshold: op must be gt (or gte), not '%s'", op);
     out->at_factor = op != NULL && strcmp(op, "gte") == 0;
@@ -74,10 +86,13 @@ int openslo_alert_condition(struct ld *L, struct doc *d, yaml_node_t *meta, yaml
     yaml_node_t *sn;
     const char *sw = ydoc_annotation(&tmp, "headroom.dev/short-window", &sn);
     if (sw != NULL) {
+      out->short_loc = ydoc_loc_of(L, d, sn);
       if (duration_parse(sw, strlen(sw), &out->short_us) != 0 || out->short_us <= 0)
         ydoc_err_at(L, d, sn, "headroom.dev/short-window: invalid duration '%s'", sw);
       else if (out->long_us > 0 && out->short_us >= out->long_us)
         ydoc_err_at(L, d, sn, "headroom.dev/short-window (%s) must be shorter than lookbackWindow", sw);
+      else if (ydoc_dur_in(L, d, sn, "headroom.dev/short-window", out->short_us, YDOC_MIN_US, 0, NULL, 0) != 0)
+        out->short_us = 0;
     }
   } else if (strcmp(kind, "headroom.dev/exhaustion") == 0) {
     out->kind = HR_COND_EXHAUSTION;
@@ -87,7 +102,9 @@ int openslo_alert_condition(struct ld *L, struct doc *d, yaml_node_t *meta, yaml
     else if (th->type != YAML_SCALAR_NODE ||
              duration_parse(ydoc_sval(th), strlen(ydoc_sval(th)), &out->horizon_us) != 0 || out->horizon_us <= 0)
       ydoc_err_at(L, d, th, "headroom.dev/exhaustion: threshold must be a duration (the horizon, e.g. 3d)");
-    ydoc_want_dur(L, d, cn, "lookbackWindow", 1, w, 0, &out->long_us);
+    else
+      ydoc_dur_in(L, d, th, "headroom.dev/exhaustion: threshold", out->horizon_us, 1, YDOC_MAX_US, NULL, 0);
+    lookback(L, d, cn, out);
   } else if (strcmp(kind, "headroom.dev/budget") == 0) {
     out->kind = HR_COND_BUDGET;
     yaml_node_t *th;
@@ -105,7 +122,8 @@ int openslo_alert_condition(struct ld *L, struct doc *d, yaml_node_t *meta, yaml
   const char *av = an != NULL && an->type == YAML_SCALAR_NODE ? ydoc_sval(an) : NULL;
   if (av != NULL && duration_parse(av, strlen(av), &after) == 0 && after == 0)
     out->alert_after_us = 0;
-  else if (ydoc_want_dur(L, d, cn, "alertAfter", 0, w, 0, &after) == 1)
+  else if (ydoc_want_dur(L, d, cn, "alertAfter", 0, w, 0, &after) == 1 &&
+           ydoc_dur_in(L, d, an, "alertAfter", after, 1, YDOC_MAX_US, NULL, 0) == 0)
     out->alert_after_us = after;
   return L->nerr == nerr;
 }

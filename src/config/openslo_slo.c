@@ -27,6 +27,8 @@ struct msrc {
   yaml_node_t *node; /* the metricSource mapping */
   const char *ref, *type, *filter;
   yaml_node_t *refnode, *filternode, *specnode;
+  yaml_node_t *groupnode; /* spec.groupBy (a list), or NULL */
+  double max_groups;      /* spec.maxGroups; 0: absent */
 };
 
 struct sli {
@@ -63,6 +65,17 @@ static int parse_msrc(struct ld *L, struct doc *d, yaml_node_t *m, const char *w
   o->filter = ydoc_want_str(L, d, o->specnode, "filter", 0, "metricSource.spec", &o->filternode);
   if (o->filter == NULL && o->filternode == NULL)
     o->filter = ydoc_want_str(L, d, o->specnode, "query", 0, "metricSource.spec", &o->filternode);
+  o->groupnode = ydoc_want_seq(L, d, o->specnode, "groupBy", 0, "metricSource.spec");
+  yaml_node_t *mg = NULL;
+  if (ydoc_want_num(L, d, o->specnode, "maxGroups", 0, "metricSource.spec", &o->max_groups, &mg) == 1 &&
+      (o->max_groups < 1 || o->max_groups > HR_MAX_GROUPS || o->max_groups != (double)(size_t)o->max_groups)) {
+    ydoc_err_at(L, d, mg, "maxGroups must be a whole number from 1 to %d", HR_MAX_GROUPS);
+    o->max_groups = 0;
+  }
+  if (mg != NULL && o->groupnode == NULL)
+    ydoc_err_at(L, d, mg, "maxGroups without groupBy: name the fields to group by (groupBy: [path])");
+  if (o->groupnode != NULL && strcmp(which, "total") != 0)
+    ydoc_err_at(L, d, o->groupnode, "groupBy belongs in ratioMetric.total's metricSource.spec, not in %s's", which);
   return 0;
 }
 
@@ -135,7 +148,8 @@ static yaml_node_t *sub_annotation(struct ld *L, struct doc *d, const char *key,
   return yaml_document_get_root_node(&sd->y);
 }
 
-static void parse_thresholds(struct ld *L, struct doc *d, struct hr_thresholds *t) {
+/* window_us: the SLO's window (0: unknown), which the lookback may not exceed. */
+static void parse_thresholds(struct ld *L, struct doc *d, struct hr_thresholds *t, int64_t window_us) {
   yaml_node_t *an;
   struct doc sd;
   yaml_node_t *root = sub_annotation(L, d, "headroom.dev/status-thresholds", &an, &sd);
@@ -158,7 +172,7 @@ static void parse_thresholds(struct ld *L, struct doc *d, struct hr_thresholds *
       continue;
     }
     if (k == 0) {
-      if (!(x[0] >= x[1] && x[1] >= x[2]) || x[0] > 1)
+      if (!(x[0] >= x[1] && x[1] >= x[2]) || x[0] > 1 || x[2] < -10)
         ydoc_err_at(L, d, an,
                     "headroom.dev/status-thresholds: remaining must be descending fractions (yellow, orange, red), "
                     "e.g. [0.7, 0.3, 0]");
@@ -174,7 +188,8 @@ static void parse_thresholds(struct ld *L, struct doc *d, struct hr_thresholds *
     int64_t us;
     if (lb->type != YAML_SCALAR_NODE || duration_parse(ydoc_sval(lb), strlen(ydoc_sval(lb)), &us) != 0 || us <= 0)
       ydoc_err_at(L, d, an, "headroom.dev/status-thresholds: lookback must be a duration such as 1h");
-    else
+    else if (ydoc_dur_in(L, d, an, "headroom.dev/status-thresholds: lookback", us, YDOC_MIN_US,
+                         window_us > 0 ? window_us : YDOC_MAX_US, "the window", 0) == 0)
       t->burn_lookback_us = us;
   }
   for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
@@ -366,7 +381,11 @@ void openslo_slo_free(struct hr_slo *s) {
   free(s->good_filter);
   free(s->bad_filter);
   free(s->total_filter);
+  for (size_t i = 0; i < s->ngroup_by; i++)
+    free(s->group_by[i]);
+  free(s->group_by);
   free(s->window.tz);
+  free(s->currency);
   for (size_t i = 0; i < s->nexcl; i++) {
     free(s->excl[i].tz);
     free(s->excl[i].reason);
@@ -389,7 +408,11 @@ static void slo_copy(struct hr_slo *dst, const struct hr_slo *src) {
   dst->good_filter = dupn(src->good_filter);
   dst->bad_filter = dupn(src->bad_filter);
   dst->total_filter = dupn(src->total_filter);
+  dst->group_by = src->ngroup_by ? xcalloc(src->ngroup_by, sizeof *dst->group_by) : NULL;
+  for (size_t i = 0; i < src->ngroup_by; i++)
+    dst->group_by[i] = xstrdup(src->group_by[i]);
   dst->window.tz = dupn(src->window.tz);
+  dst->currency = dupn(src->currency);
   dst->excl = src->nexcl ? xcalloc(src->nexcl, sizeof *dst->excl) : NULL;
   for (size_t i = 0; i < src->nexcl; i++) {
     dst->excl[i] = src->excl[i];
@@ -436,6 +459,8 @@ static void parse_window(struct ld *L, struct doc *d, struct hr_slo *s) {
       ydoc_err_at(L, d, dn,
                   "invalid rolling window duration '%s' (expected e.g. 28d, 30d, 7d; 1M/1Q/1y need isRolling: false)",
                   dur);
+    else if (ydoc_dur_in(L, d, dn, "a rolling timeWindow", s->window.length_us, YDOC_MIN_US, YDOC_MAX_US, NULL, 1) != 0)
+      s->window.length_us = 0;
     return;
   }
   s->window.kind = HR_WIN_CALENDAR;
@@ -446,9 +471,11 @@ static void parse_window(struct ld *L, struct doc *d, struct hr_slo *s) {
     char c;
     enum hr_cal_unit u;
     int64_t nominal;
-  } units[] = {{'d', HR_CAL_DAY, US_DAY},        {'w', HR_CAL_WEEK, 7 * US_DAY},     {'M', HR_CAL_MONTH, 30 * US_DAY},
-               {'m', HR_CAL_MONTH, 30 * US_DAY}, {'Q', HR_CAL_QUARTER, 91 * US_DAY}, {'y', HR_CAL_YEAR, 365 * US_DAY},
-               {'Y', HR_CAL_YEAR, 365 * US_DAY}};
+    long max; /* at most a year (days: the parser's 100) */
+  } units[] = {{'d', HR_CAL_DAY, US_DAY, 100},        {'w', HR_CAL_WEEK, 7 * US_DAY, 52},
+               {'M', HR_CAL_MONTH, 30 * US_DAY, 12},  {'m', HR_CAL_MONTH, 30 * US_DAY, 12},
+               {'Q', HR_CAL_QUARTER, 91 * US_DAY, 4}, {'y', HR_CAL_YEAR, 365 * US_DAY, 1},
+               {'Y', HR_CAL_YEAR, 365 * US_DAY, 1}};
   int u = -1;
   if (end != dur && errno == 0 && cnt >= 1 && cnt <= 100 && end[0] != 0 && end[1] == 0)
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
@@ -456,6 +483,10 @@ static void parse_window(struct ld *L, struct doc *d, struct hr_slo *s) {
         u = (int)i;
   if (u < 0) {
     ydoc_err_at(L, d, dn, "invalid calendar window '%s' (expected a count and one of d, w, M, Q, y: 1M, 1Q, 1w)", dur);
+    return;
+  }
+  if (cnt > units[u].max) {
+    ydoc_err_at(L, d, dn, "a calendar timeWindow is at most a year (100d, 52w, 12M, 4Q or 1y), got '%s'", dur);
     return;
   }
   if (units[u].c == 'm')
@@ -558,6 +589,44 @@ static void set_filter(struct ld *L, struct doc *d, const struct msrc *m, int lo
   }
 }
 
+/* headroom.dev/cost-per-bad-event, cost-per-bad-minute and currency: what
+ * downtime costs (`history`, docs/config.md). */
+static void parse_costs(struct ld *L, struct doc *d, struct hr_slo *proto) {
+  static const char *const keys[2] = {"headroom.dev/cost-per-bad-event", "headroom.dev/cost-per-bad-minute"};
+  double *dst[2] = {&proto->cost_per_bad_event, &proto->cost_per_bad_minute};
+  yaml_node_t *an;
+  for (int i = 0; i < 2; i++) {
+    const char *v = ydoc_annotation(d, keys[i], &an);
+    if (v == NULL)
+      continue;
+    double x;
+    if (ydoc_parse_num(v, &x) != 0 || !(x >= 0) || x > 1e15)
+      ydoc_err_at(L, d, an, "%s must be an amount >= 0 such as \"0.25\", not '%s'", keys[i], v);
+    else {
+      *dst[i] = x;
+      proto->cost_set |= 1u << i;
+    }
+  }
+  const char *cur = ydoc_annotation(d, "headroom.dev/currency", &an);
+  if (cur != NULL) {
+    size_t n = strlen(cur);
+    int ok = n > 0 && n <= 16;
+    for (size_t i = 0; ok && i < n; i++)
+      ok = (unsigned char)cur[i] > ' ' && cur[i] != '"' && cur[i] != '<' && cur[i] != '>' && cur[i] != '&';
+    if (!ok)
+      ydoc_err_at(L, d, an,
+                  "headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no "
+                  "spaces), not '%s'",
+                  cur);
+    else
+      proto->currency = xstrdup(cur);
+  }
+  if (proto->currency != NULL && proto->cost_set == 0)
+    ydoc_warn_at(L, d, an,
+                 "headroom.dev/currency is set but neither headroom.dev/cost-per-bad-event nor "
+                 "headroom.dev/cost-per-bad-minute: no cost is counted");
+}
+
 /* metadata and spec's plain members into the SLO every objective copies. */
 static void slo_head(struct ld *L, struct doc *d, struct hr_slo *proto) {
   const char *w = "SLO.spec";
@@ -592,23 +661,52 @@ static void slo_head(struct ld *L, struct doc *d, struct hr_slo *proto) {
   if (me != NULL) {
     double x;
     if (ydoc_parse_num(me, &x) != 0 || x < 1 || x != floor(x) || x > 1e15)
-      ydoc_err_at(L, d, an, "headroom.dev/min-events must be a whole number >= 1, not '%s'", me);
+      ydoc_err_at(L, d, an, "headroom.dev/min-events must be a whole number from 1 to 1e15, not '%s'", me);
     else
       proto->min_events = (int64_t)x;
   }
-  parse_thresholds(L, d, &proto->thr);
+  parse_thresholds(L, d, &proto->thr, proto->window.length_us);
   parse_exclusions(L, d, proto);
+  parse_costs(L, d, proto);
 }
 
-/* The indicator (inline or by indicatorRef) into sli and proto's filters.
- * Returns its DataSource's index (-1: none or an error); *have_sli 1 when
- * an indicator was read. */
-static int slo_indicator(struct ld *L, struct doc *d, struct hr_slo *proto, struct sli *sli, int *have_sli) {
-  const char *w = "SLO.spec";
+/* groupBy: [field, ...] and maxGroups into proto (logs only: the fields of
+ * each event are what the groups are made of). */
+static void slo_group_by(struct ld *L, struct doc *d, const struct msrc *m, int logs, struct hr_slo *proto) {
+  yaml_node_t *gb = m->groupnode;
+  proto->group_loc = ydoc_loc_of(L, d, gb);
+  if (!logs) {
+    ydoc_err_at(L, d, gb, "groupBy needs a headroom.logs DataSource (the groups are values of each event's fields)");
+    return;
+  }
+  size_t n = ydoc_seq_len(gb);
+  if (n == 0 || n > 8) {
+    ydoc_err_at(L, d, gb, "groupBy names 1 to 8 fields, found %zu", n);
+    return;
+  }
+  proto->group_by = xcalloc(n, sizeof *proto->group_by);
+  for (size_t i = 0; i < n; i++) {
+    yaml_node_t *e = ydoc_seq_at(d, gb, i);
+    if (e == NULL || e->type != YAML_SCALAR_NODE || ydoc_sval(e)[0] == 0) {
+      ydoc_err_at(L, d, e ? e : gb, "groupBy entries are field names (path, host, a JSON key)");
+      continue;
+    }
+    proto->group_by[proto->ngroup_by++] = xstrdup(ydoc_sval(e));
+  }
+  proto->max_groups = m->max_groups > 0 ? (size_t)m->max_groups : HR_DEFAULT_MAX_GROUPS;
+}
+
+/* The indicator (inline or by indicatorRef) of holder (the SLO's spec, or
+ * one objective of a composite) into sli and proto's filters. Returns its
+ * DataSource's index (-1: none or an error); *have_sli 1 when an indicator
+ * was read. */
+static int slo_indicator(struct ld *L, struct doc *d, yaml_node_t *holder, struct hr_slo *proto, struct sli *sli,
+                         int *have_sli) {
+  const char *w = holder == d->spec ? "SLO.spec" : "objectives";
   memset(sli, 0, sizeof *sli);
   *have_sli = 0;
-  yaml_node_t *ind = ydoc_mget(d, d->spec, "indicator"), *irn;
-  const char *iref = ydoc_want_str(L, d, d->spec, "indicatorRef", 0, w, &irn);
+  yaml_node_t *ind = ydoc_mget(d, holder, "indicator"), *irn;
+  const char *iref = ydoc_want_str(L, d, holder, "indicatorRef", 0, w, &irn);
   struct doc *sd = d; /* where the SLI's nodes live */
   if (ind != NULL && irn != NULL)
     ydoc_err_at(L, d, irn, "SLO has both indicator and indicatorRef: name one of them");
@@ -637,8 +735,13 @@ static int slo_indicator(struct ld *L, struct doc *d, struct hr_slo *proto, stru
       parse_sli(L, x, x->spec, x->name, sli);
       *have_sli = 1;
     }
-  } else if (irn == NULL)
+  } else if (irn == NULL && holder == d->spec)
     ydoc_err_at(L, d, d->spec, "SLO '%s' needs indicator or indicatorRef", d->name);
+  else if (irn == NULL)
+    ydoc_err_at(L, d, holder,
+                "objective of composite SLO '%s' needs its own indicator or indicatorRef (a composite's objectives "
+                "each name one)",
+                d->name);
   if (!*have_sli || sli->unsupported || !(sli->have_good || sli->have_bad))
     return -1;
   int src = resolve_source(L, sd, sli);
@@ -654,6 +757,8 @@ static int slo_indicator(struct ld *L, struct doc *d, struct hr_slo *proto, stru
     free(proto->total_filter);
     proto->total_filter = NULL;
   }
+  if (sli->have_total && sli->total.groupnode != NULL)
+    slo_group_by(L, sd, &sli->total, logs, proto);
   return src;
 }
 
@@ -701,7 +806,7 @@ static size_t *slo_policies(struct ld *L, struct doc *d, size_t *n) {
 }
 
 /* Objective i (of nobj) o: the SLO proto with its name, target and slices. */
-static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i, size_t nobj,
+static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i, size_t nobj, int composite,
                           const struct hr_slo *proto, struct hr_slo *s) {
   static const char *const ok[] = {
       "displayName", "op",           "value",           "target", "targetPercent", "timeSliceTarget", "timeSliceWindow",
@@ -709,9 +814,9 @@ static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i,
   const char *ow = "objectives";
   ydoc_check_keys(L, d, o, ok, ow);
   slo_copy(s, proto);
-  s->loc = ydoc_loc_of(L, d, nobj > 1 ? o : d->name_node);
+  s->loc = ydoc_loc_of(L, d, nobj > 1 || composite ? o : d->name_node);
   const char *dn = ydoc_want_str(L, d, o, "displayName", 0, ow, NULL);
-  if (nobj > 1) {
+  if (nobj > 1 || composite) {
     char *slug = dn && dn[0] ? slugify(dn) : xasprintf("%zu", i + 1);
     free(s->name);
     s->name = xasprintf("%s.%s", d->name, slug);
@@ -746,12 +851,113 @@ static void slo_objective(struct ld *L, struct doc *d, yaml_node_t *o, size_t i,
   if (hst == 1 && !(s->slice_target > 0 && s->slice_target <= 1))
     ydoc_err_at(L, d, stn, "timeSliceTarget must be in (0, 1], got %s", ydoc_sval(stn));
   int hsw = ydoc_want_dur(L, d, o, "timeSliceWindow", 0, ow, 1, &s->slice_us);
+  int64_t wmax = proto->window.length_us > 0 ? proto->window.length_us : YDOC_MAX_US;
+  if (hsw == 1 && ydoc_dur_in(L, d, ydoc_mget(d, o, "timeSliceWindow"), "timeSliceWindow", s->slice_us, YDOC_MIN_US,
+                              wmax, "the window", 1) != 0)
+    hsw = -1;
   if (proto->budgeting == HR_BUDGET_TIMESLICES && (hst == 0 || hsw == 0))
     ydoc_err_at(L, d, o, "budgetingMethod Timeslices needs timeSliceTarget and timeSliceWindow in every objective");
   if (proto->budgeting == HR_BUDGET_RATIO_TIMESLICES && hsw == 0)
     ydoc_err_at(L, d, o, "budgetingMethod RatioTimeslices needs timeSliceWindow in every objective");
-  if (ydoc_mget(d, o, "indicator") != NULL || ydoc_mget(d, o, "indicatorRef") != NULL)
-    ydoc_warn_at(L, d, o, "composite SLOs (an indicator per objective) are not supported; the SLO's indicator is used");
+  yaml_node_t *wn = ydoc_mget(d, o, "compositeWeight");
+  if (wn != NULL && !composite)
+    ydoc_warn_at(L, d, wn,
+                 "compositeWeight only weighs the objectives of a composite SLO (each with its own "
+                 "indicator); ignored here");
+}
+
+/* The compositeWeight of objective o: > 0, default 1. */
+static double objective_weight(struct ld *L, struct doc *d, yaml_node_t *o) {
+  double w = 1;
+  yaml_node_t *wn;
+  if (ydoc_want_num(L, d, o, "compositeWeight", 0, "objectives", &w, &wn) == 1 && !(w > 0 && w <= 1e9)) {
+    ydoc_err_at(L, d, wn, "compositeWeight must be a number above 0 (a share of the composite), got %s", ydoc_sval(wn));
+    w = 1;
+  }
+  return w;
+}
+
+static int name_taken(const struct hr_config *c, const char *name) {
+  for (size_t k = 0; k < c->nslos; k++)
+    if (strcmp(c->slos[k].name, name) == 0)
+      return 1;
+  for (size_t k = 0; k < c->ncomposites; k++)
+    if (strcmp(c->composites[k].slo.name, name) == 0)
+      return 1;
+  return 0;
+}
+
+/* A composite SLO: every objective names its own indicator; each becomes a
+ * component SLO "<slo>.<objective>" (its own source and filters, the SLO's
+ * window, policies and annotations), then the composite over them. */
+static void composite_build(struct ld *L, struct doc *d, const struct hr_slo *proto, yaml_node_t *objs,
+                            const size_t *pol, size_t npol, int nerr0) {
+  size_t nobj = ydoc_seq_len(objs);
+  struct hr_slo *made = xcalloc(nobj + 1, sizeof *made);
+  int *src = xcalloc(nobj + 1, sizeof *src);
+  double *w = xcalloc(nobj + 1, sizeof *w);
+  size_t nmade = 0;
+  if (ydoc_mget(d, d->spec, "indicator") != NULL || ydoc_mget(d, d->spec, "indicatorRef") != NULL)
+    ydoc_err_at(L, d, ydoc_mkey(d, d->spec, ydoc_mget(d, d->spec, "indicator") ? "indicator" : "indicatorRef"),
+                "a composite SLO (its objectives name their own indicators) has no indicator of its own");
+  for (size_t i = 0; i < nobj; i++) {
+    yaml_node_t *o = ydoc_seq_at(d, objs, i);
+    if (o == NULL || o->type != YAML_MAPPING_NODE) {
+      ydoc_err_at(L, d, o ? o : objs, "objectives entries must be mappings {displayName, target, indicator, ...}");
+      continue;
+    }
+    struct hr_slo p2;
+    struct sli sli;
+    int have;
+    slo_copy(&p2, proto);
+    src[nmade] = slo_indicator(L, d, o, &p2, &sli, &have);
+    if (have && sli.unsupported)
+      ydoc_err_at(L, d, o, "a composite's objectives need ratioMetric indicators headroom evaluates");
+    slo_objective(L, d, o, i, nobj, 1, &p2, &made[nmade]);
+    made[nmade].no_alerts = npol == 0; /* the alerts stay with the SLOs the user already has */
+    w[nmade++] = objective_weight(L, d, o);
+    openslo_slo_free(&p2);
+  }
+  for (size_t i = 0; i < nmade; i++)
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(made[i].name, made[j].name) == 0)
+        ydoc_err_at(L, d, objs, "two objectives of SLO '%s' have the same name '%s': give them distinct displayNames",
+                    d->name, made[i].name);
+  for (size_t i = 0; i < nmade && L->nerr == nerr0; i++)
+    if (name_taken(L->c, made[i].name))
+      ydoc_err_at(L, d, d->name_node, "SLO name '%s' is used twice", made[i].name);
+  if (L->nerr == nerr0 && name_taken(L->c, d->name))
+    ydoc_err_at(L, d, d->name_node, "SLO name '%s' is used twice", d->name);
+  for (size_t i = 0; i < nmade && L->nerr == nerr0; i++)
+    if (src[i] < 0)
+      ydoc_err_at(L, d, objs, "objective '%s' of composite SLO '%s' has no source headroom can read", made[i].name,
+                  d->name);
+  if (L->nerr == nerr0 && nmade > 0) {
+    struct hr_config *c = L->c;
+    c->composites = xrealloc(c->composites, (c->ncomposites + 1) * sizeof *c->composites);
+    struct hr_composite *k = &c->composites[c->ncomposites++];
+    memset(k, 0, sizeof *k);
+    slo_copy(&k->slo, proto);
+    k->slo.name = xstrdup(d->name);
+    k->slo.no_alerts = npol == 0;
+    k->members = xcalloc(nmade, sizeof *k->members);
+    k->weights = xcalloc(nmade, sizeof *k->weights);
+    double sw = 0, st = 0;
+    for (size_t i = 0; i < nmade; i++) {
+      k->members[i] = c->nslos;
+      k->weights[i] = w[i];
+      sw += w[i];
+      st += w[i] * made[i].target;
+      push_slo(L, &made[i], (size_t)src[i], pol, npol);
+    }
+    k->n = nmade;
+    k->slo.target = st / sw;
+  }
+  for (size_t i = 0; i < nmade; i++)
+    openslo_slo_free(&made[i]);
+  free(made);
+  free(src);
+  free(w);
 }
 
 void openslo_slo_build(struct ld *L, struct doc *d) {
@@ -762,16 +968,29 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
   ydoc_check_keys(L, d, d->spec, keys, "SLO.spec");
   struct hr_slo proto;
   slo_head(L, d, &proto);
-  struct sli sli;
-  int have_sli;
-  int src = slo_indicator(L, d, &proto, &sli, &have_sli);
-  size_t npol = 0, *pol = slo_policies(L, d, &npol);
-
-  /* objectives: one hr_slo each */
   yaml_node_t *objs = ydoc_want_seq(L, d, d->spec, "objectives", 1, "SLO.spec");
   if (objs != NULL && ydoc_seq_len(objs) == 0)
     ydoc_err_at(L, d, objs, "objectives needs at least one entry, e.g. [{target: 0.999}]");
   size_t nobj = objs ? ydoc_seq_len(objs) : 0;
+  int composite = 0;
+  for (size_t i = 0; i < nobj; i++) {
+    yaml_node_t *o = ydoc_seq_at(d, objs, i);
+    composite |= o != NULL && o->type == YAML_MAPPING_NODE &&
+                 (ydoc_mget(d, o, "indicator") != NULL || ydoc_mget(d, o, "indicatorRef") != NULL);
+  }
+  if (composite) {
+    size_t npol = 0, *pol = slo_policies(L, d, &npol);
+    composite_build(L, d, &proto, objs, pol, npol, nerr0);
+    free(pol);
+    openslo_slo_free(&proto);
+    return;
+  }
+  struct sli sli;
+  int have_sli;
+  int src = slo_indicator(L, d, d->spec, &proto, &sli, &have_sli);
+  size_t npol = 0, *pol = slo_policies(L, d, &npol);
+
+  /* objectives: one hr_slo each */
   struct hr_slo *made = xcalloc(nobj + 1, sizeof *made);
   size_t nmade = 0;
   for (size_t i = 0; i < nobj; i++) {
@@ -779,7 +998,7 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
     if (o == NULL || o->type != YAML_MAPPING_NODE)
       ydoc_err_at(L, d, o ? o : objs, "objectives entries must be mappings {displayName, target, ...}");
     else
-      slo_objective(L, d, o, i, nobj, &proto, &made[nmade++]);
+      slo_objective(L, d, o, i, nobj, 0, &proto, &made[nmade++]);
   }
   for (size_t i = 0; i < nmade; i++)
     for (size_t j = 0; j < i; j++)
@@ -788,15 +1007,13 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
                     d->name, made[i].name);
   int skip = have_sli && sli.unsupported;
   for (size_t i = 0; i < nmade; i++) {
-    if (!skip && L->nerr == nerr0 && src >= 0) {
+    /* HR_CONFIG_KEEP: kept for check even with errors (source NULL when unknown) */
+    if (!skip && ((L->nerr == nerr0 && src >= 0) || L->keep)) {
       /* unique across SLO documents */
-      int dup = 0;
-      for (size_t k = 0; k < L->c->nslos && !dup; k++)
-        dup = strcmp(L->c->slos[k].name, made[i].name) == 0;
-      if (dup)
+      if (name_taken(L->c, made[i].name))
         ydoc_err_at(L, d, d->name_node, "SLO name '%s' is used twice", made[i].name);
       else
-        push_slo(L, &made[i], (size_t)src, pol, npol);
+        push_slo(L, &made[i], src >= 0 ? (size_t)src : SIZE_MAX, pol, npol);
     }
     openslo_slo_free(&made[i]);
   }
@@ -831,11 +1048,27 @@ static void min_events_check(struct ld *L, const struct hr_slo *s) {
   }
 }
 
+/* What condition q means for SLO s: its lookback no longer than the
+ * window, and a burn-rate threshold that can be reached (a burn rate is at
+ * most 1 / (1 - target), when every event is bad). */
+static void check_condition(struct ld *L, const struct hr_slo *s, const struct hr_condition *q) {
+  char a[48], b[48];
+  int64_t w = s->window.length_us;
+  if (w > 0 && q->long_us > w)
+    ydoc_err_loc(L, &q->lookback_loc, "lookbackWindow %s of condition '%s' is longer than the %s window of SLO '%s'",
+                 duration_format(q->long_us, a, sizeof a), q->name, duration_format(w, b, sizeof b), s->name);
+  if (q->kind == HR_COND_BURNRATE && s->target > 0 && s->target < 1 && q->factor * (1 - s->target) > 1 + 1e-9)
+    ydoc_warn_loc(L, &q->loc,
+                  "burn-rate threshold %g of condition '%s' can never be reached by SLO '%s': with target %g a "
+                  "burn rate is at most %g (every event bad)",
+                  q->factor, q->name, s->name, s->target, 1 / (1 - s->target));
+}
+
 void openslo_slo_link(struct ld *L) {
   struct hr_config *c = L->c;
   for (size_t i = 0; i < c->nslos; i++) {
     struct hr_slo *s = &c->slos[i];
-    s->source = &c->sources[L->ex[i].src];
+    s->source = L->ex[i].src < c->nsources ? &c->sources[L->ex[i].src] : NULL;
     if (s->window.kind == HR_WIN_CALENDAR)
       s->window.zone = config_zone(c, s->window.tz, NULL); /* checked when parsed; UTC when unknown */
     if (s->window.kind == HR_WIN_CALENDAR && s->window.zone == NULL)
@@ -848,6 +1081,7 @@ void openslo_slo_link(struct ld *L) {
       struct hr_alert_policy *p = &c->policies[L->ex[i].pol[j]];
       s->policies[j] = p;
       for (size_t k = 0; k < p->nconds; k++) {
+        check_condition(L, s, &p->conds[k]);
         add_lookback(s, p->conds[k].long_us, &over);
         add_lookback(s, p->conds[k].short_us, &over);
       }
@@ -861,5 +1095,16 @@ void openslo_slo_link(struct ld *L) {
     if (over)
       ydoc_err_loc(L, &s->loc, "SLO '%s' uses more than %d distinct lookback windows", s->name, HR_MAX_LOOKBACKS);
     min_events_check(L, s);
+  }
+  for (size_t i = 0; i < c->ncomposites; i++) { /* its components share its window and policies */
+    struct hr_composite *k = &c->composites[i];
+    const struct hr_slo *m = &c->slos[k->members[0]];
+    k->slo.window.zone = m->window.zone;
+    memcpy(k->slo.lookbacks_us, m->lookbacks_us, sizeof k->slo.lookbacks_us);
+    k->slo.nlookbacks = m->nlookbacks;
+    k->slo.npolicies = m->npolicies; /* the thresholds its page draws; it alerts through its components */
+    k->slo.policies = m->npolicies ? xcalloc(m->npolicies, sizeof *k->slo.policies) : NULL;
+    if (m->npolicies)
+      memcpy(k->slo.policies, m->policies, m->npolicies * sizeof *k->slo.policies);
   }
 }

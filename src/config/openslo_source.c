@@ -8,12 +8,9 @@
 #include "config/openslo_impl.h"
 #include "util/xmalloc.h"
 
-int openslo_source_is_logs(const char *t) { return strcasecmp(t, "headroom.logs") == 0; }
-
-static const struct {
-  const char *name;
-  enum hr_fmt_kind kind;
-} fmt_names[] = {{"alb", HR_FMT_ALB}, {"nginx", HR_FMT_NGINX}, {"apache", HR_FMT_APACHE}, {"jsonl", HR_FMT_JSONL}};
+int openslo_source_is_logs(const char *t) {
+  return strcasecmp(t, "headroom.logs") == 0;
+}
 
 struct hr_datasource *openslo_source_new(struct hr_config *c) {
   c->sources = xrealloc(c->sources, (c->nsources + 1) * sizeof *c->sources);
@@ -59,19 +56,18 @@ static void prom_connection(struct ld *L, struct doc *d, yaml_node_t *cd, struct
       s->basic_password_file = ydoc_path_join(L->dirs[d->fi], pf);
   }
   int64_t t;
-  if (ydoc_want_dur(L, d, cd, "timeout", 0, where, 1, &t) == 1)
+  if (ydoc_want_dur(L, d, cd, "timeout", 0, where, 1, &t) == 1 &&
+      ydoc_dur_in(L, d, ydoc_mget(d, cd, "timeout"), "timeout", t, 1, (int64_t)3600 * 1000000, NULL, 0) == 0)
     s->timeout_us = t;
 }
 
-/* staleAfter (a positive duration) and maxMalformedRatio (0 to 1). */
+/* staleAfter (1s to 400d) and maxMalformedRatio (0 to 1). */
 static void data_health(struct ld *L, struct doc *d, yaml_node_t *cd, struct hr_datasource *s) {
   const char *where = "DataSource.spec.connectionDetails";
   int64_t t;
   yaml_node_t *n;
   if (ydoc_want_dur(L, d, cd, "staleAfter", 0, where, 1, &t) == 1) {
-    if (t < 1000000LL)
-      ydoc_err_at(L, d, ydoc_mget(d, cd, "staleAfter"), "staleAfter must be at least 1s");
-    else
+    if (ydoc_dur_in(L, d, ydoc_mget(d, cd, "staleAfter"), "staleAfter", t, 1000000, YDOC_MAX_US, NULL, 0) == 0)
       s->stale_after_us = t;
   }
   double x;
@@ -83,10 +79,83 @@ static void data_health(struct ld *L, struct doc *d, yaml_node_t *cd, struct hr_
   }
 }
 
+/* durationUnit: s, ms, us or ns (Traefik's Duration) into s->fmt.duration_scale. */
+static void duration_unit(struct ld *L, struct doc *d, yaml_node_t *unit, struct hr_datasource *s) {
+  static const struct {
+    const char *name;
+    double scale;
+  } units[] = {{"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
+  const char *u = unit->type == YAML_SCALAR_NODE ? ydoc_sval(unit) : "";
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (strcmp(u, units[i].name) == 0) {
+      s->fmt.duration_scale = units[i].scale;
+      return;
+    }
+  ydoc_err_at(L, d, unit, "durationUnit must be s, ms, us or ns");
+}
+
+/* captures: the names of HAProxy's captured request headers, in the order
+ * of its `capture request header` lines; kept '|'-joined in fmt.captures. */
+static void haproxy_captures(struct ld *L, struct doc *d, yaml_node_t *cd, int fk, struct hr_datasource *s) {
+  yaml_node_t *n = ydoc_mget(d, cd, "captures");
+  if (n == NULL)
+    return;
+  if (fk >= 0 && fk != HR_FMT_HAPROXY) {
+    ydoc_warn_at(L, d, n, "captures is used by the haproxy format only (ignored)");
+    return;
+  }
+  if (n->type != YAML_SEQUENCE_NODE) {
+    ydoc_err_at(L, d, n, "captures is a list of header names, e.g. [Host, User-Agent]");
+    return;
+  }
+  char *all = xstrdup("");
+  for (size_t i = 0; i < ydoc_seq_len(n); i++) {
+    yaml_node_t *e = ydoc_seq_at(d, n, i);
+    const char *v = e != NULL && e->type == YAML_SCALAR_NODE && !ydoc_is_null(e) ? ydoc_sval(e) : NULL;
+    if (v == NULL || *v == 0 || strchr(v, '|') != NULL || strlen(v) > 48) {
+      ydoc_err_at(L, d, e ? e : n, "captures entries are header names (at most 48 characters, no '|')");
+      continue;
+    }
+    char *next = xasprintf("%s%s%s", all, *all ? "|" : "", v);
+    free(all);
+    all = next;
+  }
+  free((char *)s->fmt.captures);
+  s->fmt.captures = *all ? all : NULL;
+  if (s->fmt.captures == NULL)
+    free(all);
+}
+
+/* format: caddy / traefik: the preset's mapping for every field that
+ * `fields` (and `duration`, user_duration) do not map themselves. */
+static void apply_preset(struct hr_datasource *s, const struct hr_jsonl_preset *p, int user_duration) {
+  for (size_t i = 0; i < p->nmap; i++) {
+    int is_dur = strcmp(p->map[i].dest, "duration") == 0, mapped = is_dur && user_duration;
+    for (size_t j = 0; j < s->fmt.nmap && !mapped; j++)
+      mapped = strcmp(s->map[j].dest, p->map[i].dest) == 0;
+    if (mapped)
+      continue;
+    s->map = xrealloc(s->map, (s->fmt.nmap + 1) * sizeof *s->map);
+    s->map[s->fmt.nmap].dest = xstrdup(p->map[i].dest);
+    s->map[s->fmt.nmap].key = xstrdup(p->map[i].key);
+    s->fmt.nmap++;
+    if (is_dur)
+      s->fmt.duration_scale = p->duration_scale;
+  }
+}
+
+/* One entry of paths (scalar n), resolved against the file's directory. */
+static void add_path(struct ld *L, struct doc *d, struct hr_datasource *s, yaml_node_t *n) {
+  s->path_locs = xrealloc(s->path_locs, (s->npaths + 1) * sizeof *s->path_locs);
+  s->path_locs[s->npaths] = ydoc_text_loc(L, d, n);
+  ydoc_push_str(&s->paths, &s->npaths, ydoc_path_join(L->dirs[d->fi], ydoc_sval(n)));
+}
+
 void openslo_source_build(struct ld *L, struct doc *d) {
   static const char *const keys[] = {"type", "connectionDetails", "description", NULL};
-  static const char *const logkeys[] = {"format",       "logFormat",   "paths",         "fields",
-                                        "duration",     "durationUnit", "staleAfter",   "maxMalformedRatio", NULL};
+  static const char *const logkeys[] = {"format",     "logFormat",         "paths",    "fields",
+                                        "duration",   "durationUnit",      "timeZone", "captures",
+                                        "staleAfter", "maxMalformedRatio", NULL};
   static const char *const promkeys[] = {"url",     "bearerToken", "bearerTokenFile",   "basicAuth",
                                          "timeout", "staleAfter",  "maxMalformedRatio", NULL};
   ydoc_check_keys(L, d, d->spec, keys, "DataSource.spec");
@@ -96,6 +165,7 @@ void openslo_source_build(struct ld *L, struct doc *d) {
   L->nsrc_declared++;
   s->name = xstrdup(d->name);
   s->loc = ydoc_loc_of(L, d, d->name_node);
+  s->fmt_loc = s->loc;
   if (type == NULL) {
     s->type = xstrdup("");
     return;
@@ -117,6 +187,7 @@ void openslo_source_build(struct ld *L, struct doc *d) {
       prom_connection(L, d, cd, s);
     return;
   }
+  s->fmt_bad = openslo_source_is_logs(type); /* until a known format is read */
   if (!openslo_source_is_logs(type)) {
     if (L->strict)
       ydoc_warn_at(L, d, tn, "headroom cannot read from DataSource type '%s' (it reads headroom.logs and prometheus)",
@@ -130,34 +201,55 @@ void openslo_source_build(struct ld *L, struct doc *d) {
   yaml_node_t *fn;
   const char *fmt = ydoc_want_str(L, d, cd, "format", 1, where, &fn);
   int fk = -1;
+  const struct hr_jsonl_preset *preset = fmt != NULL ? format_preset(fmt) : NULL;
   if (fmt != NULL) {
-    for (size_t i = 0; i < sizeof fmt_names / sizeof fmt_names[0]; i++)
-      if (strcmp(fmt, fmt_names[i].name) == 0)
-        fk = (int)fmt_names[i].kind;
-    if (fk < 0)
-      ydoc_err_at(L, d, fn, "unknown format '%s' (expected alb, nginx, apache or jsonl)", fmt);
-    else
+    fk = preset != NULL ? HR_FMT_JSONL : format_kind_from_name(fmt);
+    if (fk < 0) {
+      /* the names people try for the W3C logs of a server that writes them */
+      int w3c =
+          strcasecmp(fmt, "iis") == 0 || strcasecmp(fmt, "cloudfront") == 0 || strcasecmp(fmt, "w3c-extended") == 0;
+      ydoc_err_at(L, d, fn, "unknown format '%s' (expected %s; or %s, JSON lines with their keys)%s", fmt,
+                  format_kind_names(), format_preset_names(),
+                  w3c ? ": IIS and CloudFront write W3C extended logs, format: w3c" : "");
+    } else {
       s->fmt.kind = (enum hr_fmt_kind)fk;
+      s->fmt_bad = 0;
+    }
+    s->fmt_loc = ydoc_text_loc(L, d, fn);
   }
+  /* HAProxy's accept dates carry no zone: local time in timeZone (UTC). */
+  yaml_node_t *zn;
+  const char *zone = ydoc_want_str(L, d, cd, "timeZone", 0, where, &zn);
+  if (zone != NULL && fk >= 0 && fk != HR_FMT_HAPROXY) {
+    ydoc_warn_at(L, d, zn, "timeZone is used by the haproxy format only (ignored for %s: its times carry their zone)",
+                 fmt);
+  } else if (zone != NULL) {
+    struct hr_err e = {0};
+    s->fmt.tz = config_zone(L->c, zone, &e);
+    if (s->fmt.tz == NULL)
+      ydoc_err_at(L, d, zn, "timeZone: %s (an IANA name such as Europe/Berlin)", e.msg);
+  }
+  haproxy_captures(L, d, cd, fk, s);
   yaml_node_t *lfn;
   const char *lf = ydoc_want_str(L, d, cd, "logFormat", 0, where, &lfn);
   if (lf != NULL) {
-    if (fk == HR_FMT_NGINX || fk == HR_FMT_APACHE)
+    if (fk == HR_FMT_NGINX || fk == HR_FMT_APACHE) {
       s->fmt.log_format = xstrdup(lf);
-    else if (fk >= 0)
+      s->fmt_loc = ydoc_text_loc(L, d, lfn);
+    } else if (fk >= 0)
       ydoc_warn_at(L, d, lfn, "logFormat is used by the nginx and apache formats only (ignored for %s)", fmt);
   }
   yaml_node_t *pn = ydoc_mget(d, cd, "paths");
   if (pn != NULL) {
     if (pn->type == YAML_SCALAR_NODE) {
-      ydoc_push_str(&s->paths, &s->npaths, ydoc_path_join(L->dirs[d->fi], ydoc_sval(pn)));
+      add_path(L, d, s, pn);
     } else if (pn->type == YAML_SEQUENCE_NODE) {
       for (size_t i = 0; i < ydoc_seq_len(pn); i++) {
         yaml_node_t *e = ydoc_seq_at(d, pn, i);
         if (e == NULL || e->type != YAML_SCALAR_NODE || ydoc_is_null(e))
           ydoc_err_at(L, d, e ? e : pn, "paths entries must be file names or globs");
         else
-          ydoc_push_str(&s->paths, &s->npaths, ydoc_path_join(L->dirs[d->fi], ydoc_sval(e)));
+          add_path(L, d, s, e);
       }
     } else
       ydoc_err_at(L, d, pn, "%s.paths must be a list of file names or globs, found %s", where, ydoc_type_word(pn));
@@ -167,11 +259,17 @@ void openslo_source_build(struct ld *L, struct doc *d) {
   yaml_node_t *fields = ydoc_want_map(L, d, cd, "fields", 0, where);
   yaml_node_t *dur = ydoc_mget(d, cd, "duration");
   yaml_node_t *unit = ydoc_mget(d, cd, "durationUnit");
+  if (fk == HR_FMT_W3C) {
+    s->fmt.duration_scale = 0; /* time-taken: ms in IIS's files, s in others */
+    if (unit != NULL)
+      duration_unit(L, d, unit, s);
+    unit = NULL;
+  }
   if (!jsonl) {
     yaml_node_t *extra = fields ? fields : dur ? dur : unit;
     if (extra != NULL && fk >= 0)
-      ydoc_warn_at(L, d, extra, "fields, duration and durationUnit apply to the jsonl format only (ignored for %s)",
-                   fmt);
+      ydoc_warn_at(L, d, extra, "%s apply to the jsonl format only (ignored for %s)",
+                   fk == HR_FMT_W3C ? "fields and duration" : "fields, duration and durationUnit", fmt);
     return;
   }
   size_t nmap = fields ? (size_t)(fields->data.mapping.pairs.top - fields->data.mapping.pairs.start) : 0;
@@ -207,18 +305,9 @@ void openslo_source_build(struct ld *L, struct doc *d) {
     } else
       ydoc_err_at(L, d, dur, "duration must be a JSON key or {start: key, end: key}");
   }
-  if (unit != NULL) {
-    const char *u = unit->type == YAML_SCALAR_NODE ? ydoc_sval(unit) : "";
-    if (strcmp(u, "s") == 0)
-      s->fmt.duration_scale = 1;
-    else if (strcmp(u, "ms") == 0)
-      s->fmt.duration_scale = 0.001;
-    else if (strcmp(u, "us") == 0)
-      s->fmt.duration_scale = 0.000001;
-    else if (strcmp(u, "ns") == 0) /* Traefik's Duration */
-      s->fmt.duration_scale = 0.000000001;
-    else
-      ydoc_err_at(L, d, unit, "durationUnit must be s, ms, us or ns");
-  }
+  if (preset != NULL)
+    apply_preset(s, preset, dur != NULL);
+  if (unit != NULL)
+    duration_unit(L, d, unit, s);
   s->fmt.map = s->fmt.nmap ? s->map : NULL;
 }

@@ -243,6 +243,26 @@ int ydoc_want_dur(struct ld *L, struct doc *d, const yaml_node_t *parent, const 
   return -1;
 }
 
+int ydoc_dur_in(struct ld *L, struct doc *d, const yaml_node_t *n, const char *what, int64_t us, int64_t min_us,
+                int64_t max_us, const char *max_what, int minutes) {
+  char a[48], b[48];
+  duration_format(us, a, sizeof a);
+  if (us < min_us) {
+    ydoc_err_at(L, d, n, "%s must be at least %s, got %s", what, duration_format(min_us, b, sizeof b), a);
+    return -1;
+  }
+  if (max_us > 0 && us > max_us) {
+    ydoc_err_at(L, d, n, "%s must be at most %s%s%s%s, got %s", what, duration_format(max_us, b, sizeof b),
+                max_what ? " (" : "", max_what ? max_what : "", max_what ? ")" : "", a);
+    return -1;
+  }
+  if (minutes && us % YDOC_MIN_US != 0) {
+    ydoc_err_at(L, d, n, "%s must be a whole number of minutes (headroom counts events per minute), got %s", what, a);
+    return -1;
+  }
+  return 0;
+}
+
 struct hr_loc ydoc_text_loc(struct ld *L, struct doc *d, const yaml_node_t *n) {
   struct hr_loc l = ydoc_loc_of(L, d, n);
   if (n->type != YAML_SCALAR_NODE)
@@ -330,7 +350,10 @@ const char *ydoc_annotation(struct doc *d, const char *key, yaml_node_t **node) 
   return ydoc_sval(v);
 }
 
-static const char *const known_annotations[] = {"headroom.dev/min-events",
+static const char *const known_annotations[] = {"headroom.dev/cost-per-bad-event",
+                                                "headroom.dev/cost-per-bad-minute",
+                                                "headroom.dev/currency",
+                                                "headroom.dev/min-events",
                                                 "headroom.dev/exclude",
                                                 "headroom.dev/status-thresholds",
                                                 "headroom.dev/db",
@@ -340,8 +363,11 @@ static const char *const known_annotations[] = {"headroom.dev/min-events",
                                                 "headroom.dev/gate-policy",
                                                 "headroom.dev/logs-url",
                                                 "headroom.dev/system-metrics",
+                                                "headroom.dev/value",
+                                                "headroom.dev/high-frequency",
                                                 NULL};
-static const int annotation_kinds[] = {K_SLO, K_SLO, K_SLO, -1, -1, K_COND, K_TARGET, K_SERVICE, K_SERVICE, K_SERVICE};
+static const int annotation_kinds[] = {K_SLO,  K_SLO,    K_SLO,     K_SLO,     K_SLO,     K_SLO,     -1,       -1,
+                                       K_COND, K_TARGET, K_SERVICE, K_SERVICE, K_SERVICE, K_SERVICE, K_SERVICE};
 
 void ydoc_check_annotations(struct ld *L, struct doc *d, yaml_node_t *meta, int kind) {
   yaml_node_t *ann = ydoc_mget(d, meta, "annotations");

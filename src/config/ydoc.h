@@ -32,7 +32,7 @@ struct tmp_cond { /* a top-level AlertCondition, copied into policies that name 
 };
 
 struct slo_extra { /* per hr_slo while building */
-  size_t src;      /* index into c->sources */
+  size_t src;      /* index into c->sources; SIZE_MAX: unknown (HR_CONFIG_KEEP) */
   size_t *pol;     /* indices into c->policies */
   size_t npol;
 };
@@ -41,6 +41,7 @@ struct ld {
   struct hr_config *c;
   struct hr_diag *diag;
   int strict;
+  int keep; /* HR_CONFIG_KEEP */
   int nerr;
   struct doc *docs;
   size_t ndocs, capdocs;
@@ -130,6 +131,19 @@ int ydoc_want_bool(struct ld *L, struct doc *d, const yaml_node_t *parent, const
  * Returns as ydoc_want_num(). */
 int ydoc_want_dur(struct ld *L, struct doc *d, const yaml_node_t *parent, const char *key, int required,
                   const char *where, int allow_num, int64_t *out);
+
+/* The longest window, lookback or other duration headroom accepts: 400
+ * days (a year's window and then some). Every figure keeps the minutes of
+ * two windows and the longest lookback in memory. */
+#define YDOC_MAX_US ((int64_t)400 * 86400 * 1000000)
+#define YDOC_MIN_US ((int64_t)60 * 1000000) /* headroom counts events per minute */
+
+/* Check a duration us read from node n (what names it in messages): at
+ * least min_us, at most max_us (0: no bound; max_what, if not NULL, says
+ * what that bound is, e.g. "the window"), and with minutes set a whole
+ * number of minutes. 0, or -1 with an error at n. */
+int ydoc_dur_in(struct ld *L, struct doc *d, const yaml_node_t *n, const char *what, int64_t us, int64_t min_us,
+                int64_t max_us, const char *max_what, int minutes);
 
 /* Where the text of a scalar starts: past the quote of a quoted scalar, on
  * the first content line of a block scalar. */

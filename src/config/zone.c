@@ -16,8 +16,8 @@ static int name_ok(const char *name) {
     return 0;
   for (size_t i = 0; i < n; i++) {
     char ch = name[i];
-    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '/' ||
-          ch == '_' || ch == '-' || ch == '+' || ch == '.'))
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '/' || ch == '_' ||
+          ch == '-' || ch == '+' || ch == '.'))
       return 0;
   }
   return 1;

@@ -52,6 +52,8 @@ const struct hr_condition *alert_default_conditions(size_t *n) {
 
 size_t alert_conditions(const struct hr_slo *slo, const struct hr_condition **out, size_t max) {
   size_t n = 0;
+  if (slo->no_alerts) /* docs/config.md, "Composite SLOs" */
+    return 0;
   if (slo->npolicies == 0) {
     size_t nd;
     const struct hr_condition *d = alert_default_conditions(&nd);
@@ -89,6 +91,21 @@ int alert_guard(const struct hr_slo *slo, uint64_t good, uint64_t valid) {
   if (slo->budgeting != HR_BUDGET_OCCURRENCES || good >= valid)
     return slo->budgeting != HR_BUDGET_OCCURRENCES;
   return poisson_greater(valid - good, (double)valid * (1 - slo->target)) < HR_GUARD_ALPHA;
+}
+
+static int is_lookback(const struct hr_slo *slo, int64_t lookback_us) {
+  for (size_t i = 0; i < slo->nlookbacks && i < HR_MAX_LOOKBACKS; i++)
+    if (slo->lookbacks_us[i] == lookback_us)
+      return 1;
+  return 0;
+}
+
+int alert_cond_needs_series(const struct hr_slo *slo, const struct hr_condition *c) {
+  if (c->kind != HR_COND_BURNRATE && c->kind != HR_COND_EXHAUSTION)
+    return 0;
+  if (!is_lookback(slo, c->long_us))
+    return 1;
+  return c->kind == HR_COND_BURNRATE && c->short_us > 0 && !is_lookback(slo, c->short_us);
 }
 
 static double fin(double v) {

@@ -72,6 +72,11 @@ uint64_t alert_min_events(const struct hr_slo *slo, int firing);
  * over many events). */
 int alert_guard(const struct hr_slo *slo, uint64_t good, uint64_t valid);
 
+/* 1 when alert_cond_eval() of c reads the series s: a burn-rate or
+ * exhaustion condition whose lookback (or short window) is not one of the
+ * SLO's lookbacks, which st already holds. 0: s is never read. */
+int alert_cond_needs_series(const struct hr_slo *slo, const struct hr_condition *c);
+
 enum hr_alert_state { HR_AL_INACTIVE = 0, HR_AL_PENDING, HR_AL_FIRING, HR_AL_RESOLVED };
 const char *alert_state_name(enum hr_alert_state s); /* "inactive", "pending", "firing", "resolved" */
 int alert_state_from_name(const char *name);         /* -1 when unknown */

@@ -58,43 +58,58 @@ static int64_t period_start(const struct cal *c, int64_t k) {
   return midnight(c->tz, y, m, d);
 }
 
-static void calendar_period(const struct hr_window *w, const struct hr_tz *tz, int64_t t_us, int64_t *start_us,
-                            int64_t *end_us) {
-  struct cal c = {.tz = tz};
-  int64_t count = w->count > 0 ? w->count : 1;
-  local_date(tz, floor_div(w->start_us, US_PER_S), &c.y0, &c.m0, &c.d0);
-  switch (w->unit) {
-  case HR_CAL_DAY: c.days_per = count; break;
-  case HR_CAL_WEEK: c.days_per = 7 * count; break;
-  case HR_CAL_MONTH: c.months_per = count; break;
-  case HR_CAL_QUARTER: c.months_per = 3 * count; break;
-  case HR_CAL_YEAR: c.months_per = 12 * count; break;
-  default: c.months_per = count; break;
-  }
+/* The period of c that contains t_us. */
+static void cal_find(const struct cal *c, int64_t t_us, int64_t *start_us, int64_t *end_us) {
   int64_t t_s = floor_div(t_us, US_PER_S);
   int64_t y;
   unsigned m, d;
-  local_date(tz, t_s, &y, &m, &d);
+  local_date(c->tz, t_s, &y, &m, &d);
   int64_t k;
-  if (c.days_per > 0) {
-    k = floor_div(days_from_civil(y, m, d) - days_from_civil(c.y0, c.m0, c.d0), c.days_per);
+  if (c->days_per > 0) {
+    k = floor_div(days_from_civil(y, m, d) - days_from_civil(c->y0, c->m0, c->d0), c->days_per);
   } else {
-    k = floor_div((y - c.y0) * 12 + ((int64_t)m - c.m0), c.months_per);
+    k = floor_div((y - c->y0) * 12 + ((int64_t)m - c->m0), c->months_per);
   }
   /* The estimate is off by at most one (anchor day, DST at midnight). */
-  int64_t s = period_start(&c, k);
+  int64_t s = period_start(c, k);
   while (s * US_PER_S > t_us) {
     k--;
-    s = period_start(&c, k);
+    s = period_start(c, k);
   }
-  int64_t e = period_start(&c, k + 1);
+  int64_t e = period_start(c, k + 1);
   while (e * US_PER_S <= t_us) {
     k++;
     s = e;
-    e = period_start(&c, k + 1);
+    e = period_start(c, k + 1);
   }
   *start_us = s * US_PER_S;
   *end_us = e * US_PER_S;
+}
+
+/* Periods of count units from the anchor date (y0, m0, d0). */
+static void cal_units(struct cal *c, enum hr_cal_unit unit, int64_t count) {
+  switch (unit) {
+  case HR_CAL_DAY: c->days_per = count; break;
+  case HR_CAL_WEEK: c->days_per = 7 * count; break;
+  case HR_CAL_MONTH: c->months_per = count; break;
+  case HR_CAL_QUARTER: c->months_per = 3 * count; break;
+  case HR_CAL_YEAR: c->months_per = 12 * count; break;
+  default: c->months_per = count; break;
+  }
+}
+
+static void calendar_period(const struct hr_window *w, const struct hr_tz *tz, int64_t t_us, int64_t *start_us,
+                            int64_t *end_us) {
+  struct cal c = {.tz = tz};
+  local_date(tz, floor_div(w->start_us, US_PER_S), &c.y0, &c.m0, &c.d0);
+  cal_units(&c, w->unit, w->count > 0 ? w->count : 1);
+  cal_find(&c, t_us, start_us, end_us);
+}
+
+void period_bounds(enum hr_cal_unit unit, const struct hr_tz *tz, int64_t t_us, int64_t *start_us, int64_t *end_us) {
+  struct cal c = {.tz = tz, .y0 = 2024, .m0 = 1, .d0 = 1}; /* a Monday, the first day of a year */
+  cal_units(&c, unit, 1);
+  cal_find(&c, t_us, start_us, end_us);
 }
 
 void window_bounds(const struct hr_window *w, const struct hr_tz *tz, int64_t t_us, int64_t *start_us,

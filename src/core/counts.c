@@ -8,14 +8,16 @@
 void counts_init(struct hr_counts *m, size_t cap) {
   m->cap = cap;
   m->n = 0;
+  m->sorted = 0;
   m->c = xmalloc(cap * sizeof *m->c);
   for (size_t i = 0; i < cap; i++)
     m->c[i].minute = INT64_MIN;
 }
 
-static void grow(struct hr_counts *m) {
+/* Rehash into a table of cap cells (the same, after counts_sort()). */
+static void rehash(struct hr_counts *m, size_t cap) {
   struct hr_counts bigger;
-  counts_init(&bigger, m->cap * 2);
+  counts_init(&bigger, cap);
   for (size_t i = 0; i < m->cap; i++)
     if (m->c[i].minute != INT64_MIN)
       counts_put(&bigger, m->c[i].slo, m->c[i].minute, m->c[i].good, m->c[i].valid);
@@ -24,8 +26,8 @@ static void grow(struct hr_counts *m) {
 }
 
 void counts_put(struct hr_counts *m, uint32_t slo, int64_t minute, uint64_t good, uint64_t valid) {
-  if (m->n * 2 >= m->cap)
-    grow(m);
+  if (m->n * 2 >= m->cap || m->sorted)
+    rehash(m, m->n * 2 >= m->cap ? m->cap * 2 : m->cap);
   uint64_t h = ((uint64_t)minute * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)slo * 0xC2B2AE3D27D4EB4FULL);
   size_t i = (size_t)(h >> 17) & (m->cap - 1);
   while (m->c[i].minute != INT64_MIN && (m->c[i].minute != minute || m->c[i].slo != slo))
@@ -46,6 +48,25 @@ void counts_clear(struct hr_counts *m) {
   for (size_t i = 0; i < m->cap; i++)
     m->c[i].minute = INT64_MIN;
   m->n = 0;
+  m->sorted = 0;
+}
+
+static int cmp_cell(const void *a, const void *b) {
+  const struct hr_count_cell *x = a, *y = b;
+  if (x->slo != y->slo)
+    return x->slo < y->slo ? -1 : 1;
+  return x->minute < y->minute ? -1 : x->minute > y->minute;
+}
+
+void counts_sort(struct hr_counts *m) {
+  size_t k = 0;
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->c[i].minute != INT64_MIN)
+      m->c[k++] = m->c[i];
+  for (size_t i = k; i < m->cap; i++)
+    m->c[i].minute = INT64_MIN;
+  qsort(m->c, k, sizeof *m->c, cmp_cell);
+  m->sorted = 1;
 }
 
 void counts_free(struct hr_counts *m) {

@@ -47,7 +47,7 @@ struct hr_event {
   int64_t ts_us; /* event time, microseconds since the epoch, UTC */
   uint64_t set;  /* bit i: f[i] holds a value for this line */
   struct hr_val f[HR_MAX_FIELDS];
-  size_t scratch_len; /* bytes of scratch used by this line */
+  size_t scratch_len;             /* bytes of scratch used by this line */
   char scratch[HR_EVENT_SCRATCH]; /* decoded strings (JSON escapes) */
 };
 

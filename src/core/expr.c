@@ -17,10 +17,19 @@
  *    other operator false;
  *  - regexes (PCRE2, no UTF mode: bytewise) match STR fields, or the raw text
  *    of a NUM field (`status =~ "^5"`); anything else does not match, and
- *    neither `=~` nor `!~` holds for absent fields;
+ *    neither `=~` nor `!~` holds for absent fields; a match PCRE2 gives up
+ *    on (match limit, JIT stack, heap) is undecided, for `=~` and `!~`
+ *    alike, and undecided tests combine in Kleene's logic (expr.h);
  *  - string literals take "..." or '...'; \n \t \r \\ \" \' are decoded, any
  *    other backslash pair is kept as written, so "\d+" reaches PCRE2 intact.
- *  - duration literals (800ms, 1.5s, 10m, 1h30m) are seconds. */
+ *  - duration literals (800ms, 1.5s, 10m, 1h30m) are seconds; `duration`
+ *    against a bare non-zero number, or a duration literal against a
+ *    standard field that is not a duration, does not compile.
+ *
+ * Evaluation runs the branch program (compile_prog). A leaf that comes out
+ * undecided (only a PCRE2 match can) hands the event to eval3(), the
+ * three-valued walk of the tree: the rare event pays for it, not the common
+ * one. */
 #include "core/expr.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -31,14 +40,15 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/sv.h"
 #include "core/timeparse.h"
 #include "util/xmalloc.h"
 
-#define EXPR_MAX_LEN (64 * 1024) /* bytes of source */
-#define EXPR_MAX_DEPTH 64        /* nesting of '(' and '!' */
-#define REGEX_MATCH_LIMIT 1000000u
+#define EXPR_MAX_LEN (64 * 1024)     /* bytes of source */
+#define EXPR_MAX_DEPTH 64            /* nesting of '(' and '!' */
+#define EXPR_JIT_STACK (1024 * 1024) /* bytes of JIT stack per expression, at most */
 
 enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_IN };
 
@@ -60,6 +70,7 @@ enum kind {
 struct lit {
   struct hr_val v; /* STR views point into hr_expr.text */
   int numok;       /* STR only: the whole text is a number, held in v.num */
+  int dur;         /* NUM only: written as a duration (800ms), not a bare number */
 };
 
 struct node {
@@ -87,7 +98,13 @@ struct hr_expr {
   char *text; /* owned: decoded string literals; sized to the source, never moves */
   size_t ntext;
   pcre2_match_context *mctx; /* owned, NULL until the first regex */
+  pcre2_jit_stack *jstack;   /* owned, NULL until the first JIT-compiled regex */
   uint64_t fields;
+  int32_t fpos[HR_MAX_FIELDS]; /* byte offset of each field's first reference, -1: none */
+  uint32_t match_limit;
+  uint64_t nundecided;        /* events found undecided */
+  const struct node *gave_up; /* during eval3(): the leaf the branch program found undecided */
+  char warn[320];             /* expr_warning(); "" when none */
   int root;
   /* The tree compiled to a branch program (compile_prog): one instruction
    * per leaf test, in evaluation order, with where to go when it holds and
@@ -319,9 +336,9 @@ static inline const struct hr_val *get(const struct hr_event *ev, int id) {
   return &ev->f[id];
 }
 
-/* One leaf test: the uncommon cases (see test() for the common ones). */
-static __attribute__((noinline)) int test_slow(struct hr_expr *e, const struct node *nd,
-                                               const struct hr_event *ev) {
+/* One leaf test: the uncommon cases (see test() for the common ones). 1
+ * holds, 0 does not, -1 undecided (a regex PCRE2 gave up on). */
+static __attribute__((noinline)) int test_slow(struct hr_expr *e, const struct node *nd, const struct hr_event *ev) {
   const struct hr_val *v;
   switch (nd->kind) {
   case K_TRUTHY: return truthy(get(ev, nd->field));
@@ -372,7 +389,7 @@ static __attribute__((noinline)) int test_slow(struct hr_expr *e, const struct n
     else
       m = 0;
     if (m < 0)
-      return 0;
+      return -1; /* undecided, for =~ and !~ alike */
     return nd->op == OP_RE ? m : !m;
   }
   }
@@ -394,21 +411,87 @@ static inline int test(struct hr_expr *e, const struct node *nd, const struct hr
       break;
     return cmp_num(v->num, nd->lit.v.num, nd->op);
   case K_RE:
-    if (nd->plain == NULL || !nd->anchored || !(ev->set >> nd->field & 1) ||
-        (v = &ev->f[nd->field])->type != HR_V_STR)
+    if (nd->plain == NULL || !nd->anchored || !(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_STR)
       break;
     return (v->sv.n >= nd->plainn && bytes_eq(v->sv.p, nd->plain, nd->plainn)) == (nd->op == OP_RE);
   }
   return test_slow(e, nd, ev);
 }
 
-int expr_eval(struct hr_expr *e, const struct hr_event *ev) {
+/* Node i in three-valued logic (1, 0, -1 undecided): Kleene's && (any
+ * false: false; else any undecided: undecided), || (any true: true; else
+ * any undecided: undecided) and ! (undecided stays undecided). The leaf the
+ * branch program gave up on is not matched again. Recursion depth is
+ * bounded by the nesting of '(' and '!' (EXPR_MAX_DEPTH). */
+static int eval3(struct hr_expr *e, int i, const struct hr_event *ev) {
+  const struct node *nd = &e->nodes[i];
+  int r, u = 0;
+  switch (nd->kind) {
+  case K_CONST: return nd->b;
+  case K_NOT: r = eval3(e, nd->a, ev); return r < 0 ? -1 : !r;
+  case K_AND:
+  case K_OR: {
+    int stop = nd->kind == K_OR; /* the value that decides the whole */
+    for (int k = 0; k < nd->n; k++) {
+      r = eval3(e, e->kids[nd->a + k], ev);
+      if (r == stop)
+        return stop;
+      u |= r < 0;
+    }
+    return u ? -1 : !stop;
+  }
+  default: return nd == e->gave_up ? -1 : test(e, nd, ev);
+  }
+}
+
+static __attribute__((noinline)) enum hr_truth decide_slow(struct hr_expr *e, const struct node *gave_up,
+                                                           const struct hr_event *ev) {
+  e->gave_up = gave_up;
+  int r = eval3(e, e->root, ev);
+  e->gave_up = NULL;
+  if (r < 0) {
+    e->nundecided++;
+    return HR_UNDECIDED;
+  }
+  return r ? HR_TRUE : HR_FALSE;
+}
+
+static inline enum hr_truth decide(struct hr_expr *e, const struct hr_event *ev) {
   int pc = e->entry;
   while (pc >= 0) {
     const struct ins *in = &e->prog[pc];
-    pc = test(e, in->nd, ev) ? in->t : in->f;
+    int r = test(e, in->nd, ev);
+    if (__builtin_expect(r < 0, 0))
+      return decide_slow(e, in->nd, ev);
+    pc = r ? in->t : in->f;
   }
-  return pc == PC_TRUE;
+  return pc == PC_TRUE ? HR_TRUE : HR_FALSE;
+}
+
+enum hr_truth expr_decide(struct hr_expr *e, const struct hr_event *ev) {
+  return decide(e, ev);
+}
+
+int expr_eval(struct hr_expr *e, const struct hr_event *ev) {
+  return decide(e, ev) == HR_TRUE;
+}
+
+uint64_t expr_undecided(const struct hr_expr *e) {
+  return e->nundecided;
+}
+
+void expr_set_match_limit(struct hr_expr *e, uint32_t limit) {
+  e->match_limit = limit;
+  if (e->mctx != NULL)
+    pcre2_set_match_limit(e->mctx, limit);
+}
+
+const char *expr_warning(const struct hr_expr *e) {
+  return e->warn[0] ? e->warn : NULL;
+}
+
+long expr_field_pos(const struct hr_expr *e, int id) {
+  return id >= 0 && id < HR_MAX_FIELDS ? (long)e->fpos[id] : -1;
 }
 
 /* Append the instructions of node i, whose value sends control to t when
@@ -459,6 +542,7 @@ void expr_free(struct hr_expr *e) {
     free(e->nodes[i].plain);
   }
   pcre2_match_context_free(e->mctx);
+  pcre2_jit_stack_free(e->jstack);
   free(e->nodes);
   free(e->prog);
   free(e->kids);
@@ -497,6 +581,7 @@ struct tok {
   const char *p; /* IDENT: source; STR: decoded */
   size_t n;
   double num;
+  int dur; /* T_NUM: a duration literal */
   int op;
 };
 
@@ -614,9 +699,12 @@ static int lex_number(struct parser *P, size_t start) {
       i++;
     int64_t us;
     if (duration_parse(s + body, i - body, &us))
-      return fail(P, start, "bad number or duration '%.*s'", (int)(i - start > 40 ? 40 : i - start), s + start);
+      return fail(P, start, "bad number or duration '%.*s' (durations: 800ms, 1.5s, 10m, 1h30m)",
+                  (int)(i - start > 40 ? 40 : i - start), s + start);
     P->tok.num = (double)us / 1e6;
+    P->tok.dur = 1;
   } else {
+    P->tok.dur = 0;
     double x;
     if (num_text(s + body, i - body, &x))
       return fail(P, start, "bad number '%.*s'", (int)(i - start > 40 ? 40 : i - start), s + start);
@@ -682,6 +770,8 @@ static void lex(struct parser *P) {
   case '<':
     if (d == '=')
       op = OP_LE, len = 2;
+    else if (d == '>')
+      t = T_ERR;
     else
       op = OP_LT;
     break;
@@ -696,6 +786,11 @@ static void lex(struct parser *P) {
   if (op >= 0) {
     P->tok.t = T_OP;
     P->tok.op = op;
+  } else if (t == T_ERR) { /* '<>' */
+    fail(P, i, "'<>' is not an operator (use !=)");
+    P->tok.t = T_ERR;
+    P->tok.len = 2;
+    return;
   } else if (t >= 0) {
     P->tok.t = (enum tk)t;
   } else if (c == '"' || c == '\'') {
@@ -717,6 +812,14 @@ static void lex(struct parser *P) {
     while (j < end && is_ident(s[j]))
       j++;
     struct hr_sv w = sv_make(s + i, j - i);
+    static const char *const words[][2] = {{"and", "&&"}, {"or", "||"}, {"not", "!"}};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+      if (j - i == strlen(words[k][0]) && strncasecmp(s + i, words[k][0], j - i) == 0) {
+        fail(P, i, "'%.*s' is not an operator (use %s)", (int)(j - i), s + i, words[k][1]);
+        P->tok.t = T_ERR;
+        P->tok.len = j - i;
+        return;
+      }
     P->tok.t = sv_eq(w, "true", 4)    ? T_TRUE
                : sv_eq(w, "false", 5) ? T_FALSE
                : sv_eq(w, "null", 4)  ? T_NULL
@@ -734,6 +837,8 @@ static void lex(struct parser *P) {
       fail(P, i, "'&' is not an operator (use &&)");
     else if (c == '|')
       fail(P, i, "'|' is not an operator (use ||)");
+    else if (c == '~')
+      fail(P, i, "'~' is not an operator (use =~ to match a regex, !~ for no match)");
     else if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7f)
       fail(P, i, "unexpected character '%c'", c);
     else
@@ -769,7 +874,7 @@ static int const_node(struct hr_expr *e, int b) {
 struct operand {
   int field; /* >= 0: a field; -1: the literal */
   struct lit lit;
-  size_t pos;
+  size_t pos, len; /* of its source text */
 };
 
 static int parse_or(struct parser *P, int depth);
@@ -780,6 +885,7 @@ static void make_lit(const struct tok *t, struct lit *l) {
   case T_NUM:
     l->v.type = HR_V_NUM;
     l->v.num = t->num;
+    l->dur = t->dur;
     break;
   case T_STR:
     l->v.type = HR_V_STR;
@@ -799,6 +905,23 @@ static int is_lit_tok(enum tk t) {
   return t == T_NUM || t == T_STR || t == T_TRUE || t == T_FALSE || t == T_NULL;
 }
 
+/* For an identifier where an operator was due: the operator meant. */
+static const char *word_hint(const struct parser *P) {
+  static const char *const hints[][2] = {{"matches", " (use =~ for a regex match)"},
+                                         {"like", " (use =~ for a regex match)"},
+                                         {"contains", " (use =~ for a regex match)"},
+                                         {"is", " (use ==)"},
+                                         {"eq", " (use ==)"},
+                                         {"ne", " (use !=)"},
+                                         {"equals", " (use ==)"}};
+  if (P->tok.t != T_IDENT)
+    return "";
+  for (size_t k = 0; k < sizeof hints / sizeof hints[0]; k++)
+    if (P->tok.n == strlen(hints[k][0]) && strncasecmp(P->tok.p, hints[k][0], P->tok.n) == 0)
+      return hints[k][1];
+  return "";
+}
+
 static int expected(struct parser *P, const char *what) {
   char buf[40];
   tok_text(P, buf, sizeof buf);
@@ -809,6 +932,7 @@ static int expected(struct parser *P, const char *what) {
 
 static int parse_operand(struct parser *P, struct operand *o) {
   o->pos = P->tok.pos;
+  o->len = P->tok.len;
   o->field = -1;
   if (P->tok.t == T_ERR)
     return -1;
@@ -818,6 +942,8 @@ static int parse_operand(struct parser *P, struct operand *o) {
       return fail(P, P->tok.pos, "unknown field '%.*s'", (int)(P->tok.n > 64 ? 64 : P->tok.n), P->tok.p);
     o->field = id;
     P->e->fields |= (uint64_t)1 << id;
+    if (P->e->fpos[id] < 0)
+      P->e->fpos[id] = (int32_t)P->tok.pos;
     lex(P);
     return 0;
   }
@@ -831,9 +957,28 @@ static int parse_operand(struct parser *P, struct operand *o) {
   return expected(P, "a field or a value");
 }
 
-/* [lit, lit, ...] after 'in': appends to e->lits; *first, *n, *hasnull. */
-static int parse_list(struct parser *P, int *first, int *n, int *hasnull) {
+/* A comparison whose figure would be silently wrong: `duration` against a
+ * bare non-zero number (800 read as seconds when 800ms was meant), or a
+ * duration literal against a standard field that is not a duration. The
+ * literal l was written at src[pos..pos+len). */
+static int check_unit(struct parser *P, int field, const struct lit *l, size_t pos, size_t len) {
+  int n = (int)(len > 40 ? 40 : len);
+  const char *t = P->src + pos;
+  if (field == HR_F_DURATION && l->v.type == HR_V_NUM && !l->dur && l->v.num != 0)
+    return fail(P, pos, "'duration' compared with the bare number %.*s: write %.*sms or %.*ss (durations need a unit)",
+                n, t, n, t, n, t);
+  if (l->dur && field >= 0 && field < HR_F_NSTD && field != HR_F_DURATION)
+    return fail(P, pos, "%.*s is a duration, but '%s' is not one (only 'duration' is, in seconds)", n, t,
+                hr_std_field_names[field]);
+  return 0;
+}
+
+/* [lit, lit, ...] after field 'in' (-1: a literal): appends to e->lits;
+ * *first, *n, *hasnull. */
+static int parse_list(struct parser *P, int field, int *first, int *n, int *hasnull) {
   struct hr_expr *e = P->e;
+  if (P->tok.t == T_LP)
+    return fail(P, P->tok.pos, "expected '[' after 'in', found '(' (a list is written [500, 502])");
   if (P->tok.t != T_LB)
     return P->tok.t == T_ERR ? -1 : expected(P, "'[' after 'in'");
   lex(P);
@@ -855,6 +1000,8 @@ static int parse_list(struct parser *P, int *first, int *n, int *hasnull) {
       e->lits = xrealloc(e->lits, (size_t)e->caplits * sizeof *e->lits);
     }
     make_lit(&P->tok, &e->lits[e->nlits]);
+    if (check_unit(P, field, &e->lits[e->nlits], P->tok.pos, P->tok.len))
+      return -1;
     if (e->lits[e->nlits].v.type == HR_V_NULL)
       *hasnull = 1;
     e->nlits++;
@@ -911,6 +1058,97 @@ static char *plain_text(const char *pat, size_t n, size_t *outn, unsigned char *
   return out;
 }
 
+/* 1 when pat[0..n) repeats without bound (*, +, {n,}) a group that holds
+ * an unbounded repeat or an alternation, the shape of catastrophic
+ * backtracking: (a+)+, (a|a)*, (\w+\s?)*. Atomic groups (?>...) and
+ * possessive quantifiers (*+ ++ {n,}+) do not backtrack and do not count;
+ * escapes and character classes are skipped. A heuristic for a warning: it
+ * may flag a harmless (GET|HEAD)+. */
+static int risky_regex(const char *pat, size_t n) {
+  enum { MAXG = 64 };
+  unsigned char inner[MAXG + 1], atomic[MAXG + 1]; /* per open group: holds a repeat or '|'; is atomic */
+  int depth = 0, deeper = 0;                       /* deeper: open groups past MAXG, not tracked */
+  inner[0] = atomic[0] = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = pat[i];
+    size_t q = i + 1; /* where a quantifier of the atom ending at i would start */
+    int group_end = 0;
+    if (c == '\\') {
+      if (i + 1 < n && pat[i + 1] == 'Q') { /* \Q...\E: literal text */
+        const char *end = NULL;
+        for (size_t k = i + 2; k + 1 < n; k++)
+          if (pat[k] == '\\' && pat[k + 1] == 'E') {
+            end = pat + k;
+            break;
+          }
+        i = end ? (size_t)(end - pat) + 1 : n;
+        continue;
+      }
+      i++;
+      q = i + 1;
+    } else if (c == '[') {
+      size_t k = i + 1;
+      if (k < n && pat[k] == '^')
+        k++;
+      if (k < n && pat[k] == ']')
+        k++;
+      for (; k < n && pat[k] != ']'; k++)
+        if (pat[k] == '\\')
+          k++;
+      i = k;
+      q = i + 1;
+    } else if (c == '(') {
+      if (depth < MAXG) {
+        depth++;
+        inner[depth] = 0;
+        atomic[depth] = i + 2 < n && pat[i + 1] == '?' && pat[i + 2] == '>';
+      } else
+        deeper++;
+      continue;
+    } else if (c == ')') {
+      if (deeper > 0) {
+        deeper--;
+        continue;
+      }
+      if (depth == 0)
+        continue;
+      group_end = 1;
+    } else if (c == '|') {
+      inner[depth] = 1;
+      continue;
+    }
+    /* the quantifier after this atom, if any */
+    int unbounded = 0;
+    size_t after = q;
+    if (q < n && (pat[q] == '*' || pat[q] == '+')) {
+      unbounded = 1;
+      after = q + 1;
+    } else if (q < n && pat[q] == '{') {
+      size_t k = q + 1;
+      while (k < n && pat[k] >= '0' && pat[k] <= '9')
+        k++;
+      if (k > q + 1 && k + 1 < n && pat[k] == ',' && pat[k + 1] == '}') {
+        unbounded = 1;
+        after = k + 2;
+      }
+    }
+    if (unbounded && after < n && pat[after] == '+')
+      unbounded = 0; /* possessive */
+    if (group_end) {
+      int risky = unbounded && !atomic[depth] && inner[depth];
+      int holds = inner[depth] && !atomic[depth];
+      depth--;
+      if (risky)
+        return 1;
+      if (unbounded || holds)
+        inner[depth] = 1;
+    } else if (unbounded) {
+      inner[depth] = 1;
+    }
+  }
+  return 0;
+}
+
 static int compile_regex(struct parser *P, int ni, const struct operand *r) {
   struct hr_expr *e = P->e;
   int errcode;
@@ -934,8 +1172,22 @@ static int compile_regex(struct parser *P, int ni, const struct operand *r) {
     e->mctx = pcre2_match_context_create(NULL);
     if (e->mctx == NULL)
       abort();
-    pcre2_set_match_limit(e->mctx, REGEX_MATCH_LIMIT);
+    pcre2_set_match_limit(e->mctx, e->match_limit);
   }
+  /* PCRE2's default JIT stack (32 KiB) gives up on `^/(a|b)*$` over a
+   * 2,000-byte path; 1 MiB holds a repeated group over a whole line. */
+  if (nd->jit && e->jstack == NULL) {
+    e->jstack = pcre2_jit_stack_create(32 * 1024, EXPR_JIT_STACK, NULL);
+    if (e->jstack == NULL)
+      abort();
+    pcre2_jit_stack_assign(e->mctx, NULL, e->jstack);
+  }
+  if (nd->plain == NULL && e->warn[0] == 0 && risky_regex(pat, r->lit.v.sv.n))
+    snprintf(e->warn, sizeof e->warn,
+             "col %zu: the regex repeats a group that itself repeats or alternates, like (a+)+ or (a|b)*: PCRE2 may "
+             "give up on some lines (match limit), which then count neither as good nor as valid; use an atomic "
+             "group (?>...) or a possessive quantifier (++, *+)",
+             r->pos + 1);
   return 0;
 }
 
@@ -957,6 +1209,9 @@ static int build_cmp(struct parser *P, struct operand *l, int op, struct operand
     int m = 0;
     if (l->lit.v.type == HR_V_STR)
       m = re_match(e, &e->nodes[i], l->lit.v.sv.p, l->lit.v.sv.n);
+    if (m < 0)
+      return fail(P, r->pos, "PCRE2 gives up matching this regex against %.*s (match limit)",
+                  (int)(l->len > 40 ? 40 : l->len), P->src + l->pos);
     e->nodes[i].kind = K_CONST;
     e->nodes[i].b = l->lit.v.type == HR_V_STR && m >= 0 && (op == OP_RE ? m : !m);
     return i;
@@ -988,6 +1243,8 @@ static int build_cmp(struct parser *P, struct operand *l, int op, struct operand
     *r = t;
     op = flip(op);
   }
+  if (r->field < 0 && check_unit(P, l->field, &r->lit, r->pos, r->len))
+    return -1;
   int i;
   if (r->field >= 0) {
     i = new_node(e, K_FF);
@@ -1031,7 +1288,7 @@ static int parse_cmp(struct parser *P, int depth) {
   if (P->tok.t == T_IN) {
     int first = 0, n = 0, hasnull = 0;
     lex(P);
-    if (parse_list(P, &first, &n, &hasnull))
+    if (parse_list(P, l.field, &first, &n, &hasnull))
       return -1;
     if (l.field < 0) {
       int m = l.lit.v.type == HR_V_NULL ? hasnull : 0;
@@ -1136,6 +1393,9 @@ enum hr_rc expr_compile(const char *src, size_t n, hr_resolve_fn resolve, void *
     return HR_FAIL(err, HR_ERR_TOOBIG, "col %d: expression longer than %d bytes", EXPR_MAX_LEN + 1, EXPR_MAX_LEN);
   struct hr_expr *e = xcalloc(1, sizeof *e);
   e->text = xmalloc(n + 1); /* decoded literals are never longer than their source */
+  e->match_limit = EXPR_MATCH_LIMIT;
+  for (int i = 0; i < HR_MAX_FIELDS; i++)
+    e->fpos[i] = -1;
   struct parser P = {.src = src, .srcn = n, .e = e, .resolve = resolve, .ctx = ctx, .err = err};
   lex(&P);
   if (P.tok.t == T_END) {
@@ -1149,7 +1409,7 @@ enum hr_rc expr_compile(const char *src, size_t n, hr_resolve_fn resolve, void *
     if (P.tok.t != T_ERR) {
       char buf[40];
       tok_text(&P, buf, sizeof buf);
-      fail(&P, P.tok.pos, "unexpected %s", buf);
+      fail(&P, P.tok.pos, "unexpected %s%s", buf, word_hint(&P));
     }
     goto fail;
   }

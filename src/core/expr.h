@@ -13,7 +13,19 @@
  * Numbers compare numerically, strings bytewise; a duration literal is
  * seconds. Any comparison with a null or absent field is false (so
  * `!(status >= 400)` is true when status is absent). Regexes are PCRE2,
- * JIT-compiled, unanchored. */
+ * JIT-compiled, unanchored. The whole language: docs/filters.md.
+ *
+ * Refused at compile time (the figure would be silently wrong): the field
+ * `duration` compared with a bare non-zero number (`duration < 800`: write
+ * 800ms or 800s), and a duration literal compared with a standard field that
+ * is not a duration (`status < 5s`). `and`, `or` and `not` are reserved
+ * words (the message says to write &&, ||, !).
+ *
+ * Undecided: a regex that PCRE2 gives up on (its match limit, JIT stack or
+ * heap limit) neither matches nor fails to match. Such a test is undecided,
+ * and so is what depends on it, in Kleene's three-valued logic: !U = U;
+ * F && U = F, T && U = U; T || U = T, F || U = U. expr_decide() says so;
+ * the caller leaves an undecided event out of both good and valid. */
 #ifndef HR_EXPR_H
 #define HR_EXPR_H
 
@@ -34,9 +46,35 @@ typedef int (*hr_resolve_fn)(void *ctx, const char *name, size_t n);
 enum hr_rc expr_compile(const char *src, size_t n, hr_resolve_fn resolve, void *ctx, struct hr_expr **out /* OUT */,
                         struct hr_err *err);
 
-/* 1 when ev matches, else 0. Not thread-safe (PCRE2 match data is kept in
- * the expression): compile one per thread. */
+/* Three-valued result of expr_decide(). */
+enum hr_truth { HR_FALSE = 0, HR_TRUE = 1, HR_UNDECIDED = -1 };
+
+/* HR_TRUE / HR_FALSE when ev matches / does not, HR_UNDECIDED when the
+ * answer depends on a regex PCRE2 gave up on (counted in
+ * expr_undecided()). Not thread-safe (PCRE2 match data is kept in the
+ * expression): compile one per thread. */
+enum hr_truth expr_decide(struct hr_expr *e, const struct hr_event *ev);
+
+/* 1 when ev matches, else 0 (an undecided event reads 0 and is counted in
+ * expr_undecided(), as with expr_decide()). */
 int expr_eval(struct hr_expr *e, const struct hr_event *ev);
+
+/* Events found undecided by e since it was compiled. */
+uint64_t expr_undecided(const struct hr_expr *e);
+
+/* PCRE2's match limit for e's regexes (default EXPR_MATCH_LIMIT, 1,000,000
+ * steps per match); tests set a small one. */
+#define EXPR_MATCH_LIMIT 1000000u
+void expr_set_match_limit(struct hr_expr *e, uint32_t limit);
+
+/* The first risk found in a regex of e that compiled, as "col N: what"
+ * (1-based column into the source), or NULL: a repeated group that itself
+ * repeats or alternates (`(a+)+`, `(a|a)*`) can take exponential time, hit
+ * the match limit, and leave events undecided. Valid while e lives. */
+const char *expr_warning(const struct hr_expr *e);
+
+/* Byte offset in the source of the first reference to field id, or -1. */
+long expr_field_pos(const struct hr_expr *e, int id);
 
 /* Bit i set: field id i is referenced. */
 uint64_t expr_fields(const struct hr_expr *e);

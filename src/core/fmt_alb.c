@@ -55,8 +55,22 @@ static const struct {
 #define ALB_NF ((int)(sizeof alb_fields / sizeof alb_fields[0]))
 
 enum {
-  A_TYPE = 0, A_TIME, A_ELB, A_CLIENT, A_TARGET, A_REQ_T, A_TGT_T, A_RESP_T, A_ELB_STATUS, A_TGT_STATUS,
-  A_RECV, A_SENT, A_REQUEST, A_UA, A_DOMAIN = 18, A_MIN = A_REQUEST + 1
+  A_TYPE = 0,
+  A_TIME,
+  A_ELB,
+  A_CLIENT,
+  A_TARGET,
+  A_REQ_T,
+  A_TGT_T,
+  A_RESP_T,
+  A_ELB_STATUS,
+  A_TGT_STATUS,
+  A_RECV,
+  A_SENT,
+  A_REQUEST,
+  A_UA,
+  A_DOMAIN = 18,
+  A_MIN = A_REQUEST + 1
 };
 
 struct alb {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 const double fmt_pow10[19] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
-                                     1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+                              1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
 
 int fmt_num_full(const char *p, size_t n, double *out) {
   size_t i = 0;
@@ -77,7 +77,7 @@ struct hr_sv fmt_strip_port(const char *p, size_t n) {
   return sv_make(p, (size_t)(c - p));
 }
 
-static int has_prefix_ci(const char *p, size_t n, const char *s, size_t sn) {
+int fmt_has_prefix_ci(const char *p, size_t n, const char *s, size_t sn) {
   if (n < sn)
     return 0;
   for (size_t i = 0; i < sn; i++) {
@@ -95,7 +95,7 @@ void fmt_target(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_
   url_host->n = 0;
   size_t skip = 0;
   if (n > 0 && (p[0] == 'h' || p[0] == 'H')) /* most targets start with '/' */
-    skip = has_prefix_ci(p, n, "http://", 7) ? 7 : has_prefix_ci(p, n, "https://", 8) ? 8 : 0;
+    skip = fmt_has_prefix_ci(p, n, "http://", 7) ? 7 : fmt_has_prefix_ci(p, n, "https://", 8) ? 8 : 0;
   if (skip) {
     const char *h = p + skip, *end = p + n, *e = h;
     while (e < end && *e != '/' && *e != '?' && *e != '#')

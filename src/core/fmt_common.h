@@ -85,6 +85,9 @@ int fmt_status(const char *p, size_t n, int *out);
  * without a space (TLS bytes sent to an HTTP port) leaves all four null. */
 void fmt_request(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_host);
 
+/* 1 when (p, n) starts with s (sn bytes of lower case), in any case. */
+int fmt_has_prefix_ci(const char *p, size_t n, const char *s, size_t sn);
+
 /* Set path and query of ev from a request target ("/a?b" or absolute). */
 void fmt_target(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_host);
 

@@ -530,7 +530,7 @@ static int time_value(const struct hr_val *v, int64_t *us) {
 /* What one line's scan collects besides ev's fields. */
 struct pctx {
   const struct jsonl *j;
-  struct hr_val tv, startv, endv; /* HR_V_NULL: not seen */
+  struct hr_val tv, startv, endv;      /* HR_V_NULL: not seen */
   uint64_t exact[JSONL_MAX_KEYS / 64]; /* dotted keys set by their exact top-level key */
 };
 

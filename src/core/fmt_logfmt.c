@@ -79,10 +79,10 @@ struct op {
 /* The date part of the last CLF timestamp ("10/Oct/2000" and "-0700"): the
  * day changes rarely, so a line of the same day only parses hh:mm:ss. */
 struct clf_cache {
-  uint64_t k0;   /* bytes 0..7 of the timestamp */
-  uint64_t k1;   /* bytes 18..25: "SS -0700", the seconds masked out */
-  uint32_t k2;   /* bytes 7..10 */
-  int64_t base;  /* seconds since the epoch of 00:00:00 of that day and zone */
+  uint64_t k0;  /* bytes 0..7 of the timestamp */
+  uint64_t k1;  /* bytes 18..25: "SS -0700", the seconds masked out */
+  uint32_t k2;  /* bytes 7..10 */
+  int64_t base; /* seconds since the epoch of 00:00:00 of that day and zone */
   int valid;
 };
 
@@ -142,15 +142,33 @@ static const struct {
   enum conv conv;
   const char *name;
 } apache_dirs[] = {
-    {'h', C_CLIENT, "remote_host"},    {'a', C_CLIENT, "remote_addr"},   {'l', C_STR, "remote_logname"},
-    {'u', C_STR, "remote_user"},       {'t', C_TIME_CLF, NULL},          {'r', C_REQUEST, "request"},
-    {'s', C_STATUS, NULL},             {'b', C_BYTES_SENT, NULL},        {'B', C_BYTES_SENT, NULL},
-    {'D', C_DUR_US, "request_time_us"}, {'T', C_DUR_S, "request_time_s"}, {'v', C_HOST, "server_name"},
-    {'V', C_HOST, NULL},               {'U', C_URI, NULL},               {'q', C_QUERY, NULL},
-    {'m', C_METHOD, NULL},             {'H', C_PROTOCOL, NULL},          {'I', C_BYTES_RECV, "bytes_in"},
-    {'O', C_BYTES_SENT, "bytes_out"},  {'S', C_STR, "bytes_transferred"}, {'A', C_STR, "local_addr"},
-    {'p', C_STR, "server_port"},       {'P', C_STR, "pid"},              {'X', C_STR, "connection_status"},
-    {'k', C_STR, "keepalive"},         {'L', C_STR, "log_id"},           {'R', C_STR, "handler"},
+    {'h', C_CLIENT, "remote_host"},
+    {'a', C_CLIENT, "remote_addr"},
+    {'l', C_STR, "remote_logname"},
+    {'u', C_STR, "remote_user"},
+    {'t', C_TIME_CLF, NULL},
+    {'r', C_REQUEST, "request"},
+    {'s', C_STATUS, NULL},
+    {'b', C_BYTES_SENT, NULL},
+    {'B', C_BYTES_SENT, NULL},
+    {'D', C_DUR_US, "request_time_us"},
+    {'T', C_DUR_S, "request_time_s"},
+    {'v', C_HOST, "server_name"},
+    {'V', C_HOST, NULL},
+    {'U', C_URI, NULL},
+    {'q', C_QUERY, NULL},
+    {'m', C_METHOD, NULL},
+    {'H', C_PROTOCOL, NULL},
+    {'I', C_BYTES_RECV, "bytes_in"},
+    {'O', C_BYTES_SENT, "bytes_out"},
+    {'S', C_STR, "bytes_transferred"},
+    {'A', C_STR, "local_addr"},
+    {'p', C_STR, "server_port"},
+    {'P', C_STR, "pid"},
+    {'X', C_STR, "connection_status"},
+    {'k', C_STR, "keepalive"},
+    {'L', C_STR, "log_id"},
+    {'R', C_STR, "handler"},
     {'f', C_STR, "filename"},
 };
 
@@ -185,12 +203,46 @@ static void flush_lit(struct builder *b) {
   b->lit_start = b->tlen;
 }
 
+/* The standard fields conversion c can give a value to (format_fills()). */
+static uint64_t conv_fills(enum conv c) {
+#define B(id) ((uint64_t)1 << (id))
+  switch (c) {
+  case C_STR:
+  case C_UPSTREAM_TIME: return 0; /* its own name only */
+  case C_TIME_CLF:
+  case C_TIME_ISO:
+  case C_TIME_EPOCH:
+  case C_TIME_MS:
+  case C_TIME_US: return B(HR_F_TIME);
+  case C_STATUS: return B(HR_F_STATUS);
+  case C_UPSTREAM_STATUS: return B(HR_F_UPSTREAM_STATUS);
+  case C_REQUEST: return B(HR_F_METHOD) | B(HR_F_PATH) | B(HR_F_QUERY) | B(HR_F_PROTOCOL) | B(HR_F_HOST);
+  case C_METHOD: return B(HR_F_METHOD);
+  case C_REQUEST_URI: return B(HR_F_PATH) | B(HR_F_QUERY) | B(HR_F_HOST);
+  case C_URI: return B(HR_F_PATH);
+  case C_QUERY: return B(HR_F_QUERY);
+  case C_PROTOCOL: return B(HR_F_PROTOCOL);
+  case C_DUR_S:
+  case C_DUR_MS:
+  case C_DUR_US: return B(HR_F_DURATION);
+  case C_HOST: return B(HR_F_HOST);
+  case C_CLIENT: return B(HR_F_CLIENT);
+  case C_BYTES_SENT: return B(HR_F_BYTES_SENT);
+  case C_BYTES_RECV: return B(HR_F_BYTES_RECEIVED);
+  case C_UA: return B(HR_F_USER_AGENT);
+  }
+  return 0;
+#undef B
+}
+
 static enum hr_rc push_var(struct builder *b, struct hr_format *f, enum conv conv, const char *own, size_t ownn,
                            const char *fmt, size_t pos, struct hr_err *err) {
   flush_lit(b);
   if (b->nops > 0 && b->ops[b->nops - 1].lit == NULL && !(conv == C_QUERY && b->ops[b->nops - 1].conv == C_URI))
-    return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": variable at position %zu follows another variable "
-                                       "with no text between them", fmt, pos + 1);
+    return HR_FAIL(err, HR_ERR_CONFIG,
+                   "log format \"%s\": variable at position %zu follows another variable "
+                   "with no text between them",
+                   fmt, pos + 1);
   int id = -1;
   if (own != NULL) {
     id = format_add_field(f, own, ownn);
@@ -199,6 +251,7 @@ static enum hr_rc push_var(struct builder *b, struct hr_format *f, enum conv con
     if (id < HR_F_NSTD)
       id = -1; /* a standard name: the conversion fills it */
   }
+  f->fills |= conv_fills(conv) | (id >= 0 ? (uint64_t)1 << id : 0);
   struct op o = {.lit = NULL, .conv = conv, .id = id};
   push_op(b, o);
   return HR_OK;
@@ -263,7 +316,11 @@ static enum hr_rc compile_apache(struct builder *b, struct hr_format *f, const c
   size_t n = strlen(fmt);
   for (size_t i = 0; i < n;) {
     if (fmt[i] == '\\' && i + 1 < n) { /* mod_log_config's escapes of literal text */
-      char c = fmt[i + 1] == '\\' ? '\\' : fmt[i + 1] == 'n' ? '\n' : fmt[i + 1] == 'r' ? '\r' : fmt[i + 1] == 't' ? '\t' : 0;
+      char c = fmt[i + 1] == '\\'  ? '\\'
+               : fmt[i + 1] == 'n' ? '\n'
+               : fmt[i + 1] == 'r' ? '\r'
+               : fmt[i + 1] == 't' ? '\t'
+                                   : 0;
       if (c != 0) {
         b->text[b->tlen++] = c;
         i += 2;
@@ -305,11 +362,14 @@ static enum hr_rc compile_apache(struct builder *b, struct hr_format *f, const c
         if (c == 'T')
           conv = sv_eqz(a, "ms") ? C_DUR_MS : sv_eqz(a, "us") ? C_DUR_US : sv_eqz(a, "s") ? C_DUR_S : C_STR;
         else
-          conv = sv_eqz(a, "sec") ? C_TIME_EPOCH : sv_eqz(a, "msec") ? C_TIME_MS : sv_eqz(a, "usec") ? C_TIME_US
-                                                                                                     : C_STR;
+          conv = sv_eqz(a, "sec")    ? C_TIME_EPOCH
+                 : sv_eqz(a, "msec") ? C_TIME_MS
+                 : sv_eqz(a, "usec") ? C_TIME_US
+                                     : C_STR;
         if (conv == C_STR)
-          return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": %%{%.*s}%c at position %zu is not supported "
-                                             "(use %%t, %%{sec}t, %%{msec}t, %%{usec}t, %%D, %%T, %%{ms}T, %%{us}T)",
+          return HR_FAIL(err, HR_ERR_CONFIG,
+                         "log format \"%s\": %%{%.*s}%c at position %zu is not supported "
+                         "(use %%t, %%{sec}t, %%{msec}t, %%{usec}t, %%D, %%T, %%{ms}T, %%{us}T)",
                          fmt, (int)argn, arg, c, pos + 1);
         rc = push_var(b, f, conv, NULL, 0, fmt, pos, err);
       } else if (c == 'i' && argn == 10 && strncasecmp(arg, "User-Agent", 10) == 0) {
@@ -320,8 +380,8 @@ static enum hr_rc compile_apache(struct builder *b, struct hr_format *f, const c
           if (apache_arg_dirs[k].c == c)
             prefix = apache_arg_dirs[k].prefix;
         if (prefix == NULL && c != 'p' && c != 'P')
-          return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": unknown directive %%{...}%c at position %zu", fmt,
-                         c, pos + 1);
+          return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": unknown directive %%{...}%c at position %zu", fmt, c,
+                         pos + 1);
         if (prefix == NULL)
           prefix = c == 'p' ? "server_port_" : "pid_";
         size_t pl = strlen(prefix);
@@ -449,7 +509,8 @@ static inline int lit_rest_eq(const char *q, const char *lit, size_t litn) {
 
 /* End of a variable's value starting at cur: where its next literal
  * (v->next) matches. */
-static inline __attribute__((always_inline)) const char *find_lit(const char *cur, const char *end, const struct op *v) {
+static inline __attribute__((always_inline)) const char *find_lit(const char *cur, const char *end,
+                                                                  const struct op *v) {
   const char *from = cur, *lit = v->next;
   size_t litn = v->nextn;
   char c0 = lit[0];

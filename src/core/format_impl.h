@@ -1,6 +1,6 @@
 /* format_impl.h -- the layout of struct hr_format shared by the format
  * implementations (format.c dispatches; fmt_alb.c, fmt_logfmt.c,
- * fmt_jsonl.c implement). Not for use outside src/core/fmt_*.c, format.c. */
+ * fmt_jsonl.c, fmt_haproxy.c, fmt_w3c.c implement). Not for use outside src/core/fmt_*.c, format.c. */
 #ifndef HR_FORMAT_IMPL_H
 #define HR_FORMAT_IMPL_H
 
@@ -8,10 +8,11 @@
 
 struct hr_format {
   enum hr_fmt_kind kind;
-  int nfields;                 /* ids 0..nfields-1 are named; >= HR_F_NSTD */
-  char *names[HR_MAX_FIELDS];  /* owned copies; [0..HR_F_NSTD) are the standard names */
-  void *impl;                  /* kind-specific compiled state, owned */
-  uint64_t need;               /* format_need(); all ones by default */
+  int nfields;                /* ids 0..nfields-1 are named; >= HR_F_NSTD */
+  char *names[HR_MAX_FIELDS]; /* owned copies; [0..HR_F_NSTD) are the standard names */
+  void *impl;                 /* kind-specific compiled state, owned */
+  uint64_t need;              /* format_need(); all ones by default */
+  uint64_t fills;             /* format_fills(): nginx/apache from their variables, else all ones */
 };
 
 /* Add a name and return its id, or -1 when all HR_MAX_FIELDS are used.
@@ -34,5 +35,21 @@ void fmt_jsonl_free(struct hr_format *f);
 int fmt_jsonl_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev);
 /* JSON lines accept any field name: adds it and returns its id (-1 when full). */
 int fmt_jsonl_field(struct hr_format *f, const char *name, size_t n);
+
+/* fmt_haproxy.c */
+enum hr_rc fmt_haproxy_new(const struct hr_format_opts *o, struct hr_format *f, struct hr_err *err);
+void fmt_haproxy_free(struct hr_format *f);
+int fmt_haproxy_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev);
+/* The other names of its fields (Tq for TR, Tt for Ta): the id, or -1. */
+int fmt_haproxy_field(const struct hr_format *f, const char *name, size_t n);
+
+/* fmt_w3c.c */
+enum hr_rc fmt_w3c_new(const struct hr_format_opts *o, struct hr_format *f, struct hr_err *err);
+void fmt_w3c_free(struct hr_format *f);
+int fmt_w3c_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev);
+/* A name a W3C column can have (adds it and returns its id), or -1. */
+int fmt_w3c_field(struct hr_format *f, const char *name, size_t n);
+void fmt_w3c_reset(struct hr_format *f);
+char *fmt_w3c_state(const struct hr_format *f);
 
 #endif

@@ -182,7 +182,8 @@ int gate_policy_parse(const char *s, size_t n, struct hr_gate_policy *p, char *m
           return -1;
         other = 1;
       } else if (st < 0) {
-        snprintf(msg, msg_n, "unknown status '%.*s' (green, yellow, orange, red, nodata; or max_p_exhaust, risk_horizon)",
+        snprintf(msg, msg_n,
+                 "unknown status '%.*s' (green, yellow, orange, red, nodata; or max_p_exhaust, risk_horizon)",
                  (int)(wn > 40 ? 40 : wn), w);
         return -1;
       }

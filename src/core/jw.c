@@ -98,10 +98,18 @@ static void close_(struct hr_jw *w, char c) {
     fputc('\n', w->f);
 }
 
-void jw_obj(struct hr_jw *w, const char *key) { open_(w, key, '{'); }
-void jw_obj_end(struct hr_jw *w) { close_(w, '}'); }
-void jw_arr(struct hr_jw *w, const char *key) { open_(w, key, '['); }
-void jw_arr_end(struct hr_jw *w) { close_(w, ']'); }
+void jw_obj(struct hr_jw *w, const char *key) {
+  open_(w, key, '{');
+}
+void jw_obj_end(struct hr_jw *w) {
+  close_(w, '}');
+}
+void jw_arr(struct hr_jw *w, const char *key) {
+  open_(w, key, '[');
+}
+void jw_arr_end(struct hr_jw *w) {
+  close_(w, ']');
+}
 
 void jw_str(struct hr_jw *w, const char *key, const char *s) {
   if (s == NULL) {

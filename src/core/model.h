@@ -20,7 +20,7 @@ struct hr_loc {
 
 struct hr_datasource {
   char *name;
-  char *type; /* "headroom.logs" or "prometheus" */
+  char *type;                /* "headroom.logs" or "prometheus" */
   struct hr_format_opts fmt; /* strings owned by the config */
   struct hr_jsonl_map *map;  /* owned; fmt.map points here */
   char **paths;              /* globs to tail / ingest; may be empty */
@@ -42,6 +42,9 @@ struct hr_datasource {
   int64_t stale_after_us;
   double max_malformed;
   struct hr_loc loc;
+  struct hr_loc fmt_loc;    /* the text of logFormat, else of format (else loc): for `check` */
+  int fmt_bad;              /* headroom.logs without a known format (an error): check reads its filters' syntax */
+  struct hr_loc *path_locs; /* owned, parallel to paths: where each is written */
 };
 
 enum hr_budgeting { HR_BUDGET_OCCURRENCES = 0, HR_BUDGET_TIMESLICES, HR_BUDGET_RATIO_TIMESLICES };
@@ -51,11 +54,11 @@ enum hr_cal_unit { HR_CAL_DAY = 0, HR_CAL_WEEK, HR_CAL_MONTH, HR_CAL_QUARTER, HR
 
 struct hr_window {
   enum hr_window_kind kind;
-  int64_t length_us;  /* rolling: the duration */
+  int64_t length_us;     /* rolling: the duration */
   enum hr_cal_unit unit; /* calendar: "1w" -> WEEK count 1, "1M" MONTH, "1Q" QUARTER, "1y" YEAR, "1d" DAY */
   int count;
-  int64_t start_us;   /* calendar.startTime (UTC instant) */
-  char *tz;           /* calendar.timeZone, e.g. "Europe/Berlin"; "UTC" default */
+  int64_t start_us;         /* calendar.startTime (UTC instant) */
+  char *tz;                 /* calendar.timeZone, e.g. "Europe/Berlin"; "UTC" default */
   const struct hr_tz *zone; /* tz, loaded with the configuration (hr_config.zones); NULL for rolling windows */
 };
 
@@ -85,14 +88,15 @@ struct hr_condition {
   char *name;
   char *severity; /* "page", "ticket", ... */
   enum hr_cond_kind kind;
-  double factor;         /* BURNRATE: threshold */
-  int at_factor;         /* BURNRATE: op gte, fires at the threshold too (gt: only above) */
-  int64_t long_us;       /* BURNRATE: long lookback; EXHAUSTION: lookback */
-  int64_t short_us;      /* BURNRATE: short lookback (0: none) */
-  int64_t horizon_us;    /* EXHAUSTION */
-  double level;          /* BUDGET: fraction */
+  double factor;          /* BURNRATE: threshold */
+  int at_factor;          /* BURNRATE: op gte, fires at the threshold too (gt: only above) */
+  int64_t long_us;        /* BURNRATE: long lookback; EXHAUSTION: lookback */
+  int64_t short_us;       /* BURNRATE: short lookback (0: none) */
+  int64_t horizon_us;     /* EXHAUSTION */
+  double level;           /* BUDGET: fraction */
   int64_t alert_after_us; /* pending this long before firing */
   struct hr_loc loc;
+  struct hr_loc lookback_loc, short_loc; /* lookbackWindow, headroom.dev/short-window (else loc) */
 };
 
 struct hr_alert_target {
@@ -112,14 +116,16 @@ struct hr_alert_policy {
 
 /* Status thresholds (docs/internals/math.md). */
 struct hr_thresholds {
-  double rem_yellow; /* remaining <= this: at least yellow (0.70) */
-  double rem_orange; /* remaining < this: at least orange (0.30) */
-  double rem_red;    /* remaining <= this: red (0.0) */
+  double rem_yellow;                         /* remaining <= this: at least yellow (0.70) */
+  double rem_orange;                         /* remaining < this: at least orange (0.30) */
+  double rem_red;                            /* remaining <= this: red (0.0) */
   double burn_yellow, burn_orange, burn_red; /* 1h burn > this (2, 5, 10) */
-  int64_t burn_lookback_us; /* 1h */
+  int64_t burn_lookback_us;                  /* 1h */
 };
 
 #define HR_MAX_LOOKBACKS 16
+#define HR_DEFAULT_MAX_GROUPS 100 /* groupBy without maxGroups */
+#define HR_MAX_GROUPS 1000        /* the most maxGroups may say */
 
 struct hr_slo {
   char *name;
@@ -128,21 +134,35 @@ struct hr_slo {
   char *description;
   char *sli_name;
   struct hr_datasource *source; /* borrowed from hr_config.sources */
-  char *good_filter;  /* exactly one of good_filter / bad_filter is set */
+  char *good_filter;            /* exactly one of good_filter / bad_filter is set */
   char *bad_filter;
   char *total_filter; /* NULL: every event of the source is valid */
   struct hr_loc good_loc, bad_loc, total_loc;
+  /* groupBy (total's metricSource.spec): one budget per value of these
+   * fields (docs/config.md, "Grouped SLOs"); the first max_groups distinct
+   * values read get their own, the rest are counted under "_other". */
+  char **group_by; /* NULL when ungrouped */
+  size_t ngroup_by;
+  size_t max_groups; /* default 100 */
+  struct hr_loc group_loc;
   enum hr_budgeting budgeting;
-  double target; /* fraction */
-  double slice_target;  /* timeslices */
-  int64_t slice_us;     /* timeslices */
+  double target;       /* fraction */
+  double slice_target; /* timeslices */
+  int64_t slice_us;    /* timeslices */
   struct hr_window window;
-  int64_t min_events;   /* per lookback; default 1 */
+  int64_t min_events; /* per lookback; default 1 */
   struct hr_exclusion *excl;
   size_t nexcl;
   struct hr_thresholds thr;
+  /* The cost of downtime (docs/config.md, `history`): headroom.dev/cost-per-bad-event
+   * and cost-per-bad-minute (amounts >= 0, each counted only when its bit of cost_set
+   * is on: bit 0 per bad event, bit 1 per bad minute), headroom.dev/currency (NULL: none). */
+  unsigned cost_set;
+  double cost_per_bad_event, cost_per_bad_minute;
+  char *currency;
   struct hr_alert_policy **policies; /* borrowed; empty: default conditions */
   size_t npolicies;
+  int no_alerts; /* a composite SLO without alertPolicies, and its components: no conditions, not the defaults */
   /* Every lookback the status and the alert conditions use, ascending,
    * deduplicated (default 5m 30m 1h 2h 6h 1d 3d). */
   int64_t lookbacks_us[HR_MAX_LOOKBACKS];
@@ -160,6 +180,25 @@ struct hr_service {
    * from the configuration's prometheus DataSource. */
   char **metric_titles, **metric_queries;
   size_t nmetrics;
+  /* Journeys (docs/cli/journeys.md): headroom.dev/value, 0..1 (low, medium,
+   * high = 0.2, 0.5, 0.9); has_value 0 when not annotated. high_per_day:
+   * headroom.dev/high-frequency, the events per day from which the journey
+   * counts as frequent (0: placed between the quietest and busiest). */
+  int has_value;
+  double value;
+  double high_per_day;
+};
+
+/* A composite SLO (OpenSLO v1: objectives that each name their own
+ * indicator, weighted by compositeWeight). Its components are ordinary SLOs
+ * of hr_config.slos, named "<slo>.<objective>"; the composite is evaluated
+ * from their states (docs/internals/math.md, "Composite SLOs"). */
+struct hr_composite {
+  struct hr_slo slo; /* name, display name, service, window, budgeting, thresholds and lookbacks of its
+                      * components; target: the weighted mean of theirs; no source, no filters */
+  size_t *members;   /* indexes into hr_config.slos (owned) */
+  double *weights;   /* compositeWeight of each, > 0 (owned) */
+  size_t n;
 };
 
 struct hr_config {
@@ -171,13 +210,15 @@ struct hr_config {
   size_t nsources;
   struct hr_slo *slos;
   size_t nslos;
+  struct hr_composite *composites; /* evaluated from their components in slos */
+  size_t ncomposites;
   struct hr_alert_policy *policies;
   size_t npolicies;
   struct hr_alert_target *targets;
   size_t ntargets;
-  char *db_path; /* headroom.dev/db annotation, resolved against the config's dir; else <dir>/headroom.db */
-  char *listen;  /* headroom.dev/listen; default "127.0.0.1:8080" */
-  char *base_dir; /* directory of the configuration */
+  char *db_path;        /* headroom.dev/db annotation, resolved against the config's dir; else <dir>/headroom.db */
+  char *listen;         /* headroom.dev/listen; default "127.0.0.1:8080" */
+  char *base_dir;       /* directory of the configuration */
   struct hr_tz **zones; /* every time zone the configuration names, loaded once (owned) */
   char **zone_names;
   size_t nzones;

@@ -13,11 +13,11 @@
 
 struct hr_series {
   int64_t step_us;
-  int64_t phase_us; /* in [0, step) */
-  size_t cap;       /* buckets in the ring */
-  int64_t head;     /* newest absolute bucket index; INT64_MIN when empty */
+  int64_t phase_us;       /* in [0, step) */
+  size_t cap;             /* buckets in the ring */
+  int64_t head;           /* newest absolute bucket index; INT64_MIN when empty */
   uint32_t *good, *valid; /* ring slots: index k lives at k mod cap */
-  uint64_t dropped; /* events older than head - cap + 1 */
+  uint64_t dropped;       /* events older than head - cap + 1 */
 };
 
 /* Allocate a ring of cap buckets (aborts on OOM). */

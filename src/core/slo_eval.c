@@ -75,18 +75,19 @@ struct ev {
   const struct hr_slo *slo;
   const struct hr_tz *tz;
   int64_t step, phase;
-  int64_t base; /* absolute bucket index of position 0 */
-  size_t n;     /* positions [0, n) */
+  int64_t base;      /* absolute bucket index of position 0 */
+  size_t n;          /* positions [0, n) */
   uint64_t *pg, *pv; /* prefix sums, n + 1 entries */
   /* timeslices */
-  int slices;   /* 0: occurrences */
-  int64_t m;    /* buckets per slice */
-  uint32_t *px; /* prefix of excluded buckets (n + 1) or NULL */
+  int slices;                /* 0: occurrences */
+  int64_t m;                 /* buckets per slice */
+  uint32_t *px;              /* prefix of excluded buckets (n + 1) or NULL */
   uint32_t *sbad, *sev, *sx; /* strided prefixes (n) */
   double *sratio;
-  const struct hr_series *s; /* read directly while pg is NULL */
-  int64_t kmax;              /* absolute bucket of T: later buckets count as empty */
-  double eb;    /* 1 - target, floored at EPS_BUDGET */
+  const struct hr_series *s;     /* read directly while pg is NULL */
+  const struct hr_sums_src *src; /* instead of s: range sums from the caller (slo_eval_sums) */
+  int64_t kmax;                  /* absolute bucket of T: later buckets count as empty */
+  double eb;                     /* 1 - target, floored at EPS_BUDGET */
   double eb_raw;
 };
 
@@ -125,13 +126,25 @@ static void ring_sum(const struct ev *e, int64_t ka, int64_t kb, uint64_t *g, ui
   *v = sv;
 }
 
+/* Sum the caller's source over absolute buckets [ka, kb), none at or after kmax. */
+static void src_sum(const struct ev *e, int64_t ka, int64_t kb, uint64_t *g, uint64_t *v) {
+  *g = *v = 0;
+  if (kb > e->kmax)
+    kb = e->kmax;
+  if (ka < kb)
+    e->src->sum(e->src->ctx, e->phase + ka * e->step, e->phase + kb * e->step, g, v);
+}
+
 static void bsum(const struct ev *e, int64_t a, int64_t b, uint64_t *g, uint64_t *v) {
   if (e->pg == NULL) {
     if (a >= b) {
       *g = *v = 0;
       return;
     }
-    ring_sum(e, e->base + a, e->base + b, g, v);
+    if (e->src != NULL)
+      src_sum(e, e->base + a, e->base + b, g, v);
+    else
+      ring_sum(e, e->base + a, e->base + b, g, v);
     return;
   }
   a = clampi(a, 0, (int64_t)e->n);
@@ -264,7 +277,7 @@ static double burn_fig(const struct ev *e, int64_t kb, int64_t ke, uint64_t *g, 
   return s.total ? fin((double)s.bad / (e->eb * (double)s.total)) : 0.0;
 }
 
-static struct hr_thresholds thresholds(const struct hr_slo *slo) {
+struct hr_thresholds slo_status_thresholds(const struct hr_slo *slo) {
   struct hr_thresholds t = slo->thr;
   if (t.rem_yellow == 0 && t.rem_orange == 0 && t.rem_red == 0 && t.burn_yellow == 0 && t.burn_orange == 0 &&
       t.burn_red == 0) { /* not filled in: the defaults of docs/internals/math.md */
@@ -308,6 +321,15 @@ static enum hr_status thr_status(const struct hr_thresholds *t, const struct fig
   return s;
 }
 
+enum hr_status slo_status(const struct hr_slo *slo, int has_data, double remaining, double burn, int low) {
+  struct hr_thresholds t = slo_status_thresholds(slo);
+  struct fig f;
+  memset(&f, 0, sizeof f);
+  f.valid = has_data ? 1 : 0;
+  f.remaining = remaining;
+  return thr_status(&t, &f, burn, low);
+}
+
 /* Longest period a calendar window can have (DST hour included). */
 static int64_t max_window_us(const struct hr_window *w) {
   if (w->kind == HR_WIN_ROLLING)
@@ -334,7 +356,7 @@ static int64_t longest_lookback(const struct hr_slo *slo, const struct hr_thresh
 size_t slo_eval_span(const struct hr_slo *slo, int64_t step_us) {
   if (step_us <= 0)
     step_us = 60000000;
-  struct hr_thresholds t = thresholds(slo);
+  struct hr_thresholds t = slo_status_thresholds(slo);
   int64_t span = 2 * max_window_us(&slo->window) + longest_lookback(slo, &t);
   int64_t slack = 2 + (slo->slice_us > 0 ? ceil_div(slo->slice_us, step_us) : 1);
   return (size_t)(ceil_div(span, step_us) + slack);
@@ -383,7 +405,7 @@ static void build(struct ev *e, const struct hr_series *s, struct hr_excluder *x
     cnt = excluder_list(x, from, to, iv, cnt);
     uint8_t *fl = xcalloc(n, 1);
     for (size_t j = 0; j < cnt; j++) {
-      int64_t a = kpos(e, iv[j][0]);                          /* first bucket starting inside */
+      int64_t a = kpos(e, iv[j][0]);                                 /* first bucket starting inside */
       int64_t b = floor_div(iv[j][1] - e->phase, e->step) - e->base; /* buckets ending inside: < b */
       for (int64_t p = a < 0 ? 0 : a; p < b && p < (int64_t)n; p++)
         fl[p] = 1;
@@ -462,8 +484,8 @@ static void ev_setup(struct ev *e, const struct hr_slo *slo, const struct hr_tz 
 /* The figures of the state at step KT (all but the status): counts, SLI and
  * budget of the window figures f (window length W), the burn of every
  * lookback of the SLO, the status burn and the time to exhaustion at it. */
-static void state_figures(const struct ev *e, const struct fig *f, int64_t W, int64_t KT, double burn,
-                          int64_t min_ev, struct hr_slo_state *out) {
+static void state_figures(const struct ev *e, const struct fig *f, int64_t W, int64_t KT, double burn, int64_t min_ev,
+                          struct hr_slo_state *out) {
   const struct hr_slo *slo = e->slo;
   out->good = f->good;
   out->valid = f->valid;
@@ -493,12 +515,39 @@ static void state_figures(const struct ev *e, const struct fig *f, int64_t W, in
   }
 }
 
-void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, struct hr_excluder *x,
-                 int64_t at_us, struct hr_slo_state *out) {
+/* One step of the red latch's walk for occurrences (window counts g/v,
+ * status lookback g1/v1): the same tests as thr_status(), inlined. 1: red
+ * (the latch is set), -1: released (no data, or SLI >= target with burn
+ * < 1), 0: neither, walk on. */
+static int latch_step(const struct ev *e, const struct hr_thresholds *t, uint64_t g, uint64_t v, uint64_t g1,
+                      uint64_t v1, int64_t min_ev) {
+  if (v == 0)
+    return -1;
+  double sli = (double)g / (double)v;
+  double rem = fin(1.0 - (double)(v - g) / (e->eb * (double)v));
+  double bk = v1 ? fin((1.0 - (double)g1 / (double)v1) / e->eb) : 0.0;
+  if (rem <= t->rem_red || (v1 >= (uint64_t)min_ev && bk > t->burn_red))
+    return 1;
+  return sli >= e->slo->target && bk < 1.0 ? -1 : 0;
+}
+
+#define SUMS_WALK 120 /* steps of the latch walk done from sums */
+
+/* The stand-in series of an evaluation from sums (never read). */
+static const struct hr_series no_series = {.step_us = 60000000, .head = INT64_MIN};
+
+/* slo_eval_ex() from the series s, or from the range sums of src (s NULL):
+ * returns 0 without a result when src cannot decide (timeslices, or a
+ * status that needs the latch walk over the minutes). */
+static int eval_at(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
+                   const struct hr_sums_src *src, struct hr_excluder *x, int64_t at_us, struct hr_slo_state *out) {
   memset(out, 0, sizeof *out);
-  struct hr_thresholds t = thresholds(slo);
+  struct hr_thresholds t = slo_status_thresholds(slo);
   struct ev e;
   ev_setup(&e, slo, tz, s);
+  e.src = src;
+  if (src != NULL && e.slices)
+    return 0;
 
   /* The window at T. */
   int64_t ws, we;
@@ -539,7 +588,6 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
   }
   e.base = first - e.m - 1;
   e.n = (size_t)(last - e.base + e.m + 1);
-  e.s = s;
   e.kmax = kT;
   if (e.slices) /* occurrences read the ring directly until the latch scan needs prefix sums */
     build(&e, s, x, kT);
@@ -566,7 +614,32 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
    * healthy SLO. */
   int latch = 0;
   int released = f.valid == 0 || (f.has_sli && f.sli >= slo->target && burn < 1.0);
-  if (st != HR_ST_RED && !released) {
+  if (st != HR_ST_RED && !released && src != NULL) {
+    /* From sums: the first SUMS_WALK steps back, two sums each (the walk
+     * of a slightly burning SLO ends within minutes); a longer one reads
+     * every minute: the caller's series decides. */
+    struct walkwin c2 = {0};
+    int64_t k = KT, stop = KT - wb - 1, decided = 0;
+    for (; k > stop && k > KT - SUMS_WALK; k--) {
+      int64_t ks2 = k - wb, kf2 = k;
+      if (slo->window.kind != HR_WIN_ROLLING)
+        win_at(&e, &c2, k, wb, &ks2, &kf2);
+      uint64_t g, v, g1 = 0, v1 = 0;
+      bsum(&e, ks2, k, &g, &v);
+      if (v > 0)
+        bsum(&e, k - blb, k, &g1, &v1);
+      int r = latch_step(&e, &t, g, v, g1, v1, min_ev);
+      if (r != 0) {
+        latch = r > 0;
+        decided = 1;
+        break;
+      }
+    }
+    if (!decided && k > stop) {
+      release(&e);
+      return 0;
+    }
+  } else if (st != HR_ST_RED && !released) {
     if (e.pg == NULL)
       build(&e, s, x, kT);
     struct walkwin c2 = {0};
@@ -575,20 +648,14 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
       int64_t ks2 = k - wb, kf2 = k;
       if (!rolling)
         win_at(&e, &c2, k, wb, &ks2, &kf2);
-      if (!e.slices) { /* occurrences: the same tests as thr_status(), inlined */
+      if (!e.slices) { /* occurrences: prefix sums, then the same tests as thr_status() */
         uint64_t v = e.pv[k] - e.pv[ks2], g = e.pg[k] - e.pg[ks2];
-        if (v == 0)
-          break; /* no data: released */
-        uint64_t v1 = e.pv[k] - e.pv[k - blb], g1 = e.pg[k] - e.pg[k - blb];
-        double sli = (double)g / (double)v;
-        double rem = fin(1.0 - (double)(v - g) / (e.eb * (double)v));
-        double bk = v1 ? fin((1.0 - (double)g1 / (double)v1) / e.eb) : 0.0;
-        if (rem <= t.rem_red || (v1 >= (uint64_t)min_ev && bk > t.burn_red)) {
-          latch = 1;
+        uint64_t v1 = v ? e.pv[k] - e.pv[k - blb] : 0, g1 = v ? e.pg[k] - e.pg[k - blb] : 0;
+        int r = latch_step(&e, &t, g, v, g1, v1, min_ev);
+        if (r != 0) {
+          latch = r > 0;
           break;
         }
-        if (sli >= slo->target && bk < 1.0)
-          break;
         continue;
       }
       struct fig fk;
@@ -613,6 +680,20 @@ void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct 
     out->latched = 1;
   }
   release(&e);
+  return 1;
+}
+
+void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, struct hr_excluder *x,
+                 int64_t at_us, struct hr_slo_state *out) {
+  eval_at(slo, tz, s, NULL, x, at_us, out);
+}
+
+int slo_eval_sums(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_sums_src *src, int64_t at_us,
+                  struct hr_slo_state *out) {
+  if (eval_at(slo, tz, &no_series, src, NULL, at_us, out))
+    return 1;
+  memset(out, 0, sizeof *out);
+  return 0;
 }
 
 void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, int64_t at_us,
@@ -621,7 +702,6 @@ void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_
 }
 
 /* ---- single burn rates and replays (alert conditions, backtest) ---- */
-
 
 double slo_burn_at(const struct hr_slo *slo, const struct hr_series *s, int64_t at_us, int64_t lookback_us,
                    uint64_t *good, uint64_t *valid) {
@@ -651,12 +731,15 @@ struct hr_slo_replay {
   struct walkwin cache;
 };
 
-struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
-                                     struct hr_excluder *x, int64_t from_us, int64_t to_us) {
+/* The replay from s, or from src (s then a stand-in, never read). */
+static struct hr_slo_replay *replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
+                                        const struct hr_sums_src *src, struct hr_excluder *x, int64_t from_us,
+                                        int64_t to_us) {
   struct hr_slo_replay *r = xcalloc(1, sizeof *r);
   struct ev *e = &r->e;
   ev_setup(e, slo, tz, s);
-  r->t = thresholds(slo);
+  e->src = src;
+  r->t = slo_status_thresholds(slo);
   int64_t kF = floor_div(from_us - e->phase, e->step);
   int64_t kTo = floor_div(to_us - e->phase, e->step);
   if (kTo < kF)
@@ -675,8 +758,21 @@ struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_t
   e->base = first - e->m - 1;
   e->n = (size_t)(last - e->base + e->m + 1);
   e->kmax = kTo + 1; /* buckets up to the one starting at `to`; each instant sums only before itself */
-  build(e, s, x, e->kmax);
+  if (src == NULL)
+    build(e, s, x, e->kmax);
   return r;
+}
+
+struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
+                                     struct hr_excluder *x, int64_t from_us, int64_t to_us) {
+  return replay_new(slo, tz, s, NULL, x, from_us, to_us);
+}
+
+struct hr_slo_replay *slo_replay_new_sums(const struct hr_slo *slo, const struct hr_tz *tz,
+                                          const struct hr_sums_src *src, int64_t from_us, int64_t to_us) {
+  if (slo->budgeting != HR_BUDGET_OCCURRENCES)
+    return NULL;
+  return replay_new(slo, tz, &no_series, src, NULL, from_us, to_us);
 }
 
 void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *out) {

@@ -28,9 +28,9 @@ const char *status_name(enum hr_status s);
 
 struct hr_burn {
   int64_t lookback_us;
-  double rate;        /* (1 - SLI_w) / (1 - target); 0 with no events */
+  double rate; /* (1 - SLI_w) / (1 - target); 0 with no events */
   uint64_t good, valid;
-  int low_traffic;    /* valid < slo->min_events */
+  int low_traffic; /* valid < slo->min_events */
 };
 
 struct hr_slo_state {
@@ -45,13 +45,13 @@ struct hr_slo_state {
   double budget_remaining_s; /* budget_remaining * budget_s */
   size_t nburn;
   struct hr_burn burn[HR_MAX_LOOKBACKS]; /* one per slo->lookbacks_us, same order */
-  double burn_status;        /* burn over thr.burn_lookback_us (1h) */
-  int has_tte;               /* 0: never (burn 0) */
-  double tte_s;              /* time to exhaustion at the 1h burn; 0 when already exhausted */
+  double burn_status;                    /* burn over thr.burn_lookback_us (1h) */
+  int has_tte;                           /* 0: never (burn 0) */
+  double tte_s;                          /* time to exhaustion at the 1h burn; 0 when already exhausted */
   enum hr_status status;
-  int latched;               /* red because of the latch, not the thresholds */
-  enum hr_data data;         /* slo_eval: ok, or none without valid events; the engine adds stale and
-                              * unreadable (slo_eval_data()) */
+  int latched;       /* red because of the latch, not the thresholds */
+  enum hr_data data; /* slo_eval: ok, or none without valid events; the engine adds stale and
+                      * unreadable (slo_eval_data()) */
   /* Timeslices: */
   uint64_t good_slices, total_slices;
 };
@@ -71,10 +71,40 @@ void slo_eval(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_
 void slo_eval_ex(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s, struct hr_excluder *x,
                  int64_t at_us, struct hr_slo_state *out /* OUT */);
 
+/* Range sums supplied by the caller (the engine reads them from the store):
+ * sum() adds up good and valid over [from_us, to_us), both on the grid of
+ * whole minutes (phase 0), and must be exactly what a series holding those
+ * minutes would sum. */
+struct hr_sums_src {
+  void *ctx;
+  void (*sum)(void *ctx, int64_t from_us, int64_t to_us, uint64_t *good /* OUT */, uint64_t *valid /* OUT */);
+};
+
+/* slo_eval() without the minutes: the figures at T need only a few range
+ * sums (the window, each lookback), read from src. Returns 1 with out
+ * exactly as slo_eval_ex() would fill it from a series of those minutes;
+ * 0 (out zeroed) when the sums cannot decide: timeslices budgeting, or a
+ * status that is neither red nor released whose red latch walk does not
+ * end within 120 minutes back (each step two sums; the caller then
+ * evaluates the series). Exclusions only matter for timeslices, so none is
+ * taken. */
+int slo_eval_sums(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_sums_src *src, int64_t at_us,
+                  struct hr_slo_state *out /* OUT */);
+
+/* The status thresholds of slo as the status uses them: its own
+ * (headroom.dev/status-thresholds), else the defaults of
+ * docs/internals/math.md (0.7, 0.3, 0; 2, 5, 10 over 1h). */
+struct hr_thresholds slo_status_thresholds(const struct hr_slo *slo);
+
 /* Set the data health d of out (stale or unreadable: slo_eval only knows
  * none). Unreadable data gives no figure: out becomes as if it had no data
  * (status nodata, budget 1, burns 0), never a false red. */
 void slo_eval_data(struct hr_slo_state *out, enum hr_data d);
+
+/* The status the thresholds of slo give to a remaining budget and a
+ * status burn (low: its lookback is low-traffic, the burn is ignored);
+ * nodata when !has_data. No latch. */
+enum hr_status slo_status(const struct hr_slo *slo, int has_data, double remaining, double burn, int low);
 
 /* How many buckets a series needs to evaluate slo (2W + longest lookback + slack). */
 size_t slo_eval_span(const struct hr_slo *slo, int64_t step_us);
@@ -94,6 +124,12 @@ double slo_burn_at(const struct hr_slo *slo, const struct hr_series *s, int64_t 
 struct hr_slo_replay;
 struct hr_slo_replay *slo_replay_new(const struct hr_slo *slo, const struct hr_tz *tz, const struct hr_series *s,
                                      struct hr_excluder *x, int64_t from_us, int64_t to_us);
+/* slo_replay_new() from range sums instead of minutes (occurrences only:
+ * NULL for timeslices budgeting, whose slices need the minutes). src is
+ * borrowed until slo_replay_free(); every figure is exactly the one of the
+ * series those sums are of. */
+struct hr_slo_replay *slo_replay_new_sums(const struct hr_slo *slo, const struct hr_tz *tz,
+                                          const struct hr_sums_src *src, int64_t from_us, int64_t to_us);
 /* As slo_eval_ex() at at_us in [from_us, to_us], except the red latch:
  * status is what the thresholds give, latched is 0. */
 void slo_replay_at(struct hr_slo_replay *r, int64_t at_us, struct hr_slo_state *out /* OUT */);

@@ -3,9 +3,13 @@
 
 #include <string.h>
 
-int sv_eq(struct hr_sv a, const char *s, size_t n) { return a.n == n && (n == 0 || memcmp(a.p, s, n) == 0); }
+int sv_eq(struct hr_sv a, const char *s, size_t n) {
+  return a.n == n && (n == 0 || memcmp(a.p, s, n) == 0);
+}
 
-int sv_eqz(struct hr_sv a, const char *s) { return sv_eq(a, s, strlen(s)); }
+int sv_eqz(struct hr_sv a, const char *s) {
+  return sv_eq(a, s, strlen(s));
+}
 
 int sv_until(const char **cur, const char *end, char delim, struct hr_sv *out) {
   const char *p = *cur;
@@ -93,7 +97,9 @@ int sv_to_i64(struct hr_sv v, int64_t *out) {
   return 0;
 }
 
-static int is_digit(char c) { return (unsigned)((unsigned char)c - (unsigned)'0') <= 9u; }
+static int is_digit(char c) {
+  return (unsigned)((unsigned char)c - (unsigned)'0') <= 9u;
+}
 
 int sv_to_double(struct hr_sv v, double *out) {
   /* Exact for the short decimals logs carry: integer part and up to 15

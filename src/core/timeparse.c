@@ -54,8 +54,7 @@ static int digits(const char *p, int k) {
 
 /* Validate and combine; -1 when a part is out of range. sec may be 60
  * (leap second; it counts as the first second of the next minute). */
-static int combine(int64_t y, int mo, int d, int h, int mi, int s, int64_t frac_us, int64_t off_s,
-                   int64_t *us) {
+static int combine(int64_t y, int mo, int d, int h, int mi, int s, int64_t frac_us, int64_t off_s, int64_t *us) {
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || (unsigned)d > days_in_month(y, (unsigned)mo) || h < 0 || h > 23 ||
       mi < 0 || mi > 59 || s < 0 || s > 60)
     return -1;
@@ -228,12 +227,8 @@ static const struct {
   int64_t us;
 } units[] = {
     /* "ms" before "m": the longest match wins */
-    {"ms", 2, INT64_C(1000)},
-    {"s", 1, US_PER_S},
-    {"m", 1, 60 * US_PER_S},
-    {"h", 1, 3600 * US_PER_S},
-    {"d", 1, US_PER_DAY},
-    {"w", 1, 7 * US_PER_DAY},
+    {"ms", 2, INT64_C(1000)},  {"s", 1, US_PER_S},   {"m", 1, 60 * US_PER_S},
+    {"h", 1, 3600 * US_PER_S}, {"d", 1, US_PER_DAY}, {"w", 1, 7 * US_PER_DAY},
 };
 
 int duration_parse(const char *p, size_t n, int64_t *us) {

@@ -121,8 +121,7 @@ static int px_rule(const char **p, struct tz_rule *r) {
   } else if (*s == 'M') {
     s++;
     r->kind = 'M';
-    if (px_num(&s, 1, 12, &r->m) || *s++ != '.' || px_num(&s, 1, 5, &r->w) || *s++ != '.' ||
-        px_num(&s, 0, 6, &r->d))
+    if (px_num(&s, 1, 12, &r->m) || *s++ != '.' || px_num(&s, 1, 5, &r->w) || *s++ != '.' || px_num(&s, 0, 6, &r->d))
       return -1;
   } else {
     r->kind = 'N';

@@ -6,6 +6,7 @@
 
 #include "engine/impl.h"
 #include "prom/prom.h"
+#include "store/source.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
@@ -116,8 +117,8 @@ static void zero_window(struct hr_series *s, int64_t from_us, int64_t to_us) {
   }
 }
 
-enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl,
-                              size_t ntl, int64_t at_us, struct hr_series *s, char **note, struct hr_err *err) {
+enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl, size_t ntl,
+                              int64_t at_us, struct hr_series *s, char **note, struct hr_err *err) {
   enum hr_rc rc = HR_OK;
   if (note != NULL)
     *note = NULL;
@@ -137,6 +138,111 @@ enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, con
     if (is_maintenance(&tl[i]) && slo_of_service(slo, tl[i].service))
       zero_window(s, tl[i].at_s * 1000000, tl[i].end_s * 1000000);
   return rc;
+}
+
+/* ---- the same minutes as range sums ---- */
+
+static int cmp_iv(const void *a, const void *b) {
+  const int64_t *x = a, *y = b;
+  return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static void sums_cb(void *ctx, int64_t from_us, int64_t to_us, uint64_t *good, uint64_t *valid) {
+  engine_slo_sum(ctx, from_us, to_us, good, valid);
+}
+
+enum hr_rc engine_slo_sums_init(struct hr_slo_sums *x, struct hr_store *st, const struct hr_slo *slo,
+                                const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_err *err) {
+  memset(x, 0, sizeof *x);
+  x->src.ctx = x;
+  x->src.sum = sums_cb;
+  x->st = st;
+  x->hi_s = floor_div(at_us, 1000000);
+  x->lo_s = x->hi_s - (int64_t)slo_eval_span(slo, MINUTE_US) * 60; /* what store_load would read */
+  enum hr_rc rc = store_slo_find(st, slo->name, &x->id, err);
+  if (rc == HR_ERR_NOTFOUND) {
+    x->id = -1; /* never ingested: no data */
+    rc = HR_OK;
+  }
+  if (rc != HR_OK)
+    return rc;
+  /* zero_window()'s minutes: those starting at or after a window's start
+   * and ending at or before its end; overlapping windows merged. */
+  for (size_t i = 0; i < ntl; i++) {
+    if (!is_maintenance(&tl[i]) || !slo_of_service(slo, tl[i].service))
+      continue;
+    int64_t a = ceil_div(tl[i].at_s, 60) * 60, b = floor_div(tl[i].end_s, 60) * 60;
+    if (a >= b)
+      continue;
+    x->maint = xrealloc(x->maint, (x->nmaint + 1) * sizeof *x->maint);
+    x->maint[x->nmaint][0] = a;
+    x->maint[x->nmaint][1] = b;
+    x->nmaint++;
+  }
+  if (x->nmaint > 1)
+    qsort(x->maint, x->nmaint, sizeof *x->maint, cmp_iv);
+  size_t k = 0;
+  for (size_t i = 0; i < x->nmaint; i++) {
+    if (k > 0 && x->maint[i][0] <= x->maint[k - 1][1]) {
+      if (x->maint[i][1] > x->maint[k - 1][1])
+        x->maint[k - 1][1] = x->maint[i][1];
+    } else {
+      x->maint[k][0] = x->maint[i][0];
+      x->maint[k][1] = x->maint[i][1];
+      k++;
+    }
+  }
+  x->nmaint = k;
+  return HR_OK;
+}
+
+void engine_slo_sums_done(struct hr_slo_sums *x) {
+  free(x->maint);
+  memset(x, 0, sizeof *x);
+}
+
+/* Stored sums over [a, b) (seconds), 0 after an error. */
+static void stored(struct hr_slo_sums *x, int64_t a, int64_t b, uint64_t *g, uint64_t *v) {
+  *g = *v = 0;
+  if (x->rc == HR_OK && x->id >= 0 && a < b)
+    x->rc = store_sums(x->st, x->id, a, b, g, v, &x->err);
+}
+
+void engine_slo_sum(struct hr_slo_sums *x, int64_t from_us, int64_t to_us, uint64_t *good, uint64_t *valid) {
+  int64_t a = floor_div(from_us, 1000000), b = floor_div(to_us, 1000000);
+  if (a < x->lo_s)
+    a = x->lo_s;
+  if (b > x->hi_s)
+    b = x->hi_s;
+  uint64_t g, v;
+  stored(x, a, b, &g, &v);
+  for (size_t i = 0; i < x->nmaint; i++) { /* uint64 arithmetic: exact, the parts are inside the whole */
+    uint64_t mg, mv;
+    stored(x, x->maint[i][0] > a ? x->maint[i][0] : a, x->maint[i][1] < b ? x->maint[i][1] : b, &mg, &mv);
+    g -= mg;
+    v -= mv;
+  }
+  *good = g;
+  *valid = v;
+}
+
+enum hr_rc engine_source_recorded(struct hr_store *st, const struct hr_config *cfg, const struct hr_slo *slo,
+                                  unsigned char *cache, int *recorded, struct hr_err *err) {
+  size_t si = (size_t)(slo->source - cfg->sources);
+  *recorded = 0;
+  if (slo->source == NULL || si >= cfg->nsources)
+    return HR_OK;
+  if (cache[si] == 0) {
+    struct hr_source_state ss;
+    int found = 0;
+    enum hr_rc rc = store_source_get(st, slo->source->name, &ss, &found, err);
+    store_source_state_free(&ss);
+    if (rc != HR_OK)
+      return rc;
+    cache[si] = found ? 2 : 1;
+  }
+  *recorded = cache[si] == 2;
+  return HR_OK;
 }
 
 int64_t engine_now_minute(void) {

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/composite.h"
 #include "core/exclude.h"
 #include "core/timeparse.h"
 #include "engine/impl.h"
+#include "engine/round.h"
 #include "prom/prom.h"
 #include "store/alerts.h"
 #include "util/imath.h"
@@ -38,10 +40,9 @@ void series_view_free(struct hr_series_view *v) {
   memset(v, 0, sizeof *v);
 }
 
-/* The grid of [from, to] for series s: instants base + k * step after from
- * (base on the series' phase), then to. */
-static size_t grid(const struct hr_series *s, int64_t from, int64_t to, int64_t step, int64_t **t_out) {
-  int64_t phase = s->phase_us;
+/* The grid of [from, to] on the phase: instants base + k * step after
+ * from, then to. */
+static size_t grid(int64_t phase, int64_t from, int64_t to, int64_t step, int64_t **t_out) {
   int64_t base = phase + floor_div(from - phase, step) * step;
   size_t cap = (size_t)((to - base) / step) + 2, n = 0;
   int64_t *t = xcalloc(cap, sizeof *t);
@@ -52,14 +53,16 @@ static size_t grid(const struct hr_series *s, int64_t from, int64_t to, int64_t 
   return n;
 }
 
-/* The SLO of rs over [from, to] at the points of the grid of step. */
-static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
-                        struct hr_series_view *v) {
+/* The SLO of rs over [from, to] at the points of the grid of step, from
+ * its series (x NULL) or from the store's range sums x (occurrences:
+ * slo_replay_new_sums). */
+static void view_fill(const struct hr_report_slo *rs, struct hr_slo_sums *x, int64_t from, int64_t to, int64_t step,
+                      struct hr_series_view *v) {
   memset(v, 0, sizeof *v);
   const struct hr_slo *slo = rs->slo;
   const struct hr_series *s = &rs->series;
   v->step_us = step;
-  v->n = grid(s, from, to, step, &v->t_us);
+  v->n = grid(x != NULL ? 0 : s->phase_us, from, to, step, &v->t_us);
   size_t n = v->n;
   v->sli = xcalloc(n, sizeof *v->sli);
   v->budget_remaining = xcalloc(n, sizeof *v->budget_remaining);
@@ -70,8 +73,9 @@ static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to
     v->lookback_us[b] = rs->st.burn[b].lookback_us;
     v->burn[b] = xcalloc(n, sizeof *v->burn[b]);
   }
-  struct hr_excluder *x = excluder_new(rs->excl, rs->nexcl);
-  struct hr_slo_replay *r = slo_replay_new(slo, slo->window.zone, s, x, v->t_us[0], v->t_us[n - 1]);
+  struct hr_excluder *ex = x != NULL ? NULL : excluder_new(rs->excl, rs->nexcl);
+  struct hr_slo_replay *r = x != NULL ? slo_replay_new_sums(slo, slo->window.zone, &x->src, v->t_us[0], v->t_us[n - 1])
+                                      : slo_replay_new(slo, slo->window.zone, s, ex, v->t_us[0], v->t_us[n - 1]);
   struct hr_slo_state st;
   for (size_t i = 0; i < n; i++) {
     slo_replay_at(r, v->t_us[i], &st);
@@ -79,24 +83,135 @@ static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to
     v->budget_remaining[i] = st.budget_remaining;
     for (size_t b = 0; b < v->nburn && b < st.nburn; b++)
       v->burn[b][i] = st.burn[b].rate;
-    int64_t k0 = series_index(s, i == 0 ? from : v->t_us[i - 1]), k1 = series_index(s, v->t_us[i]);
+    int64_t a = i == 0 ? from : v->t_us[i - 1];
+    if (x != NULL) { /* the minutes series_sum() adds: from a's to t's */
+      int64_t ma = floor_div(a, MINUTE_US) * MINUTE_US, mt = floor_div(v->t_us[i], MINUTE_US) * MINUTE_US;
+      if (mt > ma)
+        engine_slo_sum(x, ma, mt, &v->good[i], &v->valid[i]);
+      continue;
+    }
+    int64_t k0 = series_index(s, a), k1 = series_index(s, v->t_us[i]);
     if (k1 > k0)
       series_sum(s, k0, k1, &v->good[i], &v->valid[i]);
   }
   slo_replay_free(r);
-  excluder_free(x);
+  excluder_free(ex);
+}
+
+static void series_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
+                        struct hr_series_view *v) {
+  view_fill(rs, NULL, from, to, step, v);
+}
+
+/* The trend's range and step: the window up to the instant in about
+ * `points` whole-minute steps; 0 when there is none. */
+static int64_t trend_step(const struct hr_report_slo *rs, size_t points) {
+  int64_t from = rs->st.window_start_us, to = rs->st.at_us;
+  if (points < 2 || to <= from)
+    return 0;
+  int64_t step = (to - from + (int64_t)points - 1) / (int64_t)points;
+  return (step + MINUTE_US - 1) / MINUTE_US * MINUTE_US;
+}
+
+/* 1 when rs has the minutes its series are drawn from: its own, or for a
+ * composite those of every component. */
+static int has_minutes(const struct hr_report_slo *rs) {
+  if (rs->comp == NULL)
+    return rs->has_series;
+  for (size_t k = 0; k < rs->comp->n; k++)
+    if (!rs->members[k]->has_series)
+      return 0;
+  return rs->comp->n > 0;
+}
+
+/* A composite's series: its components' views on the same grid, combined
+ * point by point by composite_eval() (docs/internals/math.md, "Composite
+ * SLOs"), exactly as the report combines them at the instant. */
+void engine_composite_view(const struct hr_report_slo *rs, const struct hr_series_view *const *mv,
+                           struct hr_series_view *v) {
+  const struct hr_composite *k = rs->comp;
+  memset(v, 0, sizeof *v);
+  v->step_us = mv[0]->step_us;
+  v->n = mv[0]->n;
+  v->t_us = xcalloc(v->n, sizeof *v->t_us);
+  memcpy(v->t_us, mv[0]->t_us, v->n * sizeof *v->t_us);
+  v->sli = xcalloc(v->n, sizeof *v->sli);
+  v->budget_remaining = xcalloc(v->n, sizeof *v->budget_remaining);
+  v->good = xcalloc(v->n, sizeof *v->good);
+  v->valid = xcalloc(v->n, sizeof *v->valid);
+  v->nburn = rs->st.nburn;
+  for (size_t b = 0; b < v->nburn; b++) {
+    v->lookback_us[b] = rs->st.burn[b].lookback_us;
+    v->burn[b] = xcalloc(v->n, sizeof *v->burn[b]);
+  }
+  struct hr_slo_state *cs = xcalloc(k->n, sizeof *cs), out;
+  const struct hr_slo_state **ptr = xcalloc(k->n, sizeof *ptr);
+  for (size_t i = 0; i < v->n; i++) {
+    for (size_t c = 0; c < k->n; c++) {
+      const struct hr_series_view *m = mv[c];
+      struct hr_slo_state *st = &cs[c];
+      memset(st, 0, sizeof *st);
+      st->at_us = v->t_us[i];
+      st->has_sli = i < m->n && !isnan(m->sli[i]);
+      st->sli = st->has_sli ? m->sli[i] : 0;
+      st->budget_remaining = i < m->n ? m->budget_remaining[i] : 1;
+      st->good = i < m->n ? m->good[i] : 0;
+      st->valid = i < m->n ? m->valid[i] : 0;
+      st->nburn = m->nburn;
+      for (size_t b = 0; b < m->nburn; b++) {
+        st->burn[b].lookback_us = m->lookback_us[b];
+        st->burn[b].rate = i < m->n ? m->burn[b][i] : 0;
+        if (m->lookback_us[b] == rs->members[c]->slo->thr.burn_lookback_us)
+          st->burn_status = st->burn[b].rate;
+      }
+      ptr[c] = st;
+    }
+    composite_eval(k, ptr, &out);
+    v->sli[i] = out.has_sli ? out.sli : NAN;
+    v->budget_remaining[i] = out.budget_remaining;
+    v->good[i] = out.good;
+    v->valid[i] = out.valid;
+    for (size_t b = 0; b < v->nburn && b < out.nburn; b++)
+      v->burn[b][i] = out.burn[b].rate;
+  }
+  free(cs);
+  free((void *)ptr);
+}
+
+/* A composite's series over [from, to]: its components' views on the same grid, combined. */
+static void composite_view(const struct hr_report_slo *rs, int64_t from, int64_t to, int64_t step,
+                           struct hr_series_view *v) {
+  const struct hr_composite *k = rs->comp;
+  struct hr_series_view *mv = xcalloc(k->n, sizeof *mv);
+  const struct hr_series_view **pv = xcalloc(k->n, sizeof *pv);
+  for (size_t c = 0; c < k->n; c++) {
+    series_view(rs->members[c], from, to, step, &mv[c]);
+    pv[c] = &mv[c];
+  }
+  engine_composite_view(rs, pv, v);
+  for (size_t c = 0; c < k->n; c++)
+    series_view_free(&mv[c]);
+  free(mv);
+  free((void *)pv);
 }
 
 void engine_trend(const struct hr_report_slo *rs, size_t points, struct hr_series_view *out) {
   memset(out, 0, sizeof *out);
-  if (!rs->has_series || points < 2)
+  int64_t step = trend_step(rs, points);
+  if (!has_minutes(rs) || step == 0)
     return;
-  int64_t from = rs->st.window_start_us, to = rs->st.at_us;
-  if (to <= from)
-    return;
-  int64_t step = (to - from + (int64_t)points - 1) / (int64_t)points;
-  step = (step + MINUTE_US - 1) / MINUTE_US * MINUTE_US;
-  series_view(rs, from, to, step, out);
+  if (rs->comp != NULL)
+    composite_view(rs, rs->st.window_start_us, rs->st.at_us, step, out);
+  else
+    series_view(rs, rs->st.window_start_us, rs->st.at_us, step, out);
+}
+
+void engine_trend_sums(const struct hr_report_slo *rs, struct hr_slo_sums *x, size_t points,
+                       struct hr_series_view *out) {
+  memset(out, 0, sizeof *out);
+  int64_t step = trend_step(rs, points);
+  if (step != 0)
+    view_fill(rs, x, rs->st.window_start_us, rs->st.at_us, step, out);
 }
 
 /* ---- thresholds ---- */
@@ -107,6 +222,7 @@ static void thresholds(const struct hr_report_slo *rs, struct hr_detail *d) {
   if (nc > MAX_CONDS)
     nc = MAX_CONDS;
   d->thr = xcalloc(nc ? nc : 1, sizeof *d->thr);
+  d->status_thr = slo_status_thresholds(rs->slo);
   for (size_t i = 0; i < nc; i++) {
     struct hr_threshold *t = &d->thr[d->nthr++];
     t->c = conds[i];
@@ -190,97 +306,50 @@ static int cmp_tl(const void *a, const void *b) {
 
 /* ---- alerts ---- */
 
-/* The SLO's alerts at to: for each condition, its latest firing before to
- * (resolved when its resolve came before to too), and the pending ones
- * the alert table holds when its last round is not after to. Transitions in
- * [from, to) go on the timeline. */
+/* The SLO's alerts as they stood at to, and its transitions in [from, to]
+ * on the timeline: engine_alerts_as_of(), the rule GET /api/v1/alerts
+ * follows too. */
 static enum hr_rc alerts_at(struct hr_store *st, const struct hr_slo *slo, int64_t from, int64_t to,
                             struct hr_detail *d, size_t *tlcap, struct hr_err *err) {
   struct hr_alert_event *ev = NULL;
   size_t nev = 0;
-  enum hr_rc rc = alerts_events_of(st, slo->name, INT64_MIN / 2, floor_div(to - 1, 1000000) + 1, &ev, &nev, err);
+  enum hr_rc rc = engine_alerts_as_of(st, slo->name, to, &d->alerts, &d->nalerts, &ev, &nev, err);
   if (rc != HR_OK)
     return rc;
   d->has_alerts = 1;
-  d->alerts = xcalloc(nev + 1, sizeof *d->alerts);
   for (size_t i = 0; i < nev; i++) {
     const struct hr_alert_event *e = &ev[i];
     int64_t at = e->at_s * 1000000;
-    if (at >= to)
+    if (at < from)
       continue;
-    if (at >= from) {
-      struct hr_tl_entry *t = tl_push(d, tlcap);
-      t->at_us = at;
-      t->source = "alert";
-      t->kind = xstrdup(e->kind == HR_TR_RESOLVED ? "resolved" : "firing");
-      t->text = xstrdup(e->summary ? e->summary : "");
-      t->condition = xstrdup(e->condition);
-      t->severity = xstrdup(e->severity ? e->severity : "");
-    }
-    struct hr_slo_alert *a = NULL;
-    for (size_t k = 0; k < d->nalerts && a == NULL; k++)
-      if (strcmp(d->alerts[k].condition, e->condition) == 0)
-        a = &d->alerts[k];
-    if (a == NULL) {
-      a = &d->alerts[d->nalerts++];
-      a->condition = xstrdup(e->condition);
-      a->severity = xstrdup(e->severity ? e->severity : "");
-      a->fired_at_us = a->resolved_at_us = a->since_us = INT64_MIN;
-    }
-    if (e->kind == HR_TR_FIRING) {
-      a->state = HR_AL_FIRING;
-      a->fired_at_us = a->since_us = at;
-      a->resolved_at_us = INT64_MIN;
-    } else if (a->state == HR_AL_FIRING) {
-      a->state = HR_AL_RESOLVED;
-      a->resolved_at_us = a->since_us = at;
-    }
-    a->value = e->value;
+    struct hr_tl_entry *t = tl_push(d, tlcap);
+    t->at_us = at;
+    t->source = "alert";
+    t->kind = xstrdup(e->kind == HR_TR_RESOLVED ? "resolved" : "firing");
+    t->text = xstrdup(e->summary ? e->summary : "");
+    t->condition = xstrdup(e->condition);
+    t->severity = xstrdup(e->severity ? e->severity : "");
   }
   alerts_events_free(ev, nev);
-  struct hr_alert_row *rows = NULL;
-  size_t nrows = 0;
-  rc = alerts_list(st, 1u << HR_AL_PENDING, &rows, &nrows, err);
-  for (size_t i = 0; rc == HR_OK && i < nrows; i++) {
-    const struct hr_alert_row *r = &rows[i];
-    if (strcmp(r->slo, slo->name) != 0 || r->updated_s * 1000000 > to || r->a.since_us >= to)
-      continue;
-    struct hr_slo_alert *a = NULL;
-    for (size_t k = 0; k < d->nalerts && a == NULL; k++)
-      if (strcmp(d->alerts[k].condition, r->condition) == 0)
-        a = &d->alerts[k];
-    if (a != NULL && a->state == HR_AL_FIRING)
-      continue;
-    if (a == NULL) {
-      d->alerts = xrealloc(d->alerts, (d->nalerts + 1) * sizeof *d->alerts);
-      a = &d->alerts[d->nalerts++];
-      a->condition = xstrdup(r->condition);
-      a->severity = xstrdup(r->severity ? r->severity : "");
-      a->fired_at_us = a->resolved_at_us = INT64_MIN;
-    }
-    a->state = HR_AL_PENDING;
-    a->since_us = r->a.since_us;
-    a->value = r->value;
-  }
-  alerts_rows_free(rows, nrows);
-  return rc;
+  return HR_OK;
 }
 
-static int alert_rank(const struct hr_slo_alert *a) {
-  return a->state == HR_AL_FIRING ? 0 : a->state == HR_AL_PENDING ? 1 : 2;
+static int alert_rank(const struct hr_alert_row *r) {
+  return r->a.state == HR_AL_FIRING ? 0 : r->a.state == HR_AL_PENDING ? 1 : 2;
 }
 
 static int cmp_alert(const void *x, const void *y) {
-  const struct hr_slo_alert *a = x, *b = y;
+  const struct hr_alert_row *a = x, *b = y;
   if (alert_rank(a) != alert_rank(b))
     return alert_rank(a) - alert_rank(b);
-  return (a->since_us < b->since_us) - (a->since_us > b->since_us); /* newest first */
+  return (a->a.since_us < b->a.since_us) - (a->a.since_us > b->a.since_us); /* newest first */
 }
 
 /* ---- latency and bad events (the store) ---- */
 
-static enum hr_rc latency(struct hr_store *st, int64_t id, const struct hr_report_slo *rs, const struct hr_series_view *v,
-                          int64_t from, int64_t to, struct hr_detail *d, struct hr_err *err) {
+static enum hr_rc latency(struct hr_store *st, int64_t id, const struct hr_report_slo *rs,
+                          const struct hr_series_view *v, int64_t from, int64_t to, struct hr_detail *d,
+                          struct hr_err *err) {
   int64_t step_s = v->step_us / 1000000, from_s = floor_div(from, 1000000), to_s = floor_div(to, 1000000);
   uint64_t *hist = NULL;
   size_t n = 0;
@@ -366,7 +435,7 @@ static char *fill_link(const char *tmpl, const struct hr_slo *slo, int64_t from,
     char val[96];
     const char *v = NULL;
     size_t skip = 0;
-    static const char *const keys[] = {"{service}", "{slo}",    "{from}", "{to}",
+    static const char *const keys[] = {"{service}", "{slo}",   "{from}",   "{to}",
                                        "{from_ms}", "{to_ms}", "{from_s}", "{to_s}"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0] && v == NULL; k++) {
       size_t kl = strlen(keys[k]);
@@ -378,10 +447,22 @@ static char *fill_link(const char *tmpl, const struct hr_slo *slo, int64_t from,
       case 1: v = slo->name; break;
       case 2: v = time_format_rfc3339(from, val, sizeof val); break;
       case 3: v = time_format_rfc3339(to, val, sizeof val); break;
-      case 4: snprintf(val, sizeof val, "%lld", (long long)floor_div(from, 1000)); v = val; break;
-      case 5: snprintf(val, sizeof val, "%lld", (long long)floor_div(to, 1000)); v = val; break;
-      case 6: snprintf(val, sizeof val, "%lld", (long long)floor_div(from, 1000000)); v = val; break;
-      default: snprintf(val, sizeof val, "%lld", (long long)floor_div(to, 1000000)); v = val; break;
+      case 4:
+        snprintf(val, sizeof val, "%lld", (long long)floor_div(from, 1000));
+        v = val;
+        break;
+      case 5:
+        snprintf(val, sizeof val, "%lld", (long long)floor_div(to, 1000));
+        v = val;
+        break;
+      case 6:
+        snprintf(val, sizeof val, "%lld", (long long)floor_div(from, 1000000));
+        v = val;
+        break;
+      default:
+        snprintf(val, sizeof val, "%lld", (long long)floor_div(to, 1000000));
+        v = val;
+        break;
       }
     }
     if (v == NULL) {
@@ -467,12 +548,14 @@ enum hr_rc engine_detail(const struct hr_config *cfg, const struct hr_report *re
   if (d->from_us >= d->to_us)
     d->from_us = ws < at ? ws : at;
   size_t maxp = o->max_points ? o->max_points : HR_DETAIL_POINTS;
-  if (rs->has_series && d->to_us > d->from_us) {
-    series_view(rs, d->from_us, d->to_us, detail_step(d->to_us - d->from_us, maxp), &d->series);
+  if (has_minutes(rs) && d->to_us > d->from_us) {
+    void (*view)(const struct hr_report_slo *, int64_t, int64_t, int64_t, struct hr_series_view *) =
+        rs->comp != NULL ? composite_view : series_view;
+    view(rs, d->from_us, d->to_us, detail_step(d->to_us - d->from_us, maxp), &d->series);
     d->has_series = 1;
     int64_t rfrom = d->to_us - HR_RECENT_US > d->from_us ? d->to_us - HR_RECENT_US : d->from_us;
     if (o->recent && d->series.step_us > MINUTE_US) {
-      series_view(rs, rfrom, d->to_us, MINUTE_US, &d->recent);
+      view(rs, rfrom, d->to_us, MINUTE_US, &d->recent);
       d->has_recent = 1;
     }
   }
@@ -508,11 +591,7 @@ void detail_free(struct hr_detail *d) {
     free(d->timeline[i].severity);
   }
   free(d->timeline);
-  for (size_t i = 0; i < d->nalerts; i++) {
-    free(d->alerts[i].condition);
-    free(d->alerts[i].severity);
-  }
-  free(d->alerts);
+  alerts_rows_free(d->alerts, d->nalerts);
   struct hr_latency_view *l = &d->latency;
   free(l->t_s);
   free(l->p50);

@@ -13,9 +13,10 @@
 
 #include "core/alert.h"
 #include "engine/report.h"
+#include "store/alerts.h"
 #include "store/detail.h"
 
-#define HR_DETAIL_POINTS 720           /* points of a series by default */
+#define HR_DETAIL_POINTS 720            /* points of a series by default */
 #define HR_RECENT_US (6 * 3600000000LL) /* the recent series: the last 6 hours, minute by minute */
 
 /* The SLO evaluated at n instants of [from, to], as slo_eval would at each
@@ -36,6 +37,13 @@ struct hr_series_view {
 };
 void series_view_free(struct hr_series_view *v);
 
+/* The series of composite rs from its components' views mv[i] (in
+ * rs->comp->members order, on one grid; borrowed), combined point by point
+ * by composite_eval() (docs/internals/math.md, "Composite SLOs"). Fills *v
+ * (series_view_free() it). */
+void engine_composite_view(const struct hr_report_slo *rs, const struct hr_series_view *const *mv,
+                           struct hr_series_view *v /* OUT */);
+
 /* A condition in force and the burn rate at which it holds now: its factor
  * for a burn-rate condition; remaining budget x W / horizon for a time to
  * exhaustion one (has_rate 0 for a budget level). */
@@ -46,28 +54,18 @@ struct hr_threshold {
 };
 
 struct hr_tl_entry {
-  int64_t at_us, end_us; /* end_us INT64_MIN: a point */
-  const char *source;    /* "annotation", "alert" or "exclusion" (static) */
+  int64_t at_us, end_us;                    /* end_us INT64_MIN: a point */
+  const char *source;                       /* "annotation", "alert" or "exclusion" (static) */
   char *kind, *text, *condition, *severity; /* owned; condition and severity for alerts */
-};
-
-/* One alert of the SLO as it stood at the instant: the latest firing of its
- * condition (or pending now), once. */
-struct hr_slo_alert {
-  char *condition, *severity;
-  enum hr_alert_state state;            /* HR_AL_FIRING, HR_AL_PENDING or HR_AL_RESOLVED */
-  int64_t fired_at_us, resolved_at_us;  /* INT64_MIN: none */
-  int64_t since_us;                     /* pending: since when */
-  double value;
 };
 
 struct hr_latency_view {
   size_t n;
   int64_t step_s;
-  int64_t *t_s; /* the series' grid */
+  int64_t *t_s;            /* the series' grid */
   double *p50, *p95, *p99; /* seconds; NAN: no duration in the interval */
   uint64_t *count;
-  uint64_t wcount;         /* over the whole range */
+  uint64_t wcount; /* over the whole range */
   double wp50, wp95, wp99;
   double threshold_s; /* the good filter's duration < X; NAN when none */
 };
@@ -97,10 +95,12 @@ struct hr_detail {
   struct hr_series_view recent; /* the last HR_RECENT_US of the range, minute by minute */
   struct hr_threshold *thr;
   size_t nthr;
-  struct hr_tl_entry *timeline; /* in time order */
+  struct hr_thresholds status_thr; /* the status light's (slo_status_thresholds()) */
+  struct hr_tl_entry *timeline;    /* in time order */
   size_t ntimeline;
-  int has_alerts; /* the store was read: alerts is the truth (possibly empty) */
-  struct hr_slo_alert *alerts;
+  int has_alerts;              /* the store was read: alerts is the truth (possibly empty) */
+  struct hr_alert_row *alerts; /* as they stood at to_us (engine_alerts_as_of()): firing, pending, then resolved;
+                                  newest first within each */
   size_t nalerts;
   int has_latency;
   struct hr_latency_view latency;

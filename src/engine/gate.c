@@ -39,9 +39,8 @@ enum hr_rc engine_gate_policy(const struct hr_config *cfg, const char *service, 
       declared |= strcmp(cfg->services[i].name, service) == 0;
     char names[512];
     services_with_slos(cfg, names, sizeof names);
-    return HR_FAIL(err, HR_ERR_NOTFOUND, "%s '%s'%s (services with SLOs: %s)",
-                   declared ? "service" : "unknown service", service,
-                   declared ? " has no SLOs: nothing to decide by" : "", names[0] ? names : "none");
+    return HR_FAIL(err, HR_ERR_NOTFOUND, "%s '%s'%s (services with SLOs: %s)", declared ? "service" : "unknown service",
+                   service, declared ? " has no SLOs: nothing to decide by" : "", names[0] ? names : "none");
   }
   for (size_t i = 0; i < cfg->nservices; i++) {
     char msg[200];
@@ -103,6 +102,37 @@ static enum hr_rc risk_check(const struct hr_config *cfg, const struct hr_input 
   return HR_OK;
 }
 
+/* A grouped SLO's groups are held to the policy as its SLOs are: the first
+ * group (worst first) whose status the policy forbids this class of change
+ * in denies, named in the reason. */
+static void group_check(const struct hr_report *rep, const char *service, struct hr_gate_result *out) {
+  for (size_t i = 0; i < out->n; i++) {
+    const struct hr_report_slo *rs = &rep->slos[out->idx[i]];
+    for (size_t k = 0; k < rs->ngroups; k++) {
+      const struct hr_report_group *gr = &rs->groups[k];
+      if (out->policy.allow[gr->st.status] & (1u << out->risk))
+        continue;
+      char labels[300];
+      size_t n = 0;
+      labels[0] = '\0';
+      for (size_t f = 0; f < rs->slo->ngroup_by && n < sizeof labels; f++)
+        n += (size_t)snprintf(labels + n, sizeof labels - n, "%s%s=%s", f ? "," : "", rs->slo->group_by[f],
+                              gr->other               ? "_other"
+                              : gr->values[f] != NULL ? gr->values[f]
+                                                      : "-");
+      out->d.allow = 0;
+      out->deciding = rs;
+      out->deciding_group = gr;
+      snprintf(out->d.reason, sizeof out->d.reason,
+               "group %s of SLO %s is %s (%.1f%% of its budget left) and the policy of %s allows no %s change then, "
+               "though the SLO as a whole allows it",
+               labels, rs->slo->name, status_name(gr->st.status), gr->st.budget_remaining * 100, service,
+               risk_name(out->risk));
+      return;
+    }
+  }
+}
+
 enum hr_rc engine_gate(const struct hr_config *cfg, const struct hr_eval_opts *o, const char *service,
                        enum hr_risk risk, struct hr_report *rep, struct hr_gate_result *out, struct hr_err *err) {
   memset(out, 0, sizeof *out);
@@ -125,6 +155,8 @@ enum hr_rc engine_gate(const struct hr_config *cfg, const struct hr_eval_opts *o
   gate_decide(&out->policy, service, risk, g, out->n, &out->d);
   out->deciding = out->d.deciding >= 0 ? &rep->slos[out->idx[out->d.deciding]] : NULL;
   free(g);
+  if (out->d.allow)
+    group_check(rep, service, out);
   if (out->d.allow && out->policy.max_p_exhaust[risk] >= 0)
     rc = risk_check(cfg, &o->in, rep, service, out, err);
   if (rc != HR_OK) {

@@ -17,12 +17,16 @@ struct hr_gate_result {
   size_t *idx; /* indexes into rep->slos of the service's SLOs, configuration order (owned) */
   size_t n;
   const struct hr_report_slo *deciding; /* NULL when none */
+  /* When the SLOs allow the change but a group of a grouped SLO
+   * (groupBy) does not: that group (the worst of the first such SLO, in
+   * deciding's groups), and deciding is its SLO. NULL otherwise. */
+  const struct hr_report_group *deciding_group;
   /* The release risk limit of the policy for this class (policy.max_p_exhaust),
    * when it has one: */
   int risk_checked;
-  double p_exhaust;               /* the highest of the service's SLOs; < 0: no past deploy to judge by */
-  const struct hr_slo *risk_slo;  /* whose it is (NULL without past deploys) */
-  size_t risk_deploys;            /* past deploys it was judged from */
+  double p_exhaust;              /* the highest of the service's SLOs; < 0: no past deploy to judge by */
+  const struct hr_slo *risk_slo; /* whose it is (NULL without past deploys) */
+  size_t risk_deploys;           /* past deploys it was judged from */
 };
 
 /* The policy of service: its Service's headroom.dev/gate-policy over the

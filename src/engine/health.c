@@ -122,8 +122,8 @@ void engine_health(const struct hr_slo *slo, struct hr_slo_state *st, const stru
       for (size_t k = 0; k < seen->nfields; k++)
         if (strcmp(seen->names[k], fields[i]) == 0 && seen->field_last_us[k] < st->window_start_us) {
           snprintf(reason, reason_n,
-                   "no event read from %s in the window has a value for '%s', which the SLO's filters read",
-                   dsname, fields[i]);
+                   "no event read from %s in the window has a value for '%s', which the SLO's filters read", dsname,
+                   fields[i]);
           slo_eval_data(st, HR_DATA_UNREADABLE);
           return;
         }

@@ -5,10 +5,13 @@
 #include <string.h>
 
 #include "engine/impl.h"
+#include "prom/prom.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
-int64_t slo_window_us(const struct hr_slo *slo) { return slo->window.length_us > 0 ? slo->window.length_us : 1; }
+int64_t slo_window_us(const struct hr_slo *slo) {
+  return slo->window.length_us > 0 ? slo->window.length_us : 1;
+}
 
 /* The durations of valid events, per SLO (a pipeline hook). */
 static void lat_hook(void *ctx, size_t j, const struct hr_event *ev, const char *line, size_t len, int good) {
@@ -182,12 +185,47 @@ enum hr_rc history_counts(struct hr_history *h, size_t j, int64_t from_us, int64
   return HR_OK;
 }
 
+enum hr_rc history_minutes(struct hr_history *h, size_t j, int64_t from_us, size_t n, uint64_t *good, uint64_t *valid,
+                           struct hr_err *err) {
+  memset(good, 0, n * sizeof *good);
+  memset(valid, 0, n * sizeof *valid);
+  int64_t to_us = from_us + (int64_t)n * MINUTE_US;
+  if (to_us > h->at_us)
+    to_us = h->at_us;
+  if (to_us <= from_us)
+    return HR_OK;
+  size_t m = (size_t)ceil_div(to_us - from_us, MINUTE_US); /* minutes that start before the instant */
+  if (h->series != NULL) {
+    const struct hr_series *s = &h->series[j];
+    int64_t k0 = series_index(s, from_us);
+    for (size_t i = 0; i < m; i++)
+      series_get(s, k0 + (int64_t)i, &good[i], &valid[i]);
+  }
+  const struct hr_slo *slo = &h->cfg->slos[j];
+  if (h->st != NULL && h->ids[j] >= 0 && !prom_slo_is_prom(slo)) {
+    struct hr_series s;
+    series_init(&s, MINUTE_US, 0, m);
+    enum hr_rc rc = engine_slo_minutes(h->st, slo, h->rd.timeline, h->rd.ntimeline, from_us + (int64_t)m * MINUTE_US,
+                                       &s, NULL, err);
+    int64_t k0 = series_index(&s, from_us);
+    for (size_t i = 0; rc == HR_OK && i < m; i++) {
+      uint64_t g, v;
+      series_get(&s, k0 + (int64_t)i, &g, &v);
+      good[i] += g;
+      valid[i] += v;
+    }
+    series_reset(&s);
+    return rc;
+  }
+  return HR_OK;
+}
+
 enum hr_rc history_latency(struct hr_history *h, size_t j, uint64_t *hist, struct hr_err *err) {
   if (h->lat != NULL)
     for (int b = 0; b < HR_LAT_BUCKETS; b++)
       hist[b] += h->lat[j][b];
   if (h->st != NULL && h->ids[j] >= 0 && h->first_us[j] != INT64_MAX)
-    return details_histogram(h->st, h->ids[j], floor_div(h->first_us[j], 1000000), floor_div(h->at_us, 1000000),
-                             hist, err);
+    return details_histogram(h->st, h->ids[j], floor_div(h->first_us[j], 1000000), floor_div(h->at_us, 1000000), hist,
+                             err);
   return HR_OK;
 }

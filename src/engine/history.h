@@ -17,13 +17,13 @@
 
 struct hr_history {
   const struct hr_config *cfg;
-  int64_t at_us;            /* the instant: nothing at or after it counts */
-  struct hr_store *st;      /* the store read, or NULL */
-  int64_t *ids;             /* per SLO: its store id, -1 when the store never saw it */
-  struct hr_series *series; /* per SLO: the minutes of the logs named (NULL: no logs) */
+  int64_t at_us;                   /* the instant: nothing at or after it counts */
+  struct hr_store *st;             /* the store read, or NULL */
+  int64_t *ids;                    /* per SLO: its store id, -1 when the store never saw it */
+  struct hr_series *series;        /* per SLO: the minutes of the logs named (NULL: no logs) */
   uint64_t (*lat)[HR_LAT_BUCKETS]; /* per SLO: the durations of the logs' valid events (NULL: no logs) */
-  int64_t *first_us;        /* per SLO: its first minute with events (INT64_MAX: none) */
-  struct hr_report rd;      /* what was read of the logs (stats, samples, errors) and the timeline */
+  int64_t *first_us;               /* per SLO: its first minute with events (INT64_MAX: none) */
+  struct hr_report rd;             /* what was read of the logs (stats, samples, errors) and the timeline */
 };
 
 struct hr_history_opts {
@@ -43,6 +43,15 @@ void history_close(struct hr_history *h);
  * minutes that hold from_us and to_us count when they start inside). */
 enum hr_rc history_counts(struct hr_history *h, size_t j, int64_t from_us, int64_t to_us, uint64_t *good /* OUT */,
                           uint64_t *valid /* OUT */, struct hr_err *err);
+
+/* The good and valid events of SLO j in each of the n minutes from from_us
+ * (a whole UTC minute) into good[i] and valid[i] (minute i), by the same
+ * rules as history_counts(): the store's minutes less its service's
+ * maintenance minutes, plus the logs' minutes; nothing at or after the
+ * instant (its minute counts when it starts before the instant, as in
+ * history_counts()). good and valid are the caller's, n long. */
+enum hr_rc history_minutes(struct hr_history *h, size_t j, int64_t from_us, size_t n, uint64_t *good /* OUT */,
+                           uint64_t *valid /* OUT */, struct hr_err *err);
 
 /* Add the durations of SLO j's valid events of the whole history into
  * hist[HR_LAT_BUCKETS] (store/detail.h's buckets). */

@@ -51,9 +51,31 @@ const struct hr_annotation *engine_last_deploy(const struct hr_annotation *tl, s
  * store st (NULL: none; an SLO the store never saw stays empty). Minutes
  * lying wholly inside a maintenance window of its service (tl) count
  * nothing. */
-enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl,
-                              size_t ntl, int64_t at_us, struct hr_series *s, char **note /* OUT */,
-                              struct hr_err *err);
+enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl, size_t ntl,
+                              int64_t at_us, struct hr_series *s, char **note /* OUT */, struct hr_err *err);
+
+/* One SLO's stored minutes as range sums (docs/internals/store.md,
+ * "store_sums"), exactly what engine_slo_minutes() would load into a series
+ * of `span` minutes ending at at_us and that series would sum: the minutes
+ * of [at - span, at) less those lying wholly inside a maintenance window of
+ * its service. src is what slo_eval_sums() reads; the first store error is
+ * kept in rc and err (every sum after it is 0). */
+struct hr_slo_sums {
+  struct hr_sums_src src;
+  struct hr_store *st;
+  int64_t id;          /* -1: the store never saw the SLO (every sum 0) */
+  int64_t lo_s, hi_s;  /* the minutes a series would hold: [lo, hi) */
+  int64_t (*maint)[2]; /* maintenance minutes [a, b), sorted, disjoint */
+  size_t nmaint;
+  enum hr_rc rc;
+  struct hr_err err;
+};
+enum hr_rc engine_slo_sums_init(struct hr_slo_sums *x, struct hr_store *st, const struct hr_slo *slo,
+                                const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_err *err);
+void engine_slo_sums_done(struct hr_slo_sums *x);
+/* Good and valid over [from_us, to_us) (whole minutes). */
+void engine_slo_sum(struct hr_slo_sums *x, int64_t from_us, int64_t to_us, uint64_t *good /* OUT */,
+                    uint64_t *valid /* OUT */);
 
 /* Read the logs o->logs into series (one per SLO of cfg, on their grid),
  * events at or after at_us left out. Stats and the first malformed lines go
@@ -74,8 +96,7 @@ enum hr_rc engine_read_logs_hooked(const struct hr_config *cfg, const struct hr_
  * compile filters against the formats of its sources (p->src[i].fmt, which
  * then extract the fields those name), and sets *need to the field ids the
  * hook reads. Anything it fails with stops the reading. */
-typedef enum hr_rc (*hr_hook_setup_fn)(void *ctx, struct hr_pipeline *p, uint64_t *need /* OUT */,
-                                       struct hr_err *err);
+typedef enum hr_rc (*hr_hook_setup_fn)(void *ctx, struct hr_pipeline *p, uint64_t *need /* OUT */, struct hr_err *err);
 
 /* engine_read_logs_hooked() with setup(hook_ctx, ...) called first. */
 enum hr_rc engine_read_logs_setup(const struct hr_config *cfg, const struct hr_input *in, int64_t at_us,
@@ -86,6 +107,24 @@ enum hr_rc engine_read_logs_setup(const struct hr_config *cfg, const struct hr_i
  * force (excl[0..nexcl)); fills rs->st and rs->now. */
 void engine_eval_slo(struct hr_report_slo *rs, const struct hr_slo *slo, const struct hr_series *s,
                      const struct hr_exclusion *excl, size_t nexcl, int64_t at_us);
+
+/* engine_eval_slo() from the store's range sums x, when they decide:
+ * slo_eval_sums() does, and every alert condition of slo reads only its
+ * lookbacks (burning now evaluates them). Returns 1 with rs->st and rs->now
+ * filled; 0 when the minutes are needed (or x->rc says a read failed). */
+int engine_eval_slo_sums(struct hr_report_slo *rs, const struct hr_slo *slo, struct hr_slo_sums *x, int64_t at_us);
+
+/* engine_trend() of rs (evaluated from the sums x) from the sums: for an
+ * SLO with occurrences budgeting, exactly the view its series gives. */
+struct hr_series_view;
+void engine_trend_sums(const struct hr_report_slo *rs, struct hr_slo_sums *x, size_t points,
+                       struct hr_series_view *out /* OUT */);
+
+/* 1 when the store holds the record of the DataSource of slo (the data
+ * health then reads no minute); cache: one byte per DataSource of cfg,
+ * zeroed before the first call. */
+enum hr_rc engine_source_recorded(struct hr_store *st, const struct hr_config *cfg, const struct hr_slo *slo,
+                                  unsigned char *cache, int *recorded /* OUT */, struct hr_err *err);
 
 /* Now, on the whole minute (the clock is read only here and by the daemon). */
 int64_t engine_now_minute(void);

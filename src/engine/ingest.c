@@ -19,6 +19,14 @@
 #include "util/xmalloc.h"
 
 #define BATCH_LINES 500000
+/* A batch also ends once it holds this many (SLO, minute) count and latency
+ * cells (32 bytes each, in hash tables at most half full) or bad events
+ * kept (about 2.3 KiB each): a log spread over many SLOs and days makes
+ * cells of almost every line, and the batch's memory stays bounded, about
+ * 20 MiB (bench/scale.md). Lines are read in chunks of CHUNK_LINES. */
+#define BATCH_CELLS 100000
+#define BATCH_BAD 4096
+#define CHUNK_LINES 10000
 #define FP_BYTES 1024
 
 static double now_s(void) {
@@ -35,9 +43,9 @@ static enum hr_rc flush(struct hr_store *st, const int64_t *ids, struct hr_count
   enum hr_rc rc = store_begin(st, err);
   if (rc == HR_OK)
     rc = store_source_add(st, source, sb, err);
-  for (size_t i = 0; i < m->cap && rc == HR_OK; i++)
-    if (m->c[i].minute != INT64_MIN)
-      rc = store_add(st, ids[m->c[i].slo], m->c[i].minute, m->c[i].good, m->c[i].valid, err);
+  counts_sort(m); /* each SLO's minutes together, in time order */
+  if (rc == HR_OK)
+    rc = store_add_counts(st, ids, m, err);
   if (rc == HR_OK)
     rc = details_write(d, st, ids, err);
   if (rc == HR_OK)
@@ -110,6 +118,10 @@ static enum hr_rc ingest_file(struct run *u, const char *path, struct hr_ingest_
     reader_close(r);
     return rc;
   }
+  if ((rc = pipeline_prime(p, (size_t)si, real, pos.offset, err)) != HR_OK) {
+    reader_close(r);
+    return rc;
+  }
   tot->files++;
   double t0 = now_s();
   int64_t start_off = pos.offset;
@@ -118,10 +130,17 @@ static enum hr_rc ingest_file(struct run *u, const char *path, struct hr_ingest_
     struct hr_scan_stats s;
     scan_stats_init(&s);
     struct hr_err rerr = {0};
-    enum hr_rc read_rc =
-        scan_reader(p, (size_t)si, r, INT64_MAX, counts_sink, &u->m, BATCH_LINES, &more, &s, &rerr);
+    enum hr_rc read_rc;
+    do { /* up to BATCH_LINES lines or BATCH_CELLS cells */
+      struct hr_scan_stats c;
+      scan_stats_init(&c);
+      read_rc = scan_reader(p, (size_t)si, r, INT64_MAX, counts_sink, &u->m, CHUNK_LINES, &more, &c, &rerr);
+      scan_stats_merge(&s, &c, (int64_t)s.lines);
+    } while (read_rc == HR_OK && more && s.lines < BATCH_LINES && u->m.n + details_cells(u->d) < BATCH_CELLS &&
+             details_bad_kept(u->d) < BATCH_BAD);
     for (size_t i = 0; i < s.nsamples && tot->malformed + i < HR_SAMPLES; i++)
-      note(u->o, 0, "%s:%lld: %s", path, (long long)(pos.lines + s.samples[i].line), format_reason(s.samples[i].reason));
+      note(u->o, 0, "%s:%lld: %s", path, (long long)(pos.lines + s.samples[i].line),
+           format_reason(s.samples[i].reason));
     pos.offset = reader_offset(r);
     pos.lines += (int64_t)s.lines;
     pos.malformed += (int64_t)s.malformed;
@@ -135,6 +154,7 @@ static enum hr_rc ingest_file(struct run *u, const char *path, struct hr_ingest_
       tot->lines += s.lines;
       tot->malformed += s.malformed;
       tot->events += s.events;
+      tot->undecided += s.undecided;
       tot->bytes += s.bytes;
     }
     if (rc == HR_OK && read_rc != HR_OK) {
@@ -201,8 +221,9 @@ enum hr_rc engine_ingest(const struct hr_config *cfg, const struct hr_ingest_opt
     }
   }
   if (rc == HR_OK && nfail > 0)
-    rc = HR_FAIL(err, HR_ERR_IO, "%zu of %zu files could not be read whole (the lines read before each error are committed)",
-                 nfail, nfiles);
+    rc = HR_FAIL(err, HR_ERR_IO,
+                 "%zu of %zu files could not be read whole (the lines read before each error are committed)", nfail,
+                 nfiles);
   if (globbed)
     globfree(&g);
   counts_free(&u.m);

@@ -16,12 +16,13 @@
 
 struct hr_ingest_totals {
   uint64_t lines, malformed, events, bytes, files;
+  uint64_t undecided; /* events a filter's regex could not decide (left out) */
 };
 
 /* Progress of the file being read (for a terminal): MB read so far, lines,
  * lines per second, seconds left (negative: unknown); done once at its end. */
-typedef void (*hr_progress_fn)(void *ctx, const char *path, double mb, int64_t lines, double lines_per_s,
-                               double eta_s, int done);
+typedef void (*hr_progress_fn)(void *ctx, const char *path, double mb, int64_t lines, double lines_per_s, double eta_s,
+                               int done);
 /* Something to tell: the first malformed lines ("file:line: reason",
  * is_error 0) and the error of a file that could not be read whole
  * (is_error 1). */
@@ -30,8 +31,8 @@ typedef void (*hr_note_fn)(void *ctx, int is_error, const char *msg);
 struct hr_ingest_opts {
   char **files; /* NULL/0: every file matching the data sources' paths */
   size_t nfiles;
-  const char *db;     /* NULL: the configuration's */
-  const char *source; /* the DataSource to read them with (NULL: by their paths) */
+  const char *db;          /* NULL: the configuration's */
+  const char *source;      /* the DataSource to read them with (NULL: by their paths) */
   hr_progress_fn progress; /* may be NULL */
   hr_note_fn note;         /* may be NULL */
   void *ctx;

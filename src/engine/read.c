@@ -96,13 +96,17 @@ static void *work(void *arg) {
     struct unit *un = &w->units[u];
     struct hr_reader *r = NULL;
     struct hr_err e = {0};
-    enum hr_rc rc = un->ranged ? reader_open_range(un->path, un->from, un->to, &r, &e)
-                               : reader_open(un->path, &r, &e);
+    enum hr_rc rc = un->ranged ? reader_open_range(un->path, un->from, un->to, &r, &e) : reader_open(un->path, &r, &e);
     if (rc != HR_OK) {
       un->error = xstrdup(e.msg);
       continue;
     }
-    if (w->mu == NULL) {
+    rc = pipeline_prime(p, (size_t)un->si, un->path, un->ranged ? un->from : 0, &e);
+    if (rc != HR_OK) {
+      un->error = xstrdup(e.msg);
+      reader_close(r);
+      continue;
+    } else if (w->mu == NULL) {
       rc = scan_reader(p, (size_t)un->si, r, w->at_us, sink_series, w->series, 0, NULL, &un->stats, &e);
     } else {
       struct batch b = {.series = w->series};
@@ -151,7 +155,8 @@ static enum hr_rc read_logs(const struct hr_config *cfg, const struct hr_input *
       break;
     }
     int parts = 1;
-    if (nthreads > 1 && sb.st_size >= SPLIT_MIN) {
+    /* W3C logs are read whole: a part would need the #Fields: before it */
+    if (nthreads > 1 && sb.st_size >= SPLIT_MIN && !format_stateful(p->src[si].fmt)) {
       struct hr_reader *r = NULL;
       if (reader_open(o->logs[i], &r, err) != HR_OK) {
         rc = HR_ERR_IO;

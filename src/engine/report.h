@@ -28,10 +28,11 @@ struct hr_input {
 struct hr_eval_opts {
   struct hr_input in;
   int has_at;
-  int64_t at_us;   /* the instant (when has_at); else: the store at now, logs just after the last event read */
-  int64_t now_us;  /* the clock, read by the caller (with has_at, 0 means at_us) */
-  const char *slo; /* NULL: every SLO; else only the SLO of that name (HR_ERR_NOTFOUND when none) */
-  int keep_series; /* keep each SLO's minute series and exclusions (engine_detail() needs them) */
+  int64_t at_us;       /* the instant (when has_at); else: the store at now, logs just after the last event read */
+  int64_t now_us;      /* the clock, read by the caller (with has_at, 0 means at_us) */
+  const char *slo;     /* NULL: every SLO; else only the SLO of that name (HR_ERR_NOTFOUND when none) */
+  int keep_series;     /* keep each SLO's minute series and exclusions (engine_detail() needs them) */
+  size_t trend_points; /* > 0: each SLO's engine_trend() of that many points, in hr_report_slo.trend */
 };
 
 /* "Is it OK right now?", apart from the budget: the burn rate now against
@@ -41,10 +42,20 @@ const char *burning_name(enum hr_burning b); /* "ok", "elevated", "burning" */
 
 struct hr_burn_now {
   enum hr_burning level;
-  double rate;         /* the burn over lookback_us */
-  double threshold;    /* the factor it is held against */
-  int64_t lookback_us; /* of the condition nearest to firing, else the status lookback (1h) */
+  double rate;           /* the burn over lookback_us */
+  double threshold;      /* the factor it is held against */
+  int64_t lookback_us;   /* of the condition nearest to firing, else the status lookback (1h) */
   const char *condition; /* that condition's name (borrowed), or NULL */
+};
+
+struct hr_series_view; /* engine/detail.h */
+
+/* One group of a grouped SLO (groupBy, docs/config.md): its own budget. */
+struct hr_report_group {
+  char **values; /* one per slo->group_by field (owned; NULL: the events had no value) */
+  int other;     /* the group "_other": the values past maxGroups (values all NULL) */
+  struct hr_slo_state st;
+  struct hr_burn_now now;
 };
 
 struct hr_report_slo {
@@ -70,6 +81,23 @@ struct hr_report_slo {
   int has_series;
   struct hr_exclusion *excl;
   size_t nexcl;
+  /* With trend_points: engine_trend() computed while its minutes (or the
+   * store's sums) were at hand, so no series is kept for it. Owned. */
+  struct hr_series_view *trend;
+
+  /* A grouped SLO read from logs: its groups, worst first (status red,
+   * orange, yellow, nodata, green; then the least budget left; then by
+   * values). has_groups 0: not grouped, or read from the store or
+   * Prometheus, which keep no groups (rep->errors says so). Owned. */
+  int has_groups;
+  struct hr_report_group *groups;
+  size_t ngroups;
+  /* A composite SLO (docs/internals/math.md, "Composite SLOs"): slo is
+   * comp->slo, st combined from its components members[i] (elements of the
+   * same hr_report.slos, weights comp->weights[i]; the array is owned, the
+   * elements borrowed). comp NULL for an ordinary SLO. */
+  const struct hr_composite *comp;
+  const struct hr_report_slo **members;
 };
 
 struct hr_report {
@@ -84,14 +112,14 @@ struct hr_report {
   uint64_t future;  /* events of the logs dated after the clock (+5 min): not counted, never the instant */
   struct hr_scan_stats *src_stats; /* per DataSource of the configuration: what the logs named held (owned) */
   size_t nsrc_stats;
-  struct hr_report_slo *slos; /* owned; configuration order */
+  struct hr_report_slo *slos; /* owned; configuration order, then the composites */
   size_t nslos;
   char **errors; /* input errors that did not stop the evaluation (owned) */
   size_t nerrors;
-  size_t unreadable; /* parts of the logs named that could not be read whole (in errors): the
-                      * figures stand for what was read, but a command must not pass on them */
-  int has_timeline;     /* the store's timeline was read */
-  size_t nmaintenance;  /* maintenance annotations applied as exclusions */
+  size_t unreadable;              /* parts of the logs named that could not be read whole (in errors): the
+                                   * figures stand for what was read, but a command must not pass on them */
+  int has_timeline;               /* the store's timeline was read */
+  size_t nmaintenance;            /* maintenance annotations applied as exclusions */
   struct hr_annotation *timeline; /* every annotation of the store (owned) */
   size_t ntimeline;
 };
@@ -112,6 +140,8 @@ struct hr_report {
  * --at and nothing read locally the instant is now (whole minute). A
  * connection or query error stops the evaluation; a total query without data
  * leaves the SLO at no data with a message in rep->errors. */
+/* With o->slo naming a composite SLO, the report holds its components and
+ * then the composite. */
 enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts *o, struct hr_report *rep /* OUT */,
                          struct hr_err *err);
 void report_free(struct hr_report *r);

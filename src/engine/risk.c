@@ -96,8 +96,10 @@ enum hr_rc engine_risk_of(const struct hr_config *cfg, const struct hr_input *in
   }
   history_close(&h);
   r->thin = 1;
-  for (size_t i = 0; i < r->nslos; i++)
-    r->thin &= r->slos[i].ndeploys < HR_RISK_THIN;
+  for (size_t i = 0; i < r->nslos; i++) {
+    r->slos[i].thin = r->slos[i].ndeploys < HR_RISK_THIN;
+    r->thin &= r->slos[i].thin;
+  }
   if (rc != HR_OK)
     risk_free(r);
   return rc;

@@ -13,27 +13,28 @@
 
 #define HR_RISK_LEVELS 5
 extern const double hr_risk_levels[HR_RISK_LEVELS]; /* 0.01 0.02 0.05 0.1 0.2 */
-#define HR_RISK_THIN 5 /* fewer past deploys: the figure is thin */
+#define HR_RISK_THIN 5                              /* fewer past deploys: the figure is thin */
 
 struct hr_risk_slo {
   const struct hr_slo *slo;
   int has_budget;          /* the SLO has data now */
   double budget_remaining; /* now */
   size_t ndeploys;         /* past deploys with the SLO's data after them */
+  int thin;                /* fewer than HR_RISK_THIN of them */
   double *consumption;     /* each one's, ascending (owned) */
   /* With ndeploys > 0: */
-  double mean, p50, p90, max;           /* p50, p90: nearest rank */
-  double p_at_least[HR_RISK_LEVELS];    /* share with consumption >= the level */
-  double p_exhaust;                     /* share with consumption >= budget_remaining (1 when none is left) */
+  double mean, p50, p90, max;        /* p50, p90: nearest rank */
+  double p_at_least[HR_RISK_LEVELS]; /* share with consumption >= the level */
+  double p_exhaust;                  /* share with consumption >= budget_remaining (1 when none is left) */
 };
 
 struct hr_release_risk {
   const char *service; /* borrowed */
   int64_t at_us, horizon_us;
-  double canary;      /* the share of traffic the release reaches */
-  size_t ndeploys;    /* past deploys of the service */
-  int thin;           /* every SLO has fewer than HR_RISK_THIN past deploys with its data after them */
-  int64_t *deploy_us; /* their times, ascending (owned) */
+  double canary;            /* the share of traffic the release reaches */
+  size_t ndeploys;          /* past deploys of the service */
+  int thin;                 /* every SLO has fewer than HR_RISK_THIN past deploys with its data after them */
+  int64_t *deploy_us;       /* their times, ascending (owned) */
   struct hr_risk_slo *slos; /* the service's SLOs, configuration order (owned) */
   size_t nslos;
   struct hr_report rep; /* the state now (budget remaining), also what was read */

@@ -73,6 +73,7 @@ struct round_ctx {
   const struct hr_pipeline *p; /* the configuration compiled (the fields the filters read) */
   int64_t at_us;
   const char *dashboard_url;
+  unsigned char *src_rec; /* engine_source_recorded()'s cache */
 };
 
 /* The notification of an incident's lead condition (named by the incident;
@@ -153,6 +154,33 @@ static enum hr_rc step_incidents(const struct round_ctx *x, const struct hr_slo 
   return rc;
 }
 
+/* SLO j from the store's range sums when they decide (engine_eval_slo_sums;
+ * its DataSource recorded, so the data health reads no minute): *done = 1
+ * with one's state, burning now and health filled. */
+static enum hr_rc round_sums(const struct round_ctx *x, size_t j, struct hr_report_slo *one, int *done,
+                             struct hr_err *err) {
+  static const struct hr_series none = {.step_us = MINUTE_US, .head = INT64_MIN}; /* not read */
+  const struct hr_slo *slo = &x->cfg->slos[j];
+  int recorded = 0;
+  *done = 0;
+  enum hr_rc rc = engine_source_recorded(x->st, x->cfg, slo, x->src_rec, &recorded, err);
+  if (rc != HR_OK || !recorded)
+    return rc;
+  struct hr_slo_sums sx;
+  rc = engine_slo_sums_init(&sx, x->st, slo, x->tl, x->ntl, x->at_us, err);
+  if (rc == HR_OK && engine_eval_slo_sums(one, slo, &sx, x->at_us)) {
+    *done = 1;
+    rc = engine_slo_health(x->cfg, x->p, x->st, NULL, j, &none, x->at_us, one, err);
+  }
+  if (rc == HR_OK && sx.rc != HR_OK) {
+    rc = sx.rc;
+    if (err != NULL)
+      *err = sx.err;
+  }
+  engine_slo_sums_done(&sx);
+  return rc;
+}
+
 /* Evaluate and step every condition of SLO j, then its incidents; writes
  * inside the open transaction. pre: its minutes read from Prometheus before
  * the transaction, or NULL to read the store. */
@@ -162,24 +190,30 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
   const struct hr_slo *slo = &x->cfg->slos[j];
   const struct hr_slo *eslo = &x->eff->eff.slos[j];
   int64_t at_us = x->at_us;
-  struct hr_series s;
+  struct hr_series s = {.step_us = MINUTE_US, .head = INT64_MIN};
   enum hr_rc rc = HR_OK;
+  struct hr_report_slo one = {0};
+  int done = 0;
   if (pre != NULL) {
     s = *pre;
     memset(pre, 0, sizeof *pre);
   } else {
-    series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
-    rc = engine_slo_minutes(st, slo, x->tl, x->ntl, at_us, &s, NULL, err);
+    rc = round_sums(x, j, &one, &done, err);
+    if (rc == HR_OK && !done) {
+      series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
+      rc = engine_slo_minutes(st, slo, x->tl, x->ntl, at_us, &s, NULL, err);
+    }
   }
-  struct hr_report_slo one = {0};
   const struct hr_slo_state *state = &one.st;
   const struct hr_condition *conds[MAX_CONDS];
   struct hr_cond_result *res = xcalloc(MAX_CONDS, sizeof *res);
   struct hr_alert *al = xcalloc(MAX_CONDS, sizeof *al);
   size_t nc = 0;
   if (rc == HR_OK) {
-    engine_eval_slo(&one, slo, &s, eslo->excl, eslo->nexcl, at_us);
-    rc = engine_slo_health(x->cfg, x->p, st, NULL, j, &s, at_us, &one, err);
+    if (!done) {
+      engine_eval_slo(&one, slo, &s, eslo->excl, eslo->nexcl, at_us);
+      rc = engine_slo_health(x->cfg, x->p, st, NULL, j, &s, at_us, &one, err);
+    }
     nc = alert_conditions(slo, conds, MAX_CONDS);
     if (nc > MAX_CONDS)
       nc = MAX_CONDS;
@@ -319,7 +353,7 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   struct hr_pipeline *p = NULL;
   if (pipeline_new(&eff.eff, &p, err) != HR_OK)
     p = NULL; /* the data health then judges no field */
-  struct round_ctx x = {st, cfg, &eff, tl, ntl, p, at_us, dashboard_url};
+  struct round_ctx x = {st, cfg, &eff, tl, ntl, p, at_us, dashboard_url, xcalloc(cfg->nsources ? cfg->nsources : 1, 1)};
   rc = store_begin(st, err);
   int began = rc == HR_OK;
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
@@ -333,6 +367,7 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   free(pre);
   free(is_pre);
   free(skip);
+  free(x.src_rec);
   effective_done(&eff);
   pipeline_free(p);
   timeline_free(tl, ntl);
@@ -357,6 +392,98 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   return rc;
 }
 
+/* The entry of (slo, condition) in rows[0..*n), added when missing. */
+static struct hr_alert_row *row_of(struct hr_alert_row **rows, size_t *n, size_t *cap, const char *slo,
+                                   const char *condition, const char *severity) {
+  for (size_t k = 0; k < *n; k++)
+    if (strcmp((*rows)[k].condition, condition) == 0 && strcmp((*rows)[k].slo, slo) == 0)
+      return &(*rows)[k];
+  if (*n == *cap) {
+    *cap = *cap ? 2 * *cap : 16;
+    *rows = xrealloc(*rows, *cap * sizeof **rows);
+  }
+  struct hr_alert_row *r = &(*rows)[(*n)++];
+  memset(r, 0, sizeof *r);
+  r->slo = xstrdup(slo);
+  r->condition = xstrdup(condition);
+  r->severity = xstrdup(severity ? severity : "");
+  r->a.state = HR_AL_INACTIVE;
+  r->a.since_us = r->a.fired_at_us = r->a.resolved_at_us = INT64_MIN;
+  r->updated_s = INT64_MIN;
+  return r;
+}
+
+enum hr_rc engine_alerts_as_of(struct hr_store *st, const char *slo, int64_t at_us, struct hr_alert_row **rows_out,
+                               size_t *nrows_out, struct hr_alert_event **ev_out, size_t *nev_out, struct hr_err *err) {
+  *rows_out = NULL;
+  *nrows_out = 0;
+  int64_t at_s = floor_div(at_us, 1000000);
+  struct hr_alert_event *ev = NULL;
+  size_t nev = 0, n = 0, cap = 0;
+  struct hr_alert_row *rows = NULL;
+  enum hr_rc rc = alerts_events_of(st, slo, INT64_MIN / 2, at_s + 1, &ev, &nev, err);
+  if (rc != HR_OK)
+    return rc;
+  /* The transitions at or before the instant, in time order: the last one
+   * of each alert is its state then. */
+  for (size_t i = 0; i < nev; i++) {
+    const struct hr_alert_event *e = &ev[i];
+    struct hr_alert_row *r = row_of(&rows, &n, &cap, e->slo, e->condition, e->severity);
+    int64_t t = e->at_s * 1000000;
+    if (e->kind == HR_TR_FIRING) {
+      r->a.state = HR_AL_FIRING;
+      r->a.fired_at_us = r->a.since_us = t;
+      r->a.resolved_at_us = INT64_MIN;
+    } else if (r->a.state == HR_AL_FIRING) {
+      r->a.state = HR_AL_RESOLVED;
+      r->a.resolved_at_us = r->a.since_us = t;
+    }
+    r->value = e->value;
+    r->updated_s = e->at_s;
+  }
+  /* The table's row of an alert is its state as of its last round: when
+   * that round is at or before the instant, nothing changed it since, so a
+   * pending row was pending then, and its value is the latest known. A row
+   * written by a later round says nothing of the instant. */
+  struct hr_alert_row *tab = NULL;
+  size_t ntab = 0;
+  rc = alerts_list(st, 1u << HR_AL_FIRING | 1u << HR_AL_PENDING | 1u << HR_AL_RESOLVED, &tab, &ntab, err);
+  for (size_t i = 0; rc == HR_OK && i < ntab; i++) {
+    const struct hr_alert_row *t = &tab[i];
+    if ((slo != NULL && strcmp(t->slo, slo) != 0) || t->updated_s > at_s)
+      continue;
+    if (t->a.state != HR_AL_PENDING) { /* firing or resolved: as its transitions say; the latest value */
+      for (size_t k = 0; k < n; k++)
+        if (strcmp(rows[k].slo, t->slo) == 0 && strcmp(rows[k].condition, t->condition) == 0 &&
+            rows[k].a.state == t->a.state) {
+          rows[k].value = t->value;
+          rows[k].updated_s = t->updated_s;
+        }
+      continue;
+    }
+    struct hr_alert_row *r = row_of(&rows, &n, &cap, t->slo, t->condition, t->severity);
+    r->a.state = HR_AL_PENDING;
+    r->a.since_us = t->a.since_us;
+    r->kind = t->kind;
+    r->value = t->value;
+    r->updated_s = t->updated_s;
+  }
+  alerts_rows_free(tab, ntab);
+  if (rc == HR_OK && ev_out != NULL) {
+    *ev_out = ev;
+    *nev_out = nev;
+  } else {
+    alerts_events_free(ev, nev);
+  }
+  if (rc != HR_OK) {
+    alerts_rows_free(rows, n);
+    return rc;
+  }
+  *rows_out = rows;
+  *nrows_out = n;
+  return HR_OK;
+}
+
 static int cmp_row(const void *a, const void *b) {
   const struct hr_alert_row *x = a, *y = b;
   int fx = x->a.state == HR_AL_FIRING, fy = y->a.state == HR_AL_FIRING;
@@ -366,32 +493,53 @@ static int cmp_row(const void *a, const void *b) {
   return c ? c : strcmp(x->condition, y->condition);
 }
 
-enum hr_rc engine_alerts(struct hr_store *st, const char *db, int64_t after_id, size_t max, struct hr_alert_view *out,
-                         struct hr_err *err) {
+enum hr_rc engine_alerts(struct hr_store *st, const char *db, int64_t at_us, int64_t after_id, size_t max,
+                         struct hr_alert_view *out, struct hr_err *err) {
   memset(out, 0, sizeof *out);
   struct hr_store *own = NULL;
   enum hr_rc rc = HR_OK;
+  int began = 0;
   if (st == NULL) {
     rc = store_open_ro(db, &own, err);
     st = own;
+    if (rc == HR_OK)
+      rc = store_begin(st, err); /* one snapshot: the states and the transitions agree */
+    began = rc == HR_OK;
   }
+  struct hr_alert_event *ev = NULL;
+  size_t nev = 0;
   if (rc == HR_OK)
-    rc = alerts_list(st, 1u << HR_AL_FIRING | 1u << HR_AL_PENDING, &out->rows, &out->nrows, err);
-  if (rc == HR_OK && out->nrows > 1)
-    qsort(out->rows, out->nrows, sizeof *out->rows, cmp_row);
-  int64_t last = 0;
-  if (rc == HR_OK && after_id < 0)
-    rc = alerts_last_event_id(st, &last, err);
-  if (rc == HR_OK && after_id >= 0)
-    rc = alerts_events(st, after_id, max, &out->events, &out->nevents, err);
-  else if (rc == HR_OK) {
-    rc = alerts_events(st, last > (int64_t)max ? last - (int64_t)max : 0, max, &out->events, &out->nevents, err);
-    for (size_t i = 0; rc == HR_OK && i < out->nevents / 2; i++) { /* newest first */
-      struct hr_alert_event t = out->events[i];
-      out->events[i] = out->events[out->nevents - 1 - i];
-      out->events[out->nevents - 1 - i] = t;
+    rc = engine_alerts_as_of(st, NULL, at_us, &out->rows, &out->nrows, &ev, &nev, err);
+  if (rc == HR_OK) { /* firing and pending then */
+    size_t k = 0;
+    for (size_t i = 0; i < out->nrows; i++) {
+      struct hr_alert_row *r = &out->rows[i];
+      if (r->a.state == HR_AL_FIRING || r->a.state == HR_AL_PENDING) {
+        out->rows[k++] = *r;
+      } else {
+        free(r->slo);
+        free(r->condition);
+        free(r->severity);
+      }
     }
+    out->nrows = k;
+    if (k > 1)
+      qsort(out->rows, k, sizeof *out->rows, cmp_row);
   }
+  if (rc == HR_OK && after_id >= 0) {
+    rc = alerts_events(st, after_id, max, &out->events, &out->nevents, err);
+  } else if (rc == HR_OK) { /* the latest max at or before the instant, newest first */
+    size_t keep = max && nev > max ? max : nev;
+    out->events = xcalloc(keep ? keep : 1, sizeof *out->events);
+    for (size_t i = 0; i < keep; i++) {
+      out->events[i] = ev[nev - 1 - i];
+      memset(&ev[nev - 1 - i], 0, sizeof *ev);
+    }
+    out->nevents = keep;
+  }
+  alerts_events_free(ev, nev);
+  if (began)
+    store_rollback(own);
   store_close(own);
   if (rc != HR_OK)
     alert_view_free(out);
@@ -424,7 +572,7 @@ enum hr_rc engine_evaluate(const struct hr_config *cfg, const char *db, int64_t 
   if (rc == HR_OK && send)
     rc = notify_deliver(st, floor_div(at_us, 1000000), &out->delivery, err);
   if (rc == HR_OK)
-    rc = engine_alerts(st, NULL, last_id, 0, &out->view, err);
+    rc = engine_alerts(st, NULL, floor_div(at_us, MINUTE_US) * MINUTE_US, last_id, 0, &out->view, err);
   store_close(st);
   return rc;
 }

@@ -21,19 +21,21 @@ const double hr_suggest_shares[HR_SUGGEST_SHARES] = {0.9, 0.95, 0.99, 0.999};
 #define EPS 1e-12 /* an SLI this close below a target meets it (a double's rounding, not a real miss) */
 
 /* The SLIs of the windows [end[i] - w, end[i]) of SLO j into sli[] (those
- * with valid events; *nsli of them). One count per window: the store sums
+ * with valid events; *nsli of them) and into all[i] (NAN: no valid event).
+ * One count per window: the store sums
  * a window from its day and hour rollups, so a year of daily windows of
  * 28 days is read in about 0.2 s (docs/cli/suggest.md). */
 static enum hr_rc window_slis(struct hr_history *h, size_t j, const int64_t *end, size_t n, int64_t w, double *sli,
-                              size_t *nsli, struct hr_err *err) {
+                              size_t *nsli, double *all, struct hr_err *err) {
   *nsli = 0;
   for (size_t i = 0; i < n; i++) {
     uint64_t g, v;
     enum hr_rc rc = history_counts(h, j, end[i] - w, end[i], &g, &v, err);
     if (rc != HR_OK)
       return rc;
+    all[i] = v > 0 ? (double)g / (double)v : NAN;
     if (v > 0)
-      sli[(*nsli)++] = (double)g / (double)v;
+      sli[(*nsli)++] = all[i];
   }
   return HR_OK;
 }
@@ -128,14 +130,19 @@ static enum hr_rc suggest_slo(struct hr_history *h, size_t j, double confidence,
       end[n++] = e;
     }
   double *sli = xmalloc((n ? n : 1) * sizeof *sli);
+  s->win_sli = xmalloc((n ? n : 1) * sizeof *s->win_sli);
   if (n > 0)
-    rc = window_slis(h, j, end, n, s->window_us, sli, &nsli, err);
+    rc = window_slis(h, j, end, n, s->window_us, sli, &nsli, s->win_sli, err);
   else if (s->history_us > 0) /* shorter than a window (or than one ending at a midnight): one over all of it */
-    rc = window_slis(h, j, &h->at_us, 1, s->history_us, sli, &nsli, err);
+    rc = window_slis(h, j, &h->at_us, 1, s->history_us, sli, &nsli, s->win_sli, err);
   if (n > 0 || s->history_us > 0) {
     s->first_end_us = n > 0 ? end[0] : h->at_us;
     s->last_end_us = n > 0 ? end[n - 1] : h->at_us;
+    s->nwin = n > 0 ? n : 1;
+    if (n == 0)
+      end[0] = h->at_us;
   }
+  s->win_end_us = end; /* the windows' ends: kept */
   s->nwindows = n;
   s->nsli = nsli;
   if (rc == HR_OK) {
@@ -145,7 +152,6 @@ static enum hr_rc suggest_slo(struct hr_history *h, size_t j, double confidence,
   s->has_latency = reads_duration;
   if (rc == HR_OK && reads_duration)
     rc = latency(h, j, &s->lat, err);
-  free(end);
   free(sli);
   return rc;
 }
@@ -191,6 +197,10 @@ enum hr_rc engine_suggest(const struct hr_config *cfg, const struct hr_suggest_o
 }
 
 void suggest_free(struct hr_suggest *s) {
+  for (size_t i = 0; i < s->nslos; i++) {
+    free(s->slos[i].win_end_us);
+    free(s->slos[i].win_sli);
+  }
   free(s->slos);
   report_free(&s->rd);
   memset(s, 0, sizeof *s);

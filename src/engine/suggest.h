@@ -47,7 +47,10 @@ struct hr_suggest_slo {
   size_t nwindows;    /* windows wholly in the history; 0: one window over all of it (when it has events) */
   int64_t first_end_us, last_end_us; /* of those windows (or of the one over the history); INT64_MIN: none */
   size_t nsli;                       /* of them, those with valid events */
-  double min, p10, p50;              /* their SLIs (nearest rank); NAN when nsli is 0 */
+  int64_t *win_end_us;               /* every window's end, in time order (owned; nwin of them: nwindows, or */
+  double *win_sli;                   /* 1 for the one over the history); its SLI, NAN without valid events */
+  size_t nwin;
+  double min, p10, p50;                                /* their SLIs (nearest rank); NAN when nsli is 0 */
   struct hr_suggest_cand cand[HR_SUGGEST_TARGETS + 1]; /* ascending by target */
   size_t ncand;
   int suggested; /* index into cand of the tightest met in >= confidence of the windows; -1: none */

@@ -15,8 +15,10 @@
 #include "engine/detail.h"
 #include "engine/gate.h"
 #include "engine/ingest.h"
+#include "engine/journeys.h"
 #include "engine/report.h"
 #include "engine/round.h"
+#include "engine/compliance.h"
 #include "engine/suggest.h"
 #include "http/body.h"
 #include "http/metrics.h"
@@ -24,10 +26,12 @@
 #include "render/assets.h"
 #include "render/detail.h"
 #include "render/gate.h"
+#include "render/journeys.h"
 #include "render/risk.h"
 #include "core/jw.h"
 #include "render/metrics.h"
 #include "render/report.h"
+#include "render/history.h"
 #include "render/suggest.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
@@ -81,8 +85,8 @@ void api_set_files(struct hr_api *a, const struct hr_daemon *d, double mono_s) {
   files_free(a);
   a->files = xcalloc(nf ? nf : 1, sizeof *a->files);
   for (size_t i = 0; i < nf; i++)
-    a->files[a->nfiles++] = (struct hr_api_file){xstrdup(fs[i].path), xstrdup(fs[i].source), fs[i].offset,
-                                                 fs[i].size, fs[i].idle_s};
+    a->files[a->nfiles++] =
+        (struct hr_api_file){xstrdup(fs[i].path), xstrdup(fs[i].source), fs[i].offset, fs[i].size, fs[i].idle_s};
   a->empty_globs = xcalloc(ng ? ng : 1, sizeof *a->empty_globs);
   for (size_t i = 0; i < ng; i++)
     a->empty_globs[a->nempty++] = xasprintf("%s: %s", src[i], glob[i]);
@@ -151,19 +155,15 @@ static void trends_write(struct hr_jw *w, void *ctx) {
   jw_obj(w, NULL);
   jw_time(w, "at", rep->at_us);
   jw_obj(w, "trends");
-  for (size_t j = 0; j < rep->nslos; j++) {
-    struct hr_series_view v;
-    engine_trend(&rep->slos[j], TREND_POINTS, &v);
-    trend_json(w, rep->slos[j].slo->name, &v);
-    series_view_free(&v);
-  }
+  for (size_t j = 0; j < rep->nslos; j++)
+    trend_json(w, rep->slos[j].slo->name, rep->slos[j].trend); /* computed with the report */
   jw_obj_end(w);
   jw_obj_end(w);
 }
 
 static enum hr_rc compute(struct hr_api *a, int64_t at_us, char *out[3], size_t len[3], struct hr_err *err) {
   struct hr_eval_opts eo = eval_opts(a, at_us);
-  eo.keep_series = 1; /* for the trends */
+  eo.trend_points = TREND_POINTS; /* each SLO's trend, no series kept */
   struct hr_report rep;
   enum hr_rc rc = engine_report(a->cfg, &eo, &rep, err);
   if (rc != HR_OK)
@@ -217,8 +217,12 @@ enum hr_rc api_snapshot(struct hr_api *a, enum hr_snap which, char **body, size_
     }
   }
   if (rc == HR_OK) {
-    const char *src = which == HR_SNAP_SLOS ? a->cache_slos : which == HR_SNAP_METRICS ? a->cache_metrics : a->cache_trends;
-    *len = which == HR_SNAP_SLOS ? a->cache_slos_len : which == HR_SNAP_METRICS ? a->cache_metrics_len : a->cache_trends_len;
+    const char *src = which == HR_SNAP_SLOS      ? a->cache_slos
+                      : which == HR_SNAP_METRICS ? a->cache_metrics
+                                                 : a->cache_trends;
+    *len = which == HR_SNAP_SLOS      ? a->cache_slos_len
+           : which == HR_SNAP_METRICS ? a->cache_metrics_len
+                                      : a->cache_trends_len;
     *body = xstrndup(src, *len);
   }
   pthread_mutex_unlock(&a->mu);
@@ -236,10 +240,14 @@ static int reply_snapshot(struct hr_req *rq, enum hr_snap which) {
 }
 
 /* GET /api/v1/slos: exactly report --format json over the store. */
-static int h_slos(struct hr_req *rq) { return reply_snapshot(rq, HR_SNAP_SLOS); }
+static int h_slos(struct hr_req *rq) {
+  return reply_snapshot(rq, HR_SNAP_SLOS);
+}
 
 /* GET /api/v1/trends: the overview's small charts. */
-static int h_trends(struct hr_req *rq) { return reply_snapshot(rq, HR_SNAP_TRENDS); }
+static int h_trends(struct hr_req *rq) {
+  return reply_snapshot(rq, HR_SNAP_TRENDS);
+}
 
 /* ------------------------------------------------------------------------ */
 /* GET /api/v1/slos/NAME[?from=T&to=T&points=N] */
@@ -248,7 +256,9 @@ struct page {
   const struct hr_detail *d;
 };
 
-static void page_write(struct hr_jw *w, void *ctx) { slo_page_json(w, NULL, ((struct page *)ctx)->d); }
+static void page_write(struct hr_jw *w, void *ctx) {
+  slo_page_json(w, NULL, ((struct page *)ctx)->d);
+}
 
 /* A time argument: RFC 3339 or unix seconds. 0 absent, 1 ok, -1 bad. */
 static int time_arg(struct hr_req *rq, const char *name, int64_t *us) {
@@ -289,7 +299,7 @@ static int h_slo(struct hr_req *rq) {
   enum hr_rc rc = engine_report(a->cfg, &eo, &rep, &err);
   struct hr_detail d;
   if (rc == HR_OK) {
-    rc = engine_detail(a->cfg, &rep, &rep.slos[0], &dopt, &d, &err);
+    rc = engine_detail(a->cfg, &rep, report_find(&rep, eo.slo), &dopt, &d, &err); /* a composite: after its parts */
     if (rc != HR_OK)
       report_free(&rep);
   }
@@ -305,7 +315,8 @@ static int h_slo(struct hr_req *rq) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* GET /api/v1/alerts: firing and pending now, and the latest transitions. */
+/* GET /api/v1/alerts: firing and pending at the instant, and the latest
+ * transitions at or before it (engine_alerts()). */
 
 struct alerts_ctx {
   int64_t at_us;
@@ -331,10 +342,11 @@ static int h_alerts(struct hr_req *rq) {
   struct hr_api *a = rq->app;
   struct hr_alert_view v;
   struct hr_err err = {0};
-  enum hr_rc rc = engine_alerts(NULL, a->db, -1, RECENT_ALERTS, &v, &err);
+  int64_t at = api_eval_at(a);
+  enum hr_rc rc = engine_alerts(NULL, a->db, at, -1, RECENT_ALERTS, &v, &err);
   if (rc != HR_OK)
     return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : 500, "%s", err.msg);
-  struct alerts_ctx x = {api_eval_at(a), &v};
+  struct alerts_ctx x = {at, &v};
   size_t len = 0;
   char *buf = json_body(alerts_write, &x, &len);
   alert_view_free(&v);
@@ -448,6 +460,75 @@ static int h_risk(struct hr_req *rq) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* GET /api/v1/journeys: the same answer as `journeys --format json` over the
+ * store at the same instant. */
+
+static int h_journeys(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
+  struct hr_journeys js;
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  enum hr_rc rc = engine_journeys(a->cfg, &eo, &js, &err);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK)
+    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : status_for(rc), "%s", err.msg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  journeys_json(f, &js);
+  fclose(f);
+  journeys_free(&js);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /api/v1/history[?period=P&from=T&to=T&slo=NAME&service=S]: the same
+ * answer as `history --format json` over the store at the same instant. */
+
+static int h_history(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  struct hr_compliance_opts co = {0};
+  co.unit = HR_CAL_MONTH;
+  const char *period = server_arg(rq, "period"), *from = server_arg(rq, "from"), *to = server_arg(rq, "to");
+  const char *slo = server_arg(rq, "slo"), *svc = server_arg(rq, "service");
+  if (period != NULL && compliance_unit_parse(period, &co.unit) != 0)
+    return server_error(rq->conn, 400, "period: week, month or quarter, got '%.64s'", period);
+  if (from != NULL && time_parse_rfc3339_offset(from, strlen(from), &co.from_us) != 0)
+    return server_error(rq->conn, 400, "from: an RFC 3339 time with Z or an offset, got '%.64s'", from);
+  if (to != NULL && time_parse_rfc3339_offset(to, strlen(to), &co.to_us) != 0)
+    return server_error(rq->conn, 400, "to: an RFC 3339 time with Z or an offset, got '%.64s'", to);
+  co.has_from = from != NULL;
+  co.has_to = to != NULL;
+  if (co.has_from && co.has_to && co.from_us >= co.to_us)
+    return server_error(rq->conn, 400, "from must be before to");
+  co.slo = slo != NULL && slo[0] != '\0' ? slo : NULL;
+  co.service = svc != NULL && svc[0] != '\0' ? svc : NULL;
+  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
+  co.h.in = eo.in;
+  co.h.has_at = 1;
+  co.h.at_us = eo.at_us;
+  struct hr_compliance hc;
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  int known = 0; /* the SLO or service named exists: a not-found is then the store's (503) */
+  for (size_t j = 0; j < a->cfg->nslos && !known; j++)
+    known = (co.slo == NULL || strcmp(a->cfg->slos[j].name, co.slo) == 0) &&
+            (co.service == NULL || strcmp(a->cfg->slos[j].service, co.service) == 0);
+  enum hr_rc rc = engine_compliance(a->cfg, &co, &hc, &err);
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK)
+    return server_error(rq->conn, rc != HR_ERR_NOTFOUND ? status_for(rc) : known ? 503 : 404, "%s", err.msg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  history_json(f, &hc);
+  fclose(f);
+  compliance_free(&hc);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
 /* GET /api/v1/status: what the daemon is doing. */
 
 static int h_status(struct hr_req *rq) {
@@ -531,8 +612,11 @@ static int h_events(struct hr_req *rq) {
 
 static int h_annotations(struct hr_req *rq) {
   struct hr_api *a = rq->app;
-  struct hr_jfield fs[] = {{"service", NULL, 0, 0, 0}, {"kind", NULL, 0, 0, 0}, {"text", NULL, 0, 0, 0},
-                           {"at", NULL, 0, 0, 0},      {"end", NULL, 0, 0, 0}};
+  struct hr_jfield fs[] = {{"service", NULL, 0, 0, 0},
+                           {"kind", NULL, 0, 0, 0},
+                           {"text", NULL, 0, 0, 0},
+                           {"at", NULL, 0, 0, 0},
+                           {"end", NULL, 0, 0, 0}};
   enum { F_SERVICE, F_KIND, F_TEXT, F_AT, F_END, F_N };
   const char *msg = NULL;
   unsigned code = 0;
@@ -631,6 +715,8 @@ const struct hr_route api_routes[] = {
     {"GET", "/api/v1/gate", 0, h_gate, NULL},
     {"GET", "/api/v1/suggest", 0, h_suggest, NULL},
     {"GET", "/api/v1/risk", 0, h_risk, NULL},
+    {"GET", "/api/v1/journeys", 0, h_journeys, NULL},
+    {"GET", "/api/v1/history", 0, h_history, NULL},
     {"GET", "/api/v1/status", 0, h_status, NULL},
     {"POST", "/api/v1/events", 1, h_events,
      "application/x-ndjson application/jsonl application/json application/octet-stream text/plain"},

@@ -19,37 +19,37 @@
 #include "engine/daemon.h"
 
 struct hr_api {
-  pthread_rwlock_t cfg_lock;     /* readers: handlers; writer: a reload */
-  const struct hr_config *cfg;   /* under cfg_lock */
-  const char *db;                /* the store's path (borrowed, outlives the server) */
-  int has_at;                    /* serve --at: the clock stands still */
+  pthread_rwlock_t cfg_lock;   /* readers: handlers; writer: a reload */
+  const struct hr_config *cfg; /* under cfg_lock */
+  const char *db;              /* the store's path (borrowed, outlives the server) */
+  int has_at;                  /* serve --at: the clock stands still */
   int64_t at_us;
-  atomic_int store_ready;        /* /healthz: 200 once the store is open */
+  atomic_int store_ready;          /* /healthz: 200 once the store is open */
   atomic_uint_fast64_t generation; /* bumped whenever the store or the configuration changes */
 
-  pthread_mutex_t mu;            /* guards what follows */
-  struct hr_tail_stats tail;     /* the tailer's latest figures */
-  int store_ok;                  /* the last step committed what it read (or had nothing to) */
-  char store_error[512];         /* why not, while !store_ok */
-  uint64_t store_failures;       /* steps whose commit failed */
-  struct hr_api_file {           /* the files followed (owned) */
+  pthread_mutex_t mu;        /* guards what follows */
+  struct hr_tail_stats tail; /* the tailer's latest figures */
+  int store_ok;              /* the last step committed what it read (or had nothing to) */
+  char store_error[512];     /* why not, while !store_ok */
+  uint64_t store_failures;   /* steps whose commit failed */
+  struct hr_api_file {       /* the files followed (owned) */
     char *path, *source;
     int64_t offset, size;
     double idle_s;
-  } *files;
+  } * files;
   size_t nfiles;
   char **empty_globs; /* "SOURCE: GLOB" of the globs that match no file (owned) */
   size_t nempty;
   uint64_t http_lines, http_malformed, http_events, http_bytes; /* POST /api/v1/events */
   uint64_t reloads, reload_failures, rounds, round_failures;
-  uint64_t cache_gen;            /* what the cached snapshot was computed from */
+  uint64_t cache_gen; /* what the cached snapshot was computed from */
   int64_t cache_at_us;
   int cache_valid;
-  char *cache_slos;              /* GET /api/v1/slos body */
+  char *cache_slos; /* GET /api/v1/slos body */
   size_t cache_slos_len;
-  char *cache_metrics;           /* the per-SLO families of /metrics */
+  char *cache_metrics; /* the per-SLO families of /metrics */
   size_t cache_metrics_len;
-  char *cache_trends;            /* GET /api/v1/trends body */
+  char *cache_trends; /* GET /api/v1/trends body */
   size_t cache_trends_len;
 };
 

@@ -26,9 +26,10 @@
 /* The dashboard is self-contained: its HTML, script, style sheet and the
  * chart library come from this server, the charts draw on canvases, and it
  * only fetches /api/v1 of its own origin. Nothing may frame it. */
-static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                          "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
-                          "frame-ancestors 'none'";
+static const char csp[] =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
 
 struct hr_server {
   struct MHD_Daemon *d;
@@ -98,8 +99,7 @@ int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, c
   return server_reply_take(c, status, ctype, copy, len);
 }
 
-static int verror(struct MHD_Connection *c, unsigned status, const char *const *extra, const char *fmt,
-                  va_list ap) {
+static int verror(struct MHD_Connection *c, unsigned status, const char *const *extra, const char *fmt, va_list ap) {
   char msg[512];
   vsnprintf(msg, sizeof msg, fmt, ap);
   char *buf = NULL;
@@ -123,8 +123,8 @@ int server_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...
 }
 
 /* An error from handle(): with extra headers, as MHD's result. */
-static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const char *const *extra, const char *fmt,
-                              ...) __attribute__((format(printf, 4, 5)));
+static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const char *const *extra, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const char *const *extra, const char *fmt,
                               ...) {
   va_list ap;
@@ -149,7 +149,9 @@ struct authority {
   long port;           /* -1: none given */
 };
 
-static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+static char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
 
 /* "name[:port]", "a.b.c.d[:port]" or "[v6][:port]" (n bytes) into *out.
  * 0, or -1 when it is not one. */
@@ -208,7 +210,9 @@ static int ip_literal(const char *host, struct in_addr *a4, struct in6_addr *a6)
   return inet_pton(AF_INET, host, a4) == 1 ? 4 : 0;
 }
 
-static int loopback4(struct in_addr a) { return (ntohl(a.s_addr) >> 24) == 127; }
+static int loopback4(struct in_addr a) {
+  return (ntohl(a.s_addr) >> 24) == 127;
+}
 
 static int loopback6(const struct in6_addr *a) {
   if (IN6_IS_ADDR_LOOPBACK(a))
@@ -375,8 +379,7 @@ static const char *const close_hdr[] = {MHD_HTTP_HEADER_CONNECTION, "close", NUL
 /* The checks of every request before its route: Host, then headers that
  * must not come twice or together. MHD_YES/MHD_NO when answered, -1 to go
  * on; *host is the parsed Host (host "" when HTTP/1.0 sent none). */
-static int check_request(struct hr_server *s, struct MHD_Connection *c, const char *version,
-                         struct authority *host) {
+static int check_request(struct hr_server *s, struct MHD_Connection *c, const char *version, struct authority *host) {
   struct hscan h = {0};
   MHD_get_connection_values(c, MHD_HEADER_KIND, scan_header, &h);
   if (h.nhost > 1 || h.nctype > 1)
@@ -659,8 +662,8 @@ static void free_server(struct hr_server *s) {
 enum hr_rc server_start(const struct hr_server_opts *o, struct hr_server **out, struct hr_err *err) {
   *out = NULL;
   struct hr_server *s = xcalloc(1, sizeof *s);
-  enum hr_rc rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &s->sa, &s->v6, s->host, s->bound,
-                               &s->scope, err);
+  enum hr_rc rc =
+      parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &s->sa, &s->v6, s->host, s->bound, &s->scope, err);
   if (rc == HR_OK)
     rc = set_allowed(s, o, err);
   if (rc != HR_OK) {
@@ -675,13 +678,13 @@ enum hr_rc server_start(const struct hr_server_opts *o, struct hr_server **out, 
   s->o.token = NULL;
   atomic_init(&s->limit_logs, 0);
   unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (s->v6 ? MHD_USE_IPv6 : 0);
-  s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->sa, MHD_OPTION_THREAD_POOL_SIZE,
-                          (unsigned)POOL_THREADS, MHD_OPTION_CONNECTION_LIMIT, o->max_conns ? o->max_conns : 256u,
+  s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR,
+                          (struct sockaddr *)&s->sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,
+                          MHD_OPTION_CONNECTION_LIMIT, o->max_conns ? o->max_conns : 256u,
                           MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_conns_per_ip ? o->max_conns_per_ip : 64u,
                           MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ? o->timeout_s : 10u,
-                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
-                          completed, NULL, MHD_OPTION_END);
+                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, completed,
+                          NULL, MHD_OPTION_END);
   if (s->d == NULL) {
     free_server(s);
     return HR_FAIL(err, HR_ERR_IO, "http: cannot listen on %s (address in use or not available)",
@@ -694,11 +697,17 @@ enum hr_rc server_start(const struct hr_server_opts *o, struct hr_server **out, 
   return HR_OK;
 }
 
-int server_port(const struct hr_server *s) { return s->port; }
+int server_port(const struct hr_server *s) {
+  return s->port;
+}
 
-char *server_url(const struct hr_server *s) { return xasprintf("http://%s:%d/", s->host, s->port); }
+char *server_url(const struct hr_server *s) {
+  return xasprintf("http://%s:%d/", s->host, s->port);
+}
 
-char *server_bound_url(const struct hr_server *s) { return xasprintf("http://%s:%d/", s->bound, s->port); }
+char *server_bound_url(const struct hr_server *s) {
+  return xasprintf("http://%s:%d/", s->bound, s->port);
+}
 
 void server_stop(struct hr_server *s) {
   if (s == NULL)

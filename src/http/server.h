@@ -34,11 +34,11 @@ struct MHD_Response;
 struct hr_req {
   struct MHD_Connection *conn;
   const char *method;
-  const char *path;     /* without the query string */
-  const char *rest;     /* path after the route's prefix (prefix routes) */
-  const char *body;     /* NUL-terminated copy of the body (POST), else "" */
+  const char *path; /* without the query string */
+  const char *rest; /* path after the route's prefix (prefix routes) */
+  const char *body; /* NUL-terminated copy of the body (POST), else "" */
   size_t body_len;
-  void *app;            /* hr_server_opts.app */
+  void *app; /* hr_server_opts.app */
 };
 
 /* A handler answers with server_reply*(); returns what they return. */
@@ -63,20 +63,20 @@ enum hr_listen_scope {
 };
 
 struct hr_server_opts {
-  const char *listen;           /* "ADDR:PORT" (IPv4) or "[ADDR6]:PORT"; port 0 picks a free one */
+  const char *listen;            /* "ADDR:PORT" (IPv4) or "[ADDR6]:PORT"; port 0 picks a free one */
   const struct hr_route *routes; /* borrowed, must outlive the server */
   size_t nroutes;
-  hr_handler_fn fallback;       /* GET/HEAD of any other path (assets), NULL: 404 */
+  hr_handler_fn fallback; /* GET/HEAD of any other path (assets), NULL: 404 */
   void *app;
-  const char *token;            /* NULL or "": POST routes are open */
+  const char *token; /* NULL or "": POST routes are open */
   /* Host names (or IP addresses) the server is reached by besides its own
    * addresses; "*" accepts any Host. Copied. */
   const char *const *allow_hosts;
   size_t nallow_hosts;
-  size_t max_body;              /* bytes; larger bodies get 413 */
-  unsigned max_conns;           /* in all (0: 256) */
-  unsigned max_conns_per_ip;    /* from one client address (0: 64) */
-  unsigned timeout_s;           /* a connection idle this long is closed (0: 10) */
+  size_t max_body;           /* bytes; larger bodies get 413 */
+  unsigned max_conns;        /* in all (0: 256) */
+  unsigned max_conns_per_ip; /* from one client address (0: 64) */
+  unsigned timeout_s;        /* a connection idle this long is closed (0: 10) */
 };
 
 /* The scope of a --listen value, without listening. HR_ERR_USAGE when it is

@@ -7,7 +7,9 @@
 
 #include "util/xmalloc.h"
 
-static int resolve(void *ctx, const char *name, size_t n) { return format_field((struct hr_format *)ctx, name, n); }
+static int resolve(void *ctx, const char *name, size_t n) {
+  return format_field((struct hr_format *)ctx, name, n);
+}
 
 static enum hr_rc compile(struct hr_format *fmt, const struct hr_slo *slo, const char *what, const char *src,
                           struct hr_expr **out, struct hr_err *err) {
@@ -206,6 +208,7 @@ void scan_stats_merge(struct hr_scan_stats *a, const struct hr_scan_stats *b, in
     a->by_reason[i] += b->by_reason[i];
   a->after_at += b->after_at;
   a->events += b->events;
+  a->undecided += b->undecided;
   a->bytes += b->bytes;
   if (b->min_ts_us < a->min_ts_us)
     a->min_ts_us = b->min_ts_us;
@@ -252,11 +255,19 @@ void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev,
   for (size_t i = 0; i < src->nslos; i++) {
     size_t j = src->slos[i];
     struct hr_slo_rt *rt = &p->slo[j];
-    if (rt->total != NULL && !expr_eval(rt->total, ev))
+    enum hr_truth valid = rt->total != NULL ? expr_decide(rt->total, ev) : HR_TRUE;
+    if (valid == HR_FALSE)
       continue;
     if (rt->ex != NULL && excluder_test(rt->ex, ts))
       continue;
-    int good = rt->good != NULL ? expr_eval(rt->good, ev) : !expr_eval(rt->bad, ev);
+    /* An event a regex could not decide is neither good nor bad: counting
+     * it either way would make up a figure (docs/filters.md). */
+    enum hr_truth t = rt->good != NULL ? expr_decide(rt->good, ev) : expr_decide(rt->bad, ev);
+    if (valid == HR_UNDECIDED || t == HR_UNDECIDED) {
+      st->undecided++;
+      continue;
+    }
+    int good = rt->good != NULL ? t == HR_TRUE : t == HR_FALSE;
     sink(ctx, j, ts, good);
     if (p->on_event != NULL)
       p->on_event(p->on_event_ctx, j, ev, line, len, good);
@@ -265,15 +276,15 @@ void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev,
 
 void pipeline_bad_line(struct hr_scan_stats *st, int reason) {
   st->malformed++;
-  st->by_reason[reason < HR_BAD__COUNT ? reason : HR_BAD_SHAPE]++;
+  st->by_reason[reason > 0 && reason < HR_BAD__COUNT ? reason : HR_BAD_SHAPE]++;
   if (st->nsamples < HR_SAMPLES) {
     st->samples[st->nsamples].line = (int64_t)st->lines;
     st->samples[st->nsamples++].reason = reason;
   }
 }
 
-enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, int64_t at_us, hr_sink_fn sink,
-                       void *ctx, uint64_t max_lines, int *more, struct hr_scan_stats *st, struct hr_err *err) {
+enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, int64_t at_us, hr_sink_fn sink, void *ctx,
+                       uint64_t max_lines, int *more, struct hr_scan_stats *st, struct hr_err *err) {
   struct hr_source_rt *src = &p->src[si];
   struct hr_event *ev = xmalloc(sizeof *ev);
   enum hr_rc rc = HR_OK;
@@ -307,6 +318,10 @@ enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, in
       continue;
     }
     int bad = format_parse(src->fmt, line, len, ev);
+    if (bad == HR_PARSE_DIRECTIVE) {
+      st->blank++; /* a W3C directive: read, counted with the blank lines */
+      continue;
+    }
     if (bad != 0) {
       pipeline_bad_line(st, bad);
       continue;
@@ -315,5 +330,35 @@ enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, in
   }
   st->bytes += (uint64_t)(reader_offset(r) - off0);
   free(ev);
+  return rc;
+}
+
+enum hr_rc pipeline_prime(struct hr_pipeline *p, size_t si, const char *path, int64_t offset, struct hr_err *err) {
+  struct hr_format *f = p->src[si].fmt;
+  if (f == NULL || !format_stateful(f))
+    return HR_OK;
+  format_reset(f);
+  if (offset <= 0)
+    return HR_OK;
+  struct hr_reader *r = NULL;
+  enum hr_rc rc = reader_open(path, &r, err);
+  if (rc != HR_OK)
+    return rc;
+  struct hr_event *ev = xmalloc(sizeof *ev);
+  while (reader_offset(r) < offset) {
+    const char *line;
+    size_t len;
+    int k = reader_next(r, &line, &len, err);
+    if (k == HR_READ_EOF)
+      break;
+    if (k == HR_READ_ERROR) {
+      rc = err != NULL ? err->rc : HR_ERR_IO;
+      break;
+    }
+    if (k == HR_READ_LINE && len > 0 && line[0] == '#')
+      (void)format_parse(f, line, len, ev);
+  }
+  free(ev);
+  reader_close(r);
   return rc;
 }

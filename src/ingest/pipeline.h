@@ -28,9 +28,9 @@ struct hr_slo_rt {
 
 struct hr_source_rt {
   const struct hr_datasource *ds;
-  struct hr_format *fmt; /* NULL for sources headroom does not read (prometheus) */
+  struct hr_format *fmt;  /* NULL for sources headroom does not read (prometheus) */
   uint64_t filter_fields; /* the fields its SLOs' filters read (bit i: id i): their presence is tracked */
-  size_t *slos;          /* indexes into hr_pipeline.slo of the SLOs reading this source */
+  size_t *slos;           /* indexes into hr_pipeline.slo of the SLOs reading this source */
   size_t nslos;
 };
 
@@ -81,10 +81,12 @@ struct hr_scan_stats {
   uint64_t blank;     /* skipped, not malformed */
   uint64_t malformed; /* never change a figure */
   uint64_t by_reason[HR_BAD__COUNT];
-  uint64_t after_at;  /* events at or after the evaluation instant, not counted */
-  uint64_t events;    /* parsed events */
+  uint64_t after_at;            /* events at or after the evaluation instant, not counted */
+  uint64_t events;              /* parsed events */
+  uint64_t undecided;           /* events a filter's regex could not decide (expr.h):
+                                   left out of good and valid, never guessed */
   int64_t min_ts_us, max_ts_us; /* of parsed events (INT64_MAX / INT64_MIN when none) */
-  int64_t last_us;    /* the newest event before the instant (INT64_MIN: none) */
+  int64_t last_us;              /* the newest event before the instant (INT64_MIN: none) */
   /* For each field the source's filters read: the newest event (before the
    * instant) in which it had a value; INT64_MIN: none did (data health). */
   int64_t field_last_us[HR_MAX_FIELDS];
@@ -117,7 +119,13 @@ void pipeline_bad_line(struct hr_scan_stats *st, int reason);
  * input, or the reader's error (what was read before it stays counted).
  * max_lines > 0 stops after that many lines (ingest batches), and *more is
  * then set to 1 when input remains. */
-enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, int64_t at_us, hr_sink_fn sink,
-                       void *ctx, uint64_t max_lines, int *more, struct hr_scan_stats *st, struct hr_err *err);
+enum hr_rc scan_reader(struct hr_pipeline *p, size_t si, struct hr_reader *r, int64_t at_us, hr_sink_fn sink, void *ctx,
+                       uint64_t max_lines, int *more, struct hr_scan_stats *st, struct hr_err *err);
+
+/* A file of source si is about to be read from byte offset (as
+ * reader_offset() counts): formats whose lines depend on earlier ones (W3C's
+ * #Fields:, format_stateful()) forget the previous file and read the
+ * directives of path before offset. Nothing for the other formats. */
+enum hr_rc pipeline_prime(struct hr_pipeline *p, size_t si, const char *path, int64_t offset, struct hr_err *err);
 
 #endif

@@ -238,9 +238,13 @@ int reader_next(struct hr_reader *r, const char **line, size_t *len, struct hr_e
   }
 }
 
-int64_t reader_offset(const struct hr_reader *r) { return r->consumed; }
+int64_t reader_offset(const struct hr_reader *r) {
+  return r->consumed;
+}
 
-int reader_is_gzip(const struct hr_reader *r) { return r->gz != NULL; }
+int reader_is_gzip(const struct hr_reader *r) {
+  return r->gz != NULL;
+}
 
 void reader_progress(const struct hr_reader *r, int64_t *done, int64_t *total) {
   struct stat sb;

@@ -30,7 +30,6 @@
 #define CLOSE_IDLE_ROUNDS 10 /* rounds without growth before a rotated-away file is closed */
 #define TAIL_CHUNK 65536
 
-
 /* FNV-1a, continued from h (start: FNV_START): the fingerprint hash. */
 #define FNV_START 1469598103934665603ULL
 static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n) {
@@ -58,14 +57,14 @@ static void srcbatch_of(struct srcbatch *sb, const struct hr_pipeline *p, size_t
  * of the source (sb, NULL: none) and positions in the transaction begun on
  * st, then commit (rollback on failure). keys/pos: n file rows to write. */
 static enum hr_rc commit_begun(struct hr_store *st, const int64_t *ids, struct hr_counts *m, struct hr_details *d,
-                               const struct srcbatch *sb, const char *const *keys,
-                               const struct hr_filepos *const *pos, size_t n, struct hr_err *err) {
+                               const struct srcbatch *sb, const char *const *keys, const struct hr_filepos *const *pos,
+                               size_t n, struct hr_err *err) {
   enum hr_rc rc = HR_OK;
   if (sb != NULL)
     rc = store_source_add(st, sb->name, &sb->b, err);
-  for (size_t i = 0; i < m->cap && m->n > 0 && rc == HR_OK; i++)
-    if (m->c[i].minute != INT64_MIN)
-      rc = store_add(st, ids[m->c[i].slo], m->c[i].minute, m->c[i].good, m->c[i].valid, err);
+  counts_sort(m); /* each SLO's minutes together, in time order */
+  if (rc == HR_OK)
+    rc = store_add_counts(st, ids, m, err);
   if (rc == HR_OK && d != NULL)
     rc = details_write(d, st, ids, err);
   for (size_t i = 0; i < n && rc == HR_OK; i++)
@@ -105,15 +104,19 @@ struct tfile {
   int gz;
   int si; /* data source (index into the pipeline) */
   struct hr_filepos pos;
-  int gone;    /* no glob finds it any more */
-  int idle;    /* rounds without growth while gone */
-  int done;    /* gzip: read to its end */
+  int gone;               /* no glob finds it any more */
+  int idle;               /* rounds without growth while gone */
+  int done;               /* gzip: read to its end */
   int64_t gz_failed_size; /* gzip: size at the last read error (retry when it changes) */
   int seen;
-  int moved; /* its position must be committed under key */
+  int moved;           /* its position must be committed under key */
   double behind_since; /* when unread complete lines were first seen; 0 caught up */
   double grew_at;      /* when it last grew (or was found) */
   int64_t size;        /* at the last round */
+  /* W3C (format_stateful()): the directives in force at pos, kept while the
+   * source's one format reads other files (format_state_save()). */
+  char *fstate;
+  int fstate_known; /* 0: read them from the file before pos */
 };
 
 struct hr_tail {
@@ -159,13 +162,16 @@ static int is_gzip_fd(int fd) {
   return pread(fd, b, 2, 0) == 2 && b[0] == 0x1f && b[1] == 0x8b;
 }
 
-static char *orphan_key(const char *path, uint64_t fp) { return xasprintf("%s#%016llx", path, (unsigned long long)fp); }
+static char *orphan_key(const char *path, uint64_t fp) {
+  return xasprintf("%s#%016llx", path, (unsigned long long)fp);
+}
 
 static void tfile_close(struct tfile *f) {
   if (f->fd >= 0)
     close(f->fd);
   free(f->path);
   free(f->key);
+  free(f->fstate);
   memset(f, 0, sizeof *f);
   f->fd = -1;
 }
@@ -384,6 +390,36 @@ static enum hr_rc put_pos(struct hr_tail *t, const char *key, const struct hr_fi
   return commit(t->st, t->ids, &t->m, t->d, sb, keys, ps, 1, err);
 }
 
+/* Give the source's format the state of f's lines at f->pos (W3C). */
+static enum hr_rc fmt_enter(struct hr_tail *t, struct tfile *f, const char *path, struct hr_err *err) {
+  struct hr_format *fmt = t->p->src[f->si].fmt;
+  if (fmt == NULL || !format_stateful(fmt))
+    return HR_OK;
+  if (f->fstate_known) {
+    format_state_load(fmt, f->fstate);
+    return HR_OK;
+  }
+  enum hr_rc rc = pipeline_prime(t->p, (size_t)f->si, path, f->pos.offset, err);
+  f->fstate_known = rc == HR_OK;
+  return rc;
+}
+
+/* Keep the format's state for f's next read. */
+static void fmt_leave(struct hr_tail *t, struct tfile *f) {
+  struct hr_format *fmt = t->p->src[f->si].fmt;
+  if (fmt == NULL || !format_stateful(fmt))
+    return;
+  free(f->fstate);
+  f->fstate = format_state_save(fmt);
+  f->fstate_known = 1;
+}
+
+static void fmt_forget(struct tfile *f) {
+  free(f->fstate);
+  f->fstate = NULL;
+  f->fstate_known = 0;
+}
+
 /* Read r to its end in batches, each committed with f's position. */
 static enum hr_rc read_batches(struct hr_tail *t, struct tfile *f, struct hr_reader *r, int *progressed,
                                struct hr_err *err) {
@@ -455,6 +491,7 @@ static enum hr_rc read_plain(struct hr_tail *t, struct tfile *f, double mono_s, 
     if (rc != HR_OK)
       return rc;
     f->pos = fresh;
+    fmt_forget(f);
     t->stats.rotations++;
     t->stats.commits++;
   }
@@ -476,7 +513,12 @@ static enum hr_rc read_plain(struct hr_tail *t, struct tfile *f, double mono_s, 
   if (rc != HR_OK)
     return HR_OK; /* retried next round */
   struct hr_err rerr = {0};
+  if (fmt_enter(t, f, fdpath, &rerr) != HR_OK) {
+    reader_close(r);
+    return HR_OK; /* retried next round */
+  }
   rc = read_batches(t, f, r, progressed, &rerr);
+  fmt_leave(t, f);
   reader_close(r);
   if (rc == HR_ERR_DB) {
     *err = rerr;
@@ -501,7 +543,11 @@ static enum hr_rc read_gz(struct hr_tail *t, struct tfile *f, int *progressed, s
   if (f->pos.offset > 0)
     rc = reader_seek(r, f->pos.offset, &rerr);
   if (rc == HR_OK)
+    rc = fmt_enter(t, f, f->path, &rerr);
+  if (rc == HR_OK) {
     rc = read_batches(t, f, r, progressed, &rerr);
+    fmt_leave(t, f);
+  }
   reader_close(r);
   if (rc == HR_OK) {
     f->done = 1;
@@ -719,6 +765,7 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
   pipeline_set_hook(p, details_hook, d, HR_DETAILS_NEED); /* pipeline_event() calls it */
   struct hr_source_rt *src = &p->src[si];
   struct hr_event *ev = xmalloc(sizeof *ev);
+  format_reset(src->fmt); /* a batch is read as a file of its own (W3C: its #Fields: first) */
   size_t at = 0;
   while (at < n) {
     const char *line = buf + at;
@@ -740,6 +787,10 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
       continue;
     }
     int bad = format_parse(src->fmt, line, len, ev);
+    if (bad == HR_PARSE_DIRECTIVE) {
+      stats->blank++;
+      continue;
+    }
     if (bad != 0) {
       pipeline_bad_line(stats, bad);
       continue;
@@ -777,8 +828,8 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
       store_rollback(st); /* a failure, or a batch already counted: nothing is committed */
       if (rc == HR_OK && (old.fp_hash != pos.fp_hash || old.fp_len != pos.fp_len)) {
         rc = HR_FAIL(err, HR_ERR_CONFLICT,
-                     "idempotency key '%s' was used for another batch (%lld bytes) of source %s: nothing counted",
-                     key, (long long)old.fp_len, src->ds->name);
+                     "idempotency key '%s' was used for another batch (%lld bytes) of source %s: nothing counted", key,
+                     (long long)old.fp_len, src->ds->name);
       } else if (rc == HR_OK) {
         *dup = 1;
         scan_stats_init(stats);

@@ -26,15 +26,15 @@
 struct hr_tail;
 
 struct hr_tail_stats {
-  uint64_t lines;     /* lines counted (committed) since tail_new() */
-  uint64_t malformed; /* of which malformed */
-  uint64_t events;    /* parsed events */
-  uint64_t bytes;     /* bytes consumed */
-  uint64_t commits;   /* transactions committed (a change counter for caches) */
-  uint64_t files;     /* files currently followed */
+  uint64_t lines;        /* lines counted (committed) since tail_new() */
+  uint64_t malformed;    /* of which malformed */
+  uint64_t events;       /* parsed events */
+  uint64_t bytes;        /* bytes consumed */
+  uint64_t commits;      /* transactions committed (a change counter for caches) */
+  uint64_t files;        /* files currently followed */
   uint64_t files_opened; /* files started since tail_new() */
   uint64_t rotations;    /* renames and truncations seen */
-  double lag_s;       /* how long the oldest unread complete line has waited (0: caught up) */
+  double lag_s;          /* how long the oldest unread complete line has waited (0: caught up) */
 };
 
 /* Follow cfg's log sources into st. cfg and st are borrowed and must outlive

@@ -18,12 +18,12 @@
 struct hr_notice {
   const struct hr_slo *slo;
   const struct hr_condition *cond;
-  enum hr_transition kind;  /* HR_TR_FIRING or HR_TR_RESOLVED */
-  int64_t starts_at_us;     /* when it began firing */
-  int64_t ends_at_us;       /* resolved: when; firing: 0 */
-  struct hr_cond_result res;   /* what the condition measured */
+  enum hr_transition kind;          /* HR_TR_FIRING or HR_TR_RESOLVED */
+  int64_t starts_at_us;             /* when it began firing */
+  int64_t ends_at_us;               /* resolved: when; firing: 0 */
+  struct hr_cond_result res;        /* what the condition measured */
   const struct hr_slo_state *state; /* the SLO's status at the round */
-  const char *dashboard_url; /* base URL of the dashboard, or NULL */
+  const char *dashboard_url;        /* base URL of the dashboard, or NULL */
 };
 
 /* Queue n's payload for every target of the SLO's alert policies (SLOs on

@@ -185,8 +185,8 @@ static enum hr_rc counts(const struct hr_prom_conn *c, const char *q, int64_t ba
     size_t z = a + PROM_MAX_STEPS - 1 < nb ? a + PROM_MAX_STEPS - 1 : nb;
     size_t first = delta ? a : a - 1;
     struct hr_prom_result r;
-    rc = prom_query_range(c, pq, base_us + (int64_t)first * MINUTE_US, base_us + (int64_t)z * MINUTE_US, MINUTE_US,
-                          &r, err);
+    rc = prom_query_range(c, pq, base_us + (int64_t)first * MINUTE_US, base_us + (int64_t)z * MINUTE_US, MINUTE_US, &r,
+                          err);
     if (rc != HR_OK)
       break;
     if (r.type != HR_PROM_MATRIX && r.nseries > 0) {

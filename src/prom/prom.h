@@ -26,12 +26,12 @@
 #include "core/err.h"
 #include "core/series.h"
 
-#define PROM_MAX_STEPS 10000            /* Prometheus refuses more than 11,000 points per series */
-#define PROM_MAX_BODY (64u << 20)       /* largest answer read */
+#define PROM_MAX_STEPS 10000             /* Prometheus refuses more than 11,000 points per series */
+#define PROM_MAX_BODY (64u << 20)        /* largest answer read */
 #define PROM_DEFAULT_TIMEOUT_US 30000000 /* per request */
 
 struct hr_prom_conn {
-  const char *url; /* base URL, e.g. http://127.0.0.1:9090 (a path prefix is kept) */
+  const char *url;               /* base URL, e.g. http://127.0.0.1:9090 (a path prefix is kept) */
   const char *bearer_token;      /* may be NULL */
   const char *bearer_token_file; /* read at each request; trailing newlines dropped */
   const char *user;              /* basic auth when non-NULL */

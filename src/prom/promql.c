@@ -26,6 +26,30 @@ char *promql_duration(int64_t s, char *out) {
   return out;
 }
 
+char *promql_model_duration(int64_t s, char *out) {
+  /* github.com/prometheus/common/model Duration.String(): y and w only when
+   * they divide the rest exactly ("90d", not "12w6d"), then d h m s */
+  static const struct {
+    char unit;
+    int64_t secs;
+    int exact;
+  } u[] = {{'y', 365 * 86400, 1}, {'w', 7 * 86400, 1}, {'d', 86400, 0}, {'h', 3600, 0}, {'m', 60, 0}, {'s', 1, 0}};
+  size_t n = 0;
+  if (s <= 0) {
+    snprintf(out, 32, "0s");
+    return out;
+  }
+  for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+    if (u[i].exact && s % u[i].secs != 0)
+      continue;
+    if (s >= u[i].secs) {
+      n += (size_t)snprintf(out + n, 32 - n, "%lld%c", (long long)(s / u[i].secs), u[i].unit);
+      s %= u[i].secs;
+    }
+  }
+  return out;
+}
+
 /* ------------------------------------------------ PromQL counter queries */
 
 const char *promql_skip_ws(const char *p) {
@@ -151,4 +175,3 @@ char *promql_counter_delta(const char *q, int64_t interval_s, int64_t delay_s) {
   free(s);
   return out;
 }
-

@@ -10,6 +10,10 @@
 /* Format a duration as Prometheus writes one ("5m", "1h30m", "27d23h59m59s"),
  * whole seconds; out must hold 32 bytes. Returns out. */
 char *promql_duration(int64_t seconds, char *out);
+/* The same as Prometheus's own Go code names it (model.Duration.String(), the
+ * names Sloth gives its windows): years and weeks only when exact, so 28d is
+ * "4w", 7d "1w", 30d "30d", 90d "90d", 365d "1y"; out holds 32 bytes. */
+char *promql_model_duration(int64_t seconds, char *out);
 
 /* Past the white space (spaces, tabs, newlines) at p (NUL-terminated). */
 const char *promql_skip_ws(const char *p);

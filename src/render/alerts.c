@@ -10,9 +10,10 @@ void alert_row_json(struct hr_jw *w, const struct hr_alert_row *r) {
   jw_str(w, "severity", r->severity);
   jw_str(w, "state", alert_state_name(r->a.state));
   jw_time(w, "since", r->a.since_us);
-  jw_time(w, "fired_at", r->a.state == HR_AL_FIRING ? r->a.fired_at_us : INT64_MIN);
+  jw_time(w, "fired_at", r->a.fired_at_us);
+  jw_time(w, "resolved_at", r->a.state == HR_AL_FIRING ? INT64_MIN : r->a.resolved_at_us);
   jw_num(w, "value", r->value);
-  jw_time(w, "updated", r->updated_s * 1000000);
+  jw_time(w, "updated", r->updated_s == INT64_MIN ? INT64_MIN : r->updated_s * 1000000);
   jw_obj_end(w);
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/jw.h"
 #include "core/timeparse.h"
+#include "render/num.h"
 
 static void json_side(struct hr_jw *w, const char *key, const struct hr_canary_side *s) {
   jw_obj(w, key);
@@ -62,32 +63,11 @@ void canary_json(FILE *f, const struct hr_canary *c) {
   jw_obj_end(&w);
 }
 
-/* 1234567 -> "1 234 567" */
-static const char *count(uint64_t n, char *buf, size_t len) {
-  char d[24];
-  int nd = snprintf(d, sizeof d, "%llu", (unsigned long long)n);
-  size_t o = 0;
-  for (int i = 0; i < nd && o + 2 < len; i++) {
-    if (i > 0 && (nd - i) % 3 == 0)
-      buf[o++] = ' ';
-    buf[o++] = d[i];
-  }
-  buf[o] = '\0';
-  return buf;
-}
-
-/* "98.50 %", with the digits that tell 99.9 % from 99.95 %. */
-static const char *percent(double sli, char *buf, size_t len) {
-  double p = sli * 100;
-  snprintf(buf, len, p == 100 ? "%.0f %%" : p >= 99.99 ? "%.4f %%" : p >= 99.9 ? "%.3f %%" : "%.2f %%", p);
-  return buf;
-}
-
 static void text_side(FILE *f, const char *name, const struct hr_canary_side *s) {
   char n[40], p[24], r[32];
-  fprintf(f, "%s: %s event%s", name, count(s->valid, n, sizeof n), s->valid == 1 ? "" : "s");
+  fprintf(f, "%s: %s event%s", name, num_count(s->valid, n, sizeof n), s->valid == 1 ? "" : "s");
   if (s->has_sli)
-    fprintf(f, ", SLI %s, burn rate %s", percent(s->sli, p, sizeof p), canary_rate_text(s->burn_rate, r, sizeof r));
+    fprintf(f, ", SLI %s, burn rate %s", num_percent(s->sli, p, sizeof p), canary_rate_text(s->burn_rate, r, sizeof r));
 }
 
 void canary_text(FILE *f, const struct hr_canary *c) {

@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/timeparse.h"
 #include "core/jw.h"
+#include "core/timeparse.h"
+#include "render/alerts.h"
 #include "render/report.h"
 #include "util/imath.h"
 
-static double round_us(double x) { return isfinite(x) ? round(x * 1e6) / 1e6 : x; }
+static double round_us(double x) {
+  return isfinite(x) ? round(x * 1e6) / 1e6 : x;
+}
 
 static void num_array(struct hr_jw *w, const char *key, const double *v, size_t n) {
   jw_arr(w, key);
@@ -88,6 +91,26 @@ static void thresholds_json(struct hr_jw *w, const struct hr_detail *d) {
   jw_arr_end(w);
 }
 
+/* {"remaining": [yellow, orange, red], "burn": [yellow, orange, red],
+ * "lookback"}: headroom.dev/status-thresholds as the status uses them. */
+static void status_thresholds_json(struct hr_jw *w, const struct hr_detail *d) {
+  const struct hr_thresholds *t = &d->status_thr;
+  char buf[64];
+  jw_obj(w, "status_thresholds");
+  jw_arr(w, "remaining");
+  jw_num(w, NULL, t->rem_yellow);
+  jw_num(w, NULL, t->rem_orange);
+  jw_num(w, NULL, t->rem_red);
+  jw_arr_end(w);
+  jw_arr(w, "burn");
+  jw_num(w, NULL, t->burn_yellow);
+  jw_num(w, NULL, t->burn_orange);
+  jw_num(w, NULL, t->burn_red);
+  jw_arr_end(w);
+  jw_str(w, "lookback", duration_format(t->burn_lookback_us, buf, sizeof buf));
+  jw_obj_end(w);
+}
+
 static void timeline_json(struct hr_jw *w, const struct hr_detail *d) {
   jw_arr(w, "timeline");
   for (size_t i = 0; i < d->ntimeline; i++) {
@@ -112,19 +135,8 @@ static void alerts_json(struct hr_jw *w, const struct hr_detail *d) {
   if (!d->has_alerts)
     return;
   jw_arr(w, "alerts");
-  for (size_t i = 0; i < d->nalerts; i++) {
-    const struct hr_slo_alert *a = &d->alerts[i];
-    jw_obj(w, NULL);
-    jw_str(w, "slo", d->rs->slo->name);
-    jw_str(w, "condition", a->condition);
-    jw_str(w, "severity", a->severity);
-    jw_str(w, "state", alert_state_name(a->state));
-    jw_time(w, "since", a->since_us);
-    jw_time(w, "fired_at", a->fired_at_us);
-    jw_time(w, "resolved_at", a->resolved_at_us);
-    jw_num(w, "value", a->value);
-    jw_obj_end(w);
-  }
+  for (size_t i = 0; i < d->nalerts; i++)
+    alert_row_json(w, &d->alerts[i]);
   jw_arr_end(w);
 }
 
@@ -227,6 +239,7 @@ void slo_page_json(struct hr_jw *w, const char *key, const struct hr_detail *d) 
   if (d->has_recent)
     series_view_json(w, "recent", &d->recent);
   thresholds_json(w, d);
+  status_thresholds_json(w, d);
   timeline_json(w, d);
   alerts_json(w, d);
   latency_json(w, d);

@@ -14,6 +14,12 @@ void gate_json(FILE *f, const struct hr_report *rep, const char *service, const 
   jw_str(&w, "decision", g->d.allow ? "allow" : "deny");
   jw_str(&w, "reason", g->d.reason);
   jw_str(&w, "deciding_slo", g->deciding ? g->deciding->slo->name : NULL);
+  if (g->deciding_group != NULL) { /* a group of a grouped SLO denied (docs/config.md, "Grouped SLOs") */
+    jw_obj(&w, "deciding_group");
+    for (size_t k = 0; k < g->deciding->slo->ngroup_by; k++)
+      jw_str(&w, g->deciding->slo->group_by[k], g->deciding_group->other ? "_other" : g->deciding_group->values[k]);
+    jw_obj_end(&w);
+  }
   jw_obj(&w, "policy");
   static const enum hr_status order[] = {HR_ST_GREEN, HR_ST_YELLOW, HR_ST_ORANGE, HR_ST_RED, HR_ST_NODATA};
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {

@@ -51,14 +51,28 @@ static void value(FILE *f, double x) {
 void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *good_total, const uint64_t *valid_total) {
   metrics_family(f, "headroom_slo_valid_total", "counter", "Valid events counted in the store for the SLO (all time).");
   for (size_t j = 0; j < r->nslos; j++) {
+    if (r->slos[j].comp != NULL) /* no events of its own: its components count them */
+      continue;
     labels(f, "headroom_slo_valid_total", r->slos[j].slo);
     fprintf(f, "} %llu\n", (unsigned long long)valid_total[j]);
   }
   metrics_family(f, "headroom_slo_good_total", "counter", "Good events counted in the store for the SLO (all time).");
   for (size_t j = 0; j < r->nslos; j++) {
+    if (r->slos[j].comp != NULL)
+      continue;
     labels(f, "headroom_slo_good_total", r->slos[j].slo);
     fprintf(f, "} %llu\n", (unsigned long long)good_total[j]);
   }
+  metrics_family(f, "headroom_slo_composite_weight", "gauge",
+                 "compositeWeight of each component of a composite SLO (its figures are the weighted means).");
+  for (size_t j = 0; j < r->nslos; j++)
+    for (size_t k = 0; r->slos[j].comp != NULL && k < r->slos[j].comp->n; k++) {
+      labels(f, "headroom_slo_composite_weight", r->slos[j].slo);
+      fputs(",component=\"", f);
+      metrics_escape(f, r->slos[j].members[k]->slo->name);
+      fputs("\"}", f);
+      value(f, r->slos[j].comp->weights[k]);
+    }
   metrics_family(f, "headroom_slo_target_ratio", "gauge", "The SLO's objective as a fraction.");
   for (size_t j = 0; j < r->nslos; j++) {
     labels(f, "headroom_slo_target_ratio", r->slos[j].slo);
@@ -74,7 +88,7 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
     value(f, r->slos[j].st.sli);
   }
   metrics_family(f, "headroom_slo_budget_remaining_ratio", "gauge",
-         "Error budget remaining as a fraction of the window's budget (negative when overspent).");
+                 "Error budget remaining as a fraction of the window's budget (negative when overspent).");
   for (size_t j = 0; j < r->nslos; j++) {
     labels(f, "headroom_slo_budget_remaining_ratio", r->slos[j].slo);
     fputc('}', f);
@@ -93,7 +107,7 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
     }
   }
   metrics_family(f, "headroom_slo_time_to_exhaustion_seconds", "gauge",
-         "Time until the budget is spent at the status burn rate (absent when never).");
+                 "Time until the budget is spent at the status burn rate (absent when never).");
   for (size_t j = 0; j < r->nslos; j++) {
     if (!r->slos[j].st.has_tte)
       continue;
@@ -108,8 +122,9 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
       labels(f, "headroom_slo_status", r->slos[j].slo);
       fprintf(f, ",status=\"%s\"} %d\n", status_name(all[k]), r->slos[j].st.status == all[k]);
     }
-  metrics_family(f, "headroom_slo_data", "gauge",
-                 "1 for the health of the data under the SLO's figures (ok, none, stale, unreadable), 0 for the others.");
+  metrics_family(
+      f, "headroom_slo_data", "gauge",
+      "1 for the health of the data under the SLO's figures (ok, none, stale, unreadable), 0 for the others.");
   for (size_t j = 0; j < r->nslos; j++)
     for (int k = HR_DATA_OK; k <= HR_DATA_UNREADABLE; k++) {
       labels(f, "headroom_slo_data", r->slos[j].slo);
@@ -124,12 +139,12 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
     fputc('}', f);
     value(f, (double)r->slos[j].last_event_us / 1e6);
   }
-  metrics_family(f, "headroom_slo_burning", "gauge",
-                 "1 for how fast the SLO burns now against its alert conditions (ok, elevated, burning), 0 for the others.");
+  metrics_family(
+      f, "headroom_slo_burning", "gauge",
+      "1 for how fast the SLO burns now against its alert conditions (ok, elevated, burning), 0 for the others.");
   for (size_t j = 0; j < r->nslos; j++)
     for (int k = HR_BURN_OK; k <= HR_BURN_FAST; k++) {
       labels(f, "headroom_slo_burning", r->slos[j].slo);
       fprintf(f, ",level=\"%s\"} %d\n", burning_name((enum hr_burning)k), (int)r->slos[j].now.level == k);
     }
 }
-

@@ -31,6 +31,41 @@ static const char *bad_key(int reason) {
   return "other";
 }
 
+/* The groups of a grouped SLO: docs/config.md, "Grouped SLOs". */
+static void json_groups(struct hr_jw *w, const struct hr_report_slo *rs) {
+  char buf[64];
+  jw_arr(w, "groups");
+  for (size_t i = 0; i < rs->ngroups; i++) {
+    const struct hr_report_group *g = &rs->groups[i];
+    const struct hr_slo_state *st = &g->st;
+    jw_obj(w, NULL);
+    jw_obj(w, "labels");
+    for (size_t f = 0; f < rs->slo->ngroup_by; f++)
+      jw_str(w, rs->slo->group_by[f], g->other ? "_other" : g->values[f]);
+    jw_obj_end(w);
+    jw_uint(w, "good", st->good);
+    jw_uint(w, "valid", st->valid);
+    if (st->has_sli)
+      jw_num(w, "sli", st->sli);
+    else
+      jw_null(w, "sli");
+    jw_num(w, "budget_remaining", st->budget_remaining);
+    jw_num(w, "budget_remaining_seconds", st->budget_remaining_s);
+    jw_obj(w, "burn_rate");
+    for (size_t k = 0; k < st->nburn; k++)
+      jw_num(w, duration_format(st->burn[k].lookback_us, buf, sizeof buf), st->burn[k].rate);
+    jw_obj_end(w);
+    if (st->has_tte)
+      jw_num(w, "time_to_exhaustion_seconds", st->tte_s);
+    else
+      jw_null(w, "time_to_exhaustion_seconds");
+    jw_str(w, "status", status_name(st->status));
+    jw_str(w, "burning_now", burning_name(g->now.level));
+    jw_obj_end(w);
+  }
+  jw_arr_end(w);
+}
+
 void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
   const struct hr_slo *slo = rs->slo;
   const struct hr_slo_state *st = &rs->st;
@@ -98,6 +133,27 @@ void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
   } else if (rs->timeline_read) {
     jw_null(w, "since_deploy");
   }
+  if (rs->has_groups)
+    json_groups(w, rs);
+  if (rs->comp != NULL) { /* docs/internals/math.md, "Composite SLOs" */
+    jw_arr(w, "components");
+    for (size_t i = 0; i < rs->comp->n; i++) {
+      const struct hr_report_slo *m = rs->members[i];
+      jw_obj(w, NULL);
+      jw_str(w, "name", m->slo->name);
+      jw_num(w, "weight", rs->comp->weights[i]);
+      jw_num(w, "target", m->slo->target);
+      if (m->st.has_sli)
+        jw_num(w, "sli", m->st.sli);
+      else
+        jw_null(w, "sli");
+      jw_num(w, "budget_remaining", m->st.budget_remaining);
+      jw_num(w, "budget_consumed", m->st.has_sli ? 1.0 - m->st.budget_remaining : 0.0);
+      jw_str(w, "status", status_name(m->st.status));
+      jw_obj_end(w);
+    }
+    jw_arr_end(w);
+  }
 }
 
 void report_json_members(struct hr_jw *w, const struct hr_report *r, const size_t *idx, size_t n) {
@@ -112,6 +168,7 @@ void report_json_members(struct hr_jw *w, const struct hr_report *r, const size_
   jw_uint(w, "lines_blank", r->stats.blank);
   jw_uint(w, "events_after_at", r->stats.after_at);
   jw_uint(w, "events_future", r->future);
+  jw_uint(w, "events_undecided", r->stats.undecided);
   jw_uint(w, "events_dropped", r->dropped);
   jw_str(w, "store", r->from_store ? r->store_path : NULL);
   jw_arr(w, "errors");
@@ -241,8 +298,8 @@ static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols
     fprintf(f, "%s%-8s\033[0m", color_of(st->status), stname);
   else
     fprintf(f, "%-8s", stname);
-  fprintf(f, " %-16.16s %-28.28s %-10s %-8s %-30s %-18s", rs->slo->service ? rs->slo->service : "-", rs->slo->name,
-          sli, tgt, left, now);
+  fprintf(f, " %-16.16s %-28.28s %-10s %-8s %-30s %-18s", rs->slo->service ? rs->slo->service : "-", rs->slo->name, sli,
+          tgt, left, now);
   for (size_t c = 0; c < ncols; c++) {
     const struct hr_burn *b = burn_at(st, cols[c]);
     if (b == NULL)
@@ -253,6 +310,25 @@ static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols
       fprintf(f, " %7.2fx", b->rate);
   }
   fprintf(f, "  %s\n", tte);
+}
+
+/* A grouped SLO's groups, one row each under it, named "  field=value". */
+static void group_rows(FILE *f, const struct hr_report_slo *rs, const int64_t *cols, size_t ncols, int color) {
+  for (size_t i = 0; i < rs->ngroups; i++) {
+    const struct hr_report_group *g = &rs->groups[i];
+    char label[160];
+    size_t n = (size_t)snprintf(label, sizeof label, "  ");
+    for (size_t k = 0; k < rs->slo->ngroup_by && n < sizeof label; k++)
+      n += (size_t)snprintf(label + n, sizeof label - n, "%s%s=%s", k ? "," : "", rs->slo->group_by[k],
+                            g->other               ? "_other"
+                            : g->values[k] != NULL ? g->values[k]
+                                                   : "-");
+    struct hr_slo s = *rs->slo;
+    s.name = label;
+    s.service = NULL;
+    struct hr_report_slo row = {.slo = &s, .st = g->st, .now = g->now};
+    slo_row(f, &row, cols, ncols, color);
+  }
 }
 
 static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n) {
@@ -269,7 +345,30 @@ static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *
     human_duration(rs->deploy_budget_spent * rs->st.budget_s, spent, sizeof spent);
     fprintf(f, "  %-28.28s deployed %s (%s ago): %.1f%% of the budget spent (%s), %llu good of %llu%s%s\n",
             rs->slo->name, when, ago, rs->deploy_budget_spent * 100, spent, (unsigned long long)rs->deploy_good,
-            (unsigned long long)rs->deploy_valid, rs->deploy_text ? " -- " : "", rs->deploy_text ? rs->deploy_text : "");
+            (unsigned long long)rs->deploy_valid, rs->deploy_text ? " -- " : "",
+            rs->deploy_text ? rs->deploy_text : "");
+  }
+}
+
+/* Each composite as the weighted mean of its components' consumed budgets. */
+static void composites_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n) {
+  int any = 0;
+  for (size_t i = 0; i < n; i++) {
+    const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
+    if (rs->comp == NULL)
+      continue;
+    if (!any++)
+      fputs("\nComposite SLOs (budget consumed = the weighted mean of the components'):\n", f);
+    fprintf(f, "  %-28.28s %.1f%% consumed =", rs->slo->name, rs->st.has_sli ? (1 - rs->st.budget_remaining) * 100 : 0);
+    double wsum = 0;
+    for (size_t k = 0; k < rs->comp->n; k++)
+      wsum += rs->comp->weights[k];
+    for (size_t k = 0; k < rs->comp->n; k++) {
+      const struct hr_report_slo *m = rs->members[k];
+      fprintf(f, "%s %.3g/%.3g x %s (%.1f%%)", k ? " +" : "", rs->comp->weights[k], wsum, m->slo->name,
+              m->st.has_sli ? (1 - m->st.budget_remaining) * 100 : 0);
+    }
+    fputc('\n', f);
   }
 }
 
@@ -299,6 +398,7 @@ void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n
   for (size_t i = 0; i < n; i++) {
     const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
     slo_row(f, rs, cols, ncols, color);
+    group_rows(f, rs, cols, ncols, color);
     any_latch |= rs->st.latched;
   }
   if (any_latch)
@@ -314,6 +414,7 @@ void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n
       fputs("\nData that the figures cannot stand on:\n", f);
     fprintf(f, "  %-28.28s %-10s %s\n", rs->slo->name, data_name(rs->st.data), rs->data_reason ? rs->data_reason : "");
   }
+  composites_text(f, r, idx, n);
   since_deploy_text(f, r, idx, n);
   if (r->nmaintenance > 0)
     fprintf(f, "\n%zu maintenance window%s from the timeline excluded.\n", r->nmaintenance,

@@ -34,6 +34,7 @@ void risk_json(FILE *f, const struct hr_release_risk *r) {
     else
       jw_null(&w, "budget_remaining");
     jw_uint(&w, "deploys", s->ndeploys);
+    jw_bool(&w, "thin", s->thin);
     jw_obj(&w, "consumption");
     static const char *const keys[] = {"mean", "p50", "p90", "max"};
     const double vals[] = {s->mean, s->p50, s->p90, s->max};
@@ -72,8 +73,9 @@ void risk_text(FILE *f, const struct hr_release_risk *r) {
     fprintf(f, ", for a canary to %s of the traffic", pct(r->canary, a, sizeof a));
   fputs(".\n", f);
   if (r->ndeploys == 0) {
-    fprintf(f, "No deploy of %s at least %s old is on the timeline: there is no history to judge a release by.\n"
-               "Record deploys with 'headroom annotate --service %s --kind deploy'.\n",
+    fprintf(f,
+            "No deploy of %s at least %s old is on the timeline: there is no history to judge a release by.\n"
+            "Record deploys with 'headroom annotate --service %s --kind deploy'.\n",
             r->service, hz, r->service);
     return;
   }
@@ -81,8 +83,8 @@ void risk_text(FILE *f, const struct hr_release_risk *r) {
     size_t most = 0;
     for (size_t i = 0; i < r->nslos; i++)
       most = r->slos[i].ndeploys > most ? r->slos[i].ndeploys : most;
-    fprintf(f, "Warning: only %zu past deploy%s: the figures below are thin; read them as a hint, not a rate.\n",
-            most, most == 1 ? "" : "s");
+    fprintf(f, "Warning: only %zu past deploy%s: the figures below are thin; read them as a hint, not a rate.\n", most,
+            most == 1 ? "" : "s");
   }
   for (size_t i = 0; i < r->nslos; i++) {
     const struct hr_risk_slo *s = &r->slos[i];
@@ -97,8 +99,8 @@ void risk_text(FILE *f, const struct hr_release_risk *r) {
       fputs("  No past deploy has its data after it: nothing to judge by.\n", f);
       continue;
     }
-    fprintf(f, "  Based on %zu past deploy%s, a release has a %s chance of consuming 10 %% of the budget",
-            s->ndeploys, s->ndeploys == 1 ? "" : "s", pct(s->p_at_least[3], a, sizeof a));
+    fprintf(f, "  Based on %zu past deploy%s, a release has a %s chance of consuming 10 %% of the budget", s->ndeploys,
+            s->ndeploys == 1 ? "" : "s", pct(s->p_at_least[3], a, sizeof a));
     fprintf(f, " (%s for 1 %%, %s for 5 %%, %s for 20 %%).\n", pct(s->p_at_least[0], b, sizeof b),
             pct(s->p_at_least[2], c, sizeof c), pct(s->p_at_least[4], d, sizeof d));
     fprintf(f, "  It consumes %s at the median, %s at p90, %s at worst (mean %s).\n", pct(s->p50, a, sizeof a),

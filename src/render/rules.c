@@ -334,14 +334,19 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
   free(desc);
 }
 
+/* Sloth's series (github.com/slok/sloth, internal/prometheus): windows
+ * named as Prometheus's Go code names durations (28d is "4w", 7d "1w"), in
+ * the record name and the sloth_window label; headroom's own series keep
+ * their names ("28d"). */
 static void sloth_rules(struct ctx *c) {
-  char wb[32], days[32];
+  char wb[32], sw[32], days[32];
   for (size_t i = 0; i < c->nwins; i++) {
     promql_duration(c->wins[i], wb);
+    promql_model_duration(c->wins[i], sw);
     char name[64];
-    snprintf(name, sizeof name, "slo:sli_error:ratio_rate%s", wb);
+    snprintf(name, sizeof name, "slo:sli_error:ratio_rate%s", sw);
     char *e = errors_expr(c, wb), *v = sel(c, "headroom_slo:valid:increase", wb);
-    rec(c, name, xasprintf("%s / (%s > 0)", e, v), wb, 1);
+    rec(c, name, xasprintf("%s / (%s > 0)", e, v), sw, 1);
     free(e);
     free(v);
   }
@@ -358,7 +363,15 @@ static void sloth_rules(struct ctx *c) {
   rec(c, "slo:period_error_budget_remaining:ratio", xasprintf("1 - %s / (%s > 0) / %s", ew, vw, c->ebud), NULL, 1);
   free(ew);
   free(vw);
+  /* the info series, with the labels Sloth's dashboards read: the objective
+   * in percent, and what made the rules (sloth_mode, sloth_spec, sloth_version) */
   rec(c, "sloth_slo_info", xstrdup("vector(1)"), NULL, 1);
+  char pct[32];
+  snprintf(pct, sizeof pct, "%.10g", c->slo->target * 100);
+  sb_printf(c->b, "%s    sloth_objective: '%s'\n", c->ind, pct);
+  sb_printf(c->b, "%s    sloth_mode: '%s'\n", c->ind, c->o->format == HR_RULES_K8S ? "cli-gen-k8s" : "cli-gen-prom");
+  sb_printf(c->b, "%s    sloth_spec: 'prometheus/v1'\n", c->ind);
+  sb_printf(c->b, "%s    sloth_version: 'headroom'\n", c->ind);
 }
 
 static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo *slo, const struct hr_rules_opts *o,
@@ -474,6 +487,63 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   return HR_OK;
 }
 
+/* A composite SLO's group (docs/internals/math.md, "Composite SLOs"): its
+ * budget remaining and burn rates as the weighted means of its components'
+ * recorded ones. A component without data (no remaining recorded) has
+ * consumed nothing, as in headroom. Not written: the SLI (a weighted mean
+ * over the components that have data only), the latch and alerts (those
+ * are the components'). */
+static void composite_rules(struct sb *b, const char *gind, const struct hr_config *cfg, const struct hr_composite *k,
+                            const struct hr_rules_opts *o) {
+  char rind[64];
+  snprintf(rind, sizeof rind, "%s    ", gind);
+  struct ctx c = {.b = b, .ind = rind, .slo = &k->slo, .o = o};
+  double wsum = 0;
+  for (size_t i = 0; i < k->n; i++)
+    wsum += k->weights[i];
+  char ws[32], wb[32], ib[32];
+  fmt_double(wsum, ws, sizeof ws);
+  static const int64_t defaults[] = {300, 1800, 3600, 7200, 21600, 86400, 259200};
+  for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+    add_win(&c, defaults[i]);
+  for (size_t i = 0; i < k->slo.nlookbacks; i++)
+    add_win(&c, k->slo.lookbacks_us[i] / US_PER_S);
+  sb_printf(b, "%s- name: ", gind);
+  char *gname = xasprintf("headroom-%s", k->slo.name);
+  sb_sq(b, gname);
+  free(gname);
+  sb_printf(b, "\n%s  interval: %s\n", gind, promql_duration(o->interval_s, ib));
+  sb_printf(b, "%s  # composite SLO: weighted means of its components' records (their SLI is not combined here)\n",
+            gind);
+  sb_printf(b, "%s  rules:\n", gind);
+  for (int pass = -1; pass < (int)c.nwins; pass++) { /* -1: the budget; then each lookback's burn */
+    struct sb e = {0};
+    if (pass >= 0)
+      promql_duration(c.wins[pass], wb);
+    sb_printf(&e, pass < 0 ? "1 - (" : "(");
+    for (size_t i = 0; i < k->n; i++) {
+      const struct hr_slo *m = &cfg->slos[k->members[i]];
+      char *es = pq_escape(m->service ? m->service : ""), *en = pq_escape(m->name), w[32];
+      fmt_double(k->weights[i], w, sizeof w);
+      if (pass < 0)
+        sb_printf(&e, "%s%s * (1 - (sum(headroom_slo:budget_remaining:ratio{service=\"%s\",slo=\"%s\"}) or vector(1)))",
+                  i ? " + " : "", w, es, en);
+      else
+        sb_printf(&e,
+                  "%s%s * (sum(headroom_slo:burn_rate:ratio{service=\"%s\",slo=\"%s\",window=\"%s\"}) or vector(0))",
+                  i ? " + " : "", w, es, en, wb);
+      free(es);
+      free(en);
+    }
+    sb_printf(&e, ") / %s", ws);
+    rec(&c, pass < 0 ? "headroom_slo:budget_remaining:ratio" : "headroom_slo:burn_rate:ratio", e.p,
+        pass < 0 ? promql_duration(window_seconds(&k->slo.window), wb) : wb, 0); /* the window label, as theirs */
+  }
+  char obj[32];
+  fmt_double(k->slo.target, obj, sizeof obj);
+  rec(&c, "headroom_slo:objective:ratio", xasprintf("vector(%s)", obj), NULL, 0);
+}
+
 char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *opts, struct hr_err *err) {
   struct hr_rules_opts oo = *opts;
   const struct hr_rules_opts *o = &oo;
@@ -516,5 +586,7 @@ char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *opts
       return NULL;
     }
   }
+  for (size_t i = 0; i < cfg->ncomposites; i++)
+    composite_rules(&b, gind, cfg, &cfg->composites[i], o);
   return b.p;
 }

@@ -68,6 +68,16 @@ static void slo_json(struct hr_jw *w, const struct hr_suggest_slo *s) {
   jw_time(w, "first_window_end", s->first_end_us);
   jw_time(w, "last_window_end", s->last_end_us);
   jw_uint(w, "windows_with_data", s->nsli);
+  jw_obj(w, "window_slis");
+  jw_arr(w, "end");
+  for (size_t i = 0; i < s->nwin; i++)
+    jw_time(w, NULL, s->win_end_us[i]);
+  jw_arr_end(w);
+  jw_arr(w, "sli");
+  for (size_t i = 0; i < s->nwin; i++)
+    jw_num(w, NULL, s->win_sli[i]);
+  jw_arr_end(w);
+  jw_obj_end(w);
 }
 
 void suggest_json(FILE *f, const struct hr_suggest *s) {
@@ -150,12 +160,14 @@ static void history_text(FILE *f, const struct hr_suggest_slo *s, const char *wi
   time_format_rfc3339(s->first_us, a, sizeof a);
   if (s->nwindows == 0) {
     if (s->history_us < s->window_us)
-      fprintf(f, "  history: %s since %s, shorter than one %s window: the figures below are over that one\n"
-                 "  window of %s, not over %s windows.\n",
+      fprintf(f,
+              "  history: %s since %s, shorter than one %s window: the figures below are over that one\n"
+              "  window of %s, not over %s windows.\n",
               d, a, win, d, win);
     else
-      fprintf(f, "  history: %s since %s: no whole %s window ends at a midnight (%s) yet, so the figures below\n"
-                 "  are over one window of all of it.\n",
+      fprintf(f,
+              "  history: %s since %s: no whole %s window ends at a midnight (%s) yet, so the figures below\n"
+              "  are over one window of all of it.\n",
               d, a, win, s->zone);
     return;
   }
@@ -201,8 +213,9 @@ static void suggestion_text(FILE *f, const struct hr_suggest_slo *s, double conf
   }
   const struct hr_suggest_cand *k = &s->cand[s->suggested];
   if (s->nwindows == 0)
-    fprintf(f, "  suggested: %s, the tightest target the history met as one window; a thin basis: ask again once\n"
-               "  whole windows have passed.\n",
+    fprintf(f,
+            "  suggested: %s, the tightest target the history met as one window; a thin basis: ask again once\n"
+            "  whole windows have passed.\n",
             pct(k->target, t, sizeof t));
   else
     fprintf(f, "  suggested: %s, the tightest target met in at least %s of the windows (met in %s).\n",

@@ -248,10 +248,14 @@ enum hr_rc alerts_events_of(struct hr_store *st, const char *slo, int64_t from_s
   *out = NULL;
   *n = 0;
   sqlite3_stmt *q;
-  enum hr_rc rc = prep(st, EVENT_COLS "WHERE slo = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, id", &q, err);
+  enum hr_rc rc =
+      prep(st, EVENT_COLS "WHERE (?1 IS NULL OR slo = ?1) AND at >= ?2 AND at < ?3 ORDER BY at, id", &q, err);
   if (rc != HR_OK)
     return rc;
-  sqlite3_bind_text(q, 1, slo, -1, SQLITE_STATIC);
+  if (slo != NULL)
+    sqlite3_bind_text(q, 1, slo, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(q, 1);
   sqlite3_bind_int64(q, 2, from_s);
   sqlite3_bind_int64(q, 3, to_s);
   return events_read(st, q, out, n, err);

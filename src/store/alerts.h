@@ -57,7 +57,8 @@ void alerts_rows_free(struct hr_alert_row *rows, size_t n);
  * *out owned by the caller: alerts_events_free(). */
 enum hr_rc alerts_events(struct hr_store *st, int64_t after_id, size_t max, struct hr_alert_event **out /* OUT */,
                          size_t *n /* OUT */, struct hr_err *err);
-/* Transitions of slo with from_s <= at < to_s, in time order. */
+/* Transitions of slo (NULL: of every SLO) with from_s <= at < to_s, in time
+ * order. */
 enum hr_rc alerts_events_of(struct hr_store *st, const char *slo, int64_t from_s, int64_t to_s,
                             struct hr_alert_event **out /* OUT */, size_t *n /* OUT */, struct hr_err *err);
 void alerts_events_free(struct hr_alert_event *ev, size_t n);

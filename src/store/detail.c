@@ -30,7 +30,9 @@ static void bounds_compute(void) {
   bound[HR_LAT_BUCKETS] = INFINITY;
 }
 
-static void bounds_init(void) { pthread_once(&bound_once, bounds_compute); }
+static void bounds_init(void) {
+  pthread_once(&bound_once, bounds_compute);
+}
 
 int latency_bucket(double s) {
   if (!(s >= 0))
@@ -90,8 +92,8 @@ double latency_quantile(const uint64_t *h, double q) {
 
 struct bad {
   int64_t t_us;
-  uint64_t seq;  /* order of arrival: the later of two events at one instant is the newer */
-  int stype;     /* 0 absent, 1 integer, 2 real, 3 text */
+  uint64_t seq; /* order of arrival: the later of two events at one instant is the newer */
+  int stype;    /* 0 absent, 1 integer, 2 real, 3 text */
   int64_t si;
   double sd;
   size_t slen, plen, llen;
@@ -111,13 +113,14 @@ struct hr_details {
   size_t nslo;
   struct hr_counts m; /* (KEY(slo, bucket), minute) -> events */
   struct badheap *bad;
+  size_t nbad; /* the sum of the heaps' n */
   uint64_t seq;
 };
 
 /* Histogram cells live in a struct hr_counts (ingest/counts.h) keyed by
  * (slo * 64 + bucket, minute), the count in `valid`: 32 bytes per bucket that
  * occurs instead of a whole histogram per minute. */
-#define KEY(slo, b) ((uint32_t)(slo) * 64u + (uint32_t)(b))
+#define KEY(slo, b) ((uint32_t)(slo)*64u + (uint32_t)(b))
 
 struct hr_details *details_new(size_t nslo) {
   struct hr_details *d = xcalloc(1, sizeof *d);
@@ -141,6 +144,7 @@ void details_clear(struct hr_details *d) {
   counts_clear(&d->m);
   for (size_t j = 0; j < d->nslo; j++)
     d->bad[j].n = 0;
+  d->nbad = 0;
 }
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid. */
@@ -281,8 +285,9 @@ void details_hook(void *ctx, size_t j, const struct hr_event *ev, const char *li
     b->seq = seq;
     fill_bad(b, ev, line, len);
     heap_up(bh->e, bh->n++);
+    d->nbad++;
   } else if (bh->e[0].t_us <= t) { /* equal instants: the one read later is newer */
-    struct bad *b = &bh->e[0]; /* replaces the oldest kept */
+    struct bad *b = &bh->e[0];     /* replaces the oldest kept */
     b->t_us = t;
     b->seq = seq;
     fill_bad(b, ev, line, len);
@@ -323,6 +328,14 @@ static int cmp_bad_ptr(const void *a, const void *b) {
   return bad_older(x, y) ? -1 : bad_older(y, x) ? 1 : 0;
 }
 
+size_t details_cells(const struct hr_details *d) {
+  return d->m.n;
+}
+
+size_t details_bad_kept(const struct hr_details *d) {
+  return d->nbad;
+}
+
 enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_t *ids, struct hr_err *err) {
   sqlite3 *db = store_db(st);
   size_t nbad = 0;
@@ -346,6 +359,7 @@ enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_
     if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK)
       rc = db_fail(db, err, "details: prepare");
   if (rc == HR_OK && d->m.n > 0) {
+    counts_sort(&d->m); /* each SLO's rows together */
     if (!upsert_cells(q[Q_MIN], &d->m, ids))
       rc = db_fail(db, err, "details: latency");
     /* The hour rollup: the batch's minutes summed per hour first. */
@@ -354,6 +368,7 @@ enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_
     for (size_t i = 0; i < d->m.cap && rc == HR_OK; i++)
       if (d->m.c[i].minute != INT64_MIN)
         counts_put(&hm, d->m.c[i].slo, floor_to(d->m.c[i].minute, 3600), 0, d->m.c[i].valid);
+    counts_sort(&hm);
     if (rc == HR_OK && !upsert_cells(q[Q_HOUR], &hm, ids))
       rc = db_fail(db, err, "details: latency hour");
     counts_free(&hm);
@@ -436,8 +451,8 @@ static int read_rows(sqlite3 *db, const char *table, int64_t slo_id, int64_t fro
 
 /* [from, to) onto the grid (base, step): hour rows where whole hours fit
  * in a point (step a multiple of 3600), minute rows elsewhere. */
-static int read_range(sqlite3 *db, int64_t slo_id, int64_t from, int64_t to, int64_t base, int64_t step,
-                      uint64_t *hist, size_t npoints) {
+static int read_range(sqlite3 *db, int64_t slo_id, int64_t from, int64_t to, int64_t base, int64_t step, uint64_t *hist,
+                      size_t npoints) {
   int64_t h0 = ceil_to(from, 3600), h1 = floor_to(to, 3600);
   if (step % 3600 != 0 || base % 3600 != 0 || h0 >= h1)
     return read_rows(db, "latency", slo_id, from, to, base, step, hist, npoints);
@@ -543,7 +558,9 @@ void details_bad_events_free(struct hr_bad_event *v, size_t n) {
 /* ------------------------------------------------------------------------ */
 /* The threshold in a good filter */
 
-static int word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
+static int word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
 
 double details_threshold(const char *f) {
   if (f == NULL)

@@ -27,9 +27,9 @@
 
 #define HR_LAT_BUCKETS 58
 #define HR_LAT_PER_DECADE 8
-#define HR_LAT_MIN_S 0.001 /* upper bound of bucket 0 */
-#define HR_LAT_MAX_S 1e4   /* lower bound of the last bucket */
-#define HR_BAD_KEEP 100    /* bad events kept per SLO (the latest by event time) */
+#define HR_LAT_MIN_S 0.001   /* upper bound of bucket 0 */
+#define HR_LAT_MAX_S 1e4     /* lower bound of the last bucket */
+#define HR_BAD_KEEP 100      /* bad events kept per SLO (the latest by event time) */
 #define HR_BAD_LINE_MAX 2048 /* bytes of the line kept (cut at a character boundary) */
 
 /* The fields the hook reads: pass to pipeline_set_hook(). */
@@ -60,6 +60,10 @@ void details_free(struct hr_details *d);
 void details_hook(void *ctx, size_t slo_idx, const struct hr_event *ev, const char *line, size_t len, int good);
 /* Forget the batch (after a commit or a rollback). */
 void details_clear(struct hr_details *d);
+/* What a batch's memory grows with: the (SLO, minute, bucket) latency
+ * cells and the bad events kept (each about 2.3 KiB). */
+size_t details_cells(const struct hr_details *d);
+size_t details_bad_kept(const struct hr_details *d);
 /* Write the batch into st inside the caller's open transaction: upsert the
  * minute and hour histogram rows, insert the bad events and delete all but
  * the latest HR_BAD_KEEP of each SLO that got new ones. ids[slo] is the

@@ -43,8 +43,10 @@ enum hr_rc store_source_add(struct hr_store *st, const char *source, const struc
   if (!ok)
     return fail(db, err, "add");
   char halve[160];
-  snprintf(halve, sizeof halve, "UPDATE source SET recent_lines = recent_lines / 2, recent_malformed = "
-                                "recent_malformed / 2 WHERE name = ?1 AND recent_lines > %d", HR_SOURCE_RECENT);
+  snprintf(halve, sizeof halve,
+           "UPDATE source SET recent_lines = recent_lines / 2, recent_malformed = "
+           "recent_malformed / 2 WHERE name = ?1 AND recent_lines > %d",
+           HR_SOURCE_RECENT);
   if (sqlite3_prepare_v2(db, halve, -1, &q, NULL) != SQLITE_OK)
     return fail(db, err, "prepare");
   sqlite3_bind_text(q, 1, source, -1, SQLITE_STATIC);

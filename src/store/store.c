@@ -522,6 +522,23 @@ static int upsert(struct hr_store *st, enum q which, int64_t slo_id, int64_t t, 
   return st_exec(st, which);
 }
 
+/* The end of an add: the step that failed (what, NULL: none) fails it, and
+ * a transaction of its own (own) is committed or rolled back. */
+static enum hr_rc add_end(struct hr_store *st, int own, const char *what, struct hr_err *err) {
+  enum hr_rc rc;
+  if (what != NULL) {
+    rc = ST_FAIL(st, err, what);
+    if (own)
+      store_rollback(st);
+    return rc;
+  }
+  if (own && (rc = store_commit(st, err)) != HR_OK) {
+    store_rollback(st);
+    return rc;
+  }
+  return HR_OK;
+}
+
 enum hr_rc store_add(struct hr_store *st, int64_t slo_id, int64_t minute_s, uint64_t good, uint64_t valid,
                      struct hr_err *err) {
   if (!t_ok(minute_s) || floor_to(minute_s, 60) != minute_s)
@@ -540,17 +557,67 @@ enum hr_rc store_add(struct hr_store *st, int64_t slo_id, int64_t minute_s, uint
     what = "add hour";
   else if (upsert(st, Q_ADD_DAY, slo_id, floor_to(minute_s, 86400), (int64_t)good, (int64_t)valid) != SQLITE_OK)
     what = "add day";
-  if (what != NULL) {
-    rc = ST_FAIL(st, err, what);
-    if (own)
-      store_rollback(st);
-    return rc;
+  return add_end(st, own, what, err);
+}
+
+/* A run of cells of one SLO within one hour (or day), summed. */
+struct rollup {
+  int on;
+  int64_t id, t;
+  uint64_t good, valid;
+};
+
+/* Add (id, t, good, valid) to the run r, first writing r when it is of
+ * another SLO or bucket. SQLITE_OK or the failing step's code. */
+static int rollup_add(struct hr_store *st, enum q which, struct rollup *r, int64_t id, int64_t t, uint64_t good,
+                      uint64_t valid) {
+  int rc = SQLITE_OK;
+  if (r->on && (r->id != id || r->t != t || r->good > INT64_MAX - good || r->valid > INT64_MAX - valid)) {
+    rc = upsert(st, which, r->id, r->t, (int64_t)r->good, (int64_t)r->valid);
+    r->on = 0;
   }
-  if (own && (rc = store_commit(st, err)) != HR_OK) {
-    store_rollback(st);
-    return rc;
+  if (!r->on)
+    *r = (struct rollup){1, id, t, 0, 0};
+  r->good += good;
+  r->valid += valid;
+  return rc;
+}
+
+enum hr_rc store_add_counts(struct hr_store *st, const int64_t *ids, const struct hr_counts *m, struct hr_err *err) {
+  for (size_t i = 0; i < m->cap && m->n > 0; i++) {
+    const struct hr_count_cell *c = &m->c[i];
+    if (c->minute == INT64_MIN)
+      continue;
+    if (!t_ok(c->minute) || floor_to(c->minute, 60) != c->minute)
+      return HR_FAIL(err, HR_ERR_DB, "store: add: minute %lld is not a whole minute", (long long)c->minute);
+    if (c->good > INT64_MAX || c->valid > INT64_MAX)
+      return HR_FAIL(err, HR_ERR_DB, "store: add: count out of range");
   }
-  return HR_OK;
+  int own = sqlite3_get_autocommit(st->db);
+  enum hr_rc rc;
+  if (own && (rc = store_begin(st, err)) != HR_OK)
+    return rc;
+  struct rollup hour = {0}, day = {0};
+  const char *what = NULL;
+  for (size_t i = 0; i < m->cap && m->n > 0 && what == NULL; i++) {
+    const struct hr_count_cell *c = &m->c[i];
+    if (c->minute == INT64_MIN)
+      continue;
+    int64_t id = ids[c->slo];
+    if (upsert(st, Q_ADD_MINUTE, id, c->minute, (int64_t)c->good, (int64_t)c->valid) != SQLITE_OK)
+      what = "add minute";
+    else if (rollup_add(st, Q_ADD_HOUR, &hour, id, floor_to(c->minute, 3600), c->good, c->valid) != SQLITE_OK)
+      what = "add hour";
+    else if (rollup_add(st, Q_ADD_DAY, &day, id, floor_to(c->minute, 86400), c->good, c->valid) != SQLITE_OK)
+      what = "add day";
+  }
+  if (what == NULL && hour.on &&
+      upsert(st, Q_ADD_HOUR, hour.id, hour.t, (int64_t)hour.good, (int64_t)hour.valid) != SQLITE_OK)
+    what = "add hour";
+  if (what == NULL && day.on &&
+      upsert(st, Q_ADD_DAY, day.id, day.t, (int64_t)day.good, (int64_t)day.valid) != SQLITE_OK)
+    what = "add day";
+  return add_end(st, own, what, err);
 }
 
 enum hr_rc store_load(struct hr_store *st, int64_t slo_id, int64_t from_s, int64_t to_s, struct hr_series *s,

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/counts.h"
 #include "core/err.h"
 #include "core/series.h"
 
@@ -35,6 +36,15 @@ enum hr_rc store_slo_find(struct hr_store *st, const char *name, int64_t *id /* 
 /* Add counts to the bucket of minute_s (UTC seconds, a multiple of 60). */
 enum hr_rc store_add(struct hr_store *st, int64_t slo_id, int64_t minute_s, uint64_t good, uint64_t valid,
                      struct hr_err *err);
+
+/* Add every cell of m (SLO index, minute, good, valid) as store_add()
+ * would, ids[slo] being the store id of each SLO index: minute rows one by
+ * one, and the hour and day rollups summed over each run of cells of one
+ * SLO and hour (day) first, one upsert per run (after counts_sort() one per
+ * hour and day of each SLO in the batch). In the caller's transaction (or
+ * its own); a cell that store_add() would refuse refuses the whole batch,
+ * before anything is written. */
+enum hr_rc store_add_counts(struct hr_store *st, const int64_t *ids, const struct hr_counts *m, struct hr_err *err);
 
 /* Where reading of one input stopped. The key is the file's real path. The
  * fingerprint identifies the content: a hash of its first fp_len bytes

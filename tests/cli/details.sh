@@ -9,7 +9,9 @@
 # error (a factor 10^(1/8)), the count must match (nothing counted twice
 # between ingest and the tailer). Then lines appended while serve runs and a
 # POST /api/v1/events line show up, and `report --format html` carries the
-# same fields when it reads the store and none when it reads logs only.
+# same fields when it reads the store and none when it reads logs only. The
+# page carries the status light's thresholds: the defaults, and those of an
+# SLO's headroom.dev/status-thresholds.
 # Usage: sh details.sh HEADROOM_BIN BUILD_DIR
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -68,6 +70,8 @@ apiVersion: openslo/v1
 kind: SLO
 metadata:
   name: lat
+  annotations:
+    headroom.dev/status-thresholds: '{remaining: [0.8, 0.4, 0.05], burn: [1.5, 4, 8], lookback: 30m}'
 spec:
   service: app
   indicator:
@@ -278,6 +282,11 @@ with urllib.request.urlopen(r, timeout=10) as resp:
 events.append(posted)
 d = get("/api/v1/slos/avail")
 check(d["bad_events"][0]["line"] == posted["line"] and d["bad_events"][0]["duration"] == 0.777, "posted line is the newest bad event")
+# The status light's thresholds: the defaults, and lat's own annotation.
+check(d.get("status_thresholds") == {"remaining": [0.7, 0.3, 0], "burn": [2, 5, 10], "lookback": "1h"},
+      "avail: the default status thresholds: %r" % d.get("status_thresholds"))
+lt = get("/api/v1/slos/lat").get("status_thresholds")
+check(lt == {"remaining": [0.8, 0.4, 0.05], "burn": [1.5, 4, 8], "lookback": "30m"}, "lat: its own status thresholds: %r" % lt)
 verify(events, "posted")
 srv.send_signal(signal.SIGTERM)
 srv.wait(timeout=20)

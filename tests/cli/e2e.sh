@@ -10,7 +10,8 @@
 # every check); screenshots are kept in BUILD_DIR/e2e/. The copied
 # configuration gives core-matching a logs link (headroom.dev/logs-url) and
 # two system metrics read from a stand-in Prometheus (tests/e2e/fakeprom.mjs;
-# one query fails on purpose). serve's store is filled first: the logs
+# one query fails on purpose), and chat-latency a 7d window (many windows for
+# the targets panel). serve's store is filled first: the logs
 # ingested, deploys and an incident annotated, alert rounds run through the
 # 2026-10-21 outage, so its SLO page has alerts and a timeline. Installs
 # chromium and the node packages when missing and root; otherwise prints
@@ -71,9 +72,9 @@ while [ ! -s "$OUT/prom.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); do
 [ -s "$OUT/prom.port" ] || fail "the stand-in Prometheus did not start (see $OUT/prom.log)"
 PROM_PORT=$(cat "$OUT/prom.port")
 # core-matching: a link to its logs elsewhere and two system metrics (the
-# second query fails: the panel shows the error).
-sed -i '/^  name: core-matching$/a\
-  annotations:\
+# second query fails: the panel shows the error), added to its annotations
+# (after its high-frequency mark, the line only it has).
+sed -i '/^    headroom.dev\/high-frequency: "200"$/a\
     headroom.dev/logs-url: "https://logs.example.com/explore?service={service}\&slo={slo}\&from={from}\&to={to}\&start={from_ms}\&end={to_ms}"\
     headroom.dev/system-metrics: |\
       CPU busy %: avg by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m])) * 100\
@@ -90,6 +91,11 @@ spec:
     url: http://127.0.0.1:$PROM_PORT
 EOF
 grep -q 'headroom.dev/logs-url' "$CONF/services.yaml" || fail "cannot annotate core-matching in $CONF/services.yaml"
+# chat-latency over 7 days (its last 28d block), so its history holds many
+# windows and the targets panel charts each one's SLI.
+awk '/^  name: chat-latency$/ { s = 1 } s && /- duration: 28d/ { sub(/28d/, "7d"); s = 0 } { print }' \
+  "$CONF/journey2-chat.yaml" > "$CONF/j2.tmp" && mv "$CONF/j2.tmp" "$CONF/journey2-chat.yaml"
+grep -q -- '- duration: 7d' "$CONF/journey2-chat.yaml" || fail "cannot give chat-latency a 7d window"
 "$HR" check -c "$CONF" > "$OUT/check.log" 2>&1 || { cat "$OUT/check.log" >&2; fail "the e2e configuration does not check"; }
 if [ ! -s "$CONF/logs/gateway-alb.log" ] || [ ! -s "$CONF/logs/chat-events.jsonl" ] ||
    [ ! -s "$CONF/logs/report-jobs.jsonl" ]; then
@@ -133,12 +139,16 @@ DB="$OUT/serve.db"
 rm -f "$DB" "$DB-wal" "$DB-shm"
 # The store: the logs, two deploys and an incident around the GPU outage of
 # 2026-10-21 (12:10-13:40 UTC), and alert rounds through it (they fire at
-# 12:15 and resolve by 16:00).
+# 12:15 and resolve by 16:00); six deploys of realtime-chat, so its release
+# risk has a history that is not thin (core-matching's two are).
 (
   "$HR" ingest -c "$CONF" --db "$DB" "$CONF"/logs/* &&
   "$HR" annotate -c "$CONF" --db "$DB" --service core-matching --kind deploy --text "matcher v2.14" --at 2026-10-21T11:50:00Z &&
   "$HR" annotate -c "$CONF" --db "$DB" --service core-matching --kind incident --text "GPU pool outage" --at 2026-10-21T12:20:00Z &&
   "$HR" annotate -c "$CONF" --db "$DB" --service core-matching --kind deploy --text "matcher v2.15 (rollback)" --at 2026-10-21T13:45:00Z &&
+  for d in 10 12 14 16 18 20; do
+    "$HR" annotate -c "$CONF" --db "$DB" --service realtime-chat --kind deploy --text "chat 1.$d" --at "2026-10-${d}T09:00:00Z" || exit 1
+  done &&
   for t in 12:00 12:15 12:30 13:00 13:30 14:00 16:00; do
     "$HR" evaluate -c "$CONF" --db "$DB" --at "2026-10-21T$t:00Z" || exit 1
   done

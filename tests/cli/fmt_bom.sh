@@ -51,6 +51,10 @@ same apache "$G/apache-synth/slo.yaml" "$D/synth/apache.log" "--at 2026-03-08T18
 same jsonl "$G/jsonl-synth/slo.yaml" "$D/synth/api.jsonl" "--at 2026-03-19T00:00:00Z"
 same traefik "$G/jsonl-traefik/slo.yaml" "$D/formats/traefik.jsonl" "--at 2026-03-18T06:00:00Z"
 same caddy "$G/jsonl-caddy/slo.yaml" "$D/formats/caddy.jsonl" "--at 2026-03-18T06:00:00Z"
+same haproxy "$G/haproxy-synth/slo.yaml" "$D/formats/haproxy.log" "--at 2026-03-18T06:00:00Z"
+# W3C: the BOM stands before the first directive (#Software:, as IIS writes it)
+same iis "$G/w3c-iis-synth/slo.yaml" "$D/formats/iis.log" "--at 2026-03-18T06:00:00Z"
+same cloudfront "$G/w3c-cloudfront-synth/slo.yaml" "$D/formats/cloudfront.log" "--at 2026-03-18T06:00:00Z"
 
 [ "$fails" = 0 ] && echo "fmt_bom.sh: ok"
 [ "$fails" = 0 ]

@@ -18,7 +18,9 @@
 # counts); (c) every delta the rules recorded during the run equals the one
 # Prometheus computes afterwards from the stored samples, for the agents and
 # for the slow exporter, and no evaluation was skipped: the window sums are
-# exact even when scrapes are still in flight at an evaluation. Rules read
+# exact even when scrapes are still in flight at an evaluation; (d) every
+# query of the Grafana dashboards of `rules --grafana list|detail` answers
+# with data for every service and SLO (tests/multiagent/grafana_check.py). Rules read
 # with --delay 0s (HR_MULTIAGENT_DELAY=0s) fail (c): the race behind a CI
 # failure where the incident's increase vanished from every window.
 # The rules are generated with `--interval 5s --delay 5s` instead of 1m and 1m
@@ -246,7 +248,7 @@ PY
   if [ $i -ge 180 ]; then
     cat "$TMP/alerts.json" >&2
     for e in '{__name__=~"headroom_slo:burn_rate:ratio",window="5m"}' \
-      '{__name__=~"headroom_slo_(valid|good)_total",job="headroom"}[2m]' '{__name__=~"headroom_slo:(valid|good):delta1m"}[2m]'; do
+      '{__name__=~"headroom_slo_(valid|good)_total",job="headroom"}[2m]' '{__name__=~"headroom_slo:(valid|good):delta5s"}[2m]'; do
       echo "multiagent.sh: $e:" >&2
       curl -sf "$PURL/api/v1/query" --data-urlencode "query=$e" >&2
       echo >&2
@@ -329,7 +331,7 @@ def off(sel, k):  # a range selector reaching back to t - k
     return sel + "[5m]" if k == 0 else "%s[5m] offset %ds" % (sel, k)
 bad, n, gaps = [], 0, []
 for which in ("valid", "good"):
-    for s in q("headroom_slo:%s:delta1m[3m]" % which):
+    for s in q("headroom_slo:%s:delta5s[3m]" % which):
         svc, slo = s["metric"]["service"], s["metric"]["slo"]
         # the same delta, computed now that every scrape is stored (no resets here)
         sel = 'headroom_slo_%s_total{service="%s",slo="%s"}' % (which, svc, slo)
@@ -355,11 +357,17 @@ for s in q('max_over_time(scrape_duration_seconds[5m])'):
     print("multiagent.sh: scrapes of %s (%s): longest %.3f s, failed in %s of the last 300 s"
           % (s["metric"]["instance"], s["metric"]["job"], float(s["value"][1]),
              failed[0]["value"][1] if failed else 0), file=sys.stderr)
-slos = {s["metric"]["slo"] for s in q("headroom_slo:valid:delta1m")}
+slos = {s["metric"]["slo"] for s in q("headroom_slo:valid:delta5s")}
 if slos != {"checkout", "browse", "slow"}:
     bad.append("delta series for %s, want checkout, browse and slow" % sorted(slos))
 if bad or gaps or n < 40:
     print("\n".join(bad[:10] + gaps[:5]), file=sys.stderr)
     sys.exit(1)
 PY
+# ---- (d) every query of the Grafana dashboards answers, with data
+for k in list detail; do
+  "$HR" rules -c "$TMP/agent-a.yaml" --grafana $k -o "$TMP/grafana-$k.json" || fail "rules --grafana $k failed"
+done
+python3 "$MA/grafana_check.py" "$PURL" "$TMP/grafana-list.json" "$TMP/grafana-detail.json" ||
+  fail "a query of the Grafana dashboards fails or returns nothing (see above)"
 echo "multiagent.sh: ok in $(elapsed)s"

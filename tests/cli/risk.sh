@@ -268,11 +268,16 @@ for s in "Release risk of shop as of 2026-10-11T00:00:00Z, from 11 past deploys"
   grep -qF "$s" "$TMP/text" || { fail "text lacks '$s'"; cat "$TMP/text" >&2; }
 done
 grep -q "thin" "$TMP/text" && fail "10 deploys called thin"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["thin"] or any(s["thin"] != (s["deploys"] < 5) for s in d["slos"]))' \
+  "$TMP/store.json" || fail "JSON thin: per SLO, fewer than 5 deploys"
 "$HR" risk -c "$TMP/slo.yaml" --service shop --at $AT --db "$TMP/full.db" --canary 0.1 >"$TMP/text" 2>&1
 grep -qF "for a canary to 10 % of the traffic" "$TMP/text" || fail "text lacks the canary share"
 # Thin: as of a week after the third deploy, two past deploys.
 "$HR" risk -c "$TMP/slo.yaml" --service shop --at 2026-09-12T00:00:00Z --db "$TMP/full.db" >"$TMP/text" 2>&1
 grep -qF "Warning: only 3 past deploys: the figures below are thin" "$TMP/text" || { fail "no thin warning"; cat "$TMP/text" >&2; }
+"$HR" risk -c "$TMP/slo.yaml" --service shop --at 2026-09-12T00:00:00Z --db "$TMP/full.db" --format json >"$TMP/thin.json" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["thin"] and all(s["thin"] for s in d["slos"])))' \
+  "$TMP/thin.json" || fail "JSON thin: 3 deploys, every SLO thin"
 
 # A service without deploys: null shares, said plainly.
 "$HR" risk -c "$TMP/slo.yaml" --service quiet --at $AT --db "$TMP/full.db" --format json >"$TMP/q.json" 2>&1 ||

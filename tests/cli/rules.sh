@@ -29,6 +29,17 @@ expect 2 "cannot open" -c "$tmp/nope.yaml"
 expect 0 "record: headroom_slo:valid:delta1m" -c "$src/examples/soulsync"
 expect 0 "apiVersion: monitoring.coreos.com/v1" -c "$src/examples/soulsync" --format k8s
 expect 0 "record: slo:sli_error:ratio_rate5m" -c "$src/examples/soulsync" --sloth-compat
+# Sloth's window names: the soulsync SLOs' 28d window is 4w (docs/prometheus.md)
+expect 0 "record: slo:sli_error:ratio_rate4w" -c "$src/examples/soulsync" --sloth-compat
+# Grafana dashboards (their queries are asked of a real Prometheus by multiagent.sh)
+expect 0 '"uid": "headroom-slos"' -c "$src/examples/soulsync" --grafana list
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["panels"] and d["templating"]["list"]' "$tmp/out" ||
+  fail "rules --grafana list: not a JSON dashboard"
+expect 0 '"uid": "headroom-slo-detail"' -c "$src/examples/soulsync" --grafana detail
+grep -qF 'label_values(headroom_slo:objective:ratio{service=\"$service\"}, slo)' "$tmp/out" ||
+  fail "rules --grafana detail: no \$slo variable"
+expect 2 "--grafana: expected list or detail, got 'table'" -c "$src/examples/soulsync" --grafana table
+expect 2 "--grafana writes a dashboard: --format, --sloth-compat" -c "$src/examples/soulsync" --grafana list --sloth-compat
 # the counters are read a minute behind the evaluation by default (docs/prometheus.md)
 expect 0 "last_over_time(headroom_slo_valid_total{service=\"core-matching\",slo=\"matching-availability\"}[5m] offset 1m)" -c "$src/examples/soulsync"
 expect 0 "    interval: 30s" -c "$src/examples/soulsync" --interval 30s --delay 1m
@@ -68,9 +79,11 @@ expect 2 "SLO 'a': a Prometheus SLI needs a total query" -c "$tmp/nototal.yaml"
 # -o writes the file, nothing on stdout
 "$bin" rules -c "$src/examples/soulsync" -o "$tmp/soulsync.yml" >"$tmp/out" 2>&1 || fail "rules -o: exit $?"
 [ -s "$tmp/soulsync.yml" ] && [ ! -s "$tmp/out" ] || fail "rules -o: file empty or output on stdout"
-# every SLO of the example gets a group; its policies (not the defaults)
+# every SLO of the example gets a group (the six, the two components of the
+# matching-journey composite and the composite); its policies (not the defaults)
 n=$(grep -c "^  - name: 'headroom-" "$tmp/soulsync.yml")
-[ "$n" = 6 ] || fail "soulsync: $n groups, want 6"
+[ "$n" = 9 ] || fail "soulsync: $n groups, want 9"
+grep -q "^  - name: 'headroom-matching-journey'" "$tmp/soulsync.yml" || fail "soulsync: no group for the composite"
 grep -q "condition: 'yellow-burn-1h'" "$tmp/soulsync.yml" || fail "soulsync: no yellow-burn-1h alert"
 grep -q "condition: 'red-exhaustion-3d'" "$tmp/soulsync.yml" || fail "soulsync: no red-exhaustion-3d alert"
 grep -q "condition: 'page-1h-5m'" "$tmp/soulsync.yml" && fail "soulsync: default conditions despite policies"

@@ -5,7 +5,8 @@
 # a minute, error and slowness bursts at known instants and durations):
 #   - every JSON figure of three SLOs (7d rolling availability and latency in
 #     UTC, a 1w calendar availability in Europe/Berlin across the end of
-#     DST): the windows ending at each day boundary, their SLIs' nearest-rank
+#     DST): the windows ending at each day boundary, each one's SLI
+#     (window_slis), their SLIs' nearest-rank
 #     quantiles, every candidate's met share and budget, the suggestion, the
 #     latency quantiles and thresholds to bucket resolution;
 #   - the same JSON from the store after `headroom ingest`;
@@ -191,7 +192,8 @@ for name, W, zone, target, valid_f, good_f, lat in SLOS:
             ends.append(e)
         day += timedelta(days=1)
     wins = [(e - W, e) for e in ends] or [(first, at)]
-    slis = sorted(Fraction(g, v) for g, v in (counts(a, b) for a, b in wins) if v > 0)
+    per = [counts(a, b) for a, b in wins]
+    slis = sorted(Fraction(g, v) for g, v in per if v > 0)
     targets = sorted(set(CANDS + [target]))
     cands = []
     for t in targets:
@@ -207,7 +209,9 @@ for name, W, zone, target, valid_f, good_f, lat in SLOS:
          "window_seconds": W, "zone": zone, "windows_with_data": len(slis),
          "first_window_end": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(wins[0][1])),
          "last_window_end": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(wins[-1][1])),
-         "latency": None}
+         "latency": None,
+         "window_slis": {"end": [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(b)) for a, b in wins],
+                         "sli": [float(Fraction(g, v)) if v > 0 else None for g, v in per]}}
     if lat:
         h = [0] * 58
         for t, s, d in ev:

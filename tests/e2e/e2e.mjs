@@ -14,13 +14,20 @@
 //     "overspent", not "-";
 //   - sorting (budget left, burning now, name) and filtering (text, needs
 //     attention) the cards; the URL carries them and a reload restores them;
+//   - a click on a service's name opens its page (#/service/NAME): its
+//     cards, its release gate, and (serve) every SLO's figures of
+//     api/v1/risk?service=S (p_exhaust, median, p90, worst consumption, the
+//     chance of consuming 10 %), "thin history" exactly when the risk is
+//     thin; a report names the command instead; no sideways scrolling on a
+//     phone;
 //   - a click on a card opens that SLO's page (#/slo/NAME);
 //   - the SLO page draws its charts: canvases of non-zero size with ink on
 //     them (with --series: the SLI, budget, burn-rate and traffic charts);
 //     its burning-now signal; the burn-rate chart's threshold lines are the
 //     SLO's own thresholds (detail.thresholds), its axis holds the peak, it
 //     is logarithmic when the values span more than 20x and the switch
-//     works; no legend entry is struck through;
+//     works; no legend entry is struck through; the budget chart draws the
+//     status light's levels (detail.status_thresholds.remaining);
 //   - the alert table has one row per alert of detail.alerts with its
 //     state; the timeline shows the alert transitions with theirs;
 //   - the store's details: with --details yes (the default with --url:
@@ -30,14 +37,31 @@
 //     with --file: a report of logs has no store) both panels are hidden;
 //   - the links to the logs elsewhere (detail.links) and the system-metrics
 //     panel (detail.system_metrics: a chart per metric, or its error);
+//   - the release risk and target panels (serve only; a report says where
+//     to get them): the figures of api/v1/risk?service=S (p_exhaust, the
+//     median, p90 and worst consumption, each p_at_least level, every SLO
+//     of the service) and "thin history" exactly when the SLO's risk is
+//     thin, on the picked SLO's page and on a latency SLO of a service
+//     with six deploys; the figures of api/v1/suggest?slo=NAME (suggested
+//     target, the worst SLI achieved, the chart of each window's SLI (the
+//     copied configuration gives chat-latency a 7d window, so it has many)
+//     with the current and suggested targets, each candidate's share of
+//     windows met and budget as time, the suggested one marked, and
+//     p50/p95/p99 of a latency SLO);
 //   - zoom: the 1d button; with --url the zoomed range is fetched again on a
 //     finer grid; the 6h button shows a point every minute; the URL carries
 //     the SLO and the zoom, and a reload restores both; the links follow;
 //   - no JavaScript error, no failed request (the favicon included), no
 //     request leaving the machine.
-// Screenshots go to DIR: <label>-overview.png, <label>-overview-phone.png,
+//   - with --url, the journeys' matrix (api/v1/journeys) above the
+//     services: one point per journey in its quadrant's box, coloured by its
+//     status, the table beside it; a composite SLO's card lists its components;
+// Screenshots go to DIR: <label>-journeys.png, <label>-overview.png, <label>-overview-phone.png,
 // <label>-slo.png, <label>-slo-zoom.png, <label>-slo-6h.png,
-// <label>-slo-phone.png. Prints "N passed, N failed".
+// <label>-slo-phone.png, <label>-decisions.png (the two panels of the picked
+// SLO), <label>-decisions-latency.png (those of the latency SLO),
+// <label>-decisions-phone.png (the risk panel on a phone), <label>-service.png,
+// <label>-budget-levels.png (the latency SLO's budget chart with the status levels). Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -101,7 +125,7 @@ const chartState = (sel) => {
   }));
   return {
     peak, type: ch.scales.y.type, yMax: ch.scales.y.max, xMin: ch.scales.x.min, xMax: ch.scales.x.max, ts,
-    lines: ((ch.options.plugins.hrLines || {}).h || []).map((l) => ({ y: l.y, name: l.name })),
+    lines: ((ch.options.plugins.hrLines || {}).h || []).map((l) => ({ y: l.y, name: l.name, status: l.status })),
     struck: ((ch.legend && ch.legend.legendItems) || []).filter((i) => i.hidden).map((i) => i.text),
   };
 };
@@ -138,6 +162,12 @@ async function fullShot(page, name) {
   await page.evaluate(() => { document.querySelector('header.top').style.position = 'static'; });
   await page.screenshot({ path: shot(name), fullPage: true });
   await page.evaluate(() => { document.querySelector('header.top').style.position = ''; });
+}
+// Requests in flight: a reload waits for none (else it aborts a refresh or
+// a zoom's fetch, and that would count as a failed request).
+const inFlight = new Set();
+async function quiet() {
+  for (let i = 0; i < 100 && inFlight.size; i++) await new Promise((r) => setTimeout(r, 50));
 }
 async function ready(page, sel) { await page.waitForSelector(`body[data-ready="1"] ${sel}`); }
 async function cardOrder(page) { return page.$$eval('.card', (els) => els.map((e) => e.getAttribute('data-slo'))); }
@@ -186,6 +216,59 @@ async function checkOverview(page) {
   await fullShot(page, 'overview');
 }
 
+// The journeys' matrix above the services (serve: api/v1/journeys): one
+// point per journey, coloured by its status, inside its quadrant's box.
+async function checkMatrix(page) {
+  const js = await page.evaluate(async () => (await fetch('api/v1/journeys')).json()).catch(() => null);
+  check(js && Array.isArray(js.journeys) && js.journeys.length > 0, `api/v1/journeys answers ${js ? js.journeys.length : 0} journeys`);
+  if (!js) return;
+  const m = await page.evaluate(() => {
+    const box = document.querySelector('#ov-matrix'), list = document.querySelector('#ov-list');
+    const rects = {};
+    document.querySelectorAll('#ov-matrix rect.q').forEach((r) => {
+      const k = [...r.classList].find((c) => c.startsWith('q-')).slice(2);
+      rects[k] = r.getBoundingClientRect().toJSON();
+    });
+    return {
+      shown: !!box && !box.hidden && box.getBoundingClientRect().height > 100,
+      above: !!box && !!list && box.getBoundingClientRect().bottom <= list.getBoundingClientRect().top,
+      rects,
+      points: [...document.querySelectorAll('#ov-matrix a.pt')].map((a) => {
+        const c = a.querySelector('circle').getBoundingClientRect();
+        return { service: a.getAttribute('data-journey'), status: a.getAttribute('data-status'), cls: a.querySelector('circle').getAttribute('class'),
+          x: c.x + c.width / 2, y: c.y + c.height / 2, fill: getComputedStyle(a.querySelector('circle')).fill };
+      }),
+      rows: [...document.querySelectorAll('#ov-matrix tr[data-journey]')].map((r) => r.getAttribute('data-journey')),
+    };
+  });
+  check(m.shown && m.above, 'the journeys matrix is drawn above the services');
+  check(sameSet(m.points.map((p) => p.service), js.journeys.map((j) => j.service)),
+    `one point per journey (${m.points.map((p) => p.service).join(', ')})`);
+  for (const j of js.journeys) {
+    const p = m.points.find((x) => x.service === j.service), r = m.rects[j.quadrant];
+    check(!!p && p.status === j.status && p.cls.includes('s-' + j.status), `journey ${j.service}: point coloured ${p && p.status}, want ${j.status}`);
+    check(!!p && !!r && p.x > r.x && p.x < r.x + r.width && p.y > r.y && p.y < r.y + r.height,
+      `journey ${j.service}: its point lies in the ${j.quadrant} quadrant`);
+  }
+  const fills = new Set(m.points.map((p) => p.status + '=' + p.fill));
+  check(new Set(m.points.map((p) => p.fill)).size === new Set(m.points.map((p) => p.status)).size,
+    `a colour per status (${[...fills].join(', ')})`);
+  check(JSON.stringify(m.rows) === JSON.stringify(js.journeys.map((j) => j.service)), 'the table beside lists the journeys');
+  // A composite SLO's card names its components.
+  for (const s of slos.filter((x) => Array.isArray(x.components))) {
+    const parts = await page.$$eval(`.card[data-slo="${s.name}"] dd.comp span`, (els) => els.length).catch(() => 0);
+    check(parts === s.components.length, `composite ${s.name}: its card lists ${parts} of ${s.components.length} components`);
+  }
+  const b = await page.$eval('#ov-matrix', (e) => { /* the sticky header out of the way, the page at its top */
+    document.querySelector('header.top').style.position = 'static';
+    window.scrollTo(0, 0);
+    const r = e.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  });
+  await page.screenshot({ path: shot('journeys'), clip: b, fullPage: true });
+  await page.evaluate(() => { document.querySelector('header.top').style.position = ''; });
+}
+
 async function checkSortFilter(page) {
   const by = Object.fromEntries(slos.map((s) => [s.name, s]));
   const budget = (n) => (typeof by[n].budget_remaining === 'number' && by[n].status !== 'nodata' ? by[n].budget_remaining : Infinity);
@@ -214,6 +297,7 @@ async function checkSortFilter(page) {
   const hash = decodeURIComponent(new URL(page.url()).hash);
   check(/sort=budget/.test(hash) && /q=matching/.test(hash) && /attention=1/.test(hash), `the URL carries sort and filter (${hash})`);
   const before = await cardOrder(page);
+  await quiet();
   await page.reload({ waitUntil: 'load' });
   await ready(page, '#ov-list');
   const restored = await page.evaluate(() => ({ sort: document.querySelector('#ov-sort').value, q: document.querySelector('#ov-q').value,
@@ -280,6 +364,19 @@ async function checkBurn(page, det) {
   await page.click('#p-burn button[data-scale="log"]');
   const lg = await page.evaluate(chartState, '#p-burn canvas');
   check(lin.type === 'linear' && lin.yMax >= lin.peak && lg.type === 'logarithmic', `the scale switch: linear then log (${lin.type}, ${lg.type})`);
+}
+
+// The budget chart: the status light's levels of detail.status_thresholds.
+async function checkBudgetLevels(page, det) {
+  const b = await page.evaluate(chartState, '#p-budget canvas');
+  const rem = (det.status_thresholds || {}).remaining;
+  if (!b || !Array.isArray(rem)) {
+    check(false, `budget chart and status_thresholds in the detail (${!!b}, ${JSON.stringify(det.status_thresholds)})`);
+    return;
+  }
+  const got = b.lines.filter((l) => l.status).map((l) => `${l.status}=${l.y}`);
+  const want = [`yellow=${rem[0]}`, `orange=${rem[1]}`].concat(rem[2] !== 0 ? [`red=${rem[2]}`] : []);
+  check(sameSet(got, want), `budget chart: the status levels of status_thresholds (${got.join(', ')}; want ${want.join(', ')})`);
 }
 
 async function checkAlerts(page, det) {
@@ -353,6 +450,7 @@ async function checkSloPage(page, pick) {
   } else {
     await checkCharts(page);
     await checkBurn(page, det);
+    await checkBudgetLevels(page, det);
   }
   await checkAlerts(page, det);
   await checkBottom(page, det);
@@ -364,6 +462,170 @@ async function checkSloPage(page, pick) {
   await checkHeader(page, 'SLO page');
   await fullShot(page, 'slo');
   return det;
+}
+
+// A figure as shown ("170%", "< 0.01%", "237 ms", "1.24 s") in
+// the API's unit (a share, seconds); NaN when it is not one.
+function figure(text) {
+  const t = String(text).trim();
+  if (/^< 0\.01%$/.test(t)) return 0.00005;
+  let m = /^(-?[\d.]+)%$/.exec(t);
+  if (m) return +m[1] / 100;
+  m = /^([\d.]+) ms$/.exec(t);
+  if (m) return +m[1] / 1000;
+  m = /^([\d.]+) s$/.exec(t);
+  if (m) return +m[1];
+  return NaN;
+}
+// A duration as fmtDur writes it ("2d 19h", "40m 19s", "45s"): [value, the
+// unit of its last part] in seconds; null when it is not one.
+function duration(text) {
+  const unit = { d: 86400, h: 3600, m: 60, s: 1 };
+  const parts = String(text).trim().split(' ').map((p) => /^(\d+)([dhms])$/.exec(p));
+  if (!parts.length || parts.some((p) => !p)) return null;
+  return [parts.reduce((a, p) => a + +p[1] * unit[p[2]], 0), unit[parts[parts.length - 1][2]]];
+}
+// The shown duration is x cut to its last unit (rounded to the second).
+const durNear = (text, x) => {
+  const d = duration(text);
+  return d !== null && d[0] <= x + 0.5 && x < d[0] + d[1] + 0.5;
+};
+// The page shows the API's value x as text: within its rounding (three
+// figures for shares, whole ms, whole minutes or hours for budgets).
+const near = (text, x, rel = 0.006, abs = 0.00006) => {
+  const v = figure(text);
+  return typeof x === 'number' && Number.isFinite(v) && Math.abs(v - x) <= Math.max(abs, rel * Math.abs(x));
+};
+
+// A service's page, opened from the overview by its name.
+async function checkService(page, svc) {
+  await page.click(`section.service[data-service="${svc}"] h2 a`);
+  await page.waitForSelector(`.svc-page[data-service="${svc}"]`);
+  check(decodeURIComponent(new URL(page.url()).hash) === `#/service/${svc}`, `a click on the service's name opens #/service/${svc}`);
+  const cards = await cardOrder(page);
+  const want = slos.filter((s) => s.service === svc).map((s) => s.name);
+  check(sameSet(cards, want), `service page: the cards of ${svc} (${cards.join(', ')})`);
+  const sparks = (await page.evaluate(canvasInk, '.svc-page canvas[data-spark]')).filter((c) => c.ink > 10).length;
+  check(sparks === want.length, `service page: ${sparks} small charts drawn`);
+  if (file) {
+    const txt = await page.$eval('#p-risk', (e) => e.textContent).catch(() => '');
+    check(/headroom risk --service/.test(txt), 'service page: a report names the command that gives the release risk');
+  } else {
+    await page.waitForSelector('#risk-slos', { timeout: 10000 }).catch(() => null);
+    const api = await page.evaluate(async (v) => ({
+      risk: await (await fetch('api/v1/risk?service=' + encodeURIComponent(v))).json(),
+      gate: await (await fetch('api/v1/gate?service=' + encodeURIComponent(v))).json(),
+    }), svc);
+    const rows = await page.$$eval('#risk-slos tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-slo'),
+      ...[...tr.querySelectorAll('td')].slice(1).map((td) => td.childNodes[0].textContent.trim())]));
+    const bad = api.risk.slos.filter((x, i) => {
+      const r = rows[i] || [];
+      const c = x.consumption;
+      return r[0] !== x.name || !near(r[2], x.p_exhaust) || !near(r[3], c.p50) || !near(r[4], c.p90) || !near(r[5], c.max) ||
+        !near(r[6], x.p_at_least['0.1']) || +r[7] !== x.deploys;
+    });
+    check(rows.length === api.risk.slos.length && bad.length === 0,
+      `service page: release risk of every SLO (${rows.map((r) => `${r[0]}: exhausted ${r[2]}, median ${r[3]}, p90 ${r[4]}, worst ${r[5]}, ≥10% ${r[6]}, ${r[7]} deploys`).join('; ')})`);
+    const thin = await page.$eval('#risk-thin', (e) => e.textContent).catch(() => null);
+    check(api.risk.thin ? thin !== null && thin.includes(`only ${api.risk.deploys} past deploy`) : thin === null,
+      `service page: ${api.risk.deploys} deploys: ${thin === null ? 'no thin-history warning' : `"${thin}"`} (thin: ${api.risk.thin})`);
+    const gate = await page.$eval('.svc-page [data-gate]', (e) => e.getAttribute('data-gate')).catch(() => null);
+    check(gate === api.gate.decision, `service page: the release gate says ${gate} (${api.gate.decision})`);
+  }
+  await fullShot(page, 'service');
+  const phone = await openPage({ width: 390, height: 844 });
+  await phone.goto(target.replace(/#.*$/, '') + '#/service/' + encodeURIComponent(svc), { waitUntil: 'load' });
+  await ready(phone, '.svc-page');
+  if (url) await phone.waitForSelector('#risk-slos', { timeout: 10000 }).catch(() => null);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 1, `phone width: the service page does not scroll sideways (overflow ${overflow}px)`);
+  await phone.close();
+  await page.goto(target.replace(/#.*$/, '') + '#/', { waitUntil: 'load' });
+  await ready(page, '.card');
+}
+
+// The release risk and target panels of the SLO page now shown.
+async function checkDecisions(page, pick, what) {
+  if (file) {
+    const txt = await page.$eval('#p-risk', (e) => e.textContent).catch(() => '');
+    const txt2 = await page.$eval('#p-suggest', (e) => e.textContent).catch(() => '');
+    check(/headroom risk --service/.test(txt) && /headroom suggest --slo/.test(txt2),
+      `${what}: a report says where the release risk and target suggestion come from`);
+    return;
+  }
+  await page.waitForSelector('#risk-exhaust, #risk-none', { timeout: 10000 }).catch(() => null);
+  await page.waitForSelector('#suggest-target, #suggest-none', { timeout: 10000 }).catch(() => null);
+  const api = await page.evaluate(async ([svc, n]) => ({
+    risk: await (await fetch('api/v1/risk?service=' + encodeURIComponent(svc))).json(),
+    sug: await (await fetch('api/v1/suggest?slo=' + encodeURIComponent(n))).json(),
+  }), [pick.service, pick.name]);
+  const r = api.risk.slos.find((x) => x.name === pick.name);
+  const txt = (sel) => page.$eval(sel, (e) => e.textContent.trim()).catch(() => null);
+  const first = (t) => (t || '').split(' ')[0] === '<' ? (t || '').split(' ').slice(0, 2).join(' ') : (t || '').split(' ')[0];
+  if (r && r.deploys > 0) {
+    const got = { exhaust: await txt('#risk-exhaust'), median: first(await txt('#risk-median')), p90: await txt('#risk-p90'), max: await txt('#risk-max') };
+    check(near(got.exhaust, r.p_exhaust) && near(got.median, r.consumption.p50) && near(got.p90, r.consumption.p90) && near(got.max, r.consumption.max),
+      `${what}: release risk: exhausts ${got.exhaust} (p_exhaust ${r.p_exhaust}), consumes ${got.median} median, ${got.p90} p90, ${got.max} worst`);
+    const levels = await page.$$eval('#risk-levels tr', (trs) => trs.map((tr) => [tr.getAttribute('data-level'), tr.querySelector('.bv').textContent,
+      parseFloat(tr.querySelector('.fill').style.width)]));
+    const want = Object.keys(r.p_at_least);
+    check(levels.length === want.length && levels.every(([k, t, w]) => near(t, r.p_at_least[k]) && Math.abs(w / 100 - r.p_at_least[k]) < 0.001),
+      `${what}: the chance of consuming at least ${levels.map(([k, t]) => `${k}: ${t}`).join(', ')} (bars as wide as the figures)`);
+    const thin = await txt('#risk-thin');
+    check(r.thin ? thin !== null && thin.includes(`only ${r.deploys} past deploy`) : thin === null,
+      `${what}: ${r.deploys} deploys: ${thin === null ? 'no thin-history warning' : `"${thin}"`} (thin: ${r.thin})`);
+  } else {
+    check((await txt('#risk-none')) !== null, `${what}: no past deploy, said plainly`);
+  }
+  const rows = await page.$$eval('#risk-slos tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-slo')));
+  check(api.risk.slos.length < 2 || sameSet(rows, api.risk.slos.map((x) => x.name)), `${what}: every SLO of ${pick.service} in the risk table (${rows.join(', ')})`);
+
+  const sg = api.sug.slos[0];
+  const target = await txt('#suggest-target');
+  check(sg.suggested_target === null ? target === '—' : near(target, sg.suggested_target, 1e-7, 1e-7),
+    `${what}: suggested target ${target} (${sg.suggested_target}), current ${sg.current_target}`);
+  const worst = first(await txt('#suggest-achieved'));
+  check(near(worst, sg.achieved.min, 0, 0.00006), `${what}: worst SLI achieved ${worst} (${sg.achieved.min})`);
+  const cands = await page.$$eval('#suggest-cands tbody tr', (trs) => trs.map((tr) => ({
+    target: +tr.getAttribute('data-target'), share: tr.querySelector('.bv').childNodes[0].textContent.trim(),
+    budget: tr.querySelector('td.n').childNodes[0].textContent.trim(), suggested: !!tr.querySelector('.pill'),
+  })));
+  const bad = sg.candidates.filter((c, i) => !cands[i] || cands[i].target !== c.target || !near(cands[i].share, c.met_share) ||
+    !durNear(cands[i].budget, c.budget_seconds) || cands[i].suggested !== (c.target === sg.suggested_target));
+  check(cands.length === sg.candidates.length && bad.length === 0,
+    `${what}: ${cands.length} candidate targets with share met and budget (${cands.map((c) => `${c.target}: ${c.share}, ${c.budget}${c.suggested ? ' *' : ''}`).join('; ')})`);
+  const w = sg.window_slis || { end: [] };
+  if (w.end.length >= 2 && hasChart) {
+    const ch = await page.evaluate(chartState, '#suggest-chart canvas');
+    const ink = (await page.evaluate(canvasInk, '#suggest-chart canvas')).filter((c) => c.ink > 50).length;
+    const pts = ch ? ch.ts.length : 0;
+    check(ch && ink === 1 && pts === w.end.length && ch.lines.some((l) => l.y === sg.current_target) &&
+      (sg.suggested_target === sg.current_target || ch.lines.some((l) => l.y === sg.suggested_target)),
+      `${what}: the SLI of each of ${w.end.length} windows charted (${pts} points) with the current and suggested targets`);
+  } else {
+    check(await page.$('#suggest-chart canvas') === null, `${what}: no window chart for ${w.end.length} window(s)`);
+  }
+  if (sg.latency) {
+    const q = await page.$$eval('#suggest-latency [data-q]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-q'), e.querySelector('b').textContent])));
+    check(['p50', 'p95', 'p99'].every((k) => near(q[k], sg.latency[k], 0.003, 0.0006)),
+      `${what}: latency p50 ${q.p50}, p95 ${q.p95}, p99 ${q.p99} (${['p50', 'p95', 'p99'].map((k) => sg.latency[k].toFixed(4)).join(', ')})`);
+    const thr = await page.$$eval('#suggest-thr td[data-share]', (els) => els.map((e) => [e.getAttribute('data-share'), e.textContent]));
+    const wantThr = Object.keys(sg.latency.threshold_for);
+    check(thr.length === wantThr.length && thr.every(([k, t]) => near(t, sg.latency.threshold_for[k], 0.003, 0.0006)),
+      `${what}: the duration < X met by each share (${thr.map(([k, t]) => `${k}: ${t}`).join(', ')})`);
+  } else {
+    check(await page.$('#suggest-latency') === null, `${what}: no latency figures for an SLO that reads no duration`);
+  }
+}
+
+async function decisionsShot(page, name) {
+  await page.locator('#p-risk').scrollIntoViewIfNeeded();
+  const a = await page.$eval('#p-risk', (e) => { const r = e.getBoundingClientRect(); return { y: r.top + window.scrollY, h: r.height }; });
+  const b = await page.$eval('#p-suggest', (e) => { const r = e.getBoundingClientRect(); return { y: r.top + window.scrollY, h: r.height }; });
+  const top = Math.min(a.y, b.y) - 8, bottom = Math.max(a.y + a.h, b.y + b.h) + 8;
+  await page.evaluate(() => { document.querySelector('header.top').style.position = 'static'; });
+  await page.screenshot({ path: shot(name), fullPage: true, clip: { x: 0, y: top, width: 1366, height: bottom - top } });
+  await page.evaluate(() => { document.querySelector('header.top').style.position = ''; });
 }
 
 const zoomOf = (page) => page.evaluate(() => {
@@ -416,6 +678,7 @@ async function checkZoom(page, pick, det) {
 
   // A reload restores the SLO and the zoom from the URL.
   const before = decodeURIComponent(new URL(page.url()).hash);
+  await quiet();
   await page.reload({ waitUntil: 'load' });
   await ready(page, `.slo-page[data-slo="${pick.name}"] .chart-box canvas`);
   await page.waitForTimeout(url ? 600 : 200);
@@ -435,6 +698,9 @@ async function checkPhoneSlo(pick) {
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `phone width: the SLO page does not scroll sideways (overflow ${overflow}px)`);
   await fullShot(phone, 'slo-phone');
+  if (url) await phone.waitForSelector('#risk-exhaust, #risk-none', { timeout: 10000 }).catch(() => null);
+  await phone.evaluate(() => { document.querySelector('header.top').style.position = 'static'; document.querySelector('#p-risk').scrollIntoView(); });
+  await phone.screenshot({ path: shot('decisions-phone'), fullPage: false });
   await phone.close();
 }
 
@@ -448,20 +714,42 @@ try {
   });
   // No failed request at all (a missing favicon included); a build without
   // the chart library answers 404 for it, which the page says itself.
-  ctx.on('requestfailed', (r) => { if (!outside.includes(r.url())) badRequests.push(`${r.url()} (${(r.failure() || {}).errorText})`); });
+  ctx.on('request', (r) => inFlight.add(r));
+  ctx.on('requestfinished', (r) => inFlight.delete(r));
+  ctx.on('requestfailed', (r) => { inFlight.delete(r); if (!outside.includes(r.url())) badRequests.push(`${r.url()} (${(r.failure() || {}).errorText})`); });
   ctx.on('response', (r) => { if (r.status() >= 400 && !/\/vendor\/chart\.js$/.test(r.url())) badRequests.push(`${r.url()} (HTTP ${r.status()})`); });
   const page = await openPage();
 
   // 1. The overview, its sorting and filtering, on a phone.
   await checkOverview(page);
+  if (url) await checkMatrix(page);
   await checkSortFilter(page);
   await checkPhoneOverview();
+  await checkService(page, 'core-matching');
 
   // 2. Click the card of the worst SLO: its page opens with charts drawn.
   const pick = [...slos].sort((a, b) => (rank[b.status] || 0) - (rank[a.status] || 0))[0];
   const det = await checkSloPage(page, pick);
+  await checkDecisions(page, pick, pick.name);
+  await decisionsShot(page, 'decisions');
   await checkZoom(page, pick, det);
   await checkPhoneSlo(pick);
+
+  // A latency SLO of another service: its release risk and percentiles.
+  const lat = slos.find((s) => s.name === 'chat-latency') || slos.find((s) => /latency/.test(s.name) && s.service !== pick.service);
+  if (lat) {
+    await page.goto(target.replace(/#.*$/, '') + '#/slo/' + encodeURIComponent(lat.name), { waitUntil: 'load' });
+    await ready(page, `.slo-page[data-slo="${lat.name}"]`);
+    await checkDecisions(page, lat, lat.name);
+    await decisionsShot(page, 'decisions-latency');
+    if (hasChart) {
+      await page.evaluate(() => window.scrollTo(0, document.querySelector('#p-budget').getBoundingClientRect().top + window.scrollY - 70));
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: shot('budget-levels'), fullPage: false });
+    }
+    await page.goto(target.replace(/#.*$/, '') + '#/slo/' + encodeURIComponent(pick.name), { waitUntil: 'load' });
+    await ready(page, `.slo-page[data-slo="${pick.name}"]`);
+  }
 
   // 3. Back to the overview by the link.
   await page.click('.slo-head a[href^="#/"]');

@@ -25,12 +25,9 @@ static int resolve(void *ctx, const char *name, size_t n) {
 
 static void setup(void) {
   static const struct hr_jsonl_map map[] = {{"time", "ts"}, {"status", "code"}, {"route", "path"}};
-  static const struct hr_jsonl_map nested[] = {{"time", "a.ts"},
-                                               {"path", "request.uri"},
-                                               {"user_agent", "request.headers.User-Agent.0"},
-                                               {"svc", "service.name"},
-                                               {"x", "a.0.b"},
-                                               {"y", "a.1"}};
+  static const struct hr_jsonl_map nested[] = {
+      {"time", "a.ts"},        {"path", "request.uri"}, {"user_agent", "request.headers.User-Agent.0"},
+      {"svc", "service.name"}, {"x", "a.0.b"},          {"y", "a.1"}};
   const struct hr_format_opts o[NFMT] = {
       {.kind = HR_FMT_JSONL},
       {.kind = HR_FMT_JSONL, .map = map, .nmap = 3, .duration_start = "requested_at", .duration_end = "completed_at"},

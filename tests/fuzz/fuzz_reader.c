@@ -38,8 +38,8 @@ static void put(struct rec *r, char kind, const char *p, size_t n) {
 /* Every line of [from, to) into r (to < 0: the whole file, whose lines are
  * also checked against data, and the offset of its first line is put in
  * *first_off, *first_seen = 1). Returns the offset at the end. */
-static int64_t read_lines(int64_t from, int64_t to, struct rec *r, const uint8_t *data, size_t size,
-                          int *first_seen, size_t *first_off) {
+static int64_t read_lines(int64_t from, int64_t to, struct rec *r, const uint8_t *data, size_t size, int *first_seen,
+                          size_t *first_off) {
   struct hr_reader *rd = NULL;
   enum hr_rc rc = to < 0 ? reader_open(path, &rd, NULL) : reader_open_range(path, from, to, &rd, NULL);
   if (rc != HR_OK)

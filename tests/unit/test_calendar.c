@@ -61,8 +61,8 @@ static void test_calendar(void **state) {
     struct hr_tz *tz = NULL;
     if (cases[i].zone)
       assert_int_equal(tz_load(cases[i].zone, &tz, NULL), HR_OK);
-    struct hr_window w = {.kind = HR_WIN_CALENDAR, .unit = cases[i].unit, .count = cases[i].count,
-                          .start_us = cases[i].anchor_s * S};
+    struct hr_window w = {
+        .kind = HR_WIN_CALENDAR, .unit = cases[i].unit, .count = cases[i].count, .start_us = cases[i].anchor_s * S};
     int64_t s, e;
     window_bounds(&w, tz, cases[i].t_s * S, &s, &e);
     if (s != cases[i].start_s * S || e != cases[i].end_s * S)
@@ -94,11 +94,51 @@ static void test_midnight(void **state) {
   tz_free(tz);
 }
 
+/* period_bounds: the calendar week (from Monday), month and quarter
+ * containing an instant, in its zone, with their real lengths. */
+static void test_period(void **state) {
+  (void)state;
+  static const struct {
+    const char *zone;
+    enum hr_cal_unit unit;
+    int64_t t_s, start_s, end_s;
+  } cases[] = {
+      /* October 2026 in Berlin: 31 days plus the hour of 2026-10-25 */
+      {"Europe/Berlin", HR_CAL_MONTH, 1792926000, 1790805600, 1793487600},
+      {"Europe/Berlin", HR_CAL_MONTH, 1790805600, 1790805600, 1793487600},
+      {"Europe/Berlin", HR_CAL_MONTH, 1793487599, 1790805600, 1793487600},
+      /* Q4 2026 in Berlin */
+      {"Europe/Berlin", HR_CAL_QUARTER, 1792926000, 1790805600, 1798758000},
+      /* the week of Monday 2026-10-19 in Berlin, 7 days and an hour */
+      {"Europe/Berlin", HR_CAL_WEEK, 1792926000, 1792360800, 1792969200},
+      /* February 2028 in UTC (leap): its last second */
+      {"UTC", HR_CAL_MONTH, 1835481599, 1832976000, 1835481600},
+      {NULL, HR_CAL_MONTH, 1835481599, 1832976000, 1835481600},
+      /* UTC+14: the week starts on the local Monday */
+      {"Pacific/Kiritimati", HR_CAL_WEEK, 1792317601, 1792317600, 1792922400},
+      /* before the anchor year: Q4 1999 */
+      {"UTC", HR_CAL_QUARTER, 946681200, 938736000, 946684800},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct hr_tz *tz = NULL;
+    if (cases[i].zone)
+      assert_int_equal(tz_load(cases[i].zone, &tz, NULL), HR_OK);
+    int64_t s, e;
+    period_bounds(cases[i].unit, tz, cases[i].t_s * S, &s, &e);
+    if (s != cases[i].start_s * S || e != cases[i].end_s * S)
+      print_error("case %zu: got [%lld, %lld)\n", i, (long long)(s / S), (long long)(e / S));
+    assert_int_equal(s, cases[i].start_s * S);
+    assert_int_equal(e, cases[i].end_s * S);
+    tz_free(tz);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_rolling),
       cmocka_unit_test(test_calendar),
       cmocka_unit_test(test_midnight),
+      cmocka_unit_test(test_period),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

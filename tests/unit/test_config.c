@@ -260,7 +260,10 @@ static void test_errors(void **state) {
        HR_ERR_CONFIG,
        {"31:15: target must be a fraction in (0, 1), got 1.5 (for a percentage use targetPercent)"}},
       {"bad/unknown_ref.yaml", HR_ERR_CONFIG, {"24:30: unknown DataSource 'web-log' (defined: web-logs)"}},
-      {"bad/unknown_format.yaml", HR_ERR_CONFIG, {"8:13: unknown format 'iis' (expected alb, nginx, apache or jsonl)"}},
+      {"bad/unknown_format.yaml",
+       HR_ERR_CONFIG,
+       {"8:13: unknown format 'iis' (expected alb, nginx, apache, jsonl, haproxy or w3c; or caddy or traefik, JSON "
+        "lines with their keys): IIS and CloudFront write W3C extended logs, format: w3c"}},
       {"bad/missing_key.yaml", HR_ERR_CONFIG, {"16:3: missing required key 'objectives' in SLO.spec"}},
       {"bad/wrong_type.yaml", HR_ERR_CONFIG, {"27:15: SLO.spec.timeWindow must be a list, found a scalar"}},
       {"bad/bad_timezone.yaml",
@@ -268,7 +271,8 @@ static void test_errors(void **state) {
        {"32:19: unknown time zone 'Mars/Olympus' (an IANA name such as Europe/Berlin)"}},
       {"bad/many.yaml",
        HR_ERR_CONFIG,
-       {"8:13: unknown format 'iis' (expected alb, nginx, apache or jsonl)",
+       {"8:13: unknown format 'iis' (expected alb, nginx, apache, jsonl, haproxy or w3c; or caddy or traefik, JSON "
+        "lines with their keys): IIS and CloudFront write W3C extended logs, format: w3c",
         "24:30: unknown DataSource 'nope' (defined: web-logs)",
         "28:17: invalid rolling window duration '28x' (expected e.g. 28d, 30d, 7d; 1M/1Q/1y need isRolling: false)",
         "31:15: target must be a fraction in (0, 1), got 0"}},
@@ -278,6 +282,12 @@ static void test_errors(void **state) {
       {"bad/bad_exclude.yaml",
        HR_ERR_CONFIG,
        {"16:27: headroom.dev/exclude: entry 1: unknown day 'funday' (mon tue wed thu fri sat sun)"}},
+      {"bad/bad_cost.yaml",
+       HR_ERR_CONFIG,
+       {"16:38: headroom.dev/cost-per-bad-event must be an amount >= 0 such as \"0.25\", not '-2'",
+        "17:39: headroom.dev/cost-per-bad-minute must be an amount >= 0 such as \"0.25\", not 'lots'",
+        "18:28: headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no spaces), not "
+        "'euro dollars'"}},
       {"bad/unknown_key.yaml", HR_OK, {"17:3: warning: unknown key 'sevrice' in SLO.spec (ignored)"}},
       {"bad/bad_filter.yaml", HR_OK, {NULL}}, /* filters are compiled by check, not the loader */
   };
@@ -308,6 +318,38 @@ static void test_errors(void **state) {
     diag_free(&diag);
     free(path);
   }
+}
+
+/* The cost annotations of the SoulSync example reach its SLOs (history's cost). */
+static void test_costs(void **state) {
+  (void)state;
+  const char *root = getenv("HR_SOURCE_DIR");
+  char *path = xasprintf("%s/examples/soulsync", root ? root : ".");
+  struct hr_diag diag = {0};
+  struct hr_config *c = NULL;
+  assert_int_equal(config_load(path, 0, &c, &diag), HR_OK);
+  int seen = 0;
+  for (size_t i = 0; i < c->nslos; i++) {
+    const struct hr_slo *s = &c->slos[i];
+    if (strcmp(s->name, "report-freshness") == 0) {
+      assert_int_equal(s->cost_set, 3);
+      assert_true(s->cost_per_bad_event == 4.99 && s->cost_per_bad_minute == 2);
+      assert_string_equal(s->currency, "EUR");
+      seen++;
+    } else if (strcmp(s->name, "report-correctness") == 0) {
+      assert_int_equal(s->cost_set, 1);
+      assert_true(s->cost_per_bad_event == 12);
+      assert_string_equal(s->currency, "EUR");
+      seen++;
+    } else {
+      assert_int_equal(s->cost_set, 0);
+      assert_null(s->currency);
+    }
+  }
+  assert_int_equal(seen, 2);
+  config_free(c);
+  diag_free(&diag);
+  free(path);
 }
 
 static void test_syntax_error(void **state) {
@@ -436,6 +478,91 @@ static void test_mem_limits(void **state) {
   free(buf);
 }
 
+/* One SLO on one log source, with a window, slice window and extra text
+ * (%s, %s, %s) to vary. */
+static const char bounds_yaml[] =
+    "apiVersion: openslo/v1\n"
+    "kind: DataSource\n"
+    "metadata: {name: web}\n"
+    "spec: {type: headroom.logs, connectionDetails: {format: alb}}\n"
+    "---\n"
+    "apiVersion: openslo/v1\n"
+    "kind: SLO\n"
+    "metadata: {name: s}\n"
+    "spec:\n"
+    "  service: web\n"
+    "  indicator:\n"
+    "    metadata: {name: s}\n"
+    "    spec:\n"
+    "      ratioMetric:\n"
+    "        good: {metricSource: {metricSourceRef: %s, spec: {filter: 'status < 500'}}}\n"
+    "  timeWindow: [%s]\n"
+    "  budgetingMethod: RatioTimeslices\n"
+    "  objectives: [{target: 0.99, timeSliceWindow: %s}]\n";
+
+/* Windows and slices within bounds (docs/config.md): at most 400 days (a
+ * year for calendar windows), whole minutes; errors at the key. */
+static void test_bounds(void **state) {
+  (void)state;
+  static const struct {
+    const char *window, *slice, *msg; /* msg NULL: loads */
+  } cases[] = {
+      {"{duration: 28d, isRolling: true}", "5m", NULL},
+      {"{duration: 400d, isRolling: true}", "1d", NULL},
+      {"{duration: 401d, isRolling: true}", "5m", "x.yaml:16:27: a rolling timeWindow must be at most 400d, got 401d"},
+      {"{duration: 1000000d, isRolling: true}", "5m", "a rolling timeWindow must be at most 400d, got 1000000d"},
+      {"{duration: 100000000d, isRolling: true}", "5m", "a rolling timeWindow must be at most 400d, got 100000000d"},
+      {"{duration: 30s, isRolling: true}", "5m", "a rolling timeWindow must be at least 1m, got 30s"},
+      {"{duration: 61s, isRolling: true}", "5m", "a rolling timeWindow must be a whole number of minutes"},
+      {"{duration: 1y, isRolling: false}", "5m", NULL},
+      {"{duration: 100d, isRolling: false}", "5m", NULL},
+      {"{duration: 12M, isRolling: false}", "1h", NULL},
+      {"{duration: 13M, isRolling: false}", "5m", "a calendar timeWindow is at most a year (100d, 52w, 12M, 4Q or 1y)"},
+      {"{duration: 2y, isRolling: false}", "5m", "a calendar timeWindow is at most a year"},
+      {"{duration: 5Q, isRolling: false}", "5m", "a calendar timeWindow is at most a year"},
+      {"{duration: 53w, isRolling: false}", "5m", "a calendar timeWindow is at most a year"},
+      {"{duration: 7d, isRolling: true}", "30s", "x.yaml:18:48: timeSliceWindow must be at least 1m, got 30s"},
+      {"{duration: 7d, isRolling: true}", "8d", "timeSliceWindow must be at most 7d (the window), got 8d"},
+      {"{duration: 7d, isRolling: true}", "150s", "timeSliceWindow must be a whole number of minutes"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *y = xasprintf(bounds_yaml, "web", cases[i].window, cases[i].slice);
+    struct hr_diag diag = {0};
+    struct hr_config *c = NULL;
+    enum hr_rc rc = config_load_mem("x.yaml", y, strlen(y), 0, &c, &diag);
+    if (cases[i].msg == NULL && rc != HR_OK)
+      fail_msg("%s %s: %s", cases[i].window, cases[i].slice, diag.n ? diag.msgs[0] : "?");
+    if (cases[i].msg != NULL && (rc != HR_ERR_CONFIG || diag.n == 0 || strstr(diag.msgs[0], cases[i].msg) == NULL))
+      fail_msg("%s %s: got %s, want %s", cases[i].window, cases[i].slice, diag.n ? diag.msgs[0] : "nothing",
+               cases[i].msg);
+    config_free(c);
+    diag_free(&diag);
+    free(y);
+  }
+}
+
+/* HR_CONFIG_KEEP: the configuration stays for check, with the SLOs of
+ * documents that have errors; an unknown DataSource leaves source NULL. */
+static void test_keep(void **state) {
+  (void)state;
+  char *y = xasprintf(bounds_yaml, "nope", "{duration: 7d, isRolling: true}", "90s");
+  struct hr_diag diag = {0};
+  struct hr_config *c = NULL;
+  assert_int_equal(config_load_mem("x.yaml", y, strlen(y), 0, &c, &diag), HR_ERR_CONFIG);
+  assert_null(c);
+  diag_free(&diag);
+  assert_int_equal(config_load_mem("x.yaml", y, strlen(y), HR_CONFIG_KEEP, &c, &diag), HR_ERR_CONFIG);
+  assert_non_null(c);
+  assert_int_equal(diag.n - diag.nwarn, 2); /* unknown DataSource, slice not whole minutes */
+  assert_int_equal(c->nslos, 1);
+  assert_null(c->slos[0].source);
+  assert_string_equal(c->slos[0].good_filter, "status < 500");
+  assert_int_equal(c->sources[0].fmt_bad, 0);
+  config_free(c);
+  diag_free(&diag);
+  free(y);
+}
+
 /* alertAfter: 0s is the documented default and may be written out; 0m and
  * 2m too; a negative or unreadable one is an error at its node. */
 static void test_alert_after(void **state) {
@@ -517,6 +644,9 @@ int main(void) {
       cmocka_unit_test(test_openslo_examples),
       cmocka_unit_test(test_mem_limits),
       cmocka_unit_test(test_diag),
+      cmocka_unit_test(test_bounds),
+      cmocka_unit_test(test_keep),
+      cmocka_unit_test(test_costs),
       cmocka_unit_test(test_alert_after),
       cmocka_unit_test(test_min_events_warning),
   };

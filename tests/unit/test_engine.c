@@ -1,6 +1,7 @@
 /* test_engine.c -- the engine (src/engine/): the state of every SLO from a
  * store at an instant, the gate, an SLO's page, the alert round seen from
- * the page. Every figure is worked out by hand in the comments.
+ * the page, the alerts as of an instant. Every figure is worked out by hand
+ * in the comments.
  *
  * Two SLOs of service "shop" (target 0.99, 1d rolling window; the SLO
  * "api" has the default alert conditions, "slow" its own policy: page at a
@@ -26,6 +27,7 @@
 #include "engine/gate.h"
 #include "engine/report.h"
 #include "engine/round.h"
+#include "store/alerts.h"
 #include "store/detail.h"
 #include "store/timeline.h"
 #include "tmp_store.h"
@@ -37,10 +39,10 @@
 /* 2026-10-21T13:00:00Z */
 #define T (INT64_C(1792587600) * S)
 
-#define SLO_DOC(name, svc, extra) \
-  "---\napiVersion: openslo/v1\nkind: SLO\nmetadata: {name: " name "}\nspec:\n  service: " svc "\n" extra \
-  "  indicator:\n    metadata: {name: " name "}\n    spec:\n      ratioMetric:\n        counter: true\n" \
-  "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n" \
+#define SLO_DOC(name, svc, extra)                                                                                      \
+  "---\napiVersion: openslo/v1\nkind: SLO\nmetadata: {name: " name "}\nspec:\n  service: " svc "\n" extra              \
+  "  indicator:\n    metadata: {name: " name "}\n    spec:\n      ratioMetric:\n        counter: true\n"               \
+  "        good: {metricSource: {metricSourceRef: logs, type: headroom.logs, spec: {filter: 'status < 500'}}}\n"       \
   "  timeWindow: [{duration: 1d, isRolling: true}]\n  budgetingMethod: Occurrences\n  objectives: [{target: 0.99}]\n"
 
 static const char conf_yaml[] =
@@ -57,9 +59,9 @@ static const char conf_yaml[] =
     "    - kind: AlertCondition\n      metadata: {name: fast-1h}\n      spec:\n        severity: page\n"
     "        condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}\n"
     "    - kind: AlertCondition\n      metadata: {name: gone-3d}\n      spec:\n        severity: page\n"
-    "        condition: {kind: headroom.dev/exhaustion, threshold: 3d, lookbackWindow: 1h}\n"
-    SLO_DOC("api", "shop", "") SLO_DOC("slow", "shop", "  alertPolicies: [{alertPolicyRef: yellow}]\n") SLO_DOC("talk", "chat", "")
-        SLO_DOC("spent", "ledger", "  alertPolicies: [{alertPolicyRef: ledger}]\n");
+    "        condition: {kind: headroom.dev/exhaustion, threshold: 3d, lookbackWindow: 1h}\n" SLO_DOC("api", "shop", "")
+        SLO_DOC("slow", "shop", "  alertPolicies: [{alertPolicyRef: yellow}]\n") SLO_DOC("talk", "chat", "")
+            SLO_DOC("spent", "ledger", "  alertPolicies: [{alertPolicyRef: ledger}]\n");
 
 struct fx {
   struct tmp t;
@@ -198,8 +200,12 @@ static void test_maintenance(void **state) {
   int64_t id = slo(st, "api");
   for (int64_t m = 1; m <= 60; m++)
     assert_int_equal(store_add(st, id, (T - m * MIN) / S, m <= 10 ? 0 : 100, 100, &err), HR_OK);
-  struct hr_annotation mw = {.service = "shop", .kind = "maintenance", .at_s = (T - 10 * MIN) / S, .has_end = 1,
-                             .end_s = T / S, .text = "failover"};
+  struct hr_annotation mw = {.service = "shop",
+                             .kind = "maintenance",
+                             .at_s = (T - 10 * MIN) / S,
+                             .has_end = 1,
+                             .end_s = T / S,
+                             .text = "failover"};
   assert_int_equal(timeline_add(st, &mw, NULL, &err), HR_OK);
   struct hr_round_stats rs;
   assert_int_equal(alert_round(st, f->cfg, T, 0, NULL, &rs, &err), HR_OK);
@@ -314,14 +320,14 @@ static void test_detail(void **state) {
   assert_true(d.has_alerts);
   assert_int_equal(d.nalerts, 1);
   assert_string_equal(d.alerts[0].condition, "yellow-1h");
-  assert_int_equal(d.alerts[0].state, HR_AL_FIRING);
-  assert_int_equal(d.alerts[0].fired_at_us, T - 5 * MIN);
-  assert_int_equal(d.alerts[0].resolved_at_us, INT64_MIN);
+  assert_int_equal(d.alerts[0].a.state, HR_AL_FIRING);
+  assert_int_equal(d.alerts[0].a.fired_at_us, T - 5 * MIN);
+  assert_int_equal(d.alerts[0].a.resolved_at_us, INT64_MIN);
   /* The logs link, filled for the range shown. */
   assert_int_equal(d.nlinks, 1);
   char want[160];
-  snprintf(want, sizeof want, "https://logs.example/?q=service:shop&from=%lld&to=%lld",
-           (long long)((T - DAY) / 1000), (long long)(T / 1000));
+  snprintf(want, sizeof want, "https://logs.example/?q=service:shop&from=%lld&to=%lld", (long long)((T - DAY) / 1000),
+           (long long)(T / 1000));
   assert_string_equal(d.links[0].url, want);
   detail_free(&d);
   report_free(&r);
@@ -333,9 +339,9 @@ static void test_detail(void **state) {
   assert_int_equal(engine_report(f->cfg, &o, &r, &err), HR_OK);
   assert_int_equal(engine_detail(f->cfg, &r, &r.slos[0], &dopt, &d, &err), HR_OK);
   assert_int_equal(d.nalerts, 1);
-  assert_int_equal(d.alerts[0].state, HR_AL_RESOLVED);
-  assert_int_equal(d.alerts[0].fired_at_us, T - 5 * MIN);
-  assert_int_equal(d.alerts[0].resolved_at_us, T + 2 * HOUR);
+  assert_int_equal(d.alerts[0].a.state, HR_AL_RESOLVED);
+  assert_int_equal(d.alerts[0].a.fired_at_us, T - 5 * MIN);
+  assert_int_equal(d.alerts[0].a.resolved_at_us, T + 2 * HOUR);
   detail_free(&d);
   report_free(&r);
 }
@@ -361,6 +367,137 @@ static void test_trend(void **state) {
   report_free(&r);
 }
 
+/* Alerts as of an instant (docs/alerting.md, "As of an instant"): a
+ * transition at or before T has happened, one after it has not; GET
+ * /api/v1/alerts (engine_alerts) and the SLO's page (engine_detail) follow
+ * the one rule. The store, written directly: slow's yellow-1h fired at
+ * T - 30 min, resolved at T exactly and fired again at T + 10 min; spent's
+ * gone-3d fired at T exactly; api's page-1h-5m is pending since T - 2 min
+ * (its last round T - 1 min); talk's page-6h-30m is pending since
+ * T + 5 min (a later round: nothing is known of it at T). */
+static void test_alerts_as_of(void **state) {
+  struct fx *f = *state;
+  struct tmp t2;
+  tmp_make(&t2);
+  struct hr_store *st = open_ok(t2.db);
+  struct hr_err err = {0};
+  assert_int_equal(store_begin(st, &err), HR_OK);
+  const struct {
+    const char *slo, *cond;
+    enum hr_transition kind;
+    int64_t at;
+  } ev[] = {{"slow", "yellow-1h", HR_TR_FIRING, T - 30 * MIN},
+            {"slow", "yellow-1h", HR_TR_RESOLVED, T},
+            {"spent", "gone-3d", HR_TR_FIRING, T},
+            {"slow", "yellow-1h", HR_TR_FIRING, T + 10 * MIN}};
+  for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++)
+    assert_int_equal(alerts_event_add(st, ev[i].slo, ev[i].cond, "page", ev[i].kind, ev[i].at / S, 4.2, "x", &err),
+                     HR_OK);
+  struct hr_alert fire = {HR_AL_FIRING, T + 10 * MIN, T + 10 * MIN, INT64_MIN};
+  assert_int_equal(alerts_put(st, "slow", "yellow-1h", HR_COND_BURNRATE, "page", &fire, 5, (T + 10 * MIN) / S, &err),
+                   HR_OK);
+  struct hr_alert gone = {HR_AL_FIRING, T, T, INT64_MIN};
+  assert_int_equal(alerts_put(st, "spent", "gone-3d", HR_COND_EXHAUSTION, "page", &gone, 0, (T + HOUR) / S, &err),
+                   HR_OK);
+  struct hr_alert pend = {HR_AL_PENDING, T - 2 * MIN, INT64_MIN, INT64_MIN};
+  assert_int_equal(alerts_put(st, "api", "page-1h-5m", HR_COND_BURNRATE, "page", &pend, 20, (T - MIN) / S, &err),
+                   HR_OK);
+  struct hr_alert later = {HR_AL_PENDING, T + 5 * MIN, INT64_MIN, INT64_MIN};
+  assert_int_equal(alerts_put(st, "talk", "page-6h-30m", HR_COND_BURNRATE, "page", &later, 7, (T + 5 * MIN) / S, &err),
+                   HR_OK);
+  assert_int_equal(store_commit(st, &err), HR_OK);
+  store_close(st);
+
+  /* GET /api/v1/alerts at T: spent firing since T, api pending; slow's
+   * firing after T is not there, nor talk's later pending. */
+  struct hr_alert_view v;
+  assert_int_equal(engine_alerts(NULL, t2.db, T, -1, 50, &v, &err), HR_OK);
+  assert_int_equal(v.nrows, 2);
+  assert_string_equal(v.rows[0].slo, "spent");
+  assert_int_equal(v.rows[0].a.state, HR_AL_FIRING);
+  assert_int_equal(v.rows[0].a.fired_at_us, T);
+  assert_string_equal(v.rows[1].slo, "api");
+  assert_int_equal(v.rows[1].a.state, HR_AL_PENDING);
+  assert_int_equal(v.rows[1].a.since_us, T - 2 * MIN);
+  /* The transitions at or before T, newest first: the two at T, then
+   * slow's firing; not the one at T + 10 min. */
+  assert_int_equal(v.nevents, 3);
+  assert_int_equal(v.events[0].at_s, T / S);
+  assert_int_equal(v.events[1].at_s, T / S);
+  assert_int_equal(v.events[2].at_s, (T - 30 * MIN) / S);
+  alert_view_free(&v);
+  /* A minute before T: slow firing, spent not yet. */
+  assert_int_equal(engine_alerts(NULL, t2.db, T - MIN, -1, 50, &v, &err), HR_OK);
+  assert_int_equal(v.nrows, 2);
+  assert_string_equal(v.rows[0].slo, "slow");
+  assert_int_equal(v.rows[0].a.state, HR_AL_FIRING);
+  assert_string_equal(v.rows[1].slo, "api");
+  assert_int_equal(v.nevents, 1);
+  alert_view_free(&v);
+  /* After everything: the table's own state (slow firing again, talk pending). */
+  assert_int_equal(engine_alerts(NULL, t2.db, T + 2 * HOUR, -1, 50, &v, &err), HR_OK);
+  assert_int_equal(v.nrows, 4);
+  assert_int_equal(v.rows[0].a.state, HR_AL_FIRING);
+  assert_int_equal(v.rows[1].a.state, HR_AL_FIRING);
+  assert_int_equal(v.nevents, 4);
+  alert_view_free(&v);
+
+  /* The SLO pages at T agree: slow resolved at T (its resolve on the
+   * timeline), spent firing since T (its firing on the timeline), api
+   * pending, talk nothing; the firing and pending ones are those of
+   * engine_alerts. */
+  struct hr_eval_opts o = at_store(f, T);
+  o.in.db = t2.db;
+  o.keep_series = 1;
+  struct hr_report r;
+  assert_int_equal(engine_report(f->cfg, &o, &r, &err), HR_OK);
+  assert_int_equal(engine_alerts(NULL, t2.db, T, -1, 50, &v, &err), HR_OK);
+  size_t agree = 0;
+  for (size_t j = 0; j < r.nslos; j++) {
+    struct hr_detail_opts dopt = {0};
+    struct hr_detail d;
+    assert_int_equal(engine_detail(f->cfg, &r, &r.slos[j], &dopt, &d, &err), HR_OK);
+    const char *name = r.slos[j].slo->name;
+    size_t transitions_at_t = 0;
+    for (size_t i = 0; i < d.ntimeline; i++) {
+      assert_true(d.timeline[i].at_us <= T);
+      transitions_at_t += strcmp(d.timeline[i].source, "alert") == 0 && d.timeline[i].at_us == T;
+    }
+    for (size_t i = 0; i < d.nalerts; i++) {
+      const struct hr_alert_row *a = &d.alerts[i];
+      if (a->a.state != HR_AL_FIRING && a->a.state != HR_AL_PENDING)
+        continue;
+      int found = 0;
+      for (size_t k = 0; k < v.nrows; k++)
+        found |= strcmp(v.rows[k].slo, name) == 0 && strcmp(v.rows[k].condition, a->condition) == 0 &&
+                 v.rows[k].a.state == a->a.state && v.rows[k].a.since_us == a->a.since_us;
+      assert_true(found);
+      agree++;
+    }
+    if (strcmp(name, "slow") == 0) {
+      assert_int_equal(d.nalerts, 1);
+      assert_int_equal(d.alerts[0].a.state, HR_AL_RESOLVED);
+      assert_int_equal(d.alerts[0].a.fired_at_us, T - 30 * MIN);
+      assert_int_equal(d.alerts[0].a.resolved_at_us, T);
+      assert_int_equal(transitions_at_t, 1);
+    } else if (strcmp(name, "spent") == 0) {
+      assert_int_equal(d.nalerts, 1);
+      assert_int_equal(d.alerts[0].a.state, HR_AL_FIRING);
+      assert_int_equal(transitions_at_t, 1);
+    } else if (strcmp(name, "api") == 0) {
+      assert_int_equal(d.nalerts, 1);
+      assert_int_equal(d.alerts[0].a.state, HR_AL_PENDING);
+    } else {
+      assert_int_equal(d.nalerts, 0);
+    }
+    detail_free(&d);
+  }
+  assert_int_equal(agree, v.nrows);
+  alert_view_free(&v);
+  report_free(&r);
+  tmp_remove(&t2);
+}
+
 static void test_detail_step(void **state) {
   (void)state;
   assert_int_equal(detail_step(720 * MIN, 720), MIN);
@@ -371,8 +508,9 @@ static void test_detail_step(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_report), cmocka_unit_test(test_maintenance), cmocka_unit_test(test_gate),
-      cmocka_unit_test(test_detail), cmocka_unit_test(test_trend),       cmocka_unit_test(test_detail_step),
+      cmocka_unit_test(test_report),      cmocka_unit_test(test_maintenance),  cmocka_unit_test(test_gate),
+      cmocka_unit_test(test_detail),      cmocka_unit_test(test_alerts_as_of), cmocka_unit_test(test_trend),
+      cmocka_unit_test(test_detail_step),
   };
   return cmocka_run_group_tests(t, setup, teardown);
 }

@@ -100,7 +100,10 @@ static const struct {
     {"duration > 250ms", {0, 0, 1}}, /* 0.25 > 0.25 is false */
     {"duration <= 250ms", {1, 0, 0}},
     {"duration < 1h30m", {1, 0, 1}},
-    {"duration == 0.25", {1, 0, 0}},
+    {"duration == 250ms", {1, 0, 0}},
+    {"duration > 0", {1, 0, 1}}, /* zero needs no unit */
+    {"duration in [250ms, 1.5s]", {1, 0, 1}},
+    {"a < 2s", {0, 0, 0}}, /* a field of its own: the unit is the user's call (5 < 2) */
     /* in-lists */
     {"method in [\"GET\",\"HEAD\"]", {1, 0, 1}},
     {"method in ['POST']", {0, 0, 0}},
@@ -207,7 +210,7 @@ static const struct {
     {"path =~ \"(\"", "col 9: bad regex: missing closing parenthesis*"},
     {"path == \"abc", "col 9: unterminated string"},
     {"path == 'abc\\'", "col 9: unterminated string"},
-    {"duration < 5q", "col 12: bad number or duration '5q'"},
+    {"duration < 5q", "col 12: bad number or duration '5q' (durations: 800ms, 1.5s, 10m, 1h30m)"},
     {"duration < 1.2.3", "col 12: bad number '1.2.3'"},
     {"status == 200 200", "col 15: unexpected '200'"},
     {"status in 200", "col 11: expected '[' after 'in', found '200'"},
@@ -226,6 +229,22 @@ static const struct {
     {"()", "col 2: expected a field or a value, found ')'"},
     {"a)", "col 2: unexpected ')'"},
     {"status == -", "col 11: unexpected character '-'"},
+    /* words and operators of other languages: say what to write */
+    {"status >= 200 and status < 500", "col 15: 'and' is not an operator (use &&)"},
+    {"status == 200 OR status == 404", "col 15: 'OR' is not an operator (use ||)"},
+    {"not status == 200", "col 1: 'not' is not an operator (use !)"},
+    {"status <> 200", "col 8: '<>' is not an operator (use !=)"},
+    {"path ~ \"x\"", "col 6: '~' is not an operator (use =~ to match a regex, !~ for no match)"},
+    {"path matches \"x\"", "col 6: unexpected 'matches' (use =~ for a regex match)"},
+    {"status in (500, 502)", "col 11: expected '[' after 'in', found '(' (a list is written [500, 502])"},
+    /* a duration needs a unit; a unit needs a duration */
+    {"duration < 800", "col 12: 'duration' compared with the bare number 800: write 800ms or 800s (durations need a "
+                       "unit)"},
+    {"800 > duration", "col 1: 'duration' compared with the bare number 800: write 800ms or 800s*"},
+    {"duration in [1, 2s]", "col 14: 'duration' compared with the bare number 1: write 1ms or 1s*"},
+    {"duration >= 0.5 && status < 500", "col 13: 'duration' compared with the bare number 0.5*"},
+    {"status < 5s", "col 10: 5s is a duration, but 'status' is not one (only 'duration' is, in seconds)"},
+    {"bytes_sent in [1m]", "col 16: 1m is a duration, but 'bytes_sent' is not one*"},
 };
 
 static void test_errors(void **state) {
@@ -375,17 +394,25 @@ static void test_plain_regex(void **state) {
     const char *pattern, *path;
     int match;
   } rcases[] = {
-      {"^/api/v1/", "/api/v1/matches", 1},      {"^/api/v1/", "/api/v2/matches", 0},
-      {"^/api/v1/", "/x/api/v1/", 0},           {"^/api/v1/", "/api/v1", 0}, /* shorter than the prefix */
-      {"matches", "/api/v1/matches/7", 1},      {"matches", "/api/v1/match", 0},
-      {"s/7", "/api/v1/matches/7", 1},          {"^\\.well-known", ".well-known/x", 1},
-      {"^\\.well-known", "awell-known", 0},     {"\\?", "/a?b", 1},
-      {"^", "/anything", 1},                    {"", "/anything", 1},
+      {"^/api/v1/", "/api/v1/matches", 1},
+      {"^/api/v1/", "/api/v2/matches", 0},
+      {"^/api/v1/", "/x/api/v1/", 0},
+      {"^/api/v1/", "/api/v1", 0}, /* shorter than the prefix */
+      {"matches", "/api/v1/matches/7", 1},
+      {"matches", "/api/v1/match", 0},
+      {"s/7", "/api/v1/matches/7", 1},
+      {"^\\.well-known", ".well-known/x", 1},
+      {"^\\.well-known", "awell-known", 0},
+      {"\\?", "/a?b", 1},
+      {"^", "/anything", 1},
+      {"", "/anything", 1},
       /* not plain: PCRE2 decides */
       {"^/api/v1/reports/[0-9]+$", "/api/v1/reports/12", 1},
       {"^/api/v1/reports/[0-9]+$", "/api/v1/reports/12/x", 0},
-      {"^/a.c", "/abc", 1},                     {"^/a.c", "/a/c", 1},
-      {"^/a\\.c", "/abc", 0},                   {"x$", "/abx", 1},
+      {"^/a.c", "/abc", 1},
+      {"^/a.c", "/a/c", 1},
+      {"^/a\\.c", "/abc", 0},
+      {"x$", "/abx", 1},
       {"x$", "/axb", 0},
   };
   for (size_t i = 0; i < sizeof rcases / sizeof rcases[0]; i++) {
@@ -472,10 +499,22 @@ static int gen_expr(struct gen *g, int depth) {
     const char *src;
     int bits; /* bit i: value on evs[i] */
   } leaves[] = {
-      {"true", 7},           {"false", 0},           {"status < 300", 1},    {"status >= 404", 4},
-      {"path == \"/health\"", 4}, {"path != \"/health\"", 1}, {"method == \"GET\"", 1}, {"n == null", 7},
-      {"n != null", 0},      {"path =~ \"^/api/\"", 1}, {"a == b", 4},         {"status in [200, 404]", 5},
-      {"duration < 1s", 1},  {"q", 1},               {"flag == true", 1},    {"code != 5", 1},
+      {"true", 7},
+      {"false", 0},
+      {"status < 300", 1},
+      {"status >= 404", 4},
+      {"path == \"/health\"", 4},
+      {"path != \"/health\"", 1},
+      {"method == \"GET\"", 1},
+      {"n == null", 7},
+      {"n != null", 0},
+      {"path =~ \"^/api/\"", 1},
+      {"a == b", 4},
+      {"status in [200, 404]", 5},
+      {"duration < 1s", 1},
+      {"q", 1},
+      {"flag == true", 1},
+      {"code != 5", 1},
   };
   unsigned k = depth > 4 ? 0 : rnd(g, 5);
   if (k <= 1) {
@@ -520,13 +559,207 @@ static void test_random_logic(void **state) {
   }
 }
 
+/* A regex PCRE2 gives up on is undecided, for =~ and !~ alike; undecided
+ * tests combine in Kleene's three-valued logic, and each undecided event
+ * is counted once per expression. */
+static struct hr_event ev_long; /* status 200, a path on which ^/(a|a)*$ backtracks exponentially */
+static char long_path[2002];
+
+static void setup_long(void) {
+  long_path[0] = '/';
+  memset(long_path + 1, 'a', 1999);
+  long_path[2000] = '!';
+  event_reset(&ev_long);
+  event_set_num(&ev_long, HR_F_STATUS, 200, "200", 3);
+  event_set_str(&ev_long, HR_F_PATH, long_path, 2001);
+}
+
+static struct hr_expr *compile_ok(const char *src) {
+  struct hr_expr *e = NULL;
+  struct hr_err err = {0};
+  if (expr_compile(src, strlen(src), resolve, NULL, &e, &err) != HR_OK)
+    fail_msg("%s: %s", src, err.msg);
+  return e;
+}
+
+static void test_undecided(void **state) {
+  (void)state;
+  setup_long();
+  static const struct {
+    const char *src;
+    enum hr_truth want;
+  } tc[] = {
+      {"path !~ \"^/(a|a)*$\"", HR_UNDECIDED}, /* was: false, so good 0 of 2000 */
+      {"path =~ \"^/(a|a)*$\"", HR_UNDECIDED},
+      {"!(path =~ \"^/(a|a)*$\")", HR_UNDECIDED},
+      {"status == 200 && path !~ \"^/(a|a)*$\"", HR_UNDECIDED},
+      {"status == 404 && path !~ \"^/(a|a)*$\"", HR_FALSE}, /* short-circuit: never matched */
+      {"path !~ \"^/(a|a)*$\" && status == 404", HR_FALSE}, /* U && F = F */
+      {"path !~ \"^/(a|a)*$\" && status == 200", HR_UNDECIDED},
+      {"path =~ \"^/(a|a)*$\" || status == 200", HR_TRUE}, /* U || T = T */
+      {"path =~ \"^/(a|a)*$\" || status == 404", HR_UNDECIDED},
+      {"status == 200 || path =~ \"^/(a|a)*$\"", HR_TRUE},
+      {"!(path =~ \"^/(a|a)*$\" && false)", HR_TRUE}, /* !(U && F) = !F */
+      {"path =~ \"^/a\" && path !~ \"b\"", HR_TRUE},  /* plain regexes never give up */
+  };
+  for (size_t i = 0; i < sizeof tc / sizeof tc[0]; i++) {
+    struct hr_expr *e = compile_ok(tc[i].src);
+    expr_set_match_limit(e, 10000);
+    enum hr_truth got = expr_decide(e, &ev_long);
+    if (got != tc[i].want)
+      fail_msg("%s: got %d, want %d", tc[i].src, got, tc[i].want);
+    assert_int_equal(expr_eval(e, &ev_long), got == HR_TRUE); /* undecided reads 0 */
+    assert_int_equal(expr_undecided(e), got == HR_UNDECIDED ? 2 : 0);
+    /* a short path is decided, with the same limit */
+    assert_int_not_equal(expr_decide(e, &evs[0]), HR_UNDECIDED);
+    expr_free(e);
+  }
+  /* 2,000 such events are all left out (good 0 of valid 0, where `!~`
+   * used to say false: good 0 of 2,000), each counted once. */
+  struct hr_expr *e = compile_ok("path !~ \"^/(a|a)*$\"");
+  expr_set_match_limit(e, 10000);
+  uint64_t good = 0;
+  for (int k = 0; k < 2000; k++)
+    good += expr_decide(e, &ev_long) == HR_TRUE;
+  assert_int_equal(good, 0);
+  assert_int_equal(expr_undecided(e), 2000);
+  expr_free(e);
+  /* The default limit (1,000,000 steps, about 5 ms) gives up as well. */
+  e = compile_ok("path !~ \"^/(a|a)*$\"");
+  assert_int_equal(expr_decide(e, &ev_long), HR_UNDECIDED);
+  assert_int_equal(expr_undecided(e), 1);
+  expr_free(e);
+  /* A benign repeated group over a 2,000-byte path is decided: the JIT
+   * stack is large enough (PCRE2's default 32 KiB is not). */
+  struct hr_event ok;
+  event_reset(&ok);
+  event_set_str(&ok, HR_F_PATH, long_path, 2000); /* "/aaa...a" */
+  e = compile_ok("path =~ \"^/(a|b)*$\"");
+  assert_int_equal(expr_decide(e, &ok), HR_TRUE);
+  assert_int_equal(expr_undecided(e), 0);
+  expr_free(e);
+  /* a literal matched at compile time that gives up: an error */
+  char src[200];
+  snprintf(src, sizeof src, "\"/%.60s!\" =~ \"^/(a|a)*$\"", long_path + 1);
+  struct hr_err err = {0};
+  assert_int_not_equal(expr_compile(src, strlen(src), resolve, NULL, &e, &err), HR_OK);
+  assert_non_null(strstr(err.msg, "PCRE2 gives up matching this regex"));
+}
+
+/* Random &&, ||, ! trees over leaves true, false and undecided on ev_long,
+ * against Kleene's tables. */
+static int gen3(struct gen *g, int depth) {
+  static const struct {
+    const char *src;
+    int v; /* 1, 0, -1 */
+  } leaves[] = {
+      {"true", 1},
+      {"false", 0},
+      {"status == 200", 1},
+      {"status == 404", 0},
+      {"path =~ \"^/a\"", 1},
+      {"path =~ \"^/b\"", 0},
+      {"path =~ \"^/(a|a)*$\"", -1},
+      {"path !~ \"^(/|a)*$\"", -1},
+  };
+  unsigned k = depth > 4 ? 0 : rnd(g, 5);
+  if (k <= 1) {
+    unsigned i = rnd(g, sizeof leaves / sizeof leaves[0]);
+    put(g, leaves[i].src);
+    return leaves[i].v;
+  }
+  if (k == 2) {
+    put(g, "!(");
+    int v = gen3(g, depth + 1);
+    put(g, ")");
+    return v < 0 ? -1 : !v;
+  }
+  int n = 2 + (int)rnd(g, 3), u = 0, decided = -1;
+  put(g, "(");
+  for (int i = 0; i < n; i++) {
+    if (i > 0)
+      put(g, k == 3 ? " && " : " || ");
+    int v = gen3(g, depth + 1);
+    if (v == (k == 3 ? 0 : 1))
+      decided = v;
+    u |= v < 0;
+  }
+  put(g, ")");
+  if (decided >= 0)
+    return decided;
+  return u ? -1 : k == 3;
+}
+
+static void test_undecided_logic(void **state) {
+  (void)state;
+  setup_long();
+  char buf[8192];
+  struct gen g = {777, buf, 0, sizeof buf};
+  for (int t = 0; t < 400; t++) {
+    g.n = 0;
+    buf[0] = 0;
+    int want = gen3(&g, 0);
+    struct hr_expr *e = compile_ok(buf);
+    expr_set_match_limit(e, 2000);
+    int got = (int)expr_decide(e, &ev_long);
+    if (got != want)
+      fail_msg("%s: got %d, want %d", buf, got, want);
+    expr_free(e);
+  }
+}
+
+/* Nested quantifiers are flagged (a warning for check), at the regex's column. */
+static void test_regex_warning(void **state) {
+  (void)state;
+  static const struct {
+    const char *re;
+    int risky;
+  } tc[] = {
+      {"^/(a|a)*$", 1}, {"(a+)+", 1},          {"(\\w+\\s?)*x", 1}, {"((ab)+c)*", 1}, {"^(x|y){2,}z", 1},
+      {"(?:a*)*", 1},   {"^/api/(v1|v2)/", 0}, {"(?>a+)+", 0},      {"(a+)++", 0},    {"[(a+)]*", 0},
+      {"\\(a+\\)*", 0}, {"a+b*", 0},           {"(abc)*", 0},       {"(a+){2}", 0},   {"\\Q(a+)+\\E", 0},
+  };
+  for (size_t i = 0; i < sizeof tc / sizeof tc[0]; i++) {
+    char src[100];
+    snprintf(src, sizeof src, "path =~ \"%s\"", tc[i].re);
+    struct hr_expr *e = compile_ok(src);
+    const char *w = expr_warning(e);
+    if ((w != NULL) != tc[i].risky)
+      fail_msg("%s: warning %s, want %s", tc[i].re, w ? w : "(none)", tc[i].risky ? "one" : "none");
+    if (w != NULL && strncmp(w, "col 9: the regex repeats a group", 32) != 0)
+      fail_msg("%s: %s", tc[i].re, w);
+    expr_free(e);
+  }
+}
+
+/* Where each field is first read, for check's messages. */
+static void test_field_pos(void **state) {
+  (void)state;
+  struct hr_expr *e = compile_ok("status == 200 && (duration < 1s || status > 500)");
+  assert_int_equal(expr_field_pos(e, HR_F_STATUS), 0);
+  assert_int_equal(expr_field_pos(e, HR_F_DURATION), 18);
+  assert_int_equal(expr_field_pos(e, HR_F_PATH), -1);
+  assert_int_equal(expr_field_pos(e, -1), -1);
+  assert_int_equal(expr_field_pos(e, HR_MAX_FIELDS), -1);
+  expr_free(e);
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_plain_regex),
-      cmocka_unit_test(test_eval_table),   cmocka_unit_test(test_errors), cmocka_unit_test(test_depth),
-      cmocka_unit_test(test_length),       cmocka_unit_test(test_fields), cmocka_unit_test(test_not_nul_terminated),
-      cmocka_unit_test(test_types_change), cmocka_unit_test(test_streq_lengths),
+      cmocka_unit_test(test_eval_table),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_depth),
+      cmocka_unit_test(test_length),
+      cmocka_unit_test(test_fields),
+      cmocka_unit_test(test_not_nul_terminated),
+      cmocka_unit_test(test_types_change),
+      cmocka_unit_test(test_streq_lengths),
       cmocka_unit_test(test_random_logic),
+      cmocka_unit_test(test_undecided),
+      cmocka_unit_test(test_undecided_logic),
+      cmocka_unit_test(test_regex_warning),
+      cmocka_unit_test(test_field_pos),
   };
   return cmocka_run_group_tests(t, setup, NULL);
 }

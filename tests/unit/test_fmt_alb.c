@@ -69,8 +69,8 @@ static void test_alb_lines(void **state) {
        "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "
        "\"Root=1-58337262-36d228ad5d99923122bbe354\" \"-\" \"-\" 0 2018-07-02T22:22:48.364000Z \"forward\" \"-\" "
        "\"-\"",
-       0, 1530570180186641 /* python: datetime.fromisoformat('2018-07-02T22:23:00.186641+00:00') */, 200, 200,
-       0.001, "GET", "/", NULL, "www.example.com", "192.168.131.39"},
+       0, 1530570180186641 /* python: datetime.fromisoformat('2018-07-02T22:23:00.186641+00:00') */, 200, 200, 0.001,
+       "GET", "/", NULL, "www.example.com", "192.168.131.39"},
       /* https with domain_name; 0.086+0.048+0.037 = 0.171 */
       {"https 2018-07-02T22:23:00.186641Z app/lb/50dc 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 "
        "57 \"GET https://www.example.com:443/a/b?x=1&y=2 HTTP/1.1\" \"curl/7.46.0\" ECDHE-RSA-AES128-GCM-SHA256 "
@@ -101,21 +101,28 @@ static void test_alb_lines(void **state) {
        0, 1446921933575333, 204, 204, 0.000348, "POST", "/v1/x", NULL, "example.com", "2001:db8::1"},
       /* newer fields beyond conn_trace_id are ignored */
       {"wss 2024-01-01T00:00:00Z app/lb/1 10.0.0.1:1 10.0.0.2:2 0.1 0.2 0.3 101 101 1 2 \"GET https://h:443/ws "
-       "HTTP/1.1\" \"-\" - - arn \"t\" \"d.example\" \"-\" 1 2024-01-01T00:00:00Z \"forward\" \"-\" \"-\" \"10.0.0.2:2\" "
+       "HTTP/1.1\" \"-\" - - arn \"t\" \"d.example\" \"-\" 1 2024-01-01T00:00:00Z \"forward\" \"-\" \"-\" "
+       "\"10.0.0.2:2\" "
        "\"101\" \"-\" \"-\" TID_1 \"new1\" \"new2\"",
        0, 1704067200000000, 101, 101, 0.6, "GET", "/ws", NULL, "d.example", "10.0.0.1"},
       /* not ALB records */
       {"tls 2.0 2018-12-20T02:59:40 net/my-nlb/c6e7 g3d4 192.168.131.39:2817 10.0.0.1:80 5 2 98 246 - arn - "
        "ECDHE-RSA-AES128-SHA tlsv12 - host - - - 2018-12-20T02:59:30",
        HR_BAD_TYPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-      {"2024-11-29T13:45:24.599544Z 172.31.43.26 58206 80 - - - \"-\" - - - TID_16132ed0b4112148", HR_BAD_TYPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      {"2024-11-29T13:45:24.599544Z 172.31.43.26 58206 80 - - - \"-\" - - - TID_16132ed0b4112148", HR_BAD_TYPE, 0, 0, 0,
+       0, 0, 0, 0, 0, 0},
       {"", HR_BAD_SHAPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
       /* broken ones */
-      {"http 2018-07-02T22:23:00.186641Z app/lb/1 1.2.3.4:5 - 0.1 0.1 0.1 200 200 1 2", HR_BAD_SHAPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-      {"http 2018-07-02T22:23:00.186641Z app/lb/1 1.2.3.4:5 - 0.1 0.1 0.1 200 200 1 2 \"GET / HTTP/1.1", HR_BAD_SHAPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-      {"http 2018-07-02T22:23:61Z app/lb/1 1.2.3.4:5 - 0.1 0.1 0.1 200 200 1 2 \"GET / HTTP/1.1\"", HR_BAD_TIME, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-      {"http 2018-07-02T22:23:00Z app/lb/1 1.2.3.4:5 - 0.1 0.1 0.1 2000 200 1 2 \"GET / HTTP/1.1\"", HR_BAD_STATUS, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-      {"http 2018-07-02T22:23:00Z app/lb/1 1.2.3.4:5 - 0.1 x 0.1 200 200 1 2 \"GET / HTTP/1.1\"", HR_BAD_NUMBER, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      {"http 2018-07-02T22:23:00.186641Z app/lb/1 1.2.3.4:5 - 0.1 0.1 0.1 200 200 1 2", HR_BAD_SHAPE, 0, 0, 0, 0, 0, 0,
+       0, 0, 0},
+      {"http 2018-07-02T22:23:00.186641Z app/lb/1 1.2.3.4:5 - 0.1 0.1 0.1 200 200 1 2 \"GET / HTTP/1.1", HR_BAD_SHAPE,
+       0, 0, 0, 0, 0, 0, 0, 0, 0},
+      {"http 2018-07-02T22:23:61Z app/lb/1 1.2.3.4:5 - 0.1 0.1 0.1 200 200 1 2 \"GET / HTTP/1.1\"", HR_BAD_TIME, 0, 0,
+       0, 0, 0, 0, 0, 0, 0},
+      {"http 2018-07-02T22:23:00Z app/lb/1 1.2.3.4:5 - 0.1 0.1 0.1 2000 200 1 2 \"GET / HTTP/1.1\"", HR_BAD_STATUS, 0,
+       0, 0, 0, 0, 0, 0, 0, 0},
+      {"http 2018-07-02T22:23:00Z app/lb/1 1.2.3.4:5 - 0.1 x 0.1 200 200 1 2 \"GET / HTTP/1.1\"", HR_BAD_NUMBER, 0, 0,
+       0, 0, 0, 0, 0, 0, 0},
   };
   for (size_t i = 0; i < N(cases); i++) {
     print_message("case %zu\n", i);
@@ -211,7 +218,6 @@ static void test_alb_synth(void **state) {
 
 /* ---------------------------------------------------------- real files */
 
-
 static void test_alb_real(void **state) {
   (void)state;
   SKIP_WITHOUT_REAL_LOGS(); /* real logs live outside the repo, in ../shared */
@@ -255,7 +261,8 @@ static void test_alb_real(void **state) {
 
   /* zcat | awk 'NF' | wc -l -> 100 lines, all 2xx (unquoted trace/domain fields) */
   memset(&c, 0, sizeof c);
-  assert_int_equal(real_count_file(alb, "jdwit-alb-log-pipe/xy89z_elasticloadbalancing_eu-west-1_abc123.log.gz", &c), 0);
+  assert_int_equal(real_count_file(alb, "jdwit-alb-log-pipe/xy89z_elasticloadbalancing_eu-west-1_abc123.log.gz", &c),
+                   0);
   assert_int_equal(c.ok, 100);
   assert_int_equal(c.cls[2], 100);
 }

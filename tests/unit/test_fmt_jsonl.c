@@ -319,9 +319,14 @@ static void test_mapping(void **state) {
 static void test_nested_paths(void **state) {
   (void)state;
   static const struct hr_jsonl_map map[] = {
-      {"time", "ts"},          {"path", "request.uri"}, {"method", "request.method"},
-      {"ua", "request.headers.User-Agent.0"}, {"svc", "service.name"}, {"tag", "tags.1"},
-      {"odd", "a..b"},         {"lead", "tags.01"},
+      {"time", "ts"},
+      {"path", "request.uri"},
+      {"method", "request.method"},
+      {"ua", "request.headers.User-Agent.0"},
+      {"svc", "service.name"},
+      {"tag", "tags.1"},
+      {"odd", "a..b"},
+      {"lead", "tags.01"},
   };
   struct hr_format_opts o = {.kind = HR_FMT_JSONL, .map = map, .nmap = 8};
   struct hr_format *f = mk(&o);
@@ -337,7 +342,9 @@ static void test_nested_paths(void **state) {
        0,
        1700000000123000LL,
        {STR("path", "/api?x=1"), STR("method", "GET"), STR("ua", "curl/8")}},
-      {"{\"ts\":1,\"request\":{\"proto\":\"HTTP/1.1\"},\"status\":503}", 0, S,
+      {"{\"ts\":1,\"request\":{\"proto\":\"HTTP/1.1\"},\"status\":503}",
+       0,
+       S,
        {STR("request.proto", "HTTP/1.1"), NUM("status", 503), ABSENT("path")}},
       /* the exact top-level key wins, before or after the object */
       {"{\"ts\":1,\"service.name\":\"flat\",\"service\":{\"name\":\"nested\"}}", 0, S, {STR("svc", "flat")}},
@@ -349,7 +356,9 @@ static void test_nested_paths(void **state) {
       {"{\"ts\":1,\"service\":[{\"name\":\"n\"}]}", 0, S, {ABSENT("svc")}},
       /* later duplicates win, key by key */
       {"{\"ts\":1,\"request\":{\"uri\":\"/a\",\"uri\":\"/b\"}}", 0, S, {STR("path", "/b")}},
-      {"{\"ts\":1,\"request\":{\"uri\":\"/a\"},\"request\":{\"method\":\"PUT\"}}", 0, S,
+      {"{\"ts\":1,\"request\":{\"uri\":\"/a\"},\"request\":{\"method\":\"PUT\"}}",
+       0,
+       S,
        {STR("path", "/a"), STR("method", "PUT")}},
       /* keys with escapes, values decoded */
       {"{\"ts\":1,\"re\\u0071uest\":{\"ur\\u0069\":\"/\\u00e9\"}}", 0, S, {STR("path", "/\xc3\xa9")}},
@@ -385,7 +394,9 @@ static void test_nested_paths(void **state) {
       .kind = HR_FMT_JSONL, .map = tmap, .nmap = 1, .duration_start = "job.times.0", .duration_end = "job.times.1"};
   f = mk(&ot);
   static const struct pcase t[] = {
-      {"{\"job\":{\"at\":\"2026-03-29T00:07:30Z\",\"times\":[1774742400,1774742850]}}", 0, 1774742850 * S,
+      {"{\"job\":{\"at\":\"2026-03-29T00:07:30Z\",\"times\":[1774742400,1774742850]}}",
+       0,
+       1774742850 * S,
        {NUM("duration", 450)}},
       {"{\"job\":{\"times\":[1774742400]},\"job.at\":1774742850}", 0, 1774742850 * S, {NUL("duration")}},
       {"{\"job\":{\"at\":{\"s\":1}}}", HR_BAD_TIME, 0, {{0}}},
@@ -540,10 +551,10 @@ static void test_filter_on_lines(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_plain),       cmocka_unit_test(test_not_nul_terminated),
-      cmocka_unit_test(test_depth),       cmocka_unit_test(test_scratch),
-      cmocka_unit_test(test_mapping),     cmocka_unit_test(test_derived_duration),
-      cmocka_unit_test(test_bad_options), cmocka_unit_test(test_filter_on_lines),
+      cmocka_unit_test(test_plain),        cmocka_unit_test(test_not_nul_terminated),
+      cmocka_unit_test(test_depth),        cmocka_unit_test(test_scratch),
+      cmocka_unit_test(test_mapping),      cmocka_unit_test(test_derived_duration),
+      cmocka_unit_test(test_bad_options),  cmocka_unit_test(test_filter_on_lines),
       cmocka_unit_test(test_nested_paths), cmocka_unit_test(test_nested_depth),
   };
   return cmocka_run_group_tests(t, NULL, NULL);

@@ -92,13 +92,13 @@ static void test_nginx_combined(void **state) {
   (void)state;
   struct hr_format *f = make(HR_FMT_NGINX, NULL);
   static const struct line_case cases[] = {
-      {"10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET /a/b?x=1 HTTP/1.1\" 200 3829 \"-\" \"curl/7.1\"", 0,
-       1372677638, 200, NUL, "GET", "/a/b", "x=1", "HTTP/1.1", "10.0.0.1", "curl/7.1"},
+      {"10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET /a/b?x=1 HTTP/1.1\" 200 3829 \"-\" \"curl/7.1\"", 0, 1372677638,
+       200, NUL, "GET", "/a/b", "x=1", "HTTP/1.1", "10.0.0.1", "curl/7.1"},
       /* DST in the text: +0100 then +0200, one second apart (1490489999, 1490490000) */
       {"1.2.3.4 - bob [26/Mar/2017:01:59:59 +0100] \"GET / HTTP/2.0\" 304 0 \"-\" \"-\"", 0, 1490489999, 304, NUL,
        "GET", "/", NULL, "HTTP/2.0", "1.2.3.4", NULL},
-      {"1.2.3.4 - - [26/Mar/2017:03:00:00 +0200] \"GET / HTTP/2.0\" 499 0 \"-\" \"ua\"", 0, 1490490000, 499, NUL,
-       "GET", "/", NULL, "HTTP/2.0", "1.2.3.4", "ua"},
+      {"1.2.3.4 - - [26/Mar/2017:03:00:00 +0200] \"GET / HTTP/2.0\" 499 0 \"-\" \"ua\"", 0, 1490490000, 499, NUL, "GET",
+       "/", NULL, "HTTP/2.0", "1.2.3.4", "ua"},
       /* empty request (hakathon) and TLS bytes with an escaped quote (lovecoding): valid lines, no method */
       {"5.6.7.8 - - [17/Apr/2025:05:10:56 +0100] \"\" 400 0 \"-\" \"-\"", 0, 1744863056, 400, NUL, NULL, NULL, NULL,
        NULL, "5.6.7.8", NULL},
@@ -109,14 +109,14 @@ static void test_nginx_combined(void **state) {
        "\"extra\"",
        0, 1372677638, 201, NUL, "POST", "/p", "q", "HTTP/1.0", "::1", "a \\\"b\\\" c"},
       /* malformed */
-      {"19.45.90.254 - - [01/Dec/2020:15:24:26 +0000] \"PUT /alerts HTTP/1.1\" 500 3335", HR_BAD_SHAPE, 0, 0, 0, 0,
-       0, 0, 0, 0, 0},
-      {"10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET / HTTP/1.1\" 2x0 1 \"-\" \"-\"", HR_BAD_STATUS, 0, 0, 0, 0,
-       0, 0, 0, 0, 0},
-      {"10.0.0.1 - - [01/Jul/2013:06:20:38] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", HR_BAD_TIME, 0, 0, 0, 0, 0, 0, 0,
-       0, 0},
-      {"10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET / HTTP/1.1\" 200 x \"-\" \"-\"", HR_BAD_NUMBER, 0, 0, 0, 0,
-       0, 0, 0, 0, 0},
+      {"19.45.90.254 - - [01/Dec/2020:15:24:26 +0000] \"PUT /alerts HTTP/1.1\" 500 3335", HR_BAD_SHAPE, 0, 0, 0, 0, 0,
+       0, 0, 0, 0},
+      {"10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET / HTTP/1.1\" 2x0 1 \"-\" \"-\"", HR_BAD_STATUS, 0, 0, 0, 0, 0,
+       0, 0, 0, 0},
+      {"10.0.0.1 - - [01/Jul/2013:06:20:38] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"", HR_BAD_TIME, 0, 0, 0, 0, 0, 0, 0, 0,
+       0},
+      {"10.0.0.1 - - [01/Jul/2013:06:20:38 -0500] \"GET / HTTP/1.1\" 200 x \"-\" \"-\"", HR_BAD_NUMBER, 0, 0, 0, 0, 0,
+       0, 0, 0, 0},
       {"", HR_BAD_SHAPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
       {"garbage", HR_BAD_SHAPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
   };
@@ -192,13 +192,13 @@ static void test_bad_formats(void **state) {
     enum hr_fmt_kind kind;
     const char *fmt;
   } cases[] = {
-      {HR_FMT_NGINX, "$remote_addr $status"},      /* no time */
-      {HR_FMT_NGINX, "$time_local$status"},        /* two variables with nothing between */
-      {HR_FMT_NGINX, "${time_local $status"},      /* unclosed ${ */
-      {HR_FMT_APACHE, "%h %y %t"},                 /* unknown directive */
-      {HR_FMT_APACHE, "%{%Y-%m-%d}t %>s"},         /* strftime formats are not supported */
-      {HR_FMT_APACHE, "%t %{Referer"},             /* unclosed { */
-      {HR_FMT_APACHE, "%t %"},                     /* % at the end */
+      {HR_FMT_NGINX, "$remote_addr $status"}, /* no time */
+      {HR_FMT_NGINX, "$time_local$status"},   /* two variables with nothing between */
+      {HR_FMT_NGINX, "${time_local $status"}, /* unclosed ${ */
+      {HR_FMT_APACHE, "%h %y %t"},            /* unknown directive */
+      {HR_FMT_APACHE, "%{%Y-%m-%d}t %>s"},    /* strftime formats are not supported */
+      {HR_FMT_APACHE, "%t %{Referer"},        /* unclosed { */
+      {HR_FMT_APACHE, "%t %"},                /* % at the end */
   };
   for (size_t i = 0; i < N(cases); i++) {
     struct hr_format_opts o = {0};
@@ -223,8 +223,8 @@ static void test_apache(void **state) {
        "Mozilla/4.08 [en] (Win98; I ;Nav)"},
       {"83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /x HTTP/1.1\" 304 - \"-\" \"-\"", 0, 1431857103, 304, NUL,
        "GET", "/x", NULL, "HTTP/1.1", "83.149.9.216", NULL},
-      {"83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /x HTTP/1.1\" 200 1 \"-\" \"Googlebot", HR_BAD_SHAPE, 0,
-       0, 0, 0, 0, 0, 0, 0, 0},
+      {"83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /x HTTP/1.1\" 200 1 \"-\" \"Googlebot", HR_BAD_SHAPE, 0, 0,
+       0, 0, 0, 0, 0, 0, 0},
   };
   run_cases(f, cases, N(cases));
   const char *l0 = "83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /x HTTP/1.1\" 304 - \"-\" \"-\"";
@@ -266,12 +266,10 @@ static void test_apache(void **state) {
  * tab, newline and CR (any other backslash stays). */
 static void test_apache_escapes(void **state) {
   (void)state;
-  static const char *line =
-      "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326 "
-      "\"http://www.example.com/start.html\" \"Mozilla/4.08 [en] (Win98; I ;Nav)\"";
+  static const char *line = "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326 "
+                            "\"http://www.example.com/start.html\" \"Mozilla/4.08 [en] (Win98; I ;Nav)\"";
   /* as it stands in apache2.conf: LogFormat "<this>" combined */
-  struct hr_format *f =
-      make(HR_FMT_APACHE, "%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-agent}i\\\"");
+  struct hr_format *f = make(HR_FMT_APACHE, "%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-agent}i\\\"");
   static const struct line_case cases[] = {
       {NULL, 0, 971211336, 200, NUL, "GET", "/apache_pb.gif", NULL, "HTTP/1.0", "127.0.0.1",
        "Mozilla/4.08 [en] (Win98; I ;Nav)"},
@@ -286,13 +284,13 @@ static void test_apache_escapes(void **state) {
     const char *fmt, *line;
     int rc;
   } c[] = {
-      {"%t\\t%>s\\t%D", "[10/Oct/2000:13:55:36 -0700]\t200\t1500", 0}, /* \t: a tab */
-      {"%t\\t%>s", "[10/Oct/2000:13:55:36 -0700]\\t200", HR_BAD_SHAPE},  /* not the two bytes */
-      {"%t \\\\ %>s", "[10/Oct/2000:13:55:36 -0700] \\ 200", 0},       /* \\: one backslash */
-      {"%t \\\\\\\\ %>s", "[10/Oct/2000:13:55:36 -0700] \\ 200", 0},  /* read twice: \\\\ -> \\ -> \ */
-      {"%t \\q %>s", "[10/Oct/2000:13:55:36 -0700] \\q 200", 0},         /* other escapes stay */
+      {"%t\\t%>s\\t%D", "[10/Oct/2000:13:55:36 -0700]\t200\t1500", 0},  /* \t: a tab */
+      {"%t\\t%>s", "[10/Oct/2000:13:55:36 -0700]\\t200", HR_BAD_SHAPE}, /* not the two bytes */
+      {"%t \\\\ %>s", "[10/Oct/2000:13:55:36 -0700] \\ 200", 0},        /* \\: one backslash */
+      {"%t \\\\\\\\ %>s", "[10/Oct/2000:13:55:36 -0700] \\ 200", 0},    /* read twice: \\\\ -> \\ -> \ */
+      {"%t \\q %>s", "[10/Oct/2000:13:55:36 -0700] \\q 200", 0},        /* other escapes stay */
       {"%t \\\"%>s\\\"", "[10/Oct/2000:13:55:36 -0700] \"200\"", 0},
-      {"%t %>s\\", "[10/Oct/2000:13:55:36 -0700] 200\\", 0}, /* a final backslash stays */
+      {"%t %>s\\", "[10/Oct/2000:13:55:36 -0700] 200\\", 0},            /* a final backslash stays */
       {"%t %{X-A\\\"B}i %>s", "[10/Oct/2000:13:55:36 -0700] v 200", 0}, /* \" in an argument */
   };
   for (size_t i = 0; i < N(c); i++) {
@@ -387,7 +385,6 @@ static void test_synth(void **state) {
 
 /* ---------------------------------------------------------- real files */
 
-
 static void test_real(void **state) {
   (void)state;
   SKIP_WITHOUT_REAL_LOGS(); /* real logs live outside the repo, in ../shared */
@@ -398,8 +395,8 @@ static void test_real(void **state) {
    * -> 2:9170 3:609 4:217 5:3, bad 1 (a user agent cut off without its closing quote).
    * The same counts with combined as apache2.conf writes it (LogFormat
    * "%h %l %u %t \"%r\" ..." combined), pasted with its backslashes. */
-  static const char *const combined[] = {
-      NULL, "%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-agent}i\\\""};
+  static const char *const combined[] = {NULL,
+                                         "%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-agent}i\\\""};
   for (size_t i = 0; i < N(combined); i++) {
     ap = make(HR_FMT_APACHE, combined[i]);
     memset(&c, 0, sizeof c);
@@ -481,9 +478,16 @@ static void test_num_fast_path(void **state) {
     const char *s;
     int rc;
     double x;
-  } cases[] = {{"0", 0, 0},       {"007", 0, 7},    {"0.040", 0, 0.04}, {"12.", 0, 12},
-               {"123456789012345678", 0, 123456789012345678.0},          {"1.5.", -1, 0},
-               {"1e3", -1, 0},    {"1 ", -1, 0},    {".5", 0, 0.5},     {"-1", 0, -1}};
+  } cases[] = {{"0", 0, 0},
+               {"007", 0, 7},
+               {"0.040", 0, 0.04},
+               {"12.", 0, 12},
+               {"123456789012345678", 0, 123456789012345678.0},
+               {"1.5.", -1, 0},
+               {"1e3", -1, 0},
+               {"1 ", -1, 0},
+               {".5", 0, 0.5},
+               {"-1", 0, -1}};
   for (size_t i = 0; i < N(cases); i++) {
     double x = 0;
     assert_int_equal(fmt_num(cases[i].s, strlen(cases[i].s), &x), cases[i].rc);
@@ -499,8 +503,8 @@ static void test_num_fast_path(void **state) {
 static void test_clf_cache(void **state) {
   (void)state;
   struct hr_format *f = make(HR_FMT_NGINX, NULL);
-  static const char *dates[] = {"04/Oct/2026", "05/Oct/2026", "29/Feb/2024", "29/Feb/2023", "31/Dec/1969",
-                                "01/Jan/1970", "4/Oct/2026x", "04/Okt/2026"};
+  static const char *dates[] = {"04/Oct/2026", "05/Oct/2026", "29/Feb/2024", "29/Feb/2023",
+                                "31/Dec/1969", "01/Jan/1970", "4/Oct/2026x", "04/Okt/2026"};
   static const char *zones[] = {"+0000", "-0500", "+0530", "+2400", "+0060", "x0000", "-1200"};
   static const char *times[] = {"00:00:00", "23:59:59", "23:59:60", "12:34:56", "24:00:00", "12:60:00",
                                 "12:00:61", "1a:00:00", "12-00:00", "12:00.00", "09:05:07", "0:00:000"};
@@ -548,11 +552,10 @@ static void test_need_changes(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_nginx_combined), cmocka_unit_test(test_nginx_custom), cmocka_unit_test(test_bad_formats),
-      cmocka_unit_test(test_apache),
-      cmocka_unit_test(test_apache_escapes),         cmocka_unit_test(test_synth),
-      cmocka_unit_test(test_real),
-      cmocka_unit_test(test_num_fast_path),  cmocka_unit_test(test_clf_cache), cmocka_unit_test(test_need_changes),
+      cmocka_unit_test(test_nginx_combined), cmocka_unit_test(test_nginx_custom),   cmocka_unit_test(test_bad_formats),
+      cmocka_unit_test(test_apache),         cmocka_unit_test(test_apache_escapes), cmocka_unit_test(test_synth),
+      cmocka_unit_test(test_real),           cmocka_unit_test(test_num_fast_path),  cmocka_unit_test(test_clf_cache),
+      cmocka_unit_test(test_need_changes),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -121,9 +121,10 @@ static void test_nodata(void **state) {
   gate_decide(&p, "svc", HR_RISK_NORMAL, g, 2, &d);
   assert_int_equal(d.allow, 0);
   assert_int_equal(d.deciding, 1);
-  assert_string_equal(d.reason, "SLO b is green, its data stale: the newest event of logs is 3h 0m old (staleAfter "
-                                "1h): budget left 95.000%, 1h burn 0.10x; data that is stale is judged as no data, which "
-                                "allows fix and low, not a normal change");
+  assert_string_equal(d.reason,
+                      "SLO b is green, its data stale: the newest event of logs is 3h 0m old (staleAfter "
+                      "1h): budget left 95.000%, 1h burn 0.10x; data that is stale is judged as no data, which "
+                      "allows fix and low, not a normal change");
   /* A policy may say otherwise: no data allows everything again. */
   const char *all = "{nodata: [all]}";
   char msg0[128];

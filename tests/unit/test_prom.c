@@ -33,11 +33,12 @@ static void test_parse_matrix(void **st) {
   (void)st;
   struct hr_prom_result r;
   struct hr_err e = {0};
-  assert_int_equal(parse("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":"
-                         "\"x\\\"y\"},\"values\":[[1704888000,\"12\"],[1704888060.5,\"NaN\"],[1704888120.123,\"-Inf\"]]}"
-                         ",{\"values\":[],\"metric\":{}}]},\"warnings\":[\"w1\",\"w2\"]}",
-                         &r, &e),
-                   HR_OK);
+  assert_int_equal(
+      parse("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":"
+            "\"x\\\"y\"},\"values\":[[1704888000,\"12\"],[1704888060.5,\"NaN\"],[1704888120.123,\"-Inf\"]]}"
+            ",{\"values\":[],\"metric\":{}}]},\"warnings\":[\"w1\",\"w2\"]}",
+            &r, &e),
+      HR_OK);
   assert_int_equal(r.type, HR_PROM_MATRIX);
   assert_int_equal(r.nseries, 2);
   assert_string_equal(r.series[0].metric, "{\"a\":\"x\\\"y\"}");
@@ -64,9 +65,8 @@ static void test_parse_vector_scalar(void **st) {
   assert_int_equal(r.type, HR_PROM_VECTOR);
   assert_int_equal(r.series[0].s[0].t_ms, 1500);
   prom_result_free(&r);
-  assert_int_equal(parse(" {\"data\":{\"result\":[ 7, \"1e3\"],\"resultType\":\"scalar\"},\"status\":\"success\"} ", &r,
-                         &e),
-                   HR_OK);
+  assert_int_equal(
+      parse(" {\"data\":{\"result\":[ 7, \"1e3\"],\"resultType\":\"scalar\"},\"status\":\"success\"} ", &r, &e), HR_OK);
   assert_int_equal(r.type, HR_PROM_SCALAR);
   assert_int_equal(r.nseries, 1);
   assert_true(r.series[0].s[0].v == 1000.0);
@@ -171,9 +171,9 @@ static struct {
   int fd, port;
   pthread_t th;
   volatile int stop;
-  int hang;    /* 1: never answer (until closed) */
-  int status;  /* HTTP status */
-  char *body;  /* the answer; NULL: made per query by canned() */
+  int hang;   /* 1: never answer (until closed) */
+  int status; /* HTTP status */
+  char *body; /* the answer; NULL: made per query by canned() */
   char req[8192];
   int64_t base_s; /* for canned(): the range's base (step 0) */
   size_t last;    /* and its last step */
@@ -331,13 +331,13 @@ static void test_refused(void **st) {
   assert_string_equal(e.msg, want);
 }
 
-#define YAML_FMT                                                                                                  \
-  "apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: p}\nspec:\n  type: prometheus\n" \
-  "  connectionDetails: {url: 'http://127.0.0.1:%d', bearerToken: t, timeout: 5s}\n---\n" \
-  "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: s}\nspec:\n  service: api\n" \
-  "  indicator:\n    metadata: {name: s}\n    spec:\n      ratioMetric:\n" \
-  "        good: {metricSource: {metricSourceRef: p, spec: {query: 'sum(a) - sum(b)'}}}\n" \
-  "        total: {metricSource: {metricSourceRef: p, spec: {query: 'x_total'}}}\n" \
+#define YAML_FMT                                                                                                       \
+  "apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: p}\nspec:\n  type: prometheus\n"                         \
+  "  connectionDetails: {url: 'http://127.0.0.1:%d', bearerToken: t, timeout: 5s}\n---\n"                              \
+  "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: s}\nspec:\n  service: api\n"                                    \
+  "  indicator:\n    metadata: {name: s}\n    spec:\n      ratioMetric:\n"                                             \
+  "        good: {metricSource: {metricSourceRef: p, spec: {query: 'sum(a) - sum(b)'}}}\n"                             \
+  "        total: {metricSource: {metricSourceRef: p, spec: {query: 'x_total'}}}\n"                                    \
   "  timeWindow: [{duration: 1d, isRolling: true}]\n  objectives: [{target: 0.99}]\n"
 
 static void test_slo_series(void **st) {

@@ -73,9 +73,9 @@ static void test_plain_lines(void **state) {
     int n;
   } cases[] = {
       {"a\nb\nc\n", "a|b|c", 3},
-      {"a\nb\nc", "a|b|c", 3},        /* no final newline */
-      {"a\r\nb\r\n", "a|b", 2},       /* CRLF */
-      {"\n\nx\n", "||x", 3},          /* blank lines are lines */
+      {"a\nb\nc", "a|b|c", 3},  /* no final newline */
+      {"a\r\nb\r\n", "a|b", 2}, /* CRLF */
+      {"\n\nx\n", "||x", 3},    /* blank lines are lines */
       {"", "", 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -215,10 +215,14 @@ static void test_bom(void **state) {
       {BOM "a\nb\n", "a|b", 2},
       {BOM "a\r\nb", "a|b", 2},
       {"a\n" BOM "b\n", "a|" BOM "b", 2}, /* not the first line: kept */
-      {BOM BOM "a\n", BOM "a", 1},         /* one BOM only */
+      {BOM BOM "a\n", BOM "a", 1},        /* one BOM only */
       {BOM "\na\n", "|a", 2},             /* a line of just a BOM is blank */
       {BOM, "", 1},
-      {"\xEF\xBB" "a\n", "\xEF\xBB" "a", 1}, /* not a whole BOM */
+      {"\xEF\xBB"
+       "a\n",
+       "\xEF\xBB"
+       "a",
+       1}, /* not a whole BOM */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     size_t n = strlen(cases[i].data);
@@ -268,9 +272,12 @@ static int teardown(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_plain_lines),         cmocka_unit_test(test_gzip_and_truncated),
-      cmocka_unit_test(test_ranges_cover_every_line_once), cmocka_unit_test(test_toolong),
-      cmocka_unit_test(test_seek_and_fingerprint), cmocka_unit_test(test_missing_file),
+      cmocka_unit_test(test_plain_lines),
+      cmocka_unit_test(test_gzip_and_truncated),
+      cmocka_unit_test(test_ranges_cover_every_line_once),
+      cmocka_unit_test(test_toolong),
+      cmocka_unit_test(test_seek_and_fingerprint),
+      cmocka_unit_test(test_missing_file),
       cmocka_unit_test(test_bom),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -46,8 +46,8 @@ static int setup(void **state) {
     rs->st.has_sli = 1;
     rs->st.nburn = 2;
     for (int k = 0; k < 2; k++)
-      rs->st.burn[k] = (struct hr_burn){.lookback_us = lb[k], .rate = i == 0 ? 302.33 / (k + 1) : 0.5,
-                                        .good = 90, .valid = 100};
+      rs->st.burn[k] =
+          (struct hr_burn){.lookback_us = lb[k], .rate = i == 0 ? 302.33 / (k + 1) : 0.5, .good = 90, .valid = 100};
   }
   struct hr_report_slo *pay = &rep.slos[0];
   pay->st.valid = 100000;
@@ -59,8 +59,8 @@ static int setup(void **state) {
   pay->st.has_tte = 1;
   pay->st.tte_s = 0;
   pay->st.status = HR_ST_RED;
-  pay->now = (struct hr_burn_now){.level = HR_BURN_FAST, .rate = 302.33, .threshold = 2.8, .lookback_us = 3600 * S,
-                                  .condition = "yellow-burn-1h"};
+  pay->now = (struct hr_burn_now){
+      .level = HR_BURN_FAST, .rate = 302.33, .threshold = 2.8, .lookback_us = 3600 * S, .condition = "yellow-burn-1h"};
   struct hr_report_slo *home = &rep.slos[1];
   home->st.valid = 1000;
   home->st.good = 999;
@@ -69,8 +69,8 @@ static int setup(void **state) {
   home->st.budget_s = 24192;
   home->st.budget_remaining_s = 21772.8;
   home->st.status = HR_ST_GREEN;
-  home->now = (struct hr_burn_now){.level = HR_BURN_OK, .rate = 0.5, .threshold = 14.4, .lookback_us = 3600 * S,
-                                   .condition = "page-1h-5m"};
+  home->now = (struct hr_burn_now){
+      .level = HR_BURN_OK, .rate = 0.5, .threshold = 14.4, .lookback_us = 3600 * S, .condition = "page-1h-5m"};
   return 0;
 }
 
@@ -175,8 +175,14 @@ static void test_html(void **state) {
 static void test_jw_utf8(void **state) {
   (void)state;
   char *out = NULL;
-  RENDER(out, jw_escape(f, "a\xff" "b\xc3\xa9" "c\xed\xa0\x80" "d", 10));
-  assert_string_equal(out, "\"a\\ufffdb\xc3\xa9" "c\\ufffd\\ufffd\\ufffdd\"");
+  RENDER(out, jw_escape(f,
+                        "a\xff"
+                        "b\xc3\xa9"
+                        "c\xed\xa0\x80"
+                        "d",
+                        10));
+  assert_string_equal(out, "\"a\\ufffdb\xc3\xa9"
+                           "c\\ufffd\\ufffd\\ufffdd\"");
   free(out);
 }
 

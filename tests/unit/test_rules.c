@@ -31,6 +31,22 @@ static void test_duration(void **state) {
   }
 }
 
+/* Prometheus's model.Duration.String() (Sloth's window names): y and w
+ * only when exact. */
+static void test_model_duration(void **state) {
+  (void)state;
+  static const struct {
+    int64_t s;
+    const char *want;
+  } cases[] = {{0, "0s"},        {300, "5m"},      {3600, "1h"},       {5400, "1h30m"},   {86400, "1d"},
+               {259200, "3d"},   {604800, "1w"},   {1209600, "2w"},    {2419200, "4w"},   {2592000, "30d"},
+               {7776000, "90d"}, {31536000, "1y"}, {31622400, "366d"}, {2419201, "28d1s"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char buf[32];
+    assert_string_equal(promql_model_duration(cases[i].s, buf), cases[i].want);
+  }
+}
+
 static void test_counter_delta(void **state) {
   (void)state;
   static const struct {
@@ -176,13 +192,23 @@ static void test_logs_source(void **state) {
   assert_non_null(r);
   assert_int_equal(count(r, "record: slo:sli_error:ratio_rate"), 8);
   assert_non_null(strstr(r, "record: slo:sli_error:ratio_rate5m\n"));
-  assert_non_null(strstr(r, "record: slo:sli_error:ratio_rate28d\n"));
+  /* Sloth names a 28d window as Prometheus's Go code does: 4w (label too),
+   * over headroom's own 28d series */
+  assert_non_null(strstr(r, "record: slo:sli_error:ratio_rate4w\n"));
+  assert_null(strstr(r, "ratio_rate28d"));
+  assert_non_null(strstr(r, "sloth_window: '4w'\n"));
+  assert_non_null(strstr(r, "record: slo:sli_error:ratio_rate4w\n        expr: "
+                            "'(headroom_slo:valid:increase{service=\"shop\",slo=\"avail\",window=\"28d\"}"));
+  assert_non_null(strstr(r, "record: slo:sli_error:ratio_rate3d\n"));
   assert_non_null(strstr(r, "sloth_id: 'shop-avail'\n"));
   assert_non_null(strstr(r, "sloth_window: '30m'\n"));
   assert_non_null(strstr(r, "record: slo:error_budget:ratio\n        expr: 'vector(1 - 0.999)'"));
   assert_non_null(strstr(r, "record: slo:time_period:days\n        expr: 'vector(28)'"));
   assert_non_null(strstr(r, "record: slo:period_error_budget_remaining:ratio\n"));
   assert_non_null(strstr(r, "record: sloth_slo_info\n"));
+  assert_non_null(
+      strstr(r, "    sloth_slo: 'avail'\n          sloth_objective: '99.9'\n          sloth_mode: 'cli-gen-prom'\n"
+                "          sloth_spec: 'prometheus/v1'\n"));
   free(r);
 
   /* k8s: the same groups inside a PrometheusRule */
@@ -369,8 +395,9 @@ static void test_escaping(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_duration),    cmocka_unit_test(test_counter_delta), cmocka_unit_test(test_logs_source),
-      cmocka_unit_test(test_prom_source), cmocka_unit_test(test_gte),           cmocka_unit_test(test_escaping),
+      cmocka_unit_test(test_duration),    cmocka_unit_test(test_model_duration), cmocka_unit_test(test_counter_delta),
+      cmocka_unit_test(test_logs_source), cmocka_unit_test(test_prom_source),    cmocka_unit_test(test_gte),
+      cmocka_unit_test(test_escaping),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,10 +18,10 @@ static void test_index_floor(void **state) {
       {0, 0, 0, 0},
       {0, MIN_US - 1, 0, 0},
       {0, MIN_US, 1, MIN_US},
-      {0, -1, -1, -MIN_US},                 /* floor(-1/60e6) = -1, not 0 */
+      {0, -1, -1, -MIN_US}, /* floor(-1/60e6) = -1, not 0 */
       {0, -MIN_US, -1, -MIN_US},
       {0, -MIN_US - 1, -2, -2 * MIN_US},
-      {30000000, 29999999, -1, -30000000},  /* phase 30 s: bucket -1 is [-30 s, 30 s) */
+      {30000000, 29999999, -1, -30000000}, /* phase 30 s: bucket -1 is [-30 s, 30 s) */
       {30000000, 30000000, 0, 30000000},
       {30000000, 90000000, 1, 90000000},
   };
@@ -109,7 +109,7 @@ static void test_no_wrap(void **state) {
   struct hr_series s;
   series_init(&s, MIN_US, 0, 2);
   assert_int_equal(series_add(&s, 0, UINT32_MAX - 1, UINT32_MAX - 1), 0);
-  assert_int_equal(series_add(&s, 1, 1, 1), 0); /* exactly UINT32_MAX */
+  assert_int_equal(series_add(&s, 1, 1, 1), 0);  /* exactly UINT32_MAX */
   assert_int_equal(series_add(&s, 2, 0, 1), -1); /* would wrap: refused */
   uint64_t g, v;
   series_get(&s, 0, &g, &v);
@@ -158,10 +158,8 @@ static void test_head_fast_path(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_index_floor),
-      cmocka_unit_test(test_add_and_ring),
-      cmocka_unit_test(test_negative_indices),
-      cmocka_unit_test(test_no_wrap),
+      cmocka_unit_test(test_index_floor),      cmocka_unit_test(test_add_and_ring),
+      cmocka_unit_test(test_negative_indices), cmocka_unit_test(test_no_wrap),
       cmocka_unit_test(test_head_fast_path),
   };
   return cmocka_run_group_tests(t, NULL, NULL);

@@ -181,12 +181,12 @@ static void test_latch(void **state) {
     int latched;
     double burn_1h, remaining; /* python3: bad / 6000 / 0.01; 1 - bad / (0.01 * 144000) */
   } cases[] = {
-      {0, HR_ST_GREEN, 0, 0, 1},                         /* before */
+      {0, HR_ST_GREEN, 0, 0, 1},                                  /* before */
       {10, HR_ST_RED, 0, 11.666666666666666, 0.5138888888888888}, /* 700 bad in 1h: > 10 */
       {65, HR_ST_RED, 1, 5.833333333333333, 0.5138888888888888},  /* thresholds: orange */
       {69, HR_ST_RED, 1, 1.1666666666666667, 0.5138888888888888}, /* thresholds: yellow, burn >= 1 */
       {70, HR_ST_YELLOW, 0, 0, 0.5138888888888888},               /* burn 0 and SLI 0.99514 >= 0.99 */
-      {1440 + 10 + 60, HR_ST_GREEN, 0, 0, 1}, /* incident left W; the walk starts unlatched */
+      {1440 + 10 + 60, HR_ST_GREEN, 0, 0, 1},                     /* incident left W; the walk starts unlatched */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct hr_slo_state st;
@@ -287,8 +287,8 @@ static void test_edges(void **state) {
 static void test_calendar_window(void **state) {
   (void)state;
   struct hr_slo slo = mk_slo(0.999, 0);
-  slo.window = (struct hr_window){.kind = HR_WIN_CALENDAR, .unit = HR_CAL_MONTH, .count = 1,
-                                  .start_us = 1767222000 * S, .tz = "Europe/Berlin"};
+  slo.window = (struct hr_window){
+      .kind = HR_WIN_CALENDAR, .unit = HR_CAL_MONTH, .count = 1, .start_us = 1767222000 * S, .tz = "Europe/Berlin"};
   struct hr_tz *tz = NULL;
   assert_int_equal(tz_load("Europe/Berlin", &tz, NULL), HR_OK);
   struct hr_series s;
@@ -301,7 +301,7 @@ static void test_calendar_window(void **state) {
   slo_eval(&slo, tz, &s, T, &st);
   assert_int_equal(st.window_start_us, 1772319600 * S);
   assert_int_equal(st.window_us, 2674800 * S); /* python3: April 1 - March 1 in Berlin */
-  near(st.budget_s, 2674.8, 1e-6, "budget_s");  /* 0.001 * 2674800 */
+  near(st.budget_s, 2674.8, 1e-6, "budget_s"); /* 0.001 * 2674800 */
   assert_int_equal(st.valid, 1000);
   assert_int_equal(st.good, 999);
   near(st.budget_remaining, 0, 1e-9, "remaining"); /* 1 - 1 / (0.001 * 1000) */
@@ -334,8 +334,8 @@ static void test_timeslices(void **state) {
   assert_int_equal(st.total_slices, 1440);
   assert_int_equal(st.good_slices, 1440 - 12);
   near(st.sli, 1428.0 / 1440, 1e-12, "sli");
-  near(st.budget_remaining, 1 - 12 / 14.4, 1e-9, "remaining"); /* budget 0.01 * 1440 = 14.4 slices */
-  near(burn_of(&st, HOUR)->rate, 2 / (0.01 * 60), 1e-9, "1h burn");   /* 3.333 */
+  near(st.budget_remaining, 1 - 12 / 14.4, 1e-9, "remaining");      /* budget 0.01 * 1440 = 14.4 slices */
+  near(burn_of(&st, HOUR)->rate, 2 / (0.01 * 60), 1e-9, "1h burn"); /* 3.333 */
   near(burn_of(&st, 5 * MIN)->rate, 0, 0, "5m burn: no events");
   assert_int_equal(st.valid, 1000 + 201);
   assert_int_equal(st.status, HR_ST_ORANGE); /* remaining 0.1667 in (0, 0.3): orange; burn 3.3: yellow */
@@ -363,7 +363,7 @@ static void test_timeslices_excluded(void **state) {
   assert_int_equal(st.total_slices, 288 - 12); /* 1440 / 5 slices, 12 excluded */
   assert_int_equal(st.good_slices, 275);
   near(st.sli, 275.0 / 276, 1e-12, "sli");
-  near(st.budget_remaining, 1 - 1 / (0.01 * 276), 1e-9, "remaining"); /* 0.63768 */
+  near(st.budget_remaining, 1 - 1 / (0.01 * 276), 1e-9, "remaining");   /* 0.63768 */
   near(burn_of(&st, 6 * HOUR)->rate, 1 / (0.01 * 60), 1e-9, "6h burn"); /* 72 slices - 12 excluded */
   near(burn_of(&st, HOUR)->rate, 0, 0, "1h burn");
   assert_int_equal(st.status, HR_ST_YELLOW);
@@ -390,7 +390,7 @@ static void test_ratio_timeslices(void **state) {
   series_add(&s, T - HOUR + MIN, 3, 3);
   struct hr_slo_state st;
   slo_eval(&slo, NULL, &s, T, &st);
-  near(st.sli, 0.875, 1e-12, "sli");               /* (1 + 0.5 + 1 + 1) / 4 */
+  near(st.sli, 0.875, 1e-12, "sli");                   /* (1 + 0.5 + 1 + 1) / 4 */
   near(st.budget_remaining, -0.25, 1e-9, "remaining"); /* 1 - (1 - 0.875) / 0.1 */
   near(burn_of(&st, 6 * HOUR)->rate, 1.25, 1e-9, "6h burn");
   near(burn_of(&st, HOUR)->rate, 0, 1e-12, "1h burn");
@@ -424,15 +424,146 @@ static void test_span(void **state) {
   assert_int_equal(slo_eval_span(&slo, MIN), 84963);
 }
 
+/* slo_eval_sums() against slo_eval_ex(): over random histories (quiet,
+ * healthy, burning, recovering) and instants, whenever the sums decide,
+ * every figure is the same to the bit; the sums are read from the series
+ * itself, over only the minutes a store would have loaded ([T - span, T)). */
+struct ring_src {
+  const struct hr_series *s;
+  int64_t lo_us, hi_us;
+  unsigned calls;
+};
+
+static void ring_sum_cb(void *ctx, int64_t from_us, int64_t to_us, uint64_t *g, uint64_t *v) {
+  struct ring_src *r = ctx;
+  r->calls++;
+  assert_int_equal(from_us % MIN, 0);
+  assert_int_equal(to_us % MIN, 0);
+  if (from_us < r->lo_us)
+    from_us = r->lo_us;
+  if (to_us > r->hi_us)
+    to_us = r->hi_us;
+  *g = *v = 0;
+  if (from_us < to_us)
+    series_sum(r->s, series_index(r->s, from_us), series_index(r->s, to_us), g, v);
+}
+
+static uint64_t lcg(uint64_t *x) {
+  *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+  return *x >> 33;
+}
+
+static void test_sums_equal_series(void **state) {
+  (void)state;
+  struct hr_tz *tz = NULL;
+  assert_int_equal(tz_load("Europe/Berlin", &tz, NULL), HR_OK);
+  uint64_t x = 42;
+  unsigned decided = 0, walked = 0, red = 0, latched = 0;
+  for (int trial = 0; trial < 60; trial++) {
+    struct hr_slo slo = mk_slo(trial % 3 == 0 ? 0.99 : 0.999, (1 + trial % 3) * DAY);
+    if (trial % 4 == 3) /* a calendar week in Berlin */
+      slo.window = (struct hr_window){
+          .kind = HR_WIN_CALENDAR, .unit = HR_CAL_WEEK, .count = 1, .start_us = 1767222000 * S, .tz = "Europe/Berlin"};
+    const struct hr_tz *z = trial % 4 == 3 ? tz : NULL;
+    int64_t T = (1773572400 + (int64_t)(lcg(&x) % 86400) * 60) * S; /* March 2026, on a minute */
+    T -= T % MIN;
+    size_t span = slo_eval_span(&slo, MIN);
+    struct hr_series s;
+    series_init(&s, MIN, 0, span);
+    int64_t from = T - (int64_t)span * MIN;
+    /* a burn ending up to 400 minutes before T, then (odd trials) a simmer of
+     * 1 bad event in 10 minutes: not red, not released, so the latch is
+     * walked back to the burn, often further than the sums walk */
+    int64_t burn_to = T - (int64_t)(lcg(&x) % 400) * MIN, burn_from = burn_to - (int64_t)(3 + lcg(&x) % 12) * MIN;
+    unsigned fill = 5 + (unsigned)(lcg(&x) % 90), badness = (unsigned)(lcg(&x) % 4);
+    for (int64_t t = from; t < T; t += MIN) {
+      if (lcg(&x) % 100 >= fill)
+        continue;
+      uint32_t v = 1 + (uint32_t)(lcg(&x) % 40), b = lcg(&x) % 200 < badness ? 1 : 0;
+      if (t >= burn_from && t < burn_to)
+        b = (v + 9) / 10;
+      else if (t >= burn_to && trial % 2 && lcg(&x) % 10 == 0)
+        b = 1;
+      series_add(&s, t, v - b, v);
+    }
+    for (int k = 0; k < 4; k++) { /* several instants: the last of them within the data */
+      int64_t at = T - (int64_t)(k * 37) * MIN;
+      struct ring_src r = {&s, at - (int64_t)span * MIN, at, 0};
+      struct hr_sums_src src = {&r, ring_sum_cb};
+      struct hr_slo_state full, fast;
+      slo_eval_ex(&slo, z, &s, NULL, at, &full);
+      if (!slo_eval_sums(&slo, z, &src, at, &fast)) {
+        walked++; /* not red by the thresholds, not released: a long latch walk decides */
+        assert_true(full.status != HR_ST_RED || full.latched);
+        continue;
+      }
+      decided++;
+      red += full.status == HR_ST_RED;
+      latched += (unsigned)full.latched;
+      assert_true(r.calls <= 3 + slo.nlookbacks + 2 * 120); /* window, burn, lookbacks, the walk's steps */
+      if (memcmp(&full, &fast, sizeof full) != 0) {
+        print_error("trial %d k %d: status %d/%d valid %llu/%llu good %llu/%llu\n", trial, k, full.status, fast.status,
+                    (unsigned long long)full.valid, (unsigned long long)fast.valid, (unsigned long long)full.good,
+                    (unsigned long long)fast.good);
+        fail();
+      }
+    }
+    /* the replay (trends, backtests) from sums: the same figures at every instant */
+    struct ring_src rr = {&s, T - (int64_t)span * MIN, T, 0};
+    struct hr_sums_src rsrc = {&rr, ring_sum_cb};
+    struct hr_slo_replay *a = slo_replay_new(&slo, z, &s, NULL, T - DAY, T);
+    struct hr_slo_replay *b = slo_replay_new_sums(&slo, z, &rsrc, T - DAY, T);
+    assert_non_null(b);
+    for (int64_t at = T - DAY; at <= T; at += 97 * MIN) {
+      struct hr_slo_state fa, fb;
+      slo_replay_at(a, at, &fa);
+      slo_replay_at(b, at, &fb);
+      assert_memory_equal(&fa, &fb, sizeof fa);
+    }
+    slo_replay_free(a);
+    slo_replay_free(b);
+    series_reset(&s);
+  }
+  /* both outcomes happen, and red SLOs are decided without the walk */
+  print_message("sums decided %u, latched %u of them; a long walk needed the series %u times\n", decided, latched,
+                walked);
+  assert_true(decided > 100);
+  assert_true(walked > 0);
+  assert_true(red > 0);
+  assert_true(latched > 0);
+  /* timeslices always need the minutes */
+  struct hr_slo ts = mk_slo(0.99, DAY);
+  ts.budgeting = HR_BUDGET_TIMESLICES;
+  ts.slice_us = MIN;
+  ts.slice_target = 0.95;
+  struct hr_series s;
+  series_init(&s, MIN, 0, slo_eval_span(&ts, MIN));
+  struct ring_src r = {&s, 0, INT64_MAX, 0};
+  struct hr_sums_src src = {&r, ring_sum_cb};
+  struct hr_slo_state out;
+  assert_int_equal(slo_eval_sums(&ts, NULL, &src, 1773572400 * S, &out), 0);
+  assert_null(slo_replay_new_sums(&ts, NULL, &src, 1773572400 * S - HOUR, 1773572400 * S));
+  series_reset(&s);
+  tz_free(tz);
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_budget_time),   cmocka_unit_test(test_negative_remaining),
-      cmocka_unit_test(test_burn_one),      cmocka_unit_test(test_seed_yellow_policy),
-      cmocka_unit_test(test_latch),         cmocka_unit_test(test_low_traffic),
-      cmocka_unit_test(test_nodata),        cmocka_unit_test(test_edges),
-      cmocka_unit_test(test_calendar_window), cmocka_unit_test(test_timeslices),
-      cmocka_unit_test(test_timeslices_excluded), cmocka_unit_test(test_ratio_timeslices),
-      cmocka_unit_test(test_target_one),  cmocka_unit_test(test_span),
+      cmocka_unit_test(test_budget_time),
+      cmocka_unit_test(test_negative_remaining),
+      cmocka_unit_test(test_burn_one),
+      cmocka_unit_test(test_seed_yellow_policy),
+      cmocka_unit_test(test_latch),
+      cmocka_unit_test(test_low_traffic),
+      cmocka_unit_test(test_nodata),
+      cmocka_unit_test(test_edges),
+      cmocka_unit_test(test_calendar_window),
+      cmocka_unit_test(test_timeslices),
+      cmocka_unit_test(test_timeslices_excluded),
+      cmocka_unit_test(test_ratio_timeslices),
+      cmocka_unit_test(test_target_one),
+      cmocka_unit_test(test_span),
+      cmocka_unit_test(test_sums_equal_series),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

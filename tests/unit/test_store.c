@@ -601,12 +601,90 @@ static void test_doc_has_schema(void **state) {
   free(docpath);
 }
 
+/* store_add_counts() writes exactly the rows store_add() would, cell by
+ * cell: the same minute, hour and day tables (sorted batches and unsorted
+ * ones, ragged days, times before 1970), and a refused cell writes nothing. */
+static void dump(struct hr_store *st, const char *table, char **out) {
+  sqlite3 *db = store_db(st);
+  sqlite3_stmt *q = NULL;
+  char *sql = xasprintf("SELECT slo_id, t, good, valid FROM %s ORDER BY slo_id, t", table);
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+  size_t len = 0;
+  FILE *f = open_memstream(out, &len);
+  while (sqlite3_step(q) == SQLITE_ROW)
+    fprintf(f, "%lld %lld %lld %lld\n", (long long)sqlite3_column_int64(q, 0), (long long)sqlite3_column_int64(q, 1),
+            (long long)sqlite3_column_int64(q, 2), (long long)sqlite3_column_int64(q, 3));
+  fclose(f);
+  sqlite3_finalize(q);
+  free(sql);
+}
+
+static void test_add_counts(void **state) {
+  (void)state;
+  uint64_t x = 7;
+  struct hr_store *one = open_ok(":memory:"), *batch = open_ok(":memory:");
+  int64_t ids[3];
+  ids[0] = slo(one, "a"), ids[1] = slo(one, "b"), ids[2] = slo(one, "c");
+  assert_int_equal(slo(batch, "a"), ids[0]);
+  assert_int_equal(slo(batch, "b"), ids[1]);
+  assert_int_equal(slo(batch, "c"), ids[2]);
+  struct hr_err err = {0};
+  for (int round = 0; round < 6; round++) {
+    struct hr_counts m;
+    counts_init(&m, 16);
+    int64_t base = round % 2 ? -86400 * 3 - 3600 * 5 : T0 + 3600 * 22;
+    for (int i = 0; i < 3000; i++) {
+      uint32_t j = (uint32_t)(rnd(&x) % 3);
+      int64_t t = base + (int64_t)(rnd(&x) % 4000) * 60;
+      uint64_t v = 1 + rnd(&x) % 9, g = rnd(&x) % (v + 1);
+      counts_put(&m, j, t, g, v);
+      add_ok(one, ids[j], t, g, v);
+    }
+    if (round % 3 != 2)
+      counts_sort(&m); /* every third batch in hash order */
+    assert_int_equal(store_add_counts(batch, ids, &m, &err), HR_OK);
+    if (round == 0) { /* a put after the sort rebuilds the hash */
+      counts_put(&m, 1, base, 1, 1);
+      counts_put(&m, 1, base, 1, 1);
+      size_t hits = 0;
+      for (size_t i = 0; i < m.cap; i++)
+        hits += m.c[i].minute == base && m.c[i].slo == 1;
+      assert_int_equal(hits, 1);
+    }
+    counts_free(&m);
+  }
+  static const char *const tables[] = {"minute", "hour", "day"};
+  for (int i = 0; i < 3; i++) {
+    char *a = NULL, *b = NULL;
+    dump(one, tables[i], &a);
+    dump(batch, tables[i], &b);
+    assert_true(strlen(a) > 100);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+  }
+  /* a cell off the minute refuses the batch: nothing of it is written */
+  struct hr_counts m;
+  counts_init(&m, 16);
+  counts_put(&m, 0, T0 + 86400 * 400, 1, 1);
+  counts_put(&m, 1, T0 + 86400 * 400 + 30, 1, 1);
+  counts_sort(&m);
+  assert_int_equal(store_add_counts(batch, ids, &m, &err), HR_ERR_DB);
+  uint64_t g = 0, v = 0;
+  sums_ok(batch, ids[0], T0 + 86400 * 399, T0 + 86400 * 401, &g, &v);
+  assert_int_equal(v, 0);
+  counts_free(&m);
+  store_close(one);
+  store_close(batch);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_slo_ids),
       cmocka_unit_test(test_upsert_accumulates),
       cmocka_unit_test(test_bad_arguments),
       cmocka_unit_test(test_rollups_match_minutes),
+      cmocka_unit_test(test_add_counts),
       cmocka_unit_test(test_load_series),
       cmocka_unit_test(test_file_persistence_wal_migration),
       cmocka_unit_test(test_open_errors),

@@ -8,20 +8,37 @@
 
 #include "core/sv.h"
 
-static struct hr_sv S(const char *s) { return sv_make(s, strlen(s)); }
+static struct hr_sv S(const char *s) {
+  return sv_make(s, strlen(s));
+}
 
-static void test_to_double(void **state) {
+static void
+test_to_double(void **state) {
   (void)state;
   static const struct {
     const char *in;
     int rc;
     double want;
   } cases[] = {
-      {"1.5", 0, 1.5},        {"0.800", 0, 0.8},   {"-1", 0, -1},          {"+2.25", 0, 2.25},
-      {"12", 0, 12},          {"1e3", 0, 1000},    {"2.5E-3", 0, 0.0025},  {".5", 0, 0.5},
-      {"5.", 0, 5},           {"0.000", 0, 0},     {"1234567890.123", 0, 1234567890.123},
-      {"", -1, 0},            {"-", -1, 0},        {".", -1, 0},           {"1.2.3", -1, 0},
-      {"1e", -1, 0},          {"abc", -1, 0},      {"1 ", -1, 0},          {"1,5", -1, 0},
+      {"1.5", 0, 1.5},
+      {"0.800", 0, 0.8},
+      {"-1", 0, -1},
+      {"+2.25", 0, 2.25},
+      {"12", 0, 12},
+      {"1e3", 0, 1000},
+      {"2.5E-3", 0, 0.0025},
+      {".5", 0, 0.5},
+      {"5.", 0, 5},
+      {"0.000", 0, 0},
+      {"1234567890.123", 0, 1234567890.123},
+      {"", -1, 0},
+      {"-", -1, 0},
+      {".", -1, 0},
+      {"1.2.3", -1, 0},
+      {"1e", -1, 0},
+      {"abc", -1, 0},
+      {"1 ", -1, 0},
+      {"1,5", -1, 0},
       {"1e999", -1, 0}, /* infinite: refused, never handed on */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -63,7 +63,9 @@ struct fix {
   double clk; /* the fake monotonic clock */
 };
 
-static char *path_in(struct fix *x, const char *name) { return xasprintf("%s/%s", x->dir, name); }
+static char *path_in(struct fix *x, const char *name) {
+  return xasprintf("%s/%s", x->dir, name);
+}
 
 static void start(struct fix *x) {
   struct hr_err err = {0};
@@ -122,7 +124,9 @@ static void append_to(struct fix *x, const char *path, int n, int partial) {
   fclose(f);
 }
 
-static void append(struct fix *x, int n) { append_to(x, x->log, n, 0); }
+static void append(struct fix *x, int n) {
+  append_to(x, x->log, n, 0);
+}
 
 static void poll_once(struct fix *x) {
   struct hr_err err = {0};
@@ -145,7 +149,9 @@ static uint64_t valid_in_store(struct fix *x, uint64_t *good) {
 }
 
 /* Good lines among the first n written: every 4th is bad. */
-static uint64_t good_of(int n) { return (uint64_t)(n - n / 4); }
+static uint64_t good_of(int n) {
+  return (uint64_t)(n - n / 4);
+}
 
 static void test_partial_line(void **state) {
   (void)state;
@@ -382,8 +388,7 @@ static void test_ingest_buffer(void **state) {
   assert_int_equal(s.events, 0);
   assert_int_equal(valid_in_store(&x, NULL), 6);
   /* the same key for another body is refused, nothing counted */
-  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, "b-1", body, strlen(body) - 3, &s, &dup, &err),
-                   HR_ERR_CONFLICT);
+  assert_int_equal(tail_ingest_buffer(p, x.st, NULL, "b-1", body, strlen(body) - 3, &s, &dup, &err), HR_ERR_CONFLICT);
   assert_non_null(strstr(err.msg, "idempotency key 'b-1' was used for another batch"));
   assert_int_equal(valid_in_store(&x, NULL), 6);
   /* another key counts */
@@ -402,14 +407,10 @@ static void test_ingest_buffer(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_partial_line),
-      cmocka_unit_test(test_rename_rotation),
-      cmocka_unit_test(test_rename_out_of_glob),
-      cmocka_unit_test(test_copytruncate),
-      cmocka_unit_test(test_gz_rotated_while_down),
-      cmocka_unit_test(test_gz_rotated_while_following),
-      cmocka_unit_test(test_new_files_and_stats),
-      cmocka_unit_test(test_ingest_buffer),
+      cmocka_unit_test(test_partial_line),          cmocka_unit_test(test_rename_rotation),
+      cmocka_unit_test(test_rename_out_of_glob),    cmocka_unit_test(test_copytruncate),
+      cmocka_unit_test(test_gz_rotated_while_down), cmocka_unit_test(test_gz_rotated_while_following),
+      cmocka_unit_test(test_new_files_and_stats),   cmocka_unit_test(test_ingest_buffer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,13 +22,12 @@ static void test_civil(void **state) {
     unsigned m, d;
     int64_t days;
   } cases[] = {
-      {1970, 1, 1, 0},
-      {1969, 12, 31, -1},
-      {2000, 3, 1, 11017},     /* python: date(2000,3,1).toordinal()-date(1970,1,1).toordinal() */
-      {2000, 2, 29, 11016},    /* leap day of a year divisible by 400 */
-      {1, 1, 1, -719162},      /* python: date(1,1,1).toordinal()-719163 */
-      {2024, 12, 31, 20088},   /* 1735603200 / 86400 */
-      {1900, 3, 1, -25508},    /* python: date(1900,3,1) - date(1970,1,1) */
+      {1970, 1, 1, 0},       {1969, 12, 31, -1},
+      {2000, 3, 1, 11017},   /* python: date(2000,3,1).toordinal()-date(1970,1,1).toordinal() */
+      {2000, 2, 29, 11016},  /* leap day of a year divisible by 400 */
+      {1, 1, 1, -719162},    /* python: date(1,1,1).toordinal()-719163 */
+      {2024, 12, 31, 20088}, /* 1735603200 / 86400 */
+      {1900, 3, 1, -25508},  /* python: date(1900,3,1) - date(1970,1,1) */
   };
   for (size_t i = 0; i < N(cases); i++) {
     assert_int_equal(days_from_civil(cases[i].y, cases[i].m, cases[i].d), cases[i].days);
@@ -65,8 +64,8 @@ static void test_rfc3339(void **state) {
       {"9999-12-31T23:59:59Z", 253402300799000000},
       {"2015-05-13T23:39:43.1Z", 1431560383100000},
       {"2015-05-13T23:39:43.123456789Z", 1431560383123456}, /* truncated to us */
-      {"2016-12-31T23:59:60Z", 1483228800000000},             /* leap second = next minute */
-      {"2001-02-29T00:00:00Z", BAD},                          /* not a leap year */
+      {"2016-12-31T23:59:60Z", 1483228800000000},           /* leap second = next minute */
+      {"2001-02-29T00:00:00Z", BAD},                        /* not a leap year */
       {"2015-13-01T00:00:00Z", BAD},
       {"2015-05-13T24:00:00Z", BAD},
       {"2015-05-13T23:39:43.Z", BAD},
@@ -264,8 +263,8 @@ static void test_duration_parse(void **state) {
       {".5s", 500000},
       {"5mm", BAD},
       {"1h30", BAD},
-      {"9999999999999999999s", BAD},   /* 19 digits */
-      {"200000000w", BAD},             /* overflows int64 us */
+      {"9999999999999999999s", BAD},                        /* 19 digits */
+      {"200000000w", BAD},                                  /* overflows int64 us */
       {"106751991d", INT64_C(106751991) * 86400 * 1000000}, /* near the limit: 9.22e18 */
       {"106751992d", BAD},
       {"5M", BAD},
@@ -316,10 +315,9 @@ static void test_duration_format(void **state) {
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_civil),          cmocka_unit_test(test_rfc3339),
-      cmocka_unit_test(test_rfc3339_offset),
-      cmocka_unit_test(test_clf),            cmocka_unit_test(test_epoch_any),
-      cmocka_unit_test(test_format_rfc3339), cmocka_unit_test(test_duration_parse),
-      cmocka_unit_test(test_duration_format),
+      cmocka_unit_test(test_rfc3339_offset), cmocka_unit_test(test_clf),
+      cmocka_unit_test(test_epoch_any),      cmocka_unit_test(test_format_rfc3339),
+      cmocka_unit_test(test_duration_parse), cmocka_unit_test(test_duration_format),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

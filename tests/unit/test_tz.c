@@ -36,9 +36,9 @@ static void test_offsets(void **state) {
       {"America/New_York", 1793512799, -14400},
       {"America/New_York", 1793512800, -18000},
       /* 2045: past the table, the footer CET-1CEST,M3.5.0,M10.5.0/3 */
-      {"Europe/Berlin", 2374102799, 3600},  /* 2045-03-26 00:59:59 UTC */
+      {"Europe/Berlin", 2374102799, 3600}, /* 2045-03-26 00:59:59 UTC */
       {"Europe/Berlin", 2374102800, 7200},
-      {"Europe/Berlin", 2392851599, 7200},  /* 2045-10-29 00:59:59 UTC */
+      {"Europe/Berlin", 2392851599, 7200}, /* 2045-10-29 00:59:59 UTC */
       {"Europe/Berlin", 2392851600, 3600},
       {"Europe/Berlin", 2382480000, 7200},  /* 2045-07-01 */
       {"Europe/Berlin", 2398374000, 3600},  /* 2045-12-31 23:00 UTC */
@@ -75,10 +75,10 @@ static void test_local_to_utc(void **state) {
     int64_t want;
   } cases[] = {
       {"UTC", 2026, 3, 1, 0, 0, 1772323200},
-      {"Europe/Berlin", 2026, 3, 1, 0, 0, 1772319600},   /* CET: 23:00 UTC the day before */
-      {"Europe/Berlin", 2026, 3, 29, 2, 30, 1774746000}, /* gap 02:00-03:00: the transition 01:00 UTC */
-      {"Europe/Berlin", 2026, 3, 29, 3, 0, 1774746000},  /* first local time after the gap */
-      {"Europe/Berlin", 2026, 10, 25, 2, 30, 1792888200}, /* overlap: the earlier (CEST) instant */
+      {"Europe/Berlin", 2026, 3, 1, 0, 0, 1772319600},      /* CET: 23:00 UTC the day before */
+      {"Europe/Berlin", 2026, 3, 29, 2, 30, 1774746000},    /* gap 02:00-03:00: the transition 01:00 UTC */
+      {"Europe/Berlin", 2026, 3, 29, 3, 0, 1774746000},     /* first local time after the gap */
+      {"Europe/Berlin", 2026, 10, 25, 2, 30, 1792888200},   /* overlap: the earlier (CEST) instant */
       {"America/New_York", 2026, 11, 1, 1, 30, 1793511000}, /* overlap: EDT */
       {"America/New_York", 2026, 3, 8, 2, 30, 1772953200},  /* gap: 07:00 UTC */
       {"Asia/Kolkata", 2026, 1, 1, 0, 0, 1767205800},       /* 18:30 UTC */

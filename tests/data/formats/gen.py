@@ -12,7 +12,23 @@ traefik.jsonl  Traefik's JSON access log: flat keys, "time" in RFC 3339,
                RequestPath (with its query), RequestHost, ClientHost and the
                kept header request_User-Agent.
 
-Both cover 2026-03-18 00:00 to 06:00 UTC with an incident 03:00-03:20
+haproxy.log    HAProxy's `option httplog` line (HAProxy's configuration
+               manual, "HTTP log format"), as rsyslog writes it (an RFC 3164
+               prefix) and, one line in five, as HAProxy writes it to stdout
+               (no prefix); accept dates in Europe/Berlin local time (CET,
+               UTC+1), two captured request headers {Host|User-Agent}; a
+               few aborted requests (status -1, timers -1) and logasap
+               lines (+Ta).
+iis.log        IIS's W3C extended log (CRLF): the default columns until
+               03:00, then IIS "restarts" and writes its directives again
+               with other columns (cs-host, sc-bytes, cs-bytes added, the
+               order changed); time-taken in milliseconds.
+cloudfront.log CloudFront's standard log (tab-separated, its 33 columns),
+               two files concatenated (each with #Version/#Fields);
+               time-taken in seconds with milliseconds, User-Agent
+               URL-encoded, x-edge-result-type Error for 5xx.
+
+All cover 2026-03-18 00:00 to 06:00 UTC with an incident 03:00-03:20
 (502s) and slow requests; see README.md for the figures.
 """
 import os
@@ -80,11 +96,94 @@ def traefik(evs):
     return lines
 
 
-def write(name, lines):
-    with open(os.path.join(HERE, name), "w") as f:
-        f.write("\n".join(lines) + "\n")
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def haproxy(evs):
+    lines = []
+    for k, (t, frac, path, method, status, dur_us, ua, size, ip) in enumerate(evs):
+        lt = t + 3600  # Europe/Berlin in March 2026 (before the 29th): UTC+1
+        d, hms = lt // 86400 - T0 // 86400 + 18, "%02d:%02d:%02d" % (lt // 3600 % 24, lt // 60 % 60, lt % 60)
+        ms = frac // 1000
+        ta = max(1, dur_us // 1000)
+        tr = max(0, ta - 3)
+        timers, st, req, term = "0/0/1/%d/%d" % (tr, ta), str(status), "%s %s HTTP/1.1" % (method, path), "----"
+        if k % 41 == 7:  # the client went away before sending a request
+            timers, st, req, term = "-1/-1/-1/-1/%d" % ta, "-1", "", "CR--"
+        elif k % 53 == 11:  # option logasap: Ta is the time until the log
+            timers = "0/0/1/%d/+%d" % (tr, ta)
+        backend = "api/app%d" % (k % 3 + 1) if path.startswith("/api/") else "static/web1"
+        body = ('%s:%d [%02d/Mar/2026:%s.%03d] fe-https~ %s %s %s %d - - %s %d/%d/3/1/0 0/0 {api.example.com|%s} '
+                '"%s"' % (ip, 40000 + k, d, hms, ms, backend, timers, st, size, term, 10 + k % 7, 8 + k % 5, ua, req))
+        if k % 5 == 4:
+            lines.append(body)
+        else:
+            lines.append("Mar %2d %s lb1 haproxy[2231]: %s" % (d, hms, body))
+    return lines
+
+
+IIS_F1 = ("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) "
+          "sc-status sc-substatus sc-win32-status time-taken")
+IIS_F2 = ("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs-host cs(User-Agent) "
+          "cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken")
+
+
+def iis(evs):
+    lines = []
+    second = False
+    head = ["#Software: Microsoft Internet Information Services 10.0", "#Version: 1.0"]
+    lines += head + ["#Date: 2026-03-18 00:00:00", "#Fields: " + IIS_F1]
+    for k, (t, frac, path, method, status, dur_us, ua, size, ip) in enumerate(evs):
+        if not second and t - T0 >= 3 * 3600:
+            second = True
+            lines += head + ["#Date: 2026-03-18 03:00:00", "#Fields: " + IIS_F2]
+        stem, _, query = path.partition("?")
+        hms = "%02d:%02d:%02d" % ((t - T0) // 3600, (t - T0) // 60 % 60, (t - T0) % 60)
+        win32 = 64 if status == 502 else 0  # ERROR_NETNAME_DELETED from the backend
+        common = ["2026-03-18", hms, "10.0.0.4", method, stem, query or "-", "443", "-", ip]
+        uaw = ua.replace(" ", "+")
+        if second:
+            vals = common + ["api.example.com", uaw, "-", str(status), "0", str(win32), str(size), "412",
+                             str(max(0, dur_us // 1000))]
+        else:
+            vals = common + [uaw, "-", str(status), "0", str(win32), str(max(0, dur_us // 1000))]
+        lines.append(" ".join(vals))
+    return lines
+
+
+CF_FIELDS = ("date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) "
+             "cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol "
+             "cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type "
+             "cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte "
+             "x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end")
+
+
+def cloudfront(evs):
+    lines = []
+    for k, (t, frac, path, method, status, dur_us, ua, size, ip) in enumerate(evs):
+        if k in (0, len(evs) // 2):
+            lines += ["#Version: 1.0", "#Fields: " + CF_FIELDS]
+        stem, _, query = path.partition("?")
+        hms = "%02d:%02d:%02d" % ((t - T0) // 3600, (t - T0) // 60 % 60, (t - T0) % 60)
+        result = "Error" if status >= 500 else "Hit" if path.startswith("/static/") else "Miss"
+        secs = "%.3f" % (max(1, dur_us // 1000) / 1000)
+        vals = ["2026-03-18", hms, "FRA56-P1", str(size), ip, method, "d111111abcdef8.cloudfront.net", stem,
+                str(status), "-", ua.replace(" ", "%20"), query or "-", "-", result,
+                "EXAMPLE%04dxGN7KWpVEmB9Dp7ctcVFQC4E==" % k, "api.example.com", "https", "412", secs, "-",
+                "TLSv1.3", "TLS_AES_128_GCM_SHA256", result, "HTTP/2.0", "-", "-", str(40000 + k), secs, result,
+                "application/json", str(size), "-", "-"]
+        lines.append("\t".join(vals))
+    return lines
+
+
+def write(name, lines, eol="\n"):
+    with open(os.path.join(HERE, name), "w", newline="") as f:
+        f.write(eol.join(lines) + eol)
 
 
 if __name__ == "__main__":
     write("caddy.jsonl", caddy(events(2, 240)))
     write("traefik.jsonl", traefik(events(3, 240)))
+    write("haproxy.log", haproxy(events(4, 240)))
+    write("iis.log", iis(events(5, 240)), eol="\r\n")
+    write("cloudfront.log", cloudfront(events(6, 240)))

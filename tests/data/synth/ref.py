@@ -81,7 +81,7 @@ def request_fields(req):
     if len(parts) < 2 or parts[0] == "-" or parts[1] == "-":
         return {"method": None, "path": None}
     path, query = split_target(parts[1])
-    return {"method": parts[0], "path": path, "query": query}
+    return {"method": parts[0], "path": path, "query": query, "protocol": parts[2] if len(parts) > 2 else None}
 
 
 # --------------------------------------------------------------- parsers
@@ -207,6 +207,9 @@ def read_log(path, parse):
             blank += 1
             continue
         ev = parse(line)
+        if ev is None:  # a W3C directive: counted with the blank lines
+            blank += 1
+            continue
         if isinstance(ev, str):
             bad[ev] = bad.get(ev, 0) + 1
         else:
@@ -598,3 +601,105 @@ def check_gate_text(out_path, exit_code, log, parse, slos, service, risk, at, po
             if w is not None:
                 c.same("%s: column %d" % (r["name"], i + 1), w, " ".join(got[i:i + 1]))
     c.done("gate --service %s --risk %s (text)" % (service, risk))
+
+
+# ------------------------------------------------------------ breakdowns
+
+def breakdown_of(slo, events, field, t, lookback_s):
+    """-> (all, rows): the valid events of slo in [t - lookback, t) per
+    value of field, each row {"value", "good", "valid", "bad"}, worst first
+    (most bad, then most valid, then by value, no value last), as
+    docs/cli/report.md ranks them; all: the sums."""
+    per = {}
+    for e in events:
+        if not (t - lookback_s * US <= e["ts"] < t) or not slo.total(e):
+            continue
+        g = slo.good(e) if slo.good is not None else not slo.bad(e)
+        v = e.get(field)
+        v = None if v is None else str(v)
+        r = per.setdefault(v, {"value": v, "good": 0, "valid": 0})
+        r["valid"] += 1
+        r["good"] += bool(g)
+    rows = list(per.values())
+    for r in rows:
+        r["bad"] = r["valid"] - r["good"]
+    rows.sort(key=lambda r: (-r["bad"], -r["valid"], r["value"] is None, r["value"] or ""))
+    tot = {k: sum(r[k] for r in rows) for k in ("good", "valid", "bad")}
+    return tot, rows
+
+
+def check_breakdown(out_path, log, parse, slos, field, at, lookback_s, top):
+    """Compares `report --breakdown FIELD --format json` (out_path) with the
+    reference: per SLO its sums, every listed value's counts, SLI, share and
+    burn contribution, the rest's sums and the number of values seen."""
+    events, stats = read_log(log, parse)
+    t = iso_us(at)
+    got = json.load(open(out_path))
+    c = Checker()
+    c.same("lines_read", stats["lines_read"], got["lines_read"])
+    c.same("at", rfc3339(t), got["at"])
+    c.same("from", rfc3339(t - lookback_s * US), got["from"])
+    c.same("slo names", [s.name for s in slos], [s["name"] for s in got["slos"]])
+    for s, g in zip(slos, got["slos"]):
+        tot, rows = breakdown_of(s, events, field, t, lookback_s)
+        eb = 1 - s.target
+        for k in ("good", "valid", "bad"):
+            c.same("%s.%s" % (s.name, k), tot[k], g[k])
+        c.same("%s.burn_rate" % s.name, tot["bad"] / tot["valid"] / eb if tot["valid"] else None, g["burn_rate"])
+        c.same("%s.values_seen" % s.name, len(rows), g["values_seen"])
+        shown = rows[:top] if top else rows
+        c.same("%s.values listed" % s.name, [r["value"] for r in shown], [r["value"] for r in g["values"]])
+        for r, gr in zip(shown, g["values"]):
+            p = "%s.values[%s]" % (s.name, r["value"])
+            for k in ("good", "valid", "bad"):
+                c.same(p + "." + k, r[k], gr[k])
+            c.same(p + ".sli", r["good"] / r["valid"], gr["sli"])
+            c.same(p + ".share", r["bad"] / tot["bad"] if tot["bad"] else 0.0, gr["share"])
+            c.same(p + ".burn_contribution", r["bad"] / tot["valid"] / eb, gr["burn_contribution"])
+        rest = rows[len(shown):]
+        c.same("%s.rest.values" % s.name, len(rest), g["rest"]["values"])
+        for k in ("good", "valid", "bad"):
+            c.same("%s.rest.%s" % (s.name, k), sum(r[k] for r in rest), g["rest"][k])
+    return c
+
+
+# ---------------------------------------------------------- grouped SLOs
+
+def check_groups(out_path, log, parse, slos, at):
+    """Compares the groups of grouped SLOs in headroom's JSON report with the
+    reference: slos is a list of (Slo, fields, max_groups). The groups are
+    the first max_groups distinct values of the fields among the SLO's valid
+    events in the order of the file, the rest "_other" (docs/config.md); each
+    is evaluated as an SLO whose total also requires its values."""
+    events, _ = read_log(log, parse)
+    t = iso_us(at)
+    got = {s["name"]: s for s in json.load(open(out_path))["slos"]}
+    c = Checker()
+    for slo, fields, max_groups in slos:
+        key = lambda e: tuple(None if e.get(f) is None else str(e[f]) for f in fields)  # noqa: E731
+        first = []
+        for e in events:
+            if slo.total(e) and key(e) not in first and len(first) < max_groups:
+                first.append(key(e))
+        groups = [(dict(zip(fields, k)), (lambda k: lambda e: key(e) == k)(k)) for k in first]
+        if any(slo.total(e) and key(e) not in first for e in events):
+            groups.append(({f: "_other" for f in fields}, lambda e: key(e) not in first))
+        g = got[slo.name]["groups"]
+        c.same("%s.groups" % slo.name, sorted(str(lb) for lb, _ in groups), sorted(str(x["labels"]) for x in g))
+        by = {str(x["labels"]): x for x in g}
+        for labels, member in groups:
+            sub = Slo(slo.name, slo.service, slo.target, slo.window, good=slo.good, bad=slo.bad,
+                      total=(lambda m: lambda e: slo.total(e) and m(e))(member))
+            want = evaluate_latched(sub, events, t)
+            have = by.get(str(labels))
+            if have is None:
+                continue
+            p = "%s%s" % (slo.name, labels)
+            for k in ("good", "valid", "sli", "budget_remaining", "budget_remaining_seconds",
+                      "time_to_exhaustion_seconds", "status"):
+                c.same(p + "." + k, want[k], have[k])
+            for k, v in want["burn_rate"].items():
+                c.same(p + ".burn_rate." + k, v, have["burn_rate"][k])
+        c.same("%s groups sum to the SLO (valid)" % slo.name, got[slo.name]["valid"], sum(x["valid"] for x in g))
+        c.same("%s groups sum to the SLO (good)" % slo.name, got[slo.name]["good"], sum(x["good"] for x in g))
+    return c

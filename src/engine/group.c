@@ -1,0 +1,231 @@
+/* group.c -- see group.h. */
+#include "engine/group.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/format.h"
+#include "core/tally.h"
+#include "util/xmalloc.h"
+
+struct grp {
+  char **values; /* NULL for _other */
+  struct hr_series s;
+};
+
+struct gslo {
+  const struct hr_slo *slo; /* NULL: not grouped (or not selected) */
+  int fid[8];               /* the groupBy fields' ids in its format */
+  struct hr_tally keys;     /* the key of each group (minute 0) -> seq = its index */
+  struct grp *g;            /* max_groups + 1: the last is _other */
+  size_t ng;                /* groups with their own budget so far */
+  int other_used;
+};
+
+struct hr_groups {
+  const struct hr_config *cfg;
+  int64_t phase_us;
+  struct gslo *s; /* one per SLO of the configuration */
+};
+
+struct hr_groups *groups_new(const struct hr_config *cfg, const unsigned char *sel, int64_t phase_us) {
+  struct hr_groups *g = NULL;
+  for (size_t j = 0; j < cfg->nslos; j++) {
+    const struct hr_slo *slo = &cfg->slos[j];
+    if (!sel[j] || slo->ngroup_by == 0)
+      continue;
+    if (g == NULL) {
+      g = xcalloc(1, sizeof *g);
+      g->cfg = cfg;
+      g->phase_us = phase_us;
+      g->s = xcalloc(cfg->nslos, sizeof *g->s);
+    }
+    struct gslo *gs = &g->s[j];
+    gs->slo = slo;
+    tally_init(&gs->keys, 0);
+    gs->g = xcalloc(slo->max_groups + 1, sizeof *gs->g);
+  }
+  return g;
+}
+
+void groups_free(struct hr_groups *g) {
+  if (g == NULL)
+    return;
+  for (size_t j = 0; j < g->cfg->nslos; j++) {
+    struct gslo *gs = &g->s[j];
+    if (gs->slo == NULL)
+      continue;
+    for (size_t i = 0; i <= gs->slo->max_groups; i++) {
+      if (gs->g[i].values != NULL)
+        for (size_t k = 0; k < gs->slo->ngroup_by; k++)
+          free(gs->g[i].values[k]);
+      free(gs->g[i].values);
+      if (gs->g[i].s.good != NULL)
+        series_reset(&gs->g[i].s);
+    }
+    free(gs->g);
+    tally_free(&gs->keys);
+  }
+  free(g->s);
+  free(g);
+}
+
+enum hr_rc groups_setup(void *ctx, struct hr_pipeline *p, uint64_t *need, struct hr_err *err) {
+  struct hr_groups *g = ctx;
+  *need = 0;
+  for (size_t si = 0; si < p->nsrc; si++)
+    for (size_t k = 0; k < p->src[si].nslos; k++) {
+      size_t j = p->src[si].slos[k];
+      struct gslo *gs = &g->s[j];
+      if (gs->slo == NULL)
+        continue;
+      for (size_t f = 0; f < gs->slo->ngroup_by && f < 8; f++) {
+        const char *name = gs->slo->group_by[f];
+        int id = p->src[si].fmt != NULL ? format_field(p->src[si].fmt, name, strlen(name)) : -1;
+        if (id < 0 || id >= HR_MAX_FIELDS)
+          return HR_FAIL(err, HR_ERR_CONFIG, "%s:%d: SLO %s: groupBy %s: DataSource %s has no such field",
+                         gs->slo->group_loc.file ? gs->slo->group_loc.file : "?", gs->slo->group_loc.line,
+                         gs->slo->name, name, p->src[si].ds->name);
+        gs->fid[f] = id;
+        *need |= (uint64_t)1 << id;
+      }
+    }
+  return HR_OK;
+}
+
+/* The text of value v (NULL: none) into buf, at most HR_GROUP_VALUE_MAX bytes. */
+static size_t value_text(const struct hr_val *v, char *buf) {
+  if (v == NULL)
+    return 0;
+  if (v->type == HR_V_BOOL)
+    return (size_t)snprintf(buf, 8, "%s", v->num != 0 ? "true" : "false");
+  if (v->sv.p != NULL && (v->sv.n > 0 || v->type == HR_V_STR)) {
+    size_t n = v->sv.n < HR_GROUP_VALUE_MAX ? v->sv.n : HR_GROUP_VALUE_MAX;
+    memcpy(buf, v->sv.p, n);
+    return n;
+  }
+  int w = snprintf(buf, 32, "%.17g", v->num);
+  return w > 0 && w < 32 ? (size_t)w : 0;
+}
+
+void groups_hook(void *ctx, size_t j, const struct hr_event *ev, const char *line, size_t len, int good) {
+  (void)line;
+  (void)len;
+  struct hr_groups *g = ctx;
+  struct gslo *gs = &g->s[j];
+  if (gs->slo == NULL)
+    return;
+  /* The key: each value's length (or 0xffff: none) then its bytes. */
+  char key[8 * (HR_GROUP_VALUE_MAX + 2)];
+  size_t kn = 0;
+  size_t nf = gs->slo->ngroup_by < 8 ? gs->slo->ngroup_by : 8;
+  for (size_t f = 0; f < nf; f++) {
+    const struct hr_val *v = event_get(ev, gs->fid[f]);
+    size_t n = value_text(v, key + kn + 2);
+    size_t tag = v == NULL ? 0xffff : n;
+    key[kn] = (char)(tag >> 8);
+    key[kn + 1] = (char)(tag & 0xff);
+    kn += 2 + n;
+  }
+  const struct hr_tally_cell *c = tally_find(&gs->keys, 0, key, kn, 0);
+  size_t idx;
+  if (c != NULL) {
+    idx = c->seq;
+  } else if (gs->ng < gs->slo->max_groups) {
+    idx = gs->ng++;
+    tally_put(&gs->keys, 0, key, kn, 0, 0, 0, ev->ts_us);
+    struct grp *gr = &gs->g[idx];
+    gr->values = xcalloc(nf, sizeof *gr->values);
+    for (size_t f = 0, o = 0; f < nf; f++) {
+      size_t tag = (size_t)(unsigned char)key[o] << 8 | (unsigned char)key[o + 1];
+      size_t n = tag == 0xffff ? 0 : tag;
+      gr->values[f] = tag == 0xffff ? NULL : xstrndup(key + o + 2, n);
+      o += 2 + n;
+    }
+  } else {
+    idx = gs->slo->max_groups;
+    gs->other_used = 1;
+  }
+  struct grp *gr = &gs->g[idx];
+  if (gr->s.good == NULL)
+    series_init(&gr->s, MINUTE_US, g->phase_us, slo_eval_span(gs->slo, MINUTE_US));
+  series_add(&gr->s, ev->ts_us, (uint32_t)good, 1);
+}
+
+static int rank_of(enum hr_status s) {
+  switch (s) {
+  case HR_ST_RED: return 0;
+  case HR_ST_ORANGE: return 1;
+  case HR_ST_YELLOW: return 2;
+  case HR_ST_NODATA: return 3;
+  case HR_ST_GREEN: return 4;
+  }
+  return 4;
+}
+
+static size_t cmp_nf; /* fields compared by cmp_group (qsort has no context) */
+
+static int cmp_group(const void *a, const void *b) {
+  const struct hr_report_group *x = a, *y = b;
+  int rx = rank_of(x->st.status), ry = rank_of(y->st.status);
+  if (rx != ry)
+    return rx - ry;
+  if (x->st.budget_remaining != y->st.budget_remaining)
+    return x->st.budget_remaining < y->st.budget_remaining ? -1 : 1;
+  if (x->other != y->other)
+    return x->other - y->other; /* _other after the named groups */
+  for (size_t f = 0; f < cmp_nf && !x->other; f++) {
+    const char *p = x->values[f], *q = y->values[f];
+    if (p == NULL || q == NULL) {
+      if (p != q)
+        return p == NULL ? 1 : -1;
+      continue;
+    }
+    int c = strcmp(p, q);
+    if (c != 0)
+      return c;
+  }
+  return 0;
+}
+
+void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, const struct hr_exclusion *excl,
+                 size_t nexcl, int64_t at_us, struct hr_report_slo *rs) {
+  if (g == NULL || g->s[j].slo == NULL)
+    return;
+  const struct gslo *gs = &g->s[j];
+  size_t nf = slo->ngroup_by < 8 ? slo->ngroup_by : 8;
+  rs->has_groups = 1;
+  rs->groups = xcalloc(gs->ng + 1, sizeof *rs->groups);
+  for (size_t i = 0; i <= slo->max_groups; i++) {
+    const struct grp *gr = &gs->g[i];
+    int other = i == slo->max_groups;
+    if ((other && !gs->other_used) || (!other && i >= gs->ng))
+      continue;
+    struct hr_report_group *out = &rs->groups[rs->ngroups++];
+    struct hr_report_slo tmp;
+    memset(&tmp, 0, sizeof tmp);
+    engine_eval_slo(&tmp, slo, &gr->s, excl, nexcl, at_us);
+    out->st = tmp.st;
+    out->now = tmp.now;
+    out->other = other;
+    out->values = xcalloc(nf ? nf : 1, sizeof *out->values);
+    for (size_t f = 0; f < nf && !other; f++)
+      out->values[f] = gr->values[f] != NULL ? xstrdup(gr->values[f]) : NULL;
+  }
+  cmp_nf = nf;
+  qsort(rs->groups, rs->ngroups, sizeof *rs->groups, cmp_group);
+}
+
+void groups_release(struct hr_report_slo *rs) {
+  size_t nf = rs->slo != NULL && rs->slo->ngroup_by < 8 ? rs->slo->ngroup_by : 8;
+  for (size_t i = 0; i < rs->ngroups; i++) {
+    for (size_t f = 0; f < nf && rs->groups[i].values != NULL; f++)
+      free(rs->groups[i].values[f]);
+    free(rs->groups[i].values);
+  }
+  free(rs->groups);
+  rs->groups = NULL;
+  rs->ngroups = 0;
+  rs->has_groups = 0;
+}

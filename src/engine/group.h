@@ -1,0 +1,39 @@
+/* group.h -- the groups of grouped SLOs (groupBy, docs/config.md, "Grouped
+ * SLOs"), counted while the logs are read: a hook on the reading pipeline
+ * that gives each of the first maxGroups distinct values (in the order the
+ * events are read) a minute series of its own, and counts every later value
+ * under "_other"; then each group is evaluated exactly as its SLO is
+ * (engine_eval_slo). For use inside src/engine only. */
+#ifndef HR_ENGINE_GROUP_H
+#define HR_ENGINE_GROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/impl.h"
+
+#define HR_GROUP_VALUE_MAX 256 /* bytes of one field's value that tell groups apart */
+
+struct hr_groups;
+
+/* The groups of the SLOs of cfg selected by sel (one byte per SLO) that are
+ * grouped, on the series grid phase_us; NULL when none is. Release with
+ * groups_free(). */
+struct hr_groups *groups_new(const struct hr_config *cfg, const unsigned char *sel, int64_t phase_us);
+void groups_free(struct hr_groups *g);
+
+/* The hook to read with (engine_read_logs_setup(..., groups_setup,
+ * groups_hook, g, ...)): setup fails when a groupBy field is not one the
+ * SLO's DataSource format can have. */
+enum hr_rc groups_setup(void *ctx, struct hr_pipeline *p, uint64_t *need, struct hr_err *err);
+void groups_hook(void *ctx, size_t slo_idx, const struct hr_event *ev, const char *line, size_t len, int good);
+
+/* Fill rs->groups (has_groups) of SLO j (slo, with the exclusions in force)
+ * at at_us. Nothing when j is not grouped. */
+void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, const struct hr_exclusion *excl,
+                 size_t nexcl, int64_t at_us, struct hr_report_slo *rs);
+
+/* Release rs's groups. */
+void groups_release(struct hr_report_slo *rs);
+
+#endif
