@@ -115,9 +115,15 @@ int openslo_alert_condition(struct ld *L, struct doc *d, yaml_node_t *meta, yaml
                 "unknown condition kind '%s' (expected burnrate, headroom.dev/exhaustion or headroom.dev/budget)",
                 kind);
   }
+  /* alertAfter: 0s (fire in the first round it holds) is the default and may
+   * be written out (docs/alerting.md, "States"). */
   int64_t after = 0;
-  if (ydoc_want_dur(L, d, cn, "alertAfter", 0, w, 0, &after) == 1 &&
-      ydoc_dur_in(L, d, ydoc_mget(d, cn, "alertAfter"), "alertAfter", after, 1, YDOC_MAX_US, NULL, 0) == 0)
+  yaml_node_t *an = ydoc_mget(d, cn, "alertAfter");
+  const char *av = an != NULL && an->type == YAML_SCALAR_NODE ? ydoc_sval(an) : NULL;
+  if (av != NULL && duration_parse(av, strlen(av), &after) == 0 && after == 0)
+    out->alert_after_us = 0;
+  else if (ydoc_want_dur(L, d, cn, "alertAfter", 0, w, 0, &after) == 1 &&
+           ydoc_dur_in(L, d, an, "alertAfter", after, 1, YDOC_MAX_US, NULL, 0) == 0)
     out->alert_after_us = after;
   return L->nerr == nerr;
 }

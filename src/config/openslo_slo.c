@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "config/openslo_impl.h"
+#include "core/alert.h"
 #include "core/timeparse.h"
 #include "core/tz.h"
 #include "util/xmalloc.h"
@@ -1023,6 +1024,30 @@ void openslo_slo_build(struct ld *L, struct doc *d) {
 
 /* ------------------------------------------------------------- linking */
 
+/* headroom.dev/min-events switches a condition off while its lookback holds
+ * fewer valid events: warn for each one it keeps silent below a traffic of
+ * one request a minute or more (docs/alerting.md, "Low traffic"). */
+static void min_events_check(struct ld *L, const struct hr_slo *s) {
+  if (s->min_events <= 1)
+    return;
+  const struct hr_condition *conds[64];
+  size_t nc = alert_conditions(s, conds, 64);
+  for (size_t i = 0; i < nc && i < 64; i++) {
+    const struct hr_condition *c = conds[i];
+    if ((c->kind != HR_COND_BURNRATE && c->kind != HR_COND_EXHAUSTION) || c->long_us <= 0)
+      continue;
+    double per_min = (double)s->min_events / ((double)c->long_us / (double)US_MIN);
+    if (per_min < 1)
+      continue;
+    char lw[32];
+    ydoc_warn_loc(L, &s->loc,
+                  "SLO '%s': headroom.dev/min-events %lld switches condition '%s' off while its %s lookback holds "
+                  "fewer valid events, i.e. below %.3g requests a minute (half that once it fires); the low-traffic "
+                  "guard already keeps a handful of errors from paging",
+                  s->name, (long long)s->min_events, c->name, duration_format(c->long_us, lw, sizeof lw), per_min);
+  }
+}
+
 /* What condition q means for SLO s: its lookback no longer than the
  * window, and a burn-rate threshold that can be reached (a burn rate is at
  * most 1 / (1 - target), when every event is bad). */
@@ -1069,6 +1094,7 @@ void openslo_slo_link(struct ld *L) {
     }
     if (over)
       ydoc_err_loc(L, &s->loc, "SLO '%s' uses more than %d distinct lookback windows", s->name, HR_MAX_LOOKBACKS);
+    min_events_check(L, s);
   }
   for (size_t i = 0; i < c->ncomposites; i++) { /* its components share its window and policies */
     struct hr_composite *k = &c->composites[i];

@@ -6,8 +6,11 @@
  * slo_eval.c only. */
 #include "core/alert.h"
 
+#include "core/fisher.h"
+
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #define MIN_US (INT64_C(60) * 1000000)
 #define HOUR_US (60 * MIN_US)
@@ -38,6 +41,8 @@ static const struct hr_condition defaults[] = {
      .factor = 1,
      .long_us = 3 * DAY_US,
      .short_us = 6 * HOUR_US},
+    /* a dead log pages too (docs/alerting.md, "No data"), once: it joins the SLO's page incident */
+    {.name = "nodata", .severity = "page", .kind = HR_COND_NODATA, .alert_after_us = 5 * MIN_US},
 };
 
 const struct hr_condition *alert_default_conditions(size_t *n) {
@@ -66,14 +71,26 @@ size_t alert_conditions(const struct hr_slo *slo, const struct hr_condition **ou
 
 /* Burn over [at - lookback, at): from st when it holds that lookback at at_us. */
 static double burn_over(const struct hr_slo *slo, const struct hr_series *s, const struct hr_slo_state *st,
-                        int64_t at_us, int64_t lookback_us, uint64_t *valid) {
+                        int64_t at_us, int64_t lookback_us, uint64_t *good, uint64_t *valid) {
   if (st != NULL && st->at_us == at_us)
     for (size_t i = 0; i < st->nburn && i < HR_MAX_LOOKBACKS; i++)
       if (st->burn[i].lookback_us == lookback_us) {
+        *good = st->burn[i].good;
         *valid = st->burn[i].valid;
         return st->burn[i].rate;
       }
-  return slo_burn_at(slo, s, at_us, lookback_us, NULL, valid);
+  return slo_burn_at(slo, s, at_us, lookback_us, good, valid);
+}
+
+uint64_t alert_min_events(const struct hr_slo *slo, int firing) {
+  uint64_t n = slo->min_events > 0 ? (uint64_t)slo->min_events : 1;
+  return firing ? (n + 1) / 2 : n;
+}
+
+int alert_guard(const struct hr_slo *slo, uint64_t good, uint64_t valid) {
+  if (slo->budgeting != HR_BUDGET_OCCURRENCES || good >= valid)
+    return slo->budgeting != HR_BUDGET_OCCURRENCES;
+  return poisson_greater(valid - good, (double)valid * (1 - slo->target)) < HR_GUARD_ALPHA;
 }
 
 static int is_lookback(const struct hr_slo *slo, int64_t lookback_us) {
@@ -111,9 +128,9 @@ static int past(double v, const struct hr_condition *c) {
 }
 
 void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, const struct hr_series *s,
-                     const struct hr_slo_state *st, int64_t at_us, struct hr_cond_result *out) {
+                     const struct hr_slo_state *st, int64_t at_us, int firing, struct hr_cond_result *out) {
   memset(out, 0, sizeof *out);
-  uint64_t min_ev = slo->min_events > 0 ? (uint64_t)slo->min_events : 1;
+  uint64_t min_ev = alert_min_events(slo, firing);
   if (c->kind == HR_COND_NODATA) {
     out->value = st != NULL ? (double)st->data : 0;
     out->active = st != NULL && st->data != HR_DATA_OK;
@@ -123,22 +140,21 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
     return; /* figures of unreadable data: nothing holds */
   switch (c->kind) {
   case HR_COND_BURNRATE: {
-    uint64_t vl = 0, vs = 0;
-    out->value = fin(burn_over(slo, s, st, at_us, c->long_us, &vl));
-    int low = vl < min_ev;
+    uint64_t gl = 0, vl = 0, gs = 0, vs = 0;
+    out->value = fin(burn_over(slo, s, st, at_us, c->long_us, &gl, &vl));
     int hold = past(out->value, c);
     if (c->short_us > 0) {
-      out->value2 = fin(burn_over(slo, s, st, at_us, c->short_us, &vs));
-      low = low || vs < min_ev;
+      out->value2 = fin(burn_over(slo, s, st, at_us, c->short_us, &gs, &vs));
       hold = hold && past(out->value2, c);
     }
-    out->low_traffic = low;
-    out->active = hold && !low;
+    out->low_traffic = vl < min_ev;
+    out->guarded = hold && !out->low_traffic && c->factor >= 1 && !alert_guard(slo, gl, vl);
+    out->active = hold && !out->low_traffic && !out->guarded;
     return;
   }
   case HR_COND_EXHAUSTION: {
-    uint64_t v = 0;
-    double burn = fin(burn_over(slo, s, st, at_us, c->long_us, &v));
+    uint64_t g = 0, v = 0;
+    double burn = fin(burn_over(slo, s, st, at_us, c->long_us, &g, &v));
     out->low_traffic = v < min_ev;
     double rem = st ? st->budget_remaining : 1.0;
     double w_s = st ? (double)st->window_us / 1e6 : 0.0;
@@ -148,7 +164,12 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
     }
     out->value = rem <= 0 ? 0.0 : fin(rem * w_s / burn);
     out->value2 = burn;
-    out->active = !out->low_traffic && (out->value <= 0 || below(out->value, (double)c->horizon_us / 1e6));
+    int hold = out->value <= 0 || below(out->value, (double)c->horizon_us / 1e6);
+    /* Guarded while the burn it fires at, remaining * W / horizon, is at or
+     * above the budget's rate; not once the budget is nearly spent. */
+    int at_budget = rem * w_s >= (double)c->horizon_us / 1e6;
+    out->guarded = hold && !out->low_traffic && at_budget && !alert_guard(slo, g, v);
+    out->active = hold && !out->low_traffic && !out->guarded;
     return;
   }
   case HR_COND_BUDGET: {
@@ -204,4 +225,38 @@ enum hr_transition alert_step(struct hr_alert *a, int active, int64_t t_us, int6
     return HR_TR_RESOLVED;
   }
   return HR_TR_NONE;
+}
+
+int alert_is_page(const struct hr_condition *c) {
+  return c->severity != NULL && (strcasecmp(c->severity, "page") == 0 || strcasecmp(c->severity, "critical") == 0);
+}
+
+enum hr_transition incident_step(struct hr_incident *g, int nfiring, int inhibited, int64_t t_us, int64_t damping_us) {
+  if (nfiring > 0) {
+    g->quiet_since_us = INT64_MIN;
+    g->open = 1;
+    if (g->notified || inhibited)
+      return HR_TR_NONE;
+    g->notified = 1;
+    return HR_TR_FIRING;
+  }
+  if (!g->open)
+    return HR_TR_NONE;
+  if (g->quiet_since_us == INT64_MIN)
+    g->quiet_since_us = t_us;
+  if (t_us - g->quiet_since_us < damping_us)
+    return HR_TR_NONE;
+  int was = g->notified;
+  g->open = g->notified = 0;
+  return was ? HR_TR_RESOLVED : HR_TR_NONE;
+}
+
+const char *alert_name(enum hr_cond_kind k) {
+  switch (k) {
+  case HR_COND_EXHAUSTION: return "SLOBudgetExhaustion";
+  case HR_COND_BUDGET: return "SLOBudgetLow";
+  case HR_COND_NODATA: return "SLONoData";
+  case HR_COND_BURNRATE: break;
+  }
+  return "SLOBurnRate";
 }

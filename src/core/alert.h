@@ -10,8 +10,18 @@
  *   HR_COND_NODATA      the SLO's data is not ok (st->data: none, stale or
  *                       unreadable); no other condition holds on unreadable
  *                       data
- * A lookback with fewer than slo->min_events valid events is low traffic and
- * makes its condition inactive (it fires nothing). */
+ * Two traffic rules keep noise from firing (docs/alerting.md, "Low traffic"):
+ *   the guard   the bad events of the condition's lookback (the long one)
+ *               must be significantly more than the budget allows: with
+ *               lambda = valid * (1 - target), P(Poisson(lambda) >= bad) <
+ *               HR_GUARD_ALPHA. On for every burn-rate condition whose
+ *               factor is at least 1 and every exhaustion condition while
+ *               the burn it fires at (remaining * W / horizon) is, for an
+ *               occurrences SLO; at high traffic a burn above a factor of 2
+ *               or more always passes it;
+ *   minEvents   a lookback (the long one) with fewer than slo->min_events
+ *               valid events makes the condition inactive; a firing one
+ *               stays on down to half of it (hysteresis). */
 #ifndef HR_ALERT_H
 #define HR_ALERT_H
 
@@ -23,8 +33,13 @@
 #include "core/slo_eval.h"
 #include "core/tz.h"
 
+/* The low-traffic guard's level (docs/alerting.md): a count of bad events
+ * the budget's own error rate reaches less than once in a thousand. */
+#define HR_GUARD_ALPHA 0.001
+
 /* The defaults (docs/alerting.md) for an SLO without alert policies: page 14.4x 1h&5m,
- * page 6x 6h&30m, ticket 3x 1d&2h, ticket 1x 3d&6h. Static storage. */
+ * page 6x 6h&30m, ticket 3x 1d&2h, ticket 1x 3d&6h, and "nodata", a page after 5
+ * minutes of data that is not ok. Static storage. */
 const struct hr_condition *alert_default_conditions(size_t *n /* OUT */);
 
 /* The conditions in force for slo: every condition of its policies, or the
@@ -34,7 +49,8 @@ size_t alert_conditions(const struct hr_slo *slo, const struct hr_condition **ou
 
 struct hr_cond_result {
   int active;      /* the condition holds at T */
-  int low_traffic; /* inactive because a lookback had too few events */
+  int low_traffic; /* inactive because the lookback had fewer than minEvents valid events */
+  int guarded;     /* would hold but for the guard: its bad events are not significant */
   double value;    /* BURNRATE: long burn; EXHAUSTION: seconds to exhaustion (or -1 never); BUDGET: remaining;
                     * NODATA: enum hr_data */
   double value2;   /* BURNRATE: short burn; EXHAUSTION: the burn over the lookback; else 0 */
@@ -42,9 +58,19 @@ struct hr_cond_result {
 
 /* Evaluate c for slo at at_us from the counts in s (same grid rules as
  * slo_eval). `st` is the SLO's state at at_us from slo_eval (window,
- * remaining), used by EXHAUSTION and BUDGET. */
+ * remaining), used by EXHAUSTION and BUDGET. firing: the condition is firing
+ * now (minEvents' hysteresis); 0 when unknown. */
 void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, const struct hr_series *s,
-                     const struct hr_slo_state *st, int64_t at_us, struct hr_cond_result *out /* OUT */);
+                     const struct hr_slo_state *st, int64_t at_us, int firing, struct hr_cond_result *out /* OUT */);
+
+/* The valid events a lookback needs for a condition of slo: minEvents, or
+ * half of it (rounded up) while the condition fires. */
+uint64_t alert_min_events(const struct hr_slo *slo, int firing);
+
+/* The guard: bad events out of valid significantly more than slo's budget
+ * allows (always 1 for timeslices SLOs: a bad slice is already a judgement
+ * over many events). */
+int alert_guard(const struct hr_slo *slo, uint64_t good, uint64_t valid);
 
 /* 1 when alert_cond_eval() of c reads the series s: a burn-rate or
  * exhaustion condition whose lookback (or short window) is not one of the
@@ -69,5 +95,37 @@ enum hr_transition { HR_TR_NONE = 0, HR_TR_FIRING, HR_TR_RESOLVED };
  * alert_after_us (at once when 0); one that stops holding moves pending ->
  * inactive and firing -> resolved. Returns the transition to notify. */
 enum hr_transition alert_step(struct hr_alert *a, int active, int64_t t_us, int64_t alert_after_us);
+
+/* One incident per SLO and severity (docs/alerting.md, "One page per
+ * incident"): its members are the SLO's page conditions (alert_is_page), or
+ * all its others (tickets). The first member to fire opens it and is notified;
+ * members firing while it is open join it silently; it closes, with one
+ * resolve, once no member has fired for HR_DAMPING_US, so a condition that
+ * resolves and fires again within it continues the same incident. A ticket
+ * incident is inhibited while the SLO's page incident is open: it is
+ * notified only if a member still fires once the page incident has closed
+ * (Alertmanager's inhibition), and its close only if it was notified. */
+#define HR_DAMPING_US (INT64_C(30) * 60 * 1000000)
+
+struct hr_incident {
+  int open, notified;
+  int64_t quiet_since_us; /* when its last member stopped firing; INT64_MIN while one fires */
+};
+
+/* Step an incident after its members were stepped at t_us: nfiring of them
+ * fire now; inhibited: the SLO's page incident is open. Returns
+ * HR_TR_FIRING when it is to be notified (it opened, or its inhibition
+ * ended while a member fires), HR_TR_RESOLVED when a notified one closes,
+ * else HR_TR_NONE. */
+enum hr_transition incident_step(struct hr_incident *g, int nfiring, int inhibited, int64_t t_us, int64_t damping_us);
+
+/* The alertname of a condition of kind k, the same in serve's notifications
+ * and the generated Prometheus rules (docs/notifications.md): SLOBurnRate,
+ * SLOBudgetExhaustion, SLOBudgetLow, SLONoData. Static storage. */
+const char *alert_name(enum hr_cond_kind k);
+
+/* 1 for severity "page" or "critical" (any case): the incident a ticket is
+ * inhibited under, and burning "fast" in report; else 0. */
+int alert_is_page(const struct hr_condition *c);
 
 #endif

@@ -42,3 +42,26 @@ double fisher_greater(uint64_t x, uint64_t n1, uint64_t k, uint64_t n) {
   double p = exp(lt) * sum;
   return p > 1 ? 1 : p;
 }
+
+double poisson_greater(uint64_t k, double lambda) {
+  if (k == 0)
+    return 1;
+  if (!(lambda > 0))
+    return 0;
+  double K = (double)k, sum = 1, t = 1;
+  if (K > lambda) { /* terms fall from k on */
+    double lt = -lambda + K * log(lambda) - lgamma(K + 1);
+    for (double i = K; t > sum * 1e-17; i++) {
+      t *= lambda / (i + 1);
+      sum += t;
+    }
+    return fmin(1.0, exp(lt + log(sum)));
+  }
+  /* P(X <= k - 1): terms fall from k - 1 down to 0. */
+  double lt = -lambda + (K - 1) * log(lambda) - lgamma(K);
+  for (double i = K - 1; i >= 1 && t > sum * 1e-17; i--) {
+    t *= i / lambda;
+    sum += t;
+  }
+  return fmax(0.0, 1.0 - exp(lt + log(sum)));
+}

@@ -1,5 +1,6 @@
 /* fisher.h -- the one-sided Fisher exact test of a 2x2 table, for counts
- * from a handful to billions (docs/cli/canary.md, "The test").
+ * from a handful to billions (docs/cli/canary.md, "The test"), and the
+ * Poisson upper tail.
  *
  *              bad        good
  *   sample     x          n1 - x         n1
@@ -26,5 +27,13 @@
  * below 1e-9 up to 2e5 events (tests/unit/test_fisher.c against exact
  * sums), about 1e-6 at 1e8 -- far below what a decision at 0.05 notices. */
 double fisher_greater(uint64_t x, uint64_t n1, uint64_t k, uint64_t n);
+
+/* P(X >= k) for X ~ Poisson(lambda): the chance that a process whose mean
+ * count is lambda shows at least k events (the alerts' low-traffic guard,
+ * docs/alerting.md). 1 when k is 0 or lambda <= 0 and k is 0; 0 when
+ * lambda <= 0 and k > 0. Above the mean the tail is summed upwards from
+ * its largest term (lgamma, then the ratio lambda / (i + 1)); at or below
+ * it, one minus the lower tail summed downwards. */
+double poisson_greater(uint64_t k, double lambda);
 
 #endif

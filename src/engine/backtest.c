@@ -2,6 +2,7 @@
 #include "engine/backtest.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,22 +51,35 @@ static void add_lookback(struct hr_slo *s, int64_t us) {
   s->lookbacks_us[i] = us;
 }
 
-/* Step the conditions of one set for SLO j at minute t. */
+/* An SLO's incidents in one set: page (0) and ticket (1), and the alert
+ * that opened each (notified). */
+struct bt_incidents {
+  struct hr_incident g[2];
+  size_t lead[2];
+};
+
+static void add_alert(struct hr_bt_set *r, struct hr_bt_alert a) {
+  if (r->n == r->cap) {
+    r->cap = r->cap ? 2 * r->cap : 64;
+    r->alerts = xrealloc(r->alerts, r->cap * sizeof *r->alerts);
+  }
+  r->alerts[r->n++] = a;
+}
+
+/* Step the conditions of one set for SLO j at minute t, then its incidents:
+ * the page incident first, so a ticket under it is inhibited. */
 static void step_set(struct hr_bt_set *r, size_t j, const struct hr_slo *slo, const struct hr_series *s,
                      const struct hr_condition **conds, size_t nc, const struct hr_slo_state *st, int64_t t,
-                     struct hr_alert *al, size_t *open) {
-  int any = 0;
+                     struct hr_alert *al, size_t *open, struct bt_incidents *inc) {
+  int any = 0, nfiring[2] = {0, 0};
   for (size_t i = 0; i < nc; i++) {
     struct hr_cond_result res;
-    alert_cond_eval(slo, conds[i], s, st, t, &res);
+    alert_cond_eval(slo, conds[i], s, st, t, al[i].state == HR_AL_FIRING, &res);
     enum hr_transition tr = alert_step(&al[i], res.active, t, conds[i]->alert_after_us);
+    int g = !alert_is_page(conds[i]);
     if (tr == HR_TR_FIRING) {
-      if (r->n == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 64;
-        r->alerts = xrealloc(r->alerts, r->cap * sizeof *r->alerts);
-      }
       open[i] = r->n;
-      r->alerts[r->n++] = (struct hr_bt_alert){j, i, conds[i], t, INT64_MIN};
+      add_alert(r, (struct hr_bt_alert){j, i, conds[i], t, INT64_MIN, 0, INT64_MIN});
       if (conds[i]->severity && strcmp(conds[i]->severity, "page") == 0)
         r->pages[j]++;
       else if (conds[i]->severity && strcmp(conds[i]->severity, "ticket") == 0)
@@ -73,9 +87,27 @@ static void step_set(struct hr_bt_set *r, size_t j, const struct hr_slo *slo, co
     } else if (tr == HR_TR_RESOLVED) {
       r->alerts[open[i]].resolved_at = t;
     }
+    nfiring[g] += al[i].state == HR_AL_FIRING;
     any |= al[i].state == HR_AL_FIRING;
   }
   r->minutes[j] += any;
+  for (int g = 0; g < 2; g++) {
+    enum hr_transition tr = incident_step(&inc->g[g], nfiring[g], g == 1 && inc->g[0].open, t, HR_DAMPING_US);
+    size_t lead = SIZE_MAX; /* the notified firing: the earliest of the members firing now */
+    for (size_t i = 0; tr == HR_TR_FIRING && i < nc; i++)
+      if (al[i].state == HR_AL_FIRING && (!alert_is_page(conds[i])) == g && open[i] < lead)
+        lead = open[i];
+    if (tr == HR_TR_FIRING && lead != SIZE_MAX) {
+      inc->lead[g] = lead;
+      r->alerts[lead].notified = 1;
+      if (g == 0)
+        r->pages_sent[j]++;
+      else
+        r->tickets_sent[j]++;
+    } else if (tr == HR_TR_RESOLVED) {
+      r->alerts[inc->lead[g]].closed_at = t;
+    }
+  }
 }
 
 static int cmp_fired(const void *a, const void *b) {
@@ -152,11 +184,13 @@ static void replay_slo(const struct hr_config *cfg, const struct hr_effective *e
   struct hr_excluder *ex = excluder_new(eslo->excl, eslo->nexcl);
   struct hr_slo_replay *r = slo_replay_new(slo, slo->window.zone, s, ex, b->from_us, b->to_us);
   struct hr_slo_state state;
+  struct bt_incidents inc[2];
+  memset(inc, 0, sizeof inc);
   for (size_t m = 0; m < b->nmin; m++) {
     int64_t t = b->from_us + (int64_t)m * MINUTE_US;
     slo_replay_at(r, t, &state);
     for (size_t k = 0; k < b->nsets; k++)
-      step_set(&b->sets[k], j, slo, s, conds[k], nc[k], &state, t, &al[k * MAX_CONDS], &open[k * MAX_CONDS]);
+      step_set(&b->sets[k], j, slo, s, conds[k], nc[k], &state, t, &al[k * MAX_CONDS], &open[k * MAX_CONDS], &inc[k]);
   }
   slo_replay_free(r);
   excluder_free(ex);
@@ -179,6 +213,8 @@ enum hr_rc engine_backtest(const struct hr_config *cfg, const struct hr_backtest
     b->sets[k].pages = xcalloc(ns, sizeof(int64_t));
     b->sets[k].tickets = xcalloc(ns, sizeof(int64_t));
     b->sets[k].minutes = xcalloc(ns, sizeof(int64_t));
+    b->sets[k].pages_sent = xcalloc(ns, sizeof(int64_t));
+    b->sets[k].tickets_sent = xcalloc(ns, sizeof(int64_t));
   }
   /* The exclusions in force: the store's maintenance windows too. */
   int found = 0;
@@ -226,7 +262,8 @@ enum hr_rc engine_backtest(const struct hr_config *cfg, const struct hr_backtest
     free(al);
     free(open);
     for (size_t k = 0; k < b->nsets; k++)
-      qsort(b->sets[k].alerts, b->sets[k].n, sizeof *b->sets[k].alerts, cmp_fired);
+      if (b->sets[k].n > 1) /* no alerts: no array (qsort wants one) */
+        qsort(b->sets[k].alerts, b->sets[k].n, sizeof *b->sets[k].alerts, cmp_fired);
   }
   b->replay_s = mono_s() - t0 - b->read_s;
   for (size_t j = 0; j < cfg->nslos; j++)
@@ -249,6 +286,8 @@ void backtest_free(struct hr_backtest *b) {
     free(b->sets[k].pages);
     free(b->sets[k].tickets);
     free(b->sets[k].minutes);
+    free(b->sets[k].pages_sent);
+    free(b->sets[k].tickets_sent);
   }
   free(b->sets[1].conds);
   memset(b, 0, sizeof *b);

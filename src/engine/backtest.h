@@ -20,6 +20,10 @@ struct hr_bt_alert {
   size_t cond; /* index of c among the SLO's conditions in its set */
   const struct hr_condition *c;
   int64_t fired_at, resolved_at; /* resolved_at INT64_MIN: still firing at the end */
+  int notified;                  /* sent (core/alert.h incident_step): it opened its incident, or it was
+                                  * still firing when the page incident that inhibited it closed; 0: it
+                                  * joined an open incident or continued one, or was inhibited throughout */
+  int64_t closed_at;             /* notified: when its incident's resolve was sent; INT64_MIN: still open */
 };
 
 struct hr_bt_set {
@@ -28,7 +32,8 @@ struct hr_bt_set {
   size_t nconds;
   struct hr_bt_alert *alerts; /* by fired_at, then SLO, then condition */
   size_t n, cap;
-  int64_t *pages, *tickets, *minutes; /* per SLO of cfg */
+  int64_t *pages, *tickets, *minutes; /* per SLO of cfg: firings of page / ticket conditions, minutes firing */
+  int64_t *pages_sent, *tickets_sent; /* per SLO: the firings notified (one per incident) */
 };
 
 struct hr_backtest_opts {

@@ -74,10 +74,6 @@ const struct hr_report_slo *report_find(const struct hr_report *r, const char *n
 
 /* ---- burning now ---- */
 
-static int is_page(const struct hr_condition *c) {
-  return c->severity != NULL && (strcasecmp(c->severity, "page") == 0 || strcasecmp(c->severity, "critical") == 0);
-}
-
 /* The level: a page condition that holds now is burning; any other that
  * holds, or a status burn above 1 (spending faster than the window allows),
  * is elevated. The figures shown: the burn-rate condition nearest to firing
@@ -99,9 +95,10 @@ static void burn_now(struct hr_report_slo *rs, const struct hr_slo *slo, const s
   for (size_t i = 0; i < nc; i++) {
     const struct hr_condition *c = conds[i];
     struct hr_cond_result res;
-    alert_cond_eval(slo, c, s, &rs->st, at_us, &res);
+    alert_cond_eval(slo, c, s, &rs->st, at_us, 0, &res);
+    res.active |= res.guarded; /* burning now shows the burn; the guard only keeps noise from paging */
     if (res.active && (c->kind == HR_COND_BURNRATE || c->kind == HR_COND_EXHAUSTION)) {
-      enum hr_burning l = is_page(c) ? HR_BURN_FAST : HR_BURN_ELEVATED;
+      enum hr_burning l = alert_is_page(c) ? HR_BURN_FAST : HR_BURN_ELEVATED;
       if (l > n->level || lead == NULL) {
         n->level = l > n->level ? l : n->level;
         lead = c;

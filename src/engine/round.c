@@ -3,6 +3,7 @@
  * Prometheus, maintenance windows zeroed), the same exclusions in force. */
 #include "engine/round.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,84 @@ struct round_ctx {
   unsigned char *src_rec; /* engine_source_recorded()'s cache */
 };
 
+/* The notification of an incident's lead condition (named by the incident;
+ * one no longer configured is rebuilt from what the incident kept, as
+ * retire_orphans() does). */
+static enum hr_rc send_incident(const struct round_ctx *x, const struct hr_slo *slo,
+                                const struct hr_condition *const *conds, const struct hr_cond_result *res, size_t nc,
+                                const struct hr_incident_row *row, const char *grp, enum hr_transition tr,
+                                const struct hr_slo_state *state, struct hr_err *err) {
+  const struct hr_condition *c = NULL;
+  struct hr_cond_result r = {0};
+  for (size_t i = 0; i < nc && c == NULL; i++)
+    if (row->lead != NULL && strcmp(conds[i]->name, row->lead) == 0) {
+      c = conds[i];
+      r = res[i];
+    }
+  struct hr_condition gone = {.name = row->lead, .severity = (char *)grp, .kind = row->lead_kind};
+  struct hr_notice n = {.slo = slo,
+                        .cond = c != NULL ? c : &gone,
+                        .kind = tr,
+                        .starts_at_us = row->fired_at_us,
+                        .ends_at_us = tr == HR_TR_RESOLVED ? x->at_us : 0,
+                        .res = r,
+                        .state = state,
+                        .dashboard_url = x->dashboard_url};
+  return notify_enqueue(x->st, x->cfg, &n, x->at_us / 1000000, err);
+}
+
+/* Step SLO j's two incidents (page, then ticket: a ticket is held while
+ * the page incident is open) after its conditions were stepped, and queue
+ * what is to be sent: one firing per incident, from its earliest member
+ * firing, and one resolve when it closes (core/alert.h incident_step). */
+static enum hr_rc step_incidents(const struct round_ctx *x, const struct hr_slo *slo,
+                                 const struct hr_condition *const *conds, const struct hr_cond_result *res,
+                                 const struct hr_alert *al, size_t nc, const struct hr_slo_state *state,
+                                 struct hr_round_stats *rs, struct hr_err *err) {
+  static const char *const grps[2] = {"page", "ticket"};
+  int64_t at_s = x->at_us / 1000000;
+  int page_open = 0;
+  enum hr_rc rc = HR_OK;
+  for (int g = 0; g < 2 && rc == HR_OK; g++) {
+    struct hr_incident_row row;
+    int found;
+    rc = alerts_incident_get(x->st, slo->name, grps[g], &row, &found, err);
+    if (rc != HR_OK)
+      break;
+    if (found && row.updated_s > at_s) { /* never step an incident backwards */
+      page_open = g == 0 ? row.g.open : page_open;
+      free(row.lead);
+      continue;
+    }
+    int nfiring = 0;
+    size_t lead = SIZE_MAX;
+    for (size_t i = 0; i < nc; i++)
+      if ((!alert_is_page(conds[i])) == g && al[i].state == HR_AL_FIRING) {
+        nfiring++;
+        if (lead == SIZE_MAX || al[i].fired_at_us < al[lead].fired_at_us)
+          lead = i;
+      }
+    enum hr_transition tr = incident_step(&row.g, nfiring, g == 1 && page_open, x->at_us, HR_DAMPING_US);
+    if (g == 0)
+      page_open = row.g.open;
+    if (tr == HR_TR_FIRING) {
+      free(row.lead);
+      row.lead = xstrdup(conds[lead]->name);
+      row.lead_kind = conds[lead]->kind;
+      row.fired_at_us = al[lead].fired_at_us;
+    }
+    if (tr != HR_TR_NONE) {
+      rc = send_incident(x, slo, conds, res, nc, &row, grps[g], tr, state, err);
+      rs->notified++;
+    }
+    row.updated_s = at_s;
+    if (rc == HR_OK && (found || row.g.open))
+      rc = alerts_incident_put(x->st, slo->name, grps[g], &row, err);
+    free(row.lead);
+  }
+  return rc;
+}
+
 /* SLO j from the store's range sums when they decide (engine_eval_slo_sums;
  * its DataSource recorded, so the data health reads no minute): *done = 1
  * with one's state, burning now and health filled. */
@@ -102,9 +181,9 @@ static enum hr_rc round_sums(const struct round_ctx *x, size_t j, struct hr_repo
   return rc;
 }
 
-/* Evaluate and step every condition of SLO j; writes inside the open
- * transaction. pre: its minutes read from Prometheus before the
- * transaction, or NULL to read the store. */
+/* Evaluate and step every condition of SLO j, then its incidents; writes
+ * inside the open transaction. pre: its minutes read from Prometheus before
+ * the transaction, or NULL to read the store. */
 static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_series *pre, struct hr_round_stats *rs,
                             struct hr_err *err) {
   struct hr_store *st = x->st;
@@ -127,6 +206,8 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
   }
   const struct hr_slo_state *state = &one.st;
   const struct hr_condition *conds[MAX_CONDS];
+  struct hr_cond_result *res = xcalloc(MAX_CONDS, sizeof *res);
+  struct hr_alert *al = xcalloc(MAX_CONDS, sizeof *al);
   size_t nc = 0;
   if (rc == HR_OK) {
     if (!done) {
@@ -141,45 +222,37 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
   int64_t at_s = at_us / 1000000;
   for (size_t i = 0; i < nc && rc == HR_OK; i++) {
     const struct hr_condition *c = conds[i];
-    struct hr_cond_result res;
-    alert_cond_eval(slo, c, &s, state, at_us, &res);
-    struct hr_alert a;
+    struct hr_alert *a = &al[i];
     int64_t updated;
     int found;
     rs->conditions++;
-    rc = alerts_get(st, slo->name, c->name, &a, &updated, &found, err);
+    rc = alerts_get(st, slo->name, c->name, a, &updated, &found, err);
     if (rc != HR_OK)
       break;
+    alert_cond_eval(slo, c, &s, state, at_us, found && a->state == HR_AL_FIRING, &res[i]);
     enum hr_transition tr = HR_TR_NONE;
     if (!found || updated <= at_s) { /* never step a state backwards */
-      tr = alert_step(&a, res.active, at_us, c->alert_after_us);
-      rc = alerts_put(st, slo->name, c->name, c->kind, c->severity, &a, res.value, at_s, err);
+      tr = alert_step(a, res[i].active, at_us, c->alert_after_us);
+      rc = alerts_put(st, slo->name, c->name, c->kind, c->severity, a, res[i].value, at_s, err);
     }
-    if (a.state == HR_AL_FIRING)
+    if (a->state == HR_AL_FIRING)
       rs->firing++;
-    else if (a.state == HR_AL_PENDING)
+    else if (a->state == HR_AL_PENDING)
       rs->pending++;
     if (rc != HR_OK || tr == HR_TR_NONE)
       continue;
     char sum[256];
-    summary(c, &res, state, one.data_reason, sum, sizeof sum);
-    rc = alerts_event_add(st, slo->name, c->name, c->severity, tr, at_s, res.value, sum, err);
-    if (rc != HR_OK)
-      break;
-    struct hr_notice n = {.slo = slo,
-                          .cond = c,
-                          .kind = tr,
-                          .starts_at_us = a.fired_at_us,
-                          .ends_at_us = tr == HR_TR_RESOLVED ? a.resolved_at_us : 0,
-                          .res = res,
-                          .state = state,
-                          .dashboard_url = x->dashboard_url};
-    rc = notify_enqueue(st, x->cfg, &n, at_s, err);
+    summary(c, &res[i], state, one.data_reason, sum, sizeof sum);
+    rc = alerts_event_add(st, slo->name, c->name, c->severity, tr, at_s, res[i].value, sum, err);
     if (tr == HR_TR_FIRING)
       rs->fired++;
     else
       rs->resolved++;
   }
+  if (rc == HR_OK && nc > 0)
+    rc = step_incidents(x, slo, conds, res, al, nc, state, rs, err);
+  free(res);
+  free(al);
   series_reset(&s);
   free(one.data_reason);
   return rc;

@@ -14,15 +14,17 @@
 #include "store/store.h"
 
 struct hr_round_stats {
-  int slos, conditions, firing, pending, fired, resolved;
+  int slos, conditions, firing, pending, fired, resolved; /* conditions' states and transitions */
+  int notified; /* notifications queued: one firing and one resolve per incident (docs/alerting.md) */
 };
 
 /* Run one round at at_us rounded down to the minute. For each SLO: its
  * minutes and state exactly as engine_report() has them (maintenance
  * windows of the store's timeline included), its conditions (alert_conditions),
- * step each persisted state (alerts_get/alert_step); then, in ONE store
- * transaction, write the states, an alert_event row per transition and the
- * notifications (notify_enqueue). send: afterwards deliver what is due
+ * step each persisted state (alerts_get/alert_step), then the SLO's
+ * incidents (incident_step); in ONE store transaction, write the states, an
+ * alert_event row per transition, the incidents and their notifications
+ * (notify_enqueue: one firing per incident, one resolve when it closes). send: afterwards deliver what is due
  * (notify_deliver). A row whose last round is newer than at_us is left alone
  * (a round never steps a state backwards); a second round at the same minute
  * over the same counts changes nothing. dashboard_url (may be NULL) is put in

@@ -349,9 +349,9 @@ static void facts_make(struct facts *fx, const struct hr_notice *n, int64_t now_
   const struct hr_slo_state *st = n->state;
   fx->rem = isfinite(st->budget_remaining) ? st->budget_remaining : 0;
   fx->burn_short = -1;
+  fx->alertname = alert_name(c->kind);
   switch (c->kind) {
   case HR_COND_BURNRATE:
-    fx->alertname = "SLOBurnRate";
     fx->cond_kind = "burnrate";
     fx->burn = n->res.value;
     fx->long_us = c->long_us;
@@ -362,14 +362,12 @@ static void facts_make(struct facts *fx, const struct hr_notice *n, int64_t now_
     fx->threshold = c->factor;
     break;
   case HR_COND_EXHAUSTION:
-    fx->alertname = "SLOBudgetExhaustion";
     fx->cond_kind = "exhaustion";
     fx->long_us = c->long_us;
     fx->burn = state_burn(st, c->long_us);
     fx->threshold = (double)c->horizon_us / 1e6;
     break;
   case HR_COND_NODATA:
-    fx->alertname = "SLONoData";
     fx->cond_kind = "nodata";
     fx->long_us = n->slo->thr.burn_lookback_us > 0 ? n->slo->thr.burn_lookback_us : 3600 * US;
     fx->burn = st->burn_status;
@@ -377,7 +375,6 @@ static void facts_make(struct facts *fx, const struct hr_notice *n, int64_t now_
     break;
   case HR_COND_BUDGET:
   default:
-    fx->alertname = "SLOBudgetLow";
     fx->cond_kind = "budget";
     fx->long_us = n->slo->thr.burn_lookback_us > 0 ? n->slo->thr.burn_lookback_us : 3600 * US;
     fx->burn = st->burn_status;

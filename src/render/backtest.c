@@ -1,6 +1,8 @@
 /* backtest.c -- see backtest.h. */
 #include "render/backtest.h"
 
+#include <stdint.h>
+
 #include "core/timeparse.h"
 #include "core/jw.h"
 
@@ -14,6 +16,8 @@ static void json_set(struct hr_jw *w, const struct hr_config *cfg, const struct 
     jw_str(w, "severity", a->c->severity);
     jw_time(w, "fired_at", a->fired_at);
     jw_time(w, "resolved_at", a->resolved_at);
+    jw_bool(w, "notified", a->notified);
+    jw_time(w, "incident_closed_at", a->notified ? a->closed_at : INT64_MIN);
     jw_obj_end(w);
   }
   jw_arr_end(w);
@@ -24,6 +28,8 @@ static void json_set(struct hr_jw *w, const struct hr_config *cfg, const struct 
     jw_int(w, "pages", set->pages[j]);
     jw_int(w, "tickets", set->tickets[j]);
     jw_int(w, "minutes_firing", set->minutes[j]);
+    jw_int(w, "pages_notified", set->pages_sent[j]);
+    jw_int(w, "tickets_notified", set->tickets_sent[j]);
     jw_obj_end(w);
   }
   jw_arr_end(w);
@@ -58,12 +64,15 @@ static void text_set(FILE *f, const struct hr_config *cfg, const struct hr_bt_se
       snprintf(b, sizeof b, "still firing");
     else
       time_format_rfc3339(x->resolved_at, b, sizeof b);
-    fprintf(f, "  %s .. %-20s  %-28s %-24s %s\n", a, b, cfg->slos[x->slo].name, x->c->name, x->c->severity);
+    fprintf(f, "  %s .. %-20s  %-28s %-24s %-8s %s\n", a, b, cfg->slos[x->slo].name, x->c->name, x->c->severity,
+            x->notified ? "notified" : "grouped");
   }
-  fprintf(f, "\nsummary (%s):\n  %-28s %6s %8s %15s\n", set->label, "slo", "pages", "tickets", "minutes firing");
+  fprintf(f, "\nsummary (%s): firings, and notifications (one per incident)\n  %-28s %6s %8s %15s %14s %16s\n",
+          set->label, "slo", "pages", "tickets", "minutes firing", "pages notified", "tickets notified");
   for (size_t j = 0; j < cfg->nslos; j++)
-    fprintf(f, "  %-28s %6lld %8lld %15lld\n", cfg->slos[j].name, (long long)set->pages[j], (long long)set->tickets[j],
-            (long long)set->minutes[j]);
+    fprintf(f, "  %-28s %6lld %8lld %15lld %14lld %16lld\n", cfg->slos[j].name, (long long)set->pages[j],
+            (long long)set->tickets[j], (long long)set->minutes[j], (long long)set->pages_sent[j],
+            (long long)set->tickets_sent[j]);
 }
 
 void backtest_text(FILE *f, const struct hr_config *cfg, const struct hr_backtest *b) {

@@ -130,6 +130,15 @@ static void rec(struct ctx *c, const char *record, char *expr, const char *windo
   free(expr);
 }
 
+/* The recorded delta series of which ("valid", "good", "bad"): named after
+ * the interval it covers, headroom_slo:valid:delta1m at the default 1m,
+ * headroom_slo:valid:delta10s with --interval 10s. */
+static const char *delta_name(const struct ctx *c, const char *which, char *out, size_t n) {
+  char ib[32];
+  snprintf(out, n, "headroom_slo:%s:delta%s", which, promql_duration(c->o->interval_s, ib));
+  return out;
+}
+
 /* metric{service="S",slo="N"[,window="w"]}; caller frees. */
 static char *sel(const struct ctx *c, const char *metric, const char *window) {
   if (window == NULL)
@@ -159,7 +168,7 @@ static char *good_expr(const struct ctx *c, const char *w) {
 /* The delta rule of one counter: which is "valid", "good" or "bad". */
 static enum hr_rc delta_rules(struct ctx *c, const char *which, const char *query, struct hr_err *err) {
   char name[64];
-  snprintf(name, sizeof name, "headroom_slo:%s:delta1m", which);
+  delta_name(c, which, name, sizeof name);
   const struct hr_datasource *src = c->slo->source;
   if (strcmp(src->type, "headroom.logs") == 0) {
     char metric[64];
@@ -230,7 +239,7 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
   fmt_double(cd->factor, fac, sizeof fac);
   snprintf(wsec, sizeof wsec, "%lld", (long long)c->win_s);
   char *expr = NULL, *summary = NULL, *desc = NULL;
-  const char *alert = "HeadroomBurnRate";
+  const char *alert = alert_name(cd->kind); /* serve's alertname too */
   long long min = (long long)(c->slo->min_events > 1 ? c->slo->min_events : 1);
   if (cd->kind == HR_COND_BURNRATE) {
     const char *op = cd->at_factor ? ">=" : ">";
@@ -244,14 +253,12 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
       free(expr);
       expr = e2;
     }
-    if (min > 1) {
-      for (int k = 0; k < (cd->short_us > 0 ? 2 : 1); k++) {
-        char *v = sel(c, "headroom_slo:valid:increase", k ? sw : lw);
-        char *e2 = xasprintf("%s and on (service, slo) %s >= %lld", expr, v, min);
-        free(v);
-        free(expr);
-        expr = e2;
-      }
+    if (min > 1) { /* minEvents counts the long lookback only (docs/alerting.md) */
+      char *v = sel(c, "headroom_slo:valid:increase", lw);
+      char *e2 = xasprintf("%s and on (service, slo) %s >= %lld", expr, v, min);
+      free(v);
+      free(expr);
+      expr = e2;
     }
     promql_duration(cd->factor > 0 ? (int64_t)((double)c->win_s / cd->factor) : c->win_s, lasts);
     summary =
@@ -263,7 +270,6 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
                      fac, lw, cd->short_us > 0 ? " and over " : "", cd->short_us > 0 ? sw : "", c->win, lasts, cd->name,
                      cd->severity);
   } else if (cd->kind == HR_COND_EXHAUSTION) {
-    alert = "HeadroomBudgetExhaustion";
     promql_duration(cd->horizon_us / US_PER_S, hz);
     char *rem = sel(c, "headroom_slo:budget_remaining:ratio", NULL);
     char *burn = sel(c, "headroom_slo:burn_rate:ratio", lw);
@@ -285,11 +291,11 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
     /* No valid event recorded over the source's staleAfter: the nearest
      * PromQL has to a dead log (malformed lines and unreadable fields are
      * headroom's own judgement, not in the exported counters). */
-    alert = "HeadroomNoData";
     char sa[32];
     promql_duration(
         c->slo->source && c->slo->source->stale_after_us > 0 ? c->slo->source->stale_after_us / US_PER_S : 3600, sa);
-    char *v = sel(c, "headroom_slo:valid:delta1m", NULL);
+    char dn[64];
+    char *v = sel(c, delta_name(c, "valid", dn, sizeof dn), NULL);
     expr = xasprintf("sum by (service, slo) (sum_over_time(%s[%s])) == 0 or absent_over_time(%s[%s])", v, sa, v, sa);
     free(v);
     summary = xasprintf("{{ $labels.slo }} has recorded no valid event for %s", sa);
@@ -297,7 +303,6 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
                      "log or no traffic). Condition %s (%s).",
                      sa, cd->name, cd->severity);
   } else {
-    alert = "HeadroomBudgetLow";
     fmt_double(cd->level, lvl, sizeof lvl);
     char *rem = sel(c, "headroom_slo:budget_remaining:ratio", NULL);
     expr = xasprintf("%s < %s", rem, lvl);
@@ -448,7 +453,7 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   for (int pass = 0; pass < 2; pass++) {
     const char *which = pass == 0 ? "valid" : c.bad ? "bad" : "good";
     char dname[64], iname[64];
-    snprintf(dname, sizeof dname, "headroom_slo:%s:delta1m", which);
+    delta_name(&c, which, dname, sizeof dname);
     snprintf(iname, sizeof iname, "headroom_slo:%s:increase", which);
     char *d = sel(&c, dname, NULL);
     for (size_t i = 0; i < c.nwins; i++) {

@@ -3,7 +3,8 @@
  * and why the window counts are exact.
  *
  * Per SLO one rule group, evaluated every interval (1m by default):
- *   headroom_slo:{valid,good|bad}:delta1m   the counters' increase over one
+ *   headroom_slo:{valid,good|bad}:delta1m   (delta<interval>: delta10s with
+ *       an interval of 10s) the counters' increase over one
  *       interval, read `delay` behind the evaluation time (a scrape still in
  *       flight at the evaluation would otherwise hide its increase from every
  *       delta), per series with counter resets handled, summed

@@ -282,3 +282,63 @@ enum hr_rc alerts_last_event_id(struct hr_store *st, int64_t *id, struct hr_err 
   sqlite3_finalize(q);
   return HR_OK;
 }
+
+enum hr_rc alerts_incident_get(struct hr_store *st, const char *slo, const char *grp, struct hr_incident_row *out,
+                               int *found, struct hr_err *err) {
+  memset(out, 0, sizeof *out);
+  out->g.quiet_since_us = out->fired_at_us = out->updated_s = INT64_MIN;
+  *found = 0;
+  sqlite3_stmt *q;
+  enum hr_rc rc = prep(st,
+                       "SELECT open, notified, quiet_since, lead, lead_kind, fired_at, updated FROM incident "
+                       "WHERE slo = ?1 AND grp = ?2",
+                       &q, err);
+  if (rc != HR_OK)
+    return rc;
+  sqlite3_bind_text(q, 1, slo, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(q, 2, grp, -1, SQLITE_TRANSIENT);
+  int r = sqlite3_step(q);
+  if (r == SQLITE_ROW) {
+    out->g.open = sqlite3_column_int(q, 0) != 0;
+    out->g.notified = sqlite3_column_int(q, 1) != 0;
+    out->g.quiet_since_us = s_to_us(q, 2);
+    out->lead = col_dup(q, 3);
+    out->lead_kind = kind_of(sqlite3_column_text(q, 4));
+    out->fired_at_us = s_to_us(q, 5);
+    out->updated_s = sqlite3_column_int64(q, 6);
+    *found = 1;
+  } else if (r != SQLITE_DONE) {
+    return step_fail(st, q, err);
+  }
+  sqlite3_finalize(q);
+  return HR_OK;
+}
+
+enum hr_rc alerts_incident_put(struct hr_store *st, const char *slo, const char *grp, const struct hr_incident_row *r,
+                               struct hr_err *err) {
+  sqlite3_stmt *q;
+  enum hr_rc rc = prep(st,
+                       "INSERT OR REPLACE INTO incident (slo, grp, open, notified, quiet_since, lead, lead_kind, "
+                       "fired_at, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                       &q, err);
+  if (rc != HR_OK)
+    return rc;
+  sqlite3_bind_text(q, 1, slo, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(q, 2, grp, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(q, 3, r->g.open);
+  sqlite3_bind_int(q, 4, r->g.notified);
+  bind_us(q, 5, r->g.quiet_since_us);
+  if (r->lead != NULL)
+    sqlite3_bind_text(q, 6, r->lead, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(q, 6);
+  sqlite3_bind_text(q, 7,
+                    (unsigned)r->lead_kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[r->lead_kind] : NULL,
+                    -1, SQLITE_STATIC);
+  bind_us(q, 8, r->fired_at_us);
+  sqlite3_bind_int64(q, 9, r->updated_s);
+  if (sqlite3_step(q) != SQLITE_DONE)
+    return step_fail(st, q, err);
+  sqlite3_finalize(q);
+  return HR_OK;
+}

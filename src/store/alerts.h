@@ -1,5 +1,6 @@
 /* alerts.h -- alert states and their transitions in the store (tables
- * `alert` and `alert_event`, schema v2; see docs/internals/store.md). Times
+ * `alert` and `alert_event`, schema v2, and `incident`, v6; see
+ * docs/internals/store.md). Times
  * in the tables are UTC seconds; struct hr_alert carries microseconds.
  *
  * Every function runs its own statements on store_db(st); writes belong
@@ -61,6 +62,22 @@ enum hr_rc alerts_events(struct hr_store *st, int64_t after_id, size_t max, stru
 enum hr_rc alerts_events_of(struct hr_store *st, const char *slo, int64_t from_s, int64_t to_s,
                             struct hr_alert_event **out /* OUT */, size_t *n /* OUT */, struct hr_err *err);
 void alerts_events_free(struct hr_alert_event *ev, size_t n);
+
+/* The persisted incident of (slo, grp) (grp "page" or "ticket"; table
+ * `incident`, schema v6). lead: the condition whose firing was sent, and its
+ * kind; fired_at_us: when. *found = 0 (a closed incident, lead NULL,
+ * updated INT64_MIN) when there is no row. *lead is owned by the caller. */
+struct hr_incident_row {
+  struct hr_incident g;
+  char *lead; /* NULL: none */
+  enum hr_cond_kind lead_kind;
+  int64_t fired_at_us; /* INT64_MIN: never */
+  int64_t updated_s;
+};
+enum hr_rc alerts_incident_get(struct hr_store *st, const char *slo, const char *grp,
+                               struct hr_incident_row *out /* OUT */, int *found /* OUT */, struct hr_err *err);
+enum hr_rc alerts_incident_put(struct hr_store *st, const char *slo, const char *grp, const struct hr_incident_row *r,
+                               struct hr_err *err);
 
 /* The newest alert_event id (0 when none). */
 enum hr_rc alerts_last_event_id(struct hr_store *st, int64_t *id /* OUT */, struct hr_err *err);

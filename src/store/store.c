@@ -157,6 +157,20 @@ static const char *const migrations[] = {
     "  last_us       INTEGER,            -- the newest event in which it had a value; NULL: never\n"
     "  PRIMARY KEY (source, field)\n"
     ");\n",
+    /* 5 -> 6: one incident per SLO and severity group, so that one page is
+     * sent per incident (core/alert.h incident_step, docs/alerting.md) */
+    "CREATE TABLE incident (\n"
+    "  slo         TEXT NOT NULL,\n"
+    "  grp         TEXT NOT NULL,     -- page | ticket\n"
+    "  open        INTEGER NOT NULL,\n"
+    "  notified    INTEGER NOT NULL,  -- its firing was sent\n"
+    "  quiet_since INTEGER,           -- UTC seconds its last member stopped firing; NULL while one fires\n"
+    "  lead        TEXT,              -- the condition whose firing was sent; its resolve carries its labels\n"
+    "  lead_kind   TEXT,              -- burnrate | exhaustion | budget | nodata\n"
+    "  fired_at    INTEGER,           -- UTC seconds the firing was sent\n"
+    "  updated     INTEGER NOT NULL,  -- the round (UTC seconds) that wrote the row\n"
+    "  PRIMARY KEY (slo, grp)\n"
+    ") WITHOUT ROWID;\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

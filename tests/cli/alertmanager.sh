@@ -162,13 +162,16 @@ echo "alertmanager.sh: resolved alert left Alertmanager's active alerts"
 # Logs of one SLO: good traffic for an hour, then 10 minutes of nothing but
 # 500s up to T1, then good traffic again up to T2 (both in the past, so the
 # resolve time is behind Alertmanager's clock). A round at T1 fires the
-# fast-burn condition (1h and 5m above 14.4x) and sends it; a round at T2
-# (the 5m window clean again) resolves it.
+# fast-burn condition (1h and 5m above 14.4x) and sends it; a round 10
+# minutes later (the 5m window clean again) resolves the condition, and the
+# incident stays open for the damping period (30 minutes, docs/alerting.md):
+# nothing is sent; a round at T2, 45 minutes after T1, closes it and sends
+# the resolve.
 e2e() {
   E="$TMP/e2e"
   mkdir -p "$E"
   M=$(($(date +%s) / 60 * 60))
-  T1=$((M - 20 * 60))
+  T1=$((M - 50 * 60))
   T2=$((M - 5 * 60))
   cat > "$E/slo.yaml" <<YAML
 apiVersion: openslo/v1
@@ -262,6 +265,10 @@ YAML
     '"generatorURL":"http://127.0.0.1:8080/#/slo/e2e-availability"'; do
     grep -qF "$want" "$TMP/alerts.json" || { cat "$TMP/alerts.json"; echo "evaluate's alert lacks $want"; return 1; }
   done
+  atm=$(date -u -d "@$((T1 + 10 * 60))" '+%Y-%m-%dT%H:%M:%SZ')
+  "$HR" evaluate -c "$E/slo.yaml" --at "$atm" --send > "$E/evalm.out" 2>&1 || { cat "$E/evalm.out"; return 1; }
+  grep -q "resolved e2e-availability" "$E/evalm.out" || { cat "$E/evalm.out"; echo "the condition did not resolve"; return 1; }
+  grep -q "0 sent, 0 failed" "$E/evalm.out" || { cat "$E/evalm.out"; echo "a resolve was sent inside the damping period"; return 1; }
   "$HR" evaluate -c "$E/slo.yaml" --at "$at2" --send > "$E/eval2.out" 2>&1 || { cat "$E/eval2.out"; return 1; }
   grep -q "1 sent, 0 failed" "$E/eval2.out" || { cat "$E/eval2.out"; echo "evaluate --send at T2: want 1 sent"; return 1; }
   wait_alerts e2e-availability 0 || { cat "$TMP/alerts.json"; echo "evaluate's resolve left it active"; return 1; }

@@ -11,14 +11,15 @@
 #   - --print-schedule lists 8 deploys, the 4 incidents, the maintenance
 #     window and the live incidents starting in the range; annotate.sh
 #     records every one,
-#   - 11:00 nothing fires; 11:10 matching-availability pages (yellow-burn-1h
-#     and red-exhaustion-3d) and nothing else; 12:30 yellow resolved, red
+#   - 11:00 nothing fires; 11:10 matching-availability pages (yellow-burn-1h, whose
+#     5m short window resolves it 5 minutes after the incident, and
+#     red-exhaustion-3d) and nothing else; 12:30 yellow resolved, red
 #     still firing; 13:30 both resolved; 14:20 (the next incident) both fire
 #     again,
-#   - report --format json --at 11:30: matching-availability burning_now
+#   - report --format json --at 11:15: matching-availability burning_now
 #     level "burning" (burn over the threshold), the other five "ok", the
 #     last deploy under since_deploy, one maintenance window; at 13:30 "ok",
-#   - serve --at 11:30 (the clock stands still): GET /api/v1/alerts shows
+#   - serve --at 11:15 (the clock stands still): GET /api/v1/alerts shows
 #     the pages firing; GET /api/v1/slos/matching-availability has them
 #     firing in "alerts" and its timeline holds the deploys, the incidents
 #     and the firing transitions; serve --at 13:31: both resolved, and the
@@ -146,15 +147,15 @@ R=$MA/red-exhaustion-3d
 
 round 11:00 && check_round 11:00 "" ""
 round 11:10 && check_round 11:10 "$R $Y" "$R/firing $Y/firing"
-round 11:30 && check_round 11:30 "$R $Y" ""
+round 11:15 && check_round 11:15 "$R $Y" ""
 
 # report during the incident: burning_now
 report_json() {
   "$HR" report -c conf --db hr.db --format json --at "${DAY}T$1:00Z" >"report-$(echo "$1" | tr -d :).json" 2>report.err ||
     { cat report.err >&2; fail "report --at $1"; }
 }
-report_json 11:30
-python3 - report-1130.json "$DAY" <<'PY' || exit 1
+report_json 11:15
+python3 - report-1115.json "$DAY" <<'PY' || exit 1
 import json, sys
 d = json.load(open(sys.argv[1]))
 day = sys.argv[2]
@@ -180,7 +181,7 @@ if sd.get("at") != "2026-11-02T05:00:00Z" or not str(sd.get("text", "")).startsw
 if d.get("maintenance_windows") != 1:
     errs.append("maintenance_windows = %r, want 1" % d.get("maintenance_windows"))
 for e in errs:
-    print("demo.sh: FAIL: report at 11:30: " + e, file=sys.stderr)
+    print("demo.sh: FAIL: report at 11:15: " + e, file=sys.stderr)
 sys.exit(1 if errs else 0)
 PY
 
@@ -243,7 +244,7 @@ for e in errs:
 sys.exit(1 if errs else 0)
 PY
 }
-serve_at 11:30
+serve_at 11:15
 check_api firing firing
 stop_serve
 

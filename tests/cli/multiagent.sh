@@ -11,7 +11,7 @@
 #     (tests/multiagent/central-slos.yaml).
 #   - a deliberately slow exporter (tests/multiagent/slow_exporter.py: every
 #     scrape answered 0.6 s late, its counters one higher each time).
-# Checks: (a) the incident fires HeadroomBurnRate / page-1h-5m for checkout in
+# Checks: (a) the incident fires SLOBurnRate / page-1h-5m for checkout in
 # Alertmanager (GET /api/v2/alerts), and nothing for browse; (b) the central
 # headroom (report --at T from Prometheus) gives each SLO the same status and
 # a budget within 1 % of one headroom reading all the logs at T (and the same
@@ -239,7 +239,7 @@ while :; do
     python3 - "$TMP/alerts.json" <<'PY' && break
 import json, sys
 al = json.load(open(sys.argv[1]))
-ok = any(a["labels"].get("alertname") == "HeadroomBurnRate" and a["labels"].get("slo") == "checkout"
+ok = any(a["labels"].get("alertname") == "SLOBurnRate" and a["labels"].get("slo") == "checkout"
          and a["labels"].get("condition") == "page-1h-5m" and a["labels"].get("severity") == "page"
          and a["status"]["state"] == "active" for a in al)
 sys.exit(0 if ok else 1)
@@ -248,13 +248,13 @@ PY
   if [ $i -ge 180 ]; then
     cat "$TMP/alerts.json" >&2
     for e in '{__name__=~"headroom_slo:burn_rate:ratio",window="5m"}' \
-      '{__name__=~"headroom_slo_(valid|good)_total",job="headroom"}[2m]' '{__name__=~"headroom_slo:(valid|good):delta1m"}[2m]'; do
+      '{__name__=~"headroom_slo_(valid|good)_total",job="headroom"}[2m]' '{__name__=~"headroom_slo:(valid|good):delta5s"}[2m]'; do
       echo "multiagent.sh: $e:" >&2
       curl -sf "$PURL/api/v1/query" --data-urlencode "query=$e" >&2
       echo >&2
     done
     cat "$TMP/serve-a.err" "$TMP/serve-b.err" >&2
-    fail "no HeadroomBurnRate page-1h-5m alert for checkout in Alertmanager"
+    fail "no SLOBurnRate page-1h-5m alert for checkout in Alertmanager"
   fi
   sleep 0.5
 done
@@ -331,7 +331,7 @@ def off(sel, k):  # a range selector reaching back to t - k
     return sel + "[5m]" if k == 0 else "%s[5m] offset %ds" % (sel, k)
 bad, n, gaps = [], 0, []
 for which in ("valid", "good"):
-    for s in q("headroom_slo:%s:delta1m[3m]" % which):
+    for s in q("headroom_slo:%s:delta5s[3m]" % which):
         svc, slo = s["metric"]["service"], s["metric"]["slo"]
         # the same delta, computed now that every scrape is stored (no resets here)
         sel = 'headroom_slo_%s_total{service="%s",slo="%s"}' % (which, svc, slo)
@@ -357,7 +357,7 @@ for s in q('max_over_time(scrape_duration_seconds[5m])'):
     print("multiagent.sh: scrapes of %s (%s): longest %.3f s, failed in %s of the last 300 s"
           % (s["metric"]["instance"], s["metric"]["job"], float(s["value"][1]),
              failed[0]["value"][1] if failed else 0), file=sys.stderr)
-slos = {s["metric"]["slo"] for s in q("headroom_slo:valid:delta1m")}
+slos = {s["metric"]["slo"] for s in q("headroom_slo:valid:delta5s")}
 if slos != {"checkout", "browse", "slow"}:
     bad.append("delta series for %s, want checkout, browse and slow" % sorted(slos))
 if bad or gaps or n < 40:

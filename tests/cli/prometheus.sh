@@ -233,7 +233,7 @@ PY
   > "$TMP/bt.json" 2> "$TMP/bt.err" || { cat "$TMP/bt.err" >&2; fail "backtest over Prometheus: exit $?"; }
 python3 - "$TMP/bt.json" "$HR" "$TMP/slos.yaml" <<'PY' || fail "backtest over Prometheus disagrees with report"
 import json, subprocess, sys
-from datetime import datetime, timedelta
+from datetime import datetime
 d = json.load(open(sys.argv[1])); hr, conf = sys.argv[2], sys.argv[3]
 factors = {"page-1h-5m": (14.4, "1h", "5m"), "page-6h-30m": (6, "6h", "30m"),
            "ticket-1d-2h": (3, "1d", "2h"), "ticket-3d-6h": (1, "3d", "6h")}
@@ -244,12 +244,11 @@ def burns(at, slo):
     return {s["name"]: s for s in json.loads(out.stdout)["slos"]}[slo]["burn_rate"]
 for a in alerts[:4]:
     f, lo, sh = factors[a["condition"]]
-    t = datetime.fromisoformat(a["fired_at"].replace("Z", "+00:00"))
     b = burns(a["fired_at"], a["slo"])
     assert b[lo] > f and b[sh] > f, (a, b)
-    before = (t - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    b0 = burns(before, a["slo"])
-    assert not (b0[lo] > f and b0[sh] > f), (a, b0)
+    # The minute before, the burns may already be above the factor: the
+    # low-traffic guard (docs/alerting.md) holds a condition until its bad
+    # events are significant, so only "above when it fires" is checked here.
 print(len(alerts), "alerts agree with report")
 PY
 

@@ -43,6 +43,13 @@ expect 2 "--grafana writes a dashboard: --format, --sloth-compat" -c "$src/examp
 # the counters are read a minute behind the evaluation by default (docs/prometheus.md)
 expect 0 "last_over_time(headroom_slo_valid_total{service=\"core-matching\",slo=\"matching-availability\"}[5m] offset 1m)" -c "$src/examples/soulsync"
 expect 0 "    interval: 30s" -c "$src/examples/soulsync" --interval 30s --delay 1m
+# the recorded deltas are named after the interval they cover, and nothing says 1m then
+expect 0 "record: headroom_slo:valid:delta10s" -c "$src/examples/soulsync" --interval 10s --delay 10s
+! grep -q "delta1m" "$tmp/out" || fail "rules --interval 10s still names a series delta1m"
+expect 0 "sum_over_time(headroom_slo:valid:delta30s{" -c "$src/examples/soulsync" --interval 30s --delay 30s
+# the alert names are serve's (docs/notifications.md), one constant for both
+expect 0 "- alert: SLOBurnRate" -c "$src/examples/soulsync"
+! grep -q "alert: Headroom" "$tmp/out" || fail "rules: an alert named Headroom*"
 expect 0 "[5m] offset 1m)" -c "$src/examples/soulsync" --interval 30s --delay 30s
 expect 2 "its 5m window is not a whole number of 7s rule intervals" -c "$src/examples/soulsync" --interval 7s --delay 7s
 expect 2 "the delay must be a whole number of rule intervals (7s), got 1m" -c "$src/examples/soulsync" --interval 7s

@@ -56,12 +56,12 @@ static void eval(const struct hr_slo *slo, const struct hr_condition *c, const s
   struct hr_slo_state st;
   fill(&s, slo, p, n);
   slo_eval(slo, NULL, &s, T0, &st);
-  alert_cond_eval(slo, c, &s, &st, T0, r);
+  alert_cond_eval(slo, c, &s, &st, T0, 0, r);
   /* Without the state's burns (another instant), the series gives the same. */
   struct hr_cond_result r2;
   struct hr_slo_state st2 = st;
   st2.nburn = 0;
-  alert_cond_eval(slo, c, &s, &st2, T0, &r2);
+  alert_cond_eval(slo, c, &s, &st2, T0, 0, &r2);
   assert_int_equal(r2.active, r->active);
   assert_true(fabs(r2.value - r->value) < 1e-12 && fabs(r2.value2 - r->value2) < 1e-12);
   series_reset(&s);
@@ -97,12 +97,13 @@ static void test_burnrate_multiwindow(void **state) {
       /* exactly T - 1h is inside the long lookback: 10/10/0.25 = 4; 1 min
        * ago: 4/8/0.25 = 2 (exactly at: short does not exceed) */
       {"edge of long", 1, {{HOUR, 0, 10}, {MIN, 4, 8}}, 0, 0, 14.0 / 18 / 0.25, 2},
-      /* T - 1h - 1min is outside: long = short = 5/8/0.25 = 2.5 */
-      {"outside long", 1, {{HOUR + MIN, 0, 1000}, {MIN, 3, 8}}, 1, 0, 2.5, 2.5},
-      /* min_events 20: the short lookback has 10: low traffic, fires nothing */
-      {"low traffic", 20, {{30 * MIN, 0, 100}, {2 * MIN, 0, 10}}, 0, 1, 4, 4},
-      /* min_events 10: exactly 10 in the short lookback is enough */
-      {"min events met", 10, {{30 * MIN, 0, 100}, {2 * MIN, 0, 10}}, 1, 0, 4, 4},
+      /* T - 1h - 1min is outside: long = short = 50/80/0.25 = 2.5 */
+      {"outside long", 1, {{HOUR + MIN, 0, 1000}, {MIN, 30, 80}}, 1, 0, 2.5, 2.5},
+      /* min_events 111: the long lookback has 110: low traffic, fires nothing */
+      {"low traffic", 111, {{30 * MIN, 0, 100}, {2 * MIN, 0, 10}}, 0, 1, 4, 4},
+      /* min_events 110: exactly 110 in the long lookback is enough; it does
+       * not apply to the short lookback (10 events) */
+      {"min events met", 110, {{30 * MIN, 0, 100}, {2 * MIN, 0, 10}}, 1, 0, 4, 4},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct hr_slo slo = mk_slo(0.75, cases[i].min_events);
@@ -113,6 +114,88 @@ static void test_burnrate_multiwindow(void **state) {
       fail_msg("%s: active %d low %d long %.17g short %.17g", cases[i].what, r.active, r.low_traffic, r.value,
                r.value2);
   }
+}
+
+/* The guard at 99.9 %: 2 req/min over the hour (120 valid, lambda 0.12).
+ * 2 bad in the hour burn 16.7x and 1 of 10 in 5 minutes 100x, past 14.4x,
+ * but P(Poisson(0.12) >= 2) = 0.0066 is not below 0.001: guarded; 3 bad
+ * (0.00026) fire. At 100 req/min (6000, lambda 6) a burn of 14.5x (87 bad,
+ * P ~ 6e-68) fires as without the guard. */
+static void test_guard(void **state) {
+  (void)state;
+  struct hr_condition c = {
+      .name = "p", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 14.4, .long_us = HOUR, .short_us = 5 * MIN};
+  static const struct {
+    struct pt p[NPT];
+    int active, guarded;
+  } cases[] = {
+      {{{30 * MIN, 109, 110}, {2 * MIN, 9, 10}}, 0, 1},
+      {{{30 * MIN, 108, 110}, {2 * MIN, 9, 10}}, 1, 0},
+      {{{30 * MIN, 5500 - 80, 5500}, {2 * MIN, 500 - 8, 500}}, 1, 0},
+      {{{30 * MIN, 5500 - 78, 5500}, {2 * MIN, 500 - 8, 500}}, 0, 0}, /* 86 bad: 14.33x, below the factor */
+  };
+  struct hr_slo slo = mk_slo(0.999, 1);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct hr_cond_result r;
+    eval(&slo, &c, cases[i].p, NPT, &r);
+    if (r.active != cases[i].active || r.guarded != cases[i].guarded)
+      fail_msg("case %zu: active %d guarded %d (burn %g, %g)", i, r.active, r.guarded, r.value, r.value2);
+  }
+  /* Timeslices SLOs are not guarded. */
+  slo.budgeting = HR_BUDGET_TIMESLICES;
+  assert_int_equal(alert_guard(&slo, 118, 120), 1);
+  slo.budgeting = HR_BUDGET_OCCURRENCES;
+  assert_int_equal(alert_guard(&slo, 118, 120), 0);
+  assert_int_equal(alert_guard(&slo, 117, 120), 1);
+}
+
+/* minEvents' hysteresis: a firing condition keeps holding down to half. */
+static void test_min_events_hysteresis(void **state) {
+  (void)state;
+  struct hr_condition c = {
+      .name = "x", .severity = "page", .kind = HR_COND_BURNRATE, .factor = 2, .long_us = HOUR, .short_us = 5 * MIN};
+  struct hr_slo slo = mk_slo(0.75, 21);
+  struct pt p[NPT] = {{30 * MIN, 0, 10}, {2 * MIN, 0, 5}}; /* 15 valid, all bad */
+  struct hr_series s;
+  struct hr_slo_state st;
+  fill(&s, &slo, p, NPT);
+  slo_eval(&slo, NULL, &s, T0, &st);
+  struct hr_cond_result r;
+  alert_cond_eval(&slo, &c, &s, &st, T0, 0, &r);
+  assert_true(!r.active && r.low_traffic);
+  alert_cond_eval(&slo, &c, &s, &st, T0, 1, &r); /* firing: 11 is enough */
+  assert_true(r.active && !r.low_traffic);
+  assert_int_equal(alert_min_events(&slo, 1), 11);
+  assert_int_equal(alert_min_events(&slo, 0), 21);
+  series_reset(&s);
+}
+
+/* Incidents: open and notify once, members join, a flap within the damping
+ * period continues, the close after it resolves once; a ticket under an open
+ * page is held and sent when the page closes if it still fires, and an
+ * incident never notified closes silently. */
+static void test_incident_step(void **state) {
+  (void)state;
+  const int64_t D = HR_DAMPING_US;
+  struct hr_incident p = {0, 0, INT64_MIN}, t = {0, 0, INT64_MIN};
+  assert_int_equal(incident_step(&p, 1, 0, 0, D), HR_TR_FIRING);
+  assert_int_equal(incident_step(&t, 2, p.open, 0, D), HR_TR_NONE);            /* held */
+  assert_int_equal(incident_step(&p, 2, 0, MIN, D), HR_TR_NONE);               /* a second page joins */
+  assert_int_equal(incident_step(&p, 0, 0, 2 * MIN, D), HR_TR_NONE);           /* quiet... */
+  assert_int_equal(incident_step(&p, 1, 0, 2 * MIN + D - MIN, D), HR_TR_NONE); /* ...fires again: continues */
+  assert_int_equal(incident_step(&p, 0, 0, 3 * MIN + D, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&p, 0, 0, 3 * MIN + 2 * D - MIN, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&p, 0, 0, 3 * MIN + 2 * D, D), HR_TR_RESOLVED); /* closes once */
+  assert_int_equal(incident_step(&p, 0, 0, 4 * MIN + 2 * D, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&t, 1, p.open, 3 * MIN + 2 * D, D), HR_TR_FIRING); /* the page closed */
+  assert_int_equal(incident_step(&t, 1, 0, 4 * MIN + 2 * D, D), HR_TR_NONE);
+  /* held throughout: nothing at its close */
+  struct hr_incident p2 = {0, 0, INT64_MIN}, t2 = {0, 0, INT64_MIN};
+  assert_int_equal(incident_step(&p2, 1, 0, 0, D), HR_TR_FIRING);
+  assert_int_equal(incident_step(&t2, 1, p2.open, 0, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&t2, 0, p2.open, MIN, D), HR_TR_NONE);
+  assert_int_equal(incident_step(&t2, 0, p2.open, MIN + D, D), HR_TR_NONE);
+  assert_int_equal(t2.open, 0);
 }
 
 /* op: gte fires at the factor too (within the same 1e-9 tolerance), not
@@ -293,8 +376,11 @@ static void test_defaults_and_names(void **state) {
               {"page-6h-30m", "page", 6, 6 * HOUR, 30 * MIN},
               {"ticket-1d-2h", "ticket", 3, DAY, 2 * HOUR},
               {"ticket-3d-6h", "ticket", 1, 3 * DAY, 6 * HOUR}};
-  assert_int_equal(n, 4);
-  for (size_t i = 0; i < n; i++) {
+  assert_int_equal(n, 5);
+  /* the fifth: a dead log pages after 5 minutes */
+  assert_true(strcmp(d[4].name, "nodata") == 0 && strcmp(d[4].severity, "page") == 0);
+  assert_true(d[4].kind == HR_COND_NODATA && d[4].alert_after_us == 5 * MIN);
+  for (size_t i = 0; i < 4; i++) {
     assert_string_equal(d[i].name, want[i].name);
     assert_string_equal(d[i].severity, want[i].sev);
     assert_true(d[i].kind == HR_COND_BURNRATE && d[i].factor == want[i].f);
@@ -302,9 +388,9 @@ static void test_defaults_and_names(void **state) {
   }
   struct hr_slo slo = mk_slo(0.999, 1);
   const struct hr_condition *out[8];
-  assert_int_equal(alert_conditions(&slo, out, 8), 4);
+  assert_int_equal(alert_conditions(&slo, out, 8), 5);
   assert_ptr_equal(out[0], &d[0]);
-  assert_int_equal(alert_conditions(&slo, out, 2), 4); /* count, though only 2 written */
+  assert_int_equal(alert_conditions(&slo, out, 2), 5); /* count, though only 2 written */
   struct hr_condition pc[3] = {{.name = "a"}, {.name = "b"}, {.name = "c"}};
   struct hr_alert_policy p1 = {.name = "p1", .conds = pc, .nconds = 2},
                          p2 = {.name = "p2", .conds = pc + 2, .nconds = 1};
@@ -377,6 +463,9 @@ int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_burnrate_multiwindow),
       cmocka_unit_test(test_burnrate_gte),
+      cmocka_unit_test(test_guard),
+      cmocka_unit_test(test_min_events_hysteresis),
+      cmocka_unit_test(test_incident_step),
       cmocka_unit_test(test_burnrate_seed_yellow),
       cmocka_unit_test(test_exhaustion),
       cmocka_unit_test(test_budget),

@@ -563,6 +563,60 @@ static void test_keep(void **state) {
   free(y);
 }
 
+/* alertAfter: 0s is the documented default and may be written out; 0m and
+ * 2m too; a negative or unreadable one is an error at its node. */
+static void test_alert_after(void **state) {
+  (void)state;
+  static const struct {
+    const char *v;
+    int ok;
+    int64_t us;
+  } cases[] = {{"0s", 1, 0}, {"0m", 1, 0}, {"2m", 1, 120000000}, {"-1m", 0, 0}, {"soon", 0, 0}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *y = xasprintf("apiVersion: openslo/v1\nkind: AlertCondition\nmetadata: {name: c}\nspec:\n  severity: page\n"
+                        "  condition: {kind: burnrate, threshold: 2, lookbackWindow: 1h, alertAfter: %s}\n"
+                        "---\napiVersion: openslo/v1\nkind: AlertPolicy\nmetadata: {name: p}\nspec:\n"
+                        "  conditions: [{conditionRef: c}]\n",
+                        cases[i].v);
+    struct hr_diag diag = {0};
+    struct hr_config *c = NULL;
+    enum hr_rc rc = config_load_mem("a.yaml", y, strlen(y), 0, &c, &diag);
+    if (cases[i].ok) {
+      assert_int_equal(rc, HR_OK);
+      assert_int_equal(c->policies[0].conds[0].alert_after_us, cases[i].us);
+    } else {
+      assert_int_equal(rc, HR_ERR_CONFIG);
+      assert_true(strstr(diag.msgs[0], "a.yaml:6:") != NULL && strstr(diag.msgs[0], "alertAfter") != NULL);
+    }
+    config_free(c);
+    diag_free(&diag);
+    free(y);
+  }
+}
+
+/* min-events 120 keeps page-1h-5m silent below 2 requests a minute: a
+ * warning at the SLO; the 6h page (0.33 a minute) is not named. */
+static void test_min_events_warning(void **state) {
+  (void)state;
+  static const char y[] = "apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: l}\n"
+                          "spec: {type: headroom.logs, connectionDetails: {format: jsonl}}\n---\n"
+                          "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: s\n"
+                          "  annotations: {headroom.dev/min-events: '120'}\nspec:\n  service: x\n"
+                          "  indicator:\n    metadata: {name: s}\n    spec:\n      ratioMetric:\n"
+                          "        good: {metricSource: {metricSourceRef: l, spec: {filter: 'status < 500'}}}\n"
+                          "  timeWindow: [{duration: 28d, isRolling: true}]\n  objectives: [{target: 0.999}]\n";
+  struct hr_diag diag = {0};
+  struct hr_config *c = NULL;
+  assert_int_equal(config_load_mem("m.yaml", y, strlen(y), 0, &c, &diag), HR_OK);
+  assert_int_equal(diag.nwarn, 1);
+  assert_non_null(strstr(diag.msgs[0], "m.yaml:"));
+  assert_non_null(strstr(diag.msgs[0], "warning: SLO 's': headroom.dev/min-events 120 switches condition "
+                                       "'page-1h-5m' off while its 1h lookback holds fewer valid events, i.e. "
+                                       "below 2 requests a minute"));
+  config_free(c);
+  diag_free(&diag);
+}
+
 static void test_diag(void **state) {
   (void)state;
   struct hr_diag d = {0};
@@ -583,10 +637,18 @@ static void test_diag(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_spec_example), cmocka_unit_test(test_full_directory),   cmocka_unit_test(test_errors),
-      cmocka_unit_test(test_syntax_error), cmocka_unit_test(test_openslo_examples), cmocka_unit_test(test_mem_limits),
-      cmocka_unit_test(test_diag),         cmocka_unit_test(test_bounds),           cmocka_unit_test(test_keep),
+      cmocka_unit_test(test_spec_example),
+      cmocka_unit_test(test_full_directory),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_syntax_error),
+      cmocka_unit_test(test_openslo_examples),
+      cmocka_unit_test(test_mem_limits),
+      cmocka_unit_test(test_diag),
+      cmocka_unit_test(test_bounds),
+      cmocka_unit_test(test_keep),
       cmocka_unit_test(test_costs),
+      cmocka_unit_test(test_alert_after),
+      cmocka_unit_test(test_min_events_warning),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -90,7 +90,30 @@ static void test_fisher_large(void **state) {
   assert_true(fisher_greater(1, 30, 3, 20) < 0);
 }
 
+/* The Poisson upper tail against mpmath's regularized lower incomplete gamma
+ * P(k, lambda) = P(X >= k) at 40 digits, from the guard's small counts to
+ * the 3-day lookback of a busy service. */
+static void test_poisson_greater(void **state) {
+  (void)state;
+  static const struct {
+    uint64_t k;
+    double lambda, want;
+  } pcases[] = {
+      {3, 0.12, 0.00026328373242004847}, {5, 0.72, 0.0008896714842897687}, {87, 6, 6.3126843275065692e-68},
+      {497, 432, 0.0011895455509952438}, {400, 432, 0.94246166068979419},  {4500, 4320, 0.0033144733697997424},
+  };
+  for (size_t i = 0; i < sizeof pcases / sizeof pcases[0]; i++) {
+    double got = poisson_greater(pcases[i].k, pcases[i].lambda);
+    assert_true(fabs(got - pcases[i].want) <= 1e-9 * pcases[i].want);
+  }
+  assert_true(poisson_greater(0, 3) == 1);
+  assert_true(poisson_greater(0, 0) == 1);
+  assert_true(poisson_greater(1, 0) == 0);
+  assert_true(fabs(poisson_greater(1, 0.5) - (1 - exp(-0.5))) < 1e-15);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_fisher_exact), cmocka_unit_test(test_fisher_large)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_fisher_exact), cmocka_unit_test(test_fisher_large),
+                                     cmocka_unit_test(test_poisson_greater)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

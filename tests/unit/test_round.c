@@ -192,53 +192,59 @@ static void test_round_persistence(void **state) {
   /* 1. At T + 25 s (rounded down to T): api's four default conditions fire at
    * once (alertAfter 0); web's yellow (alertAfter 2m) is pending. */
   round_ok(f, T + 25 * 1000000, &rs);
-  want_stats(&rs, 5, 4, 1, 4, 0);
+  want_stats(&rs, 6, 4, 1, 4, 0);
   want_state(f, "api", "page-1h-5m", HR_AL_FIRING, T, INT64_MIN);
   want_state(f, "web", "yellow", HR_AL_PENDING, INT64_MIN, INT64_MIN);
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event WHERE kind = 'firing'"), 4);
-  /* api is on the defaults: every target of the config (one webhook) */
-  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 4);
-  assert_int_equal(count(f->st, "SELECT count(*) FROM alert"), 5);
+  /* api is on the defaults: every target of the config (one webhook); one
+   * incident per severity: one page (page-1h-5m, the 6h page joins it), the
+   * tickets held while the page incident is open */
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE payload LIKE '%page-1h-5m%'"), 1);
+  assert_int_equal(rs.notified, 1);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM alert"),
+                   6); /* api's five defaults (nodata inactive), web's one */
 
   /* 2. Restart, same minute: nothing new. */
   reopen(f);
   round_ok(f, T, &rs);
-  want_stats(&rs, 5, 4, 1, 0, 0);
+  want_stats(&rs, 6, 4, 1, 0, 0);
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event"), 4);
-  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 4);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
 
   /* 3. T + 1m: still pending (held 1 of 2 minutes); T + 2m: fires. Its
    * policy names no target: an event, no outbox row. */
   round_ok(f, T + MIN_US, &rs);
-  want_stats(&rs, 5, 4, 1, 0, 0);
+  want_stats(&rs, 6, 4, 1, 0, 0);
   round_ok(f, T + 2 * MIN_US, &rs);
-  want_stats(&rs, 5, 5, 0, 1, 0);
+  want_stats(&rs, 6, 5, 0, 1, 0);
   want_state(f, "web", "yellow", HR_AL_FIRING, T + 2 * MIN_US, INT64_MIN);
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event"), 5);
-  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 4);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
 
   /* 4. A round older than the stored states steps nothing back. */
   round_ok(f, T - 30 * MIN_US, &rs);
   assert_int_equal(rs.fired + rs.resolved, 0);
   assert_int_equal(rs.firing, 5);
-  assert_int_equal(count(f->st, "SELECT count(*) FROM alert WHERE updated = 1772366520"), 5); /* T + 2m */
+  assert_int_equal(count(f->st, "SELECT count(*) FROM alert WHERE updated = 1772366520"), 6); /* T + 2m */
 
   /* 5. T + 20m: the bad minutes left the 5m lookback (low traffic, no events):
    * page-1h-5m resolves; 30m, 1h, 2h, 6h, 1d, 3d still hold them. */
   round_ok(f, T + 20 * MIN_US, &rs);
-  want_stats(&rs, 5, 4, 0, 0, 1);
+  want_stats(&rs, 6, 4, 0, 0, 1);
   want_state(f, "api", "page-1h-5m", HR_AL_RESOLVED, T, T + 20 * MIN_US);
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event WHERE kind = 'resolved' AND condition = "
                                 "'page-1h-5m' AND at = 1772367600"),
                    1); /* python3: 1772366400 + 1200 */
-  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 5);
+  /* ... but page-6h-30m still fires: the incident is open, nothing is sent */
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
 
   /* 6. Restart and again at T + 20m: nothing. */
   reopen(f);
   round_ok(f, T + 20 * MIN_US, &rs);
-  want_stats(&rs, 5, 4, 0, 0, 0);
+  want_stats(&rs, 6, 4, 0, 0, 0);
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event"), 6);
-  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 5);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
 
   /* The listing used by evaluate. */
   struct hr_alert_row *rows;
@@ -259,6 +265,38 @@ static void test_round_persistence(void **state) {
   alerts_events_free(ev, n);
 }
 
+/* One page per incident: after the fixture's 10 bad minutes, page-6h-30m
+ * resolves at T + 30m (its 30m lookback is empty); the page incident stays
+ * open for the damping period (30 minutes, a restart in between) and closes
+ * at T + 60m with one resolve of the page that was sent; the tickets, still
+ * firing (the 2h lookback holds the bad minutes), were held under it and
+ * are sent then, once. */
+static void test_round_incident(void **state) {
+  struct fx *f = *state;
+  struct hr_round_stats rs;
+  int64_t T = f->T;
+  round_ok(f, T, &rs);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
+  round_ok(f, T + 30 * MIN_US, &rs);
+  want_state(f, "api", "page-6h-30m", HR_AL_RESOLVED, T, T + 30 * MIN_US);
+  assert_int_equal(rs.notified, 1); /* web's yellow (alertAfter 2m) opened web's incident: no target */
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
+  reopen(f);
+  round_ok(f, T + 59 * MIN_US, &rs);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
+  round_ok(f, T + 60 * MIN_US, &rs);
+  assert_int_equal(rs.notified, 2); /* api: the page's resolve, the tickets' firing (web still fires) */
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 3);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE payload LIKE '%page-1h-5m%' "
+                                "AND payload LIKE '%\"endsAt\":\"2026-03-01T13:00:00Z\"%'"),
+                   1); /* the resolve: T + 60m */
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE payload LIKE '%ticket-1d-2h%'"), 1);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM incident WHERE slo = 'api' AND grp = 'page' AND open = 0"), 1);
+  /* the same round again sends nothing */
+  round_ok(f, T + 60 * MIN_US, &rs);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 3);
+}
+
 /* An SLO the store never saw: its conditions are evaluated (no data) and
  * nothing fires. */
 static void test_round_no_data(void **state) {
@@ -267,8 +305,12 @@ static void test_round_no_data(void **state) {
   struct hr_round_stats rs;
   int64_t T = f->T + 40 * 1440 * MIN_US; /* 40 days later: everything out of every lookback */
   assert_int_equal(alert_round(f->st, f->cfg, T, 0, NULL, &rs, &err), HR_OK);
-  want_stats(&rs, 5, 0, 0, 0, 0);
+  want_stats(&rs, 6, 0, 1, 0, 0); /* api's default "nodata": its log is dead, pending for 5 minutes */
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event"), 0);
+  assert_int_equal(alert_round(f->st, f->cfg, T + 5 * MIN_US, 0, NULL, &rs, &err), HR_OK);
+  want_stats(&rs, 6, 1, 0, 1, 0); /* then it pages, once */
+  assert_int_equal(rs.notified, 1);
+  assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE payload LIKE '%\"condition\":\"nodata\"%'"), 1);
 }
 
 /* Conditions that leave the configuration: api's four default conditions
@@ -279,7 +321,7 @@ static void test_round_orphans(void **state) {
   struct fx *f = *state;
   struct hr_round_stats rs;
   round_ok(f, f->T, &rs);
-  want_stats(&rs, 5, 4, 1, 4, 0);
+  want_stats(&rs, 6, 4, 1, 4, 0);
   int64_t out0 = count(f->st, "SELECT count(*) FROM outbox");
   struct hr_config *c2 = NULL;
   struct hr_diag d = {0};
@@ -361,6 +403,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_round_persistence, setup, teardown),
       cmocka_unit_test_setup_teardown(test_round_no_data, setup, teardown),
       cmocka_unit_test_setup_teardown(test_round_orphans, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_round_incident, setup, teardown),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -173,14 +173,16 @@ static void test_logs_source(void **state) {
                             "clamp_min(headroom_slo:valid:increase{service=\"shop\",slo=\"avail\",window=\"5m\"}, 1) / "
                             "(1 - 0.999)'"));
   /* the four default conditions */
-  assert_int_equal(count(r, "- alert: HeadroomBurnRate\n"), 4);
+  assert_int_equal(count(r, "- alert: SLOBurnRate\n"), 4);
   assert_non_null(strstr(r,
                          "expr: 'headroom_slo:burn_rate:ratio{service=\"shop\",slo=\"avail\",window=\"1h\"} > 14.4 and "
                          "on (service, slo) headroom_slo:burn_rate:ratio{service=\"shop\",slo=\"avail\",window=\"5m\"} "
                          "> 14.4'"));
   assert_non_null(strstr(r, "condition: 'ticket-3d-6h'"));
   assert_non_null(strstr(r, "gone in 1d22h40m")); /* 28d / 14.4 */
-  assert_null(strstr(r, "for:"));
+  /* and the fifth, a page when no valid event was recorded (alertAfter 5m) */
+  assert_int_equal(count(r, "- alert: SLONoData\n"), 1);
+  assert_int_equal(count(r, "for: 5m\n"), 1);
   assert_null(strstr(r, "slo:sli_error"));
   free(r);
 
@@ -286,17 +288,15 @@ static void test_prom_source(void **state) {
   assert_non_null(
       strstr(r, "window=\"1h30m\"} > 10 and on (service, slo) headroom_slo:burn_rate:ratio{service=\"api\","
                 "slo=\"lat\",window=\"10m\"} > 10 and on (service, slo) headroom_slo:valid:increase{service="
-                "\"api\",slo=\"lat\",window=\"1h30m\"} >= 20 and on (service, slo) headroom_slo:valid:increase{"
-                "service=\"api\",slo=\"lat\",window=\"10m\"} >= 20'\n        for: 2m\n"));
+                "\"api\",slo=\"lat\",window=\"1h30m\"} >= 20'\n        for: 2m\n")); /* minEvents: the long lookback */
   assert_non_null(
-      strstr(r, "- alert: HeadroomBudgetExhaustion\n        expr: '(headroom_slo:budget_remaining:ratio{service="
+      strstr(r, "- alert: SLOBudgetExhaustion\n        expr: '(headroom_slo:budget_remaining:ratio{service="
                 "\"api\",slo=\"lat\"} * 604800 / on (service, slo) (headroom_slo:burn_rate:ratio{service=\"api\","
                 "slo=\"lat\",window=\"2h\"} > 0) < 259200 or (headroom_slo:budget_remaining:ratio{service="
                 "\"api\",slo=\"lat\"} <= 0) * 0) and on (service, slo) headroom_slo:valid:increase{service="
                 "\"api\",slo=\"lat\",window=\"2h\"} >= 20'"));
-  assert_non_null(
-      strstr(r, "- alert: HeadroomBudgetLow\n        expr: 'headroom_slo:budget_remaining:ratio{service=\"api\","
-                "slo=\"lat\"} < 0.25'"));
+  assert_non_null(strstr(r, "- alert: SLOBudgetLow\n        expr: 'headroom_slo:budget_remaining:ratio{service=\"api\","
+                            "slo=\"lat\"} < 0.25'"));
   assert_non_null(strstr(r, "(alert below 25%)"));
   free(r);
 

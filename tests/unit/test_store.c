@@ -273,7 +273,9 @@ static void test_file_persistence_wal_migration(void **state) {
   raw_query(t.db, "PRAGMA journal_mode", buf, sizeof buf);
   assert_string_equal(buf, "wal");
   raw_query(t.db, "PRAGMA user_version", buf, sizeof buf);
-  assert_string_equal(buf, "5");
+  assert_string_equal(buf, "6");
+  raw_query(t.db, "SELECT count(*) FROM sqlite_master WHERE name = 'incident'", buf, sizeof buf);
+  assert_string_equal(buf, "1"); /* the v6 step ran */
   raw_query(t.db, "SELECT count(*) FROM pragma_table_info('alert') WHERE name = 'kind'", buf, sizeof buf);
   assert_string_equal(buf, "1"); /* the v4 step ran */
   raw_query(t.db, "SELECT count(*) FROM sqlite_master WHERE name IN ('alert','alert_event','outbox','annotation')", buf,
@@ -589,8 +591,9 @@ static void test_doc_has_schema(void **state) {
       fail_msg("docs/internals/store.md lacks the DDL of %s:\n%s", sqlite3_column_text(q, 0), sql);
     tables++;
   }
-  assert_int_equal(tables, 19); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3
-                                   indexes; v3: latency latency_hour bad_event + 1 index; v5: source source_field */
+  assert_int_equal(tables,
+                   20); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3 indexes;
+                           v3: latency latency_hour bad_event + 1 index; v5: source source_field; v6: incident */
   sqlite3_finalize(q);
   sqlite3_close(db);
   tmp_remove(&t);
