@@ -2,6 +2,7 @@
 #include "render/backtest.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "core/timeparse.h"
 #include "core/jw.h"
@@ -56,6 +57,10 @@ void backtest_json(FILE *f, const struct hr_config *cfg, const struct hr_backtes
 
 static void text_set(FILE *f, const struct hr_config *cfg, const struct hr_bt_set *set) {
   char a[40], b[40];
+  int w = 28; /* the SLO column: as wide as the longest name, never cut */
+  for (size_t j = 0; j < cfg->nslos; j++)
+    if (strlen(cfg->slos[j].name) > (size_t)w)
+      w = (int)strlen(cfg->slos[j].name);
   fprintf(f, "\nalerts (%s): %zu\n", set->label, set->n);
   for (size_t i = 0; i < set->n; i++) {
     const struct hr_bt_alert *x = &set->alerts[i];
@@ -64,13 +69,13 @@ static void text_set(FILE *f, const struct hr_config *cfg, const struct hr_bt_se
       snprintf(b, sizeof b, "still firing");
     else
       time_format_rfc3339(x->resolved_at, b, sizeof b);
-    fprintf(f, "  %s .. %-20s  %-28s %-24s %-8s %s\n", a, b, cfg->slos[x->slo].name, x->c->name, x->c->severity,
+    fprintf(f, "  %s .. %-20s  %-*s %-24s %-8s %s\n", a, b, w, cfg->slos[x->slo].name, x->c->name, x->c->severity,
             x->notified ? "notified" : "grouped");
   }
-  fprintf(f, "\nsummary (%s): firings, and notifications (one per incident)\n  %-28s %6s %8s %15s %14s %16s\n",
-          set->label, "slo", "pages", "tickets", "minutes firing", "pages notified", "tickets notified");
+  fprintf(f, "\nsummary (%s): firings, and notifications (one per incident)\n  %-*s %6s %8s %15s %14s %16s\n",
+          set->label, w, "slo", "pages", "tickets", "minutes firing", "pages notified", "tickets notified");
   for (size_t j = 0; j < cfg->nslos; j++)
-    fprintf(f, "  %-28s %6lld %8lld %15lld %14lld %16lld\n", cfg->slos[j].name, (long long)set->pages[j],
+    fprintf(f, "  %-*s %6lld %8lld %15lld %14lld %16lld\n", w, cfg->slos[j].name, (long long)set->pages[j],
             (long long)set->tickets[j], (long long)set->minutes[j], (long long)set->pages_sent[j],
             (long long)set->tickets_sent[j]);
 }

@@ -124,3 +124,34 @@ for e in errs:
 sys.exit(1 if errs else 0)
 PY
 echo "example.sh: ok: the text report names every SLO in full, columns aligned"
+
+# backtest's text: the same, its summary names every SLO in full, the
+# counts right-aligned under their headers.
+"$HR" backtest -c "$CONF" "$LOGS/gateway-alb.log" "$LOGS/chat-events.jsonl" "$LOGS/report-jobs.jsonl" \
+  > "$TMP/bt.txt" 2> "$TMP/bt.err" || fail "backtest failed: $(cat "$TMP/bt.err")"
+python3 - "$TMP/report.json" "$TMP/bt.txt" <<'PY' || exit 1
+import json, sys
+names = [s["name"] for s in json.load(open(sys.argv[1]))["slos"]]
+lines = open(sys.argv[2]).read().split("\n")
+i = next(k for k, l in enumerate(lines) if l.lstrip().startswith("slo ") and "pages" in l)
+head = lines[i]
+end = head.index("pages") + len("pages")
+errs = []
+rows = []
+for row in lines[i + 1:]:
+    if not row.strip():
+        break
+    rows.append(row)
+if len(rows) < 8:
+    errs.append("%d summary rows, want one per SLO (8 or more)" % len(rows))
+for row in rows:
+    n = row.split()[0]
+    if n not in names:
+        errs.append("summary row names no SLO in full: %r" % row)
+    elif not (row[end - 1].isdigit() and row[end] == " "):
+        errs.append("pages of %r not under its header: %r" % (n, row))
+for e in errs:
+    print("example.sh: FAIL: backtest text: " + e, file=sys.stderr)
+sys.exit(1 if errs else 0)
+PY
+echo "example.sh: ok: backtest's summary names every SLO in full, aligned"
