@@ -165,10 +165,12 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
     out->value = rem <= 0 ? 0.0 : fin(rem * w_s / burn);
     out->value2 = burn;
     int hold = out->value <= 0 || below(out->value, (double)c->horizon_us / 1e6);
-    /* Guarded while the burn it fires at, remaining * W / horizon, is at or
-     * above the budget's rate; not once the budget is nearly spent. */
-    int at_budget = rem * w_s >= (double)c->horizon_us / 1e6;
-    out->guarded = hold && !out->low_traffic && at_budget && !alert_guard(slo, g, v);
+    /* Guarded whatever the budget left: a nearly spent or spent budget makes
+     * the condition fire at any burn, and one bad event in the lookback is no
+     * evidence that the SLO spends faster than its budget allows
+     * (docs/alerting.md, "Low traffic": the example's red re-paged at every
+     * stray error for ten days once an outage had spent the budget). */
+    out->guarded = hold && !out->low_traffic && !alert_guard(slo, g, v);
     out->active = hold && !out->low_traffic && !out->guarded;
     return;
   }

@@ -15,8 +15,8 @@
  *               must be significantly more than the budget allows: with
  *               lambda = valid * (1 - target), P(Poisson(lambda) >= bad) <
  *               HR_GUARD_ALPHA. On for every burn-rate condition whose
- *               factor is at least 1 and every exhaustion condition while
- *               the burn it fires at (remaining * W / horizon) is, for an
+ *               factor is at least 1 and every exhaustion condition (a
+ *               spent budget included: it fires at any burn), for an
  *               occurrences SLO; at high traffic a burn above a factor of 2
  *               or more always passes it;
  *   minEvents   a lookback (the long one) with fewer than slo->min_events
