@@ -233,6 +233,16 @@ int alert_is_page(const struct hr_condition *c) {
   return c->severity != NULL && (strcasecmp(c->severity, "page") == 0 || strcasecmp(c->severity, "critical") == 0);
 }
 
+int64_t alert_damping(const struct hr_condition *const *conds, size_t n, int page) {
+  int64_t d = 0;
+  for (size_t i = 0; i < n; i++)
+    if (alert_is_page(conds[i]) == page) {
+      int64_t c = conds[i]->damping_us > 0 ? conds[i]->damping_us : HR_DAMPING_US;
+      d = c > d ? c : d;
+    }
+  return d > 0 ? d : HR_DAMPING_US;
+}
+
 enum hr_transition incident_step(struct hr_incident *g, int nfiring, int inhibited, int64_t t_us, int64_t damping_us) {
   if (nfiring > 0) {
     g->quiet_since_us = INT64_MIN;

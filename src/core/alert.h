@@ -112,6 +112,12 @@ struct hr_incident {
   int64_t quiet_since_us; /* when its last member stopped firing; INT64_MIN while one fires */
 };
 
+/* The damping of the incident of conds[0..n) whose members are the page
+ * conditions (page 1) or the others (page 0): the longest damping_us of its
+ * members (an AlertPolicy's headroom.dev/damping), HR_DAMPING_US for those
+ * without one; HR_DAMPING_US when it has no member. */
+int64_t alert_damping(const struct hr_condition *const *conds, size_t n, int page);
+
 /* Step an incident after its members were stepped at t_us: nfiring of them
  * fire now; inhibited: the SLO's page incident is open. Returns
  * HR_TR_FIRING when it is to be notified (it opened, or its inhibition

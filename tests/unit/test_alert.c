@@ -314,6 +314,23 @@ static void test_exhaustion(void **state) {
   }
 }
 
+/* An incident's damping: the longest of its members' (default 30m each). */
+static void test_damping(void **state) {
+  (void)state;
+  struct hr_condition page = {.name = "p", .severity = "page"}, crit = {.name = "c", .severity = "critical"},
+                      ticket = {.name = "t", .severity = "ticket"};
+  const struct hr_condition *conds[] = {&page, &crit, &ticket};
+  assert_int_equal(alert_damping(conds, 3, 1), HR_DAMPING_US);
+  assert_int_equal(alert_damping(conds, 3, 0), HR_DAMPING_US);
+  page.damping_us = 2 * HOUR;   /* one page member's policy says 2h: the page incident waits 2h */
+  ticket.damping_us = 10 * MIN; /* a ticket policy's 10m: shorter than the default */
+  assert_int_equal(alert_damping(conds, 3, 1), 2 * HOUR);
+  assert_int_equal(alert_damping(conds, 3, 0), 10 * MIN);
+  crit.damping_us = 3 * HOUR;
+  assert_int_equal(alert_damping(conds, 3, 1), 3 * HOUR);
+  assert_int_equal(alert_damping(conds, 0, 1), HR_DAMPING_US); /* no member */
+}
+
 static void test_budget(void **state) {
   (void)state;
   struct hr_condition c = {.name = "b", .severity = "ticket", .kind = HR_COND_BUDGET, .level = 0.25};
@@ -482,6 +499,7 @@ int main(void) {
       cmocka_unit_test(test_incident_step),
       cmocka_unit_test(test_burnrate_seed_yellow),
       cmocka_unit_test(test_exhaustion),
+      cmocka_unit_test(test_damping),
       cmocka_unit_test(test_budget),
       cmocka_unit_test(test_state_machine),
       cmocka_unit_test(test_defaults_and_names),
