@@ -395,7 +395,7 @@ static void build(struct ld *L) {
           openslo_alert_condition(L, &L->docs[i], L->docs[i].meta, L->docs[i].spec, L->docs[i].name, &L->conds[i].c);
   for (size_t i = 0; i < L->ndocs; i++)
     if (L->docs[i].kind == K_POLICY)
-      openslo_alert_policy(L, &L->docs[i], L->docs[i].spec, L->docs[i].name, L->docs[i].name_node);
+      openslo_alert_policy(L, &L->docs[i], L->docs[i].meta, L->docs[i].spec, L->docs[i].name, L->docs[i].name_node);
   for (size_t i = 0; i < L->ndocs; i++)
     if (L->docs[i].kind == K_SLI) /* check each SLI once, even when no SLO uses it */
       openslo_slo_check_sli(L, &L->docs[i]);

@@ -179,7 +179,32 @@ static void nodata_condition(struct hr_alert_policy *p) {
   p->conds[p->nconds++] = c;
 }
 
-size_t openslo_alert_policy(struct ld *L, struct doc *d, yaml_node_t *spec, const char *name, yaml_node_t *at) {
+/* headroom.dev/damping on the AlertPolicy's metadata (docs/config.md): how long
+ * its incidents stay open after their last condition stopped firing, 1m to 7d;
+ * written into each of its conditions. */
+static void damping(struct ld *L, struct doc *d, yaml_node_t *meta, struct hr_alert_policy *p) {
+  struct doc tmp = *d;
+  tmp.meta = meta;
+  yaml_node_t *n;
+  const char *v = ydoc_annotation(&tmp, "headroom.dev/damping", &n);
+  int64_t us = 0;
+  if (v == NULL)
+    return;
+  if (duration_parse(v, strlen(v), &us) != 0 || us <= 0) {
+    ydoc_err_at(L, d, n,
+                "headroom.dev/damping: invalid duration '%s' (how long an incident stays open after its "
+                "last condition stopped firing, e.g. 2h)",
+                v);
+    return;
+  }
+  if (ydoc_dur_in(L, d, n, "headroom.dev/damping", us, YDOC_MIN_US, 7 * 24 * 60 * YDOC_MIN_US, NULL, 1) != 0)
+    return;
+  for (size_t i = 0; i < p->nconds; i++)
+    p->conds[i].damping_us = us;
+}
+
+size_t openslo_alert_policy(struct ld *L, struct doc *d, yaml_node_t *pmeta, yaml_node_t *spec, const char *name,
+                            yaml_node_t *at) {
   static const char *const keys[] = {
       "description", "alertWhenNoData", "alertWhenResolved", "alertWhenBreaching", "conditions", "notificationTargets",
       NULL};
@@ -234,6 +259,7 @@ size_t openslo_alert_policy(struct ld *L, struct doc *d, yaml_node_t *spec, cons
   }
   if (nodata)
     nodata_condition(&p);
+  damping(L, d, pmeta, &p);
   yaml_node_t *ts = ydoc_want_seq(L, d, spec, "notificationTargets", 0, w);
   for (size_t i = 0; ts != NULL && i < ydoc_seq_len(ts); i++) {
     yaml_node_t *e = ydoc_seq_at(d, ts, i);

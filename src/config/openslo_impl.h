@@ -31,7 +31,8 @@ void openslo_alert_cond_free(struct hr_condition *c);
 /* An AlertPolicy's spec (a document or inline in an SLO; at locates it).
  * conditionRef needs L->conds, targetRef the targets built. Appends a policy
  * to c->policies; returns its index. */
-size_t openslo_alert_policy(struct ld *L, struct doc *d, yaml_node_t *spec, const char *name, yaml_node_t *at);
+size_t openslo_alert_policy(struct ld *L, struct doc *d, yaml_node_t *pmeta, yaml_node_t *spec, const char *name,
+                            yaml_node_t *at);
 
 /* openslo_slo.c */
 /* Check an SLI document on its own (even when no SLO uses it). */

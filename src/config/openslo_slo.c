@@ -798,7 +798,7 @@ static size_t *slo_policies(struct ld *L, struct doc *d, size_t *n) {
       snprintf(fb, sizeof fb, "%s.policy%zu", d->name, i + 1);
       const char *pname = ydoc_inline_head(L, d, e, K_POLICY, &meta, &sp, fb);
       if (sp != NULL)
-        pol[npol++] = openslo_alert_policy(L, d, sp, pname, e);
+        pol[npol++] = openslo_alert_policy(L, d, meta, sp, pname, e);
     }
   }
   *n = npol;

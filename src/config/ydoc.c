@@ -365,9 +365,11 @@ static const char *const known_annotations[] = {"headroom.dev/cost-per-bad-event
                                                 "headroom.dev/system-metrics",
                                                 "headroom.dev/value",
                                                 "headroom.dev/high-frequency",
+                                                "headroom.dev/damping",
                                                 NULL};
-static const int annotation_kinds[] = {K_SLO,  K_SLO,    K_SLO,     K_SLO,     K_SLO,     K_SLO,     -1,       -1,
-                                       K_COND, K_TARGET, K_SERVICE, K_SERVICE, K_SERVICE, K_SERVICE, K_SERVICE};
+static const int annotation_kinds[] = {K_SLO,     K_SLO,     K_SLO,     K_SLO,    K_SLO,     K_SLO,
+                                       -1,        -1,        K_COND,    K_TARGET, K_SERVICE, K_SERVICE,
+                                       K_SERVICE, K_SERVICE, K_SERVICE, K_POLICY};
 
 void ydoc_check_annotations(struct ld *L, struct doc *d, yaml_node_t *meta, int kind) {
   yaml_node_t *ann = ydoc_mget(d, meta, "annotations");

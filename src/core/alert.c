@@ -165,10 +165,12 @@ void alert_cond_eval(const struct hr_slo *slo, const struct hr_condition *c, con
     out->value = rem <= 0 ? 0.0 : fin(rem * w_s / burn);
     out->value2 = burn;
     int hold = out->value <= 0 || below(out->value, (double)c->horizon_us / 1e6);
-    /* Guarded while the burn it fires at, remaining * W / horizon, is at or
-     * above the budget's rate; not once the budget is nearly spent. */
-    int at_budget = rem * w_s >= (double)c->horizon_us / 1e6;
-    out->guarded = hold && !out->low_traffic && at_budget && !alert_guard(slo, g, v);
+    /* Guarded whatever the budget left: a nearly spent or spent budget makes
+     * the condition fire at any burn, and one bad event in the lookback is no
+     * evidence that the SLO spends faster than its budget allows
+     * (docs/alerting.md, "Low traffic": the example's red re-paged at every
+     * stray error for ten days once an outage had spent the budget). */
+    out->guarded = hold && !out->low_traffic && !alert_guard(slo, g, v);
     out->active = hold && !out->low_traffic && !out->guarded;
     return;
   }
@@ -229,6 +231,16 @@ enum hr_transition alert_step(struct hr_alert *a, int active, int64_t t_us, int6
 
 int alert_is_page(const struct hr_condition *c) {
   return c->severity != NULL && (strcasecmp(c->severity, "page") == 0 || strcasecmp(c->severity, "critical") == 0);
+}
+
+int64_t alert_damping(const struct hr_condition *const *conds, size_t n, int page) {
+  int64_t d = 0;
+  for (size_t i = 0; i < n; i++)
+    if (alert_is_page(conds[i]) == page) {
+      int64_t c = conds[i]->damping_us > 0 ? conds[i]->damping_us : HR_DAMPING_US;
+      d = c > d ? c : d;
+    }
+  return d > 0 ? d : HR_DAMPING_US;
 }
 
 enum hr_transition incident_step(struct hr_incident *g, int nfiring, int inhibited, int64_t t_us, int64_t damping_us) {

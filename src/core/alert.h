@@ -15,8 +15,8 @@
  *               must be significantly more than the budget allows: with
  *               lambda = valid * (1 - target), P(Poisson(lambda) >= bad) <
  *               HR_GUARD_ALPHA. On for every burn-rate condition whose
- *               factor is at least 1 and every exhaustion condition while
- *               the burn it fires at (remaining * W / horizon) is, for an
+ *               factor is at least 1 and every exhaustion condition (a
+ *               spent budget included: it fires at any burn), for an
  *               occurrences SLO; at high traffic a burn above a factor of 2
  *               or more always passes it;
  *   minEvents   a lookback (the long one) with fewer than slo->min_events
@@ -111,6 +111,12 @@ struct hr_incident {
   int open, notified;
   int64_t quiet_since_us; /* when its last member stopped firing; INT64_MIN while one fires */
 };
+
+/* The damping of the incident of conds[0..n) whose members are the page
+ * conditions (page 1) or the others (page 0): the longest damping_us of its
+ * members (an AlertPolicy's headroom.dev/damping), HR_DAMPING_US for those
+ * without one; HR_DAMPING_US when it has no member. */
+int64_t alert_damping(const struct hr_condition *const *conds, size_t n, int page);
 
 /* Step an incident after its members were stepped at t_us: nfiring of them
  * fire now; inhibited: the SLO's page incident is open. Returns

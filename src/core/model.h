@@ -95,6 +95,7 @@ struct hr_condition {
   int64_t horizon_us;     /* EXHAUSTION */
   double level;           /* BUDGET: fraction */
   int64_t alert_after_us; /* pending this long before firing */
+  int64_t damping_us;     /* its AlertPolicy's headroom.dev/damping; 0: the default, HR_DAMPING_US */
   struct hr_loc loc;
   struct hr_loc lookback_loc, short_loc; /* lookbackWindow, headroom.dev/short-window (else loc) */
 };

@@ -92,7 +92,8 @@ static void step_set(struct hr_bt_set *r, size_t j, const struct hr_slo *slo, co
   }
   r->minutes[j] += any;
   for (int g = 0; g < 2; g++) {
-    enum hr_transition tr = incident_step(&inc->g[g], nfiring[g], g == 1 && inc->g[0].open, t, HR_DAMPING_US);
+    enum hr_transition tr =
+        incident_step(&inc->g[g], nfiring[g], g == 1 && inc->g[0].open, t, alert_damping(conds, nc, g == 0));
     size_t lead = SIZE_MAX; /* the notified firing: the earliest of the members firing now */
     for (size_t i = 0; tr == HR_TR_FIRING && i < nc; i++)
       if (al[i].state == HR_AL_FIRING && (!alert_is_page(conds[i])) == g && open[i] < lead)

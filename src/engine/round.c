@@ -133,7 +133,8 @@ static enum hr_rc step_incidents(const struct round_ctx *x, const struct hr_slo 
         if (lead == SIZE_MAX || al[i].fired_at_us < al[lead].fired_at_us)
           lead = i;
       }
-    enum hr_transition tr = incident_step(&row.g, nfiring, g == 1 && page_open, x->at_us, HR_DAMPING_US);
+    enum hr_transition tr =
+        incident_step(&row.g, nfiring, g == 1 && page_open, x->at_us, alert_damping(conds, nc, g == 0));
     if (g == 0)
       page_open = row.g.open;
     if (tr == HR_TR_FIRING) {

@@ -319,6 +319,11 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
   sb_printf(b, "\n");
   if (cd->alert_after_us > 0)
     sb_printf(b, "%s  for: %s\n", c->ind, promql_duration(cd->alert_after_us / US_PER_S, fo));
+  /* serve's damping (docs/alerting.md, "One page per incident"): a condition
+   * that stops and holds again within it stays one alert, and its resolve
+   * goes out as late as serve's (Prometheus 2.42 and later). */
+  sb_printf(b, "%s  keep_firing_for: %s\n", c->ind,
+            promql_duration((cd->damping_us > 0 ? cd->damping_us : HR_DAMPING_US) / US_PER_S, fo));
   rule_labels(c, NULL, 0);
   sb_printf(b, "%s    severity: ", c->ind);
   sb_sq(b, cd->severity ? cd->severity : "page");
@@ -568,7 +573,10 @@ char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *opts
   sb_printf(&b,
             "# Event-weighted: counter deltas of every %s interval summed over each window (docs/prometheus.md),\n"
             "# read %s behind the evaluation time so that a scrape still in flight is not missed.\n"
-            "# Keep every group's interval at %s: the window sums rely on it.\n",
+            "# Keep every group's interval at %s: the window sums rely on it.\n"
+            "# Alerts: keep_firing_for is serve's damping (Prometheus 2.42+). One page per SLO and incident\n"
+            "# and tickets held under a page are Alertmanager's route and inhibit_rules; the low-traffic guard\n"
+            "# (a Poisson test on exact counts) has no PromQL form (docs/alerting.md, \"Prometheus rules\").\n",
             ib, db, ib);
   const char *gind = "  ";
   if (o->format == HR_RULES_K8S) {

@@ -263,28 +263,41 @@ static void test_burnrate_seed_yellow(void **state) {
 
 static void test_exhaustion(void **state) {
   (void)state;
-  /* Target 0.75, W = 28d. "21d": 300 good 10 days ago, 75 good + 25 bad in
-   * the last 2h: remaining = 1 - 25 / (0.25 * 400) = 0.75, burn_2h =
-   * (25/100)/0.25 = 1, tte = 0.75 * 28d / 1 = 21d = 1814400 s. */
+  /* Target 0.75, W = 28d. "7d": 300 good 10 days ago, 50 good + 50 bad in
+   * the last 2h: remaining = 1 - 50 / (0.25 * 400) = 0.5, burn_2h =
+   * (50/100)/0.25 = 2, tte = 0.5 * 28d / 2 = 7d = 604800 s; 50 bad where
+   * the budget allows 25 passes the guard (P(Poisson(25) >= 50) < 1e-4). */
   static const struct {
     const char *what;
     int64_t horizon, min_events;
     struct pt p[NPT];
-    int active, low;
+    int active, low, guarded;
     double tte_s;
   } cases[] = {
-      {"exactly at the horizon", 21 * DAY, 1, {{10 * DAY, 300, 300}, {HOUR, 75, 100}}, 0, 0, 1814400},
-      {"horizon one minute longer", 21 * DAY + MIN, 1, {{10 * DAY, 300, 300}, {HOUR, 75, 100}}, 1, 0, 1814400},
-      {"horizon one minute shorter", 21 * DAY - MIN, 1, {{10 * DAY, 300, 300}, {HOUR, 75, 100}}, 0, 0, 1814400},
-      /* the seed's red: 3d over 2h; remaining 0 with burn 1: exhausted, active */
-      {"exhausted", 3 * DAY, 1, {{HOUR, 75, 100}}, 1, 0, 0},
+      {"exactly at the horizon", 7 * DAY, 1, {{10 * DAY, 300, 300}, {HOUR, 50, 100}}, 0, 0, 0, 604800},
+      {"horizon one minute longer", 7 * DAY + MIN, 1, {{10 * DAY, 300, 300}, {HOUR, 50, 100}}, 1, 0, 0, 604800},
+      {"horizon one minute shorter", 7 * DAY - MIN, 1, {{10 * DAY, 300, 300}, {HOUR, 50, 100}}, 0, 0, 0, 604800},
+      /* the seed's red: 3d over 2h; remaining 1 - 50/25 < 0 with burn 2: exhausted, active */
+      {"exhausted", 3 * DAY, 1, {{HOUR, 50, 100}}, 1, 0, 0, 0},
+      /* remaining 0, burning at the budget's rate (25 bad, 25 allowed): the
+       * spent budget makes it hold at any burn, the guard holds it back */
+      {"exhausted, at the budget's rate", 3 * DAY, 1, {{HOUR, 75, 100}}, 0, 0, 1, 0},
+      /* 21d at burn 1 within a 28d horizon: holds, but guarded the same way */
+      {"within the horizon at the budget's rate",
+       28 * DAY,
+       1,
+       {{10 * DAY, 300, 300}, {HOUR, 75, 100}},
+       0,
+       0,
+       1,
+       1814400},
       /* overspent by older events (remaining 1 - 50/(0.25*200) = 0), no burn now: never */
-      {"burn 0", 3 * DAY, 1, {{10 * DAY, 50, 100}, {HOUR, 100, 100}}, 0, 0, -1},
-      {"no data", 3 * DAY, 1, {{0}}, 0, 1, -1},
+      {"burn 0", 3 * DAY, 1, {{10 * DAY, 50, 100}, {HOUR, 100, 100}}, 0, 0, 0, -1},
+      {"no data", 3 * DAY, 1, {{0}}, 0, 1, 0, -1},
       /* the lookback (2h) does not see the event 3h ago: burn 0, low traffic */
-      {"outside the lookback", 3 * DAY, 1, {{3 * HOUR, 0, 100}}, 0, 1, -1},
+      {"outside the lookback", 3 * DAY, 1, {{3 * HOUR, 0, 100}}, 0, 1, 0, -1},
       /* min_events 200, 100 in the lookback: low traffic even though exhausted */
-      {"low traffic", 3 * DAY, 200, {{HOUR, 75, 100}}, 0, 1, 0},
+      {"low traffic", 3 * DAY, 200, {{HOUR, 50, 100}}, 0, 1, 0, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct hr_condition c = {.name = "red",
@@ -295,9 +308,27 @@ static void test_exhaustion(void **state) {
     struct hr_slo slo = mk_slo(0.75, cases[i].min_events);
     struct hr_cond_result r;
     eval(&slo, &c, cases[i].p, NPT, &r);
-    if (r.active != cases[i].active || r.low_traffic != cases[i].low || fabs(r.value - cases[i].tte_s) > 1e-6)
-      fail_msg("%s: active %d low %d tte %.17g", cases[i].what, r.active, r.low_traffic, r.value);
+    if (r.active != cases[i].active || r.low_traffic != cases[i].low || r.guarded != cases[i].guarded ||
+        fabs(r.value - cases[i].tte_s) > 1e-6)
+      fail_msg("%s: active %d low %d guarded %d tte %.17g", cases[i].what, r.active, r.low_traffic, r.guarded, r.value);
   }
+}
+
+/* An incident's damping: the longest of its members' (default 30m each). */
+static void test_damping(void **state) {
+  (void)state;
+  struct hr_condition page = {.name = "p", .severity = "page"}, crit = {.name = "c", .severity = "critical"},
+                      ticket = {.name = "t", .severity = "ticket"};
+  const struct hr_condition *conds[] = {&page, &crit, &ticket};
+  assert_int_equal(alert_damping(conds, 3, 1), HR_DAMPING_US);
+  assert_int_equal(alert_damping(conds, 3, 0), HR_DAMPING_US);
+  page.damping_us = 2 * HOUR;   /* one page member's policy says 2h: the page incident waits 2h */
+  ticket.damping_us = 10 * MIN; /* a ticket policy's 10m: shorter than the default */
+  assert_int_equal(alert_damping(conds, 3, 1), 2 * HOUR);
+  assert_int_equal(alert_damping(conds, 3, 0), 10 * MIN);
+  crit.damping_us = 3 * HOUR;
+  assert_int_equal(alert_damping(conds, 3, 1), 3 * HOUR);
+  assert_int_equal(alert_damping(conds, 0, 1), HR_DAMPING_US); /* no member */
 }
 
 static void test_budget(void **state) {
@@ -468,6 +499,7 @@ int main(void) {
       cmocka_unit_test(test_incident_step),
       cmocka_unit_test(test_burnrate_seed_yellow),
       cmocka_unit_test(test_exhaustion),
+      cmocka_unit_test(test_damping),
       cmocka_unit_test(test_budget),
       cmocka_unit_test(test_state_machine),
       cmocka_unit_test(test_defaults_and_names),

@@ -216,6 +216,8 @@ static void test_full_directory(void **state) {
   assert_int_equal(p->conds[0].long_us, HOUR_US);
   assert_int_equal(p->conds[0].short_us, 5 * MIN_US);
   assert_int_equal(p->conds[0].alert_after_us, 2 * MIN_US);
+  for (size_t i = 0; i < p->nconds; i++) /* the policy's headroom.dev/damping, on each of its conditions */
+    assert_int_equal(p->conds[i].damping_us, 2 * HOUR_US);
   assert_string_equal(p->conds[1].name, "exhaustion-3d");
   assert_int_equal(p->conds[1].kind, HR_COND_EXHAUSTION);
   assert_int_equal(p->conds[1].horizon_us, 3 * DAY_US);
@@ -288,6 +290,12 @@ static void test_errors(void **state) {
         "17:39: headroom.dev/cost-per-bad-minute must be an amount >= 0 such as \"0.25\", not 'lots'",
         "18:28: headroom.dev/currency must be a short code such as EUR or USD (1 to 16 characters, no spaces), not "
         "'euro dollars'"}},
+      {"bad/bad_damping.yaml",
+       HR_ERR_CONFIG,
+       {"6:27: headroom.dev/damping must be at most 7d, got 10d",
+        "24:27: headroom.dev/damping: invalid duration '2 hours' (how long an incident stays open after its last "
+        "condition stopped firing, e.g. 2h)",
+        "42:27: headroom.dev/damping must be at least 1m, got 30s"}},
       {"bad/unknown_key.yaml", HR_OK, {"17:3: warning: unknown key 'sevrice' in SLO.spec (ignored)"}},
       {"bad/bad_filter.yaml", HR_OK, {NULL}}, /* filters are compiled by check, not the loader */
   };

@@ -183,6 +183,8 @@ static void test_logs_source(void **state) {
   /* and the fifth, a page when no valid event was recorded (alertAfter 5m) */
   assert_int_equal(count(r, "- alert: SLONoData\n"), 1);
   assert_int_equal(count(r, "for: 5m\n"), 1);
+  /* every alerting rule keeps firing for serve's damping (30m) */
+  assert_int_equal(count(r, "        keep_firing_for: 30m\n"), 5);
   assert_null(strstr(r, "slo:sli_error"));
   free(r);
 

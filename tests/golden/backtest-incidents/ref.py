@@ -11,8 +11,7 @@ tolerance); time to exhaustion = remaining * W / burn_2h (exhausted when
 remaining <= 0, never when burn is 0); alertAfter 0: firing at the first
 minute a condition holds, resolved at the first minute it does not.
 The low-traffic guard (docs/alerting.md): a burn-rate condition with a factor
-of at least 1, and an exhaustion condition while remaining * W >= horizon,
-also need the bad events b of the long lookback out of its v valid events to
+of at least 1, and every exhaustion condition (a spent budget too), also need the bad events b of the long lookback out of its v valid events to
 be improbable at the budget's rate: P(Poisson(v (1 - target)) >= b) < 0.001.
 Notifications: one incident per severity; when it opens, the earliest member
 firing is notified (a ticket only while no page incident is open, else once
@@ -64,7 +63,7 @@ def exhaustion(lw, horizon):
         g, vw = sums(t, W)
         rem = 1 - (vw - g) / ((1 - TARGET) * vw)
         on = rem <= 0 or below(rem * W * 60 / b, horizon * 60)
-        return on and (rem * W < horizon or significant(t, lw))
+        return on and significant(t, lw)
     return c
 
 sets = {
