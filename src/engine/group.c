@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/format.h"
+#include "core/grpkey.h"
 #include "core/tally.h"
 #include "util/xmalloc.h"
 
@@ -94,21 +95,6 @@ enum hr_rc groups_setup(void *ctx, struct hr_pipeline *p, uint64_t *need, struct
   return HR_OK;
 }
 
-/* The text of value v (NULL: none) into buf, at most HR_GROUP_VALUE_MAX bytes. */
-static size_t value_text(const struct hr_val *v, char *buf) {
-  if (v == NULL)
-    return 0;
-  if (v->type == HR_V_BOOL)
-    return (size_t)snprintf(buf, 8, "%s", v->num != 0 ? "true" : "false");
-  if (v->sv.p != NULL && (v->sv.n > 0 || v->type == HR_V_STR)) {
-    size_t n = v->sv.n < HR_GROUP_VALUE_MAX ? v->sv.n : HR_GROUP_VALUE_MAX;
-    memcpy(buf, v->sv.p, n);
-    return n;
-  }
-  int w = snprintf(buf, 32, "%.17g", v->num);
-  return w > 0 && w < 32 ? (size_t)w : 0;
-}
-
 void groups_hook(void *ctx, size_t j, const struct hr_event *ev, const char *line, size_t len, int good) {
   (void)line;
   (void)len;
@@ -116,18 +102,9 @@ void groups_hook(void *ctx, size_t j, const struct hr_event *ev, const char *lin
   struct gslo *gs = &g->s[j];
   if (gs->slo == NULL)
     return;
-  /* The key: each value's length (or 0xffff: none) then its bytes. */
-  char key[8 * (HR_GROUP_VALUE_MAX + 2)];
-  size_t kn = 0;
-  size_t nf = gs->slo->ngroup_by < 8 ? gs->slo->ngroup_by : 8;
-  for (size_t f = 0; f < nf; f++) {
-    const struct hr_val *v = event_get(ev, gs->fid[f]);
-    size_t n = value_text(v, key + kn + 2);
-    size_t tag = v == NULL ? 0xffff : n;
-    key[kn] = (char)(tag >> 8);
-    key[kn + 1] = (char)(tag & 0xff);
-    kn += 2 + n;
-  }
+  char key[HR_GRPKEY_MAX];
+  size_t nf = gs->slo->ngroup_by < HR_GROUP_FIELDS_MAX ? gs->slo->ngroup_by : HR_GROUP_FIELDS_MAX;
+  size_t kn = grpkey_make(ev, gs->fid, nf, key);
   const struct hr_tally_cell *c = tally_find(&gs->keys, 0, key, kn, 0);
   size_t idx;
   if (c != NULL) {
@@ -137,12 +114,7 @@ void groups_hook(void *ctx, size_t j, const struct hr_event *ev, const char *lin
     tally_put(&gs->keys, 0, key, kn, 0, 0, 0, ev->ts_us);
     struct grp *gr = &gs->g[idx];
     gr->values = xcalloc(nf, sizeof *gr->values);
-    for (size_t f = 0, o = 0; f < nf; f++) {
-      size_t tag = (size_t)(unsigned char)key[o] << 8 | (unsigned char)key[o + 1];
-      size_t n = tag == 0xffff ? 0 : tag;
-      gr->values[f] = tag == 0xffff ? NULL : xstrndup(key + o + 2, n);
-      o += 2 + n;
-    }
+    (void)grpkey_values(key, kn, nf, gr->values); /* a key just made */
   } else {
     idx = gs->slo->max_groups;
     gs->other_used = 1;

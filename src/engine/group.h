@@ -10,9 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/grpkey.h"
 #include "engine/impl.h"
-
-#define HR_GROUP_VALUE_MAX 256 /* bytes of one field's value that tell groups apart */
 
 struct hr_groups;
 
