@@ -58,3 +58,14 @@ bad:
   }
   return -1;
 }
+
+void grpkey_fields(char *const *names, size_t n, char *buf, size_t cap) {
+  size_t at = 0;
+  buf[0] = 0;
+  for (size_t f = 0; f < n && f < HR_GROUP_FIELDS_MAX; f++) {
+    int w = snprintf(buf + at, cap - at, "%s%s", f ? "," : "", names[f]);
+    if (w < 0 || (size_t)w >= cap - at)
+      return; /* cut: snprintf wrote what fits */
+    at += (size_t)w;
+  }
+}

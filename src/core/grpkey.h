@@ -26,4 +26,8 @@ size_t grpkey_make(const struct hr_event *ev, const int *fid, size_t nf, char *k
  * NULL) when key is not a key of nf fields. */
 int grpkey_values(const char *key, size_t kn, size_t nf, char **values /* OUT */);
 
+/* The groupBy field names names[0..n) joined by ',' into buf[cap] (cut to
+ * fit): how the store tells one grouping of an SLO from another. */
+void grpkey_fields(char *const *names, size_t n, char *buf, size_t cap);
+
 #endif

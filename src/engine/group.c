@@ -8,6 +8,8 @@
 #include "core/format.h"
 #include "core/grpkey.h"
 #include "core/tally.h"
+#include "store/group.h"
+#include "store/store.h"
 #include "util/xmalloc.h"
 
 struct grp {
@@ -161,12 +163,27 @@ static int cmp_group(const void *a, const void *b) {
   return 0;
 }
 
+/* Append a group evaluated as tmp (values: nf owned strings, or NULL for
+ * _other) to rs's groups (room for it made by the caller). */
+static void put_group(struct hr_report_slo *rs, const struct hr_report_slo *tmp, char **values, size_t nf) {
+  struct hr_report_group *out = &rs->groups[rs->ngroups++];
+  out->st = tmp->st;
+  out->now = tmp->now;
+  out->other = values == NULL;
+  out->values = values != NULL ? values : xcalloc(nf ? nf : 1, sizeof *out->values);
+}
+
+static void sort_groups(struct hr_report_slo *rs, size_t nf) {
+  cmp_nf = nf;
+  qsort(rs->groups, rs->ngroups, sizeof *rs->groups, cmp_group);
+}
+
 void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, const struct hr_exclusion *excl,
                  size_t nexcl, int64_t at_us, struct hr_report_slo *rs) {
   if (g == NULL || g->s[j].slo == NULL)
     return;
   const struct gslo *gs = &g->s[j];
-  size_t nf = slo->ngroup_by < 8 ? slo->ngroup_by : 8;
+  size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX;
   rs->has_groups = 1;
   rs->groups = xcalloc(gs->ng + 1, sizeof *rs->groups);
   for (size_t i = 0; i <= slo->max_groups; i++) {
@@ -174,19 +191,81 @@ void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, 
     int other = i == slo->max_groups;
     if ((other && !gs->other_used) || (!other && i >= gs->ng))
       continue;
-    struct hr_report_group *out = &rs->groups[rs->ngroups++];
     struct hr_report_slo tmp;
     memset(&tmp, 0, sizeof tmp);
     engine_eval_slo(&tmp, slo, &gr->s, excl, nexcl, at_us);
-    out->st = tmp.st;
-    out->now = tmp.now;
-    out->other = other;
-    out->values = xcalloc(nf ? nf : 1, sizeof *out->values);
-    for (size_t f = 0; f < nf && !other; f++)
-      out->values[f] = gr->values[f] != NULL ? xstrdup(gr->values[f]) : NULL;
+    char **values = NULL;
+    if (!other) {
+      values = xcalloc(nf ? nf : 1, sizeof *values);
+      for (size_t f = 0; f < nf; f++)
+        values[f] = gr->values[f] != NULL ? xstrdup(gr->values[f]) : NULL;
+    }
+    put_group(rs, &tmp, values, nf);
   }
-  cmp_nf = nf;
-  qsort(rs->groups, rs->ngroups, sizeof *rs->groups, cmp_group);
+  sort_groups(rs, nf);
+}
+
+enum hr_rc groups_eval_store(struct hr_store *st, const struct hr_slo *slo, const struct hr_exclusion *excl,
+                             size_t nexcl, const struct hr_annotation *tl, size_t ntl, int64_t at_us,
+                             struct hr_report_slo *rs, struct hr_err *err) {
+  if (slo->ngroup_by == 0)
+    return HR_OK;
+  size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX;
+  rs->has_groups = 1;
+  int64_t id;
+  enum hr_rc rc = store_slo_find(st, slo->name, &id, err);
+  if (rc == HR_ERR_NOTFOUND)
+    return HR_OK; /* never ingested: no groups */
+  char fields[HR_GROUP_FIELDS_MAX * 64];
+  grpkey_fields(slo->group_by, nf, fields, sizeof fields);
+  struct hr_group_row *rows = NULL;
+  size_t n = 0;
+  if (rc == HR_OK)
+    rc = store_groups(st, id, fields, &rows, &n, err);
+  rs->groups = n ? xcalloc(n, sizeof *rs->groups) : NULL;
+  for (size_t i = 0; i < n && rc == HR_OK; i++) {
+    char **values = NULL;
+    if (rows[i].seq >= 0) {
+      values = xcalloc(nf ? nf : 1, sizeof *values);
+      if (grpkey_values(rows[i].key, rows[i].klen, nf, values) != 0) {
+        free(values); /* not a key of these fields: never written so */
+        continue;
+      }
+    }
+    struct hr_report_slo tmp;
+    memset(&tmp, 0, sizeof tmp);
+    /* As the SLO itself: from the range sums when they decide, else from its minutes. */
+    struct hr_slo_sums x;
+    rc = engine_group_sums_init(&x, st, slo, rows[i].cid, tl, ntl, at_us, err);
+    int done = rc == HR_OK && engine_eval_slo_sums(&tmp, slo, &x, at_us);
+    if (rc == HR_OK && x.rc != HR_OK) {
+      rc = x.rc;
+      *err = x.err;
+    }
+    engine_slo_sums_done(&x);
+    if (rc == HR_OK && !done) {
+      struct hr_series s;
+      series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
+      rc = engine_group_minutes(st, slo, rows[i].cid, tl, ntl, at_us, &s, err);
+      if (rc == HR_OK)
+        engine_eval_slo(&tmp, slo, &s, excl, nexcl, at_us);
+      series_reset(&s);
+    }
+    if (rc != HR_OK) {
+      for (size_t f = 0; values != NULL && f < nf; f++)
+        free(values[f]);
+      free(values);
+      break;
+    }
+    put_group(rs, &tmp, values, nf);
+  }
+  store_groups_free(rows, n);
+  if (rc != HR_OK) {
+    groups_release(rs);
+    return rc;
+  }
+  sort_groups(rs, nf);
+  return HR_OK;
 }
 
 void groups_release(struct hr_report_slo *rs) {

@@ -2,7 +2,6 @@
 #include "ingest/pipeline.h"
 
 #include <fnmatch.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,19 +64,17 @@ void pipeline_hook_details(struct hr_pipeline *p, struct hr_details *d) {
       int fid[HR_GROUP_FIELDS_MAX];
       size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX, f;
       uint64_t bits = 0;
-      char fields[HR_GROUP_FIELDS_MAX * 64] = "";
-      size_t at = 0;
       for (f = 0; f < nf; f++) {
         const char *name = slo->group_by[f];
         fid[f] = format_field(p->src[si].fmt, name, strlen(name));
         if (fid[f] < 0 || fid[f] >= HR_MAX_FIELDS)
           break;
         bits |= (uint64_t)1 << fid[f];
-        int w = snprintf(fields + at, sizeof fields - at, "%s%s", f ? "," : "", name);
-        at = w > 0 && (size_t)w < sizeof fields - at ? at + (size_t)w : sizeof fields - 1;
       }
       if (f < nf)
         continue; /* a field it cannot have */
+      char fields[HR_GROUP_FIELDS_MAX * 64];
+      grpkey_fields(slo->group_by, nf, fields, sizeof fields);
       gbatch_set(details_gbatch(d), j, fid, nf, fields, (uint32_t)slo->max_groups);
       need |= bits;
     }

@@ -196,15 +196,14 @@ enum hr_rc gbatch_write(struct hr_gbatch *g, struct hr_store *st, const int64_t 
   return rc;
 }
 
-enum hr_rc store_groups(struct hr_store *st, int64_t slo_id, const char *fields, struct hr_group_row **out,
-                        size_t *n, struct hr_err *err) {
+enum hr_rc store_groups(struct hr_store *st, int64_t slo_id, const char *fields, struct hr_group_row **out, size_t *n,
+                        struct hr_err *err) {
   *out = NULL;
   *n = 0;
   sqlite3 *db = store_db(st);
   sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT cid, seq, key FROM grp WHERE slo_id = ?1 AND fields = ?2 ORDER BY seq < 0, seq", -1,
-                         &q, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db, "SELECT cid, seq, key FROM grp WHERE slo_id = ?1 AND fields = ?2 ORDER BY seq < 0, seq",
+                         -1, &q, NULL) != SQLITE_OK)
     return fail(db, err, "prepare");
   sqlite3_bind_int64(q, 1, slo_id);
   sqlite3_bind_text(q, 2, fields, -1, SQLITE_STATIC);
