@@ -165,8 +165,10 @@ static int cmp_group(const void *a, const void *b) {
 
 /* Append a group evaluated as tmp (values: nf owned strings, or NULL for
  * _other) to rs's groups (room for it made by the caller). */
-static void put_group(struct hr_report_slo *rs, const struct hr_report_slo *tmp, char **values, size_t nf) {
+static void put_group(struct hr_report_slo *rs, const struct hr_report_slo *tmp, char **values, size_t nf,
+                      int64_t cid) {
   struct hr_report_group *out = &rs->groups[rs->ngroups++];
+  out->cid = cid;
   out->st = tmp->st;
   out->now = tmp->now;
   out->other = values == NULL;
@@ -200,7 +202,7 @@ void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, 
       for (size_t f = 0; f < nf; f++)
         values[f] = gr->values[f] != NULL ? xstrdup(gr->values[f]) : NULL;
     }
-    put_group(rs, &tmp, values, nf);
+    put_group(rs, &tmp, values, nf, -1);
   }
   sort_groups(rs, nf);
 }
@@ -257,7 +259,7 @@ enum hr_rc groups_eval_store(struct hr_store *st, const struct hr_slo *slo, cons
       free(values);
       break;
     }
-    put_group(rs, &tmp, values, nf);
+    put_group(rs, &tmp, values, nf, rows[i].cid);
   }
   store_groups_free(rows, n);
   if (rc != HR_OK) {

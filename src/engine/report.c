@@ -622,3 +622,26 @@ enum hr_rc engine_totals(const struct hr_report *r, const char *db, uint64_t *go
   store_close(st);
   return rc;
 }
+
+enum hr_rc engine_group_totals(struct hr_report *r, const char *db, struct hr_err *err) {
+  int any = 0;
+  for (size_t j = 0; j < r->nslos; j++)
+    any |= r->slos[j].ngroups > 0;
+  if (!any)
+    return HR_OK;
+  struct hr_store *st = NULL;
+  enum hr_rc rc = store_open_ro(db, &st, err);
+  if (rc == HR_ERR_NOTFOUND)
+    return HR_OK;
+  int64_t to_s = floor_div(r->at_us, MINUTE_US) * 60;
+  for (size_t j = 0; j < r->nslos && rc == HR_OK; j++)
+    for (size_t i = 0; i < r->slos[j].ngroups && rc == HR_OK; i++) {
+      struct hr_report_group *g = &r->slos[j].groups[i];
+      if (g->cid < 0)
+        continue;
+      rc = store_sums(st, g->cid, 0, to_s, &g->total_good, &g->total_valid, err);
+      g->has_total = rc == HR_OK;
+    }
+  store_close(st);
+  return rc;
+}

@@ -171,6 +171,8 @@ static enum hr_rc compute(struct hr_api *a, int64_t at_us, char *out[3], size_t 
   size_t ns = rep.nslos ? rep.nslos : 1;
   uint64_t *good = xcalloc(ns, sizeof *good), *valid = xcalloc(ns, sizeof *valid);
   rc = engine_totals(&rep, a->db, good, valid, err);
+  if (rc == HR_OK)
+    rc = engine_group_totals(&rep, a->db, err); /* the groups' counters */
   if (rc == HR_OK) {
     FILE *f = open_memstream(&out[HR_SNAP_SLOS], &len[HR_SNAP_SLOS]);
     report_json(f, &rep);
