@@ -89,10 +89,12 @@ struct hr_report_slo {
    * store's sums) were at hand, so no series is kept for it. Owned. */
   struct hr_series_view *trend;
 
-  /* A grouped SLO read from logs: its groups, worst first (status red,
+  /* A grouped SLO: its groups, worst first (status red,
    * orange, yellow, nodata, green; then the least budget left; then by
-   * values). has_groups 0: not grouped, or read from the store or
-   * Prometheus, which keep no groups (rep->errors says so). Owned. */
+   * values). From the logs, or from the store's grouped counts for a
+   * report of the store alone. has_groups 0: not grouped, or read from
+   * the logs and the store together or from Prometheus (rep->errors says
+   * so for the former). Owned. */
   int has_groups;
   struct hr_report_group *groups;
   size_t ngroups;
