@@ -4,6 +4,7 @@
 #ifndef HR_OUT_METRICS_H
 #define HR_OUT_METRICS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,8 +26,9 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
 /* The Prometheus label name of groupBy field: characters outside
  * [A-Za-z0-9_] become '_', and "group_" goes before a name that starts with
  * a digit or "__" or is one of headroom's own labels (service, slo, window,
- * status, level, data, component). Shared by /metrics and rules. */
-void metrics_group_label(FILE *f, const char *field);
+ * status, level, data, component). Written into buf[cap] (cut to fit),
+ * which it returns. Shared by /metrics and rules. */
+const char *metrics_group_label(const char *field, char *buf, size_t cap);
 
 /* # HELP and # TYPE of a family. */
 void metrics_family(FILE *f, const char *name, const char *type, const char *help);
