@@ -9,7 +9,9 @@
 #   - serve's GET /api/v1/slos and GET /api/v1/slos/NAME, its tailer having
 #     read the log into a store of its own,
 # and /metrics carrying the groups as labels: every group's counters equal
-# its store counts, at most maxGroups + 1 series per SLO and family.
+# its store counts, at most maxGroups + 1 series per SLO and family; and
+# GET /api/v1/breakdown (the dashboard's "what is burning") answering as
+# report --breakdown of the store.
 # (ingest has no thread option; report's --threads is held by groups.sh.)
 # Never the clock: every run passes --at.
 set -u
@@ -45,10 +47,22 @@ wait_valid "$total" || fail "serve's tailer did not read the log"
 curl -sf --max-time 5 "${url}api/v1/slos" >api.json || fail "GET /api/v1/slos"
 curl -sf --max-time 5 "${url}api/v1/slos/site-availability" >page.json || fail "GET /api/v1/slos/site-availability"
 curl -sf --max-time 5 "${url}metrics" >metrics.txt || fail "GET /metrics"
+# what is burning over [T - 7d, T): the API (the dashboard's panel) answers as
+# report --breakdown of the store; a field no SLO is grouped by is a 400.
+curl -sf --max-time 5 "${url}api/v1/breakdown?slo=site-availability&from=2026-03-27T00:00:00Z&to=$AT" >bd_api.json ||
+  fail "GET /api/v1/breakdown"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${url}api/v1/breakdown?slo=site-availability&field=status")
+[ "$code" = 400 ] || fail "GET /api/v1/breakdown field=status: $code, want 400"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${url}api/v1/breakdown?slo=nope")
+[ "$code" = 404 ] || fail "GET /api/v1/breakdown slo=nope: $code, want 404"
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 pid=
 
+"$bin" report -c slo.yaml --db s.db --at $AT --breakdown path --lookback 7d --slo site-availability --format json \
+  >bd_cli.json 2>err || fail "report --breakdown of serve's store: $(cat err)"
+python3 -c 'import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:3]); assert a["slos"]==b["slos"] and a["slos"][0]["values"], (a,b)' \
+  bd_api.json bd_cli.json || fail "GET /api/v1/breakdown != report --breakdown of the store"
 python3 - logs.json store.json store2.json api.json page.json metrics.txt <<'PY' || fail "grouped figures differ"
 import json, re, sys
 logs, store, store2, api, page = (json.load(open(p)) for p in sys.argv[1:6])
