@@ -449,8 +449,11 @@ static int h_breakdown(struct hr_req *rq) {
   }
   pthread_rwlock_unlock(&a->cfg_lock);
   if (rc != HR_OK)
-    return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 404 : rc == HR_ERR_USAGE ? 400 : status_for(rc), "%s",
-                        err.msg);
+    return server_error(rq->conn,
+                        rc == HR_ERR_NOTFOUND ? 404
+                        : rc == HR_ERR_USAGE  ? 400
+                                              : status_for(rc),
+                        "%s", err.msg);
   return server_reply_take(rq->conn, 200, "application/json", buf, len);
 }
 
