@@ -8,6 +8,7 @@
 #     between the halves of the log),
 #   - serve's GET /api/v1/slos and GET /api/v1/slos/NAME, its tailer having
 #     read the log into a store of its own,
+#   - serve's API after the log was POSTed to /api/v1/events in two batches,
 # and /metrics carrying the groups as labels: every group's counters equal
 # its store counts, at most maxGroups + 1 series per SLO and family; and
 # GET /api/v1/breakdown (the dashboard's "what is burning") answering as
@@ -59,6 +60,20 @@ kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 pid=
 
+# POST /api/v1/events (two batches, one with an Idempotency-Key) into a serve
+# whose paths match nothing: the same groups.
+sed "s#$TMP/logs/\*.log#$TMP/none/*.log#" slo.yaml >post.yaml
+start_serve -c post.yaml --db p.db --at $AT -q || exit 1
+curl -sf --max-time 5 -X POST -H 'Content-Type: application/x-ndjson' --data-binary @h1.log \
+  "${url}api/v1/events?source=web-logs" >/dev/null || fail "POST /api/v1/events h1"
+curl -sf --max-time 5 -X POST -H 'Content-Type: application/x-ndjson' -H 'Idempotency-Key: h2' --data-binary @h2.log \
+  "${url}api/v1/events?source=web-logs" >/dev/null || fail "POST /api/v1/events h2"
+curl -sf --max-time 5 "${url}api/v1/slos" >post.json || fail "GET /api/v1/slos (posted)"
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+python3 -c 'import json,sys; g=lambda p: {s["name"]: s.get("groups") for s in json.load(open(p))["slos"]}; assert g(sys.argv[1]) == g(sys.argv[2])' \
+  post.json logs.json || fail "groups of POST /api/v1/events != report of the logs"
 "$bin" report -c slo.yaml --db s.db --at $AT --breakdown path --lookback 7d --slo site-availability --format json \
   >bd_cli.json 2>err || fail "report --breakdown of serve's store: $(cat err)"
 python3 -c 'import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:3]); assert a["slos"]==b["slos"] and a["slos"][0]["values"], (a,b)' \
