@@ -13,6 +13,7 @@
 # its store counts, at most maxGroups + 1 series per SLO and family; and
 # GET /api/v1/breakdown (the dashboard's "what is burning") answering as
 # report --breakdown of the store.
+# The gate of the store denies naming the same group as the gate of the logs.
 # (ingest has no thread option; report's --threads is held by groups.sh.)
 # Never the clock: every run passes --at.
 set -u
@@ -41,6 +42,15 @@ tail -n +301 logs/a.log >h2.log
 "$bin" ingest -q -c slo.yaml --db i2.db h1.log 2>err || fail "ingest h1: $(cat err)"
 "$bin" ingest -q -c slo.yaml --db i2.db h2.log 2>err || fail "ingest h2: $(cat err)"
 "$bin" report -c slo.yaml --db i2.db --at $AT --format json >store2.json 2>err || fail "report of i2: $(cat err)"
+
+# The gate of the store holds the groups as the gate of the logs does
+# (tests/golden/gate-group-synth): the same decision, the same deciding group.
+GCONF=$src/tests/golden/gate-group-synth/slo.yaml
+"$bin" ingest -q -c "$GCONF" --db g.db logs/a.log 2>err || fail "ingest (gate): $(cat err)"
+"$bin" gate -c "$GCONF" --service shop --risk low logs/a.log --at $AT --format json >gate_logs.json 2>/dev/null
+"$bin" gate -c "$GCONF" --service shop --risk low --db g.db --at $AT --format json >gate_store.json 2>/dev/null
+python3 -c 'import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:3]); assert a["decision"]=="deny" and (a["decision"],a["deciding_group"])==(b["decision"],b["deciding_group"]), (a.get("deciding_group"), b.get("deciding_group"))' \
+  gate_logs.json gate_store.json || fail "gate of the store != gate of the logs"
 
 total=$(python3 -c 'import json,sys; print(sum(s["valid"] for s in json.load(open(sys.argv[1]))["slos"]))' logs.json)
 start_serve -c slo.yaml --db s.db --at $AT -q || exit 1
