@@ -7,7 +7,7 @@
 # matching journey's composite budget, and the targets thirteen weeks of the
 # same traffic support (risk, journeys, suggest) and their compliance month
 # by month with the cost of the AI report's failures (history, also as an
-# HTML page in logs/history.html); finally run the daemon on live traffic: four
+# HTML page in out/history.html); finally run the daemon on live traffic: four
 # weeks up to the present minute, still arriving minute by minute, with a
 # short incident of the matching pods that ended 40 minutes ago (and recurs
 # every 3 hours), so the first alert round pages for matching-availability;
@@ -30,6 +30,8 @@ HR="$BUILD/headroom"
 GEN="$BUILD/gen_soulsync"
 CONF="$HERE"
 LOGS="$HERE/logs"
+# pages the demo writes (not in LOGS: report reads every file there)
+OUT="$HERE/out"
 
 for b in "$HR" "$GEN"; do
   [ -x "$b" ] || { echo "demo: $b not found; build first (make build)" >&2; exit 2; }
@@ -101,9 +103,10 @@ echo "(91 days of the same traffic at a tenth of the volume, ending 2026-11-01: 
 heading "9. headroom history: compliance month by month, downtime and what it cost"
 echo "(the same thirteen weeks; the AI report SLOs carry headroom.dev/cost-per-bad-event and -minute)"
 "$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z "$TMP/history"/*
-"$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z --format html -o "$LOGS/history.html" "$TMP/history"/*
+mkdir -p "$OUT"
+"$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z --format html -o "$OUT/history.html" "$TMP/history"/*
 echo
-echo "The page for the monthly review: $LOGS/history.html (csv: --format csv)"
+echo "The page for the monthly review: $OUT/history.html (csv: --format csv)"
 
 [ "${DEMO_LIVE:-1}" = 0 ] && exit 0
 
