@@ -35,7 +35,7 @@
     report: null, details: {}, gates: {}, alerts: null, status: null, trends: null, journeys: null, error: null,
     risk: {}, suggest: {}, /* by service, by SLO: {at, data} or {at, error} */
     charts: {}, route: { page: 'overview', params: {} }, timer: null, current: null,
-    zoom: null, zoomDetail: null, zoomTimer: null, burnScale: null,
+    zoom: null, zoomDetail: null, zoomTimer: null, burnScale: null, burning: null,
     overview: { sort: 'service', q: '', attention: false }
   };
 
@@ -680,6 +680,50 @@
     renderRisk(s);
     renderSuggest(s);
     renderGroups(s);
+    renderBurning(s);
+  }
+
+  /* "What is burning" over the range shown: a grouped SLO's groups ranked by
+   * the bad events they contributed, from the store's grouped counts (GET
+   * api/v1/breakdown, docs/cli/report.md "--breakdown"). Live only: the
+   * HTML report has no API. */
+  function renderBurning(s) {
+    var p = $('p-burning'), r = shownRange(s);
+    if (!p) return;
+    if (STATIC || !Array.isArray(s.groups) || !r) { p.hidden = true; return; }
+    p.hidden = false;
+    var from = Math.floor(r[0] / 60) * 60, to = Math.floor(r[1] / 60) * 60;
+    if (to - from < 60) to = from + 60;
+    var key = s.name + '|' + from + '|' + to, c = state.burning;
+    $('burning-sub').textContent = 'bad events by ' + (c && c.key === key && c.data ? c.data.field : 'group') + ' · ' +
+      fmtTime(from) + ' – ' + fmtTime(to);
+    if (c && c.key === key) { if (c.data || c.error) drawBurning(s, c); return; }
+    state.burning = { key: key };
+    $('burning').innerHTML = '<p class="empty">Loading…</p>';
+    getJSON('api/v1/breakdown?slo=' + encodeURIComponent(s.name) + '&from=' + from + '&to=' + to).then(function (j) {
+      if (!state.burning || state.burning.key !== key) return;
+      state.burning.data = j;
+      if (state.current && state.current.name === s.name) renderBurning(state.current);
+    }, function (e) {
+      if (!state.burning || state.burning.key !== key) return;
+      state.burning.error = String(e && e.message || e);
+      if (state.current && state.current.name === s.name) renderBurning(state.current);
+    });
+  }
+  function drawBurning(s, c) {
+    if (c.error) { $('burning').innerHTML = '<p class="empty">' + esc(c.error) + '</p>'; return; }
+    var b = c.data.slos && c.data.slos[0], d = pctDigits(s.target);
+    var rows = b && Array.isArray(b.values) ? b.values : [];
+    if (!b || !b.valid) { $('burning').innerHTML = '<p class="empty">No valid event in this range.</p>'; return; }
+    if (!b.bad) { $('burning').innerHTML = '<p class="empty">Nothing is burning: no bad event among ' + esc(b.valid) + ' in this range.</p>'; return; }
+    $('burning').innerHTML = '<p class="meta">' + esc(b.bad) + ' bad of ' + esc(b.valid) + ' · burn rate ' + esc(fmtBurn(b.burn_rate)) +
+      ' over the range</p><div class="scroll"><table class="list burning"><thead><tr><th>' + esc(c.data.field) +
+      '</th><th class="n">bad</th><th class="n">share</th><th class="n">burn</th><th class="n">valid</th><th class="n">SLI</th></tr></thead><tbody>' +
+      rows.map(function (v) {
+        return '<tr><td class="path">' + esc(v.value == null ? '(no value)' : v.value) + '</td><td class="n">' + esc(v.bad) +
+          '</td><td class="n">' + esc(fmtPct(v.share, 1)) + '</td><td class="n">' + esc(fmtBurn(v.burn_contribution)) +
+          '</td><td class="n">' + esc(v.valid) + '</td><td class="n">' + esc(fmtPct(v.sli, d)) + '</td></tr>';
+      }).join('') + '</tbody></table></div>';
   }
 
   /* A grouped SLO (groupBy): one budget per group, worst first as the
@@ -718,6 +762,7 @@
       '<div class="panel wide" id="p-links" hidden><h3>Logs elsewhere <small id="links-sub"></small></h3><div id="links"></div></div>' +
       '<div class="panel wide" id="p-sys" hidden><h3>System metrics <small>from Prometheus, for the range shown</small></h3><div id="sys" class="sys-grid"></div></div>' +
       '<div class="panel wide" id="p-groups" hidden><h3>Groups <small id="groups-sub"></small></h3><div id="groups"></div></div>' +
+      '<div class="panel wide" id="p-burning" hidden><h3>What is burning <small id="burning-sub"></small></h3><div id="burning"></div></div>' +
       '<div class="panel wide" id="p-bad" hidden><h3>Latest bad events <small id="bad-sub"></small></h3><div id="bad-events"></div></div></section></div>';
   }
 
@@ -1274,7 +1319,7 @@
     state.zoom = z && z[1] - z[0] >= 60 ? z : null;
     if (!state.zoom) state.zoomDetail = null;
     writeHash();
-    if (state.current) { renderCharts(state.current); renderLinks(state.current); renderSystem(state.current); }
+    if (state.current) { renderCharts(state.current); renderLinks(state.current); renderSystem(state.current); renderBurning(state.current); }
     scheduleZoomFetch();
   }
   /* Live: fetch the detail of the zoomed range (debounced), so any zoom gets

@@ -6,9 +6,12 @@
 #include <string.h>
 
 #include "core/format.h"
+#include "core/grpkey.h"
 #include "core/tally.h"
 #include "engine/impl.h"
 #include "prom/prom.h"
+#include "store/group.h"
+#include "store/store.h"
 #include "util/imath.h"
 #include "util/xmalloc.h"
 
@@ -247,17 +250,171 @@ static enum hr_rc select_slos(const struct hr_config *cfg, const struct hr_break
   return HR_OK;
 }
 
+/* ---- from the store's grouped counts ---- */
+
+/* The position of field in slo's groupBy, -1 when it is not one. */
+static int group_field(const struct hr_slo *slo, const char *field) {
+  for (size_t f = 0; f < slo->ngroup_by && f < HR_GROUP_FIELDS_MAX; f++)
+    if (strcmp(slo->group_by[f], field) == 0)
+      return (int)f;
+  return -1;
+}
+
+/* The groupBy fields of cfg's SLOs read from logs (each once), for an error. */
+static char *group_fields(const struct hr_config *cfg) {
+  char *out = xstrdup("");
+  for (size_t j = 0; j < cfg->nslos; j++)
+    for (size_t f = 0; f < cfg->slos[j].ngroup_by && reads_logs(&cfg->slos[j]); f++) {
+      const char *name = cfg->slos[j].group_by[f];
+      int seen = 0;
+      for (size_t i = 0; i < j && !seen; i++)
+        seen = group_field(&cfg->slos[i], name) >= 0 && reads_logs(&cfg->slos[i]);
+      for (size_t g = 0; g < f && !seen; g++)
+        seen = strcmp(cfg->slos[j].group_by[g], name) == 0;
+      if (seen)
+        continue;
+      char *t = xasprintf("%s%s%s", out, *out ? ", " : "", name);
+      free(out);
+      out = t;
+    }
+  return out;
+}
+
+/* The SLOs the store can rank by o->field: read from logs and grouped by it. */
+static enum hr_rc select_grouped(const struct hr_config *cfg, const struct hr_breakdown_opts *o, unsigned char *sel,
+                                 struct hr_breakdown *b, struct hr_err *err) {
+  size_t n = 0, named = 0;
+  for (size_t j = 0; j < cfg->nslos; j++) {
+    const struct hr_slo *slo = &cfg->slos[j];
+    if (o->slo != NULL && strcmp(slo->name, o->slo) != 0)
+      continue;
+    named++;
+    if (reads_logs(slo) && group_field(slo, o->field) >= 0) {
+      sel[j] = 1;
+      n++;
+      continue;
+    }
+    if (o->slo == NULL) {
+      skip(b, slo->name, "the store keeps no grouped counts of", o->field);
+      continue;
+    }
+    char *fields = group_fields(cfg);
+    enum hr_rc rc = HR_FAIL(err, HR_ERR_USAGE,
+                            "--breakdown %s from the store: SLO %s is not grouped by %s; the store answers for the "
+                            "groupBy fields (%s) of the SLOs that name them; name the log files for any other field",
+                            o->field, slo->name, o->field, *fields ? fields : "none");
+    free(fields);
+    return rc;
+  }
+  if (o->slo != NULL && named == 0)
+    return HR_FAIL(err, HR_ERR_NOTFOUND, "no SLO named %s", o->slo);
+  if (n == 0) {
+    char *fields = group_fields(cfg);
+    enum hr_rc rc = HR_FAIL(err, HR_ERR_USAGE,
+                            "--breakdown %s from the store: no SLO is grouped by %s; the store answers for the groupBy "
+                            "fields only (%s); name the log files for any other field",
+                            o->field, o->field, *fields ? fields : "none");
+    free(fields);
+    return rc;
+  }
+  return HR_OK;
+}
+
+/* SLO j's groups summed over [from, at) by the value of field f, into t
+ * (_other under "_other"). */
+static enum hr_rc tally_groups(struct hr_store *st, const struct hr_breakdown *b, const struct hr_slo *slo, size_t j,
+                               int f, struct hr_tally *t, struct hr_err *err) {
+  int64_t id;
+  enum hr_rc rc = store_slo_find(st, slo->name, &id, err);
+  if (rc == HR_ERR_NOTFOUND)
+    return HR_OK; /* never ingested */
+  size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX;
+  char fields[HR_GROUP_FIELDS_MAX * 64];
+  grpkey_fields(slo->group_by, nf, fields, sizeof fields);
+  struct hr_group_row *rows = NULL;
+  size_t n = 0;
+  if (rc == HR_OK)
+    rc = store_groups(st, id, fields, &rows, &n, err);
+  for (size_t i = 0; i < n && rc == HR_OK; i++) {
+    char *values[HR_GROUP_FIELDS_MAX] = {0};
+    if (rows[i].seq >= 0 && grpkey_values(rows[i].key, rows[i].klen, nf, values) != 0)
+      continue;
+    struct hr_slo_sums x;
+    uint64_t good = 0, valid = 0;
+    rc = engine_group_sums_init(&x, st, slo, rows[i].cid, b->rd.timeline, b->rd.ntimeline, b->at_us, err);
+    if (rc == HR_OK)
+      engine_slo_sum(&x, b->from_us, b->at_us, &good, &valid);
+    if (rc == HR_OK && x.rc != HR_OK) {
+      rc = x.rc;
+      *err = x.err;
+    }
+    engine_slo_sums_done(&x);
+    const char *v = rows[i].seq < 0 ? "_other" : values[f];
+    if (rc == HR_OK && valid > 0)
+      tally_put(t, (uint32_t)j, v, v != NULL ? strlen(v) : 0, 0, good, valid, b->from_us);
+    for (size_t k = 0; k < nf; k++)
+      free(values[k]);
+  }
+  store_groups_free(rows, n);
+  return rc;
+}
+
+static enum hr_rc from_store(const struct hr_config *cfg, const struct hr_breakdown_opts *o, struct hr_breakdown *b,
+                             struct hr_err *err) {
+  size_t ns = cfg->nslos ? cfg->nslos : 1;
+  unsigned char *sel = xcalloc(ns, 1);
+  struct hr_store *st = NULL;
+  const char *db = o->in.db != NULL ? o->in.db : cfg->db_path;
+  enum hr_rc rc = select_grouped(cfg, o, sel, b, err);
+  if (rc == HR_OK && db == NULL)
+    rc = HR_FAIL(err, HR_ERR_USAGE, "--breakdown: no log files named and no store configured (--db)");
+  if (rc == HR_OK) {
+    rc = store_open_ro(db, &st, err);
+    if (rc == HR_ERR_NOTFOUND)
+      rc = HR_FAIL(err, HR_ERR_NOTFOUND, "--breakdown: no log files named and no store at %s", db);
+  }
+  int found = 0;
+  if (rc == HR_OK)
+    rc = engine_timeline(st, db, &b->rd.timeline, &b->rd.ntimeline, &found, err);
+  b->rd.has_timeline = found;
+  b->rd.from_store = 1;
+  /* The instant as report of the store takes it: --at on whole minutes, else the next whole minute. */
+  b->at_us = (o->has_at ? floor_div(o->at_us, MINUTE_US) : floor_div(o->now_us, MINUTE_US) + 1) * MINUTE_US;
+  b->from_us = b->at_us - o->lookback_us;
+  struct hr_tally t;
+  tally_init(&t, 0);
+  if (rc == HR_OK)
+    rc = store_begin(st, err); /* one snapshot */
+  if (rc == HR_OK) {
+    b->slos = xcalloc(ns, sizeof *b->slos);
+    for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++) {
+      if (!sel[j])
+        continue;
+      rc = tally_groups(st, b, &cfg->slos[j], j, group_field(&cfg->slos[j], o->field), &t, err);
+      struct hr_breakdown_slo *bs = &b->slos[b->nslos++];
+      bs->slo = &cfg->slos[j];
+      rank(bs, &t, j, 0, 0, 1, o->top);
+    }
+    store_rollback(st); /* ends the read transaction */
+  }
+  tally_free(&t);
+  store_close(st);
+  free(sel);
+  if (rc != HR_OK)
+    breakdown_free(b);
+  return rc;
+}
+
 enum hr_rc engine_breakdown(const struct hr_config *cfg, const struct hr_breakdown_opts *o, struct hr_breakdown *b,
                             struct hr_err *err) {
   memset(b, 0, sizeof *b);
   scan_stats_init(&b->rd.stats);
   b->field = o->field;
   b->lookback_us = o->lookback_us;
-  if (o->in.nlogs == 0)
-    return HR_FAIL(err, HR_ERR_USAGE,
-                   "--breakdown reads the log files named (the store keeps no field of an event): name them");
   if (o->lookback_us < MINUTE_US || o->lookback_us % MINUTE_US != 0)
     return HR_FAIL(err, HR_ERR_USAGE, "--lookback: expected whole minutes of at least 1m");
+  if (o->in.nlogs == 0)
+    return from_store(cfg, o, b, err);
   size_t ns = cfg->nslos ? cfg->nslos : 1;
   unsigned char *sel = xcalloc(ns, 1);
   enum hr_rc rc = select_slos(cfg, o, sel, b, err);

@@ -117,8 +117,9 @@ static void zero_window(struct hr_series *s, int64_t from_us, int64_t to_us) {
   }
 }
 
-enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl, size_t ntl,
-                              int64_t at_us, struct hr_series *s, char **note, struct hr_err *err) {
+/* The minutes of store id id (-1: slo's own, looked up by name). */
+static enum hr_rc minutes(struct hr_store *st, const struct hr_slo *slo, int64_t id, const struct hr_annotation *tl,
+                          size_t ntl, int64_t at_us, struct hr_series *s, char **note, struct hr_err *err) {
   enum hr_rc rc = HR_OK;
   if (note != NULL)
     *note = NULL;
@@ -126,8 +127,8 @@ enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, con
     int nodata;
     rc = prom_slo_series(slo, at_us, s, &nodata, note, err);
   } else if (st != NULL) {
-    int64_t id;
-    rc = store_slo_find(st, slo->name, &id, err);
+    if (id < 0)
+      rc = store_slo_find(st, slo->name, &id, err);
     if (rc == HR_ERR_NOTFOUND)
       return HR_OK; /* never ingested: no data */
     int64_t to_s = floor_div(at_us, 1000000);
@@ -140,6 +141,17 @@ enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, con
   return rc;
 }
 
+enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl, size_t ntl,
+                              int64_t at_us, struct hr_series *s, char **note, struct hr_err *err) {
+  return minutes(st, slo, -1, tl, ntl, at_us, s, note, err);
+}
+
+enum hr_rc engine_group_minutes(struct hr_store *st, const struct hr_slo *slo, int64_t cid,
+                                const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_series *s,
+                                struct hr_err *err) {
+  return minutes(st, slo, cid, tl, ntl, at_us, s, NULL, err);
+}
+
 /* ---- the same minutes as range sums ---- */
 
 static int cmp_iv(const void *a, const void *b) {
@@ -147,19 +159,36 @@ static int cmp_iv(const void *a, const void *b) {
   return x[0] < y[0] ? -1 : x[0] > y[0];
 }
 
+static enum hr_rc sums_init(struct hr_slo_sums *x, struct hr_store *st, const struct hr_slo *slo,
+                            const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_err *err);
+
 static void sums_cb(void *ctx, int64_t from_us, int64_t to_us, uint64_t *good, uint64_t *valid) {
   engine_slo_sum(ctx, from_us, to_us, good, valid);
+}
+
+enum hr_rc engine_group_sums_init(struct hr_slo_sums *x, struct hr_store *st, const struct hr_slo *slo, int64_t cid,
+                                  const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_err *err) {
+  memset(x, 0, sizeof *x);
+  x->id = cid;
+  x->id_given = 1;
+  return sums_init(x, st, slo, tl, ntl, at_us, err);
 }
 
 enum hr_rc engine_slo_sums_init(struct hr_slo_sums *x, struct hr_store *st, const struct hr_slo *slo,
                                 const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_err *err) {
   memset(x, 0, sizeof *x);
+  return sums_init(x, st, slo, tl, ntl, at_us, err);
+}
+
+/* x's id is set when id_given. */
+static enum hr_rc sums_init(struct hr_slo_sums *x, struct hr_store *st, const struct hr_slo *slo,
+                            const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_err *err) {
   x->src.ctx = x;
   x->src.sum = sums_cb;
   x->st = st;
   x->hi_s = floor_div(at_us, 1000000);
   x->lo_s = x->hi_s - (int64_t)slo_eval_span(slo, MINUTE_US) * 60; /* what store_load would read */
-  enum hr_rc rc = store_slo_find(st, slo->name, &x->id, err);
+  enum hr_rc rc = x->id_given ? HR_OK : store_slo_find(st, slo->name, &x->id, err);
   if (rc == HR_ERR_NOTFOUND) {
     x->id = -1; /* never ingested: no data */
     rc = HR_OK;

@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "core/format.h"
+#include "core/grpkey.h"
 #include "core/tally.h"
+#include "store/group.h"
+#include "store/store.h"
 #include "util/xmalloc.h"
 
 struct grp {
@@ -94,21 +97,6 @@ enum hr_rc groups_setup(void *ctx, struct hr_pipeline *p, uint64_t *need, struct
   return HR_OK;
 }
 
-/* The text of value v (NULL: none) into buf, at most HR_GROUP_VALUE_MAX bytes. */
-static size_t value_text(const struct hr_val *v, char *buf) {
-  if (v == NULL)
-    return 0;
-  if (v->type == HR_V_BOOL)
-    return (size_t)snprintf(buf, 8, "%s", v->num != 0 ? "true" : "false");
-  if (v->sv.p != NULL && (v->sv.n > 0 || v->type == HR_V_STR)) {
-    size_t n = v->sv.n < HR_GROUP_VALUE_MAX ? v->sv.n : HR_GROUP_VALUE_MAX;
-    memcpy(buf, v->sv.p, n);
-    return n;
-  }
-  int w = snprintf(buf, 32, "%.17g", v->num);
-  return w > 0 && w < 32 ? (size_t)w : 0;
-}
-
 void groups_hook(void *ctx, size_t j, const struct hr_event *ev, const char *line, size_t len, int good) {
   (void)line;
   (void)len;
@@ -116,18 +104,9 @@ void groups_hook(void *ctx, size_t j, const struct hr_event *ev, const char *lin
   struct gslo *gs = &g->s[j];
   if (gs->slo == NULL)
     return;
-  /* The key: each value's length (or 0xffff: none) then its bytes. */
-  char key[8 * (HR_GROUP_VALUE_MAX + 2)];
-  size_t kn = 0;
-  size_t nf = gs->slo->ngroup_by < 8 ? gs->slo->ngroup_by : 8;
-  for (size_t f = 0; f < nf; f++) {
-    const struct hr_val *v = event_get(ev, gs->fid[f]);
-    size_t n = value_text(v, key + kn + 2);
-    size_t tag = v == NULL ? 0xffff : n;
-    key[kn] = (char)(tag >> 8);
-    key[kn + 1] = (char)(tag & 0xff);
-    kn += 2 + n;
-  }
+  char key[HR_GRPKEY_MAX];
+  size_t nf = gs->slo->ngroup_by < HR_GROUP_FIELDS_MAX ? gs->slo->ngroup_by : HR_GROUP_FIELDS_MAX;
+  size_t kn = grpkey_make(ev, gs->fid, nf, key);
   const struct hr_tally_cell *c = tally_find(&gs->keys, 0, key, kn, 0);
   size_t idx;
   if (c != NULL) {
@@ -137,12 +116,7 @@ void groups_hook(void *ctx, size_t j, const struct hr_event *ev, const char *lin
     tally_put(&gs->keys, 0, key, kn, 0, 0, 0, ev->ts_us);
     struct grp *gr = &gs->g[idx];
     gr->values = xcalloc(nf, sizeof *gr->values);
-    for (size_t f = 0, o = 0; f < nf; f++) {
-      size_t tag = (size_t)(unsigned char)key[o] << 8 | (unsigned char)key[o + 1];
-      size_t n = tag == 0xffff ? 0 : tag;
-      gr->values[f] = tag == 0xffff ? NULL : xstrndup(key + o + 2, n);
-      o += 2 + n;
-    }
+    (void)grpkey_values(key, kn, nf, gr->values); /* a key just made */
   } else {
     idx = gs->slo->max_groups;
     gs->other_used = 1;
@@ -189,12 +163,29 @@ static int cmp_group(const void *a, const void *b) {
   return 0;
 }
 
+/* Append a group evaluated as tmp (values: nf owned strings, or NULL for
+ * _other) to rs's groups (room for it made by the caller). */
+static void put_group(struct hr_report_slo *rs, const struct hr_report_slo *tmp, char **values, size_t nf,
+                      int64_t cid) {
+  struct hr_report_group *out = &rs->groups[rs->ngroups++];
+  out->cid = cid;
+  out->st = tmp->st;
+  out->now = tmp->now;
+  out->other = values == NULL;
+  out->values = values != NULL ? values : xcalloc(nf ? nf : 1, sizeof *out->values);
+}
+
+static void sort_groups(struct hr_report_slo *rs, size_t nf) {
+  cmp_nf = nf;
+  qsort(rs->groups, rs->ngroups, sizeof *rs->groups, cmp_group);
+}
+
 void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, const struct hr_exclusion *excl,
                  size_t nexcl, int64_t at_us, struct hr_report_slo *rs) {
   if (g == NULL || g->s[j].slo == NULL)
     return;
   const struct gslo *gs = &g->s[j];
-  size_t nf = slo->ngroup_by < 8 ? slo->ngroup_by : 8;
+  size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX;
   rs->has_groups = 1;
   rs->groups = xcalloc(gs->ng + 1, sizeof *rs->groups);
   for (size_t i = 0; i <= slo->max_groups; i++) {
@@ -202,19 +193,81 @@ void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, 
     int other = i == slo->max_groups;
     if ((other && !gs->other_used) || (!other && i >= gs->ng))
       continue;
-    struct hr_report_group *out = &rs->groups[rs->ngroups++];
     struct hr_report_slo tmp;
     memset(&tmp, 0, sizeof tmp);
     engine_eval_slo(&tmp, slo, &gr->s, excl, nexcl, at_us);
-    out->st = tmp.st;
-    out->now = tmp.now;
-    out->other = other;
-    out->values = xcalloc(nf ? nf : 1, sizeof *out->values);
-    for (size_t f = 0; f < nf && !other; f++)
-      out->values[f] = gr->values[f] != NULL ? xstrdup(gr->values[f]) : NULL;
+    char **values = NULL;
+    if (!other) {
+      values = xcalloc(nf ? nf : 1, sizeof *values);
+      for (size_t f = 0; f < nf; f++)
+        values[f] = gr->values[f] != NULL ? xstrdup(gr->values[f]) : NULL;
+    }
+    put_group(rs, &tmp, values, nf, -1);
   }
-  cmp_nf = nf;
-  qsort(rs->groups, rs->ngroups, sizeof *rs->groups, cmp_group);
+  sort_groups(rs, nf);
+}
+
+enum hr_rc groups_eval_store(struct hr_store *st, const struct hr_slo *slo, const struct hr_exclusion *excl,
+                             size_t nexcl, const struct hr_annotation *tl, size_t ntl, int64_t at_us,
+                             struct hr_report_slo *rs, struct hr_err *err) {
+  if (slo->ngroup_by == 0)
+    return HR_OK;
+  size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX;
+  rs->has_groups = 1;
+  int64_t id;
+  enum hr_rc rc = store_slo_find(st, slo->name, &id, err);
+  if (rc == HR_ERR_NOTFOUND)
+    return HR_OK; /* never ingested: no groups */
+  char fields[HR_GROUP_FIELDS_MAX * 64];
+  grpkey_fields(slo->group_by, nf, fields, sizeof fields);
+  struct hr_group_row *rows = NULL;
+  size_t n = 0;
+  if (rc == HR_OK)
+    rc = store_groups(st, id, fields, &rows, &n, err);
+  rs->groups = n ? xcalloc(n, sizeof *rs->groups) : NULL;
+  for (size_t i = 0; i < n && rc == HR_OK; i++) {
+    char **values = NULL;
+    if (rows[i].seq >= 0) {
+      values = xcalloc(nf ? nf : 1, sizeof *values);
+      if (grpkey_values(rows[i].key, rows[i].klen, nf, values) != 0) {
+        free(values); /* not a key of these fields: never written so */
+        continue;
+      }
+    }
+    struct hr_report_slo tmp;
+    memset(&tmp, 0, sizeof tmp);
+    /* As the SLO itself: from the range sums when they decide, else from its minutes. */
+    struct hr_slo_sums x;
+    rc = engine_group_sums_init(&x, st, slo, rows[i].cid, tl, ntl, at_us, err);
+    int done = rc == HR_OK && engine_eval_slo_sums(&tmp, slo, &x, at_us);
+    if (rc == HR_OK && x.rc != HR_OK) {
+      rc = x.rc;
+      *err = x.err;
+    }
+    engine_slo_sums_done(&x);
+    if (rc == HR_OK && !done) {
+      struct hr_series s;
+      series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
+      rc = engine_group_minutes(st, slo, rows[i].cid, tl, ntl, at_us, &s, err);
+      if (rc == HR_OK)
+        engine_eval_slo(&tmp, slo, &s, excl, nexcl, at_us);
+      series_reset(&s);
+    }
+    if (rc != HR_OK) {
+      for (size_t f = 0; values != NULL && f < nf; f++)
+        free(values[f]);
+      free(values);
+      break;
+    }
+    put_group(rs, &tmp, values, nf, rows[i].cid);
+  }
+  store_groups_free(rows, n);
+  if (rc != HR_OK) {
+    groups_release(rs);
+    return rc;
+  }
+  sort_groups(rs, nf);
+  return HR_OK;
 }
 
 void groups_release(struct hr_report_slo *rs) {

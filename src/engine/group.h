@@ -3,16 +3,16 @@
  * that gives each of the first maxGroups distinct values (in the order the
  * events are read) a minute series of its own, and counts every later value
  * under "_other"; then each group is evaluated exactly as its SLO is
- * (engine_eval_slo). For use inside src/engine only. */
+ * (engine_eval_slo). Or read from the store's grouped counts, which the
+ * writers count by the same rule. For use inside src/engine only. */
 #ifndef HR_ENGINE_GROUP_H
 #define HR_ENGINE_GROUP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/grpkey.h"
 #include "engine/impl.h"
-
-#define HR_GROUP_VALUE_MAX 256 /* bytes of one field's value that tell groups apart */
 
 struct hr_groups;
 
@@ -32,6 +32,17 @@ void groups_hook(void *ctx, size_t slo_idx, const struct hr_event *ev, const cha
  * at at_us. Nothing when j is not grouped. */
 void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, const struct hr_exclusion *excl,
                  size_t nexcl, int64_t at_us, struct hr_report_slo *rs);
+
+/* Fill rs->groups (has_groups) of grouped SLO slo from the store's grouped
+ * counts (store/group.h) at at_us (a whole minute), each group evaluated as
+ * the SLO is from the store: from its range sums when they decide, else
+ * from its minutes with the exclusions excl (maintenance windows of tl
+ * zeroed). Nothing when slo is not grouped; no group when the store has
+ * none. On failure rs has no groups and err is filled. */
+struct hr_store;
+enum hr_rc groups_eval_store(struct hr_store *st, const struct hr_slo *slo, const struct hr_exclusion *excl,
+                             size_t nexcl, const struct hr_annotation *tl, size_t ntl, int64_t at_us,
+                             struct hr_report_slo *rs, struct hr_err *err);
 
 /* Release rs's groups. */
 void groups_release(struct hr_report_slo *rs);

@@ -54,6 +54,12 @@ const struct hr_annotation *engine_last_deploy(const struct hr_annotation *tl, s
 enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl, size_t ntl,
                               int64_t at_us, struct hr_series *s, char **note /* OUT */, struct hr_err *err);
 
+/* engine_slo_minutes() of slo's group whose counts the store keeps under
+ * cid (store/group.h). */
+enum hr_rc engine_group_minutes(struct hr_store *st, const struct hr_slo *slo, int64_t cid,
+                                const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_series *s,
+                                struct hr_err *err);
+
 /* One SLO's stored minutes as range sums (docs/internals/store.md,
  * "store_sums"), exactly what engine_slo_minutes() would load into a series
  * of `span` minutes ending at at_us and that series would sum: the minutes
@@ -64,6 +70,7 @@ struct hr_slo_sums {
   struct hr_sums_src src;
   struct hr_store *st;
   int64_t id;          /* -1: the store never saw the SLO (every sum 0) */
+  int id_given;        /* id is a group's (engine_group_sums_init) */
   int64_t lo_s, hi_s;  /* the minutes a series would hold: [lo, hi) */
   int64_t (*maint)[2]; /* maintenance minutes [a, b), sorted, disjoint */
   size_t nmaint;
@@ -72,6 +79,10 @@ struct hr_slo_sums {
 };
 enum hr_rc engine_slo_sums_init(struct hr_slo_sums *x, struct hr_store *st, const struct hr_slo *slo,
                                 const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_err *err);
+/* The same for the group of slo whose counts the store keeps under cid
+ * (store/group.h). */
+enum hr_rc engine_group_sums_init(struct hr_slo_sums *x, struct hr_store *st, const struct hr_slo *slo, int64_t cid,
+                                  const struct hr_annotation *tl, size_t ntl, int64_t at_us, struct hr_err *err);
 void engine_slo_sums_done(struct hr_slo_sums *x);
 /* Good and valid over [from_us, to_us) (whole minutes). */
 void engine_slo_sum(struct hr_slo_sums *x, int64_t from_us, int64_t to_us, uint64_t *good /* OUT */,

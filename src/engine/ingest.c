@@ -192,7 +192,7 @@ enum hr_rc engine_ingest(const struct hr_config *cfg, const struct hr_ingest_opt
   if (rc == HR_OK)
     rc = store_open(o->db ? o->db : cfg->db_path, &u.st, err);
   if (rc == HR_OK)
-    pipeline_set_hook(u.p, details_hook, u.d, HR_DETAILS_NEED);
+    pipeline_hook_details(u.p, u.d);
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
     rc = store_slo_id(u.st, cfg->slos[j].name, &u.ids[j], err);
   if (rc == HR_OK && nfiles == 0) {

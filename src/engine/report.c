@@ -454,6 +454,18 @@ static int in_composite(const struct hr_config *cfg, size_t j, const char *name)
   return 0;
 }
 
+/* A grouped SLO of a report of the store alone: its groups from the store's
+ * grouped counts (with logs too, the groups would miss the logs' events:
+ * engine_report() says so in errors). */
+static enum hr_rc store_groups_of(struct run *u, struct hr_report *rep, size_t j, int64_t t_us,
+                                  struct hr_report_slo *rs, struct hr_err *err) {
+  const struct hr_slo *slo = &u->cfg->slos[j];
+  if (u->st == NULL || u->o->in.nlogs > 0 || slo->ngroup_by == 0 || prom_slo_is_prom(slo))
+    return HR_OK;
+  const struct hr_slo *eslo = &u->eff.eff.slos[j];
+  return groups_eval_store(u->st, slo, eslo->excl, eslo->nexcl, rep->timeline, rep->ntimeline, t_us, rs, err);
+}
+
 static enum hr_rc fill(struct run *u, struct hr_report *rep, int64_t t_us, struct hr_err *err) {
   const struct hr_config *cfg = u->cfg;
   rep->at_us = t_us;
@@ -474,6 +486,7 @@ static enum hr_rc fill(struct run *u, struct hr_report *rep, int64_t t_us, struc
     if (rc != HR_OK)
       break;
     if (done) {
+      rc = store_groups_of(u, rep, j, t_us, rs, err);
       rep->nslos++;
       continue;
     }
@@ -491,6 +504,7 @@ static enum hr_rc fill(struct run *u, struct hr_report *rep, int64_t t_us, struc
     if (rc != HR_OK)
       break;
     fill_series(u, rep, j, t_us, rs);
+    rc = store_groups_of(u, rep, j, t_us, rs, err);
     rep->nslos++;
     if (u->o->in.nlogs == 0 && u->series[j].good != NULL)
       series_reset(&u->series[j]); /* read for this SLO alone */
@@ -547,8 +561,9 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
     rep->src_stats = xcalloc(cfg->nsources ? cfg->nsources : 1, sizeof *rep->src_stats);
     for (size_t i = 0; i < cfg->nsources; i++)
       scan_stats_init(&rep->src_stats[i]);
-    /* Grouped SLOs: their groups are counted from the logs alone (the store
-     * keeps no groups), on one reading thread. */
+    /* Grouped SLOs: their groups are counted from the logs (on one reading
+     * thread) when the store is not read too (then they come from the
+     * store's grouped counts, store_groups_of()). */
     u.groups = u.use_store ? NULL : groups_new(cfg, u.sel, phase_us);
     int64_t until = o->has_at ? o->at_us : u.now_us + FUTURE_US;
     if (u.groups != NULL)
@@ -570,9 +585,10 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
                      (unsigned long long)rep->stats.undecided);
   int64_t t_us = instant(&u, rep);
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
-    if (u.sel[j] && cfg->slos[j].ngroup_by > 0 && u.groups == NULL)
+    if (u.sel[j] && cfg->slos[j].ngroup_by > 0 && u.groups == NULL && o->in.nlogs > 0)
       report_add_error(rep,
-                       "SLO %s: its groups are counted from log files only (the store keeps no groups): name the logs",
+                       "SLO %s: its groups are counted from the log files alone or from the store alone, not from "
+                       "both: report the logs or the store",
                        cfg->slos[j].name);
   if (rc == HR_OK && u.use_store) {
     rep->from_store = 1;
@@ -603,6 +619,29 @@ enum hr_rc engine_totals(const struct hr_report *r, const char *db, uint64_t *go
     else if (r2 != HR_ERR_NOTFOUND)
       rc = r2;
   }
+  store_close(st);
+  return rc;
+}
+
+enum hr_rc engine_group_totals(struct hr_report *r, const char *db, struct hr_err *err) {
+  int any = 0;
+  for (size_t j = 0; j < r->nslos; j++)
+    any |= r->slos[j].ngroups > 0;
+  if (!any)
+    return HR_OK;
+  struct hr_store *st = NULL;
+  enum hr_rc rc = store_open_ro(db, &st, err);
+  if (rc == HR_ERR_NOTFOUND)
+    return HR_OK;
+  int64_t to_s = floor_div(r->at_us, MINUTE_US) * 60;
+  for (size_t j = 0; j < r->nslos && rc == HR_OK; j++)
+    for (size_t i = 0; i < r->slos[j].ngroups && rc == HR_OK; i++) {
+      struct hr_report_group *g = &r->slos[j].groups[i];
+      if (g->cid < 0)
+        continue;
+      rc = store_sums(st, g->cid, 0, to_s, &g->total_good, &g->total_valid, err);
+      g->has_total = rc == HR_OK;
+    }
   store_close(st);
   return rc;
 }

@@ -56,6 +56,10 @@ struct hr_report_group {
   int other;     /* the group "_other": the values past maxGroups (values all NULL) */
   struct hr_slo_state st;
   struct hr_burn_now now;
+  int64_t cid; /* read from the store: the id its counts are kept under (store/group.h); -1 from logs */
+  /* engine_group_totals(): its all-time counts in the store (has_total 0: not read). */
+  int has_total;
+  uint64_t total_good, total_valid;
 };
 
 struct hr_report_slo {
@@ -85,10 +89,12 @@ struct hr_report_slo {
    * store's sums) were at hand, so no series is kept for it. Owned. */
   struct hr_series_view *trend;
 
-  /* A grouped SLO read from logs: its groups, worst first (status red,
+  /* A grouped SLO: its groups, worst first (status red,
    * orange, yellow, nodata, green; then the least budget left; then by
-   * values). has_groups 0: not grouped, or read from the store or
-   * Prometheus, which keep no groups (rep->errors says so). Owned. */
+   * values). From the logs, or from the store's grouped counts for a
+   * report of the store alone. has_groups 0: not grouped, or read from
+   * the logs and the store together or from Prometheus (rep->errors says
+   * so for the former). Owned. */
   int has_groups;
   struct hr_report_group *groups;
   size_t ngroups;
@@ -155,5 +161,10 @@ const struct hr_report_slo *report_find(const struct hr_report *r, const char *n
  * valid[j] for r->slos[j]; zero for SLOs the store never saw. */
 enum hr_rc engine_totals(const struct hr_report *r, const char *db, uint64_t *good /* OUT */, uint64_t *valid /* OUT */,
                          struct hr_err *err);
+
+/* The same for every group of r read from the store (the /metrics counters
+ * headroom_slo_group_good_total and _valid_total): fills each group's
+ * total_good, total_valid and has_total. */
+enum hr_rc engine_group_totals(struct hr_report *r, const char *db, struct hr_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/gate.h"
 #include "core/timeparse.h"
 #include "engine/annotate.h"
+#include "engine/breakdown.h"
 #include "engine/daemon.h"
 #include "engine/detail.h"
 #include "engine/gate.h"
@@ -24,6 +25,7 @@
 #include "http/metrics.h"
 #include "render/alerts.h"
 #include "render/assets.h"
+#include "render/breakdown.h"
 #include "render/detail.h"
 #include "render/gate.h"
 #include "render/journeys.h"
@@ -171,6 +173,8 @@ static enum hr_rc compute(struct hr_api *a, int64_t at_us, char *out[3], size_t 
   size_t ns = rep.nslos ? rep.nslos : 1;
   uint64_t *good = xcalloc(ns, sizeof *good), *valid = xcalloc(ns, sizeof *valid);
   rc = engine_totals(&rep, a->db, good, valid, err);
+  if (rc == HR_OK)
+    rc = engine_group_totals(&rep, a->db, err); /* the groups' counters */
   if (rc == HR_OK) {
     FILE *f = open_memstream(&out[HR_SNAP_SLOS], &len[HR_SNAP_SLOS]);
     report_json(f, &rep);
@@ -382,6 +386,74 @@ static int h_gate(struct hr_req *rq) {
   fclose(f);
   gate_result_free(&g);
   report_free(&rep);
+  return server_reply_take(rq->conn, 200, "application/json", buf, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /api/v1/breakdown?slo=NAME[&field=F&from=T&to=T&top=N]: what is
+ * burning in [from, to) (default: the hour before the instant), from the
+ * store's grouped counts: `report --breakdown F --slo NAME` of the store
+ * (docs/cli/report.md). F defaults to the SLO's first groupBy field. */
+
+static int h_breakdown(struct hr_req *rq) {
+  struct hr_api *a = rq->app;
+  const char *slo = server_arg(rq, "slo"), *field = server_arg(rq, "field"), *top = server_arg(rq, "top");
+  if (slo == NULL || slo[0] == '\0')
+    return server_error(rq->conn, 400, "slo=NAME is required");
+  int64_t from = 0, to = 0;
+  int hf = time_arg(rq, "from", &from), ht = time_arg(rq, "to", &to);
+  if (hf < 0 || ht < 0)
+    return server_error(rq->conn, 400, "from, to: RFC 3339 times or unix seconds");
+  int64_t at = api_eval_at(a);
+  if (ht == 0 || to > at)
+    to = at;
+  to = floor_div(to, MINUTE_US) * MINUTE_US;
+  from = hf == 0 ? to - 60 * MINUTE_US : floor_div(from, MINUTE_US) * MINUTE_US;
+  if (from >= to)
+    return server_error(rq->conn, 400, "from must be at least a minute before to");
+  long ntop = 10;
+  if (top != NULL) {
+    char *end;
+    ntop = strtol(top, &end, 10);
+    if (top[0] == '\0' || *end != '\0' || ntop < 0 || ntop > 1000)
+      return server_error(rq->conn, 400, "top: 0 to 1000, got '%.64s'", top);
+  }
+  struct hr_eval_opts eo = eval_opts(a, to);
+  struct hr_breakdown_opts bo = {
+      .in = eo.in, .slo = slo, .lookback_us = to - from, .has_at = 1, .at_us = to, .now_us = at, .top = (size_t)ntop};
+  struct hr_breakdown b;
+  struct hr_err err = {0};
+  pthread_rwlock_rdlock(&a->cfg_lock);
+  int known = 0;
+  for (size_t j = 0; j < a->cfg->nslos; j++)
+    if (strcmp(a->cfg->slos[j].name, slo) == 0) {
+      known = 1;
+      if ((field == NULL || field[0] == '\0') && a->cfg->slos[j].ngroup_by > 0)
+        field = a->cfg->slos[j].group_by[0];
+    }
+  enum hr_rc rc = HR_OK;
+  if (!known)
+    rc = HR_FAIL(&err, HR_ERR_NOTFOUND, "no SLO named %.128s", slo);
+  else if (field == NULL || field[0] == '\0')
+    rc = HR_FAIL(&err, HR_ERR_USAGE, "field=F is required: SLO %.128s has no groupBy", slo);
+  bo.field = field;
+  if (rc == HR_OK)
+    rc = engine_breakdown(a->cfg, &bo, &b, &err);
+  char *buf = NULL;
+  size_t len = 0;
+  if (rc == HR_OK) {
+    FILE *f = open_memstream(&buf, &len);
+    breakdown_json(f, &b); /* borrows field from the configuration: written under the lock */
+    fclose(f);
+    breakdown_free(&b);
+  }
+  pthread_rwlock_unlock(&a->cfg_lock);
+  if (rc != HR_OK)
+    return server_error(rq->conn,
+                        rc == HR_ERR_NOTFOUND ? 404
+                        : rc == HR_ERR_USAGE  ? 400
+                                              : status_for(rc),
+                        "%s", err.msg);
   return server_reply_take(rq->conn, 200, "application/json", buf, len);
 }
 
@@ -716,6 +788,7 @@ const struct hr_route api_routes[] = {
     {"GET", "/api/v1/suggest", 0, h_suggest, NULL},
     {"GET", "/api/v1/risk", 0, h_risk, NULL},
     {"GET", "/api/v1/journeys", 0, h_journeys, NULL},
+    {"GET", "/api/v1/breakdown", 0, h_breakdown, NULL},
     {"GET", "/api/v1/history", 0, h_history, NULL},
     {"GET", "/api/v1/status", 0, h_status, NULL},
     {"POST", "/api/v1/events", 1, h_events,

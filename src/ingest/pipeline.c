@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grpkey.h"
+#include "store/detail.h"
+#include "store/group.h"
 #include "util/xmalloc.h"
 
 static int resolve(void *ctx, const char *name, size_t n) {
@@ -46,7 +49,36 @@ static void set_need(struct hr_pipeline *p, uint64_t extra) {
 void pipeline_set_hook(struct hr_pipeline *p, hr_event_hook_fn fn, void *ctx, uint64_t need) {
   p->on_event = fn;
   p->on_event_ctx = fn != NULL ? ctx : NULL;
+  p->on_event_need = fn != NULL ? need : 0;
   set_need(p, fn != NULL ? need : 0);
+}
+
+void pipeline_hook_details(struct hr_pipeline *p, struct hr_details *d) {
+  uint64_t need = HR_DETAILS_NEED;
+  for (size_t si = 0; si < p->nsrc; si++)
+    for (size_t k = 0; k < p->src[si].nslos && p->src[si].fmt != NULL; k++) {
+      size_t j = p->src[si].slos[k];
+      const struct hr_slo *slo = &p->cfg->slos[j];
+      if (slo->ngroup_by == 0)
+        continue;
+      int fid[HR_GROUP_FIELDS_MAX];
+      size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX, f;
+      uint64_t bits = 0;
+      for (f = 0; f < nf; f++) {
+        const char *name = slo->group_by[f];
+        fid[f] = format_field(p->src[si].fmt, name, strlen(name));
+        if (fid[f] < 0 || fid[f] >= HR_MAX_FIELDS)
+          break;
+        bits |= (uint64_t)1 << fid[f];
+      }
+      if (f < nf)
+        continue; /* a field it cannot have */
+      char fields[HR_GROUP_FIELDS_MAX * 64];
+      grpkey_fields(slo->group_by, nf, fields, sizeof fields);
+      gbatch_set(details_gbatch(d), j, fid, nf, fields, (uint32_t)slo->max_groups);
+      need |= bits;
+    }
+  pipeline_set_hook(p, details_hook, d, need);
 }
 
 enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, struct hr_err *err) {

@@ -49,6 +49,7 @@ struct hr_pipeline {
   size_t nslo;
   hr_event_hook_fn on_event; /* NULL: none (see pipeline_set_hook) */
   void *on_event_ctx;
+  uint64_t on_event_need; /* the fields it reads */
 };
 
 /* Compile cfg. On failure *out = NULL and err names the SLO and filter. */
@@ -59,6 +60,14 @@ void pipeline_free(struct hr_pipeline *p);
  * the hook reads (bit i: id i, e.g. 1 << HR_F_DURATION), which every log
  * format then extracts on top of what the filters read. */
 void pipeline_set_hook(struct hr_pipeline *p, hr_event_hook_fn fn, void *ctx, uint64_t need);
+
+/* Install store/detail.h's details_hook(d) as the hook (the writers' batch:
+ * latency, bad events), reading also the groupBy fields of every grouped
+ * SLO, whose groups are then counted into details_gbatch(d) (store/group.h).
+ * A groupBy field the SLO's format cannot have leaves that SLO's events
+ * ungrouped (`check` names it). Nothing more when no SLO is grouped. */
+struct hr_details;
+void pipeline_hook_details(struct hr_pipeline *p, struct hr_details *d);
 
 /* Index of the data source a log file belongs to: the one named by
  * `source` when given; else the one whose `paths` glob matches the file (by

@@ -214,7 +214,7 @@ enum hr_rc tail_new(const struct hr_config *cfg, struct hr_store *st, struct hr_
   }
   counts_init(&t->m, 1 << 12);
   t->d = details_new(cfg->nslos);
-  pipeline_set_hook(t->p, details_hook, t->d, HR_DETAILS_NEED);
+  pipeline_hook_details(t->p, t->d);
   *out = t;
   return HR_OK;
 }
@@ -245,7 +245,7 @@ enum hr_rc tail_set_config(struct hr_tail *t, const struct hr_config *cfg, struc
   free(t->ids);
   details_free(t->d); /* empty between rounds: every batch ends in a commit */
   t->d = details_new(cfg->nslos);
-  pipeline_set_hook(p, details_hook, t->d, HR_DETAILS_NEED);
+  pipeline_hook_details(p, t->d);
   t->p = p;
   t->ids = ids;
   t->cfg = cfg;
@@ -762,7 +762,8 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
   struct hr_details *d = details_new(cfg->nslos);
   hr_event_hook_fn hook0 = p->on_event;
   void *hook0_ctx = p->on_event_ctx;
-  pipeline_set_hook(p, details_hook, d, HR_DETAILS_NEED); /* pipeline_event() calls it */
+  uint64_t need0 = p->on_event_need;
+  pipeline_hook_details(p, d); /* pipeline_event() calls it */
   struct hr_source_rt *src = &p->src[si];
   struct hr_event *ev = xmalloc(sizeof *ev);
   format_reset(src->fmt); /* a batch is read as a file of its own (W3C: its #Fields: first) */
@@ -799,7 +800,7 @@ enum hr_rc tail_ingest_buffer(struct hr_pipeline *p, struct hr_store *st, const 
   }
   stats->bytes = n;
   free(ev);
-  pipeline_set_hook(p, hook0, hook0_ctx, hook0 != NULL ? HR_DETAILS_NEED : 0);
+  pipeline_set_hook(p, hook0, hook0_ctx, need0);
   struct srcbatch sb;
   srcbatch_of(&sb, p, (size_t)si, stats);
   if (key == NULL) {

@@ -34,6 +34,96 @@ static void labels(FILE *f, const char *name, const struct hr_slo *slo) {
   fputc('"', f);
 }
 
+static void value(FILE *f, double x);
+
+const char *metrics_group_label(const char *field, char *buf, size_t cap) {
+  static const char *const taken[] = {"service", "slo", "window", "status", "level", "data", "component"};
+  int prefix = field[0] == 0 || (field[0] >= '0' && field[0] <= '9') || strncmp(field, "__", 2) == 0;
+  for (size_t i = 0; i < sizeof taken / sizeof taken[0] && !prefix; i++)
+    prefix = strcmp(field, taken[i]) == 0;
+  size_t n = 0;
+  for (const char *c = prefix ? "group_" : ""; *c && n + 1 < cap; c++)
+    buf[n++] = *c;
+  for (const char *c = field; *c && n + 1 < cap; c++)
+    buf[n++] = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ? *c : '_';
+  buf[n] = 0;
+  return buf;
+}
+
+/* labels() of a group of rs: the SLO's, then each groupBy field's value
+ * ("_other" for _other, "" for no value). */
+static void group_labels(FILE *f, const char *name, const struct hr_report_slo *rs, const struct hr_report_group *g) {
+  labels(f, name, rs->slo);
+  for (size_t k = 0; k < rs->slo->ngroup_by; k++) {
+    char lb[128];
+    fprintf(f, ",%s=\"", metrics_group_label(rs->slo->group_by[k], lb, sizeof lb));
+    metrics_escape(f, g->other ? "_other" : g->values[k]);
+    fputc('"', f);
+  }
+}
+
+/* The groups of every grouped SLO of r (docs/config.md, "Grouped SLOs"). */
+static void group_families(FILE *f, const struct hr_report *r) {
+  int any = 0;
+  for (size_t j = 0; j < r->nslos; j++)
+    any |= r->slos[j].has_groups;
+  if (!any)
+    return;
+  for (int pass = 0; pass < 2; pass++) {
+    const char *name = pass == 0 ? "headroom_slo_group_valid_total" : "headroom_slo_group_good_total";
+    metrics_family(f, name, "counter",
+                   pass == 0 ? "Valid events counted in the store for a group of a grouped SLO (all time)."
+                             : "Good events counted in the store for a group of a grouped SLO (all time).");
+    for (size_t j = 0; j < r->nslos; j++)
+      for (size_t i = 0; i < r->slos[j].ngroups; i++) {
+        const struct hr_report_group *g = &r->slos[j].groups[i];
+        if (!g->has_total)
+          continue;
+        group_labels(f, name, &r->slos[j], g);
+        fprintf(f, "} %llu\n", (unsigned long long)(pass == 0 ? g->total_valid : g->total_good));
+      }
+  }
+  metrics_family(f, "headroom_slo_group_sli_ratio", "gauge",
+                 "SLI of a group of a grouped SLO over the SLO window (absent when the window has no data).");
+  for (size_t j = 0; j < r->nslos; j++)
+    for (size_t i = 0; i < r->slos[j].ngroups; i++) {
+      const struct hr_report_group *g = &r->slos[j].groups[i];
+      if (!g->st.has_sli)
+        continue;
+      group_labels(f, "headroom_slo_group_sli_ratio", &r->slos[j], g);
+      fputc('}', f);
+      value(f, g->st.sli);
+    }
+  metrics_family(f, "headroom_slo_group_budget_remaining_ratio", "gauge",
+                 "Error budget remaining of a group of a grouped SLO, as a fraction of its window's budget.");
+  for (size_t j = 0; j < r->nslos; j++)
+    for (size_t i = 0; i < r->slos[j].ngroups; i++) {
+      group_labels(f, "headroom_slo_group_budget_remaining_ratio", &r->slos[j], &r->slos[j].groups[i]);
+      fputc('}', f);
+      value(f, r->slos[j].groups[i].st.budget_remaining);
+    }
+  metrics_family(f, "headroom_slo_group_burn_rate", "gauge",
+                 "Error budget burn rate of a group of a grouped SLO over the lookback window.");
+  for (size_t j = 0; j < r->nslos; j++)
+    for (size_t i = 0; i < r->slos[j].ngroups; i++) {
+      const struct hr_slo_state *st = &r->slos[j].groups[i].st;
+      for (size_t k = 0; k < st->nburn; k++) {
+        char buf[32];
+        group_labels(f, "headroom_slo_group_burn_rate", &r->slos[j], &r->slos[j].groups[i]);
+        fputs(",window=\"", f);
+        metrics_escape(f, duration_format(st->burn[k].lookback_us, buf, sizeof buf));
+        fputs("\"}", f);
+        value(f, st->burn[k].rate);
+      }
+    }
+  metrics_family(f, "headroom_slo_group_status", "gauge", "1 for the current status of a group of a grouped SLO.");
+  for (size_t j = 0; j < r->nslos; j++)
+    for (size_t i = 0; i < r->slos[j].ngroups; i++) {
+      group_labels(f, "headroom_slo_group_status", &r->slos[j], &r->slos[j].groups[i]);
+      fprintf(f, ",status=\"%s\"} 1\n", status_name(r->slos[j].groups[i].st.status));
+    }
+}
+
 static void value(FILE *f, double x) {
   if (isnan(x))
     fputs(" NaN\n", f);
@@ -147,4 +237,5 @@ void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *go
       labels(f, "headroom_slo_burning", r->slos[j].slo);
       fprintf(f, ",level=\"%s\"} %d\n", burning_name((enum hr_burning)k), (int)r->slos[j].now.level == k);
     }
+  group_families(f, r);
 }

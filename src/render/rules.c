@@ -17,6 +17,7 @@
 
 #include "core/alert.h"
 #include "prom/promql.h"
+#include "render/metrics.h"
 #include "util/xmalloc.h"
 
 #define US_PER_S INT64_C(1000000)
@@ -97,7 +98,18 @@ struct ctx {
   char win[32];              /* its label, "28d" */
   int64_t wins[MAX_WINDOWS]; /* lookbacks and the window, ascending */
   size_t nwins;
+  int grp;      /* the rules of the SLO's groups: headroom_slo_group* series, kept apart by its groupBy labels */
+  char by[512]; /* the labels that keep series apart: "service, slo" (and the groupBy labels) */
 };
+
+/* name, or with grp its groups' counterpart: headroom_slo:x -> headroom_slo_group:x,
+ * headroom_slo_valid_total -> headroom_slo_group_valid_total (in buf). */
+static const char *gname(const struct ctx *c, const char *name, char *buf, size_t n) {
+  if (!c->grp || strncmp(name, "headroom_slo", 12) != 0)
+    return name;
+  snprintf(buf, n, "headroom_slo_group%s", name + 12);
+  return buf;
+}
 
 static void rule_labels(struct ctx *c, const char *window, int sloth) {
   sb_printf(c->b, "%s  labels:\n", c->ind);
@@ -123,7 +135,8 @@ static void rule_labels(struct ctx *c, const char *window, int sloth) {
 
 /* One recording rule; expr is consumed (freed). */
 static void rec(struct ctx *c, const char *record, char *expr, const char *window, int sloth) {
-  sb_printf(c->b, "%s- record: %s\n%s  expr: ", c->ind, record, c->ind);
+  char rb[128];
+  sb_printf(c->b, "%s- record: %s\n%s  expr: ", c->ind, gname(c, record, rb, sizeof rb), c->ind);
   sb_sq(c->b, expr);
   sb_printf(c->b, "\n");
   rule_labels(c, window, sloth);
@@ -141,6 +154,8 @@ static const char *delta_name(const struct ctx *c, const char *which, char *out,
 
 /* metric{service="S",slo="N"[,window="w"]}; caller frees. */
 static char *sel(const struct ctx *c, const char *metric, const char *window) {
+  char mb[128];
+  metric = gname(c, metric, mb, sizeof mb);
   if (window == NULL)
     return xasprintf("%s{%s}", metric, c->m);
   return xasprintf("%s{%s,window=\"%s\"}", metric, c->m, window);
@@ -174,7 +189,7 @@ static enum hr_rc delta_rules(struct ctx *c, const char *which, const char *quer
     char metric[64];
     snprintf(metric, sizeof metric, "headroom_slo_%s_total", strcmp(which, "valid") == 0 ? "valid" : "good");
     char *s = sel(c, metric, NULL), *d = promql_selector_delta(s, c->o->interval_s, c->o->delay_s);
-    rec(c, name, xasprintf("sum by (service, slo) (%s)", d), NULL, 0);
+    rec(c, name, xasprintf("sum by (%s) (%s)", c->by, d), NULL, 0);
     free(s);
     free(d);
     return HR_OK;
@@ -248,14 +263,14 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
     free(bl);
     if (cd->short_us > 0) {
       char *bs = sel(c, "headroom_slo:burn_rate:ratio", sw);
-      char *e2 = xasprintf("%s and on (service, slo) %s %s %s", expr, bs, op, fac);
+      char *e2 = xasprintf("%s and on (%s) %s %s %s", expr, c->by, bs, op, fac);
       free(bs);
       free(expr);
       expr = e2;
     }
     if (min > 1) { /* minEvents counts the long lookback only (docs/alerting.md) */
       char *v = sel(c, "headroom_slo:valid:increase", lw);
-      char *e2 = xasprintf("%s and on (service, slo) %s >= %lld", expr, v, min);
+      char *e2 = xasprintf("%s and on (%s) %s >= %lld", expr, c->by, v, min);
       free(v);
       free(expr);
       expr = e2;
@@ -274,8 +289,8 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
     char *rem = sel(c, "headroom_slo:budget_remaining:ratio", NULL);
     char *burn = sel(c, "headroom_slo:burn_rate:ratio", lw);
     char *v = sel(c, "headroom_slo:valid:increase", lw);
-    expr = xasprintf("(%s * %s / on (service, slo) (%s > 0) < %lld or (%s <= 0) * 0) and on (service, slo) %s >= %lld",
-                     rem, wsec, burn, (long long)(cd->horizon_us / US_PER_S), rem, v, min);
+    expr = xasprintf("(%s * %s / on (%s) (%s > 0) < %lld or (%s <= 0) * 0) and on (%s) %s >= %lld", rem, wsec, c->by,
+                     burn, (long long)(cd->horizon_us / US_PER_S), rem, c->by, v, min);
     free(rem);
     free(burn);
     free(v);
@@ -296,7 +311,7 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
         c->slo->source && c->slo->source->stale_after_us > 0 ? c->slo->source->stale_after_us / US_PER_S : 3600, sa);
     char dn[64];
     char *v = sel(c, delta_name(c, "valid", dn, sizeof dn), NULL);
-    expr = xasprintf("sum by (service, slo) (sum_over_time(%s[%s])) == 0 or absent_over_time(%s[%s])", v, sa, v, sa);
+    expr = xasprintf("sum by (%s) (sum_over_time(%s[%s])) == 0 or absent_over_time(%s[%s])", c->by, v, sa, v, sa);
     free(v);
     summary = xasprintf("{{ $labels.slo }} has recorded no valid event for %s", sa);
     desc = xasprintf("SLO {{ $labels.slo }} of service {{ $labels.service }}: no valid event over the last %s (a dead "
@@ -325,6 +340,14 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
   sb_printf(b, "%s  keep_firing_for: %s\n", c->ind,
             promql_duration((cd->damping_us > 0 ? cd->damping_us : HR_DAMPING_US) / US_PER_S, fo));
   rule_labels(c, NULL, 0);
+  if (c->grp) { /* a group's alert: its own labels come with its series; this tells it from the SLO's */
+    sb_printf(b, "%s    group_by: '", c->ind);
+    for (size_t i = 0; i < c->slo->ngroup_by; i++) {
+      char lb[128];
+      sb_printf(b, "%s%s", i ? "," : "", metrics_group_label(c->slo->group_by[i], lb, sizeof lb));
+    }
+    sb_printf(b, "'\n");
+  }
   sb_printf(b, "%s    severity: ", c->ind);
   sb_sq(b, cd->severity ? cd->severity : "page");
   sb_printf(b, "\n%s    condition: ", c->ind);
@@ -380,7 +403,7 @@ static void sloth_rules(struct ctx *c) {
 }
 
 static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo *slo, const struct hr_rules_opts *o,
-                            struct hr_err *err) {
+                            int grp, struct hr_err *err) {
   const struct hr_datasource *src = slo->source;
   int logs = src != NULL && strcmp(src->type, "headroom.logs") == 0;
   int prom = src != NULL && strcmp(src->type, "prometheus") == 0;
@@ -391,8 +414,18 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   }
   char rind[64];
   snprintf(rind, sizeof rind, "%s    ", gind);
-  struct ctx c = {
-      .b = b, .ind = rind, .slo = slo, .o = o, .bad = prom && slo->bad_filter != NULL && slo->good_filter == NULL};
+  struct ctx c = {.b = b,
+                  .ind = rind,
+                  .slo = slo,
+                  .o = o,
+                  .bad = prom && slo->bad_filter != NULL && slo->good_filter == NULL,
+                  .grp = grp};
+  snprintf(c.by, sizeof c.by, "service, slo");
+  for (size_t i = 0; grp && i < slo->ngroup_by; i++) {
+    char lb[128];
+    size_t at = strlen(c.by);
+    snprintf(c.by + at, sizeof c.by - at, ", %s", metrics_group_label(slo->group_by[i], lb, sizeof lb));
+  }
   /* log sources: the agents export good and valid whatever the SLI names */
   char *es = pq_escape(slo->service ? slo->service : ""), *en = pq_escape(slo->name);
   c.m = xasprintf("service=\"%s\",slo=\"%s\"", es, en);
@@ -432,9 +465,9 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   }
 
   sb_printf(b, "%s- name: ", gind);
-  char *gname = xasprintf("headroom-%s", slo->name);
-  sb_sq(b, gname);
-  free(gname);
+  char *gn = xasprintf(grp ? "headroom-%s-groups" : "headroom-%s", slo->name);
+  sb_sq(b, gn);
+  free(gn);
   char ib[32];
   sb_printf(b, "\n%s  interval: %s\n", gind, promql_duration(o->interval_s, ib));
   if (slo->window.kind == HR_WIN_CALENDAR)
@@ -443,6 +476,11 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   if (slo->budgeting != HR_BUDGET_OCCURRENCES)
     sb_printf(b, "%s  # %s budgeting is computed here as Occurrences (event counts)\n", gind,
               slo->budgeting == HR_BUDGET_TIMESLICES ? "Timeslices" : "RatioTimeslices");
+  if (grp)
+    sb_printf(b,
+              "%s  # one budget per group (groupBy): headroom folds the values past maxGroups into _other before\n"
+              "%s  # exporting; every instance folds its own (docs/prometheus.md, \"Grouped SLOs\")\n",
+              gind, gind);
   sb_printf(b, "%s  rules:\n", gind);
 
   enum hr_rc rc = delta_rules(&c, "valid", slo->total_filter, err);
@@ -468,8 +506,10 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
     }
     free(d);
   }
-  rec(&c, "headroom_slo:objective:ratio", xasprintf("vector(%s)", c.obj), NULL, 0);
-  rec(&c, "headroom_slo:window:seconds", xasprintf("vector(%lld)", (long long)c.win_s), NULL, 0);
+  if (!grp) { /* the groups share their SLO's */
+    rec(&c, "headroom_slo:objective:ratio", xasprintf("vector(%s)", c.obj), NULL, 0);
+    rec(&c, "headroom_slo:window:seconds", xasprintf("vector(%lld)", (long long)c.win_s), NULL, 0);
+  }
   char *g = good_expr(&c, c.win), *e = errors_expr(&c, c.win), *v = sel(&c, "headroom_slo:valid:increase", c.win);
   rec(&c, "headroom_slo:sli:ratio", xasprintf("%s / (%s > 0)", g, v), c.win, 0);
   rec(&c, "headroom_slo:budget_remaining:ratio", xasprintf("1 - %s / (%s > 0) / %s", e, v, c.ebud), NULL, 0);
@@ -483,10 +523,11 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
     free(ew);
     free(vw);
   }
-  if (o->sloth_compat)
+  if (o->sloth_compat && !grp)
     sloth_rules(&c);
   for (size_t i = 0; i < nc; i++)
-    alert_rule(&c, conds[i]);
+    if (!grp || conds[i]->kind != HR_COND_NODATA) /* a group without events is no outage */
+      alert_rule(&c, conds[i]);
   free(c.m);
   free(c.svc_id);
   return HR_OK;
@@ -589,7 +630,9 @@ char *rules_render(const struct hr_config *cfg, const struct hr_rules_opts *opts
     sb_printf(&b, "groups:%s\n", cfg->nslos == 0 ? " []" : "");
   }
   for (size_t i = 0; i < cfg->nslos; i++) {
-    if (slo_rules(&b, gind, &cfg->slos[i], o, err) != HR_OK) {
+    const struct hr_slo *slo = &cfg->slos[i];
+    int grouped = slo->ngroup_by > 0 && slo->source != NULL && strcmp(slo->source->type, "headroom.logs") == 0;
+    if (slo_rules(&b, gind, slo, o, 0, err) != HR_OK || (grouped && slo_rules(&b, gind, slo, o, 1, err) != HR_OK)) {
       free(b.p);
       return NULL;
     }

@@ -1,5 +1,6 @@
 /* detail.c -- see detail.h and docs/internals/store.md ("Version 3"). */
 #include "store/detail.h"
+#include "store/group.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -115,6 +116,7 @@ struct hr_details {
   struct badheap *bad;
   size_t nbad; /* the sum of the heaps' n */
   uint64_t seq;
+  struct hr_gbatch *g; /* grouped counts (store/group.h); NULL: no SLO is grouped */
 };
 
 /* Histogram cells live in a struct hr_counts (ingest/counts.h) keyed by
@@ -134,14 +136,23 @@ void details_free(struct hr_details *d) {
   if (d == NULL)
     return;
   counts_free(&d->m);
+  gbatch_free(d->g);
   for (size_t j = 0; j < d->nslo; j++)
     free(d->bad[j].e);
   free(d->bad);
   free(d);
 }
 
+struct hr_gbatch *details_gbatch(struct hr_details *d) {
+  if (d->g == NULL)
+    d->g = gbatch_new(d->nslo);
+  return d->g;
+}
+
 void details_clear(struct hr_details *d) {
   counts_clear(&d->m);
+  if (d->g != NULL)
+    gbatch_clear(d->g);
   for (size_t j = 0; j < d->nslo; j++)
     d->bad[j].n = 0;
   d->nbad = 0;
@@ -266,6 +277,8 @@ void details_hook(void *ctx, size_t j, const struct hr_event *ev, const char *li
   struct hr_details *d = ctx;
   if (j >= d->nslo)
     return;
+  if (d->g != NULL)
+    gbatch_add(d->g, j, ev, good);
   const struct hr_val *dur = event_get(ev, HR_F_DURATION);
   if (dur != NULL && dur->type == HR_V_NUM) {
     int b = latency_bucket(dur->num);
@@ -329,7 +342,7 @@ static int cmp_bad_ptr(const void *a, const void *b) {
 }
 
 size_t details_cells(const struct hr_details *d) {
-  return d->m.n;
+  return d->m.n + (d->g != NULL ? gbatch_cells(d->g) : 0);
 }
 
 size_t details_bad_kept(const struct hr_details *d) {
@@ -341,6 +354,11 @@ enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_
   size_t nbad = 0;
   for (size_t j = 0; j < d->nslo; j++)
     nbad += d->bad[j].n;
+  if (d->g != NULL) {
+    enum hr_rc grc = gbatch_write(d->g, st, ids, err);
+    if (grc != HR_OK)
+      return grc;
+  }
   if (d->m.n == 0 && nbad == 0)
     return HR_OK;
   enum { Q_MIN, Q_HOUR, Q_INS, Q_TRIM, NQ };

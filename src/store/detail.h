@@ -60,13 +60,19 @@ void details_free(struct hr_details *d);
 void details_hook(void *ctx, size_t slo_idx, const struct hr_event *ev, const char *line, size_t len, int good);
 /* Forget the batch (after a commit or a rollback). */
 void details_clear(struct hr_details *d);
+/* The batch's grouped counts (store/group.h), created on the first call:
+ * details_hook then feeds it, details_write writes it (in the same
+ * transaction) and details_cells counts its cells. Borrowed while d lives. */
+struct hr_gbatch;
+struct hr_gbatch *details_gbatch(struct hr_details *d);
 /* What a batch's memory grows with: the (SLO, minute, bucket) latency
  * cells and the bad events kept (each about 2.3 KiB). */
 size_t details_cells(const struct hr_details *d);
 size_t details_bad_kept(const struct hr_details *d);
 /* Write the batch into st inside the caller's open transaction: upsert the
  * minute and hour histogram rows, insert the bad events and delete all but
- * the latest HR_BAD_KEEP of each SLO that got new ones. ids[slo] is the
+ * the latest HR_BAD_KEEP of each SLO that got new ones, and the grouped
+ * counts (gbatch_write()). ids[slo] is the
  * store id of each SLO. On failure the caller rolls back. The batch is
  * left as it was (clear it after the commit or rollback). */
 enum hr_rc details_write(struct hr_details *d, struct hr_store *st, const int64_t *ids, struct hr_err *err);

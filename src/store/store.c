@@ -171,6 +171,16 @@ static const char *const migrations[] = {
     "  updated     INTEGER NOT NULL,  -- the round (UTC seconds) that wrote the row\n"
     "  PRIMARY KEY (slo, grp)\n"
     ") WITHOUT ROWID;\n",
+    /* 6 -> 7: the groups of grouped SLOs (store/group.h); their counts
+     * live in minute, hour and day under SLO ids of their own */
+    "CREATE TABLE grp (\n"
+    "  slo_id INTEGER NOT NULL,   -- the grouped SLO (slo.id)\n"
+    "  fields TEXT NOT NULL,      -- its groupBy fields, joined by ','\n"
+    "  key    BLOB NOT NULL,      -- the group's values (src/core/grpkey.h); empty for _other\n"
+    "  seq    INTEGER NOT NULL,   -- the order the groups were named: 0, 1, ...; -1 for _other\n"
+    "  cid    INTEGER NOT NULL,   -- the slo.id its counts are kept under\n"
+    "  PRIMARY KEY (slo_id, fields, key)\n"
+    ") WITHOUT ROWID;\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -10,7 +10,8 @@
 #   - --top folds the rest, --slo picks one SLO, --threads 2 gives the same;
 #   - the text table;
 #   - errors (exit 2): a field the format cannot have (the fields it has
-#     are listed), no log named, a lookback that is not whole minutes,
+#     are listed), no log named and no SLO grouped by the field (the
+#     store answers for groupBy fields only: tests/cli/groups.sh), a lookback that is not whole minutes,
 #     --format html, an unknown SLO.
 # Never the clock: every run passes --at or reads logs whose last event sets
 # the instant. (The figures themselves are checked against an independent
@@ -96,7 +97,7 @@ expect2 "unknown field" report -c "$CONF" "$LOG" --breakdown customer --slo late
 grep -q 'has no such field; it has: time, status' "$TMP/err" || fail "unknown field: fields not listed: $(cat "$TMP/err")"
 expect2 "no field in any SLO" report -c "$CONF" "$LOG" --breakdown customer
 expect2 "no log" report -c "$CONF" --breakdown path --db "$TMP/none.db"
-grep -q 'reads the log files named' "$TMP/err" || fail "no log: $(cat "$TMP/err")"
+grep -q 'from the store: no SLO is grouped by path.*name the log files' "$TMP/err" || fail "no log: $(cat "$TMP/err")"
 expect2 "lookback" report -c "$CONF" "$LOG" --breakdown path --lookback 90s
 expect2 "html" report -c "$CONF" "$LOG" --breakdown path --format html
 expect2 "unknown SLO" report -c "$CONF" "$LOG" --breakdown path --slo nope

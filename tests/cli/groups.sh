@@ -9,7 +9,9 @@
 #     reversed) give other groups, while the SLO's own figures and the sum
 #     of its groups stay the same;
 #   - the groups add up to their SLO, each SLO's groups at most maxGroups + 1;
-#   - a report of the store says the groups are counted from logs only;
+#   - the store's grouped counts (ingest) give the report of the store the
+#     same groups, also ingested in two runs; the logs and the store
+#     together say the groups are counted from one or the other;
 #   - configuration errors at file:line (check and report, exit 2): a field
 #     the format cannot have, maxGroups 0, groupBy in good's spec.
 # Never the clock: every run passes --at.
@@ -53,10 +55,47 @@ assert site(sa) == sorted(["/api/search", "/checkout", "/products/167", "/produc
 assert "groups" not in sa["upstream-latency"]
 PY
 
-# From the store: no groups, and the report says why.
+# From the store (ingest's grouped counts): the same groups as the report of
+# the logs; ingested in two runs (a restart between the halves), the same
+# groups are named (the assignment is kept in the store); the reversed log
+# names the reversed log's groups. The logs and the store together: no
+# groups, and the report says why.
 "$HR" ingest -c "$CONF" --db "$TMP/h.db" "$LOG" >/dev/null 2>&1 || fail "ingest"
 "$HR" report -c "$CONF" --db "$TMP/h.db" --at $AT --format json 2>/dev/null >"$TMP/st.json" || fail "report of the store"
-grep -q 'its groups are counted from log files only' "$TMP/st.json" || fail "store: no note on groups"
+head -n 400 "$LOG" >"$TMP/a.log"
+tail -n +401 "$LOG" >"$TMP/b.log"
+"$HR" ingest -c "$CONF" --db "$TMP/h2.db" "$TMP/a.log" >/dev/null 2>&1 || fail "ingest a"
+"$HR" ingest -c "$CONF" --db "$TMP/h2.db" "$TMP/b.log" >/dev/null 2>&1 || fail "ingest b"
+"$HR" report -c "$CONF" --db "$TMP/h2.db" --at $AT --format json 2>/dev/null >"$TMP/st2.json" || fail "report h2"
+"$HR" ingest -c "$CONF" --db "$TMP/hr.db" "$TMP/rev.log" >/dev/null 2>&1 || fail "ingest rev"
+"$HR" report -c "$CONF" --db "$TMP/hr.db" --at $AT --format json 2>/dev/null >"$TMP/str.json" || fail "report hr"
+python3 - "$TMP/t1.json" "$TMP/st.json" "$TMP/st2.json" "$TMP/rev.json" "$TMP/str.json" <<'PY' || fail "store groups"
+import json, sys
+t1, st, st2, rev, strev = (json.load(open(p)) for p in sys.argv[1:6])
+g = lambda d: {s["name"]: s.get("groups") for s in d["slos"]}
+assert g(st) == g(t1), "store != logs"
+assert g(st2) == g(t1), "store ingested in two runs != logs"
+assert g(strev) == g(rev), "store of the reversed log != its report"
+assert not st["errors"], st["errors"]
+PY
+# report --breakdown path of the store: its groups over the window (30d).
+"$HR" report -c "$CONF" --db "$TMP/h.db" --at $AT --format json --breakdown path --lookback 30d --top 0 \
+  --slo site-availability >"$TMP/bd.json" 2>"$TMP/err" || fail "breakdown of the store: $(cat "$TMP/err")"
+python3 - "$TMP/t1.json" "$TMP/bd.json" <<'PY' || fail "breakdown of the store != groups"
+import json, sys
+t1, bd = (json.load(open(p)) for p in sys.argv[1:3])
+site = [s for s in t1["slos"] if s["name"] == "site-availability"][0]
+want = {g["labels"]["path"]: (g["good"], g["valid"]) for g in site["groups"]}
+got = {v["value"]: (v["good"], v["valid"]) for v in bd["slos"][0]["values"]}
+assert got == want, (got, want)
+PY
+"$HR" report -c "$CONF" --db "$TMP/h.db" --at $AT --breakdown status >/dev/null 2>"$TMP/err"
+[ $? -eq 2 ] && grep -q 'no SLO is grouped by status; the store answers for the groupBy fields only (path, method, protocol)' \
+  "$TMP/err" || fail "breakdown status of the store: $(cat "$TMP/err")"
+"$HR" report -c "$CONF" --db "$TMP/h.db" "$LOG" --at $AT --format json 2>/dev/null >"$TMP/both.json" ||
+  fail "report of the logs and the store"
+grep -q 'its groups are counted from the log files alone or from the store alone' "$TMP/both.json" ||
+  fail "logs + store: no note on groups"
 
 # Configuration errors.
 sed 's/groupBy: \[path\]/groupBy: [customer]/' "$CONF" >"$TMP/bad1.yaml"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # rules.sh -- `headroom rules`: options and exit codes, then (with promtool)
 # `promtool check rules` on the rules of examples/soulsync (plain, Sloth
-# names, k8s) and of a Prometheus DataSource, and `promtool test rules` on
+# names, k8s), of a Prometheus DataSource and of a grouped SLO (per-group
+# rules), and `promtool test rules` on
 # tests/promtool/*_test.yml. Usage: sh rules.sh HEADROOM_BIN BUILD_DIR
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -123,6 +124,8 @@ check "$tmp/soulsync.yml"
 "$bin" rules -c "$src/tests/promtool/prom-source.yaml" --sloth-compat -o "$tmp/prom-sloth.yml" && check "$tmp/prom-sloth.yml"
 "$bin" rules -c "$src/tests/promtool/slos.yaml" -o "$tmp/rules.yml" && check "$tmp/rules.yml"
 "$bin" rules -c "$src/tests/promtool/prom-source.yaml" -o "$tmp/rules_prom.yml" && check "$tmp/rules_prom.yml"
+"$bin" rules -c "$src/tests/promtool/groups.yaml" -o "$tmp/groups_rules.yml" && check "$tmp/groups_rules.yml"
+grep -q "record: headroom_slo_group:burn_rate:ratio" "$tmp/groups_rules.yml" || fail "groups: no per-group rules"
 
 # unit tests with synthetic series: the values computed by hand
 for t in "$src"/tests/promtool/*_test.yml; do

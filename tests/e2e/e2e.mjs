@@ -707,6 +707,43 @@ async function checkPhoneSlo(pick) {
   await phone.close();
 }
 
+// A grouped SLO (e2e.sh gives chat-send-availability groupBy: [client]): its
+// groups panel lists the groups of the report, and (live) "what is burning"
+// ranks the clients over the range shown, fetched again for a zoom.
+async function checkBurning(page) {
+  const g = slos.find((s) => Array.isArray(s.groups));
+  if (!g) return;
+  await page.goto(target.replace(/#.*$/, '') + '#/slo/' + encodeURIComponent(g.name), { waitUntil: 'load' });
+  await ready(page, `.slo-page[data-slo="${g.name}"]`);
+  const rows = await page.$$eval('#p-groups:not([hidden]) table.groups tbody tr', (r) => r.length);
+  check(rows === g.groups.length, `${g.name}: the groups panel lists its ${g.groups.length} groups (${rows} rows)`);
+  if (!url) {
+    check(await page.$eval('#p-burning', (e) => e.hidden), `${g.name}: no "what is burning" panel without the API`);
+    return;
+  }
+  const done = '#p-burning:not([hidden]) table.burning tbody tr, #p-burning:not([hidden]) p.empty:not(:empty)';
+  await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((e) => !/Loading/.test(e.textContent)),
+    done, { timeout: 10000 }).catch(() => null);
+  const sub = await page.$eval('#burning-sub', (e) => e.textContent).catch(() => '');
+  const vals = await page.$$eval('#p-burning table.burning tbody td.path', (t) => t.map((e) => e.textContent));
+  const labels = new Set(g.groups.map((x) => x.labels[Object.keys(x.labels)[0]]));
+  check(/bad events by client/.test(sub) && vals.length > 0 && vals.every((v) => labels.has(v)),
+    `${g.name}: what is burning ranks its clients over the range shown (${vals.join(', ')}; "${sub}")`);
+  await page.locator('#p-burning').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shot('slo-burning'), fullPage: false });
+  const zoomBtn = await page.$('#toolbar button[data-span="86400"]');
+  if (zoomBtn) {
+    await zoomBtn.click();
+    await page.waitForFunction((s0) => { const e = document.querySelector('#burning-sub'); return e && e.textContent !== s0; },
+      sub, { timeout: 5000 }).catch(() => null);
+    const sub1 = await page.$eval('#burning-sub', (e) => e.textContent).catch(() => '');
+    check(sub1 !== sub, `${g.name}: the zoom to a day asks again for its range ("${sub1}")`);
+  }
+  await page.waitForTimeout(300);
+  await page.locator('#p-burning').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shot('slo-burning-1d'), fullPage: false });
+}
+
 try {
   // Nothing but the page itself and loopback: any other request fails the test.
   await ctx.route('**/*', (route) => {
@@ -753,6 +790,8 @@ try {
     await page.goto(target.replace(/#.*$/, '') + '#/slo/' + encodeURIComponent(pick.name), { waitUntil: 'load' });
     await ready(page, `.slo-page[data-slo="${pick.name}"]`);
   }
+
+  await checkBurning(page);
 
   // 3. Back to the overview by the link.
   await page.click('.slo-head a[href^="#/"]');

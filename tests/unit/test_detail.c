@@ -439,7 +439,7 @@ static void test_migration_v2_to_v3(void **state) {
   assert_int_equal(sqlite3_exec(store_db(st),
                                 "DROP TABLE latency; DROP TABLE latency_hour; DROP TABLE bad_event; "
                                 "ALTER TABLE alert DROP COLUMN kind; DROP TABLE source; DROP TABLE source_field; "
-                                "DROP TABLE incident; "
+                                "DROP TABLE incident; DROP TABLE grp; "
                                 "PRAGMA user_version = 2;",
                                 NULL, NULL, NULL),
                    SQLITE_OK);
@@ -447,9 +447,9 @@ static void test_migration_v2_to_v3(void **state) {
   /* Read-only opens refuse to migrate. */
   st = NULL;
   assert_int_equal(store_open_ro(t.db, &st, &err), HR_ERR_DB);
-  assert_non_null(strstr(err.msg, "schema version 2, need 6"));
+  assert_non_null(strstr(err.msg, "schema version 2, need 7"));
   st = open_ok(t.db);
-  assert_int_equal(q_int(st, "PRAGMA user_version"), 6);
+  assert_int_equal(q_int(st, "PRAGMA user_version"), 7);
   assert_int_equal(q_int(st, "SELECT count(*) FROM pragma_table_info('alert') WHERE name = 'kind'"), 1);
   assert_int_equal(q_int(st, "SELECT count(*) FROM sqlite_master WHERE name IN ('latency', 'latency_hour', "
                              "'bad_event', 'bad_event_slo_t')"),

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "core/series.h"
+#include "store/group.h"
 #include "store/store.h"
 #include "util/xmalloc.h"
 #include "tmp_store.h"
@@ -273,7 +274,9 @@ static void test_file_persistence_wal_migration(void **state) {
   raw_query(t.db, "PRAGMA journal_mode", buf, sizeof buf);
   assert_string_equal(buf, "wal");
   raw_query(t.db, "PRAGMA user_version", buf, sizeof buf);
-  assert_string_equal(buf, "6");
+  assert_string_equal(buf, "7");
+  raw_query(t.db, "SELECT count(*) FROM sqlite_master WHERE name = 'grp'", buf, sizeof buf);
+  assert_string_equal(buf, "1"); /* the v7 step ran */
   raw_query(t.db, "SELECT count(*) FROM sqlite_master WHERE name = 'incident'", buf, sizeof buf);
   assert_string_equal(buf, "1"); /* the v6 step ran */
   raw_query(t.db, "SELECT count(*) FROM pragma_table_info('alert') WHERE name = 'kind'", buf, sizeof buf);
@@ -591,9 +594,9 @@ static void test_doc_has_schema(void **state) {
       fail_msg("docs/internals/store.md lacks the DDL of %s:\n%s", sqlite3_column_text(q, 0), sql);
     tables++;
   }
-  assert_int_equal(tables,
-                   20); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3 indexes;
-                           v3: latency latency_hour bad_event + 1 index; v5: source source_field; v6: incident */
+  assert_int_equal(tables, 21); /* v1: slo minute hour day file meta; v2: alert alert_event outbox annotation + 3
+                                   indexes; v3: latency latency_hour bad_event + 1 index; v5: source source_field; v6:
+                                   incident; v7: grp */
   sqlite3_finalize(q);
   sqlite3_close(db);
   tmp_remove(&t);
@@ -678,6 +681,100 @@ static void test_add_counts(void **state) {
   store_close(batch);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Grouped counts (store/group.h): the first max_groups keys committed get a
+ * group of their own, for good; later keys go to _other; a rolled-back
+ * batch names nothing; the groups' sums equal what was added. */
+
+static void add_path(struct hr_gbatch *g, struct hr_event *ev, const char *path, int64_t t_s, int good) {
+  event_reset(ev);
+  ev->ts_us = t_s * 1000000;
+  event_set_str(ev, HR_F_PATH, path, strlen(path));
+  gbatch_add(g, 0, ev, good);
+}
+
+static void write_ok(struct hr_store *st, struct hr_gbatch *g, const int64_t *ids) {
+  struct hr_err err = {0};
+  assert_int_equal(store_begin(st, &err), HR_OK);
+  if (gbatch_write(g, st, ids, &err) != HR_OK)
+    fail_msg("gbatch_write: %s", err.msg);
+  assert_int_equal(store_commit(st, &err), HR_OK);
+  gbatch_clear(g);
+}
+
+/* The path of each group of SLO id in order ("_other" last) into out. */
+static size_t group_paths(struct hr_store *st, int64_t id, char out[][16], uint64_t *valid) {
+  struct hr_group_row *rows = NULL;
+  size_t n = 0;
+  struct hr_err err = {0};
+  assert_int_equal(store_groups(st, id, "path", &rows, &n, &err), HR_OK);
+  for (size_t i = 0; i < n; i++) {
+    /* key: a 2-byte length then the value (core/grpkey.h) */
+    snprintf(out[i], 16, "%s", rows[i].seq < 0 ? "_other" : rows[i].key + 2);
+    uint64_t g;
+    sums_ok(st, rows[i].cid, T0 - 86400, T0 + 86400, &g, &valid[i]);
+  }
+  store_groups_free(rows, n);
+  return n;
+}
+
+static void test_group_fold(void **state) {
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  struct hr_store *st = open_ok(t.db);
+  struct hr_err err = {0};
+  int64_t ids[1] = {slo(st, "web")};
+  struct hr_gbatch *g = gbatch_new(1);
+  int fid[1] = {HR_F_PATH};
+  gbatch_set(g, 0, fid, 1, "path", 2);
+  struct hr_event *ev = xcalloc(1, sizeof *ev);
+  /* Batch 1: /a then /b are named (the order read), /c is _other. */
+  add_path(g, ev, "/b", T0 + 5, 1); /* read first (a later event: the order read decides) */
+  add_path(g, ev, "/a", T0, 1);
+  add_path(g, ev, "/c", T0, 0);
+  add_path(g, ev, "/a", T0 + 61, 0);
+  /* A rolled-back batch names nothing. */
+  struct hr_gbatch *g2 = gbatch_new(1);
+  gbatch_set(g2, 0, fid, 1, "path", 2);
+  add_path(g2, ev, "/z", T0, 1);
+  assert_int_equal(store_begin(st, &err), HR_OK);
+  assert_int_equal(gbatch_write(g2, st, ids, &err), HR_OK);
+  store_rollback(st);
+  gbatch_free(g2);
+  write_ok(st, g, ids);
+  /* Batch 2 (another run): /c first, still _other; /b keeps its group. */
+  add_path(g, ev, "/c", T0 + 120, 1);
+  add_path(g, ev, "/d", T0 + 120, 1);
+  add_path(g, ev, "/b", T0 + 120, 0);
+  write_ok(st, g, ids);
+  char paths[8][16];
+  uint64_t valid[8];
+  size_t n = group_paths(st, ids[0], paths, valid);
+  assert_int_equal(n, 3);
+  assert_string_equal(paths[0], "/b");
+  assert_int_equal(valid[0], 2);
+  assert_string_equal(paths[1], "/a");
+  assert_int_equal(valid[1], 2);
+  assert_string_equal(paths[2], "_other");
+  assert_int_equal(valid[2], 3); /* /c twice, /d */
+  /* Reopened, the same assignment. */
+  store_close(st);
+  st = open_ok(t.db);
+  add_path(g, ev, "/e", T0 + 180, 1);
+  add_path(g, ev, "/a", T0 + 180, 1);
+  write_ok(st, g, ids);
+  n = group_paths(st, ids[0], paths, valid);
+  assert_int_equal(n, 3);
+  assert_string_equal(paths[1], "/a");
+  assert_int_equal(valid[1], 3);
+  assert_int_equal(valid[2], 4);
+  free(ev);
+  gbatch_free(g);
+  store_close(st);
+  tmp_remove(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_slo_ids),
@@ -694,6 +791,7 @@ int main(void) {
       cmocka_unit_test(test_fault_injection),
       cmocka_unit_test(test_commit_after_failure_refused),
       cmocka_unit_test(test_doc_has_schema),
+      cmocka_unit_test(test_group_fold),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
