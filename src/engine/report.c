@@ -606,3 +606,10 @@ enum hr_rc engine_totals(const struct hr_report *r, const char *db, uint64_t *go
   store_close(st);
   return rc;
 }
+
+int engine_report_reads_prometheus(const struct hr_config *cfg) {
+  for (size_t j = 0; j < cfg->nslos; j++)
+    if (prom_slo_is_prom(&cfg->slos[j]))
+      return 1;
+  return 0;
+}

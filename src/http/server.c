@@ -93,6 +93,20 @@ int server_reply_take(struct MHD_Connection *c, unsigned status, const char *cty
   return reply(c, status, ctype, body, len, NULL);
 }
 
+int server_reply_shared(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len,
+                        void (*release)(void *), void *cls) {
+  struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, release, cls);
+  if (r == NULL) {
+    release(cls);
+    return MHD_NO;
+  }
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  enum MHD_Result ok = (enum MHD_Result)server_queue(c, status, r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
 int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len) {
   char *copy = xmalloc(len + 1);
   memcpy(copy, body, len);
