@@ -49,6 +49,7 @@ struct hr_server {
 
 struct rqstate {
   const struct hr_route *route;
+  int get; /* a GET or HEAD (route NULL: the fallback), answered on the last call */
   char *body;
   size_t len, cap;
   int too_big;
@@ -496,8 +497,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return refuse(c, MHD_HTTP_METHOD_NOT_ALLOWED, extra, "method %s not allowed here (use %s)",
                       strlen(method) < 16 ? method : "?", allow);
       }
-      if (is_get && s->o.fallback != NULL)
-        return dispatch(s, c, NULL, url, method, NULL, 0);
+      if (is_get && s->o.fallback != NULL) {
+        rs->get = 1; /* answered on the last call */
+        return MHD_YES;
+      }
       return refuse(c, is_get ? MHD_HTTP_NOT_FOUND : MHD_HTTP_METHOD_NOT_ALLOWED, NULL, "no such endpoint: %s %.200s",
                     strlen(method) < 16 ? method : "?", url);
     }
@@ -510,7 +513,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (found->auth && (done = check_token(s, c)) >= 0)
       return done == MHD_YES ? MHD_YES : MHD_NO;
-    return dispatch(s, c, found, url, method, NULL, 0);
+    /* Answered on the last call, once the request is read: libmicrohttpd
+     * (0.9.75) closes a connection whose answer is queued from the first
+     * call, so every GET would cost a new connection. */
+    rs->get = 1;
+    return MHD_YES;
   }
   if (*upload_size > 0) {
     size_t n = *upload_size;
@@ -529,6 +536,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rs->len += n;
     return MHD_YES;
   }
+  if (rs->get)
+    return dispatch(s, c, rs->route, url, method, NULL, 0);
   if (rs->too_big)
     return server_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body over %zu bytes", s->o.max_body) == MHD_YES
                ? MHD_YES

@@ -61,6 +61,21 @@ def js(b):
 s, h, b = req("GET", "/healthz")
 check(s == 200 and js(b) == {"status": "ok"}, "healthz 200")
 
+# GETs keep the connection (HTTP/1.1 keep-alive): an answer queued before the
+# request is read makes libmicrohttpd close it, a new connection per request
+import http.client
+hc = http.client.HTTPConnection(host, port, timeout=10)
+sock = None
+for p in ("/healthz", "/api/v1/slos", "/", "/api/v1/slos"):
+    hc.request("GET", p)
+    r = hc.getresponse()
+    r.read()
+    check(r.status == 200 and (r.getheader("Connection") or "").lower() != "close",
+          "GET %s keeps the connection: %d %r" % (p, r.status, r.getheader("Connection")))
+    sock = sock or hc.sock
+    check(hc.sock is sock, "GET %s on the first connection" % p)
+hc.close()
+
 # /api/v1/slos == report --format json over the same store at the same T
 s, h, b = req("GET", "/api/v1/slos")
 check(s == 200 and h.get("Content-Type", "").startswith("application/json"), "slos 200 json")
