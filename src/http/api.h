@@ -90,6 +90,8 @@ struct hr_snapshot {
   int64_t at_us;
   char *body[HR_SNAP_N];
   size_t len[HR_SNAP_N];
+  char *gz[HR_SNAP_N]; /* the JSON bodies gzip'd, for clients that accept it (NULL: none) */
+  size_t gzlen[HR_SNAP_N];
 };
 /* A reference to the snapshot to answer from (api_snapshot_release() it),
  * or NULL and *rc/err (the attempt it waited for failed, or serve stops). */

@@ -95,7 +95,7 @@ int server_reply_take(struct MHD_Connection *c, unsigned status, const char *cty
 }
 
 int server_reply_shared(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len,
-                        void (*release)(void *), void *cls) {
+                        const char *const *extra, void (*release)(void *), void *cls) {
   struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, release, cls);
   if (r == NULL) {
     release(cls);
@@ -103,9 +103,35 @@ int server_reply_shared(struct MHD_Connection *c, unsigned status, const char *c
   }
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  for (size_t i = 0; extra != NULL && extra[i] != NULL && extra[i + 1] != NULL; i += 2)
+    MHD_add_response_header(r, extra[i], extra[i + 1]);
   enum MHD_Result ok = (enum MHD_Result)server_queue(c, status, r);
   MHD_destroy_response(r);
   return ok;
+}
+
+int server_accepts_gzip(struct hr_req *rq) {
+  const char *ae = server_header(rq, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  /* each coding: TOKEN [; q=VALUE], separated by commas (RFC 9110 12.5.3) */
+  for (const char *p = ae; p != NULL && *p != '\0';) {
+    p += strspn(p, " \t,");
+    size_t n = strcspn(p, " \t;,");
+    int gzip = (n == 4 && strncasecmp(p, "gzip", 4) == 0) || (n == 1 && *p == '*');
+    const char *end = p + strcspn(p, ",");
+    const char *q = p + n;
+    q += strspn(q, " \t");
+    double qv = 1;
+    if (*q == ';') {
+      q++;
+      q += strspn(q, " \t");
+      if ((*q == 'q' || *q == 'Q') && q[1] == '=')
+        qv = strtod(q + 2, NULL);
+    }
+    if (gzip && qv > 0)
+      return 1;
+    p = end;
+  }
+  return 0;
 }
 
 int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len) {

@@ -103,9 +103,12 @@ void server_stop(struct hr_server *s);
 int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len);
 int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len);
 /* body neither copied nor freed: release(cls) is called once the server is
- * done with it (sent, or the connection gone), or at once on failure. */
+ * done with it (sent, or the connection gone), or at once on failure.
+ * extra: NULL or {name, value, ..., NULL} more headers. */
 int server_reply_shared(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len,
-                        void (*release)(void *), void *cls);
+                        const char *const *extra, void (*release)(void *), void *cls);
+/* 1 when the request's Accept-Encoding accepts gzip (not with q=0). */
+int server_accepts_gzip(struct hr_req *rq);
 /* For a handler that builds its own response: adds the security headers
  * and queues it (MHD_queue_response); the caller still destroys r. */
 int server_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r);
