@@ -164,10 +164,12 @@ static void after_step(struct hr_api *app, const struct hr_daemon_step *ds, int 
   else if (ds->round_ran)
     app->round_failures++;
   pthread_mutex_unlock(&app->mu);
-  if (ds->tail.commits != *last_commits || ds->round_ran) {
+  if (ds->tail.commits != *last_commits) {
     *last_commits = ds->tail.commits;
-    atomic_fetch_add(&app->generation, 1);
+    api_changed(app, 0);
   }
+  if (ds->round_ran)
+    api_round_done(app);
   for (size_t i = 0; i < ds->nnews && !quiet; i++) {
     const struct hr_daemon_news *n = &ds->news[i];
     char idle[48];
@@ -209,7 +211,7 @@ static struct hr_config *reload(const char *conf, struct hr_config *cfg, struct 
     return cfg;
   pthread_rwlock_wrlock(&app->cfg_lock);
   app->cfg = ncfg;
-  atomic_fetch_add(&app->generation, 1);
+  api_changed(app, 1);
   pthread_rwlock_unlock(&app->cfg_lock);
   config_free(cfg);
   if (!quiet)

@@ -35,17 +35,26 @@ void series_init(struct hr_series *s, int64_t step_us, int64_t phase_us, size_t 
     s->phase_us += step_us;
   s->cap = cap;
   s->head = INT64_MIN;
-  s->good = xcalloc(cap, sizeof *s->good);
-  s->valid = xcalloc(cap, sizeof *s->valid);
+  s->npages = (cap + HR_SERIES_PAGE - 1) / HR_SERIES_PAGE;
+  s->pages = xcalloc(s->npages, sizeof *s->pages);
   s->dropped = 0;
+}
+
+static void free_pages(struct hr_series *s) {
+  for (size_t p = 0; p < s->npages; p++) {
+    free(s->pages[p]);
+    s->pages[p] = NULL;
+  }
 }
 
 void series_reset(struct hr_series *s) {
   if (s == NULL)
     return;
-  free(s->good);
-  free(s->valid);
-  s->good = s->valid = NULL;
+  if (s->pages != NULL)
+    free_pages(s);
+  free(s->pages);
+  s->pages = NULL;
+  s->npages = 0;
   s->cap = 0;
   s->head = INT64_MIN;
   s->dropped = 0;
@@ -66,6 +75,34 @@ static int held(const struct hr_series *s, int64_t k) {
   return k > s->head - (int64_t)s->cap;
 }
 
+void series_slot_clear(struct hr_series *s, size_t i) {
+  struct hr_series_page *p = s->pages[i / HR_SERIES_PAGE];
+  if (p != NULL)
+    p->good[i % HR_SERIES_PAGE] = p->valid[i % HR_SERIES_PAGE] = 0;
+}
+
+/* Buckets [from, to] count nothing (to - from < cap): a page wholly inside
+ * is freed, the others' slots zeroed. */
+static void clear_range(struct hr_series *s, int64_t from, int64_t to) {
+  for (int64_t j = from; j <= to;) {
+    size_t i = slot(s, j), p = i / HR_SERIES_PAGE, off = i % HR_SERIES_PAGE;
+    size_t plen = p + 1 < s->npages ? HR_SERIES_PAGE : s->cap - p * HR_SERIES_PAGE;
+    int64_t run = (int64_t)(plen - off); /* slots from i to the end of its page */
+    if (run > to - j + 1)
+      run = to - j + 1;
+    if (s->pages[p] != NULL) {
+      if (off == 0 && run == (int64_t)plen) {
+        free(s->pages[p]);
+        s->pages[p] = NULL;
+      } else {
+        memset(&s->pages[p]->good[off], 0, (size_t)run * sizeof(uint32_t));
+        memset(&s->pages[p]->valid[off], 0, (size_t)run * sizeof(uint32_t));
+      }
+    }
+    j += run;
+  }
+}
+
 int series_add(struct hr_series *s, int64_t ts_us, uint32_t good, uint32_t valid) {
   int64_t k;
   if (s->head != INT64_MIN) {
@@ -79,32 +116,29 @@ int series_add(struct hr_series *s, int64_t ts_us, uint32_t good, uint32_t valid
     k = series_index(s, ts_us);
   }
   if (s->head == INT64_MIN) {
-    memset(s->good, 0, s->cap * sizeof *s->good);
-    memset(s->valid, 0, s->cap * sizeof *s->valid);
+    free_pages(s);
     s->head = k;
   } else if (k > s->head) {
-    if (k - s->head >= (int64_t)s->cap) {
-      memset(s->good, 0, s->cap * sizeof *s->good);
-      memset(s->valid, 0, s->cap * sizeof *s->valid);
-    } else {
-      for (int64_t j = s->head + 1; j <= k; j++) {
-        size_t i = slot(s, j);
-        s->good[i] = 0;
-        s->valid[i] = 0;
-      }
-    }
+    if (k - s->head >= (int64_t)s->cap)
+      free_pages(s);
+    else
+      clear_range(s, s->head + 1, k);
     s->head = k;
   } else if (!held(s, k)) {
     s->dropped += valid ? valid : 1;
     return -1;
   }
   size_t i = slot(s, k);
-  if ((uint64_t)s->good[i] + good > UINT32_MAX || (uint64_t)s->valid[i] + valid > UINT32_MAX) {
+  struct hr_series_page **pp = &s->pages[i / HR_SERIES_PAGE];
+  if (*pp == NULL)
+    *pp = xcalloc(1, sizeof **pp);
+  uint32_t *g = &(*pp)->good[i % HR_SERIES_PAGE], *v = &(*pp)->valid[i % HR_SERIES_PAGE];
+  if ((uint64_t)*g + good > UINT32_MAX || (uint64_t)*v + valid > UINT32_MAX) {
     s->dropped += valid ? valid : 1; /* never wrap: refuse and count */
     return -1;
   }
-  s->good[i] += good;
-  s->valid[i] += valid;
+  *g += good;
+  *v += valid;
   return 0;
 }
 
@@ -113,9 +147,7 @@ void series_get(const struct hr_series *s, int64_t k, uint64_t *good, uint64_t *
     *good = *valid = 0;
     return;
   }
-  size_t i = slot(s, k);
-  *good = s->good[i];
-  *valid = s->valid[i];
+  series_slot(s, slot(s, k), good, valid);
 }
 
 void series_sum(const struct hr_series *s, int64_t k_from, int64_t k_to, uint64_t *good, uint64_t *valid) {
@@ -127,9 +159,10 @@ void series_sum(const struct hr_series *s, int64_t k_from, int64_t k_to, uint64_
     if (k_to > s->head + 1)
       k_to = s->head + 1;
     for (int64_t k = k_from; k < k_to; k++) {
-      size_t i = slot(s, k);
-      g += s->good[i];
-      v += s->valid[i];
+      uint64_t a, b;
+      series_slot(s, slot(s, k), &a, &b);
+      g += a;
+      v += b;
     }
   }
   *good = g;

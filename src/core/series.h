@@ -4,21 +4,42 @@
  * Bucket k covers [phase + k*step, phase + (k+1)*step). The phase lets a
  * report evaluated at a time T that is not on a whole minute still count
  * [T - w, T) exactly (phase = T mod step). Events older than the ring are
- * counted in `dropped` and never change a figure. */
+ * counted in `dropped` and never change a figure.
+ *
+ * The ring is paged: HR_SERIES_PAGE buckets a page, a page allocated when a
+ * count first lands in it and freed when the head passes over all of it, so
+ * minutes without events cost nothing but a pointer per page (a report of
+ * 1,000 SLOs over 28-day windows from logs holds 2 windows of minutes per
+ * SLO; see bench/scale.md). */
 #ifndef HR_SERIES_H
 #define HR_SERIES_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#define HR_SERIES_PAGE 32
+struct hr_series_page {
+  uint32_t good[HR_SERIES_PAGE], valid[HR_SERIES_PAGE];
+};
+
 struct hr_series {
   int64_t step_us;
-  int64_t phase_us;       /* in [0, step) */
-  size_t cap;             /* buckets in the ring */
-  int64_t head;           /* newest absolute bucket index; INT64_MIN when empty */
-  uint32_t *good, *valid; /* ring slots: index k lives at k mod cap */
-  uint64_t dropped;       /* events older than head - cap + 1 */
+  int64_t phase_us;              /* in [0, step) */
+  size_t cap;                    /* buckets in the ring */
+  int64_t head;                  /* newest absolute bucket index; INT64_MIN when empty */
+  struct hr_series_page **pages; /* slot i (index k lives at k mod cap) is in page i / HR_SERIES_PAGE; NULL: zeros */
+  size_t npages;
+  uint64_t dropped; /* events older than head - cap + 1 */
 };
+
+/* The counts in ring slot i (< cap). */
+static inline void series_slot(const struct hr_series *s, size_t i, uint64_t *good, uint64_t *valid) {
+  const struct hr_series_page *p = s->pages[i / HR_SERIES_PAGE];
+  *good = p ? p->good[i % HR_SERIES_PAGE] : 0;
+  *valid = p ? p->valid[i % HR_SERIES_PAGE] : 0;
+}
+/* Ring slot i counts nothing. */
+void series_slot_clear(struct hr_series *s, size_t i);
 
 /* Allocate a ring of cap buckets (aborts on OOM). */
 void series_init(struct hr_series *s, int64_t step_us, int64_t phase_us, size_t cap);

@@ -115,8 +115,10 @@ static void ring_sum(const struct ev *e, int64_t ka, int64_t kb, uint64_t *g, ui
       int64_t rr = ka % (int64_t)s->cap;
       size_t r = (size_t)(rr < 0 ? rr + (int64_t)s->cap : rr);
       for (int64_t k = ka; k < kb; k++) {
-        sg += s->good[r];
-        sv += s->valid[r];
+        uint64_t g1, v1;
+        series_slot(s, r, &g1, &v1);
+        sg += g1;
+        sv += v1;
         if (++r == s->cap)
           r = 0;
       }
@@ -386,8 +388,7 @@ static void build(struct ev *e, const struct hr_series *s, struct hr_excluder *x
   for (int64_t i = 0; i < (int64_t)n; i++) {
     uint64_t g = 0, v = 0;
     if (i >= lo && i < hi) {
-      g = s->good[r];
-      v = s->valid[r];
+      series_slot(s, r, &g, &v);
       if (++r == s->cap)
         r = 0;
     }

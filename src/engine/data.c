@@ -111,9 +111,7 @@ static void zero_window(struct hr_series *s, int64_t from_us, int64_t to_us) {
   if (k < lo)
     k = lo;
   for (; k <= s->head && series_start(s, k) + s->step_us <= to_us; k++) {
-    size_t i = (size_t)(((k % c) + c) % c);
-    s->good[i] = 0;
-    s->valid[i] = 0;
+    series_slot_clear(s, (size_t)(((k % c) + c) % c));
   }
 }
 

@@ -64,7 +64,7 @@ void groups_free(struct hr_groups *g) {
         for (size_t k = 0; k < gs->slo->ngroup_by; k++)
           free(gs->g[i].values[k]);
       free(gs->g[i].values);
-      if (gs->g[i].s.good != NULL)
+      if (gs->g[i].s.pages != NULL)
         series_reset(&gs->g[i].s);
     }
     free(gs->g);
@@ -122,7 +122,7 @@ void groups_hook(void *ctx, size_t j, const struct hr_event *ev, const char *lin
     gs->other_used = 1;
   }
   struct grp *gr = &gs->g[idx];
-  if (gr->s.good == NULL)
+  if (gr->s.pages == NULL)
     series_init(&gr->s, MINUTE_US, g->phase_us, slo_eval_span(gs->slo, MINUTE_US));
   series_add(&gr->s, ev->ts_us, (uint32_t)good, 1);
 }

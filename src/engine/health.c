@@ -65,7 +65,7 @@ void seen_add_store(struct hr_seen *s, const struct hr_source_state *ss) {
 }
 
 void seen_add_series(struct hr_seen *s, const struct hr_series *x) {
-  if (x->good == NULL || x->head == INT64_MIN)
+  if (x->pages == NULL || x->head == INT64_MIN)
     return;
   s->known = 1;
   int64_t lo = x->head - (int64_t)x->cap + 1;

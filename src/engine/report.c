@@ -285,7 +285,7 @@ static int64_t instant(const struct run *u, const struct hr_report *rep) {
 static void run_done(struct run *u) {
   pipeline_free(u->p);
   for (size_t j = 0; u->series != NULL && j < u->cfg->nslos; j++)
-    if (u->series[j].good != NULL)
+    if (u->series[j].pages != NULL)
       series_reset(&u->series[j]);
   free(u->series);
   free(u->src_rec);
@@ -491,7 +491,7 @@ static enum hr_rc fill(struct run *u, struct hr_report *rep, int64_t t_us, struc
       continue;
     }
     int prom = prom_slo_is_prom(&cfg->slos[j]);
-    if (u->series[j].good == NULL)
+    if (u->series[j].pages == NULL)
       series_init(&u->series[j], MINUTE_US, 0, slo_eval_span(&cfg->slos[j], MINUTE_US));
     if (prom || u->st != NULL) {
       char *note = NULL;
@@ -506,7 +506,7 @@ static enum hr_rc fill(struct run *u, struct hr_report *rep, int64_t t_us, struc
     fill_series(u, rep, j, t_us, rs);
     rc = store_groups_of(u, rep, j, t_us, rs, err);
     rep->nslos++;
-    if (u->o->in.nlogs == 0 && u->series[j].good != NULL)
+    if (u->o->in.nlogs == 0 && u->series[j].pages != NULL)
       series_reset(&u->series[j]); /* read for this SLO alone */
   }
   if (began)
@@ -644,4 +644,11 @@ enum hr_rc engine_group_totals(struct hr_report *r, const char *db, struct hr_er
     }
   store_close(st);
   return rc;
+}
+
+int engine_report_reads_prometheus(const struct hr_config *cfg) {
+  for (size_t j = 0; j < cfg->nslos; j++)
+    if (prom_slo_is_prom(&cfg->slos[j]))
+      return 1;
+  return 0;
 }

@@ -156,6 +156,10 @@ void report_add_error(struct hr_report *r, const char *fmt, ...) __attribute__((
 /* The element of r for SLO name; NULL when absent. */
 const struct hr_report_slo *report_find(const struct hr_report *r, const char *name);
 
+/* 1 when an SLO of cfg reads Prometheus: its report figures are queried
+ * anew, so they may change without the store changing. */
+int engine_report_reads_prometheus(const struct hr_config *cfg);
+
 /* All-time counts of every SLO of r in the store (the /metrics counters
  * headroom_slo_good_total and _valid_total), up to r->at_us: good[j] and
  * valid[j] for r->slos[j]; zero for SLOs the store never saw. */

@@ -363,7 +363,7 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   if (rc == HR_OK)
     rc = retire_orphans(st, cfg, at_us, dashboard_url, &rs, err);
   for (size_t j = 0; j < cfg->nslos; j++)
-    if (is_pre[j] && pre[j].good != NULL)
+    if (is_pre[j] && pre[j].pages != NULL)
       series_reset(&pre[j]);
   free(pre);
   free(is_pre);

@@ -42,15 +42,16 @@ struct hr_api {
   size_t nempty;
   uint64_t http_lines, http_malformed, http_events, http_bytes; /* POST /api/v1/events */
   uint64_t reloads, reload_failures, rounds, round_failures;
-  uint64_t cache_gen; /* what the cached snapshot was computed from */
-  int64_t cache_at_us;
-  int cache_valid;
-  char *cache_slos; /* GET /api/v1/slos body */
-  size_t cache_slos_len;
-  char *cache_metrics; /* the per-SLO families of /metrics */
-  size_t cache_metrics_len;
-  char *cache_trends; /* GET /api/v1/trends body */
-  size_t cache_trends_len;
+  /* The snapshot (api_snapshot_get): computed by its own thread, on demand,
+   * never by a request; requests share the last complete one by reference. */
+  pthread_cond_t snap_cv; /* with mu: an attempt ended, or one is wanted */
+  pthread_t snap_thread;
+  int snap_thread_on, snap_stop, snap_want;
+  struct hr_snapshot *snap;             /* the last complete snapshot, or NULL */
+  uint64_t snap_started, snap_done;     /* attempts started / ended */
+  enum hr_rc snap_rc;                   /* the last attempt's outcome */
+  struct hr_err snap_err;               /* why it failed */
+  atomic_uint_fast64_t sync_generation; /* requests wait for a snapshot this new (api_changed) */
 };
 
 /* The daemon's view after a step (serve's main loop), under a->mu: the
@@ -72,10 +73,38 @@ extern const struct hr_route api_routes[];
 extern const size_t api_nroutes;
 int api_asset(struct hr_req *rq);
 
-/* Which cached body of the snapshot (the report at the instant, computed
- * once per change of the store, the configuration or the instant). */
-enum hr_snap { HR_SNAP_SLOS = 0, HR_SNAP_METRICS, HR_SNAP_TRENDS };
-/* A malloc'd copy of that body (*len bytes); on failure err. */
+/* The snapshot: the report at the instant rendered once into the bodies
+ * below, immutable once published and shared by reference (answers are sent
+ * from it without a copy). Its thread recomputes it when a request finds it
+ * older than the store, the configuration or the instant; meanwhile
+ * requests get the previous one, except that one made after a write the
+ * client expects to read (api_changed(a, 1): POSTed events or annotations, a
+ * reload) waits for a snapshot that includes it, and the first waits for the
+ * first. An alert round writes nothing a snapshot reads (alert states and
+ * the outbox), so it does not make one stale, unless an SLO reads
+ * Prometheus (api_round_done). docs/internals/serve.md. */
+enum hr_snap { HR_SNAP_SLOS = 0, HR_SNAP_METRICS, HR_SNAP_TRENDS, HR_SNAP_N };
+struct hr_snapshot {
+  atomic_int refs;
+  uint64_t gen; /* the generation it was computed from */
+  int64_t at_us;
+  char *body[HR_SNAP_N];
+  size_t len[HR_SNAP_N];
+  char *gz[HR_SNAP_N]; /* the JSON bodies gzip'd, for clients that accept it (NULL: none) */
+  size_t gzlen[HR_SNAP_N];
+};
+/* A reference to the snapshot to answer from (api_snapshot_release() it),
+ * or NULL and *rc/err (the attempt it waited for failed, or serve stops). */
+struct hr_snapshot *api_snapshot_get(struct hr_api *a, enum hr_rc *rc, struct hr_err *err);
+void api_snapshot_release(struct hr_snapshot *s);
+/* A malloc'd copy of one body (*len bytes); on failure err. */
 enum hr_rc api_snapshot(struct hr_api *a, enum hr_snap which, char **body, size_t *len, struct hr_err *err);
+
+/* What a snapshot reads changed (committed lines, a write, a reload): the
+ * generation bumped; sync: the next requests wait until a snapshot has it. */
+void api_changed(struct hr_api *a, int sync);
+/* An alert round ran: stale only for SLOs read from Prometheus. Under the
+ * configuration's owner (serve's main thread). */
+void api_round_done(struct hr_api *a);
 
 #endif

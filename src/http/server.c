@@ -49,6 +49,7 @@ struct hr_server {
 
 struct rqstate {
   const struct hr_route *route;
+  int get; /* a GET or HEAD (route NULL: the fallback), answered on the last call */
   char *body;
   size_t len, cap;
   int too_big;
@@ -91,6 +92,46 @@ static int reply(struct MHD_Connection *c, unsigned status, const char *ctype, c
 
 int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len) {
   return reply(c, status, ctype, body, len, NULL);
+}
+
+int server_reply_shared(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len,
+                        const char *const *extra, void (*release)(void *), void *cls) {
+  struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, release, cls);
+  if (r == NULL) {
+    release(cls);
+    return MHD_NO;
+  }
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  for (size_t i = 0; extra != NULL && extra[i] != NULL && extra[i + 1] != NULL; i += 2)
+    MHD_add_response_header(r, extra[i], extra[i + 1]);
+  enum MHD_Result ok = (enum MHD_Result)server_queue(c, status, r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
+int server_accepts_gzip(struct hr_req *rq) {
+  const char *ae = server_header(rq, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  /* each coding: TOKEN [; q=VALUE], separated by commas (RFC 9110 12.5.3) */
+  for (const char *p = ae; p != NULL && *p != '\0';) {
+    p += strspn(p, " \t,");
+    size_t n = strcspn(p, " \t;,");
+    int gzip = (n == 4 && strncasecmp(p, "gzip", 4) == 0) || (n == 1 && *p == '*');
+    const char *end = p + strcspn(p, ",");
+    const char *q = p + n;
+    q += strspn(q, " \t");
+    double qv = 1;
+    if (*q == ';') {
+      q++;
+      q += strspn(q, " \t");
+      if ((*q == 'q' || *q == 'Q') && q[1] == '=')
+        qv = strtod(q + 2, NULL);
+    }
+    if (gzip && qv > 0)
+      return 1;
+    p = end;
+  }
+  return 0;
 }
 
 int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len) {
@@ -482,8 +523,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return refuse(c, MHD_HTTP_METHOD_NOT_ALLOWED, extra, "method %s not allowed here (use %s)",
                       strlen(method) < 16 ? method : "?", allow);
       }
-      if (is_get && s->o.fallback != NULL)
-        return dispatch(s, c, NULL, url, method, NULL, 0);
+      if (is_get && s->o.fallback != NULL) {
+        rs->get = 1; /* answered on the last call */
+        return MHD_YES;
+      }
       return refuse(c, is_get ? MHD_HTTP_NOT_FOUND : MHD_HTTP_METHOD_NOT_ALLOWED, NULL, "no such endpoint: %s %.200s",
                     strlen(method) < 16 ? method : "?", url);
     }
@@ -496,7 +539,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (found->auth && (done = check_token(s, c)) >= 0)
       return done == MHD_YES ? MHD_YES : MHD_NO;
-    return dispatch(s, c, found, url, method, NULL, 0);
+    /* Answered on the last call, once the request is read: libmicrohttpd
+     * (0.9.75) closes a connection whose answer is queued from the first
+     * call, so every GET would cost a new connection. */
+    rs->get = 1;
+    return MHD_YES;
   }
   if (*upload_size > 0) {
     size_t n = *upload_size;
@@ -515,6 +562,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rs->len += n;
     return MHD_YES;
   }
+  if (rs->get)
+    return dispatch(s, c, rs->route, url, method, NULL, 0);
   if (rs->too_big)
     return server_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body over %zu bytes", s->o.max_body) == MHD_YES
                ? MHD_YES

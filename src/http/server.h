@@ -102,6 +102,13 @@ void server_stop(struct hr_server *s);
  * (server_reply_take: malloc'd, freed by the server in every case). */
 int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len);
 int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len);
+/* body neither copied nor freed: release(cls) is called once the server is
+ * done with it (sent, or the connection gone), or at once on failure.
+ * extra: NULL or {name, value, ..., NULL} more headers. */
+int server_reply_shared(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len,
+                        const char *const *extra, void (*release)(void *), void *cls);
+/* 1 when the request's Accept-Encoding accepts gzip (not with q=0). */
+int server_accepts_gzip(struct hr_req *rq);
 /* For a handler that builds its own response: adds the security headers
  * and queues it (MHD_queue_response); the caller still destroys r. */
 int server_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r);

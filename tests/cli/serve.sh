@@ -61,6 +61,34 @@ def js(b):
 s, h, b = req("GET", "/healthz")
 check(s == 200 and js(b) == {"status": "ok"}, "healthz 200")
 
+# GETs keep the connection (HTTP/1.1 keep-alive): an answer queued before the
+# request is read makes libmicrohttpd close it, a new connection per request
+import http.client
+hc = http.client.HTTPConnection(host, port, timeout=10)
+sock = None
+for p in ("/healthz", "/api/v1/slos", "/", "/api/v1/slos"):
+    hc.request("GET", p)
+    r = hc.getresponse()
+    r.read()
+    check(r.status == 200 and (r.getheader("Connection") or "").lower() != "close",
+          "GET %s keeps the connection: %d %r" % (p, r.status, r.getheader("Connection")))
+    sock = sock or hc.sock
+    check(hc.sock is sock, "GET %s on the first connection" % p)
+hc.close()
+
+# gzip when the client accepts it: the same JSON, Vary on Accept-Encoding
+import gzip
+s, h, plain = req("GET", "/api/v1/slos")
+check(h.get("Vary") == "Accept-Encoding" and "Content-Encoding" not in h, "plain slos: %r" % h)
+for ae, want in (("gzip", True), ("br, gzip;q=0.5", True), ("*", True), ("gzip;q=0", False), ("identity", False),
+                 ("x-gzip", False)):
+    s, h, b = req("GET", "/api/v1/slos", headers={"Accept-Encoding": ae})
+    got = h.get("Content-Encoding") == "gzip"
+    check(s == 200 and got == want and h.get("Vary") == "Accept-Encoding", "Accept-Encoding %s: %r" % (ae, h))
+    check((gzip.decompress(b) if got else b) == plain, "Accept-Encoding %s: the same JSON" % ae)
+s, h, b = req("GET", "/api/v1/trends", headers={"Accept-Encoding": "gzip"})
+check(h.get("Content-Encoding") == "gzip" and json.loads(gzip.decompress(b))["trends"], "trends gzip'd")
+
 # /api/v1/slos == report --format json over the same store at the same T
 s, h, b = req("GET", "/api/v1/slos")
 check(s == 200 and h.get("Content-Type", "").startswith("application/json"), "slos 200 json")

@@ -156,11 +156,101 @@ static void test_head_fast_path(void **state) {
   }
 }
 
+/* The paged ring against a plain model: random adds (most near the head,
+ * some jumping ahead, some too old) into a ring of 100 buckets (3 whole
+ * pages and a short one); every bucket and sums over random ranges agree,
+ * and pages are held only where the ring holds a count. */
+static size_t pages_held(const struct hr_series *s) {
+  size_t n = 0;
+  for (size_t p = 0; p < s->npages; p++)
+    n += s->pages[p] != NULL;
+  return n;
+}
+
+static void test_paged_model(void **state) {
+  (void)state;
+  enum { CAP = 100, SPAN = 4000 };
+  static uint64_t mg[SPAN], mv[SPAN]; /* the model: counts of absolute bucket k */
+  struct hr_series s;
+  series_init(&s, 60, 0, CAP);
+  assert_int_equal(s.npages, (CAP + HR_SERIES_PAGE - 1) / HR_SERIES_PAGE);
+  assert_int_equal(pages_held(&s), 0);
+  /* Buckets 0 and 40 (pages 0 and 1), then 139: the head passes all of
+   * page 0 (slots 0..31), which is freed; page 1 keeps 40 and gets 139. */
+  series_add(&s, 0, 1, 1);
+  series_add(&s, 40 * 60, 0, 2);
+  assert_int_equal(pages_held(&s), 2);
+  series_add(&s, 139 * 60, 3, 3);
+  assert_null(s.pages[0]);
+  assert_int_equal(pages_held(&s), 1);
+  uint64_t g0, v0;
+  series_sum(&s, 0, 140, &g0, &v0);
+  assert_int_equal(g0, 3);
+  assert_int_equal(v0, 5);
+  series_reset(&s);
+  series_init(&s, 60, 0, CAP);
+  uint64_t x = 88172645463325252ULL; /* xorshift64 */
+  int64_t head = -1;
+  for (int step = 0; step < 20000; step++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    int64_t k;
+    if (head < 0 || x % 50 == 0)
+      k = (head < 0 ? 0 : head) + (int64_t)(x % 300); /* a jump, sometimes past the whole ring */
+    else
+      k = head - (int64_t)((x >> 8) % 120) + 1; /* near the head; some older than the ring */
+    if (k >= SPAN)
+      break;
+    if (k < 0)
+      k = 0;
+    uint32_t v = (uint32_t)(x >> 20) % 5, g = v ? (uint32_t)(x >> 30) % (v + 1) : 0;
+    int rc = series_add(&s, k * 60 + 7, g, v);
+    int64_t nh = k > head ? k : head;
+    assert_int_equal(rc, k > nh - CAP ? 0 : -1);
+    if (rc == 0) {
+      mg[k] += g;
+      mv[k] += v;
+    }
+    head = nh;
+    if (step % 97 == 0) {
+      size_t held = 0; /* pages with a count in the ring: at most those pages are allocated */
+      for (int64_t j = head; j > head - CAP && j >= 0; j--) {
+        uint64_t a, b;
+        series_get(&s, j, &a, &b);
+        assert_int_equal(a, mg[j]);
+        assert_int_equal(b, mv[j]);
+      }
+      for (size_t p = 0; p < s.npages; p++) {
+        int any = 0;
+        for (size_t o = 0; o < HR_SERIES_PAGE && p * HR_SERIES_PAGE + o < CAP; o++)
+          for (int64_t j = head; j > head - CAP && j >= 0; j--)
+            if ((size_t)(j % CAP) == p * HR_SERIES_PAGE + o && mv[j] + mg[j] > 0)
+              any = 1;
+        held += any;
+      }
+      assert_true(pages_held(&s) <= held + 2); /* the pages the head is in may hold only zeros */
+      int64_t a = head - (int64_t)((x >> 3) % 150), b = a + (int64_t)((x >> 11) % 150);
+      uint64_t sg, sv, wg = 0, wv = 0;
+      series_sum(&s, a, b, &sg, &sv);
+      for (int64_t j = a; j < b; j++)
+        if (j >= 0 && j > head - CAP && j <= head) {
+          wg += mg[j];
+          wv += mv[j];
+        }
+      assert_int_equal(sg, wg);
+      assert_int_equal(sv, wv);
+    }
+  }
+  assert_true(head > 10 * CAP);
+  series_reset(&s);
+}
+
 int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_index_floor),      cmocka_unit_test(test_add_and_ring),
       cmocka_unit_test(test_negative_indices), cmocka_unit_test(test_no_wrap),
-      cmocka_unit_test(test_head_fast_path),
+      cmocka_unit_test(test_head_fast_path),   cmocka_unit_test(test_paged_model),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
