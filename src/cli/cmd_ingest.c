@@ -82,11 +82,10 @@ int cmd_ingest(int argc, char **argv) {
     fprintf(stderr, "ingested %llu files: %llu lines (%llu malformed), %llu events, %.1f MB into %s\n",
             (unsigned long long)tot.files, (unsigned long long)tot.lines, (unsigned long long)tot.malformed,
             (unsigned long long)tot.events, (double)tot.bytes / 1e6, io.db ? io.db : cfg->db_path);
-  if (tot.undecided > 0)
-    fprintf(stderr,
-            "headroom: warning: %llu events left out of every figure: a filter's regex gave up on them "
-            "(PCRE2's match limit); `headroom check --sample FILE` names the regex\n",
-            (unsigned long long)tot.undecided);
+  if (tot.undecided > 0) {
+    char msg[256];
+    cli_error("warning: %s", engine_undecided_msg(tot.undecided, msg, sizeof msg));
+  }
   config_free(cfg);
   return rc == HR_OK ? 0 : 2;
 }

@@ -304,6 +304,11 @@ PY
 "$bin" ingest -c "$tmp/u/slo.yaml" --db "$tmp/u/s.db" "$tmp/u/access.log" >"$tmp/out" 2>"$tmp/err"
 grep -qF "warning: 1 events left out of every figure" "$tmp/err" ||
   { echo "FAIL: ingest does not say an event was undecided" >&2; sed 's/^/  | /' "$tmp/err" >&2; fails=$((fails + 1)); }
+# one wording, from the engine: ingest's warning is report's error
+python3 -c 'import json, sys; print("headroom: warning: " + [e for e in json.load(open(sys.argv[1]))["errors"] if "left out" in e][0])' \
+  "$tmp/u/r.json" >"$tmp/u/want" 2>/dev/null
+grep -qxFf "$tmp/u/want" "$tmp/err" ||
+  { echo "FAIL: ingest's undecided warning is not report's: $(cat "$tmp/u/want")" >&2; sed 's/^/  | /' "$tmp/err" >&2; fails=$((fails + 1)); }
 
 if [ "$fails" -ne 0 ]; then
   echo "check.sh: $fails failure(s)" >&2
