@@ -74,17 +74,15 @@ int body_parse_object(const char *p, const char *end, struct hr_jfield *fs, size
         free(s);
       }
     } else if (p < end && (*p == '-' || (*p >= '0' && *p <= '9'))) {
-      char tmp[64];
-      size_t n = 0;
-      while (p < end && n < sizeof tmp - 1 && strchr("+-.eE0123456789", *p) != NULL)
-        tmp[n++] = *p++;
-      tmp[n] = '\0';
-      char *e;
-      double x = strtod(tmp, &e);
-      if (*e != '\0' || !isfinite(x)) {
+      const char *stop;
+      int integer;
+      double x = 0;
+      if (json_num_scan(p, end, &stop, &integer) != HR_JSON_OK ||
+          json_num_value(p, (size_t)(stop - p), integer, &x) != HR_JSON_OK || !isfinite(x)) {
         *msg = "bad number";
         return -1;
       }
+      p = stop;
       if (fld != NULL) {
         fld->num = x;
         fld->is_num = 1;

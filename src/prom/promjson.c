@@ -69,43 +69,20 @@ static int str(struct cur *c, char **out) {
   return 0;
 }
 
-/* A JSON number; *out (may be NULL) gets its value. */
+/* A JSON number (core/json.h's grammar); *out (may be NULL) gets its value. */
 static int num(struct cur *c, double *out) {
   ws(c);
-  const char *s = c->p, *p = s;
-  if (p < c->end && *p == '-')
-    p++;
-  if (p >= c->end || *p < '0' || *p > '9')
-    return fail(c, "expected a number");
-  if (*p == '0')
-    p++;
-  else
-    while (p < c->end && *p >= '0' && *p <= '9')
-      p++;
-  if (p < c->end && *p == '.') {
-    p++;
-    if (p >= c->end || *p < '0' || *p > '9')
-      return fail(c, "bad number");
-    while (p < c->end && *p >= '0' && *p <= '9')
-      p++;
-  }
-  if (p < c->end && (*p == 'e' || *p == 'E')) {
-    p++;
-    if (p < c->end && (*p == '+' || *p == '-'))
-      p++;
-    if (p >= c->end || *p < '0' || *p > '9')
-      return fail(c, "bad number");
-    while (p < c->end && *p >= '0' && *p <= '9')
-      p++;
-  }
-  if (p - s > 63)
-    return fail(c, "number too long");
-  char tmp[64];
-  memcpy(tmp, s, (size_t)(p - s));
-  tmp[p - s] = '\0';
-  c->p = p;
+  const char *stop;
+  int integer;
+  double x;
+  enum hr_json_rc rc = json_num_scan(c->p, c->end, &stop, &integer);
+  if (rc == HR_JSON_OK)
+    rc = json_num_value(c->p, (size_t)(stop - c->p), integer, &x);
+  if (rc != HR_JSON_OK)
+    return fail(c, json_strerror(rc));
+  c->p = stop;
   if (out != NULL)
-    *out = strtod(tmp, NULL);
+    *out = x;
   return 0;
 }
 
