@@ -37,15 +37,10 @@ struct hr_config *cli_load_config(const char *path) {
 }
 
 int cli_parse_time(const char *opt, const char *s, int64_t *us) {
-  int64_t x;
-  if (s != NULL && time_parse_rfc3339_offset(s, strlen(s), us) == 0)
+  char err[256];
+  if (time_parse_instant(opt, s, us, err, sizeof err) == 0)
     return 0;
-  if (s != NULL && time_parse_rfc3339(s, strlen(s), &x) == 0) /* only the offset is missing */
-    cli_error("%s: %s has no UTC offset: add Z for UTC or an offset such as +02:00 (%sZ)", opt, s, s);
-  else
-    cli_error("%s: expected an RFC 3339 time with Z or an offset, such as 2026-03-01T12:00:00Z or "
-              "2026-03-01T14:00:00+02:00, got '%s'",
-              opt, s ? s : "");
+  cli_error("%s", err);
   return -1;
 }
 
