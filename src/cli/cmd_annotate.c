@@ -72,8 +72,8 @@ int cmd_annotate(int argc, char **argv) {
              *format = ca.format;
   int64_t at_us = ca.at_us, until_us = an.until_us;
   int has_at = ca.has_at, has_until = an.has_until;
-  if (conf == NULL || service == NULL || kind == NULL) {
-    cli_error("annotate: %s is required", conf == NULL ? "-c CONF" : service == NULL ? "--service S" : "--kind K");
+  if (service == NULL || kind == NULL) {
+    cli_error("annotate: %s is required", service == NULL ? "--service S" : "--kind K");
     fputs(usage_text, stderr);
     return 2;
   }

@@ -71,9 +71,8 @@ int cmd_backtest(int argc, char **argv) {
     return code;
   const char *conf = a.conf, *format = a.format, *policy = ba.policy;
   bo.in = a.in;
-  if (conf == NULL || (bo.in.nlogs == 0 && !(bo.has_from && bo.has_to))) {
-    cli_error(conf == NULL ? "backtest: -c CONF is required"
-                           : "backtest: name at least one LOG file (or --from and --to to replay Prometheus sources)");
+  if (bo.in.nlogs == 0 && !(bo.has_from && bo.has_to)) {
+    cli_error("backtest: name at least one LOG file (or --from and --to to replay Prometheus sources)");
     fputs(usage_text, stderr);
     return 2;
   }

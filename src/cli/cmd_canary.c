@@ -83,8 +83,8 @@ int cmd_canary(int argc, char **argv) {
   co.in = a.in;
   co.has_at = a.has_at;
   co.at_us = a.at_us;
-  if (conf == NULL || co.slo == NULL || co.expr == NULL) {
-    cli_error("canary: %s is required", conf == NULL ? "-c CONF" : co.slo == NULL ? "--slo NAME" : "--canary EXPR");
+  if (co.slo == NULL || co.expr == NULL) {
+    cli_error("canary: %s is required", co.slo == NULL ? "--slo NAME" : "--canary EXPR");
     fputs(usage_text, stderr);
     return 2;
   }

@@ -123,8 +123,8 @@ int cmd_evaluate(int argc, char **argv) {
   const char *conf = a.conf, *db = a.in.db, *format = a.format, *url = ea.url;
   int64_t at_us = a.at_us;
   int has_at = a.has_at, send = ea.send;
-  if (conf == NULL || a.rest < argc) {
-    cli_error(conf == NULL ? "evaluate: -c CONF is required" : "evaluate: reads the store only; no LOG arguments");
+  if (a.rest < argc) {
+    cli_error("evaluate: reads the store only; no LOG arguments");
     fputs(usage_text, stderr);
     return 2;
   }

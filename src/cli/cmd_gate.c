@@ -63,8 +63,8 @@ int cmd_gate(int argc, char **argv) {
   eo.in = a.in;
   eo.has_at = a.has_at;
   eo.at_us = a.at_us;
-  if (conf == NULL || service == NULL) {
-    cli_error("gate: %s is required", conf == NULL ? "-c CONF" : "--service S");
+  if (service == NULL) {
+    cli_error("gate: --service S is required");
     fputs(usage_text, stderr);
     return 2;
   }

@@ -85,11 +85,6 @@ int cmd_history(int argc, char **argv) {
   co.h.in = a.in;
   co.h.has_at = a.has_at;
   co.h.at_us = a.at_us;
-  if (conf == NULL) {
-    cli_error("history: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
   if (cli_check_format(format, formats) != 0)
     return 2;
   if (co.has_from && co.has_to && co.from_us >= co.to_us) {

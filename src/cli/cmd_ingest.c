@@ -61,11 +61,6 @@ int cmd_ingest(int argc, char **argv) {
   struct hr_ingest_opts io = {0};
   io.db = a.in.db;
   io.source = a.in.source;
-  if (conf == NULL) {
-    cli_error("ingest: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;

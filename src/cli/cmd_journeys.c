@@ -43,11 +43,6 @@ int cmd_journeys(int argc, char **argv) {
   eo.in = a.in;
   eo.has_at = a.has_at;
   eo.at_us = a.at_us;
-  if (conf == NULL) {
-    cli_error("journeys: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
   if (cli_check_format(format, formats) != 0)
     return 2;
   eo.now_us = cli_now_us();

@@ -163,11 +163,6 @@ int cmd_report(int argc, char **argv) {
   eo.has_at = a.has_at;
   eo.at_us = a.at_us;
   eo.slo = r.slo;
-  if (conf == NULL) {
-    cli_error("report: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
   if (cli_check_format(format, formats) != 0)
     return 2;
   eo.now_us = cli_now_us();

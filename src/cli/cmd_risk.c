@@ -75,8 +75,8 @@ int cmd_risk(int argc, char **argv) {
   ro.e.in = a.in;
   ro.e.has_at = a.has_at;
   ro.e.at_us = a.at_us;
-  if (conf == NULL || ro.service == NULL) {
-    cli_error("risk: %s is required", conf == NULL ? "-c CONF" : "--service S");
+  if (ro.service == NULL) {
+    cli_error("risk: --service S is required");
     fputs(usage_text, stderr);
     return 2;
   }

@@ -283,8 +283,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a) {
   a->db = ca.in.db;
   a->has_at = ca.has_at;
   a->at_us = ca.at_us;
-  if (a->conf == NULL || ca.rest < argc) {
-    cli_error(a->conf == NULL ? "serve: -c CONF is required" : "serve: unexpected argument '%s'", argv[ca.rest]);
+  if (ca.rest < argc) {
+    cli_error("serve: unexpected argument '%s'", argv[ca.rest]);
     fputs(usage_text, stderr);
     return 2;
   }

@@ -67,11 +67,6 @@ int cmd_suggest(int argc, char **argv) {
   so.h.in = a.in;
   so.h.has_at = a.has_at;
   so.h.at_us = a.at_us;
-  if (conf == NULL) {
-    cli_error("suggest: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
   if (cli_check_format(format, formats) != 0)
     return 2;
   so.h.now_us = cli_now_us();

@@ -183,6 +183,11 @@ int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_arg
         return 2;
     }
   }
+  if ((spec->common & CLI_CONFIG) && a->conf == NULL) {
+    cli_error("%s: -c CONF is required", argv[0]);
+    fputs(spec->usage, stderr);
+    return 2;
+  }
   a->rest = optind;
   a->in.logs = argv + optind;
   a->in.nlogs = (size_t)(argc - optind);

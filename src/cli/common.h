@@ -51,9 +51,10 @@ struct cli_spec {
   void *ctx;
 };
 
-/* Parse argv (argv[0]: the command's name) by spec into *a. Returns -1
- * when the command goes on, else its exit code: 0 after --help, 2 after a
- * usage error (printed). */
+/* Parse argv (argv[0]: the command's name) by spec into *a; with
+ * CLI_CONFIG, -c CONF is required ("<command>: -c CONF is required" and the
+ * usage). Returns -1 when the command goes on, else its exit code: 0 after
+ * --help, 2 after a usage error (printed). */
 int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_args *a);
 
 /* Load CONF; prints every diagnostic to stderr. Returns NULL on failure. */
