@@ -80,7 +80,8 @@
     return (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) + '×';
   }
   /* The budget as people read it: "44.7%" / "3h 0m", or "89.5% overspent" /
-   * "36m 5s overspent" when it is negative (the CLI's wording). */
+   * "36m 5s overspent" when it is negative: the wording of the gate's reason
+   * and report's BUDGET LEFT (budget_pct_text in src/core/slo_eval.c). */
   function budgetPct(b) { return isNum(b) && b < 0 ? fmtPct(-b, 1) + ' overspent' : fmtPct(b, 1); }
   function budgetTime(secs) { return isNum(secs) && secs < 0 ? fmtDur(-secs) + ' overspent' : fmtDur(secs); }
   function fmtSecs(v) { /* a duration in seconds: "87 ms", "1.24 s", "3m 20s" */

@@ -1,7 +1,6 @@
 /* cmd_annotate.c -- headroom annotate: record a deploy, incident,
  * maintenance window or note on a service's timeline in the store
  * (engine/annotate.h). Exit 0 recorded, 2 error. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,46 +34,51 @@ static const char usage_text[] =
     "\n"
     "Exit codes: 0 recorded, 2 error.\n";
 
-int cmd_annotate(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"service", required_argument, 0, 'S'},
-                                       {"kind", required_argument, 0, 'k'},   {"text", required_argument, 0, 't'},
-                                       {"at", required_argument, 0, 'a'},     {"until", required_argument, 0, 'u'},
-                                       {"db", required_argument, 0, 'd'},     {"format", required_argument, 0, 'f'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-  const char *conf = NULL, *service = NULL, *kind = NULL, *text = NULL, *db = NULL, *format = "text";
-  int64_t at_us = 0, until_us = 0;
-  int has_at = 0, has_until = 0;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'S': service = optarg; break;
-    case 'k': kind = optarg; break;
-    case 't': text = optarg; break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &at_us) != 0)
-        return 2;
-      has_at = 1;
-      break;
-    case 'u':
-      if (cli_parse_time("--until", optarg, &until_us) != 0)
-        return 2;
-      has_until = 1;
-      break;
-    case 'd': db = optarg; break;
-    case 'f': format = optarg; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
+/* annotate's own options. */
+struct annotate_args {
+  const char *service, *kind, *text;
+  int has_until;
+  int64_t until_us;
+};
+
+static int take(void *ctx, int val, const char *arg) {
+  struct annotate_args *an = ctx;
+  switch (val) {
+  case 'S': an->service = arg; break;
+  case 'k': an->kind = arg; break;
+  case 't': an->text = arg; break;
+  case 'u':
+    if (cli_parse_time("--until", arg, &an->until_us) != 0)
+      return -1;
+    an->has_until = 1;
+    break;
   }
-  if (conf == NULL || service == NULL || kind == NULL) {
-    cli_error("annotate: %s is required", conf == NULL ? "-c CONF" : service == NULL ? "--service S" : "--kind K");
+  return 0;
+}
+
+int cmd_annotate(int argc, char **argv) {
+  static const struct option opts[] = {{"service", required_argument, 0, 'S'},
+                                       {"kind", required_argument, 0, 'k'},
+                                       {"text", required_argument, 0, 't'},
+                                       {"until", required_argument, 0, 'u'},
+                                       {0, 0, 0, 0}};
+  struct annotate_args an = {0};
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_DB | CLI_FORMAT, opts, NULL, take, &an};
+  struct cli_args ca;
+  int code = cli_parse(argc, argv, &spec, &ca);
+  if (code >= 0)
+    return code;
+  const char *conf = ca.conf, *service = an.service, *kind = an.kind, *text = an.text, *db = ca.in.db,
+             *format = ca.format;
+  int64_t at_us = ca.at_us, until_us = an.until_us;
+  int has_at = ca.has_at, has_until = an.has_until;
+  if (service == NULL || kind == NULL) {
+    cli_error("annotate: %s is required", service == NULL ? "--service S" : "--kind K");
     fputs(usage_text, stderr);
     return 2;
   }
-  if (optind < argc) {
-    cli_error("annotate: unexpected argument '%s' (quote a --text with spaces)", argv[optind]);
+  if (ca.rest < argc) {
+    cli_error("annotate: unexpected argument '%s' (quote a --text with spaces)", argv[ca.rest]);
     return 2;
   }
   if (!timeline_kind_ok(kind)) {
@@ -87,7 +91,7 @@ int cmd_annotate(int argc, char **argv) {
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
-  int code = 2;
+  code = 2;
   if (db == NULL)
     db = cfg->db_path;
   time_t now = time(NULL);

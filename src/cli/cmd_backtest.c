@@ -1,7 +1,6 @@
 /* cmd_backtest.c -- headroom backtest: replay alert conditions over the
  * history in log files at every whole minute (engine/backtest.h); see
  * docs/cli/backtest.md. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,42 +32,47 @@ static const char usage_text[] = "usage: headroom backtest -c CONF [LOG...] [--f
                                  "\n"
                                  "Exit codes: 0 ok, 2 error.\n";
 
-int cmd_backtest(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"from", required_argument, 0, 'F'},
-                                       {"to", required_argument, 0, 'T'},     {"policy", required_argument, 0, 'p'},
-                                       {"format", required_argument, 0, 'f'}, {"source", required_argument, 0, 's'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-  static const char *const formats[] = {"text", "json", NULL};
-  const char *conf = NULL, *format = "text", *policy = NULL;
-  struct hr_backtest_opts bo = {0};
-  bo.in.threads = 1;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'F':
-      if (cli_parse_time("--from", optarg, &bo.from_us) != 0)
-        return 2;
-      bo.has_from = 1;
-      break;
-    case 'T':
-      if (cli_parse_time("--to", optarg, &bo.to_us) != 0)
-        return 2;
-      bo.has_to = 1;
-      break;
-    case 'p': policy = optarg; break;
-    case 'f': format = optarg; break;
-    case 's': bo.in.source = optarg; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
+/* backtest's own options. */
+struct backtest_args {
+  struct hr_backtest_opts *bo;
+  const char *policy;
+};
+
+static int take(void *ctx, int val, const char *arg) {
+  struct backtest_args *b = ctx;
+  switch (val) {
+  case 'F':
+    if (cli_parse_time("--from", arg, &b->bo->from_us) != 0)
+      return -1;
+    b->bo->has_from = 1;
+    break;
+  case 'T':
+    if (cli_parse_time("--to", arg, &b->bo->to_us) != 0)
+      return -1;
+    b->bo->has_to = 1;
+    break;
+  case 'p': b->policy = arg; break;
   }
-  bo.in.logs = argv + optind;
-  bo.in.nlogs = (size_t)(argc - optind);
-  if (conf == NULL || (bo.in.nlogs == 0 && !(bo.has_from && bo.has_to))) {
-    cli_error(conf == NULL ? "backtest: -c CONF is required"
-                           : "backtest: name at least one LOG file (or --from and --to to replay Prometheus sources)");
+  return 0;
+}
+
+int cmd_backtest(int argc, char **argv) {
+  static const struct option opts[] = {{"from", required_argument, 0, 'F'},
+                                       {"to", required_argument, 0, 'T'},
+                                       {"policy", required_argument, 0, 'p'},
+                                       {0, 0, 0, 0}};
+  static const char *const formats[] = {"text", "json", NULL};
+  struct hr_backtest_opts bo = {0};
+  struct backtest_args ba = {&bo, NULL};
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_FORMAT | CLI_SOURCE, opts, NULL, take, &ba};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *format = a.format, *policy = ba.policy;
+  bo.in = a.in;
+  if (bo.in.nlogs == 0 && !(bo.has_from && bo.has_to)) {
+    cli_error("backtest: name at least one LOG file (or --from and --to to replay Prometheus sources)");
     fputs(usage_text, stderr);
     return 2;
   }
@@ -91,7 +95,7 @@ int cmd_backtest(int argc, char **argv) {
   bo.policy = pcfg;
   struct hr_backtest b;
   struct hr_err err = {0};
-  int code = 0;
+  code = 0;
   if (engine_backtest(cfg, &bo, &b, &err) != HR_OK) {
     cli_error("%s", err.msg);
     code = 2;

@@ -2,7 +2,6 @@
  * since the last deploy and say promote, hold or rollback
  * (engine/canary.h). Exit 0 promote, 1 rollback, 3 hold, 2 error
  * (docs/cli/canary.md). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,67 +40,57 @@ static const char usage_text[] = "usage: headroom canary -c CONF --slo NAME --ca
                                  "and maintenance windows apply as in report.\n"
                                  "Exit codes: 0 promote, 1 rollback, 3 hold, 2 error.\n";
 
+static int take(void *ctx, int val, const char *arg) {
+  struct hr_canary_opts *co = ctx;
+  switch (val) {
+  case 'S': co->slo = arg; break;
+  case 'e': co->expr = arg; break;
+  case 'F':
+    if (cli_parse_time("--since", arg, &co->since_us) != 0)
+      return -1;
+    co->has_since = 1;
+    break;
+  case 'm': {
+    char *end;
+    unsigned long long n = strtoull(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || n < 1) {
+      cli_error("--min-events: expected a whole number of at least 1, got '%s'", arg);
+      return -1;
+    }
+    co->min_events = n;
+    break;
+  }
+  }
+  return 0;
+}
+
 int cmd_canary(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
-                                       {"slo", required_argument, 0, 'S'},
+  static const struct option opts[] = {{"slo", required_argument, 0, 'S'},
                                        {"canary", required_argument, 0, 'e'},
                                        {"since", required_argument, 0, 'F'},
-                                       {"at", required_argument, 0, 'a'},
                                        {"min-events", required_argument, 0, 'm'},
-                                       {"source", required_argument, 0, 's'},
-                                       {"db", required_argument, 0, 'd'},
-                                       {"format", required_argument, 0, 'f'},
-                                       {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", NULL};
-  const char *conf = NULL, *format = "text";
   struct hr_canary_opts co = {0};
   co.min_events = HR_CANARY_MIN_EVENTS;
-  co.in.threads = 1;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'S': co.slo = optarg; break;
-    case 'e': co.expr = optarg; break;
-    case 'F':
-      if (cli_parse_time("--since", optarg, &co.since_us) != 0)
-        return 2;
-      co.has_since = 1;
-      break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &co.at_us) != 0)
-        return 2;
-      co.has_at = 1;
-      break;
-    case 'm': {
-      char *end;
-      unsigned long long n = strtoull(optarg, &end, 10);
-      if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || n < 1) {
-        cli_error("--min-events: expected a whole number of at least 1, got '%s'", optarg);
-        return 2;
-      }
-      co.min_events = n;
-      break;
-    }
-    case 's': co.in.source = optarg; break;
-    case 'd': co.in.db = optarg; break;
-    case 'f': format = optarg; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
-  }
-  if (conf == NULL || co.slo == NULL || co.expr == NULL) {
-    cli_error("canary: %s is required", conf == NULL ? "-c CONF" : co.slo == NULL ? "--slo NAME" : "--canary EXPR");
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_SOURCE | CLI_DB, opts, NULL, take,
+                                &co};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *format = a.format;
+  co.in = a.in;
+  co.has_at = a.has_at;
+  co.at_us = a.at_us;
+  if (co.slo == NULL || co.expr == NULL) {
+    cli_error("canary: %s is required", co.slo == NULL ? "--slo NAME" : "--canary EXPR");
     fputs(usage_text, stderr);
     return 2;
   }
   if (cli_check_format(format, formats) != 0)
     return 2;
   co.now_us = cli_now_us();
-  co.in.logs = argv + optind;
-  co.in.nlogs = (size_t)(argc - optind);
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
@@ -113,7 +102,7 @@ int cmd_canary(int argc, char **argv) {
     return 2;
   }
   cli_print_samples(&r.rd);
-  int code = canary_exit_code(r.verdict);
+  code = canary_exit_code(r.verdict);
   if (cli_refuse_unreadable(&r.rd, "canary", "verdict")) {
     code = 2;
   } else {

@@ -1,6 +1,5 @@
 /* cmd_evaluate.c -- headroom evaluate: one alert-evaluation round over the
  * store (for cron); see docs/cli/evaluate.md. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -97,34 +96,35 @@ static void print_text(const struct hr_round_stats *rs, int64_t at_us, const str
     printf("\ndelivery: %d sent, %d failed (retried later), %d still queued\n", ds->sent, ds->failed, ds->pending);
 }
 
+/* evaluate's own options. */
+struct evaluate_args {
+  int send;
+  const char *url;
+};
+
+static int take(void *ctx, int val, const char *arg) {
+  struct evaluate_args *e = ctx;
+  switch (val) {
+  case 'S': e->send = 1; break;
+  case 'u': e->url = arg; break;
+  }
+  return 0;
+}
+
 int cmd_evaluate(int argc, char **argv) {
   static const struct option opts[] = {
-      {"config", required_argument, 0, 'c'}, {"db", required_argument, 0, 'd'},
-      {"at", required_argument, 0, 'a'},     {"send", no_argument, 0, 'S'},
-      {"format", required_argument, 0, 'f'}, {"dashboard-url", required_argument, 0, 'u'},
-      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-  const char *conf = NULL, *db = NULL, *format = "text", *url = NULL;
-  int64_t at_us = 0;
-  int has_at = 0, send = 0, c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'd': db = optarg; break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &at_us) != 0)
-        return 2;
-      has_at = 1;
-      break;
-    case 'S': send = 1; break;
-    case 'f': format = optarg; break;
-    case 'u': url = optarg; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
-  }
-  if (conf == NULL || optind < argc) {
-    cli_error(conf == NULL ? "evaluate: -c CONF is required" : "evaluate: reads the store only; no LOG arguments");
+      {"send", no_argument, 0, 'S'}, {"dashboard-url", required_argument, 0, 'u'}, {0, 0, 0, 0}};
+  struct evaluate_args ea = {0, NULL};
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_DB | CLI_AT | CLI_FORMAT, opts, NULL, take, &ea};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *db = a.in.db, *format = a.format, *url = ea.url;
+  int64_t at_us = a.at_us;
+  int has_at = a.has_at, send = ea.send;
+  if (a.rest < argc) {
+    cli_error("evaluate: reads the store only; no LOG arguments");
     fputs(usage_text, stderr);
     return 2;
   }
@@ -139,7 +139,7 @@ int cmd_evaluate(int argc, char **argv) {
     return 2;
   struct hr_err err = {0};
   struct hr_evaluation ev;
-  int code = 0;
+  code = 0;
   if (engine_evaluate(cfg, db ? db : cfg->db_path, at_us, send, url, &ev, &err) != HR_OK) {
     cli_error("%s", err.msg);
     code = 2;

@@ -1,7 +1,6 @@
 /* cmd_gate.c -- headroom gate: may a change of a given risk ship to a
  * service now? The engine evaluates and decides (engine/gate.h), exactly as
  * for GET /api/v1/gate. Exit 0 allow, 1 deny, 2 error (docs/cli/gate.md). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,38 +34,37 @@ static const char usage_text[] = "usage: headroom gate -c CONF --service S [--ri
                                  "headroom.dev/gate-policy annotation when it has one.\n"
                                  "Exit codes: 0 allow, 1 deny, 2 error (unknown service, bad risk, config).\n";
 
-int cmd_gate(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"service", required_argument, 0, 'S'},
-                                       {"risk", required_argument, 0, 'r'},   {"at", required_argument, 0, 'a'},
-                                       {"format", required_argument, 0, 'f'}, {"source", required_argument, 0, 's'},
-                                       {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'T'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-  static const char *const formats[] = {"text", "json", NULL};
-  const char *conf = NULL, *format = "text", *service = NULL, *risk_s = "normal";
-  struct hr_eval_opts eo = {0};
-  eo.in.threads = 1;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'S': service = optarg; break;
-    case 'r': risk_s = optarg; break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &eo.at_us) != 0)
-        return 2;
-      eo.has_at = 1;
-      break;
-    case 'f': format = optarg; break;
-    case 's': eo.in.source = optarg; break;
-    case 'd': eo.in.db = optarg; break;
-    case 'T': eo.in.store = 1; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
+/* gate's own options. */
+struct gate_args {
+  const char *service, *risk;
+};
+
+static int take(void *ctx, int val, const char *arg) {
+  struct gate_args *g = ctx;
+  switch (val) {
+  case 'S': g->service = arg; break;
+  case 'r': g->risk = arg; break;
   }
-  if (conf == NULL || service == NULL) {
-    cli_error("gate: %s is required", conf == NULL ? "-c CONF" : "--service S");
+  return 0;
+}
+
+int cmd_gate(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"service", required_argument, 0, 'S'}, {"risk", required_argument, 0, 'r'}, {0, 0, 0, 0}};
+  static const char *const formats[] = {"text", "json", NULL};
+  struct gate_args ga = {NULL, "normal"};
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_INPUT, opts, NULL, take, &ga};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *format = a.format, *service = ga.service, *risk_s = ga.risk;
+  struct hr_eval_opts eo = {0};
+  eo.in = a.in;
+  eo.has_at = a.has_at;
+  eo.at_us = a.at_us;
+  if (service == NULL) {
+    cli_error("gate: --service S is required");
     fputs(usage_text, stderr);
     return 2;
   }
@@ -78,8 +76,6 @@ int cmd_gate(int argc, char **argv) {
   if (cli_check_format(format, formats) != 0)
     return 2;
   eo.now_us = cli_now_us();
-  eo.in.logs = argv + optind;
-  eo.in.nlogs = (size_t)(argc - optind);
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
@@ -103,7 +99,7 @@ int cmd_gate(int argc, char **argv) {
   else
     gate_text(stdout, &rep, service, &g, cli_isatty(stdout));
   cli_print_errors(&rep);
-  int code = g.d.allow ? 0 : 1;
+  code = g.d.allow ? 0 : 1;
   if (fflush(stdout) != 0)
     code = 2;
   gate_result_free(&g);

@@ -2,7 +2,6 @@
  * period, with downtime and its cost (engine/compliance.h); see
  * docs/cli/history.md. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,61 +43,48 @@ static const char usage_text[] =
     "days).\n"
     "Exit codes: 0 ok, 2 error.\n";
 
+static int take(void *ctx, int val, const char *arg) {
+  struct hr_compliance_opts *co = ctx;
+  switch (val) {
+  case 'p':
+    if (compliance_unit_parse(arg, &co->unit) != 0) {
+      cli_error("--period: expected week, month or quarter, got '%s'", arg);
+      return -1;
+    }
+    break;
+  case 'F':
+    if (cli_parse_time("--from", arg, &co->from_us) != 0)
+      return -1;
+    co->has_from = 1;
+    break;
+  case 'T':
+    if (cli_parse_time("--to", arg, &co->to_us) != 0)
+      return -1;
+    co->has_to = 1;
+    break;
+  case 'n': co->slo = arg; break;
+  case 'v': co->service = arg; break;
+  }
+  return 0;
+}
+
 int cmd_history(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"period", required_argument, 0, 'p'},
-                                       {"from", required_argument, 0, 'F'},   {"to", required_argument, 0, 'T'},
-                                       {"slo", required_argument, 0, 'n'},    {"service", required_argument, 0, 'v'},
-                                       {"at", required_argument, 0, 'a'},     {"format", required_argument, 0, 'f'},
-                                       {"output", required_argument, 0, 'o'}, {"source", required_argument, 0, 's'},
-                                       {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {{"period", required_argument, 0, 'p'},  {"from", required_argument, 0, 'F'},
+                                       {"to", required_argument, 0, 'T'},      {"slo", required_argument, 0, 'n'},
+                                       {"service", required_argument, 0, 'v'}, {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", "csv", "html", NULL};
-  const char *conf = NULL, *format = "text", *output = NULL;
   struct hr_compliance_opts co = {0};
   co.unit = HR_CAL_MONTH;
-  co.h.in.threads = 1;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'p':
-      if (compliance_unit_parse(optarg, &co.unit) != 0) {
-        cli_error("--period: expected week, month or quarter, got '%s'", optarg);
-        return 2;
-      }
-      break;
-    case 'F':
-      if (cli_parse_time("--from", optarg, &co.from_us) != 0)
-        return 2;
-      co.has_from = 1;
-      break;
-    case 'T':
-      if (cli_parse_time("--to", optarg, &co.to_us) != 0)
-        return 2;
-      co.has_to = 1;
-      break;
-    case 'n': co.slo = optarg; break;
-    case 'v': co.service = optarg; break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &co.h.at_us) != 0)
-        return 2;
-      co.h.has_at = 1;
-      break;
-    case 'f': format = optarg; break;
-    case 'o': output = optarg; break;
-    case 's': co.h.in.source = optarg; break;
-    case 'd': co.h.in.db = optarg; break;
-    case 'S': co.h.in.store = 1; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
-  }
-  if (conf == NULL) {
-    cli_error("history: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_OUTPUT | CLI_INPUT, opts, NULL, take,
+                                &co};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *format = a.format, *output = a.output;
+  co.h.in = a.in;
+  co.h.has_at = a.has_at;
+  co.h.at_us = a.at_us;
   if (cli_check_format(format, formats) != 0)
     return 2;
   if (co.has_from && co.has_to && co.from_us >= co.to_us) {
@@ -106,8 +92,6 @@ int cmd_history(int argc, char **argv) {
     return 2;
   }
   co.h.now_us = cli_now_us();
-  co.h.in.logs = argv + optind;
-  co.h.in.nlogs = (size_t)(argc - optind);
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
@@ -118,7 +102,7 @@ int cmd_history(int argc, char **argv) {
     config_free(cfg);
     return 2;
   }
-  int code = 0;
+  code = 0;
   FILE *out = stdout;
   if (output != NULL && (out = fopen(output, "w")) == NULL) {
     cli_error("history: cannot write %s: %s", output, strerror(errno));

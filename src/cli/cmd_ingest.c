@@ -1,6 +1,5 @@
 /* cmd_ingest.c -- headroom ingest: backfill logs into the store
  * (engine/ingest.h; docs/cli/ingest.md). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,34 +42,30 @@ static void note(void *ctx, int is_error, const char *msg) {
     fprintf(stderr, "%s\n", msg);
 }
 
+static int take(void *ctx, int val, const char *arg) {
+  (void)arg;
+  if (val == 'q')
+    *(int *)ctx = 1;
+  return 0;
+}
+
 int cmd_ingest(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"db", required_argument, 0, 'd'},
-                                       {"source", required_argument, 0, 's'}, {"quiet", no_argument, 0, 'q'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-  const char *conf = NULL;
+  static const struct option opts[] = {{"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0}};
+  int quiet = 0;
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_DB | CLI_SOURCE, opts, "q", take, &quiet};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf;
   struct hr_ingest_opts io = {0};
-  int quiet = 0, c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:qh", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'd': io.db = optarg; break;
-    case 's': io.source = optarg; break;
-    case 'q': quiet = 1; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
-  }
-  if (conf == NULL) {
-    cli_error("ingest: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
+  io.db = a.in.db;
+  io.source = a.in.source;
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
-  io.files = argc > optind ? argv + optind : NULL;
-  io.nfiles = (size_t)(argc - optind);
+  io.files = argc > a.rest ? argv + a.rest : NULL;
+  io.nfiles = (size_t)(argc - a.rest);
   io.progress = !quiet && cli_isatty(stderr) ? progress : NULL;
   io.note = note;
   struct hr_ingest_totals tot;
@@ -82,11 +77,10 @@ int cmd_ingest(int argc, char **argv) {
     fprintf(stderr, "ingested %llu files: %llu lines (%llu malformed), %llu events, %.1f MB into %s\n",
             (unsigned long long)tot.files, (unsigned long long)tot.lines, (unsigned long long)tot.malformed,
             (unsigned long long)tot.events, (double)tot.bytes / 1e6, io.db ? io.db : cfg->db_path);
-  if (tot.undecided > 0)
-    fprintf(stderr,
-            "headroom: warning: %llu events left out of every figure: a filter's regex gave up on them "
-            "(PCRE2's match limit); `headroom check --sample FILE` names the regex\n",
-            (unsigned long long)tot.undecided);
+  if (tot.undecided > 0) {
+    char msg[256];
+    cli_error("warning: %s", engine_undecided_msg(tot.undecided, msg, sizeof msg));
+  }
   config_free(cfg);
   return rc == HR_OK ? 0 : 2;
 }

@@ -1,6 +1,5 @@
 /* cmd_journeys.c -- headroom journeys: the value x frequency matrix of the
  * services (engine/journeys.h); see docs/cli/journeys.md. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,48 +32,26 @@ static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--a
                                  "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_journeys(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"at", required_argument, 0, 'a'},
-                                       {"format", required_argument, 0, 'f'}, {"source", required_argument, 0, 's'},
-                                       {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", NULL};
-  const char *conf = NULL, *format = "text";
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_INPUT, NULL, NULL, NULL, NULL};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *format = a.format;
   struct hr_eval_opts eo = {0};
-  eo.in.threads = 1;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &eo.at_us) != 0)
-        return 2;
-      eo.has_at = 1;
-      break;
-    case 'f': format = optarg; break;
-    case 's': eo.in.source = optarg; break;
-    case 'd': eo.in.db = optarg; break;
-    case 'S': eo.in.store = 1; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
-  }
-  if (conf == NULL) {
-    cli_error("journeys: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
+  eo.in = a.in;
+  eo.has_at = a.has_at;
+  eo.at_us = a.at_us;
   if (cli_check_format(format, formats) != 0)
     return 2;
   eo.now_us = cli_now_us();
-  eo.in.logs = argv + optind;
-  eo.in.nlogs = (size_t)(argc - optind);
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
   struct hr_journeys js;
   struct hr_err err = {0};
-  int code = 0;
+  code = 0;
   if (engine_journeys(cfg, &eo, &js, &err) != HR_OK) {
     cli_error("%s", err.msg);
     config_free(cfg);

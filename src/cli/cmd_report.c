@@ -1,6 +1,5 @@
 /* cmd_report.c -- headroom report: SLO status of the given logs and/or the
  * store (docs/cli/report.md). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,67 +118,55 @@ static int run_breakdown(const char *conf, const struct hr_eval_opts *eo, const 
   return code;
 }
 
-int cmd_report(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"config", required_argument, 0, 'c'},   {"at", required_argument, 0, 'a'},
-      {"format", required_argument, 0, 'f'},   {"output", required_argument, 0, 'o'},
-      {"source", required_argument, 0, 's'},   {"db", required_argument, 0, 'd'},
-      {"store", no_argument, 0, 'S'},          {"threads", required_argument, 0, 't'},
-      {"slo", required_argument, 0, 'L'},      {"breakdown", required_argument, 0, 'B'},
-      {"lookback", required_argument, 0, 'W'}, {"top", required_argument, 0, 'T'},
-      {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
-  static const char *const formats[] = {"text", "json", "html", NULL};
-  const char *conf = NULL, *format = "text", *output = NULL;
-  struct hr_eval_opts eo = {0};
-  eo.in.threads = 1;
-  const char *breakdown = NULL;
-  int64_t lookback_us = HR_BREAKDOWN_LOOKBACK_US, top = HR_BREAKDOWN_TOP;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &eo.at_us) != 0)
-        return 2;
-      eo.has_at = 1;
-      break;
-    case 'f': format = optarg; break;
-    case 'o': output = optarg; break;
-    case 's': eo.in.source = optarg; break;
-    case 'd': eo.in.db = optarg; break;
-    case 'S': eo.in.store = 1; break;
-    case 't':
-      if (cli_parse_threads(optarg, &eo.in.threads) != 0)
-        return 2;
-      break;
-    case 'L': eo.slo = optarg; break;
-    case 'B': breakdown = optarg; break;
-    case 'W':
-      if (duration_parse(optarg, strlen(optarg), &lookback_us) != 0 || lookback_us < INT64_C(60000000) ||
-          lookback_us % INT64_C(60000000) != 0) {
-        cli_error("--lookback: expected whole minutes, at least 1m (1h, 30m, 1d), got '%s'", optarg);
-        return 2;
-      }
-      break;
-    case 'T':
-      if (cli_parse_count("--top", optarg, &top) != 0)
-        return 2;
-      break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
+/* report's own options: the breakdown by a field. */
+struct report_args {
+  const char *breakdown;
+  int64_t lookback_us, top;
+  const char *slo;
+};
+
+static int take(void *ctx, int val, const char *arg) {
+  struct report_args *r = ctx;
+  switch (val) {
+  case 'L': r->slo = arg; break;
+  case 'B': r->breakdown = arg; break;
+  case 'W':
+    if (duration_parse(arg, strlen(arg), &r->lookback_us) != 0 || r->lookback_us < INT64_C(60000000) ||
+        r->lookback_us % INT64_C(60000000) != 0) {
+      cli_error("--lookback: expected whole minutes, at least 1m (1h, 30m, 1d), got '%s'", arg);
+      return -1;
     }
+    break;
+  case 'T': return cli_parse_count("--top", arg, &r->top);
   }
-  if (conf == NULL) {
-    cli_error("report: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
+  return 0;
+}
+
+int cmd_report(int argc, char **argv) {
+  static const struct option opts[] = {{"slo", required_argument, 0, 'L'},
+                                       {"breakdown", required_argument, 0, 'B'},
+                                       {"lookback", required_argument, 0, 'W'},
+                                       {"top", required_argument, 0, 'T'},
+                                       {0, 0, 0, 0}};
+  static const char *const formats[] = {"text", "json", "html", NULL};
+  struct report_args r = {NULL, HR_BREAKDOWN_LOOKBACK_US, HR_BREAKDOWN_TOP, NULL};
+  const struct cli_spec spec = {
+      usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_OUTPUT | CLI_INPUT | CLI_THREADS, opts, NULL, take, &r};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *format = a.format, *output = a.output;
+  const char *breakdown = r.breakdown;
+  int64_t lookback_us = r.lookback_us, top = r.top;
+  struct hr_eval_opts eo = {0};
+  eo.in = a.in;
+  eo.has_at = a.has_at;
+  eo.at_us = a.at_us;
+  eo.slo = r.slo;
   if (cli_check_format(format, formats) != 0)
     return 2;
   eo.now_us = cli_now_us();
-  eo.in.logs = argv + optind;
-  eo.in.nlogs = (size_t)(argc - optind);
   eo.keep_series = strcmp(format, "html") == 0;
   if (breakdown != NULL)
     return run_breakdown(conf, &eo, breakdown, lookback_us, (size_t)top, format, output);
@@ -188,7 +175,7 @@ int cmd_report(int argc, char **argv) {
     return 2;
   struct hr_report rep;
   struct hr_err err = {0};
-  int code = 0;
+  code = 0;
   if (engine_report(cfg, &eo, &rep, &err) != HR_OK) {
     cli_error("%s", err.msg);
     config_free(cfg);

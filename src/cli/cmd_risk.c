@@ -1,7 +1,6 @@
 /* cmd_risk.c -- headroom risk: the chance that a release of a service
  * consumes a given share of each SLO's budget, from its past deploys
  * (engine/risk.h); see docs/cli/risk.md. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,65 +37,52 @@ static const char usage_text[] = "usage: headroom risk -c CONF --service S [--ho
                                  "With fewer than 5 past deploys the figures are thin and the output says so.\n"
                                  "Exit codes: 0 ok, 2 error.\n";
 
+static int take(void *ctx, int val, const char *arg) {
+  struct hr_risk_opts *ro = ctx;
+  char *end;
+  switch (val) {
+  case 'S': ro->service = arg; break;
+  case 'H':
+    if (duration_parse(arg, strlen(arg), &ro->horizon_us) != 0 || ro->horizon_us < INT64_C(60000000)) {
+      cli_error("--horizon: expected a duration of at least a minute (24h, 2d), got '%s'", arg);
+      return -1;
+    }
+    break;
+  case 'C':
+    ro->canary = strtod(arg, &end);
+    if (end == arg || *end != '\0' || !(ro->canary > 0 && ro->canary <= 1)) {
+      cli_error("--canary: expected a share of traffic above 0 and at most 1 (0.1 for 10 %%), got '%s'", arg);
+      return -1;
+    }
+    break;
+  }
+  return 0;
+}
+
 int cmd_risk(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
-                                       {"service", required_argument, 0, 'S'},
+  static const struct option opts[] = {{"service", required_argument, 0, 'S'},
                                        {"horizon", required_argument, 0, 'H'},
                                        {"canary", required_argument, 0, 'C'},
-                                       {"at", required_argument, 0, 'a'},
-                                       {"format", required_argument, 0, 'f'},
-                                       {"source", required_argument, 0, 's'},
-                                       {"db", required_argument, 0, 'd'},
-                                       {"store", no_argument, 0, 'T'},
-                                       {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", NULL};
-  const char *conf = NULL, *format = "text";
   struct hr_risk_opts ro = {0};
-  ro.e.in.threads = 1;
-  int c;
-  char *end;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'S': ro.service = optarg; break;
-    case 'H':
-      if (duration_parse(optarg, strlen(optarg), &ro.horizon_us) != 0 || ro.horizon_us < INT64_C(60000000)) {
-        cli_error("--horizon: expected a duration of at least a minute (24h, 2d), got '%s'", optarg);
-        return 2;
-      }
-      break;
-    case 'C':
-      ro.canary = strtod(optarg, &end);
-      if (end == optarg || *end != '\0' || !(ro.canary > 0 && ro.canary <= 1)) {
-        cli_error("--canary: expected a share of traffic above 0 and at most 1 (0.1 for 10 %%), got '%s'", optarg);
-        return 2;
-      }
-      break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &ro.e.at_us) != 0)
-        return 2;
-      ro.e.has_at = 1;
-      break;
-    case 'f': format = optarg; break;
-    case 's': ro.e.in.source = optarg; break;
-    case 'd': ro.e.in.db = optarg; break;
-    case 'T': ro.e.in.store = 1; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
-  }
-  if (conf == NULL || ro.service == NULL) {
-    cli_error("risk: %s is required", conf == NULL ? "-c CONF" : "--service S");
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_INPUT, opts, NULL, take, &ro};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *format = a.format;
+  ro.e.in = a.in;
+  ro.e.has_at = a.has_at;
+  ro.e.at_us = a.at_us;
+  if (ro.service == NULL) {
+    cli_error("risk: --service S is required");
     fputs(usage_text, stderr);
     return 2;
   }
   if (cli_check_format(format, formats) != 0)
     return 2;
   ro.e.now_us = cli_now_us();
-  ro.e.in.logs = argv + optind;
-  ro.e.in.nlogs = (size_t)(argc - optind);
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
@@ -108,7 +94,7 @@ int cmd_risk(int argc, char **argv) {
     return 2;
   }
   cli_print_samples(&r.rep);
-  int code = 0;
+  code = 0;
   if (cli_refuse_unreadable(&r.rep, "risk", "figure")) { /* a figure from part of the input is not one */
     code = 2;
   } else {

@@ -4,7 +4,6 @@
  * through their own connections (src/http/api.c). SIGTERM and SIGINT stop it
  * between two batches, so everything read is committed. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,47 +249,44 @@ struct serve_args {
   int64_t at_us;
 };
 
+static int take(void *ctx, int val, const char *arg) {
+  struct serve_args *a = ctx;
+  switch (val) {
+  case 'l': a->listen = arg; break;
+  case 't': a->token_file = arg; break;
+  case 'H':
+    if (a->nallow == MAX_ALLOW_HOSTS) {
+      cli_error("serve: more than %d --allow-host", MAX_ALLOW_HOSTS);
+      return -1;
+    }
+    a->allow_hosts[a->nallow++] = arg;
+    break;
+  case 'I': a->open_writes = 1; break;
+  case 'q': a->quiet = 1; break;
+  }
+  return 0;
+}
+
 /* -1: go on; else the exit code (usage printed, or --help). */
 static int parse_args(int argc, char **argv, struct serve_args *a) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
-                                       {"listen", required_argument, 0, 'l'},
-                                       {"db", required_argument, 0, 'd'},
-                                       {"at", required_argument, 0, 'a'},
+  static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
                                        {"token-file", required_argument, 0, 't'},
                                        {"quiet", no_argument, 0, 'q'},
                                        {"allow-host", required_argument, 0, 'H'},
                                        {"insecure-open-writes", no_argument, 0, 'I'},
-                                       {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
-  int c;
   memset(a, 0, sizeof *a);
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:qh", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': a->conf = optarg; break;
-    case 'l': a->listen = optarg; break;
-    case 'd': a->db = optarg; break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &a->at_us) != 0)
-        return 2;
-      a->has_at = 1;
-      break;
-    case 't': a->token_file = optarg; break;
-    case 'H':
-      if (a->nallow == MAX_ALLOW_HOSTS) {
-        cli_error("serve: more than %d --allow-host", MAX_ALLOW_HOSTS);
-        return 2;
-      }
-      a->allow_hosts[a->nallow++] = optarg;
-      break;
-    case 'I': a->open_writes = 1; break;
-    case 'q': a->quiet = 1; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
-  }
-  if (a->conf == NULL || optind < argc) {
-    cli_error(a->conf == NULL ? "serve: -c CONF is required" : "serve: unexpected argument '%s'", argv[optind]);
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_DB | CLI_AT, opts, "q", take, a};
+  struct cli_args ca;
+  int code = cli_parse(argc, argv, &spec, &ca);
+  if (code >= 0)
+    return code;
+  a->conf = ca.conf;
+  a->db = ca.in.db;
+  a->has_at = ca.has_at;
+  a->at_us = ca.at_us;
+  if (ca.rest < argc) {
+    cli_error("serve: unexpected argument '%s'", argv[ca.rest]);
     fputs(usage_text, stderr);
     return 2;
   }

@@ -1,6 +1,5 @@
 /* cmd_suggest.c -- headroom suggest: targets and latency thresholds that
  * history supports (engine/suggest.h); see docs/cli/suggest.md. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,55 +44,38 @@ static int parse_confidence(const char *s, double *out) {
   return 0;
 }
 
+static int take(void *ctx, int val, const char *arg) {
+  struct hr_suggest_opts *so = ctx;
+  switch (val) {
+  case 'n': so->slo = arg; break;
+  case 'C': return parse_confidence(arg, &so->confidence);
+  }
+  return 0;
+}
+
 int cmd_suggest(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'}, {"slo", required_argument, 0, 'n'},
-                                       {"at", required_argument, 0, 'a'},     {"confidence", required_argument, 0, 'C'},
-                                       {"format", required_argument, 0, 'f'}, {"source", required_argument, 0, 's'},
-                                       {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"slo", required_argument, 0, 'n'}, {"confidence", required_argument, 0, 'C'}, {0, 0, 0, 0}};
   static const char *const formats[] = {"text", "json", NULL};
-  const char *conf = NULL, *format = "text";
   struct hr_suggest_opts so = {0};
-  so.h.in.threads = 1;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'n': so.slo = optarg; break;
-    case 'a':
-      if (cli_parse_time("--at", optarg, &so.h.at_us) != 0)
-        return 2;
-      so.h.has_at = 1;
-      break;
-    case 'C':
-      if (parse_confidence(optarg, &so.confidence) != 0)
-        return 2;
-      break;
-    case 'f': format = optarg; break;
-    case 's': so.h.in.source = optarg; break;
-    case 'd': so.h.in.db = optarg; break;
-    case 'S': so.h.in.store = 1; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
-  }
-  if (conf == NULL) {
-    cli_error("suggest: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_INPUT, opts, NULL, take, &so};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *format = a.format;
+  so.h.in = a.in;
+  so.h.has_at = a.has_at;
+  so.h.at_us = a.at_us;
   if (cli_check_format(format, formats) != 0)
     return 2;
   so.h.now_us = cli_now_us();
-  so.h.in.logs = argv + optind;
-  so.h.in.nlogs = (size_t)(argc - optind);
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
   struct hr_suggest s;
   struct hr_err err = {0};
-  int code = 0;
+  code = 0;
   if (engine_suggest(cfg, &so, &s, &err) != HR_OK) {
     cli_error("%s", err.msg);
     config_free(cfg);

@@ -1,6 +1,7 @@
 /* common.c -- see common.h. */
 #include "cli/common.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,15 +37,10 @@ struct hr_config *cli_load_config(const char *path) {
 }
 
 int cli_parse_time(const char *opt, const char *s, int64_t *us) {
-  int64_t x;
-  if (s != NULL && time_parse_rfc3339_offset(s, strlen(s), us) == 0)
+  char err[256];
+  if (time_parse_instant(opt, s, us, err, sizeof err) == 0)
     return 0;
-  if (s != NULL && time_parse_rfc3339(s, strlen(s), &x) == 0) /* only the offset is missing */
-    cli_error("%s: %s has no UTC offset: add Z for UTC or an offset such as +02:00 (%sZ)", opt, s, s);
-  else
-    cli_error("%s: expected an RFC 3339 time with Z or an offset, such as 2026-03-01T12:00:00Z or "
-              "2026-03-01T14:00:00+02:00, got '%s'",
-              opt, s ? s : "");
+  cli_error("%s", err);
   return -1;
 }
 
@@ -120,5 +116,80 @@ int cli_check_format(const char *format, const char *const *allowed) {
     snprintf(list + l, sizeof list - l, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", allowed[i]);
   }
   cli_error("--format: expected %s, got '%s'", list, format);
+  return -1;
+}
+
+/* The common options' getopt values: long-only ones from 256, clear of any
+ * command's own letters. */
+enum { OPT_AT = 256, OPT_FORMAT, OPT_SOURCE, OPT_DB, OPT_STORE, OPT_THREADS };
+
+static const struct {
+  unsigned bit;
+  struct option opt;
+} common_opts[] = {
+    {CLI_CONFIG, {"config", required_argument, 0, 'c'}},
+    {CLI_AT, {"at", required_argument, 0, OPT_AT}},
+    {CLI_FORMAT, {"format", required_argument, 0, OPT_FORMAT}},
+    {CLI_OUTPUT, {"output", required_argument, 0, 'o'}},
+    {CLI_SOURCE, {"source", required_argument, 0, OPT_SOURCE}},
+    {CLI_DB, {"db", required_argument, 0, OPT_DB}},
+    {CLI_STORE, {"store", no_argument, 0, OPT_STORE}},
+    {CLI_THREADS, {"threads", required_argument, 0, OPT_THREADS}},
+};
+
+#define MAX_OPTS 40
+
+int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_args *a) {
+  struct option opts[MAX_OPTS];
+  char shorts[32] = "";
+  size_t n = 0;
+  memset(a, 0, sizeof *a);
+  a->format = "text";
+  a->in.threads = 1;
+  for (size_t i = 0; i < sizeof common_opts / sizeof common_opts[0]; i++)
+    if (spec->common & common_opts[i].bit)
+      opts[n++] = common_opts[i].opt;
+  for (size_t i = 0; spec->own != NULL && spec->own[i].name != NULL; i++) {
+    assert(n + 2 < MAX_OPTS);
+    opts[n++] = spec->own[i];
+  }
+  opts[n++] = (struct option){"help", no_argument, 0, 'h'};
+  opts[n] = (struct option){0, 0, 0, 0};
+  snprintf(shorts, sizeof shorts, "%s%s%sh", spec->common & CLI_CONFIG ? "c:" : "",
+           spec->common & CLI_OUTPUT ? "o:" : "", spec->own_short ? spec->own_short : "");
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+    switch (c) {
+    case 'c': a->conf = optarg; break;
+    case 'o': a->output = optarg; break;
+    case OPT_AT:
+      if (cli_parse_time("--at", optarg, &a->at_us) != 0)
+        return 2;
+      a->has_at = 1;
+      break;
+    case OPT_FORMAT: a->format = optarg; break;
+    case OPT_SOURCE: a->in.source = optarg; break;
+    case OPT_DB: a->in.db = optarg; break;
+    case OPT_STORE: a->in.store = 1; break;
+    case OPT_THREADS:
+      if (cli_parse_threads(optarg, &a->in.threads) != 0)
+        return 2;
+      break;
+    case 'h': fputs(spec->usage, stdout); return 0;
+    case '?': fputs(spec->usage, stderr); return 2;
+    default:
+      if (spec->take == NULL || spec->take(spec->ctx, c, optarg) != 0)
+        return 2;
+    }
+  }
+  if ((spec->common & CLI_CONFIG) && a->conf == NULL) {
+    cli_error("%s: -c CONF is required", argv[0]);
+    fputs(spec->usage, stderr);
+    return 2;
+  }
+  a->rest = optind;
+  a->in.logs = argv + optind;
+  a->in.nlogs = (size_t)(argc - optind);
   return -1;
 }

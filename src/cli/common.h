@@ -5,11 +5,57 @@
 #ifndef HR_COMMON_H
 #define HR_COMMON_H
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "config/config.h"
 #include "engine/report.h"
+
+/* The options most commands share (docs/cli/_headroom.md); a command takes
+ * the ones it names in cli_spec.common, with the same spelling, meaning and
+ * messages everywhere. */
+enum cli_common_opt {
+  CLI_CONFIG = 1u << 0,  /* -c, --config CONF: conf */
+  CLI_AT = 1u << 1,      /* --at T (cli_parse_time): has_at, at_us */
+  CLI_FORMAT = 1u << 2,  /* --format F: format ("text" unless given; the command checks it) */
+  CLI_OUTPUT = 1u << 3,  /* -o, --output FILE: output */
+  CLI_SOURCE = 1u << 4,  /* --source NAME: in.source */
+  CLI_DB = 1u << 5,      /* --db FILE: in.db */
+  CLI_STORE = 1u << 6,   /* --store: in.store */
+  CLI_THREADS = 1u << 7, /* --threads N (cli_parse_threads): in.threads */
+};
+/* What is read: the DataSource, the store and --store. */
+#define CLI_INPUT (CLI_SOURCE | CLI_DB | CLI_STORE)
+
+/* The common options as parsed. */
+struct cli_args {
+  const char *conf, *format, *output;
+  int has_at;
+  int64_t at_us;
+  struct hr_input in; /* logs: the words after the options; threads: 1 unless --threads */
+  int rest;           /* argv index of the first of those words */
+};
+
+/* How a command's words are parsed: the common options it takes, then its
+ * own as getopt_long entries (val: any but 'c', 'o', 'h' and values from
+ * 256, which the common options use), each handed to take(). */
+struct cli_spec {
+  const char *usage;        /* to stdout on -h/--help (exit 0), to stderr after a usage error (exit 2) */
+  unsigned common;          /* enum cli_common_opt bits */
+  const struct option *own; /* NULL, or ended by {0, 0, 0, 0} */
+  const char *own_short;    /* short options of its own ("q"), or NULL */
+  /* One of its own options (arg: NULL for a flag); 0 ok, -1 bad, after
+   * printing why (the command exits 2). */
+  int (*take)(void *ctx, int val, const char *arg);
+  void *ctx;
+};
+
+/* Parse argv (argv[0]: the command's name) by spec into *a; with
+ * CLI_CONFIG, -c CONF is required ("<command>: -c CONF is required" and the
+ * usage). Returns -1 when the command goes on, else its exit code: 0 after
+ * --help, 2 after a usage error (printed). */
+int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_args *a);
 
 /* Load CONF; prints every diagnostic to stderr. Returns NULL on failure. */
 struct hr_config *cli_load_config(const char *path);

@@ -236,11 +236,14 @@ static void parse_exclusions(struct ld *L, struct doc *d, struct hr_slo *s) {
                 *at = ydoc_mget(&sd, e, "at"), *dur = ydoc_mget(&sd, e, "duration"),
                 *tz = ydoc_mget(&sd, e, "timeZone"), *reason = ydoc_mget(&sd, e, "reason");
     int bad = 0;
+    char terr[256];
     if (st != NULL || en != NULL) {
-      if (st == NULL || en == NULL || st->type != YAML_SCALAR_NODE || en->type != YAML_SCALAR_NODE ||
-          time_parse_rfc3339(ydoc_sval(st), strlen(ydoc_sval(st)), &x->start_us) != 0 ||
-          time_parse_rfc3339(ydoc_sval(en), strlen(ydoc_sval(en)), &x->end_us) != 0) {
+      if (st == NULL || en == NULL || st->type != YAML_SCALAR_NODE || en->type != YAML_SCALAR_NODE) {
         ydoc_err_at(L, d, an, "headroom.dev/exclude: entry %zu needs start and end as RFC 3339 times", i + 1);
+        bad = 1;
+      } else if (time_parse_instant("start", ydoc_sval(st), &x->start_us, terr, sizeof terr) != 0 ||
+                 time_parse_instant("end", ydoc_sval(en), &x->end_us, terr, sizeof terr) != 0) {
+        ydoc_err_at(L, d, an, "headroom.dev/exclude: entry %zu: %s", i + 1, terr); /* never UTC assumed */
         bad = 1;
       } else if (x->end_us <= x->start_us) {
         ydoc_err_at(L, d, an, "headroom.dev/exclude: entry %zu ends before it starts", i + 1);

@@ -311,67 +311,21 @@ static int decode_string(struct hr_event *ev, struct hr_sv raw, struct hr_sv *ou
   return 0;
 }
 
-static int is_digit(int c) {
-  return c >= '0' && c <= '9';
-}
-
-/* A JSON number at s->p: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
- * *raw = its text, *plain = integer of at most 15 digits. */
-static int scan_number(struct scan *s, struct hr_sv *raw, int *plain) {
-  const char *p = s->p, *end = s->end;
-  *plain = 1;
-  if (p < end && *p == '-')
-    p++;
-  if (p >= end || !is_digit(*p))
+/* The JSON number at s->p (core/json.h's grammar): *raw = its text,
+ * *integer = neither fraction nor exponent. */
+static int scan_number(struct scan *s, struct hr_sv *raw, int *integer) {
+  const char *stop;
+  if (json_num_scan(s->p, s->end, &stop, integer) != HR_JSON_OK)
     return HR_BAD_JSON;
-  if (*p == '0')
-    p++;
-  else
-    while (p < end && is_digit(*p))
-      p++;
-  if (p < end && *p == '.') {
-    *plain = 0;
-    if (++p >= end || !is_digit(*p))
-      return HR_BAD_JSON;
-    while (p < end && is_digit(*p))
-      p++;
-  }
-  if (p < end && (*p == 'e' || *p == 'E')) {
-    *plain = 0;
-    if (++p < end && (*p == '+' || *p == '-'))
-      p++;
-    if (p >= end || !is_digit(*p))
-      return HR_BAD_JSON;
-    while (p < end && is_digit(*p))
-      p++;
-  }
   raw->p = s->p;
-  raw->n = (size_t)(p - s->p);
-  if (raw->n > 16)
-    *plain = 0;
-  s->p = p;
+  raw->n = (size_t)(stop - s->p);
+  s->p = stop;
   return 0;
 }
 
-/* Value of a validated JSON number. Returns 0, or -1 when too long to convert. */
-static int number_value(struct hr_sv raw, int plain, double *x) {
-  if (plain) {
-    int64_t v = 0;
-    size_t i = raw.p[0] == '-';
-    if (raw.n - i <= 15) {
-      for (; i < raw.n; i++)
-        v = v * 10 + (raw.p[i] - '0');
-      *x = raw.p[0] == '-' ? -(double)v : (double)v;
-      return 0;
-    }
-  }
-  char buf[80];
-  if (raw.n >= sizeof buf)
-    return -1;
-  memcpy(buf, raw.p, raw.n);
-  buf[raw.n] = 0;
-  *x = strtod(buf, NULL);
-  return 0;
+/* Value of a scanned JSON number. Returns 0, or -1 when too long to convert. */
+static int number_value(struct hr_sv raw, int integer, double *x) {
+  return json_num_value(raw.p, raw.n, integer, x) == HR_JSON_OK ? 0 : -1;
 }
 
 static int skip_value(struct scan *s, int depth);

@@ -349,7 +349,7 @@ static const struct hr_burn *status_burn(const struct hr_gate_slo *g) {
   return NULL;
 }
 
-/* "X is red (latched): budget left -35.2%, 1h burn 0.00x" */
+/* "X is red (latched): budget 35.2% overspent, 1h burn 0.00x" */
 static void describe(struct out *o, const struct hr_gate_slo *g) {
   const struct hr_slo_state *st = g->st;
   char lb[32];
@@ -363,8 +363,9 @@ static void describe(struct out *o, const struct hr_gate_slo *g) {
     put(o, ": no data in its window, so the gate cannot judge it");
     return;
   }
-  put(o, ": budget left ");
-  pct(o, st->budget_remaining);
+  char left[48];
+  put(o, st->budget_remaining < 0 ? ": budget %s" : ": budget left %s",
+      budget_pct_text(st->budget_remaining, left, sizeof left));
   const struct hr_burn *b = status_burn(g);
   if (b != NULL && b->low_traffic)
     put(o, ", %s burn: low traffic", lb);

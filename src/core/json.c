@@ -273,6 +273,68 @@ const char *json_strerror(enum hr_json_rc rc) {
   case HR_JSON_BAD_UTF8: return "invalid UTF-8 in a string";
   case HR_JSON_NOSPACE: return "string too long";
   case HR_JSON_NUL: return "U+0000 in a string";
+  case HR_JSON_NOT_NUMBER: return "expected a number";
+  case HR_JSON_BAD_NUMBER: return "bad number";
+  case HR_JSON_LONG_NUMBER: return "number too long";
   }
   return "bad string";
+}
+
+static int is_digit(int c) {
+  return c >= '0' && c <= '9';
+}
+
+/* The digits from p: the first byte that is not one. */
+static const char *digits(const char *p, const char *end) {
+  while (p < end && is_digit(*p))
+    p++;
+  return p;
+}
+
+enum hr_json_rc json_num_scan(const char *p, const char *end, const char **stop, int *integer) {
+  *integer = 1;
+  if (p < end && *p == '-')
+    p++;
+  *stop = p;
+  if (p >= end || !is_digit(*p))
+    return HR_JSON_NOT_NUMBER; /* also after a lone '-' */
+  p = *p == '0' ? p + 1 : digits(p, end);
+  if (p < end && *p == '.') {
+    *integer = 0;
+    if (++p >= end || !is_digit(*p)) {
+      *stop = p;
+      return HR_JSON_BAD_NUMBER;
+    }
+    p = digits(p, end);
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    *integer = 0;
+    if (++p < end && (*p == '+' || *p == '-'))
+      p++;
+    if (p >= end || !is_digit(*p)) {
+      *stop = p;
+      return HR_JSON_BAD_NUMBER;
+    }
+    p = digits(p, end);
+  }
+  *stop = p;
+  return HR_JSON_OK;
+}
+
+enum hr_json_rc json_num_value(const char *p, size_t n, int integer, double *out) {
+  size_t neg = n > 0 && p[0] == '-';
+  if (integer && n - neg <= 15) {
+    int64_t v = 0;
+    for (size_t i = neg; i < n; i++)
+      v = v * 10 + (p[i] - '0');
+    *out = neg ? -(double)v : (double)v;
+    return HR_JSON_OK;
+  }
+  if (n > HR_JSON_NUM_MAX)
+    return HR_JSON_LONG_NUMBER;
+  char buf[HR_JSON_NUM_MAX + 1];
+  memcpy(buf, p, n);
+  buf[n] = '\0';
+  *out = strtod(buf, NULL);
+  return HR_JSON_OK;
 }

@@ -31,7 +31,11 @@
  * So whatever is accepted decodes to valid UTF-8. The decoded text is never
  * longer than the escaped text: a buffer of (close - p) bytes always holds
  * it. Strings without escapes decode to exactly their raw bytes; the scan
- * reads them eight bytes at a time. */
+ * reads them eight bytes at a time.
+ *
+ * Numbers have one grammar too (RFC 8259 §6), json_num_scan():
+ * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, nothing else (no leading
+ * '+', no leading zeros, no "1." or ".5", no Infinity or NaN). */
 #ifndef HR_JSON_H
 #define HR_JSON_H
 
@@ -47,7 +51,13 @@ enum hr_json_rc {
   HR_JSON_BAD_UTF8,       /* raw bytes that are not well-formed UTF-8 */
   HR_JSON_NOSPACE,        /* json_str_decode(): the decoded text does not fit in cap */
   HR_JSON_NUL,            /* json_str_dup(): the text holds U+0000 */
+  HR_JSON_NOT_NUMBER,     /* json_num_scan(): no '-' or digit where a number starts */
+  HR_JSON_BAD_NUMBER,     /* json_num_scan(): a number that breaks the grammar */
+  HR_JSON_LONG_NUMBER,    /* json_num_value(): longer than HR_JSON_NUM_MAX bytes */
 };
+
+/* The longest number json_num_value() converts (bytes of its text). */
+#define HR_JSON_NUM_MAX 79
 
 /* What went wrong, for messages: "unterminated string", "control character
  * in a string", ... */
@@ -71,5 +81,16 @@ enum hr_json_rc json_str_decode(const char *p, const char *end, char *out, size_
  * (HR_JSON_NUL, *close = p), which a C string cannot carry. On error *out
  * is NULL. */
 enum hr_json_rc json_str_dup(const char *p, const char *end, char **out, size_t *n, const char **close);
+
+/* Scan the number at p (before end) by the grammar above. HR_JSON_OK:
+ * *stop is the byte after it and *integer is 1 when it has neither a
+ * fraction nor an exponent. Otherwise HR_JSON_NOT_NUMBER (p starts none)
+ * or HR_JSON_BAD_NUMBER, *stop where it went wrong. */
+enum hr_json_rc json_num_scan(const char *p, const char *end, const char **stop, int *integer);
+
+/* The value of the number p[0..n) that json_num_scan() accepted (integer:
+ * as it said): integers of up to 15 digits exactly and without strtod(),
+ * others by strtod(). HR_JSON_LONG_NUMBER when n > HR_JSON_NUM_MAX. */
+enum hr_json_rc json_num_value(const char *p, size_t n, int integer, double *out);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/slo_eval.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,14 @@ const char *status_name(enum hr_status s) {
   case HR_ST_NODATA: break;
   }
   return "nodata";
+}
+
+const char *budget_pct_text(double remaining, char *buf, size_t n) {
+  if (remaining < 0)
+    snprintf(buf, n, "%.1f%% overspent", -remaining * 100);
+  else
+    snprintf(buf, n, "%.1f%%", remaining * 100);
+  return buf;
 }
 
 const char *data_name(enum hr_data d) {

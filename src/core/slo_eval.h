@@ -26,6 +26,12 @@ const char *data_name(enum hr_data d);
 /* "green", "yellow", "orange", "red", "nodata". */
 const char *status_name(enum hr_status s);
 
+/* The budget remaining (a fraction) as every output words it (the gate's
+ * reason, report's BUDGET LEFT, the dashboard's app.js budgetPct): "44.7%",
+ * or "89.5% overspent" when negative (docs/internals/math.md, "In short").
+ * Into buf (n bytes); returns buf. */
+const char *budget_pct_text(double remaining, char *buf, size_t n);
+
 struct hr_burn {
   int64_t lookback_us;
   double rate; /* (1 - SLI_w) / (1 - target); 0 with no events */

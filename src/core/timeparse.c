@@ -144,6 +144,20 @@ int time_parse_rfc3339_offset(const char *p, size_t n, int64_t *us) {
   return rfc3339(p, n, 1, us);
 }
 
+int time_parse_instant(const char *what, const char *s, int64_t *us, char *err, size_t n) {
+  int64_t x;
+  if (s != NULL && rfc3339(s, strlen(s), 1, us) == 0)
+    return 0;
+  if (s != NULL && rfc3339(s, strlen(s), 0, &x) == 0) /* only the offset is missing */
+    snprintf(err, n, "%s: %.64s has no UTC offset: add Z for UTC or an offset such as +02:00 (%.64sZ)", what, s, s);
+  else
+    snprintf(err, n,
+             "%s: expected an RFC 3339 time with Z or an offset, such as 2026-03-01T12:00:00Z or "
+             "2026-03-01T14:00:00+02:00, got '%.64s'",
+             what, s ? s : "");
+  return -1;
+}
+
 /* "Jan" .. "Dec" -> 1 .. 12, else -1. The three bytes are packed into one
  * integer and compared with a table: no library call on the hot path. */
 static int month_from_abbr(const char *p) {

@@ -21,6 +21,14 @@ int time_parse_rfc3339(const char *p, size_t n, int64_t *us);
  * types (the command line), where a missing offset is a mistake to point
  * out rather than UTC to assume. */
 int time_parse_rfc3339_offset(const char *p, size_t n, int64_t *us);
+/* A time a person wrote, named what (an option, a query parameter, a
+ * member, an annotation's key): time_parse_rfc3339_offset() of the string
+ * s. 0 ok; -1 with the error in err (n bytes), the same words everywhere:
+ * "<what>: <s> has no UTC offset: add Z for UTC or an offset such as +02:00
+ * (<s>Z)" when only the offset is missing, else "<what>: expected an RFC 3339
+ * time with Z or an offset, such as 2026-03-01T12:00:00Z or
+ * 2026-03-01T14:00:00+02:00, got '<s>'" (s cut at 64 bytes). */
+int time_parse_instant(const char *what, const char *s, int64_t *us, char *err, size_t n);
 /* nginx $time_local / Apache %t: 10/Oct/2000:13:55:36 -0700 (no brackets). */
 int time_parse_clf(const char *p, size_t n, int64_t *us);
 /* Epoch seconds with optional fraction: 1234567890.123 ($msec). */

@@ -123,11 +123,13 @@ static void group_check(const struct hr_report *rep, const char *service, struct
       out->d.allow = 0;
       out->deciding = rs;
       out->deciding_group = gr;
+      char left[48];
       snprintf(out->d.reason, sizeof out->d.reason,
-               "group %s of SLO %s is %s (%.1f%% of its budget left) and the policy of %s allows no %s change then, "
+               "group %s of SLO %s is %s (%s%s%s) and the policy of %s allows no %s change then, "
                "though the SLO as a whole allows it",
-               labels, rs->slo->name, status_name(gr->st.status), gr->st.budget_remaining * 100, service,
-               risk_name(out->risk));
+               labels, rs->slo->name, status_name(gr->st.status), gr->st.budget_remaining < 0 ? "its budget " : "",
+               budget_pct_text(gr->st.budget_remaining, left, sizeof left),
+               gr->st.budget_remaining < 0 ? "" : " of its budget left", service, risk_name(out->risk));
       return;
     }
   }

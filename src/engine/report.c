@@ -65,6 +65,14 @@ void report_add_error(struct hr_report *r, const char *fmt, ...) {
   r->errors[r->nerrors++] = msg;
 }
 
+const char *engine_undecided_msg(uint64_t n, char *buf, size_t cap) {
+  snprintf(buf, cap,
+           "%llu events left out of every figure: a filter's regex gave up on them (PCRE2's match limit); "
+           "`headroom check --sample FILE` names the regex",
+           (unsigned long long)n);
+  return buf;
+}
+
 const struct hr_report_slo *report_find(const struct hr_report *r, const char *name) {
   for (size_t i = 0; name != NULL && i < r->nslos; i++)
     if (strcmp(r->slos[i].slo->name, name) == 0)
@@ -578,11 +586,10 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
                        time_format_rfc3339(rep->stats.max_ts_us, newest, sizeof newest));
     }
   }
-  if (rc == HR_OK && rep->stats.undecided > 0)
-    report_add_error(rep,
-                     "%llu events left out of every figure: a filter's regex gave up on them (PCRE2's match limit); "
-                     "`headroom check --sample FILE` names the regex",
-                     (unsigned long long)rep->stats.undecided);
+  if (rc == HR_OK && rep->stats.undecided > 0) {
+    char msg[256];
+    report_add_error(rep, "%s", engine_undecided_msg(rep->stats.undecided, msg, sizeof msg));
+  }
   int64_t t_us = instant(&u, rep);
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
     if (u.sel[j] && cfg->slos[j].ngroup_by > 0 && u.groups == NULL && o->in.nlogs > 0)

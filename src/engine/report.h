@@ -153,6 +153,11 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
 void report_free(struct hr_report *r);
 void report_add_error(struct hr_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The warning for n events no figure counts because a filter's regex gave
+ * up on them (PCRE2's match limit), into buf (cap bytes; truncated to fit).
+ * Returns buf. report adds it to its errors, ingest prints it. */
+const char *engine_undecided_msg(uint64_t n, char *buf, size_t cap);
+
 /* The element of r for SLO name; NULL when absent. */
 const struct hr_report_slo *report_find(const struct hr_report *r, const char *name);
 

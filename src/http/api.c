@@ -391,8 +391,9 @@ static void page_write(struct hr_jw *w, void *ctx) {
   slo_page_json(w, NULL, ((struct page *)ctx)->d);
 }
 
-/* A time argument: RFC 3339 or unix seconds. 0 absent, 1 ok, -1 bad. */
-static int time_arg(struct hr_req *rq, const char *name, int64_t *us) {
+/* A time argument: RFC 3339 with Z or an offset, or unix seconds. 0
+ * absent, 1 ok, -1 bad (why in err). */
+static int time_arg(struct hr_req *rq, const char *name, int64_t *us, char *err, size_t n) {
   const char *s = server_arg(rq, name);
   if (s == NULL || *s == '\0')
     return 0;
@@ -402,15 +403,17 @@ static int time_arg(struct hr_req *rq, const char *name, int64_t *us) {
     *us = (int64_t)x * 1000000;
     return 1;
   }
-  return time_parse_rfc3339(s, strlen(s), us) == 0 ? 1 : -1;
+  return time_parse_instant(name, s, us, err, n) == 0 ? 1 : -1;
 }
 
 static int h_slo(struct hr_req *rq) {
   struct hr_api *a = rq->app;
   struct hr_detail_opts dopt = {.recent = 1, .system = 1};
-  int hf = time_arg(rq, "from", &dopt.from_us), ht = time_arg(rq, "to", &dopt.to_us);
+  char terr[256];
+  int hf = time_arg(rq, "from", &dopt.from_us, terr, sizeof terr),
+      ht = hf < 0 ? 0 : time_arg(rq, "to", &dopt.to_us, terr, sizeof terr);
   if (hf < 0 || ht < 0)
-    return server_error(rq->conn, 400, "from, to: RFC 3339 times or unix seconds");
+    return server_error(rq->conn, 400, "%s (or unix seconds)", terr);
   const char *pts = server_arg(rq, "points");
   if (pts != NULL) {
     long n = strtol(pts, NULL, 10);
@@ -693,10 +696,10 @@ static int h_history(struct hr_req *rq) {
   const char *slo = server_arg(rq, "slo"), *svc = server_arg(rq, "service");
   if (period != NULL && compliance_unit_parse(period, &co.unit) != 0)
     return server_error(rq->conn, 400, "period: week, month or quarter, got '%.64s'", period);
-  if (from != NULL && time_parse_rfc3339_offset(from, strlen(from), &co.from_us) != 0)
-    return server_error(rq->conn, 400, "from: an RFC 3339 time with Z or an offset, got '%.64s'", from);
-  if (to != NULL && time_parse_rfc3339_offset(to, strlen(to), &co.to_us) != 0)
-    return server_error(rq->conn, 400, "to: an RFC 3339 time with Z or an offset, got '%.64s'", to);
+  char terr[256];
+  if ((from != NULL && time_parse_instant("from", from, &co.from_us, terr, sizeof terr) != 0) ||
+      (to != NULL && time_parse_instant("to", to, &co.to_us, terr, sizeof terr) != 0))
+    return server_error(rq->conn, 400, "%s", terr);
   co.has_from = from != NULL;
   co.has_to = to != NULL;
   if (co.has_from && co.has_to && co.from_us >= co.to_us)
@@ -831,9 +834,9 @@ static int h_annotations(struct hr_req *rq) {
   } else if (fs[F_TEXT].present && fs[F_TEXT].s == NULL) {
     code = 400;
     snprintf(why, sizeof why, "\"text\" must be a string");
-  } else if (body_field_time(&fs[F_AT], &at_s, &has_at) != 0 || body_field_time(&fs[F_END], &end_s, &has_end) != 0) {
+  } else if (body_field_time(&fs[F_AT], &at_s, &has_at, why, sizeof why) != 0 ||
+             body_field_time(&fs[F_END], &end_s, &has_end, why, sizeof why) != 0) {
     code = 400;
-    snprintf(why, sizeof why, "\"at\" and \"end\" are RFC 3339 times or UTC seconds");
   }
   int64_t id = 0;
   if (code == 0) {

@@ -3,6 +3,7 @@
 #include "http/body.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,17 +75,15 @@ int body_parse_object(const char *p, const char *end, struct hr_jfield *fs, size
         free(s);
       }
     } else if (p < end && (*p == '-' || (*p >= '0' && *p <= '9'))) {
-      char tmp[64];
-      size_t n = 0;
-      while (p < end && n < sizeof tmp - 1 && strchr("+-.eE0123456789", *p) != NULL)
-        tmp[n++] = *p++;
-      tmp[n] = '\0';
-      char *e;
-      double x = strtod(tmp, &e);
-      if (*e != '\0' || !isfinite(x)) {
+      const char *stop;
+      int integer;
+      double x = 0;
+      if (json_num_scan(p, end, &stop, &integer) != HR_JSON_OK ||
+          json_num_value(p, (size_t)(stop - p), integer, &x) != HR_JSON_OK || !isfinite(x)) {
         *msg = "bad number";
         return -1;
       }
+      p = stop;
       if (fld != NULL) {
         fld->num = x;
         fld->is_num = 1;
@@ -112,18 +111,22 @@ int body_parse_object(const char *p, const char *end, struct hr_jfield *fs, size
   }
 }
 
-int body_field_time(const struct hr_jfield *f, int64_t *s, int *has) {
+int body_field_time(const struct hr_jfield *f, int64_t *s, int *has, char *err, size_t n) {
   *has = f->present;
   if (!f->present)
     return 0;
   if (f->is_num) {
-    if (!(f->num > -1e12 && f->num < 1e12))
+    if (!(f->num > -1e12 && f->num < 1e12)) {
+      snprintf(err, n, "\"%s\": UTC seconds out of range", f->key);
       return -1;
+    }
     *s = (int64_t)floor(f->num);
     return 0;
   }
   int64_t us;
-  if (time_parse_rfc3339(f->s, strlen(f->s), &us) != 0)
+  char what[64];
+  snprintf(what, sizeof what, "\"%s\"", f->key);
+  if (time_parse_instant(what, f->s, &us, err, n) != 0)
     return -1;
   *s = floor_div(us, 1000000);
   return 0;

@@ -24,8 +24,9 @@ struct hr_jfield {
  * *msg says why (static text). */
 int body_parse_object(const char *p, const char *end, struct hr_jfield *fs, size_t nf, const char **msg);
 
-/* A time member: an RFC 3339 string or UTC seconds, into *s (seconds).
- * 0 ok (absent too: *has 0); -1 neither. */
-int body_field_time(const struct hr_jfield *f, int64_t *s, int *has);
+/* A time member: an RFC 3339 string with Z or an offset
+ * (time_parse_instant), or UTC seconds, into *s (seconds). 0 ok (absent
+ * too: *has 0); -1 neither, why in err (n bytes). */
+int body_field_time(const struct hr_jfield *f, int64_t *s, int *has, char *err, size_t n);
 
 #endif

@@ -69,43 +69,41 @@ static int str(struct cur *c, char **out) {
   return 0;
 }
 
-/* A JSON number; *out (may be NULL) gets its value. */
+/* Just after a list's or an object's opening bracket: 1 when an element
+ * follows, 0 when it is empty (its close eaten). */
+static int first(struct cur *c, char close) {
+  if (peek(c) != close)
+    return 1;
+  c->p++;
+  return 0;
+}
+
+/* After an element of a list or object that close ends: 1 when another
+ * follows (the ',' eaten), 0 at its end (close eaten), else -1 with the
+ * error msg. */
+static int next(struct cur *c, char close, const char *msg) {
+  int nx = peek(c);
+  if (nx == ',' || nx == close) {
+    c->p++;
+    return nx == ',';
+  }
+  return fail(c, msg);
+}
+
+/* A JSON number (core/json.h's grammar); *out (may be NULL) gets its value. */
 static int num(struct cur *c, double *out) {
   ws(c);
-  const char *s = c->p, *p = s;
-  if (p < c->end && *p == '-')
-    p++;
-  if (p >= c->end || *p < '0' || *p > '9')
-    return fail(c, "expected a number");
-  if (*p == '0')
-    p++;
-  else
-    while (p < c->end && *p >= '0' && *p <= '9')
-      p++;
-  if (p < c->end && *p == '.') {
-    p++;
-    if (p >= c->end || *p < '0' || *p > '9')
-      return fail(c, "bad number");
-    while (p < c->end && *p >= '0' && *p <= '9')
-      p++;
-  }
-  if (p < c->end && (*p == 'e' || *p == 'E')) {
-    p++;
-    if (p < c->end && (*p == '+' || *p == '-'))
-      p++;
-    if (p >= c->end || *p < '0' || *p > '9')
-      return fail(c, "bad number");
-    while (p < c->end && *p >= '0' && *p <= '9')
-      p++;
-  }
-  if (p - s > 63)
-    return fail(c, "number too long");
-  char tmp[64];
-  memcpy(tmp, s, (size_t)(p - s));
-  tmp[p - s] = '\0';
-  c->p = p;
+  const char *stop;
+  int integer;
+  double x;
+  enum hr_json_rc rc = json_num_scan(c->p, c->end, &stop, &integer);
+  if (rc == HR_JSON_OK)
+    rc = json_num_value(c->p, (size_t)(stop - c->p), integer, &x);
+  if (rc != HR_JSON_OK)
+    return fail(c, json_strerror(rc));
+  c->p = stop;
   if (out != NULL)
-    *out = strtod(tmp, NULL);
+    *out = x;
   return 0;
 }
 
@@ -126,26 +124,15 @@ static int skip(struct cur *c, int depth) {
   if (ch == '{' || ch == '[') {
     char close = ch == '{' ? '}' : ']';
     c->p++;
-    if (peek(c) == close) {
-      c->p++;
-      return 0;
-    }
-    for (;;) {
+    int more = first(c, close);
+    while (more > 0) {
       if (ch == '{' && (str(c, NULL) != 0 || eat(c, ':') != 0))
         return -1;
       if (skip(c, depth + 1) != 0)
         return -1;
-      int nx = peek(c);
-      if (nx == ',') {
-        c->p++;
-        continue;
-      }
-      if (nx == close) {
-        c->p++;
-        return 0;
-      }
-      return fail(c, "expected ',' or the end of a list or object");
+      more = next(c, close, "expected ',' or the end of a list or object");
     }
+    return more;
   }
   if (ch == 't')
     return lit(c, "true");
@@ -163,11 +150,8 @@ typedef int (*member_fn)(struct cur *c, const char *key, void *ctx);
 static int object(struct cur *c, member_fn member, void *ctx) {
   if (eat(c, '{') != 0)
     return -1;
-  if (peek(c) == '}') {
-    c->p++;
-    return 0;
-  }
-  for (;;) {
+  int more = first(c, '}');
+  while (more > 0) {
     char *key = NULL;
     if (str(c, &key) != 0)
       return -1;
@@ -175,17 +159,9 @@ static int object(struct cur *c, member_fn member, void *ctx) {
     free(key);
     if (rc != 0)
       return -1;
-    int nx = peek(c);
-    if (nx == ',') {
-      c->p++;
-      continue;
-    }
-    if (nx == '}') {
-      c->p++;
-      return 0;
-    }
-    return fail(c, "expected ',' or '}'");
+    more = next(c, '}', "expected ',' or '}'");
   }
+  return more;
 }
 
 /* [t, "v"] */
@@ -244,26 +220,15 @@ static int series_member(struct cur *c, const char *key, void *ctx) {
   if (strcmp(key, "values") == 0) {
     if (eat(c, '[') != 0)
       return -1;
-    if (peek(c) == ']') {
-      c->p++;
-      return 0;
-    }
-    for (;;) {
+    int more = first(c, ']');
+    while (more > 0) {
       struct hr_prom_sample s;
       if (sample(c, &s) != 0)
         return -1;
       push_sample(x->se, &x->cap, &s);
-      int nx = peek(c);
-      if (nx == ',') {
-        c->p++;
-        continue;
-      }
-      if (nx == ']') {
-        c->p++;
-        return 0;
-      }
-      return fail(c, "expected ',' or ']' in values");
+      more = next(c, ']', "expected ',' or ']' in values");
     }
+    return more;
   }
   return skip(c, 2); /* histogram(s), future keys */
 }
@@ -310,7 +275,8 @@ static int data_member(struct cur *c, const char *key, void *ctx) {
     return 0;
   }
   size_t cap = 0;
-  for (;;) {
+  int more = 1;
+  while (more > 0) {
     if (r->nseries == cap) {
       cap = cap ? cap * 2 : 4;
       r->series = xrealloc(r->series, cap * sizeof *r->series);
@@ -322,17 +288,9 @@ static int data_member(struct cur *c, const char *key, void *ctx) {
       return -1;
     if (se->metric == NULL)
       se->metric = xstrdup("{}");
-    int nx = peek(c);
-    if (nx == ',') {
-      c->p++;
-      continue;
-    }
-    if (nx == ']') {
-      c->p++;
-      return 0;
-    }
-    return fail(c, "expected ',' or ']' in result");
+    more = next(c, ']', "expected ',' or ']' in result");
   }
+  return more;
 }
 
 struct top_ctx {
@@ -363,11 +321,8 @@ static int top_member(struct cur *c, const char *key, void *ctx) {
   }
   if (strcmp(key, "warnings") == 0 && peek(c) == '[') {
     c->p++;
-    if (peek(c) == ']') {
-      c->p++;
-      return 0;
-    }
-    for (;;) {
+    int more = first(c, ']');
+    while (more > 0) {
       char *w = NULL;
       if (str(c, &w) != 0)
         return -1;
@@ -375,17 +330,9 @@ static int top_member(struct cur *c, const char *key, void *ctx) {
         x->r->warning = w;
       else
         free(w);
-      int nx = peek(c);
-      if (nx == ',') {
-        c->p++;
-        continue;
-      }
-      if (nx == ']') {
-        c->p++;
-        return 0;
-      }
-      return fail(c, "expected ',' or ']' in warnings");
+      more = next(c, ']', "expected ',' or ']' in warnings");
     }
+    return more;
   }
   return skip(c, 1);
 }

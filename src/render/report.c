@@ -194,15 +194,6 @@ void report_json(FILE *f, const struct hr_report *r) {
   jw_obj_end(&w);
 }
 
-char *budget_time_text(double s, char *buf, size_t n) {
-  char t[48];
-  if (s < 0)
-    snprintf(buf, n, "%s overspent", human_duration(-s, t, sizeof t));
-  else
-    snprintf(buf, n, "%s", human_duration(s, t, sizeof t));
-  return buf;
-}
-
 static const char *color_of(enum hr_status s) {
   switch (s) {
   case HR_ST_GREEN: return "\033[32m";
@@ -279,14 +270,15 @@ struct name_cols {
 static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols, size_t ncols, int color,
                     const struct name_cols *w) {
   const struct hr_slo_state *st = &rs->st;
-  char sli[32], tgt[32], left[80], lt[64], tte[32], now[48];
+  char sli[32], tgt[32], left[112], tte[32], now[48];
   if (st->has_sli)
     pct(st->sli, sli, sizeof sli);
   else
     snprintf(sli, sizeof sli, "no data");
   pct(rs->slo->target, tgt, sizeof tgt);
-  budget_time_text(st->budget_remaining_s, lt, sizeof lt);
-  snprintf(left, sizeof left, "%.1f%% (%s)", st->budget_remaining * 100, lt);
+  char lp[48], t[48];
+  human_duration(fabs(st->budget_remaining_s), t, sizeof t); /* the word "overspent" is in lp */
+  snprintf(left, sizeof left, "%s (%s)", budget_pct_text(st->budget_remaining, lp, sizeof lp), t);
   if (!st->has_sli)
     snprintf(left, sizeof left, "-");
   if (!st->has_tte)

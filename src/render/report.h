@@ -24,8 +24,4 @@ void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs);
 /* The table, for the SLOs idx[0..n) (idx NULL: all); color: ANSI colours. */
 void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n, int color);
 
-/* The budget left as time for people: "43m 12s", or "36m 21s overspent"
- * when negative; into buf. */
-char *budget_time_text(double seconds, char *buf, size_t n);
-
 #endif

@@ -79,6 +79,16 @@ expect 2 "bad/wrong_type.yaml:27:15: SLO.spec.timeWindow must be a list, found a
 expect 2 "bad/bad_timezone.yaml:32:19: unknown time zone 'Mars/Olympus'" -c bad/bad_timezone.yaml
 expect 2 "bad/unknown_policy.yaml:33:23: unknown AlertPolicy 'paging' (defined: page)" -c bad/unknown_policy.yaml
 expect 2 "bad/bad_exclude.yaml:16:27: headroom.dev/exclude: entry 1: unknown day 'funday'" -c bad/bad_exclude.yaml
+# a one-off exclusion's times need their UTC offset: never UTC assumed
+sed 's/{days: \[sat, sunday, funday\], at: 02:00, duration: 1h}/{start: 2026-03-01T02:00:00, end: 2026-03-01T03:00:00Z}/' \
+  bad/bad_exclude.yaml >"$tmp/exclude_tz.yaml"
+expect 2 "exclude_tz.yaml:16:27: headroom.dev/exclude: entry 1: start: 2026-03-01T02:00:00 has no UTC offset: add Z for UTC or an offset such as +02:00 (2026-03-01T02:00:00Z)" -c "$tmp/exclude_tz.yaml"
+sed 's/{days: \[sat, sunday, funday\], at: 02:00, duration: 1h}/{start: 2026-03-01T02:00:00+01:00, end: soon}/' \
+  bad/bad_exclude.yaml >"$tmp/exclude_tz.yaml"
+expect 2 "headroom.dev/exclude: entry 1: end: expected an RFC 3339 time with Z or an offset, such as 2026-03-01T12:00:00Z or 2026-03-01T14:00:00+02:00, got 'soon'" -c "$tmp/exclude_tz.yaml"
+sed 's/{days: \[sat, sunday, funday\], at: 02:00, duration: 1h}/{start: 2026-03-01T02:00:00+01:00, end: 2026-03-01T03:00:00Z}/' \
+  bad/bad_exclude.yaml >"$tmp/exclude_tz.yaml"
+expect 0 "" -c "$tmp/exclude_tz.yaml"
 expect 2 "bad/syntax.yaml:" -c bad/syntax.yaml
 # the filter's own column: the text starts at col 24, the error is at its end
 expect 2 "bad/bad_filter.yaml:26:47: invalid good filter:" -c bad/bad_filter.yaml
@@ -309,6 +319,11 @@ PY
 "$bin" ingest -c "$tmp/u/slo.yaml" --db "$tmp/u/s.db" "$tmp/u/access.log" >"$tmp/out" 2>"$tmp/err"
 grep -qF "warning: 1 events left out of every figure" "$tmp/err" ||
   { echo "FAIL: ingest does not say an event was undecided" >&2; sed 's/^/  | /' "$tmp/err" >&2; fails=$((fails + 1)); }
+# one wording, from the engine: ingest's warning is report's error
+python3 -c 'import json, sys; print("headroom: warning: " + [e for e in json.load(open(sys.argv[1]))["errors"] if "left out" in e][0])' \
+  "$tmp/u/r.json" >"$tmp/u/want" 2>/dev/null
+grep -qxFf "$tmp/u/want" "$tmp/err" ||
+  { echo "FAIL: ingest's undecided warning is not report's: $(cat "$tmp/u/want")" >&2; sed 's/^/  | /' "$tmp/err" >&2; fails=$((fails + 1)); }
 
 if [ "$fails" -ne 0 ]; then
   echo "check.sh: $fails failure(s)" >&2

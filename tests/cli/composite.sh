@@ -20,12 +20,8 @@
 #     indicator, a composite with an indicator of its own; a compositeWeight
 #     on an ordinary SLO is a warning.
 set -u
-HR=${1:?usage: composite.sh HEADROOM_BIN BUILD_DIR}
-command -v python3 >/dev/null 2>&1 || { echo "composite.sh: SKIP: python3 not installed"; exit 0; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hr-composite.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0
-fail() { echo "composite.sh: FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib/common.sh"
+test_init composite "$@"
 
 python3 - "$TMP/web.jsonl" <<'PY'
 import sys, random
@@ -212,10 +208,7 @@ grep -q "^  - name: 'headroom-shop-journey'" "$TMP/rules.yml" || fail "rules: no
 # configuration errors, each at its line
 expect_err() { # expect_err WANT-EXIT MESSAGE (config on stdin)
   cat > "$TMP/bad.yaml"
-  "$HR" check -c "$TMP/bad.yaml" > "$TMP/bad.out" 2>&1
-  rc=$?
-  [ $rc -eq "$1" ] || fail "check: exit $rc, want $1 for '$2'"
-  grep -qF "$2" "$TMP/bad.out" || { cat "$TMP/bad.out" >&2; fail "check: no message '$2'"; }
+  refuse "$1" "$2" check -c "$TMP/bad.yaml"
 }
 head -n 19 "$TMP/conf.yaml" > "$TMP/head.yaml"
 { cat "$TMP/head.yaml"; cat <<'YAML'
@@ -272,5 +265,4 @@ spec:
 YAML
 } | expect_err 0 "compositeWeight only weighs the objectives of a composite SLO"
 
-[ $fails -eq 0 ] || { echo "composite.sh: $fails failure(s)"; exit 1; }
-echo "composite.sh: ok"
+test_done

@@ -77,7 +77,7 @@ gate ai-report normal 0
 rc=$?
 [ $rc = 1 ] || fail "gate core-matching (default risk normal): exit $rc, want 1"
 head -1 "$TMP/g.txt" | grep -qx 'DENY: normal change to core-matching' || fail "text: first line: $(head -1 "$TMP/g.txt")"
-for pat in 'SLO matching-availability is red' 'budget left -' '1h burn ' 'red allows fix only, not a normal change' \
+for pat in 'SLO matching-availability is red' '% overspent, 1h burn' '1h burn ' 'red allows fix only, not a normal change' \
   'The freeze lifts once the SLI over the window' 'is back at >= the target 99.900%'; do
   grep -qF -- "$pat" "$TMP/g.txt" || fail "text lacks: $pat"
 done

@@ -22,21 +22,11 @@
 #   - GET /api/v1/history of `serve --at` equals the CLI's JSON.
 # Never the wall clock: every run names --at.
 set -u
-HR=${1:?usage: history.sh HEADROOM_BIN BUILD_DIR}
-case $HR in /*) ;; *) HR=$(pwd)/$HR ;; esac
-SRC=${HR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-command -v python3 >/dev/null 2>&1 || { echo "history.sh: python3 is needed" >&2; exit 1; }
+. "$(dirname "$0")/lib/common.sh"
+test_init history "$@"
 python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("Europe/Berlin")' 2>/dev/null ||
   { echo "history.sh: python3 zoneinfo with tzdata is needed" >&2; exit 1; }
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hr-history.XXXXXX") || exit 1
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-. "$SRC/tests/cli/lib/serve_lib.sh" # fail, start_serve
+. "$SRC/tests/cli/lib/serve_lib.sh" # start_serve
 bin=$HR
 cd "$TMP" || exit 1
 AT=2026-11-10T00:00:00Z
@@ -392,13 +382,10 @@ assert "All services: " in h and h.count('<p class="sum">') == 3  # the grand to
 PY
 
 # ---- refusals ----
-expect_err() { # expect_err PATTERN ARGS...
+expect_err() { # expect_err MESSAGE ARGS...
   pat=$1
   shift
-  "$HR" history -c conf.yaml --at $AT --db h.db "$@" >/dev/null 2>e.err
-  rc=$?
-  [ $rc = 2 ] || fail "history $*: exit $rc, want 2"
-  grep -q -e "$pat" e.err || { fail "history $*: no '$pat' in"; cat e.err >&2; }
+  refuse 2 "$pat" history -c conf.yaml --at $AT --db h.db "$@"
 }
 expect_err "expected week, month or quarter" --period year
 expect_err "--from must be before --to" --from 2026-10-01T00:00:00Z --to 2026-09-01T00:00:00Z
@@ -430,5 +417,4 @@ else
   echo "history.sh: curl missing: the API part is skipped"
 fi
 
-[ "$fails" = 0 ] && echo "history: ok"
-exit "$fails"
+test_done

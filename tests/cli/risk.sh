@@ -16,14 +16,9 @@
 #     with no past deploy the limit denies what the nodata row forbids;
 #   - refusals: unknown service, bad --horizon/--canary, bad policy keys.
 set -u
-HR=${1:?usage: risk.sh HEADROOM_BIN BUILD_DIR}
-case $HR in /*) ;; *) HR=$(pwd)/$HR ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
-fails=0
-fail() { echo "risk.sh: FAIL: $*" >&2; fails=$((fails + 1)); }
-command -v python3 >/dev/null 2>&1 || { echo "risk.sh: python3 is needed" >&2; exit 1; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hr-risk.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT INT TERM
+. "$HERE/lib/common.sh"
+test_init risk "$@"
 AT=2026-10-11T00:00:00Z
 
 cat >"$TMP/slo.yaml" <<'EOF'
@@ -349,19 +344,11 @@ else
 fi
 
 # Refusals.
-refuse() { # WHAT MESSAGE ARGS...
-  what=$1 msg=$2; shift 2
-  "$HR" "$@" >"$TMP/r.out" 2>&1
-  got=$?
-  [ "$got" = 2 ] || fail "$what: exit $got, want 2"
-  grep -qF -- "$msg" "$TMP/r.out" || { fail "$what: no '$msg'"; cat "$TMP/r.out" >&2; }
-}
-refuse "unknown service" "unknown service 'nope'" risk -c "$TMP/slo.yaml" --service nope --db "$TMP/full.db"
-refuse "bad horizon" "--horizon: expected a duration" risk -c "$TMP/slo.yaml" --service shop --horizon soon
-refuse "bad canary" "--canary: expected a share" risk -c "$TMP/slo.yaml" --service shop --canary 10
-refuse "no service" "--service S is required" risk -c "$TMP/slo.yaml"
+refuse 2 "unknown service 'nope'" risk -c "$TMP/slo.yaml" --service nope --db "$TMP/full.db"
+refuse 2 "--horizon: expected a duration" risk -c "$TMP/slo.yaml" --service shop --horizon soon
+refuse 2 "--canary: expected a share" risk -c "$TMP/slo.yaml" --service shop --canary 10
+refuse 2 "--service S is required" risk -c "$TMP/slo.yaml"
 sed 's/{max_p_exhaust: {normal: 0.5, high: 0.05}}/{max_p_exhaust: {normal: 50}}/' "$TMP/slo.yaml" >"$TMP/bad.yaml"
-refuse "bad max_p_exhaust" "max_p_exhaust: normal: expected a share from 0 to 1" check -c "$TMP/bad.yaml"
+refuse 2 "max_p_exhaust: normal: expected a share from 0 to 1" check -c "$TMP/bad.yaml"
 
-[ "$fails" = 0 ] || { echo "risk.sh: $fails failure(s)" >&2; exit 1; }
-echo "risk.sh: ok"
+test_done

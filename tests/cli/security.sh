@@ -230,6 +230,24 @@ check(s == 200 and dt < 1, "/healthz from 127.0.0.2 during slowloris from 127.0.
 for c in slow:
     c.close()
 
+# ---- 8. a time without its UTC offset is refused, naming the value and the
+# form wanted, never taken as UTC (query parameters and a POST body)
+JSON = [("Content-Type", "application/json")]
+for what, path, body, name in [
+        ("from without offset", "/api/v1/slos/avail?from=2026-03-01T12:00:00&to=2026-03-01T12:30:00Z", None, "from"),
+        ("to without offset", "/api/v1/history?to=2026-03-01T12:00:00", None, "to"),
+        ("annotation at without offset", "/api/v1/annotations",
+         b'{"service": "web", "kind": "deploy", "at": "2026-03-01T12:00:00"}', '"at"')]:
+    s, h, b = attack(what, 400, "POST" if body else "GET", path, body or b"", (JSON + AUTH) if body else ())
+    e = err(b) or ""
+    check(e.startswith(name + ": 2026-03-01T12:00:00 has no UTC offset: add Z for UTC or an offset such as +02:00"),
+          "%s: error %r" % (what, e))
+s, h, b = req("GET", "/api/v1/history?from=yesterday")
+check(s == 400 and "expected an RFC 3339 time with Z or an offset" in (err(b) or "") and "'yesterday'" in (err(b) or ""),
+      "history from=yesterday: %d %r" % (s, b[:200]))
+s, h, b = req("GET", "/api/v1/slos/avail?from=2026-03-01T12:00:00%2B01:00&to=2026-03-01T12:30:00Z")
+check(s == 200, "from with an offset: %d %r" % (s, b[:200]))
+
 for what, s in got:
     print("  %-75s %d" % (what[:75], s))
 sys.exit(1 if bad else 0)

@@ -16,19 +16,9 @@
 #   - GET /api/v1/suggest of `serve --at` equals the CLI's JSON.
 # Never the wall clock: every run names --at.
 set -u
-HR=${1:?usage: suggest.sh HEADROOM_BIN BUILD_DIR}
-case $HR in /*) ;; *) HR=$(pwd)/$HR ;; esac
-SRC=${HR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-command -v python3 >/dev/null 2>&1 || { echo "suggest.sh: python3 is needed" >&2; exit 1; }
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hr-suggest.XXXXXX") || exit 1
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-. "$SRC/tests/cli/lib/serve_lib.sh" # fail, start_serve
+. "$(dirname "$0")/lib/common.sh"
+test_init suggest "$@"
+. "$SRC/tests/cli/lib/serve_lib.sh" # start_serve
 bin=$HR
 cd "$TMP" || exit 1
 
@@ -373,5 +363,4 @@ else
   echo "suggest.sh: curl missing: the API part is skipped"
 fi
 
-[ $fails = 0 ] && echo "suggest: ok"
-exit $((fails > 0))
+test_done

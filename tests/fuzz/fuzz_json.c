@@ -4,7 +4,8 @@
  * an independent checker), is never longer than its source, is its raw
  * bytes when it has no escapes, and survives the writer's escaping
  * (jw_escape) and a second decode unchanged; a buffer one byte short is
- * refused without being overrun; json_str_dup() agrees. The input and the
+ * refused without being overrun; json_str_dup() agrees. The same bytes as a
+ * number (json_num_scan): read by strtod to the same end and value. The input and the
  * buffers are exact-size copies: reading or writing past them is an ASan
  * error. */
 #include <stdint.h>
@@ -94,6 +95,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (s != NULL && (dn != n || memcmp(s, out, n) != 0 || s[n] != '\0'))
     abort();
   free(s);
+  /* The same bytes as a number: the scan stays inside the input, and what
+   * it accepts strtod reads to the same end (a NUL-terminated copy). */
+  const char *stop = NULL;
+  int integer = -1;
+  enum hr_json_rc rn = json_num_scan(in, end, &stop, &integer);
+  if (stop < in || stop > end || json_strerror(rn) == NULL)
+    abort();
+  if (rn == HR_JSON_OK) {
+    size_t len = (size_t)(stop - in);
+    char *z = malloc(len + 1), *zend;
+    if (z == NULL)
+      abort();
+    memcpy(z, in, len);
+    z[len] = '\0';
+    double want = strtod(z, &zend), x;
+    if (zend != z + len || (integer && memchr(z, '.', len) != NULL))
+      abort();
+    enum hr_json_rc rv = json_num_value(in, len, integer, &x);
+    if (rv == HR_JSON_OK ? x != want : (rv != HR_JSON_LONG_NUMBER || len <= HR_JSON_NUM_MAX))
+      abort();
+    free(z);
+  }
   free(out);
   free(in);
   return 0;

@@ -48,16 +48,27 @@ static void test_fields(void **state) {
   assert_true(fs[F_AT].is_num && fs[F_AT].num == 1772366400.5);
   int64_t s = 0;
   int has = 0;
-  assert_int_equal(body_field_time(&fs[F_AT], &s, &has), 0);
+  char err[256];
+  assert_int_equal(body_field_time(&fs[F_AT], &s, &has, err, sizeof err), 0);
   assert_int_equal(has, 1);
   assert_int_equal(s, 1772366400);
   assert_int_equal(parse("{\"at\":\"2026-03-01T12:00:00Z\"}", fs, &msg), 0);
-  assert_int_equal(body_field_time(&fs[F_AT], &s, &has), 0);
+  assert_int_equal(body_field_time(&fs[F_AT], &s, &has, err, sizeof err), 0);
   assert_int_equal(s, 1772366400);
-  assert_int_equal(body_field_time(&fs[F_TEXT], &s, &has), 0); /* absent */
+  assert_int_equal(body_field_time(&fs[F_TEXT], &s, &has, err, sizeof err), 0); /* absent */
   assert_int_equal(has, 0);
   assert_int_equal(parse("{\"at\":\"yesterday\"}", fs, &msg), 0);
-  assert_int_equal(body_field_time(&fs[F_AT], &s, &has), -1);
+  assert_int_equal(body_field_time(&fs[F_AT], &s, &has, err, sizeof err), -1);
+  assert_string_equal(err, "\"at\": expected an RFC 3339 time with Z or an offset, such as 2026-03-01T12:00:00Z or "
+                           "2026-03-01T14:00:00+02:00, got 'yesterday'");
+  /* A time without its UTC offset is refused, never taken as UTC. */
+  assert_int_equal(parse("{\"at\":\"2026-03-01T12:00:00\"}", fs, &msg), 0);
+  assert_int_equal(body_field_time(&fs[F_AT], &s, &has, err, sizeof err), -1);
+  assert_string_equal(err, "\"at\": 2026-03-01T12:00:00 has no UTC offset: add Z for UTC or an offset such as +02:00 "
+                           "(2026-03-01T12:00:00Z)");
+  assert_int_equal(parse("{\"at\":\"2026-03-01T14:00:00+02:00\"}", fs, &msg), 0);
+  assert_int_equal(body_field_time(&fs[F_AT], &s, &has, err, sizeof err), 0);
+  assert_int_equal(s, 1772366400);
   assert_int_equal(parse("{}", fs, &msg), 0);
   assert_int_equal(parse("{\"service\":\"a\",\"service\":\"b\"}", fs, &msg), -1);
   assert_string_equal(msg, "duplicate key");

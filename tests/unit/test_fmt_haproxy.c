@@ -14,11 +14,8 @@
 
 #include "config/zone.h"
 #include "core/format.h"
+#include "fmt_fields.h"
 #include "real_logs.h"
-
-#define NUL (-12345.0) /* expected: null or absent */
-
-static struct hr_event ev;
 
 static struct hr_format *make(const struct hr_tz *tz, const char *captures) {
   struct hr_format_opts o = {.kind = HR_FMT_HAPROXY, .tz = tz, .captures = captures};
@@ -26,34 +23,6 @@ static struct hr_format *make(const struct hr_tz *tz, const char *captures) {
   struct hr_err err = {0};
   assert_int_equal(format_new(&o, &f, &err), HR_OK);
   return f;
-}
-
-static double num(struct hr_format *f, const char *name) {
-  int id = format_field(f, name, strlen(name));
-  assert_true(id >= 0);
-  const struct hr_val *v = event_get(&ev, id);
-  if (v == NULL)
-    return NUL;
-  assert_int_equal(v->type, HR_V_NUM);
-  return v->num;
-}
-
-static void str_is(struct hr_format *f, const char *name, const char *want) {
-  int id = format_field(f, name, strlen(name));
-  assert_true(id >= 0);
-  const struct hr_val *v = event_get(&ev, id);
-  if (want == NULL) {
-    assert_null(v);
-    return;
-  }
-  assert_non_null(v);
-  assert_int_equal(v->type, HR_V_STR);
-  if (v->sv.n != strlen(want) || memcmp(v->sv.p, want, v->sv.n) != 0)
-    fail_msg("%s: want '%s', got '%.*s'", name, want, (int)v->sv.n, v->sv.p);
-}
-
-static int parse(struct hr_format *f, const char *line) {
-  return format_parse(f, line, strlen(line), &ev);
 }
 
 /* The manual's example of section 8.2.3, syslog prefix and captures included. */

@@ -87,10 +87,10 @@ static void test_latch_message(void **state) {
   gate_decide(&p, "core-matching", HR_RISK_NORMAL, &g, 1, &d);
   assert_int_equal(d.allow, 0);
   assert_int_equal(d.deciding, 0);
-  assert_string_equal(d.reason,
-                      "SLO matching-availability is red (latched): budget left -50.0%, 1h burn 0.50x; red allows fix "
-                      "only, not a normal change. The freeze lifts once the SLI over the window (now 99.850%) is back "
-                      "at >= the target 99.900% and the 1h burn rate (now 0.50x) is below 1");
+  assert_string_equal(
+      d.reason, "SLO matching-availability is red (latched): budget 50.0% overspent, 1h burn 0.50x; red allows fix "
+                "only, not a normal change. The freeze lifts once the SLI over the window (now 99.850%) is back "
+                "at >= the target 99.900% and the 1h burn rate (now 0.50x) is below 1");
   /* A fix still ships through the freeze. */
   gate_decide(&p, "core-matching", HR_RISK_FIX, &g, 1, &d);
   assert_int_equal(d.allow, 1);
@@ -121,10 +121,9 @@ static void test_nodata(void **state) {
   gate_decide(&p, "svc", HR_RISK_NORMAL, g, 2, &d);
   assert_int_equal(d.allow, 0);
   assert_int_equal(d.deciding, 1);
-  assert_string_equal(d.reason,
-                      "SLO b is green, its data stale: the newest event of logs is 3h 0m old (staleAfter "
-                      "1h): budget left 95.000%, 1h burn 0.10x; data that is stale is judged as no data, which "
-                      "allows fix and low, not a normal change");
+  assert_string_equal(d.reason, "SLO b is green, its data stale: the newest event of logs is 3h 0m old (staleAfter "
+                                "1h): budget left 95.0%, 1h burn 0.10x; data that is stale is judged as no data, which "
+                                "allows fix and low, not a normal change");
   /* A policy may say otherwise: no data allows everything again. */
   const char *all = "{nodata: [all]}";
   char msg0[128];

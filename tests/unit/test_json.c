@@ -276,6 +276,70 @@ static void test_strerror(void **state) {
   assert_string_equal(json_strerror(HR_JSON_LONE_SURROGATE), "unpaired surrogate in a \\u escape");
 }
 
+/* The one number grammar (RFC 8259 §6) of every JSON reader: what it
+ * accepts, where it stops, what it rejects, and the values. */
+static void test_numbers(void **state) {
+  (void)state;
+  static const struct {
+    const char *in;
+    enum hr_json_rc rc;
+    size_t stop; /* bytes scanned (OK), or where it went wrong */
+    int integer;
+    double value;
+  } cases[] = {
+      {"0", HR_JSON_OK, 1, 1, 0},
+      {"-0", HR_JSON_OK, 2, 1, 0},
+      {"42,", HR_JSON_OK, 2, 1, 42},
+      {"-17}", HR_JSON_OK, 3, 1, -17},
+      {"3.25", HR_JSON_OK, 4, 0, 3.25},
+      {"1e3", HR_JSON_OK, 3, 0, 1000},
+      {"-2.5E-1 ", HR_JSON_OK, 7, 0, -0.25},
+      {"1e+2", HR_JSON_OK, 4, 0, 100},
+      {"123456789012345", HR_JSON_OK, 15, 1, 123456789012345.0},
+      {"12345678901234567", HR_JSON_OK, 17, 1, 12345678901234567.0},
+      {"01", HR_JSON_OK, 1, 1, 0}, /* a leading zero ends the number: the reader then finds "1" */
+      {"", HR_JSON_NOT_NUMBER, 0, 1, 0},
+      {"+1", HR_JSON_NOT_NUMBER, 0, 1, 0},
+      {"-", HR_JSON_NOT_NUMBER, 1, 1, 0},
+      {"-x", HR_JSON_NOT_NUMBER, 1, 1, 0},
+      {".5", HR_JSON_NOT_NUMBER, 0, 1, 0},
+      {"Infinity", HR_JSON_NOT_NUMBER, 0, 1, 0},
+      {"1.", HR_JSON_BAD_NUMBER, 2, 0, 0},
+      {"1.e5", HR_JSON_BAD_NUMBER, 2, 0, 0},
+      {"1e", HR_JSON_BAD_NUMBER, 2, 0, 0},
+      {"1e+", HR_JSON_BAD_NUMBER, 3, 0, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t n = strlen(cases[i].in);
+    char *buf = malloc(n ? n : 1); /* exact size: a read past it is an ASan error */
+    memcpy(buf, cases[i].in, n);
+    const char *stop = NULL;
+    int integer = -1;
+    enum hr_json_rc rc = json_num_scan(buf, buf + n, &stop, &integer);
+    if (rc != cases[i].rc || (size_t)(stop - buf) != cases[i].stop)
+      fail_msg("'%s': rc %d stop %td, want %d at %zu", cases[i].in, rc, stop - buf, cases[i].rc, cases[i].stop);
+    if (rc == HR_JSON_OK) {
+      double x = -1;
+      assert_int_equal(integer, cases[i].integer);
+      assert_int_equal(json_num_value(buf, (size_t)(stop - buf), integer, &x), HR_JSON_OK);
+      if (x != cases[i].value)
+        fail_msg("'%s': value %.17g, want %.17g", cases[i].in, x, cases[i].value);
+    }
+    free(buf);
+  }
+  /* Longer than HR_JSON_NUM_MAX: scanned, not converted. */
+  char big[HR_JSON_NUM_MAX + 3];
+  memset(big, '1', sizeof big);
+  big[1] = '.';
+  const char *stop;
+  int integer;
+  double x;
+  assert_int_equal(json_num_scan(big, big + sizeof big, &stop, &integer), HR_JSON_OK);
+  assert_int_equal(json_num_value(big, (size_t)(stop - big), integer, &x), HR_JSON_LONG_NUMBER);
+  assert_string_equal(json_strerror(HR_JSON_NOT_NUMBER), "expected a number");
+  assert_string_equal(json_strerror(HR_JSON_BAD_NUMBER), "bad number");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_plain_and_escapes),
@@ -287,6 +351,7 @@ int main(void) {
       cmocka_unit_test(test_buffer),
       cmocka_unit_test(test_fast_path_offsets),
       cmocka_unit_test(test_strerror),
+      cmocka_unit_test(test_numbers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

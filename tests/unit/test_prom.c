@@ -124,6 +124,13 @@ static void test_parse_errors(void **st) {
       {"{\"st\\u0000atus\":\"success\"}", "U+0000 in a string at byte 2"},
       {"{\"status\":\"a\tb\"}", "control character in a string at byte 12"},
       {"{\"status\":\"abc", "unterminated string at byte 14"},
+      /* lists and objects: where a ',' or the close was wanted */
+      {"{\"status\":\"success\" \"x\"}", "expected ',' or '}' at byte 20"},
+      {"{\"status\":\"success\",\"warnings\":[\"a\" \"b\"]}", "expected ',' or ']' in warnings at byte 36"},
+      {"{\"data\":{\"result\":[{} {}]}}", "expected ',' or ']' in result at byte 22"},
+      {"{\"data\":{\"result\":[{\"values\":[[1,\"2\"] [3,\"4\"]]}]}}", "expected ',' or ']' in values at byte 38"},
+      {"{\"x\":[1 2]}", "expected ',' or the end of a list or object at byte 8"},
+      {"{\"status\":\"success\",\"x\":-}", "expected a number at byte 24"},
   };
   for (size_t i = 0; i < sizeof str_bad / sizeof str_bad[0]; i++) {
     e.msg[0] = 0;

@@ -1,10 +1,11 @@
 # serve_lib.sh -- helpers shared by serve.sh, crash.sh and rotate.sh (sourced;
 # not a test itself). Expects $bin and runs in the test's temp directory.
-fails=0
+fails=${fails:-0}
 pid=
 url=
 
-fail() {
+# common.sh's fail() when the test set it up with test_init.
+command -v fail >/dev/null 2>&1 || fail() {
   echo "FAIL: $*" >&2
   fails=$((fails + 1))
 }

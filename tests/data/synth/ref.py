@@ -542,7 +542,8 @@ def check_gate(out_path, exit_code, log, parse, slos, service, risk, at, policy=
     d = next(r for r in wants if r["name"] == deciding)
     if d["status"] != "nodata":
         c.same("reason names the budget left", True,
-               "budget left %.1f%%" % (100 * d["budget_remaining"]) in got["reason"])
+               ("budget %s" if d["budget_remaining"] < 0 else "budget left %s") % budget_text(d["budget_remaining"])
+               in got["reason"])
     if d["status"] == "red" and decision == "deny":
         c.same("reason names the SLI", True, "(now %.3f%%)" % (100 * d["sli"]) in got["reason"])
     if d["data"] != "ok":
@@ -551,12 +552,17 @@ def check_gate(out_path, exit_code, log, parse, slos, service, risk, at, policy=
     c.done("gate --service %s --risk %s" % (service, risk))
 
 
+def budget_text(remaining):
+    """The budget left as every output words it: 44.7%, or 89.5% overspent."""
+    return "%.1f%% overspent" % (-100 * remaining) if remaining < 0 else "%.1f%%" % (100 * remaining)
+
+
 def duration_text(seconds):
-    """Budget time as the text table shows it: 43m 12s, or 2h 19m overspent."""
+    """Budget time as the text table shows it beside budget_text: 43m 12s
+    (its sign is in the budget's wording)."""
     a = abs(seconds)
     h, m, s = int(a // 3600), int(a % 3600 // 60), int(a % 60)
-    text = "%dh %dm" % (h, m) if h else "%dm %ds" % (m, s) if m else "%ds" % s
-    return text + (" overspent" if seconds < 0 else "")
+    return "%dh %dm" % (h, m) if h else "%dm %ds" % (m, s) if m else "%ds" % s
 
 
 def now_text(b):
@@ -593,10 +599,10 @@ def check_gate_text(out_path, exit_code, log, parse, slos, service, risk, at, po
         burn = lambda k: "low" if r["events"][k]["low_traffic"] else "%.2fx" % r["burn_rate"][k]
         tte = r["time_to_exhaustion_seconds"]
         want = [r["status"].upper(), service, r["name"], "%.3f%%" % (100 * r["sli"]), "%.3f%%" % (100 * r["target"]),
-                "%.1f%%" % (100 * r["budget_remaining"]), "(%s)" % duration_text(r["budget_remaining_seconds"]),
+                budget_text(r["budget_remaining"]), "(%s)" % duration_text(r["budget_remaining_seconds"]),
                 now_text(r["burning_now"]), burn("5m"), burn("1h"), burn("6h"), burn("3d"),
                 "exhausted" if tte == 0 else None]
-        got = re.split(r"\s+(?![0-9]+[ms](?: overspent)?\)|overspent\))", row[0].strip())
+        got = re.split(r"\s+(?![0-9]+[ms]\)|overspent\b)", row[0].strip())
         for i, w in enumerate(want):
             if w is not None:
                 c.same("%s: column %d" % (r["name"], i + 1), w, " ".join(got[i:i + 1]))
