@@ -531,9 +531,10 @@ static int h_breakdown(struct hr_req *rq) {
   if (slo == NULL || slo[0] == '\0')
     return server_error(rq->conn, 400, "slo=NAME is required");
   int64_t from = 0, to = 0;
-  int hf = time_arg(rq, "from", &from), ht = time_arg(rq, "to", &to);
+  char terr[256];
+  int hf = time_arg(rq, "from", &from, terr, sizeof terr), ht = hf < 0 ? 0 : time_arg(rq, "to", &to, terr, sizeof terr);
   if (hf < 0 || ht < 0)
-    return server_error(rq->conn, 400, "from, to: RFC 3339 times or unix seconds");
+    return server_error(rq->conn, 400, "%s (or unix seconds)", terr);
   int64_t at = api_eval_at(a);
   if (ht == 0 || to > at)
     to = at;
