@@ -84,13 +84,14 @@ heading "6. headroom risk --service core-matching: the release risk from its 8 p
 echo
 "$HR" risk -c "$CONF" --db "$DB" --service core-matching --at 2026-11-01T00:00:00Z --canary 0.1 | sed -n '1p;/^matching-availability/,/exhausting/p'
 
-heading "7. headroom journeys: the value x frequency matrix, and the matching journey's own budget"
+heading "7. headroom journeys: the value x frequency matrix, and each journey's own budget"
 echo "(each Service is a journey: value from headroom.dev/value, frequency from its traffic; docs/cli/journeys.md)"
 echo
 "$HR" journeys -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z
 echo
-echo "matching-journey is a composite SLO (journey1-matching.yaml): availability weighs 2, latency 1;"
-echo "its consumed budget is the weighted mean of theirs (docs/internals/math.md, \"Composite SLOs\"):"
+echo "Each journey has a composite SLO: matching-journey (availability weighs 2, latency 1), chat-journey"
+echo "(delivery 3, speed 1), report-journey (freshness 1, correctness 2); each one's consumed budget is the"
+echo "weighted mean of its components' (docs/internals/math.md, \"Composite SLOs\"):"
 "$HR" report -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z | sed -n '/^Composite SLOs/,/^$/p'
 
 heading "8. headroom suggest: the targets thirteen weeks of history support"
