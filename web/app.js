@@ -3,7 +3,9 @@
  * #/slo/NAME?from=T&to=T).
  *
  * Data: window.HEADROOM_DATA when the page is a self-contained report
- * (report --format html: the report JSON plus "details": {name: detail}),
+ * (report --format html: the report JSON plus "details": {name: detail} and
+ * "journeys", the matrix; journeys --format html: the same with "view":
+ * "journeys", the matrix first),
  * else the JSON API of `headroom serve` (GET api/v1/slos, api/v1/slos/NAME,
  * api/v1/trends, api/v1/status, api/v1/alerts, api/v1/gate?service=S,
  * api/v1/journeys for the value x frequency matrix of the overview, and
@@ -375,12 +377,13 @@
     destroyCharts();
     state.current = null;
     $('crumbs').textContent = '';
-    document.title = 'headroom';
+    var jview = STATIC && STATIC.view === 'journeys'; /* journeys --format html: the matrix first */
+    document.title = jview ? 'headroom journeys' : 'headroom';
     var list = sloList();
-    if (!list.length) { $('app').innerHTML = '<p class="empty">No SLOs in this report.</p>'; return; }
+    if (!list.length && !jview) { $('app').innerHTML = '<p class="empty">No SLOs in this report.</p>'; return; }
     if (!$('ov-list')) {
-      $('app').innerHTML = '<div class="overview"><section class="answer" id="ov-answer"></section>' +
-        '<section class="matrix" id="ov-matrix"></section><section id="ov-firing"></section>' +
+      var answer = '<section class="answer" id="ov-answer"></section>', matrix = '<section class="matrix" id="ov-matrix"></section>';
+      $('app').innerHTML = '<div class="overview">' + (jview ? matrix + answer : answer + matrix) + '<section id="ov-firing"></section>' +
         '<div class="ov-tools" id="ov-tools">' + toolsHtml() + '</div><div id="ov-list"></div></div>';
       bindTools();
     }

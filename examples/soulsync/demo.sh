@@ -3,8 +3,8 @@
 # validate the configuration, report the six SLOs straight from the logs,
 # then backfill a store, record the deploys, incidents and a maintenance
 # window on the timeline (annotate.sh) and report again from the store;
-# show the release risk, the journeys' value x frequency matrix with the
-# matching journey's composite budget, and the targets thirteen weeks of the
+# show the release risk, the journeys' value x frequency matrix (also as an
+# HTML page in logs/journeys.html) with each journey's composite budget, and the targets thirteen weeks of the
 # same traffic support (risk, journeys, suggest) and their compliance month
 # by month with the cost of the AI report's failures (history, also as an
 # HTML page in logs/history.html); finally run the daemon on live traffic: four
@@ -88,6 +88,9 @@ heading "7. headroom journeys: the value x frequency matrix, and each journey's 
 echo "(each Service is a journey: value from headroom.dev/value, frequency from its traffic; docs/cli/journeys.md)"
 echo
 "$HR" journeys -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z
+"$HR" journeys -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z --format html > "$LOGS/journeys.html"
+echo
+echo "The matrix as a page (no server, no network): $LOGS/journeys.html"
 echo
 echo "Each journey has a composite SLO: matching-journey (availability weighs 2, latency 1), chat-journey"
 echo "(delivery 3, speed 1), report-journey (freshness 1, correctness 2); each one's consumed budget is the"

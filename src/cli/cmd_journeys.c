@@ -8,9 +8,10 @@
 #include "cli/cmd.h"
 #include "cli/common.h"
 #include "engine/journeys.h"
+#include "render/html.h"
 #include "render/journeys.h"
 
-static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--at T] [--format text|json]\n"
+static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--at T] [--format text|json|html]\n"
                                  "                         [--source NAME] [--db FILE] [--store]\n"
                                  "\n"
                                  "The value x frequency matrix of the services (each Service is a journey):\n"
@@ -24,7 +25,9 @@ static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--a
                                  "  -c, --config CONF   OpenSLO file or directory (required)\n"
                                  "      --at T          the instant (RFC 3339); default: now for the store,\n"
                                  "                      just after the last event for logs\n"
-                                 "      --format F      text (default) or json (docs/cli/journeys.md)\n"
+                                 "      --format F      text (default), json (docs/cli/journeys.md), or html:\n"
+                                 "                      one self-contained page (the matrix, its table and\n"
+                                 "                      the report below; no network)\n"
                                  "      --source NAME   the DataSource the logs are read with\n"
                                  "      --db FILE       the store (default: the configuration's headroom.db)\n"
                                  "      --store         read the store as well as the logs named\n"
@@ -37,7 +40,7 @@ int cmd_journeys(int argc, char **argv) {
                                        {"format", required_argument, 0, 'f'}, {"source", required_argument, 0, 's'},
                                        {"db", required_argument, 0, 'd'},     {"store", no_argument, 0, 'S'},
                                        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-  static const char *const formats[] = {"text", "json", NULL};
+  static const char *const formats[] = {"text", "json", "html", NULL};
   const char *conf = NULL, *format = "text";
   struct hr_eval_opts eo = {0};
   eo.in.threads = 1;
@@ -83,6 +86,8 @@ int cmd_journeys(int argc, char **argv) {
   cli_print_samples(&js.rep);
   if (strcmp(format, "json") == 0)
     journeys_json(stdout, &js);
+  else if (strcmp(format, "html") == 0)
+    journeys_html(stdout, &js);
   else
     journeys_text(stdout, &js);
   cli_print_errors(&js.rep);
