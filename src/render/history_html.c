@@ -35,7 +35,8 @@ static const char style[] =
     "td.p{min-width:92px}td.p .v{font-size:15px;font-weight:600}td.p small{display:block;color:#5b6470}"
     "td.met{background:#eef7ee}td.miss{background:#fde8e6}td.miss .v{color:#b3261e}"
     "td.nodata{background:#f5f5f5;color:#8a9099;text-align:center}td.tot{background:#fafbfc;white-space:nowrap}"
-    "td.tot small{display:block;color:#5b6470}th.l{text-align:left}tr.composite td.slo{font-weight:600}"
+    "td.tot small{display:block;color:#5b6470}th.l{text-align:left}tr.composite td.slo{font-weight:600}tr.composite "
+    "td.slo small{font-weight:400}"
     "tr.component td.slo{padding-left:22px}"
     ".part{color:#8a9099;font-weight:400}footer{color:#5b6470;font-size:12px;margin-top:24px;max-width:900px}";
 
@@ -61,7 +62,9 @@ static size_t labels_of(const struct hr_compliance *c, const char *svc, char (*l
 }
 
 /* The sparkline of the rows [a, b) of one SLO: SLI by period, y from hi = 1
- * down to lo (the lowest SLI, or target - (1 - target)), the target dashed. */
+ * down to lo (the lowest SLI, or target - (1 - target)), the target dashed;
+ * not for a composite, whose weighted SLI is not what it is held to (its
+ * budget is): a point above a dashed line would read met when it missed. */
 static void sparkline(FILE *f, const struct hr_compliance_row *rows, size_t a, size_t b) {
   const double W = 150, H = 40, P = 4;
   double target = rows[a].slo->target, lo = target - (1 - target);
@@ -76,8 +79,9 @@ static void sparkline(FILE *f, const struct hr_compliance_row *rows, size_t a, s
 #define Y(v) (P + (1 - (v)) / (1 - lo) * (H - 2 * P))
   fprintf(f, "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"SLI by period\">",
           W, H, W, H);
-  fprintf(f, "<line x1=\"0\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#8a9099\" stroke-dasharray=\"3 3\"/>", W,
-          Y(target), Y(target));
+  if (rows[a].comp == NULL)
+    fprintf(f, "<line x1=\"0\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#8a9099\" stroke-dasharray=\"3 3\"/>", W,
+            Y(target), Y(target));
   fputs("<polyline fill=\"none\" stroke=\"#3465a4\" stroke-width=\"1.5\" points=\"", f);
   for (size_t i = a; i < b; i++)
     if (rows[i].has_data)
