@@ -15,22 +15,8 @@
 #     PNGs of the window's size.
 # Without chromium or gen_soulsync it prints "SKIP: ..." and exits 0.
 set -u
-HR=${1:?usage: journeys_e2e.sh HEADROOM_BIN BUILD_DIR}
-BUILD=${2:?usage: journeys_e2e.sh HEADROOM_BIN BUILD_DIR}
-case $HR in /*) ;; *) HR=$(pwd)/$HR ;; esac
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
-SRC=${HR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-skip() { echo "SKIP: journeys_e2e.sh: $*"; exit 0; }
-fail() { echo "journeys_e2e.sh: FAIL: $*" >&2; exit 1; }
-[ -x "$CHROMIUM" ] || skip "no $CHROMIUM (apt-get install chromium)"
-[ -x "$BUILD/gen_soulsync" ] || skip "no $BUILD/gen_soulsync (build the target gen_soulsync)"
-command -v python3 >/dev/null 2>&1 || skip "no python3"
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hr-journeys-e2e.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT INT TERM
-OUT="$BUILD/e2e"
-mkdir -p "$OUT"
+NAME=journeys_e2e.sh
+. "$(dirname "$0")/lib/chrome_lib.sh"
 AT=2026-11-01T00:00:00Z
 
 "$BUILD/gen_soulsync" --out "$TMP/logs" --days 35 --scale 0.05 >/dev/null || fail "gen_soulsync"
@@ -66,11 +52,6 @@ PY
 "$HR" journeys -c "$TMP/twins.yaml" --db "$TMP/none.db" --at 2026-10-31T00:00:00Z --format html "$TMP/twins.jsonl" \
   >"$TMP/t.html" 2>"$TMP/t.err" || { cat "$TMP/t.err" >&2; fail "journeys html (twins)"; }
 
-# --no-sandbox: the tests may run as root, where Chromium refuses its sandbox.
-chrome() {
-  timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
-    --user-data-dir="$TMP/profile" "$@" 2>>"$TMP/chromium.err"
-}
 for p in j r t; do
   chrome --dump-dom "file://$TMP/$p.html" >"$TMP/$p.dom" || { cat "$TMP/chromium.err" >&2; fail "chromium --dump-dom $p"; }
 done
