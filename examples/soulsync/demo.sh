@@ -50,10 +50,10 @@ ls -l "$LOGS"
 heading "2. headroom check -c examples/soulsync"
 "$HR" check -c "$CONF"
 
-heading "3. headroom report -c examples/soulsync examples/soulsync/logs/*"
+heading "3. headroom report -c examples/soulsync examples/soulsync/logs/*.log examples/soulsync/logs/*.jsonl"
 echo "(each file is read with the DataSource whose paths match it; evaluated just after the last event)"
 echo
-"$HR" report -c "$CONF" "$LOGS"/*
+"$HR" report -c "$CONF" "$LOGS"/*.log "$LOGS"/*.jsonl # not the pages written there (history.html, journeys.html)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/headroom-demo.XXXXXX")
 SERVE_PID=
@@ -66,7 +66,7 @@ trap 'exit 0' INT TERM
 DB="$TMP/soulsync.db"
 
 heading "4. headroom ingest -c examples/soulsync --db $DB"
-"$HR" ingest -c "$CONF" --db "$DB" "$LOGS"/*
+"$HR" ingest -c "$CONF" --db "$DB" "$LOGS"/*.log "$LOGS"/*.jsonl
 echo
 echo "headroom annotate: the generator's deploys, incidents and maintenance window (gen_soulsync --print-schedule)"
 sh "$HERE/annotate.sh" "$HR" "$GEN" "$CONF" "$DB" | sed 's/^/  /'
