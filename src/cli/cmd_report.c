@@ -66,8 +66,12 @@ static enum hr_rc write_html(FILE *f, const struct hr_config *cfg, const struct 
   size_t n = 0;
   for (; n < rep->nslos && rc == HR_OK; n++)
     rc = engine_detail(cfg, rep, &rep->slos[n], &dopt, &det[n], err);
-  if (rc == HR_OK && eo->slo == NULL) /* a matrix of one SLO's journey would misplace it */
-    have_js = (rc = engine_journeys_of(cfg, eo, rep, &js, err)) == HR_OK;
+  if (rc == HR_OK && eo->slo == NULL) { /* a matrix of one SLO's journey would misplace it */
+    struct hr_err jerr = {0};
+    have_js = engine_journeys_of(cfg, eo, rep, &js, &jerr) == HR_OK;
+    if (!have_js) /* the report stands without it (SLOs read from Prometheus alone have no traffic history) */
+      cli_error("report: the page has no journeys matrix: %s", jerr.msg);
+  }
   if (rc == HR_OK)
     report_html(f, rep, det, have_js ? &js : NULL);
   if (have_js)
