@@ -2,8 +2,8 @@
 # deb.sh -- make deb: a Debian package of a build (docs/deployment.md,
 # "The Debian package"):  sh tools/deb.sh BUILD_DIR OUT_DIR
 # Stages `cmake --install --prefix /usr` (binary, man pages, unit, docs,
-# example configuration), strips the binary, takes Depends from the
-# libraries it links (dpkg-shlibdeps) and writes
+# example configuration, copyright and changelog), strips the binary,
+# takes Depends from the libraries it links (dpkg-shlibdeps) and writes
 # OUT_DIR/headroom_<version>_<arch>.deb with dpkg-deb. The version is
 # CMakeLists.txt's project(VERSION). Needs dpkg-dev (dpkg-shlibdeps) and
 # binutils (strip); no root (files are owned by root in the package).
@@ -17,6 +17,13 @@ done
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
 [ -n "$version" ] || { echo "deb: no project version in $build/CMakeCache.txt (run make first)" >&2; exit 2; }
 arch=$(dpkg --print-architecture)
+# The Maintainer field and the changelog's signature (HR_DEB_MAINTAINER to
+# set your own; the address must not be at localhost).
+maintainer=${HR_DEB_MAINTAINER:-headroom developers <maintainers@headroom.dev>}
+commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || true)
+epoch=${SOURCE_DATE_EPOCH:-$(git -C "$src" log -1 --format=%ct 2>/dev/null || date +%s)}
+date=$(LC_ALL=C date -u -R -d "@$epoch")
+year=$(date -u -d "@$epoch" +%Y)
 work=$build/deb
 root=$work/headroom_${version}_$arch
 rm -rf "$work"
@@ -34,7 +41,22 @@ cat >"$root/usr/share/doc/headroom/copyright" <<EOT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: headroom
 Comment: built from the headroom source tree by tools/deb.sh.
+
+Files: *
+Copyright: $year the headroom developers
 EOT
+# A native package's changelog (Debian policy 12.7): one entry for this
+# version, dated by the commit it was built from, so two builds of one
+# commit give the same bytes (SOURCE_DATE_EPOCH overrides, then the clock).
+cat >"$work/changelog" <<EOT
+headroom ($version) unstable; urgency=medium
+
+  * Built from the headroom source tree${commit:+ at git $commit}; the changes
+    are in the project's git history.
+
+ -- $maintainer  $date
+EOT
+gzip -9n -c "$work/changelog" >"$root/usr/share/doc/headroom/changelog.gz"
 
 # Depends: dpkg-shlibdeps reads the package's name from debian/control.
 mkdir -p "$work/src/debian"
@@ -48,7 +70,7 @@ cat >"$root/DEBIAN/control" <<EOT
 Package: headroom
 Version: $version
 Architecture: $arch
-Maintainer: headroom developers <headroom@localhost>
+Maintainer: $maintainer
 Installed-Size: $size
 Depends: $deps
 Recommends: tzdata

@@ -2,8 +2,9 @@
 # Install the servers and tools the test suite runs for real, once and up
 # front, so no two tests race for the package manager: Prometheus (and
 # promtool), Alertmanager, Chromium, Node.js and npm (playwright-core for the
-# browser test comes from the npm registry in tests/e2e/), and dpkg-dev for
-# the Debian package's test (dpkg-shlibdeps), clang-format for the format
+# browser test comes from the npm registry in tests/e2e/), dpkg-dev and
+# lintian for the Debian package's test (dpkg-shlibdeps, the policy
+# check), clang-format for the format
 # check of tools/checksrc.sh. As root it runs
 # apt-get; otherwise it prints the line to run, and the tests that need a
 # missing one print SKIP.
@@ -12,7 +13,7 @@
 missing=""
 for cp in prometheus:prometheus promtool:prometheus prometheus-alertmanager:prometheus-alertmanager \
   chromium:chromium node:nodejs npm:npm dpkg-shlibdeps:dpkg-dev \
-  clang-format:clang-format; do
+  lintian:lintian clang-format:clang-format; do
   cmd=${cp%%:*} pkg=${cp#*:}
   command -v "$cmd" >/dev/null 2>&1 && continue
   case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac

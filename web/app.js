@@ -1022,6 +1022,8 @@
         : 'The current target ' + fmtTarget(r.current_target) + ' is looser: history supports a tighter one.';
     box.innerHTML = (r.windows ? '' : '<p class="thin" id="suggest-short">The history (' + esc(fmtDur(r.history_seconds)) + ' since ' +
         esc(fmtTime(toSecs(r.first_event_at))) + ') is shorter than one ' + esc(win) + ' window: the figures are over that one window.</p>') +
+      (r.windows && r.thin ? '<p class="thin" id="suggest-thin">Only ' + esc(r.windows) + ' whole ' + (r.windows === 1 ? 'window' : 'windows') +
+        ': a thin basis for a target.</p>' : '') +
       '<div class="risk-head"><div><div class="sub">suggested target</div><div class="v" id="suggest-target">' + fmtTarget(r.suggested_target) + '</div>' +
       '<div class="s">the tightest met in at least ' + esc(conf) + ' of the windows. ' + esc(verdict) + '</div></div>' +
       '<div><div class="sub">SLI achieved per window</div><div class="v" id="suggest-achieved">' + fmtPct(ach.min, d) + ' <small>worst</small></div>' +

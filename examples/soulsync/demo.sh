@@ -4,10 +4,10 @@
 # then backfill a store, record the deploys, incidents and a maintenance
 # window on the timeline (annotate.sh) and report again from the store;
 # show the release risk, the journeys' value x frequency matrix (also as an
-# HTML page in logs/journeys.html) with each journey's composite budget, and the targets thirteen weeks of the
-# same traffic support (risk, journeys, suggest) and their compliance month
+# HTML page in out/journeys.html) with each journey's composite budget, and
+# the targets thirteen weeks of the same traffic support (risk, journeys, suggest) and their compliance month
 # by month with the cost of the AI report's failures (history, also as an
-# HTML page in logs/history.html); finally run the daemon on live traffic: four
+# HTML page in out/history.html); finally run the daemon on live traffic: four
 # weeks up to the present minute, still arriving minute by minute, with a
 # short incident of the matching pods that ended 40 minutes ago (and recurs
 # every 3 hours), so the first alert round pages for matching-availability;
@@ -30,6 +30,8 @@ HR="$BUILD/headroom"
 GEN="$BUILD/gen_soulsync"
 CONF="$HERE"
 LOGS="$HERE/logs"
+# pages the demo writes (not in LOGS: report reads every file there)
+OUT="$HERE/out"
 
 for b in "$HR" "$GEN"; do
   [ -x "$b" ] || { echo "demo: $b not found; build first (make build)" >&2; exit 2; }
@@ -50,10 +52,10 @@ ls -l "$LOGS"
 heading "2. headroom check -c examples/soulsync"
 "$HR" check -c "$CONF"
 
-heading "3. headroom report -c examples/soulsync examples/soulsync/logs/*.log examples/soulsync/logs/*.jsonl"
+heading "3. headroom report -c examples/soulsync examples/soulsync/logs/*"
 echo "(each file is read with the DataSource whose paths match it; evaluated just after the last event)"
 echo
-"$HR" report -c "$CONF" "$LOGS"/*.log "$LOGS"/*.jsonl # not the pages written there (history.html, journeys.html)
+"$HR" report -c "$CONF" "$LOGS"/*
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/headroom-demo.XXXXXX")
 SERVE_PID=
@@ -66,7 +68,7 @@ trap 'exit 0' INT TERM
 DB="$TMP/soulsync.db"
 
 heading "4. headroom ingest -c examples/soulsync --db $DB"
-"$HR" ingest -c "$CONF" --db "$DB" "$LOGS"/*.log "$LOGS"/*.jsonl
+"$HR" ingest -c "$CONF" --db "$DB" "$LOGS"/*
 echo
 echo "headroom annotate: the generator's deploys, incidents and maintenance window (gen_soulsync --print-schedule)"
 sh "$HERE/annotate.sh" "$HR" "$GEN" "$CONF" "$DB" | sed 's/^/  /'
@@ -88,9 +90,10 @@ heading "7. headroom journeys: the value x frequency matrix, and each journey's 
 echo "(each Service is a journey: value from headroom.dev/value, frequency from its traffic; docs/cli/journeys.md)"
 echo
 "$HR" journeys -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z
-"$HR" journeys -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z --format html > "$LOGS/journeys.html"
+mkdir -p "$OUT"
+"$HR" journeys -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z --format html > "$OUT/journeys.html"
 echo
-echo "The matrix as a page (no server, no network): $LOGS/journeys.html"
+echo "The matrix as a page (no server, no network): $OUT/journeys.html"
 echo
 echo "Each journey has a composite SLO: matching-journey (availability weighs 2, latency 1), chat-journey"
 echo "(delivery 3, speed 1), report-journey (freshness 1, correctness 2); each one's consumed budget is the"
@@ -105,9 +108,10 @@ echo "(91 days of the same traffic at a tenth of the volume, ending 2026-11-01: 
 heading "9. headroom history: compliance month by month, downtime and what it cost"
 echo "(the same thirteen weeks; the AI report SLOs carry headroom.dev/cost-per-bad-event and -minute)"
 "$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z "$TMP/history"/*
-"$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z --format html -o "$LOGS/history.html" "$TMP/history"/*
+mkdir -p "$OUT"
+"$HR" history -c "$CONF" --at 2026-11-01T00:00:00Z --format html -o "$OUT/history.html" "$TMP/history"/*
 echo
-echo "The page for the monthly review: $LOGS/history.html (csv: --format csv)"
+echo "The page for the monthly review: $OUT/history.html (csv: --format csv)"
 
 [ "${DEMO_LIVE:-1}" = 0 ] && exit 0
 

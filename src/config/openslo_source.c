@@ -104,6 +104,12 @@ static void haproxy_captures(struct ld *L, struct doc *d, yaml_node_t *cd, int f
     ydoc_warn_at(L, d, n, "captures is used by the haproxy format only (ignored)");
     return;
   }
+  if (ydoc_mget(d, cd, "logFormat") != NULL) {
+    ydoc_warn_at(L, d, n,
+                 "captures names the {...} headers of HAProxy's httplog; with a logFormat it is ignored: log a "
+                 "header with %%[capture.req.hdr(N)] and filter on its own name (capture_req_hdr_N)");
+    return;
+  }
   if (n->type != YAML_SEQUENCE_NODE) {
     ydoc_err_at(L, d, n, "captures is a list of header names, e.g. [Host, User-Agent]");
     return;
@@ -233,11 +239,11 @@ void openslo_source_build(struct ld *L, struct doc *d) {
   yaml_node_t *lfn;
   const char *lf = ydoc_want_str(L, d, cd, "logFormat", 0, where, &lfn);
   if (lf != NULL) {
-    if (fk == HR_FMT_NGINX || fk == HR_FMT_APACHE) {
+    if (fk == HR_FMT_NGINX || fk == HR_FMT_APACHE || fk == HR_FMT_HAPROXY) {
       s->fmt.log_format = xstrdup(lf);
       s->fmt_loc = ydoc_text_loc(L, d, lfn);
     } else if (fk >= 0)
-      ydoc_warn_at(L, d, lfn, "logFormat is used by the nginx and apache formats only (ignored for %s)", fmt);
+      ydoc_warn_at(L, d, lfn, "logFormat is used by the nginx, apache and haproxy formats only (ignored for %s)", fmt);
   }
   yaml_node_t *pn = ydoc_mget(d, cd, "paths");
   if (pn != NULL) {

@@ -92,14 +92,6 @@ static const struct {
     {"http_request", K_STR},
 };
 
-/* The minute of the last accept date ("06/Feb/2009:12:14", 17 bytes) and
- * its instant: a line of the same minute only parses seconds and fraction. */
-struct hcache {
-  char key[17];
-  int64_t base_s;
-  int valid;
-};
-
 #define H_MAX_CAPTURES 16
 
 struct haproxy {
@@ -107,7 +99,7 @@ struct haproxy {
   int cap_id[H_MAX_CAPTURES]; /* the field of each captured request header, -1: none */
   int ncap;
   const struct hr_tz *tz; /* borrowed (the configuration's); never NULL */
-  struct hcache c;
+  struct fmt_hcache c;
 };
 
 /* The field of a captured request header: Host fills host, User-Agent
@@ -194,9 +186,7 @@ static int digits(const char *p, int n) {
   return x;
 }
 
-/* "dd/Mon/yyyy:hh:mm:ss[.fff]" (the brackets already taken off): local time
- * in tz to microseconds since the epoch. 0, or -1. */
-static int accept_date(struct haproxy *h, const char *p, size_t n, int64_t *us) {
+int fmt_haproxy_date(struct fmt_hcache *c, const struct hr_tz *tz, const char *p, size_t n, int64_t *us) {
   if (n < 20 || p[2] != '/' || p[6] != '/' || p[11] != ':' || p[14] != ':' || p[17] != ':')
     return -1;
   int sec = digits(p + 18, 2);
@@ -214,7 +204,7 @@ static int accept_date(struct haproxy *h, const char *p, size_t n, int64_t *us) 
     for (size_t i = k; i < 6; i++)
       frac *= 10;
   }
-  if (!h->c.valid || memcmp(h->c.key, p, 17) != 0) {
+  if (!c->valid || memcmp(c->key, p, 17) != 0) {
     int d = digits(p, 2), mo = month_of(p + 3), y = digits(p + 7, 4), hh = digits(p + 12, 2), mi = digits(p + 15, 2);
     if (d < 1 || mo == 0 || y < 0 || hh < 0 || hh > 23 || mi < 0 || mi > 59)
       return -1;
@@ -222,11 +212,11 @@ static int accept_date(struct haproxy *h, const char *p, size_t n, int64_t *us) 
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
       return -1;
-    h->c.base_s = tz_local_to_utc(h->tz, y, (unsigned)mo, (unsigned)d, hh, mi, 0);
-    memcpy(h->c.key, p, 17);
-    h->c.valid = 1;
+    c->base_s = tz_local_to_utc(tz, y, (unsigned)mo, (unsigned)d, hh, mi, 0);
+    memcpy(c->key, p, 17);
+    c->valid = 1;
   }
-  *us = (h->c.base_s + sec) * INT64_C(1000000) + frac;
+  *us = (c->base_s + sec) * INT64_C(1000000) + frac;
   return 0;
 }
 
@@ -367,7 +357,7 @@ int fmt_haproxy_parse(struct hr_format *f, const char *line, size_t len, struct 
 
   /* everything that can make the line malformed is checked above but these */
   int64_t us;
-  if (accept_date(h, date + 1, (size_t)(rb - date - 1), &us))
+  if (fmt_haproxy_date(&h->c, h->tz, date + 1, (size_t)(rb - date - 1), &us))
     return HR_BAD_TIME;
   int status = -1;
   if (!(st.n == 2 && st.p[0] == '-' && st.p[1] == '1') && fmt_status(st.p, st.n, &status))

@@ -1,11 +1,13 @@
-/* fmt_logfmt.c -- nginx log_format and Apache LogFormat strings.
+/* fmt_logfmt.c -- nginx log_format, Apache LogFormat and HAProxy
+ * log-format strings.
  *
  * The format string is compiled once (fmt_logfmt_new) into an array of ops:
  * literal text that must be there, or a variable captured up to the next
  * literal. A variable between '"' literals skips backslash-escaped quotes
  * and ends only where the whole following literal matches (so a stray quote
  * inside a user agent does not split the line); a variable whose value
- * starts with '[' (Apache %t) runs to the ']'. An unquoted variable keeps
+ * starts with '[' (Apache %t) runs to the ']', one of HAProxy's %hr or %hs
+ * that starts with '{' to the '}'. An unquoted variable keeps
  * nginx list separators ", " and " : " ("0.000, 1.000"). The last variable of a format
  * runs to the end of the line; text after a format's final literal is
  * ignored (extra fields appended to combined).
@@ -16,6 +18,12 @@
  * null. $upstream_response_time is the SUM of a list ("0.000, 1.000" -> 1):
  * the total time spent waiting for upstreams; $upstream_status is the first
  * code of its list.
+ *
+ * A HAProxy log-format (format: haproxy with a logFormat) names its
+ * variables as HAProxy does (haproxy_vars; %{+Q}x quotes one, %[fetch]
+ * keeps the sample fetch under its own name, letters and digits with '_'
+ * for the rest); its fields keep the names the built-in httplog parser
+ * gives them (fmt_haproxy.c). A syslog header before the line is skipped.
  *
  * An Apache string is read as Apache reads it (apache_unquote()): \" and \\
  * as its configuration file writes them, then \t \n \r \\ in literal text,
@@ -28,6 +36,7 @@
 #include "core/fmt_common.h"
 #include "core/format_impl.h"
 #include "core/timeparse.h"
+#include "core/tz.h"
 #include "util/xmalloc.h"
 
 enum conv {
@@ -37,6 +46,9 @@ enum conv {
   C_TIME_EPOCH, /* seconds[.fraction] */
   C_TIME_MS,    /* integer milliseconds since the epoch (Apache %{msec}t) */
   C_TIME_US,    /* integer microseconds (Apache %{usec}t) */
+  C_TIME_HA,    /* HAProxy's dd/Mon/yyyy:HH:MM:SS.mmm, local time in the source's zone */
+  C_HA_STATUS,  /* HAProxy %ST: -1 (no response) is null */
+  C_HA_TIMER,   /* HAProxy %Ta in ms: -1 (never happened) and +N (option logasap) are null */
   C_STATUS,
   C_UPSTREAM_STATUS,
   C_REQUEST,
@@ -67,7 +79,8 @@ struct op {
   unsigned char pair;    /* followed directly by a variable (Apache %U%q) */
   unsigned char last;    /* the last op: its value runs to the end of the line */
   unsigned char listsep; /* unquoted and the next literal starts with ' ' */
-  unsigned char bracket; /* C_TIME_CLF: a value starting with '[' runs to ']' first */
+  unsigned char bracket; /* '[' (C_TIME_CLF) or '{' (HAProxy %hr, %hs): a value starting with it runs to its
+                          * closing ']' or '}' first */
   unsigned char rare;    /* a literal, pair or last: not the common var-then-literal step */
   /* From f->need, refreshed by need_refresh() when it changes: */
   unsigned char own;  /* id >= 0 and the field is needed: fill it */
@@ -91,7 +104,10 @@ struct logfmt {
   int nops;
   char *text; /* owned: the literal bytes */
   struct clf_cache clf;
-  uint64_t need; /* the f->need that own and skip were computed for */
+  struct fmt_hcache hc;   /* HAProxy dates */
+  const struct hr_tz *tz; /* HAProxy: its dates' zone (borrowed; never NULL) */
+  int haproxy;            /* a HAProxy log-format: a syslog header before it is skipped */
+  uint64_t need;          /* the f->need that own and skip were computed for */
   int need_ok;
 };
 
@@ -213,8 +229,10 @@ static uint64_t conv_fills(enum conv c) {
   case C_TIME_ISO:
   case C_TIME_EPOCH:
   case C_TIME_MS:
-  case C_TIME_US: return B(HR_F_TIME);
-  case C_STATUS: return B(HR_F_STATUS);
+  case C_TIME_US:
+  case C_TIME_HA: return B(HR_F_TIME);
+  case C_STATUS:
+  case C_HA_STATUS: return B(HR_F_STATUS);
   case C_UPSTREAM_STATUS: return B(HR_F_UPSTREAM_STATUS);
   case C_REQUEST: return B(HR_F_METHOD) | B(HR_F_PATH) | B(HR_F_QUERY) | B(HR_F_PROTOCOL) | B(HR_F_HOST);
   case C_METHOD: return B(HR_F_METHOD);
@@ -224,7 +242,8 @@ static uint64_t conv_fills(enum conv c) {
   case C_PROTOCOL: return B(HR_F_PROTOCOL);
   case C_DUR_S:
   case C_DUR_MS:
-  case C_DUR_US: return B(HR_F_DURATION);
+  case C_DUR_US:
+  case C_HA_TIMER: return B(HR_F_DURATION);
   case C_HOST: return B(HR_F_HOST);
   case C_CLIENT: return B(HR_F_CLIENT);
   case C_BYTES_SENT: return B(HR_F_BYTES_SENT);
@@ -417,6 +436,204 @@ static enum hr_rc compile_apache(struct builder *b, struct hr_format *f, const c
   return HR_OK;
 }
 
+/* HAProxy's log-format variables (its configuration manual, "Custom log
+ * format"): name -> conversion and own name (the built-in httplog parser's
+ * names where it has the field). */
+static const struct {
+  const char *name;
+  enum conv conv;
+  const char *own;
+} haproxy_vars[] = {
+    {"ci", C_CLIENT, "client_ip"},
+    {"cp", C_STR, "client_port"},
+    {"fi", C_STR, "frontend_ip"},
+    {"fp", C_STR, "frontend_port"},
+    {"bi", C_STR, "backend_source_ip"},
+    {"bp", C_STR, "backend_source_port"},
+    {"si", C_STR, "server_ip"},
+    {"sp", C_STR, "server_port"},
+    {"ft", C_STR, "frontend_name_transport"},
+    {"f", C_STR, "frontend_name"},
+    {"b", C_STR, "backend_name"},
+    {"s", C_STR, "server_name"},
+    {"t", C_TIME_HA, NULL},
+    {"tr", C_TIME_HA, NULL},
+    {"trg", C_TIME_CLF, NULL},
+    {"trl", C_TIME_CLF, NULL},
+    {"T", C_TIME_CLF, NULL},
+    {"Tl", C_TIME_CLF, NULL},
+    {"Ts", C_TIME_EPOCH, NULL},
+    {"ms", C_STR, "accept_date_ms"},
+    {"TR", C_STR, "TR"},
+    {"Tw", C_STR, "Tw"},
+    {"Tc", C_STR, "Tc"},
+    {"Tr", C_STR, "Tr"},
+    {"Ta", C_HA_TIMER, "Ta"},
+    {"Tt", C_STR, "Tt"},
+    {"Th", C_STR, "Th"},
+    {"Ti", C_STR, "Ti"},
+    {"Tq", C_STR, "Tq"},
+    {"Td", C_STR, "Td"},
+    {"Tu", C_STR, "Tu"},
+    {"ST", C_HA_STATUS, NULL},
+    {"B", C_BYTES_SENT, "bytes_read"},
+    {"U", C_BYTES_RECV, "bytes_uploaded"},
+    {"CC", C_STR, "captured_request_cookie"},
+    {"CS", C_STR, "captured_response_cookie"},
+    {"ts", C_STR, "termination_state"},
+    {"tsc", C_STR, "termination_state"},
+    {"ac", C_STR, "actconn"},
+    {"fc", C_STR, "feconn"},
+    {"bc", C_STR, "beconn"},
+    {"sc", C_STR, "srv_conn"},
+    {"rc", C_STR, "retries"},
+    {"sq", C_STR, "srv_queue"},
+    {"bq", C_STR, "backend_queue"},
+    {"hr", C_STR, "captured_request_headers"},
+    {"hs", C_STR, "captured_response_headers"},
+    {"hrl", C_STR, "captured_request_headers"},
+    {"hsl", C_STR, "captured_response_headers"},
+    {"r", C_REQUEST, "http_request"},
+    {"HM", C_METHOD, NULL},
+    {"HU", C_REQUEST_URI, NULL},
+    {"HP", C_URI, NULL},
+    {"HPO", C_URI, NULL},
+    {"HQ", C_QUERY, NULL},
+    {"HV", C_PROTOCOL, NULL},
+    {"ID", C_STR, "unique_id"},
+    {"H", C_STR, "hostname"},
+    {"pid", C_STR, "pid"},
+    {"rt", C_STR, "request_counter"},
+    {"lc", C_STR, "log_counter"},
+    {"sslc", C_STR, "ssl_ciphers"},
+    {"sslv", C_STR, "ssl_version"},
+};
+
+static int is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static enum hr_rc compile_haproxy(struct builder *b, struct hr_format *f, const char *fmt, struct hr_err *err) {
+  size_t n = strlen(fmt);
+  for (size_t i = 0; i < n;) {
+    if (fmt[i] == '\\' && i + 1 < n) { /* HAProxy's escapes: \\ \" \% \  */
+      b->text[b->tlen++] = fmt[i + 1];
+      i += 2;
+      continue;
+    }
+    if (fmt[i] != '%') {
+      b->text[b->tlen++] = fmt[i++];
+      continue;
+    }
+    size_t pos = i++;
+    if (i < n && fmt[i] == '%') {
+      b->text[b->tlen++] = '%';
+      i++;
+      continue;
+    }
+    int quote = 0;
+    if (i < n && fmt[i] == '{') { /* flags: +Q quotes the value; +X, +E, -Q change nothing we read */
+      const char *close = memchr(fmt + i, '}', n - i);
+      if (close == NULL)
+        return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": unclosed { at position %zu", fmt, i + 1);
+      for (const char *p = fmt + i + 1; p + 1 < close; p++)
+        if (p[0] == '+' && p[1] == 'Q')
+          quote = 1;
+      i = (size_t)(close - fmt) + 1;
+    }
+    char own[128];
+    size_t ownn = 0;
+    enum conv conv = C_STR;
+    int brace = 0;
+    if (i < n && fmt[i] == '[') { /* a sample fetch: its own name, '_' for what is not a letter or digit */
+      const char *close = memchr(fmt + i, ']', n - i);
+      if (close == NULL)
+        return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": unclosed %%[ at position %zu", fmt, pos + 1);
+      for (const char *p = fmt + i + 1; p < close && ownn + 1 < sizeof own; p++) {
+        char c = is_name_char(*p) ? *p : '_';
+        if (c != '_' || (ownn > 0 && own[ownn - 1] != '_'))
+          own[ownn++] = c;
+      }
+      while (ownn > 0 && own[ownn - 1] == '_')
+        ownn--;
+      if (ownn == 0)
+        return HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\": empty %%[] at position %zu", fmt, pos + 1);
+      i = (size_t)(close - fmt) + 1;
+    } else {
+      size_t s = i;
+      while (i < n && is_alpha(fmt[i]))
+        i++;
+      size_t k, nv = sizeof haproxy_vars / sizeof haproxy_vars[0];
+      for (k = 0; k < nv; k++)
+        if (strlen(haproxy_vars[k].name) == i - s && memcmp(haproxy_vars[k].name, fmt + s, i - s) == 0)
+          break;
+      if (i == s || k == nv)
+        return HR_FAIL(err, HR_ERR_CONFIG,
+                       "log format \"%s\": unknown HAProxy variable %%%.*s at position %zu (docs/formats.md lists "
+                       "those headroom reads; %%[fetch] for a sample fetch)",
+                       fmt, (int)(i - s), fmt + s, pos + 1);
+      conv = haproxy_vars[k].conv;
+      if (haproxy_vars[k].own != NULL) {
+        ownn = strlen(haproxy_vars[k].own);
+        memcpy(own, haproxy_vars[k].own, ownn);
+      }
+      brace = k < nv && (strcmp(haproxy_vars[k].name, "hr") == 0 || strcmp(haproxy_vars[k].name, "hs") == 0);
+    }
+    if (quote)
+      b->text[b->tlen++] = '"';
+    enum hr_rc rc = push_var(b, f, conv, ownn ? own : NULL, ownn, fmt, pos, err);
+    if (rc != HR_OK)
+      return rc;
+    if (brace)
+      b->ops[b->nops - 1].bracket = '{';
+    if (quote)
+      b->text[b->tlen++] = '"';
+  }
+  return HR_OK;
+}
+
+/* The length of a syslog header before a HAProxy line ("<134>Oct 12
+ * 10:00:00 lb haproxy[42]: " or RFC 5424's "<134>1 TIMESTAMP HOST APP
+ * PROCID MSGID - "), or 0 when the line starts without one. */
+static size_t syslog_header(const char *p, size_t n) {
+  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  size_t i = 0;
+  if (n > 0 && p[0] == '<') {
+    for (i = 1; i < n && i < 5 && FMT_IS_DIGIT(p[i]); i++) {
+    }
+    if (i == 1 || i >= n || p[i] != '>')
+      return 0;
+    i++;
+    if (i + 1 < n && p[i] == '1' && p[i + 1] == ' ') { /* RFC 5424: five words, then structured data */
+      i += 2;
+      for (int w = 0; w < 5; w++) {
+        const char *sp = memchr(p + i, ' ', n - i);
+        if (sp == NULL)
+          return 0;
+        i = (size_t)(sp - p) + 1;
+      }
+      if (i < n && p[i] == '-')
+        return i + 1 < n && p[i + 1] == ' ' ? i + 2 : 0;
+      const char *e = i < n && p[i] == '[' ? memchr(p + i, ' ', n - i) : NULL;
+      return e != NULL && e[-1] == ']' ? (size_t)(e - p) + 1 : 0;
+    }
+  }
+  if (n < i + 16 || p[i + 3] != ' ')
+    return 0;
+  int month = 0;
+  for (int m = 0; m < 12; m++)
+    if (memcmp(p + i, months + 3 * m, 3) == 0)
+      month = 1;
+  if (!month)
+    return 0;
+  /* RFC 3164: "Mmm dd hh:mm:ss HOST TAG[pid]: " */
+  size_t lim = n - i < 256 ? n - i : 256;
+  for (size_t k = i + 15; k + 1 < i + lim; k++)
+    if (p[k] == ':' && p[k + 1] == ' ')
+      return k + 2;
+  return 0;
+}
+
 enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, struct hr_err *err) {
   const char *fmt = o->log_format;
   if (fmt == NULL)
@@ -429,17 +646,20 @@ enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, s
     fmt = unquoted = apache_unquote(fmt);
   struct builder b = {0};
   b.text = xmalloc(strlen(fmt) + 1);
-  enum hr_rc rc = o->kind == HR_FMT_APACHE ? compile_apache(&b, f, fmt, err) : compile_nginx(&b, f, fmt, err);
+  enum hr_rc rc = o->kind == HR_FMT_APACHE    ? compile_apache(&b, f, fmt, err)
+                  : o->kind == HR_FMT_HAPROXY ? compile_haproxy(&b, f, fmt, err)
+                                              : compile_nginx(&b, f, fmt, err);
   if (rc == HR_OK) {
     flush_lit(&b);
     int has_time = 0;
     for (int i = 0; i < b.nops; i++)
-      if (b.ops[i].lit == NULL && b.ops[i].conv >= C_TIME_CLF && b.ops[i].conv <= C_TIME_US)
+      if (b.ops[i].lit == NULL && b.ops[i].conv >= C_TIME_CLF && b.ops[i].conv <= C_TIME_HA)
         has_time = 1;
     if (!has_time)
       rc = HR_FAIL(err, HR_ERR_CONFIG, "log format \"%s\" has no time (%s)", fmt,
-                   o->kind == HR_FMT_APACHE ? "%t, %{sec}t, %{msec}t or %{usec}t"
-                                            : "$time_local, $time_iso8601 or $msec");
+                   o->kind == HR_FMT_APACHE    ? "%t, %{sec}t, %{msec}t or %{usec}t"
+                   : o->kind == HR_FMT_HAPROXY ? "%t, %tr, %trg, %trl, %T, %Tl or %Ts"
+                                               : "$time_local, $time_iso8601 or $msec");
   }
   free(unquoted); /* the ops point into b.text */
   if (rc != HR_OK) {
@@ -460,7 +680,8 @@ enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, s
     }
     v->last = i + 1 == b.nops;
     v->pair = !v->last && b.ops[i + 1].lit == NULL;
-    v->bracket = v->conv == C_TIME_CLF;
+    if (v->conv == C_TIME_CLF)
+      v->bracket = '[';
     v->rare = v->last || v->pair;
     if (!v->last && !v->pair) {
       v->next = b.ops[i + 1].lit;
@@ -472,6 +693,8 @@ enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, s
   l->ops = b.ops;
   l->nops = b.nops;
   l->text = b.text;
+  l->haproxy = o->kind == HR_FMT_HAPROXY;
+  l->tz = o->tz != NULL ? o->tz : tz_utc();
   f->impl = l;
   return HR_OK;
 }
@@ -514,8 +737,8 @@ static inline __attribute__((always_inline)) const char *find_lit(const char *cu
   const char *from = cur, *lit = v->next;
   size_t litn = v->nextn;
   char c0 = lit[0];
-  if (v->bracket && cur < end && *cur == '[') { /* Apache %t: [..] with a space inside */
-    const char *rb = memchr(cur, ']', (size_t)(end - cur));
+  if (v->bracket && cur < end && *cur == (char)v->bracket) { /* Apache %t: [..] with a space inside */
+    const char *rb = memchr(cur, v->bracket == '[' ? ']' : '}', (size_t)(end - cur));
     if (rb == NULL)
       return NULL;
     from = rb + 1;
@@ -622,6 +845,10 @@ static inline __attribute__((always_inline)) int convert(struct logfmt *l, struc
   int st, cnt;
   struct hr_sv host;
   if (o->own) {
+    if (o->bracket == '{' && n >= 2 && p[0] == '{' && p[n - 1] == '}') { /* HAProxy %hr, %hs: without braces */
+      p++;
+      n -= 2;
+    }
     if (dash)
       event_set_null(ev, o->id);
     else if (o->conv != C_UPSTREAM_TIME && n > 0 && (FMT_IS_DIGIT(p[0]) || p[0] == '-') && fmt_num(p, n, &x) == 0)
@@ -650,6 +877,15 @@ static inline __attribute__((always_inline)) int convert(struct logfmt *l, struc
       return HR_BAD_TIME;
     *got_time = set_time(ev, us, p, n) == 0;
     break;
+  case C_TIME_HA:
+    if (n >= 2 && p[0] == '[' && p[n - 1] == ']') {
+      p++;
+      n -= 2;
+    }
+    if (fmt_haproxy_date(&l->hc, l->tz, p, n, &us))
+      return HR_BAD_TIME;
+    *got_time = set_time(ev, us, p, n) == 0;
+    break;
   case C_TIME_MS:
   case C_TIME_US:
     if (n > 17 || sv_to_i64(sv_make(p, n), &i64) || i64 < 0)
@@ -662,6 +898,14 @@ static inline __attribute__((always_inline)) int convert(struct logfmt *l, struc
     else if (fmt_status(p, n, &st))
       return HR_BAD_STATUS;
     event_set_num(ev, HR_F_STATUS, st, p, n);
+    break;
+  case C_HA_STATUS:
+    if (n == 2 && p[0] == '-' && p[1] == '1')
+      event_set_null(ev, HR_F_STATUS);
+    else if (fmt_status(p, n, &st))
+      return HR_BAD_STATUS;
+    else
+      event_set_num(ev, HR_F_STATUS, st, p, n);
     break;
   case C_UPSTREAM_STATUS:
     if (fmt_first_status(p, n, &st) == 0)
@@ -710,6 +954,15 @@ static inline __attribute__((always_inline)) int convert(struct logfmt *l, struc
       return HR_BAD_NUMBER;
     event_set_num(ev, HR_F_DURATION, o->conv == C_DUR_S ? x : o->conv == C_DUR_MS ? x / 1e3 : x / 1e6, p, n);
     break;
+  case C_HA_TIMER:
+    if (dash || (n == 2 && p[0] == '-' && p[1] == '1') || (n > 0 && p[0] == '+')) {
+      event_set_null(ev, HR_F_DURATION);
+      break;
+    }
+    if (fmt_num(p, n, &x) || x < 0)
+      return HR_BAD_NUMBER;
+    event_set_num(ev, HR_F_DURATION, x / 1e3, p, n);
+    break;
   case C_UPSTREAM_TIME:
     if (!o->own || dash)
       break;
@@ -755,6 +1008,8 @@ int fmt_logfmt_parse(struct hr_format *f, const char *line, size_t len, struct h
   int got_time = 0, bad;
   if (len == 0)
     return HR_BAD_SHAPE;
+  if (l->haproxy)
+    cur += syslog_header(line, len);
   if (!l->need_ok || l->need != f->need)
     need_refresh(l, f->need);
   while (o < oend) {

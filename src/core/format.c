@@ -87,10 +87,12 @@ enum hr_rc format_new(const struct hr_format_opts *o, struct hr_format **out, st
     f->names[i] = xstrdup(hr_std_field_names[i]);
   f->nfields = HR_F_NSTD;
   f->need = ~(uint64_t)0;
-  /* nginx and apache: each variable adds what it fills (fmt_logfmt.c) */
-  f->fills = o->kind == HR_FMT_NGINX || o->kind == HR_FMT_APACHE ? 0 : ~(uint64_t)0;
+  /* nginx, apache and a HAProxy log-format: each variable adds what it
+   * fills (fmt_logfmt.c) */
+  f->logfmt = o->kind == HR_FMT_NGINX || o->kind == HR_FMT_APACHE || (o->kind == HR_FMT_HAPROXY && o->log_format);
+  f->fills = f->logfmt ? 0 : ~(uint64_t)0;
   enum hr_rc rc;
-  switch (o->kind) {
+  switch (f->logfmt ? HR_FMT_NGINX : o->kind) {
   case HR_FMT_ALB: rc = fmt_alb_new(o, f, err); break;
   case HR_FMT_NGINX:
   case HR_FMT_APACHE: rc = fmt_logfmt_new(o, f, err); break;
@@ -112,7 +114,7 @@ void format_free(struct hr_format *f) {
   if (f == NULL)
     return;
   if (f->impl != NULL) {
-    switch (f->kind) {
+    switch (f->logfmt ? HR_FMT_NGINX : f->kind) {
     case HR_FMT_ALB: fmt_alb_free(f); break;
     case HR_FMT_NGINX:
     case HR_FMT_APACHE: fmt_logfmt_free(f); break;
@@ -134,7 +136,7 @@ int format_field(struct hr_format *f, const char *name, size_t n) {
   for (int i = 0; i < f->nfields; i++)
     if (strlen(f->names[i]) == n && memcmp(f->names[i], name, n) == 0)
       return i;
-  if (f->kind == HR_FMT_HAPROXY)
+  if (f->kind == HR_FMT_HAPROXY && !f->logfmt)
     return fmt_haproxy_field(f, name, n);
   return -1;
 }
@@ -190,7 +192,7 @@ int format_parse(struct hr_format *f, const char *line, size_t len, struct hr_ev
   event_reset(ev);
   if (len > HR_MAX_LINE)
     return HR_BAD_TOOLONG;
-  switch (f->kind) {
+  switch (f->logfmt ? HR_FMT_NGINX : f->kind) {
   case HR_FMT_ALB: return fmt_alb_parse(f, line, len, ev);
   case HR_FMT_NGINX:
   case HR_FMT_APACHE: return fmt_logfmt_parse(f, line, len, ev);

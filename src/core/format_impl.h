@@ -13,6 +13,7 @@ struct hr_format {
   void *impl;                 /* kind-specific compiled state, owned */
   uint64_t need;              /* format_need(); all ones by default */
   uint64_t fills;             /* format_fills(): nginx/apache from their variables, else all ones */
+  int logfmt;                 /* compiled by fmt_logfmt.c: nginx, apache, haproxy with a log-format */
 };
 
 /* Add a name and return its id, or -1 when all HR_MAX_FIELDS are used.
@@ -42,6 +43,18 @@ void fmt_haproxy_free(struct hr_format *f);
 int fmt_haproxy_parse(struct hr_format *f, const char *line, size_t len, struct hr_event *ev);
 /* The other names of its fields (Tq for TR, Tt for Ta): the id, or -1. */
 int fmt_haproxy_field(const struct hr_format *f, const char *name, size_t n);
+/* The minute of the last accept date ("06/Feb/2009:12:14", 17 bytes) and
+ * its instant: a line of the same minute only parses seconds and fraction. */
+struct fmt_hcache {
+  char key[17];
+  int64_t base_s;
+  int valid;
+};
+struct hr_tz;
+/* An accept date "dd/Mon/yyyy:hh:mm:ss[.fff]" (brackets taken off), local
+ * time in tz, to microseconds since the epoch (also for a custom
+ * log-format's %t and %tr, fmt_logfmt.c). 0, or -1. */
+int fmt_haproxy_date(struct fmt_hcache *c, const struct hr_tz *tz, const char *p, size_t n, int64_t *us);
 
 /* fmt_w3c.c */
 enum hr_rc fmt_w3c_new(const struct hr_format_opts *o, struct hr_format *f, struct hr_err *err);

@@ -59,6 +59,20 @@ static const char *const apache_adds[HR_F_NSTD] = {
     [HR_F_BYTES_RECEIVED] = "%I",
     [HR_F_USER_AGENT] = "\"%{User-Agent}i\"",
 };
+static const char *const haproxy_adds[HR_F_NSTD] = {
+    [HR_F_TIME] = "%t (or %tr, %Ts)",
+    [HR_F_STATUS] = "%ST",
+    [HR_F_DURATION] = "%Ta",
+    [HR_F_METHOD] = "%{+Q}r (or %HM)",
+    [HR_F_PATH] = "%{+Q}r (or %HP)",
+    [HR_F_QUERY] = "%{+Q}r (or %HQ)",
+    [HR_F_PROTOCOL] = "%{+Q}r (or %HV)",
+    [HR_F_HOST] = "%[capture.req.hdr(N)] of a Host capture, or %{+Q}r with absolute URLs",
+    [HR_F_CLIENT] = "%ci",
+    [HR_F_BYTES_SENT] = "%B",
+    [HR_F_BYTES_RECEIVED] = "%U",
+    [HR_F_USER_AGENT] = NULL, /* under its fetch's own name: %[capture.req.hdr(N)] */
+};
 /* Where Traefik's JSON access log keeps the standard fields: the example a
  * jsonl warning gives. */
 static const char *const traefik_keys[HR_F_NSTD] = {
@@ -129,7 +143,7 @@ static void offered(const struct hr_datasource *ds, const struct hr_format *f, c
              "characters (cs(User-Agent) is cs_user_agent, x-edge-result-type x_edge_result_type)");
     return;
   }
-  if (kind == HR_FMT_ALB || kind == HR_FMT_HAPROXY)
+  if (kind == HR_FMT_ALB || (kind == HR_FMT_HAPROXY && ds->fmt.log_format == NULL))
     k += (size_t)snprintf(buf, cap, "%s gives: ", kind_name(kind));
   else if (ds->fmt.log_format == NULL)
     k += (size_t)snprintf(buf, cap, "the default %s format (combined) gives: ", kind_name(kind));
@@ -227,7 +241,7 @@ static void never_filled(struct filter_ctx *x, const char *what, int id, const s
   const struct hr_datasource *ds = x->ds;
   enum hr_fmt_kind kind = ds->fmt.kind;
   const char *name = hr_std_field_names[id];
-  if (kind == HR_FMT_HAPROXY) {
+  if (kind == HR_FMT_HAPROXY && ds->fmt.log_format == NULL) {
     diag_add(x->diag, at, "the %s filter reads '%s', which HAProxy's httplog of DataSource '%s' never fills%s", what,
              name, ds->name,
              id == HR_F_USER_AGENT ? ": capture the header (capture request header User-Agent len 128) and name it "
@@ -235,7 +249,7 @@ static void never_filled(struct filter_ctx *x, const char *what, int id, const s
                                    : "");
     return;
   }
-  const char *add = kind == HR_FMT_NGINX ? nginx_adds[id] : apache_adds[id];
+  const char *add = kind == HR_FMT_NGINX ? nginx_adds[id] : kind == HR_FMT_HAPROXY ? haproxy_adds[id] : apache_adds[id];
   char fmt[48];
   if (ds->fmt.log_format == NULL)
     snprintf(fmt, sizeof fmt, "the default %s format (combined)", kind_name(kind));
@@ -252,10 +266,11 @@ static void never_filled(struct filter_ctx *x, const char *what, int id, const s
              "the %s filter reads '%s', which %s of DataSource '%s' never fills: add %s to the logFormat%s", what, name,
              fmt, ds->name, add, note);
   else
-    diag_add(x->diag, at,
-             "the %s filter reads '%s', which %s of DataSource '%s' never fills: Apache has no upstream status to log "
-             "(filter on status)",
-             what, name, fmt, ds->name);
+    diag_add(x->diag, at, "the %s filter reads '%s', which %s of DataSource '%s' never fills: %s", what, name, fmt,
+             ds->name,
+             id == HR_F_USER_AGENT   ? "log the header with %[capture.req.hdr(N)] and filter on its own name"
+             : kind == HR_FMT_APACHE ? "Apache has no upstream status to log (filter on status)"
+                                     : "HAProxy logs no upstream status (filter on status)");
 }
 
 /* jsonl: 1 when the mapping names a source for standard field id. */

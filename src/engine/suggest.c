@@ -144,6 +144,7 @@ static enum hr_rc suggest_slo(struct hr_history *h, size_t j, double confidence,
   }
   s->win_end_us = end; /* the windows' ends: kept */
   s->nwindows = n;
+  s->thin = n < HR_SUGGEST_THIN;
   s->nsli = nsli;
   if (rc == HR_OK) {
     qsort(sli, nsli, sizeof *sli, dbl_cmp);

@@ -47,6 +47,7 @@ struct hr_suggest_slo {
   size_t nwindows;    /* windows wholly in the history; 0: one window over all of it (when it has events) */
   int64_t first_end_us, last_end_us; /* of those windows (or of the one over the history); INT64_MIN: none */
   size_t nsli;                       /* of them, those with valid events */
+  int thin;                          /* fewer than HR_SUGGEST_THIN whole windows: a thin basis */
   int64_t *win_end_us;               /* every window's end, in time order (owned; nwin of them: nwindows, or */
   double *win_sli;                   /* 1 for the one over the history); its SLI, NAN without valid events */
   size_t nwin;

@@ -270,7 +270,14 @@ static void now_text(const struct hr_burn_now *b, char *buf, size_t n) {
     snprintf(buf, n, "%s %.3gx>%.3gx", b->level == HR_BURN_FAST ? "BURNING" : "elevated", b->rate, b->threshold);
 }
 
-static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols, size_t ncols, int color) {
+/* Widths of the SERVICE and SLO columns: wide enough for the longest name (or
+   group label) shown, so that no two rows ever read alike. */
+struct name_cols {
+  int svc, slo;
+};
+
+static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols, size_t ncols, int color,
+                    const struct name_cols *w) {
   const struct hr_slo_state *st = &rs->st;
   char sli[32], tgt[32], left[80], lt[64], tte[32], now[48];
   if (st->has_sli)
@@ -298,8 +305,8 @@ static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols
     fprintf(f, "%s%-8s\033[0m", color_of(st->status), stname);
   else
     fprintf(f, "%-8s", stname);
-  fprintf(f, " %-16.16s %-28.28s %-10s %-8s %-30s %-18s", rs->slo->service ? rs->slo->service : "-", rs->slo->name, sli,
-          tgt, left, now);
+  fprintf(f, " %-*s %-*s %-10s %-8s %-30s %-18s", w->svc, rs->slo->service ? rs->slo->service : "-", w->slo,
+          rs->slo->name, sli, tgt, left, now);
   for (size_t c = 0; c < ncols; c++) {
     const struct hr_burn *b = burn_at(st, cols[c]);
     if (b == NULL)
@@ -312,26 +319,55 @@ static void slo_row(FILE *f, const struct hr_report_slo *rs, const int64_t *cols
   fprintf(f, "  %s\n", tte);
 }
 
+/* A group's row label, "  field=value[,field=value]"; its length (which may
+   exceed size, as snprintf's does). */
+static size_t group_label(const struct hr_report_slo *rs, const struct hr_report_group *g, char *label, size_t size) {
+  size_t n = (size_t)snprintf(label, size, "  ");
+  for (size_t k = 0; k < rs->slo->ngroup_by; k++)
+    n += (size_t)snprintf(label + (n < size ? n : size - 1), n < size ? size - n : 1, "%s%s=%s", k ? "," : "",
+                          rs->slo->group_by[k],
+                          g->other               ? "_other"
+                          : g->values[k] != NULL ? g->values[k]
+                                                 : "-");
+  return n;
+}
+
 /* A grouped SLO's groups, one row each under it, named "  field=value". */
-static void group_rows(FILE *f, const struct hr_report_slo *rs, const int64_t *cols, size_t ncols, int color) {
+static void group_rows(FILE *f, const struct hr_report_slo *rs, const int64_t *cols, size_t ncols, int color,
+                       const struct name_cols *w) {
   for (size_t i = 0; i < rs->ngroups; i++) {
     const struct hr_report_group *g = &rs->groups[i];
-    char label[160];
-    size_t n = (size_t)snprintf(label, sizeof label, "  ");
-    for (size_t k = 0; k < rs->slo->ngroup_by && n < sizeof label; k++)
-      n += (size_t)snprintf(label + n, sizeof label - n, "%s%s=%s", k ? "," : "", rs->slo->group_by[k],
-                            g->other               ? "_other"
-                            : g->values[k] != NULL ? g->values[k]
-                                                   : "-");
+    char label[512];
+    group_label(rs, g, label, sizeof label);
     struct hr_slo s = *rs->slo;
     s.name = label;
     s.service = NULL;
     struct hr_report_slo row = {.slo = &s, .st = g->st, .now = g->now};
-    slo_row(f, &row, cols, ncols, color);
+    slo_row(f, &row, cols, ncols, color, w);
   }
 }
 
-static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n) {
+static struct name_cols name_widths(const struct hr_report *r, const size_t *idx, size_t n) {
+  struct name_cols w = {16, 28};
+  for (size_t i = 0; i < n; i++) {
+    const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
+    size_t len = strlen(rs->slo->name);
+    if (rs->slo->service && strlen(rs->slo->service) > (size_t)w.svc)
+      w.svc = (int)strlen(rs->slo->service);
+    for (size_t g = 0; g < rs->ngroups; g++) {
+      char label[512];
+      size_t gl = group_label(rs, &rs->groups[g], label, sizeof label);
+      if (gl > len)
+        len = gl < sizeof label ? gl : sizeof label - 1;
+    }
+    if (len > (size_t)w.slo)
+      w.slo = (int)len;
+  }
+  return w;
+}
+
+static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n,
+                              const struct name_cols *w) {
   int any = 0;
   for (size_t i = 0; i < n; i++) {
     const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
@@ -343,7 +379,7 @@ static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *
     time_format_rfc3339(rs->deploy_at_us, when, sizeof when);
     human_duration((double)(r->at_us - rs->deploy_at_us) / 1e6, ago, sizeof ago);
     human_duration(rs->deploy_budget_spent * rs->st.budget_s, spent, sizeof spent);
-    fprintf(f, "  %-28.28s deployed %s (%s ago): %.1f%% of the budget spent (%s), %llu good of %llu%s%s\n",
+    fprintf(f, "  %-*s deployed %s (%s ago): %.1f%% of the budget spent (%s), %llu good of %llu%s%s\n", w->slo,
             rs->slo->name, when, ago, rs->deploy_budget_spent * 100, spent, (unsigned long long)rs->deploy_good,
             (unsigned long long)rs->deploy_valid, rs->deploy_text ? " -- " : "",
             rs->deploy_text ? rs->deploy_text : "");
@@ -351,7 +387,8 @@ static void since_deploy_text(FILE *f, const struct hr_report *r, const size_t *
 }
 
 /* Each composite as the weighted mean of its components' consumed budgets. */
-static void composites_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n) {
+static void composites_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n,
+                            const struct name_cols *w) {
   int any = 0;
   for (size_t i = 0; i < n; i++) {
     const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
@@ -359,7 +396,8 @@ static void composites_text(FILE *f, const struct hr_report *r, const size_t *id
       continue;
     if (!any++)
       fputs("\nComposite SLOs (budget consumed = the weighted mean of the components'):\n", f);
-    fprintf(f, "  %-28.28s %.1f%% consumed =", rs->slo->name, rs->st.has_sli ? (1 - rs->st.budget_remaining) * 100 : 0);
+    fprintf(f, "  %-*s %.1f%% consumed =", w->slo, rs->slo->name,
+            rs->st.has_sli ? (1 - rs->st.budget_remaining) * 100 : 0);
     double wsum = 0;
     for (size_t k = 0; k < rs->comp->n; k++)
       wsum += rs->comp->weights[k];
@@ -386,8 +424,9 @@ void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n
   fputs("\n\n", f);
   int64_t cols[HR_MAX_LOOKBACKS];
   size_t ncols = burn_columns(r, idx, n, cols);
-  fprintf(f, "%-8s %-16s %-28s %-10s %-8s %-30s %-18s", "STATUS", "SERVICE", "SLO", "SLI", "TARGET", "BUDGET LEFT",
-          "BURNING NOW");
+  struct name_cols w = name_widths(r, idx, n);
+  fprintf(f, "%-8s %-*s %-*s %-10s %-8s %-30s %-18s", "STATUS", w.svc, "SERVICE", w.slo, "SLO", "SLI", "TARGET",
+          "BUDGET LEFT", "BURNING NOW");
   for (size_t c = 0; c < ncols; c++) {
     char lb[32], head[40];
     snprintf(head, sizeof head, "BURN %s", duration_format(cols[c], lb, sizeof lb));
@@ -397,8 +436,8 @@ void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n
   int any_latch = 0;
   for (size_t i = 0; i < n; i++) {
     const struct hr_report_slo *rs = &r->slos[idx ? idx[i] : i];
-    slo_row(f, rs, cols, ncols, color);
-    group_rows(f, rs, cols, ncols, color);
+    slo_row(f, rs, cols, ncols, color, &w);
+    group_rows(f, rs, cols, ncols, color, &w);
     any_latch |= rs->st.latched;
   }
   if (any_latch)
@@ -412,10 +451,11 @@ void report_text(FILE *f, const struct hr_report *r, const size_t *idx, size_t n
       continue;
     if (!any_data++)
       fputs("\nData that the figures cannot stand on:\n", f);
-    fprintf(f, "  %-28.28s %-10s %s\n", rs->slo->name, data_name(rs->st.data), rs->data_reason ? rs->data_reason : "");
+    fprintf(f, "  %-*s %-10s %s\n", w.slo, rs->slo->name, data_name(rs->st.data),
+            rs->data_reason ? rs->data_reason : "");
   }
-  composites_text(f, r, idx, n);
-  since_deploy_text(f, r, idx, n);
+  composites_text(f, r, idx, n, &w);
+  since_deploy_text(f, r, idx, n, &w);
   if (r->nmaintenance > 0)
     fprintf(f, "\n%zu maintenance window%s from the timeline excluded.\n", r->nmaintenance,
             r->nmaintenance == 1 ? "" : "s");

@@ -39,6 +39,7 @@ static void slo_json(struct hr_jw *w, const struct hr_suggest_slo *s) {
   jw_str(w, "service", s->slo->service);
   jw_num(w, "history_seconds", (double)s->history_us / 1e6);
   jw_int(w, "windows", (int64_t)s->nwindows);
+  jw_bool(w, "thin", s->thin);
   jw_obj(w, "achieved");
   jw_num(w, "min", s->min);
   jw_num(w, "p10", s->p10);
@@ -178,7 +179,7 @@ static void history_text(FILE *f, const struct hr_suggest_slo *s, const char *wi
   else
     fprintf(f, "  history: %s; %zu windows of %s ending at midnight (%s), the first at %s, the last at %s.\n", d,
             s->nwindows, win, s->zone, a, b);
-  if (s->nwindows < HR_SUGGEST_THIN)
+  if (s->thin)
     fprintf(f, "  Only %zu whole window%s: a thin basis for a target.\n", s->nwindows, s->nwindows == 1 ? "" : "s");
 }
 

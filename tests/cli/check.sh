@@ -69,6 +69,11 @@ expect 2 "bad/unknown_format.yaml:8:13: unknown format 'iis'" -c bad/unknown_for
 expect 2 "bad/haproxy_fields.yaml:12:15: timeZone: time zone \"Europe/Atlantis\": unknown" -c bad/haproxy_fields.yaml
 also "bad/haproxy_fields.yaml:28:84: the good filter reads 'upstream_status', which HAProxy's httplog of DataSource 'lb' never fills" \
   "bad/haproxy_fields.yaml:30:84: the total filter reads 'user_agent', which HAProxy's httplog of DataSource 'lb' never fills: capture the header"
+expect 2 "bad/haproxy_logformat.yaml:39:84: the good filter reads 'duration', which the haproxy logFormat of DataSource 'lb' never fills: add %Ta to the logFormat" \
+  -c bad/haproxy_logformat.yaml
+also "bad/haproxy_logformat.yaml:13:15: warning: captures names the {...} headers of HAProxy's httplog; with a logFormat it is ignored" \
+  "bad/haproxy_logformat.yaml:24:17: DataSource 'lb2': log format \"%ci [%tr] %ST %Q\": unknown HAProxy variable %Q at position 15" \
+  "bad/haproxy_logformat.yaml: 2 errors"
 expect 2 "bad/missing_key.yaml:16:3: missing required key 'objectives' in SLO.spec" -c bad/missing_key.yaml
 expect 2 "bad/wrong_type.yaml:27:15: SLO.spec.timeWindow must be a list, found a scalar" -c bad/wrong_type.yaml
 expect 2 "bad/bad_timezone.yaml:32:19: unknown time zone 'Mars/Olympus'" -c bad/bad_timezone.yaml

@@ -5,7 +5,9 @@
 # (libc, libcurl, libmicrohttpd, libpcre2, libsqlite3, libyaml, zlib), each
 # a package this machine has; it installs into a throwaway root with dpkg
 # --root, checked against this machine's package list (so Depends must be
-# satisfiable), the binary runs from there, and purging it leaves no file.
+# satisfiable), the binary runs from there, and purging it leaves no file;
+# it carries a changelog and copyright, and lintian finds no error or
+# warning in it (when lintian is installed: tools/test-deps.sh installs it).
 # Usage: sh deb.sh HEADROOM_BIN BUILD_DIR
 bin=$1 build=$2
 src=${HR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -34,6 +36,17 @@ for f in ./usr/bin/headroom $man ./usr/lib/systemd/system/headroom.service ./usr
   ./usr/share/doc/headroom/examples/headroom.yaml ./usr/share/doc/headroom/docs/deployment.md; do
   grep -q " $f\$" "$tmp/list" || fail "the package lacks $f"
 done
+for f in ./usr/share/doc/headroom/changelog.gz; do
+  grep -q " $f\$" "$tmp/list" || fail "the package lacks $f"
+done
+# Debian policy as lintian reads it: no error, no warning.
+if command -v lintian >/dev/null 2>&1; then
+  lintian --tag-display-limit 0 "$deb" >"$tmp/lintian.log" 2>&1
+  grep -E '^[EW]: ' "$tmp/lintian.log" >"$tmp/lintian.bad" && { fail "lintian:"; cat "$tmp/lintian.bad" >&2; }
+  echo "lintian: $(grep -c '^[EWIP]: ' "$tmp/lintian.log") tags, none an error or warning"
+else
+  echo "SKIP (part): lintian not installed (apt-get install lintian)"
+fi
 grep -q 'ExecStart=/usr/bin/headroom serve' "$build/deb/"*/usr/lib/systemd/system/headroom.service ||
   fail "the packaged unit does not run /usr/bin/headroom"
 

@@ -98,3 +98,29 @@ if errs:
 print("example.sh: ok: 6 SLOs, statuses %s, matching-availability %d/%d as awk counts"
       % (sorted(statuses), good, valid))
 PY
+
+# The text report names every SLO in full (the composite's components are
+# longer than the column's 28 characters: no truncation, no two rows alike)
+# and its columns line up under the header whatever the names' lengths.
+"$HR" report -c "$CONF" "$LOGS/gateway-alb.log" "$LOGS/chat-events.jsonl" "$LOGS/report-jobs.jsonl" \
+  > "$TMP/report.txt" 2> "$TMP/report.err" || fail "report (text) failed: $(cat "$TMP/report.err")"
+python3 - "$TMP/report.json" "$TMP/report.txt" <<'PY' || exit 1
+import json, sys
+names = [s["name"] for s in json.load(open(sys.argv[1]))["slos"]]
+lines = open(sys.argv[2]).read().split("\n")
+head = next(l for l in lines if l.startswith("STATUS "))
+col = head.index(" SLI ") + 1
+rows = [l for l in lines[lines.index(head) + 1:] if l.strip()][:len(names)]
+errs = []
+if max(len(n) for n in names) <= 28:
+    errs.append("no SLO name longer than 28 characters: the check proves nothing")
+for n, row in zip(names, rows):
+    if (" " + n + " ") not in row:
+        errs.append("row does not name %r in full: %r" % (n, row))
+    if row[col - 1] != " " or row[col] == " ":
+        errs.append("SLI column of %r does not start under the header (col %d): %r" % (n, col, row))
+for e in errs:
+    print("example.sh: FAIL: text: " + e, file=sys.stderr)
+sys.exit(1 if errs else 0)
+PY
+echo "example.sh: ok: the text report names every SLO in full, columns aligned"

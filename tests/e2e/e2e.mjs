@@ -587,6 +587,9 @@ async function checkDecisions(page, pick, what) {
   const target = await txt('#suggest-target');
   check(sg.suggested_target === null ? target === '—' : near(target, sg.suggested_target, 1e-7, 1e-7),
     `${what}: suggested target ${target} (${sg.suggested_target}), current ${sg.current_target}`);
+  const sthin = await txt('#suggest-thin');
+  check(sg.windows > 0 && sg.thin ? sthin !== null && sthin.includes(`Only ${sg.windows} whole`) : sthin === null,
+    `${what}: ${sg.windows} windows: ${sthin === null ? 'no thin-basis warning' : `"${sthin}"`} (thin: ${sg.thin})`);
   const worst = first(await txt('#suggest-achieved'));
   check(near(worst, sg.achieved.min, 0, 0.00006), `${what}: worst SLI achieved ${worst} (${sg.achieved.min})`);
   const cands = await page.$$eval('#suggest-cands tbody tr', (trs) => trs.map((tr) => ({

@@ -199,6 +199,11 @@ static void test_bad_formats(void **state) {
       {HR_FMT_APACHE, "%{%Y-%m-%d}t %>s"},    /* strftime formats are not supported */
       {HR_FMT_APACHE, "%t %{Referer"},        /* unclosed { */
       {HR_FMT_APACHE, "%t %"},                /* % at the end */
+      {HR_FMT_HAPROXY, "%ci %ST"},            /* no time */
+      {HR_FMT_HAPROXY, "%ci [%t] %zz"},       /* unknown variable */
+      {HR_FMT_HAPROXY, "[%t] %[ssl_fc"},      /* unclosed %[ */
+      {HR_FMT_HAPROXY, "[%t] %{+Q r"},        /* unclosed { */
+      {HR_FMT_HAPROXY, "[%t] %ci%ST"},        /* two variables with nothing between */
   };
   for (size_t i = 0; i < N(cases); i++) {
     struct hr_format_opts o = {0};
@@ -210,6 +215,61 @@ static void test_bad_formats(void **state) {
     assert_null(f);
     assert_true(strlen(err.msg) > 0);
   }
+}
+
+/* A HAProxy log-format (format: haproxy with a logFormat): HAProxy's own
+ * httplog definition, a syslog header (RFC 3164, RFC 5424) or none, accept
+ * dates in UTC, status -1 and Ta -1 or +N as null, %{+Q}r, %[fetch] under
+ * its own name, {..} captures with spaces. Epoch seconds: python3
+ * datetime(2026,3,18,1,1,26,tzinfo=timezone.utc).timestamp() = 1773795686. */
+static void test_haproxy_logformat(void **state) {
+  (void)state;
+  struct hr_format *f = make(HR_FMT_HAPROXY, "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc "
+                                             "%ac/%fc/%bc/%sc/%rc %sq/%bq %hr %{+Q}r");
+  static const struct line_case cases[] = {
+      {"Mar 18 01:01:26 lb1 haproxy[2231]: 198.51.100.203:40000 [18/Mar/2026:01:01:26.000] fe-https~ static/web1 "
+       "0/0/1/897/900 500 37274 - - ---- 10/8/3/1/0 0/0 {api.example.com|Go-http-client/2.0} \"GET /a?b=1 HTTP/1.1\"",
+       0, 1773795686, 500, 0.9, "GET", "/a", "b=1", "HTTP/1.1", "198.51.100.203", NULL},
+      {"<134>1 2026-03-18T01:01:26.060Z lb1 haproxy 2231 - - 10.0.0.1:1 [18/Mar/2026:01:01:26.000] fe be/s "
+       "0/0/1/2/+48 200 1 - - ---- 1/1/1/1/0 0/0 {a b|c} \"POST / HTTP/2.0\"",
+       0, 1773795686, 200, NUL, "POST", "/", NULL, "HTTP/2.0", "10.0.0.1", NULL},
+      {"<134>Mar 18 01:01:26 lb1 haproxy[1]: 10.0.0.2:1 [18/Mar/2026:01:01:26.000] fe be/s -1/-1/-1/-1/-1 -1 0 - - "
+       "CR-- 1/1/1/1/0 0/0 {} \"\"",
+       0, 1773795686, NUL, NUL, NULL, NULL, NULL, NULL, "10.0.0.2", NULL},
+      {"10.0.0.3:1 [18/Mar/2026:01:01:26.5] fe be/s 0/0/1/2/3 2x0 1 - - ---- 1/1/1/1/0 0/0 {} \"GET / HTTP/1.1\"",
+       HR_BAD_STATUS, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      {"10.0.0.3:1 [18/Xyz/2026:01:01:26.5] fe be/s 0/0/1/2/3 200 1 - - ---- 1/1/1/1/0 0/0 {} \"GET / HTTP/1.1\"",
+       HR_BAD_TIME, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      {"garbage", HR_BAD_SHAPE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+  };
+  run_cases(f, cases, N(cases));
+  /* own names as the built-in httplog parser names them */
+  const char *l = cases[0].line;
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_str(format_field(f, "backend_name", 12), "static");
+  assert_str(format_field(f, "termination_state", 17), "----");
+  assert_true(num(format_field(f, "Tr", 2)) == 897);
+  assert_true(num(HR_F_BYTES_SENT) == 37274);
+  assert_str(format_field(f, "captured_request_headers", 24), "api.example.com|Go-http-client/2.0");
+  assert_int_equal(format_field(f, "user_agent_x", 12), -1);
+  l = "10.0.0.1:1 [18/Mar/2026:01:01:26.060] fe be/s 0/0/1/2/3 200 1 - - ---- 1/1/1/1/0 0/0 {} \"GET / HTTP/1.1\"";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_int_equal(ev.ts_us, INT64_C(1773795686060000));
+  format_free(f);
+
+  /* %[fetch]s under their own names, %Ts epoch, %HM %HP %HQ without a request line */
+  f = make(HR_FMT_HAPROXY, "%Ts %ci %ST %Ta %HM %HP %HQ {%[capture.req.hdr(0)]|%[capture.req.hdr(1),lower]}");
+  l = "1773795686 10.0.0.4 503 1250 GET /x ?y=2 {api.example.com|Mozilla/5.0 (X11) Firefox}";
+  assert_int_equal(format_parse(f, l, strlen(l), &ev), 0);
+  assert_int_equal(ev.ts_us, INT64_C(1773795686) * 1000000);
+  assert_true(num(HR_F_STATUS) == 503);
+  assert_float_equal(num(HR_F_DURATION), 1.25, 1e-12);
+  assert_str(HR_F_METHOD, "GET");
+  assert_str(HR_F_PATH, "/x");
+  assert_str(HR_F_QUERY, "y=2");
+  assert_str(format_field(f, "capture_req_hdr_0", 17), "api.example.com");
+  assert_str(format_field(f, "capture_req_hdr_1_lower", 23), "Mozilla/5.0 (X11) Firefox");
+  format_free(f);
 }
 
 static void test_apache(void **state) {
@@ -552,10 +612,17 @@ static void test_need_changes(void **state) {
 
 int main(void) {
   const struct CMUnitTest t[] = {
-      cmocka_unit_test(test_nginx_combined), cmocka_unit_test(test_nginx_custom),   cmocka_unit_test(test_bad_formats),
-      cmocka_unit_test(test_apache),         cmocka_unit_test(test_apache_escapes), cmocka_unit_test(test_synth),
-      cmocka_unit_test(test_real),           cmocka_unit_test(test_num_fast_path),  cmocka_unit_test(test_clf_cache),
+      cmocka_unit_test(test_nginx_combined),
+      cmocka_unit_test(test_nginx_custom),
+      cmocka_unit_test(test_bad_formats),
+      cmocka_unit_test(test_apache),
+      cmocka_unit_test(test_apache_escapes),
+      cmocka_unit_test(test_synth),
+      cmocka_unit_test(test_real),
+      cmocka_unit_test(test_num_fast_path),
+      cmocka_unit_test(test_clf_cache),
       cmocka_unit_test(test_need_changes),
+      cmocka_unit_test(test_haproxy_logformat),
   };
   return cmocka_run_group_tests(t, NULL, NULL);
 }
