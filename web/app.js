@@ -473,16 +473,20 @@
     function Y(v) { return T + (1 - unit(v)) * h; }
     var placed = []; /* label boxes drawn so far: a label goes where it covers none */
     function labelAt(cx, cy, text) {
-      var tw = 7.2 * String(text).length + 4, th = 15;
+      var tw = 7.2 * String(text).length + 4, th = 15, mx = L + w / 2, my = T + h / 2;
       var tries = [[13, 4, 'start'], [-13, 4, 'end'], [13, 19, 'start'], [-13, 19, 'end'], [13, -11, 'start'], [-13, -11, 'end'],
         [13, 34, 'start'], [-13, 34, 'end']];
-      for (var i = 0; i < tries.length; i++) {
-        var x = cx + tries[i][0], y = cy + tries[i][1], x0 = tries[i][2] === 'end' ? x - tw : x;
-        var box = { x0: x0, x1: x0 + tw, y0: y - th + 3, y1: y + 3 };
-        if (box.x0 < L || box.x1 > L + w) continue;
-        if (placed.every(function (b) { return box.x1 < b.x0 || box.x0 > b.x1 || box.y1 < b.y0 || box.y0 > b.y1; })) {
-          placed.push(box);
-          return { x: x, y: y, anchor: tries[i][2] };
+      /* first where the label stays in its point's quadrant (one over the middle line reads as the other's), then anywhere */
+      for (var pass = 0; pass < 2; pass++) {
+        for (var i = 0; i < tries.length; i++) {
+          var x = cx + tries[i][0], y = cy + tries[i][1], x0 = tries[i][2] === 'end' ? x - tw : x;
+          var box = { x0: x0, x1: x0 + tw, y0: y - th + 3, y1: y + 3 };
+          if (box.x0 < L || box.x1 > L + w) continue;
+          if (pass === 0 && ((cx < mx ? box.x1 > mx : box.x0 < mx) || (cy < my ? box.y1 > my : box.y0 < my))) continue;
+          if (placed.every(function (b) { return box.x1 < b.x0 || box.x0 > b.x1 || box.y1 < b.y0 || box.y0 > b.y1; })) {
+            placed.push(box);
+            return { x: x, y: y, anchor: tries[i][2] };
+          }
         }
       }
       return { x: cx + 13, y: cy + 4, anchor: 'start' };

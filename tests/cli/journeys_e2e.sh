@@ -6,11 +6,12 @@
 #   - the SoulSync example (gen_soulsync, five weeks at 5 % of the volume):
 #     the DOM Chromium built holds one point per journey of
 #     `journeys --format json`, coloured by its status, its place inside its
-#     quadrant's box, the matrix before the answer (after it in the report
+#     quadrant's box with its label, the matrix before the answer (after it in the report
 #     page), the table's rows in the JSON's order;
 #   - two journeys of the same value and traffic (twin-a, twin-b): their
 #     dots do not cover each other, each is labelled, the labels do not
 #     overlap, and a line leads from each dot back to the place they share;
+#     a journey a hair left of the middle line keeps its label on its side;
 #   - the screenshots (BUILD_DIR/e2e/journeys.png, journeys-twins.png) are
 #     PNGs of the window's size.
 # Without chromium or gen_soulsync it prints "SKIP: ..." and exits 0.
@@ -37,9 +38,11 @@ with open(sys.argv[1], "w") as f:
 PY
 {
   printf 'apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: app}\nspec:\n  type: headroom.logs\n  connectionDetails: {format: jsonl}\n'
-  for s in twin-a:high:/a twin-b:high:/a quiet:low:/c; do
+  # edge: quiet's traffic against its own mark of 150 a day: frequency 0.496, a hair left of the middle line
+  for s in twin-a:high:/a twin-b:high:/a quiet:low:/c edge:high:/c; do
     n=${s%%:*}; r=${s#*:}; v=${r%%:*}; p=${r#*:}
-    printf -- '---\napiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: %s\n  annotations: {headroom.dev/value: %s}\nspec: {}\n' "$n" "$v"
+    mark=; [ "$n" = edge ] && mark=', headroom.dev/high-frequency: "150"'
+    printf -- '---\napiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: %s\n  annotations: {headroom.dev/value: %s%s}\nspec: {}\n' "$n" "$v" "$mark"
     printf -- '---\napiVersion: openslo/v1\nkind: SLO\nmetadata: {name: %s-ok}\nspec:\n  service: %s\n' "$n" "$n"
     printf '  indicator:\n    metadata: {name: %s-ok}\n    spec:\n      ratioMetric:\n        counter: true\n' "$n"
     printf "        good: {metricSource: {metricSourceRef: app, spec: {filter: 'path == \"%s\" && status < 500'}}}\n" "$p"
@@ -90,6 +93,11 @@ def inside(p, r, x=None, y=None):
     y = p["y"] if y is None else y
     return float(r["x"]) <= x <= float(r["x"]) + float(r["width"]) and float(r["y"]) <= y <= float(r["y"]) + float(r["height"])
 
+def label_box(p):  # the label's box as the page sizes it (7.2 px a character)
+    x, w = float(p["t"]["x"]), 7.2 * len(p["label"]) + 4
+    x0 = x - w if p["t"].get("text-anchor") == "end" else x
+    return x0, x0 + w, float(p["t"]["y"]) - 12, float(p["t"]["y"]) + 3
+
 js = json.load(open(tmp + "/j.json"))
 for page, first in (("j", True), ("r", False)):
     dom = open("%s/%s.dom" % (tmp, page)).read()
@@ -114,6 +122,10 @@ for page, first in (("j", True), ("r", False)):
         l = [x for x in leads if abs(float(x["x2"]) - p["x"]) < 0.06 and abs(float(x["y2"]) - p["y"]) < 0.06]
         x, y = (float(l[0]["x1"]), float(l[0]["y1"])) if l else (p["x"], p["y"])
         want(inside(p, mx["rects"][j["quadrant"]], x, y), "%s: %s is not in the %s box" % (page, j["service"], j["quadrant"]))
+        # its label in the same box: one over the middle line reads as the other quadrant's
+        r, (x0, x1, y0, y1) = mx["rects"][j["quadrant"]], label_box(p)
+        want(float(r["x"]) <= x0 and x1 <= float(r["x"]) + float(r["width"]) and float(r["y"]) <= y0 and y1 <= float(r["y"]) + float(r["height"]),
+             "%s: the label of %s leaves the %s box" % (page, j["service"], j["quadrant"]))
 
 # the twins: the same place, two dots, two labels apart, a lead from each
 tj = json.load(open(tmp + "/t.json"))
@@ -123,13 +135,14 @@ mx = matrix(open(tmp + "/t.dom").read())
 if mx is not None:
     pa, pb = mx["pts"][0], mx["pts"][1]
     want(math.hypot(pa["x"] - pb["x"], pa["y"] - pb["y"]) >= 16, "twins: the dots overlap")
-    def box(p):
-        x, w = float(p["t"]["x"]), 7.2 * len(p["label"])
-        x0 = x - w if p["t"].get("text-anchor") == "end" else x
-        return x0, x0 + w, float(p["t"]["y"]) - 12, float(p["t"]["y"]) + 3
-    ba, bb = box(pa), box(pb)
+    ba, bb = label_box(pa), label_box(pb)
     want(ba[1] < bb[0] or bb[1] < ba[0] or ba[3] < bb[2] or bb[3] < ba[2], "twins: the labels overlap %r %r" % (ba, bb))
     want(len(mx["leads"]) == 2, "twins: %d leads, want 2" % len(mx["leads"]))
+    e = [j for j in tj["journeys"] if j["service"] == "edge"][0]
+    pe = [p for p in mx["pts"] if p["service"] == "edge"][0]
+    r, (x0, x1, y0, y1) = mx["rects"][e["quadrant"]], label_box(pe)
+    want(e["quadrant"] == "critical" and 0.45 < e["frequency"] < 0.5, "edge: %r, want just below the middle" % e)
+    want(float(r["x"]) <= x0 and x1 <= float(r["x"]) + float(r["width"]), "edge: its label crosses the middle line")
     xs = {(l["x1"], l["y1"]) for l in map(attrs, mx["leads"])}
     want(len(xs) == 1, "twins: the leads start at %r, want their one place" % xs)
 else:
