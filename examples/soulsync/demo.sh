@@ -96,7 +96,7 @@ echo
 echo "The matrix as a page (no server, no network): $OUT/journeys.html"
 echo
 echo "Each journey has a composite SLO: matching-journey (availability weighs 2, latency 1), chat-journey"
-echo "(delivery 3, speed 1), report-journey (freshness 1, correctness 2); each one's consumed budget is the"
+echo "(availability 3, latency 1), report-journey (freshness 1, correctness 2); each one's consumed budget is the"
 echo "weighted mean of its components' (docs/internals/math.md, \"Composite SLOs\"):"
 "$HR" report -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z | sed -n '/^Composite SLOs/,/^$/p'
 
