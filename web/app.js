@@ -3,7 +3,9 @@
  * #/slo/NAME?from=T&to=T).
  *
  * Data: window.HEADROOM_DATA when the page is a self-contained report
- * (report --format html: the report JSON plus "details": {name: detail}),
+ * (report --format html: the report JSON plus "details": {name: detail} and
+ * "journeys", the matrix; journeys --format html: the same with "view":
+ * "journeys", the matrix first),
  * else the JSON API of `headroom serve` (GET api/v1/slos, api/v1/slos/NAME,
  * api/v1/trends, api/v1/status, api/v1/alerts, api/v1/gate?service=S,
  * api/v1/journeys for the value x frequency matrix of the overview, and
@@ -376,12 +378,13 @@
     destroyCharts();
     state.current = null;
     $('crumbs').textContent = '';
-    document.title = 'headroom';
+    var jview = STATIC && STATIC.view === 'journeys'; /* journeys --format html: the matrix first */
+    document.title = jview ? 'headroom journeys' : 'headroom';
     var list = sloList();
-    if (!list.length) { $('app').innerHTML = '<p class="empty">No SLOs in this report.</p>'; return; }
+    if (!list.length && !jview) { $('app').innerHTML = '<p class="empty">No SLOs in this report.</p>'; return; }
     if (!$('ov-list')) {
-      $('app').innerHTML = '<div class="overview"><section class="answer" id="ov-answer"></section>' +
-        '<section class="matrix" id="ov-matrix"></section><section id="ov-firing"></section>' +
+      var answer = '<section class="answer" id="ov-answer"></section>', matrix = '<section class="matrix" id="ov-matrix"></section>';
+      $('app').innerHTML = '<div class="overview">' + (jview ? matrix + answer : answer + matrix) + '<section id="ov-firing"></section>' +
         '<div class="ov-tools" id="ov-tools">' + toolsHtml() + '</div><div id="ov-list"></div></div>';
       bindTools();
     }
@@ -427,6 +430,40 @@
     { key: 'periphery', title: 'Periphery', sub: 'low value, low frequency', x: 0, y: 1 },
     { key: 'foundation', title: 'Foundation', sub: 'low value, high frequency', x: 1, y: 1 }
   ];
+  /* Points closer than two dots' width would hide one another (two journeys
+   * of the same value and frequency): each such group is spread on a small
+   * circle around its centre, in the journeys' order (so the same data
+   * always draws the same), kept inside the plot [L, L + w] x [T, T + h].
+   * Returns per point {x, y} (its place), {dx, dy} (where its dot is drawn)
+   * and moved. */
+  function spread(at, L, T, w, h) {
+    var R = 8, groups = [];
+    at.forEach(function (p, i) {
+      var g = { m: [i] };
+      groups = groups.filter(function (o) {
+        var near = o.m.some(function (k) { return Math.hypot(at[k].x - p.x, at[k].y - p.y) < 2 * R + 4; });
+        if (near) g.m = g.m.concat(o.m);
+        return !near;
+      });
+      groups.push(g);
+    });
+    var out = at.map(function (p) { return { x: p.x, y: p.y, dx: p.x, dy: p.y, moved: false }; });
+    groups.forEach(function (g) {
+      if (g.m.length < 2) return;
+      g.m.sort(function (a, b) { return a - b; });
+      var cx = 0, cy = 0, n = g.m.length, rad = R + 4 + 3 * n;
+      g.m.forEach(function (k) { cx += at[k].x / n; cy += at[k].y / n; });
+      cx = Math.min(L + w - rad - R, Math.max(L + rad + R, cx));
+      cy = Math.min(T + h - rad - R, Math.max(T + rad + R, cy));
+      g.m.forEach(function (k, r) {
+        var a = -Math.PI / 2 + 2 * Math.PI * r / n;
+        out[k].dx = cx + rad * Math.cos(a);
+        out[k].dy = cy + rad * Math.sin(a);
+        out[k].moved = true;
+      });
+    });
+    return out;
+  }
   function matrixHtml(js) {
     if (!js || !Array.isArray(js.journeys)) return '';
     var shared = js.journeys.some(function (j) { return !isNum(j.high_frequency); });
@@ -437,16 +474,20 @@
     function Y(v) { return T + (1 - unit(v)) * h; }
     var placed = []; /* label boxes drawn so far: a label goes where it covers none */
     function labelAt(cx, cy, text) {
-      var tw = 7.2 * String(text).length + 4, th = 15;
+      var tw = 7.2 * String(text).length + 4, th = 15, mx = L + w / 2, my = T + h / 2;
       var tries = [[13, 4, 'start'], [-13, 4, 'end'], [13, 19, 'start'], [-13, 19, 'end'], [13, -11, 'start'], [-13, -11, 'end'],
         [13, 34, 'start'], [-13, 34, 'end']];
-      for (var i = 0; i < tries.length; i++) {
-        var x = cx + tries[i][0], y = cy + tries[i][1], x0 = tries[i][2] === 'end' ? x - tw : x;
-        var box = { x0: x0, x1: x0 + tw, y0: y - th + 3, y1: y + 3 };
-        if (box.x0 < L || box.x1 > L + w) continue;
-        if (placed.every(function (b) { return box.x1 < b.x0 || box.x0 > b.x1 || box.y1 < b.y0 || box.y0 > b.y1; })) {
-          placed.push(box);
-          return { x: x, y: y, anchor: tries[i][2] };
+      /* first where the label stays in its point's quadrant (one over the middle line reads as the other's), then anywhere */
+      for (var pass = 0; pass < 2; pass++) {
+        for (var i = 0; i < tries.length; i++) {
+          var x = cx + tries[i][0], y = cy + tries[i][1], x0 = tries[i][2] === 'end' ? x - tw : x;
+          var box = { x0: x0, x1: x0 + tw, y0: y - th + 3, y1: y + 3 };
+          if (box.x0 < L || box.x1 > L + w) continue;
+          if (pass === 0 && ((cx < mx ? box.x1 > mx : box.x0 < mx) || (cy < my ? box.y1 > my : box.y0 < my))) continue;
+          if (placed.every(function (b) { return box.x1 < b.x0 || box.x0 > b.x1 || box.y1 < b.y0 || box.y0 > b.y1; })) {
+            placed.push(box);
+            return { x: x, y: y, anchor: tries[i][2] };
+          }
         }
       }
       return { x: cx + 13, y: cy + 4, anchor: 'start' };
@@ -464,11 +505,15 @@
       (shared && js.scale && js.scale.high_events_per_day > 0 ? ' from ' + esc(Math.round(js.scale.low_events_per_day)) + ' to ' +
         esc(Math.round(js.scale.high_events_per_day)) : '') + (marked ? '; the middle line at each journey\'s own mark' : '') + ')</text>' +
       '<text class="ax" transform="translate(14 ' + (T + h / 2) + ') rotate(-90)" text-anchor="middle">value →</text>';
-    js.journeys.forEach(function (j) { /* the dots first, so that no label is placed over one */
-      placed.push({ x0: X(j.frequency) - 9, x1: X(j.frequency) + 9, y0: Y(j.value) - 9, y1: Y(j.value) + 9 });
+    var pts = spread(js.journeys.map(function (j) { return { x: X(j.frequency), y: Y(j.value) }; }), L, T, w, h);
+    pts.forEach(function (p) { /* the dots first, so that no label is placed over one */
+      placed.push({ x0: p.dx - 9, x1: p.dx + 9, y0: p.dy - 9, y1: p.dy + 9 });
     });
-    js.journeys.forEach(function (j) {
-      var st = RANK[j.status] !== undefined ? j.status : 'nodata', cx = X(j.frequency), cy = Y(j.value), lab = labelAt(cx, cy, j.service);
+    js.journeys.forEach(function (j, i) {
+      var st = RANK[j.status] !== undefined ? j.status : 'nodata', p = pts[i], cx = p.dx, cy = p.dy, lab = labelAt(cx, cy, j.service);
+      if (p.moved) /* drawn off its place so that both show: a thin line back to where it is */
+        svg += '<line class="lead" x1="' + p.x.toFixed(1) + '" y1="' + p.y.toFixed(1) + '" x2="' + cx.toFixed(1) + '" y2="' + cy.toFixed(1) + '"/>' +
+          '<circle class="at" cx="' + p.x.toFixed(1) + '" cy="' + p.y.toFixed(1) + '" r="2.5"/>';
       svg += '<a href="#/service/' + encodeURIComponent(j.service) + '" class="pt" data-journey="' + esc(j.service) + '" data-status="' + esc(st) + '">' +
         '<title>' + esc(j.display_name || j.service) + ': ' + esc(st) + ' · value ' + esc(isNum(j.value) ? j.value : 'not set') +
         ' · ' + esc(Math.round(j.events_per_day || 0)) + ' events/day · strictest ' +

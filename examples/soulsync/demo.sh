@@ -3,9 +3,9 @@
 # validate the configuration, report the six SLOs straight from the logs,
 # then backfill a store, record the deploys, incidents and a maintenance
 # window on the timeline (annotate.sh) and report again from the store;
-# show the release risk, the journeys' value x frequency matrix with the
-# matching journey's composite budget, and the targets thirteen weeks of the
-# same traffic support (risk, journeys, suggest) and their compliance month
+# show the release risk, the journeys' value x frequency matrix (also as an
+# HTML page in out/journeys.html) with each journey's composite budget, and
+# the targets thirteen weeks of the same traffic support (risk, journeys, suggest) and their compliance month
 # by month with the cost of the AI report's failures (history, also as an
 # HTML page in out/history.html); finally run the daemon on live traffic: four
 # weeks up to the present minute, still arriving minute by minute, with a
@@ -86,13 +86,18 @@ heading "6. headroom risk --service core-matching: the release risk from its 8 p
 echo
 "$HR" risk -c "$CONF" --db "$DB" --service core-matching --at 2026-11-01T00:00:00Z --canary 0.1 | sed -n '1p;/^matching-availability/,/exhausting/p'
 
-heading "7. headroom journeys: the value x frequency matrix, and the matching journey's own budget"
+heading "7. headroom journeys: the value x frequency matrix, and each journey's own budget"
 echo "(each Service is a journey: value from headroom.dev/value, frequency from its traffic; docs/cli/journeys.md)"
 echo
 "$HR" journeys -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z
+mkdir -p "$OUT"
+"$HR" journeys -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z --format html > "$OUT/journeys.html"
 echo
-echo "matching-journey is a composite SLO (journey1-matching.yaml): availability weighs 2, latency 1;"
-echo "its consumed budget is the weighted mean of theirs (docs/internals/math.md, \"Composite SLOs\"):"
+echo "The matrix as a page (no server, no network): $OUT/journeys.html"
+echo
+echo "Each journey has a composite SLO: matching-journey (availability weighs 2, latency 1), chat-journey"
+echo "(availability 3, latency 1), report-journey (freshness 1, correctness 2); each one's consumed budget is the"
+echo "weighted mean of its components' (docs/internals/math.md, \"Composite SLOs\"):"
 "$HR" report -c "$CONF" --db "$DB" --at 2026-11-01T00:00:00Z | sed -n '/^Composite SLOs/,/^$/p'
 
 heading "8. headroom suggest: the targets thirteen weeks of history support"

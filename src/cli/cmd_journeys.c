@@ -7,9 +7,10 @@
 #include "cli/cmd.h"
 #include "cli/common.h"
 #include "engine/journeys.h"
+#include "render/html.h"
 #include "render/journeys.h"
 
-static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--at T] [--format text|json]\n"
+static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--at T] [--format text|json|html]\n"
                                  "                         [--source NAME] [--db FILE] [--store]\n"
                                  "\n"
                                  "The value x frequency matrix of the services (each Service is a journey):\n"
@@ -23,7 +24,9 @@ static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--a
                                  "  -c, --config CONF   OpenSLO file or directory (required)\n"
                                  "      --at T          the instant (RFC 3339); default: now for the store,\n"
                                  "                      just after the last event for logs\n"
-                                 "      --format F      text (default) or json (docs/cli/journeys.md)\n"
+                                 "      --format F      text (default), json (docs/cli/journeys.md), or html:\n"
+                                 "                      one self-contained page (the matrix, its table and\n"
+                                 "                      the report below; no network)\n"
                                  "      --source NAME   the DataSource the logs are read with\n"
                                  "      --db FILE       the store (default: the configuration's headroom.db)\n"
                                  "      --store         read the store as well as the logs named\n"
@@ -32,7 +35,7 @@ static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--a
                                  "Exit codes: 0 ok, 2 error.\n";
 
 int cmd_journeys(int argc, char **argv) {
-  static const char *const formats[] = {"text", "json", NULL};
+  static const char *const formats[] = {"text", "json", "html", NULL};
   const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_INPUT, NULL, NULL, NULL, NULL};
   struct cli_args a;
   int code = cli_parse(argc, argv, &spec, &a);
@@ -60,6 +63,8 @@ int cmd_journeys(int argc, char **argv) {
   cli_print_samples(&js.rep);
   if (strcmp(format, "json") == 0)
     journeys_json(stdout, &js);
+  else if (strcmp(format, "html") == 0)
+    journeys_html(stdout, &js);
   else
     journeys_text(stdout, &js);
   cli_print_errors(&js.rep);

@@ -9,6 +9,7 @@
 #include "core/timeparse.h"
 #include "engine/breakdown.h"
 #include "engine/detail.h"
+#include "engine/journeys.h"
 #include "engine/report.h"
 #include "render/breakdown.h"
 #include "render/html.h"
@@ -53,16 +54,28 @@ static const char usage_text[] =
     "reported as file:line: reason; they never change a figure.\n"
     "Exit codes: 0 ok, 2 error.\n";
 
-/* The HTML report: every SLO's page as the dashboard shows it. */
-static enum hr_rc write_html(FILE *f, const struct hr_config *cfg, const struct hr_report *rep, struct hr_err *err) {
+/* The HTML report: every SLO's page as the dashboard shows it, and (when
+ * the report holds every SLO) the journeys' matrix above the services. */
+static enum hr_rc write_html(FILE *f, const struct hr_config *cfg, const struct hr_eval_opts *eo,
+                             const struct hr_report *rep, struct hr_err *err) {
   struct hr_detail *det = calloc(rep->nslos ? rep->nslos : 1, sizeof *det);
   struct hr_detail_opts dopt = {.recent = 1, .system = 1};
+  struct hr_journeys js;
+  int have_js = 0;
   enum hr_rc rc = HR_OK;
   size_t n = 0;
   for (; n < rep->nslos && rc == HR_OK; n++)
     rc = engine_detail(cfg, rep, &rep->slos[n], &dopt, &det[n], err);
+  if (rc == HR_OK && eo->slo == NULL) { /* a matrix of one SLO's journey would misplace it */
+    struct hr_err jerr = {0};
+    have_js = engine_journeys_of(cfg, eo, rep, &js, &jerr) == HR_OK;
+    if (!have_js) /* the report stands without it (SLOs read from Prometheus alone have no traffic history) */
+      cli_error("report: the page has no journeys matrix: %s", jerr.msg);
+  }
   if (rc == HR_OK)
-    report_html(f, rep, det);
+    report_html(f, rep, det, have_js ? &js : NULL);
+  if (have_js)
+    journeys_free(&js);
   for (size_t j = 0; j < n; j++)
     detail_free(&det[j]);
   free(det);
@@ -189,7 +202,7 @@ int cmd_report(int argc, char **argv) {
   } else {
     if (strcmp(format, "json") == 0)
       report_json(f, &rep);
-    else if (strcmp(format, "html") == 0 && write_html(f, cfg, &rep, &err) != HR_OK) {
+    else if (strcmp(format, "html") == 0 && write_html(f, cfg, &eo, &rep, &err) != HR_OK) {
       cli_error("%s", err.msg);
       code = 2;
     } else if (strcmp(format, "text") == 0)

@@ -131,29 +131,41 @@ static void strictness_warnings(struct hr_journeys *js) {
 
 enum hr_rc engine_journeys(const struct hr_config *cfg, const struct hr_eval_opts *o, struct hr_journeys *js,
                            struct hr_err *err) {
-  memset(js, 0, sizeof *js);
   struct hr_eval_opts ro = *o;
   ro.slo = NULL;
   ro.keep_series = 0;
-  enum hr_rc rc = engine_report(cfg, &ro, &js->rep, err);
-  if (rc != HR_OK)
-    return rc;
-  js->at_us = js->rep.at_us;
-  struct hr_history h;
-  struct hr_history_opts ho = {.in = o->in, .has_at = 1, .at_us = js->at_us, .now_us = o->now_us};
-  rc = history_open(cfg, &ho, &h, err);
+  struct hr_report rep;
+  enum hr_rc rc = engine_report(cfg, &ro, &rep, err);
   if (rc != HR_OK) {
-    report_free(&js->rep);
+    memset(js, 0, sizeof *js);
     return rc;
   }
+  rc = engine_journeys_of(cfg, o, &rep, js, err);
+  if (rc != HR_OK) {
+    report_free(&rep);
+    return rc;
+  }
+  js->rep = rep; /* the journeys point into it: it moves in whole, never copied apart */
+  return HR_OK;
+}
+
+enum hr_rc engine_journeys_of(const struct hr_config *cfg, const struct hr_eval_opts *o, const struct hr_report *rep,
+                              struct hr_journeys *js, struct hr_err *err) {
+  memset(js, 0, sizeof *js);
+  js->at_us = rep->at_us;
+  struct hr_history h;
+  struct hr_history_opts ho = {.in = o->in, .has_at = 1, .at_us = js->at_us, .now_us = o->now_us};
+  enum hr_rc rc = history_open(cfg, &ho, &h, err);
+  if (rc != HR_OK)
+    return rc;
   list_journeys(cfg, js);
   /* events per day, SLOs, strictest target, status */
   for (size_t i = 0; i < js->n && rc == HR_OK; i++) {
     struct hr_journey *j = &js->j[i];
-    j->slos = xcalloc(js->rep.nslos + 1, sizeof *j->slos);
+    j->slos = xcalloc(rep->nslos + 1, sizeof *j->slos);
     j->status = HR_ST_NODATA;
-    for (size_t r = 0; r < js->rep.nslos && rc == HR_OK; r++) {
-      const struct hr_report_slo *rs = &js->rep.slos[r];
+    for (size_t r = 0; r < rep->nslos && rc == HR_OK; r++) {
+      const struct hr_report_slo *rs = &rep->slos[r];
       if (rs->slo->service == NULL || strcmp(rs->slo->service, j->service) != 0)
         continue;
       j->slos[j->nslos++] = rs;

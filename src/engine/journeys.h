@@ -45,13 +45,20 @@ struct hr_journeys {
   size_t n;
   char **warnings; /* owned */
   size_t nwarnings;
-  struct hr_report rep; /* the report the statuses come from (owned): its samples and errors for the caller */
+  struct hr_report rep; /* the report the statuses come from (owned by engine_journeys(); empty after
+                         * engine_journeys_of()): its samples and errors for the caller */
 };
 
 /* Fill *out (journeys_free() it) from cfg (which must outlive it), read as
  * engine_report() reads (o->slo ignored). On failure *out holds nothing. */
 enum hr_rc engine_journeys(const struct hr_config *cfg, const struct hr_eval_opts *o, struct hr_journeys *out /* OUT */,
                            struct hr_err *err);
+/* The same from a report rep of every SLO of cfg already made at its instant
+ * (report --format html draws the matrix above the services it reports):
+ * the journeys point into rep, which must outlive *out; out->rep stays
+ * empty. Only the traffic is read (engine/history.h, as o->in says). */
+enum hr_rc engine_journeys_of(const struct hr_config *cfg, const struct hr_eval_opts *o, const struct hr_report *rep,
+                              struct hr_journeys *out /* OUT */, struct hr_err *err);
 void journeys_free(struct hr_journeys *js);
 
 #endif

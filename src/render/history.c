@@ -52,6 +52,23 @@ static void row_json(struct hr_jw *w, const struct hr_compliance *c, const struc
     jw_null(w, "bad_minutes");
   jw_num(w, "cost", r->has_cost ? r->cost : NAN);
   jw_str(w, "currency", r->slo->currency);
+  jw_str(w, "part_of", r->part_of ? r->part_of->slo.name : NULL);
+  if (r->comp == NULL) {
+    jw_null(w, "components");
+    return;
+  }
+  jw_arr(w, "components");
+  for (size_t i = 0; i < r->comp->n; i++) {
+    jw_obj(w, NULL);
+    jw_str(w, "slo", c->cfg->slos[r->comp->members[i]].name);
+    jw_num(w, "weight", r->comp->weights[i]);
+    jw_obj_end(w);
+  }
+  jw_arr_end(w);
+}
+
+const char *history_kind(const struct hr_compliance_row *r) {
+  return r->comp ? "composite" : r->part_of ? "component" : "slo";
 }
 
 static void total_json(struct hr_jw *w, const struct hr_compliance_total *s) {
@@ -130,9 +147,9 @@ static void csv_num(FILE *f, double x) {
 }
 
 void history_csv(FILE *f, const struct hr_compliance *c) {
-  static const char *const cols[] = {"slo",    "service", "start",           "end",         "good", "valid",    "sli",
-                                     "target", "met",     "budget_consumed", "bad_minutes", "cost", "currency", "label",
-                                     "zone",   "complete"};
+  static const char *const cols[] = {
+      "slo",         "service", "start",    "end",   "good", "valid",    "sli",  "target", "met", "budget_consumed",
+      "bad_minutes", "cost",    "currency", "label", "zone", "complete", "kind", "part_of"};
   size_t ncols = sizeof cols / sizeof cols[0];
   for (size_t i = 0; i < ncols; i++)
     csv_str(f, cols[i], i + 1 == ncols);
@@ -153,7 +170,9 @@ void history_csv(FILE *f, const struct hr_compliance *c) {
     csv_str(f, r->slo->currency, 0);
     csv_str(f, history_label(c, r, lb, sizeof lb), 0);
     csv_str(f, compliance_zone_name(r->slo), 0);
-    csv_str(f, r->complete ? "true" : "false", 1);
+    csv_str(f, r->complete ? "true" : "false", 0);
+    csv_str(f, history_kind(r), 0);
+    csv_str(f, r->part_of ? r->part_of->slo.name : NULL, 1);
   }
 }
 
@@ -192,12 +211,25 @@ static void total_text(FILE *f, const char *lead, const struct hr_compliance_tot
   fputc('\n', f);
 }
 
+/* "  NAME: composite of 2/3 x A + 1/3 x B, ZONE" */
+static void composite_head(FILE *f, const struct hr_compliance *c, const struct hr_composite *k) {
+  double wsum = 0;
+  for (size_t i = 0; i < k->n; i++)
+    wsum += k->weights[i];
+  fprintf(f, "  %s: composite of ", k->slo.name);
+  for (size_t i = 0; i < k->n; i++)
+    fprintf(f, "%s%g/%g x %s", i ? " + " : "", k->weights[i], wsum, c->cfg->slos[k->members[i]].name);
+  fprintf(f, ", %s\n", compliance_zone_name(&k->slo));
+}
+
 void history_text(FILE *f, const struct hr_compliance *c) {
   char a[40], b[40], at[40];
   fprintf(f, "Compliance by %s, periods overlapping %s .. %s (at %s), in each SLO's time zone.\n",
           compliance_unit_name(c->unit), time_format_rfc3339(c->from_us, a, sizeof a),
           time_format_rfc3339(c->to_us, b, sizeof b), time_format_rfc3339(c->at_us, at, sizeof at));
-  int partial = 0;
+  int partial = 0, composite = 0;
+  for (size_t i = 0; i < c->nrows; i++)
+    composite |= c->rows[i].comp != NULL;
   for (size_t k = 0; k < c->nservices; k++) {
     const struct hr_compliance_total *s = &c->services[k];
     fprintf(f, "\n%s\n", s->name);
@@ -209,7 +241,12 @@ void history_text(FILE *f, const struct hr_compliance *c) {
       char t[32], lb[32], m[64];
       if (r->slo != cur) {
         cur = r->slo;
-        fprintf(f, "  %s: target %s, %s\n", cur->name, sli_pct(cur->target, t, sizeof t), compliance_zone_name(cur));
+        if (r->comp != NULL)
+          composite_head(f, c, r->comp);
+        else
+          fprintf(f, "  %s: target %s, %s%s%s\n", cur->name, sli_pct(cur->target, t, sizeof t),
+                  compliance_zone_name(cur), r->part_of ? ", a component of " : "",
+                  r->part_of ? r->part_of->slo.name : "");
         fprintf(f, "    %-11s %12s %10s  %-6s %9s %8s%s\n", "period", "valid", "SLI", "target", "budget", "bad min",
                 cur->cost_set ? "  cost" : "");
       }
@@ -241,4 +278,9 @@ void history_text(FILE *f, const struct hr_compliance *c) {
   fputs("budget: the share of the period's error budget its bad events used (over 100%: overspent); bad min: "
         "minutes whose own SLI was below the target.\n",
         f);
+  if (composite)
+    fputs("composite: SLI and budget are the weighted means of its components' (SLI over those with data); met "
+          "while its budget consumed is at most 100%; bad min: minutes whose weighted consumption was above 100%; "
+          "its components count in the totals through it only.\n",
+          f);
 }

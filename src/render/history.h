@@ -18,6 +18,9 @@ const char *history_label(const struct hr_compliance *c, const struct hr_complia
 /* An amount with its currency: "EUR 129.30", or "129.30" without one. Returns buf. */
 const char *history_money(double x, const char *currency, char *buf, size_t n);
 
+/* "slo", "composite" or "component" (of a composite shown with it). */
+const char *history_kind(const struct hr_compliance_row *r);
+
 void history_json(FILE *f, const struct hr_compliance *c);
 void history_csv(FILE *f, const struct hr_compliance *c);
 void history_text(FILE *f, const struct hr_compliance *c);

@@ -35,7 +35,9 @@ static const char style[] =
     "td.p{min-width:92px}td.p .v{font-size:15px;font-weight:600}td.p small{display:block;color:#5b6470}"
     "td.met{background:#eef7ee}td.miss{background:#fde8e6}td.miss .v{color:#b3261e}"
     "td.nodata{background:#f5f5f5;color:#8a9099;text-align:center}td.tot{background:#fafbfc;white-space:nowrap}"
-    "td.tot small{display:block;color:#5b6470}th.l{text-align:left}"
+    "td.tot small{display:block;color:#5b6470}th.l{text-align:left}tr.composite td.slo{font-weight:600}tr.composite "
+    "td.slo small{font-weight:400}"
+    "tr.component td.slo{padding-left:22px}"
     ".part{color:#8a9099;font-weight:400}footer{color:#5b6470;font-size:12px;margin-top:24px;max-width:900px}";
 
 /* Distinct labels of the service's rows, in time order (ISO labels sort as text). */
@@ -60,7 +62,9 @@ static size_t labels_of(const struct hr_compliance *c, const char *svc, char (*l
 }
 
 /* The sparkline of the rows [a, b) of one SLO: SLI by period, y from hi = 1
- * down to lo (the lowest SLI, or target - (1 - target)), the target dashed. */
+ * down to lo (the lowest SLI, or target - (1 - target)), the target dashed;
+ * not for a composite, whose weighted SLI is not what it is held to (its
+ * budget is): a point above a dashed line would read met when it missed. */
 static void sparkline(FILE *f, const struct hr_compliance_row *rows, size_t a, size_t b) {
   const double W = 150, H = 40, P = 4;
   double target = rows[a].slo->target, lo = target - (1 - target);
@@ -75,8 +79,9 @@ static void sparkline(FILE *f, const struct hr_compliance_row *rows, size_t a, s
 #define Y(v) (P + (1 - (v)) / (1 - lo) * (H - 2 * P))
   fprintf(f, "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"SLI by period\">",
           W, H, W, H);
-  fprintf(f, "<line x1=\"0\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#8a9099\" stroke-dasharray=\"3 3\"/>", W,
-          Y(target), Y(target));
+  if (rows[a].comp == NULL)
+    fprintf(f, "<line x1=\"0\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#8a9099\" stroke-dasharray=\"3 3\"/>", W,
+            Y(target), Y(target));
   fputs("<polyline fill=\"none\" stroke=\"#3465a4\" stroke-width=\"1.5\" points=\"", f);
   for (size_t i = a; i < b; i++)
     if (rows[i].has_data)
@@ -173,9 +178,23 @@ static void service_html(FILE *f, const struct hr_compliance *c, const struct hr
       b++;
     const struct hr_slo *slo = c->rows[a].slo;
     if (strcmp(slo->service ? slo->service : "", s->name) == 0) {
-      fputs("<tr><td class=\"slo\">", f);
+      fprintf(f, "<tr class=\"%s\"><td class=\"slo\">", history_kind(&c->rows[a]));
       esc(f, slo->display_name ? slo->display_name : slo->name);
-      fprintf(f, "<br><small>target %g%% &middot; ", slo->target * 100);
+      const struct hr_compliance_row *r0 = &c->rows[a];
+      if (r0->comp != NULL) {
+        fputs("<br><small>composite: ", f);
+        for (size_t i = 0; i < r0->comp->n; i++) {
+          fprintf(f, "%s%g &times; ", i ? " + " : "", r0->comp->weights[i]);
+          esc(f, c->cfg->slos[r0->comp->members[i]].name);
+        }
+        fputs("<br>met while its budget consumed &le; 100%", f);
+      } else
+        fprintf(f, "<br><small>target %g%%", slo->target * 100);
+      if (r0->part_of != NULL) {
+        fputs(" &middot; a component of ", f);
+        esc(f, r0->part_of->slo.name);
+      }
+      fputs(" &middot; ", f);
       esc(f, compliance_zone_name(slo));
       fputs("</small></td><td class=\"spark\">", f);
       sparkline(f, c->rows, a, b);
@@ -222,6 +241,9 @@ void history_html(FILE *f, const struct hr_compliance *c) {
         "of the period's error budget its bad events used; over 100% is overspent. <b>bad min</b>: minutes whose own "
         "SLI was below the target (minutes without events are good), the downtime reading. <b>cost</b>: bad events "
         "&times; headroom.dev/cost-per-bad-event + bad minutes &times; headroom.dev/cost-per-bad-minute. "
+        "<b>composite</b>: its SLI is the weighted mean of its components' and its budget consumed the weighted mean "
+        "of theirs; it is met while that is at most 100%, and a minute is bad when the weighted consumption of that "
+        "minute is above 100%; its components are indented under it and count in the totals through it only. "
         "<b>so far</b>: the period was not over at the evaluation instant. <b>no data</b>: no valid event in the "
         "period: never counted as met.</p></footer>\n</body></html>\n",
         f);

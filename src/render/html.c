@@ -5,9 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/jw.h"
 #include "render/assets.h"
 #include "render/detail.h"
-#include "core/jw.h"
+#include "render/journeys.h"
 #include "render/report.h"
 
 /* ---- the self-contained file ---- */
@@ -48,8 +49,18 @@ static void put_json(FILE *f, const struct membuf *m) {
   fwrite(m->p + start, 1, m->n - start, f);
 }
 
-static void data_script(FILE *f, const struct hr_report *r, const struct hr_detail *details) {
-  struct membuf rep = {0}, det = {0};
+/* What the page inlines: the report, its SLOs' pages, the journeys and the view it opens on. */
+struct page {
+  const struct hr_report *r;
+  const struct hr_detail *details;
+  const struct hr_journeys *js;
+  const char *view; /* "journeys", or NULL: the overview */
+};
+
+static void data_script(FILE *f, const struct page *pg) {
+  const struct hr_report *r = pg->r;
+  const struct hr_detail *details = pg->details;
+  struct membuf rep = {0}, det = {0}, jou = {0};
   FILE *m = open_memstream(&rep.p, &rep.n);
   if (m == NULL)
     abort();
@@ -69,9 +80,21 @@ static void data_script(FILE *f, const struct hr_report *r, const struct hr_deta
   put_json(f, &rep);
   fputs(";\nwindow.HEADROOM_DATA.details = ", f);
   put_json(f, &det);
+  if (pg->js != NULL) {
+    m = open_memstream(&jou.p, &jou.n);
+    if (m == NULL)
+      abort();
+    journeys_json(m, pg->js);
+    fclose(m);
+    fputs(";\nwindow.HEADROOM_DATA.journeys = ", f);
+    put_json(f, &jou);
+  }
+  if (pg->view != NULL)
+    fprintf(f, ";\nwindow.HEADROOM_DATA.view = \"%s\"", pg->view);
   fputs(";\n</script>\n", f);
   free(rep.p);
   free(det.p);
+  free(jou.p);
 }
 
 /* The attribute value after `attr="` within [p, end), or NULL. */
@@ -114,7 +137,7 @@ static const char *find_ci(const char *p, const char *end, const char *needle) {
   return NULL;
 }
 
-void report_html(FILE *f, const struct hr_report *r, const struct hr_detail *details) {
+static void page_html(FILE *f, const struct page *pg) {
   const struct hr_asset *index = hr_asset_find("/index.html");
   if (index == NULL) {
     fputs("<!doctype html><meta charset=\"utf-8\"><title>headroom</title><p>headroom: this build has no dashboard\n",
@@ -139,7 +162,7 @@ void report_html(FILE *f, const struct hr_report *r, const struct hr_detail *det
     const char *v;
     const struct hr_asset *a;
     if (strncmp(tag, "<!--headroom:data-->", 20) == 0) {
-      data_script(f, r, details);
+      data_script(f, pg);
       data_done = 1;
       p = tag + 20;
       continue;
@@ -149,7 +172,7 @@ void report_html(FILE *f, const struct hr_report *r, const struct hr_detail *det
       const char *close = find_ci(gt, end, "</script>");
       if (close != NULL) {
         if (!data_done) { /* the data before the first script that may read it */
-          data_script(f, r, details);
+          data_script(f, pg);
           data_done = 1;
         }
         fputs("<script>\n", f);
@@ -171,5 +194,15 @@ void report_html(FILE *f, const struct hr_report *r, const struct hr_detail *det
     p = gt + 1;
   }
   if (!data_done)
-    data_script(f, r, details);
+    data_script(f, pg);
+}
+
+void report_html(FILE *f, const struct hr_report *r, const struct hr_detail *details, const struct hr_journeys *js) {
+  struct page pg = {.r = r, .details = details, .js = js};
+  page_html(f, &pg);
+}
+
+void journeys_html(FILE *f, const struct hr_journeys *js) {
+  struct page pg = {.r = &js->rep, .js = js, .view = "journeys"};
+  page_html(f, &pg);
 }

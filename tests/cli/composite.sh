@@ -16,6 +16,12 @@
 #     equal to python's to 1e-9; at two instants (healthy, then burning);
 #   - the text report's composite line; gate --service lists the composite;
 #   - without alertPolicies its components get no alert conditions (rules);
+#   - history (docs/cli/history.md) of a second day (2026-02-28, a burst of
+#     5xx) and the first: per month the composite's SLI (weighted mean of the
+#     components' with data), budget consumed (weighted mean), met (<= 100 %),
+#     bad minutes (minutes whose weighted consumption is above 100 %) and
+#     cost, against python; its components marked part_of and counted in
+#     the totals through it only; csv kind/part_of, text and html;
 #   - config errors at file:line: compositeWeight 0, an objective without an
 #     indicator, a composite with an indicator of its own; a compositeWeight
 #     on an ordinary SLO is a warning.
@@ -64,6 +70,10 @@ apiVersion: openslo/v1
 kind: SLO
 metadata:
   name: shop-journey
+  annotations: # history's cost of the composite (its components inherit them; history counts them once)
+    headroom.dev/cost-per-bad-event: "0.1"
+    headroom.dev/cost-per-bad-minute: "3"
+    headroom.dev/currency: USD
 spec:
   service: shop
   timeWindow: [{duration: 1d, isRolling: true}]
@@ -204,6 +214,110 @@ sys.exit(0 if "shop-journey" in names and len(names) == 4 else 1)' "$TMP/g.json"
 n=$(grep -c "^ *- alert:" "$TMP/rules.yml")
 [ "$n" = 0 ] || fail "rules: $n alerting rules for a composite without alertPolicies, want 0"
 grep -q "^  - name: 'headroom-shop-journey'" "$TMP/rules.yml" || fail "rules: no group for the composite"
+
+# history: months of the composite against python (a second day, in February)
+python3 - "$TMP/feb.jsonl" <<'PY'
+import sys, random
+rnd = random.Random(5)
+t0 = 1772236800  # 2026-02-28T00:00:00Z
+with open(sys.argv[1], "w") as f:
+    for m in range(24 * 60):
+        for k in range(10):
+            t = t0 + m * 60 + k * 6
+            path = "/checkout" if k % 5 == 0 else "/api"
+            bad = 0.5 if 10 * 60 <= m < 10 * 60 + 60 else 0.001
+            status = 503 if rnd.random() < bad else (404 if rnd.random() < 0.01 else 200)
+            ms = 900 if rnd.random() < (0.2 if 600 <= m < 700 else 0.01) else 50
+            f.write('{"time": %.3f, "status": %d, "path": "%s", "ms": %d}\n' % (t, status, path, ms))
+PY
+for fmt in json csv text html; do
+  "$HR" history -c "$TMP/conf.yaml" --db "$TMP/none.db" --at 2026-03-02T00:00:00Z --format $fmt \
+    "$TMP/feb.jsonl" "$TMP/web.jsonl" > "$TMP/h.$fmt" 2> "$TMP/h.err" || { cat "$TMP/h.err" >&2; fail "history --format $fmt exited $?"; }
+done
+python3 - "$TMP/feb.jsonl" "$TMP/web.jsonl" "$TMP/h.json" "$TMP/h.csv" <<'PY' || fail "history of the composite differs from python's"
+import json, sys, csv
+events = [json.loads(l) for p in sys.argv[1:3] for l in open(p)]
+got = json.load(open(sys.argv[3]))
+comps = [  # name, weight, target, valid(e), good(e)
+    ("shop-journey.availability", 3.0, 0.99, lambda e: e["status"] < 400 or e["status"] >= 500, lambda e: e["status"] < 500),
+    ("shop-journey.latency", 1.0, 0.95, lambda e: e["status"] < 300, lambda e: e["status"] < 300 and e["ms"] < 300),
+    ("shop-journey.checkout", 0.5, 0.9, lambda e: e["path"] == "/checkout", lambda e: e["path"] == "/checkout" and e["status"] < 500),
+]
+W = sum(c[1] for c in comps)
+months = [("2026-02", 1769904000, 1772323200), ("2026-03", 1772323200, 1775001600)]
+errs = []
+def close(a, b, what):
+    if a is None or b is None or abs(a - b) > 1e-9 * max(1.0, abs(b)):
+        if not (a is None and b is None):
+            errs.append("%s: headroom %r, python %r" % (what, a, b))
+rows = {(r["slo"], r["label"]): r for r in got["periods"]}
+order = [r["slo"] for r in got["periods"]]
+if order != ["shop-journey"] * 2 + [c[0] for c in comps for _ in (0, 1)]:
+    errs.append("rows: %r, want the composite's months then its components'" % order)
+tot = {"periods": 0, "missed": 0, "bad_minutes": 0, "cost": 0.0}
+for label, lo, hi in months:
+    mins = {}  # minute -> weighted consumption
+    g_all = v_all = 0
+    num = den = cons = 0.0
+    for c in comps:
+        g = v = 0
+        per = {}
+        for e in events:
+            if lo <= e["time"] < hi and c[3](e):
+                v += 1
+                ok = c[4](e)
+                g += ok
+                m = int(e["time"] // 60)
+                pg, pv = per.get(m, (0, 0))
+                per[m] = (pg + ok, pv + 1)
+        g_all += g; v_all += v
+        r = rows.get((c[0], label))
+        if r is None or (r["good"], r["valid"]) != (g, v) or r["part_of"] != "shop-journey":
+            errs.append("%s %s: %r, python %d/%d part_of shop-journey" % (c[0], label, r and (r["good"], r["valid"], r["part_of"]), g, v))
+        if v:
+            num += c[1] * g / v; den += c[1]
+            cons += c[1] * (v - g) / ((1 - c[2]) * v)
+        for m, (pg, pv) in per.items():
+            mins[m] = mins.get(m, 0.0) + c[1] * (pv - pg) / ((1 - c[2]) * pv)
+    r = rows.get(("shop-journey", label))
+    if r is None:
+        errs.append("no composite row for %s" % label); continue
+    bad_min = sum(1 for x in mins.values() if x / W > 1)
+    consumed = cons / W
+    met = consumed <= 1
+    if (r["good"], r["valid"]) != (g_all, v_all):
+        errs.append("%s good/valid %r/%r, python %d/%d" % (label, r["good"], r["valid"], g_all, v_all))
+    close(r["sli"], num / den, label + " sli")
+    close(r["budget_consumed"], consumed, label + " budget_consumed")
+    close(r["target"], (3 * 0.99 + 0.95 + 0.5 * 0.9) / W, label + " target")
+    close(r["cost"], 0.1 * (v_all - g_all) + 3 * bad_min, label + " cost")
+    if r["met"] != met or r["bad_minutes"] != bad_min or r["part_of"] is not None:
+        errs.append("%s met %r bad_minutes %r part_of %r, python %r %d" % (label, r["met"], r["bad_minutes"], r["part_of"], met, bad_min))
+    if [(x["slo"], x["weight"]) for x in r["components"] or []] != [(c[0], c[1]) for c in comps]:
+        errs.append("%s components %r" % (label, r["components"]))
+    tot["periods"] += 1; tot["missed"] += not met; tot["bad_minutes"] += bad_min
+    tot["cost"] += 0.1 * (v_all - g_all) + 3 * bad_min
+    print("composite.sh: history %s: consumed %.4f %s, %d bad minutes" % (label, consumed, "met" if met else "MISSED", bad_min))
+if tot["missed"] != 1:
+    errs.append("the test wants one missed month, python has %d" % tot["missed"])
+s = got["services"][0]
+for k in ("periods", "missed", "bad_minutes"):
+    if s[k] != tot[k] or got["total"][k] != tot[k]:
+        errs.append("service/total %s: %r/%r, want %r (the components count through the composite only)" % (k, s[k], got["total"][k], tot[k]))
+close(s["cost"], tot["cost"], "service cost")
+cr = list(csv.DictReader(open(sys.argv[4], newline="")))
+if [(x["slo"], x["kind"], x["part_of"]) for x in cr][:3] != [("shop-journey", "composite", ""), ("shop-journey", "composite", ""),
+                                                           ("shop-journey.availability", "component", "shop-journey")]:
+    errs.append("csv kind/part_of: %r" % [(x["slo"], x["kind"], x["part_of"]) for x in cr][:3])
+for e in errs:
+    print("composite.sh: " + e, file=sys.stderr)
+sys.exit(1 if errs else 0)
+PY
+grep -q "shop-journey: composite of 3/4.5 x shop-journey.availability + 1/4.5 x shop-journey.latency" "$TMP/h.text" ||
+  { cat "$TMP/h.text" >&2; fail "history text: no composite heading"; }
+grep -q "shop-journey.latency: target 95%, UTC, a component of shop-journey" "$TMP/h.text" || fail "history text: component not marked"
+grep -q '<tr class="composite"><td class="slo">shop-journey<br><small>composite: 3 &times; shop-journey.availability' "$TMP/h.html" ||
+  fail "history html: no composite row"
 
 # configuration errors, each at its line
 expect_err() { # expect_err WANT-EXIT MESSAGE (config on stdin)

@@ -5,7 +5,8 @@
 #   - report --format json            ==  GET /api/v1/slos (byte for byte as JSON)
 #   - report --format html (embedded)  ==  report --format json, and each SLO's
 #     embedded page == GET /api/v1/slos/NAME (series, thresholds, timeline,
-#     alerts, latency, bad events: the whole object)
+#     alerts, latency, bad events: the whole object), and its embedded
+#     journeys == GET /api/v1/journeys
 #   - /metrics gauges                  ==  the report's sli, budget, burn rates,
 #     status and burning-now level
 #   - gate --format json               ==  GET /api/v1/gate, for every service
@@ -101,8 +102,9 @@ def get(url, path):
         return e.code, e.read()
 
 def html_data(html):
-    m = re.search(r"window\.HEADROOM_DATA = (.*?);\nwindow\.HEADROOM_DATA\.details = (.*?);\n</script>", html, re.S)
-    return json.loads(m.group(1)), json.loads(m.group(2))
+    m = re.search(r"window\.HEADROOM_DATA = (.*?);\nwindow\.HEADROOM_DATA\.details = (.*?);\n"
+                  r"(?:window\.HEADROOM_DATA\.journeys = (.*?);\n)?</script>", html, re.S)
+    return json.loads(m.group(1)), json.loads(m.group(2)), json.loads(m.group(3)) if m.group(3) else None
 
 def metrics(text):
     out = {}
@@ -119,7 +121,7 @@ instants = ["2026-10-21T12:00:00Z", "2026-10-21T12:40:00Z", "2026-10-21T13:00:00
             "2026-10-28T12:00:00Z", "2026-11-01T00:00:00Z"]
 for at in instants:
     rep = json.loads(run("report", "-c", "conf", "--db", "h.db", "--at", at, "--format", "json").stdout)
-    data, details = html_data(run("report", "-c", "conf", "--db", "h.db", "--at", at, "--format", "html").stdout.decode())
+    data, details, journeys = html_data(run("report", "-c", "conf", "--db", "h.db", "--at", at, "--format", "html").stdout.decode())
     gates = {(s, r): json.loads(run("gate", "-c", "conf", "--db", "h.db", "--at", at, "--service", s, "--risk", r,
                                     "--format", "json", ok=(0, 1)).stdout) for s in services for r in risks}
     srv = subprocess.Popen([bin_, "serve", "-c", "conf", "--db", "h.db", "--at", at, "--listen", "127.0.0.1:0", "-q"],
@@ -130,6 +132,9 @@ for at in instants:
         api = json.loads(b)
         check(s == 200 and diff(rep, api) is None, "%s: GET /api/v1/slos == report --format json: %s" % (at, diff(rep, api)))
         check(diff(rep, data) is None, "%s: the HTML report's data == report --format json: %s" % (at, diff(rep, data)))
+        s, b = get(url, "/api/v1/journeys")
+        check(s == 200 and journeys == json.loads(b),
+              "%s: the HTML report's journeys == GET /api/v1/journeys" % at)
         for slo in rep["slos"]:
             s, b = get(url, "/api/v1/slos/" + slo["name"])
             page = json.loads(b)
@@ -147,7 +152,8 @@ for at in instants:
                 check(e["at"][:19] + "Z" < at,
                       "%s: %s: bad event %s is before the instant" % (at, slo["name"], e["at"]))
             thr = [t["name"] for t in page["thresholds"]]
-            if slo["name"].startswith("matching-journey"):  # a composite without alertPolicies, and its components
+            if slo["name"].split(".")[0] in ("matching-journey", "chat-journey", "report-journey"):
+                # the example's composites (one per journey) have no alertPolicies, nor have their components
                 check(len(thr) == 0, "%s: %s: no alert conditions, no thresholds (%r)" % (at, slo["name"], thr))
             else:
                 check(len(thr) > 0, "%s: %s: the page has the SLO's thresholds" % (at, slo["name"]))

@@ -98,7 +98,7 @@ awk '/^  name: chat-latency$/ { s = 1 } s && /- duration: 28d/ { sub(/28d/, "7d"
 grep -q -- '- duration: 7d' "$CONF/journey2-chat.yaml" || fail "cannot give chat-latency a 7d window"
 # chat-send-availability grouped by client (ios, android, web): the SLO page's
 # groups and "what is burning" panels.
-awk '{ print } /filter: .event == "sendMessage".$/ && !d { print "              groupBy: [client]"; d = 1 }' \
+awk '{ print } /filter: .event == "sendMessage".$/ && !d { match($0, /^ */); printf "%*sgroupBy: [client]\n", RLENGTH, ""; d = 1 }' \
   "$CONF/journey2-chat.yaml" > "$CONF/j2.tmp" && mv "$CONF/j2.tmp" "$CONF/journey2-chat.yaml"
 grep -q 'groupBy: \[client\]' "$CONF/journey2-chat.yaml" || fail "cannot group chat-send-availability by client"
 "$HR" check -c "$CONF" > "$OUT/check.log" 2>&1 || { cat "$OUT/check.log" >&2; fail "the e2e configuration does not check"; }

@@ -9,33 +9,14 @@
 #   - the screenshot (BUILD_DIR/e2e/history.png) is a PNG of the page's size.
 # Without chromium or gen_soulsync it prints "SKIP: ..." and exits 0.
 set -u
-HR=${1:?usage: history_e2e.sh HEADROOM_BIN BUILD_DIR}
-BUILD=${2:?usage: history_e2e.sh HEADROOM_BIN BUILD_DIR}
-case $HR in /*) ;; *) HR=$(pwd)/$HR ;; esac
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
-SRC=${HR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-skip() { echo "SKIP: history_e2e.sh: $*"; exit 0; }
-fail() { echo "history_e2e.sh: FAIL: $*" >&2; exit 1; }
-[ -x "$CHROMIUM" ] || skip "no $CHROMIUM (apt-get install chromium)"
-[ -x "$BUILD/gen_soulsync" ] || skip "no $BUILD/gen_soulsync (build the target gen_soulsync)"
-command -v python3 >/dev/null 2>&1 || skip "no python3"
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hr-history-e2e.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT INT TERM
-OUT="$BUILD/e2e"
-mkdir -p "$OUT"
+NAME=history_e2e.sh
+. "$(dirname "$0")/lib/chrome_lib.sh"
 AT=2026-11-01T00:00:00Z
 
 "$BUILD/gen_soulsync" --out "$TMP/logs" --days 35 --scale 0.05 >/dev/null || fail "gen_soulsync"
 "$HR" history -c "$SRC/examples/soulsync" --at $AT --format json "$TMP/logs"/* >"$TMP/h.json" || fail "history json"
 "$HR" history -c "$SRC/examples/soulsync" --at $AT --format html -o "$TMP/h.html" "$TMP/logs"/* || fail "history html"
 
-# --no-sandbox: the tests may run as root, where Chromium refuses its sandbox.
-chrome() {
-  timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
-    --user-data-dir="$TMP/profile" "$@" 2>>"$TMP/chromium.err"
-}
 chrome --dump-dom "file://$TMP/h.html" >"$TMP/dom.html" || { cat "$TMP/chromium.err" >&2; fail "chromium --dump-dom"; }
 chrome --screenshot="$OUT/history.png" --window-size=1100,1000 "file://$TMP/h.html" >/dev/null ||
   { cat "$TMP/chromium.err" >&2; fail "chromium --screenshot"; }

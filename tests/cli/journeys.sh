@@ -16,6 +16,9 @@
 #   - from the store (ingest) the same JSON, and GET /api/v1/journeys of
 #     serve --at is byte for byte the CLI's;
 #   - text: the quadrant titles and the warnings;
+#   - --format html: one page that loads nothing, its inlined journeys the
+#     JSON's, opening on the matrix; report --format html inlines the same
+#     journeys (not with --slo);
 #   - headroom.dev/value errors at file:line; exit 2 without -c, bad --format.
 set -u
 HR=${1:?usage: journeys.sh HEADROOM_BIN BUILD_DIR}
@@ -172,6 +175,37 @@ for want in "The Lifeline" "Critical Moments" "Foundation" "Periphery" \
   "warning: legacy has no SLOs" "warning: feed (lifeline) is held to at most 99.9% (feed-avail), looser than photos (foundation)"; do
   grep -qF "$want" "$TMP/text" || { cat "$TMP/text" >&2; fail "text: no '$want'"; }
 done
+
+# html: the journeys page and the report page inline the same journeys as the JSON
+"$HR" journeys -c "$TMP/slo.yaml" --at $AT --format html "$TMP/ev.jsonl" > "$TMP/j.html" 2> "$TMP/err" ||
+  { cat "$TMP/err" >&2; fail "journeys --format html exited non-zero"; }
+"$HR" report -c "$TMP/slo.yaml" --at $AT --format html -o "$TMP/r.html" "$TMP/ev.jsonl" 2> "$TMP/err" ||
+  { cat "$TMP/err" >&2; fail "report --format html exited non-zero"; }
+"$HR" report -c "$TMP/slo.yaml" --at $AT --format html --slo feed-avail -o "$TMP/r1.html" "$TMP/ev.jsonl" 2>/dev/null ||
+  fail "report --format html --slo exited non-zero"
+python3 - "$TMP/logs.json" "$TMP/j.html" "$TMP/r.html" "$TMP/r1.html" <<'PY' || fail "html pages: journeys not the JSON's"
+import json, re, sys
+want = json.load(open(sys.argv[1]))
+bad = []
+def inlined(path, key):
+    h = open(path).read()
+    m = re.search(r"window\.HEADROOM_DATA\." + key + r" = (.*?);\n(?:window|</script>)", h, re.S)
+    return h, (json.loads(m.group(1)) if m else None)
+for path, view in ((sys.argv[2], "journeys"), (sys.argv[3], None)):
+    h, js = inlined(path, "journeys")
+    if js != want:
+        bad.append("%s: inlined journeys differ from --format json" % path)
+    if re.search(r"""(src|href)=["']?(https?:)?//""", h):
+        bad.append("%s: loads something from the network" % path)
+    got_view = inlined(path, "view")[1]
+    if got_view != view:
+        bad.append("%s: view %r, want %r" % (path, got_view, view))
+if inlined(sys.argv[4], "journeys")[1] is not None:
+    bad.append("report --slo: a matrix of one SLO's journey")
+for b in bad:
+    print("journeys.sh: " + b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
 
 # the store gives the same figures; the API answers the CLI's JSON
 "$HR" ingest -c "$TMP/slo.yaml" --db "$TMP/s.db" "$TMP/ev.jsonl" > /dev/null 2>&1 || fail "ingest"

@@ -196,7 +196,7 @@ done
 python3 - "$TMP/rep.html" "http://127.0.0.1:$PORT" "$END" <<'PY' || fail "system metrics differ from Prometheus"
 import json, re, sys, urllib.parse, urllib.request
 html, url, end = open(sys.argv[1]).read(), sys.argv[2], int(sys.argv[3])
-det = json.loads(re.search(r"window\.HEADROOM_DATA\.details = (.*?);\n</script>", html, re.S).group(1))
+det = json.loads(re.search(r"window\.HEADROOM_DATA\.details = (.*?);\n(?:window|</script>)", html, re.S).group(1))
 sm = det["avail"]["system_metrics"]
 assert [m["title"] for m in sm] == ["Valid per instance", "Broken"], sm
 assert sm[0]["error"] is None and "parse error" in sm[1]["error"], sm

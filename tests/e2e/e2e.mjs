@@ -53,8 +53,8 @@
 //     the SLO and the zoom, and a reload restores both; the links follow;
 //   - no JavaScript error, no failed request (the favicon included), no
 //     request leaving the machine.
-//   - with --url, the journeys' matrix (api/v1/journeys) above the
-//     services: one point per journey in its quadrant's box, coloured by its
+//   - the journeys' matrix (api/v1/journeys, or in the file
+//     HEADROOM_DATA.journeys) above the services: one point per journey in its quadrant's box, coloured by its
 //     status, the table beside it; a composite SLO's card lists its components;
 // Screenshots go to DIR: <label>-journeys.png, <label>-overview.png, <label>-overview-phone.png,
 // <label>-slo.png, <label>-slo-zoom.png, <label>-slo-6h.png,
@@ -216,11 +216,14 @@ async function checkOverview(page) {
   await fullShot(page, 'overview');
 }
 
-// The journeys' matrix above the services (serve: api/v1/journeys): one
-// point per journey, coloured by its status, inside its quadrant's box.
+// The journeys' matrix above the services (serve: api/v1/journeys; the
+// report file: HEADROOM_DATA.journeys, the same JSON inlined): one point per
+// journey, coloured by its status, inside its quadrant's box.
 async function checkMatrix(page) {
-  const js = await page.evaluate(async () => (await fetch('api/v1/journeys')).json()).catch(() => null);
-  check(js && Array.isArray(js.journeys) && js.journeys.length > 0, `api/v1/journeys answers ${js ? js.journeys.length : 0} journeys`);
+  const js = url ? await page.evaluate(async () => (await fetch('api/v1/journeys')).json()).catch(() => null)
+    : await page.evaluate(() => (window.HEADROOM_DATA && window.HEADROOM_DATA.journeys) || null);
+  check(js && Array.isArray(js.journeys) && js.journeys.length > 0,
+    `${url ? 'api/v1/journeys answers' : 'the report inlines'} ${js ? js.journeys.length : 0} journeys`);
   if (!js) return;
   const m = await page.evaluate(() => {
     const box = document.querySelector('#ov-matrix'), list = document.querySelector('#ov-list');
@@ -762,7 +765,7 @@ try {
 
   // 1. The overview, its sorting and filtering, on a phone.
   await checkOverview(page);
-  if (url) await checkMatrix(page);
+  await checkMatrix(page);
   await checkSortFilter(page);
   await checkPhoneOverview();
   await checkService(page, 'core-matching');

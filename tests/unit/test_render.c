@@ -156,7 +156,7 @@ static void test_metrics(void **state) {
 static void test_html(void **state) {
   (void)state;
   char *out = NULL;
-  RENDER(out, report_html(f, &rep, NULL));
+  RENDER(out, report_html(f, &rep, NULL, NULL));
   const char *data = strstr(out, "window.HEADROOM_DATA = ");
   if (data == NULL) { /* a build without the dashboard files says so */
     assert_non_null(strstr(out, "this build has no dashboard"));
