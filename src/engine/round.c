@@ -26,32 +26,34 @@
  * data (NODATA), may be NULL. */
 static void summary(const struct hr_condition *c, const struct hr_cond_result *r, const struct hr_slo_state *s,
                     const char *data_reason, char *buf, size_t n) {
-  char l[32], sh[32], h[48], rem[48];
+  char l[32], sh[32], h[48], rem[48], left[64], pct[48];
   duration_format(c->long_us, l, sizeof l);
+  /* the budget as every output words it: "budget left 44.7%", "budget 89.5% overspent" */
+  budget_pct_text(s->budget_remaining, pct, sizeof pct);
+  snprintf(left, sizeof left, "%s%s", s->budget_remaining < 0 ? "budget " : "budget left ", pct);
   switch (c->kind) {
   case HR_COND_BURNRATE:
     if (c->short_us > 0) {
       duration_format(c->short_us, sh, sizeof sh);
-      snprintf(buf, n, "burn rate %.2fx over %s and %.2fx over %s (threshold %gx); budget left %.1f%%", r->value, l,
-               r->value2, sh, c->factor, s->budget_remaining * 100);
+      snprintf(buf, n, "burn rate %.2fx over %s and %.2fx over %s (threshold %gx); %s", r->value, l, r->value2, sh,
+               c->factor, left);
     } else {
-      snprintf(buf, n, "burn rate %.2fx over %s (threshold %gx); budget left %.1f%%", r->value, l, c->factor,
-               s->budget_remaining * 100);
+      snprintf(buf, n, "burn rate %.2fx over %s (threshold %gx); %s", r->value, l, c->factor, left);
     }
     return;
   case HR_COND_EXHAUSTION:
     duration_format(c->horizon_us, sh, sizeof sh);
     if (r->value < 0)
-      snprintf(buf, n, "no budget burning over %s; budget left %.1f%%", l, s->budget_remaining * 100);
+      snprintf(buf, n, "no budget burning over %s; %s", l, left);
     else if (r->value <= 0)
-      snprintf(buf, n, "budget exhausted (%.1f%% left); burning over %s", s->budget_remaining * 100, l);
+      snprintf(buf, n, "budget exhausted (%s); burning over %s", left, l);
     else
-      snprintf(buf, n, "budget gone in %s at the %s burn rate (horizon %s); budget left %.1f%%",
-               human_duration(r->value, h, sizeof h), l, sh, s->budget_remaining * 100);
+      snprintf(buf, n, "budget gone in %s at the %s burn rate (horizon %s); %s", human_duration(r->value, h, sizeof h),
+               l, sh, left);
     return;
   case HR_COND_BUDGET:
-    snprintf(rem, sizeof rem, "%.1f%%", r->value * 100);
-    snprintf(buf, n, "budget left %s (threshold %.1f%%)", rem, c->level * 100);
+    budget_pct_text(r->value, rem, sizeof rem);
+    snprintf(buf, n, "%s%s (threshold %.1f%% left)", r->value < 0 ? "budget " : "budget left ", rem, c->level * 100);
     return;
   case HR_COND_NODATA:
     if (s->data == HR_DATA_OK)

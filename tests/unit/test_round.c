@@ -262,6 +262,8 @@ static void test_round_persistence(void **state) {
   assert_string_equal(ev[0].condition, "yellow");
   assert_true(ev[1].kind == HR_TR_RESOLVED && ev[1].at_s == 1772367600);
   assert_non_null(strstr(ev[1].summary, "over 1h"));
+  /* the budget worded as every output words it (budget_pct_text), never "budget left -4900.0%" */
+  assert_non_null(strstr(ev[0].summary, "; budget 4900.0% overspent"));
   alerts_events_free(ev, n);
 }
 
