@@ -150,7 +150,8 @@ static void rank(struct hr_breakdown_slo *bs, const struct hr_tally *t, size_t j
   figures(&bs->all, &bs->all, target);
   for (size_t i = 0; i < n; i++)
     figures(&rows[i], &bs->all, target);
-  qsort(rows, n, sizeof *rows, cmp_row);
+  if (n > 1) /* rows is NULL when nothing was counted */
+    qsort(rows, n, sizeof *rows, cmp_row);
   bs->nvalues = n;
   bs->nrows = top > 0 && n > top ? top : n;
   for (size_t i = bs->nrows; i < n; i++) {

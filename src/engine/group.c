@@ -138,10 +138,9 @@ static int rank_of(enum hr_status s) {
   return 4;
 }
 
-static size_t cmp_nf; /* fields compared by cmp_group (qsort has no context) */
-
-static int cmp_group(const void *a, const void *b) {
-  const struct hr_report_group *x = a, *y = b;
+/* Worst first: status, budget left, then the named groups by their nf
+ * values, _other last. */
+static int cmp_group(const struct hr_report_group *x, const struct hr_report_group *y, size_t nf) {
   int rx = rank_of(x->st.status), ry = rank_of(y->st.status);
   if (rx != ry)
     return rx - ry;
@@ -149,7 +148,7 @@ static int cmp_group(const void *a, const void *b) {
     return x->st.budget_remaining < y->st.budget_remaining ? -1 : 1;
   if (x->other != y->other)
     return x->other - y->other; /* _other after the named groups */
-  for (size_t f = 0; f < cmp_nf && !x->other; f++) {
+  for (size_t f = 0; f < nf && !x->other; f++) {
     const char *p = x->values[f], *q = y->values[f];
     if (p == NULL || q == NULL) {
       if (p != q)
@@ -175,9 +174,16 @@ static void put_group(struct hr_report_slo *rs, const struct hr_report_slo *tmp,
   out->values = values != NULL ? values : xcalloc(nf ? nf : 1, sizeof *out->values);
 }
 
+/* An insertion sort (at most maxGroups + 1 groups): qsort's comparator
+ * would need nf in a global, which serve's threads would share. */
 static void sort_groups(struct hr_report_slo *rs, size_t nf) {
-  cmp_nf = nf;
-  qsort(rs->groups, rs->ngroups, sizeof *rs->groups, cmp_group);
+  for (size_t i = 1; i < rs->ngroups; i++) {
+    struct hr_report_group g = rs->groups[i];
+    size_t k = i;
+    for (; k > 0 && cmp_group(&rs->groups[k - 1], &g, nf) > 0; k--)
+      rs->groups[k] = rs->groups[k - 1];
+    rs->groups[k] = g;
+  }
 }
 
 void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, const struct hr_exclusion *excl,

@@ -95,10 +95,11 @@ api_valid() {
     python3 -c 'import json,sys; print(sum(s["valid"] for s in json.load(sys.stdin)["slos"]))' 2>/dev/null
 }
 
-# wait_valid N: poll the API (bounded: 200 x 10 ms + request time) until valid == N.
+# wait_valid N: poll the API (bounded: 1000 x 10 ms + request time; an
+# ASan build on a loaded 2-core machine needs more than 2 s) until valid == N.
 wait_valid() {
   i=0
-  while [ $i -lt 200 ]; do
+  while [ $i -lt 1000 ]; do
     [ "$(api_valid)" = "$1" ] && return 0
     sleep 0.01
     i=$((i + 1))
