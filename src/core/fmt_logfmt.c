@@ -577,7 +577,7 @@ static enum hr_rc compile_haproxy(struct builder *b, struct hr_format *f, const 
         ownn = strlen(haproxy_vars[k].own);
         memcpy(own, haproxy_vars[k].own, ownn);
       }
-      brace = k < nv && (strcmp(haproxy_vars[k].name, "hr") == 0 || strcmp(haproxy_vars[k].name, "hs") == 0);
+      brace = strcmp(haproxy_vars[k].name, "hr") == 0 || strcmp(haproxy_vars[k].name, "hs") == 0;
     }
     if (quote)
       b->text[b->tlen++] = '"';

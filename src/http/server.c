@@ -73,14 +73,10 @@ int server_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response 
   return MHD_queue_response(c, status, r);
 }
 
-/* body taken over; extra: NULL or {name, value, ..., NULL} more headers. */
-static int reply(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len,
-                 const char *const *extra) {
-  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-  if (r == NULL) {
-    free(body);
-    return MHD_NO;
-  }
+/* Headers on r (extra: NULL or {name, value, ..., NULL} more), queue it,
+ * drop our reference. */
+static int send_response(struct MHD_Connection *c, unsigned status, const char *ctype, struct MHD_Response *r,
+                         const char *const *extra) {
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   for (size_t i = 0; extra != NULL && extra[i] != NULL && extra[i + 1] != NULL; i += 2)
@@ -88,6 +84,17 @@ static int reply(struct MHD_Connection *c, unsigned status, const char *ctype, c
   enum MHD_Result ok = (enum MHD_Result)server_queue(c, status, r);
   MHD_destroy_response(r);
   return ok;
+}
+
+/* body taken over. */
+static int reply(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len,
+                 const char *const *extra) {
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  if (r == NULL) {
+    free(body);
+    return MHD_NO;
+  }
+  return send_response(c, status, ctype, r, extra);
 }
 
 int server_reply_take(struct MHD_Connection *c, unsigned status, const char *ctype, char *body, size_t len) {
@@ -101,13 +108,7 @@ int server_reply_shared(struct MHD_Connection *c, unsigned status, const char *c
     release(cls);
     return MHD_NO;
   }
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-  for (size_t i = 0; extra != NULL && extra[i] != NULL && extra[i + 1] != NULL; i += 2)
-    MHD_add_response_header(r, extra[i], extra[i + 1]);
-  enum MHD_Result ok = (enum MHD_Result)server_queue(c, status, r);
-  MHD_destroy_response(r);
-  return ok;
+  return send_response(c, status, ctype, r, extra);
 }
 
 int server_accepts_gzip(struct hr_req *rq) {
