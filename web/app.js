@@ -540,11 +540,19 @@
       (warn ? '<ul class="jwarn">' + warn + '</ul>' : '') + '</div></div>';
   }
 
+  /* An alert of a grouped SLO's group carries the group's labels
+   * ({path: "/pay"}; docs/alerting.md, "Grouped SLOs"): " path=/pay", or ''. */
+  function groupText(labels) {
+    var keys = labels && typeof labels === 'object' ? Object.keys(labels) : [];
+    return keys.map(function (k) { return ' ' + k + '=' + (labels[k] == null ? '-' : labels[k]); }).join('');
+  }
+
   function firingHtml() {
     var firing = firingAlerts();
     if (!firing.length) return '';
     return '<div class="firing"><b>Alerts firing (' + firing.length + ')</b><ul>' + firing.slice(0, 10).map(function (a) {
-      return '<li><a href="#/slo/' + encodeURIComponent(a.slo || '') + '">' + esc(a.slo) + '</a> · ' + esc(a.condition || '') + ' ' +
+      return '<li><a href="#/slo/' + encodeURIComponent(a.slo || '') + '">' + esc(a.slo) + '</a>' +
+        (groupText(a.labels) ? ' <span class="grp">' + esc(groupText(a.labels)) + '</span>' : '') + ' · ' + esc(a.condition || '') + ' ' +
         pill(a.severity === 'page' ? 'red' : 'orange', a.severity || 'alert') + ' since ' + esc(fmtTime(toSecs(a.fired_at || a.since))) + '</li>';
     }).join('') + '</ul></div>';
   }
@@ -900,9 +908,10 @@
         'No alert history: the store could not be read.') + '</p>';
       return;
     }
-    $('alerts').innerHTML = list.length ? '<div class="scroll"><table class="list alerts"><thead><tr><th>condition</th><th>severity</th><th>state</th>' +
+    $('alerts').innerHTML = list.length ? '<div class="scroll"><table class="list alerts"><thead><tr><th>condition</th><th>group</th><th>severity</th><th>state</th>' +
       '<th>fired</th><th>resolved</th><th class="n">value</th></tr></thead><tbody>' + list.map(function (a) {
         return '<tr data-condition="' + esc(a.condition) + '" data-state="' + esc(a.state) + '"><td>' + esc(a.condition || '') + '</td><td>' +
+          (groupText(a.labels) ? esc(groupText(a.labels).slice(1)) : '<span class="c-nodata">all events</span>') + '</td><td>' +
           esc(a.severity || '') + '</td><td>' + pill(alertClass(a.state), a.state || '?') +
           (a.state === 'pending' && a.since ? ' <small class="c-nodata">since ' + esc(fmtTime(toSecs(a.since))) + '</small>' : '') +
           '</td><td>' + esc(a.fired_at ? fmtTime(toSecs(a.fired_at)) : '—') + '</td><td>' +

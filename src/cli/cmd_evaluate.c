@@ -6,6 +6,7 @@
 
 #include "cli/cmd.h"
 #include "cli/common.h"
+#include "core/grpkey.h"
 #include "core/timeparse.h"
 #include "engine/round.h"
 #include "render/alerts.h"
@@ -63,9 +64,18 @@ static void print_json(const struct hr_round_stats *rs, int64_t at_us, const str
   jw_obj_end(&w);
 }
 
+/* An alert's SLO, and its group's labels when it is a group's:
+ * "checkout path=/pay". */
+static const char *who(const char *slo, const char *labels, char *buf, size_t n) {
+  char lt[512];
+  grp_labels_text(labels, lt, sizeof lt);
+  snprintf(buf, n, "%s%s%s", slo, lt[0] ? " " : "", lt);
+  return buf;
+}
+
 static void print_text(const struct hr_round_stats *rs, int64_t at_us, const struct hr_alert_view *v,
                        const struct hr_deliver_stats *ds) {
-  char t[40], t2[40];
+  char t[40], t2[40], w[640];
   time_format_rfc3339(at_us, t, sizeof t);
   printf("evaluate at %s: %d SLOs, %d conditions; %d firing, %d pending; this round: %d fired, %d resolved\n", t,
          rs->slos, rs->conditions, rs->firing, rs->pending, rs->fired, rs->resolved);
@@ -80,7 +90,8 @@ static void print_text(const struct hr_round_stats *rs, int64_t at_us, const str
         printf("\n%s:\n", pass == 0 ? "firing" : "pending");
       any = 1;
       tfmt(r->a.since_us / 1000000, t2, sizeof t2);
-      printf("  %-28s %-24s %-8s since %s  value %.4g\n", r->slo, r->condition, r->severity, t2, r->value);
+      printf("  %-28s %-24s %-8s since %s  value %.4g\n", who(r->slo, r->labels, w, sizeof w), r->condition,
+             r->severity, t2, r->value);
     }
   }
   if (v->nevents > 0) {
@@ -88,8 +99,8 @@ static void print_text(const struct hr_round_stats *rs, int64_t at_us, const str
     for (size_t i = 0; i < v->nevents; i++) {
       const struct hr_alert_event *e = &v->events[i];
       tfmt(e->at_s, t2, sizeof t2);
-      printf("  %s  %-8s %-28s %-24s %-8s %s\n", t2, e->kind == HR_TR_RESOLVED ? "resolved" : "firing", e->slo,
-             e->condition, e->severity, e->summary ? e->summary : "");
+      printf("  %s  %-8s %-28s %-24s %-8s %s\n", t2, e->kind == HR_TR_RESOLVED ? "resolved" : "firing",
+             who(e->slo, e->labels, w, sizeof w), e->condition, e->severity, e->summary ? e->summary : "");
     }
   }
   if (ds != NULL)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
+#include "core/jw.h"
 #include "util/xmalloc.h"
 
 /* The text of v (NULL: none) into buf, at most HR_GROUP_VALUE_MAX bytes. */
@@ -68,4 +70,113 @@ void grpkey_fields(char *const *names, size_t n, char *buf, size_t cap) {
       return; /* cut: snprintf wrote what fits */
     at += (size_t)w;
   }
+}
+
+char *grp_labels_json(char *const *names, char *const *values, size_t nf, int other) {
+  char *out = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&out, &n);
+  if (f == NULL)
+    abort();
+  fputc('{', f);
+  for (size_t i = 0; i < nf; i++) {
+    if (i)
+      fputc(',', f);
+    jw_escape(f, names[i], strlen(names[i]));
+    fputc(':', f);
+    const char *v = other ? "_other" : values[i];
+    if (v == NULL)
+      fputs("null", f);
+    else
+      jw_escape(f, v, strlen(v));
+  }
+  fputc('}', f);
+  fclose(f);
+  return out;
+}
+
+/* The string at json[*pos] (just after its opening quote) into buf[cap]. */
+static int labels_str(const char *json, size_t len, size_t *pos, char *buf, size_t cap) {
+  const char *close;
+  size_t n;
+  const char *p = json + *pos, *end = json + len;
+  enum hr_json_rc rc = json_str_decode(p, end, buf, cap - 1, &n, &close);
+  if (rc == HR_JSON_NOSPACE) { /* cut to the buffer: skip the rest */
+    int esc;
+    rc = json_str_scan(p, end, &close, &esc);
+    n = cap - 1;
+  }
+  if (rc != HR_JSON_OK)
+    return 0;
+  buf[n] = 0;
+  *pos = (size_t)(close - json) + 1;
+  return 1;
+}
+
+int grp_labels_next(const char *json, size_t *pos, char *name, size_t ncap, char *value, size_t vcap, int *isnull) {
+  size_t len = json != NULL ? strlen(json) : 0, i = *pos;
+  if (len < 2 || json[0] != '{' || i >= len)
+    return 0;
+  if (i == 0)
+    i = 1;
+  else if (json[i] == ',')
+    i++;
+  if (json[i] != '"')
+    return 0; /* '}' or not ours */
+  i++;
+  if (!labels_str(json, len, &i, name, ncap) || json[i] != ':')
+    return 0;
+  i++;
+  *isnull = strncmp(json + i, "null", 4) == 0;
+  if (*isnull) {
+    value[0] = 0;
+    i += 4;
+  } else if (json[i] != '"') {
+    return 0;
+  } else {
+    i++;
+    if (!labels_str(json, len, &i, value, vcap))
+      return 0;
+  }
+  *pos = i;
+  return 1;
+}
+
+void grp_labels_jw(struct hr_jw *w, const char *key, const char *json) {
+  char name[128], value[HR_GROUP_VALUE_MAX * 3 + 1];
+  size_t pos = 0;
+  int isnull;
+  jw_obj(w, key);
+  while (grp_labels_next(json, &pos, name, sizeof name, value, sizeof value, &isnull))
+    jw_str(w, name, isnull ? NULL : value);
+  jw_obj_end(w);
+}
+
+const char *grp_labels_text(const char *json, char *buf, size_t cap) {
+  char name[128], value[HR_GROUP_VALUE_MAX * 3 + 1];
+  size_t pos = 0, at = 0;
+  int isnull;
+  buf[0] = 0;
+  while (grp_labels_next(json, &pos, name, sizeof name, value, sizeof value, &isnull)) {
+    int w = snprintf(buf + at, cap - at, "%s%s=%s", at ? " " : "", name, isnull ? "-" : value);
+    if (w < 0 || (size_t)w >= cap - at)
+      break;
+    at += (size_t)w;
+  }
+  return buf;
+}
+
+const char *grp_label_name(const char *field, char *buf, size_t cap) {
+  static const char *const taken[] = {"service",   "slo",       "window",   "status",    "level",   "data",
+                                      "component", "alertname", "severity", "condition", "group_by"};
+  int prefix = field[0] == 0 || (field[0] >= '0' && field[0] <= '9') || strncmp(field, "__", 2) == 0;
+  for (size_t i = 0; i < sizeof taken / sizeof taken[0] && !prefix; i++)
+    prefix = strcmp(field, taken[i]) == 0;
+  size_t n = 0;
+  for (const char *c = prefix ? "group_" : ""; *c && n + 1 < cap; c++)
+    buf[n++] = *c;
+  for (const char *c = field; *c && n + 1 < cap; c++)
+    buf[n++] = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ? *c : '_';
+  buf[n] = 0;
+  return buf;
 }

@@ -30,4 +30,36 @@ int grpkey_values(const char *key, size_t kn, size_t nf, char **values /* OUT */
  * fit): how the store tells one grouping of an SLO from another. */
 void grpkey_fields(char *const *names, size_t n, char *buf, size_t cap);
 
+/* ---- a group's labels (alerts of groups, docs/alerting.md "Grouped SLOs") ---- */
+
+/* The labels of a group as one canonical text, the way the store keeps an
+ * alert's group: a JSON object of the groupBy fields names[0..nf) in
+ * order, each to its value (values[f], NULL: null), or to "_other" for
+ * every field of the group _other (other != 0, values ignored). Compact, no
+ * spaces, so equal groups give equal texts. malloc'd. */
+char *grp_labels_json(char *const *names, char *const *values, size_t nf, int other);
+
+/* Walk a text grp_labels_json() wrote: *pos starts at 0; each call gives
+ * the next field name and its value (NUL-terminated, cut to their
+ * buffers; *isnull when the value is null) and returns 1; 0 at the end, on
+ * "" (no labels: an SLO's own alert) or on a text that is not such an
+ * object. */
+int grp_labels_next(const char *json, size_t *pos, char *name, size_t ncap, char *value, size_t vcap, int *isnull);
+
+/* Such a text as the JSON object member key (key NULL inside an array):
+ * {"path": "/a", "host": null}; {} for "" (an SLO's own alert). */
+struct hr_jw;
+void grp_labels_jw(struct hr_jw *w, const char *key, const char *json);
+
+/* "path=/a host=-" (null as '-') from such a text into buf[cap]; "" for "". */
+const char *grp_labels_text(const char *json, char *buf, size_t cap);
+
+/* A groupBy field as a Prometheus label name (/metrics, rules, and the
+ * labels of a group's alerts): characters outside [A-Za-z0-9_] become '_',
+ * and "group_" goes before a name that starts with a digit or "__" or is
+ * one of headroom's own labels (service, slo, window, status, level, data,
+ * component, alertname, severity, condition, group_by). Written into
+ * buf[cap] (cut to fit), which it returns. */
+const char *grp_label_name(const char *field, char *buf, size_t cap);
+
 #endif

@@ -162,6 +162,13 @@ static int cmp_group(const struct hr_report_group *x, const struct hr_report_gro
   return 0;
 }
 
+/* Free nf values (values may be NULL: _other). */
+static void free_values(char **values, size_t nf) {
+  for (size_t f = 0; values != NULL && f < nf; f++)
+    free(values[f]);
+  free(values);
+}
+
 /* Append a group evaluated as tmp (values: nf owned strings, or NULL for
  * _other) to rs's groups (room for it made by the caller). */
 static void put_group(struct hr_report_slo *rs, const struct hr_report_slo *tmp, char **values, size_t nf,
@@ -213,13 +220,12 @@ void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, 
   sort_groups(rs, nf);
 }
 
-enum hr_rc groups_eval_store(struct hr_store *st, const struct hr_slo *slo, const struct hr_exclusion *excl,
-                             size_t nexcl, const struct hr_annotation *tl, size_t ntl, int64_t at_us,
-                             struct hr_report_slo *rs, struct hr_err *err) {
+enum hr_rc groups_each_store(struct hr_store *st, const struct hr_slo *slo, const struct hr_exclusion *excl,
+                             size_t nexcl, const struct hr_annotation *tl, size_t ntl, int64_t at_us, hr_group_fn fn,
+                             void *ctx, struct hr_err *err) {
   if (slo->ngroup_by == 0)
     return HR_OK;
   size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX;
-  rs->has_groups = 1;
   int64_t id;
   enum hr_rc rc = store_slo_find(st, slo->name, &id, err);
   if (rc == HR_ERR_NOTFOUND)
@@ -230,7 +236,7 @@ enum hr_rc groups_eval_store(struct hr_store *st, const struct hr_slo *slo, cons
   size_t n = 0;
   if (rc == HR_OK)
     rc = store_groups(st, id, fields, &rows, &n, err);
-  rs->groups = n ? xcalloc(n, sizeof *rs->groups) : NULL;
+  static const struct hr_series none = {.step_us = MINUTE_US, .head = INT64_MIN}; /* not read */
   for (size_t i = 0; i < n && rc == HR_OK; i++) {
     char **values = NULL;
     if (rows[i].seq >= 0) {
@@ -251,28 +257,47 @@ enum hr_rc groups_eval_store(struct hr_store *st, const struct hr_slo *slo, cons
       *err = x.err;
     }
     engine_slo_sums_done(&x);
+    struct hr_series s;
+    series_init(&s, MINUTE_US, 0, done ? MINUTE_US : slo_eval_span(slo, MINUTE_US));
     if (rc == HR_OK && !done) {
-      struct hr_series s;
-      series_init(&s, MINUTE_US, 0, slo_eval_span(slo, MINUTE_US));
       rc = engine_group_minutes(st, slo, rows[i].cid, tl, ntl, at_us, &s, err);
       if (rc == HR_OK)
         engine_eval_slo(&tmp, slo, &s, excl, nexcl, at_us);
-      series_reset(&s);
     }
-    if (rc != HR_OK) {
-      for (size_t f = 0; values != NULL && f < nf; f++)
-        free(values[f]);
-      free(values);
-      break;
-    }
-    put_group(rs, &tmp, values, nf, rows[i].cid);
+    if (rc == HR_OK)
+      rc = fn(ctx, values, nf, rows[i].cid, &tmp, done ? &none : &s, err); /* fn owns values */
+    else
+      free_values(values, nf);
+    series_reset(&s);
   }
   store_groups_free(rows, n);
+  return rc;
+}
+
+/* groups_each_store()'s fn for groups_eval_store(): the group into rs. */
+static enum hr_rc put_group_fn(void *ctx, char **values, size_t nf, int64_t cid, const struct hr_report_slo *tmp,
+                               const struct hr_series *s, struct hr_err *err) {
+  (void)s;
+  (void)err;
+  struct hr_report_slo *rs = ctx;
+  if (rs->ngroups % 16 == 0)
+    rs->groups = xrealloc(rs->groups, (rs->ngroups + 16) * sizeof *rs->groups);
+  put_group(rs, tmp, values, nf, cid);
+  return HR_OK;
+}
+
+enum hr_rc groups_eval_store(struct hr_store *st, const struct hr_slo *slo, const struct hr_exclusion *excl,
+                             size_t nexcl, const struct hr_annotation *tl, size_t ntl, int64_t at_us,
+                             struct hr_report_slo *rs, struct hr_err *err) {
+  if (slo->ngroup_by == 0)
+    return HR_OK;
+  rs->has_groups = 1;
+  enum hr_rc rc = groups_each_store(st, slo, excl, nexcl, tl, ntl, at_us, put_group_fn, rs, err);
   if (rc != HR_OK) {
     groups_release(rs);
     return rc;
   }
-  sort_groups(rs, nf);
+  sort_groups(rs, slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX);
   return HR_OK;
 }
 

@@ -44,6 +44,19 @@ enum hr_rc groups_eval_store(struct hr_store *st, const struct hr_slo *slo, cons
                              size_t nexcl, const struct hr_annotation *tl, size_t ntl, int64_t at_us,
                              struct hr_report_slo *rs, struct hr_err *err);
 
+/* Each group of grouped SLO slo in the store, evaluated as
+ * groups_eval_store() evaluates it, in the order named (_other last): fn
+ * gets its values (nf owned strings, which fn keeps or frees; NULL for
+ * _other), the id its counts are kept under, its figures in tmp (tmp->st)
+ * and its minutes s (an empty series when its range sums decided: then
+ * tmp->st holds every lookback's burn). Stops at fn's first failure. Used
+ * by groups_eval_store() and by the alert round (engine/round.c). */
+typedef enum hr_rc (*hr_group_fn)(void *ctx, char **values, size_t nf, int64_t cid, const struct hr_report_slo *tmp,
+                                  const struct hr_series *s, struct hr_err *err);
+enum hr_rc groups_each_store(struct hr_store *st, const struct hr_slo *slo, const struct hr_exclusion *excl,
+                             size_t nexcl, const struct hr_annotation *tl, size_t ntl, int64_t at_us, hr_group_fn fn,
+                             void *ctx, struct hr_err *err);
+
 /* Release rs's groups. */
 void groups_release(struct hr_report_slo *rs);
 

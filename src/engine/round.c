@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "core/alert.h"
+#include "core/grpkey.h"
 #include "core/series.h"
 #include "core/slo_eval.h"
 #include "core/timeparse.h"
+#include "engine/group.h"
 #include "engine/health.h"
 #include "engine/impl.h"
 #include "notify/notify.h"
@@ -78,13 +80,23 @@ struct round_ctx {
   unsigned char *src_rec; /* engine_source_recorded()'s cache */
 };
 
+/* What a round steps the conditions of: an SLO's own alerts, or those of
+ * one group of a grouped SLO (docs/alerting.md, "Grouped SLOs"). */
+struct subject {
+  const struct hr_slo *slo;
+  const char *labels;               /* "" for the SLO's own, else grp_labels_json() */
+  const struct hr_series *s;        /* its minutes (empty when its state came from range sums) */
+  const struct hr_slo_state *state; /* its figures at the round */
+  const char *data_reason;          /* the SLO's data health, for people (may be NULL) */
+};
+
 /* The notification of an incident's lead condition (named by the incident;
  * one no longer configured is rebuilt from what the incident kept, as
  * retire_orphans() does). */
-static enum hr_rc send_incident(const struct round_ctx *x, const struct hr_slo *slo,
+static enum hr_rc send_incident(const struct round_ctx *x, const struct subject *sub,
                                 const struct hr_condition *const *conds, const struct hr_cond_result *res, size_t nc,
                                 const struct hr_incident_row *row, const char *grp, enum hr_transition tr,
-                                const struct hr_slo_state *state, struct hr_err *err) {
+                                struct hr_err *err) {
   const struct hr_condition *c = NULL;
   struct hr_cond_result r = {0};
   for (size_t i = 0; i < nc && c == NULL; i++)
@@ -93,25 +105,26 @@ static enum hr_rc send_incident(const struct round_ctx *x, const struct hr_slo *
       r = res[i];
     }
   struct hr_condition gone = {.name = row->lead, .severity = (char *)grp, .kind = row->lead_kind};
-  struct hr_notice n = {.slo = slo,
+  struct hr_notice n = {.slo = sub->slo,
+                        .labels = sub->labels,
                         .cond = c != NULL ? c : &gone,
                         .kind = tr,
                         .starts_at_us = row->fired_at_us,
                         .ends_at_us = tr == HR_TR_RESOLVED ? x->at_us : 0,
                         .res = r,
-                        .state = state,
+                        .state = sub->state,
                         .dashboard_url = x->dashboard_url};
   return notify_enqueue(x->st, x->cfg, &n, x->at_us / 1000000, err);
 }
 
-/* Step SLO j's two incidents (page, then ticket: a ticket is held while
- * the page incident is open) after its conditions were stepped, and queue
- * what is to be sent: one firing per incident, from its earliest member
- * firing, and one resolve when it closes (core/alert.h incident_step). */
-static enum hr_rc step_incidents(const struct round_ctx *x, const struct hr_slo *slo,
+/* Step a subject's two incidents (page, then ticket: a ticket is held
+ * while the page incident is open) after its conditions were stepped, and
+ * queue what is to be sent: one firing per incident, from its earliest
+ * member firing, and one resolve when it closes (core/alert.h
+ * incident_step). */
+static enum hr_rc step_incidents(const struct round_ctx *x, const struct subject *sub,
                                  const struct hr_condition *const *conds, const struct hr_cond_result *res,
-                                 const struct hr_alert *al, size_t nc, const struct hr_slo_state *state,
-                                 struct hr_round_stats *rs, struct hr_err *err) {
+                                 const struct hr_alert *al, size_t nc, struct hr_round_stats *rs, struct hr_err *err) {
   static const char *const grps[2] = {"page", "ticket"};
   int64_t at_s = x->at_us / 1000000;
   int page_open = 0;
@@ -119,7 +132,7 @@ static enum hr_rc step_incidents(const struct round_ctx *x, const struct hr_slo 
   for (int g = 0; g < 2 && rc == HR_OK; g++) {
     struct hr_incident_row row;
     int found;
-    rc = alerts_incident_get(x->st, slo->name, grps[g], &row, &found, err);
+    rc = alerts_incident_get(x->st, sub->slo->name, sub->labels, grps[g], &row, &found, err);
     if (rc != HR_OK)
       break;
     if (found && row.updated_s > at_s) { /* never step an incident backwards */
@@ -146,14 +159,70 @@ static enum hr_rc step_incidents(const struct round_ctx *x, const struct hr_slo 
       row.fired_at_us = al[lead].fired_at_us;
     }
     if (tr != HR_TR_NONE) {
-      rc = send_incident(x, slo, conds, res, nc, &row, grps[g], tr, state, err);
+      rc = send_incident(x, sub, conds, res, nc, &row, grps[g], tr, err);
       rs->notified++;
     }
     row.updated_s = at_s;
     if (rc == HR_OK && (found || row.g.open))
-      rc = alerts_incident_put(x->st, slo->name, grps[g], &row, err);
+      rc = alerts_incident_put(x->st, sub->slo->name, sub->labels, grps[g], &row, err);
     free(row.lead);
   }
+  return rc;
+}
+
+/* Evaluate and step every condition of a subject (a group: all but the
+ * no-data ones, since a group without events is no outage), then its
+ * incidents; writes inside the open transaction. */
+static enum hr_rc step_subject(const struct round_ctx *x, const struct subject *sub, struct hr_round_stats *rs,
+                               struct hr_err *err) {
+  const struct hr_slo *slo = sub->slo;
+  const struct hr_condition *all[MAX_CONDS], *conds[MAX_CONDS];
+  size_t na = alert_conditions(slo, all, MAX_CONDS), nc = 0;
+  for (size_t i = 0; i < na && i < MAX_CONDS; i++)
+    if (sub->labels[0] == 0 || all[i]->kind != HR_COND_NODATA)
+      conds[nc++] = all[i];
+  struct hr_cond_result *res = xcalloc(MAX_CONDS, sizeof *res);
+  struct hr_alert *al = xcalloc(MAX_CONDS, sizeof *al);
+  int64_t at_us = x->at_us, at_s = at_us / 1000000;
+  enum hr_rc rc = HR_OK;
+  char lt[512];
+  grp_labels_text(sub->labels, lt, sizeof lt);
+  for (size_t i = 0; i < nc && rc == HR_OK; i++) {
+    const struct hr_condition *c = conds[i];
+    struct hr_alert *a = &al[i];
+    int64_t updated;
+    int found;
+    rs->conditions++;
+    rc = alerts_get(x->st, slo->name, sub->labels, c->name, a, &updated, &found, err);
+    if (rc != HR_OK)
+      break;
+    alert_cond_eval(slo, c, sub->s, sub->state, at_us, found && a->state == HR_AL_FIRING, &res[i]);
+    enum hr_transition tr = HR_TR_NONE;
+    if (!found || updated <= at_s) { /* never step a state backwards */
+      tr = alert_step(a, res[i].active, at_us, c->alert_after_us);
+      rc = alerts_put(x->st, slo->name, sub->labels, c->name, c->kind, c->severity, a, res[i].value, at_s, err);
+    }
+    if (a->state == HR_AL_FIRING)
+      rs->firing++;
+    else if (a->state == HR_AL_PENDING)
+      rs->pending++;
+    if (rc != HR_OK || tr == HR_TR_NONE)
+      continue;
+    char sum[256], full[800];
+    summary(c, &res[i], sub->state, sub->data_reason, sum, sizeof sum);
+    if (lt[0]) /* a group's: which group first */
+      snprintf(full, sizeof full, "%s: %s", lt, sum);
+    rc = alerts_event_add(x->st, slo->name, sub->labels, c->name, c->severity, tr, at_s, res[i].value,
+                          lt[0] ? full : sum, err);
+    if (tr == HR_TR_FIRING)
+      rs->fired++;
+    else
+      rs->resolved++;
+  }
+  if (rc == HR_OK && nc > 0)
+    rc = step_incidents(x, sub, conds, res, al, nc, rs, err);
+  free(res);
+  free(al);
   return rc;
 }
 
@@ -184,9 +253,34 @@ static enum hr_rc round_sums(const struct round_ctx *x, size_t j, struct hr_repo
   return rc;
 }
 
-/* Evaluate and step every condition of SLO j, then its incidents; writes
- * inside the open transaction. pre: its minutes read from Prometheus before
- * the transaction, or NULL to read the store. */
+/* groups_each_store()'s fn of the round: step one group's alerts. */
+struct group_step {
+  const struct round_ctx *x;
+  const struct hr_report_slo *one; /* the SLO's own evaluation (its data health) */
+  struct hr_round_stats *rs;
+};
+static enum hr_rc group_step_fn(void *ctx, char **values, size_t nf, int64_t cid, const struct hr_report_slo *tmp,
+                                const struct hr_series *s, struct hr_err *err) {
+  (void)cid;
+  struct group_step *gs = ctx;
+  const struct hr_slo *slo = gs->one->slo;
+  char *labels = grp_labels_json(slo->group_by, values, nf, values == NULL);
+  struct hr_slo_state st = tmp->st;
+  if (gs->one->st.data == HR_DATA_UNREADABLE)
+    st.data = HR_DATA_UNREADABLE; /* figures of unreadable data: no group's condition holds either */
+  struct subject sub = {slo, labels, s, &st, gs->one->data_reason};
+  enum hr_rc rc = step_subject(gs->x, &sub, gs->rs, err);
+  free(labels);
+  for (size_t f = 0; values != NULL && f < nf; f++)
+    free(values[f]);
+  free(values);
+  return rc;
+}
+
+/* Evaluate and step every condition of SLO j, then its incidents, then
+ * those of each of its groups; writes inside the open transaction. pre:
+ * its minutes read from Prometheus before the transaction, or NULL to read
+ * the store. */
 static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_series *pre, struct hr_round_stats *rs,
                             struct hr_err *err) {
   struct hr_store *st = x->st;
@@ -207,66 +301,35 @@ static enum hr_rc round_slo(const struct round_ctx *x, size_t j, struct hr_serie
       rc = engine_slo_minutes(st, slo, x->tl, x->ntl, at_us, &s, NULL, err);
     }
   }
-  const struct hr_slo_state *state = &one.st;
-  const struct hr_condition *conds[MAX_CONDS];
-  struct hr_cond_result *res = xcalloc(MAX_CONDS, sizeof *res);
-  struct hr_alert *al = xcalloc(MAX_CONDS, sizeof *al);
-  size_t nc = 0;
+  if (rc == HR_OK && !done) {
+    engine_eval_slo(&one, slo, &s, eslo->excl, eslo->nexcl, at_us);
+    rc = engine_slo_health(x->cfg, x->p, st, NULL, j, &s, at_us, &one, err);
+  }
   if (rc == HR_OK) {
-    if (!done) {
-      engine_eval_slo(&one, slo, &s, eslo->excl, eslo->nexcl, at_us);
-      rc = engine_slo_health(x->cfg, x->p, st, NULL, j, &s, at_us, &one, err);
-    }
-    nc = alert_conditions(slo, conds, MAX_CONDS);
-    if (nc > MAX_CONDS)
-      nc = MAX_CONDS;
     rs->slos++;
+    one.slo = slo;
+    struct subject sub = {slo, "", &s, &one.st, one.data_reason};
+    rc = step_subject(x, &sub, rs, err);
   }
-  int64_t at_s = at_us / 1000000;
-  for (size_t i = 0; i < nc && rc == HR_OK; i++) {
-    const struct hr_condition *c = conds[i];
-    struct hr_alert *a = &al[i];
-    int64_t updated;
-    int found;
-    rs->conditions++;
-    rc = alerts_get(st, slo->name, c->name, a, &updated, &found, err);
-    if (rc != HR_OK)
-      break;
-    alert_cond_eval(slo, c, &s, state, at_us, found && a->state == HR_AL_FIRING, &res[i]);
-    enum hr_transition tr = HR_TR_NONE;
-    if (!found || updated <= at_s) { /* never step a state backwards */
-      tr = alert_step(a, res[i].active, at_us, c->alert_after_us);
-      rc = alerts_put(st, slo->name, c->name, c->kind, c->severity, a, res[i].value, at_s, err);
-    }
-    if (a->state == HR_AL_FIRING)
-      rs->firing++;
-    else if (a->state == HR_AL_PENDING)
-      rs->pending++;
-    if (rc != HR_OK || tr == HR_TR_NONE)
-      continue;
-    char sum[256];
-    summary(c, &res[i], state, one.data_reason, sum, sizeof sum);
-    rc = alerts_event_add(st, slo->name, c->name, c->severity, tr, at_s, res[i].value, sum, err);
-    if (tr == HR_TR_FIRING)
-      rs->fired++;
-    else
-      rs->resolved++;
-  }
-  if (rc == HR_OK && nc > 0)
-    rc = step_incidents(x, slo, conds, res, al, nc, state, rs, err);
-  free(res);
-  free(al);
   series_reset(&s);
+  if (rc == HR_OK && pre == NULL && slo->ngroup_by > 0) {
+    struct group_step gs = {x, &one, rs};
+    rc = groups_each_store(st, slo, eslo->excl, eslo->nexcl, x->tl, x->ntl, at_us, group_step_fn, &gs, err);
+  }
   free(one.data_reason);
   return rc;
 }
 
-/* Alerts whose SLO or condition is no longer in the configuration: each is
- * stepped as a condition that stopped holding -- a firing one resolves (with
- * its transition row and its resolve sent, so Alertmanager does not keep it
- * active), a pending one goes back to inactive. */
-static enum hr_rc retire_orphans(struct hr_store *st, const struct hr_config *cfg, int64_t at_us,
-                                 const char *dashboard_url, struct hr_round_stats *rs, struct hr_err *err) {
+/* Alerts whose SLO or condition is no longer in the configuration, and
+ * alerts of a group this round did not step (its SLO no longer grouped, or
+ * grouped by other fields): each is stepped as a condition that stopped
+ * holding -- a firing one resolves (with its transition row and its resolve
+ * sent, so Alertmanager does not keep it active), a pending one goes back
+ * to inactive. skip[j]: SLO j was left out of this round (its alerts stay as
+ * they are). */
+static enum hr_rc retire_orphans(struct hr_store *st, const struct hr_config *cfg, const unsigned char *skip,
+                                 int64_t at_us, const char *dashboard_url, struct hr_round_stats *rs,
+                                 struct hr_err *err) {
   struct hr_alert_row *rows = NULL;
   size_t n = 0;
   enum hr_rc rc = alerts_list(st, 1u << HR_AL_FIRING | 1u << HR_AL_PENDING, &rows, &n, err);
@@ -274,22 +337,29 @@ static enum hr_rc retire_orphans(struct hr_store *st, const struct hr_config *cf
   for (size_t i = 0; i < n && rc == HR_OK; i++) {
     struct hr_alert_row *row = &rows[i];
     const struct hr_slo *slo = config_slo(cfg, row->slo);
-    int configured = 0;
+    int configured = 0, cond_configured = 0, group = row->labels != NULL && row->labels[0] != 0;
     if (slo != NULL) {
       const struct hr_condition *conds[MAX_CONDS];
       size_t nc = alert_conditions(slo, conds, MAX_CONDS);
       for (size_t k = 0; k < nc && k < MAX_CONDS && !configured; k++)
         configured = strcmp(conds[k]->name, row->condition) == 0;
+      cond_configured = configured;
+      /* a group's alert is live while this round stepped it (or left its SLO out) */
+      if (configured && group)
+        configured = row->updated_s >= at_s || skip[slo - cfg->slos];
     }
     if (configured || row->updated_s > at_s)
       continue;
     struct hr_alert a = row->a;
     enum hr_transition tr = alert_step(&a, 0, at_us, 0);
-    rc = alerts_put(st, row->slo, row->condition, row->kind, row->severity, &a, row->value, at_s, err);
+    rc = alerts_put(st, row->slo, row->labels, row->condition, row->kind, row->severity, &a, row->value, at_s, err);
     if (rc != HR_OK || tr != HR_TR_RESOLVED)
       continue;
-    rc = alerts_event_add(st, row->slo, row->condition, row->severity, tr, at_s, row->value,
-                          "resolved: the condition is no longer in the configuration", err);
+    char sum[600], lt[512];
+    snprintf(sum, sizeof sum, "%s%sresolved: %s", grp_labels_text(row->labels, lt, sizeof lt), lt[0] ? ": " : "",
+             cond_configured ? "the group is no longer in the configuration"
+                             : "the condition is no longer in the configuration");
+    rc = alerts_event_add(st, row->slo, row->labels, row->condition, row->severity, tr, at_s, row->value, sum, err);
     /* Where the firing went is no longer in the configuration: the resolve
      * goes to every target (an SLO without policies), with the labels the
      * firing had -- the SLO's name and service, the condition's name,
@@ -298,6 +368,7 @@ static enum hr_rc retire_orphans(struct hr_store *st, const struct hr_config *cf
     struct hr_condition cond = {.name = row->condition, .severity = row->severity, .kind = row->kind};
     struct hr_slo_state state = {.budget_remaining = 1};
     struct hr_notice nt = {.slo = &gone,
+                           .labels = row->labels,
                            .cond = &cond,
                            .kind = tr,
                            .starts_at_us = a.fired_at_us,
@@ -363,7 +434,7 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
     if (!skip[j])
       rc = round_slo(&x, j, is_pre[j] ? &pre[j] : NULL, &rs, err);
   if (rc == HR_OK)
-    rc = retire_orphans(st, cfg, at_us, dashboard_url, &rs, err);
+    rc = retire_orphans(st, cfg, skip, at_us, dashboard_url, &rs, err);
   for (size_t j = 0; j < cfg->nslos; j++)
     if (is_pre[j] && pre[j].pages != NULL)
       series_reset(&pre[j]);
@@ -395,11 +466,17 @@ enum hr_rc alert_round(struct hr_store *st, const struct hr_config *cfg, int64_t
   return rc;
 }
 
-/* The entry of (slo, condition) in rows[0..*n), added when missing. */
+/* Whether row r is the alert (slo, labels, condition). */
+static int row_is(const struct hr_alert_row *r, const char *slo, const char *labels, const char *condition) {
+  return strcmp(r->condition, condition) == 0 && strcmp(r->slo, slo) == 0 &&
+         strcmp(r->labels, labels != NULL ? labels : "") == 0;
+}
+
+/* The entry of (slo, labels, condition) in rows[0..*n), added when missing. */
 static struct hr_alert_row *row_of(struct hr_alert_row **rows, size_t *n, size_t *cap, const char *slo,
-                                   const char *condition, const char *severity) {
+                                   const char *labels, const char *condition, const char *severity) {
   for (size_t k = 0; k < *n; k++)
-    if (strcmp((*rows)[k].condition, condition) == 0 && strcmp((*rows)[k].slo, slo) == 0)
+    if (row_is(&(*rows)[k], slo, labels, condition))
       return &(*rows)[k];
   if (*n == *cap) {
     *cap = *cap ? 2 * *cap : 16;
@@ -408,6 +485,7 @@ static struct hr_alert_row *row_of(struct hr_alert_row **rows, size_t *n, size_t
   struct hr_alert_row *r = &(*rows)[(*n)++];
   memset(r, 0, sizeof *r);
   r->slo = xstrdup(slo);
+  r->labels = xstrdup(labels != NULL ? labels : "");
   r->condition = xstrdup(condition);
   r->severity = xstrdup(severity ? severity : "");
   r->a.state = HR_AL_INACTIVE;
@@ -431,7 +509,7 @@ enum hr_rc engine_alerts_as_of(struct hr_store *st, const char *slo, int64_t at_
    * of each alert is its state then. */
   for (size_t i = 0; i < nev; i++) {
     const struct hr_alert_event *e = &ev[i];
-    struct hr_alert_row *r = row_of(&rows, &n, &cap, e->slo, e->condition, e->severity);
+    struct hr_alert_row *r = row_of(&rows, &n, &cap, e->slo, e->labels, e->condition, e->severity);
     int64_t t = e->at_s * 1000000;
     if (e->kind == HR_TR_FIRING) {
       r->a.state = HR_AL_FIRING;
@@ -457,14 +535,13 @@ enum hr_rc engine_alerts_as_of(struct hr_store *st, const char *slo, int64_t at_
       continue;
     if (t->a.state != HR_AL_PENDING) { /* firing or resolved: as its transitions say; the latest value */
       for (size_t k = 0; k < n; k++)
-        if (strcmp(rows[k].slo, t->slo) == 0 && strcmp(rows[k].condition, t->condition) == 0 &&
-            rows[k].a.state == t->a.state) {
+        if (row_is(&rows[k], t->slo, t->labels, t->condition) && rows[k].a.state == t->a.state) {
           rows[k].value = t->value;
           rows[k].updated_s = t->updated_s;
         }
       continue;
     }
-    struct hr_alert_row *r = row_of(&rows, &n, &cap, t->slo, t->condition, t->severity);
+    struct hr_alert_row *r = row_of(&rows, &n, &cap, t->slo, t->labels, t->condition, t->severity);
     r->a.state = HR_AL_PENDING;
     r->a.since_us = t->a.since_us;
     r->kind = t->kind;
@@ -493,6 +570,8 @@ static int cmp_row(const void *a, const void *b) {
   if (fx != fy)
     return fy - fx;
   int c = strcmp(x->slo, y->slo);
+  if (c == 0)
+    c = strcmp(x->labels, y->labels);
   return c ? c : strcmp(x->condition, y->condition);
 }
 
@@ -521,6 +600,7 @@ enum hr_rc engine_alerts(struct hr_store *st, const char *db, int64_t at_us, int
         out->rows[k++] = *r;
       } else {
         free(r->slo);
+        free(r->labels);
         free(r->condition);
         free(r->severity);
       }

@@ -51,7 +51,7 @@ enum hr_rc engine_alerts_as_of(struct hr_store *st, const char *slo, int64_t at_
                                struct hr_alert_event **ev /* OUT */, size_t *nev /* OUT */, struct hr_err *err);
 
 /* The alerts as they stood at at_us (engine_alerts_as_of()): the firing and
- * pending ones (firing first, then by SLO and condition), and transitions:
+ * pending ones (firing first, then by SLO, group and condition), and transitions:
  * with after_id >= 0 those after it (oldest first, at most max; 0: all),
  * with a negative after_id the latest max at or before at_us (newest
  * first). st: an open store, or NULL to open db read-only (one snapshot). */

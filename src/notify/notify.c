@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grpkey.h"
 #include "core/jw.h"
 #include "core/timeparse.h"
 #include "net/httpc.h"
@@ -238,7 +239,10 @@ static void facts_words(struct facts *fx) {
     break;
   }
 
-  const char *name = slo->name;
+  /* A group's alert names its group: "checkout (path=/pay)". */
+  char name[768], lt[512];
+  grp_labels_text(n->labels, lt, sizeof lt);
+  snprintf(name, sizeof name, lt[0] ? "%s (%s)" : "%s", slo->name, lt);
   if (c->kind == HR_COND_NODATA) {
     if (fx->resolved)
       snprintf(fx->summary, sizeof fx->summary, "RESOLVED: %s has data again; %s", name, budget);
@@ -403,6 +407,23 @@ static void facts_make(struct facts *fx, const struct hr_notice *n, int64_t now_
 /* ------------------------------------------------------------------------ */
 /* Payloads */
 
+/* A group's labels as Alertmanager labels, named as the generated rules
+ * name them (grp_label_name(); "_other" as is, "" for no value), and
+ * group_by: the label names joined by ','. Nothing for an SLO's own alert. */
+static void group_labels(struct hr_jw *w, const char *labels) {
+  char name[128], value[HR_GROUP_VALUE_MAX * 3 + 1], ln[160], by[HR_GROUP_FIELDS_MAX * 161] = "";
+  size_t pos = 0, at = 0;
+  int isnull;
+  while (grp_labels_next(labels, &pos, name, sizeof name, value, sizeof value, &isnull)) {
+    grp_label_name(name, ln, sizeof ln);
+    jw_str(w, ln, value); /* null: "" (Prometheus has no null label) */
+    int k = snprintf(by + at, sizeof by - at, "%s%s", at ? "," : "", ln);
+    at += k > 0 && (size_t)k < sizeof by - at ? (size_t)k : 0;
+  }
+  if (at > 0)
+    jw_str(w, "group_by", by);
+}
+
 static char *payload_alertmanager(const struct facts *fx) {
   const struct hr_notice *n = fx->n;
   char *s = NULL;
@@ -424,6 +445,7 @@ static char *payload_alertmanager(const struct facts *fx) {
   if (n->cond->severity && n->cond->severity[0])
     jw_str(&w, "severity", n->cond->severity);
   jw_str(&w, "condition", n->cond->name ? n->cond->name : fx->cond_kind);
+  group_labels(&w, n->labels);
   jw_obj_end(&w);
   jw_obj(&w, "annotations");
   jw_str(&w, "summary", fx->summary);
@@ -462,6 +484,7 @@ static char *payload_webhook(const struct facts *fx, int64_t now_s) {
   jw_str(&w, "condition", n->cond->name);
   jw_str(&w, "severity", n->cond->severity);
   jw_str(&w, "kind", fx->cond_kind);
+  grp_labels_jw(&w, "labels", n->labels);
   jw_str(&w, "startsAt", fx->starts);
   if (fx->resolved)
     jw_str(&w, "endsAt", fx->ends);

@@ -17,6 +17,7 @@
 /* One transition to tell the world about. Strings are borrowed for the call. */
 struct hr_notice {
   const struct hr_slo *slo;
+  const char *labels; /* a group's alert: its labels (core/grpkey.h grp_labels_json()); NULL or "": the SLO's */
   const struct hr_condition *cond;
   enum hr_transition kind;          /* HR_TR_FIRING or HR_TR_RESOLVED */
   int64_t starts_at_us;             /* when it began firing */

@@ -1,11 +1,13 @@
 /* alerts.c -- see alerts.h. */
 #include "render/alerts.h"
 
+#include "core/grpkey.h"
 #include "core/jw.h"
 
 void alert_row_json(struct hr_jw *w, const struct hr_alert_row *r) {
   jw_obj(w, NULL);
   jw_str(w, "slo", r->slo);
+  grp_labels_jw(w, "labels", r->labels);
   jw_str(w, "condition", r->condition);
   jw_str(w, "severity", r->severity);
   jw_str(w, "state", alert_state_name(r->a.state));
@@ -22,6 +24,7 @@ void alert_event_json(struct hr_jw *w, const struct hr_alert_event *e) {
   jw_obj(w, NULL);
   jw_int(w, "id", e->id);
   jw_str(w, "slo", e->slo);
+  grp_labels_jw(w, "labels", e->labels);
   jw_str(w, "condition", e->condition);
   jw_str(w, "severity", e->severity);
   jw_str(w, "kind", moved);

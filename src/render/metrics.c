@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grpkey.h"
 #include "core/timeparse.h"
 
 void metrics_escape(FILE *f, const char *s) {
@@ -36,27 +37,13 @@ static void labels(FILE *f, const char *name, const struct hr_slo *slo) {
 
 static void value(FILE *f, double x);
 
-const char *metrics_group_label(const char *field, char *buf, size_t cap) {
-  static const char *const taken[] = {"service", "slo", "window", "status", "level", "data", "component"};
-  int prefix = field[0] == 0 || (field[0] >= '0' && field[0] <= '9') || strncmp(field, "__", 2) == 0;
-  for (size_t i = 0; i < sizeof taken / sizeof taken[0] && !prefix; i++)
-    prefix = strcmp(field, taken[i]) == 0;
-  size_t n = 0;
-  for (const char *c = prefix ? "group_" : ""; *c && n + 1 < cap; c++)
-    buf[n++] = *c;
-  for (const char *c = field; *c && n + 1 < cap; c++)
-    buf[n++] = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ? *c : '_';
-  buf[n] = 0;
-  return buf;
-}
-
 /* labels() of a group of rs: the SLO's, then each groupBy field's value
  * ("_other" for _other, "" for no value). */
 static void group_labels(FILE *f, const char *name, const struct hr_report_slo *rs, const struct hr_report_group *g) {
   labels(f, name, rs->slo);
   for (size_t k = 0; k < rs->slo->ngroup_by; k++) {
     char lb[128];
-    fprintf(f, ",%s=\"", metrics_group_label(rs->slo->group_by[k], lb, sizeof lb));
+    fprintf(f, ",%s=\"", grp_label_name(rs->slo->group_by[k], lb, sizeof lb));
     metrics_escape(f, g->other ? "_other" : g->values[k]);
     fputc('"', f);
   }

@@ -16,19 +16,12 @@
  * (absent with no data), headroom_slo_budget_remaining_ratio,
  * headroom_slo_burn_rate{window}, headroom_slo_time_to_exhaustion_seconds,
  * headroom_slo_status{status}, headroom_slo_burning{level}; for the groups
- * of grouped SLOs (with each groupBy field as a label, metrics_group_label())
+ * of grouped SLOs (with each groupBy field as a label, grp_label_name())
  * headroom_slo_group_valid_total and _good_total (groups read from the
  * store: engine_group_totals()), headroom_slo_group_sli_ratio, headroom_slo_group_budget_remaining_ratio,
  * headroom_slo_group_burn_rate{window} and headroom_slo_group_status{status}
  * (the current status only): at most maxGroups + 1 series each per SLO. */
 void metrics_slo_families(FILE *f, const struct hr_report *r, const uint64_t *good_total, const uint64_t *valid_total);
-
-/* The Prometheus label name of groupBy field: characters outside
- * [A-Za-z0-9_] become '_', and "group_" goes before a name that starts with
- * a digit or "__" or is one of headroom's own labels (service, slo, window,
- * status, level, data, component). Written into buf[cap] (cut to fit),
- * which it returns. Shared by /metrics and rules. */
-const char *metrics_group_label(const char *field, char *buf, size_t cap);
 
 /* # HELP and # TYPE of a family. */
 void metrics_family(FILE *f, const char *name, const char *type, const char *help);

@@ -17,6 +17,7 @@
 
 #include "core/alert.h"
 #include "prom/promql.h"
+#include "core/grpkey.h"
 #include "render/metrics.h"
 #include "util/xmalloc.h"
 
@@ -344,7 +345,7 @@ static void alert_rule(struct ctx *c, const struct hr_condition *cd) {
     sb_printf(b, "%s    group_by: '", c->ind);
     for (size_t i = 0; i < c->slo->ngroup_by; i++) {
       char lb[128];
-      sb_printf(b, "%s%s", i ? "," : "", metrics_group_label(c->slo->group_by[i], lb, sizeof lb));
+      sb_printf(b, "%s%s", i ? "," : "", grp_label_name(c->slo->group_by[i], lb, sizeof lb));
     }
     sb_printf(b, "'\n");
   }
@@ -424,7 +425,7 @@ static enum hr_rc slo_rules(struct sb *b, const char *gind, const struct hr_slo 
   for (size_t i = 0; grp && i < slo->ngroup_by; i++) {
     char lb[128];
     size_t at = strlen(c.by);
-    snprintf(c.by + at, sizeof c.by - at, ", %s", metrics_group_label(slo->group_by[i], lb, sizeof lb));
+    snprintf(c.by + at, sizeof c.by - at, ", %s", grp_label_name(slo->group_by[i], lb, sizeof lb));
   }
   /* log sources: the agents export good and valid whatever the SLI names */
   char *es = pq_escape(slo->service ? slo->service : ""), *en = pq_escape(slo->name);

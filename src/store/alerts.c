@@ -51,15 +51,23 @@ static void read_alert(sqlite3_stmt *q, int col, struct hr_alert *a) {
   a->resolved_at_us = s_to_us(q, col + 3);
 }
 
-enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *condition, struct hr_alert *a,
-                      int64_t *updated_s, int *found, struct hr_err *err) {
+/* Bind an alert's group labels (NULL: an SLO's own alert, ''). */
+static void bind_labels(sqlite3_stmt *q, int col, const char *labels) {
+  sqlite3_bind_text(q, col, labels ? labels : "", -1, SQLITE_TRANSIENT);
+}
+
+enum hr_rc alerts_get(struct hr_store *st, const char *slo, const char *labels, const char *condition,
+                      struct hr_alert *a, int64_t *updated_s, int *found, struct hr_err *err) {
   sqlite3_stmt *q;
-  enum hr_rc rc = prep(
-      st, "SELECT state, since, fired_at, resolved_at, updated FROM alert WHERE slo = ?1 AND condition = ?2", &q, err);
+  enum hr_rc rc = prep(st,
+                       "SELECT state, since, fired_at, resolved_at, updated FROM alert "
+                       "WHERE slo = ?1 AND condition = ?2 AND labels = ?3",
+                       &q, err);
   if (rc != HR_OK)
     return rc;
   sqlite3_bind_text(q, 1, slo, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(q, 2, condition, -1, SQLITE_TRANSIENT);
+  bind_labels(q, 3, labels);
   int r = sqlite3_step(q);
   if (r == SQLITE_ROW) {
     read_alert(q, 0, a);
@@ -91,13 +99,13 @@ static enum hr_cond_kind kind_of(const unsigned char *s) {
   return HR_COND_BURNRATE; /* NULL: written before schema version 4 */
 }
 
-enum hr_rc alerts_put(struct hr_store *st, const char *slo, const char *condition, enum hr_cond_kind kind,
-                      const char *severity, const struct hr_alert *a, double value, int64_t updated_s,
-                      struct hr_err *err) {
+enum hr_rc alerts_put(struct hr_store *st, const char *slo, const char *labels, const char *condition,
+                      enum hr_cond_kind kind, const char *severity, const struct hr_alert *a, double value,
+                      int64_t updated_s, struct hr_err *err) {
   sqlite3_stmt *q;
   enum hr_rc rc = prep(st,
                        "INSERT OR REPLACE INTO alert (slo, condition, severity, state, since, fired_at, resolved_at, "
-                       "value, updated, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                       "value, updated, kind, labels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                        &q, err);
   if (rc != HR_OK)
     return rc;
@@ -112,19 +120,20 @@ enum hr_rc alerts_put(struct hr_store *st, const char *slo, const char *conditio
   sqlite3_bind_int64(q, 9, updated_s);
   sqlite3_bind_text(q, 10, (unsigned)kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[kind] : NULL, -1,
                     SQLITE_STATIC);
+  bind_labels(q, 11, labels);
   if (sqlite3_step(q) != SQLITE_DONE)
     return step_fail(st, q, err);
   sqlite3_finalize(q);
   return HR_OK;
 }
 
-enum hr_rc alerts_event_add(struct hr_store *st, const char *slo, const char *condition, const char *severity,
-                            enum hr_transition kind, int64_t at_s, double value, const char *summary,
-                            struct hr_err *err) {
+enum hr_rc alerts_event_add(struct hr_store *st, const char *slo, const char *labels, const char *condition,
+                            const char *severity, enum hr_transition kind, int64_t at_s, double value,
+                            const char *summary, struct hr_err *err) {
   sqlite3_stmt *q;
   enum hr_rc rc = prep(st,
-                       "INSERT INTO alert_event (slo, condition, severity, kind, at, value, summary) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                       "INSERT INTO alert_event (slo, condition, severity, kind, at, value, summary, labels) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                        &q, err);
   if (rc != HR_OK)
     return rc;
@@ -138,6 +147,7 @@ enum hr_rc alerts_event_add(struct hr_store *st, const char *slo, const char *co
     sqlite3_bind_text(q, 7, summary, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null(q, 7);
+  bind_labels(q, 8, labels);
   if (sqlite3_step(q) != SQLITE_DONE)
     return step_fail(st, q, err);
   sqlite3_finalize(q);
@@ -150,8 +160,8 @@ enum hr_rc alerts_list(struct hr_store *st, unsigned states_mask, struct hr_aler
   *n = 0;
   sqlite3_stmt *q;
   enum hr_rc rc = prep(st,
-                       "SELECT slo, condition, severity, state, since, fired_at, resolved_at, value, updated, kind "
-                       "FROM alert ORDER BY slo, condition",
+                       "SELECT slo, condition, severity, state, since, fired_at, resolved_at, value, updated, kind, "
+                       "labels FROM alert ORDER BY slo, labels, condition",
                        &q, err);
   if (rc != HR_OK)
     return rc;
@@ -175,6 +185,7 @@ enum hr_rc alerts_list(struct hr_store *st, unsigned states_mask, struct hr_aler
     w->value = sqlite3_column_double(q, 7);
     w->updated_s = sqlite3_column_int64(q, 8);
     w->kind = kind_of(sqlite3_column_text(q, 9));
+    w->labels = col_dup(q, 10);
   }
   if (r != SQLITE_DONE) {
     alerts_rows_free(rows, cnt);
@@ -191,12 +202,13 @@ void alerts_rows_free(struct hr_alert_row *rows, size_t n) {
     free(rows[i].slo);
     free(rows[i].condition);
     free(rows[i].severity);
+    free(rows[i].labels);
   }
   free(rows);
 }
 
 /* The transitions a prepared statement q selects (columns id, slo,
- * condition, severity, kind, at, value, summary), oldest first. */
+ * condition, severity, kind, at, value, summary, labels), oldest first. */
 static enum hr_rc events_read(struct hr_store *st, sqlite3_stmt *q, struct hr_alert_event **out, size_t *n,
                               struct hr_err *err) {
   struct hr_alert_event *ev = NULL;
@@ -217,6 +229,7 @@ static enum hr_rc events_read(struct hr_store *st, sqlite3_stmt *q, struct hr_al
     e->at_s = sqlite3_column_int64(q, 5);
     e->value = sqlite3_column_double(q, 6);
     e->summary = col_dup(q, 7);
+    e->labels = col_dup(q, 8);
   }
   if (r != SQLITE_DONE) {
     alerts_events_free(ev, cnt);
@@ -228,7 +241,7 @@ static enum hr_rc events_read(struct hr_store *st, sqlite3_stmt *q, struct hr_al
   return HR_OK;
 }
 
-#define EVENT_COLS "SELECT id, slo, condition, severity, kind, at, value, summary FROM alert_event "
+#define EVENT_COLS "SELECT id, slo, condition, severity, kind, at, value, summary, labels FROM alert_event "
 
 enum hr_rc alerts_events(struct hr_store *st, int64_t after_id, size_t max, struct hr_alert_event **out, size_t *n,
                          struct hr_err *err) {
@@ -267,6 +280,7 @@ void alerts_events_free(struct hr_alert_event *ev, size_t n) {
     free(ev[i].condition);
     free(ev[i].severity);
     free(ev[i].summary);
+    free(ev[i].labels);
   }
   free(ev);
 }
@@ -283,20 +297,21 @@ enum hr_rc alerts_last_event_id(struct hr_store *st, int64_t *id, struct hr_err 
   return HR_OK;
 }
 
-enum hr_rc alerts_incident_get(struct hr_store *st, const char *slo, const char *grp, struct hr_incident_row *out,
-                               int *found, struct hr_err *err) {
+enum hr_rc alerts_incident_get(struct hr_store *st, const char *slo, const char *labels, const char *grp,
+                               struct hr_incident_row *out, int *found, struct hr_err *err) {
   memset(out, 0, sizeof *out);
   out->g.quiet_since_us = out->fired_at_us = out->updated_s = INT64_MIN;
   *found = 0;
   sqlite3_stmt *q;
   enum hr_rc rc = prep(st,
                        "SELECT open, notified, quiet_since, lead, lead_kind, fired_at, updated FROM incident "
-                       "WHERE slo = ?1 AND grp = ?2",
+                       "WHERE slo = ?1 AND grp = ?2 AND labels = ?3",
                        &q, err);
   if (rc != HR_OK)
     return rc;
   sqlite3_bind_text(q, 1, slo, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(q, 2, grp, -1, SQLITE_TRANSIENT);
+  bind_labels(q, 3, labels);
   int r = sqlite3_step(q);
   if (r == SQLITE_ROW) {
     out->g.open = sqlite3_column_int(q, 0) != 0;
@@ -314,12 +329,12 @@ enum hr_rc alerts_incident_get(struct hr_store *st, const char *slo, const char 
   return HR_OK;
 }
 
-enum hr_rc alerts_incident_put(struct hr_store *st, const char *slo, const char *grp, const struct hr_incident_row *r,
-                               struct hr_err *err) {
+enum hr_rc alerts_incident_put(struct hr_store *st, const char *slo, const char *labels, const char *grp,
+                               const struct hr_incident_row *r, struct hr_err *err) {
   sqlite3_stmt *q;
   enum hr_rc rc = prep(st,
                        "INSERT OR REPLACE INTO incident (slo, grp, open, notified, quiet_since, lead, lead_kind, "
-                       "fired_at, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                       "fired_at, updated, labels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                        &q, err);
   if (rc != HR_OK)
     return rc;
@@ -337,6 +352,7 @@ enum hr_rc alerts_incident_put(struct hr_store *st, const char *slo, const char 
                     -1, SQLITE_STATIC);
   bind_us(q, 8, r->fired_at_us);
   sqlite3_bind_int64(q, 9, r->updated_s);
+  bind_labels(q, 10, labels);
   if (sqlite3_step(q) != SQLITE_DONE)
     return step_fail(st, q, err);
   sqlite3_finalize(q);

@@ -22,6 +22,46 @@
  * annotations, outbox...) and never edits an old one. The same text is in
  * docs/internals/store.md. */
 
+/* The alert and incident tables re-keyed by (slo, labels, ...): SQLite
+ * cannot change a primary key, so each is copied into a new table. */
+#define MIGRATION_8                                                                                                    \
+  "CREATE TABLE alert_v8 (\n"                                                                                          \
+  "  slo         TEXT NOT NULL,\n"                                                                                     \
+  "  labels      TEXT NOT NULL DEFAULT '',  -- a group's labels (JSON object); '' for the SLO's own alert\n"           \
+  "  condition   TEXT NOT NULL,\n"                                                                                     \
+  "  severity    TEXT NOT NULL,\n"                                                                                     \
+  "  state       TEXT NOT NULL,     -- inactive | pending | firing | resolved\n"                                       \
+  "  since       INTEGER NOT NULL,\n"                                                                                  \
+  "  fired_at    INTEGER,\n"                                                                                           \
+  "  resolved_at INTEGER,\n"                                                                                           \
+  "  value       REAL,\n"                                                                                              \
+  "  updated     INTEGER NOT NULL,\n"                                                                                  \
+  "  kind        TEXT,\n"                                                                                              \
+  "  PRIMARY KEY (slo, labels, condition)\n"                                                                           \
+  ") WITHOUT ROWID;\n"                                                                                                 \
+  "INSERT INTO alert_v8 (slo, condition, severity, state, since, fired_at, resolved_at, value, updated, kind)\n"       \
+  "  SELECT slo, condition, severity, state, since, fired_at, resolved_at, value, updated, kind FROM alert;\n"         \
+  "DROP TABLE alert;\n"                                                                                                \
+  "ALTER TABLE alert_v8 RENAME TO alert;\n"                                                                            \
+  "ALTER TABLE alert_event ADD COLUMN labels TEXT NOT NULL DEFAULT '';\n"                                              \
+  "CREATE TABLE incident_v8 (\n"                                                                                       \
+  "  slo         TEXT NOT NULL,\n"                                                                                     \
+  "  labels      TEXT NOT NULL DEFAULT '',\n"                                                                          \
+  "  grp         TEXT NOT NULL,     -- page | ticket\n"                                                                \
+  "  open        INTEGER NOT NULL,\n"                                                                                  \
+  "  notified    INTEGER NOT NULL,\n"                                                                                  \
+  "  quiet_since INTEGER,\n"                                                                                           \
+  "  lead        TEXT,\n"                                                                                              \
+  "  lead_kind   TEXT,\n"                                                                                              \
+  "  fired_at    INTEGER,\n"                                                                                           \
+  "  updated     INTEGER NOT NULL,\n"                                                                                  \
+  "  PRIMARY KEY (slo, labels, grp)\n"                                                                                 \
+  ") WITHOUT ROWID;\n"                                                                                                 \
+  "INSERT INTO incident_v8 (slo, grp, open, notified, quiet_since, lead, lead_kind, fired_at, updated)\n"              \
+  "  SELECT slo, grp, open, notified, quiet_since, lead, lead_kind, fired_at, updated FROM incident;\n"                \
+  "DROP TABLE incident;\n"                                                                                             \
+  "ALTER TABLE incident_v8 RENAME TO incident;\n"
+
 static const char *const migrations[] = {
     /* 0 -> 1 */
     "CREATE TABLE slo (\n"
@@ -181,6 +221,10 @@ static const char *const migrations[] = {
     "  cid    INTEGER NOT NULL,   -- the slo.id its counts are kept under\n"
     "  PRIMARY KEY (slo_id, fields, key)\n"
     ") WITHOUT ROWID;\n",
+    /* 7 -> 8: alerts and incidents of the groups of grouped SLOs
+     * (docs/alerting.md, "Grouped SLOs"): the group's labels join the keys;
+     * '' is an SLO's own */
+    MIGRATION_8,
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

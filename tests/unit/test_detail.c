@@ -423,8 +423,8 @@ static void test_threshold(void **state) {
   assert_true(isnan(details_threshold(NULL)));
 }
 
-/* A store written by schema v2 (v3's tables, v4's alert.kind, v5's sources
- * and v6's incidents absent, user_version 2) keeps its counts and positions when this version opens
+/* A store written by schema v2 (v3's tables, v4's alert.kind, v5's sources,
+ * v6's incidents and v8's alert labels absent, user_version 2) keeps its counts and positions when this version opens
  * it, and gains both. */
 static void test_migration_v2_to_v3(void **state) {
   (void)state;
@@ -438,7 +438,13 @@ static void test_migration_v2_to_v3(void **state) {
   assert_int_equal(store_file_put(st, "/var/log/a.log", &pos, &err), HR_OK);
   assert_int_equal(sqlite3_exec(store_db(st),
                                 "DROP TABLE latency; DROP TABLE latency_hour; DROP TABLE bad_event; "
-                                "ALTER TABLE alert DROP COLUMN kind; DROP TABLE source; DROP TABLE source_field; "
+                                "DROP TABLE alert; CREATE TABLE alert (slo TEXT NOT NULL, condition TEXT NOT NULL, "
+                                "severity TEXT NOT NULL, state TEXT NOT NULL, since INTEGER NOT NULL, fired_at "
+                                "INTEGER, resolved_at INTEGER, value REAL, updated INTEGER NOT NULL, PRIMARY KEY "
+                                "(slo, condition)) WITHOUT ROWID; "
+                                "INSERT INTO alert VALUES ('p', 'red', 'page', 'firing', 60, 60, NULL, 20.5, 120); "
+                                "ALTER TABLE alert_event DROP COLUMN labels; "
+                                "DROP TABLE source; DROP TABLE source_field; "
                                 "DROP TABLE incident; DROP TABLE grp; "
                                 "PRAGMA user_version = 2;",
                                 NULL, NULL, NULL),
@@ -447,10 +453,16 @@ static void test_migration_v2_to_v3(void **state) {
   /* Read-only opens refuse to migrate. */
   st = NULL;
   assert_int_equal(store_open_ro(t.db, &st, &err), HR_ERR_DB);
-  assert_non_null(strstr(err.msg, "schema version 2, need 7"));
+  assert_non_null(strstr(err.msg, "schema version 2, need 8"));
   st = open_ok(t.db);
-  assert_int_equal(q_int(st, "PRAGMA user_version"), 7);
+  assert_int_equal(q_int(st, "PRAGMA user_version"), 8);
   assert_int_equal(q_int(st, "SELECT count(*) FROM pragma_table_info('alert') WHERE name = 'kind'"), 1);
+  /* v8: the alert kept, as its SLO's own (no group labels) */
+  assert_int_equal(q_int(st, "SELECT count(*) FROM alert WHERE slo = 'p' AND labels = '' AND state = 'firing' "
+                             "AND value = 20.5 AND updated = 120"),
+                   1);
+  assert_int_equal(q_int(st, "SELECT count(*) FROM pragma_table_info('alert_event') WHERE name = 'labels'"), 1);
+  assert_int_equal(q_int(st, "SELECT count(*) FROM pragma_table_info('incident') WHERE name = 'labels'"), 1);
   assert_int_equal(q_int(st, "SELECT count(*) FROM sqlite_master WHERE name IN ('latency', 'latency_hour', "
                              "'bad_event', 'bad_event_slo_t')"),
                    4);

@@ -391,20 +391,20 @@ static void test_alerts_as_of(void **state) {
             {"spent", "gone-3d", HR_TR_FIRING, T},
             {"slow", "yellow-1h", HR_TR_FIRING, T + 10 * MIN}};
   for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++)
-    assert_int_equal(alerts_event_add(st, ev[i].slo, ev[i].cond, "page", ev[i].kind, ev[i].at / S, 4.2, "x", &err),
+    assert_int_equal(alerts_event_add(st, ev[i].slo, "", ev[i].cond, "page", ev[i].kind, ev[i].at / S, 4.2, "x", &err),
                      HR_OK);
   struct hr_alert fire = {HR_AL_FIRING, T + 10 * MIN, T + 10 * MIN, INT64_MIN};
-  assert_int_equal(alerts_put(st, "slow", "yellow-1h", HR_COND_BURNRATE, "page", &fire, 5, (T + 10 * MIN) / S, &err),
-                   HR_OK);
+  assert_int_equal(
+      alerts_put(st, "slow", "", "yellow-1h", HR_COND_BURNRATE, "page", &fire, 5, (T + 10 * MIN) / S, &err), HR_OK);
   struct hr_alert gone = {HR_AL_FIRING, T, T, INT64_MIN};
-  assert_int_equal(alerts_put(st, "spent", "gone-3d", HR_COND_EXHAUSTION, "page", &gone, 0, (T + HOUR) / S, &err),
+  assert_int_equal(alerts_put(st, "spent", "", "gone-3d", HR_COND_EXHAUSTION, "page", &gone, 0, (T + HOUR) / S, &err),
                    HR_OK);
   struct hr_alert pend = {HR_AL_PENDING, T - 2 * MIN, INT64_MIN, INT64_MIN};
-  assert_int_equal(alerts_put(st, "api", "page-1h-5m", HR_COND_BURNRATE, "page", &pend, 20, (T - MIN) / S, &err),
+  assert_int_equal(alerts_put(st, "api", "", "page-1h-5m", HR_COND_BURNRATE, "page", &pend, 20, (T - MIN) / S, &err),
                    HR_OK);
   struct hr_alert later = {HR_AL_PENDING, T + 5 * MIN, INT64_MIN, INT64_MIN};
-  assert_int_equal(alerts_put(st, "talk", "page-6h-30m", HR_COND_BURNRATE, "page", &later, 7, (T + 5 * MIN) / S, &err),
-                   HR_OK);
+  assert_int_equal(
+      alerts_put(st, "talk", "", "page-6h-30m", HR_COND_BURNRATE, "page", &later, 7, (T + 5 * MIN) / S, &err), HR_OK);
   assert_int_equal(store_commit(st, &err), HR_OK);
   store_close(st);
 

@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "loopback.h"
+#include "core/grpkey.h"
 #include "notify/notify.h"
 #include "store/store.h"
 #include "util/xmalloc.h"
@@ -347,6 +348,38 @@ static void test_alertmanager_payload(void **state) {
   fx_free(&f);
 }
 
+/* A group's alert (docs/alerting.md, "Grouped SLOs"): the group's labels
+ * named as the generated rules name them, group_by, and the group in the
+ * summary; the webhook gets them as an object. */
+static void test_group_payload(void **state) {
+  (void)state;
+  struct fx f;
+  fx_init(&f, "http://127.0.0.1:9093/", "http://127.0.0.1:9/hook");
+  char *names[] = {"path", "status"}, *values[] = {"/pay", NULL};
+  char *labels = grp_labels_json(names, values, 2, 0);
+  assert_string_equal(labels, "{\"path\":\"/pay\",\"status\":null}");
+  struct hr_notice n = notice(&f, 0, HR_TR_FIRING, T0 - 60, 0);
+  n.labels = labels;
+  enqueue_ok(&f, &n, T0);
+  n = notice(&f, 1, HR_TR_FIRING, T0, 0); /* low-budget: the webhook */
+  n.labels = labels;
+  enqueue_ok(&f, &n, T0);
+  struct orow r[8];
+  int nr = rows(&f, r, 8);
+  assert_int_equal(nr, 2);
+  const char *p = r[0].payload;
+  /* status is one of headroom's own labels: group_status */
+  assert_has(p, "[{\"labels\":{\"alertname\":\"SLOBurnRate\",\"slo\":\"matching-availability\",\"service\":"
+                "\"matching\",\"severity\":\"page\",\"condition\":\"fast-burn\",\"path\":\"/pay\","
+                "\"group_status\":\"\",\"group_by\":\"path,group_status\"},");
+  assert_has(p, "\"summary\":\"matching-availability (path=/pay status=-) is burning its error budget");
+  p = r[1].payload;
+  assert_has(p, "\"kind\":\"budget\",\"labels\":{\"path\":\"/pay\",\"status\":null},");
+  orows_free(r, nr);
+  free(labels);
+  fx_free(&f);
+}
+
 static void test_webhook_payload(void **state) {
   (void)state;
   struct fx f;
@@ -362,7 +395,7 @@ static void test_webhook_payload(void **state) {
   assert_string_equal(r[0].url, "http://127.0.0.1:9/hook"); /* a webhook URL is used as given */
   const char *p = r[0].payload;
   assert_has(p, "{\"status\":\"firing\",\"slo\":\"matching-availability\",\"service\":\"matching\","
-                "\"condition\":\"low-budget\",\"severity\":\"ticket\",\"kind\":\"budget\","
+                "\"condition\":\"low-budget\",\"severity\":\"ticket\",\"kind\":\"budget\",\"labels\":{},"
                 "\"startsAt\":\"2026-03-29T00:00:00Z\",\"endsAt\":null,\"at\":\"2026-03-29T00:00:00Z\","
                 "\"threshold\":0.25,\"burn_rate\":14.62,\"burn_window\":\"1h\",\"burn_rate_short\":null,"
                 "\"burn_window_short\":null,\"burn_rates\":{\"5m\":20.1,\"1h\":14.62,\"2h\":11.5},"
@@ -694,6 +727,7 @@ int main(void) {
   const struct CMUnitTest t[] = {
       cmocka_unit_test(test_alertmanager_payload),
       cmocka_unit_test(test_webhook_payload),
+      cmocka_unit_test(test_group_payload),
       cmocka_unit_test(test_summaries),
       cmocka_unit_test(test_targets),
       cmocka_unit_test(test_enqueue_in_callers_transaction),

@@ -177,7 +177,7 @@ static void want_state(struct fx *f, const char *slo, const char *cond, enum hr_
   int64_t upd;
   int found;
   struct hr_err err = {0};
-  assert_int_equal(alerts_get(f->st, slo, cond, &a, &upd, &found, &err), HR_OK);
+  assert_int_equal(alerts_get(f->st, slo, "", cond, &a, &upd, &found, &err), HR_OK);
   assert_true(found);
   if (a.state != s || a.fired_at_us != fired || a.resolved_at_us != resolved)
     fail_msg("%s/%s: %s fired %lld resolved %lld", slo, cond, alert_state_name(a.state), (long long)a.fired_at_us,
@@ -342,7 +342,7 @@ static void test_round_orphans(void **state) {
   struct hr_alert a;
   int64_t upd;
   int found;
-  assert_int_equal(alerts_get(f->st, "api", "yellow", &a, &upd, &found, &err), HR_OK);
+  assert_int_equal(alerts_get(f->st, "api", "", "yellow", &a, &upd, &found, &err), HR_OK);
   assert_true(found && a.state == HR_AL_PENDING);
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event WHERE kind = 'resolved' AND slo = 'api'"), 4);
   assert_int_equal(count(f->st, "SELECT count(*) FROM alert_event WHERE slo = 'web'"), 0);
@@ -367,12 +367,12 @@ static void test_round_orphan_kind(void **state) {
                        .fired_at_us = f->T - 10 * MIN_US,
                        .resolved_at_us = INT64_MIN};
   assert_int_equal(store_begin(f->st, &err), HR_OK);
-  assert_int_equal(alerts_put(f->st, "web", "red-exhaustion", HR_COND_EXHAUSTION, "page", &a, 0.5,
+  assert_int_equal(alerts_put(f->st, "web", "", "red-exhaustion", HR_COND_EXHAUSTION, "page", &a, 0.5,
                               (f->T - 10 * MIN_US) / 1000000, &err),
                    HR_OK);
-  assert_int_equal(
-      alerts_put(f->st, "web", "low-budget", HR_COND_BUDGET, "ticket", &a, 0.1, (f->T - 10 * MIN_US) / 1000000, &err),
-      HR_OK);
+  assert_int_equal(alerts_put(f->st, "web", "", "low-budget", HR_COND_BUDGET, "ticket", &a, 0.1,
+                              (f->T - 10 * MIN_US) / 1000000, &err),
+                   HR_OK);
   assert_int_equal(store_commit(f->st, &err), HR_OK);
   struct hr_alert_row *rows;
   size_t n;

@@ -4,7 +4,8 @@
 #   test_init NAME "$@"
 # gives HR (the binary, absolute), SRC (the source tree), TMP (a directory
 # removed on exit, serve's $pid stopped first), fails and fail(); python3 is
-# needed (tools/test-deps.sh installs it). End with test_done.
+# needed (tools/test-deps.sh installs it). End with test_done. KEEP=1 in the
+# environment keeps TMP, to look at after a failure.
 
 test_init() { # test_init NAME HEADROOM_BIN
   T=$1
@@ -20,7 +21,7 @@ test_init() { # test_init NAME HEADROOM_BIN
 
 test_cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$TMP"
+  [ -n "${KEEP:-}" ] || rm -rf "$TMP"
 }
 
 fail() {
