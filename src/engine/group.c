@@ -258,7 +258,7 @@ enum hr_rc groups_each_store(struct hr_store *st, const struct hr_slo *slo, cons
     }
     engine_slo_sums_done(&x);
     struct hr_series s;
-    series_init(&s, MINUTE_US, 0, done ? MINUTE_US : slo_eval_span(slo, MINUTE_US));
+    series_init(&s, MINUTE_US, 0, done ? 1 : slo_eval_span(slo, MINUTE_US)); /* not read when done */
     if (rc == HR_OK && !done) {
       rc = engine_group_minutes(st, slo, rows[i].cid, tl, ntl, at_us, &s, err);
       if (rc == HR_OK)
