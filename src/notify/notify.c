@@ -240,9 +240,9 @@ static void facts_words(struct facts *fx) {
   }
 
   /* A group's alert names its group: "checkout (path=/pay)". */
-  char name[768], lt[512];
+  char lt[512];
   grp_labels_text(n->labels, lt, sizeof lt);
-  snprintf(name, sizeof name, lt[0] ? "%s (%s)" : "%s", slo->name, lt);
+  char *name = lt[0] ? xasprintf("%s (%s)", slo->name, lt) : xstrdup(slo->name);
   if (c->kind == HR_COND_NODATA) {
     if (fx->resolved)
       snprintf(fx->summary, sizeof fx->summary, "RESOLVED: %s has data again; %s", name, budget);
@@ -343,6 +343,7 @@ static void facts_words(struct facts *fx) {
     snprintf(fx->ann_burn, sizeof fx->ann_burn, "%sx over %s", r1, lw);
   snprintf(fx->ann_rem, sizeof fx->ann_rem, "%s", pct);
   snprintf(fx->ann_tte, sizeof fx->ann_tte, "%s", tte);
+  free(name);
 }
 
 static void facts_make(struct facts *fx, const struct hr_notice *n, int64_t now_s) {
