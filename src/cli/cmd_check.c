@@ -174,6 +174,10 @@ int cmd_check(int argc, char **argv) {
            c->nsources, c->npolicies, c->ntargets, c->nservices);
     if (c->ncomposites > 0) /* its components are among the SLOs */
       printf(", %zu composite SLO%s", c->ncomposites, c->ncomposites == 1 ? "" : "s");
+    struct hr_group_span gs = engine_group_span(c);
+    if (gs.slos > 0) /* what Alertmanager and Prometheus will hold at most */
+      printf(", %zu grouped SLO%s (up to %zu group budgets and %zu group alerts)", gs.slos, gs.slos == 1 ? "" : "s",
+             gs.budgets, gs.alerts);
     putchar('\n');
     code = 0;
   }

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/alert.h"
 #include "core/expr.h"
 #include "ingest/pipeline.h"
 #include "ingest/reader.h"
@@ -680,4 +681,21 @@ void engine_sample_free(struct hr_check_sample *s) {
   free(s->slo);
   s->slo = NULL;
   s->nslo = 0;
+}
+
+struct hr_group_span engine_group_span(const struct hr_config *cfg) {
+  struct hr_group_span g = {0};
+  for (size_t j = 0; j < cfg->nslos; j++) {
+    const struct hr_slo *slo = &cfg->slos[j];
+    if (slo->ngroup_by == 0)
+      continue;
+    const struct hr_condition *conds[256];
+    size_t nc = alert_conditions(slo, conds, 256), na = 0;
+    for (size_t i = 0; i < nc && i < 256; i++)
+      na += conds[i]->kind != HR_COND_NODATA;
+    g.slos++;
+    g.budgets += (size_t)slo->max_groups + 1;
+    g.alerts += ((size_t)slo->max_groups + 1) * na;
+  }
+  return g;
 }

@@ -27,6 +27,16 @@
  * added (warnings are counted in diag->nwarn). */
 size_t engine_check(const struct hr_config *cfg, struct hr_diag *diag);
 
+/* The cardinality grouped SLOs bring (docs/config.md, "Grouped SLOs"):
+ * how many SLOs are grouped, and at most how many group budgets
+ * (maxGroups + 1 each, _other included) and group alert conditions (each
+ * budget's conditions but no-data: docs/alerting.md, "Grouped SLOs") they
+ * can hold. For `check`'s summary. */
+struct hr_group_span {
+  size_t slos, budgets, alerts;
+};
+struct hr_group_span engine_group_span(const struct hr_config *cfg);
+
 #define HR_SAMPLE_LINES 1000 /* lines read by default */
 #define HR_SAMPLE_BAD 5      /* malformed lines kept, the first ones */
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/cli/group_alerts.sh HEADROOM_BIN BUILD_DIR
-# The alerts of a grouped SLO's groups (docs/alerting.md, "Grouped SLOs"):
+# The alerts of a grouped SLO's groups (docs/alerting.md, "Grouped SLOs"),
+# and what `check` says they can hold at most:
 # one path of three burns while its SLO, diluted by the healthy paths, does
 # not. One alert round (`evaluate`, the round serve runs every minute):
 #   - the burning group's page conditions fire, labelled with the group;
@@ -77,6 +78,12 @@ YAML
 conf grouped.yaml "              groupBy: [path]
               maxGroups: 2"
 conf plain.yaml ""
+
+# check states what the groups can hold: 3 budgets (2 + _other) of 4
+# conditions each (the defaults but no-data)
+"$bin" check -c grouped.yaml >check.out 2>/dev/null
+grep -qF ", 1 grouped SLO (up to 3 group budgets and 12 group alerts)" check.out ||
+  fail "check: no grouped SLO line in: $(cat check.out)"
 
 # A day of traffic before AT, then three hours after it: /ok 20 a minute,
 # /pay and /x and /y one each (maxGroups 2: /ok and /pay are named first,
