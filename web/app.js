@@ -433,9 +433,10 @@
   /* Points closer than two dots' width would hide one another (two journeys
    * of the same value and frequency): each such group is spread on a small
    * circle around its centre, in the journeys' order (so the same data
-   * always draws the same), kept inside the plot [L, L + w] x [T, T + h].
-   * Returns per point {x, y} (its place), {dx, dy} (where its dot is drawn)
-   * and moved. */
+   * always draws the same), kept inside the quadrant of its first journey
+   * (at.qx, at.qy: 0 or 1, the engine's quadrant), so that no dot is drawn
+   * in a box it does not belong to. Returns per point {x, y} (its place),
+   * {dx, dy} (where its dot is drawn) and moved. */
   function spread(at, L, T, w, h) {
     var R = 8, groups = [];
     at.forEach(function (p, i) {
@@ -453,8 +454,9 @@
       g.m.sort(function (a, b) { return a - b; });
       var cx = 0, cy = 0, n = g.m.length, rad = R + 4 + 3 * n;
       g.m.forEach(function (k) { cx += at[k].x / n; cy += at[k].y / n; });
-      cx = Math.min(L + w - rad - R, Math.max(L + rad + R, cx));
-      cy = Math.min(T + h - rad - R, Math.max(T + rad + R, cy));
+      var bx = L + at[g.m[0]].qx * w / 2, by = T + at[g.m[0]].qy * h / 2, m = rad + R + 2;
+      cx = m > w / 4 ? bx + w / 4 : Math.min(bx + w / 2 - m, Math.max(bx + m, cx));
+      cy = m > h / 4 ? by + h / 4 : Math.min(by + h / 2 - m, Math.max(by + m, cy));
       g.m.forEach(function (k, r) {
         var a = -Math.PI / 2 + 2 * Math.PI * r / n;
         out[k].dx = cx + rad * Math.cos(a);
@@ -505,7 +507,10 @@
       (shared && js.scale && js.scale.high_events_per_day > 0 ? ' from ' + esc(Math.round(js.scale.low_events_per_day)) + ' to ' +
         esc(Math.round(js.scale.high_events_per_day)) : '') + (marked ? '; the middle line at each journey\'s own mark' : '') + ')</text>' +
       '<text class="ax" transform="translate(14 ' + (T + h / 2) + ') rotate(-90)" text-anchor="middle">value →</text>';
-    var pts = spread(js.journeys.map(function (j) { return { x: X(j.frequency), y: Y(j.value) }; }), L, T, w, h);
+    var pts = spread(js.journeys.map(function (j) {
+      var q = QUADRANTS.filter(function (o) { return o.key === j.quadrant; })[0] || { x: X(j.frequency) >= L + w / 2 ? 1 : 0, y: Y(j.value) >= T + h / 2 ? 1 : 0 };
+      return { x: X(j.frequency), y: Y(j.value), qx: q.x, qy: q.y };
+    }), L, T, w, h);
     pts.forEach(function (p) { /* the dots first, so that no label is placed over one */
       placed.push({ x0: p.dx - 9, x1: p.dx + 9, y0: p.dy - 9, y1: p.dy + 9 });
     });

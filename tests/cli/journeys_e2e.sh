@@ -11,7 +11,9 @@
 #   - two journeys of the same value and traffic (twin-a, twin-b): their
 #     dots do not cover each other, each is labelled, the labels do not
 #     overlap, and a line leads from each dot back to the place they share;
-#     a journey a hair left of the middle line keeps its label on its side;
+#     a journey a hair left of the middle line keeps its label on its side,
+#     and with two twins of its own (edge2, edge3: spread around a circle
+#     that reaches across the line) every dot stays in its quadrant's box;
 #   - the screenshots (BUILD_DIR/e2e/journeys.png, journeys-twins.png) are
 #     PNGs of the window's size.
 # Without chromium or gen_soulsync it prints "SKIP: ..." and exits 0.
@@ -39,9 +41,9 @@ PY
 {
   printf 'apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: app}\nspec:\n  type: headroom.logs\n  connectionDetails: {format: jsonl}\n'
   # edge: quiet's traffic against its own mark of 150 a day: frequency 0.496, a hair left of the middle line
-  for s in twin-a:high:/a twin-b:high:/a quiet:low:/c edge:high:/c; do
+  for s in twin-a:high:/a twin-b:high:/a quiet:low:/c edge:high:/c edge2:high:/c edge3:high:/c; do
     n=${s%%:*}; r=${s#*:}; v=${r%%:*}; p=${r#*:}
-    mark=; [ "$n" = edge ] && mark=', headroom.dev/high-frequency: "150"'
+    mark=; [ "${n%[23]}" = edge ] && mark=', headroom.dev/high-frequency: "150"'
     printf -- '---\napiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: %s\n  annotations: {headroom.dev/value: %s%s}\nspec: {}\n' "$n" "$v" "$mark"
     printf -- '---\napiVersion: openslo/v1\nkind: SLO\nmetadata: {name: %s-ok}\nspec:\n  service: %s\n' "$n" "$n"
     printf '  indicator:\n    metadata: {name: %s-ok}\n    spec:\n      ratioMetric:\n        counter: true\n' "$n"
@@ -137,14 +139,17 @@ if mx is not None:
     want(math.hypot(pa["x"] - pb["x"], pa["y"] - pb["y"]) >= 16, "twins: the dots overlap")
     ba, bb = label_box(pa), label_box(pb)
     want(ba[1] < bb[0] or bb[1] < ba[0] or ba[3] < bb[2] or bb[3] < ba[2], "twins: the labels overlap %r %r" % (ba, bb))
-    want(len(mx["leads"]) == 2, "twins: %d leads, want 2" % len(mx["leads"]))
+    want(len(mx["leads"]) == 5, "twins: %d leads, want 5 (twin-a, twin-b, edge, edge2, edge3)" % len(mx["leads"]))
     e = [j for j in tj["journeys"] if j["service"] == "edge"][0]
     pe = [p for p in mx["pts"] if p["service"] == "edge"][0]
     r, (x0, x1, y0, y1) = mx["rects"][e["quadrant"]], label_box(pe)
     want(e["quadrant"] == "critical" and 0.45 < e["frequency"] < 0.5, "edge: %r, want just below the middle" % e)
     want(float(r["x"]) <= x0 and x1 <= float(r["x"]) + float(r["width"]), "edge: its label crosses the middle line")
+    for p in mx["pts"]:  # edge and its twin spread around a place by the middle line: each dot in its own box
+        if p["service"].startswith("edge"):
+            want(inside(p, r), "%s: its dot (%.1f, %.1f) is drawn outside the %s box" % (p["service"], p["x"], p["y"], e["quadrant"]))
     xs = {(l["x1"], l["y1"]) for l in map(attrs, mx["leads"])}
-    want(len(xs) == 1, "twins: the leads start at %r, want their one place" % xs)
+    want(len(xs) == 2, "twins: the leads start at %r, want the two places" % xs)
 else:
     bad.append("twins: no matrix")
 for name in ("journeys.png", "journeys-twins.png"):
