@@ -42,13 +42,9 @@ int cmd_journeys(int argc, char **argv) {
   if (code >= 0)
     return code;
   const char *conf = a.conf, *format = a.format;
-  struct hr_eval_opts eo = {0};
-  eo.in = a.in;
-  eo.has_at = a.has_at;
-  eo.at_us = a.at_us;
+  struct hr_eval_opts eo = {.read = cli_read_opts(&a)};
   if (cli_check_format(format, formats) != 0)
     return 2;
-  eo.now_us = cli_now_us();
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;

@@ -76,6 +76,11 @@ int64_t cli_now_us(void) {
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+struct hr_read_opts cli_read_opts(const struct cli_args *a) {
+  struct hr_read_opts r = {.in = a->in, .has_at = a->has_at, .at_us = a->at_us, .now_us = cli_now_us()};
+  return r;
+}
+
 void cli_print_samples(const struct hr_report *r) {
   for (size_t i = 0; i < r->nsamples; i++)
     fprintf(stderr, "%s\n", r->samples[i]);

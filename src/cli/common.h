@@ -74,6 +74,11 @@ int cli_parse_count(const char *opt, const char *s, int64_t *out);
 /* The clock, once per command (the engine never reads it). */
 int64_t cli_now_us(void);
 
+/* What an evaluation reads from a's common options (the logs, --source,
+ * --db, --store, --threads, --at), with the clock read once (cli_now_us()):
+ * the first options of every engine call that reads data. */
+struct hr_read_opts cli_read_opts(const struct cli_args *a);
+
 /* 1 when f is a terminal (colours, progress). */
 int cli_isatty(FILE *f);
 

@@ -138,13 +138,14 @@ static unsigned status_for(enum hr_rc rc) {
 }
 
 /* What every evaluation of the API reads: the store, at the instant. */
+static struct hr_read_opts read_opts(const struct hr_api *a, int64_t at_us) {
+  struct hr_read_opts r = {.in = {.db = a->db, .store = 1, .threads = 1}, .has_at = 1, .at_us = at_us};
+  return r;
+}
+
+/* The same, for engine_report() and what is built on it. */
 static struct hr_eval_opts eval_opts(const struct hr_api *a, int64_t at_us) {
-  struct hr_eval_opts eo = {0};
-  eo.in.db = a->db;
-  eo.in.store = 1;
-  eo.in.threads = 1;
-  eo.has_at = 1;
-  eo.at_us = at_us;
+  struct hr_eval_opts eo = {.read = read_opts(a, at_us)};
   return eo;
 }
 
@@ -549,9 +550,8 @@ static int h_breakdown(struct hr_req *rq) {
     if (top[0] == '\0' || *end != '\0' || ntop < 0 || ntop > 1000)
       return server_error(rq->conn, 400, "top: 0 to 1000, got '%.64s'", top);
   }
-  struct hr_eval_opts eo = eval_opts(a, to);
-  struct hr_breakdown_opts bo = {
-      .in = eo.in, .slo = slo, .lookback_us = to - from, .has_at = 1, .at_us = to, .now_us = at, .top = (size_t)ntop};
+  struct hr_breakdown_opts bo = {.read = read_opts(a, to), .slo = slo, .lookback_us = to - from, .top = (size_t)ntop};
+  bo.read.now_us = at;
   struct hr_breakdown b;
   struct hr_err err = {0};
   pthread_rwlock_rdlock(&a->cfg_lock);
@@ -603,10 +603,7 @@ static int h_suggest(struct hr_req *rq) {
     if (conf[0] == '\0' || *end != '\0' || !(so.confidence > 0 && so.confidence <= 1))
       return server_error(rq->conn, 400, "confidence: a share in (0, 1], got '%.64s'", conf);
   }
-  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
-  so.h.in = eo.in;
-  so.h.has_at = 1;
-  so.h.at_us = eo.at_us;
+  so.read = read_opts(a, api_eval_at(a));
   struct hr_suggest s;
   struct hr_err err = {0};
   pthread_rwlock_rdlock(&a->cfg_lock);
@@ -707,10 +704,7 @@ static int h_history(struct hr_req *rq) {
     return server_error(rq->conn, 400, "from must be before to");
   co.slo = slo != NULL && slo[0] != '\0' ? slo : NULL;
   co.service = svc != NULL && svc[0] != '\0' ? svc : NULL;
-  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
-  co.h.in = eo.in;
-  co.h.has_at = 1;
-  co.h.at_us = eo.at_us;
+  co.read = read_opts(a, api_eval_at(a));
   struct hr_compliance hc;
   struct hr_err err = {0};
   pthread_rwlock_rdlock(&a->cfg_lock);
