@@ -10,12 +10,16 @@
 
 #include "core/timeparse.h"
 
-void cli_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
+static void verror(const char *fmt, va_list ap) {
   fputs("headroom: ", stderr);
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verror(fmt, ap);
   va_end(ap);
 }
 
@@ -144,6 +148,17 @@ static const struct {
 
 #define MAX_OPTS 40
 
+/* Print "headroom: <fmt...>", then the usage, to stderr; returns 2, the
+ * exit code. */
+__attribute__((format(printf, 2, 3))) static int usage_error(const struct cli_spec *spec, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verror(fmt, ap);
+  va_end(ap);
+  fputs(spec->usage, stderr);
+  return 2;
+}
+
 int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_args *a) {
   struct option opts[MAX_OPTS];
   char shorts[32] = "";
@@ -160,10 +175,12 @@ int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_arg
   }
   opts[n++] = (struct option){"help", no_argument, 0, 'h'};
   opts[n] = (struct option){0, 0, 0, 0};
-  snprintf(shorts, sizeof shorts, "%s%s%sh", spec->common & CLI_CONFIG ? "c:" : "",
+  int own_errors = (spec->common & CLI_ARG_ERRORS) != 0;
+  snprintf(shorts, sizeof shorts, "%s%s%s%sh", own_errors ? ":" : "", spec->common & CLI_CONFIG ? "c:" : "",
            spec->common & CLI_OUTPUT ? "o:" : "", spec->own_short ? spec->own_short : "");
   int c;
   optind = 1;
+  opterr = !own_errors;
   while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
     switch (c) {
     case 'c': a->conf = optarg; break;
@@ -182,17 +199,30 @@ int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_arg
         return 2;
       break;
     case 'h': fputs(spec->usage, stdout); return 0;
-    case '?': fputs(spec->usage, stderr); return 2;
+    case ':':
+    case '?':
+      if (!own_errors) { /* getopt said why */
+        fputs(spec->usage, stderr);
+        return 2;
+      }
+      if (c == '?' && optopt != 0 && strncmp(argv[optind - 1], "--", 2) != 0) /* a short option, perhaps in -xyz */
+        return usage_error(spec, "%s: unknown argument '-%c'", argv[0], optopt);
+      /* a long option as typed (unknown, ambiguous, or with a value it does not take), or a missing value */
+      return usage_error(spec, c == ':' ? "%s: %s needs a value" : "%s: unknown argument '%s'", argv[0],
+                         argv[optind - 1]);
     default:
       if (spec->take == NULL || spec->take(spec->ctx, c, optarg) != 0)
         return 2;
     }
   }
-  if ((spec->common & CLI_CONFIG) && a->conf == NULL) {
-    cli_error("%s: -c CONF is required", argv[0]);
-    fputs(spec->usage, stderr);
+  if ((spec->common & CLI_NO_WORDS) && optind < argc) {
+    if (own_errors)
+      return usage_error(spec, "%s: unknown argument '%s'", argv[0], argv[optind]);
+    cli_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
     return 2;
   }
+  if ((spec->common & CLI_CONFIG) && a->conf == NULL)
+    return usage_error(spec, "%s: -c CONF is required", argv[0]);
   a->rest = optind;
   a->in.logs = argv + optind;
   a->in.nlogs = (size_t)(argc - optind);

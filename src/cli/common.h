@@ -24,6 +24,12 @@ enum cli_common_opt {
   CLI_DB = 1u << 5,      /* --db FILE: in.db */
   CLI_STORE = 1u << 6,   /* --store: in.store */
   CLI_THREADS = 1u << 7, /* --threads N (cli_parse_threads): in.threads */
+  /* Not options: how cli_parse takes the words. */
+  CLI_NO_WORDS = 1u << 8,   /* none after the options: the first is refused before -c is checked
+                             * ("<command>: unexpected argument 'W'") */
+  CLI_ARG_ERRORS = 1u << 9, /* cli_parse, not getopt, words an unknown option ("<command>: unknown
+                             * argument 'A'", A as typed; also a word with CLI_NO_WORDS) and a missing
+                             * value ("<command>: A needs a value"), each followed by the usage */
 };
 /* What is read: the DataSource, the store and --store. */
 #define CLI_INPUT (CLI_SOURCE | CLI_DB | CLI_STORE)
