@@ -103,9 +103,8 @@ static int run_breakdown(const char *conf, const struct hr_eval_opts *eo, const 
   }
   cli_print_samples(&b.rd);
   int code = 0;
-  FILE *f = output != NULL ? fopen(output, "w") : stdout;
+  FILE *f = cli_output_open(output);
   if (f == NULL) {
-    cli_error("%s: cannot write", output);
     code = 2;
   } else {
     if (strcmp(format, "json") == 0)
@@ -115,10 +114,8 @@ static int run_breakdown(const char *conf, const struct hr_eval_opts *eo, const 
     cli_print_errors(&b.rd);
     if (cli_unreadable_exit(&b.rd) != 0)
       code = 2;
-    if ((f != stdout && fclose(f) != 0) || (f == stdout && fflush(stdout) != 0)) {
-      cli_error("%s: write failed", output != NULL ? output : "standard output");
+    if (cli_output_close(f, output) != 0)
       code = 2;
-    }
   }
   breakdown_free(&b);
   config_free(cfg);
@@ -184,9 +181,8 @@ int cmd_report(int argc, char **argv) {
     return 2;
   }
   cli_print_samples(&rep);
-  FILE *f = stdout;
-  if (output != NULL && (f = fopen(output, "w")) == NULL) {
-    cli_error("%s: cannot write", output);
+  FILE *f = cli_output_open(output);
+  if (f == NULL) {
     code = 2;
   } else {
     if (strcmp(format, "json") == 0)
@@ -199,10 +195,10 @@ int cmd_report(int argc, char **argv) {
     cli_print_errors(&rep);
     if (cli_unreadable_exit(&rep) != 0)
       code = 2;
-    if (f != stdout && fclose(f) != 0) {
-      cli_error("%s: write failed", output);
-      code = 2;
-    } else if (f == stdout && fflush(stdout) != 0) {
+    if (f != stdout) {
+      if (cli_output_close(f, output) != 0)
+        code = 2;
+    } else if (fflush(stdout) != 0) { /* standard output: the exit code says it */
       code = 2;
     }
   }

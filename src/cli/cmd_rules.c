@@ -112,16 +112,13 @@ int cmd_rules(int argc, char **argv) {
     return 2;
   }
   code = 0;
-  FILE *f = stdout;
-  if (output != NULL && (f = fopen(output, "w")) == NULL) {
-    cli_error("%s: cannot write", output);
+  FILE *f = cli_output_open(output);
+  if (f == NULL) {
     code = 2;
   } else {
     fputs(text, f);
-    if (f != stdout ? fclose(f) != 0 : fflush(stdout) != 0) {
-      cli_error("%s: write failed", output ? output : "standard output");
+    if (cli_output_close(f, output) != 0)
       code = 2;
-    }
   }
   free(text);
   return code;

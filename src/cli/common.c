@@ -70,6 +70,22 @@ int cli_parse_count(const char *opt, const char *s, int64_t *out) {
   return 0;
 }
 
+FILE *cli_output_open(const char *output) {
+  if (output == NULL)
+    return stdout;
+  FILE *f = fopen(output, "w");
+  if (f == NULL)
+    cli_error("%s: cannot write", output);
+  return f;
+}
+
+int cli_output_close(FILE *f, const char *output) {
+  if (f != stdout ? fclose(f) == 0 : fflush(stdout) == 0)
+    return 0;
+  cli_error("%s: write failed", output != NULL ? output : "standard output");
+  return -1;
+}
+
 int cli_isatty(FILE *f) {
   return isatty(fileno(f));
 }

@@ -85,6 +85,14 @@ int64_t cli_now_us(void);
  * the first options of every engine call that reads data. */
 struct hr_read_opts cli_read_opts(const struct cli_args *a);
 
+/* Where -o FILE sends a command's output: FILE opened for writing, or
+ * standard output when output is NULL. NULL after printing
+ * "<FILE>: cannot write". */
+FILE *cli_output_open(const char *output);
+/* Close f from cli_output_open(output) (standard output: flush it). 0 ok;
+ * -1 after printing "<FILE or standard output>: write failed". */
+int cli_output_close(FILE *f, const char *output);
+
 /* 1 when f is a terminal (colours, progress). */
 int cli_isatty(FILE *f);
 
