@@ -80,7 +80,10 @@ FILE *cli_output_open(const char *output) {
 }
 
 int cli_output_close(FILE *f, const char *output) {
-  if (f != stdout ? fclose(f) == 0 : fflush(stdout) == 0)
+  /* A write that failed before (a large fputs is not buffered: nothing is
+   * left for fclose or fflush to fail on) leaves only the error flag. */
+  int failed = ferror(f);
+  if ((f != stdout ? fclose(f) == 0 : fflush(stdout) == 0) && !failed)
     return 0;
   cli_error("%s: write failed", output != NULL ? output : "standard output");
   return -1;
