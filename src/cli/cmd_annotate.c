@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cmd.h"
 #include "cli/common.h"
@@ -94,15 +93,15 @@ int cmd_annotate(int argc, char **argv) {
   code = 2;
   if (db == NULL)
     db = cfg->db_path;
-  time_t now = time(NULL);
+  int64_t now = floor_div(cli_now_us(), 1000000);
   struct hr_annotation a = {0};
   a.service = (char *)service;
   a.kind = (char *)kind;
-  a.at_s = has_at ? floor_div(at_us, 1000000) : (int64_t)now;
+  a.at_s = has_at ? floor_div(at_us, 1000000) : now;
   a.has_end = has_until;
   a.end_s = has_until ? floor_div(until_us, 1000000) : 0;
   a.text = (char *)text;
-  a.created_s = (int64_t)now;
+  a.created_s = now;
   struct hr_err err = {0};
   int64_t id = 0;
   if (engine_annotate(cfg, db, &a, &id, &err) != HR_OK) {

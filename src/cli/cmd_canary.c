@@ -80,9 +80,7 @@ int cmd_canary(int argc, char **argv) {
   if (code >= 0)
     return code;
   const char *conf = a.conf, *format = a.format;
-  co.in = a.in;
-  co.has_at = a.has_at;
-  co.at_us = a.at_us;
+  co.read = cli_read_opts(&a);
   if (co.slo == NULL || co.expr == NULL) {
     cli_error("canary: %s is required", co.slo == NULL ? "--slo NAME" : "--canary EXPR");
     fputs(usage_text, stderr);
@@ -90,7 +88,6 @@ int cmd_canary(int argc, char **argv) {
   }
   if (cli_check_format(format, formats) != 0)
     return 2;
-  co.now_us = cli_now_us();
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;

@@ -3,37 +3,36 @@
  * filters and paths (engine/check.h), optionally read the first lines of
  * real files, and print every problem as file:line:col. Exit 0 when
  * valid, 2 otherwise (docs/cli/check.md). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/common.h"
 #include "config/config.h"
 #include "engine/check.h"
 
-static void usage(FILE *f) {
-  fprintf(f, "usage: headroom check -c CONF [--strict] [--sample FILE]... [--source NAME] [--lines N]\n"
-             "\n"
-             "Validate an OpenSLO v1 configuration (a file or a directory of *.yaml files):\n"
-             "every reference, target, window, time zone, log format and filter, the fields\n"
-             "each filter reads against what its format can fill, and the data sources'\n"
-             "paths. Every problem is printed on stderr as file:line:col: message.\n"
-             "\n"
-             "options:\n"
-             "  -c, --config CONF  the configuration file or directory (required)\n"
-             "      --strict       also warn about what headroom cannot use (other tools'\n"
-             "                     sources and targets), and fail on any warning\n"
-             "      --sample FILE  also read the first lines of FILE (plain or gzip) as the\n"
-             "                     data source it belongs to, and say what each SLO would\n"
-             "                     see: fields present, malformed lines, good/valid (repeatable)\n"
-             "      --source NAME  read the samples as this data source (default: by paths)\n"
-             "      --lines N      lines of each sample (default 1000)\n"
-             "  -h, --help         print this help and exit\n"
-             "\n"
-             "exit codes: 0 valid, 2 invalid, a sample shows data that cannot give a true\n"
-             "figure, or usage error\n");
-}
+static const char usage_text[] =
+    "usage: headroom check -c CONF [--strict] [--sample FILE]... [--source NAME] [--lines N]\n"
+    "\n"
+    "Validate an OpenSLO v1 configuration (a file or a directory of *.yaml files):\n"
+    "every reference, target, window, time zone, log format and filter, the fields\n"
+    "each filter reads against what its format can fill, and the data sources'\n"
+    "paths. Every problem is printed on stderr as file:line:col: message.\n"
+    "\n"
+    "options:\n"
+    "  -c, --config CONF  the configuration file or directory (required)\n"
+    "      --strict       also warn about what headroom cannot use (other tools'\n"
+    "                     sources and targets), and fail on any warning\n"
+    "      --sample FILE  also read the first lines of FILE (plain or gzip) as the\n"
+    "                     data source it belongs to, and say what each SLO would\n"
+    "                     see: fields present, malformed lines, good/valid (repeatable)\n"
+    "      --source NAME  read the samples as this data source (default: by paths)\n"
+    "      --lines N      lines of each sample (default 1000)\n"
+    "  -h, --help         print this help and exit\n"
+    "\n"
+    "exit codes: 0 valid, 2 invalid, a sample shows data that cannot give a true\n"
+    "figure, or usage error\n";
 
 static const char *pct(uint64_t a, uint64_t b, char *buf, size_t n) {
   if (b == 0)
@@ -70,66 +69,60 @@ static void print_sample(const struct hr_check_sample *s) {
   }
 }
 
-__attribute__((format(printf, 1, 2))) static void usage_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fprintf(stderr, "headroom: check: ");
-  vfprintf(stderr, fmt, ap);
-  fprintf(stderr, "\n");
-  va_end(ap);
-  usage(stderr);
+/* The command's own options. */
+struct check_args {
+  const char **samples; /* --sample FILE, in order */
+  size_t nsamples;
+  uint64_t lines;
+  int strict;
+};
+
+static int take(void *ctx, int c, const char *arg) {
+  struct check_args *k = ctx;
+  switch (c) {
+  case 't': k->strict = 1; return 0;
+  case 's': k->samples[k->nsamples++] = arg; return 0;
+  default: { /* 'l' */
+    char *end;
+    long long n = strtoll(arg, &end, 10);
+    if (*arg == '\0' || *end != '\0' || n < 1 || n > 10000000) {
+      cli_error("check: --lines: expected 1 to 10000000, got '%s'", arg);
+      fputs(usage_text, stderr);
+      return -1;
+    }
+    k->lines = (uint64_t)n;
+    return 0;
+  }
+  }
 }
 
 int cmd_check(int argc, char **argv) {
-  const char *conf = NULL, *source = NULL;
-  const char **samples = calloc((size_t)argc + 1, sizeof *samples);
-  size_t nsamples = 0;
-  uint64_t lines = HR_SAMPLE_LINES;
-  int strict = 0, code = 2;
+  static const struct option opts[] = {{"strict", no_argument, 0, 't'},
+                                       {"sample", required_argument, 0, 's'},
+                                       {"lines", required_argument, 0, 'l'},
+                                       {0, 0, 0, 0}};
+  struct check_args k = {.samples = calloc((size_t)argc + 1, sizeof *k.samples), .lines = HR_SAMPLE_LINES};
+  if (k.samples == NULL)
+    return 2;
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_SOURCE | CLI_NO_WORDS | CLI_ARG_ERRORS, opts, NULL, take,
+                                &k};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0) {
+    free(k.samples);
+    return code;
+  }
+  const char *conf = a.conf, *source = a.in.source;
+  const char **samples = k.samples;
+  size_t nsamples = k.nsamples;
+  uint64_t lines = k.lines;
+  int strict = k.strict;
+  code = 2;
   struct hr_diag diag = {0};
   struct hr_config *c = NULL;
-  if (samples == NULL)
-    return 2;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int takes = strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0 || strcmp(a, "--sample") == 0 ||
-                strcmp(a, "--source") == 0 || strcmp(a, "--lines") == 0;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      usage(stdout);
-      code = 0;
-      goto out;
-    } else if (strcmp(a, "--strict") == 0) {
-      strict = 1;
-    } else if (takes && i + 1 >= argc) {
-      usage_error("%s needs a value", a);
-      goto out;
-    } else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
-      conf = argv[++i];
-    } else if (strncmp(a, "--config=", 9) == 0) {
-      conf = a + 9;
-    } else if (strcmp(a, "--sample") == 0) {
-      samples[nsamples++] = argv[++i];
-    } else if (strcmp(a, "--source") == 0) {
-      source = argv[++i];
-    } else if (strcmp(a, "--lines") == 0) {
-      char *end;
-      long long n = strtoll(argv[++i], &end, 10);
-      if (*argv[i] == '\0' || *end != '\0' || n < 1 || n > 10000000) {
-        usage_error("--lines: expected 1 to 10000000, got '%s'", argv[i]);
-        goto out;
-      }
-      lines = (uint64_t)n;
-    } else {
-      usage_error("unknown argument '%s'", a);
-      goto out;
-    }
-  }
-  if (conf == NULL) {
-    usage_error("-c CONF is required");
-    goto out;
-  }
   if ((source != NULL || lines != HR_SAMPLE_LINES) && nsamples == 0) {
-    usage_error("--source and --lines apply to --sample FILE");
+    cli_error("check: --source and --lines apply to --sample FILE");
+    fputs(usage_text, stderr);
     goto out;
   }
   enum hr_rc rc = config_load(conf, (strict ? HR_CONFIG_STRICT : 0) | HR_CONFIG_KEEP, &c, &diag);

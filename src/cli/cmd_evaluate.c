@@ -2,7 +2,6 @@
  * store (for cron); see docs/cli/evaluate.md. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cmd.h"
 #include "cli/common.h"
@@ -143,7 +142,7 @@ int cmd_evaluate(int argc, char **argv) {
   if (cli_check_format(format, formats) != 0)
     return 2;
   if (!has_at)
-    at_us = (int64_t)time(NULL) * 1000000; /* the CLI reads the clock; tests pass --at */
+    at_us = cli_now_us(); /* tests pass --at */
   at_us = floor_div(at_us, 60000000) * 60000000;
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)

@@ -59,10 +59,7 @@ int cmd_gate(int argc, char **argv) {
   if (code >= 0)
     return code;
   const char *conf = a.conf, *format = a.format, *service = ga.service, *risk_s = ga.risk;
-  struct hr_eval_opts eo = {0};
-  eo.in = a.in;
-  eo.has_at = a.has_at;
-  eo.at_us = a.at_us;
+  struct hr_eval_opts eo = {.read = cli_read_opts(&a)};
   if (service == NULL) {
     cli_error("gate: --service S is required");
     fputs(usage_text, stderr);
@@ -75,7 +72,6 @@ int cmd_gate(int argc, char **argv) {
   }
   if (cli_check_format(format, formats) != 0)
     return 2;
-  eo.now_us = cli_now_us();
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;

@@ -84,16 +84,13 @@ int cmd_history(int argc, char **argv) {
   if (code >= 0)
     return code;
   const char *conf = a.conf, *format = a.format, *output = a.output;
-  co.h.in = a.in;
-  co.h.has_at = a.has_at;
-  co.h.at_us = a.at_us;
+  co.read = cli_read_opts(&a);
   if (cli_check_format(format, formats) != 0)
     return 2;
   if (co.has_from && co.has_to && co.from_us >= co.to_us) {
     cli_error("history: --from must be before --to");
     return 2;
   }
-  co.h.now_us = cli_now_us();
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;

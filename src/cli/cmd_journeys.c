@@ -11,7 +11,7 @@
 #include "render/journeys.h"
 
 static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--at T] [--format text|json|html]\n"
-                                 "                         [--source NAME] [--db FILE] [--store]\n"
+                                 "                         [-o FILE] [--source NAME] [--db FILE] [--store]\n"
                                  "\n"
                                  "The value x frequency matrix of the services (each Service is a journey):\n"
                                  "value from its headroom.dev/value annotation (low, medium, high or 0 to 1),\n"
@@ -27,6 +27,7 @@ static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--a
                                  "      --format F      text (default), json (docs/cli/journeys.md), or html:\n"
                                  "                      one self-contained page (the matrix, its table and\n"
                                  "                      the report below; no network)\n"
+                                 "  -o, --output FILE   write there instead of standard output\n"
                                  "      --source NAME   the DataSource the logs are read with\n"
                                  "      --db FILE       the store (default: the configuration's headroom.db)\n"
                                  "      --store         read the store as well as the logs named\n"
@@ -36,19 +37,16 @@ static const char usage_text[] = "usage: headroom journeys -c CONF [LOG...] [--a
 
 int cmd_journeys(int argc, char **argv) {
   static const char *const formats[] = {"text", "json", "html", NULL};
-  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_INPUT, NULL, NULL, NULL, NULL};
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_AT | CLI_FORMAT | CLI_OUTPUT | CLI_INPUT, NULL, NULL, NULL,
+                                NULL};
   struct cli_args a;
   int code = cli_parse(argc, argv, &spec, &a);
   if (code >= 0)
     return code;
-  const char *conf = a.conf, *format = a.format;
-  struct hr_eval_opts eo = {0};
-  eo.in = a.in;
-  eo.has_at = a.has_at;
-  eo.at_us = a.at_us;
+  const char *conf = a.conf, *format = a.format, *output = a.output;
+  struct hr_eval_opts eo = {.read = cli_read_opts(&a)};
   if (cli_check_format(format, formats) != 0)
     return 2;
-  eo.now_us = cli_now_us();
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
@@ -61,17 +59,22 @@ int cmd_journeys(int argc, char **argv) {
     return 2;
   }
   cli_print_samples(&js.rep);
-  if (strcmp(format, "json") == 0)
-    journeys_json(stdout, &js);
-  else if (strcmp(format, "html") == 0)
-    journeys_html(stdout, &js);
-  else
-    journeys_text(stdout, &js);
-  cli_print_errors(&js.rep);
-  if (cli_unreadable_exit(&js.rep) != 0) /* a matrix from part of the logs must not pass for one from all */
+  FILE *f = cli_output_open(output);
+  if (f == NULL) {
     code = 2;
-  if (fflush(stdout) != 0)
-    code = 2;
+  } else {
+    if (strcmp(format, "json") == 0)
+      journeys_json(f, &js);
+    else if (strcmp(format, "html") == 0)
+      journeys_html(f, &js);
+    else
+      journeys_text(f, &js);
+    cli_print_errors(&js.rep);
+    if (cli_unreadable_exit(&js.rep) != 0) /* a matrix from part of the logs must not pass for one from all */
+      code = 2;
+    if (cli_output_close(f, output) != 0)
+      code = 2;
+  }
   journeys_free(&js);
   config_free(cfg);
   return code;

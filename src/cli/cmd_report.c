@@ -92,14 +92,8 @@ static int run_breakdown(const char *conf, const struct hr_eval_opts *eo, const 
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;
-  struct hr_breakdown_opts bo = {.in = eo->in,
-                                 .field = field,
-                                 .slo = eo->slo,
-                                 .lookback_us = lookback_us,
-                                 .has_at = eo->has_at,
-                                 .at_us = eo->at_us,
-                                 .now_us = eo->now_us,
-                                 .top = top};
+  struct hr_breakdown_opts bo = {
+      .read = eo->read, .field = field, .slo = eo->slo, .lookback_us = lookback_us, .top = top};
   struct hr_breakdown b;
   struct hr_err err = {0};
   if (engine_breakdown(cfg, &bo, &b, &err) != HR_OK) {
@@ -109,9 +103,8 @@ static int run_breakdown(const char *conf, const struct hr_eval_opts *eo, const 
   }
   cli_print_samples(&b.rd);
   int code = 0;
-  FILE *f = output != NULL ? fopen(output, "w") : stdout;
+  FILE *f = cli_output_open(output);
   if (f == NULL) {
-    cli_error("%s: cannot write", output);
     code = 2;
   } else {
     if (strcmp(format, "json") == 0)
@@ -121,10 +114,8 @@ static int run_breakdown(const char *conf, const struct hr_eval_opts *eo, const 
     cli_print_errors(&b.rd);
     if (cli_unreadable_exit(&b.rd) != 0)
       code = 2;
-    if ((f != stdout && fclose(f) != 0) || (f == stdout && fflush(stdout) != 0)) {
-      cli_error("%s: write failed", output != NULL ? output : "standard output");
+    if (cli_output_close(f, output) != 0)
       code = 2;
-    }
   }
   breakdown_free(&b);
   config_free(cfg);
@@ -172,14 +163,9 @@ int cmd_report(int argc, char **argv) {
   const char *conf = a.conf, *format = a.format, *output = a.output;
   const char *breakdown = r.breakdown;
   int64_t lookback_us = r.lookback_us, top = r.top;
-  struct hr_eval_opts eo = {0};
-  eo.in = a.in;
-  eo.has_at = a.has_at;
-  eo.at_us = a.at_us;
-  eo.slo = r.slo;
+  struct hr_eval_opts eo = {.read = cli_read_opts(&a), .slo = r.slo};
   if (cli_check_format(format, formats) != 0)
     return 2;
-  eo.now_us = cli_now_us();
   eo.keep_series = strcmp(format, "html") == 0;
   if (breakdown != NULL)
     return run_breakdown(conf, &eo, breakdown, lookback_us, (size_t)top, format, output);
@@ -195,9 +181,8 @@ int cmd_report(int argc, char **argv) {
     return 2;
   }
   cli_print_samples(&rep);
-  FILE *f = stdout;
-  if (output != NULL && (f = fopen(output, "w")) == NULL) {
-    cli_error("%s: cannot write", output);
+  FILE *f = cli_output_open(output);
+  if (f == NULL) {
     code = 2;
   } else {
     if (strcmp(format, "json") == 0)
@@ -210,10 +195,10 @@ int cmd_report(int argc, char **argv) {
     cli_print_errors(&rep);
     if (cli_unreadable_exit(&rep) != 0)
       code = 2;
-    if (f != stdout && fclose(f) != 0) {
-      cli_error("%s: write failed", output);
-      code = 2;
-    } else if (f == stdout && fflush(stdout) != 0) {
+    if (f != stdout) {
+      if (cli_output_close(f, output) != 0)
+        code = 2;
+    } else if (fflush(stdout) != 0) { /* standard output: the exit code says it */
       code = 2;
     }
   }

@@ -72,9 +72,7 @@ int cmd_risk(int argc, char **argv) {
   if (code >= 0)
     return code;
   const char *conf = a.conf, *format = a.format;
-  ro.e.in = a.in;
-  ro.e.has_at = a.has_at;
-  ro.e.at_us = a.at_us;
+  ro.e.read = cli_read_opts(&a);
   if (ro.service == NULL) {
     cli_error("risk: --service S is required");
     fputs(usage_text, stderr);
@@ -82,7 +80,6 @@ int cmd_risk(int argc, char **argv) {
   }
   if (cli_check_format(format, formats) != 0)
     return 2;
-  ro.e.now_us = cli_now_us();
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;

@@ -1,6 +1,5 @@
 /* cmd_rules.c -- headroom rules: Prometheus recording and alerting rules for
  * every SLO (src/render/rules.h, docs/prometheus.md). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,65 +42,58 @@ static const char usage_text[] = "usage: headroom rules -c CONF [--format promet
                                  "Check the output with `promtool check rules FILE`.\n"
                                  "Exit codes: 0 ok, 2 error.\n";
 
+struct rules_args {
+  struct hr_rules_opts ro;
+  int grafana; /* enum hr_grafana_kind, or -1: the rules */
+};
+
+static int take(void *ctx, int c, const char *arg) {
+  struct rules_args *r = ctx;
+  switch (c) {
+  case 'f':
+    if (strcmp(arg, "prometheus") == 0)
+      r->ro.format = HR_RULES_PROMETHEUS;
+    else if (strcmp(arg, "k8s") == 0)
+      r->ro.format = HR_RULES_K8S;
+    else {
+      cli_error("--format: expected prometheus or k8s, got '%s'", arg);
+      return -1;
+    }
+    return 0;
+  case 'g':
+    if ((r->grafana = grafana_kind_from_name(arg)) < 0) {
+      cli_error("--grafana: expected list or detail, got '%s'", arg);
+      return -1;
+    }
+    return 0;
+  case 's': r->ro.sloth_compat = 1; return 0;
+  default: { /* 'i', 'd' */
+    int64_t us = 0;
+    if (duration_parse(arg, strlen(arg), &us) != 0 || us % 1000000 != 0 || (c == 'i' && us < 2000000)) {
+      cli_error("--%s: expected a duration in whole seconds%s (30s, 1m), got '%s'", c == 'i' ? "interval" : "delay",
+                c == 'i' ? " of at least 2s" : "", arg);
+      return -1;
+    }
+    *(c == 'i' ? &r->ro.interval_s : &r->ro.delay_s) = us / 1000000;
+    return 0;
+  }
+  }
+}
+
 int cmd_rules(int argc, char **argv) {
-  static const struct option opts[] = {{"config", required_argument, 0, 'c'},
-                                       {"format", required_argument, 0, 'f'},
-                                       {"output", required_argument, 0, 'o'},
-                                       {"sloth-compat", no_argument, 0, 's'},
-                                       {"interval", required_argument, 0, 'i'},
-                                       {"delay", required_argument, 0, 'd'},
-                                       {"grafana", required_argument, 0, 'g'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-  const char *conf = NULL, *output = NULL;
-  struct hr_rules_opts ro = {.interval_s = HR_RULES_DEFAULT_INTERVAL_S, .delay_s = HR_RULES_DEFAULT_DELAY_S};
-  int c, grafana = -1;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': conf = optarg; break;
-    case 'f':
-      if (strcmp(optarg, "prometheus") == 0)
-        ro.format = HR_RULES_PROMETHEUS;
-      else if (strcmp(optarg, "k8s") == 0)
-        ro.format = HR_RULES_K8S;
-      else {
-        cli_error("--format: expected prometheus or k8s, got '%s'", optarg);
-        return 2;
-      }
-      break;
-    case 'o': output = optarg; break;
-    case 'g':
-      if ((grafana = grafana_kind_from_name(optarg)) < 0) {
-        cli_error("--grafana: expected list or detail, got '%s'", optarg);
-        return 2;
-      }
-      break;
-    case 's': ro.sloth_compat = 1; break;
-    case 'i':
-    case 'd': {
-      int64_t us = 0;
-      if (duration_parse(optarg, strlen(optarg), &us) != 0 || us % 1000000 != 0 || (c == 'i' && us < 2000000)) {
-        cli_error("--%s: expected a duration in whole seconds%s (30s, 1m), got '%s'", c == 'i' ? "interval" : "delay",
-                  c == 'i' ? " of at least 2s" : "", optarg);
-        return 2;
-      }
-      *(c == 'i' ? &ro.interval_s : &ro.delay_s) = us / 1000000;
-      break;
-    }
-    case 'h': fputs(usage_text, stdout); return 0;
-    default: fputs(usage_text, stderr); return 2;
-    }
-  }
-  if (optind < argc) {
-    cli_error("rules: unexpected argument '%s'", argv[optind]);
-    return 2;
-  }
-  if (conf == NULL) {
-    cli_error("rules: -c CONF is required");
-    fputs(usage_text, stderr);
-    return 2;
-  }
+  static const struct option opts[] = {{"format", required_argument, 0, 'f'},   {"sloth-compat", no_argument, 0, 's'},
+                                       {"interval", required_argument, 0, 'i'}, {"delay", required_argument, 0, 'd'},
+                                       {"grafana", required_argument, 0, 'g'},  {0, 0, 0, 0}};
+  struct rules_args r = {.ro = {.interval_s = HR_RULES_DEFAULT_INTERVAL_S, .delay_s = HR_RULES_DEFAULT_DELAY_S},
+                         .grafana = -1};
+  const struct cli_spec spec = {usage_text, CLI_CONFIG | CLI_OUTPUT | CLI_NO_WORDS, opts, NULL, take, &r};
+  struct cli_args a;
+  int code = cli_parse(argc, argv, &spec, &a);
+  if (code >= 0)
+    return code;
+  const char *conf = a.conf, *output = a.output;
+  struct hr_rules_opts ro = r.ro;
+  int grafana = r.grafana;
   if (grafana >= 0 && (ro.format != HR_RULES_PROMETHEUS || ro.sloth_compat ||
                        ro.interval_s != HR_RULES_DEFAULT_INTERVAL_S || ro.delay_s != HR_RULES_DEFAULT_DELAY_S)) {
     cli_error("rules: --grafana writes a dashboard: --format, --sloth-compat, --interval and --delay do not apply");
@@ -119,17 +111,14 @@ int cmd_rules(int argc, char **argv) {
     cli_error("%s", err.msg);
     return 2;
   }
-  int code = 0;
-  FILE *f = stdout;
-  if (output != NULL && (f = fopen(output, "w")) == NULL) {
-    cli_error("%s: cannot write", output);
+  code = 0;
+  FILE *f = cli_output_open(output);
+  if (f == NULL) {
     code = 2;
   } else {
     fputs(text, f);
-    if (f != stdout ? fclose(f) != 0 : fflush(stdout) != 0) {
-      cli_error("%s: write failed", output ? output : "standard output");
+    if (cli_output_close(f, output) != 0)
       code = 2;
-    }
   }
   free(text);
   return code;

@@ -75,12 +75,6 @@ static double mono_s(void) {
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int64_t now_us(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_REALTIME, &t);
-  return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 /* A token as the Authorization header can carry it: printable ASCII, no
  * spaces. NULL, or what is wrong. */
 static const char *token_bad(const char *t) {
@@ -328,7 +322,7 @@ static struct hr_config *run(struct hr_config *cfg, const struct serve_args *a, 
       cfg = reload(a->conf, cfg, d, app, a->quiet);
     }
     struct hr_daemon_step ds;
-    daemon_step(d, t0, a->has_at ? a->at_us : now_us(), &ds);
+    daemon_step(d, t0, a->has_at ? a->at_us : cli_now_us(), &ds);
     after_step(app, &ds, a->quiet, &db_error_shown, &last_commits);
     api_set_files(app, d, mono_s());
     if (first && !a->quiet) {

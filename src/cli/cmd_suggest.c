@@ -64,12 +64,9 @@ int cmd_suggest(int argc, char **argv) {
   if (code >= 0)
     return code;
   const char *conf = a.conf, *format = a.format;
-  so.h.in = a.in;
-  so.h.has_at = a.has_at;
-  so.h.at_us = a.at_us;
+  so.read = cli_read_opts(&a);
   if (cli_check_format(format, formats) != 0)
     return 2;
-  so.h.now_us = cli_now_us();
   struct hr_config *cfg = cli_load_config(conf);
   if (cfg == NULL)
     return 2;

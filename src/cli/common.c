@@ -10,12 +10,16 @@
 
 #include "core/timeparse.h"
 
-void cli_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
+static void verror(const char *fmt, va_list ap) {
   fputs("headroom: ", stderr);
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verror(fmt, ap);
   va_end(ap);
 }
 
@@ -66,6 +70,25 @@ int cli_parse_count(const char *opt, const char *s, int64_t *out) {
   return 0;
 }
 
+FILE *cli_output_open(const char *output) {
+  if (output == NULL)
+    return stdout;
+  FILE *f = fopen(output, "w");
+  if (f == NULL)
+    cli_error("%s: cannot write", output);
+  return f;
+}
+
+int cli_output_close(FILE *f, const char *output) {
+  /* A write that failed before (a large fputs is not buffered: nothing is
+   * left for fclose or fflush to fail on) leaves only the error flag. */
+  int failed = ferror(f);
+  if ((f != stdout ? fclose(f) == 0 : fflush(stdout) == 0) && !failed)
+    return 0;
+  cli_error("%s: write failed", output != NULL ? output : "standard output");
+  return -1;
+}
+
 int cli_isatty(FILE *f) {
   return isatty(fileno(f));
 }
@@ -74,6 +97,11 @@ int64_t cli_now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct hr_read_opts cli_read_opts(const struct cli_args *a) {
+  struct hr_read_opts r = {.in = a->in, .has_at = a->has_at, .at_us = a->at_us, .now_us = cli_now_us()};
+  return r;
 }
 
 void cli_print_samples(const struct hr_report *r) {
@@ -139,6 +167,17 @@ static const struct {
 
 #define MAX_OPTS 40
 
+/* Print "headroom: <fmt...>", then the usage, to stderr; returns 2, the
+ * exit code. */
+__attribute__((format(printf, 2, 3))) static int usage_error(const struct cli_spec *spec, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verror(fmt, ap);
+  va_end(ap);
+  fputs(spec->usage, stderr);
+  return 2;
+}
+
 int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_args *a) {
   struct option opts[MAX_OPTS];
   char shorts[32] = "";
@@ -155,10 +194,12 @@ int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_arg
   }
   opts[n++] = (struct option){"help", no_argument, 0, 'h'};
   opts[n] = (struct option){0, 0, 0, 0};
-  snprintf(shorts, sizeof shorts, "%s%s%sh", spec->common & CLI_CONFIG ? "c:" : "",
+  int own_errors = (spec->common & CLI_ARG_ERRORS) != 0;
+  snprintf(shorts, sizeof shorts, "%s%s%s%sh", own_errors ? ":" : "", spec->common & CLI_CONFIG ? "c:" : "",
            spec->common & CLI_OUTPUT ? "o:" : "", spec->own_short ? spec->own_short : "");
   int c;
   optind = 1;
+  opterr = !own_errors;
   while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
     switch (c) {
     case 'c': a->conf = optarg; break;
@@ -177,17 +218,30 @@ int cli_parse(int argc, char **argv, const struct cli_spec *spec, struct cli_arg
         return 2;
       break;
     case 'h': fputs(spec->usage, stdout); return 0;
-    case '?': fputs(spec->usage, stderr); return 2;
+    case ':':
+    case '?':
+      if (!own_errors) { /* getopt said why */
+        fputs(spec->usage, stderr);
+        return 2;
+      }
+      if (c == '?' && optopt != 0 && strncmp(argv[optind - 1], "--", 2) != 0) /* a short option, perhaps in -xyz */
+        return usage_error(spec, "%s: unknown argument '-%c'", argv[0], optopt);
+      /* a long option as typed (unknown, ambiguous, or with a value it does not take), or a missing value */
+      return usage_error(spec, c == ':' ? "%s: %s needs a value" : "%s: unknown argument '%s'", argv[0],
+                         argv[optind - 1]);
     default:
       if (spec->take == NULL || spec->take(spec->ctx, c, optarg) != 0)
         return 2;
     }
   }
-  if ((spec->common & CLI_CONFIG) && a->conf == NULL) {
-    cli_error("%s: -c CONF is required", argv[0]);
-    fputs(spec->usage, stderr);
+  if ((spec->common & CLI_NO_WORDS) && optind < argc) {
+    if (own_errors)
+      return usage_error(spec, "%s: unknown argument '%s'", argv[0], argv[optind]);
+    cli_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
     return 2;
   }
+  if ((spec->common & CLI_CONFIG) && a->conf == NULL)
+    return usage_error(spec, "%s: -c CONF is required", argv[0]);
   a->rest = optind;
   a->in.logs = argv + optind;
   a->in.nlogs = (size_t)(argc - optind);

@@ -24,6 +24,12 @@ enum cli_common_opt {
   CLI_DB = 1u << 5,      /* --db FILE: in.db */
   CLI_STORE = 1u << 6,   /* --store: in.store */
   CLI_THREADS = 1u << 7, /* --threads N (cli_parse_threads): in.threads */
+  /* Not options: how cli_parse takes the words. */
+  CLI_NO_WORDS = 1u << 8,   /* none after the options: the first is refused before -c is checked
+                             * ("<command>: unexpected argument 'W'") */
+  CLI_ARG_ERRORS = 1u << 9, /* cli_parse, not getopt, words an unknown option ("<command>: unknown
+                             * argument 'A'", A as typed; also a word with CLI_NO_WORDS) and a missing
+                             * value ("<command>: A needs a value"), each followed by the usage */
 };
 /* What is read: the DataSource, the store and --store. */
 #define CLI_INPUT (CLI_SOURCE | CLI_DB | CLI_STORE)
@@ -73,6 +79,19 @@ int cli_parse_count(const char *opt, const char *s, int64_t *out);
 
 /* The clock, once per command (the engine never reads it). */
 int64_t cli_now_us(void);
+
+/* What an evaluation reads from a's common options (the logs, --source,
+ * --db, --store, --threads, --at), with the clock read once (cli_now_us()):
+ * the first options of every engine call that reads data. */
+struct hr_read_opts cli_read_opts(const struct cli_args *a);
+
+/* Where -o FILE sends a command's output: FILE opened for writing, or
+ * standard output when output is NULL. NULL after printing
+ * "<FILE>: cannot write". */
+FILE *cli_output_open(const char *output);
+/* Close f from cli_output_open(output) (standard output: flush it). 0 ok;
+ * -1 after printing "<FILE or standard output>: write failed". */
+int cli_output_close(FILE *f, const char *output);
 
 /* 1 when f is a terminal (colours, progress). */
 int cli_isatty(FILE *f);

@@ -365,7 +365,7 @@ static enum hr_rc from_store(const struct hr_config *cfg, const struct hr_breakd
   size_t ns = cfg->nslos ? cfg->nslos : 1;
   unsigned char *sel = xcalloc(ns, 1);
   struct hr_store *st = NULL;
-  const char *db = o->in.db != NULL ? o->in.db : cfg->db_path;
+  const char *db = o->read.in.db != NULL ? o->read.in.db : cfg->db_path;
   enum hr_rc rc = select_grouped(cfg, o, sel, b, err);
   if (rc == HR_OK && db == NULL)
     rc = HR_FAIL(err, HR_ERR_USAGE, "--breakdown: no log files named and no store configured (--db)");
@@ -380,7 +380,8 @@ static enum hr_rc from_store(const struct hr_config *cfg, const struct hr_breakd
   b->rd.has_timeline = found;
   b->rd.from_store = 1;
   /* The instant as report of the store takes it: --at on whole minutes, else the next whole minute. */
-  b->at_us = (o->has_at ? floor_div(o->at_us, MINUTE_US) : floor_div(o->now_us, MINUTE_US) + 1) * MINUTE_US;
+  b->at_us =
+      (o->read.has_at ? floor_div(o->read.at_us, MINUTE_US) : floor_div(o->read.now_us, MINUTE_US) + 1) * MINUTE_US;
   b->from_us = b->at_us - o->lookback_us;
   struct hr_tally t;
   tally_init(&t, 0);
@@ -414,26 +415,26 @@ enum hr_rc engine_breakdown(const struct hr_config *cfg, const struct hr_breakdo
   b->lookback_us = o->lookback_us;
   if (o->lookback_us < MINUTE_US || o->lookback_us % MINUTE_US != 0)
     return HR_FAIL(err, HR_ERR_USAGE, "--lookback: expected whole minutes of at least 1m");
-  if (o->in.nlogs == 0)
+  if (o->read.in.nlogs == 0)
     return from_store(cfg, o, b, err);
   size_t ns = cfg->nslos ? cfg->nslos : 1;
   unsigned char *sel = xcalloc(ns, 1);
   enum hr_rc rc = select_slos(cfg, o, sel, b, err);
   struct split s = {.field = o->field,
                     .sel = sel,
-                    .has_at = o->has_at,
-                    .at_us = o->at_us,
+                    .has_at = o->read.has_at,
+                    .at_us = o->read.at_us,
                     .lookback_us = o->lookback_us,
                     .max_us = INT64_MIN};
   s.fid = xcalloc(ns, sizeof *s.fid);
   for (size_t j = 0; j < ns; j++)
     s.fid[j] = -1;
   tally_init(&s.t, HR_BREAKDOWN_MAX_KEYS);
-  struct hr_input in = o->in;
+  struct hr_input in = o->read.in;
   in.store = 0;
   if (rc == HR_OK) {
     /* The timeline: the maintenance windows excluded, as report does. */
-    const char *db = o->in.db != NULL ? o->in.db : cfg->db_path;
+    const char *db = o->read.in.db != NULL ? o->read.in.db : cfg->db_path;
     int found = 0;
     struct hr_err e = {0};
     if (engine_timeline(NULL, db, &b->rd.timeline, &b->rd.ntimeline, &found, &e) != HR_OK)
@@ -447,15 +448,16 @@ enum hr_rc engine_breakdown(const struct hr_config *cfg, const struct hr_breakdo
     for (size_t k = 0; k < ns; k++)
       series_init(&series[k], MINUTE_US, 0, 1);
     b->rd.has_logs = 1;
-    rc = engine_read_logs_setup(&eff.eff, &in, o->has_at ? o->at_us : o->now_us + 5 * MINUTE_US, series, split_setup,
-                                split_hook, &s, &b->rd, err);
+    rc = engine_read_logs_setup(&eff.eff, &in, o->read.has_at ? o->read.at_us : o->read.now_us + 5 * MINUTE_US, series,
+                                split_setup, split_hook, &s, &b->rd, err);
     for (size_t k = 0; k < ns; k++)
       series_reset(&series[k]);
     free(series);
     effective_done(&eff);
   }
   int64_t last = b->rd.stats.last_us;
-  b->at_us = o->has_at ? o->at_us : (floor_div(last != INT64_MIN ? last : o->now_us, MINUTE_US) + 1) * MINUTE_US;
+  b->at_us = o->read.has_at ? o->read.at_us
+                            : (floor_div(last != INT64_MIN ? last : o->read.now_us, MINUTE_US) + 1) * MINUTE_US;
   b->from_us = b->at_us - o->lookback_us;
   b->overflowed = s.t.overflowed;
   if (rc == HR_OK) {
@@ -465,7 +467,7 @@ enum hr_rc engine_breakdown(const struct hr_config *cfg, const struct hr_breakdo
       if (sel[j]) {
         struct hr_breakdown_slo *bs = &b->slos[b->nslos++];
         bs->slo = &cfg->slos[j];
-        rank(bs, &s.t, j, from_min, to_min, o->has_at, o->top);
+        rank(bs, &s.t, j, from_min, to_min, o->read.has_at, o->top);
       }
   }
   tally_free(&s.t);

@@ -22,14 +22,15 @@
 #define HR_BREAKDOWN_MAX_KEYS ((size_t)1 << 18) /* (SLO, value, minute) keys kept; more fold into "(other values)" */
 
 struct hr_breakdown_opts {
-  struct hr_input in;  /* the logs (required); in.db: the store whose timeline holds maintenance windows */
+  /* in: the logs (required); in.db: the store whose timeline holds
+   * maintenance windows. Without has_at, the instant is just after the last
+   * event read (its minute rounded up); events dated after now_us + 5 min are
+   * not read. */
+  struct hr_read_opts read;
   const char *field;   /* the field's name as filters write it (required) */
   const char *slo;     /* NULL: every SLO read from logs whose DataSource has the field */
   int64_t lookback_us; /* > 0 */
-  int has_at;
-  int64_t at_us;  /* else: just after the last event read (its minute rounded up) */
-  int64_t now_us; /* the clock (events dated after it + 5 min are not read) */
-  size_t top;     /* values listed per SLO; the rest are summed in `rest` (0: every value) */
+  size_t top;          /* values listed per SLO; the rest are summed in `rest` (0: every value) */
 };
 
 /* The figures of one value (or of the rest). */

@@ -281,9 +281,9 @@ enum hr_rc engine_canary(const struct hr_config *cfg, const struct hr_canary_opt
   if (rc != HR_OK)
     return rc;
   const struct hr_slo *slo = c->slo = &cfg->slos[j];
-  if (o->has_since && o->has_at && o->since_us >= o->at_us)
+  if (o->has_since && o->read.has_at && o->since_us >= o->read.at_us)
     return HR_FAIL(err, HR_ERR_USAGE, "--since is not before --at");
-  struct hr_input in = o->in;
+  struct hr_input in = o->read.in;
   in.store = 0;
   if (in.source != NULL && strcmp(in.source, slo->source->name) != 0)
     return HR_FAIL(err, HR_ERR_USAGE, "SLO %s reads DataSource %s, not %s (--source)", slo->name, slo->source->name,
@@ -297,7 +297,7 @@ enum hr_rc engine_canary(const struct hr_config *cfg, const struct hr_canary_opt
     in.nlogs = c->nfiles;
   }
   /* The timeline: the deploys, and the maintenance windows excluded. */
-  const char *db = o->in.db != NULL ? o->in.db : cfg->db_path;
+  const char *db = o->read.in.db != NULL ? o->read.in.db : cfg->db_path;
   int found = 0;
   rc = engine_timeline(NULL, db, &c->rd.timeline, &c->rd.ntimeline, &found, err);
   c->rd.has_timeline = found;
@@ -308,7 +308,8 @@ enum hr_rc engine_canary(const struct hr_config *cfg, const struct hr_canary_opt
     rc = HR_FAIL(err, HR_ERR_USAGE, "no store at %s to find the last deploy of service %s in: pass --since T",
                  db ? db : "?", svc);
   else if (rc == HR_OK && !o->has_since &&
-           (ndep == 0 || (o->has_at && engine_last_deploy(c->rd.timeline, c->rd.ntimeline, svc, o->at_us) == NULL)))
+           (ndep == 0 ||
+            (o->read.has_at && engine_last_deploy(c->rd.timeline, c->rd.ntimeline, svc, o->read.at_us) == NULL)))
     rc = HR_FAIL(err, HR_ERR_USAGE,
                  "no deploy of service %s %s on the timeline of %s: pass --since T (or record deploys with 'headroom "
                  "annotate --kind deploy')",
@@ -325,8 +326,8 @@ enum hr_rc engine_canary(const struct hr_config *cfg, const struct hr_canary_opt
     for (size_t k = 0; k < ns; k++)
       series_init(&series[k], MINUTE_US, 0, 1);
     c->rd.has_logs = 1;
-    rc = engine_read_logs_setup(&eff.eff, &in, o->has_at ? o->at_us : o->now_us + 5 * MINUTE_US, series, split_setup,
-                                split_hook, &s, &c->rd, err);
+    rc = engine_read_logs_setup(&eff.eff, &in, o->read.has_at ? o->read.at_us : o->read.now_us + 5 * MINUTE_US, series,
+                                split_setup, split_hook, &s, &c->rd, err);
     for (size_t k = 0; k < ns; k++)
       series_reset(&series[k]);
     free(series);
@@ -334,7 +335,8 @@ enum hr_rc engine_canary(const struct hr_config *cfg, const struct hr_canary_opt
   }
   /* The instant, and the start it picks. */
   int64_t last = c->rd.stats.last_us;
-  c->at_us = o->has_at ? o->at_us : (floor_div(last != INT64_MIN ? last : o->now_us, MINUTE_US) + 1) * MINUTE_US;
+  c->at_us = o->read.has_at ? o->read.at_us
+                            : (floor_div(last != INT64_MIN ? last : o->read.now_us, MINUTE_US) + 1) * MINUTE_US;
   size_t from = 1;
   if (rc == HR_OK && !o->has_since) {
     const struct hr_annotation *d = engine_last_deploy(c->rd.timeline, c->rd.ntimeline, slo->service, c->at_us);

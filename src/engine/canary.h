@@ -30,16 +30,16 @@ struct hr_canary_side {
 };
 
 struct hr_canary_opts {
-  struct hr_input in; /* the logs (none: the files of the SLO's DataSource paths), always read with the
-                       * SLO's DataSource (in.source, when set, must name it); in.db: the store whose
-                       * timeline holds the deploys and maintenance windows */
-  const char *slo;    /* its name (required) */
-  const char *expr;   /* the canary's filter (required) */
+  /* in: the logs (none: the files of the SLO's DataSource paths), always read
+   * with the SLO's DataSource (in.source, when set, must name it); in.db: the
+   * store whose timeline holds the deploys and maintenance windows. Without
+   * has_at, the instant is just after the last event read (its minute rounded
+   * up); events dated after now_us + 5 min are not read. */
+  struct hr_read_opts read;
+  const char *slo;  /* its name (required) */
+  const char *expr; /* the canary's filter (required) */
   int has_since;
-  int64_t since_us; /* else: the last deploy of the SLO's service at or before the instant */
-  int has_at;
-  int64_t at_us;       /* else: just after the last event read (its minute rounded up) */
-  int64_t now_us;      /* the clock (events dated after it + 5 min are not read) */
+  int64_t since_us;    /* else: the last deploy of the SLO's service at or before the instant */
   uint64_t min_events; /* fewer valid events on either side: hold */
 };
 

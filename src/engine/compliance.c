@@ -245,7 +245,7 @@ enum hr_rc engine_compliance(const struct hr_config *cfg, const struct hr_compli
   if (nsel == 0 && o->service != NULL)
     return HR_FAIL(err, HR_ERR_NOTFOUND, "no SLO of service %s", o->service);
   struct hr_history h;
-  enum hr_rc rc = history_open(cfg, &o->h, &h, err);
+  enum hr_rc rc = history_open(cfg, &o->read, &h, err);
   if (rc != HR_OK)
     return rc;
   out->at_us = h.at_us;

@@ -66,7 +66,7 @@ struct hr_compliance {
 };
 
 struct hr_compliance_opts {
-  struct hr_history_opts h; /* what is read, the instant, the clock */
+  struct hr_read_opts read; /* what is read, the instant, the clock */
   enum hr_cal_unit unit;    /* HR_CAL_WEEK, HR_CAL_MONTH (default when 0 is not one of them) or HR_CAL_QUARTER */
   int has_from, has_to;
   int64_t from_us;     /* default: the first event of the SLOs chosen (none: the period before the instant) */

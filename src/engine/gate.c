@@ -160,7 +160,7 @@ enum hr_rc engine_gate(const struct hr_config *cfg, const struct hr_eval_opts *o
   if (out->d.allow)
     group_check(rep, service, out);
   if (out->d.allow && out->policy.max_p_exhaust[risk] >= 0)
-    rc = risk_check(cfg, &o->in, rep, service, out, err);
+    rc = risk_check(cfg, &o->read.in, rep, service, out, err);
   if (rc != HR_OK) {
     report_free(rep);
     gate_result_free(out);

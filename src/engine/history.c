@@ -25,7 +25,7 @@ static void lat_hook(void *ctx, size_t j, const struct hr_event *ev, const char 
 }
 
 /* Read the logs into per-SLO rings of HR_HISTORY_DAYS, and their durations. */
-static enum hr_rc read_logs(struct hr_history *h, const struct hr_history_opts *o, struct hr_effective *eff,
+static enum hr_rc read_logs(struct hr_history *h, const struct hr_read_opts *o, struct hr_effective *eff,
                             struct hr_err *err) {
   const struct hr_config *cfg = h->cfg;
   size_t ns = cfg->nslos ? cfg->nslos : 1;
@@ -39,7 +39,7 @@ static enum hr_rc read_logs(struct hr_history *h, const struct hr_history_opts *
                                  lat_hook, h->lat, (uint64_t)1 << HR_F_DURATION, &h->rd, err);
 }
 
-enum hr_rc history_open(const struct hr_config *cfg, const struct hr_history_opts *o, struct hr_history *h,
+enum hr_rc history_open(const struct hr_config *cfg, const struct hr_read_opts *o, struct hr_history *h,
                         struct hr_err *err) {
   memset(h, 0, sizeof *h);
   scan_stats_init(&h->rd.stats);

@@ -26,15 +26,10 @@ struct hr_history {
   struct hr_report rd;             /* what was read of the logs (stats, samples, errors) and the timeline */
 };
 
-struct hr_history_opts {
-  struct hr_input in;
-  int has_at;
-  int64_t at_us;  /* else: the store at the clock, logs just after their last event */
-  int64_t now_us; /* the clock */
-};
-
-/* Open the history of every SLO of cfg (cfg must outlive h). */
-enum hr_rc history_open(const struct hr_config *cfg, const struct hr_history_opts *o, struct hr_history *h /* OUT */,
+/* Open the history of every SLO of cfg (cfg must outlive h), as o says
+ * (without o->has_at: the store at the clock, logs just after their last
+ * event). */
+enum hr_rc history_open(const struct hr_config *cfg, const struct hr_read_opts *o, struct hr_history *h /* OUT */,
                         struct hr_err *err);
 void history_close(struct hr_history *h);
 

@@ -154,7 +154,7 @@ enum hr_rc engine_journeys_of(const struct hr_config *cfg, const struct hr_eval_
   memset(js, 0, sizeof *js);
   js->at_us = rep->at_us;
   struct hr_history h;
-  struct hr_history_opts ho = {.in = o->in, .has_at = 1, .at_us = js->at_us, .now_us = o->now_us};
+  struct hr_read_opts ho = {.in = o->read.in, .has_at = 1, .at_us = js->at_us, .now_us = o->read.now_us};
   enum hr_rc rc = history_open(cfg, &ho, &h, err);
   if (rc != HR_OK)
     return rc;

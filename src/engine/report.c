@@ -256,7 +256,7 @@ struct run {
 
 /* Which store to read, opened read-only (or none). */
 static enum hr_rc open_store(struct run *u, struct hr_err *err) {
-  const struct hr_input *in = &u->o->in;
+  const struct hr_input *in = &u->o->read.in;
   u->use_store = in->store || in->nlogs == 0 || in->db != NULL; /* --db with logs: both */
   u->db = in->db ? in->db : u->cfg->db_path;
   if (u->use_store && u->db == NULL && u->nprom > 0 && in->nlogs == 0 && !in->store)
@@ -282,8 +282,8 @@ static enum hr_rc open_store(struct run *u, struct hr_err *err) {
  * event of the logs, its minute rounded up (events dated after the clock
  * are never that event). */
 static int64_t instant(const struct run *u, const struct hr_report *rep) {
-  if (u->o->has_at)
-    return u->use_store ? floor_div(u->o->at_us, MINUTE_US) * MINUTE_US : u->o->at_us;
+  if (u->o->read.has_at)
+    return u->use_store ? floor_div(u->o->read.at_us, MINUTE_US) * MINUTE_US : u->o->read.at_us;
   int64_t last = rep->stats.last_us;
   if (u->use_store || last == INT64_MIN)
     return (floor_div(u->now_us, MINUTE_US) + 1) * MINUTE_US;
@@ -313,7 +313,7 @@ static enum hr_rc fill_sums(struct run *u, struct hr_report *rep, size_t j, int6
   const struct hr_config *cfg = u->cfg;
   const struct hr_slo *slo = &cfg->slos[j];
   *done = 0;
-  if (u->st == NULL || u->o->in.nlogs > 0 || u->o->keep_series || prom_slo_is_prom(slo) ||
+  if (u->st == NULL || u->o->read.in.nlogs > 0 || u->o->keep_series || prom_slo_is_prom(slo) ||
       (u->o->trend_points > 0 && slo->budgeting != HR_BUDGET_OCCURRENCES))
     return HR_OK;
   int recorded = 0;
@@ -468,7 +468,7 @@ static int in_composite(const struct hr_config *cfg, size_t j, const char *name)
 static enum hr_rc store_groups_of(struct run *u, struct hr_report *rep, size_t j, int64_t t_us,
                                   struct hr_report_slo *rs, struct hr_err *err) {
   const struct hr_slo *slo = &u->cfg->slos[j];
-  if (u->st == NULL || u->o->in.nlogs > 0 || slo->ngroup_by == 0 || prom_slo_is_prom(slo))
+  if (u->st == NULL || u->o->read.in.nlogs > 0 || slo->ngroup_by == 0 || prom_slo_is_prom(slo))
     return HR_OK;
   const struct hr_slo *eslo = &u->eff.eff.slos[j];
   return groups_eval_store(u->st, slo, eslo->excl, eslo->nexcl, rep->timeline, rep->ntimeline, t_us, rs, err);
@@ -514,7 +514,7 @@ static enum hr_rc fill(struct run *u, struct hr_report *rep, int64_t t_us, struc
     fill_series(u, rep, j, t_us, rs);
     rc = store_groups_of(u, rep, j, t_us, rs, err);
     rep->nslos++;
-    if (u->o->in.nlogs == 0 && u->series[j].pages != NULL)
+    if (u->o->read.in.nlogs == 0 && u->series[j].pages != NULL)
       series_reset(&u->series[j]); /* read for this SLO alone */
   }
   if (began)
@@ -529,7 +529,7 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
                          struct hr_err *err) {
   memset(rep, 0, sizeof *rep);
   scan_stats_init(&rep->stats);
-  struct run u = {.cfg = cfg, .o = o, .now_us = o->has_at && o->now_us == 0 ? o->at_us : o->now_us};
+  struct run u = {.cfg = cfg, .o = o, .now_us = o->read.has_at && o->read.now_us == 0 ? o->read.at_us : o->read.now_us};
   u.sel = xcalloc(cfg->nslos ? cfg->nslos : 1, 1);
   for (size_t j = 0; j < cfg->nslos; j++) {
     u.sel[j] = o->slo == NULL || strcmp(cfg->slos[j].name, o->slo) == 0 || in_composite(cfg, j, o->slo);
@@ -558,12 +558,12 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
   /* The grid: with the store, whole minutes; with logs only and --at, the
    * minute phase of --at so [T - w, T) is exact to the event. */
   int64_t phase_us = 0;
-  if (o->has_at && !u.use_store)
-    phase_us = o->at_us - floor_div(o->at_us, MINUTE_US) * MINUTE_US;
+  if (o->read.has_at && !u.use_store)
+    phase_us = o->read.at_us - floor_div(o->read.at_us, MINUTE_US) * MINUTE_US;
   u.series = xcalloc(cfg->nslos ? cfg->nslos : 1, sizeof *u.series);
-  for (size_t j = 0; j < cfg->nslos && o->in.nlogs > 0; j++) /* the pipeline sinks into every SLO */
+  for (size_t j = 0; j < cfg->nslos && o->read.in.nlogs > 0; j++) /* the pipeline sinks into every SLO */
     series_init(&u.series[j], MINUTE_US, phase_us, slo_eval_span(&cfg->slos[j], MINUTE_US));
-  if (rc == HR_OK && o->in.nlogs > 0) {
+  if (rc == HR_OK && o->read.in.nlogs > 0) {
     rep->has_logs = 1;
     rep->nsrc_stats = cfg->nsources;
     rep->src_stats = xcalloc(cfg->nsources ? cfg->nsources : 1, sizeof *rep->src_stats);
@@ -573,12 +573,13 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
      * thread) when the store is not read too (then they come from the
      * store's grouped counts, store_groups_of()). */
     u.groups = u.use_store ? NULL : groups_new(cfg, u.sel, phase_us);
-    int64_t until = o->has_at ? o->at_us : u.now_us + FUTURE_US;
+    int64_t until = o->read.has_at ? o->read.at_us : u.now_us + FUTURE_US;
     if (u.groups != NULL)
-      rc = engine_read_logs_setup(&u.eff.eff, &o->in, until, u.series, groups_setup, groups_hook, u.groups, rep, err);
+      rc = engine_read_logs_setup(&u.eff.eff, &o->read.in, until, u.series, groups_setup, groups_hook, u.groups, rep,
+                                  err);
     else
-      rc = engine_read_logs(&u.eff.eff, &o->in, until, u.series, rep, err);
-    if (rc == HR_OK && !o->has_at && rep->stats.after_at > 0) {
+      rc = engine_read_logs(&u.eff.eff, &o->read.in, until, u.series, rep, err);
+    if (rc == HR_OK && !o->read.has_at && rep->stats.after_at > 0) {
       char now[48], newest[48];
       rep->future = rep->stats.after_at;
       report_add_error(rep, "%llu events dated after the clock (%s) were not counted; the newest is at %s",
@@ -592,7 +593,7 @@ enum hr_rc engine_report(const struct hr_config *cfg, const struct hr_eval_opts 
   }
   int64_t t_us = instant(&u, rep);
   for (size_t j = 0; j < cfg->nslos && rc == HR_OK; j++)
-    if (u.sel[j] && cfg->slos[j].ngroup_by > 0 && u.groups == NULL && o->in.nlogs > 0)
+    if (u.sel[j] && cfg->slos[j].ngroup_by > 0 && u.groups == NULL && o->read.in.nlogs > 0)
       report_add_error(rep,
                        "SLO %s: its groups are counted from the log files alone or from the store alone, not from "
                        "both: report the logs or the store",

@@ -25,14 +25,23 @@ struct hr_input {
   int threads;        /* >= 1: threads reading the logs */
 };
 
-struct hr_eval_opts {
+/* What is read and at which instant: the options every engine call that
+ * reads data starts with (hr_eval_opts, history_open(), suggest, history,
+ * risk, canary, breakdown), so a front end fills them in one place for all
+ * of them. */
+struct hr_read_opts {
   struct hr_input in;
   int has_at;
-  int64_t at_us;       /* the instant (when has_at); else: the store at now, logs just after the last event read */
-  int64_t now_us;      /* the clock, read by the caller (with has_at, 0 means at_us) */
-  const char *slo;     /* NULL: every SLO; else only the SLO of that name (HR_ERR_NOTFOUND when none) */
-  int keep_series;     /* keep each SLO's minute series and exclusions (engine_detail() needs them) */
-  size_t trend_points; /* > 0: each SLO's engine_trend() of that many points, in hr_report_slo.trend */
+  int64_t at_us;  /* the instant (when has_at); else each call says which */
+  int64_t now_us; /* the clock, read by the caller (the engine never reads it) */
+};
+
+struct hr_eval_opts {
+  struct hr_read_opts read; /* without has_at: the store at now, logs just after the last event read; with
+                             * has_at, now_us 0 means at_us */
+  const char *slo;          /* NULL: every SLO; else only the SLO of that name (HR_ERR_NOTFOUND when none) */
+  int keep_series;          /* keep each SLO's minute series and exclusions (engine_detail() needs them) */
+  size_t trend_points;      /* > 0: each SLO's engine_trend() of that many points, in hr_report_slo.trend */
 };
 
 /* "Is it OK right now?", apart from the budget: the burn rate now against

@@ -57,7 +57,7 @@ enum hr_rc engine_risk_of(const struct hr_config *cfg, const struct hr_input *in
   r->horizon_us = horizon_us > 0 ? horizon_us : 24 * 60 * MINUTE_US;
   r->canary = canary > 0 ? canary : 1;
   struct hr_history h;
-  struct hr_history_opts ho = {.in = *in, .has_at = 1, .at_us = now->at_us, .now_us = now->at_us};
+  struct hr_read_opts ho = {.in = *in, .has_at = 1, .at_us = now->at_us, .now_us = now->at_us};
   enum hr_rc rc = history_open(cfg, &ho, &h, err);
   if (rc != HR_OK)
     return rc;
@@ -114,7 +114,7 @@ enum hr_rc engine_risk(const struct hr_config *cfg, const struct hr_risk_opts *o
     rc = engine_report(cfg, &o->e, &r->rep, err);
   if (rc != HR_OK)
     return rc;
-  return engine_risk_of(cfg, &o->e.in, &r->rep, o->service, o->horizon_us, o->canary, r, err);
+  return engine_risk_of(cfg, &o->e.read.in, &r->rep, o->service, o->horizon_us, o->canary, r, err);
 }
 
 void risk_free(struct hr_release_risk *r) {

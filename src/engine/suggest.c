@@ -178,7 +178,7 @@ enum hr_rc engine_suggest(const struct hr_config *cfg, const struct hr_suggest_o
   if (rc != HR_OK)
     return rc;
   struct hr_history h;
-  rc = history_open(cfg, &o->h, &h, err);
+  rc = history_open(cfg, &o->read, &h, err);
   if (rc != HR_OK) {
     pipeline_free(p);
     return rc;

@@ -68,9 +68,9 @@ struct hr_suggest {
 };
 
 struct hr_suggest_opts {
-  struct hr_history_opts h;
-  const char *slo;   /* NULL: every SLO; else only that one (HR_ERR_NOTFOUND when none) */
-  double confidence; /* 0: HR_SUGGEST_CONFIDENCE; else in (0, 1] */
+  struct hr_read_opts read; /* what is read, the instant, the clock */
+  const char *slo;          /* NULL: every SLO; else only that one (HR_ERR_NOTFOUND when none) */
+  double confidence;        /* 0: HR_SUGGEST_CONFIDENCE; else in (0, 1] */
 };
 
 /* Fill *out (suggest_free() it) for the SLOs of cfg (cfg must outlive

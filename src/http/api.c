@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <zlib.h>
 
 #include "core/gate.h"
 #include "core/timeparse.h"
@@ -138,13 +137,14 @@ static unsigned status_for(enum hr_rc rc) {
 }
 
 /* What every evaluation of the API reads: the store, at the instant. */
+static struct hr_read_opts read_opts(const struct hr_api *a, int64_t at_us) {
+  struct hr_read_opts r = {.in = {.db = a->db, .store = 1, .threads = 1}, .has_at = 1, .at_us = at_us};
+  return r;
+}
+
+/* The same, for engine_report() and what is built on it. */
 static struct hr_eval_opts eval_opts(const struct hr_api *a, int64_t at_us) {
-  struct hr_eval_opts eo = {0};
-  eo.in.db = a->db;
-  eo.in.store = 1;
-  eo.in.threads = 1;
-  eo.has_at = 1;
-  eo.at_us = at_us;
+  struct hr_eval_opts eo = {.read = read_opts(a, at_us)};
   return eo;
 }
 
@@ -175,28 +175,6 @@ static void trends_write(struct hr_jw *w, void *ctx) {
   jw_obj_end(w);
 }
 
-/* data[0..len) gzip'd (RFC 1952) into a malloc'd buffer, or NULL. */
-static char *gzip_body(const char *data, size_t len, size_t *out_len) {
-  z_stream z;
-  memset(&z, 0, sizeof z);
-  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    return NULL;
-  size_t cap = deflateBound(&z, (uLong)len) + 32;
-  char *out = xmalloc(cap);
-  z.next_in = (Bytef *)data;
-  z.avail_in = (uInt)len;
-  z.next_out = (Bytef *)out;
-  z.avail_out = (uInt)cap;
-  int rc = deflate(&z, Z_FINISH);
-  *out_len = z.total_out;
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) {
-    free(out);
-    return NULL;
-  }
-  return out;
-}
-
 /* The bodies of the snapshot at at_us, from the report (the caller holds
  * the read side of cfg_lock). */
 static enum hr_rc compute(struct hr_api *a, int64_t at_us, struct hr_snapshot *s, struct hr_err *err) {
@@ -219,8 +197,8 @@ static enum hr_rc compute(struct hr_api *a, int64_t at_us, struct hr_snapshot *s
     metrics_slo_families(f, &rep, good, valid);
     fclose(f);
     s->body[HR_SNAP_TRENDS] = json_body(trends_write, &rep, &s->len[HR_SNAP_TRENDS]);
-    s->gz[HR_SNAP_SLOS] = gzip_body(s->body[HR_SNAP_SLOS], s->len[HR_SNAP_SLOS], &s->gzlen[HR_SNAP_SLOS]);
-    s->gz[HR_SNAP_TRENDS] = gzip_body(s->body[HR_SNAP_TRENDS], s->len[HR_SNAP_TRENDS], &s->gzlen[HR_SNAP_TRENDS]);
+    s->gz[HR_SNAP_SLOS] = server_gzip(s->body[HR_SNAP_SLOS], s->len[HR_SNAP_SLOS], &s->gzlen[HR_SNAP_SLOS]);
+    s->gz[HR_SNAP_TRENDS] = server_gzip(s->body[HR_SNAP_TRENDS], s->len[HR_SNAP_TRENDS], &s->gzlen[HR_SNAP_TRENDS]);
   }
   free(good);
   free(valid);
@@ -360,14 +338,8 @@ static int reply_snapshot(struct hr_req *rq, enum hr_snap which) {
   if (s == NULL)
     return server_error(rq->conn, rc == HR_ERR_NOTFOUND ? 503 : 500, "%s", err.msg);
   /* The same JSON, gzip'd when the client accepts it (1.1 MiB for 1,000 SLOs, about a tenth of that gzip'd). */
-  static const char *const vary[] = {MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING, NULL};
-  static const char *const gz[] = {MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING,
-                                   MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip", NULL};
-  if (s->gz[which] != NULL && server_accepts_gzip(rq))
-    return server_reply_shared(rq->conn, 200, "application/json", s->gz[which], s->gzlen[which], gz,
-                               snapshot_release_cb, s);
-  return server_reply_shared(rq->conn, 200, "application/json", s->body[which], s->len[which], vary,
-                             snapshot_release_cb, s);
+  return server_reply_encoded(rq, 200, "application/json", s->body[which], s->len[which], s->gz[which], s->gzlen[which],
+                              snapshot_release_cb, s);
 }
 
 /* GET /api/v1/slos: exactly report --format json over the store. */
@@ -549,9 +521,8 @@ static int h_breakdown(struct hr_req *rq) {
     if (top[0] == '\0' || *end != '\0' || ntop < 0 || ntop > 1000)
       return server_error(rq->conn, 400, "top: 0 to 1000, got '%.64s'", top);
   }
-  struct hr_eval_opts eo = eval_opts(a, to);
-  struct hr_breakdown_opts bo = {
-      .in = eo.in, .slo = slo, .lookback_us = to - from, .has_at = 1, .at_us = to, .now_us = at, .top = (size_t)ntop};
+  struct hr_breakdown_opts bo = {.read = read_opts(a, to), .slo = slo, .lookback_us = to - from, .top = (size_t)ntop};
+  bo.read.now_us = at;
   struct hr_breakdown b;
   struct hr_err err = {0};
   pthread_rwlock_rdlock(&a->cfg_lock);
@@ -603,10 +574,7 @@ static int h_suggest(struct hr_req *rq) {
     if (conf[0] == '\0' || *end != '\0' || !(so.confidence > 0 && so.confidence <= 1))
       return server_error(rq->conn, 400, "confidence: a share in (0, 1], got '%.64s'", conf);
   }
-  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
-  so.h.in = eo.in;
-  so.h.has_at = 1;
-  so.h.at_us = eo.at_us;
+  so.read = read_opts(a, api_eval_at(a));
   struct hr_suggest s;
   struct hr_err err = {0};
   pthread_rwlock_rdlock(&a->cfg_lock);
@@ -707,10 +675,7 @@ static int h_history(struct hr_req *rq) {
     return server_error(rq->conn, 400, "from must be before to");
   co.slo = slo != NULL && slo[0] != '\0' ? slo : NULL;
   co.service = svc != NULL && svc[0] != '\0' ? svc : NULL;
-  struct hr_eval_opts eo = eval_opts(a, api_eval_at(a));
-  co.h.in = eo.in;
-  co.h.has_at = 1;
-  co.h.at_us = eo.at_us;
+  co.read = read_opts(a, api_eval_at(a));
   struct hr_compliance hc;
   struct hr_err err = {0};
   pthread_rwlock_rdlock(&a->cfg_lock);

@@ -64,5 +64,6 @@ int metrics_handler(struct hr_req *rq) {
   counter(f, "headroom_alert_rounds_total", "Alert evaluation rounds run.", rounds);
   counter(f, "headroom_alert_round_failures_total", "Alert evaluation rounds that failed.", roundf);
   fclose(f);
-  return server_reply_take(rq->conn, 200, "text/plain; version=0.0.4; charset=utf-8", buf, len);
+  /* gzip'd when the scraper accepts it, as /api/v1/slos (Prometheus does) */
+  return server_reply_take_encoded(rq, 200, "text/plain; version=0.0.4; charset=utf-8", buf, len);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <zlib.h>
 
 #include "core/jw.h"
 #include "util/xmalloc.h"
@@ -133,6 +134,48 @@ int server_accepts_gzip(struct hr_req *rq) {
     p = end;
   }
   return 0;
+}
+
+char *server_gzip(const char *data, size_t len, size_t *out_len) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return NULL;
+  size_t cap = deflateBound(&z, (uLong)len) + 32;
+  char *out = xmalloc(cap);
+  z.next_in = (Bytef *)data;
+  z.avail_in = (uInt)len;
+  z.next_out = (Bytef *)out;
+  z.avail_out = (uInt)cap;
+  int rc = deflate(&z, Z_FINISH);
+  *out_len = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+/* The headers of an answer that has a gzip'd encoding: plain, and gzip'd. */
+static const char *const vary_plain[] = {MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING, NULL};
+static const char *const vary_gzip[] = {MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING,
+                                        MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip", NULL};
+
+int server_reply_encoded(struct hr_req *rq, unsigned status, const char *ctype, const char *body, size_t len,
+                         const char *gz, size_t gzlen, void (*release)(void *), void *cls) {
+  if (gz != NULL && server_accepts_gzip(rq))
+    return server_reply_shared(rq->conn, status, ctype, gz, gzlen, vary_gzip, release, cls);
+  return server_reply_shared(rq->conn, status, ctype, body, len, vary_plain, release, cls);
+}
+
+int server_reply_take_encoded(struct hr_req *rq, unsigned status, const char *ctype, char *body, size_t len) {
+  size_t gzlen = 0;
+  char *gz = server_accepts_gzip(rq) ? server_gzip(body, len, &gzlen) : NULL;
+  if (gz == NULL)
+    return reply(rq->conn, status, ctype, body, len, vary_plain);
+  free(body);
+  return reply(rq->conn, status, ctype, gz, gzlen, vary_gzip);
 }
 
 int server_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len) {

@@ -109,6 +109,17 @@ int server_reply_shared(struct MHD_Connection *c, unsigned status, const char *c
                         const char *const *extra, void (*release)(void *), void *cls);
 /* 1 when the request's Accept-Encoding accepts gzip (not with q=0). */
 int server_accepts_gzip(struct hr_req *rq);
+/* data[0..len) gzip'd (RFC 1952) into a malloc'd buffer, or NULL. */
+char *server_gzip(const char *data, size_t len, size_t *out_len /* OUT */);
+/* An answer in two encodings (docs/internals/serve.md): gz (body gzip'd by
+ * server_gzip(), or NULL: none) when the request accepts gzip, else body;
+ * with Vary: Accept-Encoding either way. Shared as server_reply_shared()
+ * shares them: release(cls) once the server is done with both. */
+int server_reply_encoded(struct hr_req *rq, unsigned status, const char *ctype, const char *body, size_t len,
+                         const char *gz, size_t gzlen, void (*release)(void *), void *cls);
+/* The same for a body built for this request alone (taken over, as
+ * server_reply_take): gzip'd here when the request accepts gzip. */
+int server_reply_take_encoded(struct hr_req *rq, unsigned status, const char *ctype, char *body, size_t len);
 /* For a handler that builds its own response: adds the security headers
  * and queues it (MHD_queue_response); the caller still destroys r. */
 int server_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r);

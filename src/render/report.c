@@ -31,9 +31,42 @@ static const char *bad_key(int reason) {
   return "other";
 }
 
+/* "sli": the SLI, or null when there were no valid events. */
+static void json_sli(struct hr_jw *w, const struct hr_slo_state *st) {
+  if (st->has_sli)
+    jw_num(w, "sli", st->sli);
+  else
+    jw_null(w, "sli");
+}
+
+/* "time_to_exhaustion_seconds", or null when the budget is not burning out. */
+static void json_tte(struct hr_jw *w, const struct hr_slo_state *st) {
+  if (st->has_tte)
+    jw_num(w, "time_to_exhaustion_seconds", st->tte_s);
+  else
+    jw_null(w, "time_to_exhaustion_seconds");
+}
+
+/* The figures an SLO and each of its groups both write, in this order (the
+ * SLO's "budget_seconds" among them when budget_s; docs/cli/report.md):
+ * good, valid, sli, the budget remaining and the burn rates. */
+static void json_figures(struct hr_jw *w, const struct hr_slo_state *st, int budget_s) {
+  char buf[64];
+  jw_uint(w, "good", st->good);
+  jw_uint(w, "valid", st->valid);
+  json_sli(w, st);
+  jw_num(w, "budget_remaining", st->budget_remaining);
+  if (budget_s)
+    jw_num(w, "budget_seconds", st->budget_s);
+  jw_num(w, "budget_remaining_seconds", st->budget_remaining_s);
+  jw_obj(w, "burn_rate");
+  for (size_t k = 0; k < st->nburn; k++)
+    jw_num(w, duration_format(st->burn[k].lookback_us, buf, sizeof buf), st->burn[k].rate);
+  jw_obj_end(w);
+}
+
 /* The groups of a grouped SLO: docs/config.md, "Grouped SLOs". */
 static void json_groups(struct hr_jw *w, const struct hr_report_slo *rs) {
-  char buf[64];
   jw_arr(w, "groups");
   for (size_t i = 0; i < rs->ngroups; i++) {
     const struct hr_report_group *g = &rs->groups[i];
@@ -43,22 +76,8 @@ static void json_groups(struct hr_jw *w, const struct hr_report_slo *rs) {
     for (size_t f = 0; f < rs->slo->ngroup_by; f++)
       jw_str(w, rs->slo->group_by[f], g->other ? "_other" : g->values[f]);
     jw_obj_end(w);
-    jw_uint(w, "good", st->good);
-    jw_uint(w, "valid", st->valid);
-    if (st->has_sli)
-      jw_num(w, "sli", st->sli);
-    else
-      jw_null(w, "sli");
-    jw_num(w, "budget_remaining", st->budget_remaining);
-    jw_num(w, "budget_remaining_seconds", st->budget_remaining_s);
-    jw_obj(w, "burn_rate");
-    for (size_t k = 0; k < st->nburn; k++)
-      jw_num(w, duration_format(st->burn[k].lookback_us, buf, sizeof buf), st->burn[k].rate);
-    jw_obj_end(w);
-    if (st->has_tte)
-      jw_num(w, "time_to_exhaustion_seconds", st->tte_s);
-    else
-      jw_null(w, "time_to_exhaustion_seconds");
+    json_figures(w, st, 0);
+    json_tte(w, st);
     jw_str(w, "status", status_name(st->status));
     jw_str(w, "burning_now", burning_name(g->now.level));
     jw_obj_end(w);
@@ -77,19 +96,7 @@ void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
   jw_int(w, "window_seconds", st->window_us / 1000000);
   jw_time(w, "window_start", st->window_start_us);
   jw_str(w, "budgeting_method", budgeting_name(slo->budgeting));
-  jw_uint(w, "good", st->good);
-  jw_uint(w, "valid", st->valid);
-  if (st->has_sli)
-    jw_num(w, "sli", st->sli);
-  else
-    jw_null(w, "sli");
-  jw_num(w, "budget_remaining", st->budget_remaining);
-  jw_num(w, "budget_seconds", st->budget_s);
-  jw_num(w, "budget_remaining_seconds", st->budget_remaining_s);
-  jw_obj(w, "burn_rate");
-  for (size_t i = 0; i < st->nburn; i++)
-    jw_num(w, duration_format(st->burn[i].lookback_us, buf, sizeof buf), st->burn[i].rate);
-  jw_obj_end(w);
+  json_figures(w, st, 1);
   jw_obj(w, "events");
   for (size_t i = 0; i < st->nburn; i++) {
     jw_obj(w, duration_format(st->burn[i].lookback_us, buf, sizeof buf));
@@ -99,10 +106,7 @@ void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
     jw_obj_end(w);
   }
   jw_obj_end(w);
-  if (st->has_tte)
-    jw_num(w, "time_to_exhaustion_seconds", st->tte_s);
-  else
-    jw_null(w, "time_to_exhaustion_seconds");
+  json_tte(w, st);
   jw_str(w, "status", status_name(st->status));
   jw_bool(w, "latched", st->latched);
   jw_str(w, "data", data_name(st->data));
@@ -143,10 +147,7 @@ void report_json_slo_members(struct hr_jw *w, const struct hr_report_slo *rs) {
       jw_str(w, "name", m->slo->name);
       jw_num(w, "weight", rs->comp->weights[i]);
       jw_num(w, "target", m->slo->target);
-      if (m->st.has_sli)
-        jw_num(w, "sli", m->st.sli);
-      else
-        jw_null(w, "sli");
+      json_sli(w, &m->st);
       jw_num(w, "budget_remaining", m->st.budget_remaining);
       jw_num(w, "budget_consumed", m->st.has_sli ? 1.0 - m->st.budget_remaining : 0.0);
       jw_str(w, "status", status_name(m->st.status));

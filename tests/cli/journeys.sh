@@ -19,6 +19,8 @@
 #   - --format html: one page that loads nothing, its inlined journeys the
 #     JSON's, opening on the matrix; report --format html inlines the same
 #     journeys (not with --slo);
+#   - -o/--output FILE: the bytes of standard output; exit 2 when FILE
+#     cannot be written;
 #   - headroom.dev/value errors at file:line; exit 2 without -c, bad --format.
 set -u
 HR=${1:?usage: journeys.sh HEADROOM_BIN BUILD_DIR}
@@ -206,6 +208,17 @@ for b in bad:
     print("journeys.sh: " + b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PY
+
+# -o FILE: the same bytes as standard output; a file that cannot be written: exit 2
+"$HR" journeys -c "$TMP/slo.yaml" --at $AT --format html -o "$TMP/jo.html" "$TMP/ev.jsonl" > "$TMP/jo.out" 2> "$TMP/err" ||
+  { cat "$TMP/err" >&2; fail "journeys -o exited non-zero"; }
+cmp -s "$TMP/jo.html" "$TMP/j.html" || fail "journeys --format html -o FILE: not the page it writes to standard output"
+[ -s "$TMP/jo.out" ] && fail "journeys -o FILE: wrote to standard output too"
+"$HR" journeys -c "$TMP/slo.yaml" --at $AT --format json --output "$TMP/jo.json" "$TMP/ev.jsonl" 2>/dev/null &&
+  cmp -s "$TMP/jo.json" "$TMP/logs.json" || fail "journeys --format json --output FILE: not the JSON of standard output"
+"$HR" journeys -c "$TMP/slo.yaml" --at $AT -o "$TMP/no/such/dir/j.txt" "$TMP/ev.jsonl" > /dev/null 2> "$TMP/err"
+[ $? -eq 2 ] || fail "journeys -o into a missing directory: want exit 2"
+grep -qxF "headroom: $TMP/no/such/dir/j.txt: cannot write" "$TMP/err" || { cat "$TMP/err" >&2; fail "journeys -o: no 'cannot write'"; }
 
 # the store gives the same figures; the API answers the CLI's JSON
 "$HR" ingest -c "$TMP/slo.yaml" --db "$TMP/s.db" "$TMP/ev.jsonl" > /dev/null 2>&1 || fail "ingest"

@@ -80,6 +80,13 @@ expect 2 "SLO 'a': a Prometheus SLI needs a total query" -c "$tmp/nototal.yaml"
 # -o writes the file, nothing on stdout
 "$bin" rules -c "$src/examples/soulsync" -o "$tmp/soulsync.yml" >"$tmp/out" 2>&1 || fail "rules -o: exit $?"
 [ -s "$tmp/soulsync.yml" ] && [ ! -s "$tmp/out" ] || fail "rules -o: file empty or output on stdout"
+# a full disk is an error (the rules are one large write), to -o FILE or standard output
+if [ -w /dev/full ]; then
+  "$bin" rules -c "$src/examples/soulsync" -o /dev/full 2>"$tmp/err"
+  [ $? -eq 2 ] && grep -qxF "headroom: /dev/full: write failed" "$tmp/err" || fail "rules -o /dev/full: $(cat "$tmp/err")"
+  "$bin" rules -c "$src/examples/soulsync" >/dev/full 2>"$tmp/err"
+  [ $? -eq 2 ] && grep -qxF "headroom: standard output: write failed" "$tmp/err" || fail "rules >/dev/full: $(cat "$tmp/err")"
+fi
 # every SLO of the example gets a group (the six, and per journey a composite
 # with its two components: 6 + 3 x 3); its policies (not the defaults)
 n=$(grep -c "^  - name: 'headroom-" "$tmp/soulsync.yml")

@@ -227,6 +227,13 @@ for fam in ["headroom_slo_valid_total", "headroom_slo_good_total", "headroom_slo
 check('headroom_slo_valid_total{service="web",slo="avail"} 25' in m, "valid_total 25")
 check('headroom_slo_status{service="web",slo="avail",status="%s"} 1' % slo["status"] in m, "status gauge")
 open(tmp + "/metrics.txt", "w").write(m)
+# gzip'd as /api/v1/slos is, through the same negotiation: decodes to the plain text
+check(h.get("Vary") == "Accept-Encoding" and "Content-Encoding" not in h, "plain metrics: %r" % h)
+for ae, want in (("gzip", True), ("gzip;q=0", False)):
+    s, h, b = req("GET", "/metrics", headers={"Accept-Encoding": ae})
+    got = h.get("Content-Encoding") == "gzip"
+    check(s == 200 and got == want and h.get("Vary") == "Accept-Encoding", "metrics, Accept-Encoding %s: %r" % (ae, h))
+    check((gzip.decompress(b) if got else b).decode() == m, "metrics, Accept-Encoding %s: the same text" % ae)
 
 # Malformed HTTP on a raw socket: 4xx, and the server keeps answering.
 def raw(data):

@@ -110,12 +110,7 @@ static int teardown(void **state) {
 }
 
 static struct hr_eval_opts at_store(const struct fx *f, int64_t at) {
-  struct hr_eval_opts o = {0};
-  o.in.db = f->t.db;
-  o.in.store = 1;
-  o.in.threads = 1;
-  o.has_at = 1;
-  o.at_us = at;
+  struct hr_eval_opts o = {.read = {.in = {.db = f->t.db, .store = 1, .threads = 1}, .has_at = 1, .at_us = at}};
   return o;
 }
 
@@ -212,7 +207,7 @@ static void test_maintenance(void **state) {
   assert_int_equal(rs.fired, 0); /* 1000 bad of 6000 would burn 16.7x > 14.4 over 1h: excluded */
   store_close(st);
   struct hr_eval_opts o = at_store(f, T);
-  o.in.db = t2.db;
+  o.read.in.db = t2.db;
   struct hr_report r;
   assert_int_equal(engine_report(f->cfg, &o, &r, &err), HR_OK);
   assert_int_equal(r.nmaintenance, 1);
@@ -447,7 +442,7 @@ static void test_alerts_as_of(void **state) {
    * pending, talk nothing; the firing and pending ones are those of
    * engine_alerts. */
   struct hr_eval_opts o = at_store(f, T);
-  o.in.db = t2.db;
+  o.read.in.db = t2.db;
   o.keep_series = 1;
   struct hr_report r;
   assert_int_equal(engine_report(f->cfg, &o, &r, &err), HR_OK);
