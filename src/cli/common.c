@@ -79,6 +79,8 @@ FILE *cli_output_open(const char *output) {
   return f;
 }
 
+static int stdout_told; /* the failure of standard output was reported */
+
 int cli_output_close(FILE *f, const char *output) {
   /* A write that failed before (a large fputs is not buffered: nothing is
    * left for fclose or fflush to fail on) leaves only the error flag. */
@@ -86,7 +88,16 @@ int cli_output_close(FILE *f, const char *output) {
   if ((f != stdout ? fclose(f) == 0 : fflush(stdout) == 0) && !failed)
     return 0;
   cli_error("%s: write failed", output != NULL ? output : "standard output");
+  stdout_told |= f == stdout;
   return -1;
+}
+
+int cli_exit(int code) {
+  if ((fflush(stdout) != 0 || ferror(stdout)) && !stdout_told) {
+    cli_error("standard output: write failed");
+    stdout_told = 1;
+  }
+  return stdout_told ? 2 : code;
 }
 
 int cli_isatty(FILE *f) {

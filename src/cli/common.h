@@ -92,6 +92,11 @@ FILE *cli_output_open(const char *output);
 /* Close f from cli_output_open(output) (standard output: flush it). 0 ok;
  * -1 after printing "<FILE or standard output>: write failed". */
 int cli_output_close(FILE *f, const char *output);
+/* A command's exit code as main returns it: 2, with "standard output:
+ * write failed" said once, when what the command wrote to standard output
+ * did not all get there (a full disk, a closed pipe), whatever the command
+ * decided: a gate's allow nobody could read is no allow. Else code. */
+int cli_exit(int code);
 
 /* 1 when f is a terminal (colours, progress). */
 int cli_isatty(FILE *f);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/common.h"
 #include "version.h" /* HR_VERSION, generated from CMakeLists.txt's project(VERSION) */
 
 static void usage(FILE *f) {
@@ -26,15 +27,15 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
     usage(stdout);
-    return 0;
+    return cli_exit(0);
   }
   if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
     printf("headroom %s\n", HR_VERSION);
-    return 0;
+    return cli_exit(0);
   }
   for (unsigned i = 0; i < hr_ncommands; i++)
     if (strcmp(argv[1], hr_commands[i].name) == 0)
-      return hr_commands[i].run(argc - 1, argv + 1);
+      return cli_exit(hr_commands[i].run(argc - 1, argv + 1));
   fprintf(stderr, "headroom: unknown command '%s'\n", argv[1]);
   usage(stderr);
   return 2;

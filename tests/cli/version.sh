@@ -1,6 +1,7 @@
 #!/bin/sh
 # version.sh -- `headroom --version` / `-V` print the version of CMakeLists.txt's
-# project(VERSION) (the one place it lives), --help names the option, and the
+# project(VERSION) (the one place it lives), --help names the option, output
+# that cannot be written (/dev/full) exits 2 with one message, and the
 # optimised builds keep assert() (no -DNDEBUG in compile_commands.json).
 # Usage: sh version.sh HEADROOM_BIN BUILD_DIR
 bin=$1 build=$2
@@ -18,6 +19,22 @@ for opt in --version -V; do
   esac
 done
 "$bin" --help | grep -q -- '-V, --version' || fail "headroom --help does not list -V, --version"
+
+# Output that does not get there is an error, said once, whatever the
+# command decided (docs/cli/_exitcodes.md): a full disk under --version,
+# check, report, a gate's decision.
+if [ -w /dev/full ]; then
+  ex=$src/examples/soulsync
+  for args in "--version" "check -c $ex" "report -c $ex $ex/logs/report-jobs.jsonl --at 2026-11-01T00:00:00Z" \
+    "gate -c $ex --service ai-report $ex/logs/report-jobs.jsonl --at 2026-11-01T00:00:00Z"; do
+    # shellcheck disable=SC2086
+    "$bin" $args >/dev/full 2>"${TMPDIR:-/tmp}/hr-version.err.$$"
+    rc=$?
+    n=$(grep -c "^headroom: standard output: write failed\$" "${TMPDIR:-/tmp}/hr-version.err.$$")
+    [ $rc = 2 ] && [ "$n" = 1 ] || fail "headroom $args >/dev/full: exit $rc, the write failure said $n times"
+  done
+  rm -f "${TMPDIR:-/tmp}/hr-version.err.$$"
+fi
 
 # assert() stays on in every build type (docs/internals/architecture.md, "Assertions").
 if [ -f "$build/compile_commands.json" ]; then
