@@ -110,7 +110,7 @@ void fmt_target(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_
     n = (size_t)(end - e);
     p = e;
   }
-  const char *q = memchr(p, '?', n);
+  const char *q = fmt_find_byte(p, p + n, '?');
   if (q == NULL) {
     event_set_str(ev, HR_F_PATH, p, n);
   } else {
@@ -126,7 +126,7 @@ static inline int is_dash(struct hr_sv s) {
 void fmt_request(struct hr_event *ev, const char *p, size_t n, struct hr_sv *url_host) {
   url_host->p = p;
   url_host->n = 0;
-  const char *sp = memchr(p, ' ', n);
+  const char *sp = fmt_find_byte(p, p + n, ' ');
   if (sp == NULL)
     return;
   struct hr_sv method = sv_make(p, (size_t)(sp - p));
