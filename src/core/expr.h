@@ -55,6 +55,20 @@ enum hr_truth { HR_FALSE = 0, HR_TRUE = 1, HR_UNDECIDED = -1 };
  * expression): compile one per thread. */
 enum hr_truth expr_decide(struct hr_expr *e, const struct hr_event *ev);
 
+/* Compile into e a shorter program for the events where `given` holds
+ * (expr_decide(given, ev) == HR_TRUE): a test of e that is the same as one
+ * `given` joins with && (or is its whole) is known to hold and is not run
+ * again. An SLO's good filter often repeats its total filter's tests
+ * (`path == "/x" && status < 500` with total `path == "/x"`). Returns the
+ * number of tests of e found the same (0: no shorter program; given may be
+ * NULL). given is read only during the call. */
+int expr_assume(struct hr_expr *e, const struct hr_expr *given);
+
+/* expr_decide(e, ev) for an event where the expression last passed to
+ * expr_assume() holds: the same answer and the same count of undecided
+ * events, with fewer tests. */
+enum hr_truth expr_decide_given(struct hr_expr *e, const struct hr_event *ev);
+
 /* 1 when ev matches, else 0 (an undecided event reads 0 and is counted in
  * expr_undecided(), as with expr_decide()). */
 int expr_eval(struct hr_expr *e, const struct hr_event *ev);

@@ -120,6 +120,8 @@ enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, s
       rt->ex = excluder_new(slo->excl, slo->nexcl);
     if (rc == HR_OK && rt->good == NULL && rt->bad == NULL)
       rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: neither a good nor a bad filter", slo->name);
+    if (rc == HR_OK && rt->total != NULL) /* the good (bad) filter runs where total held */
+      (void)expr_assume(rt->good != NULL ? rt->good : rt->bad, rt->total);
     if (rc == HR_OK)
       p->src[si].slos[p->src[si].nslos++] = j;
   }
@@ -294,7 +296,8 @@ void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev,
       continue;
     /* An event a regex could not decide is neither good nor bad: counting
      * it either way would make up a figure (docs/filters.md). */
-    enum hr_truth t = rt->good != NULL ? expr_decide(rt->good, ev) : expr_decide(rt->bad, ev);
+    struct hr_expr *gb = rt->good != NULL ? rt->good : rt->bad;
+    enum hr_truth t = valid == HR_TRUE ? expr_decide_given(gb, ev) : expr_decide(gb, ev);
     if (valid == HR_UNDECIDED || t == HR_UNDECIDED) {
       st->undecided++;
       continue;
