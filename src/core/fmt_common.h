@@ -22,10 +22,11 @@
  * bytes already looked at). Most fields of a log line (a status, a size,
  * "-", a time, a request line, a user agent) end within 64 bytes, where a
  * call to memchr costs more than the search. */
-static inline __attribute__((always_inline)) const char *fmt_find_byte(const char *p, const char *end, char c) {
 #if defined(__SSE2__)
+/* fmt_find_byte() with k = _mm_set1_epi8(c) made by the caller, once. */
+static inline __attribute__((always_inline)) const char *fmt_find_byte_v(const char *p, const char *end, char c,
+                                                                         __m128i k) {
   if (end - p >= 16) {
-    const __m128i k = _mm_set1_epi8(c);
     const char *stop = end - p > 64 ? p + 64 : end;
     for (; stop - p >= 16; p += 16) {
       unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), k));
@@ -41,8 +42,16 @@ static inline __attribute__((always_inline)) const char *fmt_find_byte(const cha
       p = stop;
     }
   }
-#endif
   return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+}
+#endif
+
+static inline __attribute__((always_inline)) const char *fmt_find_byte(const char *p, const char *end, char c) {
+#if defined(__SSE2__)
+  return fmt_find_byte_v(p, end, c, _mm_set1_epi8(c));
+#else
+  return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+#endif
 }
 
 /* Decimal number: optional '-', digits, optional '.' and digits (at least
