@@ -269,37 +269,6 @@ static int truthy(const struct hr_val *v) {
   return 0;
 }
 
-/* memcmp(a, b, n) == 0 without a library call: the filters' literals and
- * the fields they meet are short. */
-static inline int bytes_eq(const char *a, const char *b, size_t n) {
-  uint64_t x, y;
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      memcpy(&x, a + i, 8);
-      memcpy(&y, b + i, 8);
-      if (x != y)
-        return 0;
-    }
-    memcpy(&x, a + n - 8, 8);
-    memcpy(&y, b + n - 8, 8);
-    return x == y;
-  }
-  if (n >= 4) {
-    uint32_t u, w;
-    memcpy(&u, a, 4);
-    memcpy(&w, b, 4);
-    if (u != w)
-      return 0;
-    memcpy(&u, a + n - 4, 4);
-    memcpy(&w, b + n - 4, 4);
-    return u == w;
-  }
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != b[i])
-      return 0;
-  return 1;
-}
-
 /* 1 when needle[0..k) occurs in hay[0..n). */
 static int find_text(const char *hay, size_t n, const char *needle, size_t k) {
   if (k == 0)
@@ -320,7 +289,7 @@ static int re_match(const struct hr_expr *e, const struct node *nd, const char *
     if (n < nd->plainn)
       return 0;
     if (nd->anchored)
-      return bytes_eq(p, nd->plain, nd->plainn);
+      return sv_bytes_eq(p, nd->plain, nd->plainn);
     return find_text(p, n, nd->plain, nd->plainn);
   }
   PCRE2_SPTR s = (PCRE2_SPTR)(p != NULL ? p : "");
@@ -362,7 +331,7 @@ static __attribute__((noinline)) int test_slow(struct hr_expr *e, const struct n
     if ((v = get(ev, nd->field)) == NULL)
       return 0;
     if (v->type == HR_V_STR) {
-      int eq = v->sv.n == nd->lit.v.sv.n && bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n);
+      int eq = v->sv.n == nd->lit.v.sv.n && sv_bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n);
       return eq == (nd->op == OP_EQ);
     }
     return cmp_vals(v, &nd->lit.v, nd->lit.numok, nd->op);
@@ -410,7 +379,7 @@ static inline int test(struct hr_expr *e, const struct node *nd, const struct hr
   case K_STREQ:
     if (!(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_STR)
       break;
-    return (v->sv.n == nd->lit.v.sv.n && bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n)) == (nd->op == OP_EQ);
+    return (v->sv.n == nd->lit.v.sv.n && sv_bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n)) == (nd->op == OP_EQ);
   case K_NUM:
     if (!(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_NUM)
       break;
@@ -418,7 +387,7 @@ static inline int test(struct hr_expr *e, const struct node *nd, const struct hr
   case K_RE:
     if (nd->plain == NULL || !nd->anchored || !(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_STR)
       break;
-    return (v->sv.n >= nd->plainn && bytes_eq(v->sv.p, nd->plain, nd->plainn)) == (nd->op == OP_RE);
+    return (v->sv.n >= nd->plainn && sv_bytes_eq(v->sv.p, nd->plain, nd->plainn)) == (nd->op == OP_RE);
   }
   return test_slow(e, nd, ev);
 }
@@ -609,6 +578,35 @@ static void mark_holds(const struct hr_expr *g, int i, struct hr_expr *e, unsign
       holds[j] = 1;
       (*nheld)++;
     }
+}
+
+/* The first guard among node i (a leaf) or what its && nodes join. */
+static int find_guard(const struct hr_expr *e, int i, struct hr_expr_guard *g) {
+  const struct node *nd = &e->nodes[i];
+  if (nd->kind == K_AND) {
+    for (int k = 0; k < nd->n; k++)
+      if (find_guard(e, e->kids[nd->a + k], g))
+        return 1;
+    return 0;
+  }
+  if (nd->kind == K_STREQ && nd->op == OP_EQ && nd->lit.v.type == HR_V_STR) {
+    *g = (struct hr_expr_guard){nd->field, 0, nd->lit.v.sv.p, nd->lit.v.sv.n};
+    return 1;
+  }
+  if (nd->kind == K_RE && nd->op == OP_RE && nd->plain != NULL && nd->anchored) {
+    *g = (struct hr_expr_guard){nd->field, 1, nd->plain, nd->plainn};
+    return 1;
+  }
+  return 0;
+}
+
+void expr_guard(const struct hr_expr *e, struct hr_expr_guard *g) {
+  g->field = -1;
+  g->prefix = 0;
+  g->text = NULL;
+  g->n = 0;
+  if (e != NULL && e->nnodes > 0)
+    (void)find_guard(e, e->root, g);
 }
 
 int expr_assume(struct hr_expr *e, const struct hr_expr *given) {

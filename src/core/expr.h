@@ -69,6 +69,35 @@ int expr_assume(struct hr_expr *e, const struct hr_expr *given);
  * events, with fewer tests. */
 enum hr_truth expr_decide_given(struct hr_expr *e, const struct hr_event *ev);
 
+/* A test an expression cannot hold without: `field == "text"` or a plain
+ * prefix `field =~ "^text"` that the expression is, or joins with &&. */
+struct hr_expr_guard {
+  int field;        /* -1: none */
+  int prefix;       /* 0: the string field equals text; 1: it starts with text */
+  const char *text; /* borrowed from the expression */
+  size_t n;
+};
+
+/* e's guard (g->field = -1 when it has none). */
+void expr_guard(const struct hr_expr *e, struct hr_expr_guard *g /* OUT */);
+
+/* 1 when ev cannot satisfy the guard's expression: the field is absent or
+ * null, or a string that fails the test; then expr_decide() would say
+ * HR_FALSE and count nothing undecided (a false && term is false whatever
+ * the others are). 0 when it may (other types: the expression decides). */
+static inline int expr_guard_fails(const struct hr_expr_guard *g, const struct hr_event *ev) {
+  if (!(ev->set >> g->field & 1))
+    return 1;
+  const struct hr_val *v = &ev->f[g->field];
+  if (v->type == HR_V_NULL)
+    return 1;
+  if (v->type != HR_V_STR)
+    return 0;
+  if (g->prefix ? v->sv.n < g->n : v->sv.n != g->n)
+    return 1;
+  return !sv_bytes_eq(v->sv.p, g->text, g->n);
+}
+
 /* 1 when ev matches, else 0 (an undecided event reads 0 and is counted in
  * expr_undecided(), as with expr_decide()). */
 int expr_eval(struct hr_expr *e, const struct hr_event *ev);

@@ -104,6 +104,7 @@ enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, s
     const struct hr_slo *slo = &cfg->slos[j];
     struct hr_slo_rt *rt = &p->slo[j];
     rt->slo = slo;
+    rt->guard.field = -1;
     size_t si = p->nsrc;
     for (size_t i = 0; i < p->nsrc; i++)
       if (slo->source == &cfg->sources[i])
@@ -122,6 +123,8 @@ enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, s
       rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: neither a good nor a bad filter", slo->name);
     if (rc == HR_OK && rt->total != NULL) /* the good (bad) filter runs where total held */
       (void)expr_assume(rt->good != NULL ? rt->good : rt->bad, rt->total);
+    if (rc == HR_OK)
+      expr_guard(rt->total, &rt->guard);
     if (rc == HR_OK)
       p->src[si].slos[p->src[si].nslos++] = j;
   }
@@ -289,6 +292,8 @@ void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev,
   for (size_t i = 0; i < src->nslos; i++) {
     size_t j = src->slos[i];
     struct hr_slo_rt *rt = &p->slo[j];
+    if (rt->guard.field >= 0 && expr_guard_fails(&rt->guard, ev))
+      continue; /* total is false: one inline test instead of its program */
     enum hr_truth valid = rt->total != NULL ? expr_decide(rt->total, ev) : HR_TRUE;
     if (valid == HR_FALSE)
       continue;

@@ -24,6 +24,7 @@ struct hr_slo_rt {
   const struct hr_slo *slo;
   struct hr_expr *good, *bad, *total; /* total NULL: every event is valid */
   struct hr_excluder *ex;             /* NULL: no exclusions */
+  struct hr_expr_guard guard;         /* of total: an event that fails it is not valid */
 };
 
 struct hr_source_rt {

@@ -772,6 +772,70 @@ static void test_assume(void **state) {
   expr_free(t);
 }
 
+/* expr_guard(): the test an expression cannot hold without; an event that
+ * fails it is one the expression decides false, over random expressions. */
+static void test_guard(void **state) {
+  (void)state;
+  static const struct {
+    const char *src;
+    int field, prefix;
+    const char *text;
+  } tc[] = {
+      {"path == \"/health\"", HR_F_PATH, 0, "/health"},
+      {"status < 500 && (method == \"GET\" && q)", HR_F_METHOD, 0, "GET"},
+      {"path =~ \"^/api/\" && status < 500", HR_F_PATH, 1, "/api/"},
+      {"path =~ \"/api/\"", -1, 0, NULL},    /* not anchored */
+      {"path =~ \"^/a(b|c)\"", -1, 0, NULL}, /* not plain text */
+      {"path != \"/health\"", -1, 0, NULL},
+      {"path == \"/health\" || q", -1, 0, NULL},
+      {"!(path == \"/health\")", -1, 0, NULL},
+      {"code == 5", -1, 0, NULL},
+  };
+  for (size_t i = 0; i < sizeof tc / sizeof tc[0]; i++) {
+    struct hr_expr *e = compile_ok(tc[i].src);
+    struct hr_expr_guard g;
+    expr_guard(e, &g);
+    if (g.field != tc[i].field)
+      fail_msg("%s: guard field %d, want %d", tc[i].src, g.field, tc[i].field);
+    if (g.field >= 0) {
+      assert_int_equal(g.prefix, tc[i].prefix);
+      assert_int_equal(g.n, strlen(tc[i].text));
+      assert_memory_equal(g.text, tc[i].text, g.n);
+    }
+    expr_free(e);
+  }
+  /* a string field that compares as a number is left to the expression */
+  struct hr_expr *e = compile_ok("s == \"503\"");
+  struct hr_expr_guard g;
+  expr_guard(e, &g);
+  assert_int_equal(g.field, F_S);
+  struct hr_event num;
+  event_reset(&num);
+  event_set_num(&num, F_S, 503, "503.0", 5);
+  assert_int_equal(expr_guard_fails(&g, &num), 0);
+  assert_int_equal(expr_decide(e, &num), HR_TRUE);
+  assert_int_equal(expr_guard_fails(&g, &evs[0]), 0); /* "503" */
+  assert_int_equal(expr_guard_fails(&g, &evs[1]), 1); /* absent */
+  expr_free(e);
+  char buf[8192];
+  struct gen gen = {2024, buf, 0, sizeof buf};
+  int fails = 0;
+  for (int n = 0; n < 3000; n++) {
+    gen.n = 0;
+    int bits = gen_expr(&gen, 0);
+    e = compile_ok(buf);
+    expr_guard(e, &g);
+    for (int k = 0; k < 3 && g.field >= 0; k++)
+      if (expr_guard_fails(&g, &evs[k])) {
+        if (bits >> k & 1)
+          fail_msg("%s on ev%d: the guard fails, the expression holds", buf, k);
+        fails++;
+      }
+    expr_free(e);
+  }
+  assert_true(fails > 300);
+}
+
 /* Nested quantifiers are flagged (a warning for check), at the regex's column. */
 static void test_regex_warning(void **state) {
   (void)state;
@@ -823,6 +887,7 @@ int main(void) {
       cmocka_unit_test(test_undecided),
       cmocka_unit_test(test_undecided_logic),
       cmocka_unit_test(test_assume),
+      cmocka_unit_test(test_guard),
       cmocka_unit_test(test_regex_warning),
       cmocka_unit_test(test_field_pos),
   };
