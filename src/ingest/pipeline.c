@@ -216,6 +216,24 @@ void scan_stats_init(struct hr_scan_stats *st) {
   st->last_us = INT64_MIN;
   for (int i = 0; i < HR_MAX_FIELDS; i++)
     st->field_last_us[i] = INT64_MIN;
+  st->run_fields = 0;
+  st->run_last_us = INT64_MIN;
+}
+
+int64_t scan_stats_field_last(const struct hr_scan_stats *st, int id) {
+  int64_t t = st->field_last_us[id];
+  return st->run_fields >> id & 1 && st->run_last_us > t ? st->run_last_us : t;
+}
+
+/* Fold the current run into field_last_us; a new run begins. */
+static void settle_run(struct hr_scan_stats *st, uint64_t fields) {
+  for (uint64_t m = st->run_fields; m != 0; m &= m - 1) {
+    int id = __builtin_ctzll(m);
+    if (st->run_last_us > st->field_last_us[id])
+      st->field_last_us[id] = st->run_last_us;
+  }
+  st->run_fields = fields;
+  st->run_last_us = INT64_MIN;
 }
 
 void pipeline_source_batch(const struct hr_pipeline *p, size_t si, const struct hr_scan_stats *st, const char **names,
@@ -231,7 +249,7 @@ void pipeline_source_batch(const struct hr_pipeline *p, size_t si, const struct 
     if (name == NULL)
       continue;
     names[b->nfields] = name;
-    field_last[b->nfields++] = st->field_last_us[id];
+    field_last[b->nfields++] = scan_stats_field_last(st, id);
   }
   b->fields = names;
   b->field_last_us = field_last;
@@ -253,9 +271,12 @@ void scan_stats_merge(struct hr_scan_stats *a, const struct hr_scan_stats *b, in
     a->max_ts_us = b->max_ts_us;
   if (b->last_us > a->last_us)
     a->last_us = b->last_us;
-  for (int i = 0; i < HR_MAX_FIELDS; i++)
-    if (b->field_last_us[i] > a->field_last_us[i])
-      a->field_last_us[i] = b->field_last_us[i];
+  settle_run(a, 0);
+  for (int i = 0; i < HR_MAX_FIELDS; i++) {
+    int64_t t = scan_stats_field_last(b, i);
+    if (t > a->field_last_us[i])
+      a->field_last_us[i] = t;
+  }
   for (size_t i = 0; i < b->nsamples && a->nsamples < HR_SAMPLES; i++) {
     a->samples[a->nsamples] = b->samples[i];
     a->samples[a->nsamples++].line += line_shift;
@@ -284,11 +305,14 @@ void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev,
   }
   if (ts > st->last_us)
     st->last_us = ts;
-  for (uint64_t m = src->filter_fields & ev->set; m != 0; m &= m - 1) {
-    int id = __builtin_ctzll(m);
-    if (ev->f[id].type != HR_V_NULL && ts > st->field_last_us[id])
-      st->field_last_us[id] = ts;
-  }
+  uint64_t have = src->filter_fields & ev->set;
+  for (uint64_t m = have & ev->nulls; m != 0; m &= m - 1) /* set null at some point: null now? */
+    if (ev->f[__builtin_ctzll(m)].type == HR_V_NULL)
+      have &= ~(m & -m);
+  if (have != st->run_fields)
+    settle_run(st, have);
+  if (ts > st->run_last_us)
+    st->run_last_us = ts;
   for (size_t i = 0; i < src->nslos; i++) {
     size_t j = src->slos[i];
     struct hr_slo_rt *rt = &p->slo[j];
