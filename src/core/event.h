@@ -44,8 +44,9 @@ struct hr_val {
 };
 
 struct hr_event {
-  int64_t ts_us; /* event time, microseconds since the epoch, UTC */
-  uint64_t set;  /* bit i: f[i] holds a value for this line */
+  int64_t ts_us;  /* event time, microseconds since the epoch, UTC */
+  uint64_t set;   /* bit i: f[i] holds a value for this line */
+  uint64_t nulls; /* bit i: f[i] was set null during this line (it may hold a value since) */
   struct hr_val f[HR_MAX_FIELDS];
   size_t scratch_len;             /* bytes of scratch used by this line */
   char scratch[HR_EVENT_SCRATCH]; /* decoded strings (JSON escapes) */
@@ -53,6 +54,7 @@ struct hr_event {
 
 static inline void event_reset(struct hr_event *ev) {
   ev->set = 0;
+  ev->nulls = 0;
   ev->ts_us = 0;
   ev->scratch_len = 0;
 }
@@ -90,6 +92,7 @@ static inline void event_set_bool(struct hr_event *ev, int id, int b) {
 static inline void event_set_null(struct hr_event *ev, int id) {
   ev->f[id].type = HR_V_NULL;
   ev->set |= (uint64_t)1 << id;
+  ev->nulls |= (uint64_t)1 << id;
 }
 
 #endif

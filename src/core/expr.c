@@ -113,6 +113,11 @@ struct hr_expr {
   struct ins *prog; /* owned */
   int nprog;
   int entry; /* first instruction, or PC_TRUE / PC_FALSE */
+  /* expr_assume(): the program again, with the leaves known to hold when
+   * the other expression holds emitted as true; NULL when there is none. */
+  struct ins *gprog; /* owned */
+  int ngprog;
+  int gentry;
 };
 
 #define PC_TRUE (-1)
@@ -264,37 +269,6 @@ static int truthy(const struct hr_val *v) {
   return 0;
 }
 
-/* memcmp(a, b, n) == 0 without a library call: the filters' literals and
- * the fields they meet are short. */
-static inline int bytes_eq(const char *a, const char *b, size_t n) {
-  uint64_t x, y;
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      memcpy(&x, a + i, 8);
-      memcpy(&y, b + i, 8);
-      if (x != y)
-        return 0;
-    }
-    memcpy(&x, a + n - 8, 8);
-    memcpy(&y, b + n - 8, 8);
-    return x == y;
-  }
-  if (n >= 4) {
-    uint32_t u, w;
-    memcpy(&u, a, 4);
-    memcpy(&w, b, 4);
-    if (u != w)
-      return 0;
-    memcpy(&u, a + n - 4, 4);
-    memcpy(&w, b + n - 4, 4);
-    return u == w;
-  }
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != b[i])
-      return 0;
-  return 1;
-}
-
 /* 1 when needle[0..k) occurs in hay[0..n). */
 static int find_text(const char *hay, size_t n, const char *needle, size_t k) {
   if (k == 0)
@@ -315,7 +289,7 @@ static int re_match(const struct hr_expr *e, const struct node *nd, const char *
     if (n < nd->plainn)
       return 0;
     if (nd->anchored)
-      return bytes_eq(p, nd->plain, nd->plainn);
+      return sv_bytes_eq(p, nd->plain, nd->plainn);
     return find_text(p, n, nd->plain, nd->plainn);
   }
   PCRE2_SPTR s = (PCRE2_SPTR)(p != NULL ? p : "");
@@ -357,7 +331,7 @@ static __attribute__((noinline)) int test_slow(struct hr_expr *e, const struct n
     if ((v = get(ev, nd->field)) == NULL)
       return 0;
     if (v->type == HR_V_STR) {
-      int eq = v->sv.n == nd->lit.v.sv.n && bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n);
+      int eq = v->sv.n == nd->lit.v.sv.n && sv_bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n);
       return eq == (nd->op == OP_EQ);
     }
     return cmp_vals(v, &nd->lit.v, nd->lit.numok, nd->op);
@@ -405,7 +379,7 @@ static inline int test(struct hr_expr *e, const struct node *nd, const struct hr
   case K_STREQ:
     if (!(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_STR)
       break;
-    return (v->sv.n == nd->lit.v.sv.n && bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n)) == (nd->op == OP_EQ);
+    return (v->sv.n == nd->lit.v.sv.n && sv_bytes_eq(v->sv.p, nd->lit.v.sv.p, v->sv.n)) == (nd->op == OP_EQ);
   case K_NUM:
     if (!(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_NUM)
       break;
@@ -413,7 +387,7 @@ static inline int test(struct hr_expr *e, const struct node *nd, const struct hr
   case K_RE:
     if (nd->plain == NULL || !nd->anchored || !(ev->set >> nd->field & 1) || (v = &ev->f[nd->field])->type != HR_V_STR)
       break;
-    return (v->sv.n >= nd->plainn && bytes_eq(v->sv.p, nd->plain, nd->plainn)) == (nd->op == OP_RE);
+    return (v->sv.n >= nd->plainn && sv_bytes_eq(v->sv.p, nd->plain, nd->plainn)) == (nd->op == OP_RE);
   }
   return test_slow(e, nd, ev);
 }
@@ -456,10 +430,10 @@ static __attribute__((noinline)) enum hr_truth decide_slow(struct hr_expr *e, co
   return r ? HR_TRUE : HR_FALSE;
 }
 
-static inline enum hr_truth decide(struct hr_expr *e, const struct hr_event *ev) {
-  int pc = e->entry;
+static inline enum hr_truth decide(struct hr_expr *e, const struct ins *prog, int entry, const struct hr_event *ev) {
+  int pc = entry;
   while (pc >= 0) {
-    const struct ins *in = &e->prog[pc];
+    const struct ins *in = &prog[pc];
     int r = test(e, in->nd, ev);
     if (__builtin_expect(r < 0, 0))
       return decide_slow(e, in->nd, ev);
@@ -469,11 +443,20 @@ static inline enum hr_truth decide(struct hr_expr *e, const struct hr_event *ev)
 }
 
 enum hr_truth expr_decide(struct hr_expr *e, const struct hr_event *ev) {
-  return decide(e, ev);
+  return decide(e, e->prog, e->entry, ev);
+}
+
+/* The folded leaves hold for ev (the other expression held), so the short
+ * program reaches the tests the full one would reach, minus those; a leaf
+ * found undecided goes to decide_slow() as in the full program. */
+enum hr_truth expr_decide_given(struct hr_expr *e, const struct hr_event *ev) {
+  if (e->gprog == NULL)
+    return decide(e, e->prog, e->entry, ev);
+  return decide(e, e->gprog, e->gentry, ev);
 }
 
 int expr_eval(struct hr_expr *e, const struct hr_event *ev) {
-  return decide(e, ev) == HR_TRUE;
+  return decide(e, e->prog, e->entry, ev) == HR_TRUE;
 }
 
 uint64_t expr_undecided(const struct hr_expr *e) {
@@ -498,35 +481,151 @@ long expr_field_pos(const struct hr_expr *e, int id) {
  * true and to f when false; returns its entry pc. Children are emitted
  * last to first, so each knows where its successor starts. Recursion
  * depth is bounded by the nesting of '(' and '!' (EXPR_MAX_DEPTH). */
-static int emit(struct hr_expr *e, int i, int t, int f) {
+struct emitter {
+  struct hr_expr *e;
+  struct ins *prog;
+  int n;
+  const unsigned char *holds; /* NULL, or per node: 1 when the leaf is known to hold (emitted as true) */
+};
+
+static int emit(struct emitter *m, int i, int t, int f) {
+  const struct hr_expr *e = m->e;
   const struct node *nd = &e->nodes[i];
   switch (nd->kind) {
   case K_CONST: return nd->b ? t : f;
-  case K_NOT: return emit(e, nd->a, f, t);
+  case K_NOT: return emit(m, nd->a, f, t);
   case K_AND: {
     int pc = t;
     for (int k = nd->n - 1; k >= 0; k--)
-      pc = emit(e, e->kids[nd->a + k], pc, f);
+      pc = emit(m, e->kids[nd->a + k], pc, f);
     return pc;
   }
   case K_OR: {
     int pc = f;
     for (int k = nd->n - 1; k >= 0; k--)
-      pc = emit(e, e->kids[nd->a + k], t, pc);
+      pc = emit(m, e->kids[nd->a + k], t, pc);
     return pc;
   }
   default: break;
   }
-  e->prog[e->nprog].nd = nd;
-  e->prog[e->nprog].t = t;
-  e->prog[e->nprog].f = f;
-  return e->nprog++;
+  if (m->holds != NULL && m->holds[i])
+    return t;
+  m->prog[m->n].nd = nd;
+  m->prog[m->n].t = t;
+  m->prog[m->n].f = f;
+  return m->n++;
 }
 
 static void compile_prog(struct hr_expr *e) {
-  e->prog = xmalloc((size_t)(e->nnodes > 0 ? e->nnodes : 1) * sizeof *e->prog); /* a leaf is emitted once */
-  e->nprog = 0;
-  e->entry = emit(e, e->root, PC_TRUE, PC_FALSE);
+  struct emitter m = {e, xmalloc((size_t)(e->nnodes > 0 ? e->nnodes : 1) * sizeof *e->prog), 0, NULL};
+  e->entry = emit(&m, e->root, PC_TRUE, PC_FALSE); /* a leaf is emitted once */
+  e->prog = m.prog;
+  e->nprog = m.n;
+}
+
+static int same_lit(const struct lit *a, const struct lit *b) {
+  if (a->v.type != b->v.type || a->numok != b->numok || a->dur != b->dur)
+    return 0;
+  if (a->v.type == HR_V_STR)
+    return a->v.sv.n == b->v.sv.n && (a->v.sv.n == 0 || memcmp(a->v.sv.p, b->v.sv.p, a->v.sv.n) == 0);
+  return memcmp(&a->v.num, &b->v.num, sizeof a->v.num) == 0;
+}
+
+/* 1 when leaves a (of ea) and b (of eb) give the same answer for every
+ * event. A regex counts only when it is plain text (no PCRE2 match: it
+ * cannot come out undecided). */
+static int same_leaf(const struct hr_expr *ea, const struct node *a, const struct hr_expr *eb, const struct node *b) {
+  if (a->kind != b->kind || a->op != b->op || a->field != b->field || a->field2 != b->field2)
+    return 0;
+  switch (a->kind) {
+  case K_TRUTHY:
+  case K_NULL:
+  case K_FF: return 1;
+  case K_NUM:
+  case K_STREQ:
+  case K_LIT: return same_lit(&a->lit, &b->lit);
+  case K_RE:
+    return a->plain != NULL && b->plain != NULL && a->anchored == b->anchored && a->plainn == b->plainn &&
+           memcmp(a->plain, b->plain, a->plainn) == 0;
+  case K_IN:
+    if (a->n != b->n || a->b != b->b)
+      return 0;
+    for (int k = 0; k < a->n; k++)
+      if (!same_lit(&ea->lits[a->a + k], &eb->lits[b->a + k]))
+        return 0;
+    return 1;
+  }
+  return 0;
+}
+
+/* The leaves of g that hold whenever g holds: g's root, or what its &&
+ * nodes join, leaves that are not constants. Marks holds[i] for each leaf i
+ * of e the same as one of them. */
+static void mark_holds(const struct hr_expr *g, int i, struct hr_expr *e, unsigned char *holds, int *nheld) {
+  const struct node *nd = &g->nodes[i];
+  switch (nd->kind) {
+  case K_AND:
+    for (int k = 0; k < nd->n; k++)
+      mark_holds(g, g->kids[nd->a + k], e, holds, nheld);
+    return;
+  case K_CONST:
+  case K_NOT:
+  case K_OR: return;
+  default: break;
+  }
+  for (int j = 0; j < e->nnodes; j++)
+    if (!holds[j] && same_leaf(e, &e->nodes[j], g, nd)) {
+      holds[j] = 1;
+      (*nheld)++;
+    }
+}
+
+/* The first guard among node i (a leaf) or what its && nodes join. */
+static int find_guard(const struct hr_expr *e, int i, struct hr_expr_guard *g) {
+  const struct node *nd = &e->nodes[i];
+  if (nd->kind == K_AND) {
+    for (int k = 0; k < nd->n; k++)
+      if (find_guard(e, e->kids[nd->a + k], g))
+        return 1;
+    return 0;
+  }
+  if (nd->kind == K_STREQ && nd->op == OP_EQ && nd->lit.v.type == HR_V_STR) {
+    *g = (struct hr_expr_guard){nd->field, 0, nd->lit.v.sv.p, nd->lit.v.sv.n};
+    return 1;
+  }
+  if (nd->kind == K_RE && nd->op == OP_RE && nd->plain != NULL && nd->anchored) {
+    *g = (struct hr_expr_guard){nd->field, 1, nd->plain, nd->plainn};
+    return 1;
+  }
+  return 0;
+}
+
+void expr_guard(const struct hr_expr *e, struct hr_expr_guard *g) {
+  g->field = -1;
+  g->prefix = 0;
+  g->text = NULL;
+  g->n = 0;
+  if (e != NULL && e->nnodes > 0)
+    (void)find_guard(e, e->root, g);
+}
+
+int expr_assume(struct hr_expr *e, const struct hr_expr *given) {
+  free(e->gprog);
+  e->gprog = NULL;
+  e->ngprog = 0;
+  if (given == NULL || e->nnodes == 0)
+    return 0;
+  unsigned char *holds = xcalloc((size_t)e->nnodes, 1);
+  int nheld = 0;
+  mark_holds(given, given->root, e, holds, &nheld);
+  if (nheld > 0) {
+    struct emitter m = {e, xmalloc((size_t)e->nnodes * sizeof *e->gprog), 0, holds};
+    e->gentry = emit(&m, e->root, PC_TRUE, PC_FALSE);
+    e->gprog = m.prog;
+    e->ngprog = m.n;
+  }
+  free(holds);
+  return nheld;
 }
 
 uint64_t expr_fields(const struct hr_expr *e) {
@@ -545,6 +644,7 @@ void expr_free(struct hr_expr *e) {
   pcre2_jit_stack_free(e->jstack);
   free(e->nodes);
   free(e->prog);
+  free(e->gprog);
   free(e->kids);
   free(e->lits);
   free(e->text);
@@ -1201,6 +1301,7 @@ static int build_cmp(struct parser *P, struct operand *l, int op, struct operand
     if (compile_regex(P, i, r))
       return -1;
     e->nodes[i].op = (unsigned char)op;
+    e->nodes[i].lit = r->lit; /* the pattern */
     if (l->field >= 0) {
       e->nodes[i].field = l->field;
       return i;

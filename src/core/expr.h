@@ -55,6 +55,49 @@ enum hr_truth { HR_FALSE = 0, HR_TRUE = 1, HR_UNDECIDED = -1 };
  * expression): compile one per thread. */
 enum hr_truth expr_decide(struct hr_expr *e, const struct hr_event *ev);
 
+/* Compile into e a shorter program for the events where `given` holds
+ * (expr_decide(given, ev) == HR_TRUE): a test of e that is the same as one
+ * `given` joins with && (or is its whole) is known to hold and is not run
+ * again. An SLO's good filter often repeats its total filter's tests
+ * (`path == "/x" && status < 500` with total `path == "/x"`). Returns the
+ * number of tests of e found the same (0: no shorter program; given may be
+ * NULL). given is read only during the call. */
+int expr_assume(struct hr_expr *e, const struct hr_expr *given);
+
+/* expr_decide(e, ev) for an event where the expression last passed to
+ * expr_assume() holds: the same answer and the same count of undecided
+ * events, with fewer tests. */
+enum hr_truth expr_decide_given(struct hr_expr *e, const struct hr_event *ev);
+
+/* A test an expression cannot hold without: `field == "text"` or a plain
+ * prefix `field =~ "^text"` that the expression is, or joins with &&. */
+struct hr_expr_guard {
+  int field;        /* -1: none */
+  int prefix;       /* 0: the string field equals text; 1: it starts with text */
+  const char *text; /* borrowed from the expression */
+  size_t n;
+};
+
+/* e's guard (g->field = -1 when it has none). */
+void expr_guard(const struct hr_expr *e, struct hr_expr_guard *g /* OUT */);
+
+/* 1 when ev cannot satisfy the guard's expression: the field is absent or
+ * null, or a string that fails the test; then expr_decide() would say
+ * HR_FALSE and count nothing undecided (a false && term is false whatever
+ * the others are). 0 when it may (other types: the expression decides). */
+static inline int expr_guard_fails(const struct hr_expr_guard *g, const struct hr_event *ev) {
+  if (!(ev->set >> g->field & 1))
+    return 1;
+  const struct hr_val *v = &ev->f[g->field];
+  if (v->type == HR_V_NULL)
+    return 1;
+  if (v->type != HR_V_STR)
+    return 0;
+  if (g->prefix ? v->sv.n < g->n : v->sv.n != g->n)
+    return 1;
+  return !sv_bytes_eq(v->sv.p, g->text, g->n);
+}
+
 /* 1 when ev matches, else 0 (an undecided event reads 0 and is counted in
  * expr_undecided(), as with expr_decide()). */
 int expr_eval(struct hr_expr *e, const struct hr_event *ev);

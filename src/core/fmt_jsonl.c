@@ -504,13 +504,17 @@ static void deliver(struct pctx *c, struct hr_event *ev, const struct jnode *d, 
     case R_TIME: c->tv = *v; break;
     case R_DSTART: c->startv = *v; break;
     case R_DEND: c->endv = *v; break;
-    default:
+    default: {
+      uint64_t bit = (uint64_t)1 << k->id;
       if (v->type == V_SKIPPED) {
-        ev->set &= ~((uint64_t)1 << k->id);
+        ev->set &= ~bit;
       } else {
         ev->f[k->id] = *v;
-        ev->set |= (uint64_t)1 << k->id;
+        ev->set |= bit;
+        if (v->type == HR_V_NULL)
+          ev->nulls |= bit;
       }
+    }
     }
   }
 }

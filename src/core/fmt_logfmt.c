@@ -87,6 +87,9 @@ struct op {
   unsigned char skip; /* C_STR and not own: nothing to convert */
   const char *next;   /* !pair && !last: the next literal's text and length */
   size_t nextn;
+#if defined(__SSE2__)
+  __m128i next0; /* next[0] in each of 16 bytes, for fmt_find_byte_v() */
+#endif
 };
 
 /* The date part of the last CLF timestamp ("10/Oct/2000" and "-0700"): the
@@ -687,6 +690,9 @@ enum hr_rc fmt_logfmt_new(const struct hr_format_opts *o, struct hr_format *f, s
       v->next = b.ops[i + 1].lit;
       v->nextn = b.ops[i + 1].litn;
       v->listsep = !v->quoted && v->next[0] == ' ';
+#if defined(__SSE2__)
+      v->next0 = _mm_set1_epi8(v->next[0]);
+#endif
     }
   }
   struct logfmt *l = xcalloc(1, sizeof *l);
@@ -730,6 +736,12 @@ static inline int lit_rest_eq(const char *q, const char *lit, size_t litn) {
   return lit_eq(q + 1, lit + 1, litn - 1);
 }
 
+#if defined(__SSE2__)
+#define FIND_C0(p, end, c0, v) fmt_find_byte_v(p, end, c0, (v)->next0)
+#else
+#define FIND_C0(p, end, c0, v) fmt_find_byte(p, end, c0)
+#endif
+
 /* End of a variable's value starting at cur: where its next literal
  * (v->next) matches. */
 static inline __attribute__((always_inline)) const char *find_lit(const char *cur, const char *end,
@@ -745,7 +757,7 @@ static inline __attribute__((always_inline)) const char *find_lit(const char *cu
   }
   if (v->quoted) {
     for (;;) {
-      const char *q = fmt_find_byte(from, end, c0);
+      const char *q = FIND_C0(from, end, c0, v);
       if (q == NULL)
         return NULL;
       if (q > cur && q[-1] == '\\') { /* an escaped quote is part of the value */
@@ -763,7 +775,7 @@ static inline __attribute__((always_inline)) const char *find_lit(const char *cu
     }
   }
   for (;;) {
-    const char *q = fmt_find_byte(from, end, c0);
+    const char *q = FIND_C0(from, end, c0, v);
     if (q == NULL)
       return NULL;
     if (v->listsep && q > cur) {

@@ -104,31 +104,31 @@ static void clear_range(struct hr_series *s, int64_t from, int64_t to) {
 }
 
 int series_add(struct hr_series *s, int64_t ts_us, uint32_t good, uint32_t valid) {
-  int64_t k;
+  size_t i;
+  /* most events fall in the head bucket: a multiplication, not a division,
+   * and its slot kept (slot() divides) */
+  int in_head = 0;
   if (s->head != INT64_MIN) {
-    /* most events fall in the head bucket: a multiplication, not a division */
     int64_t start = s->phase_us + s->head * s->step_us;
-    if (ts_us >= start && (uint64_t)ts_us - (uint64_t)start < (uint64_t)s->step_us)
-      k = s->head;
-    else
-      k = series_index(s, ts_us);
+    in_head = ts_us >= start && (uint64_t)ts_us - (uint64_t)start < (uint64_t)s->step_us;
+  }
+  if (in_head) {
+    i = s->head_slot;
   } else {
-    k = series_index(s, ts_us);
+    int64_t k = series_index(s, ts_us);
+    if (s->head == INT64_MIN || k > s->head) {
+      if (s->head == INT64_MIN || k - s->head >= (int64_t)s->cap)
+        free_pages(s);
+      else
+        clear_range(s, s->head + 1, k);
+      s->head = k;
+      s->head_slot = slot(s, k);
+    } else if (!held(s, k)) {
+      s->dropped += valid ? valid : 1;
+      return -1;
+    }
+    i = k == s->head ? s->head_slot : slot(s, k);
   }
-  if (s->head == INT64_MIN) {
-    free_pages(s);
-    s->head = k;
-  } else if (k > s->head) {
-    if (k - s->head >= (int64_t)s->cap)
-      free_pages(s);
-    else
-      clear_range(s, s->head + 1, k);
-    s->head = k;
-  } else if (!held(s, k)) {
-    s->dropped += valid ? valid : 1;
-    return -1;
-  }
-  size_t i = slot(s, k);
   struct hr_series_page **pp = &s->pages[i / HR_SERIES_PAGE];
   if (*pp == NULL)
     *pp = xcalloc(1, sizeof **pp);

@@ -27,6 +27,7 @@ struct hr_series {
   int64_t phase_us;              /* in [0, step) */
   size_t cap;                    /* buckets in the ring */
   int64_t head;                  /* newest absolute bucket index; INT64_MIN when empty */
+  size_t head_slot;              /* its ring slot (head mod cap) */
   struct hr_series_page **pages; /* slot i (index k lives at k mod cap) is in page i / HR_SERIES_PAGE; NULL: zeros */
   size_t npages;
   uint64_t dropped; /* events older than head - cap + 1 */

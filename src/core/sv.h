@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct hr_sv {
   const char *p;
@@ -21,6 +22,37 @@ struct hr_sv {
 static inline struct hr_sv sv_make(const char *p, size_t n) {
   struct hr_sv v = {p, n};
   return v;
+}
+
+/* memcmp(a, b, n) == 0 without a library call, for the short strings of
+ * filters (their literals and the fields they meet). */
+static inline int sv_bytes_eq(const char *a, const char *b, size_t n) {
+  uint64_t x, y;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, a + i, 8);
+      memcpy(&y, b + i, 8);
+      if (x != y)
+        return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    uint32_t u, w;
+    memcpy(&u, a, 4);
+    memcpy(&w, b, 4);
+    if (u != w)
+      return 0;
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&w, b + n - 4, 4);
+    return u == w;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return 0;
+  return 1;
 }
 
 /* 1 if equal to the n bytes at s. */

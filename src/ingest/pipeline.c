@@ -104,6 +104,7 @@ enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, s
     const struct hr_slo *slo = &cfg->slos[j];
     struct hr_slo_rt *rt = &p->slo[j];
     rt->slo = slo;
+    rt->guard.field = -1;
     size_t si = p->nsrc;
     for (size_t i = 0; i < p->nsrc; i++)
       if (slo->source == &cfg->sources[i])
@@ -120,6 +121,10 @@ enum hr_rc pipeline_new(const struct hr_config *cfg, struct hr_pipeline **out, s
       rt->ex = excluder_new(slo->excl, slo->nexcl);
     if (rc == HR_OK && rt->good == NULL && rt->bad == NULL)
       rc = HR_FAIL(err, HR_ERR_CONFIG, "SLO %s: neither a good nor a bad filter", slo->name);
+    if (rc == HR_OK && rt->total != NULL) /* the good (bad) filter runs where total held */
+      (void)expr_assume(rt->good != NULL ? rt->good : rt->bad, rt->total);
+    if (rc == HR_OK)
+      expr_guard(rt->total, &rt->guard);
     if (rc == HR_OK)
       p->src[si].slos[p->src[si].nslos++] = j;
   }
@@ -211,6 +216,24 @@ void scan_stats_init(struct hr_scan_stats *st) {
   st->last_us = INT64_MIN;
   for (int i = 0; i < HR_MAX_FIELDS; i++)
     st->field_last_us[i] = INT64_MIN;
+  st->run_fields = 0;
+  st->run_last_us = INT64_MIN;
+}
+
+int64_t scan_stats_field_last(const struct hr_scan_stats *st, int id) {
+  int64_t t = st->field_last_us[id];
+  return st->run_fields >> id & 1 && st->run_last_us > t ? st->run_last_us : t;
+}
+
+/* Fold the current run into field_last_us; a new run begins. */
+static void settle_run(struct hr_scan_stats *st, uint64_t fields) {
+  for (uint64_t m = st->run_fields; m != 0; m &= m - 1) {
+    int id = __builtin_ctzll(m);
+    if (st->run_last_us > st->field_last_us[id])
+      st->field_last_us[id] = st->run_last_us;
+  }
+  st->run_fields = fields;
+  st->run_last_us = INT64_MIN;
 }
 
 void pipeline_source_batch(const struct hr_pipeline *p, size_t si, const struct hr_scan_stats *st, const char **names,
@@ -226,7 +249,7 @@ void pipeline_source_batch(const struct hr_pipeline *p, size_t si, const struct 
     if (name == NULL)
       continue;
     names[b->nfields] = name;
-    field_last[b->nfields++] = st->field_last_us[id];
+    field_last[b->nfields++] = scan_stats_field_last(st, id);
   }
   b->fields = names;
   b->field_last_us = field_last;
@@ -248,9 +271,12 @@ void scan_stats_merge(struct hr_scan_stats *a, const struct hr_scan_stats *b, in
     a->max_ts_us = b->max_ts_us;
   if (b->last_us > a->last_us)
     a->last_us = b->last_us;
-  for (int i = 0; i < HR_MAX_FIELDS; i++)
-    if (b->field_last_us[i] > a->field_last_us[i])
-      a->field_last_us[i] = b->field_last_us[i];
+  settle_run(a, 0);
+  for (int i = 0; i < HR_MAX_FIELDS; i++) {
+    int64_t t = scan_stats_field_last(b, i);
+    if (t > a->field_last_us[i])
+      a->field_last_us[i] = t;
+  }
   for (size_t i = 0; i < b->nsamples && a->nsamples < HR_SAMPLES; i++) {
     a->samples[a->nsamples] = b->samples[i];
     a->samples[a->nsamples++].line += line_shift;
@@ -279,14 +305,19 @@ void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev,
   }
   if (ts > st->last_us)
     st->last_us = ts;
-  for (uint64_t m = src->filter_fields & ev->set; m != 0; m &= m - 1) {
-    int id = __builtin_ctzll(m);
-    if (ev->f[id].type != HR_V_NULL && ts > st->field_last_us[id])
-      st->field_last_us[id] = ts;
-  }
+  uint64_t have = src->filter_fields & ev->set;
+  for (uint64_t m = have & ev->nulls; m != 0; m &= m - 1) /* set null at some point: null now? */
+    if (ev->f[__builtin_ctzll(m)].type == HR_V_NULL)
+      have &= ~(m & -m);
+  if (have != st->run_fields)
+    settle_run(st, have);
+  if (ts > st->run_last_us)
+    st->run_last_us = ts;
   for (size_t i = 0; i < src->nslos; i++) {
     size_t j = src->slos[i];
     struct hr_slo_rt *rt = &p->slo[j];
+    if (rt->guard.field >= 0 && expr_guard_fails(&rt->guard, ev))
+      continue; /* total is false: one inline test instead of its program */
     enum hr_truth valid = rt->total != NULL ? expr_decide(rt->total, ev) : HR_TRUE;
     if (valid == HR_FALSE)
       continue;
@@ -294,7 +325,8 @@ void pipeline_event(struct hr_pipeline *p, size_t si, const struct hr_event *ev,
       continue;
     /* An event a regex could not decide is neither good nor bad: counting
      * it either way would make up a figure (docs/filters.md). */
-    enum hr_truth t = rt->good != NULL ? expr_decide(rt->good, ev) : expr_decide(rt->bad, ev);
+    struct hr_expr *gb = rt->good != NULL ? rt->good : rt->bad;
+    enum hr_truth t = valid == HR_TRUE ? expr_decide_given(gb, ev) : expr_decide(gb, ev);
     if (valid == HR_UNDECIDED || t == HR_UNDECIDED) {
       st->undecided++;
       continue;

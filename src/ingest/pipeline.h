@@ -24,6 +24,7 @@ struct hr_slo_rt {
   const struct hr_slo *slo;
   struct hr_expr *good, *bad, *total; /* total NULL: every event is valid */
   struct hr_excluder *ex;             /* NULL: no exclusions */
+  struct hr_expr_guard guard;         /* of total: an event that fails it is not valid */
 };
 
 struct hr_source_rt {
@@ -97,14 +98,22 @@ struct hr_scan_stats {
   int64_t min_ts_us, max_ts_us; /* of parsed events (INT64_MAX / INT64_MIN when none) */
   int64_t last_us;              /* the newest event before the instant (INT64_MIN: none) */
   /* For each field the source's filters read: the newest event (before the
-   * instant) in which it had a value; INT64_MIN: none did (data health). */
+   * instant) in which it had a value; INT64_MIN: none did (data health).
+   * Kept in two parts, read with scan_stats_field_last(): the array, and the
+   * newest event of the current run of events in which the same fields
+   * (run_fields) had a value, so an event like the one before costs one
+   * comparison, not one per field. */
   int64_t field_last_us[HR_MAX_FIELDS];
+  uint64_t run_fields;
+  int64_t run_last_us;
   uint64_t bytes;
   struct hr_sample samples[HR_SAMPLES]; /* the first malformed lines */
   size_t nsamples;
 };
 
 void scan_stats_init(struct hr_scan_stats *st);
+/* The newest event before the instant in which field id had a value, or INT64_MIN. */
+int64_t scan_stats_field_last(const struct hr_scan_stats *st, int id);
 
 /* What st says of source si for the store (store/source.h): names and
  * field_last point at arrays of HR_MAX_FIELDS that b borrows. */

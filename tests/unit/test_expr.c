@@ -708,6 +708,134 @@ static void test_undecided_logic(void **state) {
   }
 }
 
+/* expr_assume(): the tests of a good filter that its total filter joins
+ * with && are not run again where total holds, and the answer is the full
+ * program's. Random pairs over ev0..ev2, then undecided leaves on ev_long. */
+static void test_assume(void **state) {
+  (void)state;
+  static const struct {
+    const char *good, *total;
+    int folded;
+  } tc[] = {
+      {"path == \"/health\" && status >= 404", "path == \"/health\"", 1},
+      {"method == \"GET\" && duration < 1s && status < 300", "status < 300 && method == \"GET\"", 2},
+      {"path =~ \"^/api/\" && status < 500", "path =~ \"^/api/\"", 1},             /* plain text */
+      {"path =~ \"^/a(b|c)\" && status < 500", "path =~ \"^/a(b|c)\"", 0},         /* PCRE2: never folded */
+      {"status in [200, 404] && a == b", "(status in [200, 404] && (a == b))", 2}, /* nested && */
+      {"status in [200, 404]", "status in [200, 403]", 0},
+      {"status < 300 && q", "status < 301", 0},
+      {"path == \"/a\" && q", "path != \"/a\"", 0},
+      {"status < 300 && q", "status < 300 || q", 0}, /* an || holds without its parts */
+      {"status < 300 && q", "!(status < 300)", 0},
+      {"status >= 404 && q", "status > 404", 0},
+  };
+  for (size_t i = 0; i < sizeof tc / sizeof tc[0]; i++) {
+    struct hr_expr *g = compile_ok(tc[i].good), *t = compile_ok(tc[i].total);
+    if (expr_assume(g, t) != tc[i].folded)
+      fail_msg("%s given %s: want %d folded", tc[i].good, tc[i].total, tc[i].folded);
+    for (int k = 0; k < 3; k++)
+      if (expr_decide(t, &evs[k]) == HR_TRUE)
+        assert_int_equal(expr_decide_given(g, &evs[k]), expr_decide(g, &evs[k]));
+    expr_free(g);
+    expr_free(t);
+  }
+  char gbuf[8192], tbuf[8192];
+  struct gen gg = {4242, gbuf, 0, sizeof gbuf}, gt = {99, tbuf, 0, sizeof tbuf};
+  int checked = 0, folded = 0;
+  for (int n = 0; n < 3000; n++) {
+    gg.n = gt.n = 0;
+    int gbits = gen_expr(&gg, 0), tbits = gen_expr(&gt, 0);
+    struct hr_expr *g = compile_ok(gbuf), *t = compile_ok(tbuf);
+    folded += expr_assume(g, t) > 0;
+    for (int k = 0; k < 3; k++)
+      if (tbits >> k & 1) {
+        if ((int)expr_decide_given(g, &evs[k]) != (gbits >> k & 1))
+          fail_msg("%s given %s on ev%d: want %d", gbuf, tbuf, k, gbits >> k & 1);
+        checked++;
+      }
+    expr_free(g);
+    expr_free(t);
+  }
+  assert_true(folded > 300 && checked > 1000);
+  /* an undecided test of the good filter stays undecided, counted once */
+  setup_long();
+  struct hr_expr *g = compile_ok("status == 200 && path !~ \"^/(a|a)*$\""), *t = compile_ok("status == 200");
+  expr_set_match_limit(g, 10000);
+  assert_int_equal(expr_assume(g, t), 1);
+  assert_int_equal(expr_decide(t, &ev_long), HR_TRUE);
+  assert_int_equal(expr_decide_given(g, &ev_long), HR_UNDECIDED);
+  assert_int_equal(expr_undecided(g), 1);
+  /* without a shorter program it is expr_decide() */
+  assert_int_equal(expr_assume(g, NULL), 0);
+  assert_int_equal(expr_decide_given(g, &evs[0]), HR_TRUE);
+  expr_free(g);
+  expr_free(t);
+}
+
+/* expr_guard(): the test an expression cannot hold without; an event that
+ * fails it is one the expression decides false, over random expressions. */
+static void test_guard(void **state) {
+  (void)state;
+  static const struct {
+    const char *src;
+    int field, prefix;
+    const char *text;
+  } tc[] = {
+      {"path == \"/health\"", HR_F_PATH, 0, "/health"},
+      {"status < 500 && (method == \"GET\" && q)", HR_F_METHOD, 0, "GET"},
+      {"path =~ \"^/api/\" && status < 500", HR_F_PATH, 1, "/api/"},
+      {"path =~ \"/api/\"", -1, 0, NULL},    /* not anchored */
+      {"path =~ \"^/a(b|c)\"", -1, 0, NULL}, /* not plain text */
+      {"path != \"/health\"", -1, 0, NULL},
+      {"path == \"/health\" || q", -1, 0, NULL},
+      {"!(path == \"/health\")", -1, 0, NULL},
+      {"code == 5", -1, 0, NULL},
+  };
+  for (size_t i = 0; i < sizeof tc / sizeof tc[0]; i++) {
+    struct hr_expr *e = compile_ok(tc[i].src);
+    struct hr_expr_guard g;
+    expr_guard(e, &g);
+    if (g.field != tc[i].field)
+      fail_msg("%s: guard field %d, want %d", tc[i].src, g.field, tc[i].field);
+    if (g.field >= 0) {
+      assert_int_equal(g.prefix, tc[i].prefix);
+      assert_int_equal(g.n, strlen(tc[i].text));
+      assert_memory_equal(g.text, tc[i].text, g.n);
+    }
+    expr_free(e);
+  }
+  /* a string field that compares as a number is left to the expression */
+  struct hr_expr *e = compile_ok("s == \"503\"");
+  struct hr_expr_guard g;
+  expr_guard(e, &g);
+  assert_int_equal(g.field, F_S);
+  struct hr_event num;
+  event_reset(&num);
+  event_set_num(&num, F_S, 503, "503.0", 5);
+  assert_int_equal(expr_guard_fails(&g, &num), 0);
+  assert_int_equal(expr_decide(e, &num), HR_TRUE);
+  assert_int_equal(expr_guard_fails(&g, &evs[0]), 0); /* "503" */
+  assert_int_equal(expr_guard_fails(&g, &evs[1]), 1); /* absent */
+  expr_free(e);
+  char buf[8192];
+  struct gen gen = {2024, buf, 0, sizeof buf};
+  int fails = 0;
+  for (int n = 0; n < 3000; n++) {
+    gen.n = 0;
+    int bits = gen_expr(&gen, 0);
+    e = compile_ok(buf);
+    expr_guard(e, &g);
+    for (int k = 0; k < 3 && g.field >= 0; k++)
+      if (expr_guard_fails(&g, &evs[k])) {
+        if (bits >> k & 1)
+          fail_msg("%s on ev%d: the guard fails, the expression holds", buf, k);
+        fails++;
+      }
+    expr_free(e);
+  }
+  assert_true(fails > 300);
+}
+
 /* Nested quantifiers are flagged (a warning for check), at the regex's column. */
 static void test_regex_warning(void **state) {
   (void)state;
@@ -758,6 +886,8 @@ int main(void) {
       cmocka_unit_test(test_random_logic),
       cmocka_unit_test(test_undecided),
       cmocka_unit_test(test_undecided_logic),
+      cmocka_unit_test(test_assume),
+      cmocka_unit_test(test_guard),
       cmocka_unit_test(test_regex_warning),
       cmocka_unit_test(test_field_pos),
   };
