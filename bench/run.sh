@@ -30,6 +30,11 @@ if [ ! -x "$TIME" ]; then
   fi
   [ -x "$TIME" ] || { echo "bench: $TIME missing (Debian package 'time')" >&2; exit 2; }
 fi
+# goaccess, the web-log analyser a user would otherwise run (Debian package
+# goaccess): installed like time when missing; without it its row is left out.
+if ! command -v goaccess >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq goaccess >/dev/null 2>&1 || true
+fi
 mkdir -p "$OUT"
 
 NGINX="$OUT/bench-nginx.log"

@@ -645,7 +645,7 @@ enum hr_rc engine_evaluate(const struct hr_config *cfg, const char *db, int64_t 
   st = NULL;
   if (rc == HR_ERR_NOTFOUND)
     return HR_FAIL(err, HR_ERR_NOTFOUND, "no store at %s (run 'headroom ingest' first)", db);
-  if (rc == HR_OK)
+  if (rc == HR_OK || rc == HR_ERR_DB) /* a store of an older schema: the writer migrates it */
     rc = store_open(db, &st, err);
   int64_t last_id = 0;
   if (rc == HR_OK)

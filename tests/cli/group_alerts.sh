@@ -12,7 +12,8 @@
 #     one resolve with the same labels;
 #   - the SLO no longer grouped, a round resolves the group's firing alerts
 #     ("the group is no longer in the configuration");
-#   - serve's own round and GET /api/v1/alerts give the same firing alerts.
+#   - serve's own round and GET /api/v1/alerts give the same firing alerts;
+#   - evaluate migrates a store of the previous schema (v7) and runs.
 # Time is passed in (--at); no clock, no sleep.
 set -u
 . "$(dirname "$0")/lib/common.sh"
@@ -173,6 +174,33 @@ assert not [a for a in v["alerts"] if a["labels"]], v["alerts"]
 res = [t for t in v["transitions"] if t["kind"] == "resolved"]
 assert len(res) == 3, res
 assert all(t["summary"] == "path=/pay: resolved: the group is no longer in the configuration" for t in res), res
+PY
+
+# evaluate (cron) on a store of the previous schema (v7: alerts without
+# labels, as an older headroom left it) migrates it and runs its round
+cp serve.db old.db
+python3 - old.db <<'PY' || fail "could not make a v7 store"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("""
+DROP TABLE alert;
+CREATE TABLE alert (slo TEXT NOT NULL, condition TEXT NOT NULL, severity TEXT NOT NULL, state TEXT NOT NULL,
+  since INTEGER NOT NULL, fired_at INTEGER, resolved_at INTEGER, value REAL, updated INTEGER NOT NULL, kind TEXT,
+  PRIMARY KEY (slo, condition)) WITHOUT ROWID;
+ALTER TABLE alert_event DROP COLUMN labels;
+DROP TABLE incident;
+CREATE TABLE incident (slo TEXT NOT NULL, grp TEXT NOT NULL, open INTEGER NOT NULL, notified INTEGER NOT NULL,
+  quiet_since INTEGER, lead TEXT, lead_kind TEXT, fired_at INTEGER, updated INTEGER NOT NULL,
+  PRIMARY KEY (slo, grp)) WITHOUT ROWID;
+PRAGMA user_version = 7;
+""")
+PY
+evaluate old.db grouped.yaml $AT old.json
+python3 - old.json old.db <<'PY' || fail "evaluate on a v7 store"
+import json, sqlite3, sys
+v = json.load(open(sys.argv[1]))
+assert len([a for a in v["alerts"] if a["state"] == "firing" and a["labels"] == {"path": "/pay"}]) == 3, v["alerts"]
+assert sqlite3.connect(sys.argv[2]).execute("PRAGMA user_version").fetchone()[0] == 8
 PY
 
 # serve's own round at the frozen minute: the same firing alerts in its API

@@ -97,8 +97,8 @@ static void test_field_last(void **state) {
     scan_stats_merge(&st[0], &st[1], 0);
     for (int f = 0; f < 3; f++)
       if (scan_stats_field_last(&st[0], ids[f]) != want[f])
-        fail_msg("round %d, field %d: %lld, want %lld", round, ids[f],
-                 (long long)scan_stats_field_last(&st[0], ids[f]), (long long)want[f]);
+        fail_msg("round %d, field %d: %lld, want %lld", round, ids[f], (long long)scan_stats_field_last(&st[0], ids[f]),
+                 (long long)want[f]);
     /* the store's batch reads the same */
     const char *names[HR_MAX_FIELDS];
     int64_t last[HR_MAX_FIELDS];
