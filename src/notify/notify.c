@@ -409,15 +409,17 @@ static void facts_make(struct facts *fx, const struct hr_notice *n, int64_t now_
 /* Payloads */
 
 /* A group's labels as Alertmanager labels, named as the generated rules
- * name them (grp_label_name(); "_other" as is, "" for no value), and
- * group_by: the label names joined by ','. Nothing for an SLO's own alert. */
+ * name them (grp_label_name(); "_other" as is; a field without value has no
+ * label, as in Prometheus), and group_by: the label names joined by ','.
+ * Nothing for an SLO's own alert. */
 static void group_labels(struct hr_jw *w, const char *labels) {
   char name[128], value[HR_GROUP_VALUE_MAX * 3 + 1], ln[160], by[HR_GROUP_FIELDS_MAX * 161] = "";
   size_t pos = 0, at = 0;
   int isnull;
   while (grp_labels_next(labels, &pos, name, sizeof name, value, sizeof value, &isnull)) {
     grp_label_name(name, ln, sizeof ln);
-    jw_str(w, ln, value); /* null: "" (Prometheus has no null label) */
+    if (!isnull && value[0]) /* no value: no label, as Prometheus drops an empty one */
+      jw_str(w, ln, value);
     int k = snprintf(by + at, sizeof by - at, "%s%s", at ? "," : "", ln);
     at += k > 0 && (size_t)k < sizeof by - at ? (size_t)k : 0;
   }
