@@ -24,9 +24,9 @@ done
 # command decided (docs/cli/_exitcodes.md): a full disk under --version,
 # check, report, a gate's decision.
 if [ -w /dev/full ]; then
-  ex=$src/examples/soulsync
-  for args in "--version" "check -c $ex" "report -c $ex $ex/logs/report-jobs.jsonl --at 2026-11-01T00:00:00Z" \
-    "gate -c $ex --service ai-report $ex/logs/report-jobs.jsonl --at 2026-11-01T00:00:00Z"; do
+  log=$src/tests/data/synth/nginx.log g=$src/tests/golden
+  for args in "--version" "check -c $src/examples/soulsync" "report -c $g/groups-synth/slo.yaml $log --at 2026-04-03T00:00:00Z" \
+    "gate -c $g/gate-group-synth/slo.yaml --service shop --risk low $log --at 2026-04-03T00:00:00Z"; do
     # shellcheck disable=SC2086
     "$bin" $args >/dev/full 2>"${TMPDIR:-/tmp}/hr-version.err.$$"
     rc=$?
