@@ -146,6 +146,20 @@ def parse_nginx(line):
     return ev
 
 
+COMBINED_RE = re.compile(r'^(\S+) \S+ (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-) "((?:[^"\\]|\\.)*)" '
+                         r'"((?:[^"\\]|\\.)*)"$')
+
+
+def parse_combined(line):
+    """nginx's default `combined` log_format (the real logs of ../shared)."""
+    m = COMBINED_RE.match(line)
+    if not m:
+        return "shape"
+    ev = {"ts": clf_us(m.group(3)), "status": int(m.group(5))}
+    ev.update(request_fields(m.group(4)))
+    return ev
+
+
 APACHE_RE = re.compile(r'^(\S+) (\S+) (\S+) \[([^\]]+)\] "([^"]*)" (\d{3}) (\S+) "([^"]*)" "([^"]*)" (\d+)$')
 APACHE_T_RE = re.compile(r'^(\S+) (\S+) (\S+) \[([^\]]+)\] "([^"]*)" (\d{3}) (\S+) (\d+)$')
 

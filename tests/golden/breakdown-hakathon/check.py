@@ -1,7 +1,6 @@
 """The breakdown by path of a real nginx log (combined format), recomputed
 with a parser of its own and ../../data/synth/ref.py's counting."""
 import os
-import re
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -11,17 +10,7 @@ import ref  # noqa: E402
 
 SHARED = os.environ.get("SHARED", os.path.join(HERE, "..", "..", "..", "..", "shared"))
 LOG = os.path.join(SHARED, "data", "real", "wordpress-hakathon-wap", "access.log")
-COMBINED = re.compile(r'^(\S+) \S+ (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-) "((?:[^"\\]|\\.)*)" '
-                      r'"((?:[^"\\]|\\.)*)"$')
-
-
-def parse(line):
-    m = COMBINED.match(line)
-    if not m:
-        return "shape"
-    ev = {"ts": ref.clf_us(m.group(3)), "status": int(m.group(5))}
-    ev.update(ref.request_fields(m.group(4)))
-    return ev
+parse = ref.parse_combined
 
 
 SLOS = [ref.Slo("site-availability", "wordpress", 0.995, ref.rolling(30), good=ref.lt("status", 500),
