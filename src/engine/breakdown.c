@@ -325,17 +325,10 @@ static enum hr_rc select_grouped(const struct hr_config *cfg, const struct hr_br
  * (_other under "_other"). */
 static enum hr_rc tally_groups(struct hr_store *st, const struct hr_breakdown *b, const struct hr_slo *slo, size_t j,
                                int f, struct hr_tally *t, struct hr_err *err) {
-  int64_t id;
-  enum hr_rc rc = store_slo_find(st, slo->name, &id, err);
-  if (rc == HR_ERR_NOTFOUND)
-    return HR_OK; /* never ingested */
   size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX;
-  char fields[HR_GROUP_FIELDS_MAX * 64];
-  grpkey_fields(slo->group_by, nf, fields, sizeof fields);
   struct hr_group_row *rows = NULL;
   size_t n = 0;
-  if (rc == HR_OK)
-    rc = store_groups(st, id, fields, &rows, &n, err);
+  enum hr_rc rc = engine_slo_groups(st, slo, &rows, &n, err);
   for (size_t i = 0; i < n && rc == HR_OK; i++) {
     char *values[HR_GROUP_FIELDS_MAX] = {0};
     if (rows[i].seq >= 0 && grpkey_values(rows[i].key, rows[i].klen, nf, values) != 0)

@@ -220,22 +220,29 @@ void groups_eval(const struct hr_groups *g, size_t j, const struct hr_slo *slo, 
   sort_groups(rs, nf);
 }
 
+enum hr_rc engine_slo_groups(struct hr_store *st, const struct hr_slo *slo, struct hr_group_row **rows, size_t *n,
+                             struct hr_err *err) {
+  *rows = NULL;
+  *n = 0;
+  int64_t id;
+  enum hr_rc rc = store_slo_find(st, slo->name, &id, err);
+  if (rc == HR_ERR_NOTFOUND)
+    return HR_OK; /* never ingested: no groups */
+  char fields[HR_GROUP_FIELDS_MAX * 64];
+  grpkey_fields(slo->group_by, slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX, fields,
+                sizeof fields);
+  return rc == HR_OK ? store_groups(st, id, fields, rows, n, err) : rc;
+}
+
 enum hr_rc groups_each_store(struct hr_store *st, const struct hr_slo *slo, const struct hr_exclusion *excl,
                              size_t nexcl, const struct hr_annotation *tl, size_t ntl, int64_t at_us, hr_group_fn fn,
                              void *ctx, struct hr_err *err) {
   if (slo->ngroup_by == 0)
     return HR_OK;
   size_t nf = slo->ngroup_by < HR_GROUP_FIELDS_MAX ? slo->ngroup_by : HR_GROUP_FIELDS_MAX;
-  int64_t id;
-  enum hr_rc rc = store_slo_find(st, slo->name, &id, err);
-  if (rc == HR_ERR_NOTFOUND)
-    return HR_OK; /* never ingested: no groups */
-  char fields[HR_GROUP_FIELDS_MAX * 64];
-  grpkey_fields(slo->group_by, nf, fields, sizeof fields);
   struct hr_group_row *rows = NULL;
   size_t n = 0;
-  if (rc == HR_OK)
-    rc = store_groups(st, id, fields, &rows, &n, err);
+  enum hr_rc rc = engine_slo_groups(st, slo, &rows, &n, err);
   static const struct hr_series none = {.step_us = MINUTE_US, .head = INT64_MIN}; /* not read */
   for (size_t i = 0; i < n && rc == HR_OK; i++) {
     char **values = NULL;

@@ -54,6 +54,13 @@ const struct hr_annotation *engine_last_deploy(const struct hr_annotation *tl, s
 enum hr_rc engine_slo_minutes(struct hr_store *st, const struct hr_slo *slo, const struct hr_annotation *tl, size_t ntl,
                               int64_t at_us, struct hr_series *s, char **note /* OUT */, struct hr_err *err);
 
+/* The groups grouped SLO slo has in the store (store/group.h
+ * store_groups() of its id and groupBy fields): none when the SLO was never
+ * ingested. *rows owned by the caller (store_groups_free()). */
+struct hr_group_row;
+enum hr_rc engine_slo_groups(struct hr_store *st, const struct hr_slo *slo, struct hr_group_row **rows /* OUT */,
+                             size_t *n /* OUT */, struct hr_err *err);
+
 /* engine_slo_minutes() of slo's group whose counts the store keeps under
  * cid (store/group.h). */
 enum hr_rc engine_group_minutes(struct hr_store *st, const struct hr_slo *slo, int64_t cid,
